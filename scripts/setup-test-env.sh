@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Installs what the end-to-end tests need on a Debian 12 machine and creates the
+# Python virtualenv .venv at the repository root from tests/e2e/requirements.txt.
+# Idempotent and fast when nothing changed (the venv carries a stamp with the hash
+# of requirements.txt and the interpreter version).
+#
+#   scripts/setup-test-env.sh            # set up / refresh
+#   PYTHON=/usr/bin/python3 scripts/setup-test-env.sh   # choose the interpreter
+#   FORCE=1 scripts/setup-test-env.sh    # recreate the venv from scratch
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+venv="$repo_root/.venv"
+requirements="$repo_root/tests/e2e/requirements.txt"
+stamp="$venv/.requirements.stamp"
+
+log() { printf 'setup-test-env: %s\n' "$*" >&2; }
+
+# --- Debian packages -------------------------------------------------------------
+# curl: used by the tests for raw HTTP; git: flytekit records the git remote when
+# registering; ca-certificates: pip over HTTPS; python3 + venv/ensurepip: the venv.
+missing=()
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v git >/dev/null 2>&1 || missing+=(git)
+[ -e /etc/ssl/certs/ca-certificates.crt ] || missing+=(ca-certificates)
+
+python="${PYTHON:-}"
+if [ -z "$python" ]; then
+  # The python3 on PATH (pyenv's 3.11 on the dev machines) else Debian's.
+  python="$(command -v python3 || true)"
+  [ -n "$python" ] || python=/usr/bin/python3
+fi
+if ! "$python" -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  if [ "$python" != /usr/bin/python3 ] && /usr/bin/python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    python=/usr/bin/python3
+  else
+    missing+=(python3 python3-venv)
+    python=/usr/bin/python3
+  fi
+fi
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  log "installing Debian packages: ${missing[*]}"
+  if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+"$python" -c 'import sys; assert sys.version_info >= (3, 9), sys.version' \
+  || { log "need Python >= 3.9 (got $("$python" --version 2>&1))"; exit 1; }
+
+# --- virtualenv --------------------------------------------------------------------
+want_stamp="$( { sha256sum "$requirements" | cut -d' ' -f1; "$python" -c 'import sys; print(sys.version)'; } )"
+
+if [ "${FORCE:-0}" = 1 ]; then
+  rm -rf "$venv"
+fi
+# A venv whose interpreter no longer runs (e.g. the base python moved) is rebuilt.
+if [ -d "$venv" ] && ! "$venv/bin/python" -c 'pass' >/dev/null 2>&1; then
+  log "existing .venv is broken; recreating it"
+  rm -rf "$venv"
+fi
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_stamp" ]; then
+  log ".venv is up to date ($("$venv/bin/python" --version 2>&1))"
+  exit 0
+fi
+if [ -d "$venv" ] && [ "$("$venv/bin/python" -c 'import sys; print(sys.version)')" != "$("$python" -c 'import sys; print(sys.version)')" ]; then
+  log "interpreter changed; recreating .venv"
+  rm -rf "$venv"
+fi
+if [ ! -x "$venv/bin/python" ]; then
+  log "creating .venv with $python ($("$python" --version 2>&1))"
+  "$python" -m venv "$venv"
+fi
+
+log "installing tests/e2e/requirements.txt into .venv"
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+"$venv/bin/python" -m pip install -q --upgrade pip
+"$venv/bin/python" -m pip install -q -r "$requirements"
+
+# Fail here, not in the middle of a test run, if the environment is unusable.
+"$venv/bin/python" -c '
+import flytekit, grpc, pytest, requests, yaml
+from flyteidl.service import admin_pb2_grpc, dataproxy_pb2_grpc
+from grpc_health.v1 import health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2_grpc
+print("flytekit", flytekit.__version__, "grpcio", grpc.__version__)
+' >&2
+"$venv/bin/pyflyte" --help >/dev/null
+
+printf '%s\n' "$want_stamp" >"$stamp"
+log "done"

@@ -1,0 +1,53 @@
+// Front header of the admin layer: FlyteAdmin's services (registration, projects, attributes,
+// data proxy) as transport-free handlers over the store. Validates, compiles, persists, queries.
+// Thread-safe: handlers run concurrently on the transport's threads; the store serialises writes.
+#pragma once
+
+#include <memory>
+
+#include "admin/rpcs.h"
+#include "admin/signed_urls.h"
+#include "common/clock.h"
+#include "common/config.h"
+#include "common/status.h"
+#include "store/store.h"
+
+namespace flyte::admin {
+
+struct AdminDeps {
+  store::Registry& registry;
+  store::BlobStore& blobs;
+  const Clock& clock;
+  const UrlSigner& signer;
+  Config config;
+};
+
+class Admin {
+ public:
+  // Seeds the configured projects on first start.
+  static StatusOr<std::unique_ptr<Admin>> Create(AdminDeps deps);
+
+#define FLYTE_DECLARE_HANDLER(method, request_type, response_type) \
+  Status method(const request_type& request, response_type* response);
+  FLYTE_ADMIN_RPCS(FLYTE_DECLARE_HANDLER)
+  FLYTE_DATA_PROXY_RPCS(FLYTE_DECLARE_HANDLER)
+#undef FLYTE_DECLARE_HANDLER
+
+ private:
+  explicit Admin(AdminDeps deps) : deps_(std::move(deps)) {}
+  Status SeedProjects();
+  // INVALID_ARGUMENT unless the project is registered (and not archived) and the domain configured.
+  Status CheckProjectDomain(const std::string& project, const std::string& domain);
+  // The stored project with the configured domains attached.
+  Status ProjectFromRow(const store::ProjectRow& row, flyteidl::admin::Project* project);
+  // Matchable attributes at one scope (domain/workflow empty for wider scopes).
+  Status PutAttributes(const store::AttributesKey& scope, const flyteidl::admin::MatchingAttributes& attributes);
+  StatusOr<flyteidl::admin::MatchingAttributes> FetchAttributes(const store::AttributesKey& key);
+  // Keeps the description a task or workflow was registered with (first registration wins).
+  Status StoreDescription(store::ResourceType type, const flyteidl::core::Identifier& id,
+                          const flyteidl::admin::DescriptionEntity& description);
+
+  AdminDeps deps_;
+};
+
+}  // namespace flyte::admin

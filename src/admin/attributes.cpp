@@ -1,0 +1,137 @@
+// Matchable attributes at project, project-domain and workflow scope (FlyteAdmin's resource
+// manager): one record per scope and resource type.
+#include "admin/admin.h"
+#include "admin/validation.h"
+
+namespace flyte::admin {
+namespace {
+
+using flyteidl::admin::MatchingAttributes;
+
+// MatchingAttributes' oneof field numbers are the MatchableResource values plus one.
+StatusOr<int> ResourceTypeOf(const MatchingAttributes& attributes) {
+  if (attributes.target_case() == MatchingAttributes::TARGET_NOT_SET) {
+    return absl::InvalidArgumentError("missing matching_attributes");
+  }
+  return static_cast<int>(attributes.target_case()) - 1;
+}
+
+store::AttributesKey Key(int resource_type, const std::string& project, const std::string& domain = "",
+                         const std::string& workflow = "") {
+  return {resource_type, project, domain, workflow, ""};
+}
+
+}  // namespace
+
+Status Admin::PutAttributes(const store::AttributesKey& scope, const MatchingAttributes& attributes) {
+  RETURN_IF_ERROR(RequireField(scope.project, "project"));
+  if (scope.domain.empty()) {
+    RETURN_IF_ERROR(deps_.registry.GetProject(scope.project).status());
+  } else {
+    RETURN_IF_ERROR(CheckProjectDomain(scope.project, scope.domain));
+  }
+  ASSIGN_OR_RETURN(int resource_type, ResourceTypeOf(attributes));
+  store::AttributesKey key = scope;
+  key.resource_type = resource_type;
+  return deps_.registry.PutAttributes({key, attributes.SerializeAsString()});
+}
+
+StatusOr<MatchingAttributes> Admin::FetchAttributes(const store::AttributesKey& key) {
+  RETURN_IF_ERROR(RequireField(key.project, "project"));
+  ASSIGN_OR_RETURN(store::AttributesRow row, deps_.registry.GetAttributes(key));
+  MatchingAttributes attributes;
+  if (!attributes.ParseFromString(row.payload)) return absl::InternalError("corrupt attributes record");
+  return attributes;
+}
+
+Status Admin::UpdateProjectAttributes(const flyteidl::admin::ProjectAttributesUpdateRequest& request,
+                                      flyteidl::admin::ProjectAttributesUpdateResponse*) {
+  const auto& in = request.attributes();
+  return PutAttributes(Key(0, in.project()), in.matching_attributes());
+}
+
+Status Admin::GetProjectAttributes(const flyteidl::admin::ProjectAttributesGetRequest& request,
+                                   flyteidl::admin::ProjectAttributesGetResponse* response) {
+  ASSIGN_OR_RETURN(*response->mutable_attributes()->mutable_matching_attributes(),
+                   FetchAttributes(Key(request.resource_type(), request.project())));
+  response->mutable_attributes()->set_project(request.project());
+  return absl::OkStatus();
+}
+
+Status Admin::DeleteProjectAttributes(const flyteidl::admin::ProjectAttributesDeleteRequest& request,
+                                      flyteidl::admin::ProjectAttributesDeleteResponse*) {
+  RETURN_IF_ERROR(RequireField(request.project(), "project"));
+  return deps_.registry.DeleteAttributes(Key(request.resource_type(), request.project()));
+}
+
+Status Admin::UpdateProjectDomainAttributes(const flyteidl::admin::ProjectDomainAttributesUpdateRequest& request,
+                                            flyteidl::admin::ProjectDomainAttributesUpdateResponse*) {
+  const auto& in = request.attributes();
+  RETURN_IF_ERROR(RequireField(in.domain(), "domain"));
+  return PutAttributes(Key(0, in.project(), in.domain()), in.matching_attributes());
+}
+
+Status Admin::GetProjectDomainAttributes(const flyteidl::admin::ProjectDomainAttributesGetRequest& request,
+                                         flyteidl::admin::ProjectDomainAttributesGetResponse* response) {
+  RETURN_IF_ERROR(RequireField(request.domain(), "domain"));
+  ASSIGN_OR_RETURN(*response->mutable_attributes()->mutable_matching_attributes(),
+                   FetchAttributes(Key(request.resource_type(), request.project(), request.domain())));
+  response->mutable_attributes()->set_project(request.project());
+  response->mutable_attributes()->set_domain(request.domain());
+  return absl::OkStatus();
+}
+
+Status Admin::DeleteProjectDomainAttributes(const flyteidl::admin::ProjectDomainAttributesDeleteRequest& request,
+                                            flyteidl::admin::ProjectDomainAttributesDeleteResponse*) {
+  RETURN_IF_ERROR(RequireField(request.project(), "project"));
+  RETURN_IF_ERROR(RequireField(request.domain(), "domain"));
+  return deps_.registry.DeleteAttributes(Key(request.resource_type(), request.project(), request.domain()));
+}
+
+Status Admin::UpdateWorkflowAttributes(const flyteidl::admin::WorkflowAttributesUpdateRequest& request,
+                                       flyteidl::admin::WorkflowAttributesUpdateResponse*) {
+  const auto& in = request.attributes();
+  RETURN_IF_ERROR(RequireField(in.domain(), "domain"));
+  RETURN_IF_ERROR(RequireField(in.workflow(), "workflow"));
+  return PutAttributes(Key(0, in.project(), in.domain(), in.workflow()), in.matching_attributes());
+}
+
+Status Admin::GetWorkflowAttributes(const flyteidl::admin::WorkflowAttributesGetRequest& request,
+                                    flyteidl::admin::WorkflowAttributesGetResponse* response) {
+  RETURN_IF_ERROR(RequireField(request.domain(), "domain"));
+  RETURN_IF_ERROR(RequireField(request.workflow(), "workflow"));
+  ASSIGN_OR_RETURN(*response->mutable_attributes()->mutable_matching_attributes(),
+                   FetchAttributes(Key(request.resource_type(), request.project(), request.domain(), request.workflow())));
+  auto* out = response->mutable_attributes();
+  out->set_project(request.project());
+  out->set_domain(request.domain());
+  out->set_workflow(request.workflow());
+  return absl::OkStatus();
+}
+
+Status Admin::DeleteWorkflowAttributes(const flyteidl::admin::WorkflowAttributesDeleteRequest& request,
+                                       flyteidl::admin::WorkflowAttributesDeleteResponse*) {
+  RETURN_IF_ERROR(RequireField(request.project(), "project"));
+  RETURN_IF_ERROR(RequireField(request.domain(), "domain"));
+  RETURN_IF_ERROR(RequireField(request.workflow(), "workflow"));
+  return deps_.registry.DeleteAttributes(
+      Key(request.resource_type(), request.project(), request.domain(), request.workflow()));
+}
+
+Status Admin::ListMatchableAttributes(const flyteidl::admin::ListMatchableAttributesRequest& request,
+                                      flyteidl::admin::ListMatchableAttributesResponse* response) {
+  ASSIGN_OR_RETURN(auto rows, deps_.registry.ListAttributes(request.resource_type()));
+  for (const auto& row : rows) {
+    auto* config = response->add_configurations();
+    if (!config->mutable_attributes()->ParseFromString(row.payload)) {
+      return absl::InternalError("corrupt attributes record");
+    }
+    config->set_project(row.key.project);
+    config->set_domain(row.key.domain);
+    config->set_workflow(row.key.workflow);
+    config->set_launch_plan(row.key.launch_plan);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace flyte::admin

@@ -1,0 +1,460 @@
+// Filter grammar and SQL generation; see filters.h. Semantics follow flyteadmin
+// (pkg/manager/impl/util/filters.go, pkg/common/filters.go, pkg/common/sorting.go) except where a
+// comment says otherwise.
+#include "admin/filters.h"
+
+#include <absl/time/time.h>
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <optional>
+#include <utility>
+
+namespace flyte::admin {
+namespace {
+
+// This absl is built with its own string_view (ABSL_OPTION_USE_STD_STRING_VIEW 0), so StrCat and
+// StrJoin do not take std::string_view; these two small helpers stand in for them.
+template <typename... Parts>
+std::string Cat(const Parts&... parts) {
+  std::string out;
+  (out.append(std::string_view(parts)), ...);
+  return out;
+}
+
+template <typename Range>
+std::string Join(const Range& items, std::string_view separator) {
+  std::string out;
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) out.append(separator);
+    out.append(std::string_view(item));
+    first = false;
+  }
+  return out;
+}
+
+constexpr char kTermSeparator = '+';
+constexpr char kValueSeparator = ';';
+
+struct OpSpelling {
+  FilterOp op;
+  std::string_view name;
+};
+
+constexpr std::array<OpSpelling, 10> kOps = {{
+    {FilterOp::kEq, "eq"},
+    {FilterOp::kNe, "ne"},
+    {FilterOp::kGt, "gt"},
+    {FilterOp::kGte, "gte"},
+    {FilterOp::kLt, "lt"},
+    {FilterOp::kLte, "lte"},
+    {FilterOp::kContains, "contains"},
+    {FilterOp::kNotLike, "not_like"},
+    {FilterOp::kValueIn, "value_in"},
+    {FilterOp::kValueNotIn, "value_not_in"},
+}};
+
+// flyteadmin strips a prefix only when it names one of its entities; any other dotted name is
+// looked up whole (and is then normally an unknown field).
+constexpr std::array<std::string_view, 13> kEntityPrefixes = {
+    "task",           "workflow", "launch_plan",           "execution", "node_execution",
+    "task_execution", "entities", "named_entity_metadata", "project",   "signal",
+    "admin_tag",      "execution_admin_tag", "execution_tag",
+};
+
+Status BadTerm(std::string_view term, std::string_view why) {
+  return absl::InvalidArgumentError(
+      Cat("invalid filter '", term, "': ", why, " (expected op(field,value))"));
+}
+
+std::optional<FilterOp> LookupOp(std::string_view name) {
+  for (const OpSpelling& spelling : kOps) {
+    if (spelling.name == name) return spelling.op;
+  }
+  return std::nullopt;
+}
+
+std::string KnownOpNames() {
+  std::vector<std::string_view> names;
+  for (const OpSpelling& spelling : kOps) names.push_back(spelling.name);
+  return Join(names, ", ");
+}
+
+std::vector<std::string> SplitOn(std::string_view text, char separator) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (true) {
+    size_t end = text.find(separator, start);
+    parts.emplace_back(text.substr(start, end - start));
+    if (end == std::string_view::npos) return parts;
+    start = end + 1;
+  }
+}
+
+bool IsFieldChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '.';
+}
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+void SplitEntityPrefix(std::string_view name, Filter& filter) {
+  for (std::string_view prefix : kEntityPrefixes) {
+    if (name.size() > prefix.size() && name.substr(0, prefix.size()) == prefix &&
+        name[prefix.size()] == '.') {
+      filter.entity = std::string(prefix);
+      filter.field = std::string(name.substr(prefix.size() + 1));
+      return;
+    }
+  }
+  filter.field = std::string(name);
+}
+
+// Splits on '+' outside parentheses only. flyteadmin splits on every '+', which breaks RFC3339
+// offsets ("...T02:00:00+02:00") and values like "a+b"; every term it accepts is split the same here.
+std::vector<std::string_view> SplitTerms(std::string_view expression) {
+  std::vector<std::string_view> terms;
+  size_t start = 0;
+  int depth = 0;
+  for (size_t i = 0; i < expression.size(); ++i) {
+    const char c = expression[i];
+    if (c == '(') ++depth;
+    if (c == ')' && depth > 0) --depth;
+    if (c == kTermSeparator && depth == 0) {
+      terms.push_back(expression.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  terms.push_back(expression.substr(start));
+  return terms;
+}
+
+// The term's first '(' must close at its very end, so "eq(a,b)eq(c,d)" is not read as one term.
+Status CheckParentheses(std::string_view term) {
+  int depth = 0;
+  for (size_t i = 0; i < term.size(); ++i) {
+    if (term[i] == '(') ++depth;
+    if (term[i] != ')') continue;
+    if (--depth < 0) return BadTerm(term, "unbalanced ')'");
+    if (depth == 0 && i + 1 != term.size()) return BadTerm(term, "unexpected text after ')'");
+  }
+  if (depth > 0) return BadTerm(term, "missing closing ')'");
+  return absl::OkStatus();
+}
+
+// One term. Stricter than flyteadmin's unanchored regex (which ignores text after the last ')'
+// and accepts unbalanced parentheses in values), and the field ends at the first comma rather than
+// the last, so a value may contain commas (flytectl unescapes "\," into a bare comma).
+StatusOr<Filter> ParseTerm(std::string_view term) {
+  if (term.empty()) return BadTerm(term, "empty term; terms are joined by a single '+'");
+  const size_t open = term.find('(');
+  if (open == std::string_view::npos) return BadTerm(term, "missing '('");
+  RETURN_IF_ERROR(CheckParentheses(term));
+  const std::string_view op_name = term.substr(0, open);
+  if (op_name.empty()) return BadTerm(term, "missing operator before '('");
+  const std::optional<FilterOp> op = LookupOp(op_name);
+  if (!op) {
+    return BadTerm(term, Cat("unknown operator '", op_name, "', expected one of ", KnownOpNames()));
+  }
+
+  const std::string_view inside = term.substr(open + 1, term.size() - open - 2);
+  const size_t comma = inside.find(',');
+  if (comma == std::string_view::npos) return BadTerm(term, "missing ',' between field and value");
+  const std::string_view field = inside.substr(0, comma);
+  if (field.empty()) return BadTerm(term, "empty field");
+  for (char c : field) {
+    if (!IsFieldChar(c)) return BadTerm(term, Cat("invalid field name '", field, "'"));
+  }
+  std::string_view value = inside.substr(comma + 1);
+  // flyteadmin's regex allows one whitespace after the comma: "eq(name, foo)".
+  if (!value.empty() && IsSpace(value.front())) value.remove_prefix(1);
+  if (value.empty()) return BadTerm(term, "empty value");
+
+  Filter filter;
+  filter.op = *op;
+  SplitEntityPrefix(field, filter);
+  // flyteadmin splits every value on ';'; for a single-value operator the list then fails in the
+  // database, so say so here instead.
+  filter.values = SplitOn(value, kValueSeparator);
+  if (!TakesValueList(*op) && filter.values.size() > 1) {
+    return BadTerm(term, Cat("'", op_name, "' takes one value, got ",
+                             std::to_string(filter.values.size()), " separated by ';'"));
+  }
+  return filter;
+}
+
+// The name a client wrote, with its prefix: the key into a ColumnMap.
+std::string ColumnKey(const Filter& filter) {
+  return filter.entity.empty() ? filter.field : Cat(filter.entity, ".", filter.field);
+}
+
+// ---- values -------------------------------------------------------------------------------
+
+Status BadValue(const Filter& filter, std::string_view value, std::string_view expected) {
+  return absl::InvalidArgumentError(Cat("invalid filter '", FormatFilter(filter), "': value '", value,
+                                        "' for field '", ColumnKey(filter), "' is not ", expected));
+}
+
+std::optional<int64_t> ParseInt64(std::string_view text) {
+  // strconv.Atoi, which flyteadmin uses for tokens, accepts a leading '+'.
+  if (!text.empty() && text.front() == '+') {
+    text.remove_prefix(1);
+    if (!text.empty() && text.front() == '-') return std::nullopt;
+  }
+  int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::optional<int64_t> ParseTimestampMillis(std::string_view text) {
+  absl::Time time;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, std::string(text), &time, &error)) return std::nullopt;
+  // The store keeps milliseconds, so finer digits are dropped (rounded toward the past).
+  return absl::ToUnixMillis(time);
+}
+
+// flyteadmin reads a bare number as seconds and otherwise a Go duration ("1h2m", "300ms").
+std::optional<int64_t> ParseDurationMillis(std::string_view text) {
+  double seconds = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  absl::Duration duration;
+  if (!text.empty() && error == std::errc() && end == text.data() + text.size()) {
+    if (!std::isfinite(seconds)) return std::nullopt;
+    duration = absl::Seconds(seconds);
+  } else if (!absl::ParseDuration(std::string(text), &duration)) {
+    return std::nullopt;
+  }
+  if (duration == absl::InfiniteDuration() || duration == -absl::InfiniteDuration()) return std::nullopt;
+  return absl::ToInt64Milliseconds(duration);
+}
+
+std::optional<int64_t> ParseEnum(const Column& column, std::string_view text) {
+  if (auto it = column.enum_values.find(text); it != column.enum_values.end()) return it->second;
+  if (std::optional<int64_t> number = ParseInt64(text)) {
+    for (const auto& [name, value] : column.enum_values) {
+      if (value == *number) return value;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string EnumNames(const Column& column) {
+  std::vector<std::string_view> names;
+  for (const auto& [name, value] : column.enum_values) names.push_back(name);
+  return Cat("one of ", Join(names, ", "));
+}
+
+StatusOr<SqlValue> ConvertValue(const Filter& filter, const Column& column, const std::string& value) {
+  switch (column.kind) {
+    case ColumnKind::kText:
+      return SqlValue(value);
+    case ColumnKind::kInteger:
+      if (std::optional<int64_t> number = ParseInt64(value)) return SqlValue(*number);
+      return BadValue(filter, value, "an integer");
+    case ColumnKind::kTimestamp:
+      if (std::optional<int64_t> millis = ParseTimestampMillis(value)) return SqlValue(*millis);
+      return BadValue(filter, value, "an RFC3339 timestamp like 2024-01-01T00:00:00Z");
+    case ColumnKind::kDuration:
+      if (std::optional<int64_t> millis = ParseDurationMillis(value)) return SqlValue(*millis);
+      return BadValue(filter, value, "a duration in seconds (\"90\", \"1.5\") or like \"1m30s\"");
+    case ColumnKind::kEnum:
+      if (std::optional<int64_t> number = ParseEnum(column, value)) return SqlValue(*number);
+      return BadValue(filter, value, EnumNames(column));
+  }
+  return absl::InternalError("unhandled column kind");
+}
+
+// ---- SQL ----------------------------------------------------------------------------------
+
+// flyteadmin runs LIKE on Postgres, which is case-sensitive and treats '\' as its escape; SQLite's
+// LIKE ignores ASCII case. GLOB is case-sensitive, so the LIKE pattern is translated to a GLOB one.
+std::string LikeToGlob(std::string_view like) {
+  std::string glob;
+  for (size_t i = 0; i < like.size(); ++i) {
+    char c = like[i];
+    if (c == '%') {
+      glob += '*';
+      continue;
+    }
+    if (c == '_') {
+      glob += '?';
+      continue;
+    }
+    if (c == '\\' && i + 1 < like.size()) c = like[++i];
+    if (c == '*' || c == '?' || c == '[') {
+      glob += '[';
+      glob += c;
+      glob += ']';
+    } else {
+      glob += c;
+    }
+  }
+  return glob;
+}
+
+std::string_view ComparisonSql(FilterOp op) {
+  switch (op) {
+    case FilterOp::kEq: return " = ?";
+    case FilterOp::kNe: return " <> ?";
+    case FilterOp::kGt: return " > ?";
+    case FilterOp::kGte: return " >= ?";
+    case FilterOp::kLt: return " < ?";
+    case FilterOp::kLte: return " <= ?";
+    case FilterOp::kContains: return " GLOB ?";
+    case FilterOp::kNotLike: return " NOT GLOB ?";
+    case FilterOp::kValueIn:
+    case FilterOp::kValueNotIn: break;
+  }
+  return "";
+}
+
+std::string KnownKeys(const ColumnMap& columns) {
+  std::vector<std::string_view> keys;
+  for (const auto& [key, column] : columns) keys.push_back(key);
+  return Join(keys, ", ");
+}
+
+StatusOr<const Column*> FindColumn(const Filter& filter, const ColumnMap& columns) {
+  const std::string key = ColumnKey(filter);
+  if (auto it = columns.find(key); it != columns.end()) return &it->second;
+  return absl::InvalidArgumentError(Cat("invalid filter '", FormatFilter(filter), "': unknown field '", key,
+                                        "', expected one of ", KnownKeys(columns)));
+}
+
+Status CheckShape(const Filter& filter, const Column& column) {
+  const bool pattern = filter.op == FilterOp::kContains || filter.op == FilterOp::kNotLike;
+  if (pattern && column.kind != ColumnKind::kText) {
+    return absl::InvalidArgumentError(Cat("invalid filter '", FormatFilter(filter), "': '",
+                                          FilterOpName(filter.op), "' needs a text field"));
+  }
+  if (!TakesValueList(filter.op) && filter.values.size() != 1) {
+    return absl::InvalidArgumentError(Cat("invalid filter '", FormatFilter(filter), "': '",
+                                          FilterOpName(filter.op), "' takes exactly one value"));
+  }
+  return absl::OkStatus();
+}
+
+// value_in with no values cannot come from the grammar (a value is required), only from code; it
+// matches nothing, and value_not_in with none matches everything, as the set semantics say.
+std::string ListSql(const Filter& filter, const Column& column) {
+  const bool in = filter.op == FilterOp::kValueIn;
+  if (filter.values.empty()) return in ? "0 = 1" : "1 = 1";
+  std::vector<std::string_view> marks(filter.values.size(), "?");
+  return Cat(column.sql_name, in ? " IN (" : " NOT IN (", Join(marks, ", "), ")");
+}
+
+Status AppendTerm(const Filter& filter, const Column& column, SqlPredicate& out) {
+  RETURN_IF_ERROR(CheckShape(filter, column));
+  if (!out.sql.empty()) out.sql += " AND ";
+  if (TakesValueList(filter.op)) {
+    out.sql += ListSql(filter, column);
+  } else {
+    out.sql += Cat(column.sql_name, ComparisonSql(filter.op));
+  }
+  for (const std::string& value : filter.values) {
+    if (filter.op == FilterOp::kContains) {
+      out.params.emplace_back(LikeToGlob(Cat("%", value, "%")));
+    } else if (filter.op == FilterOp::kNotLike) {
+      out.params.emplace_back(LikeToGlob(value));
+    } else {
+      ASSIGN_OR_RETURN(SqlValue param, ConvertValue(filter, column, value));
+      out.params.push_back(std::move(param));
+    }
+  }
+  return absl::OkStatus();
+}
+
+Column MakeColumn(std::string sql_name, ColumnKind kind) {
+  Column column;
+  column.sql_name = std::move(sql_name);
+  column.kind = kind;
+  return column;
+}
+
+}  // namespace
+
+std::string_view FilterOpName(FilterOp op) {
+  for (const OpSpelling& spelling : kOps) {
+    if (spelling.op == op) return spelling.name;
+  }
+  return "?";
+}
+
+bool TakesValueList(FilterOp op) { return op == FilterOp::kValueIn || op == FilterOp::kValueNotIn; }
+
+std::string FormatFilter(const Filter& filter) {
+  return Cat(FilterOpName(filter.op), "(", ColumnKey(filter), ",",
+             Join(filter.values, std::string(1, kValueSeparator)), ")");
+}
+
+StatusOr<std::vector<Filter>> ParseFilters(std::string_view expression) {
+  std::vector<Filter> filters;
+  if (expression.empty()) return filters;
+  for (std::string_view term : SplitTerms(expression)) {
+    ASSIGN_OR_RETURN(Filter filter, ParseTerm(term));
+    filters.push_back(std::move(filter));
+  }
+  return filters;
+}
+
+Column TextColumn(std::string sql_name) { return MakeColumn(std::move(sql_name), ColumnKind::kText); }
+Column IntegerColumn(std::string sql_name) { return MakeColumn(std::move(sql_name), ColumnKind::kInteger); }
+Column TimestampColumn(std::string sql_name) {
+  return MakeColumn(std::move(sql_name), ColumnKind::kTimestamp);
+}
+Column DurationColumn(std::string sql_name) { return MakeColumn(std::move(sql_name), ColumnKind::kDuration); }
+
+Column EnumColumn(std::string sql_name, std::map<std::string, int64_t, std::less<>> values) {
+  Column column = MakeColumn(std::move(sql_name), ColumnKind::kEnum);
+  column.enum_values = std::move(values);
+  return column;
+}
+
+ColumnMap WithEntityPrefix(std::string_view entity, ColumnMap columns) {
+  ColumnMap prefixed;
+  for (const auto& [key, column] : columns) {
+    if (key.find('.') == std::string::npos) prefixed.emplace(Cat(entity, ".", key), column);
+  }
+  // Explicit entries win over generated ones.
+  columns.merge(prefixed);
+  return columns;
+}
+
+StatusOr<SqlPredicate> ToSql(const std::vector<Filter>& filters, const ColumnMap& columns) {
+  SqlPredicate predicate;
+  for (const Filter& filter : filters) {
+    ASSIGN_OR_RETURN(const Column* column, FindColumn(filter, columns));
+    RETURN_IF_ERROR(AppendTerm(filter, *column, predicate));
+  }
+  return predicate;
+}
+
+StatusOr<std::string> OrderBy(std::string_view key, bool ascending, const ColumnMap& columns) {
+  auto it = columns.find(key);
+  if (it == columns.end()) {
+    return absl::InvalidArgumentError(
+        Cat("invalid sort key '", key, "', expected one of ", KnownKeys(columns)));
+  }
+  return Cat("ORDER BY ", it->second.sql_name, ascending ? " ASC" : " DESC");
+}
+
+StatusOr<int64_t> ParseToken(std::string_view token) {
+  if (token.empty()) return 0;
+  std::optional<int64_t> offset = ParseInt64(token);
+  if (!offset || *offset < 0) {
+    return absl::InvalidArgumentError(
+        Cat("invalid pagination token '", token, "': expected a non-negative decimal offset"));
+  }
+  return *offset;
+}
+
+std::string NextToken(int64_t offset, int64_t limit, int64_t returned) {
+  if (limit <= 0 || returned < limit) return "";
+  return std::to_string(offset + returned);
+}
+
+}  // namespace flyte::admin

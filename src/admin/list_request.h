@@ -1,0 +1,38 @@
+// Turns the paging, sorting and filter fields of a list request into a store::ListQuery, checked
+// against the columns that endpoint allows. One place for FlyteAdmin's list conventions.
+#pragma once
+
+#include <string>
+
+#include "admin/filters.h"
+#include "common/status.h"
+#include "flyteidl/admin/common.pb.h"
+#include "store/registry.h"
+
+namespace flyte::admin {
+
+struct ListParams {
+  uint32_t limit = 0;  // 0 → kDefaultLimit
+  std::string token;
+  std::string filters;
+  const flyteidl::admin::Sort* sort = nullptr;  // nullptr or empty key → default_order
+};
+
+inline constexpr int64_t kDefaultLimit = 100;
+inline constexpr int64_t kMaxLimit = 10000;
+
+// `default_order` is a full clause, e.g. "ORDER BY created_at DESC".
+StatusOr<store::ListQuery> BuildListQuery(const ListParams& params, const ColumnMap& columns,
+                                          std::string default_order);
+
+// The next-page token for a page of `returned` rows fetched with `query`.
+std::string NextPageToken(const store::ListQuery& query, size_t returned);
+
+// Columns of each list, by the names clients filter and sort on.
+const ColumnMap& EntityColumns();        // tasks, workflows
+const ColumnMap& LaunchPlanColumns();    // launch plans
+const ColumnMap& ProjectColumns();       // projects
+const ColumnMap& NamedEntityColumns();   // named entities and *Ids lists
+const ColumnMap& DescriptionColumns();   // description entities
+
+}  // namespace flyte::admin

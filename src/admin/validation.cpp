@@ -1,0 +1,40 @@
+#include "admin/validation.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+namespace flyte::admin {
+
+Status RequireField(std::string_view value, std::string_view field) {
+  if (value.empty()) return absl::InvalidArgumentError("missing " + std::string(field));
+  return absl::OkStatus();
+}
+
+Status ValidateIdentifier(const flyteidl::core::Identifier& id, flyteidl::core::ResourceType expected) {
+  RETURN_IF_ERROR(RequireField(id.project(), "project"));
+  RETURN_IF_ERROR(RequireField(id.domain(), "domain"));
+  RETURN_IF_ERROR(RequireField(id.name(), "name"));
+  RETURN_IF_ERROR(RequireField(id.version(), "version"));
+  if (id.resource_type() != flyteidl::core::UNSPECIFIED && id.resource_type() != expected) {
+    return absl::InvalidArgumentError("identifier " + DescribeId(id) + " has resource type " +
+                                      flyteidl::core::ResourceType_Name(id.resource_type()) + ", expected " +
+                                      flyteidl::core::ResourceType_Name(expected));
+  }
+  return absl::OkStatus();
+}
+
+std::string DescribeId(const flyteidl::core::Identifier& id) {
+  return id.project() + "/" + id.domain() + "/" + id.name() + "@" + id.version();
+}
+
+std::string DeterministicBytes(const google::protobuf::Message& message) {
+  std::string out;
+  google::protobuf::io::StringOutputStream stream(&out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  message.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return out;
+}
+
+}  // namespace flyte::admin

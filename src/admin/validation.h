@@ -1,0 +1,26 @@
+// Request validation shared by the admin handlers: identifiers and limits, with messages that
+// name the offending field the way FlyteAdmin's do.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "flyteidl/admin/common.pb.h"
+#include "flyteidl/core/identifier.pb.h"
+
+namespace flyte::admin {
+
+// INVALID_ARGUMENT "missing <field>" when empty.
+Status RequireField(std::string_view value, std::string_view field);
+
+// project, domain, name and version present; resource_type matches when it is set.
+Status ValidateIdentifier(const flyteidl::core::Identifier& id, flyteidl::core::ResourceType expected);
+
+// "project/domain/name@version" for messages.
+std::string DescribeId(const flyteidl::core::Identifier& id);
+
+// Deterministic bytes of a message, for digests that must not depend on field order or maps.
+std::string DeterministicBytes(const google::protobuf::Message& message);
+
+}  // namespace flyte::admin

@@ -1,0 +1,270 @@
+// The CLI commands. `start` runs the sandbox in this process (or re-spawns itself detached);
+// `status`, `stop` and `teardown` find a running sandbox through the pid file in its state folder.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <fcntl.h>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <thread>
+
+#include "cli/cli.h"
+#include "cli/http_probe.h"
+#include "common/config.h"
+#include "common/version.h"
+#include "server/sandbox.h"
+
+extern char** environ;
+
+namespace flyte::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kNotRunningExit = 3;
+constexpr std::string_view kClientConfigMarker = "# Written by `flyte sandbox start`";
+
+struct Options {
+  std::string config_file;
+  std::optional<int> port;
+  std::optional<std::string> bind;
+  std::optional<std::string> state_dir;
+};
+
+void AddConfigOptions(CLI::App& command, Options& options, bool with_server_flags) {
+  command.add_option("--config", options.config_file, "YAML config file (see config/sandbox.yaml)");
+  command.add_option("--state-dir", options.state_dir, "State folder (default ~/.flyte/sandbox)");
+  if (with_server_flags) {
+    command.add_option("--port", options.port, "Port for gRPC and HTTP (default 30080)")->check(CLI::Range(0, 65535));
+    command.add_option("--bind", options.bind, "Address to listen on (default 127.0.0.1)");
+  }
+}
+
+StatusOr<Config> ResolveConfig(const Options& options) {
+  Config config = DefaultConfig();
+  if (!options.config_file.empty()) {
+    ASSIGN_OR_RETURN(config, LoadConfigFile(options.config_file));
+  }
+  if (options.port) config.port = *options.port;
+  if (options.bind) config.bind_address = *options.bind;
+  if (options.state_dir) config.state_dir = ExpandHome(*options.state_dir);
+  std::error_code ec;
+  auto absolute = fs::absolute(config.state_dir, ec);
+  if (!ec) config.state_dir = absolute;
+  return config;
+}
+
+int Fail(const Status& status) {
+  std::cerr << "flyte: " << status.message() << "\n";
+  return 1;
+}
+
+struct RunningInfo {
+  pid_t pid = 0;
+  int port = 0;
+};
+
+// The sandbox recorded in the state folder, if its process is alive.
+std::optional<RunningInfo> FindRunning(const Config& config) {
+  std::ifstream in(config.state_dir / server::kPidFile);
+  RunningInfo info;
+  if (!(in >> info.pid >> info.port) || info.pid <= 0) return std::nullopt;
+  if (::kill(info.pid, 0) != 0 && errno == ESRCH) return std::nullopt;
+  return info;
+}
+
+std::string ProbeHost(const Config& config) {
+  return config.bind_address == "0.0.0.0" || config.bind_address == "::" ? "127.0.0.1" : config.bind_address;
+}
+
+void PrintBanner(const Config& config, int port) {
+  Config shown = config;
+  shown.port = port;
+  const std::string address = shown.ClientAddress();
+  std::cout << "Flyte sandbox " << kVersion << " is serving (pid " << ::getpid() << ")\n"
+            << "  gRPC and HTTP:  " << address << "\n"
+            << "  Console:        http://" << address << "/console\n"
+            << "  State folder:   " << config.state_dir.string() << "\n"
+            << "  Client config:  " << config.client_config.string() << "\n\n"
+            << "Point flytectl and flytekit at it with:\n"
+            << "  export FLYTECTL_CONFIG=" << config.client_config.string() << "\n"
+            << std::flush;
+}
+
+int RunForeground(const Config& config) {
+  // Block the stop signals in every thread; this one waits for them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  auto sandbox = server::Sandbox::Start(config);
+  if (!sandbox.ok()) return Fail(sandbox.status());
+  PrintBanner(config, (*sandbox)->port());
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  std::cout << "Stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM") << ")..." << std::endl;
+  (*sandbox)->Shutdown();
+  sandbox->reset();
+  std::cout << "Stopped." << std::endl;
+  return 0;
+}
+
+// Re-runs this binary without --detach in a new session, logging to the state folder, and
+// returns once it serves (or reports why it did not).
+int RunDetached(const Config& config, int argc, char** argv) {
+  std::error_code ec;
+  fs::create_directories(config.state_dir, ec);
+  if (ec) return Fail(absl::FailedPreconditionError("cannot create state folder " + config.state_dir.string()));
+  const fs::path log = config.state_dir / server::kLogFile;
+  std::vector<std::string> args;
+  for (int i = 0; i < argc; ++i) {
+    if (std::string_view(argv[i]) != "--detach") args.emplace_back(argv[i]);
+  }
+  std::vector<char*> raw;
+  for (auto& arg : args) raw.push_back(arg.data());
+  raw.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSID);
+  pid_t child = 0;
+  int spawned = posix_spawn(&child, "/proc/self/exe", &actions, &attributes, raw.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  if (spawned != 0) return Fail(absl::InternalError(std::string("cannot start the sandbox: ") + std::strerror(spawned)));
+
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (::waitpid(child, &status, WNOHANG) == child) {
+      std::ifstream in(log);
+      std::string line, last;
+      while (std::getline(in, line)) {
+        if (!line.empty()) last = line;
+      }
+      std::cerr << (last.empty() ? "flyte: the sandbox exited during start-up" : last) << "\n"
+                << "(full log: " << log.string() << ")\n";
+      return 1;
+    }
+    auto running = FindRunning(config);
+    if (running && running->pid == child &&
+        ProbeHttp(ProbeHost(config), running->port, "/healthz", std::chrono::milliseconds(500))) {
+      PrintBanner(config, running->port);
+      std::cout << "  Log:            " << log.string() << "\n";
+      return 0;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return Fail(absl::DeadlineExceededError("the sandbox did not start serving within 30 s; see " + log.string()));
+}
+
+int Status(const Config& config) {
+  auto running = FindRunning(config);
+  if (!running) {
+    std::cout << "Flyte sandbox is not running (state folder " << config.state_dir.string() << ")\n";
+    return kNotRunningExit;
+  }
+  const bool serving = ProbeHttp(ProbeHost(config), running->port, "/healthz", std::chrono::milliseconds(2000));
+  std::cout << "Flyte sandbox is " << (serving ? "running" : "starting or not answering") << " (pid " << running->pid
+            << ") at localhost:" << running->port << ", state folder " << config.state_dir.string() << "\n";
+  return serving ? 0 : 1;
+}
+
+int Stop(const Config& config) {
+  auto running = FindRunning(config);
+  if (!running) {
+    std::cout << "Flyte sandbox is not running\n";
+    return 0;
+  }
+  if (::kill(running->pid, SIGTERM) != 0 && errno != ESRCH) {
+    return Fail(absl::PermissionDeniedError("cannot signal pid " + std::to_string(running->pid)));
+  }
+  const auto deadline = std::chrono::steady_clock::now() + config.shutdown_grace + std::chrono::seconds(20);
+  while (::kill(running->pid, 0) == 0 || errno != ESRCH) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      return Fail(absl::DeadlineExceededError("pid " + std::to_string(running->pid) + " is still running"));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  std::cout << "Flyte sandbox stopped (pid " << running->pid << ")\n";
+  return 0;
+}
+
+int Teardown(const Config& config, bool yes) {
+  if (!yes) {
+    std::cerr << "flyte: teardown deletes every registered entity and blob in " << config.state_dir.string()
+              << "; run again with --yes to do it\n";
+    return 2;
+  }
+  if (int stopped = Stop(config); stopped != 0) return stopped;
+  std::error_code ec;
+  fs::remove_all(config.state_dir, ec);
+  if (ec) return Fail(absl::InternalError("cannot remove " + config.state_dir.string() + ": " + ec.message()));
+  // Only remove a client config we wrote ourselves.
+  std::ifstream in(config.client_config);
+  std::string first_line;
+  if (std::getline(in, first_line) && first_line.rfind(kClientConfigMarker, 0) == 0) fs::remove(config.client_config, ec);
+  std::cout << "Removed " << config.state_dir.string() << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  CLI::App app{"flyte: the single-binary Flyte sandbox"};
+  app.require_subcommand(1);
+  auto* version = app.add_subcommand("version", "Print the version");
+  auto* sandbox = app.add_subcommand("sandbox", "Run and manage the local sandbox");
+  sandbox->require_subcommand(1);
+
+  Options start_options, status_options, stop_options, teardown_options;
+  bool detach = false, yes = false;
+  auto* start = sandbox->add_subcommand("start", "Start the sandbox (gRPC + HTTP on one port)");
+  AddConfigOptions(*start, start_options, true);
+  start->add_flag("--detach", detach, "Run in the background; return once it serves");
+  auto* status = sandbox->add_subcommand("status", "Tell whether the sandbox is running");
+  AddConfigOptions(*status, status_options, false);
+  auto* stop = sandbox->add_subcommand("stop", "Stop a running sandbox and wait until it is gone");
+  AddConfigOptions(*stop, stop_options, false);
+  auto* teardown = sandbox->add_subcommand("teardown", "Stop the sandbox and delete its state");
+  AddConfigOptions(*teardown, teardown_options, false);
+  teardown->add_flag("--yes", yes, "Confirm deleting the state folder");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  if (version->parsed()) {
+    std::cout << "flyte " << kVersion << " (commit " << kGitCommit << ", built " << kBuildTime << ")\n";
+    return 0;
+  }
+  auto with_config = [](const Options& options, auto&& command) {
+    auto config = ResolveConfig(options);
+    if (!config.ok()) return Fail(config.status());
+    return command(*config);
+  };
+  if (start->parsed()) {
+    return with_config(start_options, [&](const Config& config) {
+      return detach ? RunDetached(config, argc, argv) : RunForeground(config);
+    });
+  }
+  if (status->parsed()) return with_config(status_options, Status);
+  if (stop->parsed()) return with_config(stop_options, Stop);
+  return with_config(teardown_options, [&](const Config& config) { return Teardown(config, yes); });
+}
+
+}  // namespace flyte::cli

@@ -1,0 +1,207 @@
+#include "common/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+namespace flyte {
+namespace {
+
+// Where a value came from, for error messages: "sandbox.yaml:12: server.port".
+std::string Where(std::string_view source, const YAML::Node& node, std::string_view key) {
+  std::ostringstream out;
+  out << source << ":" << node.Mark().line + 1 << ": " << key;
+  return out.str();
+}
+
+Status Bad(std::string_view source, const YAML::Node& node, std::string_view key, std::string_view why) {
+  return absl::InvalidArgumentError(Where(source, node, key) + ": " + std::string(why));
+}
+
+StatusOr<std::string> ReadString(std::string_view source, const YAML::Node& node, std::string_view key) {
+  if (!node.IsScalar()) return Bad(source, node, key, "expected a string");
+  return node.Scalar();
+}
+
+StatusOr<int64_t> ReadInt(std::string_view source, const YAML::Node& node, std::string_view key, int64_t min,
+                          int64_t max) {
+  if (!node.IsScalar()) return Bad(source, node, key, "expected an integer");
+  const std::string& text = node.Scalar();
+  char* end = nullptr;
+  errno = 0;
+  long long value = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || errno != 0) return Bad(source, node, key, "expected an integer, got \"" + text + "\"");
+  if (value < min || value > max) {
+    return Bad(source, node, key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+  }
+  return value;
+}
+
+StatusOr<std::vector<std::string>> ReadStringList(std::string_view source, const YAML::Node& node,
+                                                  std::string_view key) {
+  if (!node.IsSequence()) return Bad(source, node, key, "expected a list of strings");
+  std::vector<std::string> out;
+  for (const auto& item : node) {
+    if (!item.IsScalar() || item.Scalar().empty()) return Bad(source, item, key, "expected a non-empty string");
+    out.push_back(item.Scalar());
+  }
+  if (out.empty()) return Bad(source, node, key, "must not be empty");
+  return out;
+}
+
+// One handler per leaf key; a section is a map of them.
+using Setter = std::function<Status(const YAML::Node&, std::string_view key)>;
+using Section = std::map<std::string, Setter, std::less<>>;
+
+Status ApplySection(std::string_view source, const YAML::Node& node, std::string_view prefix, const Section& section) {
+  if (!node.IsMap()) return Bad(source, node, prefix, "expected a mapping");
+  for (const auto& entry : node) {
+    const std::string name = entry.first.Scalar();
+    const std::string key = prefix.empty() ? name : std::string(prefix) + "." + name;
+    auto it = section.find(name);
+    if (it == section.end()) return Bad(source, entry.first, key, "unknown key");
+    RETURN_IF_ERROR(it->second(entry.second, key));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string Config::ClientAddress() const {
+  if (!public_address.empty()) return public_address;
+  return "localhost:" + std::to_string(port);
+}
+
+std::filesystem::path ExpandHome(const std::filesystem::path& path) {
+  const std::string text = path.string();
+  if (text == "~" || text.rfind("~/", 0) == 0) {
+    const char* home = std::getenv("HOME");
+    std::filesystem::path base = home != nullptr ? home : "/";
+    return text.size() <= 2 ? base : base / text.substr(2);
+  }
+  return path;
+}
+
+Config DefaultConfig() {
+  Config config;
+  config.state_dir = ExpandHome("~/.flyte/sandbox");
+  config.client_config = ExpandHome("~/.flyte/config-sandbox.yaml");
+  return config;
+}
+
+StatusOr<std::chrono::seconds> ParseDuration(std::string_view text) {
+  if (text.empty()) return absl::InvalidArgumentError("empty duration");
+  int64_t total = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    if (start == i || i == text.size()) {
+      return absl::InvalidArgumentError("bad duration \"" + std::string(text) + "\" (use e.g. 30s, 15m, 1h)");
+    }
+    int64_t value = std::stoll(std::string(text.substr(start, i - start)));
+    switch (text[i++]) {
+      case 's': total += value; break;
+      case 'm': total += value * 60; break;
+      case 'h': total += value * 3600; break;
+      case 'd': total += value * 86400; break;
+      default:
+        return absl::InvalidArgumentError("bad duration \"" + std::string(text) + "\" (use e.g. 30s, 15m, 1h)");
+    }
+  }
+  return std::chrono::seconds(total);
+}
+
+StatusOr<Config> ParseConfig(std::string_view yaml, std::string_view source, Config config) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    return absl::InvalidArgumentError(std::string(source) + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  if (root.IsNull()) return config;
+
+  auto string_into = [&](std::string& out) {
+    return [&, &out = out](const YAML::Node& node, std::string_view key) -> Status {
+      ASSIGN_OR_RETURN(out, ReadString(source, node, key));
+      return absl::OkStatus();
+    };
+  };
+  auto path_into = [&](std::filesystem::path& out) {
+    return [&, &out = out](const YAML::Node& node, std::string_view key) -> Status {
+      ASSIGN_OR_RETURN(std::string text, ReadString(source, node, key));
+      if (text.empty()) return Bad(source, node, key, "must not be empty");
+      out = ExpandHome(text);
+      return absl::OkStatus();
+    };
+  };
+  auto duration_into = [&](std::chrono::seconds& out) {
+    return [&, &out = out](const YAML::Node& node, std::string_view key) -> Status {
+      ASSIGN_OR_RETURN(std::string text, ReadString(source, node, key));
+      auto parsed = ParseDuration(text);
+      if (!parsed.ok()) return Bad(source, node, key, std::string(parsed.status().message()));
+      out = *parsed;
+      return absl::OkStatus();
+    };
+  };
+  auto list_into = [&](std::vector<std::string>& out) {
+    return [&, &out = out](const YAML::Node& node, std::string_view key) -> Status {
+      ASSIGN_OR_RETURN(out, ReadStringList(source, node, key));
+      return absl::OkStatus();
+    };
+  };
+
+  const Section server{
+      {"bind", string_into(config.bind_address)},
+      {"port",
+       [&](const YAML::Node& node, std::string_view key) -> Status {
+         ASSIGN_OR_RETURN(int64_t port, ReadInt(source, node, key, 0, 65535));
+         config.port = static_cast<int>(port);
+         return absl::OkStatus();
+       }},
+      {"public_address", string_into(config.public_address)},
+      {"max_request_mb",
+       [&](const YAML::Node& node, std::string_view key) -> Status {
+         ASSIGN_OR_RETURN(int64_t mb, ReadInt(source, node, key, 1, 1 << 20));
+         config.max_request_bytes = mb << 20;
+         return absl::OkStatus();
+       }},
+      {"shutdown_grace", duration_into(config.shutdown_grace)},
+  };
+  const Section state{
+      {"dir", path_into(config.state_dir)},
+      {"client_config", path_into(config.client_config)},
+  };
+  const Section admin{
+      {"seed_projects", list_into(config.seed_projects)},
+      {"domains", list_into(config.domains)},
+  };
+  const Section storage{
+      {"signed_url_ttl", duration_into(config.signed_url_ttl)},
+  };
+  auto section = [&](const Section& inner) {
+    return [&](const YAML::Node& node, std::string_view key) { return ApplySection(source, node, key, inner); };
+  };
+  const Section top{
+      {"server", section(server)},
+      {"state", section(state)},
+      {"admin", section(admin)},
+      {"storage", section(storage)},
+  };
+  RETURN_IF_ERROR(ApplySection(source, root, "", top));
+  return config;
+}
+
+StatusOr<Config> LoadConfigFile(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) return absl::InvalidArgumentError("cannot read config file " + file.string());
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseConfig(text.str(), file.string(), DefaultConfig());
+}
+
+}  // namespace flyte

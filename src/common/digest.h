@@ -1,0 +1,25 @@
+// Hashes, HMAC and the text encodings the wire formats use (OpenSSL underneath).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace flyte {
+
+std::string Md5(std::string_view data);     // 16 raw bytes
+std::string Sha256(std::string_view data);  // 32 raw bytes
+std::string HmacSha256(std::string_view key, std::string_view data);  // 32 raw bytes
+std::string RandomBytes(size_t count);
+
+std::string HexEncode(std::string_view bytes);
+std::string Base64Encode(std::string_view bytes);
+StatusOr<std::string> Base64Decode(std::string_view text);
+// RFC 4648 base32 with padding, as FlyteAdmin names upload folders after the content MD5.
+std::string Base32Encode(std::string_view bytes);
+
+// Constant-time comparison for secrets.
+bool SecureEquals(std::string_view a, std::string_view b);
+
+}  // namespace flyte

@@ -1,0 +1,48 @@
+// The HTTP JSON gateway (grpc-gateway conventions): an HTTP request on a derived route becomes
+// the gRPC request message (body, then path captures and query parameters), is sent through the
+// in-process gRPC channel, and the reply goes back as JSON (proto field names, defaults emitted)
+// or as binary protobuf when the client asks for application/octet-stream, like FlyteConsole.
+#pragma once
+
+#include <grpcpp/channel.h>
+#include <grpcpp/generic/generic_stub.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "server/route_table.h"
+
+namespace flyte::server {
+
+struct HttpReply {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+};
+
+struct GatewayRequest {
+  std::string verb;
+  std::string target;  // path and query string
+  std::string content_type;
+  std::string accept;
+  std::string body;
+};
+
+class Gateway {
+ public:
+  Gateway(std::shared_ptr<grpc::Channel> channel, RouteTable routes);
+
+  // Completes with the reply, possibly on a gRPC thread. Never blocks.
+  void Handle(GatewayRequest request, std::function<void(HttpReply)> done);
+
+  // An error reply in the gateway's format: {"code": <grpc code>, "message": ..., "details": []}.
+  static HttpReply ErrorReply(int grpc_code, const std::string& message);
+
+ private:
+  std::shared_ptr<grpc::Channel> channel_;
+  grpc::GenericStub stub_;
+  RouteTable routes_;
+};
+
+}  // namespace flyte::server

@@ -1,0 +1,52 @@
+// The one port: accepts TCP connections, peeks at the first bytes, and hands HTTP/2 (gRPC, h2c
+// with prior knowledge) to the gRPC server and everything else to the HTTP/1.1 sessions.
+// Owned by the Sandbox; runs on the io_context's threads.
+#pragma once
+
+#include <grpcpp/server.h>
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "server/data_endpoint.h"
+#include "server/gateway.h"
+
+namespace flyte::server {
+
+struct HttpHandlers {
+  Gateway& gateway;
+  DataEndpoint& data;
+  boost::asio::thread_pool& blocking;  // disk I/O runs here, never on the network threads
+  int64_t max_body_bytes;
+};
+
+class Listener {
+ public:
+  // Binds and listens; FAILED_PRECONDITION with a clear message when the address is taken.
+  static StatusOr<std::unique_ptr<Listener>> Bind(boost::asio::io_context& io, const std::string& address, int port);
+
+  // Starts accepting. `grpc_server` must outlive the listener.
+  void Start(grpc::Server* grpc_server, HttpHandlers handlers);
+  // Stops accepting new connections (in-flight requests go on).
+  void Close();
+
+  int port() const { return port_; }
+  // HTTP requests being handled right now (for graceful shutdown).
+  int in_flight() const { return in_flight_->load(); }
+
+ private:
+  Listener(boost::asio::io_context& io, boost::asio::ip::tcp::acceptor acceptor, int port)
+      : io_(io), acceptor_(std::move(acceptor)), port_(port) {}
+
+  boost::asio::io_context& io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  int port_;
+  std::shared_ptr<std::atomic<int>> in_flight_ = std::make_shared<std::atomic<int>>(0);
+};
+
+}  // namespace flyte::server

@@ -1,0 +1,38 @@
+// The object store: blobs addressed by relative keys ("uploads/p/d/x/f.tar.gz"), kept as files
+// under one root folder. Native URLs are file:// URLs that task processes on this machine can read.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace flyte::store {
+
+class BlobStore {
+ public:
+  virtual ~BlobStore() = default;
+
+  // Writes atomically (temp file + rename): readers see the old or the new object, never a part.
+  virtual Status Put(std::string_view key, std::string_view bytes) = 0;
+  virtual StatusOr<std::string> Get(std::string_view key) = 0;
+  // NOT_FOUND if absent; the size in bytes otherwise.
+  virtual StatusOr<int64_t> Size(std::string_view key) = 0;
+
+  // The URL a process on this machine reads the object by.
+  virtual StatusOr<std::string> NativeUrl(std::string_view key) const = 0;
+  // The key of a native URL of this store; INVALID_ARGUMENT for anything else.
+  virtual StatusOr<std::string> KeyOf(std::string_view native_url) const = 0;
+};
+
+// INVALID_ARGUMENT unless `key` is a relative path that stays inside the store
+// (no "..", no absolute path, no empty segment, no NUL).
+Status ValidateKey(std::string_view key);
+
+// A store rooted at `root` (created if missing).
+StatusOr<std::unique_ptr<BlobStore>> OpenLocalBlobStore(const std::filesystem::path& root);
+
+}  // namespace flyte::store

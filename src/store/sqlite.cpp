@@ -1,0 +1,122 @@
+#include "store/sqlite.h"
+
+#include "store/migrations.h"
+
+namespace flyte::store {
+
+Status SqliteError(sqlite3* db, int code, std::string_view what) {
+  std::string message = std::string(what) + ": " + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code));
+  switch (code & 0xff) {
+    case SQLITE_CONSTRAINT: return absl::AlreadyExistsError(message);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return absl::UnavailableError(message);
+    default: return absl::InternalError(message);
+  }
+}
+
+Statement& Statement::Bind(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_.get(), index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::BindBlob(int index, std::string_view bytes) {
+  sqlite3_bind_blob(stmt_.get(), index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::Bind(int index, int64_t value) {
+  sqlite3_bind_int64(stmt_.get(), index, value);
+  return *this;
+}
+
+Statement& Statement::BindParam(int index, const SqlParam& value) {
+  std::visit([&](const auto& v) { Bind(index, v); }, value);
+  return *this;
+}
+
+Statement& Statement::BindAll(const std::vector<SqlParam>& params, int first) {
+  for (size_t i = 0; i < params.size(); ++i) BindParam(first + static_cast<int>(i), params[i]);
+  return *this;
+}
+
+StatusOr<bool> Statement::Step() {
+  int code = sqlite3_step(stmt_.get());
+  if (code == SQLITE_ROW) return true;
+  if (code == SQLITE_DONE) return false;
+  return SqliteError(db_, code, "sqlite step");
+}
+
+Status Statement::Run() {
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, Step());
+    if (!row) return absl::OkStatus();
+  }
+}
+
+std::string Statement::Text(int column) const {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_.get(), column));
+  return text != nullptr ? std::string(text, sqlite3_column_bytes(stmt_.get(), column)) : std::string();
+}
+
+std::string Statement::Blob(int column) const {
+  const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt_.get(), column));
+  return data != nullptr ? std::string(data, sqlite3_column_bytes(stmt_.get(), column)) : std::string();
+}
+
+StatusOr<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& file) {
+  sqlite3* raw = nullptr;
+  int code = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             nullptr);
+  if (code != SQLITE_OK) {
+    Status status = SqliteError(raw, code, "cannot open " + file.string());
+    sqlite3_close(raw);
+    return status;
+  }
+  std::unique_ptr<Database> db(new Database(raw));
+  sqlite3_busy_timeout(raw, 5000);
+  // WAL + synchronous=NORMAL: a committed transaction survives a killed process.
+  RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
+  return db;
+}
+
+Database::~Database() { sqlite3_close_v2(db_); }
+
+StatusOr<Statement> Database::Prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  int code = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  if (code != SQLITE_OK) return SqliteError(db_, code, "sqlite prepare");
+  return Statement(db_, stmt);
+}
+
+Status Database::Exec(std::string_view sql) {
+  char* error = nullptr;
+  last_code_ = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &error);
+  if (last_code_ == SQLITE_OK) return absl::OkStatus();
+  std::string message = error != nullptr ? error : sqlite3_errstr(last_code_);
+  sqlite3_free(error);
+  return SqliteError(nullptr, last_code_, message);
+}
+
+Status Database::Migrate() {
+  ASSIGN_OR_RETURN(Statement version_query, Prepare("PRAGMA user_version"));
+  ASSIGN_OR_RETURN(bool has_row, version_query.Step());
+  const int64_t current = has_row ? version_query.Int(0) : 0;
+  const auto& migrations = Migrations();
+  if (current > static_cast<int64_t>(migrations.size())) {
+    return absl::FailedPreconditionError("the registry was written by a newer flyte (schema version " +
+                                         std::to_string(current) + ", this binary knows " +
+                                         std::to_string(migrations.size()) + ")");
+  }
+  for (size_t i = static_cast<size_t>(current); i < migrations.size(); ++i) {
+    Status applied = Exec("BEGIN IMMEDIATE;\n" + std::string(migrations[i].sql) + "\nPRAGMA user_version = " +
+                          std::to_string(i + 1) + ";\nCOMMIT;");
+    if (!applied.ok()) {
+      (void)Exec("ROLLBACK");
+      return absl::InternalError("migration " + std::string(migrations[i].name) + " failed: " +
+                                 std::string(applied.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace flyte::store

@@ -1,0 +1,73 @@
+// A thin RAII adapter over the SQLite C API: the only file that sees sqlite3 return codes.
+// Not thread-safe: its owner serialises access.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "common/status.h"
+
+namespace flyte::store {
+
+using SqlParam = std::variant<std::string, int64_t>;
+
+class Statement {
+ public:
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt, &sqlite3_finalize) {}
+
+  Statement& Bind(int index, std::string_view text);
+  Statement& BindBlob(int index, std::string_view bytes);
+  Statement& Bind(int index, int64_t value);
+  Statement& BindParam(int index, const SqlParam& value);
+  // Binds `params` to ?1..?n after `first - 1` already-bound parameters.
+  Statement& BindAll(const std::vector<SqlParam>& params, int first = 1);
+
+  // true while a row is available; error on failure.
+  StatusOr<bool> Step();
+  // Runs to completion, ignoring rows.
+  Status Run();
+
+  int64_t Int(int column) const { return sqlite3_column_int64(stmt_.get(), column); }
+  std::string Text(int column) const;
+  std::string Blob(int column) const;
+
+ private:
+  sqlite3* db_;
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt_;
+};
+
+class Database {
+ public:
+  // Opens (creating) the file in WAL mode with foreign keys on.
+  static StatusOr<std::unique_ptr<Database>> Open(const std::filesystem::path& file);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  StatusOr<Statement> Prepare(std::string_view sql);
+  Status Exec(std::string_view sql);
+  // SQLITE_CONSTRAINT on the last statement → true (a duplicate primary key).
+  bool LastWasConstraintViolation() const { return last_code_ == SQLITE_CONSTRAINT; }
+  int64_t Changes() const { return sqlite3_changes64(db_); }
+
+  // Applies every migration newer than PRAGMA user_version, each in its own transaction.
+  Status Migrate();
+
+ private:
+  explicit Database(sqlite3* db) : db_(db) {}
+  friend class Statement;
+  sqlite3* db_;
+  int last_code_ = SQLITE_OK;
+};
+
+// Maps a SQLite failure to a Status; constraint violations become ALREADY_EXISTS.
+Status SqliteError(sqlite3* db, int code, std::string_view what);
+
+}  // namespace flyte::store

@@ -1,0 +1,334 @@
+// SqliteRegistry: the Registry over one SQLite connection. Every call takes the connection's
+// mutex, so there is exactly one writer; WAL keeps a killed process from losing commits.
+#include <mutex>
+
+#include "store/registry.h"
+
+namespace flyte::store {
+namespace {
+
+std::string Paged(std::string sql, const ListQuery& query) {
+  if (!query.where.empty()) sql += " AND (" + query.where + ")";
+  if (!query.order_by.empty()) sql += " " + query.order_by;
+  sql += " LIMIT " + std::to_string(query.limit) + " OFFSET " + std::to_string(query.offset);
+  return sql;
+}
+
+int TypeValue(ResourceType type) { return static_cast<int>(type); }
+
+Status NotFound(std::string what) { return absl::NotFoundError(std::move(what)); }
+
+std::string Describe(const EntityKey& key) {
+  return key.project + "/" + key.domain + "/" + key.name + "@" + key.version;
+}
+
+constexpr const char* kEntityColumns =
+    "project, domain, name, version, created_at, updated_at, digest, state, workflow_name, payload";
+
+EntityRow ReadEntity(const Statement& stmt, ResourceType type) {
+  EntityRow row;
+  row.key = {type, stmt.Text(0), stmt.Text(1), stmt.Text(2), stmt.Text(3)};
+  row.created_at = stmt.Int(4);
+  row.updated_at = stmt.Int(5);
+  row.digest = stmt.Blob(6);
+  row.state = static_cast<int>(stmt.Int(7));
+  row.workflow_name = stmt.Text(8);
+  row.payload = stmt.Blob(9);
+  return row;
+}
+
+ProjectRow ReadProject(const Statement& stmt) {
+  return {stmt.Text(0), stmt.Text(1), static_cast<int>(stmt.Int(2)), stmt.Int(3), stmt.Blob(4)};
+}
+
+class SqliteRegistry final : public Registry {
+ public:
+  explicit SqliteRegistry(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+
+  Status CreateProject(const ProjectRow& row) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(Statement stmt,
+                     db_->Prepare("INSERT INTO projects (id, name, state, created_at, payload) VALUES (?,?,?,?,?)"));
+    stmt.Bind(1, row.id).Bind(2, row.name).Bind(3, int64_t{row.state}).Bind(4, row.created_at).BindBlob(5, row.payload);
+    return stmt.Run();
+  }
+
+  Status UpdateProject(const ProjectRow& row) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare("UPDATE projects SET name = ?, state = ?, payload = ? WHERE id = ?"));
+    stmt.Bind(1, row.name).Bind(2, int64_t{row.state}).BindBlob(3, row.payload).Bind(4, row.id);
+    RETURN_IF_ERROR(stmt.Run());
+    if (db_->Changes() == 0) return NotFound("project " + row.id + " not found");
+    return absl::OkStatus();
+  }
+
+  StatusOr<ProjectRow> GetProject(const std::string& id) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(Statement stmt,
+                     db_->Prepare("SELECT id, name, state, created_at, payload FROM projects WHERE id = ?"));
+    stmt.Bind(1, id);
+    ASSIGN_OR_RETURN(bool found, stmt.Step());
+    if (!found) return NotFound("project " + id + " not found");
+    return ReadProject(stmt);
+  }
+
+  StatusOr<std::vector<ProjectRow>> ListProjects(const ListQuery& query) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(Statement stmt,
+                     db_->Prepare(Paged("SELECT id, name, state, created_at, payload FROM projects WHERE 1", query)));
+    stmt.BindAll(query.params);
+    std::vector<ProjectRow> rows;
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, stmt.Step());
+      if (!more) return rows;
+      rows.push_back(ReadProject(stmt));
+    }
+  }
+
+  Status CreateEntity(const EntityRow& row) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(std::string("INSERT INTO entities (resource_type, ") +
+                                                  kEntityColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
+    stmt.Bind(1, int64_t{TypeValue(row.key.type)})
+        .Bind(2, row.key.project)
+        .Bind(3, row.key.domain)
+        .Bind(4, row.key.name)
+        .Bind(5, row.key.version)
+        .Bind(6, row.created_at)
+        .Bind(7, row.updated_at)
+        .BindBlob(8, row.digest)
+        .Bind(9, int64_t{row.state})
+        .Bind(10, row.workflow_name)
+        .BindBlob(11, row.payload);
+    Status status = stmt.Run();
+    if (absl::IsAlreadyExists(status)) return absl::AlreadyExistsError(Describe(row.key) + " already exists");
+    return status;
+  }
+
+  StatusOr<EntityRow> GetEntity(const EntityKey& key) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(std::string("SELECT ") + kEntityColumns +
+                                                  " FROM entities WHERE resource_type = ? AND project = ? AND "
+                                                  "domain = ? AND name = ? AND version = ?"));
+    stmt.Bind(1, int64_t{TypeValue(key.type)}).Bind(2, key.project).Bind(3, key.domain).Bind(4, key.name).Bind(5, key.version);
+    ASSIGN_OR_RETURN(bool found, stmt.Step());
+    if (!found) return NotFound(Describe(key) + " not found");
+    return ReadEntity(stmt, key.type);
+  }
+
+  StatusOr<std::vector<EntityRow>> ListEntities(ResourceType type, const std::string& project,
+                                                const std::string& domain, const std::string& name,
+                                                const ListQuery& query) override {
+    std::lock_guard lock(mu_);
+    std::string sql = std::string("SELECT ") + kEntityColumns +
+                      " FROM entities WHERE resource_type = ? AND project = ? AND domain = ?";
+    if (!name.empty()) sql += " AND name = ?";
+    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(Paged(sql, query)));
+    stmt.Bind(1, int64_t{TypeValue(type)}).Bind(2, project).Bind(3, domain);
+    int next = 4;
+    if (!name.empty()) stmt.Bind(next++, name);
+    stmt.BindAll(query.params, next);
+    std::vector<EntityRow> rows;
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, stmt.Step());
+      if (!more) return rows;
+      rows.push_back(ReadEntity(stmt, type));
+    }
+  }
+
+  Status SetLaunchPlanState(const EntityKey& key, int state, int64_t now) override {
+    std::lock_guard lock(mu_);
+    RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+    Status status = SetLaunchPlanStateLocked(key, state, now);
+    RETURN_IF_ERROR(db_->Exec(status.ok() ? "COMMIT" : "ROLLBACK"));
+    return status;
+  }
+
+  StatusOr<std::vector<NamedEntityRow>> ListNamedEntities(ResourceType type, const std::string& project,
+                                                          const std::string& domain,
+                                                          const ListQuery& query) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(Paged(NamedEntitySelect(), query)));
+    stmt.Bind(1, int64_t{TypeValue(type)}).Bind(2, project).Bind(3, domain).BindAll(query.params, 4);
+    std::vector<NamedEntityRow> rows;
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, stmt.Step());
+      if (!more) return rows;
+      rows.push_back({type, project, domain, stmt.Text(0), static_cast<int>(stmt.Int(1)), stmt.Text(2)});
+    }
+  }
+
+  StatusOr<NamedEntityRow> GetNamedEntity(ResourceType type, const std::string& project, const std::string& domain,
+                                          const std::string& name) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(NamedEntitySelect() + " AND name = ?"));
+    stmt.Bind(1, int64_t{TypeValue(type)}).Bind(2, project).Bind(3, domain).Bind(4, name);
+    ASSIGN_OR_RETURN(bool found, stmt.Step());
+    if (!found) return NotFound("named entity " + project + "/" + domain + "/" + name + " not found");
+    return NamedEntityRow{type, project, domain, stmt.Text(0), static_cast<int>(stmt.Int(1)), stmt.Text(2)};
+  }
+
+  Status UpdateNamedEntity(const NamedEntityRow& row) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(Statement stmt,
+                     db_->Prepare("INSERT INTO named_entities (resource_type, project, domain, name, state, "
+                                  "description) VALUES (?,?,?,?,?,?) ON CONFLICT DO UPDATE SET "
+                                  "state = excluded.state, description = excluded.description"));
+    stmt.Bind(1, int64_t{TypeValue(row.type)})
+        .Bind(2, row.project)
+        .Bind(3, row.domain)
+        .Bind(4, row.name)
+        .Bind(5, int64_t{row.state})
+        .Bind(6, row.description);
+    return stmt.Run();
+  }
+
+  Status PutDescription(const EntityKey& key, int64_t created_at, const std::string& payload) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(Statement stmt,
+                     db_->Prepare("INSERT OR IGNORE INTO description_entities (resource_type, project, domain, name, "
+                                  "version, created_at, payload) VALUES (?,?,?,?,?,?,?)"));
+    BindKey(stmt, key).Bind(6, created_at).BindBlob(7, payload);
+    return stmt.Run();
+  }
+
+  StatusOr<std::string> GetDescription(const EntityKey& key) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(Statement stmt,
+                     db_->Prepare("SELECT payload FROM description_entities WHERE resource_type = ? AND project = ? "
+                                  "AND domain = ? AND name = ? AND version = ?"));
+    BindKey(stmt, key);
+    ASSIGN_OR_RETURN(bool found, stmt.Step());
+    if (!found) return NotFound("description entity " + Describe(key) + " not found");
+    return stmt.Blob(0);
+  }
+
+  StatusOr<std::vector<std::string>> ListDescriptions(ResourceType type, const std::string& project,
+                                                      const std::string& domain, const std::string& name,
+                                                      const ListQuery& query) override {
+    std::lock_guard lock(mu_);
+    std::string sql =
+        "SELECT payload FROM description_entities WHERE resource_type = ? AND project = ? AND domain = ?";
+    if (!name.empty()) sql += " AND name = ?";
+    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(Paged(sql, query)));
+    stmt.Bind(1, int64_t{TypeValue(type)}).Bind(2, project).Bind(3, domain);
+    int next = 4;
+    if (!name.empty()) stmt.Bind(next++, name);
+    stmt.BindAll(query.params, next);
+    std::vector<std::string> rows;
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, stmt.Step());
+      if (!more) return rows;
+      rows.push_back(stmt.Blob(0));
+    }
+  }
+
+  Status PutAttributes(const AttributesRow& row) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare("INSERT INTO attributes (resource_type, project, domain, workflow, "
+                                                  "launch_plan, payload) VALUES (?,?,?,?,?,?) ON CONFLICT DO UPDATE "
+                                                  "SET payload = excluded.payload"));
+    BindAttributesKey(stmt, row.key).BindBlob(6, row.payload);
+    return stmt.Run();
+  }
+
+  StatusOr<AttributesRow> GetAttributes(const AttributesKey& key) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare("SELECT payload FROM attributes WHERE " + kAttributesMatch));
+    BindAttributesKey(stmt, key);
+    ASSIGN_OR_RETURN(bool found, stmt.Step());
+    if (!found) return NotFound("no attributes of that resource type are set for " + DescribeAttributes(key));
+    return AttributesRow{key, stmt.Blob(0)};
+  }
+
+  Status DeleteAttributes(const AttributesKey& key) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare("DELETE FROM attributes WHERE " + kAttributesMatch));
+    BindAttributesKey(stmt, key);
+    RETURN_IF_ERROR(stmt.Run());
+    if (db_->Changes() == 0) return NotFound("no attributes of that resource type are set for " + DescribeAttributes(key));
+    return absl::OkStatus();
+  }
+
+  StatusOr<std::vector<AttributesRow>> ListAttributes(int resource_type) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare("SELECT project, domain, workflow, launch_plan, payload FROM "
+                                                  "attributes WHERE resource_type = ? ORDER BY project, domain, "
+                                                  "workflow, launch_plan"));
+    stmt.Bind(1, int64_t{resource_type});
+    std::vector<AttributesRow> rows;
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, stmt.Step());
+      if (!more) return rows;
+      rows.push_back({{resource_type, stmt.Text(0), stmt.Text(1), stmt.Text(2), stmt.Text(3)}, stmt.Blob(4)});
+    }
+  }
+
+ private:
+  static inline const std::string kAttributesMatch =
+      "resource_type = ? AND project = ? AND domain = ? AND workflow = ? AND launch_plan = ?";
+
+  static std::string DescribeAttributes(const AttributesKey& key) {
+    std::string out = key.project;
+    for (const std::string* part : {&key.domain, &key.workflow, &key.launch_plan}) {
+      if (!part->empty()) out += "/" + *part;
+    }
+    return out;
+  }
+
+  // Names come from registered entities; metadata from named_entities when it was ever updated.
+  static std::string NamedEntitySelect() {
+    return "SELECT name, state, description FROM (SELECT e.name AS name, COALESCE(n.state, 0) AS state, "
+           "COALESCE(n.description, '') AS description "
+           "FROM (SELECT DISTINCT resource_type, project, domain, name FROM entities) e "
+           "LEFT JOIN named_entities n USING (resource_type, project, domain, name) "
+           "WHERE e.resource_type = ?1 AND e.project = ?2 AND e.domain = ?3) WHERE 1";
+  }
+
+  static Statement& BindKey(Statement& stmt, const EntityKey& key) {
+    return stmt.Bind(1, int64_t{TypeValue(key.type)})
+        .Bind(2, key.project)
+        .Bind(3, key.domain)
+        .Bind(4, key.name)
+        .Bind(5, key.version);
+  }
+
+  static Statement& BindAttributesKey(Statement& stmt, const AttributesKey& key) {
+    return stmt.Bind(1, int64_t{key.resource_type})
+        .Bind(2, key.project)
+        .Bind(3, key.domain)
+        .Bind(4, key.workflow)
+        .Bind(5, key.launch_plan);
+  }
+
+  Status SetLaunchPlanStateLocked(const EntityKey& key, int state, int64_t now) {
+    ASSIGN_OR_RETURN(Statement target, db_->Prepare("UPDATE entities SET state = ?, updated_at = ? WHERE "
+                                                    "resource_type = ? AND project = ? AND domain = ? AND "
+                                                    "name = ? AND version = ?"));
+    target.Bind(1, int64_t{state}).Bind(2, now).Bind(3, int64_t{TypeValue(ResourceType::kLaunchPlan)});
+    target.Bind(4, key.project).Bind(5, key.domain).Bind(6, key.name).Bind(7, key.version);
+    RETURN_IF_ERROR(target.Run());
+    if (db_->Changes() == 0) return NotFound("launch plan " + Describe(key) + " not found");
+    if (state == 0) return absl::OkStatus();
+    // Only one version of a launch plan name is active at a time.
+    ASSIGN_OR_RETURN(Statement others, db_->Prepare("UPDATE entities SET state = 0, updated_at = ? WHERE "
+                                                    "resource_type = ? AND project = ? AND domain = ? AND "
+                                                    "name = ? AND version != ? AND state != 0"));
+    others.Bind(1, now).Bind(2, int64_t{TypeValue(ResourceType::kLaunchPlan)});
+    others.Bind(3, key.project).Bind(4, key.domain).Bind(5, key.name).Bind(6, key.version);
+    return others.Run();
+  }
+
+  std::mutex mu_;
+  std::unique_ptr<Database> db_;  // guarded by mu_
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Registry>> OpenRegistry(const std::filesystem::path& file) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Database> db, Database::Open(file));
+  RETURN_IF_ERROR(db->Migrate());
+  return std::unique_ptr<Registry>(new SqliteRegistry(std::move(db)));
+}
+
+}  // namespace flyte::store

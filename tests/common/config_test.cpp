@@ -1,0 +1,64 @@
+#include "common/config.h"
+
+#include <doctest/doctest.h>
+
+namespace flyte {
+namespace {
+
+TEST_CASE("config: defaults are compiled in") {
+  Config config = DefaultConfig();
+  CHECK(config.port == 30080);
+  CHECK(config.bind_address == "127.0.0.1");
+  CHECK(config.seed_projects == std::vector<std::string>{"flytesnacks"});
+  CHECK(config.domains.size() == 3);
+  CHECK(config.ClientAddress() == "localhost:30080");
+}
+
+TEST_CASE("config: the file overrides the defaults") {
+  auto config = ParseConfig(
+      "server:\n  port: 31000\n  bind: 0.0.0.0\nstate:\n  dir: /tmp/x\nadmin:\n  domains: [dev, prod]\n"
+      "storage:\n  signed_url_ttl: 1h30m\n",
+      "sandbox.yaml", DefaultConfig());
+  REQUIRE(config.ok());
+  CHECK(config->port == 31000);
+  CHECK(config->bind_address == "0.0.0.0");
+  CHECK(config->state_dir == "/tmp/x");
+  CHECK(config->domains == std::vector<std::string>{"dev", "prod"});
+  CHECK(config->signed_url_ttl == std::chrono::seconds(5400));
+}
+
+TEST_CASE("config: unknown keys and bad values name the key and the line") {
+  struct Case {
+    const char* yaml;
+    const char* expected;
+  };
+  const Case cases[] = {
+      {"server:\n  prot: 1\n", "sandbox.yaml:2: server.prot: unknown key"},
+      {"serve:\n  port: 1\n", "sandbox.yaml:1: serve: unknown key"},
+      {"server:\n  port: http\n", "sandbox.yaml:2: server.port: expected an integer"},
+      {"server:\n  port: 70000\n", "sandbox.yaml:2: server.port: must be between 0 and 65535"},
+      {"storage:\n  signed_url_ttl: soon\n", "sandbox.yaml:2: storage.signed_url_ttl: bad duration"},
+      {"admin:\n  domains: []\n", "sandbox.yaml:2: admin.domains: must not be empty"},
+      {"server: [1, 2]\n", "sandbox.yaml:1: server: expected a mapping"},
+      {"server:\n  port: [1\n", "sandbox.yaml:"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.yaml);
+    auto config = ParseConfig(c.yaml, "sandbox.yaml", DefaultConfig());
+    REQUIRE_FALSE(config.ok());
+    CHECK(absl::IsInvalidArgument(config.status()));
+    CHECK(std::string(config.status().message()).find(c.expected) != std::string::npos);
+  }
+}
+
+TEST_CASE("config: durations") {
+  CHECK(*ParseDuration("45s") == std::chrono::seconds(45));
+  CHECK(*ParseDuration("2h30m") == std::chrono::seconds(9000));
+  CHECK(*ParseDuration("1d") == std::chrono::seconds(86400));
+  CHECK_FALSE(ParseDuration("").ok());
+  CHECK_FALSE(ParseDuration("10").ok());
+  CHECK_FALSE(ParseDuration("5x").ok());
+}
+
+}  // namespace
+}  // namespace flyte

@@ -1,0 +1,99 @@
+"""Fixtures of the end-to-end tests: run the real `flyte` binary and talk to it as users do.
+
+One server per test module (`sandbox` fixture); tests that need their own process
+(restarts, signals, bad flags) use `sandbox_factory`. Every server gets a free port, a
+temporary `--state-dir` and a temporary `HOME`, so the user's ~/.flyte is never touched.
+Shared helpers live in `e2e_support.py`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from e2e_support import (
+    FLYTE_BIN,
+    VENV_BIN,
+    Sandbox,
+    run_pyflyte,
+    start_sandbox,
+)
+
+# In-process clients (FlyteRemote) take FLYTE_* overrides from the environment (e.g.
+# FLYTE_PLATFORM_URL would beat the config file): drop the caller's. FLYTE_BIN is read above.
+for _name in [k for k in os.environ if k.startswith(("FLYTE_", "FLYTECTL_", "_FLYTECTL"))]:
+    del os.environ[_name]
+
+
+def pytest_sessionstart(session):
+    # Fail loudly (not skip) when the environment is missing: a green run must mean
+    # the product was exercised.
+    problems = []
+    if not FLYTE_BIN.is_file() or not os.access(FLYTE_BIN, os.X_OK):
+        problems.append(
+            f"flyte binary not found at {FLYTE_BIN} (build it, or set FLYTE_BIN=/path/to/flyte)"
+        )
+    if not (VENV_BIN / "pyflyte").exists():
+        problems.append(f"{VENV_BIN / 'pyflyte'} missing: run scripts/setup-test-env.sh")
+    if problems:
+        raise pytest.UsageError("end-to-end test environment incomplete:\n  " + "\n  ".join(problems))
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory) -> Sandbox:
+    """One running server shared by the tests of a module. Stopped with SIGTERM at the end;
+    teardown fails unless the process exits 0 (graceful shutdown is part of the product)."""
+    base = tmp_path_factory.mktemp("sandbox")
+    sb = start_sandbox(base)
+    yield sb
+    sb.stop_and_check()
+
+
+class SandboxFactory:
+    """Starts extra servers for one test and stops whatever is still running at the end."""
+
+    def __init__(self, tmp_path: Path):
+        self._tmp = tmp_path
+        self._started: list[Sandbox] = []
+        self._count = 0
+
+    def new_dir(self, name: str) -> Path:
+        self._count += 1
+        d = self._tmp / f"{name}-{self._count}"
+        d.mkdir(parents=True)
+        return d
+
+    def start(self, **kwargs) -> Sandbox:
+        base = kwargs.pop("base", None) or self.new_dir("sb")
+        sb = start_sandbox(base, **kwargs)
+        self._started.append(sb)
+        return sb
+
+    def cleanup(self) -> list[str]:
+        errors = []
+        for sb in self._started:
+            if sb.proc.poll() is None:
+                rc = sb.stop()
+                if rc != 0:
+                    errors.append(f"server on port {sb.port} exited {rc} on SIGTERM:\n{sb.stderr_tail()}")
+        return errors
+
+
+@pytest.fixture
+def sandbox_factory(tmp_path) -> SandboxFactory:
+    factory = SandboxFactory(tmp_path)
+    yield factory
+    errors = factory.cleanup()
+    assert not errors, "\n".join(errors)
+
+
+@pytest.fixture
+def pyflyte(sandbox):
+    """`pyflyte(*args, cwd=...)` runs the venv's pyflyte against the module's server."""
+
+    def _run(*args, cwd=None, timeout=300):
+        return run_pyflyte(sandbox, *args, cwd=cwd, timeout=timeout)
+
+    return _run
