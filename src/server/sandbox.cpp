@@ -19,6 +19,7 @@
 #include "server/gateway.h"
 #include "server/grpc_services.h"
 #include "server/listener.h"
+#include "server/unimplemented_interceptor.h"
 
 namespace flyte::server {
 namespace {
@@ -163,6 +164,9 @@ class RunningSandbox final : public Sandbox {
     ConfigureKeepalive(builder);
     builder.RegisterService(admin_service_.get());
     builder.RegisterService(data_proxy_service_.get());
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+    interceptors.push_back(MakeUnimplementedInterceptorFactory());
+    builder.experimental().SetInterceptorCreators(std::move(interceptors));
     grpc_server_ = builder.BuildAndStart();
     if (!grpc_server_) return absl::InternalError("cannot start the gRPC server");
     return absl::OkStatus();

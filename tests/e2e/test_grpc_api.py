@@ -352,10 +352,11 @@ def upload_location(dataproxy, data: bytes, filename: str):
     )
 
 
-def put(loc, data: bytes, content_md5: bytes):
-    """PUT exactly as flytekit's FlyteRemote.upload_file does."""
+def put(loc, data: bytes, content_md5: bytes, with_server_headers: bool = True):
+    """PUT as flytekit's FlyteRemote.upload_file does: its own headers, then the server's on top."""
     headers = {"Content-Length": str(len(data)), "Content-MD5": base64.b64encode(content_md5)}
-    headers.update(loc.headers)
+    if with_server_headers:
+        headers.update(loc.headers)
     return requests.put(loc.signed_url, data=data, headers=headers, timeout=T)
 
 
@@ -373,7 +374,8 @@ def test_upload_location_and_put(dataproxy, sandbox):
     other = b"something else entirely"
     rsp = put(loc, other, md5(other))
     assert 400 <= rsp.status_code < 500, (rsp.status_code, rsp.text)
-    rsp = put(loc, data, md5(b"not the data"))
+    # The server's own Content-MD5 header would replace a wrong one, so send ours alone.
+    rsp = put(loc, data, md5(b"not the data"), with_server_headers=False)
     assert 400 <= rsp.status_code < 500, (rsp.status_code, rsp.text)
     assert not path.exists() or path.read_bytes() != other
 
