@@ -49,7 +49,11 @@ add_library(flyteidl_proto_archive STATIC ${PROTO_OUTPUTS})
 target_include_directories(flyteidl_proto_archive SYSTEM PUBLIC "${PROTO_GEN_DIR}")
 target_link_libraries(flyteidl_proto_archive PUBLIC flyte_deps)
 # Generated code: optimise lightly and never warn; object paths stay unique per proto path.
-target_compile_options(flyteidl_proto_archive PRIVATE -O1 -w)
+target_compile_options(flyteidl_proto_archive PRIVATE -O1 -g0 -w)
+if(FLYTE_SANITIZE)
+  # Generated code is not ours to check, and instrumenting it triples the build time.
+  target_compile_options(flyteidl_proto_archive PRIVATE -fno-sanitize=all)
+endif()
 
 # Linked whole: the service protos define no messages, so nothing would pull their descriptors
 # into the binary, yet the gateway routes, reflection and JSON need every descriptor registered.

@@ -9,7 +9,7 @@
 #include "admin/registry_resolver.h"
 #include "admin/validation.h"
 #include "common/digest.h"
-#include "engine/compiler.h"
+#include "engine/engine.h"
 
 namespace flyte::admin {
 namespace {

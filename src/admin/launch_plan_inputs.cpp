@@ -1,6 +1,6 @@
 #include "admin/launch_plan_inputs.h"
 
-#include "engine/type_check.h"
+#include "engine/engine.h"
 
 namespace flyte::admin {
 

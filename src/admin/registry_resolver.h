@@ -1,7 +1,7 @@
 // The compiler's view of the registry: tasks and launch plans a workflow refers to, as registered.
 #pragma once
 
-#include "engine/compiler.h"
+#include "engine/engine.h"
 #include "store/registry.h"
 
 namespace flyte::admin {

@@ -23,7 +23,7 @@ from flyteidl.admin import (
     version_pb2,
     workflow_pb2 as admin_workflow_pb2,
 )
-from flyteidl.service import dataproxy_pb2
+from flyteidl.service import admin_pb2_grpc, dataproxy_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
@@ -528,6 +528,47 @@ def test_http_register_project(sandbox, admin):
     assert rsp.json()["id"] == pid
 
 
+def test_http_binary_protobuf_like_flyteconsole(sandbox):
+    """FlyteConsole talks to the gateway in binary protobuf (application/octet-stream)."""
+    rsp = requests.get(
+        f"{sandbox.http}/api/v1/projects", headers={"Accept": "application/octet-stream"}, timeout=T
+    )
+    assert rsp.status_code == 200, rsp.text
+    assert rsp.headers["Content-Type"] == "application/octet-stream"
+    projects = project_pb2.Projects.FromString(rsp.content)
+    assert PROJECT in [p.id for p in projects.projects]
+
+    pid = unique("binproj")
+    body = project_pb2.ProjectRegisterRequest(project=project_pb2.Project(id=pid, name="binary")).SerializeToString()
+    rsp = requests.post(
+        f"{sandbox.http}/api/v1/projects",
+        data=body,
+        headers={"Content-Type": "application/octet-stream", "Accept": "application/octet-stream"},
+        timeout=T,
+    )
+    assert rsp.status_code == 200, rsp.text
+    rsp = requests.get(f"{sandbox.http}/api/v1/projects/{pid}", timeout=T)
+    assert rsp.json()["name"] == "binary"
+
+
+def test_http_list_with_query_parameters(sandbox, admin, five_versions):
+    name = five_versions
+    rsp = requests.get(
+        f"{sandbox.http}/api/v1/tasks/{PROJECT}/{DOMAIN}/{name}",
+        params={"limit": 2, "sort_by.key": "created_at", "sort_by.direction": "ASCENDING"},
+        timeout=T,
+    )
+    assert rsp.status_code == 200, rsp.text
+    body = rsp.json()
+    assert [t["id"]["version"] for t in body["tasks"]] == ["v1", "v2"], body
+    assert body["token"] == "2"
+    rsp = requests.get(
+        f"{sandbox.http}/api/v1/tasks/{PROJECT}/{DOMAIN}/{name}", params={"filters": "eq(version"}, timeout=T
+    )
+    assert rsp.status_code == 400, rsp.text
+    assert rsp.json()["code"] == grpc.StatusCode.INVALID_ARGUMENT.value[0]
+
+
 def test_http_get_version(sandbox):
     rsp = requests.get(f"{sandbox.http}/api/v1/version", timeout=T)
     assert rsp.status_code == 200, rsp.text
@@ -592,3 +633,23 @@ def test_unparseable_request_is_not_unknown(sandbox):
     with pytest.raises(grpc.RpcError) as excinfo:
         call(b"\xff\xff\xff\xff\x0f", timeout=T)
     assert excinfo.value.code() not in (grpc.StatusCode.UNKNOWN, grpc.StatusCode.UNAUTHENTICATED), excinfo.value
+
+
+def test_keepalive_pings_are_accepted(sandbox):
+    """flytekit pings idle connections; the server must not answer with GOAWAY (too_many_pings)."""
+    options = [
+        ("grpc.keepalive_time_ms", 200),
+        ("grpc.keepalive_timeout_ms", 1000),
+        ("grpc.keepalive_permit_without_calls", 1),
+        ("grpc.http2.max_pings_without_data", 0),
+    ]
+    states = []
+    with grpc.insecure_channel(f"127.0.0.1:{sandbox.port}", options=options) as channel:
+        stub = admin_pb2_grpc.AdminServiceStub(channel)
+        stub.GetVersion(version_pb2.GetVersionRequest(), timeout=T)
+        channel.subscribe(states.append, try_to_connect=False)
+        time.sleep(2.5)  # about a dozen pings on an idle connection
+        stub.GetVersion(version_pb2.GetVersionRequest(), timeout=T)
+        channel.unsubscribe(states.append)
+    # A GOAWAY would have dropped the connection: the channel leaves READY.
+    assert states and all(state == grpc.ChannelConnectivity.READY for state in states), states

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what building `flyte` needs on a fresh Debian 12 machine: the compiler toolchain and
+# libraries from Debian (static archives included), and the pinned FlyteIDL protos from npm.
+# Fast when everything is already there.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+log() { printf 'install-build-deps: %s\n' "$*" >&2; }
+
+packages=(
+  g++ cmake ninja-build pkg-config file python3
+  protobuf-compiler protobuf-compiler-grpc libgrpc++-dev libprotobuf-dev
+  libboost-dev libsqlite3-dev libyaml-cpp-dev libcli11-dev doctest-dev
+  libssl-dev zlib1g-dev libc-ares-dev libre2-dev
+)
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  log "installing Debian packages: ${missing[*]}"
+  if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# FlyteIDL protos (pinned in package-lock.json); reinstalled only when the lockfile changed.
+stamp="$repo_root/node_modules/.lock.sha256"
+want="$(sha256sum "$repo_root/package-lock.json" | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  log "npm ci (FlyteIDL protos)"
+  (cd "$repo_root" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+  echo "$want" > "$stamp"
+fi
