@@ -100,8 +100,9 @@ Status Admin::GetWorkflowAttributes(const flyteidl::admin::WorkflowAttributesGet
                                     flyteidl::admin::WorkflowAttributesGetResponse* response) {
   RETURN_IF_ERROR(RequireField(request.domain(), "domain"));
   RETURN_IF_ERROR(RequireField(request.workflow(), "workflow"));
-  ASSIGN_OR_RETURN(*response->mutable_attributes()->mutable_matching_attributes(),
-                   FetchAttributes(Key(request.resource_type(), request.project(), request.domain(), request.workflow())));
+  ASSIGN_OR_RETURN(
+      *response->mutable_attributes()->mutable_matching_attributes(),
+      FetchAttributes(Key(request.resource_type(), request.project(), request.domain(), request.workflow())));
   auto* out = response->mutable_attributes();
   out->set_project(request.project());
   out->set_domain(request.domain());

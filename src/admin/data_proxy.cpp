@@ -41,7 +41,8 @@ Status Admin::CreateUploadLocation(const flyteidl::service::CreateUploadLocation
     }
   }
 
-  const SignedUrl signed_url = deps_.signer.Sign("PUT", key, TtlOf(request.expires_in(), deps_.config.signed_url_ttl), md5);
+  const SignedUrl signed_url =
+      deps_.signer.Sign("PUT", key, TtlOf(request.expires_in(), deps_.config.signed_url_ttl), md5);
   ASSIGN_OR_RETURN(*response->mutable_native_url(), deps_.blobs.NativeUrl(key));
   response->set_signed_url(signed_url.url);
   *response->mutable_expires_at() = TimeUtil::SecondsToTimestamp(signed_url.expires_at);
@@ -54,7 +55,8 @@ Status Admin::CreateDownloadLocation(const flyteidl::service::CreateDownloadLoca
   RETURN_IF_ERROR(RequireField(request.native_url(), "native_url"));
   ASSIGN_OR_RETURN(std::string key, deps_.blobs.KeyOf(request.native_url()));
   RETURN_IF_ERROR(deps_.blobs.Size(key).status());
-  const SignedUrl signed_url = deps_.signer.Sign("GET", key, TtlOf(request.expires_in(), deps_.config.signed_url_ttl), "");
+  const SignedUrl signed_url =
+      deps_.signer.Sign("GET", key, TtlOf(request.expires_in(), deps_.config.signed_url_ttl), "");
   response->set_signed_url(signed_url.url);
   *response->mutable_expires_at() = TimeUtil::SecondsToTimestamp(signed_url.expires_at);
   return absl::OkStatus();

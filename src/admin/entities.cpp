@@ -14,15 +14,18 @@
 namespace flyte::admin {
 namespace {
 
-using google::protobuf::util::TimeUtil;
 using flyteidl::core::Identifier;
+using google::protobuf::util::TimeUtil;
 using store::ResourceType;
 
 std::string_view KindName(ResourceType type) {
   switch (type) {
-    case ResourceType::kTask: return "task";
-    case ResourceType::kWorkflow: return "workflow";
-    case ResourceType::kLaunchPlan: return "launch plan";
+    case ResourceType::kTask:
+      return "task";
+    case ResourceType::kWorkflow:
+      return "workflow";
+    case ResourceType::kLaunchPlan:
+      return "launch plan";
   }
   return "entity";
 }
@@ -35,15 +38,16 @@ flyteidl::core::ResourceType ToCoreType(ResourceType type) {
 Status CompareWithExisting(const store::EntityRow& existing, const std::string& digest, const Identifier& id,
                            ResourceType type) {
   const std::string what = std::string(KindName(type)) + " " + DescribeId(id);
-  if (existing.digest == digest) return absl::AlreadyExistsError(what + " is already registered with identical structure");
+  if (existing.digest == digest)
+    return absl::AlreadyExistsError(what + " is already registered with identical structure");
   return absl::InvalidArgumentError(what + " already exists with different structure");
 }
 
 // The identifier inside a template must name the entity being registered.
 Status CheckTemplateId(const Identifier& template_id, const Identifier& id, ResourceType type) {
   if (template_id.name().empty()) return absl::OkStatus();
-  if (template_id.project() != id.project() || template_id.domain() != id.domain() ||
-      template_id.name() != id.name() || template_id.version() != id.version()) {
+  if (template_id.project() != id.project() || template_id.domain() != id.domain() || template_id.name() != id.name() ||
+      template_id.version() != id.version()) {
     return absl::InvalidArgumentError(std::string(KindName(type)) + " template id " + DescribeId(template_id) +
                                       " does not match the request id " + DescribeId(id));
   }
@@ -105,12 +109,13 @@ const ColumnMap& ColumnsOf(ResourceType type) {
 template <typename Entity>
 StatusOr<std::string> ListEntities(store::Registry& registry, ResourceType type, const std::string& project,
                                    const std::string& domain, const std::string& name, const ListParams& params,
-                                   const std::string& extra_where,
-                                   google::protobuf::RepeatedPtrField<Entity>* out) {
+                                   const std::string& extra_where, google::protobuf::RepeatedPtrField<Entity>* out) {
   RETURN_IF_ERROR(RequireField(project, "project"));
   RETURN_IF_ERROR(RequireField(domain, "domain"));
-  ASSIGN_OR_RETURN(store::ListQuery query, BuildListQuery(params, ColumnsOf(type), "ORDER BY created_at DESC, version DESC"));
-  if (!extra_where.empty()) query.where = query.where.empty() ? extra_where : "(" + query.where + ") AND " + extra_where;
+  ASSIGN_OR_RETURN(store::ListQuery query,
+                   BuildListQuery(params, ColumnsOf(type), "ORDER BY created_at DESC, version DESC"));
+  if (!extra_where.empty())
+    query.where = query.where.empty() ? extra_where : "(" + query.where + ") AND " + extra_where;
   ASSIGN_OR_RETURN(std::vector<store::EntityRow> rows, registry.ListEntities(type, project, domain, name, query));
   for (const auto& row : rows) RETURN_IF_ERROR(ParseEntity(row, out->Add()));
   return NextPageToken(query, rows.size());
@@ -126,7 +131,8 @@ StatusOr<std::string> ListVersions(store::Registry& registry, ResourceType type,
                       out);
 }
 
-Status ListIds(store::Registry& registry, ResourceType type, const flyteidl::admin::NamedEntityIdentifierListRequest& request,
+Status ListIds(store::Registry& registry, ResourceType type,
+               const flyteidl::admin::NamedEntityIdentifierListRequest& request,
                flyteidl::admin::NamedEntityIdentifierList* response) {
   RETURN_IF_ERROR(RequireField(request.project(), "project"));
   RETURN_IF_ERROR(RequireField(request.domain(), "domain"));
@@ -192,28 +198,26 @@ Status Admin::CreateWorkflow(const flyteidl::admin::WorkflowCreateRequest& reque
   RETURN_IF_ERROR(CheckProjectDomain(id.project(), id.domain()));
   if (!request.spec().has_template_()) return absl::InvalidArgumentError("missing spec.template");
   RETURN_IF_ERROR(CheckTemplateId(request.spec().template_().id(), id, ResourceType::kWorkflow));
-  return CreateIfAbsent(deps_.registry, id, ResourceType::kWorkflow, SpecDigest(request.spec()),
-                        [&]() -> StatusOr<store::EntityRow> {
-                          flyteidl::core::WorkflowTemplate primary = request.spec().template_();
-                          *primary.mutable_id() = TypedId(id, ResourceType::kWorkflow);
-                          RegistryResolver resolver(deps_.registry);
-                          ASSIGN_OR_RETURN(auto closure,
-                                           engine::CompileWorkflow(primary, request.spec().sub_workflows(), resolver));
-                          flyteidl::admin::Workflow workflow;
-                          *workflow.mutable_id() = primary.id();
-                          *workflow.mutable_closure()->mutable_compiled_workflow() = std::move(closure);
-                          const int64_t now = deps_.clock.NowMillis();
-                          *workflow.mutable_closure()->mutable_created_at() = TimeUtil::MillisecondsToTimestamp(now);
-                          workflow.set_short_description(request.spec().description().short_description());
-                          if (request.spec().has_description()) {
-                            RETURN_IF_ERROR(
-                                StoreDescription(ResourceType::kWorkflow, id, request.spec().description()));
-                          }
-                          store::EntityRow row;
-                          row.created_at = row.updated_at = now;
-                          row.payload = workflow.SerializeAsString();
-                          return row;
-                        });
+  return CreateIfAbsent(
+      deps_.registry, id, ResourceType::kWorkflow, SpecDigest(request.spec()), [&]() -> StatusOr<store::EntityRow> {
+        flyteidl::core::WorkflowTemplate primary = request.spec().template_();
+        *primary.mutable_id() = TypedId(id, ResourceType::kWorkflow);
+        RegistryResolver resolver(deps_.registry);
+        ASSIGN_OR_RETURN(auto closure, engine::CompileWorkflow(primary, request.spec().sub_workflows(), resolver));
+        flyteidl::admin::Workflow workflow;
+        *workflow.mutable_id() = primary.id();
+        *workflow.mutable_closure()->mutable_compiled_workflow() = std::move(closure);
+        const int64_t now = deps_.clock.NowMillis();
+        *workflow.mutable_closure()->mutable_created_at() = TimeUtil::MillisecondsToTimestamp(now);
+        workflow.set_short_description(request.spec().description().short_description());
+        if (request.spec().has_description()) {
+          RETURN_IF_ERROR(StoreDescription(ResourceType::kWorkflow, id, request.spec().description()));
+        }
+        store::EntityRow row;
+        row.created_at = row.updated_at = now;
+        row.payload = workflow.SerializeAsString();
+        return row;
+      });
 }
 
 Status Admin::CreateLaunchPlan(const flyteidl::admin::LaunchPlanCreateRequest& request,
@@ -235,7 +239,8 @@ Status Admin::CreateLaunchPlan(const flyteidl::admin::LaunchPlanCreateRequest& r
         flyteidl::admin::Workflow workflow;
         RETURN_IF_ERROR(ParseEntity(*workflow_row, &workflow));
         const auto& interface = workflow.closure().compiled_workflow().primary().template_().interface();
-        auto expected = ExpectedInputs(interface.inputs(), request.spec().default_inputs(), request.spec().fixed_inputs());
+        auto expected =
+            ExpectedInputs(interface.inputs(), request.spec().default_inputs(), request.spec().fixed_inputs());
         if (!expected.ok()) {
           return absl::InvalidArgumentError("launch plan " + DescribeId(id) + ": " +
                                             std::string(expected.status().message()));
@@ -284,8 +289,8 @@ Status Admin::ListWorkflows(const flyteidl::admin::ResourceListRequest& request,
 
 Status Admin::ListLaunchPlans(const flyteidl::admin::ResourceListRequest& request,
                               flyteidl::admin::LaunchPlanList* response) {
-  ASSIGN_OR_RETURN(*response->mutable_token(), ListVersions(deps_.registry, ResourceType::kLaunchPlan, request,
-                                                            response->mutable_launch_plans()));
+  ASSIGN_OR_RETURN(*response->mutable_token(),
+                   ListVersions(deps_.registry, ResourceType::kLaunchPlan, request, response->mutable_launch_plans()));
   return absl::OkStatus();
 }
 

@@ -59,14 +59,14 @@ constexpr std::array<OpSpelling, 10> kOps = {{
 // flyteadmin strips a prefix only when it names one of its entities; any other dotted name is
 // looked up whole (and is then normally an unknown field).
 constexpr std::array<std::string_view, 13> kEntityPrefixes = {
-    "task",           "workflow", "launch_plan",           "execution", "node_execution",
-    "task_execution", "entities", "named_entity_metadata", "project",   "signal",
-    "admin_tag",      "execution_admin_tag", "execution_tag",
+    "task",           "workflow",       "launch_plan", "execution",
+    "node_execution", "task_execution", "entities",    "named_entity_metadata",
+    "project",        "signal",         "admin_tag",   "execution_admin_tag",
+    "execution_tag",
 };
 
 Status BadTerm(std::string_view term, std::string_view why) {
-  return absl::InvalidArgumentError(
-      Cat("invalid filter '", term, "': ", why, " (expected op(field,value))"));
+  return absl::InvalidArgumentError(Cat("invalid filter '", term, "': ", why, " (expected op(field,value))"));
 }
 
 std::optional<FilterOp> LookupOp(std::string_view name) {
@@ -94,16 +94,14 @@ std::vector<std::string> SplitOn(std::string_view text, char separator) {
 }
 
 bool IsFieldChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '.';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
 }
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 void SplitEntityPrefix(std::string_view name, Filter& filter) {
   for (std::string_view prefix : kEntityPrefixes) {
-    if (name.size() > prefix.size() && name.substr(0, prefix.size()) == prefix &&
-        name[prefix.size()] == '.') {
+    if (name.size() > prefix.size() && name.substr(0, prefix.size()) == prefix && name[prefix.size()] == '.') {
       filter.entity = std::string(prefix);
       filter.field = std::string(name.substr(prefix.size() + 1));
       return;
@@ -179,8 +177,8 @@ StatusOr<Filter> ParseTerm(std::string_view term) {
   // database, so say so here instead.
   filter.values = SplitOn(value, kValueSeparator);
   if (!TakesValueList(*op) && filter.values.size() > 1) {
-    return BadTerm(term, Cat("'", op_name, "' takes one value, got ",
-                             std::to_string(filter.values.size()), " separated by ';'"));
+    return BadTerm(
+        term, Cat("'", op_name, "' takes one value, got ", std::to_string(filter.values.size()), " separated by ';'"));
   }
   return filter;
 }
@@ -193,8 +191,8 @@ std::string ColumnKey(const Filter& filter) {
 // ---- values -------------------------------------------------------------------------------
 
 Status BadValue(const Filter& filter, std::string_view value, std::string_view expected) {
-  return absl::InvalidArgumentError(Cat("invalid filter '", FormatFilter(filter), "': value '", value,
-                                        "' for field '", ColumnKey(filter), "' is not ", expected));
+  return absl::InvalidArgumentError(Cat("invalid filter '", FormatFilter(filter), "': value '", value, "' for field '",
+                                        ColumnKey(filter), "' is not ", expected));
 }
 
 std::optional<int64_t> ParseInt64(std::string_view text) {
@@ -298,16 +296,25 @@ std::string LikeToGlob(std::string_view like) {
 
 std::string_view ComparisonSql(FilterOp op) {
   switch (op) {
-    case FilterOp::kEq: return " = ?";
-    case FilterOp::kNe: return " <> ?";
-    case FilterOp::kGt: return " > ?";
-    case FilterOp::kGte: return " >= ?";
-    case FilterOp::kLt: return " < ?";
-    case FilterOp::kLte: return " <= ?";
-    case FilterOp::kContains: return " GLOB ?";
-    case FilterOp::kNotLike: return " NOT GLOB ?";
+    case FilterOp::kEq:
+      return " = ?";
+    case FilterOp::kNe:
+      return " <> ?";
+    case FilterOp::kGt:
+      return " > ?";
+    case FilterOp::kGte:
+      return " >= ?";
+    case FilterOp::kLt:
+      return " < ?";
+    case FilterOp::kLte:
+      return " <= ?";
+    case FilterOp::kContains:
+      return " GLOB ?";
+    case FilterOp::kNotLike:
+      return " NOT GLOB ?";
     case FilterOp::kValueIn:
-    case FilterOp::kValueNotIn: break;
+    case FilterOp::kValueNotIn:
+      break;
   }
   return "";
 }
@@ -328,12 +335,12 @@ StatusOr<const Column*> FindColumn(const Filter& filter, const ColumnMap& column
 Status CheckShape(const Filter& filter, const Column& column) {
   const bool pattern = filter.op == FilterOp::kContains || filter.op == FilterOp::kNotLike;
   if (pattern && column.kind != ColumnKind::kText) {
-    return absl::InvalidArgumentError(Cat("invalid filter '", FormatFilter(filter), "': '",
-                                          FilterOpName(filter.op), "' needs a text field"));
+    return absl::InvalidArgumentError(
+        Cat("invalid filter '", FormatFilter(filter), "': '", FilterOpName(filter.op), "' needs a text field"));
   }
   if (!TakesValueList(filter.op) && filter.values.size() != 1) {
-    return absl::InvalidArgumentError(Cat("invalid filter '", FormatFilter(filter), "': '",
-                                          FilterOpName(filter.op), "' takes exactly one value"));
+    return absl::InvalidArgumentError(
+        Cat("invalid filter '", FormatFilter(filter), "': '", FilterOpName(filter.op), "' takes exactly one value"));
   }
   return absl::OkStatus();
 }
@@ -387,8 +394,8 @@ std::string_view FilterOpName(FilterOp op) {
 bool TakesValueList(FilterOp op) { return op == FilterOp::kValueIn || op == FilterOp::kValueNotIn; }
 
 std::string FormatFilter(const Filter& filter) {
-  return Cat(FilterOpName(filter.op), "(", ColumnKey(filter), ",",
-             Join(filter.values, std::string(1, kValueSeparator)), ")");
+  return Cat(FilterOpName(filter.op), "(", ColumnKey(filter), ",", Join(filter.values, std::string(1, kValueSeparator)),
+             ")");
 }
 
 StatusOr<std::vector<Filter>> ParseFilters(std::string_view expression) {
@@ -403,9 +410,7 @@ StatusOr<std::vector<Filter>> ParseFilters(std::string_view expression) {
 
 Column TextColumn(std::string sql_name) { return MakeColumn(std::move(sql_name), ColumnKind::kText); }
 Column IntegerColumn(std::string sql_name) { return MakeColumn(std::move(sql_name), ColumnKind::kInteger); }
-Column TimestampColumn(std::string sql_name) {
-  return MakeColumn(std::move(sql_name), ColumnKind::kTimestamp);
-}
+Column TimestampColumn(std::string sql_name) { return MakeColumn(std::move(sql_name), ColumnKind::kTimestamp); }
 Column DurationColumn(std::string sql_name) { return MakeColumn(std::move(sql_name), ColumnKind::kDuration); }
 
 Column EnumColumn(std::string sql_name, std::map<std::string, int64_t, std::less<>> values) {
@@ -436,8 +441,7 @@ StatusOr<SqlPredicate> ToSql(const std::vector<Filter>& filters, const ColumnMap
 StatusOr<std::string> OrderBy(std::string_view key, bool ascending, const ColumnMap& columns) {
   auto it = columns.find(key);
   if (it == columns.end()) {
-    return absl::InvalidArgumentError(
-        Cat("invalid sort key '", key, "', expected one of ", KnownKeys(columns)));
+    return absl::InvalidArgumentError(Cat("invalid sort key '", key, "', expected one of ", KnownKeys(columns)));
   }
   return Cat("ORDER BY ", it->second.sql_name, ascending ? " ASC" : " DESC");
 }

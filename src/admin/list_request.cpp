@@ -12,8 +12,8 @@ StatusOr<store::ListQuery> BuildListQuery(const ListParams& params, const Column
   query.where = std::move(predicate.sql);
   query.params = std::move(predicate.params);
   if (params.sort != nullptr && !params.sort->key().empty()) {
-    ASSIGN_OR_RETURN(query.order_by,
-                     OrderBy(params.sort->key(), params.sort->direction() == flyteidl::admin::Sort::ASCENDING, columns));
+    ASSIGN_OR_RETURN(query.order_by, OrderBy(params.sort->key(),
+                                             params.sort->direction() == flyteidl::admin::Sort::ASCENDING, columns));
   } else {
     query.order_by = std::move(default_order);
   }
@@ -26,8 +26,10 @@ std::string NextPageToken(const store::ListQuery& query, size_t returned) {
 
 const ColumnMap& EntityColumns() {
   static const ColumnMap columns = [] {
-    ColumnMap base{{"project", TextColumn("project")},       {"domain", TextColumn("domain")},
-                   {"name", TextColumn("name")},             {"version", TextColumn("version")},
+    ColumnMap base{{"project", TextColumn("project")},
+                   {"domain", TextColumn("domain")},
+                   {"name", TextColumn("name")},
+                   {"version", TextColumn("version")},
                    {"created_at", TimestampColumn("created_at")}};
     ColumnMap out = WithEntityPrefix("task", base);
     out.merge(WithEntityPrefix("workflow", base));
@@ -64,7 +66,8 @@ const ColumnMap& NamedEntityColumns() {
   static const ColumnMap columns = WithEntityPrefix(
       "named_entity_metadata",
       {{"name", TextColumn("name")},
-       {"state", EnumColumn("state", {{"NAMED_ENTITY_ACTIVE", 0}, {"NAMED_ENTITY_ARCHIVED", 1}, {"SYSTEM_GENERATED", 2}})},
+       {"state",
+        EnumColumn("state", {{"NAMED_ENTITY_ACTIVE", 0}, {"NAMED_ENTITY_ARCHIVED", 1}, {"SYSTEM_GENERATED", 2}})},
        {"description", TextColumn("description")}});
   return columns;
 }

@@ -29,10 +29,10 @@ StatusOr<store::ListQuery> BuildListQuery(const ListParams& params, const Column
 std::string NextPageToken(const store::ListQuery& query, size_t returned);
 
 // Columns of each list, by the names clients filter and sort on.
-const ColumnMap& EntityColumns();        // tasks, workflows
-const ColumnMap& LaunchPlanColumns();    // launch plans
-const ColumnMap& ProjectColumns();       // projects
-const ColumnMap& NamedEntityColumns();   // named entities and *Ids lists
-const ColumnMap& DescriptionColumns();   // description entities
+const ColumnMap& EntityColumns();       // tasks, workflows
+const ColumnMap& LaunchPlanColumns();   // launch plans
+const ColumnMap& ProjectColumns();      // projects
+const ColumnMap& NamedEntityColumns();  // named entities and *Ids lists
+const ColumnMap& DescriptionColumns();  // description entities
 
 }  // namespace flyte::admin

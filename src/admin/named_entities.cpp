@@ -9,9 +9,12 @@ namespace {
 
 StatusOr<store::ResourceType> StoreType(flyteidl::core::ResourceType type) {
   switch (type) {
-    case flyteidl::core::TASK: return store::ResourceType::kTask;
-    case flyteidl::core::WORKFLOW: return store::ResourceType::kWorkflow;
-    case flyteidl::core::LAUNCH_PLAN: return store::ResourceType::kLaunchPlan;
+    case flyteidl::core::TASK:
+      return store::ResourceType::kTask;
+    case flyteidl::core::WORKFLOW:
+      return store::ResourceType::kWorkflow;
+    case flyteidl::core::LAUNCH_PLAN:
+      return store::ResourceType::kLaunchPlan;
     default:
       return absl::InvalidArgumentError("resource_type must be TASK, WORKFLOW or LAUNCH_PLAN, not " +
                                         flyteidl::core::ResourceType_Name(type));
@@ -41,7 +44,8 @@ Status Admin::GetNamedEntity(const flyteidl::admin::NamedEntityGetRequest& reque
   ASSIGN_OR_RETURN(store::ResourceType type, StoreType(request.resource_type()));
   RETURN_IF_ERROR(ValidateNamedId(request.id()));
   const auto& id = request.id();
-  ASSIGN_OR_RETURN(store::NamedEntityRow row, deps_.registry.GetNamedEntity(type, id.project(), id.domain(), id.name()));
+  ASSIGN_OR_RETURN(store::NamedEntityRow row,
+                   deps_.registry.GetNamedEntity(type, id.project(), id.domain(), id.name()));
   ToNamedEntity(row, request.resource_type(), response);
   return absl::OkStatus();
 }
@@ -67,8 +71,8 @@ Status Admin::UpdateNamedEntity(const flyteidl::admin::NamedEntityUpdateRequest&
   const auto& id = request.id();
   // Only names that were registered can carry metadata.
   RETURN_IF_ERROR(deps_.registry.GetNamedEntity(type, id.project(), id.domain(), id.name()).status());
-  return deps_.registry.UpdateNamedEntity({type, id.project(), id.domain(), id.name(), request.metadata().state(),
-                                           request.metadata().description()});
+  return deps_.registry.UpdateNamedEntity(
+      {type, id.project(), id.domain(), id.name(), request.metadata().state(), request.metadata().description()});
 }
 
 Status Admin::GetDescriptionEntity(const flyteidl::admin::ObjectGetRequest& request,

@@ -35,8 +35,7 @@ class UrlSigner {
                                const std::multimap<std::string, std::string>& query) const;
 
  private:
-  std::string Signature(std::string_view method, std::string_view key, int64_t expires,
-                        std::string_view md5_hex) const;
+  std::string Signature(std::string_view method, std::string_view key, int64_t expires, std::string_view md5_hex) const;
 
   const std::string secret_;
   const std::string base_url_;

@@ -5,8 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
 #include <fcntl.h>
+#include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -143,7 +143,8 @@ int RunDetached(const Config& config, int argc, char** argv) {
   int spawned = posix_spawn(&child, "/proc/self/exe", &actions, &attributes, raw.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
-  if (spawned != 0) return Fail(absl::InternalError(std::string("cannot start the sandbox: ") + std::strerror(spawned)));
+  if (spawned != 0)
+    return Fail(absl::InternalError(std::string("cannot start the sandbox: ") + std::strerror(spawned)));
 
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
@@ -215,7 +216,8 @@ int Teardown(const Config& config, bool yes) {
   // Only remove a client config we wrote ourselves.
   std::ifstream in(config.client_config);
   std::string first_line;
-  if (std::getline(in, first_line) && first_line.rfind(kClientConfigMarker, 0) == 0) fs::remove(config.client_config, ec);
+  if (std::getline(in, first_line) && first_line.rfind(kClientConfigMarker, 0) == 0)
+    fs::remove(config.client_config, ec);
   std::cout << "Removed " << config.state_dir.string() << "\n";
   return 0;
 }

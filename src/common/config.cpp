@@ -34,7 +34,8 @@ StatusOr<int64_t> ReadInt(std::string_view source, const YAML::Node& node, std::
   char* end = nullptr;
   errno = 0;
   long long value = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || errno != 0) return Bad(source, node, key, "expected an integer, got \"" + text + "\"");
+  if (text.empty() || *end != '\0' || errno != 0)
+    return Bad(source, node, key, "expected an integer, got \"" + text + "\"");
   if (value < min || value > max) {
     return Bad(source, node, key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
   }
@@ -105,10 +106,18 @@ StatusOr<std::chrono::seconds> ParseDuration(std::string_view text) {
     }
     int64_t value = std::stoll(std::string(text.substr(start, i - start)));
     switch (text[i++]) {
-      case 's': total += value; break;
-      case 'm': total += value * 60; break;
-      case 'h': total += value * 3600; break;
-      case 'd': total += value * 86400; break;
+      case 's':
+        total += value;
+        break;
+      case 'm':
+        total += value * 60;
+        break;
+      case 'h':
+        total += value * 3600;
+        break;
+      case 'd':
+        total += value * 86400;
+        break;
       default:
         return absl::InvalidArgumentError("bad duration \"" + std::string(text) + "\" (use e.g. 30s, 15m, 1h)");
     }

@@ -8,8 +8,8 @@
 
 namespace flyte {
 
-std::string Md5(std::string_view data);     // 16 raw bytes
-std::string Sha256(std::string_view data);  // 32 raw bytes
+std::string Md5(std::string_view data);                               // 16 raw bytes
+std::string Sha256(std::string_view data);                            // 32 raw bytes
 std::string HmacSha256(std::string_view key, std::string_view data);  // 32 raw bytes
 std::string RandomBytes(size_t count);
 

@@ -20,9 +20,9 @@ using StatusOr = absl::StatusOr<T>;
 #define FLYTE_CONCAT(a, b) FLYTE_CONCAT_INNER(a, b)
 
 // Returns from the calling function if `expr` yields a non-OK status.
-#define RETURN_IF_ERROR(expr)                \
-  do {                                       \
-    ::absl::Status flyte_status_ = (expr);   \
+#define RETURN_IF_ERROR(expr)                      \
+  do {                                             \
+    ::absl::Status flyte_status_ = (expr);         \
     if (!flyte_status_.ok()) return flyte_status_; \
   } while (false)
 

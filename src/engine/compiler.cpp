@@ -26,8 +26,7 @@ using google::protobuf::RepeatedPtrField;
 // Identifiers match on everything but resource_type: flytekit and admin disagree on whether a
 // reference carries it, and the name/version alone already identify the entity.
 std::string IdKey(const core::Identifier& id) {
-  return absl::StrCat(id.org(), "\x1f", id.project(), "\x1f", id.domain(), "\x1f", id.name(), "\x1f",
-                      id.version());
+  return absl::StrCat(id.org(), "\x1f", id.project(), "\x1f", id.domain(), "\x1f", id.name(), "\x1f", id.version());
 }
 
 // FlyteAdmin lists a closure's tasks in this order (compiler/common/id_set.go).
@@ -219,8 +218,7 @@ class ClosureBuilder {
       }
     }
     if (!it->second) {
-      errors_.Add(
-          absl::StrCat(node_error_prefix, "launch plan ", IdentifierToString(id), " is not registered"));
+      errors_.Add(absl::StrCat(node_error_prefix, "launch plan ", IdentifierToString(id), " is not registered"));
       return nullptr;
     }
     return &*it->second;
@@ -261,8 +259,8 @@ class ClosureBuilder {
     if (inserted) {
       sub_order_.push_back(&sub);
     } else if (!google::protobuf::util::MessageDifferencer::Equals(*it->second, sub)) {
-      errors_.Add(absl::StrCat("sub-workflow ", IdentifierToString(sub.id()),
-                               " is given twice with different contents"));
+      errors_.Add(
+          absl::StrCat("sub-workflow ", IdentifierToString(sub.id()), " is given twice with different contents"));
     }
   }
 
@@ -286,8 +284,7 @@ class ClosureBuilder {
 // ---------------------------------------------------------------------------------------------
 // WorkflowCompiler: driver
 
-WorkflowCompiler::WorkflowCompiler(ClosureBuilder& builder, const core::WorkflowTemplate& source,
-                                   std::string context)
+WorkflowCompiler::WorkflowCompiler(ClosureBuilder& builder, const core::WorkflowTemplate& source, std::string context)
     : builder_(builder), context_(std::move(context)) {
   *compiled_.mutable_template_() = source;
 }
@@ -429,11 +426,16 @@ const core::TypedInterface* WorkflowCompiler::InterfaceOf(core::Node& node) {
 
 std::optional<core::TypedInterface> WorkflowCompiler::ComputeInterface(core::Node& node) {
   switch (node.target_case()) {
-    case core::Node::kTaskNode: return TaskInterface(node);
-    case core::Node::kWorkflowNode: return WorkflowNodeInterface(node);
-    case core::Node::kBranchNode: return BranchInterface(node);
-    case core::Node::kGateNode: return GateInterface(node);
-    case core::Node::kArrayNode: return ArrayInterface(node);
+    case core::Node::kTaskNode:
+      return TaskInterface(node);
+    case core::Node::kWorkflowNode:
+      return WorkflowNodeInterface(node);
+    case core::Node::kBranchNode:
+      return BranchInterface(node);
+    case core::Node::kGateNode:
+      return GateInterface(node);
+    case core::Node::kArrayNode:
+      return ArrayInterface(node);
     default:
       Error(node.id(), "has no target (task, workflow, branch, gate or array node)");
       return std::nullopt;
@@ -522,8 +524,7 @@ std::optional<core::TypedInterface> WorkflowCompiler::BranchInterface(core::Node
       const core::LiteralType& b = other->second.type();
       if (!AreTypesCastable(a, b) || !AreTypesCastable(b, a)) {
         Error(node.id(), absl::StrCat("branches disagree on the type of output ", Quoted(it->first), ": ",
-                                      TypeToString(a), " vs ", TypeToString(b), " (in ", Quoted(branch->id()),
-                                      ")"));
+                                      TypeToString(a), " vs ", TypeToString(b), " (in ", Quoted(branch->id()), ")"));
         ok = false;
       }
       ++it;
@@ -605,8 +606,8 @@ std::optional<core::VariableMap> WorkflowCompiler::EffectiveOutputs(const core::
   for (const auto& alias : node.output_aliases()) {
     auto it = vars.find(alias.var());
     if (it == vars.end()) {
-      Error(node.id(), absl::StrCat("output alias ", Quoted(alias.alias()), " refers to unknown output ",
-                                    Quoted(alias.var())));
+      Error(node.id(),
+            absl::StrCat("output alias ", Quoted(alias.alias()), " refers to unknown output ", Quoted(alias.var())));
       ok = false;
       continue;
     }
@@ -693,8 +694,7 @@ void WorkflowCompiler::ValidateCondition(const core::Node& branch, const core::B
       std::optional<core::LiteralType> right = OperandType(branch, expr.comparison().right_value());
       // Propeller compares primitives of one type only; other types are left to run time.
       if (left && right && left->has_simple() && right->has_simple() && left->simple() != right->simple()) {
-        Error(branch.id(), absl::StrCat("a condition compares ", TypeToString(*left), " with ",
-                                        TypeToString(*right)));
+        Error(branch.id(), absl::StrCat("a condition compares ", TypeToString(*left), " with ", TypeToString(*right)));
       }
       return;
     }
@@ -703,8 +703,7 @@ void WorkflowCompiler::ValidateCondition(const core::Node& branch, const core::B
   }
 }
 
-std::optional<core::LiteralType> WorkflowCompiler::OperandType(const core::Node& branch,
-                                                               const core::Operand& operand) {
+std::optional<core::LiteralType> WorkflowCompiler::OperandType(const core::Node& branch, const core::Operand& operand) {
   switch (operand.val_case()) {
     case core::Operand::kPrimitive:
       // Deprecated in favour of `scalar`, but it is what flytekit sends for literals.
@@ -716,8 +715,8 @@ std::optional<core::LiteralType> WorkflowCompiler::OperandType(const core::Node&
       const auto& inputs = interfaces_[&branch].iface->inputs().variables();
       auto it = inputs.find(operand.var());
       if (it == inputs.end()) {
-        Error(branch.id(), absl::StrCat("a condition reads ", Quoted(operand.var()),
-                                        ", which is not an input of the branch node"));
+        Error(branch.id(),
+              absl::StrCat("a condition reads ", Quoted(operand.var()), ", which is not an input of the branch node"));
         return std::nullopt;
       }
       return it->second.type();
@@ -736,8 +735,7 @@ std::optional<core::LiteralType> WorkflowCompiler::OperandType(const core::Node&
 
 // Checks `node`'s bindings against `expected` (or, when null, only resolves their types, for
 // nodes whose inputs are whatever they bind) and records the edges they imply.
-std::optional<core::VariableMap> WorkflowCompiler::ValidateBindings(core::Node& node,
-                                                                    const core::VariableMap* expected,
+std::optional<core::VariableMap> WorkflowCompiler::ValidateBindings(core::Node& node, const core::VariableMap* expected,
                                                                     EdgeDirection direction) {
   const bool is_end = node.id() == kEndNodeId;
   core::VariableMap resolved;
@@ -791,19 +789,18 @@ std::optional<core::VariableMap> WorkflowCompiler::ValidateBindings(core::Node& 
 
 // The type `data` produces, checked against `expected` when given; upstream node ids are
 // appended to `upstream`. nullopt after recording the problem in `errors`.
-std::optional<core::LiteralType> WorkflowCompiler::CheckBindingData(const std::string& node_id,
-                                                                    const std::string& var,
+std::optional<core::LiteralType> WorkflowCompiler::CheckBindingData(const std::string& node_id, const std::string& var,
                                                                     core::BindingData& data,
                                                                     const core::LiteralType* expected,
                                                                     std::vector<std::string>& upstream,
                                                                     ErrorList& errors) {
   auto mismatch = [&](absl::string_view what) {
-    errors.Add(NodeMessage(node_id, absl::StrCat(InputLabel(node_id, var), " (", TypeToString(*expected),
-                                                 ") cannot take ", what)));
+    errors.Add(NodeMessage(
+        node_id, absl::StrCat(InputLabel(node_id, var), " (", TypeToString(*expected), ") cannot take ", what)));
     return std::nullopt;
   };
-  const bool composite = data.value_case() == core::BindingData::kCollection ||
-                         data.value_case() == core::BindingData::kMap;
+  const bool composite =
+      data.value_case() == core::BindingData::kCollection || data.value_case() == core::BindingData::kMap;
   if (expected != nullptr && expected->has_union_type() && composite) {
     return CheckUnionBinding(node_id, var, data, *expected, upstream, errors);
   }
@@ -831,8 +828,9 @@ std::optional<core::LiteralType> WorkflowCompiler::CheckBindingData(const std::s
       if (expected != nullptr && !(is_list ? expected->has_collection_type() : expected->has_map_value_type())) {
         return mismatch(is_list ? "a list" : "a map");
       }
-      const core::LiteralType* element =
-          expected == nullptr ? nullptr : is_list ? &expected->collection_type() : &expected->map_value_type();
+      const core::LiteralType* element = expected == nullptr ? nullptr
+                                         : is_list           ? &expected->collection_type()
+                                                             : &expected->map_value_type();
       std::optional<core::LiteralType> element_type;
       bool ok = true;
       // Elements are named `xs[1]` / `m["k"]` in messages.
@@ -875,8 +873,7 @@ std::optional<core::LiteralType> WorkflowCompiler::CheckBindingData(const std::s
 
 // A list or map bound to a union input must fit exactly one variant (propeller rejects
 // ambiguous bindings, since the value would not know which variant it is).
-std::optional<core::LiteralType> WorkflowCompiler::CheckUnionBinding(const std::string& node_id,
-                                                                     const std::string& var,
+std::optional<core::LiteralType> WorkflowCompiler::CheckUnionBinding(const std::string& node_id, const std::string& var,
                                                                      core::BindingData& data,
                                                                      const core::LiteralType& expected,
                                                                      std::vector<std::string>& upstream,
@@ -907,8 +904,7 @@ std::optional<core::LiteralType> WorkflowCompiler::CheckUnionBinding(const std::
 std::optional<core::LiteralType> WorkflowCompiler::CheckPromise(const std::string& node_id, const std::string& var,
                                                                 core::OutputReference& promise,
                                                                 const core::LiteralType* expected,
-                                                                std::vector<std::string>& upstream,
-                                                                ErrorList& errors) {
+                                                                std::vector<std::string>& upstream, ErrorList& errors) {
   // An empty node id means the workflow's inputs; propeller writes the sentinel's id back.
   if (promise.node_id().empty()) promise.set_node_id(kStartNodeId);
   const std::string& up_id = promise.node_id();
@@ -924,19 +920,18 @@ std::optional<core::LiteralType> WorkflowCompiler::CheckPromise(const std::strin
   if (!outputs) return std::nullopt;
   std::optional<OutputRef> ref = ParseOutputRef(promise.var());
   if (!ref) {
-    errors.Add(NodeMessage(node_id, absl::StrCat(InputLabel(node_id, var), " refers to malformed output name ",
-                                                 Quoted(promise.var()))));
+    errors.Add(NodeMessage(
+        node_id, absl::StrCat(InputLabel(node_id, var), " refers to malformed output name ", Quoted(promise.var()))));
     return std::nullopt;
   }
   const std::string source = absl::StrCat(up_id, ".", promise.var());
   auto out_it = outputs->variables().find(ref->name);
   if (out_it == outputs->variables().end()) {
-    errors.Add(NodeMessage(
-        node_id, up_id == kStartNodeId
-                     ? absl::StrCat(InputLabel(node_id, var), " is bound to workflow input ", Quoted(ref->name),
-                                    ", which the workflow does not declare")
-                     : absl::StrCat(InputLabel(node_id, var), " is bound to ", source, ", but node ", Quoted(up_id),
-                                    " has no output ", Quoted(ref->name))));
+    errors.Add(NodeMessage(node_id, up_id == kStartNodeId
+                                        ? absl::StrCat(InputLabel(node_id, var), " is bound to workflow input ",
+                                                       Quoted(ref->name), ", which the workflow does not declare")
+                                        : absl::StrCat(InputLabel(node_id, var), " is bound to ", source, ", but node ",
+                                                       Quoted(up_id), " has no output ", Quoted(ref->name))));
     return std::nullopt;
   }
   core::LiteralType type = out_it->second.type();
@@ -959,9 +954,9 @@ std::optional<core::LiteralType> WorkflowCompiler::CheckPromise(const std::strin
     } else if (type.has_simple() && type.simple() == core::STRUCT && !type.structure().dataclass_type().empty()) {
       auto field = type.structure().dataclass_type().find(attr.string_value());
       if (field == type.structure().dataclass_type().end()) {
-        errors.Add(NodeMessage(node_id, absl::StrCat(InputLabel(node_id, var), " reads attribute ",
-                                                     Quoted(attr.string_value()), " of ", source,
-                                                     ", which has no such field")));
+        errors.Add(NodeMessage(
+            node_id, absl::StrCat(InputLabel(node_id, var), " reads attribute ", Quoted(attr.string_value()), " of ",
+                                  source, ", which has no such field")));
         return std::nullopt;
       }
       type = core::LiteralType(field->second);

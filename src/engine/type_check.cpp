@@ -15,13 +15,9 @@ using flyteidl::core::SchemaType;
 using flyteidl::core::SimpleType;
 using flyteidl::core::StructuredDatasetType;
 
-bool IsNone(const LiteralType& type) {
-  return type.has_simple() && type.simple() == flyteidl::core::NONE;
-}
+bool IsNone(const LiteralType& type) { return type.has_simple() && type.simple() == flyteidl::core::NONE; }
 
-bool IsSimple(const LiteralType& type, SimpleType simple) {
-  return type.has_simple() && type.simple() == simple;
-}
+bool IsSimple(const LiteralType& type, SimpleType simple) { return type.has_simple() && type.simple() == simple; }
 
 const std::string& Tag(const LiteralType& type) { return type.structure().tag(); }
 
@@ -41,10 +37,9 @@ bool TrivialCastsFrom(const LiteralType& upstream, const LiteralType& downstream
     case LiteralType::kEnumType: {
       // Propeller wants identical value lists; any subset is just as safe at run time.
       const auto& allowed = downstream.enum_type().values();
-      return std::all_of(upstream.enum_type().values().begin(), upstream.enum_type().values().end(),
-                         [&](const std::string& v) {
-                           return std::find(allowed.begin(), allowed.end(), v) != allowed.end();
-                         });
+      return std::all_of(
+          upstream.enum_type().values().begin(), upstream.enum_type().values().end(),
+          [&](const std::string& v) { return std::find(allowed.begin(), allowed.end(), v) != allowed.end(); });
     }
     case LiteralType::TYPE_NOT_SET:
       return true;
@@ -76,13 +71,20 @@ bool BlobCastsFrom(const LiteralType& upstream, const LiteralType& downstream) {
 
 bool SchemaColumnMatchesSimple(SchemaType::SchemaColumn::SchemaColumnType column, SimpleType simple) {
   switch (column) {
-    case SchemaType::SchemaColumn::INTEGER: return simple == flyteidl::core::INTEGER;
-    case SchemaType::SchemaColumn::FLOAT: return simple == flyteidl::core::FLOAT;
-    case SchemaType::SchemaColumn::STRING: return simple == flyteidl::core::STRING;
-    case SchemaType::SchemaColumn::BOOLEAN: return simple == flyteidl::core::BOOLEAN;
-    case SchemaType::SchemaColumn::DATETIME: return simple == flyteidl::core::DATETIME;
-    case SchemaType::SchemaColumn::DURATION: return simple == flyteidl::core::DURATION;
-    default: return false;
+    case SchemaType::SchemaColumn::INTEGER:
+      return simple == flyteidl::core::INTEGER;
+    case SchemaType::SchemaColumn::FLOAT:
+      return simple == flyteidl::core::FLOAT;
+    case SchemaType::SchemaColumn::STRING:
+      return simple == flyteidl::core::STRING;
+    case SchemaType::SchemaColumn::BOOLEAN:
+      return simple == flyteidl::core::BOOLEAN;
+    case SchemaType::SchemaColumn::DATETIME:
+      return simple == flyteidl::core::DATETIME;
+    case SchemaType::SchemaColumn::DURATION:
+      return simple == flyteidl::core::DURATION;
+    default:
+      return false;
   }
 }
 
@@ -160,9 +162,8 @@ bool UnionCastsFrom(const LiteralType& upstream, const LiteralType& downstream) 
     // Every upstream variant must fit some downstream variant.
     return std::all_of(upstream.union_type().variants().begin(), upstream.union_type().variants().end(),
                        [&](const LiteralType& from) {
-                         return std::any_of(variants.begin(), variants.end(), [&](const LiteralType& to) {
-                           return AreTypesCastable(from, to);
-                         });
+                         return std::any_of(variants.begin(), variants.end(),
+                                            [&](const LiteralType& to) { return AreTypesCastable(from, to); });
                        });
   }
   // A plain value must select exactly one variant; two candidates would be ambiguous at run time.
@@ -172,12 +173,18 @@ bool UnionCastsFrom(const LiteralType& upstream, const LiteralType& downstream) 
 
 bool CastsFrom(const LiteralType& upstream, const LiteralType& downstream) {
   switch (downstream.type_case()) {
-    case LiteralType::kCollectionType: return CollectionCastsFrom(upstream, downstream);
-    case LiteralType::kMapValueType: return MapCastsFrom(upstream, downstream);
-    case LiteralType::kBlob: return BlobCastsFrom(upstream, downstream);
-    case LiteralType::kSchema: return SchemaCastsFrom(upstream, downstream);
-    case LiteralType::kUnionType: return UnionCastsFrom(upstream, downstream);
-    case LiteralType::kStructuredDatasetType: return DatasetCastsFrom(upstream, downstream);
+    case LiteralType::kCollectionType:
+      return CollectionCastsFrom(upstream, downstream);
+    case LiteralType::kMapValueType:
+      return MapCastsFrom(upstream, downstream);
+    case LiteralType::kBlob:
+      return BlobCastsFrom(upstream, downstream);
+    case LiteralType::kSchema:
+      return SchemaCastsFrom(upstream, downstream);
+    case LiteralType::kUnionType:
+      return UnionCastsFrom(upstream, downstream);
+    case LiteralType::kStructuredDatasetType:
+      return DatasetCastsFrom(upstream, downstream);
     default:
       if (IsNone(downstream)) return IsNone(upstream);
       return TrivialCastsFrom(upstream, downstream);
@@ -209,13 +216,27 @@ bool IsOptionalType(const LiteralType& type) {
 LiteralType LiteralTypeOfPrimitive(const flyteidl::core::Primitive& primitive) {
   LiteralType type;
   switch (primitive.value_case()) {
-    case flyteidl::core::Primitive::kInteger: type.set_simple(flyteidl::core::INTEGER); break;
-    case flyteidl::core::Primitive::kFloatValue: type.set_simple(flyteidl::core::FLOAT); break;
-    case flyteidl::core::Primitive::kStringValue: type.set_simple(flyteidl::core::STRING); break;
-    case flyteidl::core::Primitive::kBoolean: type.set_simple(flyteidl::core::BOOLEAN); break;
-    case flyteidl::core::Primitive::kDatetime: type.set_simple(flyteidl::core::DATETIME); break;
-    case flyteidl::core::Primitive::kDuration: type.set_simple(flyteidl::core::DURATION); break;
-    default: type.set_simple(flyteidl::core::NONE); break;
+    case flyteidl::core::Primitive::kInteger:
+      type.set_simple(flyteidl::core::INTEGER);
+      break;
+    case flyteidl::core::Primitive::kFloatValue:
+      type.set_simple(flyteidl::core::FLOAT);
+      break;
+    case flyteidl::core::Primitive::kStringValue:
+      type.set_simple(flyteidl::core::STRING);
+      break;
+    case flyteidl::core::Primitive::kBoolean:
+      type.set_simple(flyteidl::core::BOOLEAN);
+      break;
+    case flyteidl::core::Primitive::kDatetime:
+      type.set_simple(flyteidl::core::DATETIME);
+      break;
+    case flyteidl::core::Primitive::kDuration:
+      type.set_simple(flyteidl::core::DURATION);
+      break;
+    default:
+      type.set_simple(flyteidl::core::NONE);
+      break;
   }
   return type;
 }
@@ -239,9 +260,15 @@ std::optional<LiteralType> LiteralTypeOfScalar(const flyteidl::core::Scalar& sca
     case flyteidl::core::Scalar::kStructuredDataset:
       *type.mutable_structured_dataset_type() = scalar.structured_dataset().metadata().structured_dataset_type();
       return type;
-    case flyteidl::core::Scalar::kNoneType: type.set_simple(flyteidl::core::NONE); return type;
-    case flyteidl::core::Scalar::kError: type.set_simple(flyteidl::core::ERROR); return type;
-    case flyteidl::core::Scalar::kGeneric: type.set_simple(flyteidl::core::STRUCT); return type;
+    case flyteidl::core::Scalar::kNoneType:
+      type.set_simple(flyteidl::core::NONE);
+      return type;
+    case flyteidl::core::Scalar::kError:
+      type.set_simple(flyteidl::core::ERROR);
+      return type;
+    case flyteidl::core::Scalar::kGeneric:
+      type.set_simple(flyteidl::core::STRUCT);
+      return type;
     case flyteidl::core::Scalar::kUnion:
       *type.mutable_union_type()->add_variants() = scalar.union_().type();
       return type;
@@ -253,15 +280,20 @@ std::optional<LiteralType> LiteralTypeOfScalar(const flyteidl::core::Scalar& sca
 std::string TypeToString(const LiteralType& type) {
   std::string tag = Tag(type).empty() ? "" : "[" + Tag(type) + "]";
   switch (type.type_case()) {
-    case LiteralType::kSimple: return SimpleTypeName(type.simple()) + tag;
-    case LiteralType::kSchema: return "schema";
-    case LiteralType::kCollectionType: return "list<" + TypeToString(type.collection_type()) + ">";
-    case LiteralType::kMapValueType: return "map<string, " + TypeToString(type.map_value_type()) + ">";
+    case LiteralType::kSimple:
+      return SimpleTypeName(type.simple()) + tag;
+    case LiteralType::kSchema:
+      return "schema";
+    case LiteralType::kCollectionType:
+      return "list<" + TypeToString(type.collection_type()) + ">";
+    case LiteralType::kMapValueType:
+      return "map<string, " + TypeToString(type.map_value_type()) + ">";
     case LiteralType::kBlob:
       return std::string(type.blob().dimensionality() == flyteidl::core::BlobType::MULTIPART ? "multipart-blob"
-                                                                                              : "blob") +
+                                                                                             : "blob") +
              "(" + type.blob().format() + ")";
-    case LiteralType::kEnumType: return "enum{" + absl::StrJoin(type.enum_type().values(), ",") + "}";
+    case LiteralType::kEnumType:
+      return "enum{" + absl::StrJoin(type.enum_type().values(), ",") + "}";
     case LiteralType::kStructuredDatasetType:
       return "structured-dataset(" + type.structured_dataset_type().format() + ")";
     case LiteralType::kUnionType: {
@@ -272,7 +304,8 @@ std::string TypeToString(const LiteralType& type) {
       }
       return out + ">" + tag;
     }
-    default: return "untyped";
+    default:
+      return "untyped";
   }
 }
 

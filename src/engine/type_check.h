@@ -14,8 +14,7 @@ namespace flyte::engine {
 // input declared as `downstream`. Lenient wherever propeller is lenient (blob formats, empty
 // collections, enum <-> string, untyped structured datasets), so that whatever flytekit emits
 // and real Flyte accepts is accepted here too.
-bool AreTypesCastable(const flyteidl::core::LiteralType& upstream,
-                      const flyteidl::core::LiteralType& downstream);
+bool AreTypesCastable(const flyteidl::core::LiteralType& upstream, const flyteidl::core::LiteralType& downstream);
 
 // True for `Optional[T]`: a union with a NONE variant. Such inputs need not be bound.
 bool IsOptionalType(const flyteidl::core::LiteralType& type);

@@ -12,7 +12,7 @@ namespace flyte::server {
 
 struct DataRequest {
   std::string verb;
-  std::string target;  // "/data/<key>?expires=...&signature=..."
+  std::string target;       // "/data/<key>?expires=...&signature=..."
   std::string content_md5;  // Content-MD5 header, base64; may be empty
   std::string body;
 };

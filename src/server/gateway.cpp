@@ -43,15 +43,23 @@ absl::Status SetField(Message* message, const std::string& path, const std::stri
   try {
     switch (field->cpp_type()) {
       case FieldDescriptor::CPPTYPE_STRING:
-        if (field->is_repeated()) reflection->AddString(message, field, value);
-        else reflection->SetString(message, field, value);
+        if (field->is_repeated())
+          reflection->AddString(message, field, value);
+        else
+          reflection->SetString(message, field, value);
         return absl::OkStatus();
-      case FieldDescriptor::CPPTYPE_INT32: reflection->SetInt32(message, field, std::stoi(value)); return absl::OkStatus();
-      case FieldDescriptor::CPPTYPE_INT64: reflection->SetInt64(message, field, std::stoll(value)); return absl::OkStatus();
+      case FieldDescriptor::CPPTYPE_INT32:
+        reflection->SetInt32(message, field, std::stoi(value));
+        return absl::OkStatus();
+      case FieldDescriptor::CPPTYPE_INT64:
+        reflection->SetInt64(message, field, std::stoll(value));
+        return absl::OkStatus();
       case FieldDescriptor::CPPTYPE_UINT32:
         reflection->SetUInt32(message, field, static_cast<uint32_t>(std::stoul(value)));
         return absl::OkStatus();
-      case FieldDescriptor::CPPTYPE_UINT64: reflection->SetUInt64(message, field, std::stoull(value)); return absl::OkStatus();
+      case FieldDescriptor::CPPTYPE_UINT64:
+        reflection->SetUInt64(message, field, std::stoull(value));
+        return absl::OkStatus();
       case FieldDescriptor::CPPTYPE_BOOL:
         if (value != "true" && value != "false") return bad();
         reflection->SetBool(message, field, value == "true");
@@ -63,14 +71,16 @@ absl::Status SetField(Message* message, const std::string& path, const std::stri
         reflection->SetEnum(message, field, found);
         return absl::OkStatus();
       }
-      default: return absl::InvalidArgumentError("field \"" + path + "\" cannot be set from a URL");
+      default:
+        return absl::InvalidArgumentError("field \"" + path + "\" cannot be set from a URL");
     }
   } catch (const std::exception&) {
     return bad();
   }
 }
 
-absl::Status FillRequest(const RouteMatch& match, const GatewayRequest& http, const std::string& query, Message* request) {
+absl::Status FillRequest(const RouteMatch& match, const GatewayRequest& http, const std::string& query,
+                         Message* request) {
   const Route& route = *match.route;
   if (!route.body.empty() && !http.body.empty()) {
     Message* target = request;
@@ -80,7 +90,8 @@ absl::Status FillRequest(const RouteMatch& match, const GatewayRequest& http, co
       target = request->GetReflection()->MutableMessage(request, field);
     }
     if (WantsBinary(http.content_type)) {
-      if (!target->ParseFromString(http.body)) return absl::InvalidArgumentError("request body is not a valid protobuf");
+      if (!target->ParseFromString(http.body))
+        return absl::InvalidArgumentError("request body is not a valid protobuf");
     } else {
       auto parsed = google::protobuf::util::JsonStringToMessage(http.body, target);
       if (!parsed.ok()) return absl::InvalidArgumentError("request body: " + std::string(parsed.message()));

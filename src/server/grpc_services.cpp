@@ -19,9 +19,9 @@ grpc::Status Guarded(Handler&& handler) {
 
 }  // namespace
 
-#define FLYTE_DEFINE_RPC(service, method, request_type, response_type)                                  \
+#define FLYTE_DEFINE_RPC(service, method, request_type, response_type)                                       \
   grpc::Status service::method(grpc::ServerContext*, const request_type* request, response_type* response) { \
-    return Guarded([&] { return admin_.method(*request, response); });                                 \
+    return Guarded([&] { return admin_.method(*request, response); });                                       \
   }
 #define FLYTE_DEFINE_ADMIN_RPC(method, request_type, response_type) \
   FLYTE_DEFINE_RPC(AdminServiceImpl, method, request_type, response_type)

@@ -10,7 +10,7 @@ class AdminServiceImpl final : public flyteidl::service::AdminService::Service {
  public:
   explicit AdminServiceImpl(admin::Admin& admin) : admin_(admin) {}
 
-#define FLYTE_OVERRIDE_RPC(method, request_type, response_type)                                          \
+#define FLYTE_OVERRIDE_RPC(method, request_type, response_type) \
   grpc::Status method(grpc::ServerContext*, const request_type* request, response_type* response) override;
   FLYTE_ADMIN_RPCS(FLYTE_OVERRIDE_RPC)
 

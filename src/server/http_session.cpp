@@ -30,8 +30,8 @@ asio::awaitable<HttpReply> AwaitReply(ReplyStarter start) {
       asio::post(executor, [shared, reply = std::move(reply)]() mutable { (*shared)(std::move(reply)); });
     });
   };
-  HttpReply reply = co_await asio::async_initiate<decltype(asio::use_awaitable), void(HttpReply)>(
-      initiation, asio::use_awaitable);
+  HttpReply reply =
+      co_await asio::async_initiate<decltype(asio::use_awaitable), void(HttpReply)>(initiation, asio::use_awaitable);
   co_return reply;
 }
 
@@ -47,9 +47,9 @@ asio::awaitable<HttpReply> Dispatch(Request& request, const HttpHandlers& handle
     co_return HttpReply{200, "text/plain", "ok\n"};
   }
   if (target.rfind("/api/v1/", 0) == 0) {
-    auto call = std::make_shared<GatewayRequest>(GatewayRequest{verb, target, Header(request, http::field::content_type),
-                                                                Header(request, http::field::accept),
-                                                                std::move(request.body())});
+    auto call = std::make_shared<GatewayRequest>(
+        GatewayRequest{verb, target, Header(request, http::field::content_type), Header(request, http::field::accept),
+                       std::move(request.body())});
     Gateway& gateway = handlers.gateway;
     ReplyStarter start = [&gateway, call](std::function<void(HttpReply)> done) {
       gateway.Handle(std::move(*call), std::move(done));

@@ -25,20 +25,36 @@ bool IsCapture(const std::string& segment) {
 }
 
 size_t LiteralCount(const Route& route) {
-  return static_cast<size_t>(std::count_if(route.segments.begin(), route.segments.end(),
-                                           [](const std::string& s) { return !IsCapture(s); }));
+  return static_cast<size_t>(
+      std::count_if(route.segments.begin(), route.segments.end(), [](const std::string& s) { return !IsCapture(s); }));
 }
 
 void AddRule(const google::api::HttpRule& rule, const google::protobuf::MethodDescriptor* method,
              std::vector<Route>& out) {
   Route route;
   switch (rule.pattern_case()) {
-    case google::api::HttpRule::kGet: route.verb = "GET"; route.path_template = rule.get(); break;
-    case google::api::HttpRule::kPost: route.verb = "POST"; route.path_template = rule.post(); break;
-    case google::api::HttpRule::kPut: route.verb = "PUT"; route.path_template = rule.put(); break;
-    case google::api::HttpRule::kDelete: route.verb = "DELETE"; route.path_template = rule.delete_(); break;
-    case google::api::HttpRule::kPatch: route.verb = "PATCH"; route.path_template = rule.patch(); break;
-    default: return;
+    case google::api::HttpRule::kGet:
+      route.verb = "GET";
+      route.path_template = rule.get();
+      break;
+    case google::api::HttpRule::kPost:
+      route.verb = "POST";
+      route.path_template = rule.post();
+      break;
+    case google::api::HttpRule::kPut:
+      route.verb = "PUT";
+      route.path_template = rule.put();
+      break;
+    case google::api::HttpRule::kDelete:
+      route.verb = "DELETE";
+      route.path_template = rule.delete_();
+      break;
+    case google::api::HttpRule::kPatch:
+      route.verb = "PATCH";
+      route.path_template = rule.patch();
+      break;
+    default:
+      return;
   }
   route.segments = SplitPath(route.path_template);
   route.body = rule.body();

@@ -16,7 +16,7 @@ struct Route {
   std::string verb;  // "GET", "POST", "PUT", "DELETE", "PATCH"
   std::string path_template;
   std::vector<std::string> segments;  // "api", "v1", "{id.project}", ...
-  std::string body;  // "" (no body), "*" (whole request) or a field path
+  std::string body;                   // "" (no body), "*" (whole request) or a field path
   const google::protobuf::MethodDescriptor* method = nullptr;
   std::string grpc_path;  // "/flyteidl.service.AdminService/GetTask"
 };

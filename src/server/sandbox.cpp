@@ -88,12 +88,17 @@ Status WriteFileAtomically(const fs::path& file, const std::string& text) {
 
 std::string ClientConfigText(const Config& config) {
   return "# Written by `flyte sandbox start`. Point flytectl and flytekit at the sandbox with:\n"
-         "#   export FLYTECTL_CONFIG=" + config.client_config.string() + "\n"
+         "#   export FLYTECTL_CONFIG=" +
+         config.client_config.string() +
+         "\n"
          "admin:\n"
-         "  endpoint: dns:///" + config.ClientAddress() + "\n"
+         "  endpoint: dns:///" +
+         config.ClientAddress() +
+         "\n"
          "  insecure: true\n"
          "console:\n"
-         "  endpoint: http://" + config.ClientAddress() + "\n";
+         "  endpoint: http://" +
+         config.ClientAddress() + "\n";
 }
 
 const google::protobuf::ServiceDescriptor* ServiceDescriptor(const char* full_name) {

@@ -13,8 +13,8 @@ class UnimplementedInterceptor final : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status status = methods->GetSendStatus();
       if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED && status.error_message().empty()) {
-        methods->ModifySendStatus(grpc::Status(
-            grpc::StatusCode::UNIMPLEMENTED, method_ + " is not implemented by this Flyte sandbox yet"));
+        methods->ModifySendStatus(
+            grpc::Status(grpc::StatusCode::UNIMPLEMENTED, method_ + " is not implemented by this Flyte sandbox yet"));
       }
     }
     methods->Proceed();

@@ -7,10 +7,13 @@ namespace flyte::store {
 Status SqliteError(sqlite3* db, int code, std::string_view what) {
   std::string message = std::string(what) + ": " + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code));
   switch (code & 0xff) {
-    case SQLITE_CONSTRAINT: return absl::AlreadyExistsError(message);
+    case SQLITE_CONSTRAINT:
+      return absl::AlreadyExistsError(message);
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return absl::UnavailableError(message);
-    default: return absl::InternalError(message);
+    case SQLITE_LOCKED:
+      return absl::UnavailableError(message);
+    default:
+      return absl::InternalError(message);
   }
 }
 
@@ -65,8 +68,8 @@ std::string Statement::Blob(int column) const {
 
 StatusOr<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& file) {
   sqlite3* raw = nullptr;
-  int code = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+  int code =
+      sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (code != SQLITE_OK) {
     Status status = SqliteError(raw, code, "cannot open " + file.string());
     sqlite3_close(raw);
@@ -108,12 +111,12 @@ Status Database::Migrate() {
                                          std::to_string(migrations.size()) + ")");
   }
   for (size_t i = static_cast<size_t>(current); i < migrations.size(); ++i) {
-    Status applied = Exec("BEGIN IMMEDIATE;\n" + std::string(migrations[i].sql) + "\nPRAGMA user_version = " +
-                          std::to_string(i + 1) + ";\nCOMMIT;");
+    Status applied = Exec("BEGIN IMMEDIATE;\n" + std::string(migrations[i].sql) +
+                          "\nPRAGMA user_version = " + std::to_string(i + 1) + ";\nCOMMIT;");
     if (!applied.ok()) {
       (void)Exec("ROLLBACK");
-      return absl::InternalError("migration " + std::string(migrations[i].name) + " failed: " +
-                                 std::string(applied.message()));
+      return absl::InternalError("migration " + std::string(migrations[i].name) +
+                                 " failed: " + std::string(applied.message()));
     }
   }
   return absl::OkStatus();

@@ -110,7 +110,11 @@ class SqliteRegistry final : public Registry {
     ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(std::string("SELECT ") + kEntityColumns +
                                                   " FROM entities WHERE resource_type = ? AND project = ? AND "
                                                   "domain = ? AND name = ? AND version = ?"));
-    stmt.Bind(1, int64_t{TypeValue(key.type)}).Bind(2, key.project).Bind(3, key.domain).Bind(4, key.name).Bind(5, key.version);
+    stmt.Bind(1, int64_t{TypeValue(key.type)})
+        .Bind(2, key.project)
+        .Bind(3, key.domain)
+        .Bind(4, key.name)
+        .Bind(5, key.version);
     ASSIGN_OR_RETURN(bool found, stmt.Step());
     if (!found) return NotFound(Describe(key) + " not found");
     return ReadEntity(stmt, key.type);
@@ -145,8 +149,7 @@ class SqliteRegistry final : public Registry {
   }
 
   StatusOr<std::vector<NamedEntityRow>> ListNamedEntities(ResourceType type, const std::string& project,
-                                                          const std::string& domain,
-                                                          const ListQuery& query) override {
+                                                          const std::string& domain, const ListQuery& query) override {
     std::lock_guard lock(mu_);
     ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(Paged(NamedEntitySelect(), query)));
     stmt.Bind(1, int64_t{TypeValue(type)}).Bind(2, project).Bind(3, domain).BindAll(query.params, 4);
@@ -207,8 +210,7 @@ class SqliteRegistry final : public Registry {
                                                       const std::string& domain, const std::string& name,
                                                       const ListQuery& query) override {
     std::lock_guard lock(mu_);
-    std::string sql =
-        "SELECT payload FROM description_entities WHERE resource_type = ? AND project = ? AND domain = ?";
+    std::string sql = "SELECT payload FROM description_entities WHERE resource_type = ? AND project = ? AND domain = ?";
     if (!name.empty()) sql += " AND name = ?";
     ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(Paged(sql, query)));
     stmt.Bind(1, int64_t{TypeValue(type)}).Bind(2, project).Bind(3, domain);
@@ -246,7 +248,8 @@ class SqliteRegistry final : public Registry {
     ASSIGN_OR_RETURN(Statement stmt, db_->Prepare("DELETE FROM attributes WHERE " + kAttributesMatch));
     BindAttributesKey(stmt, key);
     RETURN_IF_ERROR(stmt.Run());
-    if (db_->Changes() == 0) return NotFound("no attributes of that resource type are set for " + DescribeAttributes(key));
+    if (db_->Changes() == 0)
+      return NotFound("no attributes of that resource type are set for " + DescribeAttributes(key));
     return absl::OkStatus();
   }
 

@@ -11,15 +11,16 @@ namespace {
 // Roughly what ListExecutions allows: identifier columns are renamed as in flyteadmin, and the
 // launch plan is reachable through a join.
 ColumnMap ExecutionColumns() {
-  ColumnMap columns = WithEntityPrefix("execution", {
-      {"project", TextColumn("execution_project")},
-      {"name", TextColumn("execution_name")},
-      {"phase", TextColumn("phase")},
-      {"created_at", TimestampColumn("created_at")},
-      {"duration", DurationColumn("duration_ms")},
-      {"attempt", IntegerColumn("attempt")},
-      {"state", EnumColumn("state", {{"EXECUTION_ACTIVE", 0}, {"EXECUTION_ARCHIVED", 1}})},
-  });
+  ColumnMap columns = WithEntityPrefix(
+      "execution", {
+                       {"project", TextColumn("execution_project")},
+                       {"name", TextColumn("execution_name")},
+                       {"phase", TextColumn("phase")},
+                       {"created_at", TimestampColumn("created_at")},
+                       {"duration", DurationColumn("duration_ms")},
+                       {"attempt", IntegerColumn("attempt")},
+                       {"state", EnumColumn("state", {{"EXECUTION_ACTIVE", 0}, {"EXECUTION_ARCHIVED", 1}})},
+                   });
   columns.emplace("launch_plan.name", TextColumn("lp.name"));
   return columns;
 }
@@ -84,8 +85,7 @@ TEST_CASE("ParseFilters: good expressions") {
        {{FilterOp::kEq, "", "name", {"a,b"}}, {FilterOp::kContains, "", "name", {"f(x)"}}}},
       // '+' splits terms only outside parentheses: offsets and values keep theirs.
       {"gte(created_at,2024-01-01T02:00:00+02:00)+eq(name,a+b)",
-       {{FilterOp::kGte, "", "created_at", {"2024-01-01T02:00:00+02:00"}},
-        {FilterOp::kEq, "", "name", {"a+b"}}}},
+       {{FilterOp::kGte, "", "created_at", {"2024-01-01T02:00:00+02:00"}}, {FilterOp::kEq, "", "name", {"a+b"}}}},
   };
   for (const Case& c : cases) {
     CAPTURE(c.expression);
@@ -132,8 +132,7 @@ TEST_CASE("ParseFilters: bad syntax names the bad piece") {
 }
 
 TEST_CASE("FormatFilter round-trips") {
-  for (std::string_view text :
-       {"eq(name,foo)", "value_in(execution.phase,RUNNING;FAILED)", "not_like(foo.bar,x%)"}) {
+  for (std::string_view text : {"eq(name,foo)", "value_in(execution.phase,RUNNING;FAILED)", "not_like(foo.bar,x%)"}) {
     std::vector<Filter> filters = MustParse(text);
     REQUIRE(filters.size() == 1);
     CHECK(FormatFilter(filters[0]) == text);
@@ -205,8 +204,7 @@ TEST_CASE("ToSql: value_in lists") {
   REQUIRE(empty_not_in.ok());
   CHECK(empty_not_in->sql == "1 = 1");
 
-  CheckInvalid(ToSql({{FilterOp::kEq, "", "phase", {"a", "b"}}}, columns).status(),
-               "takes exactly one value");
+  CheckInvalid(ToSql({{FilterOp::kEq, "", "phase", {"a", "b"}}}, columns).status(), "takes exactly one value");
   CheckInvalid(ToSql({{FilterOp::kEq, "", "phase", {}}}, columns).status(), "takes exactly one value");
 }
 
@@ -247,8 +245,8 @@ TEST_CASE("ToSql: timestamps become unix milliseconds") {
     CHECK(sql.params == P{c.millis});
   }
   CHECK(MustSql("gte(execution.created_at,2024-01-01T00:00:00Z)").params == P{int64_t{1704067200000}});
-  for (std::string_view bad : {"2024-01-01", "yesterday", "2024-13-01T00:00:00Z", "1704067200000",
-                               "2024-01-01 00:00:00Z"}) {
+  for (std::string_view bad :
+       {"2024-01-01", "yesterday", "2024-13-01T00:00:00Z", "1704067200000", "2024-01-01 00:00:00Z"}) {
     CAPTURE(bad);
     CheckInvalid(SqlError("gte(created_at," + std::string(bad) + ")"), "is not an RFC3339 timestamp");
   }
@@ -273,9 +271,9 @@ TEST_CASE("ToSql: durations are seconds or Go-style, stored as milliseconds") {
 }
 
 TEST_CASE("WithEntityPrefix keeps explicit entries") {
-  ColumnMap columns = WithEntityPrefix("task", {{"name", TextColumn("name")},
-                                                {"task.name", TextColumn("explicit")},
-                                                {"workflow.name", TextColumn("wf.name")}});
+  ColumnMap columns = WithEntityPrefix(
+      "task",
+      {{"name", TextColumn("name")}, {"task.name", TextColumn("explicit")}, {"workflow.name", TextColumn("wf.name")}});
   CHECK(columns.at("task.name").sql_name == "explicit");
   CHECK(columns.count("task.workflow.name") == 0);
   CHECK(columns.size() == 3);

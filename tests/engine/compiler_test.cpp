@@ -243,12 +243,12 @@ TEST_CASE_FIXTURE(CompilerFixture, "a chain of two tasks") {
 }
 
 TEST_CASE_FIXTURE(CompilerFixture, "fan-out and fan-in") {
-  auto wf = Workflow("wf", {{"x", Int()}}, {{"o0", Int()}},
-                     {TaskNode("n0", "double", {Promise("x", "start-node", "x")}),
-                      TaskNode("n1", "double", {Promise("x", "n0", "o0")}),
-                      TaskNode("n2", "double", {Promise("x", "n0", "o0")}),
-                      TaskNode("n3", "sum", {Promise("a", "n1", "o0"), Promise("b", "n2", "o0")})},
-                     {Promise("o0", "n3", "o0")});
+  auto wf = Workflow(
+      "wf", {{"x", Int()}}, {{"o0", Int()}},
+      {TaskNode("n0", "double", {Promise("x", "start-node", "x")}),
+       TaskNode("n1", "double", {Promise("x", "n0", "o0")}), TaskNode("n2", "double", {Promise("x", "n0", "o0")}),
+       TaskNode("n3", "sum", {Promise("a", "n1", "o0"), Promise("b", "n2", "o0")})},
+      {Promise("o0", "n3", "o0")});
   auto closure = Compile(wf);
   REQUIRE_MESSAGE(closure.ok(), closure.status());
   const auto& primary = closure->primary();
@@ -263,13 +263,11 @@ TEST_CASE_FIXTURE(CompilerFixture, "fan-out and fan-in") {
 
 TEST_CASE_FIXTURE(CompilerFixture, "workflow inputs, literals, orphans and explicit dependencies") {
   auto unnamed = Promise("name", "", "who");  // an empty node id means the workflow's inputs
-  auto wf = Workflow("wf", {{"x", Int()}, {"who", Str()}}, {{"o0", Int()}, {"greeting", Str()}},
-                     {TaskNode("n0", "double", {Promise("x", "start-node", "x")}),
-                      TaskNode("n1", "greet", {unnamed}),
-                      TaskNode("n2", "noop"),
-                      TaskNode("n3", "double", {IntLiteral("x", 4)}),
-                      TaskNode("n4", "maybe", {})},
-                     {Promise("o0", "n0", "o0"), Promise("greeting", "n1", "o0")});
+  auto wf =
+      Workflow("wf", {{"x", Int()}, {"who", Str()}}, {{"o0", Int()}, {"greeting", Str()}},
+               {TaskNode("n0", "double", {Promise("x", "start-node", "x")}), TaskNode("n1", "greet", {unnamed}),
+                TaskNode("n2", "noop"), TaskNode("n3", "double", {IntLiteral("x", 4)}), TaskNode("n4", "maybe", {})},
+               {Promise("o0", "n0", "o0"), Promise("greeting", "n1", "o0")});
   *wf.mutable_nodes(3)->add_upstream_node_ids() = "n2";
   *wf.mutable_nodes(3)->add_upstream_node_ids() = "n0";
   auto closure = Compile(wf);
@@ -329,8 +327,7 @@ TEST_CASE_FIXTURE(CompilerFixture, "promise attribute paths, list indices and un
   auto wf = Workflow("wf", {}, {},
                      {TaskNode("n0", "make_point"), TaskNode("n1", "double", {attr("x", "x")}),
                       TaskNode("n2", "greet", {attr("name", "y")}),
-                      TaskNode("n3", "double", {Promise("x", "n0", "[1].xs")}),
-                      TaskNode("n4", "maybe_list", {list})},
+                      TaskNode("n3", "double", {Promise("x", "n0", "[1].xs")}), TaskNode("n4", "maybe_list", {list})},
                      {});
   auto closure = Compile(wf);
   REQUIRE_MESSAGE(closure.ok(), closure.status());
@@ -399,10 +396,13 @@ TEST_CASE_FIXTURE(CompilerFixture, "launch plan node may leave defaulted inputs 
 
 // What flytekit emits for `conditional("c").if_(x > 5).then(double(x=x)).else_().then(double(x=1))`.
 core::Node BranchNodeFor(const std::string& else_task) {
-  return Parse<core::Node>(R"pb(
+  std::string text = R"pb(
     id: "n1"
     metadata { name: "c" }
-    inputs { var: "start-node.x" binding { promise { node_id: "start-node" var: "x" } } }
+    inputs {
+      var: "start-node.x"
+      binding { promise { node_id: "start-node" var: "x" } }
+    }
     branch_node {
       if_else {
         case {
@@ -415,19 +415,41 @@ core::Node BranchNodeFor(const std::string& else_task) {
           }
           then_node {
             id: "n0"
-            inputs { var: "x" binding { promise { node_id: "start-node" var: "x" } } }
-            task_node { reference_id { resource_type: TASK project: "flytesnacks" domain: "development"
-                                       name: "double" version: "v1" } }
+            inputs {
+              var: "x"
+              binding { promise { node_id: "start-node" var: "x" } }
+            }
+            task_node {
+              reference_id {
+                resource_type: TASK
+                project: "flytesnacks"
+                domain: "development"
+                name: "double"
+                version: "v1"
+              }
+            }
           }
         }
         else_node {
           id: "n1"
-          inputs { var: "x" binding { scalar { primitive { integer: 1 } } } }
-          task_node { reference_id { resource_type: TASK project: "flytesnacks" domain: "development"
-                                     name: ")pb" + else_task + R"pb(" version: "v1" } }
+          inputs {
+            var: "x"
+            binding { scalar { primitive { integer: 1 } } }
+          }
+          task_node {
+            reference_id {
+              resource_type: TASK
+              project: "flytesnacks"
+              domain: "development"
+              name: "ELSE_TASK"
+              version: "v1"
+            }
+          }
         }
       }
-    })pb");
+    })pb";
+  text.replace(text.find("ELSE_TASK"), 9, else_task);
+  return Parse<core::Node>(text);
 }
 
 TEST_CASE_FIXTURE(CompilerFixture, "branch node") {
@@ -481,13 +503,23 @@ TEST_CASE_FIXTURE(CompilerFixture, "branch conditions must read bound inputs") {
 TEST_CASE_FIXTURE(CompilerFixture, "gate nodes") {
   auto approve = Parse<core::Node>(R"pb(
     id: "n1"
-    inputs { var: "o0" binding { promise { node_id: "n0" var: "o0" } } }
+    inputs {
+      var: "o0"
+      binding { promise { node_id: "n0" var: "o0" } }
+    }
     gate_node { approve { signal_id: "ok" } })pb");
   auto signal = Parse<core::Node>(R"pb(
     id: "n2"
     upstream_node_ids: "n1"
-    gate_node { signal { signal_id: "s" type { simple: STRING } output_variable_name: "o0" } })pb");
-  auto sleep = Parse<core::Node>(R"pb(id: "n3" gate_node { sleep { duration { seconds: 5 } } })pb");
+    gate_node {
+      signal {
+        signal_id: "s"
+        type { simple: STRING }
+        output_variable_name: "o0"
+      }
+    })pb");
+  auto sleep = Parse<core::Node>(R"pb(id: "n3"
+                                      gate_node { sleep { duration { seconds: 5 } } })pb");
   auto wf = Workflow("wf", {{"x", Int()}}, {{"o0", Str()}, {"doubled", Int()}},
                      {TaskNode("n0", "double", {Promise("x", "start-node", "x")}), approve, signal, sleep,
                       TaskNode("n4", "greet", {Promise("name", "n2", "o0")})},
@@ -514,13 +546,26 @@ TEST_CASE_FIXTURE(CompilerFixture, "array node of a map task keeps the list inte
   auto array = Parse<core::Node>(R"pb(
     id: "n1"
     metadata { name: "mod.map_double_abc-arraynode" }
-    inputs { var: "x" binding { promise { node_id: "n0" var: "o0" } } }
+    inputs {
+      var: "x"
+      binding { promise { node_id: "n0" var: "o0" } }
+    }
     array_node {
       node {
         id: "mod.map_double_abc-arraynode"
-        inputs { var: "x" binding { promise { node_id: "n0" var: "o0" } } }
-        task_node { reference_id { resource_type: TASK project: "flytesnacks" domain: "development"
-                                   name: "mod.map_double_abc-arraynode" version: "v1" } }
+        inputs {
+          var: "x"
+          binding { promise { node_id: "n0" var: "o0" } }
+        }
+        task_node {
+          reference_id {
+            resource_type: TASK
+            project: "flytesnacks"
+            domain: "development"
+            name: "mod.map_double_abc-arraynode"
+            version: "v1"
+          }
+        }
       }
       min_success_ratio: 1
       execution_mode: MINIMAL_STATE
@@ -547,13 +592,26 @@ TEST_CASE_FIXTURE(CompilerFixture, "array node of a map task keeps the list inte
 TEST_CASE_FIXTURE(CompilerFixture, "array node over a launch plan wraps the original interface") {
   auto array = Parse<core::Node>(R"pb(
     id: "n0"
-    inputs { var: "x" binding { promise { node_id: "start-node" var: "xs" } } }
+    inputs {
+      var: "x"
+      binding { promise { node_id: "start-node" var: "xs" } }
+    }
     array_node {
       node {
         id: "array_node_subnode"
-        inputs { var: "x" binding { promise { node_id: "start-node" var: "xs" } } }
-        workflow_node { launchplan_ref { resource_type: LAUNCH_PLAN project: "flytesnacks"
-                                         domain: "development" name: "child_lp" version: "v1" } }
+        inputs {
+          var: "x"
+          binding { promise { node_id: "start-node" var: "xs" } }
+        }
+        workflow_node {
+          launchplan_ref {
+            resource_type: LAUNCH_PLAN
+            project: "flytesnacks"
+            domain: "development"
+            name: "child_lp"
+            version: "v1"
+          }
+        }
       }
       is_original_sub_node_interface { value: true }
       data_mode: SINGLE_INPUT_FILE
@@ -591,15 +649,25 @@ TEST_CASE_FIXTURE(CompilerFixture, "invalid workflows are INVALID_ARGUMENT namin
   const Vars int_out = {{"o0", Int()}};
   core::Binding list_literal;
   list_literal.set_var("x");
-  list_literal.mutable_binding()->mutable_collection()->add_bindings()->mutable_scalar()->mutable_primitive()
+  list_literal.mutable_binding()
+      ->mutable_collection()
+      ->add_bindings()
+      ->mutable_scalar()
+      ->mutable_primitive()
       ->set_integer(1);
   core::Binding map_literal;
   map_literal.set_var("xs");
-  (*map_literal.mutable_binding()->mutable_map()->mutable_bindings())["k"].mutable_scalar()->mutable_primitive()
+  (*map_literal.mutable_binding()->mutable_map()->mutable_bindings())["k"]
+      .mutable_scalar()
+      ->mutable_primitive()
       ->set_integer(1);
   core::Binding list_of_strings;
   list_of_strings.set_var("xs");
-  list_of_strings.mutable_binding()->mutable_collection()->add_bindings()->mutable_scalar()->mutable_primitive()
+  list_of_strings.mutable_binding()
+      ->mutable_collection()
+      ->add_bindings()
+      ->mutable_scalar()
+      ->mutable_primitive()
       ->set_string_value("a");
 
   std::vector<ErrorCase> cases = {

@@ -32,20 +32,17 @@ TEST_CASE("AreTypesCastable follows propeller's typing rules") {
       {"none into none", "simple: NONE", "simple: NONE", true},
       {"int into none", "simple: INTEGER", "simple: NONE", false},
       {"none into int", "simple: NONE", "simple: INTEGER", false},
-      {"none into optional",
-       "simple: NONE", "union_type { variants { simple: INTEGER } variants { simple: NONE } }", true},
-      {"value into optional",
-       "simple: INTEGER", "union_type { variants { simple: INTEGER } variants { simple: NONE } }", true},
-      {"wrong value into optional",
-       "simple: STRING", "union_type { variants { simple: INTEGER } variants { simple: NONE } }", false},
-      {"ambiguous union variant",
-       "blob { }", "union_type { variants { blob { format: \"csv\" } } variants { blob { format: \"png\" } } }",
-       false},
-      {"union into wider union",
-       "union_type { variants { simple: INTEGER } variants { simple: NONE } }",
+      {"none into optional", "simple: NONE", "union_type { variants { simple: INTEGER } variants { simple: NONE } }",
+       true},
+      {"value into optional", "simple: INTEGER",
+       "union_type { variants { simple: INTEGER } variants { simple: NONE } }", true},
+      {"wrong value into optional", "simple: STRING",
+       "union_type { variants { simple: INTEGER } variants { simple: NONE } }", false},
+      {"ambiguous union variant", "blob { }",
+       "union_type { variants { blob { format: \"csv\" } } variants { blob { format: \"png\" } } }", false},
+      {"union into wider union", "union_type { variants { simple: INTEGER } variants { simple: NONE } }",
        "union_type { variants { simple: STRING } variants { simple: INTEGER } variants { simple: NONE } }", true},
-      {"union into narrower union",
-       "union_type { variants { simple: STRING } variants { simple: INTEGER } }",
+      {"union into narrower union", "union_type { variants { simple: STRING } variants { simple: INTEGER } }",
        "union_type { variants { simple: INTEGER } variants { simple: NONE } }", false},
       {"optional into plain", "union_type { variants { simple: INTEGER } variants { simple: NONE } }",
        "simple: INTEGER", false},
@@ -87,8 +84,7 @@ TEST_CASE("AreTypesCastable follows propeller's typing rules") {
        "structured_dataset_type { columns { name: \"a\" literal_type { simple: INTEGER } } "
        "columns { name: \"b\" literal_type { simple: STRING } } }",
        "structured_dataset_type { columns { name: \"a\" literal_type { simple: INTEGER } } }", true},
-      {"dataset column missing",
-       "structured_dataset_type { columns { name: \"a\" literal_type { simple: INTEGER } } }",
+      {"dataset column missing", "structured_dataset_type { columns { name: \"a\" literal_type { simple: INTEGER } } }",
        "structured_dataset_type { columns { name: \"b\" literal_type { simple: INTEGER } } }", false},
       {"dataset column type differs",
        "structured_dataset_type { columns { name: \"a\" literal_type { simple: STRING } } }",
@@ -129,13 +125,14 @@ TEST_CASE("LiteralTypeOfScalar") {
   CHECK(LiteralTypeOfScalar(scalar("binary { value: \"\\x80\" tag: \"msgpack\" }"))->simple() == core::STRUCT);
   CHECK(LiteralTypeOfScalar(scalar("binary { value: \"x\" }"))->simple() == core::BINARY);
   CHECK(LiteralTypeOfScalar(scalar("generic { }"))->simple() == core::STRUCT);
-  CHECK(LiteralTypeOfScalar(scalar("blob { uri: \"s3://x\" metadata { type { format: \"csv\" } } }"))
-            ->blob()
-            .format() == "csv");
+  CHECK(
+      LiteralTypeOfScalar(scalar("blob { uri: \"s3://x\" metadata { type { format: \"csv\" } } }"))->blob().format() ==
+      "csv");
   CHECK_FALSE(LiteralTypeOfScalar(scalar("blob { uri: \"s3://x\" }")).has_value());
   CHECK_FALSE(LiteralTypeOfScalar(scalar("")).has_value());
-  auto in_union = LiteralTypeOfScalar(scalar("union { value { scalar { primitive { integer: 1 } } } "
-                                             "type { simple: INTEGER } }"));
+  auto in_union =
+      LiteralTypeOfScalar(scalar("union { value { scalar { primitive { integer: 1 } } } "
+                                 "type { simple: INTEGER } }"));
   REQUIRE(in_union.has_value());
   CHECK(AreTypesCastable(*in_union, T("simple: INTEGER")));
   CHECK(AreTypesCastable(*in_union, T("union_type { variants { simple: INTEGER } variants { simple: NONE } }")));

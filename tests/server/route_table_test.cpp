@@ -20,8 +20,9 @@ TEST_CASE("routes: derived from google.api.http, including additional bindings")
   auto get_task = routes.Match("GET", "/api/v1/tasks/p/d/my%20task/v1");
   REQUIRE(get_task);
   CHECK(get_task->route->grpc_path == "/flyteidl.service.AdminService/GetTask");
-  CHECK(get_task->captures == std::vector<std::pair<std::string, std::string>>{
-                                  {"id.project", "p"}, {"id.domain", "d"}, {"id.name", "my task"}, {"id.version", "v1"}});
+  CHECK(get_task->captures ==
+        std::vector<std::pair<std::string, std::string>>{
+            {"id.project", "p"}, {"id.domain", "d"}, {"id.name", "my task"}, {"id.version", "v1"}});
 
   auto list_short = routes.Match("GET", "/api/v1/tasks/p/d");
   REQUIRE(list_short);
