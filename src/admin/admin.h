@@ -10,12 +10,15 @@
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/status.h"
+#include "engine/executor.h"
 #include "store/store.h"
 
 namespace flyte::admin {
 
 struct AdminDeps {
   store::Registry& registry;
+  store::ExecutionStore& executions;
+  engine::Engine& engine;
   store::BlobStore& blobs;
   const Clock& clock;
   const UrlSigner& signer;

@@ -114,8 +114,7 @@ StatusOr<std::string> ListEntities(store::Registry& registry, ResourceType type,
   RETURN_IF_ERROR(RequireField(domain, "domain"));
   ASSIGN_OR_RETURN(store::ListQuery query,
                    BuildListQuery(params, ColumnsOf(type), "ORDER BY created_at DESC, version DESC"));
-  if (!extra_where.empty())
-    query.where = query.where.empty() ? extra_where : "(" + query.where + ") AND " + extra_where;
+  if (!extra_where.empty()) AddCondition(query, extra_where);
   ASSIGN_OR_RETURN(std::vector<store::EntityRow> rows, registry.ListEntities(type, project, domain, name, query));
   for (const auto& row : rows) RETURN_IF_ERROR(ParseEntity(row, out->Add()));
   return NextPageToken(query, rows.size());
@@ -125,10 +124,8 @@ template <typename Entity>
 StatusOr<std::string> ListVersions(store::Registry& registry, ResourceType type,
                                    const flyteidl::admin::ResourceListRequest& request,
                                    google::protobuf::RepeatedPtrField<Entity>* out) {
-  ListParams params{request.limit(), request.token(), request.filters(),
-                    request.has_sort_by() ? &request.sort_by() : nullptr};
-  return ListEntities(registry, type, request.id().project(), request.id().domain(), request.id().name(), params, "",
-                      out);
+  return ListEntities(registry, type, request.id().project(), request.id().domain(), request.id().name(),
+                      ListParamsOf(request), "", out);
 }
 
 Status ListIds(store::Registry& registry, ResourceType type,
@@ -136,9 +133,8 @@ Status ListIds(store::Registry& registry, ResourceType type,
                flyteidl::admin::NamedEntityIdentifierList* response) {
   RETURN_IF_ERROR(RequireField(request.project(), "project"));
   RETURN_IF_ERROR(RequireField(request.domain(), "domain"));
-  ListParams params{request.limit(), request.token(), request.filters(),
-                    request.has_sort_by() ? &request.sort_by() : nullptr};
-  ASSIGN_OR_RETURN(store::ListQuery query, BuildListQuery(params, NamedEntityColumns(), "ORDER BY name ASC"));
+  ASSIGN_OR_RETURN(store::ListQuery query,
+                   BuildListQuery(ListParamsOf(request), NamedEntityColumns(), "ORDER BY name ASC"));
   ASSIGN_OR_RETURN(auto rows, registry.ListNamedEntities(type, request.project(), request.domain(), query));
   for (const auto& row : rows) {
     auto* id = response->add_entities();

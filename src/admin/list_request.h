@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "admin/filters.h"
 #include "common/status.h"
@@ -18,6 +19,12 @@ struct ListParams {
   const flyteidl::admin::Sort* sort = nullptr;  // nullptr or empty key → default_order
 };
 
+// The paging fields every Flyte list request spells the same way (limit, token, filters, sort_by).
+template <typename Request>
+ListParams ListParamsOf(const Request& request) {
+  return {request.limit(), request.token(), request.filters(), request.has_sort_by() ? &request.sort_by() : nullptr};
+}
+
 inline constexpr int64_t kDefaultLimit = 100;
 inline constexpr int64_t kMaxLimit = 10000;
 
@@ -25,14 +32,20 @@ inline constexpr int64_t kMaxLimit = 10000;
 StatusOr<store::ListQuery> BuildListQuery(const ListParams& params, const ColumnMap& columns,
                                           std::string default_order);
 
+// ANDs a condition the handler adds itself (trusted SQL, its own '?' parameters) onto the filters.
+void AddCondition(store::ListQuery& query, const std::string& sql, std::vector<store::SqlParam> params = {});
+
 // The next-page token for a page of `returned` rows fetched with `query`.
 std::string NextPageToken(const store::ListQuery& query, size_t returned);
 
 // Columns of each list, by the names clients filter and sort on.
-const ColumnMap& EntityColumns();       // tasks, workflows
-const ColumnMap& LaunchPlanColumns();   // launch plans
-const ColumnMap& ProjectColumns();      // projects
-const ColumnMap& NamedEntityColumns();  // named entities and *Ids lists
-const ColumnMap& DescriptionColumns();  // description entities
+const ColumnMap& EntityColumns();         // tasks, workflows
+const ColumnMap& LaunchPlanColumns();     // launch plans
+const ColumnMap& ProjectColumns();        // projects
+const ColumnMap& NamedEntityColumns();    // named entities and *Ids lists
+const ColumnMap& DescriptionColumns();    // description entities
+const ColumnMap& ExecutionColumns();      // workflow executions
+const ColumnMap& NodeExecutionColumns();  // node executions
+const ColumnMap& TaskExecutionColumns();  // task executions (attempts)
 
 }  // namespace flyte::admin

@@ -51,7 +51,21 @@
   X(DeleteWorkflowAttributes, flyteidl::admin::WorkflowAttributesDeleteRequest,                                        \
     flyteidl::admin::WorkflowAttributesDeleteResponse)                                                                 \
   X(ListMatchableAttributes, flyteidl::admin::ListMatchableAttributesRequest,                                          \
-    flyteidl::admin::ListMatchableAttributesResponse)
+    flyteidl::admin::ListMatchableAttributesResponse)                                                                  \
+  X(GetExecution, flyteidl::admin::WorkflowExecutionGetRequest, flyteidl::admin::Execution)                            \
+  X(ListExecutions, flyteidl::admin::ResourceListRequest, flyteidl::admin::ExecutionList)                              \
+  X(UpdateExecution, flyteidl::admin::ExecutionUpdateRequest, flyteidl::admin::ExecutionUpdateResponse)                \
+  X(GetExecutionData, flyteidl::admin::WorkflowExecutionGetDataRequest,                                                \
+    flyteidl::admin::WorkflowExecutionGetDataResponse)                                                                 \
+  X(GetNodeExecution, flyteidl::admin::NodeExecutionGetRequest, flyteidl::admin::NodeExecution)                        \
+  X(ListNodeExecutions, flyteidl::admin::NodeExecutionListRequest, flyteidl::admin::NodeExecutionList)                 \
+  X(GetNodeExecutionData, flyteidl::admin::NodeExecutionGetDataRequest, flyteidl::admin::NodeExecutionGetDataResponse) \
+  X(GetTaskExecution, flyteidl::admin::TaskExecutionGetRequest, flyteidl::admin::TaskExecution)                        \
+  X(ListTaskExecutions, flyteidl::admin::TaskExecutionListRequest, flyteidl::admin::TaskExecutionList)                 \
+  X(GetTaskExecutionData, flyteidl::admin::TaskExecutionGetDataRequest, flyteidl::admin::TaskExecutionGetDataResponse) \
+  X(CreateExecution, flyteidl::admin::ExecutionCreateRequest, flyteidl::admin::ExecutionCreateResponse)                \
+  X(RelaunchExecution, flyteidl::admin::ExecutionRelaunchRequest, flyteidl::admin::ExecutionCreateResponse)            \
+  X(TerminateExecution, flyteidl::admin::ExecutionTerminateRequest, flyteidl::admin::ExecutionTerminateResponse)
 
 #define FLYTE_DATA_PROXY_RPCS(X)                                              \
   X(CreateUploadLocation, flyteidl::service::CreateUploadLocationRequest,     \

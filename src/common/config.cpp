@@ -192,14 +192,39 @@ StatusOr<Config> ParseConfig(std::string_view yaml, std::string_view source, Con
   const Section storage{
       {"signed_url_ttl", duration_into(config.signed_url_ttl)},
   };
+  const Section tasks{
+      {"path",
+       [&](const YAML::Node& node, std::string_view key) -> Status {
+         if (!node.IsSequence()) return Bad(source, node, key, "expected a list of folders");
+         config.task_path.clear();
+         for (const auto& item : node) {
+           ASSIGN_OR_RETURN(std::string folder, ReadString(source, item, key));
+           config.task_path.push_back(ExpandHome(folder).string());
+         }
+         return absl::OkStatus();
+       }},
+      {"env",
+       [&](const YAML::Node& node, std::string_view key) -> Status {
+         if (!node.IsMap()) return Bad(source, node, key, "expected a mapping of NAME: value");
+         config.task_env.clear();
+         for (const auto& entry : node) {
+           ASSIGN_OR_RETURN(config.task_env[entry.first.Scalar()], ReadString(source, entry.second, key));
+         }
+         return absl::OkStatus();
+       }},
+      {"max_system_retries",
+       [&](const YAML::Node& node, std::string_view key) -> Status {
+         ASSIGN_OR_RETURN(int64_t retries, ReadInt(source, node, key, 0, 100));
+         config.max_system_retries = static_cast<int>(retries);
+         return absl::OkStatus();
+       }},
+  };
   auto section = [&](const Section& inner) {
     return [&](const YAML::Node& node, std::string_view key) { return ApplySection(source, node, key, inner); };
   };
   const Section top{
-      {"server", section(server)},
-      {"state", section(state)},
-      {"admin", section(admin)},
-      {"storage", section(storage)},
+      {"server", section(server)},   {"state", section(state)}, {"admin", section(admin)},
+      {"storage", section(storage)}, {"tasks", section(tasks)},
   };
   RETURN_IF_ERROR(ApplySection(source, root, "", top));
   return config;

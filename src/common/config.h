@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,11 @@ struct Config {
 
   // storage
   std::chrono::seconds signed_url_ttl{3600};
+
+  // tasks (local processes)
+  std::vector<std::string> task_path;           // prepended to PATH: where pyflyte-execute lives
+  std::map<std::string, std::string> task_env;  // extra environment of every task
+  int max_system_retries = 3;
 
   // Host:port clients should dial, e.g. "localhost:30080".
   std::string ClientAddress() const;

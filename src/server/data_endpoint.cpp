@@ -1,5 +1,8 @@
 #include "server/data_endpoint.h"
 
+#include <fstream>
+#include <iterator>
+
 #include "common/digest.h"
 #include "common/url.h"
 #include "server/status_mapping.h"
@@ -12,6 +15,17 @@ HttpReply Error(const Status& status) {
 }
 
 }  // namespace
+
+HttpReply LogEndpoint::Handle(const std::string& target) const {
+  constexpr std::string_view kPrefix = "/logs/";
+  auto path = PercentDecode(target.substr(kPrefix.size(), target.find('?') - kPrefix.size()));
+  if (!path.ok()) return Error(path.status());
+  if (Status valid = store::ValidateKey(*path); !valid.ok()) return Error(valid);
+  std::ifstream in(logs_dir_ / *path / "task.log", std::ios::binary);
+  if (!in) return Error(absl::NotFoundError("no log at " + *path));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return {200, "text/plain; charset=utf-8", std::move(text)};
+}
 
 HttpReply DataEndpoint::Handle(const DataRequest& request) const {
   constexpr std::string_view kPrefix = "/data/";

@@ -2,6 +2,7 @@
 // Content-MD5 header and the MD5 pinned in the signature); GET returns the object.
 #pragma once
 
+#include <filesystem>
 #include <string>
 
 #include "admin/signed_urls.h"
@@ -15,6 +16,17 @@ struct DataRequest {
   std::string target;       // "/data/<key>?expires=...&signature=..."
   std::string content_md5;  // Content-MD5 header, base64; may be empty
   std::string body;
+};
+
+// /logs/<execution path>/<node>/<attempt>: a task attempt's log (stdout and stderr), as text.
+class LogEndpoint {
+ public:
+  explicit LogEndpoint(std::filesystem::path logs_dir) : logs_dir_(std::move(logs_dir)) {}
+  // Blocking (disk I/O): call off the network threads.
+  HttpReply Handle(const std::string& target) const;
+
+ private:
+  const std::filesystem::path logs_dir_;
 };
 
 class DataEndpoint {

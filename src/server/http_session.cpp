@@ -68,6 +68,15 @@ asio::awaitable<HttpReply> Dispatch(Request& request, const HttpHandlers& handle
     HttpReply reply = co_await AwaitReply(start);
     co_return reply;
   }
+  if (target.rfind("/logs/", 0) == 0) {
+    const LogEndpoint& endpoint = handlers.logs;
+    asio::thread_pool& pool = handlers.blocking;
+    ReplyStarter start = [&endpoint, &pool, target](std::function<void(HttpReply)> done) {
+      asio::post(pool, [&endpoint, target, done = std::move(done)] { done(endpoint.Handle(target)); });
+    };
+    HttpReply reply = co_await AwaitReply(start);
+    co_return reply;
+  }
   co_return Gateway::ErrorReply(5, "nothing is served at " + target);
 }
 

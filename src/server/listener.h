@@ -21,6 +21,7 @@ namespace flyte::server {
 struct HttpHandlers {
   Gateway& gateway;
   DataEndpoint& data;
+  LogEndpoint& logs;
   boost::asio::thread_pool& blocking;  // disk I/O runs here, never on the network threads
   int64_t max_body_bytes;
 };

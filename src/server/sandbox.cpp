@@ -15,6 +15,8 @@
 #include "admin/admin.h"
 #include "common/clock.h"
 #include "common/digest.h"
+#include "engine/executor.h"
+#include "plugins/local_process_plugin.h"
 #include "server/data_endpoint.h"
 #include "server/gateway.h"
 #include "server/grpc_services.h"
@@ -105,6 +107,22 @@ const google::protobuf::ServiceDescriptor* ServiceDescriptor(const char* full_na
   return google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(full_name);
 }
 
+// Tasks run as local processes with the configured PATH and environment.
+engine::EngineDeps EngineDepsFor(const Config& config, store::ExecutionStore& executions, store::BlobStore& blobs) {
+  plugins::LocalProcessConfig local;
+  for (const auto& folder : config.task_path) local.path_prefix += (local.path_prefix.empty() ? "" : ":") + folder;
+  local.env = config.task_env;
+  engine::EngineConfig engine_config;
+  engine_config.logs_dir = config.state_dir / "logs";
+  engine_config.logs_base_url = "http://" + config.ClientAddress() + "/logs";
+  engine_config.max_system_failures = config.max_system_retries;
+  return {executions, blobs, SystemClock(),
+          [local](plugins::ChangeCallback on_change) {
+            return plugins::MakeLocalProcessPlugin(local, std::move(on_change));
+          },
+          engine_config};
+}
+
 class RunningSandbox final : public Sandbox {
  public:
   ~RunningSandbox() override {
@@ -126,6 +144,8 @@ class RunningSandbox final : public Sandbox {
     }
     io_.stop();
     for (auto& thread : io_threads_) thread.join();
+    // Running task processes are left alone: the next start re-attaches to them.
+    if (engine_) engine_->Stop();
     blocking_.join();
     if (serving_) {
       std::error_code ec;
@@ -140,18 +160,23 @@ class RunningSandbox final : public Sandbox {
     ASSIGN_OR_RETURN(lock_fd_, LockStateDir(config.state_dir));
     ASSIGN_OR_RETURN(listener_, Listener::Bind(io_, config.bind_address, config.port));
     config_.port = listener_->port();  // resolves port 0
-    ASSIGN_OR_RETURN(registry_, store::OpenRegistry(config.state_dir / "registry.db"));
+    ASSIGN_OR_RETURN(store::SqliteStores stores, store::OpenSqliteStores(config.state_dir / "registry.db"));
+    registry_ = std::move(stores.registry);
+    executions_ = std::move(stores.executions);
     ASSIGN_OR_RETURN(blobs_, store::OpenLocalBlobStore(config.state_dir / "blobs"));
     ASSIGN_OR_RETURN(std::string key, LoadSigningKey(config.state_dir));
     signer_ = std::make_unique<admin::UrlSigner>(key, "http://" + config_.ClientAddress(), SystemClock());
-    ASSIGN_OR_RETURN(admin_, admin::Admin::Create({*registry_, *blobs_, SystemClock(), *signer_, config_}));
+    ASSIGN_OR_RETURN(engine_, engine::StartEngine(EngineDepsFor(config_, *executions_, *blobs_)));
+    ASSIGN_OR_RETURN(
+        admin_, admin::Admin::Create({*registry_, *executions_, *engine_, *blobs_, SystemClock(), *signer_, config_}));
     RETURN_IF_ERROR(StartGrpc());
     gateway_ = std::make_unique<Gateway>(
         grpc_server_->InProcessChannel(grpc::ChannelArguments()),
         RouteTable::FromServices({ServiceDescriptor(flyteidl::service::AdminService::service_full_name()),
                                   ServiceDescriptor(flyteidl::service::DataProxyService::service_full_name())}));
     data_ = std::make_unique<DataEndpoint>(*signer_, *blobs_);
-    listener_->Start(grpc_server_.get(), {*gateway_, *data_, blocking_, config_.max_request_bytes});
+    logs_ = std::make_unique<LogEndpoint>(config_.state_dir / "logs");
+    listener_->Start(grpc_server_.get(), {*gateway_, *data_, *logs_, blocking_, config_.max_request_bytes});
     for (int i = 0; i < 2; ++i) io_threads_.emplace_back([this] { io_.run(); });
     serving_ = true;
     RETURN_IF_ERROR(WriteFileAtomically(config_.state_dir / kPidFile,
@@ -185,14 +210,17 @@ class RunningSandbox final : public Sandbox {
   boost::asio::thread_pool blocking_{2};
   std::unique_ptr<Listener> listener_;
   std::unique_ptr<store::Registry> registry_;
+  std::unique_ptr<store::ExecutionStore> executions_;
   std::unique_ptr<store::BlobStore> blobs_;
   std::unique_ptr<admin::UrlSigner> signer_;
+  std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<admin::Admin> admin_;
   std::unique_ptr<AdminServiceImpl> admin_service_;
   std::unique_ptr<DataProxyServiceImpl> data_proxy_service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<Gateway> gateway_;
   std::unique_ptr<DataEndpoint> data_;
+  std::unique_ptr<LogEndpoint> logs_;
   std::vector<std::thread> io_threads_;
 };
 

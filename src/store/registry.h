@@ -112,7 +112,4 @@ class Registry {
   virtual StatusOr<std::vector<AttributesRow>> ListAttributes(int resource_type) = 0;
 };
 
-// Opens (creating and migrating) the SQLite registry at `file`.
-StatusOr<std::unique_ptr<Registry>> OpenRegistry(const std::filesystem::path& file);
-
 }  // namespace flyte::store

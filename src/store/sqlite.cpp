@@ -100,6 +100,16 @@ Status Database::Exec(std::string_view sql) {
   return SqliteError(nullptr, last_code_, message);
 }
 
+Status InTransaction(Database& db, const std::function<Status()>& body) {
+  RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  Status status = body();
+  if (!status.ok()) {
+    (void)db.Exec("ROLLBACK");
+    return status;
+  }
+  return db.Exec("COMMIT");
+}
+
 Status Database::Migrate() {
   ASSIGN_OR_RETURN(Statement version_query, Prepare("PRAGMA user_version"));
   ASSIGN_OR_RETURN(bool has_row, version_query.Step());

@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -66,6 +68,16 @@ class Database {
   sqlite3* db_;
   int last_code_ = SQLITE_OK;
 };
+
+// One connection shared by the registry and the execution store: the mutex makes every call
+// exclusive, so there is exactly one writer.
+struct SharedDatabase {
+  std::mutex mu;
+  std::unique_ptr<Database> db;  // guarded by mu
+};
+
+// Runs `body` inside BEGIN IMMEDIATE / COMMIT (ROLLBACK when it fails). Caller holds the mutex.
+Status InTransaction(Database& db, const std::function<Status()>& body);
 
 // Maps a SQLite failure to a Status; constraint violations become ALREADY_EXISTS.
 Status SqliteError(sqlite3* db, int code, std::string_view what);

@@ -1,6 +1,5 @@
 // SqliteRegistry: the Registry over one SQLite connection. Every call takes the connection's
 // mutex, so there is exactly one writer; WAL keeps a killed process from losing commits.
-#include <mutex>
 
 #include "store/registry.h"
 
@@ -43,10 +42,10 @@ ProjectRow ReadProject(const Statement& stmt) {
 
 class SqliteRegistry final : public Registry {
  public:
-  explicit SqliteRegistry(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  explicit SqliteRegistry(std::shared_ptr<SharedDatabase> shared) : shared_(std::move(shared)) {}
 
   Status CreateProject(const ProjectRow& row) override {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt,
                      db_->Prepare("INSERT INTO projects (id, name, state, created_at, payload) VALUES (?,?,?,?,?)"));
     stmt.Bind(1, row.id).Bind(2, row.name).Bind(3, int64_t{row.state}).Bind(4, row.created_at).BindBlob(5, row.payload);
@@ -54,7 +53,7 @@ class SqliteRegistry final : public Registry {
   }
 
   Status UpdateProject(const ProjectRow& row) override {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt, db_->Prepare("UPDATE projects SET name = ?, state = ?, payload = ? WHERE id = ?"));
     stmt.Bind(1, row.name).Bind(2, int64_t{row.state}).BindBlob(3, row.payload).Bind(4, row.id);
     RETURN_IF_ERROR(stmt.Run());
@@ -63,7 +62,7 @@ class SqliteRegistry final : public Registry {
   }
 
   StatusOr<ProjectRow> GetProject(const std::string& id) override {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt,
                      db_->Prepare("SELECT id, name, state, created_at, payload FROM projects WHERE id = ?"));
     stmt.Bind(1, id);
@@ -73,7 +72,7 @@ class SqliteRegistry final : public Registry {
   }
 
   StatusOr<std::vector<ProjectRow>> ListProjects(const ListQuery& query) override {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt,
                      db_->Prepare(Paged("SELECT id, name, state, created_at, payload FROM projects WHERE 1", query)));
     stmt.BindAll(query.params);
@@ -86,7 +85,7 @@ class SqliteRegistry final : public Registry {
   }
 
   Status CreateEntity(const EntityRow& row) override {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(std::string("INSERT INTO entities (resource_type, ") +
                                                   kEntityColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
     stmt.Bind(1, int64_t{TypeValue(row.key.type)})
@@ -106,7 +105,7 @@ class SqliteRegistry final : public Registry {
   }
 
   StatusOr<EntityRow> GetEntity(const EntityKey& key) override {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(std::string("SELECT ") + kEntityColumns +
                                                   " FROM entities WHERE resource_type = ? AND project = ? AND "
                                                   "domain = ? AND name = ? AND version = ?"));
@@ -123,7 +122,7 @@ class SqliteRegistry final : public Registry {
   StatusOr<std::vector<EntityRow>> ListEntities(ResourceType type, const std::string& project,
                                                 const std::string& domain, const std::string& name,
                                                 const ListQuery& query) override {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(shared_->mu);
     std::string sql = std::string("SELECT ") + kEntityColumns +
                       " FROM entities WHERE resource_type = ? AND project = ? AND domain = ?";
     if (!name.empty()) sql += " AND name = ?";
@@ -141,16 +140,13 @@ class SqliteRegistry final : public Registry {
   }
 
   Status SetLaunchPlanState(const EntityKey& key, int state, int64_t now) override {
-    std::lock_guard lock(mu_);
-    RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
-    Status status = SetLaunchPlanStateLocked(key, state, now);
-    RETURN_IF_ERROR(db_->Exec(status.ok() ? "COMMIT" : "ROLLBACK"));
-    return status;
+    std::lock_guard lock(shared_->mu);
+    return InTransaction(*db_, [&] { return SetLaunchPlanStateLocked(key, state, now); });
   }
 
   StatusOr<std::vector<NamedEntityRow>> ListNamedEntities(ResourceType type, const std::string& project,
                                                           const std::string& domain, const ListQuery& query) override {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(Paged(NamedEntitySelect(), query)));
     stmt.Bind(1, int64_t{TypeValue(type)}).Bind(2, project).Bind(3, domain).BindAll(query.params, 4);
     std::vector<NamedEntityRow> rows;
@@ -163,7 +159,7 @@ class SqliteRegistry final : public Registry {
 
   StatusOr<NamedEntityRow> GetNamedEntity(ResourceType type, const std::string& project, const std::string& domain,
                                           const std::string& name) override {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(NamedEntitySelect() + " AND name = ?"));
     stmt.Bind(1, int64_t{TypeValue(type)}).Bind(2, project).Bind(3, domain).Bind(4, name);
     ASSIGN_OR_RETURN(bool found, stmt.Step());
@@ -172,7 +168,7 @@ class SqliteRegistry final : public Registry {
   }
 
   Status UpdateNamedEntity(const NamedEntityRow& row) override {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt,
                      db_->Prepare("INSERT INTO named_entities (resource_type, project, domain, name, state, "
                                   "description) VALUES (?,?,?,?,?,?) ON CONFLICT DO UPDATE SET "
@@ -187,7 +183,7 @@ class SqliteRegistry final : public Registry {
   }
 
   Status PutDescription(const EntityKey& key, int64_t created_at, const std::string& payload) override {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt,
                      db_->Prepare("INSERT OR IGNORE INTO description_entities (resource_type, project, domain, name, "
                                   "version, created_at, payload) VALUES (?,?,?,?,?,?,?)"));
@@ -196,7 +192,7 @@ class SqliteRegistry final : public Registry {
   }
 
   StatusOr<std::string> GetDescription(const EntityKey& key) override {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt,
                      db_->Prepare("SELECT payload FROM description_entities WHERE resource_type = ? AND project = ? "
                                   "AND domain = ? AND name = ? AND version = ?"));
@@ -209,7 +205,7 @@ class SqliteRegistry final : public Registry {
   StatusOr<std::vector<std::string>> ListDescriptions(ResourceType type, const std::string& project,
                                                       const std::string& domain, const std::string& name,
                                                       const ListQuery& query) override {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(shared_->mu);
     std::string sql = "SELECT payload FROM description_entities WHERE resource_type = ? AND project = ? AND domain = ?";
     if (!name.empty()) sql += " AND name = ?";
     ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(Paged(sql, query)));
@@ -226,7 +222,7 @@ class SqliteRegistry final : public Registry {
   }
 
   Status PutAttributes(const AttributesRow& row) override {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt, db_->Prepare("INSERT INTO attributes (resource_type, project, domain, workflow, "
                                                   "launch_plan, payload) VALUES (?,?,?,?,?,?) ON CONFLICT DO UPDATE "
                                                   "SET payload = excluded.payload"));
@@ -235,7 +231,7 @@ class SqliteRegistry final : public Registry {
   }
 
   StatusOr<AttributesRow> GetAttributes(const AttributesKey& key) override {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt, db_->Prepare("SELECT payload FROM attributes WHERE " + kAttributesMatch));
     BindAttributesKey(stmt, key);
     ASSIGN_OR_RETURN(bool found, stmt.Step());
@@ -244,7 +240,7 @@ class SqliteRegistry final : public Registry {
   }
 
   Status DeleteAttributes(const AttributesKey& key) override {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt, db_->Prepare("DELETE FROM attributes WHERE " + kAttributesMatch));
     BindAttributesKey(stmt, key);
     RETURN_IF_ERROR(stmt.Run());
@@ -254,7 +250,7 @@ class SqliteRegistry final : public Registry {
   }
 
   StatusOr<std::vector<AttributesRow>> ListAttributes(int resource_type) override {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt, db_->Prepare("SELECT project, domain, workflow, launch_plan, payload FROM "
                                                   "attributes WHERE resource_type = ? ORDER BY project, domain, "
                                                   "workflow, launch_plan"));
@@ -322,16 +318,14 @@ class SqliteRegistry final : public Registry {
     return others.Run();
   }
 
-  std::mutex mu_;
-  std::unique_ptr<Database> db_;  // guarded by mu_
+  std::shared_ptr<SharedDatabase> shared_;
+  std::unique_ptr<Database>& db_ = shared_->db;  // guarded by shared_->mu
 };
 
 }  // namespace
 
-StatusOr<std::unique_ptr<Registry>> OpenRegistry(const std::filesystem::path& file) {
-  ASSIGN_OR_RETURN(std::unique_ptr<Database> db, Database::Open(file));
-  RETURN_IF_ERROR(db->Migrate());
-  return std::unique_ptr<Registry>(new SqliteRegistry(std::move(db)));
+std::unique_ptr<Registry> MakeSqliteRegistry(std::shared_ptr<SharedDatabase> shared) {
+  return std::make_unique<SqliteRegistry>(std::move(shared));
 }
 
 }  // namespace flyte::store

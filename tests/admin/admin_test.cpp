@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "fakes/fake_clock.h"
+#include "fakes/fake_engine.h"
 #include "fakes/temp_dir.h"
 
 namespace flyte::admin {
@@ -14,10 +15,12 @@ using flyteidl::core::Identifier;
 struct Fixture {
   testing::TempDir dir;
   testing::FakeClock clock;
-  std::unique_ptr<store::Registry> registry = *store::OpenRegistry(dir.path() / "registry.db");
+  store::SqliteStores stores = *store::OpenSqliteStores(dir.path() / "registry.db");
   std::unique_ptr<store::BlobStore> blobs = *store::OpenLocalBlobStore(dir.path() / "blobs");
   UrlSigner signer{"k", "http://localhost:1", clock};
-  std::unique_ptr<Admin> admin = *Admin::Create({*registry, *blobs, clock, signer, DefaultConfig()});
+  testing::FakeEngine engine;
+  std::unique_ptr<Admin> admin =
+      *Admin::Create({*stores.registry, *stores.executions, engine, *blobs, clock, signer, DefaultConfig()});
 };
 
 Identifier Id(flyteidl::core::ResourceType type, const std::string& name, const std::string& version = "v1") {

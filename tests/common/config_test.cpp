@@ -17,7 +17,7 @@ TEST_CASE("config: defaults are compiled in") {
 TEST_CASE("config: the file overrides the defaults") {
   auto config = ParseConfig(
       "server:\n  port: 31000\n  bind: 0.0.0.0\nstate:\n  dir: /tmp/x\nadmin:\n  domains: [dev, prod]\n"
-      "storage:\n  signed_url_ttl: 1h30m\n",
+      "storage:\n  signed_url_ttl: 1h30m\ntasks:\n  path: [/opt/venv/bin]\n  env: {A: b}\n",
       "sandbox.yaml", DefaultConfig());
   REQUIRE(config.ok());
   CHECK(config->port == 31000);
@@ -25,6 +25,8 @@ TEST_CASE("config: the file overrides the defaults") {
   CHECK(config->state_dir == "/tmp/x");
   CHECK(config->domains == std::vector<std::string>{"dev", "prod"});
   CHECK(config->signed_url_ttl == std::chrono::seconds(5400));
+  CHECK(config->task_path == std::vector<std::string>{"/opt/venv/bin"});
+  CHECK(config->task_env.at("A") == "b");
 }
 
 TEST_CASE("config: unknown keys and bad values name the key and the line") {

@@ -24,6 +24,9 @@ TEST_CASE("config/sandbox.yaml parses and matches the compiled-in defaults") {
   CHECK(loaded->seed_projects == defaults.seed_projects);
   CHECK(loaded->domains == defaults.domains);
   CHECK(loaded->signed_url_ttl == defaults.signed_url_ttl);
+  CHECK(loaded->task_path == defaults.task_path);
+  CHECK(loaded->task_env == defaults.task_env);
+  CHECK(loaded->max_system_retries == defaults.max_system_retries);
 }
 
 }  // namespace

@@ -28,13 +28,6 @@ from e2e_support import (
     workflow_id,
 )
 
-# ---------------------------------------------------------------------------------------------
-# THE ONE EXPECTATION TO FLIP when the execution engine lands: today CreateExecution answers
-# UNIMPLEMENTED, so `pyflyte run --remote` must fail with a clear message. Set to True and the
-# same test asserts that the run is accepted instead.
-EXECUTIONS_IMPLEMENTED = False
-# ---------------------------------------------------------------------------------------------
-
 VERSION = "v1"
 TASKS = [
     "myapp.tasks.add_one",
@@ -295,10 +288,5 @@ def test_pyflyte_run_remote(sandbox, registered):
     versions = {w.id.version for w in listed.workflows}
     assert VERSION in versions and len(versions) >= 2, f"{versions}\n{res.output}"
 
-    if EXECUTIONS_IMPLEMENTED:
-        assert res.returncode == 0, res.output
-        assert re.search(r"executions/[a-z0-9]+", res.output), res.output
-    else:
-        assert res.returncode != 0, f"pyflyte run --remote succeeded without an engine?\n{res.output}"
-        assert "UNIMPLEMENTED" in res.output, res.output
-        assert re.search(r"CreateExecution|not (yet )?implemented", res.output, re.IGNORECASE), res.output
+    assert res.returncode == 0, res.output
+    assert re.search(r"executions/[a-z0-9]+", res.output), res.output

@@ -4,9 +4,15 @@
 
 #include "fakes/temp_dir.h"
 #include "store/sqlite.h"
+#include "store/store.h"
 
 namespace flyte::store {
 namespace {
+
+StatusOr<std::unique_ptr<Registry>> OpenRegistry(const std::filesystem::path& file) {
+  ASSIGN_OR_RETURN(SqliteStores stores, OpenSqliteStores(file));
+  return std::move(stores.registry);
+}
 
 EntityRow Entity(ResourceType type, const std::string& name, const std::string& version, int64_t created_at) {
   EntityRow row;

@@ -1,0 +1,135 @@
+#include "engine/records.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include "engine/data_layout.h"
+
+namespace flyte::engine {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+using CorePhase = flyteidl::core::NodeExecution;
+
+}  // namespace
+
+CorePhase::Phase ToNodeExecutionPhase(NodePhase phase) {
+  switch (phase) {
+    case NodePhase::kNotYetStarted:
+      return CorePhase::QUEUED;
+    case NodePhase::kRunning:
+      return CorePhase::RUNNING;
+    case NodePhase::kSucceeded:
+      return CorePhase::SUCCEEDED;
+    case NodePhase::kFailed:
+      return CorePhase::FAILED;
+    case NodePhase::kTimedOut:
+      return CorePhase::TIMED_OUT;
+    case NodePhase::kSkipped:
+      return CorePhase::SKIPPED;
+    case NodePhase::kAborted:
+      return CorePhase::ABORTED;
+  }
+  return CorePhase::UNDEFINED;
+}
+
+NodePhase FromNodeExecutionPhase(CorePhase::Phase phase) {
+  switch (phase) {
+    case CorePhase::RUNNING:
+    case CorePhase::DYNAMIC_RUNNING:
+    case CorePhase::FAILING:
+      return NodePhase::kRunning;
+    case CorePhase::SUCCEEDED:
+    case CorePhase::RECOVERED:
+      return NodePhase::kSucceeded;
+    case CorePhase::FAILED:
+      return NodePhase::kFailed;
+    case CorePhase::TIMED_OUT:
+      return NodePhase::kTimedOut;
+    case CorePhase::SKIPPED:
+      return NodePhase::kSkipped;
+    case CorePhase::ABORTED:
+      return NodePhase::kAborted;
+    default:
+      return NodePhase::kNotYetStarted;
+  }
+}
+
+flyteidl::admin::NodeExecution NodeRecord(const ExecutionRun& run, const NodeRun& node, store::BlobStore& blobs,
+                                          int64_t now) {
+  flyteidl::admin::NodeExecution record;
+  record.mutable_id()->set_node_id(node.id);
+  auto* execution_id = record.mutable_id()->mutable_execution_id();
+  execution_id->set_project(run.key.project);
+  execution_id->set_domain(run.key.domain);
+  execution_id->set_name(run.key.name);
+  record.set_input_uri(blobs.NativeUrl(NodeInputsKey(run.key, node.id)).value_or(""));
+
+  auto* closure = record.mutable_closure();
+  closure->set_phase(ToNodeExecutionPhase(node.phase));
+  *closure->mutable_created_at() = TimeUtil::MillisecondsToTimestamp(node.created_at);
+  *closure->mutable_updated_at() = TimeUtil::MillisecondsToTimestamp(now);
+  if (node.started_at > 0) {
+    *closure->mutable_started_at() = TimeUtil::MillisecondsToTimestamp(node.started_at);
+    const int64_t end = IsTerminal(node.phase) ? now : node.started_at;
+    *closure->mutable_duration() = TimeUtil::MillisecondsToDuration(std::max<int64_t>(0, end - node.started_at));
+  }
+  const int attempt = std::max(0, node.attempts - 1);
+  if (node.phase == NodePhase::kSucceeded) {
+    closure->set_output_uri(blobs.NativeUrl(AttemptDir(run.key, node.id, attempt) + "/outputs.pb").value_or(""));
+  } else if (node.error) {
+    *closure->mutable_error() = *node.error;
+  }
+  if (node.spec != nullptr && node.spec->has_task_node()) {
+    closure->mutable_task_node_metadata()->set_cache_status(flyteidl::core::CACHE_DISABLED);
+  }
+
+  auto* metadata = record.mutable_metadata();
+  metadata->set_retry_group(std::to_string(attempt));
+  metadata->set_spec_node_id(node.spec != nullptr ? node.spec->id() : node.id);
+  metadata->set_is_parent_node(node.spec != nullptr &&
+                               (node.spec->has_branch_node() ||
+                                (node.spec->has_workflow_node() && node.spec->workflow_node().has_sub_workflow_ref())));
+  return record;
+}
+
+flyteidl::admin::TaskExecution NewTaskRecord(const ExecutionRun& run, const NodeRun& node, int attempt,
+                                             const flyteidl::core::Identifier& task_id, const std::string& task_type,
+                                             const std::string& input_uri, const std::string& log_url, int64_t now) {
+  flyteidl::admin::TaskExecution record;
+  auto* id = record.mutable_id();
+  *id->mutable_task_id() = task_id;
+  id->mutable_node_execution_id()->set_node_id(node.id);
+  auto* execution_id = id->mutable_node_execution_id()->mutable_execution_id();
+  execution_id->set_project(run.key.project);
+  execution_id->set_domain(run.key.domain);
+  execution_id->set_name(run.key.name);
+  id->set_retry_attempt(static_cast<uint32_t>(attempt));
+  record.set_input_uri(input_uri);
+  auto* closure = record.mutable_closure();
+  closure->set_phase(flyteidl::core::TaskExecution::RUNNING);
+  closure->set_task_type(task_type);
+  *closure->mutable_created_at() = TimeUtil::MillisecondsToTimestamp(now);
+  *closure->mutable_started_at() = TimeUtil::MillisecondsToTimestamp(now);
+  *closure->mutable_updated_at() = TimeUtil::MillisecondsToTimestamp(now);
+  auto* log = closure->add_logs();
+  log->set_name("Task log");
+  log->set_uri(log_url);
+  log->set_message_format(flyteidl::core::TaskLog::UNKNOWN);
+  return record;
+}
+
+void FinishTaskRecord(flyteidl::admin::TaskExecution& record, flyteidl::core::TaskExecution::Phase phase,
+                      const std::string& output_uri, const flyteidl::core::ExecutionError* error, int64_t now) {
+  auto* closure = record.mutable_closure();
+  closure->set_phase(phase);
+  if (error != nullptr) {
+    *closure->mutable_error() = *error;
+  } else if (!output_uri.empty()) {
+    closure->set_output_uri(output_uri);
+  }
+  *closure->mutable_updated_at() = TimeUtil::MillisecondsToTimestamp(now);
+  const int64_t started = TimeUtil::TimestampToMilliseconds(closure->started_at());
+  *closure->mutable_duration() = TimeUtil::MillisecondsToDuration(std::max<int64_t>(0, now - started));
+}
+
+}  // namespace flyte::engine

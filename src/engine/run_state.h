@@ -1,0 +1,64 @@
+// In-memory state of one workflow execution while the executor drives it: its nodes (by unique
+// id), the scopes they belong to (the workflow, each sub-workflow instance) and what changed
+// since the last persisted step. Owned by the executor's loop thread.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/transitions.h"
+#include "flyteidl/admin/execution.pb.h"
+#include "flyteidl/admin/task_execution.pb.h"
+#include "flyteidl/core/compiler.pb.h"
+#include "flyteidl/core/execution.pb.h"
+#include "flyteidl/core/literals.pb.h"
+#include "store/execution_store.h"
+
+namespace flyte::engine {
+
+// A workflow body being executed: the top-level workflow or one sub-workflow instance.
+struct Scope {
+  const flyteidl::core::CompiledWorkflow* workflow = nullptr;
+  std::string parent_id;                          // unique id of the owning node; "" at top level
+  flyteidl::core::LiteralMap inputs;              // what start-node outputs
+  std::map<std::string, std::string> unique_ids;  // spec node id → unique node id
+};
+
+struct NodeRun {
+  std::string id;         // unique within the execution
+  std::string parent_id;  // unique id of the parent node ("" at top level)
+  const flyteidl::core::Node* spec = nullptr;
+  Scope* scope = nullptr;  // where its bindings resolve
+  NodePhase phase = NodePhase::kNotYetStarted;
+  int attempts = 0;  // attempts started
+  int system_failures = 0;
+  int64_t pid = 0;
+  int64_t created_at = 0, started_at = 0, attempt_started_at = 0, updated_at = 0;
+  bool timed_out = false;  // the current attempt was aborted for its timeout
+  std::optional<flyteidl::core::LiteralMap> outputs;
+  std::optional<flyteidl::core::ExecutionError> error;
+  std::map<int, flyteidl::admin::TaskExecution> task_records;  // task nodes: one per attempt
+  std::unique_ptr<Scope> child_scope;                          // sub-workflow nodes
+  std::string branch_child;                                    // branch nodes: unique id of the taken node
+};
+
+struct ExecutionRun {
+  store::ExecutionKey key;
+  store::ExecutionRow row;            // columns + payload as last persisted
+  flyteidl::admin::Execution record;  // the payload, kept current
+  flyteidl::core::CompiledWorkflowClosure closure;
+  Scope root;
+  std::map<std::string, NodeRun> nodes;  // by unique id
+  bool aborting = false;
+  std::string abort_cause;
+  // What the next persisted step must write.
+  bool execution_dirty = false;
+  std::set<std::string> dirty_nodes;
+  std::set<std::pair<std::string, int>> dirty_attempts;  // (node id, attempt)
+};
+
+}  // namespace flyte::engine

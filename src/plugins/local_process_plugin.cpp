@@ -1,0 +1,621 @@
+#include "plugins/local_process_plugin.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string_view>
+#include <utility>
+
+#include "plugins/template_args.h"
+
+extern char** environ;
+
+namespace flyte::plugins {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kFileScheme = "file://";
+// execvp's search path when PATH is unset.
+constexpr std::string_view kDefaultSearchPath = "/usr/local/bin:/usr/bin:/bin";
+// Without pidfds (Linux < 5.3) the reaper checks its processes this often.
+constexpr auto kFallbackCheckInterval = std::chrono::milliseconds(200);
+// At shutdown, how long after the SIGKILL the destructor still waits: a process stuck in the kernel
+// (uninterruptible I/O) or a re-attached one nobody reaps must not hang the server's exit.
+constexpr auto kShutdownKillWait = std::chrono::milliseconds(2000);
+
+int MillisecondsUntil(std::chrono::steady_clock::time_point deadline, std::chrono::steady_clock::time_point now) {
+  const auto wait = std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
+  return static_cast<int>(std::clamp<int64_t>(wait, 0, INT_MAX));
+}
+
+std::string ErrnoText(int error) { return std::strerror(error); }
+
+// A pidfd (readable once the process has ended, for children and non-children alike), or -1 with
+// errno set; ENOSYS on kernels before 5.3.
+int OpenPidfd(pid_t pid) {
+#ifdef SYS_pidfd_open
+  return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+#else
+  (void)pid;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files of an attempt.
+
+// "file:///a/b" or "/a/b" → "/a/b"; any other URL is not readable on this machine.
+StatusOr<fs::path> LocalPath(std::string_view url) {
+  if (url.substr(0, kFileScheme.size()) == kFileScheme) url.remove_prefix(kFileScheme.size());
+  if (url.empty() || url.front() != '/') {
+    return absl::FailedPreconditionError("\"" + std::string(url) + "\" is not a local path");
+  }
+  return fs::path(url);
+}
+
+StatusOr<flyteidl::core::LiteralMap> ReadInputs(const TaskAttempt& attempt) {
+  ASSIGN_OR_RETURN(const fs::path path, LocalPath(attempt.inputs_path));
+  std::ifstream in(path, std::ios::binary);
+  flyteidl::core::LiteralMap inputs;
+  if (!in || !inputs.ParseFromIstream(&in)) {
+    return absl::FailedPreconditionError("unable to read inputs from " + path.string());
+  }
+  return inputs;
+}
+
+// Propeller offloads the task template next to inputs.pb only when a command asks for it.
+Status WriteTaskTemplate(const TaskAttempt& attempt) {
+  ASSIGN_OR_RETURN(const fs::path path, LocalPath(TaskTemplatePath(attempt)));
+  const fs::path temporary = path.string() + ".tmp-" + std::to_string(::getpid());
+  std::error_code error;
+  fs::create_directories(path.parent_path(), error);
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (error || !out || !attempt.task.SerializeToOstream(&out) || !out.flush()) {
+      return absl::FailedPreconditionError("cannot write the task template to " + path.string());
+    }
+  }
+  fs::rename(temporary, path, error);  // readers never see half a file
+  if (error) return absl::FailedPreconditionError("cannot write the task template to " + path.string());
+  return absl::OkStatus();
+}
+
+struct AttemptFiles {
+  fs::path work_dir;  // fresh per attempt: `pyflyte-fast-execute --dest-dir .` unpacks code here
+  fs::path log_file;  // stdout and stderr, appended
+};
+
+StatusOr<AttemptFiles> PrepareFolders(const TaskAttempt& attempt) {
+  std::error_code error;
+  const fs::path log_dir = fs::absolute(attempt.log_dir, error);
+  AttemptFiles files{log_dir / "work", log_dir / "task.log"};
+  if (!error) fs::remove_all(files.work_dir, error);  // a leftover from an earlier server process
+  if (!error) fs::create_directories(files.work_dir, error);
+  if (error) {
+    return absl::InternalError("cannot prepare the folder " + files.work_dir.string() + ": " + error.message());
+  }
+  return files;
+}
+
+// The log's descriptor, above 2 so that setting up the child's stdin/stdout/stderr cannot clobber it.
+StatusOr<int> OpenLog(const fs::path& file) {
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return absl::InternalError("cannot open " + file.string() + ": " + ErrnoText(errno));
+  if (fd > STDERR_FILENO) return fd;
+  const int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+  const int saved_errno = errno;
+  ::close(fd);
+  if (moved < 0) return absl::InternalError("cannot open " + file.string() + ": " + ErrnoText(saved_errno));
+  return moved;
+}
+
+void AppendToLog(int fd, const std::string& line) {
+  for (size_t written = 0; written < line.size();) {
+    const ssize_t n = ::write(fd, line.data() + written, line.size() - written);
+    if (n <= 0 && errno != EINTR) return;
+    if (n > 0) written += static_cast<size_t>(n);
+  }
+}
+
+flyteidl::core::TaskLog LogLink(const fs::path& file) {
+  flyteidl::core::TaskLog log;
+  log.set_uri(std::string(kFileScheme) + file.string());
+  log.set_name("Local process log");
+  return log;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The command line and its environment.
+
+// container.command + container.args with the templates filled in (flytekit leaves command empty).
+// Errors belong to the task: no container, a bad template, unreadable inputs.
+StatusOr<std::vector<std::string>> RenderedCommand(const TaskAttempt& attempt) {
+  if (!attempt.task.has_container()) {
+    return absl::FailedPreconditionError("the task has no container to run (task type \"" + attempt.task.type() +
+                                         "\")");
+  }
+  const flyteidl::core::Container& container = attempt.task.container();
+  std::vector<std::string> args(container.command().begin(), container.command().end());
+  args.insert(args.end(), container.args().begin(), container.args().end());
+  if (args.empty() || args.front().empty()) {
+    return absl::FailedPreconditionError("the task's container has no command");
+  }
+  if (ReferencesTaskTemplatePath(args)) RETURN_IF_ERROR(WriteTaskTemplate(attempt));
+  std::optional<flyteidl::core::LiteralMap> inputs;
+  if (ReferencesInputValues(args)) {
+    ASSIGN_OR_RETURN(inputs, ReadInputs(attempt));
+  }
+  StatusOr<std::vector<std::string>> rendered = RenderArgs(args, attempt, inputs ? &*inputs : nullptr);
+  if (!rendered.ok()) {
+    return absl::FailedPreconditionError("rendering the command line: " + std::string(rendered.status().message()));
+  }
+  return rendered;
+}
+
+// What propeller's flytek8s adds to every container (k8s_resource_adds.go GetExecutionEnvVars).
+std::vector<std::pair<std::string, std::string>> FlyteEnvironment(const TaskAttempt& attempt) {
+  std::vector<std::pair<std::string, std::string>> env;
+  if (!attempt.workflow_name.empty()) env.emplace_back("FLYTE_INTERNAL_EXECUTION_WORKFLOW", attempt.workflow_name);
+  env.emplace_back("FLYTE_INTERNAL_EXECUTION_ID", attempt.execution_name);
+  env.emplace_back("FLYTE_INTERNAL_EXECUTION_PROJECT", attempt.project);
+  env.emplace_back("FLYTE_INTERNAL_EXECUTION_DOMAIN", attempt.domain);
+  env.emplace_back("FLYTE_ATTEMPT_NUMBER", std::to_string(attempt.attempt));
+  if (attempt.task.has_id()) {
+    env.emplace_back("FLYTE_INTERNAL_TASK_PROJECT", attempt.task.id().project());
+    env.emplace_back("FLYTE_INTERNAL_TASK_DOMAIN", attempt.task.id().domain());
+    env.emplace_back("FLYTE_INTERNAL_TASK_NAME", attempt.task.id().name());
+    env.emplace_back("FLYTE_INTERNAL_TASK_VERSION", attempt.task.id().version());
+  }
+  return env;
+}
+
+// The server's environment, then in propeller's order (Kubernetes keeps the last of duplicate
+// names): the template's container.env, Flyte's variables, the execution's envs, the platform
+// defaults from the config. PATH finally gets config.path_prefix in front.
+std::map<std::string, std::string> TaskEnvironment(const TaskAttempt& attempt, const LocalProcessConfig& config) {
+  std::map<std::string, std::string> env;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    const size_t equals = text.find('=');
+    if (equals != std::string_view::npos)
+      env[std::string(text.substr(0, equals))] = std::string(text.substr(equals + 1));
+  }
+  for (const auto& pair : attempt.task.container().env()) env[pair.key()] = pair.value();
+  for (auto& [name, value] : FlyteEnvironment(attempt)) env[name] = std::move(value);
+  for (const auto& [name, value] : attempt.env) env[name] = value;
+  for (const auto& [name, value] : config.env) env[name] = value;
+  if (!config.path_prefix.empty()) {
+    const auto path = env.find("PATH");
+    const std::string rest = path != env.end() ? path->second : std::string(kDefaultSearchPath);
+    env["PATH"] = rest.empty() ? config.path_prefix : config.path_prefix + ":" + rest;
+  }
+  return env;
+}
+
+bool IsExecutableFile(const fs::path& path) {
+  struct stat info;
+  return ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) &&
+         ::faccessat(AT_FDCWD, path.c_str(), X_OK, AT_EACCESS) == 0;
+}
+
+// execvp's search, done here because posix_spawnp would search the server's PATH, not the task's.
+// Relative entries (and a name with a slash) are relative to the task's working directory.
+StatusOr<std::string> ResolveExecutable(const std::string& name, std::string_view search_path,
+                                        const fs::path& work_dir) {
+  if (name.find('/') != std::string::npos) return name;
+  for (size_t start = 0;;) {
+    const size_t end = search_path.find(':', start);
+    const std::string_view dir = search_path.substr(start, end == std::string_view::npos ? end : end - start);
+    fs::path candidate = fs::path(dir.empty() ? "." : std::string(dir)) / name;
+    if (candidate.is_relative()) candidate = work_dir / candidate;
+    if (IsExecutableFile(candidate)) return candidate.string();
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return absl::NotFoundError(name + ": not found on PATH " + std::string(search_path));
+}
+
+class SpawnFileActions {
+ public:
+  SpawnFileActions() { ::posix_spawn_file_actions_init(&actions_); }
+  ~SpawnFileActions() { ::posix_spawn_file_actions_destroy(&actions_); }
+  SpawnFileActions(const SpawnFileActions&) = delete;
+  SpawnFileActions& operator=(const SpawnFileActions&) = delete;
+  posix_spawn_file_actions_t* get() { return &actions_; }
+
+ private:
+  posix_spawn_file_actions_t actions_;
+};
+
+class SpawnAttributes {
+ public:
+  SpawnAttributes() { ::posix_spawnattr_init(&attributes_); }
+  ~SpawnAttributes() { ::posix_spawnattr_destroy(&attributes_); }
+  SpawnAttributes(const SpawnAttributes&) = delete;
+  SpawnAttributes& operator=(const SpawnAttributes&) = delete;
+  posix_spawnattr_t* get() { return &attributes_; }
+
+ private:
+  posix_spawnattr_t attributes_;
+};
+
+std::vector<char*> NullTerminated(std::vector<std::string>& strings) {
+  std::vector<char*> pointers;
+  pointers.reserve(strings.size() + 1);
+  for (std::string& s : strings) pointers.push_back(s.data());
+  pointers.push_back(nullptr);
+  return pointers;
+}
+
+// posix_spawn, never fork: this process is large and multi-threaded. The child gets its own
+// process group (so Abort can signal everything it starts), default signal handling and an empty
+// signal mask (whatever the server's threads block or ignore), stdin from /dev/null, stdout and
+// stderr into the log, and no other descriptor of the server.
+StatusOr<pid_t> SpawnProcess(const std::string& executable, std::vector<std::string> argv,
+                             const std::map<std::string, std::string>& env, const fs::path& work_dir, int log_fd) {
+  SpawnFileActions actions;
+  SpawnAttributes attributes;
+  int error = 0;
+  auto check = [&error](int result) {
+    if (error == 0) error = result;
+  };
+  check(::posix_spawn_file_actions_addopen(actions.get(), STDIN_FILENO, "/dev/null", O_RDONLY, 0));
+  check(::posix_spawn_file_actions_adddup2(actions.get(), log_fd, STDOUT_FILENO));
+  check(::posix_spawn_file_actions_adddup2(actions.get(), log_fd, STDERR_FILENO));
+  check(::posix_spawn_file_actions_addchdir_np(actions.get(), work_dir.c_str()));
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+  check(::posix_spawn_file_actions_addclosefrom_np(actions.get(), STDERR_FILENO + 1));
+#endif
+  sigset_t no_signals;
+  sigset_t all_signals;
+  sigemptyset(&no_signals);
+  sigfillset(&all_signals);
+  sigdelset(&all_signals, SIGKILL);
+  sigdelset(&all_signals, SIGSTOP);
+  check(::posix_spawnattr_setflags(attributes.get(),
+                                   POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF));
+  check(::posix_spawnattr_setpgroup(attributes.get(), 0));
+  check(::posix_spawnattr_setsigmask(attributes.get(), &no_signals));
+  check(::posix_spawnattr_setsigdefault(attributes.get(), &all_signals));
+  if (error != 0) return absl::InternalError("preparing posix_spawn: " + ErrnoText(error));
+
+  std::vector<std::string> env_strings;
+  env_strings.reserve(env.size());
+  for (const auto& [name, value] : env) env_strings.push_back(name + "=" + value);
+  std::vector<char*> argv_pointers = NullTerminated(argv);
+  std::vector<char*> env_pointers = NullTerminated(env_strings);
+  pid_t pid = 0;
+  error = ::posix_spawn(&pid, executable.c_str(), actions.get(), attributes.get(), argv_pointers.data(),
+                        env_pointers.data());
+  if (error != 0) return absl::FailedPreconditionError(executable + ": " + ErrnoText(error));
+  return pid;
+}
+
+StatusOr<pid_t> Launch(const TaskAttempt& attempt, const LocalProcessConfig& config, const AttemptFiles& files,
+                       int log_fd) {
+  ASSIGN_OR_RETURN(std::vector<std::string> argv, RenderedCommand(attempt));
+  const std::map<std::string, std::string> env = TaskEnvironment(attempt, config);
+  const auto path = env.find("PATH");
+  ASSIGN_OR_RETURN(
+      const std::string executable,
+      ResolveExecutable(argv.front(), path != env.end() ? path->second : kDefaultSearchPath, files.work_dir));
+  return SpawnProcess(executable, std::move(argv), env, files.work_dir, log_fd);
+}
+
+// Whether `pid` still runs this attempt: its initial environment holds the attempt's Flyte variables.
+// After a reboot or a long outage the pid may belong to anything else, which Abort must never signal.
+bool RunsAttempt(pid_t pid, const TaskAttempt& attempt) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+  if (!in) {
+    std::error_code error;
+    return !fs::exists("/proc/self", error);  // no procfs: cannot tell, so trust the pid
+  }
+  const std::string nul(1, '\0');
+  const std::string environment = nul + std::string(std::istreambuf_iterator<char>(in), {});
+  auto has = [&](const std::string& entry) { return environment.find(nul + entry + nul) != std::string::npos; };
+  return has("FLYTE_INTERNAL_EXECUTION_ID=" + attempt.execution_name) &&
+         has("FLYTE_ATTEMPT_NUMBER=" + std::to_string(attempt.attempt));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exits.
+
+struct ExitInfo {
+  int code = 0;
+  std::string message;
+};
+
+std::string SignalName(int signal) {
+  const char* abbreviation = ::sigabbrev_np(signal);
+  return abbreviation != nullptr ? "SIG" + std::string(abbreviation) : "signal " + std::to_string(signal);
+}
+
+ExitInfo FromSiginfo(const siginfo_t& info) {
+  if (info.si_code == CLD_EXITED) {
+    return {info.si_status, "exited with code " + std::to_string(info.si_status)};
+  }
+  // CLD_KILLED or CLD_DUMPED: the shell's convention, as a container runtime reports it.
+  return {128 + info.si_status, "killed by " + SignalName(info.si_status)};
+}
+
+}  // namespace
+
+std::unique_ptr<Plugin> MakeLocalProcessPlugin(LocalProcessConfig config, ChangeCallback on_change) {
+  return std::make_unique<LocalProcessPlugin>(std::move(config), std::move(on_change));
+}
+
+LocalProcessPlugin::LocalProcessPlugin(LocalProcessConfig config, ChangeCallback on_change)
+    : config_(std::move(config)),
+      on_change_(std::move(on_change)),
+      wake_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+      reaper_([this] { ReaperLoop(); }) {}
+
+LocalProcessPlugin::~LocalProcessPlugin() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    give_up_at_ = Clock::now() + config_.kill_grace + kShutdownKillWait;
+    for (auto& [id, watch] : watches_) Terminate(watch);
+    Wake();
+  }
+  reaper_.join();  // once every process has ended (SIGKILL after the grace), or given up on
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+}
+
+Status LocalProcessPlugin::Start(const TaskAttempt& attempt) {
+  if (attempt.id.empty() || attempt.log_dir.empty()) {
+    return absl::InvalidArgumentError("a task attempt needs an id and a log folder");
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (attempts_.count(attempt.id) != 0) return absl::OkStatus();  // started already
+  }
+  ASSIGN_OR_RETURN(const AttemptFiles files, PrepareFolders(attempt));
+  ASSIGN_OR_RETURN(const int log_fd, OpenLog(files.log_file));
+  const StatusOr<pid_t> pid = Launch(attempt, config_, files, log_fd);
+  AttemptStatus status;
+  status.logs.push_back(LogLink(files.log_file));
+  if (!pid.ok()) {
+    // The task's problem, not the caller's: reported by Check, and in the log for whoever reads it.
+    status.phase = AttemptPhase::kFailedToStart;
+    status.message = std::string(pid.status().message());
+    AppendToLog(log_fd, "flyte: cannot start the task: " + status.message + "\n");
+    ::close(log_fd);
+    Record(attempt, std::move(status), std::nullopt);
+    return absl::OkStatus();
+  }
+  ::close(log_fd);
+  status.phase = AttemptPhase::kRunning;
+  status.pid = *pid;
+  Watch watch;
+  watch.pid = *pid;
+  watch.pidfd = OpenPidfd(*pid);  // safe after the spawn: an unreaped child keeps its pid
+  watch.attempt = attempt.id;
+  Record(attempt, std::move(status), std::move(watch));
+  return absl::OkStatus();
+}
+
+StatusOr<AttemptStatus> LocalProcessPlugin::Check(const AttemptId& id) {
+  std::lock_guard lock(mu_);
+  const auto found = attempts_.find(id);
+  if (found == attempts_.end()) return absl::NotFoundError("no task attempt " + id + " in the local process plugin");
+  return found->second.status;
+}
+
+Status LocalProcessPlugin::Abort(const AttemptId& id) {
+  std::lock_guard lock(mu_);
+  const auto found = attempts_.find(id);
+  // Unknown (finalized) or already over: nothing left to stop, and an ended attempt keeps its outcome.
+  if (found == attempts_.end() || found->second.status.phase != AttemptPhase::kRunning) return absl::OkStatus();
+  AttemptRecord& record = found->second;
+  record.status.phase = AttemptPhase::kAborted;
+  record.status.message = "aborted";
+  if (const auto watch = watches_.find(record.watch); watch != watches_.end()) Terminate(watch->second);
+  Notify(id);
+  return absl::OkStatus();
+}
+
+Status LocalProcessPlugin::Finalize(const AttemptId& id) {
+  std::lock_guard lock(mu_);
+  const auto found = attempts_.find(id);
+  if (found == attempts_.end()) return absl::OkStatus();
+  if (const auto watch = watches_.find(found->second.watch); watch != watches_.end()) {
+    Terminate(watch->second);
+    watch->second.attempt.clear();  // the reaper still waits for it, but tells nobody
+  }
+  attempts_.erase(found);
+  return absl::OkStatus();
+}
+
+Status LocalProcessPlugin::Reattach(const TaskAttempt& attempt, int64_t pid) {
+  if (attempt.id.empty()) return absl::InvalidArgumentError("a task attempt needs an id");
+  if (pid <= 0 || pid > INT_MAX) return absl::InvalidArgumentError("not a process id: " + std::to_string(pid));
+  const auto process = static_cast<pid_t>(pid);
+  {
+    std::lock_guard lock(mu_);
+    if (attempts_.count(attempt.id) != 0) return absl::OkStatus();
+  }
+  // Not our child: it cannot be waited for, only watched. Without a pidfd (old kernel, or out of
+  // descriptors) the reaper looks for it with kill(pid, 0) on a timer.
+  const int pidfd = OpenPidfd(process);
+  const bool gone = pidfd < 0 && (errno == ESRCH || (::kill(process, 0) != 0 && errno == ESRCH));
+  if (gone || !RunsAttempt(process, attempt)) {
+    if (pidfd >= 0) ::close(pidfd);
+    return absl::NotFoundError("process " + std::to_string(pid) + " of " + attempt.id + " is gone");
+  }
+  AttemptStatus status;
+  status.phase = AttemptPhase::kRunning;
+  status.pid = pid;
+  status.message = "re-attached";
+  if (!attempt.log_dir.empty()) status.logs.push_back(LogLink(fs::path(attempt.log_dir) / "task.log"));
+  Watch watch;
+  watch.pid = process;
+  watch.pidfd = pidfd;
+  watch.is_child = false;
+  watch.owns_group = ::getpgid(process) == process;  // started by us in a group of its own
+  watch.attempt = attempt.id;
+  Record(attempt, std::move(status), std::move(watch));
+  return absl::OkStatus();
+}
+
+void LocalProcessPlugin::Record(const TaskAttempt& attempt, AttemptStatus status, std::optional<Watch> watch) {
+  std::lock_guard lock(mu_);
+  AttemptRecord record{std::move(status), 0};
+  if (watch) {
+    record.watch = next_watch_++;
+    watches_.emplace(record.watch, std::move(*watch));
+    Wake();  // the reaper polls a new pidfd
+  } else {
+    Notify(attempt.id);  // failed to start: the engine learns it like any other change
+  }
+  attempts_.insert_or_assign(attempt.id, std::move(record));
+}
+
+void LocalProcessPlugin::Terminate(Watch& watch) {
+  if (watch.terminating) return;
+  watch.terminating = true;
+  ::kill(watch.owns_group ? -watch.pid : watch.pid, SIGTERM);
+  watch.kill_at = Clock::now() + config_.kill_grace;
+  Wake();  // the reaper's next timeout is the SIGKILL
+}
+
+void LocalProcessPlugin::Notify(const AttemptId& id) {
+  pending_notifications_.push_back(id);
+  Wake();
+}
+
+void LocalProcessPlugin::Wake() {
+  if (wake_fd_ < 0) return;  // no eventfd: the reaper runs on its fallback timer
+  const uint64_t one = 1;
+  [[maybe_unused]] const ssize_t written = ::write(wake_fd_, &one, sizeof one);  // EAGAIN: already pending
+}
+
+// The reaper: one thread blocked in poll() on one pidfd per process plus the wake-up eventfd, with
+// the nearest pending SIGKILL as timeout. No SIGCHLD handler and never waitpid(-1): other parts of
+// the server have children of their own. Callbacks run here, outside mu_, so they may call Check.
+void LocalProcessPlugin::ReaperLoop() {
+  std::vector<pollfd> fds;
+  std::vector<WatchId> polled;  // polled[i] is watched through fds[i + 1]
+  for (;;) {
+    fds.assign(1, pollfd{wake_fd_, POLLIN, 0});
+    polled.clear();
+    int timeout_ms = -1;
+    {
+      std::lock_guard lock(mu_);
+      const Clock::time_point now = Clock::now();
+      if (stopping_ && (watches_.empty() || now >= give_up_at_)) {
+        for (auto& [id, watch] : watches_) {
+          if (watch.pidfd >= 0) ::close(watch.pidfd);  // the processes are left to init once we exit
+        }
+        return;
+      }
+      FireDeadlines(now);
+      bool needs_timer = wake_fd_ < 0;
+      std::optional<Clock::time_point> next_kill;
+      for (const auto& [id, watch] : watches_) {
+        if (watch.pidfd >= 0) {
+          fds.push_back(pollfd{watch.pidfd, POLLIN, 0});
+          polled.push_back(id);
+        } else {
+          needs_timer = true;
+        }
+        if (watch.kill_at && (!next_kill || *watch.kill_at < *next_kill)) next_kill = watch.kill_at;
+      }
+      if (stopping_ && (!next_kill || give_up_at_ < *next_kill)) next_kill = give_up_at_;
+      if (next_kill) timeout_ms = MillisecondsUntil(*next_kill, now);
+      if (needs_timer) {
+        const int interval = static_cast<int>(kFallbackCheckInterval.count());
+        timeout_ms = timeout_ms < 0 ? interval : std::min(timeout_ms, interval);
+      }
+    }
+    ::poll(fds.data(), fds.size(), timeout_ms);  // EINTR or a timeout: just look again
+    if (fds[0].revents != 0) {
+      uint64_t count = 0;
+      [[maybe_unused]] const ssize_t read = ::read(wake_fd_, &count, sizeof count);
+    }
+
+    std::vector<AttemptId> changed;
+    bool stopping = false;
+    {
+      std::lock_guard lock(mu_);
+      for (size_t i = 0; i < polled.size(); ++i) {
+        const auto watch = watches_.find(polled[i]);
+        if (fds[i + 1].revents != 0 && watch != watches_.end() && HandleExit(watch->second)) watches_.erase(watch);
+      }
+      for (auto watch = watches_.begin(); watch != watches_.end();) {
+        const bool ended = watch->second.pidfd < 0 && HandleExit(watch->second);
+        watch = ended ? watches_.erase(watch) : std::next(watch);
+      }
+      changed.swap(pending_notifications_);
+      stopping = stopping_;
+    }
+    if (stopping || !on_change_) continue;  // the owner is going away: nobody to tell
+    for (const AttemptId& id : changed) on_change_(id);
+  }
+}
+
+bool LocalProcessPlugin::HandleExit(Watch& watch) {
+  ExitInfo exit{0, "re-attached; exit code unknown"};
+  bool reap = false;
+  if (watch.is_child) {
+    // Look without reaping: the zombie keeps the group id from being reused until the group is killed.
+    siginfo_t info{};
+    if (::waitid(P_PID, watch.pid, &info, WEXITED | WNOHANG | WNOWAIT) != 0) {
+      exit = {0, "exit code lost: the process was reaped elsewhere"};  // ECHILD: SIGCHLD ignored, or waitpid(-1)
+    } else if (info.si_pid == 0) {
+      return false;  // still running
+    } else {
+      exit = FromSiginfo(info);
+      reap = true;
+    }
+  } else if (watch.pidfd < 0 && !(::kill(watch.pid, 0) != 0 && errno == ESRCH)) {
+    return false;  // a readable pidfd means it ended; without one, it ends when its pid is gone
+  }
+  // Like a container whose main process ends, the task's group goes with its leader: nothing it
+  // left behind (a daemon, a stuck grandchild) survives it.
+  if (watch.owns_group) ::kill(-watch.pid, SIGKILL);
+  if (reap) ::waitpid(watch.pid, nullptr, 0);  // immediate: it is a zombie
+  if (watch.pidfd >= 0) ::close(watch.pidfd);
+  watch.pidfd = -1;
+
+  const auto found = watch.attempt.empty() ? attempts_.end() : attempts_.find(watch.attempt);
+  if (found == attempts_.end()) return true;  // finalized meanwhile
+  AttemptRecord& record = found->second;
+  record.watch = 0;
+  record.status.exit_code = exit.code;
+  if (record.status.phase == AttemptPhase::kRunning) {
+    record.status.phase = AttemptPhase::kExited;
+    record.status.message = exit.message;
+  } else {
+    record.status.message += " (" + exit.message + ")";
+  }
+  pending_notifications_.push_back(watch.attempt);  // delivered by this very iteration
+  return true;
+}
+
+void LocalProcessPlugin::FireDeadlines(Clock::time_point now) {
+  for (auto& [id, watch] : watches_) {
+    if (!watch.kill_at || *watch.kill_at > now) continue;
+    ::kill(watch.owns_group ? -watch.pid : watch.pid, SIGKILL);
+    watch.kill_at.reset();
+  }
+}
+
+}  // namespace flyte::plugins

@@ -1,0 +1,90 @@
+// Runs each task attempt as a local process in a process group of its own, and owns the thread
+// that waits for those processes (see README.md for how the reaper works).
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "plugins/plugin.h"
+
+namespace flyte::plugins {
+
+struct LocalProcessConfig {
+  std::string path_prefix;                     // prepended to PATH, e.g. a venv's bin
+  std::map<std::string, std::string> env;      // extra env for every task (platform defaults)
+  std::chrono::milliseconds kill_grace{5000};  // Abort: SIGTERM, then SIGKILL this much later
+};
+
+std::unique_ptr<Plugin> MakeLocalProcessPlugin(LocalProcessConfig config, ChangeCallback on_change);
+
+// Threads: the engine's loop thread calls the Plugin methods; the reaper thread (reaper_) waits for
+// the processes, sends the delayed SIGKILLs and calls on_change; mu_ guards all state they share.
+class LocalProcessPlugin final : public Plugin {
+ public:
+  LocalProcessPlugin(LocalProcessConfig config, ChangeCallback on_change);
+  // Terminates every process still running (SIGTERM, SIGKILL after the grace) and joins the reaper.
+  ~LocalProcessPlugin() override;
+  LocalProcessPlugin(const LocalProcessPlugin&) = delete;
+  LocalProcessPlugin& operator=(const LocalProcessPlugin&) = delete;
+
+  Status Start(const TaskAttempt& attempt) override;
+  StatusOr<AttemptStatus> Check(const AttemptId& id) override;
+  Status Abort(const AttemptId& id) override;
+  Status Finalize(const AttemptId& id) override;
+  Status Reattach(const TaskAttempt& attempt, int64_t pid) override;
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  using WatchId = uint64_t;
+
+  // A process the reaper waits for; it outlives its attempt when the engine finalizes early.
+  struct Watch {
+    pid_t pid = 0;
+    int pidfd = -1;            // readable once the process ends; -1 without pidfd_open (checked by a timer)
+    bool is_child = true;      // started here: reaped with waitpid; re-attached: only observed
+    bool owns_group = true;    // leader of its process group: signals go to the whole group
+    bool terminating = false;  // SIGTERM sent
+    std::optional<Clock::time_point> kill_at;  // SIGKILL then, unless it has ended
+    AttemptId attempt;                         // empty once finalized
+  };
+  struct AttemptRecord {
+    AttemptStatus status;
+    WatchId watch = 0;  // 0: no process running
+  };
+
+  void Record(const TaskAttempt& attempt, AttemptStatus status, std::optional<Watch> watch);
+  void Terminate(Watch& watch);      // requires mu_
+  void Notify(const AttemptId& id);  // requires mu_: on_change from the reaper thread
+  void Wake();
+
+  // Reaper thread.
+  void ReaperLoop();
+  bool HandleExit(Watch& watch);              // requires mu_; true once the process has ended
+  void FireDeadlines(Clock::time_point now);  // requires mu_
+
+  const LocalProcessConfig config_;
+  const ChangeCallback on_change_;
+  const int wake_fd_;  // eventfd: new watches, deadlines and notifications wake the reaper
+
+  std::mutex mu_;
+  std::unordered_map<AttemptId, AttemptRecord> attempts_;  // guarded by mu_
+  std::unordered_map<WatchId, Watch> watches_;             // guarded by mu_
+  std::vector<AttemptId> pending_notifications_;           // guarded by mu_
+  WatchId next_watch_ = 1;                                 // guarded by mu_
+  bool stopping_ = false;                                  // guarded by mu_
+  Clock::time_point give_up_at_;                           // guarded by mu_; once stopping_
+
+  std::thread reaper_;  // last: starts once everything above exists
+};
+
+}  // namespace flyte::plugins

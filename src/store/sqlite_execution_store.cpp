@@ -1,0 +1,271 @@
+// SqliteExecutionStore: the ExecutionStore over the shared SQLite connection. The engine's
+// batches are single transactions, so a kill -9 leaves every batch applied or none of it.
+#include "store/sqlite.h"
+#include "store/store.h"
+
+namespace flyte::store {
+namespace {
+
+constexpr const char* kExecutionColumns =
+    "project, domain, name, phase, terminal, launch_plan, workflow, task, mode, created_at, updated_at, "
+    "started_at, duration_ms, archived, payload";
+constexpr const char* kNodeColumns =
+    "project, domain, execution, node_id, parent_id, phase, created_at, updated_at, attempts, system_failures, pid, "
+    "attempt_started_at, payload";
+constexpr const char* kTaskColumns =
+    "project, domain, execution, node_id, retry_attempt, phase, created_at, updated_at, payload";
+
+std::string Placeholders(int count) {
+  std::string out;
+  for (int i = 0; i < count; ++i) out += i == 0 ? "?" : ",?";
+  return out;
+}
+
+std::string Paged(std::string sql, const ListQuery& query) {
+  if (!query.where.empty()) sql += " AND (" + query.where + ")";
+  if (!query.order_by.empty()) sql += " " + query.order_by;
+  sql += " LIMIT " + std::to_string(query.limit) + " OFFSET " + std::to_string(query.offset);
+  return sql;
+}
+
+Statement& BindKey(Statement& stmt, const ExecutionKey& key) {
+  return stmt.Bind(1, key.project).Bind(2, key.domain).Bind(3, key.name);
+}
+
+ExecutionRow ReadExecution(const Statement& stmt) {
+  ExecutionRow row;
+  row.key = {stmt.Text(0), stmt.Text(1), stmt.Text(2)};
+  row.phase = static_cast<int>(stmt.Int(3));
+  row.terminal = stmt.Int(4) != 0;
+  row.launch_plan = stmt.Text(5);
+  row.workflow = stmt.Text(6);
+  row.task = stmt.Text(7);
+  row.mode = static_cast<int>(stmt.Int(8));
+  row.created_at = stmt.Int(9);
+  row.updated_at = stmt.Int(10);
+  row.started_at = stmt.Int(11);
+  row.duration_ms = stmt.Int(12);
+  row.archived = stmt.Int(13) != 0;
+  row.payload = stmt.Blob(14);
+  return row;
+}
+
+NodeExecutionRow ReadNode(const Statement& stmt) {
+  NodeExecutionRow row;
+  row.execution = {stmt.Text(0), stmt.Text(1), stmt.Text(2)};
+  row.node_id = stmt.Text(3);
+  row.parent_id = stmt.Text(4);
+  row.phase = static_cast<int>(stmt.Int(5));
+  row.created_at = stmt.Int(6);
+  row.updated_at = stmt.Int(7);
+  row.attempts = static_cast<int>(stmt.Int(8));
+  row.system_failures = static_cast<int>(stmt.Int(9));
+  row.pid = stmt.Int(10);
+  row.attempt_started_at = stmt.Int(11);
+  row.payload = stmt.Blob(12);
+  return row;
+}
+
+TaskExecutionRow ReadTask(const Statement& stmt) {
+  TaskExecutionRow row;
+  row.execution = {stmt.Text(0), stmt.Text(1), stmt.Text(2)};
+  row.node_id = stmt.Text(3);
+  row.retry_attempt = static_cast<int>(stmt.Int(4));
+  row.phase = static_cast<int>(stmt.Int(5));
+  row.created_at = stmt.Int(6);
+  row.updated_at = stmt.Int(7);
+  row.payload = stmt.Blob(8);
+  return row;
+}
+
+template <typename Row, typename Reader>
+StatusOr<std::vector<Row>> ReadAll(Statement& stmt, Reader read) {
+  std::vector<Row> rows;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, stmt.Step());
+    if (!more) return rows;
+    rows.push_back(read(stmt));
+  }
+}
+
+class SqliteExecutionStore final : public ExecutionStore {
+ public:
+  explicit SqliteExecutionStore(std::shared_ptr<SharedDatabase> shared) : shared_(std::move(shared)) {}
+
+  Status CreateExecution(const ExecutionRow& row) override {
+    std::lock_guard lock(shared_->mu);
+    Status status = WriteExecution(row, "INSERT");
+    if (absl::IsAlreadyExists(status)) {
+      return absl::AlreadyExistsError("execution " + row.key.project + "/" + row.key.domain + "/" + row.key.name +
+                                      " already exists");
+    }
+    return status;
+  }
+
+  Status Apply(const ExecutionWrite& write) override {
+    if (write.empty()) return absl::OkStatus();
+    std::lock_guard lock(shared_->mu);
+    return InTransaction(*shared_->db, [&]() -> Status {
+      for (const auto& row : write.executions) RETURN_IF_ERROR(WriteExecution(row, "INSERT OR REPLACE"));
+      for (const auto& row : write.nodes) RETURN_IF_ERROR(WriteNode(row));
+      for (const auto& row : write.tasks) RETURN_IF_ERROR(WriteTask(row));
+      return absl::OkStatus();
+    });
+  }
+
+  StatusOr<ExecutionRow> GetExecution(const ExecutionKey& key) override {
+    std::lock_guard lock(shared_->mu);
+    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(std::string("SELECT ") + kExecutionColumns +
+                                                  " FROM executions WHERE project = ? AND domain = ? AND name = ?"));
+    BindKey(stmt, key);
+    ASSIGN_OR_RETURN(bool found, stmt.Step());
+    if (!found)
+      return absl::NotFoundError("execution " + key.project + "/" + key.domain + "/" + key.name + " not found");
+    return ReadExecution(stmt);
+  }
+
+  StatusOr<std::vector<ExecutionRow>> ListExecutions(const std::string& project, const std::string& domain,
+                                                     const ListQuery& query) override {
+    std::lock_guard lock(shared_->mu);
+    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(Paged(std::string("SELECT ") + kExecutionColumns +
+                                                            " FROM executions WHERE project = ? AND domain = ?",
+                                                        query)));
+    stmt.Bind(1, project).Bind(2, domain).BindAll(query.params, 3);
+    return ReadAll<ExecutionRow>(stmt, ReadExecution);
+  }
+
+  StatusOr<std::vector<ExecutionRow>> ListActiveExecutions() override {
+    std::lock_guard lock(shared_->mu);
+    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(std::string("SELECT ") + kExecutionColumns +
+                                                  " FROM executions WHERE terminal = 0 ORDER BY created_at"));
+    return ReadAll<ExecutionRow>(stmt, ReadExecution);
+  }
+
+  StatusOr<NodeExecutionRow> GetNodeExecution(const ExecutionKey& key, const std::string& node_id) override {
+    std::lock_guard lock(shared_->mu);
+    ASSIGN_OR_RETURN(Statement stmt,
+                     Db().Prepare(std::string("SELECT ") + kNodeColumns +
+                                  " FROM node_executions WHERE project = ? AND domain = ? AND execution = ? AND "
+                                  "node_id = ?"));
+    BindKey(stmt, key).Bind(4, node_id);
+    ASSIGN_OR_RETURN(bool found, stmt.Step());
+    if (!found) return absl::NotFoundError("node execution " + node_id + " of " + key.name + " not found");
+    return ReadNode(stmt);
+  }
+
+  StatusOr<std::vector<NodeExecutionRow>> ListNodeExecutions(const ExecutionKey& key, const std::string& parent_id,
+                                                             const ListQuery& query) override {
+    std::lock_guard lock(shared_->mu);
+    ASSIGN_OR_RETURN(Statement stmt,
+                     Db().Prepare(Paged(std::string("SELECT ") + kNodeColumns +
+                                            " FROM node_executions WHERE project = ? AND domain = ? AND "
+                                            "execution = ? AND parent_id = ?",
+                                        query)));
+    BindKey(stmt, key).Bind(4, parent_id).BindAll(query.params, 5);
+    return ReadAll<NodeExecutionRow>(stmt, ReadNode);
+  }
+
+  StatusOr<std::vector<NodeExecutionRow>> AllNodeExecutions(const ExecutionKey& key) override {
+    std::lock_guard lock(shared_->mu);
+    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(std::string("SELECT ") + kNodeColumns +
+                                                  " FROM node_executions WHERE project = ? AND domain = ? AND "
+                                                  "execution = ?"));
+    BindKey(stmt, key);
+    return ReadAll<NodeExecutionRow>(stmt, ReadNode);
+  }
+
+  StatusOr<TaskExecutionRow> GetTaskExecution(const ExecutionKey& key, const std::string& node_id,
+                                              int retry_attempt) override {
+    std::lock_guard lock(shared_->mu);
+    ASSIGN_OR_RETURN(Statement stmt,
+                     Db().Prepare(std::string("SELECT ") + kTaskColumns +
+                                  " FROM task_executions WHERE project = ? AND domain = ? AND execution = ? AND "
+                                  "node_id = ? AND retry_attempt = ?"));
+    BindKey(stmt, key).Bind(4, node_id).Bind(5, int64_t{retry_attempt});
+    ASSIGN_OR_RETURN(bool found, stmt.Step());
+    if (!found) {
+      return absl::NotFoundError("task execution " + node_id + " attempt " + std::to_string(retry_attempt) + " of " +
+                                 key.name + " not found");
+    }
+    return ReadTask(stmt);
+  }
+
+  StatusOr<std::vector<TaskExecutionRow>> ListTaskExecutions(const ExecutionKey& key, const std::string& node_id,
+                                                             const ListQuery& query) override {
+    std::lock_guard lock(shared_->mu);
+    ASSIGN_OR_RETURN(Statement stmt,
+                     Db().Prepare(Paged(std::string("SELECT ") + kTaskColumns +
+                                            " FROM task_executions WHERE project = ? AND domain = ? AND "
+                                            "execution = ? AND node_id = ?",
+                                        query)));
+    BindKey(stmt, key).Bind(4, node_id).BindAll(query.params, 5);
+    return ReadAll<TaskExecutionRow>(stmt, ReadTask);
+  }
+
+ private:
+  Database& Db() { return *shared_->db; }
+
+  Status WriteExecution(const ExecutionRow& row, const std::string& verb) {
+    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(verb + " INTO executions (" + kExecutionColumns + ") VALUES (" +
+                                                  Placeholders(15) + ")"));
+    BindKey(stmt, row.key)
+        .Bind(4, int64_t{row.phase})
+        .Bind(5, int64_t{row.terminal})
+        .Bind(6, row.launch_plan)
+        .Bind(7, row.workflow)
+        .Bind(8, row.task)
+        .Bind(9, int64_t{row.mode})
+        .Bind(10, row.created_at)
+        .Bind(11, row.updated_at)
+        .Bind(12, row.started_at)
+        .Bind(13, row.duration_ms)
+        .Bind(14, int64_t{row.archived})
+        .BindBlob(15, row.payload);
+    return stmt.Run();
+  }
+
+  Status WriteNode(const NodeExecutionRow& row) {
+    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(std::string("INSERT OR REPLACE INTO node_executions (") +
+                                                  kNodeColumns + ") VALUES (" + Placeholders(13) + ")"));
+    BindKey(stmt, row.execution)
+        .Bind(4, row.node_id)
+        .Bind(5, row.parent_id)
+        .Bind(6, int64_t{row.phase})
+        .Bind(7, row.created_at)
+        .Bind(8, row.updated_at)
+        .Bind(9, int64_t{row.attempts})
+        .Bind(10, int64_t{row.system_failures})
+        .Bind(11, row.pid)
+        .Bind(12, row.attempt_started_at)
+        .BindBlob(13, row.payload);
+    return stmt.Run();
+  }
+
+  Status WriteTask(const TaskExecutionRow& row) {
+    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(std::string("INSERT OR REPLACE INTO task_executions (") +
+                                                  kTaskColumns + ") VALUES (" + Placeholders(9) + ")"));
+    BindKey(stmt, row.execution)
+        .Bind(4, row.node_id)
+        .Bind(5, int64_t{row.retry_attempt})
+        .Bind(6, int64_t{row.phase})
+        .Bind(7, row.created_at)
+        .Bind(8, row.updated_at)
+        .BindBlob(9, row.payload);
+    return stmt.Run();
+  }
+
+  std::shared_ptr<SharedDatabase> shared_;
+};
+
+}  // namespace
+
+std::unique_ptr<Registry> MakeSqliteRegistry(std::shared_ptr<SharedDatabase> shared);
+
+StatusOr<SqliteStores> OpenSqliteStores(const std::filesystem::path& file) {
+  auto shared = std::make_shared<SharedDatabase>();
+  ASSIGN_OR_RETURN(shared->db, Database::Open(file));
+  RETURN_IF_ERROR(shared->db->Migrate());
+  return SqliteStores{MakeSqliteRegistry(shared), std::make_unique<SqliteExecutionStore>(shared)};
+}
+
+}  // namespace flyte::store
