@@ -149,9 +149,21 @@ Status FillData(store::BlobStore& blobs, const std::string& input_url, const Clo
   return LoadOutputs(blobs, closure, response->mutable_outputs(), response->mutable_full_outputs());
 }
 
+// The engine's record plus the archive state, which UpdateExecution keeps in the row's columns
+// (flyteadmin's state_change_details; without authentication there is no principal).
+Status ParseExecution(const store::ExecutionRow& row, flyteidl::admin::Execution* out) {
+  RETURN_IF_ERROR(ParsePayload(row.payload, "execution " + row.key.name, out));
+  if (row.archived_at > 0) {
+    auto* details = out->mutable_closure()->mutable_state_change_details();
+    details->set_state(row.archived ? flyteidl::admin::EXECUTION_ARCHIVED : flyteidl::admin::EXECUTION_ACTIVE);
+    *details->mutable_occurred_at() = google::protobuf::util::TimeUtil::MillisecondsToTimestamp(row.archived_at);
+  }
+  return absl::OkStatus();
+}
+
 // Like flyteadmin, lists leave out the inputs copied into old execution records.
 Status ParseListedExecution(const store::ExecutionRow& row, flyteidl::admin::Execution* out) {
-  RETURN_IF_ERROR(ParsePayload(row.payload, "execution " + row.key.name, out));
+  RETURN_IF_ERROR(ParseExecution(row, out));
   out->mutable_spec()->clear_inputs();
   out->mutable_closure()->clear_computed_inputs();
   return absl::OkStatus();
@@ -186,7 +198,7 @@ Status Admin::GetExecution(const flyteidl::admin::WorkflowExecutionGetRequest& r
                            flyteidl::admin::Execution* response) {
   RETURN_IF_ERROR(ValidateExecutionId(request.id(), "id"));
   ASSIGN_OR_RETURN(store::ExecutionRow row, FindExecutionRow(deps_.executions, request.id()));
-  return ParsePayload(row.payload, Describe(request.id()), response);
+  return ParseExecution(row, response);
 }
 
 Status Admin::ListExecutions(const flyteidl::admin::ResourceListRequest& request,
@@ -214,18 +226,9 @@ Status Admin::UpdateExecution(const flyteidl::admin::ExecutionUpdateRequest& req
     return absl::InvalidArgumentError("unknown execution state " + std::to_string(static_cast<int>(request.state())));
   }
   ASSIGN_OR_RETURN(store::ExecutionRow row, FindExecutionRow(deps_.executions, request.id()));
-  flyteidl::admin::Execution execution;
-  RETURN_IF_ERROR(ParsePayload(row.payload, Describe(request.id()), &execution));
-  // The column is what lists filter on; the closure is what clients are shown (flyteadmin's
-  // UpdateExecutionModelStateChangeDetails). Without authentication there is no principal.
-  auto* details = execution.mutable_closure()->mutable_state_change_details();
-  details->set_state(request.state());
-  *details->mutable_occurred_at() = google::protobuf::util::TimeUtil::MillisecondsToTimestamp(deps_.clock.NowMillis());
-  row.archived = request.state() == flyteidl::admin::EXECUTION_ARCHIVED;
-  row.payload = execution.SerializeAsString();
-  store::ExecutionWrite write;
-  write.executions.push_back(std::move(row));
-  return deps_.executions.Apply(write);
+  // Kept apart from the engine's record, which the engine rewrites while the execution runs.
+  return deps_.executions.SetArchived(row.key, request.state() == flyteidl::admin::EXECUTION_ARCHIVED,
+                                      deps_.clock.NowMillis());
 }
 
 Status Admin::GetExecutionData(const flyteidl::admin::WorkflowExecutionGetDataRequest& request,

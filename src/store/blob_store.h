@@ -1,5 +1,5 @@
 // The object store: blobs addressed by relative keys ("uploads/p/d/x/f.tar.gz"), kept as files
-// under one root folder. Native URLs are file:// URLs that task processes on this machine can read.
+// under one root folder. Native URLs are absolute paths that processes on this machine read directly.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +24,8 @@ class BlobStore {
 
   // The URL a process on this machine reads the object by.
   virtual StatusOr<std::string> NativeUrl(std::string_view key) const = 0;
-  // The key of a native URL of this store; INVALID_ARGUMENT for anything else.
+  // The key of a native URL of this store (also accepted with a file:// scheme); INVALID_ARGUMENT
+  // for anything else.
   virtual StatusOr<std::string> KeyOf(std::string_view native_url) const = 0;
 };
 

@@ -21,7 +21,8 @@ struct ExecutionKey {
 };
 
 // Columns: phase, terminal, launch_plan, workflow, task, mode, created_at, updated_at, started_at,
-// duration_ms, archived.
+// duration_ms, archived. `archived`/`archived_at` belong to UpdateExecution: writes of the row by
+// CreateExecution and Apply leave them as they are.
 struct ExecutionRow {
   ExecutionKey key;
   int phase = 0;
@@ -30,6 +31,7 @@ struct ExecutionRow {
   int mode = 0;
   int64_t created_at = 0, updated_at = 0, started_at = 0, duration_ms = 0;
   bool archived = false;
+  int64_t archived_at = 0;
   std::string payload;
 };
 
@@ -72,6 +74,8 @@ class ExecutionStore {
   virtual Status CreateExecution(const ExecutionRow& row) = 0;  // ALREADY_EXISTS if the name is taken
   virtual Status Apply(const ExecutionWrite& write) = 0;
   virtual StatusOr<ExecutionRow> GetExecution(const ExecutionKey& key) = 0;
+  // Archives or restores an execution (UpdateExecution); NOT_FOUND if it does not exist.
+  virtual Status SetArchived(const ExecutionKey& key, bool archived, int64_t at) = 0;
   virtual StatusOr<std::vector<ExecutionRow>> ListExecutions(const std::string& project, const std::string& domain,
                                                              const ListQuery& query) = 0;
   // Executions the engine has not finished, oldest first (for recovery at start-up).

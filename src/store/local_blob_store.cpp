@@ -71,17 +71,21 @@ class LocalBlobStore final : public BlobStore {
     return static_cast<int64_t>(size);
   }
 
+  // A plain absolute path: flytekit treats it as local data and reads it directly, whereas
+  // file:// URIs break its file, directory and dataframe handling.
   StatusOr<std::string> NativeUrl(std::string_view key) const override {
     RETURN_IF_ERROR(ValidateKey(key));
-    return std::string(kFileScheme) + (root_ / key).string();
+    return (root_ / key).string();
   }
 
   StatusOr<std::string> KeyOf(std::string_view native_url) const override {
-    const std::string prefix = std::string(kFileScheme) + root_.string() + "/";
-    if (native_url.substr(0, prefix.size()) != prefix) {
+    std::string_view path = native_url;
+    if (path.substr(0, kFileScheme.size()) == kFileScheme) path.remove_prefix(kFileScheme.size());
+    const std::string prefix = root_.string() + "/";
+    if (path.substr(0, prefix.size()) != prefix) {
       return absl::InvalidArgumentError("\"" + std::string(native_url) + "\" is not in this sandbox's object store");
     }
-    std::string key(native_url.substr(prefix.size()));
+    std::string key(path.substr(prefix.size()));
     RETURN_IF_ERROR(ValidateKey(key));
     return key;
   }

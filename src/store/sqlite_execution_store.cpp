@@ -8,7 +8,7 @@ namespace {
 
 constexpr const char* kExecutionColumns =
     "project, domain, name, phase, terminal, launch_plan, workflow, task, mode, created_at, updated_at, "
-    "started_at, duration_ms, archived, payload";
+    "started_at, duration_ms, archived, archived_at, payload";
 constexpr const char* kNodeColumns =
     "project, domain, execution, node_id, parent_id, phase, created_at, updated_at, attempts, system_failures, pid, "
     "attempt_started_at, payload";
@@ -46,7 +46,8 @@ ExecutionRow ReadExecution(const Statement& stmt) {
   row.started_at = stmt.Int(11);
   row.duration_ms = stmt.Int(12);
   row.archived = stmt.Int(13) != 0;
-  row.payload = stmt.Blob(14);
+  row.archived_at = stmt.Int(14);
+  row.payload = stmt.Blob(15);
   return row;
 }
 
@@ -94,7 +95,7 @@ class SqliteExecutionStore final : public ExecutionStore {
 
   Status CreateExecution(const ExecutionRow& row) override {
     std::lock_guard lock(shared_->mu);
-    Status status = WriteExecution(row, "INSERT");
+    Status status = WriteExecution(row, false);
     if (absl::IsAlreadyExists(status)) {
       return absl::AlreadyExistsError("execution " + row.key.project + "/" + row.key.domain + "/" + row.key.name +
                                       " already exists");
@@ -106,7 +107,7 @@ class SqliteExecutionStore final : public ExecutionStore {
     if (write.empty()) return absl::OkStatus();
     std::lock_guard lock(shared_->mu);
     return InTransaction(*shared_->db, [&]() -> Status {
-      for (const auto& row : write.executions) RETURN_IF_ERROR(WriteExecution(row, "INSERT OR REPLACE"));
+      for (const auto& row : write.executions) RETURN_IF_ERROR(WriteExecution(row, true));
       for (const auto& row : write.nodes) RETURN_IF_ERROR(WriteNode(row));
       for (const auto& row : write.tasks) RETURN_IF_ERROR(WriteTask(row));
       return absl::OkStatus();
@@ -122,6 +123,17 @@ class SqliteExecutionStore final : public ExecutionStore {
     if (!found)
       return absl::NotFoundError("execution " + key.project + "/" + key.domain + "/" + key.name + " not found");
     return ReadExecution(stmt);
+  }
+
+  Status SetArchived(const ExecutionKey& key, bool archived, int64_t at) override {
+    std::lock_guard lock(shared_->mu);
+    ASSIGN_OR_RETURN(Statement stmt,
+                     Db().Prepare("UPDATE executions SET archived = ?, archived_at = ? WHERE project = ? "
+                                  "AND domain = ? AND name = ?"));
+    stmt.Bind(1, int64_t{archived}).Bind(2, at).Bind(3, key.project).Bind(4, key.domain).Bind(5, key.name);
+    RETURN_IF_ERROR(stmt.Run());
+    if (Db().Changes() == 0) return absl::NotFoundError("execution " + key.name + " not found");
+    return absl::OkStatus();
   }
 
   StatusOr<std::vector<ExecutionRow>> ListExecutions(const std::string& project, const std::string& domain,
@@ -205,9 +217,18 @@ class SqliteExecutionStore final : public ExecutionStore {
  private:
   Database& Db() { return *shared_->db; }
 
-  Status WriteExecution(const ExecutionRow& row, const std::string& verb) {
-    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(verb + " INTO executions (" + kExecutionColumns + ") VALUES (" +
-                                                  Placeholders(15) + ")"));
+  // `verb` is "INSERT" (a new execution) or an upsert that keeps the archive columns.
+  Status WriteExecution(const ExecutionRow& row, bool replace) {
+    std::string sql =
+        std::string("INSERT INTO executions (") + kExecutionColumns + ") VALUES (" + Placeholders(16) + ")";
+    if (replace) {
+      sql +=
+          " ON CONFLICT (project, domain, name) DO UPDATE SET phase = excluded.phase, terminal = excluded.terminal, "
+          "launch_plan = excluded.launch_plan, workflow = excluded.workflow, task = excluded.task, "
+          "mode = excluded.mode, created_at = excluded.created_at, updated_at = excluded.updated_at, "
+          "started_at = excluded.started_at, duration_ms = excluded.duration_ms, payload = excluded.payload";
+    }
+    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(sql));
     BindKey(stmt, row.key)
         .Bind(4, int64_t{row.phase})
         .Bind(5, int64_t{row.terminal})
@@ -220,7 +241,8 @@ class SqliteExecutionStore final : public ExecutionStore {
         .Bind(12, row.started_at)
         .Bind(13, row.duration_ms)
         .Bind(14, int64_t{row.archived})
-        .BindBlob(15, row.payload);
+        .Bind(15, row.archived_at)
+        .BindBlob(16, row.payload);
     return stmt.Run();
   }
 

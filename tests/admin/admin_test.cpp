@@ -191,7 +191,7 @@ TEST_CASE("admin: upload locations are deterministic for the same content") {
   REQUIRE(f.admin->CreateUploadLocation(request, &first).ok());
   REQUIRE(f.admin->CreateUploadLocation(request, &second).ok());
   CHECK(first.native_url() == second.native_url());
-  CHECK(first.native_url().rfind("file://", 0) == 0);
+  CHECK(first.native_url().rfind("/", 0) == 0);  // a plain local path, as flytekit reads local data
   CHECK(first.headers().at("Content-MD5") == "AQEBAQEBAQEBAQEBAQEBAQ==");
   request.clear_content_md5();
   CHECK(absl::IsInvalidArgument(f.admin->CreateUploadLocation(request, &first)));

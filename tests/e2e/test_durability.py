@@ -19,8 +19,8 @@ from e2e_support import DOMAIN, PROJECT, RPC_TIMEOUT_S, int_literal, int_type, l
 
 EXECUTIONS = 50
 VERSION = "durable-v1"
-# inputs.pb and the output folder arrive as file:// URLs.
-IDENTITY = 'sleep 2; out="${1#file://}"; mkdir -p "$out" && cp "${0#file://}" "$out/outputs.pb"'
+# inputs.pb and the output folder arrive as local paths.
+IDENTITY = 'sleep 2; mkdir -p "$1" && cp "$0" "$1/outputs.pb"'
 
 
 def identity_interface():

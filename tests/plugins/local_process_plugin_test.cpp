@@ -365,6 +365,15 @@ pid_t SpawnOutside(std::vector<std::string> argv, bool with_flyte_env = true) {
       ::posix_spawn(&pid, argv_pointers[0], nullptr, &attributes, argv_pointers.data(), env_pointers.data());
   ::posix_spawnattr_destroy(&attributes);
   REQUIRE(error == 0);
+  // posix_spawn may return before the child has exec'd; until then /proc shows our environment.
+  const std::string marker = with_flyte_env ? "FLYTE_INTERNAL_EXECUTION_ID=exec1" : argv[0];
+  const std::string proc_file = "/proc/" + std::to_string(pid) + (with_flyte_env ? "/environ" : "/cmdline");
+  for (int i = 0; i < 1000; ++i) {
+    std::ifstream in(proc_file, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.find(marker) != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   return pid;
 }
 

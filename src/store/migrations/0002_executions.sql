@@ -15,7 +15,8 @@ CREATE TABLE executions (
   updated_at     INTEGER NOT NULL,
   started_at     INTEGER NOT NULL DEFAULT 0,
   duration_ms    INTEGER NOT NULL DEFAULT 0,
-  archived       INTEGER NOT NULL DEFAULT 0,
+  archived       INTEGER NOT NULL DEFAULT 0,   -- set by UpdateExecution only, never by the engine
+  archived_at    INTEGER NOT NULL DEFAULT 0,   -- when `archived` last changed (0: never)
   payload        BLOB NOT NULL,                -- flyteidl.admin.Execution
   PRIMARY KEY (project, domain, name)
 );
