@@ -26,6 +26,11 @@ struct Scope {
   std::string parent_id;                          // unique id of the owning node; "" at top level
   flyteidl::core::LiteralMap inputs;              // what start-node outputs
   std::map<std::string, std::string> unique_ids;  // spec node id → unique node id
+  // Spec ids to look at in the next pass: nodes whose upstream or children changed. Keeps a
+  // step proportional to what changed, not to the size of the workflow.
+  std::set<std::string> candidates;
+  int terminal_nodes = 0;       // of unique_ids
+  std::string first_failed_id;  // unique id of the first node that failed or timed out
 };
 
 struct NodeRun {

@@ -59,9 +59,50 @@ void Touch(ExecutionRun& run, NodeRun& node, int64_t now) {
   run.dirty_nodes.insert(node.id);
 }
 
+bool IsScopeMember(const Scope& scope, const NodeRun& node) {
+  auto it = scope.unique_ids.find(node.spec->id());
+  return it != scope.unique_ids.end() && it->second == node.id;
+}
+
+void CountTerminal(Scope& scope, const NodeRun& node) {
+  scope.terminal_nodes += 1;
+  if ((node.phase == NodePhase::kFailed || node.phase == NodePhase::kTimedOut) && scope.first_failed_id.empty()) {
+    scope.first_failed_id = node.id;
+  }
+}
+
+// Marks `spec_id` of `scope` for the next pass, and the scope's owner in its own scope, so the
+// change is seen from the top.
+void MarkCandidate(ExecutionRun& run, Scope& scope, const std::string& spec_id) {
+  scope.candidates.insert(spec_id);
+  if (scope.parent_id.empty()) return;
+  NodeRun& parent = run.nodes[scope.parent_id];
+  MarkCandidate(run, *parent.scope, parent.spec->id());
+}
+
+// A node reached a terminal phase: its scope counts it, and whoever depends on it looks again.
+void NoteTerminal(ExecutionRun& run, NodeRun& node) {
+  Scope& scope = *node.scope;
+  if (!IsScopeMember(scope, node)) {  // a branch's taken node: its branch decides next
+    NodeRun& parent = run.nodes[node.parent_id];
+    MarkCandidate(run, *parent.scope, parent.spec->id());
+    return;
+  }
+  CountTerminal(scope, node);
+  if (auto down = scope.workflow->connections().downstream().find(node.spec->id());
+      down != scope.workflow->connections().downstream().end()) {
+    for (const auto& id : down->second.ids()) {
+      if (scope.unique_ids.contains(id)) MarkCandidate(run, scope, id);
+    }
+  }
+  if (!scope.parent_id.empty()) MarkCandidate(run, scope, node.spec->id());
+}
+
 void Finish(ExecutionRun& run, NodeRun& node, NodePhase phase, int64_t now) {
+  const bool was_terminal = IsTerminal(node.phase);
   node.phase = phase;
   Touch(run, node, now);
+  if (!was_terminal && IsTerminal(phase)) NoteTerminal(run, node);
 }
 
 void FailNode(ExecutionRun& run, NodeRun& node, ExecutionError error, int64_t now) {
@@ -99,6 +140,7 @@ void AddScopeNodes(ExecutionRun& run, Scope& scope, int64_t now) {
     if (IsSentinel(spec.id())) continue;
     const std::string id = scope.parent_id.empty() ? spec.id() : ChildId(scope.parent_id, spec.id());
     scope.unique_ids[spec.id()] = id;
+    scope.candidates.insert(spec.id());
     if (run.nodes.contains(id)) continue;  // reloaded from the store
     NodeRun& node = run.nodes[id];
     node.id = id;
@@ -243,9 +285,16 @@ void StartNode(const StepContext& context, ExecutionRun& run, NodeRun& node, std
     return;
   }
   if (node.spec->has_task_node()) return StartAttempt(context, run, node, effects);
-  if (node.spec->has_branch_node()) return StartBranch(context, run, node, *inputs, now);
-  if (node.spec->has_workflow_node() && node.spec->workflow_node().has_sub_workflow_ref()) {
-    return StartSubWorkflow(run, node, *std::move(inputs), now);
+  if (node.spec->has_branch_node() ||
+      (node.spec->has_workflow_node() && node.spec->workflow_node().has_sub_workflow_ref())) {
+    if (node.spec->has_branch_node()) {
+      StartBranch(context, run, node, *inputs, now);
+    } else {
+      StartSubWorkflow(run, node, *std::move(inputs), now);
+    }
+    // Look again in this step: the parent starts its children.
+    if (node.phase == NodePhase::kRunning) MarkCandidate(run, *node.scope, node.spec->id());
+    return;
   }
   FailNode(run, node,
            SystemError("NotSupported", "node " + node.spec->id() +
@@ -279,14 +328,9 @@ struct ScopeStatus {
 };
 
 ScopeStatus StatusOf(const ExecutionRun& run, const Scope& scope) {
-  ScopeStatus status{true, nullptr};
-  for (const auto& [spec_id, id] : scope.unique_ids) {
-    const NodeRun& node = run.nodes.at(id);
-    if (!IsTerminal(node.phase)) status.done = false;
-    if ((node.phase == NodePhase::kFailed || node.phase == NodePhase::kTimedOut) && status.failed == nullptr) {
-      status.failed = &node;
-    }
-  }
+  ScopeStatus status;
+  status.done = scope.terminal_nodes == static_cast<int>(scope.unique_ids.size());
+  if (!scope.first_failed_id.empty()) status.failed = &run.nodes.at(scope.first_failed_id);
   return status;
 }
 
@@ -337,13 +381,13 @@ void AdvanceParent(const StepContext& context, ExecutionRun& run, NodeRun& node,
 
 ScopeStatus AdvanceScope(const StepContext& context, ExecutionRun& run, Scope& scope, std::vector<Effect>& effects) {
   const auto& upstream = scope.workflow->connections().upstream();
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (const auto& [spec_id, id] : scope.unique_ids) {
-      NodeRun& node = run.nodes[id];
+  while (!scope.candidates.empty()) {
+    std::set<std::string> batch;
+    batch.swap(scope.candidates);
+    for (const auto& spec_id : batch) {
+      NodeRun& node = run.nodes[scope.unique_ids[spec_id]];
       if (node.phase == NodePhase::kRunning && (node.child_scope || !node.branch_child.empty())) {
         AdvanceParent(context, run, node, effects);
-        changed |= IsTerminal(node.phase);
         continue;
       }
       if (node.phase != NodePhase::kNotYetStarted) continue;
@@ -356,19 +400,16 @@ ScopeStatus AdvanceScope(const StepContext& context, ExecutionRun& run, Scope& s
       switch (ReadinessOf(phases)) {
         case Readiness::kStart:
           StartNode(context, run, node, effects);
-          changed = true;
           break;
         case Readiness::kSkip:
         case Readiness::kUpstreamFailed:
           Finish(run, node, NodePhase::kSkipped, context.clock.NowMillis());
-          changed = true;
           break;
         case Readiness::kWait:
           break;
       }
     }
-    ScopeStatus status = StatusOf(run, scope);
-    if (status.failed != nullptr && FailImmediately(run)) return status;
+    if (!scope.first_failed_id.empty() && FailImmediately(run)) break;
   }
   return StatusOf(run, scope);
 }
@@ -533,6 +574,8 @@ void RestoreNode(const StepContext& context, store::ExecutionStore& executions,
   if (record.closure().has_started_at())
     node.started_at = TimeUtil::TimestampToMilliseconds(record.closure().started_at());
   if (record.closure().has_error()) node.error = record.closure().error();
+  // Counted as stored; later transitions are counted by Finish.
+  if (IsTerminal(node.phase) && IsScopeMember(*node.scope, node)) CountTerminal(*node.scope, node);
   if (node.phase == NodePhase::kSucceeded) {
     node.outputs.emplace();
     auto bytes = context.blobs.Get(AttemptDir(run.key, node.id, std::max(0, node.attempts - 1)) + "/outputs.pb");

@@ -17,7 +17,7 @@ from flyteidl.core import identifier_pb2, interface_pb2, literals_pb2, tasks_pb2
 
 from e2e_support import DOMAIN, PROJECT, RPC_TIMEOUT_S, int_literal, int_type, launch_plan_id, task_id, workflow_id
 
-EXECUTIONS = 50
+EXECUTIONS = int(__import__("os").environ.get("DURABLE_EXECUTIONS", "50"))
 VERSION = "durable-v1"
 # inputs.pb and the output folder arrive as local paths.
 IDENTITY = 'sleep 2; mkdir -p "$1" && cp "$0" "$1/outputs.pb"'
