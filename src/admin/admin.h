@@ -46,6 +46,9 @@ class Admin {
   // Matchable attributes at one scope (domain/workflow empty for wider scopes).
   Status PutAttributes(const store::AttributesKey& scope, const flyteidl::admin::MatchingAttributes& attributes);
   StatusOr<flyteidl::admin::MatchingAttributes> FetchAttributes(const store::AttributesKey& key);
+  // A signed GET URL for the deck of a node execution; NOT_FOUND when it wrote none.
+  Status DeckLink(const flyteidl::core::NodeExecutionIdentifier& id, const google::protobuf::Duration& ttl,
+                  flyteidl::service::PreSignedURLs* out);
   // Keeps the description a task or workflow was registered with (first registration wins).
   Status StoreDescription(store::ResourceType type, const flyteidl::core::Identifier& id,
                           const flyteidl::admin::DescriptionEntity& description);

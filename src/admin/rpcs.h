@@ -67,8 +67,10 @@
   X(RelaunchExecution, flyteidl::admin::ExecutionRelaunchRequest, flyteidl::admin::ExecutionCreateResponse)            \
   X(TerminateExecution, flyteidl::admin::ExecutionTerminateRequest, flyteidl::admin::ExecutionTerminateResponse)
 
-#define FLYTE_DATA_PROXY_RPCS(X)                                              \
-  X(CreateUploadLocation, flyteidl::service::CreateUploadLocationRequest,     \
-    flyteidl::service::CreateUploadLocationResponse)                          \
-  X(CreateDownloadLocation, flyteidl::service::CreateDownloadLocationRequest, \
-    flyteidl::service::CreateDownloadLocationResponse)
+#define FLYTE_DATA_PROXY_RPCS(X)                                                                                     \
+  X(CreateUploadLocation, flyteidl::service::CreateUploadLocationRequest,                                            \
+    flyteidl::service::CreateUploadLocationResponse)                                                                 \
+  X(CreateDownloadLocation, flyteidl::service::CreateDownloadLocationRequest,                                        \
+    flyteidl::service::CreateDownloadLocationResponse)                                                               \
+  X(CreateDownloadLink, flyteidl::service::CreateDownloadLinkRequest, flyteidl::service::CreateDownloadLinkResponse) \
+  X(GetData, flyteidl::service::GetDataRequest, flyteidl::service::GetDataResponse)

@@ -74,6 +74,9 @@ flyteidl::admin::NodeExecution NodeRecord(const ExecutionRun& run, const NodeRun
     *closure->mutable_duration() = TimeUtil::MillisecondsToDuration(std::max<int64_t>(0, end - node.started_at));
   }
   const int attempt = std::max(0, node.attempts - 1);
+  // flytekit writes deck.html next to the outputs when the task has decks enabled.
+  const std::string deck = AttemptDir(run.key, node.id, attempt) + "/deck.html";
+  if (IsTerminal(node.phase) && blobs.Size(deck).ok()) closure->set_deck_uri(blobs.NativeUrl(deck).value_or(""));
   if (node.phase == NodePhase::kSucceeded) {
     closure->set_output_uri(blobs.NativeUrl(AttemptDir(run.key, node.id, attempt) + "/outputs.pb").value_or(""));
   } else if (node.error) {

@@ -209,3 +209,27 @@ def test_relaunch_uses_the_same_inputs(remote, sandbox):
                         poll_interval=POLL)
     assert again.closure.phase == WorkflowExecutionPhase.SUCCEEDED, again.closure.error
     assert again.outputs["o0"] == 36
+
+
+def test_flyte_urls_and_deck_link(remote, sandbox):
+    import requests
+    from flyteidl.service import dataproxy_pb2, dataproxy_pb2_grpc
+
+    execution = run(remote, "deck_wf", x=3)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    (node_id,) = [k for k in execution.node_executions if k not in ("start-node", "end-node")]
+    base = f"flyte://v1/{PROJECT}/{DOMAIN}/{execution.id.name}/{node_id}"
+    # FlyteRemote.get resolves flyte:// URLs through DataProxyService.GetData.
+    assert remote.get(f"{base}/o").get("o0", as_type=int) == 9
+    assert remote.get(f"{base}/0/i").get("x", as_type=int) == 3
+
+    node = execution.node_executions[node_id]
+    dataproxy = dataproxy_pb2_grpc.DataProxyServiceStub(sandbox.channel())
+    link = dataproxy.CreateDownloadLink(
+        dataproxy_pb2.CreateDownloadLinkRequest(artifact_type=dataproxy_pb2.ARTIFACT_TYPE_DECK,
+                                                node_execution_id=node.id.to_flyte_idl()),
+        timeout=10,
+    )
+    (url,) = link.pre_signed_urls.signed_url
+    page = requests.get(url, timeout=10)
+    assert page.status_code == 200 and "<html" in page.text.lower(), page.text[:200]

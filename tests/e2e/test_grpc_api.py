@@ -653,3 +653,16 @@ def test_keepalive_pings_are_accepted(sandbox):
         channel.unsubscribe(states.append)
     # A GOAWAY would have dropped the connection: the channel leaves READY.
     assert states and all(state == grpc.ChannelConnectivity.READY for state in states), states
+
+
+@pytest.mark.parametrize(
+    "url, code",
+    [
+        ("s3://bucket/key", grpc.StatusCode.INVALID_ARGUMENT),
+        ("flyte://v1/flytesnacks/development/nope/n0/x", grpc.StatusCode.INVALID_ARGUMENT),
+        ("flyte://v1/flytesnacks/development/no-such-execution/n0/o", grpc.StatusCode.NOT_FOUND),
+    ],
+)
+def test_get_data_rejects_bad_and_unknown_urls(dataproxy, url, code):
+    err = rpc_error(dataproxy.GetData, dataproxy_pb2.GetDataRequest(flyte_url=url))
+    assert err.code() == code, err

@@ -112,3 +112,13 @@ def sleepy(seconds: int) -> int:
 @workflow
 def long_wf(seconds: int) -> int:
     return sleepy(seconds=seconds)
+
+
+@task(enable_deck=True)
+def decked(x: int) -> int:
+    return x * x
+
+
+@workflow
+def deck_wf(x: int) -> int:
+    return decked(x=x)
