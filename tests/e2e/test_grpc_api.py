@@ -666,3 +666,87 @@ def test_keepalive_pings_are_accepted(sandbox):
 def test_get_data_rejects_bad_and_unknown_urls(dataproxy, url, code):
     err = rpc_error(dataproxy.GetData, dataproxy_pb2.GetDataRequest(flyte_url=url))
     assert err.code() == code, err
+
+
+# --------------------------------------------------------------------------- metadata and attributes
+
+
+def test_matchable_attributes_lifecycle(admin):
+    from flyteidl.admin import matchable_resource_pb2, project_domain_attributes_pb2 as pda
+
+    attributes = matchable_resource_pb2.MatchingAttributes(
+        task_resource_attributes=matchable_resource_pb2.TaskResourceAttributes(
+            defaults=matchable_resource_pb2.TaskResourceSpec(cpu="1", memory="1Gi")))
+    admin.UpdateProjectDomainAttributes(
+        pda.ProjectDomainAttributesUpdateRequest(
+            attributes=pda.ProjectDomainAttributes(project=PROJECT, domain=DOMAIN, matching_attributes=attributes)),
+        timeout=T)
+    got = admin.GetProjectDomainAttributes(
+        pda.ProjectDomainAttributesGetRequest(project=PROJECT, domain=DOMAIN,
+                                              resource_type=matchable_resource_pb2.TASK_RESOURCE), timeout=T)
+    assert got.attributes.matching_attributes.task_resource_attributes.defaults.memory == "1Gi"
+    listed = admin.ListMatchableAttributes(
+        matchable_resource_pb2.ListMatchableAttributesRequest(resource_type=matchable_resource_pb2.TASK_RESOURCE),
+        timeout=T)
+    assert [(c.project, c.domain) for c in listed.configurations] == [(PROJECT, DOMAIN)]
+    admin.DeleteProjectDomainAttributes(
+        pda.ProjectDomainAttributesDeleteRequest(project=PROJECT, domain=DOMAIN,
+                                                 resource_type=matchable_resource_pb2.TASK_RESOURCE), timeout=T)
+    err = rpc_error(admin.GetProjectDomainAttributes, pda.ProjectDomainAttributesGetRequest(
+        project=PROJECT, domain=DOMAIN, resource_type=matchable_resource_pb2.TASK_RESOURCE))
+    assert err.code() == grpc.StatusCode.NOT_FOUND
+    err = rpc_error(admin.UpdateProjectDomainAttributes, pda.ProjectDomainAttributesUpdateRequest(
+        attributes=pda.ProjectDomainAttributes(project="no-such-project", domain=DOMAIN, matching_attributes=attributes)))
+    assert err.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+def test_named_entities_and_descriptions(admin):
+    from flyteidl.admin import description_entity_pb2
+    from flyteidl.core import identifier_pb2
+
+    name = unique("e2e.described")
+    ident = task_id(name, "v1")
+    template = make_task_template(ident)
+    description = description_entity_pb2.DescriptionEntity(
+        short_description="adds one",
+        long_description=description_entity_pb2.Description(value="Adds one to x."))
+    admin.CreateTask(task_pb2.TaskCreateRequest(id=ident, spec=task_pb2.TaskSpec(template=template, description=description)),
+                     timeout=T)
+    assert get_task(admin, ident).short_description == "adds one"
+    got = admin.GetDescriptionEntity(common_pb2.ObjectGetRequest(id=ident), timeout=T)
+    assert got.long_description.value == "Adds one to x."
+    listed = admin.ListDescriptionEntities(
+        description_entity_pb2.DescriptionEntityListRequest(resource_type=identifier_pb2.TASK, id=named_entity(name),
+                                                            limit=10), timeout=T)
+    assert [d.short_description for d in listed.descriptionEntities] == ["adds one"]
+
+    entity_id = named_entity(name)
+    admin.UpdateNamedEntity(common_pb2.NamedEntityUpdateRequest(
+        resource_type=identifier_pb2.TASK, id=entity_id,
+        metadata=common_pb2.NamedEntityMetadata(description="archived", state=common_pb2.NAMED_ENTITY_ARCHIVED)),
+        timeout=T)
+    got = admin.GetNamedEntity(common_pb2.NamedEntityGetRequest(resource_type=identifier_pb2.TASK, id=entity_id), timeout=T)
+    assert got.metadata.state == common_pb2.NAMED_ENTITY_ARCHIVED and got.metadata.description == "archived"
+    active = admin.ListNamedEntities(common_pb2.NamedEntityListRequest(
+        resource_type=identifier_pb2.TASK, project=PROJECT, domain=DOMAIN, limit=1000,
+        filters="eq(state,0)"), timeout=T)
+    assert name not in [e.id.name for e in active.entities]
+    ids = admin.ListTaskIds(common_pb2.NamedEntityIdentifierListRequest(project=PROJECT, domain=DOMAIN, limit=1000),
+                            timeout=T)
+    assert name in [e.name for e in ids.entities]
+    err = rpc_error(admin.GetNamedEntity, common_pb2.NamedEntityGetRequest(
+        resource_type=identifier_pb2.TASK, id=named_entity(unique("never"))))
+    assert err.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_update_project(admin):
+    pid = unique("upd")
+    admin.RegisterProject(project_pb2.ProjectRegisterRequest(project=project_pb2.Project(id=pid, name="before")), timeout=T)
+    admin.UpdateProject(project_pb2.Project(id=pid, name="after", description="changed"), timeout=T)
+    got = admin.GetProject(project_pb2.ProjectGetRequest(id=pid), timeout=T)
+    assert (got.name, got.description) == ("after", "changed")
+    admin.UpdateProject(project_pb2.Project(id=pid, name="after", state=project_pb2.Project.ARCHIVED), timeout=T)
+    listed = admin.ListProjects(project_pb2.ProjectListRequest(limit=1000), timeout=T)
+    assert pid not in [p.id for p in listed.projects]  # archived projects are hidden by default
+    err = rpc_error(admin.UpdateProject, project_pb2.Project(id=unique("missing"), name="x"))
+    assert err.code() == grpc.StatusCode.NOT_FOUND
