@@ -750,3 +750,24 @@ def test_update_project(admin):
     assert pid not in [p.id for p in listed.projects]  # archived projects are hidden by default
     err = rpc_error(admin.UpdateProject, project_pb2.Project(id=unique("missing"), name="x"))
     assert err.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_download_location_and_expiry(dataproxy):
+    from google.protobuf.duration_pb2 import Duration
+
+    data = b"download me " + unique("d").encode()
+    loc = upload_location(dataproxy, data, unique("dl") + ".bin")
+    assert put(loc, data, md5(data)).status_code == 200
+    link = dataproxy.CreateDownloadLocation(dataproxy_pb2.CreateDownloadLocationRequest(native_url=loc.native_url),
+                                            timeout=T)
+    got = requests.get(link.signed_url, timeout=T)
+    assert got.status_code == 200 and got.content == data
+    short = dataproxy.CreateDownloadLocation(
+        dataproxy_pb2.CreateDownloadLocationRequest(native_url=loc.native_url, expires_in=Duration(seconds=1)), timeout=T)
+    time.sleep(2.1)
+    expired = requests.get(short.signed_url, timeout=T)
+    assert expired.status_code == 403, expired.text
+    assert "expired" in expired.json()["message"]
+    err = rpc_error(dataproxy.CreateDownloadLocation,
+                    dataproxy_pb2.CreateDownloadLocationRequest(native_url="/etc/passwd"))
+    assert err.code() == grpc.StatusCode.INVALID_ARGUMENT
