@@ -51,6 +51,18 @@ def sandbox(tmp_path_factory) -> Sandbox:
     sb.stop_and_check()
 
 
+@pytest.fixture(scope="module")
+def task_sandbox(tmp_path_factory) -> Sandbox:
+    """Like `sandbox`, but its task processes find pyflyte-execute in the test virtualenv, so
+    executions of flytekit tasks run."""
+    base = tmp_path_factory.mktemp("task-sandbox")
+    config = base / "sandbox.yaml"
+    config.write_text(f"tasks:\n  path: [{VENV_BIN}]\n")
+    sb = start_sandbox(base, config=config)
+    yield sb
+    sb.stop_and_check()
+
+
 class SandboxFactory:
     """Starts extra servers for one test and stops whatever is still running at the end."""
 

@@ -268,6 +268,20 @@ def run_pyflyte(sb: Sandbox, *args, cwd=None, timeout: float = 300) -> subproces
     return res
 
 
+def register_package(sb: Sandbox, package: str, version: str):
+    """`pyflyte register`s a package of tests/e2e/flyteproj (each attempt unpacks the code in its
+    own working folder: --destination-dir .) and returns a FlyteRemote for the sandbox."""
+    from flytekit.configuration import Config
+    from flytekit.remote import FlyteRemote
+
+    res = run_pyflyte(
+        sb, "--config", sb.config_path, "register", "--project", PROJECT, "--domain", DOMAIN,
+        "--version", version, "--destination-dir", ".", package, cwd=FLYTEPROJ,
+    )
+    assert res.returncode == 0, res.output
+    return FlyteRemote(Config.auto(config_file=str(sb.config_path)), default_project=PROJECT, default_domain=DOMAIN)
+
+
 def listening_pids(port: int) -> set:
     """PIDs of processes with a TCP socket listening on `port` (Linux /proc)."""
     inodes = set()

@@ -17,13 +17,11 @@ from datetime import timedelta
 
 import pandas as pd
 import pytest
-from flytekit.configuration import Config
 from flytekit.models.core.execution import NodeExecutionPhase, TaskExecutionPhase, WorkflowExecutionPhase
-from flytekit.remote import FlyteRemote
 from flytekit.types.directory import FlyteDirectory
 from flytekit.types.file import FlyteFile
 
-from e2e_support import DOMAIN, FLYTEPROJ, PROJECT, VENV_BIN, run_pyflyte, start_sandbox, unique
+from e2e_support import FLYTEPROJ, register_package, unique
 
 sys.path.insert(0, str(FLYTEPROJ))
 from datatypes.workflows import Color, Point, Shape, _listing  # noqa: E402  (the user's own types)
@@ -34,26 +32,13 @@ PACKAGE = "datatypes"
 
 
 @pytest.fixture(scope="module")
-def sandbox(tmp_path_factory):
-    """A sandbox whose task processes find pyflyte-execute in the test virtualenv."""
-    base = tmp_path_factory.mktemp("types-sandbox")
-    config = base / "sandbox.yaml"
-    config.write_text(f"tasks:\n  path: [{VENV_BIN}]\n")
-    sb = start_sandbox(base, config=config)
-    yield sb
-    sb.stop_and_check()
+def sandbox(task_sandbox):
+    return task_sandbox
 
 
 @pytest.fixture(scope="module")
 def remote(sandbox):
-    res = run_pyflyte(
-        sandbox, "--config", sandbox.config_path, "register",
-        "--project", PROJECT, "--domain", DOMAIN, "--version", VERSION, "--destination-dir", ".",
-        PACKAGE, cwd=FLYTEPROJ,
-    )
-    assert res.returncode == 0, res.output
-    return FlyteRemote(Config.auto(config_file=str(sandbox.config_path)), default_project=PROJECT,
-                       default_domain=DOMAIN)
+    return register_package(sandbox, PACKAGE, VERSION)
 
 
 def run(remote, workflow: str, type_hints: typing.Optional[dict] = None, timeout: float = 180, **inputs):

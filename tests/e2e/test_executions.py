@@ -13,37 +13,22 @@ import time
 from datetime import timedelta
 
 import pytest
-from flytekit.configuration import Config
 from flytekit.models.core.execution import NodeExecutionPhase, TaskExecutionPhase, WorkflowExecutionPhase
-from flytekit.remote import FlyteRemote
 
-from e2e_support import DOMAIN, FLYTEPROJ, PROJECT, VENV_BIN, run_pyflyte, start_sandbox, unique
+from e2e_support import DOMAIN, FLYTEPROJ, PROJECT, register_package, run_pyflyte, unique
 
 VERSION = "runs-v1"
 POLL = timedelta(milliseconds=200)
 
 
 @pytest.fixture(scope="module")
-def sandbox(tmp_path_factory):
-    """A sandbox whose task processes find pyflyte-execute in the test virtualenv."""
-    base = tmp_path_factory.mktemp("exec-sandbox")
-    config = base / "sandbox.yaml"
-    config.write_text(f"tasks:\n  path: [{VENV_BIN}]\n")
-    sb = start_sandbox(base, config=config)
-    yield sb
-    sb.stop_and_check()
+def sandbox(task_sandbox):
+    return task_sandbox
 
 
 @pytest.fixture(scope="module")
 def remote(sandbox):
-    res = run_pyflyte(
-        sandbox, "--config", sandbox.config_path, "register",
-        "--project", PROJECT, "--domain", DOMAIN, "--version", VERSION, "--destination-dir", ".",
-        "runs", cwd=FLYTEPROJ,
-    )
-    assert res.returncode == 0, res.output
-    return FlyteRemote(Config.auto(config_file=str(sandbox.config_path)), default_project=PROJECT,
-                       default_domain=DOMAIN)
+    return register_package(sandbox, "runs", VERSION)
 
 
 def run(remote, workflow: str, timeout: float = 120, **inputs):
