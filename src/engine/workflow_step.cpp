@@ -647,8 +647,15 @@ void HandleAttemptChange(const StepContext& context, RunMap& runs, const plugins
   if (run_it == runs.end()) return;
   ExecutionRun& run = *run_it->second;
   NodeRun& node = run.nodes[owner->second.second];
-  auto status = context.plugin.Check(id);
-  if (!status.ok()) return;
+  auto checked = context.plugin.Check(id);
+  if (!checked.ok()) {
+    // The plugin lost the attempt (e.g. Start itself failed): it will not report again.
+    plugins::AttemptStatus lost;
+    lost.phase = plugins::AttemptPhase::kFailedToStart;
+    lost.message = std::string(checked.status().message());
+    checked = lost;
+  }
+  const StatusOr<plugins::AttemptStatus>& status = checked;
   const int attempt = node.attempts - 1;
   if (node.phase != NodePhase::kRunning || AttemptIdOf(run, node.id, attempt) != id) {
     if (status->phase != plugins::AttemptPhase::kRunning && status->phase != plugins::AttemptPhase::kQueued) {
@@ -717,7 +724,8 @@ void CollectWrites(const StepContext& context, ExecutionRun& run, store::Executi
 void Perform(const StepContext& context, const Effect& effect) {
   switch (effect.kind) {
     case Effect::Kind::kStart:
-      if (!context.plugin.Start(effect.attempt).ok()) context.attempts.erase(effect.attempt.id);
+      // A failed start shows up in the Check that follows every start.
+      (void)context.plugin.Start(effect.attempt);
       return;
     case Effect::Kind::kAbort:
       (void)context.plugin.Abort(effect.id);
