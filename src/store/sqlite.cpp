@@ -1,6 +1,7 @@
 #include "store/sqlite.h"
 
 #include "store/migrations.h"
+#include "store/registry.h"
 
 namespace flyte::store {
 
@@ -98,6 +99,13 @@ Status Database::Exec(std::string_view sql) {
   std::string message = error != nullptr ? error : sqlite3_errstr(last_code_);
   sqlite3_free(error);
   return SqliteError(nullptr, last_code_, message);
+}
+
+std::string Paged(std::string sql, const ListQuery& query) {
+  if (!query.where.empty()) sql += " AND (" + query.where + ")";
+  if (!query.order_by.empty()) sql += " " + query.order_by;
+  sql += " LIMIT " + std::to_string(query.limit) + " OFFSET " + std::to_string(query.offset);
+  return sql;
 }
 
 Status InTransaction(Database& db, const std::function<Status()>& body) {

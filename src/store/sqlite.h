@@ -18,6 +18,8 @@
 
 namespace flyte::store {
 
+struct ListQuery;
+
 using SqlParam = std::variant<std::string, int64_t>;
 
 class Statement {
@@ -78,6 +80,9 @@ struct SharedDatabase {
 
 // Runs `body` inside BEGIN IMMEDIATE / COMMIT (ROLLBACK when it fails). Caller holds the mutex.
 Status InTransaction(Database& db, const std::function<Status()>& body);
+
+// `sql` (a SELECT ending in a WHERE clause) with the query's condition, order and page appended.
+std::string Paged(std::string sql, const ListQuery& query);
 
 // Maps a SQLite failure to a Status; constraint violations become ALREADY_EXISTS.
 Status SqliteError(sqlite3* db, int code, std::string_view what);

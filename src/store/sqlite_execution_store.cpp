@@ -21,13 +21,6 @@ std::string Placeholders(int count) {
   return out;
 }
 
-std::string Paged(std::string sql, const ListQuery& query) {
-  if (!query.where.empty()) sql += " AND (" + query.where + ")";
-  if (!query.order_by.empty()) sql += " " + query.order_by;
-  sql += " LIMIT " + std::to_string(query.limit) + " OFFSET " + std::to_string(query.offset);
-  return sql;
-}
-
 Statement& BindKey(Statement& stmt, const ExecutionKey& key) {
   return stmt.Bind(1, key.project).Bind(2, key.domain).Bind(3, key.name);
 }

@@ -6,13 +6,6 @@
 namespace flyte::store {
 namespace {
 
-std::string Paged(std::string sql, const ListQuery& query) {
-  if (!query.where.empty()) sql += " AND (" + query.where + ")";
-  if (!query.order_by.empty()) sql += " " + query.order_by;
-  sql += " LIMIT " + std::to_string(query.limit) + " OFFSET " + std::to_string(query.offset);
-  return sql;
-}
-
 int TypeValue(ResourceType type) { return static_cast<int>(type); }
 
 Status NotFound(std::string what) { return absl::NotFoundError(std::move(what)); }

@@ -3,25 +3,14 @@
 
 #include <doctest/doctest.h>
 
-#include "fakes/fake_clock.h"
-#include "fakes/fake_engine.h"
-#include "fakes/temp_dir.h"
+#include "fakes/admin_fixture.h"
 
 namespace flyte::admin {
 namespace {
 
 using flyteidl::core::Identifier;
 
-struct Fixture {
-  testing::TempDir dir;
-  testing::FakeClock clock;
-  store::SqliteStores stores = *store::OpenSqliteStores(dir.path() / "registry.db");
-  std::unique_ptr<store::BlobStore> blobs = *store::OpenLocalBlobStore(dir.path() / "blobs");
-  UrlSigner signer{"k", "http://localhost:1", clock};
-  testing::FakeEngine engine;
-  std::unique_ptr<Admin> admin =
-      *Admin::Create({*stores.registry, *stores.executions, engine, *blobs, clock, signer, DefaultConfig()});
-};
+using Fixture = testing::AdminFixture;
 
 Identifier Id(flyteidl::core::ResourceType type, const std::string& name, const std::string& version = "v1") {
   Identifier id;

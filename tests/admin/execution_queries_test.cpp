@@ -5,9 +5,7 @@
 
 #include "admin/admin.h"
 #include "engine/data_layout.h"
-#include "fakes/fake_clock.h"
-#include "fakes/fake_engine.h"
-#include "fakes/temp_dir.h"
+#include "fakes/admin_fixture.h"
 
 // The responses' UrlBlobs and the execution closure's `outputs` are deprecated in flyteidl but
 // are what flytekit reads and the engine writes.
@@ -69,16 +67,7 @@ int64_t IntOf(const LiteralMap& map, const std::string& name) {
   return map.literals().at(name).scalar().primitive().integer();
 }
 
-struct Fixture {
-  testing::TempDir dir;
-  testing::FakeClock clock;
-  store::SqliteStores stores = *store::OpenSqliteStores(dir.path() / "registry.db");
-  std::unique_ptr<store::BlobStore> blobs = *store::OpenLocalBlobStore(dir.path() / "blobs");
-  UrlSigner signer{"k", "http://localhost:1", clock};
-  testing::FakeEngine engine;
-  std::unique_ptr<Admin> admin =
-      *Admin::Create({*stores.registry, *stores.executions, engine, *blobs, clock, signer, DefaultConfig()});
-
+struct Fixture : testing::AdminFixture {
   // Three executions ("done" with outputs, "running" without, "archived"); "done" has top-level
   // nodes n0 (a task with attempts 0 and 1) and n1 (a parent of n1-0-n0).
   Fixture() {
