@@ -14,7 +14,7 @@ namespace flyte::engine {
 namespace {
 
 struct Command {
-  enum class Kind { kSubmit, kTerminate, kAttemptChanged } kind;
+  enum class Kind { kSubmit, kTerminate, kAttemptChanged, kWake } kind;
   store::ExecutionKey key;
   std::string text;  // terminate cause, or attempt id
 };
@@ -54,6 +54,8 @@ class Executor final : public Engine {
   void Terminate(const store::ExecutionKey& key, const std::string& cause) override {
     Push({Command::Kind::kTerminate, key, cause});
   }
+
+  void Wake(const store::ExecutionKey& key) override { Push({Command::Kind::kWake, key, ""}); }
 
   void Stop() override {
     {
@@ -121,6 +123,9 @@ class Executor final : public Engine {
         touched_.insert(command.key);
         return;
       }
+      case Command::Kind::kWake:
+        if (runs_.contains(command.key)) touched_.insert(command.key);
+        return;
       case Command::Kind::kAttemptChanged: {
         auto owner = attempt_index_.find(command.text);
         if (owner == attempt_index_.end()) {

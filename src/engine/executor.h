@@ -42,6 +42,8 @@ class Engine {
   virtual void Submit(const store::ExecutionKey& key) = 0;
   // Aborts a running execution; its phase goes ABORTING, then ABORTED once attempts are gone.
   virtual void Terminate(const store::ExecutionKey& key, const std::string& cause) = 0;
+  // Something an execution waits on outside the engine changed (e.g. a signal was set): look again.
+  virtual void Wake(const store::ExecutionKey& key) = 0;
   // Stops the loop (running processes are left alone: a restart re-attaches to them).
   virtual void Stop() = 0;
 };

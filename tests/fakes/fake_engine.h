@@ -14,10 +14,12 @@ class FakeEngine final : public engine::Engine {
   void Terminate(const store::ExecutionKey& key, const std::string& cause) override {
     terminated.push_back({key, cause});
   }
+  void Wake(const store::ExecutionKey& key) override { woken.push_back(key); }
   void Stop() override {}
 
   std::vector<store::ExecutionKey> submitted;
   std::vector<std::pair<store::ExecutionKey, std::string>> terminated;
+  std::vector<store::ExecutionKey> woken;
 };
 
 }  // namespace flyte::testing
