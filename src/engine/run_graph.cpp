@@ -1,0 +1,168 @@
+// Bookkeeping shared by every node kind: errors, phase changes and what they make candidates.
+#include "engine/step_ops.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include "engine/compiler.h"
+
+namespace flyte::engine {
+
+using flyteidl::core::ExecutionError;
+using flyteidl::core::WorkflowExecution;
+using google::protobuf::util::TimeUtil;
+
+namespace {
+
+// A node reached a terminal phase: its scope counts it, and whoever depends on it looks again.
+void NoteTerminal(ExecutionRun& run, NodeRun& node) {
+  Scope& scope = *node.scope;
+  if (!IsScopeMember(scope, node)) {  // a branch's taken node: its branch decides next
+    NodeRun& parent = run.nodes[node.parent_id];
+    MarkCandidate(run, *parent.scope, parent.spec->id());
+    return;
+  }
+  CountTerminal(scope, node);
+  if (auto down = scope.workflow->connections().downstream().find(node.spec->id());
+      down != scope.workflow->connections().downstream().end()) {
+    for (const auto& id : down->second.ids()) {
+      if (scope.unique_ids.contains(id)) MarkCandidate(run, scope, id);
+    }
+  }
+  if (!scope.parent_id.empty()) MarkCandidate(run, scope, node.spec->id());
+}
+
+}  // namespace
+
+std::string ChildId(const std::string& parent, const std::string& spec_id) { return parent + "-0-" + spec_id; }
+
+StatusOr<const flyteidl::core::LiteralMap*> ScopeOutputs::Outputs(const std::string& node_id) const {
+  if (node_id == kStartNodeId || node_id.empty()) return &scope_.inputs;
+  auto unique = scope_.unique_ids.find(node_id);
+  auto node = unique == scope_.unique_ids.end() ? run_.nodes.end() : run_.nodes.find(unique->second);
+  if (node == run_.nodes.end() || !node->second.outputs) {
+    return absl::NotFoundError("node " + node_id + " has no outputs");
+  }
+  return &*node->second.outputs;
+}
+
+ExecutionError SystemError(std::string code, std::string message) {
+  ExecutionError error;
+  error.set_code(std::move(code));
+  error.set_message(std::move(message));
+  error.set_kind(ExecutionError::SYSTEM);
+  return error;
+}
+
+ExecutionError UserError(std::string code, std::string message) {
+  ExecutionError error = SystemError(std::move(code), std::move(message));
+  error.set_kind(ExecutionError::USER);
+  return error;
+}
+
+void Touch(ExecutionRun& run, NodeRun& node, int64_t now) {
+  node.updated_at = now;
+  run.dirty_nodes.insert(node.id);
+}
+
+bool IsScopeMember(const Scope& scope, const NodeRun& node) {
+  auto it = scope.unique_ids.find(node.spec->id());
+  return it != scope.unique_ids.end() && it->second == node.id;
+}
+
+void CountTerminal(Scope& scope, const NodeRun& node) {
+  scope.terminal_nodes += 1;
+  if ((node.phase == NodePhase::kFailed || node.phase == NodePhase::kTimedOut) && scope.first_failed_id.empty()) {
+    scope.first_failed_id = node.id;
+  }
+}
+
+void MarkCandidate(ExecutionRun& run, Scope& scope, const std::string& spec_id) {
+  scope.candidates.insert(spec_id);
+  if (scope.parent_id.empty()) return;
+  NodeRun& parent = run.nodes[scope.parent_id];
+  MarkCandidate(run, *parent.scope, parent.spec->id());
+}
+
+void Finish(ExecutionRun& run, NodeRun& node, NodePhase phase, int64_t now) {
+  const bool was_terminal = IsTerminal(node.phase);
+  node.phase = phase;
+  Touch(run, node, now);
+  if (!was_terminal && IsTerminal(phase)) NoteTerminal(run, node);
+}
+
+void FailNode(ExecutionRun& run, NodeRun& node, ExecutionError error, int64_t now) {
+  node.error = std::move(error);
+  Finish(run, node, NodePhase::kFailed, now);
+}
+
+const flyteidl::core::TaskTemplate* FindTask(const ExecutionRun& run, const flyteidl::core::Identifier& id) {
+  for (const auto& task : run.closure.tasks()) {
+    const auto& candidate = task.template_().id();
+    if (candidate.project() == id.project() && candidate.domain() == id.domain() && candidate.name() == id.name() &&
+        candidate.version() == id.version()) {
+      return &task.template_();
+    }
+  }
+  return nullptr;
+}
+
+const flyteidl::core::CompiledWorkflow* FindSubWorkflow(const ExecutionRun& run, const flyteidl::core::Identifier& id) {
+  for (const auto& workflow : run.closure.sub_workflows()) {
+    const auto& candidate = workflow.template_().id();
+    if (candidate.project() == id.project() && candidate.domain() == id.domain() && candidate.name() == id.name() &&
+        candidate.version() == id.version()) {
+      return &workflow;
+    }
+  }
+  return nullptr;
+}
+
+bool IsSentinel(const std::string& id) { return id == kStartNodeId || id == kEndNodeId; }
+
+void AddScopeNodes(ExecutionRun& run, Scope& scope, int64_t now) {
+  for (const auto& spec : scope.workflow->template_().nodes()) {
+    if (IsSentinel(spec.id())) continue;
+    const std::string id = scope.parent_id.empty() ? spec.id() : ChildId(scope.parent_id, spec.id());
+    scope.unique_ids[spec.id()] = id;
+    scope.candidates.insert(spec.id());
+    if (run.nodes.contains(id)) continue;  // reloaded from the store
+    NodeRun& node = run.nodes[id];
+    node.id = id;
+    node.parent_id = scope.parent_id;
+    node.spec = &spec;
+    node.scope = &scope;
+    node.created_at = now;
+  }
+}
+
+void SetExecutionPhase(ExecutionRun& run, WorkflowExecution::Phase phase, int64_t now) {
+  auto* closure = run.record.mutable_closure();
+  closure->set_phase(phase);
+  *closure->mutable_updated_at() = TimeUtil::MillisecondsToTimestamp(now);
+  if (phase == WorkflowExecution::RUNNING && !closure->has_started_at()) {
+    *closure->mutable_started_at() = TimeUtil::MillisecondsToTimestamp(now);
+    run.row.started_at = now;
+  }
+  if (closure->has_started_at()) {
+    const int64_t started = TimeUtil::TimestampToMilliseconds(closure->started_at());
+    *closure->mutable_duration() = TimeUtil::MillisecondsToDuration(std::max<int64_t>(0, now - started));
+    run.row.duration_ms = std::max<int64_t>(0, now - started);
+  }
+  run.row.phase = phase;
+  run.row.updated_at = now;
+  run.execution_dirty = true;
+}
+
+ScopeStatus StatusOf(const ExecutionRun& run, const Scope& scope) {
+  ScopeStatus status;
+  status.done = scope.terminal_nodes == static_cast<int>(scope.unique_ids.size());
+  if (!scope.first_failed_id.empty()) status.failed = &run.nodes.at(scope.first_failed_id);
+  return status;
+}
+
+bool FailImmediately(const ExecutionRun& run) {
+  return run.closure.primary().template_().metadata().on_failure() ==
+         flyteidl::core::WorkflowMetadata::FAIL_IMMEDIATELY;
+}
+
+}  // namespace flyte::engine

@@ -1,0 +1,91 @@
+// What the parts of an executor step share: run bookkeeping (run_graph.cpp), task nodes
+// (task_node.cpp), parent nodes (parent_nodes.cpp) and the scope walk (workflow_step.cpp).
+// Internal to the engine; the executor only sees workflow_step.h.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/bindings.h"
+#include "engine/workflow_step.h"
+
+namespace flyte::engine {
+
+// --- run_graph.cpp ---
+
+// Propeller's GenerateUniqueID: children are named after their parent and its attempt.
+std::string ChildId(const std::string& parent, const std::string& spec_id);
+
+// Resolves promises against the finished nodes of one scope.
+class ScopeOutputs final : public OutputLookup {
+ public:
+  ScopeOutputs(const ExecutionRun& run, const Scope& scope) : run_(run), scope_(scope) {}
+  StatusOr<const flyteidl::core::LiteralMap*> Outputs(const std::string& node_id) const override;
+
+ private:
+  const ExecutionRun& run_;
+  const Scope& scope_;
+};
+
+flyteidl::core::ExecutionError SystemError(std::string code, std::string message);
+flyteidl::core::ExecutionError UserError(std::string code, std::string message);
+
+// Marks the node changed at `now` (it is written with the step).
+void Touch(ExecutionRun& run, NodeRun& node, int64_t now);
+// True for a node listed in its scope (false for a branch's taken node).
+bool IsScopeMember(const Scope& scope, const NodeRun& node);
+// Counts a terminal node in its scope (and remembers the first failure).
+void CountTerminal(Scope& scope, const NodeRun& node);
+// Marks `spec_id` of `scope` for the next pass, and the scope's owner in its own scope.
+void MarkCandidate(ExecutionRun& run, Scope& scope, const std::string& spec_id);
+// Sets the node's phase; reaching a terminal phase makes its dependents candidates.
+void Finish(ExecutionRun& run, NodeRun& node, NodePhase phase, int64_t now);
+void FailNode(ExecutionRun& run, NodeRun& node, flyteidl::core::ExecutionError error, int64_t now);
+
+const flyteidl::core::TaskTemplate* FindTask(const ExecutionRun& run, const flyteidl::core::Identifier& id);
+const flyteidl::core::CompiledWorkflow* FindSubWorkflow(const ExecutionRun& run, const flyteidl::core::Identifier& id);
+bool IsSentinel(const std::string& id);
+// Creates the (not yet started) node runs of a scope.
+void AddScopeNodes(ExecutionRun& run, Scope& scope, int64_t now);
+
+void SetExecutionPhase(ExecutionRun& run, flyteidl::core::WorkflowExecution::Phase phase, int64_t now);
+
+struct ScopeStatus {
+  bool done = false;
+  const NodeRun* failed = nullptr;
+};
+ScopeStatus StatusOf(const ExecutionRun& run, const Scope& scope);
+bool FailImmediately(const ExecutionRun& run);
+
+// --- task_node.cpp ---
+
+plugins::AttemptId AttemptIdOf(const ExecutionRun& run, const std::string& node_id, int attempt);
+// Starts the node's next attempt.
+void StartAttempt(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects);
+// Applies a finished attempt: success, another attempt, or failure with Flyte's message.
+void ApplyAttemptResult(const StepContext& context, ExecutionRun& run, NodeRun& node, int attempt,
+                        const plugins::AttemptStatus& status, std::vector<Effect>& effects);
+// Aborts attempts that ran past their timeout.
+void ApplyTimeouts(const StepContext& context, ExecutionRun& run, std::vector<Effect>& effects);
+// Re-attaches the running attempt of a restored task node, or judges it by what it left.
+void RestoreAttempt(const StepContext& context, store::ExecutionStore& executions, ExecutionRun& run, NodeRun& node,
+                    const store::NodeExecutionRow& row, std::vector<Effect>& effects);
+
+// --- parent_nodes.cpp ---
+
+const flyteidl::core::Node* FindBranchTarget(const flyteidl::core::BranchNode& branch, const std::string& id);
+// Selects the branch to take; the taken node runs as a child resolving in the branch's scope.
+void StartBranch(ExecutionRun& run, NodeRun& node, const flyteidl::core::LiteralMap& inputs, int64_t now);
+// Creates the child scope of a sub-workflow node.
+void StartSubWorkflow(ExecutionRun& run, NodeRun& node, flyteidl::core::LiteralMap inputs, int64_t now);
+// Moves a running parent node on from its children; finishes it when they are done.
+void AdvanceParent(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects);
+
+// --- workflow_step.cpp ---
+
+void StartNode(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects);
+void AbortNode(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects, int64_t now);
+// Advances every candidate node of a scope until nothing changes; returns the scope's status.
+ScopeStatus AdvanceScope(const StepContext& context, ExecutionRun& run, Scope& scope, std::vector<Effect>& effects);
+
+}  // namespace flyte::engine

@@ -1,0 +1,213 @@
+// Task nodes: attempts through the plugin, their results, retries and timeouts.
+#include "engine/step_ops.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <climits>
+
+#include "engine/attempt_outcome.h"
+#include "engine/data_layout.h"
+#include "engine/records.h"
+
+namespace flyte::engine {
+
+using flyteidl::core::ExecutionError;
+using google::protobuf::util::TimeUtil;
+
+namespace {
+
+int64_t TimeoutMillis(const ExecutionRun& run, const NodeRun& node) {
+  if (node.spec->metadata().has_timeout()) return TimeUtil::DurationToMilliseconds(node.spec->metadata().timeout());
+  if (const auto* task = FindTask(run, node.spec->task_node().reference_id()); task && task->metadata().has_timeout()) {
+    return TimeUtil::DurationToMilliseconds(task->metadata().timeout());
+  }
+  return 0;
+}
+
+RetryBudget BudgetOf(const StepContext& context, const ExecutionRun& run, const NodeRun& node) {
+  RetryBudget budget;
+  budget.max_system_failures = context.config.max_system_failures;
+  int retries = 0;
+  if (node.spec->metadata().has_retries()) {
+    retries = static_cast<int>(node.spec->metadata().retries().retries());
+  } else if (const auto* task = FindTask(run, node.spec->task_node().reference_id())) {
+    retries = static_cast<int>(task->metadata().retries().retries());
+  }
+  budget.max_attempts = retries + 1;
+  return budget;
+}
+
+plugins::TaskAttempt MakeAttempt(const StepContext& context, const ExecutionRun& run, const NodeRun& node,
+                                 const flyteidl::core::TaskTemplate& task, int attempt) {
+  auto url = [&](const std::string& key) { return context.blobs.NativeUrl(key).value_or(""); };
+  plugins::TaskAttempt out;
+  out.id = AttemptIdOf(run, node.id, attempt);
+  out.project = run.key.project;
+  out.domain = run.key.domain;
+  out.execution_name = run.key.name;
+  out.workflow_name = run.closure.primary().template_().id().name();
+  out.node_id = node.id;
+  out.attempt = attempt;
+  out.task = task;
+  out.inputs_path = url(NodeInputsKey(run.key, node.id));
+  out.input_prefix = url(NodeDataDir(run.key, node.id));
+  out.output_prefix = url(AttemptDir(run.key, node.id, attempt));
+  out.raw_output_prefix = url(RawOutputPrefix(run.key, node.id, attempt));
+  out.checkpoint_prefix = out.raw_output_prefix + "/_flytecheckpoints";
+  if (attempt > 0)
+    out.prev_checkpoint_prefix = url(RawOutputPrefix(run.key, node.id, attempt - 1)) + "/_flytecheckpoints";
+  out.env = context.config.task_env;
+  for (const auto& pair : run.record.spec().envs().values()) out.env[pair.key()] = pair.value();
+  out.log_dir = (context.config.logs_dir / AttemptLogDir(run.key, node.id, attempt)).string();
+  return out;
+}
+
+}  // namespace
+
+plugins::AttemptId AttemptIdOf(const ExecutionRun& run, const std::string& node_id, int attempt) {
+  return run.key.project + "/" + run.key.domain + "/" + run.key.name + "/" + node_id + "/" + std::to_string(attempt);
+}
+
+void StartAttempt(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects) {
+  const int64_t now = context.clock.NowMillis();
+  const auto* task = FindTask(run, node.spec->task_node().reference_id());
+  if (task == nullptr) {
+    FailNode(run, node, SystemError("TaskNotFound", "task of node " + node.spec->id() + " is not in the closure"), now);
+    return;
+  }
+  const int attempt = node.attempts++;
+  node.attempt_started_at = now;
+  node.timed_out = false;
+  node.pid = 0;
+  plugins::TaskAttempt spec = MakeAttempt(context, run, node, *task, attempt);
+  node.task_records[attempt] =
+      NewTaskRecord(run, node, attempt, task->id(), task->type(), spec.inputs_path,
+                    context.config.logs_base_url + "/" + AttemptLogDir(run.key, node.id, attempt), now);
+  run.dirty_attempts.insert({node.id, attempt});
+  Touch(run, node, now);
+  context.attempts[spec.id] = {run.key, node.id};
+  effects.push_back({Effect::Kind::kStart, std::move(spec), {}});
+}
+
+void ApplyAttemptResult(const StepContext& context, ExecutionRun& run, NodeRun& node, int attempt,
+                        const plugins::AttemptStatus& status, std::vector<Effect>& effects) {
+  const int64_t now = context.clock.NowMillis();
+  const auto* task = FindTask(run, node.spec->task_node().reference_id());
+  const std::string dir = AttemptDir(run.key, node.id, attempt);
+  AttemptResult result = ReadAttemptResult(context.blobs, dir, status, task->interface(), node.timed_out);
+  AttemptDecision decision =
+      DecideAfterAttempt({node.attempts, node.system_failures}, result.outcome, BudgetOf(context, run, node));
+  node.system_failures = decision.counts.system_failures;
+  auto& record = node.task_records[attempt];
+  run.dirty_attempts.insert({node.id, attempt});
+  effects.push_back({Effect::Kind::kFinalize, {}, AttemptIdOf(run, node.id, attempt)});
+  context.attempts.erase(AttemptIdOf(run, node.id, attempt));
+  switch (decision.step) {
+    case NextStep::kSucceed:
+      FinishTaskRecord(record, flyteidl::core::TaskExecution::SUCCEEDED,
+                       context.blobs.NativeUrl(dir + "/outputs.pb").value_or(""), nullptr, now);
+      node.outputs = std::move(result.outputs);
+      Finish(run, node, NodePhase::kSucceeded, now);
+      return;
+    case NextStep::kRetry:
+      FinishTaskRecord(record, flyteidl::core::TaskExecution::FAILED, "", &result.error, now);
+      StartAttempt(context, run, node, effects);
+      return;
+    case NextStep::kFail: {
+      FinishTaskRecord(record, flyteidl::core::TaskExecution::FAILED, "", &result.error, now);
+      ExecutionError error = result.error;
+      const int max_attempts = BudgetOf(context, run, node).max_attempts;
+      if (node.attempts > 1 || result.outcome == AttemptOutcome::kUserRecoverable) {
+        error.set_code("RetriesExhausted|" + result.error.code());
+        error.set_message("[" + std::to_string(node.attempts) + "/" + std::to_string(max_attempts) +
+                          "] currentAttempt done. Last Error: " + ExecutionError::ErrorKind_Name(result.error.kind()) +
+                          "::" + result.error.message());
+      }
+      node.error = std::move(error);
+      Finish(run, node, result.outcome == AttemptOutcome::kTimedOut ? NodePhase::kTimedOut : NodePhase::kFailed, now);
+      return;
+    }
+  }
+}
+
+void ApplyTimeouts(const StepContext& context, ExecutionRun& run, std::vector<Effect>& effects) {
+  const int64_t now = context.clock.NowMillis();
+  for (auto& [id, node] : run.nodes) {
+    if (node.phase != NodePhase::kRunning || !node.spec->has_task_node() || node.timed_out) continue;
+    const int64_t timeout = TimeoutMillis(run, node);
+    if (timeout > 0 && now >= node.attempt_started_at + timeout) {
+      node.timed_out = true;
+      effects.push_back({Effect::Kind::kAbort, {}, AttemptIdOf(run, node.id, node.attempts - 1)});
+    }
+  }
+}
+
+void RestoreAttempt(const StepContext& context, store::ExecutionStore& executions, ExecutionRun& run, NodeRun& node,
+                    const store::NodeExecutionRow& row, std::vector<Effect>& effects) {
+  auto tasks = executions.ListTaskExecutions(run.key, node.id, {"", {}, "", 1000});
+  if (tasks.ok()) {
+    for (const auto& task : *tasks) (void)node.task_records[task.retry_attempt].ParseFromString(task.payload);
+  }
+  const auto* task = FindTask(run, node.spec->task_node().reference_id());
+  if (task == nullptr || node.attempts == 0) return;
+  const int attempt = node.attempts - 1;
+  plugins::TaskAttempt spec = MakeAttempt(context, run, node, *task, attempt);
+  if (row.pid > 0 && context.plugin.Reattach(spec, row.pid).ok()) {
+    context.attempts[spec.id] = {run.key, node.id};
+    return;
+  }
+  // The attempt ended (or never started) while the server was down: judge it by what it left.
+  plugins::AttemptStatus gone;
+  gone.phase = plugins::AttemptPhase::kExited;
+  gone.message = "the task process ended while the sandbox was down";
+  ApplyAttemptResult(context, run, node, attempt, gone, effects);
+}
+
+int64_t NextDeadline(const ExecutionRun& run) {
+  int64_t next = INT64_MAX;
+  for (const auto& [id, node] : run.nodes) {
+    if (node.phase != NodePhase::kRunning || node.spec == nullptr || !node.spec->has_task_node() || node.timed_out) {
+      continue;
+    }
+    const int64_t timeout = TimeoutMillis(run, node);
+    if (timeout > 0) next = std::min(next, node.attempt_started_at + timeout);
+  }
+  return next;
+}
+
+void HandleAttemptChange(const StepContext& context, RunMap& runs, const plugins::AttemptId& id,
+                         std::vector<Effect>& effects) {
+  auto owner = context.attempts.find(id);
+  if (owner == context.attempts.end()) return;
+  auto run_it = runs.find(owner->second.first);
+  if (run_it == runs.end()) return;
+  ExecutionRun& run = *run_it->second;
+  NodeRun& node = run.nodes[owner->second.second];
+  auto checked = context.plugin.Check(id);
+  if (!checked.ok()) {
+    // The plugin lost the attempt (e.g. Start itself failed): it will not report again.
+    plugins::AttemptStatus lost;
+    lost.phase = plugins::AttemptPhase::kFailedToStart;
+    lost.message = std::string(checked.status().message());
+    checked = lost;
+  }
+  const StatusOr<plugins::AttemptStatus>& status = checked;
+  const int attempt = node.attempts - 1;
+  if (node.phase != NodePhase::kRunning || AttemptIdOf(run, node.id, attempt) != id) {
+    if (status->phase != plugins::AttemptPhase::kRunning && status->phase != plugins::AttemptPhase::kQueued) {
+      effects.push_back({Effect::Kind::kFinalize, {}, id});
+      context.attempts.erase(id);
+    }
+    return;
+  }
+  if (status->phase == plugins::AttemptPhase::kRunning || status->phase == plugins::AttemptPhase::kQueued) {
+    if (status->pid != node.pid) {
+      node.pid = status->pid;
+      Touch(run, node, context.clock.NowMillis());
+    }
+    return;
+  }
+  ApplyAttemptResult(context, run, node, attempt, *status, effects);
+}
+
+}  // namespace flyte::engine
