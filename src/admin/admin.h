@@ -36,6 +36,9 @@ class Admin {
   FLYTE_DATA_PROXY_RPCS(FLYTE_DECLARE_HANDLER)
 #undef FLYTE_DECLARE_HANDLER
 
+  // Creates the child execution of a launch plan node (called by the engine).
+  Status LaunchChild(const engine::ChildLaunch& launch);
+
  private:
   explicit Admin(AdminDeps deps) : deps_(std::move(deps)) {}
   Status SeedProjects();

@@ -16,6 +16,9 @@ namespace {
 using flyteidl::core::Identifier;
 using google::protobuf::util::TimeUtil;
 
+// FlyteAdmin's default limit on nodes running at once in one execution.
+constexpr int kDefaultMaxParallelism = 25;
+
 // FlyteAdmin's generated names: "a" + 19 characters of Kubernetes' rand.String alphabet.
 std::string GenerateName() {
   static constexpr char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";
@@ -31,6 +34,7 @@ struct Launchable {
   flyteidl::core::ParameterMap expected_inputs;
   flyteidl::core::LiteralMap fixed_inputs;
   std::string launch_plan_name, workflow_name, task_name;
+  int max_parallelism = 0;  // the launch plan's; 0 = not set
 };
 
 // FlyteAdmin's single-task workflow: one node named after the task, bound to the workflow inputs.
@@ -133,11 +137,28 @@ StatusOr<Launchable> ResolveLaunchable(Admin& admin, const Identifier& id) {
   launchable.expected_inputs = plan.closure().expected_inputs();
   launchable.fixed_inputs = plan.spec().fixed_inputs();
   launchable.launch_plan_name = id.name();
+  launchable.max_parallelism = plan.spec().max_parallelism();
   launchable.workflow_name = plan.spec().workflow_id().name();
   return launchable;
 }
 
 }  // namespace
+
+Status Admin::LaunchChild(const engine::ChildLaunch& launch) {
+  flyteidl::admin::ExecutionCreateRequest create;
+  create.set_project(launch.key.project);
+  create.set_domain(launch.key.domain);
+  create.set_name(launch.key.name);
+  *create.mutable_spec()->mutable_launch_plan() = launch.launch_plan;
+  auto* metadata = create.mutable_spec()->mutable_metadata();
+  metadata->set_mode(flyteidl::admin::ExecutionMetadata::CHILD_WORKFLOW);
+  *metadata->mutable_parent_node_execution() = launch.parent;
+  metadata->set_nesting(launch.nesting);
+  metadata->set_principal(launch.principal);
+  *create.mutable_inputs() = launch.inputs;
+  flyteidl::admin::ExecutionCreateResponse response;
+  return CreateExecution(create, &response);
+}
 
 Status Admin::CreateExecution(const flyteidl::admin::ExecutionCreateRequest& request,
                               flyteidl::admin::ExecutionCreateResponse* response) {
@@ -161,6 +182,11 @@ Status Admin::CreateExecution(const flyteidl::admin::ExecutionCreateRequest& req
   id->set_name(key.name);
   *execution.mutable_spec() = request.spec();
   execution.mutable_spec()->clear_inputs();
+  // The execution's own limit, else its launch plan's, else FlyteAdmin's default.
+  if (execution.spec().max_parallelism() == 0) {
+    execution.mutable_spec()->set_max_parallelism(launchable.max_parallelism > 0 ? launchable.max_parallelism
+                                                                                 : kDefaultMaxParallelism);
+  }
   auto* closure = execution.mutable_closure();
   closure->set_phase(flyteidl::core::WorkflowExecution::QUEUED);
   *closure->mutable_created_at() = TimeUtil::MillisecondsToTimestamp(now);

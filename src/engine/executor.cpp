@@ -32,7 +32,7 @@ class Executor final : public Engine {
     ASSIGN_OR_RETURN(auto rows, deps_.executions.ListActiveExecutions());
     std::vector<Effect> effects;
     for (const auto& row : rows) {
-      auto run = LoadRun(context_, deps_.executions, row, effects);
+      auto run = LoadRun(context_, row, effects);
       if (!run.ok()) {
         // A run that cannot be loaded is failed rather than blocking every other one.
         FailUnloadable(row, run.status());
@@ -45,7 +45,8 @@ class Executor final : public Engine {
     return absl::OkStatus();
   }
 
-  void StartLoop() {
+  void Start(ChildLauncher launch_child) override {
+    launch_child_ = std::move(launch_child);
     thread_ = std::thread([this] { Loop(); });
   }
 
@@ -106,7 +107,7 @@ class Executor final : public Engine {
         auto row = deps_.executions.GetExecution(command.key);
         if (!row.ok() || runs_.contains(command.key)) return;
         std::vector<Effect> effects;
-        auto run = LoadRun(context_, deps_.executions, *row, effects);
+        auto run = LoadRun(context_, *row, effects);
         if (!run.ok()) {
           FailUnloadable(*row, run.status());
           return;
@@ -123,9 +124,13 @@ class Executor final : public Engine {
         touched_.insert(command.key);
         return;
       }
-      case Command::Kind::kWake:
-        if (runs_.contains(command.key)) touched_.insert(command.key);
+      case Command::Kind::kWake: {
+        auto it = runs_.find(command.key);
+        if (it == runs_.end()) return;
+        it->second->woken = true;
+        touched_.insert(command.key);
         return;
+      }
       case Command::Kind::kAttemptChanged: {
         auto owner = attempt_index_.find(command.text);
         if (owner == attempt_index_.end()) {
@@ -169,9 +174,18 @@ class Executor final : public Engine {
       pending_effects_ = std::move(effects);
       return;
     }
-    for (const auto& key : finished) runs_.erase(key);
+    for (const auto& key : finished) {
+      // A child execution's parent node waits for it.
+      const auto& metadata = runs_[key]->record.spec().metadata();
+      if (metadata.has_parent_node_execution()) {
+        const auto& parent = metadata.parent_node_execution().execution_id();
+        Wake({parent.project(), parent.domain(), parent.name()});
+      }
+      runs_.erase(key);
+    }
+    const auto terminate = [this](const store::ExecutionKey& key, const std::string& cause) { Terminate(key, cause); };
     for (const auto& effect : effects) {
-      Perform(context_, effect);
+      Perform(context_, effect, terminate);
       // A start that failed at once reports through Check; look right away.
       if (effect.kind == Effect::Kind::kStart) changed_attempts_.push_back(effect.attempt.id);
     }
@@ -191,7 +205,9 @@ class Executor final : public Engine {
   EngineDeps deps_;
   std::unique_ptr<plugins::Plugin> plugin_;
   AttemptIndex attempt_index_;
-  StepContext context_{deps_.blobs, *plugin_, deps_.clock, deps_.config, attempt_index_};
+  ChildLauncher launch_child_;
+  StepContext context_{deps_.executions, deps_.blobs,    *plugin_,     deps_.clock,
+                       deps_.config,     attempt_index_, launch_child_};
 
   std::mutex mu_;
   std::condition_variable wake_;
@@ -208,10 +224,9 @@ class Executor final : public Engine {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<Engine>> StartEngine(EngineDeps deps) {
+StatusOr<std::unique_ptr<Engine>> LoadEngine(EngineDeps deps) {
   auto executor = std::make_unique<Executor>(std::move(deps));
   RETURN_IF_ERROR(executor->Recover());
-  executor->StartLoop();
   return std::unique_ptr<Engine>(std::move(executor));
 }
 

@@ -11,6 +11,8 @@
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "flyteidl/core/identifier.pb.h"
+#include "flyteidl/core/literals.pb.h"
 #include "plugins/plugin.h"
 #include "store/blob_store.h"
 #include "store/execution_store.h"
@@ -23,6 +25,19 @@ struct EngineConfig {
   int max_system_failures = 3;
   std::map<std::string, std::string> task_env;  // platform env for every task
 };
+
+// A child execution for a launch plan node. Its name is derived from the parent node, so
+// launching it again after a restart finds the one already made (ALREADY_EXISTS).
+struct ChildLaunch {
+  store::ExecutionKey key;
+  flyteidl::core::Identifier launch_plan;
+  flyteidl::core::LiteralMap inputs;
+  flyteidl::core::NodeExecutionIdentifier parent;
+  uint32_t nesting = 0;
+  std::string principal;
+};
+// Creates and submits a child execution (FlyteAdmin's CreateExecution: the admin layer does it).
+using ChildLauncher = std::function<Status(const ChildLaunch&)>;
 
 // Builds the plugin that runs task attempts, given the callback it must report changes to.
 using PluginFactory = std::function<std::unique_ptr<plugins::Plugin>(plugins::ChangeCallback)>;
@@ -44,11 +59,13 @@ class Engine {
   virtual void Terminate(const store::ExecutionKey& key, const std::string& cause) = 0;
   // Something an execution waits on outside the engine changed (e.g. a signal was set): look again.
   virtual void Wake(const store::ExecutionKey& key) = 0;
+  // Starts the loop; `launch_child` creates the child executions of launch plan nodes.
+  virtual void Start(ChildLauncher launch_child) = 0;
   // Stops the loop (running processes are left alone: a restart re-attaches to them).
   virtual void Stop() = 0;
 };
 
-// Starts the loop thread after reloading every unfinished execution from the store.
-StatusOr<std::unique_ptr<Engine>> StartEngine(EngineDeps deps);
+// Reloads every unfinished execution from the store; the loop runs once started.
+StatusOr<std::unique_ptr<Engine>> LoadEngine(EngineDeps deps);
 
 }  // namespace flyte::engine

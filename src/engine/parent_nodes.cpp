@@ -73,9 +73,7 @@ void AdvanceParent(const StepContext& context, ExecutionRun& run, NodeRun& node,
   } else {
     NodeRun& child = run.nodes[node.branch_child];
     if (child.phase == NodePhase::kNotYetStarted) StartNode(context, run, child, effects);
-    if (child.phase == NodePhase::kRunning && (child.child_scope || !child.branch_child.empty())) {
-      AdvanceParent(context, run, child, effects);
-    }
+    if (child.phase == NodePhase::kRunning) AdvanceRunning(context, run, child, effects);
     if (!IsTerminal(child.phase)) return;
     if (child.phase != NodePhase::kSucceeded) {
       FailNode(run, node, child.error.value_or(SystemError("BranchFailed", "branch failed")), now);

@@ -85,6 +85,12 @@ flyteidl::admin::NodeExecution NodeRecord(const ExecutionRun& run, const NodeRun
   if (node.spec != nullptr && node.spec->has_task_node()) {
     closure->mutable_task_node_metadata()->set_cache_status(flyteidl::core::CACHE_DISABLED);
   }
+  if (!node.child_execution.empty()) {
+    auto* child = closure->mutable_workflow_node_metadata()->mutable_executionid();
+    child->set_project(run.key.project);
+    child->set_domain(run.key.domain);
+    child->set_name(node.child_execution);
+  }
 
   auto* metadata = record.mutable_metadata();
   metadata->set_retry_group(std::to_string(attempt));

@@ -16,9 +16,9 @@ namespace {
 // A node reached a terminal phase: its scope counts it, and whoever depends on it looks again.
 void NoteTerminal(ExecutionRun& run, NodeRun& node) {
   Scope& scope = *node.scope;
-  if (!IsScopeMember(scope, node)) {  // a branch's taken node: its branch decides next
-    NodeRun& parent = run.nodes[node.parent_id];
-    MarkCandidate(run, *parent.scope, parent.spec->id());
+  if (&node == run.failure_node) return;  // the execution looks at it on every step
+  if (!IsScopeMember(scope, node)) {      // a branch's taken node: its branch decides next
+    MarkForLook(run, node);
     return;
   }
   CountTerminal(scope, node);
@@ -84,10 +84,29 @@ void MarkCandidate(ExecutionRun& run, Scope& scope, const std::string& spec_id) 
 }
 
 void Finish(ExecutionRun& run, NodeRun& node, NodePhase phase, int64_t now) {
+  const bool was_running = node.phase == NodePhase::kRunning;
   const bool was_terminal = IsTerminal(node.phase);
   node.phase = phase;
   Touch(run, node, now);
+  run.waiting.erase(node.id);
+  if (was_running && CountsForParallelism(node)) {
+    run.running_limited -= 1;
+    // A slot is free: nodes held back by max_parallelism may start.
+    for (auto& [scope, spec_id] : run.deferred) MarkCandidate(run, *scope, spec_id);
+    run.deferred.clear();
+  }
   if (!was_terminal && IsTerminal(phase)) NoteTerminal(run, node);
+}
+
+bool CountsForParallelism(const NodeRun& node) {
+  return node.spec->has_task_node() || node.spec->workflow_node().has_launchplan_ref();
+}
+
+void MarkForLook(ExecutionRun& run, const NodeRun& node) {
+  if (&node == run.failure_node) return;
+  if (IsScopeMember(*node.scope, node)) return MarkCandidate(run, *node.scope, node.spec->id());
+  const NodeRun& parent = run.nodes.at(node.parent_id);
+  MarkCandidate(run, *parent.scope, parent.spec->id());
 }
 
 void FailNode(ExecutionRun& run, NodeRun& node, ExecutionError error, int64_t now) {

@@ -12,21 +12,17 @@ namespace {
 using google::protobuf::util::TimeUtil;
 
 // Applies a stored node row (and, below it, its children's) to a freshly created node run.
-void RestoreNode(const StepContext& context, store::ExecutionStore& executions,
-                 const std::map<std::string, store::NodeExecutionRow>& rows, ExecutionRun& run, NodeRun& node,
-                 std::vector<Effect>& effects);
+void RestoreNode(const StepContext& context, const std::map<std::string, store::NodeExecutionRow>& rows,
+                 ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects);
 
-void RestoreScope(const StepContext& context, store::ExecutionStore& executions,
-                  const std::map<std::string, store::NodeExecutionRow>& rows, ExecutionRun& run, Scope& scope,
-                  std::vector<Effect>& effects) {
+void RestoreScope(const StepContext& context, const std::map<std::string, store::NodeExecutionRow>& rows,
+                  ExecutionRun& run, Scope& scope, std::vector<Effect>& effects) {
   AddScopeNodes(run, scope, context.clock.NowMillis());
-  for (const auto& [spec_id, id] : scope.unique_ids)
-    RestoreNode(context, executions, rows, run, run.nodes[id], effects);
+  for (const auto& [spec_id, id] : scope.unique_ids) RestoreNode(context, rows, run, run.nodes[id], effects);
 }
 
-void RestoreNode(const StepContext& context, store::ExecutionStore& executions,
-                 const std::map<std::string, store::NodeExecutionRow>& rows, ExecutionRun& run, NodeRun& node,
-                 std::vector<Effect>& effects) {
+void RestoreNode(const StepContext& context, const std::map<std::string, store::NodeExecutionRow>& rows,
+                 ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects) {
   auto found = rows.find(node.id);
   if (found == rows.end()) return;
   const store::NodeExecutionRow& row = found->second;
@@ -44,13 +40,14 @@ void RestoreNode(const StepContext& context, store::ExecutionStore& executions,
   if (record.closure().has_error()) node.error = record.closure().error();
   // Counted as stored; later transitions are counted by Finish.
   if (IsTerminal(node.phase) && IsScopeMember(*node.scope, node)) CountTerminal(*node.scope, node);
+  if (node.phase == NodePhase::kRunning && CountsForParallelism(node)) run.running_limited += 1;
   if (node.phase == NodePhase::kSucceeded) {
     node.outputs.emplace();
     auto bytes = context.blobs.Get(AttemptDir(run.key, node.id, std::max(0, node.attempts - 1)) + "/outputs.pb");
     if (bytes.ok()) (void)node.outputs->ParseFromString(*bytes);
   }
   if (node.phase == NodePhase::kNotYetStarted || IsTerminal(node.phase)) return;
-  if (node.spec->has_task_node()) return RestoreAttempt(context, executions, run, node, row, effects);
+  if (node.spec->has_task_node()) return RestoreAttempt(context, run, node, row, effects);
   flyteidl::core::LiteralMap inputs;
   if (auto bytes = context.blobs.Get(NodeInputsKey(run.key, node.id)); bytes.ok()) (void)inputs.ParseFromString(*bytes);
   if (node.spec->has_branch_node()) {
@@ -64,19 +61,21 @@ void RestoreNode(const StepContext& context, store::ExecutionStore& executions,
       child.spec = FindBranchTarget(node.spec->branch_node(), child_record.metadata().spec_node_id());
       child.scope = node.scope;
       node.branch_child = id;
-      if (child.spec != nullptr) RestoreNode(context, executions, rows, run, child, effects);
+      if (child.spec != nullptr) RestoreNode(context, rows, run, child, effects);
     }
     if (node.branch_child.empty()) StartBranch(run, node, inputs, context.clock.NowMillis());
     return;
   }
+  // Launching again finds the child made before the restart.
+  if (node.spec->workflow_node().has_launchplan_ref()) return StartLaunchPlan(context, run, node, inputs);
   StartSubWorkflow(run, node, std::move(inputs), context.clock.NowMillis());
-  if (node.child_scope) RestoreScope(context, executions, rows, run, *node.child_scope, effects);
+  if (node.child_scope) RestoreScope(context, rows, run, *node.child_scope, effects);
 }
 
 }  // namespace
 
-StatusOr<std::unique_ptr<ExecutionRun>> LoadRun(const StepContext& context, store::ExecutionStore& executions,
-                                                const store::ExecutionRow& row, std::vector<Effect>& effects) {
+StatusOr<std::unique_ptr<ExecutionRun>> LoadRun(const StepContext& context, const store::ExecutionRow& row,
+                                                std::vector<Effect>& effects) {
   auto run = std::make_unique<ExecutionRun>();
   run->key = row.key;
   run->row = row;
@@ -88,10 +87,15 @@ StatusOr<std::unique_ptr<ExecutionRun>> LoadRun(const StepContext& context, stor
   if (auto inputs = context.blobs.Get(ExecutionInputsKey(row.key)); inputs.ok()) {
     (void)run->root.inputs.ParseFromString(*inputs);
   }
-  ASSIGN_OR_RETURN(auto rows, executions.AllNodeExecutions(row.key));
+  ASSIGN_OR_RETURN(auto rows, context.executions.AllNodeExecutions(row.key));
   std::map<std::string, store::NodeExecutionRow> by_id;
   for (auto& node_row : rows) by_id.emplace(node_row.node_id, std::move(node_row));
-  RestoreScope(context, executions, by_id, *run, run->root, effects);
+  RestoreScope(context, by_id, *run, run->root, effects);
+  if (const auto& workflow = run->root.workflow->template_();
+      workflow.has_failure_node() && by_id.contains(workflow.failure_node().id())) {
+    run->failure_node = &AddFailureNode(*run, row.created_at);
+    RestoreNode(context, by_id, *run, *run->failure_node, effects);
+  }
   return run;
 }
 

@@ -49,6 +49,7 @@ struct NodeRun {
   std::map<int, flyteidl::admin::TaskExecution> task_records;  // task nodes: one per attempt
   std::unique_ptr<Scope> child_scope;                          // sub-workflow nodes
   std::string branch_child;                                    // branch nodes: unique id of the taken node
+  std::string child_execution;                                 // launch plan nodes: name of the child execution
 };
 
 struct ExecutionRun {
@@ -60,6 +61,17 @@ struct ExecutionRun {
   std::map<std::string, NodeRun> nodes;  // by unique id
   bool aborting = false;
   std::string abort_cause;
+  // Running nodes that count against max_parallelism (tasks, launch plans), and ready ones
+  // held back by it, as (scope, spec id): they become candidates again when one finishes.
+  int running_limited = 0;
+  std::vector<std::pair<Scope*, std::string>> deferred;
+  // Running nodes waiting on something outside the engine (a child execution, a signal): they
+  // are looked at again when the execution is woken.
+  std::set<std::string> waiting;
+  bool woken = false;
+  NodeRun* failure_node = nullptr;               // the workflow's failure node, once started
+  flyteidl::core::ExecutionError failure_cause;  // what failed the workflow (the failure node's `err`)
+  std::string failed_node_id;
   // What the next persisted step must write.
   bool execution_dirty = false;
   std::set<std::string> dirty_nodes;

@@ -45,6 +45,10 @@ void FailNode(ExecutionRun& run, NodeRun& node, flyteidl::core::ExecutionError e
 const flyteidl::core::TaskTemplate* FindTask(const ExecutionRun& run, const flyteidl::core::Identifier& id);
 const flyteidl::core::CompiledWorkflow* FindSubWorkflow(const ExecutionRun& run, const flyteidl::core::Identifier& id);
 bool IsSentinel(const std::string& id);
+// Whether a running node counts against max_parallelism (propeller counts tasks and launch plans).
+bool CountsForParallelism(const NodeRun& node);
+// Makes the node a candidate wherever it lives (a branch's taken node through its branch).
+void MarkForLook(ExecutionRun& run, const NodeRun& node);
 // Creates the (not yet started) node runs of a scope.
 void AddScopeNodes(ExecutionRun& run, Scope& scope, int64_t now);
 
@@ -68,8 +72,8 @@ void ApplyAttemptResult(const StepContext& context, ExecutionRun& run, NodeRun& 
 // Aborts attempts that ran past their timeout.
 void ApplyTimeouts(const StepContext& context, ExecutionRun& run, std::vector<Effect>& effects);
 // Re-attaches the running attempt of a restored task node, or judges it by what it left.
-void RestoreAttempt(const StepContext& context, store::ExecutionStore& executions, ExecutionRun& run, NodeRun& node,
-                    const store::NodeExecutionRow& row, std::vector<Effect>& effects);
+void RestoreAttempt(const StepContext& context, ExecutionRun& run, NodeRun& node, const store::NodeExecutionRow& row,
+                    std::vector<Effect>& effects);
 
 // --- parent_nodes.cpp ---
 
@@ -81,10 +85,30 @@ void StartSubWorkflow(ExecutionRun& run, NodeRun& node, flyteidl::core::LiteralM
 // Moves a running parent node on from its children; finishes it when they are done.
 void AdvanceParent(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects);
 
+// --- launch_plan_node.cpp ---
+
+// Launches (or, after a restart, finds) the child execution of a launch plan node.
+void StartLaunchPlan(const StepContext& context, ExecutionRun& run, NodeRun& node,
+                     const flyteidl::core::LiteralMap& inputs);
+// Finishes the node once its child execution has finished.
+void AdvanceLaunchPlan(const StepContext& context, ExecutionRun& run, NodeRun& node);
+store::ExecutionKey ChildExecutionKey(const ExecutionRun& run, const NodeRun& node);
+
+// --- failure_node.cpp ---
+
+// The workflow's failure node as a (not yet started) top-level node run.
+NodeRun& AddFailureNode(ExecutionRun& run, int64_t now);
+// Runs the failure node after `failed` failed the workflow; true while it is still running.
+bool RunFailureNode(const StepContext& context, ExecutionRun& run, const NodeRun& failed, std::vector<Effect>& effects);
+// Fills the failure node's `err` input with the failure, as propeller does.
+void AddErrorInput(const ExecutionRun& run, const NodeRun& node, flyteidl::core::LiteralMap& inputs);
+
 // --- workflow_step.cpp ---
 
 void StartNode(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects);
 void AbortNode(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects, int64_t now);
+// Moves a running node on by its kind (parents from their children, launch plans from their child).
+void AdvanceRunning(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects);
 // Advances every candidate node of a scope until nothing changes; returns the scope's status.
 ScopeStatus AdvanceScope(const StepContext& context, ExecutionRun& run, Scope& scope, std::vector<Effect>& effects);
 

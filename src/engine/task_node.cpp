@@ -142,9 +142,9 @@ void ApplyTimeouts(const StepContext& context, ExecutionRun& run, std::vector<Ef
   }
 }
 
-void RestoreAttempt(const StepContext& context, store::ExecutionStore& executions, ExecutionRun& run, NodeRun& node,
-                    const store::NodeExecutionRow& row, std::vector<Effect>& effects) {
-  auto tasks = executions.ListTaskExecutions(run.key, node.id, {"", {}, "", 1000});
+void RestoreAttempt(const StepContext& context, ExecutionRun& run, NodeRun& node, const store::NodeExecutionRow& row,
+                    std::vector<Effect>& effects) {
+  auto tasks = context.executions.ListTaskExecutions(run.key, node.id, {"", {}, "", 1000});
   if (tasks.ok()) {
     for (const auto& task : *tasks) (void)node.task_records[task.retry_attempt].ParseFromString(task.payload);
   }

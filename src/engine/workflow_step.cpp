@@ -53,39 +53,46 @@ void AbortExecution(const StepContext& context, ExecutionRun& run, std::vector<E
   run.row.terminal = true;
 }
 
+// max_parallelism of the execution (0: no limit) is taken.
+bool LimitReached(const ExecutionRun& run) {
+  const int limit = run.record.spec().max_parallelism();
+  return limit > 0 && run.running_limited >= limit;
+}
+
 }  // namespace
 
 void StartNode(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects) {
   const int64_t now = context.clock.NowMillis();
   node.phase = NodePhase::kRunning;
   node.started_at = now;
+  if (CountsForParallelism(node)) run.running_limited += 1;
   Touch(run, node, now);
   auto inputs = ResolveBindings(node.spec->inputs(), ScopeOutputs(run, *node.scope));
   if (!inputs.ok()) {
     FailNode(run, node, SystemError("BindingResolutionFailure", std::string(inputs.status().message())), now);
     return;
   }
+  if (&node == run.failure_node) AddErrorInput(run, node, *inputs);
   if (Status written = context.blobs.Put(NodeInputsKey(run.key, node.id), inputs->SerializeAsString()); !written.ok()) {
     FailNode(run, node, SystemError("InputsNotWritten", std::string(written.message())), now);
     return;
   }
   if (node.spec->has_task_node()) return StartAttempt(context, run, node, effects);
-  if (node.spec->has_branch_node() ||
-      (node.spec->has_workflow_node() && node.spec->workflow_node().has_sub_workflow_ref())) {
-    if (node.spec->has_branch_node()) {
-      StartBranch(run, node, *inputs, now);
-    } else {
-      StartSubWorkflow(run, node, *std::move(inputs), now);
-    }
-    // Look again in this step: the parent starts its children.
-    if (node.phase == NodePhase::kRunning) MarkCandidate(run, *node.scope, node.spec->id());
+  if (node.spec->has_branch_node()) {
+    StartBranch(run, node, *inputs, now);
+  } else if (node.spec->workflow_node().has_sub_workflow_ref()) {
+    StartSubWorkflow(run, node, *std::move(inputs), now);
+  } else if (node.spec->workflow_node().has_launchplan_ref()) {
+    return StartLaunchPlan(context, run, node, *inputs);
+  } else {
+    FailNode(run, node,
+             SystemError("NotSupported", "node " + node.spec->id() +
+                                             ": gate, array and dynamic nodes are not supported by this sandbox yet"),
+             now);
     return;
   }
-  FailNode(run, node,
-           SystemError("NotSupported", "node " + node.spec->id() +
-                                           ": launch plan, gate, array and dynamic nodes are not supported by this "
-                                           "sandbox yet"),
-           now);
+  // Look again in this step: the parent starts its children.
+  if (node.phase == NodePhase::kRunning) MarkForLook(run, node);
 }
 
 void AbortNode(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects,
@@ -104,7 +111,15 @@ void AbortNode(const StepContext& context, ExecutionRun& run, NodeRun& node, std
       AbortNode(context, run, run.nodes[child_id], effects, now);
   }
   if (!node.branch_child.empty()) AbortNode(context, run, run.nodes[node.branch_child], effects, now);
+  if (!node.child_execution.empty()) {
+    effects.push_back({Effect::Kind::kTerminateChild, {}, {}, ChildExecutionKey(run, node)});
+  }
   Finish(run, node, NodePhase::kAborted, now);
+}
+
+void AdvanceRunning(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects) {
+  if (node.child_scope || !node.branch_child.empty()) return AdvanceParent(context, run, node, effects);
+  if (!node.child_execution.empty()) return AdvanceLaunchPlan(context, run, node);
 }
 
 ScopeStatus AdvanceScope(const StepContext& context, ExecutionRun& run, Scope& scope, std::vector<Effect>& effects) {
@@ -114,8 +129,8 @@ ScopeStatus AdvanceScope(const StepContext& context, ExecutionRun& run, Scope& s
     batch.swap(scope.candidates);
     for (const auto& spec_id : batch) {
       NodeRun& node = run.nodes[scope.unique_ids[spec_id]];
-      if (node.phase == NodePhase::kRunning && (node.child_scope || !node.branch_child.empty())) {
-        AdvanceParent(context, run, node, effects);
+      if (node.phase == NodePhase::kRunning) {
+        AdvanceRunning(context, run, node, effects);
         continue;
       }
       if (node.phase != NodePhase::kNotYetStarted) continue;
@@ -127,7 +142,11 @@ ScopeStatus AdvanceScope(const StepContext& context, ExecutionRun& run, Scope& s
       }
       switch (ReadinessOf(phases)) {
         case Readiness::kStart:
-          StartNode(context, run, node, effects);
+          if (LimitReached(run) && CountsForParallelism(node)) {
+            run.deferred.emplace_back(&scope, spec_id);
+          } else {
+            StartNode(context, run, node, effects);
+          }
           break;
         case Readiness::kSkip:
         case Readiness::kUpstreamFailed:
@@ -150,10 +169,17 @@ void AdvanceExecution(const StepContext& context, ExecutionRun& run, std::vector
       run.record.closure().phase() == WorkflowExecution::UNDEFINED) {
     SetExecutionPhase(run, WorkflowExecution::RUNNING, now);
   }
+  if (run.woken) {
+    run.woken = false;
+    for (const auto& id : run.waiting) MarkForLook(run, run.nodes.at(id));
+  }
   ApplyTimeouts(context, run, effects);
-  ScopeStatus status = AdvanceScope(context, run, run.root, effects);
-  if (status.done || (status.failed != nullptr && FailImmediately(run)))
-    CompleteExecution(context, run, status, effects);
+  // Once the failure node runs, the rest of the workflow is over.
+  ScopeStatus status =
+      run.failure_node == nullptr ? AdvanceScope(context, run, run.root, effects) : StatusOf(run, run.root);
+  const bool failed = status.failed != nullptr && (status.done || FailImmediately(run));
+  if (failed && RunFailureNode(context, run, *status.failed, effects)) return;
+  if (status.done || failed) CompleteExecution(context, run, status, effects);
 }
 
 void CollectWrites(const StepContext& context, ExecutionRun& run, store::ExecutionWrite& write) {
@@ -189,7 +215,8 @@ void CollectWrites(const StepContext& context, ExecutionRun& run, store::Executi
   run.execution_dirty = false;
 }
 
-void Perform(const StepContext& context, const Effect& effect) {
+void Perform(const StepContext& context, const Effect& effect,
+             const std::function<void(const store::ExecutionKey&, const std::string&)>& terminate) {
   switch (effect.kind) {
     case Effect::Kind::kStart:
       // A failed start shows up in the Check that follows every start.
@@ -200,6 +227,9 @@ void Perform(const StepContext& context, const Effect& effect) {
       return;
     case Effect::Kind::kFinalize:
       (void)context.plugin.Finalize(effect.id);
+      return;
+    case Effect::Kind::kTerminateChild:
+      terminate(effect.child, "the parent execution was aborted");
       return;
   }
 }

@@ -18,23 +18,26 @@ using AttemptIndex = std::map<plugins::AttemptId, std::pair<store::ExecutionKey,
 using RunMap = std::map<store::ExecutionKey, std::unique_ptr<ExecutionRun>>;
 
 struct StepContext {
+  store::ExecutionStore& executions;
   store::BlobStore& blobs;
   plugins::Plugin& plugin;
   const Clock& clock;
   const EngineConfig& config;
   AttemptIndex& attempts;
+  const ChildLauncher& launch_child;
 };
 
 struct Effect {
-  enum class Kind { kStart, kAbort, kFinalize } kind;
-  plugins::TaskAttempt attempt;  // kStart
-  plugins::AttemptId id;         // kAbort, kFinalize
+  enum class Kind { kStart, kAbort, kFinalize, kTerminateChild } kind;
+  plugins::TaskAttempt attempt = {};  // kStart
+  plugins::AttemptId id = {};         // kAbort, kFinalize
+  store::ExecutionKey child = {};     // kTerminateChild
 };
 
 // Rebuilds a run from its stored rows (new executions have none yet). Attempts that were
 // running are re-attached to their processes, or judged by their outputs when those are gone.
-StatusOr<std::unique_ptr<ExecutionRun>> LoadRun(const StepContext& context, store::ExecutionStore& executions,
-                                                const store::ExecutionRow& row, std::vector<Effect>& effects);
+StatusOr<std::unique_ptr<ExecutionRun>> LoadRun(const StepContext& context, const store::ExecutionRow& row,
+                                                std::vector<Effect>& effects);
 
 // Checks the plugin for `id` and applies a finished attempt's result to its node.
 void HandleAttemptChange(const StepContext& context, RunMap& runs, const plugins::AttemptId& id,
@@ -46,8 +49,9 @@ void AdvanceExecution(const StepContext& context, ExecutionRun& run, std::vector
 // Adds everything marked dirty to `write` and clears the marks.
 void CollectWrites(const StepContext& context, ExecutionRun& run, store::ExecutionWrite& write);
 
-// Carries out an effect after its step was persisted.
-void Perform(const StepContext& context, const Effect& effect);
+// Carries out an effect after its step was persisted; `terminate` aborts another execution.
+void Perform(const StepContext& context, const Effect& effect,
+             const std::function<void(const store::ExecutionKey&, const std::string&)>& terminate);
 
 // The earliest attempt deadline (unix ms) in the run; INT64_MAX when none.
 int64_t NextDeadline(const ExecutionRun& run);

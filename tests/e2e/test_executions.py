@@ -13,6 +13,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from flyteidl.admin import execution_pb2
 from flytekit.models.core.execution import NodeExecutionPhase, TaskExecutionPhase, WorkflowExecutionPhase
 
 from e2e_support import DOMAIN, FLYTEPROJ, PROJECT, register_package, run_pyflyte, unique
@@ -32,7 +33,8 @@ def remote(sandbox):
 
 
 def run(remote, workflow: str, timeout: float = 120, **inputs):
-    lp = remote.fetch_launch_plan(name=f"runs.workflows.{workflow}", version=VERSION)
+    name = workflow if "." in workflow else f"runs.workflows.{workflow}"
+    lp = remote.fetch_launch_plan(name=name, version=VERSION)
     execution = remote.execute(lp, inputs=inputs, execution_name=unique("e")[-20:].replace("_", "-").lower())
     return remote.wait(execution, timeout=timedelta(seconds=timeout), poll_interval=POLL, sync_nodes=True)
 
@@ -218,3 +220,59 @@ def test_flyte_urls_and_deck_link(remote, sandbox):
     (url,) = link.pre_signed_urls.signed_url
     page = requests.get(url, timeout=10)
     assert page.status_code == 200 and "<html" in page.text.lower(), page.text[:200]
+
+
+def test_launch_plan_node_runs_a_child_execution(remote):
+    execution = run(remote, "runs.policies.lp_parent_wf", x=3)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    assert execution.outputs["o0"] == 10
+    (lp_node,) = [n for n in execution.node_executions.values() if n.closure.workflow_node_metadata]
+    child_id = lp_node.closure.workflow_node_metadata.execution_id
+    child = remote.fetch_execution(name=child_id.name)
+    assert child.closure.phase == WorkflowExecutionPhase.SUCCEEDED
+    assert child.spec.launch_plan.name == "runs.policies.square_lp"
+    assert child.spec.metadata.mode == execution_pb2.ExecutionMetadata.CHILD_WORKFLOW
+    parent = child.spec.metadata.parent_node_execution
+    assert (parent.execution_id.name, parent.node_id) == (execution.id.name, lp_node.id.node_id)
+    assert child.spec.metadata.nesting == 1
+    assert remote.fetch_execution(name=child_id.name).outputs["o0"] == 9
+
+
+def test_failure_node_runs_with_the_error(remote):
+    execution = run(remote, "runs.policies.failure_node_wf", x=4)
+    assert execution.closure.phase == WorkflowExecutionPhase.FAILED
+    assert "boom with 4" in execution.closure.error.message
+    failure_nodes = [n for n in execution.node_executions.values() if n.metadata.spec_node_id.startswith("fn")
+                     or n.id.node_id.startswith("fn")]
+    assert len(failure_nodes) == 1, list(execution.node_executions)
+    (node,) = failure_nodes
+    assert node.closure.phase == NodeExecutionPhase.SUCCEEDED
+    data = remote.client.get_node_execution_data(node.id)
+    err = data.full_inputs.literals["err"].scalar.union.value.scalar.error
+    assert "boom with 4" in err.message
+    assert err.failed_node_id and err.failed_node_id != node.id.node_id
+    assert data.full_inputs.literals["x"].scalar.primitive.integer == 4
+
+
+def test_fail_after_executable_nodes_complete(remote):
+    execution = run(remote, "runs.policies.keep_going_wf", x=1)
+    assert execution.closure.phase == WorkflowExecutionPhase.FAILED
+    assert "boom with 1" in execution.closure.error.message
+    phases = sorted(n.closure.phase for k, n in execution.node_executions.items() if k not in ("start-node", "end-node"))
+    assert phases == sorted([NodeExecutionPhase.FAILED, NodeExecutionPhase.SUCCEEDED]), phases
+
+
+def test_max_parallelism_of_the_launch_plan(remote):
+    lp = remote.fetch_launch_plan(name="runs.policies.two_at_a_time", version=VERSION)
+    execution = remote.execute(lp, inputs={"seconds": 1.0}, execution_name=unique("p")[-20:].replace("_", "-").lower())
+    execution = remote.wait(execution, timeout=timedelta(seconds=120), poll_interval=POLL, sync_nodes=True)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    assert execution.spec.max_parallelism == 2
+    spans = []
+    for attempts in task_attempts(execution).values():
+        closure = attempts[-1].closure
+        start = round(closure.started_at.timestamp() * 1000)
+        spans.append((start, start + round(closure.duration.total_seconds() * 1000)))
+    assert len(spans) == 6
+    most = max(sum(1 for s, e in spans if s <= t < e) for t, _ in spans)
+    assert most == 2, spans

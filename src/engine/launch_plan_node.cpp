@@ -1,0 +1,74 @@
+// Launch plan nodes: the launch plan runs as a child execution (mode CHILD_WORKFLOW, linked to
+// this node); the node waits for it and takes its outputs or its error.
+#include "common/digest.h"
+#include "engine/data_layout.h"
+#include "engine/step_ops.h"
+
+namespace flyte::engine {
+
+store::ExecutionKey ChildExecutionKey(const ExecutionRun& run, const NodeRun& node) {
+  // Stable across restarts, unique per parent node; the shape of FlyteAdmin's generated names.
+  const std::string digest = HexEncode(Sha256(run.key.project + "/" + run.key.domain + "/" + run.key.name + "/" +
+                                              node.id + "/" + std::to_string(std::max(0, node.attempts - 1))));
+  return {run.key.project, run.key.domain, "c" + digest.substr(0, 19)};
+}
+
+void StartLaunchPlan(const StepContext& context, ExecutionRun& run, NodeRun& node,
+                     const flyteidl::core::LiteralMap& inputs) {
+  node.attempts = std::max(node.attempts, 1);
+  ChildLaunch launch;
+  launch.key = ChildExecutionKey(run, node);
+  launch.launch_plan = node.spec->workflow_node().launchplan_ref();
+  launch.inputs = inputs;
+  launch.parent.set_node_id(node.id);
+  auto* parent = launch.parent.mutable_execution_id();
+  parent->set_project(run.key.project);
+  parent->set_domain(run.key.domain);
+  parent->set_name(run.key.name);
+  launch.nesting = run.record.spec().metadata().nesting() + 1;
+  launch.principal = run.record.spec().metadata().principal();
+  Status launched = context.launch_child ? context.launch_child(launch)
+                                         : absl::FailedPreconditionError("no launcher for child executions");
+  if (!launched.ok() && !absl::IsAlreadyExists(launched)) {
+    FailNode(run, node,
+             UserError("ChildExecutionNotCreated", "launch plan " + launch.launch_plan.name() + " of node " +
+                                                       node.spec->id() + ": " + std::string(launched.message())),
+             context.clock.NowMillis());
+    return;
+  }
+  node.child_execution = launch.key.name;
+  run.waiting.insert(node.id);
+  // The child may have finished already (a restart): look at it in this step too.
+  MarkForLook(run, node);
+}
+
+void AdvanceLaunchPlan(const StepContext& context, ExecutionRun& run, NodeRun& node) {
+  auto row = context.executions.GetExecution(ChildExecutionKey(run, node));
+  if (!row.ok() || !row->terminal) return;
+  const int64_t now = context.clock.NowMillis();
+  flyteidl::admin::Execution child;
+  (void)child.ParseFromString(row->payload);
+  switch (child.closure().phase()) {
+    case flyteidl::core::WorkflowExecution::SUCCEEDED: {
+      auto bytes = context.blobs.Get(ExecutionOutputsKey(row->key));
+      node.outputs.emplace();
+      if (bytes.ok()) (void)node.outputs->ParseFromString(*bytes);
+      // Kept where a task's outputs would be, so the node's output_uri works the same way.
+      (void)context.blobs.Put(AttemptDir(run.key, node.id, 0) + "/outputs.pb", node.outputs->SerializeAsString());
+      Finish(run, node, NodePhase::kSucceeded, now);
+      return;
+    }
+    case flyteidl::core::WorkflowExecution::FAILED:
+    case flyteidl::core::WorkflowExecution::TIMED_OUT:
+      FailNode(run, node, child.closure().error(), now);
+      return;
+    default:
+      FailNode(run, node,
+               UserError("ChildExecutionAborted", "child execution " + row->key.name +
+                                                      " was aborted: " + child.closure().abort_metadata().cause()),
+               now);
+      return;
+  }
+}
+
+}  // namespace flyte::engine
