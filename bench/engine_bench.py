@@ -2,7 +2,7 @@
 """Execution engine benchmarks: per-node cost of a long chain and a wide fan-out, and flytekit's hello world.
 
 1. chain:   a workflow of N nodes of a `/bin/true` container task, each after the previous (upstream_node_ids).
-2. fan-out: a workflow of N independent nodes of the same task (launch plan max_parallelism left unset = 0).
+2. fan-out: a workflow of N independent nodes of the same task (max_parallelism unset: FlyteAdmin's default 25).
    For both: wall time from CreateExecution to a terminal phase (GetExecution polled every 20 ms), server time
    (closure.created_at -> updated_at, and closure.duration), ms per node, and engine overhead per node =
    (server time - N x spawn baseline) / N; how many nodes ran at once comes from the node executions' closures.
@@ -119,7 +119,7 @@ def register_workflow(stub, name: str, task_id, n: int, chained: bool) -> identi
         id=wf_id, spec=admin_workflow_pb2.WorkflowSpec(template=template)), timeout=60)
     lp_id = ident(identifier_pb2.LAUNCH_PLAN, name)
     stub.CreateLaunchPlan(launch_plan_pb2.LaunchPlanCreateRequest(
-        id=lp_id, spec=launch_plan_pb2.LaunchPlanSpec(workflow_id=wf_id)))  # max_parallelism unset (0)
+        id=lp_id, spec=launch_plan_pb2.LaunchPlanSpec(workflow_id=wf_id)))  # max_parallelism unset: default 25
     return lp_id
 
 
@@ -234,7 +234,7 @@ def bench_graph(stub, task_id, title: str, n: int, chained: bool, timeout: float
     except grpc.RpcError as e:
         print(f"  {title} of {n} nodes: {e.code().name}: {e.details()}")
         return
-    print(f"  {title} of {n} /bin/true nodes (launch plan max_parallelism unset): phase {Phase.Name(result['phase'])}, "
+    print(f"  {title} of {n} /bin/true nodes (max_parallelism default 25): phase {Phase.Name(result['phase'])}, "
           f"{succeeded}/{n} nodes succeeded, at most {peak} running at once")
     if result["phase"] not in TERMINAL:
         print(f"    NOT FINISHED after {timeout:.0f} s (terminated)")

@@ -54,8 +54,7 @@ NodePhase FromNodeExecutionPhase(CorePhase::Phase phase) {
   }
 }
 
-flyteidl::admin::NodeExecution NodeRecord(const ExecutionRun& run, const NodeRun& node, store::BlobStore& blobs,
-                                          int64_t now) {
+flyteidl::admin::NodeExecution NodeRecord(const ExecutionRun& run, const NodeRun& node, store::BlobStore& blobs) {
   flyteidl::admin::NodeExecution record;
   record.mutable_id()->set_node_id(node.id);
   auto* execution_id = record.mutable_id()->mutable_execution_id();
@@ -67,10 +66,10 @@ flyteidl::admin::NodeExecution NodeRecord(const ExecutionRun& run, const NodeRun
   auto* closure = record.mutable_closure();
   closure->set_phase(ToNodeExecutionPhase(node.phase));
   *closure->mutable_created_at() = TimeUtil::MillisecondsToTimestamp(node.created_at);
-  *closure->mutable_updated_at() = TimeUtil::MillisecondsToTimestamp(now);
+  *closure->mutable_updated_at() = TimeUtil::MillisecondsToTimestamp(std::max(node.updated_at, node.created_at));
   if (node.started_at > 0) {
     *closure->mutable_started_at() = TimeUtil::MillisecondsToTimestamp(node.started_at);
-    const int64_t end = IsTerminal(node.phase) ? now : node.started_at;
+    const int64_t end = IsTerminal(node.phase) ? node.updated_at : node.started_at;
     *closure->mutable_duration() = TimeUtil::MillisecondsToDuration(std::max<int64_t>(0, end - node.started_at));
   }
   const int attempt = std::max(0, node.attempts - 1);

@@ -11,9 +11,8 @@ namespace flyte::engine {
 flyteidl::core::NodeExecution::Phase ToNodeExecutionPhase(NodePhase phase);
 NodePhase FromNodeExecutionPhase(flyteidl::core::NodeExecution::Phase phase);
 
-// The node's record as of now (output_uri points at its outputs when it succeeded).
-flyteidl::admin::NodeExecution NodeRecord(const ExecutionRun& run, const NodeRun& node, store::BlobStore& blobs,
-                                          int64_t now);
+// The node's record as of its last change (output_uri points at its outputs when it succeeded).
+flyteidl::admin::NodeExecution NodeRecord(const ExecutionRun& run, const NodeRun& node, store::BlobStore& blobs);
 
 // A fresh record for attempt `attempt` of a task node, RUNNING since `now`.
 flyteidl::admin::TaskExecution NewTaskRecord(const ExecutionRun& run, const NodeRun& node, int attempt,

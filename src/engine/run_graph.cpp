@@ -89,6 +89,7 @@ void Finish(ExecutionRun& run, NodeRun& node, NodePhase phase, int64_t now) {
   node.phase = phase;
   Touch(run, node, now);
   run.waiting.erase(node.id);
+  run.timed_nodes.erase(node.id);
   if (was_running && CountsForParallelism(node)) {
     run.running_limited -= 1;
     // A slot is free: nodes held back by max_parallelism may start.

@@ -43,7 +43,8 @@ struct NodeRun {
   int system_failures = 0;
   int64_t pid = 0;
   int64_t created_at = 0, started_at = 0, attempt_started_at = 0, updated_at = 0;
-  bool timed_out = false;  // the current attempt was aborted for its timeout
+  bool timed_out = false;          // the current attempt was aborted for its timeout
+  bool deadline_exceeded = false;  // ... and the node for its active deadline: no retry
   std::optional<flyteidl::core::LiteralMap> outputs;
   std::optional<flyteidl::core::ExecutionError> error;
   std::map<int, flyteidl::admin::TaskExecution> task_records;  // task nodes: one per attempt
@@ -69,6 +70,7 @@ struct ExecutionRun {
   // are looked at again when the execution is woken.
   std::set<std::string> waiting;
   bool woken = false;
+  std::set<std::string> timed_nodes;             // running task nodes with a timeout (their deadlines are watched)
   NodeRun* failure_node = nullptr;               // the workflow's failure node, once started
   flyteidl::core::ExecutionError failure_cause;  // what failed the workflow (the failure node's `err`)
   std::string failed_node_id;

@@ -24,6 +24,13 @@ int64_t TimeoutMillis(const ExecutionRun& run, const NodeRun& node) {
   return 0;
 }
 
+// When the running attempt must stop: its timeout, or the node's active deadline (propeller's:
+// twice the timeout since the node started), whichever comes first.
+int64_t DeadlineOf(const ExecutionRun& run, const NodeRun& node) {
+  const int64_t timeout = TimeoutMillis(run, node);
+  return std::min(node.attempt_started_at + timeout, node.started_at + 2 * timeout);
+}
+
 RetryBudget BudgetOf(const StepContext& context, const ExecutionRun& run, const NodeRun& node) {
   RetryBudget budget;
   budget.max_system_failures = context.config.max_system_failures;
@@ -79,6 +86,7 @@ void StartAttempt(const StepContext& context, ExecutionRun& run, NodeRun& node, 
   node.attempt_started_at = now;
   node.timed_out = false;
   node.pid = 0;
+  if (TimeoutMillis(run, node) > 0) run.timed_nodes.insert(node.id);
   plugins::TaskAttempt spec = MakeAttempt(context, run, node, *task, attempt);
   node.task_records[attempt] =
       NewTaskRecord(run, node, attempt, task->id(), task->type(), spec.inputs_path,
@@ -97,6 +105,11 @@ void ApplyAttemptResult(const StepContext& context, ExecutionRun& run, NodeRun& 
   AttemptResult result = ReadAttemptResult(context.blobs, dir, status, task->interface(), node.timed_out);
   AttemptDecision decision =
       DecideAfterAttempt({node.attempts, node.system_failures}, result.outcome, BudgetOf(context, run, node));
+  if (node.deadline_exceeded && decision.step == NextStep::kRetry) {
+    // Past the node's active deadline no attempt is left.
+    decision.step = NextStep::kFail;
+    result.error.set_message(result.error.message() + " (the node ran past its active deadline of twice its timeout)");
+  }
   node.system_failures = decision.counts.system_failures;
   auto& record = node.task_records[attempt];
   run.dirty_attempts.insert({node.id, attempt});
@@ -132,13 +145,12 @@ void ApplyAttemptResult(const StepContext& context, ExecutionRun& run, NodeRun& 
 
 void ApplyTimeouts(const StepContext& context, ExecutionRun& run, std::vector<Effect>& effects) {
   const int64_t now = context.clock.NowMillis();
-  for (auto& [id, node] : run.nodes) {
-    if (node.phase != NodePhase::kRunning || !node.spec->has_task_node() || node.timed_out) continue;
-    const int64_t timeout = TimeoutMillis(run, node);
-    if (timeout > 0 && now >= node.attempt_started_at + timeout) {
-      node.timed_out = true;
-      effects.push_back({Effect::Kind::kAbort, {}, AttemptIdOf(run, node.id, node.attempts - 1)});
-    }
+  for (const auto& id : run.timed_nodes) {
+    NodeRun& node = run.nodes.at(id);
+    if (node.timed_out || now < DeadlineOf(run, node)) continue;
+    node.timed_out = true;
+    node.deadline_exceeded = now >= node.started_at + 2 * TimeoutMillis(run, node);
+    effects.push_back({Effect::Kind::kAbort, {}, AttemptIdOf(run, node.id, node.attempts - 1)});
   }
 }
 
@@ -154,6 +166,7 @@ void RestoreAttempt(const StepContext& context, ExecutionRun& run, NodeRun& node
   plugins::TaskAttempt spec = MakeAttempt(context, run, node, *task, attempt);
   if (row.pid > 0 && context.plugin.Reattach(spec, row.pid).ok()) {
     context.attempts[spec.id] = {run.key, node.id};
+    if (TimeoutMillis(run, node) > 0) run.timed_nodes.insert(node.id);
     return;
   }
   // The attempt ended (or never started) while the server was down: judge it by what it left.
@@ -165,12 +178,9 @@ void RestoreAttempt(const StepContext& context, ExecutionRun& run, NodeRun& node
 
 int64_t NextDeadline(const ExecutionRun& run) {
   int64_t next = INT64_MAX;
-  for (const auto& [id, node] : run.nodes) {
-    if (node.phase != NodePhase::kRunning || node.spec == nullptr || !node.spec->has_task_node() || node.timed_out) {
-      continue;
-    }
-    const int64_t timeout = TimeoutMillis(run, node);
-    if (timeout > 0) next = std::min(next, node.attempt_started_at + timeout);
+  for (const auto& id : run.timed_nodes) {
+    const NodeRun& node = run.nodes.at(id);
+    if (!node.timed_out) next = std::min(next, DeadlineOf(run, node));
   }
   return next;
 }

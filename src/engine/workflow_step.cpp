@@ -197,7 +197,7 @@ void CollectWrites(const StepContext& context, ExecutionRun& run, store::Executi
     row.system_failures = node.system_failures;
     row.pid = node.pid;
     row.attempt_started_at = node.attempt_started_at;
-    row.payload = NodeRecord(run, node, context.blobs, now).SerializeAsString();
+    row.payload = NodeRecord(run, node, context.blobs).SerializeAsString();
     write.nodes.push_back(std::move(row));
   }
   for (const auto& [node_id, attempt] : run.dirty_attempts) {

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <utility>
 
+#include "plugins/fast_execute.h"
 #include "plugins/template_args.h"
 
 extern char** environ;
@@ -311,7 +312,12 @@ StatusOr<pid_t> SpawnProcess(const std::string& executable, std::vector<std::str
 StatusOr<pid_t> Launch(const TaskAttempt& attempt, const LocalProcessConfig& config, const AttemptFiles& files,
                        int log_fd) {
   ASSIGN_OR_RETURN(std::vector<std::string> argv, RenderedCommand(attempt));
-  const std::map<std::string, std::string> env = TaskEnvironment(attempt, config);
+  std::map<std::string, std::string> env = TaskEnvironment(attempt, config);
+  if (auto inlined = InlineFastExecute(argv, fs::absolute(files.work_dir).string())) {
+    argv = std::move(inlined->argv);
+    auto& python_path = env["PYTHONPATH"];
+    python_path = python_path.empty() ? inlined->python_path : python_path + ":" + inlined->python_path;
+  }
   const auto path = env.find("PATH");
   ASSIGN_OR_RETURN(
       const std::string executable,

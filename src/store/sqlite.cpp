@@ -18,18 +18,29 @@ Status SqliteError(sqlite3* db, int code, std::string_view what) {
   }
 }
 
+Statement::~Statement() {
+  if (stmt_ == nullptr) return;
+  if (in_use_ == nullptr) {
+    sqlite3_finalize(stmt_);
+    return;
+  }
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  *in_use_ = false;
+}
+
 Statement& Statement::Bind(int index, std::string_view text) {
-  sqlite3_bind_text(stmt_.get(), index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   return *this;
 }
 
 Statement& Statement::BindBlob(int index, std::string_view bytes) {
-  sqlite3_bind_blob(stmt_.get(), index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
   return *this;
 }
 
 Statement& Statement::Bind(int index, int64_t value) {
-  sqlite3_bind_int64(stmt_.get(), index, value);
+  sqlite3_bind_int64(stmt_, index, value);
   return *this;
 }
 
@@ -44,7 +55,7 @@ Statement& Statement::BindAll(const std::vector<SqlParam>& params, int first) {
 }
 
 StatusOr<bool> Statement::Step() {
-  int code = sqlite3_step(stmt_.get());
+  int code = sqlite3_step(stmt_);
   if (code == SQLITE_ROW) return true;
   if (code == SQLITE_DONE) return false;
   return SqliteError(db_, code, "sqlite step");
@@ -58,13 +69,13 @@ Status Statement::Run() {
 }
 
 std::string Statement::Text(int column) const {
-  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_.get(), column));
-  return text != nullptr ? std::string(text, sqlite3_column_bytes(stmt_.get(), column)) : std::string();
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+  return text != nullptr ? std::string(text, sqlite3_column_bytes(stmt_, column)) : std::string();
 }
 
 std::string Statement::Blob(int column) const {
-  const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt_.get(), column));
-  return data != nullptr ? std::string(data, sqlite3_column_bytes(stmt_.get(), column)) : std::string();
+  const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+  return data != nullptr ? std::string(data, sqlite3_column_bytes(stmt_, column)) : std::string();
 }
 
 StatusOr<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& file) {
@@ -83,13 +94,24 @@ StatusOr<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& 
   return db;
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::~Database() {
+  for (auto& [sql, cached] : cache_) sqlite3_finalize(cached.stmt);
+  sqlite3_close_v2(db_);
+}
 
 StatusOr<Statement> Database::Prepare(std::string_view sql) {
+  auto found = cache_.find(sql);
+  if (found != cache_.end() && !found->second.in_use) {
+    found->second.in_use = true;
+    return Statement(db_, found->second.stmt, &found->second.in_use);
+  }
   sqlite3_stmt* stmt = nullptr;
   int code = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (code != SQLITE_OK) return SqliteError(db_, code, "sqlite prepare");
-  return Statement(db_, stmt);
+  if (found != cache_.end() || cache_.size() >= kMaxCached) return Statement(db_, stmt);  // in use, or full
+  Cached& cached = cache_[std::string(sql)];
+  cached = {stmt, true};
+  return Statement(db_, stmt, &cached.in_use);
 }
 
 Status Database::Exec(std::string_view sql) {

@@ -7,10 +7,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -24,7 +26,13 @@ using SqlParam = std::variant<std::string, int64_t>;
 
 class Statement {
  public:
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt, &sqlite3_finalize) {}
+  // `in_use` is the flag of a statement kept by the Database's cache (reset and handed back on
+  // destruction); nullptr for one this Statement owns (finalized on destruction).
+  Statement(sqlite3* db, sqlite3_stmt* stmt, bool* in_use = nullptr) : db_(db), stmt_(stmt), in_use_(in_use) {}
+  ~Statement();
+  Statement(Statement&& other) noexcept
+      : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)), in_use_(other.in_use_) {}
+  Statement& operator=(Statement&&) = delete;
 
   Statement& Bind(int index, std::string_view text);
   Statement& BindBlob(int index, std::string_view bytes);
@@ -38,13 +46,14 @@ class Statement {
   // Runs to completion, ignoring rows.
   Status Run();
 
-  int64_t Int(int column) const { return sqlite3_column_int64(stmt_.get(), column); }
+  int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
   std::string Text(int column) const;
   std::string Blob(int column) const;
 
  private:
   sqlite3* db_;
-  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt_;
+  sqlite3_stmt* stmt_;
+  bool* in_use_;
 };
 
 class Database {
@@ -55,6 +64,8 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
+  // Compiled statements are kept per SQL text (up to a bound) and reused: the engine writes the
+  // same few statements for every step, and parsing them was a good part of a step's cost.
   StatusOr<Statement> Prepare(std::string_view sql);
   Status Exec(std::string_view sql);
   // SQLITE_CONSTRAINT on the last statement → true (a duplicate primary key).
@@ -65,10 +76,17 @@ class Database {
   Status Migrate();
 
  private:
+  struct Cached {
+    sqlite3_stmt* stmt = nullptr;
+    bool in_use = false;
+  };
+  static constexpr size_t kMaxCached = 128;
+
   explicit Database(sqlite3* db) : db_(db) {}
   friend class Statement;
   sqlite3* db_;
   int last_code_ = SQLITE_OK;
+  std::map<std::string, Cached, std::less<>> cache_;  // node addresses are stable: Statements point in
 };
 
 // One connection shared by the registry and the execution store: the mutex makes every call

@@ -1,0 +1,41 @@
+#include "plugins/fast_execute.h"
+
+#include <filesystem>
+
+namespace flyte::plugins {
+
+std::optional<InlinedCommand> InlineFastExecute(const std::vector<std::string>& argv, const std::string& work_dir) {
+  if (argv.empty() || std::filesystem::path(argv.front()).filename() != "pyflyte-fast-execute") return std::nullopt;
+  std::string distribution;
+  size_t i = 1;
+  for (; i < argv.size() && argv[i] != "--"; ++i) {
+    if (argv[i] == "--additional-distribution" && i + 1 < argv.size()) {
+      distribution = argv[++i];
+    } else if (argv[i] == "--dest-dir" && i + 1 < argv.size()) {
+      ++i;  // replaced by the attempt's working folder
+    } else {
+      return std::nullopt;  // an option this rewrite does not know: let flytekit handle it
+    }
+  }
+  if (i + 1 >= argv.size()) return std::nullopt;
+  if (!distribution.starts_with("/") || !distribution.ends_with(".tar.gz")) return std::nullopt;
+
+  InlinedCommand out;
+  out.python_path = work_dir;
+  out.argv = {"/bin/sh",
+              "-c",
+              "tar -xzf \"$1\" -C \"$2\" >/dev/null || exit $?; shift 2; exec \"$@\"",
+              "pyflyte-fast-execute",
+              distribution,
+              work_dir};
+  // As flytekit does: tell the task where its code came from, for the dynamic workflows it starts.
+  for (++i; i < argv.size(); ++i) {
+    if (argv[i] == "--resolver") {
+      out.argv.insert(out.argv.end(), {"--dynamic-addl-distro", distribution, "--dynamic-dest-dir", work_dir});
+    }
+    out.argv.push_back(argv[i]);
+  }
+  return out;
+}
+
+}  // namespace flyte::plugins
