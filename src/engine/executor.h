@@ -15,7 +15,9 @@
 #include "flyteidl/core/literals.pb.h"
 #include "plugins/plugin.h"
 #include "store/blob_store.h"
+#include "store/cache_store.h"
 #include "store/execution_store.h"
+#include "store/signal_store.h"
 
 namespace flyte::engine {
 
@@ -45,6 +47,8 @@ using PluginFactory = std::function<std::unique_ptr<plugins::Plugin>(plugins::Ch
 struct EngineDeps {
   store::ExecutionStore& executions;
   store::BlobStore& blobs;
+  store::CacheStore& cache;
+  store::SignalStore& signals;
   const Clock& clock;
   PluginFactory make_plugin;
   EngineConfig config;

@@ -82,7 +82,15 @@ flyteidl::admin::NodeExecution NodeRecord(const ExecutionRun& run, const NodeRun
     *closure->mutable_error() = *node.error;
   }
   if (node.spec != nullptr && node.spec->has_task_node()) {
-    closure->mutable_task_node_metadata()->set_cache_status(flyteidl::core::CACHE_DISABLED);
+    auto* task = closure->mutable_task_node_metadata();
+    task->set_cache_status(node.cache_status != 0 ? static_cast<flyteidl::core::CatalogCacheStatus>(node.cache_status)
+                                                  : flyteidl::core::CACHE_DISABLED);
+    if (node.cache_key) {
+      *task->mutable_catalog_key() = CatalogMetadataOf(*node.cache_key, run.key.project, run.key.domain);
+      if (node.cache_source.has_task_id()) {
+        *task->mutable_catalog_key()->mutable_source_task_execution() = node.cache_source;
+      }
+    }
   }
   if (!node.child_execution.empty()) {
     auto* child = closure->mutable_workflow_node_metadata()->mutable_executionid();
@@ -94,6 +102,7 @@ flyteidl::admin::NodeExecution NodeRecord(const ExecutionRun& run, const NodeRun
   auto* metadata = record.mutable_metadata();
   metadata->set_retry_group(std::to_string(attempt));
   metadata->set_spec_node_id(node.spec != nullptr ? node.spec->id() : node.id);
+  metadata->set_is_array(node.spec != nullptr && node.spec->has_array_node());
   metadata->set_is_parent_node(node.spec != nullptr &&
                                (node.spec->has_branch_node() ||
                                 (node.spec->has_workflow_node() && node.spec->workflow_node().has_sub_workflow_ref())));

@@ -90,24 +90,29 @@ void Finish(ExecutionRun& run, NodeRun& node, NodePhase phase, int64_t now) {
   Touch(run, node, now);
   run.waiting.erase(node.id);
   run.timed_nodes.erase(node.id);
+  run.sleeping.erase(node.id);
+  run.cache_waiters.erase(node.id);
   if (was_running && CountsForParallelism(node)) {
     run.running_limited -= 1;
     // A slot is free: nodes held back by max_parallelism may start.
     for (auto& [scope, spec_id] : run.deferred) MarkCandidate(run, *scope, spec_id);
     run.deferred.clear();
   }
-  if (!was_terminal && IsTerminal(phase)) NoteTerminal(run, node);
+  if (!was_terminal && IsTerminal(phase)) {
+    if (node.array_index >= 0) NoteItemFinished(run, node);
+    NoteTerminal(run, node);
+  }
 }
 
 bool CountsForParallelism(const NodeRun& node) {
-  return node.spec->has_task_node() || node.spec->workflow_node().has_launchplan_ref();
+  if (node.array_index >= 0) return false;  // items count against their array's own parallelism
+  return node.spec->has_task_node() || node.spec->has_array_node() || node.spec->workflow_node().has_launchplan_ref();
 }
 
 void MarkForLook(ExecutionRun& run, const NodeRun& node) {
   if (&node == run.failure_node) return;
   if (IsScopeMember(*node.scope, node)) return MarkCandidate(run, *node.scope, node.spec->id());
-  const NodeRun& parent = run.nodes.at(node.parent_id);
-  MarkCandidate(run, *parent.scope, parent.spec->id());
+  MarkForLook(run, run.nodes.at(node.parent_id));
 }
 
 void FailNode(ExecutionRun& run, NodeRun& node, ExecutionError error, int64_t now) {

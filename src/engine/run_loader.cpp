@@ -38,6 +38,9 @@ void RestoreNode(const StepContext& context, const std::map<std::string, store::
   if (record.closure().has_started_at())
     node.started_at = TimeUtil::TimestampToMilliseconds(record.closure().started_at());
   if (record.closure().has_error()) node.error = record.closure().error();
+  const auto& task_metadata = record.closure().task_node_metadata();
+  node.cache_status = task_metadata.cache_status() == flyteidl::core::CACHE_DISABLED ? 0 : task_metadata.cache_status();
+  node.cache_source = task_metadata.catalog_key().source_task_execution();
   // Counted as stored; later transitions are counted by Finish.
   if (IsTerminal(node.phase) && IsScopeMember(*node.scope, node)) CountTerminal(*node.scope, node);
   if (node.phase == NodePhase::kRunning && CountsForParallelism(node)) run.running_limited += 1;
@@ -68,6 +71,21 @@ void RestoreNode(const StepContext& context, const std::map<std::string, store::
   }
   // Launching again finds the child made before the restart.
   if (node.spec->workflow_node().has_launchplan_ref()) return StartLaunchPlan(context, run, node, inputs);
+  if (node.spec->has_gate_node()) return StartGate(context, run, node);
+  if (node.spec->has_array_node()) {
+    LoadTaskRecords(context, run, node);
+    std::vector<std::string> item_ids;
+    for (const auto& [id, child_row] : rows) {
+      if (child_row.parent_id == node.id) item_ids.push_back(id);
+    }
+    RestoreArray(context, run, node, inputs, item_ids);
+    for (const auto& id : item_ids) {
+      NodeRun& item = run.nodes[id];
+      RestoreNode(context, rows, run, item, effects);
+      CountRestoredItem(run, item);
+    }
+    return;
+  }
   StartSubWorkflow(run, node, std::move(inputs), context.clock.NowMillis());
   if (node.child_scope) RestoreScope(context, rows, run, *node.child_scope, effects);
 }

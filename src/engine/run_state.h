@@ -8,13 +8,16 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "engine/cache_key.h"
 #include "engine/transitions.h"
 #include "flyteidl/admin/execution.pb.h"
 #include "flyteidl/admin/task_execution.pb.h"
 #include "flyteidl/core/compiler.pb.h"
 #include "flyteidl/core/execution.pb.h"
+#include "flyteidl/core/identifier.pb.h"
 #include "flyteidl/core/literals.pb.h"
 #include "store/execution_store.h"
 
@@ -31,6 +34,17 @@ struct Scope {
   std::set<std::string> candidates;
   int terminal_nodes = 0;       // of unique_ids
   std::string first_failed_id;  // unique id of the first node that failed or timed out
+};
+
+// Progress of an array node (map task) over its items; items are child node runs started in
+// index order, counted here as they change so a step costs what changed, not the array's size.
+struct ArrayState {
+  int size = 0;
+  int min_successes = 0;
+  int parallelism = 0;  // items running at once; 0 = no limit
+  int next = 0;         // the first item not started yet
+  int running = 0, succeeded = 0, failed = 0;
+  int64_t record_written_at = 0;  // the array's task record (one entry per item) is rewritten at most once a second
 };
 
 struct NodeRun {
@@ -51,6 +65,11 @@ struct NodeRun {
   std::unique_ptr<Scope> child_scope;                          // sub-workflow nodes
   std::string branch_child;                                    // branch nodes: unique id of the taken node
   std::string child_execution;                                 // launch plan nodes: name of the child execution
+  int cache_status = 0;                                        // cached tasks: a flyteidl.core.CatalogCacheStatus
+  std::optional<CacheKey> cache_key;
+  std::unique_ptr<ArrayState> array;  // array nodes
+  int array_index = -1;  // items of an array node: their index                           // cached tasks, once computed
+  flyteidl::core::TaskExecutionIdentifier cache_source;  // the attempt that computed the cached value
 };
 
 struct ExecutionRun {
@@ -70,7 +89,10 @@ struct ExecutionRun {
   // are looked at again when the execution is woken.
   std::set<std::string> waiting;
   bool woken = false;
-  std::set<std::string> timed_nodes;             // running task nodes with a timeout (their deadlines are watched)
+  std::set<std::string> sleeping;  // running sleep gates (their wake times are watched)
+  std::set<std::string> timed_nodes;
+  std::map<std::string, int64_t> cache_waiters;  // node id → when to look at the reservation again             //
+                                                 // running task nodes with a timeout (their deadlines are watched)
   NodeRun* failure_node = nullptr;               // the workflow's failure node, once started
   flyteidl::core::ExecutionError failure_cause;  // what failed the workflow (the failure node's `err`)
   std::string failed_node_id;

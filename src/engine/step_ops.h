@@ -71,6 +71,8 @@ void ApplyAttemptResult(const StepContext& context, ExecutionRun& run, NodeRun& 
                         const plugins::AttemptStatus& status, std::vector<Effect>& effects);
 // Aborts attempts that ran past their timeout.
 void ApplyTimeouts(const StepContext& context, ExecutionRun& run, std::vector<Effect>& effects);
+// Reads the node's stored task records (one per attempt).
+void LoadTaskRecords(const StepContext& context, const ExecutionRun& run, NodeRun& node);
 // Re-attaches the running attempt of a restored task node, or judges it by what it left.
 void RestoreAttempt(const StepContext& context, ExecutionRun& run, NodeRun& node, const store::NodeExecutionRow& row,
                     std::vector<Effect>& effects);
@@ -93,6 +95,44 @@ void StartLaunchPlan(const StepContext& context, ExecutionRun& run, NodeRun& nod
 // Finishes the node once its child execution has finished.
 void AdvanceLaunchPlan(const StepContext& context, ExecutionRun& run, NodeRun& node);
 store::ExecutionKey ChildExecutionKey(const ExecutionRun& run, const NodeRun& node);
+
+// --- cached_task.cpp ---
+
+// Before a cached task node's first attempt: true when the node must not start one now (a cache
+// hit finished it, or another run holds the key's reservation and this one waits).
+bool WaitForCache(const StepContext& context, ExecutionRun& run, NodeRun& node);
+// After a successful attempt of a cached task: stores its outputs (CACHE_POPULATED).
+void PopulateCache(const StepContext& context, ExecutionRun& run, NodeRun& node, int attempt);
+// After a failed or aborted cached task: gives up its reservation.
+void ReleaseCache(const StepContext& context, ExecutionRun& run, NodeRun& node);
+// Makes nodes waiting for another run's reservation candidates when it is time to look again.
+void WakeCacheWaiters(const StepContext& context, ExecutionRun& run);
+
+// --- array_node.cpp ---
+
+// Checks the array's inputs, sizes it and starts its first items.
+void StartArray(const StepContext& context, ExecutionRun& run, NodeRun& node, const flyteidl::core::LiteralMap& inputs,
+                std::vector<Effect>& effects);
+// Starts more items as others finish; finishes the array by its success criteria.
+void AdvanceArray(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects);
+// Counts a finished item in its array.
+void NoteItemFinished(ExecutionRun& run, const NodeRun& item);
+// Rebuilds a running array and adds its (not yet restored) items, by their stored ids.
+void RestoreArray(const StepContext& context, ExecutionRun& run, NodeRun& node,
+                  const flyteidl::core::LiteralMap& inputs, const std::vector<std::string>& item_ids);
+// Counts an item restored from its row in its array.
+void CountRestoredItem(ExecutionRun& run, const NodeRun& item);
+
+// --- gate_node.cpp ---
+
+// Declares the gate's signal (or notes its wake time) and waits.
+void StartGate(const StepContext& context, ExecutionRun& run, NodeRun& node);
+// Finishes the gate once its time has come or its signal is set.
+void AdvanceGate(const StepContext& context, ExecutionRun& run, NodeRun& node);
+// When a sleep gate wakes up (unix ms).
+int64_t GateWakeTime(const NodeRun& node);
+// Makes sleep gates whose time has come candidates.
+void WakeSleepers(const StepContext& context, ExecutionRun& run);
 
 // --- failure_node.cpp ---
 

@@ -56,8 +56,10 @@ plugins::TaskAttempt MakeAttempt(const StepContext& context, const ExecutionRun&
   out.node_id = node.id;
   out.attempt = attempt;
   out.task = task;
-  out.inputs_path = url(NodeInputsKey(run.key, node.id));
-  out.input_prefix = url(NodeDataDir(run.key, node.id));
+  // Items of an array node read the array's inputs and pick their element by index.
+  const std::string& inputs_node = node.array_index >= 0 ? node.parent_id : node.id;
+  out.inputs_path = url(NodeInputsKey(run.key, inputs_node));
+  out.input_prefix = url(NodeDataDir(run.key, inputs_node));
   out.output_prefix = url(AttemptDir(run.key, node.id, attempt));
   out.raw_output_prefix = url(RawOutputPrefix(run.key, node.id, attempt));
   out.checkpoint_prefix = out.raw_output_prefix + "/_flytecheckpoints";
@@ -65,6 +67,10 @@ plugins::TaskAttempt MakeAttempt(const StepContext& context, const ExecutionRun&
     out.prev_checkpoint_prefix = url(RawOutputPrefix(run.key, node.id, attempt - 1)) + "/_flytecheckpoints";
   out.env = context.config.task_env;
   for (const auto& pair : run.record.spec().envs().values()) out.env[pair.key()] = pair.value();
+  if (node.array_index >= 0) {
+    out.env["BATCH_JOB_ARRAY_INDEX_VAR_NAME"] = "FLYTE_K8S_ARRAY_INDEX";
+    out.env["FLYTE_K8S_ARRAY_INDEX"] = std::to_string(node.array_index);
+  }
   out.log_dir = (context.config.logs_dir / AttemptLogDir(run.key, node.id, attempt)).string();
   return out;
 }
@@ -120,6 +126,7 @@ void ApplyAttemptResult(const StepContext& context, ExecutionRun& run, NodeRun& 
       FinishTaskRecord(record, flyteidl::core::TaskExecution::SUCCEEDED,
                        context.blobs.NativeUrl(dir + "/outputs.pb").value_or(""), nullptr, now);
       node.outputs = std::move(result.outputs);
+      PopulateCache(context, run, node, attempt);
       Finish(run, node, NodePhase::kSucceeded, now);
       return;
     case NextStep::kRetry:
@@ -137,6 +144,7 @@ void ApplyAttemptResult(const StepContext& context, ExecutionRun& run, NodeRun& 
                           "::" + result.error.message());
       }
       node.error = std::move(error);
+      ReleaseCache(context, run, node);
       Finish(run, node, result.outcome == AttemptOutcome::kTimedOut ? NodePhase::kTimedOut : NodePhase::kFailed, now);
       return;
     }
@@ -154,14 +162,18 @@ void ApplyTimeouts(const StepContext& context, ExecutionRun& run, std::vector<Ef
   }
 }
 
+void LoadTaskRecords(const StepContext& context, const ExecutionRun& run, NodeRun& node) {
+  auto tasks = context.executions.ListTaskExecutions(run.key, node.id, {"", {}, "", 1000});
+  if (!tasks.ok()) return;
+  for (const auto& task : *tasks) (void)node.task_records[task.retry_attempt].ParseFromString(task.payload);
+}
+
 void RestoreAttempt(const StepContext& context, ExecutionRun& run, NodeRun& node, const store::NodeExecutionRow& row,
                     std::vector<Effect>& effects) {
-  auto tasks = context.executions.ListTaskExecutions(run.key, node.id, {"", {}, "", 1000});
-  if (tasks.ok()) {
-    for (const auto& task : *tasks) (void)node.task_records[task.retry_attempt].ParseFromString(task.payload);
-  }
+  LoadTaskRecords(context, run, node);
   const auto* task = FindTask(run, node.spec->task_node().reference_id());
-  if (task == nullptr || node.attempts == 0) return;
+  if (task == nullptr) return;
+  if (node.attempts == 0) return MarkForLook(run, node);  // it was waiting for the cache
   const int attempt = node.attempts - 1;
   plugins::TaskAttempt spec = MakeAttempt(context, run, node, *task, attempt);
   if (row.pid > 0 && context.plugin.Reattach(spec, row.pid).ok()) {
@@ -182,6 +194,8 @@ int64_t NextDeadline(const ExecutionRun& run) {
     const NodeRun& node = run.nodes.at(id);
     if (!node.timed_out) next = std::min(next, DeadlineOf(run, node));
   }
+  for (const auto& id : run.sleeping) next = std::min(next, GateWakeTime(run.nodes.at(id)));
+  for (const auto& [id, when] : run.cache_waiters) next = std::min(next, when);
   return next;
 }
 

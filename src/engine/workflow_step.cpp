@@ -77,18 +77,23 @@ void StartNode(const StepContext& context, ExecutionRun& run, NodeRun& node, std
     FailNode(run, node, SystemError("InputsNotWritten", std::string(written.message())), now);
     return;
   }
-  if (node.spec->has_task_node()) return StartAttempt(context, run, node, effects);
+  if (node.spec->has_task_node()) {
+    if (WaitForCache(context, run, node)) return;
+    return StartAttempt(context, run, node, effects);
+  }
   if (node.spec->has_branch_node()) {
     StartBranch(run, node, *inputs, now);
   } else if (node.spec->workflow_node().has_sub_workflow_ref()) {
     StartSubWorkflow(run, node, *std::move(inputs), now);
   } else if (node.spec->workflow_node().has_launchplan_ref()) {
     return StartLaunchPlan(context, run, node, *inputs);
+  } else if (node.spec->has_gate_node()) {
+    return StartGate(context, run, node);
+  } else if (node.spec->has_array_node()) {
+    return StartArray(context, run, node, *inputs, effects);
   } else {
     FailNode(run, node,
-             SystemError("NotSupported", "node " + node.spec->id() +
-                                             ": gate, array and dynamic nodes are not supported by this sandbox yet"),
-             now);
+             SystemError("NotSupported", "node " + node.spec->id() + " is of a kind this sandbox does not run"), now);
     return;
   }
   // Look again in this step: the parent starts its children.
@@ -111,6 +116,12 @@ void AbortNode(const StepContext& context, ExecutionRun& run, NodeRun& node, std
       AbortNode(context, run, run.nodes[child_id], effects, now);
   }
   if (!node.branch_child.empty()) AbortNode(context, run, run.nodes[node.branch_child], effects, now);
+  if (node.array) {
+    for (auto& [id, item] : run.nodes) {
+      if (item.parent_id == node.id) AbortNode(context, run, item, effects, now);
+    }
+  }
+  if (node.spec->has_task_node()) ReleaseCache(context, run, node);
   if (!node.child_execution.empty()) {
     effects.push_back({Effect::Kind::kTerminateChild, {}, {}, ChildExecutionKey(run, node)});
   }
@@ -120,6 +131,12 @@ void AbortNode(const StepContext& context, ExecutionRun& run, NodeRun& node, std
 void AdvanceRunning(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects) {
   if (node.child_scope || !node.branch_child.empty()) return AdvanceParent(context, run, node, effects);
   if (!node.child_execution.empty()) return AdvanceLaunchPlan(context, run, node);
+  if (node.spec->has_gate_node()) return AdvanceGate(context, run, node);
+  if (node.array) return AdvanceArray(context, run, node, effects);
+  // A cached task waiting for another run's reservation.
+  if (node.spec->has_task_node() && node.attempts == 0 && !WaitForCache(context, run, node)) {
+    StartAttempt(context, run, node, effects);
+  }
 }
 
 ScopeStatus AdvanceScope(const StepContext& context, ExecutionRun& run, Scope& scope, std::vector<Effect>& effects) {
@@ -174,6 +191,8 @@ void AdvanceExecution(const StepContext& context, ExecutionRun& run, std::vector
     for (const auto& id : run.waiting) MarkForLook(run, run.nodes.at(id));
   }
   ApplyTimeouts(context, run, effects);
+  WakeSleepers(context, run);
+  WakeCacheWaiters(context, run);
   // Once the failure node runs, the rest of the workflow is over.
   ScopeStatus status =
       run.failure_node == nullptr ? AdvanceScope(context, run, run.root, effects) : StatusOf(run, run.root);

@@ -10,6 +10,8 @@
 #include "common/clock.h"
 #include "engine/executor.h"
 #include "engine/run_state.h"
+#include "store/cache_store.h"
+#include "store/signal_store.h"
 
 namespace flyte::engine {
 
@@ -25,6 +27,8 @@ struct StepContext {
   const EngineConfig& config;
   AttemptIndex& attempts;
   const ChildLauncher& launch_child;
+  store::CacheStore& cache;
+  store::SignalStore& signals;
 };
 
 struct Effect {
@@ -53,7 +57,7 @@ void CollectWrites(const StepContext& context, ExecutionRun& run, store::Executi
 void Perform(const StepContext& context, const Effect& effect,
              const std::function<void(const store::ExecutionKey&, const std::string&)>& terminate);
 
-// The earliest attempt deadline (unix ms) in the run; INT64_MAX when none.
+// The earliest attempt deadline or sleep-gate wake time (unix ms) in the run; INT64_MAX when none.
 int64_t NextDeadline(const ExecutionRun& run);
 
 // Marks an execution that cannot be loaded (e.g. missing closure) as failed.

@@ -108,7 +108,8 @@ const google::protobuf::ServiceDescriptor* ServiceDescriptor(const char* full_na
 }
 
 // Tasks run as local processes with the configured PATH and environment.
-engine::EngineDeps EngineDepsFor(const Config& config, store::ExecutionStore& executions, store::BlobStore& blobs) {
+engine::EngineDeps EngineDepsFor(const Config& config, store::ExecutionStore& executions, store::BlobStore& blobs,
+                                 store::CacheStore& cache, store::SignalStore& signals) {
   plugins::LocalProcessConfig local;
   for (const auto& folder : config.task_path) local.path_prefix += (local.path_prefix.empty() ? "" : ":") + folder;
   local.env = config.task_env;
@@ -116,7 +117,11 @@ engine::EngineDeps EngineDepsFor(const Config& config, store::ExecutionStore& ex
   engine_config.logs_dir = config.state_dir / "logs";
   engine_config.logs_base_url = "http://" + config.ClientAddress() + "/logs";
   engine_config.max_system_failures = config.max_system_retries;
-  return {executions, blobs, SystemClock(),
+  return {executions,
+          blobs,
+          cache,
+          signals,
+          SystemClock(),
           [local](plugins::ChangeCallback on_change) {
             return plugins::MakeLocalProcessPlugin(local, std::move(on_change));
           },
@@ -163,10 +168,12 @@ class RunningSandbox final : public Sandbox {
     ASSIGN_OR_RETURN(store::SqliteStores stores, store::OpenSqliteStores(config.state_dir / "registry.db"));
     registry_ = std::move(stores.registry);
     executions_ = std::move(stores.executions);
+    signals_ = std::move(stores.signals);
+    cache_ = std::move(stores.cache);
     ASSIGN_OR_RETURN(blobs_, store::OpenLocalBlobStore(config.state_dir / "blobs"));
     ASSIGN_OR_RETURN(std::string key, LoadSigningKey(config.state_dir));
     signer_ = std::make_unique<admin::UrlSigner>(key, "http://" + config_.ClientAddress(), SystemClock());
-    ASSIGN_OR_RETURN(engine_, engine::LoadEngine(EngineDepsFor(config_, *executions_, *blobs_)));
+    ASSIGN_OR_RETURN(engine_, engine::LoadEngine(EngineDepsFor(config_, *executions_, *blobs_, *cache_, *signals_)));
     ASSIGN_OR_RETURN(
         admin_, admin::Admin::Create({*registry_, *executions_, *engine_, *blobs_, SystemClock(), *signer_, config_}));
     engine_->Start([admin = admin_.get()](const engine::ChildLaunch& launch) { return admin->LaunchChild(launch); });
@@ -212,6 +219,8 @@ class RunningSandbox final : public Sandbox {
   std::unique_ptr<Listener> listener_;
   std::unique_ptr<store::Registry> registry_;
   std::unique_ptr<store::ExecutionStore> executions_;
+  std::unique_ptr<store::SignalStore> signals_;
+  std::unique_ptr<store::CacheStore> cache_;
   std::unique_ptr<store::BlobStore> blobs_;
   std::unique_ptr<admin::UrlSigner> signer_;
   std::unique_ptr<engine::Engine> engine_;

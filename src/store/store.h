@@ -1,5 +1,5 @@
-// Front header of the store: the registry, execution records and signals (SQLite) and the object
-// store (a folder).
+// Front header of the store: the registry, execution records, signals and the task cache (SQLite)
+// and the object store (a folder).
 #pragma once
 
 #include <filesystem>
@@ -7,17 +7,20 @@
 
 #include "common/clock.h"
 #include "store/blob_store.h"
+#include "store/cache_store.h"
 #include "store/execution_store.h"
 #include "store/registry.h"
 #include "store/signal_store.h"
 
 namespace flyte::store {
 
-// The registry, the execution store and the signal store, sharing one SQLite connection (one writer).
+// The registry, the execution store, the signal store and the task cache, sharing one SQLite
+// connection (one writer).
 struct SqliteStores {
   std::unique_ptr<Registry> registry;
   std::unique_ptr<ExecutionStore> executions;
   std::unique_ptr<SignalStore> signals;
+  std::unique_ptr<CacheStore> cache;
 };
 
 // Opens (creating and migrating) the database at `file`. `clock` stamps the signals' times.

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import pytest
 from flyteidl.admin import execution_pb2
+from flyteidl.core import catalog_pb2
 from flytekit.models.core.execution import NodeExecutionPhase, TaskExecutionPhase, WorkflowExecutionPhase
 
 from e2e_support import DOMAIN, FLYTEPROJ, PROJECT, register_package, run_pyflyte, unique
@@ -182,7 +183,6 @@ def test_pyflyte_run_remote_single_task(sandbox, remote):
 def test_relaunch_uses_the_same_inputs(remote, sandbox):
     first = run(remote, "chain_wf", x=5)
     assert first.outputs["o0"] == 36
-    from flyteidl.admin import execution_pb2
     from flyteidl.core import identifier_pb2
 
     response = sandbox.admin().RelaunchExecution(
@@ -276,3 +276,130 @@ def test_max_parallelism_of_the_launch_plan(remote):
     assert len(spans) == 6
     most = max(sum(1 for s, e in spans if s <= t < e) for t, _ in spans)
     assert most == 2, spans
+
+
+def test_sleep_gate_waits(remote):
+    started = time.monotonic()
+    execution = run(remote, "runs.gates.sleep_wf", x=1)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    assert execution.outputs["o0"] == 2
+    assert time.monotonic() - started >= 2
+    gates = [n for n in execution.node_executions.values() if n.closure.phase == NodeExecutionPhase.SUCCEEDED
+             and not n.task_executions and n.id.node_id not in ("start-node", "end-node")]
+    assert len(gates) == 1 and gates[0].closure.duration.total_seconds() >= 2
+
+
+def _launch(remote, workflow: str, **inputs):
+    lp = remote.fetch_launch_plan(name=workflow, version=VERSION)
+    return remote.execute(lp, inputs=inputs, execution_name=unique("g")[-20:].replace("_", "-").lower())
+
+
+def _wait_for_signal(remote, execution, signal_id: str):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        signals = remote.list_signals(execution.id.name)
+        if any(s.id.signal_id == signal_id for s in signals):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"signal {signal_id} was never declared")
+
+
+def test_approve_gate_passes_its_input_once_approved(remote):
+    execution = _launch(remote, "runs.gates.approve_wf", x=2)
+    _wait_for_signal(remote, execution, "approve-it")
+    assert remote.fetch_execution(name=execution.id.name).closure.phase == WorkflowExecutionPhase.RUNNING
+    remote.approve("approve-it", execution.id.name)
+    execution = remote.wait(execution, timeout=timedelta(seconds=120), poll_interval=POLL)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    assert execution.outputs["o0"] == 9
+
+
+def test_wait_for_input_gate_outputs_the_value(remote):
+    execution = _launch(remote, "runs.gates.signal_wf", x=2)
+    _wait_for_signal(remote, execution, "how-many")
+    remote.set_signal("how-many", execution.id.name, 40)
+    execution = remote.wait(execution, timeout=timedelta(seconds=120), poll_interval=POLL)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    assert execution.outputs["o0"] == 42
+
+
+def test_map_task_over_100_items_keeps_the_order(remote):
+    xs = list(range(100))
+    execution = run(remote, "runs.maps.map_wf", timeout=600, xs=xs)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    assert execution.outputs["o0"] == [2 * x for x in xs]
+    (array,) = [n for n in execution.node_executions.values() if n.metadata.is_array]
+    (record,) = array.task_executions
+    resources = record.closure.metadata.external_resources
+    assert sorted(r.index for r in resources) == xs
+    assert all(r.phase == TaskExecutionPhase.SUCCEEDED and r.logs for r in resources)
+
+
+def test_map_task_with_a_bound_input_and_the_array_index(remote):
+    execution = run(remote, "runs.maps.map_bound_wf", xs=[5, 6, 7])
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    assert execution.outputs["o0"] == ["15@0", "16@1", "17@2"]
+
+
+def test_map_task_concurrency_limits_running_items(remote, sandbox):
+    xs = list(range(12))
+    execution = run(remote, "runs.maps.map_concurrency_wf", timeout=300, xs=xs)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    assert execution.outputs["o0"] == xs
+    (array,) = [n for n in execution.node_executions.values() if n.metadata.is_array]
+    items = remote.client.list_node_executions(array.id.execution_id, unique_parent_id=array.id.node_id, limit=100)[0]
+    spans = []
+    for item in items:
+        (attempt,) = remote.client.list_task_executions_paginated(item.id, limit=10)[0]
+        start = round(attempt.closure.started_at.timestamp() * 1000)
+        spans.append((start, start + round(attempt.closure.duration.total_seconds() * 1000)))
+    assert len(spans) == 12
+    assert max(sum(1 for s, e in spans if s <= t < e) for t, _ in spans) == 5, spans
+
+
+def test_map_task_min_success_ratio_tolerates_failures(remote):
+    xs = list(range(10))  # items 3 and 8 fail: 8 of 10 succeed
+    execution = run(remote, "runs.maps.map_tolerant_wf", timeout=300, xs=xs)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    assert execution.outputs["o0"] == [None if x % 5 == 3 else x for x in xs]
+
+
+def test_map_task_over_an_empty_list(remote):
+    execution = run(remote, "runs.maps.map_wf", xs=[])
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    assert execution.outputs["o0"] == []
+
+
+def _cache_status(execution):
+    (node,) = [n for k, n in execution.node_executions.items() if k not in ("start-node", "end-node")]
+    return node.closure.task_node_metadata.cache_status, node
+
+
+def test_cached_task_is_not_run_twice(remote):
+    first = run(remote, "runs.maps.cached_wf", x=12)
+    assert first.outputs["o0"] == 144
+    status, node = _cache_status(first)
+    assert status == catalog_pb2.CACHE_POPULATED and len(node.task_executions) == 1
+    second = run(remote, "runs.maps.cached_wf", x=12)
+    assert second.closure.phase == WorkflowExecutionPhase.SUCCEEDED
+    assert second.outputs["o0"] == 144
+    status, node = _cache_status(second)
+    assert status == catalog_pb2.CACHE_HIT and not node.task_executions  # the task did not run
+    assert node.closure.task_node_metadata.catalog_key.dataset_id.name.endswith("cached_square")
+
+    lp = remote.fetch_launch_plan(name="runs.maps.cached_wf", version=VERSION)
+    again = remote.execute(lp, inputs={"x": 12}, overwrite_cache=True,
+                           execution_name=unique("o")[-20:].replace("_", "-").lower())
+    again = remote.wait(again, timeout=timedelta(seconds=120), poll_interval=POLL, sync_nodes=True)
+    status, node = _cache_status(again)
+    assert status == catalog_pb2.CACHE_POPULATED and len(node.task_executions) == 1  # ran again
+
+
+def test_cache_serializable_computes_once(remote):
+    lp = remote.fetch_launch_plan(name="runs.maps.serialized_wf", version=VERSION)
+    executions = [remote.execute(lp, inputs={"x": 7}, execution_name=unique(f"s{i}")[-20:].replace("_", "-").lower())
+                  for i in range(2)]
+    done = [remote.wait(e, timeout=timedelta(seconds=180), poll_interval=POLL, sync_nodes=True) for e in executions]
+    assert all(e.closure.phase == WorkflowExecutionPhase.SUCCEEDED and e.outputs["o0"] == 8 for e in done)
+    ran = sum(len(_cache_status(e)[1].task_executions) for e in done)
+    assert ran == 1, [_cache_status(e)[0] for e in done]

@@ -1,0 +1,107 @@
+// Gate nodes: sleep (until started_at + duration: the wake time survives restarts), approve (a
+// boolean signal; the node's inputs pass through) and signal (the typed value becomes the output
+// `output_variable_name`). Signals are declared in the signal store when the gate starts, set
+// through SignalService, and the API wakes the execution when one is set.
+#include <google/protobuf/util/time_util.h>
+
+#include "engine/data_layout.h"
+#include "engine/step_ops.h"
+
+namespace flyte::engine {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+flyteidl::core::SignalIdentifier SignalIdOf(const ExecutionRun& run, const std::string& signal_id) {
+  flyteidl::core::SignalIdentifier id;
+  id.set_signal_id(signal_id);
+  id.mutable_execution_id()->set_project(run.key.project);
+  id.mutable_execution_id()->set_domain(run.key.domain);
+  id.mutable_execution_id()->set_name(run.key.name);
+  return id;
+}
+
+// The signal a gate waits for, with the type its value must have; none for sleep gates.
+std::optional<std::pair<std::string, flyteidl::core::LiteralType>> SignalOf(const flyteidl::core::GateNode& gate) {
+  if (gate.has_approve()) {
+    flyteidl::core::LiteralType boolean;
+    boolean.set_simple(flyteidl::core::BOOLEAN);
+    return std::make_pair(gate.approve().signal_id(), boolean);
+  }
+  if (gate.has_signal()) return std::make_pair(gate.signal().signal_id(), gate.signal().type());
+  return std::nullopt;
+}
+
+void Succeed(const StepContext& context, ExecutionRun& run, NodeRun& node, flyteidl::core::LiteralMap outputs,
+             int64_t now) {
+  node.attempts = std::max(node.attempts, 1);
+  node.outputs = std::move(outputs);
+  // Kept where a task's outputs would be, so the node's output_uri works the same way.
+  (void)context.blobs.Put(AttemptDir(run.key, node.id, 0) + "/outputs.pb", node.outputs->SerializeAsString());
+  Finish(run, node, NodePhase::kSucceeded, now);
+}
+
+}  // namespace
+
+int64_t GateWakeTime(const NodeRun& node) {
+  return node.started_at + TimeUtil::DurationToMilliseconds(node.spec->gate_node().sleep().duration());
+}
+
+void StartGate(const StepContext& context, ExecutionRun& run, NodeRun& node) {
+  const auto& gate = node.spec->gate_node();
+  if (gate.has_sleep()) {
+    run.sleeping.insert(node.id);
+  } else if (auto signal = SignalOf(gate)) {
+    auto declared = context.signals.GetOrCreate(SignalIdOf(run, signal->first), signal->second);
+    if (!declared.ok()) {
+      FailNode(run, node,
+               SystemError("SignalNotCreated", "gate " + node.spec->id() + ": signal \"" + signal->first +
+                                                   "\": " + std::string(declared.status().message())),
+               context.clock.NowMillis());
+      return;
+    }
+    run.waiting.insert(node.id);
+  } else {
+    FailNode(run, node, SystemError("GateNotSupported", "gate " + node.spec->id() + " has no condition"),
+             context.clock.NowMillis());
+    return;
+  }
+  // Already due (a restart, or a signal set before the gate was reached): look in this step.
+  MarkForLook(run, node);
+}
+
+void AdvanceGate(const StepContext& context, ExecutionRun& run, NodeRun& node) {
+  const auto& gate = node.spec->gate_node();
+  const int64_t now = context.clock.NowMillis();
+  if (gate.has_sleep()) {
+    if (now >= GateWakeTime(node)) Succeed(context, run, node, {}, now);
+    return;
+  }
+  auto signal = SignalOf(gate);
+  if (!signal) return;
+  auto stored = context.signals.Get(SignalIdOf(run, signal->first));
+  if (!stored.ok() || !stored->has_value()) return;
+  if (gate.has_signal()) {
+    flyteidl::core::LiteralMap outputs;
+    (*outputs.mutable_literals())[gate.signal().output_variable_name()] = stored->value();
+    return Succeed(context, run, node, std::move(outputs), now);
+  }
+  if (!stored->value().scalar().primitive().boolean()) {
+    FailNode(run, node, UserError("ApprovalRejected", "gate " + node.spec->id() + " was rejected"), now);
+    return;
+  }
+  // Approved: the node's inputs pass through.
+  flyteidl::core::LiteralMap inputs;
+  if (auto bytes = context.blobs.Get(NodeInputsKey(run.key, node.id)); bytes.ok()) (void)inputs.ParseFromString(*bytes);
+  Succeed(context, run, node, std::move(inputs), now);
+}
+
+void WakeSleepers(const StepContext& context, ExecutionRun& run) {
+  const int64_t now = context.clock.NowMillis();
+  for (const auto& id : run.sleeping) {
+    const NodeRun& node = run.nodes.at(id);
+    if (now >= GateWakeTime(node)) MarkForLook(run, node);
+  }
+}
+
+}  // namespace flyte::engine

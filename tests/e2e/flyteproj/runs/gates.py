@@ -1,0 +1,27 @@
+"""Workflows that wait at gate nodes: sleep, approve and wait_for_input."""
+
+from datetime import timedelta
+
+from flytekit import approve, sleep, wait_for_input, workflow
+
+from runs.workflows import add, square
+
+
+@workflow
+def sleep_wf(x: int) -> int:
+    nap = sleep(timedelta(seconds=2))
+    result = add(a=x, b=1)
+    nap >> result
+    return result
+
+
+@workflow
+def approve_wf(x: int) -> int:
+    y = add(a=x, b=1)
+    return square(x=approve(y, "approve-it", timeout=timedelta(hours=1)))
+
+
+@workflow
+def signal_wf(x: int) -> int:
+    n = wait_for_input("how-many", timeout=timedelta(hours=1), expected_type=int)
+    return add(a=x, b=n)
