@@ -84,6 +84,17 @@ Status InTransaction(Database& db, const std::function<Status()>& body);
 // `sql` (a SELECT ending in a WHERE clause) with the query's condition, order and page appended.
 std::string Paged(std::string sql, const ListQuery& query);
 
+// Steps `stmt` to the end, turning each row into a Row with `read(stmt)`.
+template <typename Row, typename Reader>
+StatusOr<std::vector<Row>> ReadAll(Statement& stmt, Reader read) {
+  std::vector<Row> rows;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, stmt.Step());
+    if (!more) return rows;
+    rows.push_back(read(stmt));
+  }
+}
+
 // Maps a SQLite failure to a Status; constraint violations become ALREADY_EXISTS.
 Status SqliteError(sqlite3* db, int code, std::string_view what);
 

@@ -72,16 +72,6 @@ TaskExecutionRow ReadTask(const Statement& stmt) {
   return row;
 }
 
-template <typename Row, typename Reader>
-StatusOr<std::vector<Row>> ReadAll(Statement& stmt, Reader read) {
-  std::vector<Row> rows;
-  while (true) {
-    ASSIGN_OR_RETURN(bool more, stmt.Step());
-    if (!more) return rows;
-    rows.push_back(read(stmt));
-  }
-}
-
 class SqliteExecutionStore final : public ExecutionStore {
  public:
   explicit SqliteExecutionStore(std::shared_ptr<SharedDatabase> shared) : shared_(std::move(shared)) {}

@@ -69,12 +69,7 @@ class SqliteRegistry final : public Registry {
     ASSIGN_OR_RETURN(Statement stmt,
                      db_->Prepare(Paged("SELECT id, name, state, created_at, payload FROM projects WHERE 1", query)));
     stmt.BindAll(query.params);
-    std::vector<ProjectRow> rows;
-    while (true) {
-      ASSIGN_OR_RETURN(bool more, stmt.Step());
-      if (!more) return rows;
-      rows.push_back(ReadProject(stmt));
-    }
+    return ReadAll<ProjectRow>(stmt, ReadProject);
   }
 
   Status CreateEntity(const EntityRow& row) override {
@@ -124,12 +119,7 @@ class SqliteRegistry final : public Registry {
     int next = 4;
     if (!name.empty()) stmt.Bind(next++, name);
     stmt.BindAll(query.params, next);
-    std::vector<EntityRow> rows;
-    while (true) {
-      ASSIGN_OR_RETURN(bool more, stmt.Step());
-      if (!more) return rows;
-      rows.push_back(ReadEntity(stmt, type));
-    }
+    return ReadAll<EntityRow>(stmt, [type](const Statement& row) { return ReadEntity(row, type); });
   }
 
   Status SetLaunchPlanState(const EntityKey& key, int state, int64_t now) override {
@@ -142,12 +132,9 @@ class SqliteRegistry final : public Registry {
     std::lock_guard lock(shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(Paged(NamedEntitySelect(), query)));
     stmt.Bind(1, int64_t{TypeValue(type)}).Bind(2, project).Bind(3, domain).BindAll(query.params, 4);
-    std::vector<NamedEntityRow> rows;
-    while (true) {
-      ASSIGN_OR_RETURN(bool more, stmt.Step());
-      if (!more) return rows;
-      rows.push_back({type, project, domain, stmt.Text(0), static_cast<int>(stmt.Int(1)), stmt.Text(2)});
-    }
+    return ReadAll<NamedEntityRow>(stmt, [&](const Statement& row) {
+      return NamedEntityRow{type, project, domain, row.Text(0), static_cast<int>(row.Int(1)), row.Text(2)};
+    });
   }
 
   StatusOr<NamedEntityRow> GetNamedEntity(ResourceType type, const std::string& project, const std::string& domain,
@@ -206,12 +193,7 @@ class SqliteRegistry final : public Registry {
     int next = 4;
     if (!name.empty()) stmt.Bind(next++, name);
     stmt.BindAll(query.params, next);
-    std::vector<std::string> rows;
-    while (true) {
-      ASSIGN_OR_RETURN(bool more, stmt.Step());
-      if (!more) return rows;
-      rows.push_back(stmt.Blob(0));
-    }
+    return ReadAll<std::string>(stmt, [](const Statement& row) { return row.Blob(0); });
   }
 
   Status PutAttributes(const AttributesRow& row) override {
@@ -248,12 +230,9 @@ class SqliteRegistry final : public Registry {
                                                   "attributes WHERE resource_type = ? ORDER BY project, domain, "
                                                   "workflow, launch_plan"));
     stmt.Bind(1, int64_t{resource_type});
-    std::vector<AttributesRow> rows;
-    while (true) {
-      ASSIGN_OR_RETURN(bool more, stmt.Step());
-      if (!more) return rows;
-      rows.push_back({{resource_type, stmt.Text(0), stmt.Text(1), stmt.Text(2), stmt.Text(3)}, stmt.Blob(4)});
-    }
+    return ReadAll<AttributesRow>(stmt, [&](const Statement& row) {
+      return AttributesRow{{resource_type, row.Text(0), row.Text(1), row.Text(2), row.Text(3)}, row.Blob(4)};
+    });
   }
 
  private:
