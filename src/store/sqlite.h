@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -41,6 +42,7 @@ class Statement {
   int64_t Int(int column) const { return sqlite3_column_int64(stmt_.get(), column); }
   std::string Text(int column) const;
   std::string Blob(int column) const;
+  bool IsNull(int column) const { return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL; }
 
  private:
   sqlite3* db_;
@@ -84,14 +86,20 @@ Status InTransaction(Database& db, const std::function<Status()>& body);
 // `sql` (a SELECT ending in a WHERE clause) with the query's condition, order and page appended.
 std::string Paged(std::string sql, const ListQuery& query);
 
-// Steps `stmt` to the end, turning each row into a Row with `read(stmt)`.
+// Steps `stmt` to the end, turning each row into a Row with `read(stmt)`, which returns a Row or,
+// when it can fail (parsing a payload), a StatusOr<Row> whose first error ends the read.
 template <typename Row, typename Reader>
 StatusOr<std::vector<Row>> ReadAll(Statement& stmt, Reader read) {
   std::vector<Row> rows;
   while (true) {
     ASSIGN_OR_RETURN(bool more, stmt.Step());
     if (!more) return rows;
-    rows.push_back(read(stmt));
+    if constexpr (std::is_same_v<std::invoke_result_t<Reader&, const Statement&>, StatusOr<Row>>) {
+      ASSIGN_OR_RETURN(Row row, read(stmt));
+      rows.push_back(std::move(row));
+    } else {
+      rows.push_back(read(stmt));
+    }
   }
 }
 

@@ -265,12 +265,14 @@ class SqliteExecutionStore final : public ExecutionStore {
 }  // namespace
 
 std::unique_ptr<Registry> MakeSqliteRegistry(std::shared_ptr<SharedDatabase> shared);
+std::unique_ptr<SignalStore> MakeSqliteSignalStore(std::shared_ptr<SharedDatabase> shared, const Clock& clock);
 
-StatusOr<SqliteStores> OpenSqliteStores(const std::filesystem::path& file) {
+StatusOr<SqliteStores> OpenSqliteStores(const std::filesystem::path& file, const Clock& clock) {
   auto shared = std::make_shared<SharedDatabase>();
   ASSIGN_OR_RETURN(shared->db, Database::Open(file));
   RETURN_IF_ERROR(shared->db->Migrate());
-  return SqliteStores{MakeSqliteRegistry(shared), std::make_unique<SqliteExecutionStore>(shared)};
+  return SqliteStores{MakeSqliteRegistry(shared), std::make_unique<SqliteExecutionStore>(shared),
+                      MakeSqliteSignalStore(shared, clock)};
 }
 
 }  // namespace flyte::store

@@ -1,0 +1,52 @@
+// Builders of the flyteidl identifiers, types and literals that tests spell again and again.
+#pragma once
+
+#include <string>
+
+#include "flyteidl/core/identifier.pb.h"
+#include "flyteidl/core/literals.pb.h"
+#include "flyteidl/core/types.pb.h"
+#include "store/execution_store.h"
+
+namespace flyte::testing {
+
+inline flyteidl::core::WorkflowExecutionIdentifier ExecutionIdOf(const store::ExecutionKey& key) {
+  flyteidl::core::WorkflowExecutionIdentifier id;
+  id.set_project(key.project);
+  id.set_domain(key.domain);
+  id.set_name(key.name);
+  return id;
+}
+
+inline flyteidl::core::SignalIdentifier SignalIdOf(const store::ExecutionKey& key, const std::string& signal_id) {
+  flyteidl::core::SignalIdentifier id;
+  *id.mutable_execution_id() = ExecutionIdOf(key);
+  id.set_signal_id(signal_id);
+  return id;
+}
+
+inline flyteidl::core::LiteralType SimpleType(flyteidl::core::SimpleType simple) {
+  flyteidl::core::LiteralType type;
+  type.set_simple(simple);
+  return type;
+}
+
+inline flyteidl::core::Literal IntLiteral(int64_t value) {
+  flyteidl::core::Literal literal;
+  literal.mutable_scalar()->mutable_primitive()->set_integer(value);
+  return literal;
+}
+
+inline flyteidl::core::Literal BoolLiteral(bool value) {
+  flyteidl::core::Literal literal;
+  literal.mutable_scalar()->mutable_primitive()->set_boolean(value);
+  return literal;
+}
+
+inline flyteidl::core::Literal StringLiteral(const std::string& value) {
+  flyteidl::core::Literal literal;
+  literal.mutable_scalar()->mutable_primitive()->set_string_value(value);
+  return literal;
+}
+
+}  // namespace flyte::testing
