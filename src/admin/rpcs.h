@@ -1,10 +1,11 @@
-// The RPCs the admin layer serves, as X-macro lists of (method, request, response). The admin
-// class declares a handler for each and the gRPC adapter overrides each generated method from
-// the same list, so the two never drift apart.
+// The RPCs the admin layer serves, as X-macro lists of (method, request, response), one list per
+// gRPC service. The admin class declares a handler for each and the gRPC adapter overrides each
+// generated method from the same list, so the two never drift apart.
 #pragma once
 
 #include "flyteidl/service/admin.grpc.pb.h"
 #include "flyteidl/service/dataproxy.grpc.pb.h"
+#include "flyteidl/service/signal.grpc.pb.h"
 
 #define FLYTE_ADMIN_RPCS(X)                                                                                            \
   X(GetVersion, flyteidl::admin::GetVersionRequest, flyteidl::admin::GetVersionResponse)                               \
@@ -74,3 +75,8 @@
     flyteidl::service::CreateDownloadLocationResponse)                                                               \
   X(CreateDownloadLink, flyteidl::service::CreateDownloadLinkRequest, flyteidl::service::CreateDownloadLinkResponse) \
   X(GetData, flyteidl::service::GetDataRequest, flyteidl::service::GetDataResponse)
+
+#define FLYTE_SIGNAL_RPCS(X)                                                               \
+  X(GetOrCreateSignal, flyteidl::admin::SignalGetOrCreateRequest, flyteidl::admin::Signal) \
+  X(ListSignals, flyteidl::admin::SignalListRequest, flyteidl::admin::SignalList)          \
+  X(SetSignal, flyteidl::admin::SignalSetRequest, flyteidl::admin::SignalSetResponse)
