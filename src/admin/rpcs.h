@@ -66,7 +66,9 @@
   X(GetTaskExecutionData, flyteidl::admin::TaskExecutionGetDataRequest, flyteidl::admin::TaskExecutionGetDataResponse) \
   X(CreateExecution, flyteidl::admin::ExecutionCreateRequest, flyteidl::admin::ExecutionCreateResponse)                \
   X(RelaunchExecution, flyteidl::admin::ExecutionRelaunchRequest, flyteidl::admin::ExecutionCreateResponse)            \
-  X(TerminateExecution, flyteidl::admin::ExecutionTerminateRequest, flyteidl::admin::ExecutionTerminateResponse)
+  X(TerminateExecution, flyteidl::admin::ExecutionTerminateRequest, flyteidl::admin::ExecutionTerminateResponse)       \
+  X(GetExecutionMetrics, flyteidl::admin::WorkflowExecutionGetMetricsRequest,                                          \
+    flyteidl::admin::WorkflowExecutionGetMetricsResponse)
 
 #define FLYTE_DATA_PROXY_RPCS(X)                                                                                     \
   X(CreateUploadLocation, flyteidl::service::CreateUploadLocationRequest,                                            \
