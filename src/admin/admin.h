@@ -1,5 +1,6 @@
 // Front header of the admin layer: FlyteAdmin's services (registration, projects, attributes,
-// data proxy) as transport-free handlers over the store. Validates, compiles, persists, queries.
+// executions, data proxy, signals) as transport-free handlers over the store. Validates,
+// compiles, persists, queries.
 // Thread-safe: handlers run concurrently on the transport's threads; the store serialises writes.
 #pragma once
 
@@ -18,6 +19,7 @@ namespace flyte::admin {
 struct AdminDeps {
   store::Registry& registry;
   store::ExecutionStore& executions;
+  store::SignalStore& signals;
   engine::Engine& engine;
   store::BlobStore& blobs;
   const Clock& clock;
@@ -34,6 +36,7 @@ class Admin {
   Status method(const request_type& request, response_type* response);
   FLYTE_ADMIN_RPCS(FLYTE_DECLARE_HANDLER)
   FLYTE_DATA_PROXY_RPCS(FLYTE_DECLARE_HANDLER)
+  FLYTE_SIGNAL_RPCS(FLYTE_DECLARE_HANDLER)
 #undef FLYTE_DECLARE_HANDLER
 
   // Creates the child execution of a launch plan node (called by the engine).

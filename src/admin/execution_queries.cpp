@@ -18,8 +18,6 @@ using flyteidl::core::NodeExecutionIdentifier;
 using flyteidl::core::TaskExecutionIdentifier;
 using flyteidl::core::WorkflowExecutionIdentifier;
 
-store::ExecutionKey KeyOf(const WorkflowExecutionIdentifier& id) { return {id.project(), id.domain(), id.name()}; }
-
 std::string Describe(const WorkflowExecutionIdentifier& id) {
   return "execution " + id.project() + "/" + id.domain() + "/" + id.name();
 }
@@ -31,13 +29,6 @@ std::string Describe(const NodeExecutionIdentifier& id) {
 std::string Describe(const TaskExecutionIdentifier& id) {
   return "attempt " + std::to_string(id.retry_attempt()) + " of task " + DescribeId(id.task_id()) + " in " +
          Describe(id.node_execution_id());
-}
-
-// `field` is the request's name for the identifier, so the message says which one is incomplete.
-Status ValidateExecutionId(const WorkflowExecutionIdentifier& id, const std::string& field) {
-  RETURN_IF_ERROR(RequireField(id.project(), field + ".project"));
-  RETURN_IF_ERROR(RequireField(id.domain(), field + ".domain"));
-  return RequireField(id.name(), field + ".name");
 }
 
 Status ValidateNodeExecutionId(const NodeExecutionIdentifier& id, const std::string& field) {
@@ -66,13 +57,14 @@ Status ParsePayload(const std::string& payload, const std::string& what, Message
 }
 
 StatusOr<store::ExecutionRow> FindExecutionRow(store::ExecutionStore& store, const WorkflowExecutionIdentifier& id) {
-  return NamedNotFound(store.GetExecution(KeyOf(id)), Describe(id));
+  return NamedNotFound(store.GetExecution(ExecutionKeyOf(id)), Describe(id));
 }
 
 StatusOr<flyteidl::admin::NodeExecution> LoadNodeExecution(store::ExecutionStore& store,
                                                            const NodeExecutionIdentifier& id) {
-  ASSIGN_OR_RETURN(store::NodeExecutionRow row,
-                   NamedNotFound(store.GetNodeExecution(KeyOf(id.execution_id()), id.node_id()), Describe(id)));
+  ASSIGN_OR_RETURN(
+      store::NodeExecutionRow row,
+      NamedNotFound(store.GetNodeExecution(ExecutionKeyOf(id.execution_id()), id.node_id()), Describe(id)));
   flyteidl::admin::NodeExecution node;
   RETURN_IF_ERROR(ParsePayload(row.payload, Describe(id), &node));
   return node;
@@ -88,7 +80,7 @@ StatusOr<flyteidl::admin::TaskExecution> LoadTaskExecution(store::ExecutionStore
                                                            const TaskExecutionIdentifier& id) {
   const NodeExecutionIdentifier& node = id.node_execution_id();
   ASSIGN_OR_RETURN(store::TaskExecutionRow row,
-                   NamedNotFound(store.GetTaskExecution(KeyOf(node.execution_id()), node.node_id(),
+                   NamedNotFound(store.GetTaskExecution(ExecutionKeyOf(node.execution_id()), node.node_id(),
                                                         static_cast<int>(id.retry_attempt())),
                                  Describe(id)));
   flyteidl::admin::TaskExecution attempt;
@@ -262,7 +254,7 @@ Status Admin::ListNodeExecutions(const flyteidl::admin::NodeExecutionListRequest
   ASSIGN_OR_RETURN(store::ListQuery query, BuildListQuery(ListParamsOf(request), NodeExecutionColumns(),
                                                           "ORDER BY created_at ASC, node_id ASC"));
   ASSIGN_OR_RETURN(std::vector<store::NodeExecutionRow> rows,
-                   deps_.executions.ListNodeExecutions(KeyOf(execution), request.unique_parent_id(), query));
+                   deps_.executions.ListNodeExecutions(ExecutionKeyOf(execution), request.unique_parent_id(), query));
   for (const auto& row : rows) {
     RETURN_IF_ERROR(ParsePayload(row.payload, "node " + row.node_id + " of " + Describe(execution),
                                  response->add_node_executions()));
@@ -294,7 +286,7 @@ Status Admin::ListTaskExecutions(const flyteidl::admin::TaskExecutionListRequest
   ASSIGN_OR_RETURN(store::ListQuery query,
                    BuildListQuery(ListParamsOf(request), TaskExecutionColumns(), "ORDER BY retry_attempt ASC"));
   ASSIGN_OR_RETURN(std::vector<store::TaskExecutionRow> rows,
-                   deps_.executions.ListTaskExecutions(KeyOf(node.execution_id()), node.node_id(), query));
+                   deps_.executions.ListTaskExecutions(ExecutionKeyOf(node.execution_id()), node.node_id(), query));
   for (const auto& row : rows) {
     RETURN_IF_ERROR(ParsePayload(row.payload, "attempt " + std::to_string(row.retry_attempt) + " of " + Describe(node),
                                  response->add_task_executions()));

@@ -217,7 +217,7 @@ Status Admin::TerminateExecution(const flyteidl::admin::ExecutionTerminateReques
   RETURN_IF_ERROR(RequireField(id.project(), "project"));
   RETURN_IF_ERROR(RequireField(id.domain(), "domain"));
   RETURN_IF_ERROR(RequireField(id.name(), "name"));
-  ASSIGN_OR_RETURN(store::ExecutionRow row, deps_.executions.GetExecution({id.project(), id.domain(), id.name()}));
+  ASSIGN_OR_RETURN(store::ExecutionRow row, deps_.executions.GetExecution(ExecutionKeyOf(id)));
   if (row.terminal) {
     return absl::FailedPreconditionError("execution " + id.name() + " has already finished; it cannot be terminated");
   }
@@ -229,7 +229,7 @@ Status Admin::RelaunchExecution(const flyteidl::admin::ExecutionRelaunchRequest&
                                 flyteidl::admin::ExecutionCreateResponse* response) {
   const auto& id = request.id();
   RETURN_IF_ERROR(RequireField(id.name(), "name"));
-  ASSIGN_OR_RETURN(store::ExecutionRow row, deps_.executions.GetExecution({id.project(), id.domain(), id.name()}));
+  ASSIGN_OR_RETURN(store::ExecutionRow row, deps_.executions.GetExecution(ExecutionKeyOf(id)));
   flyteidl::admin::Execution original;
   if (!original.ParseFromString(row.payload)) return absl::InternalError("corrupt execution record " + id.name());
   ASSIGN_OR_RETURN(std::string inputs, deps_.blobs.Get(engine::ExecutionInputsKey(row.key)));

@@ -159,4 +159,12 @@ const ColumnMap& TaskExecutionColumns() {
   return columns;
 }
 
+// flyteadmin's signal model has only its own and gorm's timestamp columns next to the key.
+const ColumnMap& SignalColumns() {
+  static const ColumnMap columns = WithEntityPrefix("signal", {{"signal_id", TextColumn("signal_id")},
+                                                               {"created_at", TimestampColumn("created_at")},
+                                                               {"updated_at", TimestampColumn("updated_at")}});
+  return columns;
+}
+
 }  // namespace flyte::admin

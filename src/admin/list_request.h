@@ -47,5 +47,6 @@ const ColumnMap& DescriptionColumns();    // description entities
 const ColumnMap& ExecutionColumns();      // workflow executions
 const ColumnMap& NodeExecutionColumns();  // node executions
 const ColumnMap& TaskExecutionColumns();  // task executions (attempts)
+const ColumnMap& SignalColumns();         // signals of an execution
 
 }  // namespace flyte::admin

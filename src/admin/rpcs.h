@@ -1,10 +1,11 @@
-// The RPCs the admin layer serves, as X-macro lists of (method, request, response). The admin
-// class declares a handler for each and the gRPC adapter overrides each generated method from
-// the same list, so the two never drift apart.
+// The RPCs the admin layer serves, as X-macro lists of (method, request, response), one list per
+// gRPC service. The admin class declares a handler for each and the gRPC adapter overrides each
+// generated method from the same list, so the two never drift apart.
 #pragma once
 
 #include "flyteidl/service/admin.grpc.pb.h"
 #include "flyteidl/service/dataproxy.grpc.pb.h"
+#include "flyteidl/service/signal.grpc.pb.h"
 
 #define FLYTE_ADMIN_RPCS(X)                                                                                            \
   X(GetVersion, flyteidl::admin::GetVersionRequest, flyteidl::admin::GetVersionResponse)                               \
@@ -65,7 +66,9 @@
   X(GetTaskExecutionData, flyteidl::admin::TaskExecutionGetDataRequest, flyteidl::admin::TaskExecutionGetDataResponse) \
   X(CreateExecution, flyteidl::admin::ExecutionCreateRequest, flyteidl::admin::ExecutionCreateResponse)                \
   X(RelaunchExecution, flyteidl::admin::ExecutionRelaunchRequest, flyteidl::admin::ExecutionCreateResponse)            \
-  X(TerminateExecution, flyteidl::admin::ExecutionTerminateRequest, flyteidl::admin::ExecutionTerminateResponse)
+  X(TerminateExecution, flyteidl::admin::ExecutionTerminateRequest, flyteidl::admin::ExecutionTerminateResponse)       \
+  X(GetExecutionMetrics, flyteidl::admin::WorkflowExecutionGetMetricsRequest,                                          \
+    flyteidl::admin::WorkflowExecutionGetMetricsResponse)
 
 #define FLYTE_DATA_PROXY_RPCS(X)                                                                                     \
   X(CreateUploadLocation, flyteidl::service::CreateUploadLocationRequest,                                            \
@@ -74,3 +77,8 @@
     flyteidl::service::CreateDownloadLocationResponse)                                                               \
   X(CreateDownloadLink, flyteidl::service::CreateDownloadLinkRequest, flyteidl::service::CreateDownloadLinkResponse) \
   X(GetData, flyteidl::service::GetDataRequest, flyteidl::service::GetDataResponse)
+
+#define FLYTE_SIGNAL_RPCS(X)                                                               \
+  X(GetOrCreateSignal, flyteidl::admin::SignalGetOrCreateRequest, flyteidl::admin::Signal) \
+  X(ListSignals, flyteidl::admin::SignalListRequest, flyteidl::admin::SignalList)          \
+  X(SetSignal, flyteidl::admin::SignalSetRequest, flyteidl::admin::SignalSetResponse)

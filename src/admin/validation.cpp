@@ -23,6 +23,16 @@ Status ValidateIdentifier(const flyteidl::core::Identifier& id, flyteidl::core::
   return absl::OkStatus();
 }
 
+Status ValidateExecutionId(const flyteidl::core::WorkflowExecutionIdentifier& id, const std::string& field) {
+  RETURN_IF_ERROR(RequireField(id.project(), field + ".project"));
+  RETURN_IF_ERROR(RequireField(id.domain(), field + ".domain"));
+  return RequireField(id.name(), field + ".name");
+}
+
+store::ExecutionKey ExecutionKeyOf(const flyteidl::core::WorkflowExecutionIdentifier& id) {
+  return {id.project(), id.domain(), id.name()};
+}
+
 std::string DescribeId(const flyteidl::core::Identifier& id) {
   return id.project() + "/" + id.domain() + "/" + id.name() + "@" + id.version();
 }

@@ -1,5 +1,5 @@
 // Request validation shared by the admin handlers: identifiers and limits, with messages that
-// name the offending field the way FlyteAdmin's do.
+// name the offending field the way FlyteAdmin's do; execution identifiers as the store keys them.
 #pragma once
 
 #include <string>
@@ -8,6 +8,7 @@
 #include "common/status.h"
 #include "flyteidl/admin/common.pb.h"
 #include "flyteidl/core/identifier.pb.h"
+#include "store/execution_store.h"
 
 namespace flyte::admin {
 
@@ -16,6 +17,12 @@ Status RequireField(std::string_view value, std::string_view field);
 
 // project, domain, name and version present; resource_type matches when it is set.
 Status ValidateIdentifier(const flyteidl::core::Identifier& id, flyteidl::core::ResourceType expected);
+
+// project, domain and name present; `field` is the request's name for the identifier, so the
+// message says which one is incomplete ("missing id.execution_id.name").
+Status ValidateExecutionId(const flyteidl::core::WorkflowExecutionIdentifier& id, const std::string& field);
+
+store::ExecutionKey ExecutionKeyOf(const flyteidl::core::WorkflowExecutionIdentifier& id);
 
 // "project/domain/name@version" for messages.
 std::string DescribeId(const flyteidl::core::Identifier& id);

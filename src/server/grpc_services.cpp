@@ -27,8 +27,11 @@ grpc::Status Guarded(Handler&& handler) {
   FLYTE_DEFINE_RPC(AdminServiceImpl, method, request_type, response_type)
 #define FLYTE_DEFINE_DATA_PROXY_RPC(method, request_type, response_type) \
   FLYTE_DEFINE_RPC(DataProxyServiceImpl, method, request_type, response_type)
+#define FLYTE_DEFINE_SIGNAL_RPC(method, request_type, response_type) \
+  FLYTE_DEFINE_RPC(SignalServiceImpl, method, request_type, response_type)
 
 FLYTE_ADMIN_RPCS(FLYTE_DEFINE_ADMIN_RPC)
 FLYTE_DATA_PROXY_RPCS(FLYTE_DEFINE_DATA_PROXY_RPC)
+FLYTE_SIGNAL_RPCS(FLYTE_DEFINE_SIGNAL_RPC)
 
 }  // namespace flyte::server

@@ -23,6 +23,16 @@ class DataProxyServiceImpl final : public flyteidl::service::DataProxyService::S
   explicit DataProxyServiceImpl(admin::Admin& admin) : admin_(admin) {}
 
   FLYTE_DATA_PROXY_RPCS(FLYTE_OVERRIDE_RPC)
+
+ private:
+  admin::Admin& admin_;
+};
+
+class SignalServiceImpl final : public flyteidl::service::SignalService::Service {
+ public:
+  explicit SignalServiceImpl(admin::Admin& admin) : admin_(admin) {}
+
+  FLYTE_SIGNAL_RPCS(FLYTE_OVERRIDE_RPC)
 #undef FLYTE_OVERRIDE_RPC
 
  private:

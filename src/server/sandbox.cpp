@@ -174,14 +174,15 @@ class RunningSandbox final : public Sandbox {
     ASSIGN_OR_RETURN(std::string key, LoadSigningKey(config.state_dir));
     signer_ = std::make_unique<admin::UrlSigner>(key, "http://" + config_.ClientAddress(), SystemClock());
     ASSIGN_OR_RETURN(engine_, engine::LoadEngine(EngineDepsFor(config_, *executions_, *blobs_, *cache_, *signals_)));
-    ASSIGN_OR_RETURN(
-        admin_, admin::Admin::Create({*registry_, *executions_, *engine_, *blobs_, SystemClock(), *signer_, config_}));
+    ASSIGN_OR_RETURN(admin_, admin::Admin::Create({*registry_, *executions_, *signals_, *engine_, *blobs_,
+                                                   SystemClock(), *signer_, config_}));
     engine_->Start([admin = admin_.get()](const engine::ChildLaunch& launch) { return admin->LaunchChild(launch); });
     RETURN_IF_ERROR(StartGrpc());
     gateway_ = std::make_unique<Gateway>(
         grpc_server_->InProcessChannel(grpc::ChannelArguments()),
         RouteTable::FromServices({ServiceDescriptor(flyteidl::service::AdminService::service_full_name()),
-                                  ServiceDescriptor(flyteidl::service::DataProxyService::service_full_name())}));
+                                  ServiceDescriptor(flyteidl::service::DataProxyService::service_full_name()),
+                                  ServiceDescriptor(flyteidl::service::SignalService::service_full_name())}));
     data_ = std::make_unique<DataEndpoint>(*signer_, *blobs_);
     logs_ = std::make_unique<LogEndpoint>(config_.state_dir / "logs");
     listener_->Start(grpc_server_.get(), {*gateway_, *data_, *logs_, blocking_, config_.max_request_bytes});
@@ -198,10 +199,12 @@ class RunningSandbox final : public Sandbox {
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     admin_service_ = std::make_unique<AdminServiceImpl>(*admin_);
     data_proxy_service_ = std::make_unique<DataProxyServiceImpl>(*admin_);
+    signal_service_ = std::make_unique<SignalServiceImpl>(*admin_);
     grpc::ServerBuilder builder;
     ConfigureKeepalive(builder);
     builder.RegisterService(admin_service_.get());
     builder.RegisterService(data_proxy_service_.get());
+    builder.RegisterService(signal_service_.get());
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
     interceptors.push_back(MakeUnimplementedInterceptorFactory());
     builder.experimental().SetInterceptorCreators(std::move(interceptors));
@@ -227,6 +230,7 @@ class RunningSandbox final : public Sandbox {
   std::unique_ptr<admin::Admin> admin_;
   std::unique_ptr<AdminServiceImpl> admin_service_;
   std::unique_ptr<DataProxyServiceImpl> data_proxy_service_;
+  std::unique_ptr<SignalServiceImpl> signal_service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<Gateway> gateway_;
   std::unique_ptr<DataEndpoint> data_;

@@ -6,6 +6,7 @@
 #include "admin/admin.h"
 #include "engine/data_layout.h"
 #include "fakes/admin_fixture.h"
+#include "fakes/flyteidl_values.h"
 
 // The responses' UrlBlobs and the execution closure's `outputs` are deprecated in flyteidl but
 // are what flytekit reads and the engine writes.
@@ -16,6 +17,7 @@ namespace {
 
 using flyteidl::core::LiteralMap;
 using google::protobuf::util::TimeUtil;
+using testing::ExecutionIdOf;
 using WorkflowPhase = flyteidl::core::WorkflowExecution;
 using NodePhase = flyteidl::core::NodeExecution;
 using TaskPhase = flyteidl::core::TaskExecution;
@@ -24,17 +26,9 @@ const store::ExecutionKey kDone{"flytesnacks", "development", "done"};
 const store::ExecutionKey kRunning{"flytesnacks", "development", "running"};
 const store::ExecutionKey kArchived{"flytesnacks", "development", "archived"};
 
-flyteidl::core::WorkflowExecutionIdentifier ExecutionId(const store::ExecutionKey& key) {
-  flyteidl::core::WorkflowExecutionIdentifier id;
-  id.set_project(key.project);
-  id.set_domain(key.domain);
-  id.set_name(key.name);
-  return id;
-}
-
 flyteidl::core::NodeExecutionIdentifier NodeId(const std::string& node_id, const store::ExecutionKey& key = kDone) {
   flyteidl::core::NodeExecutionIdentifier id;
-  *id.mutable_execution_id() = ExecutionId(key);
+  *id.mutable_execution_id() = ExecutionIdOf(key);
   id.set_node_id(node_id);
   return id;
 }
@@ -99,7 +93,7 @@ struct Fixture : testing::AdminFixture {
   void AddExecution(const store::ExecutionKey& key, WorkflowPhase::Phase phase, const std::string& workflow,
                     int64_t created_at, int64_t duration_ms, const std::string& outputs_url, bool archived = false) {
     flyteidl::admin::Execution execution;
-    *execution.mutable_id() = ExecutionId(key);
+    *execution.mutable_id() = ExecutionIdOf(key);
     execution.mutable_spec()->mutable_launch_plan()->set_name(workflow);
     auto* closure = execution.mutable_closure();
     closure->set_phase(phase);
@@ -177,7 +171,7 @@ struct Fixture : testing::AdminFixture {
                                                uint32_t limit = 0, const std::string& token = "",
                                                bool descending = false) {
     flyteidl::admin::NodeExecutionListRequest request;
-    *request.mutable_workflow_execution_id() = ExecutionId(kDone);
+    *request.mutable_workflow_execution_id() = ExecutionIdOf(kDone);
     request.set_unique_parent_id(parent);
     request.set_filters(filters);
     request.set_limit(limit);
@@ -224,7 +218,7 @@ using Strings = std::vector<std::string>;
 TEST_CASE("admin execution queries: GetExecution returns the stored execution or names what is missing") {
   Fixture f;
   flyteidl::admin::WorkflowExecutionGetRequest request;
-  *request.mutable_id() = ExecutionId(kDone);
+  *request.mutable_id() = ExecutionIdOf(kDone);
   flyteidl::admin::Execution execution;
   REQUIRE(f.admin->GetExecution(request, &execution).ok());
   CHECK(execution.closure().phase() == WorkflowPhase::SUCCEEDED);
@@ -287,7 +281,7 @@ TEST_CASE("admin execution queries: ListExecutions sorts, pages, filters and hid
 TEST_CASE("admin execution queries: UpdateExecution archives and restores an execution") {
   Fixture f;
   flyteidl::admin::ExecutionUpdateRequest update;
-  *update.mutable_id() = ExecutionId(kRunning);
+  *update.mutable_id() = ExecutionIdOf(kRunning);
   update.set_state(flyteidl::admin::EXECUTION_ARCHIVED);
   flyteidl::admin::ExecutionUpdateResponse response;
   REQUIRE(f.admin->UpdateExecution(update, &response).ok());
@@ -295,7 +289,7 @@ TEST_CASE("admin execution queries: UpdateExecution archives and restores an exe
   CHECK(Names(f.List("eq(state,EXECUTION_ARCHIVED)")) == Strings{"archived", "running"});
 
   flyteidl::admin::WorkflowExecutionGetRequest get;
-  *get.mutable_id() = ExecutionId(kRunning);
+  *get.mutable_id() = ExecutionIdOf(kRunning);
   flyteidl::admin::Execution execution;
   REQUIRE(f.admin->GetExecution(get, &execution).ok());
   CHECK(execution.closure().state_change_details().state() == flyteidl::admin::EXECUTION_ARCHIVED);
@@ -316,7 +310,7 @@ TEST_CASE("admin execution queries: UpdateExecution archives and restores an exe
 TEST_CASE("admin execution queries: GetExecutionData inlines inputs and outputs once there are any") {
   Fixture f;
   flyteidl::admin::WorkflowExecutionGetDataRequest request;
-  *request.mutable_id() = ExecutionId(kDone);
+  *request.mutable_id() = ExecutionIdOf(kDone);
   flyteidl::admin::WorkflowExecutionGetDataResponse done;
   REQUIRE(f.admin->GetExecutionData(request, &done).ok());
   CHECK(IntOf(done.full_inputs(), "x") == 1);
@@ -326,7 +320,7 @@ TEST_CASE("admin execution queries: GetExecutionData inlines inputs and outputs 
   CHECK(done.outputs().url() == *f.blobs->NativeUrl(engine::ExecutionOutputsKey(kDone)));
   CHECK(done.outputs().bytes() > 0);
 
-  *request.mutable_id() = ExecutionId(kRunning);
+  *request.mutable_id() = ExecutionIdOf(kRunning);
   flyteidl::admin::WorkflowExecutionGetDataResponse running;
   REQUIRE(f.admin->GetExecutionData(request, &running).ok());
   CHECK(IntOf(running.full_inputs(), "x") == 7);
@@ -364,7 +358,7 @@ TEST_CASE("admin execution queries: node executions by id, by parent, paged and 
   CHECK(NodeIds(f.ListNodes("", "", 1, page.token())) == Strings{"n1"});
 
   flyteidl::admin::NodeExecutionListRequest request;
-  *request.mutable_workflow_execution_id() = ExecutionId(kDone);
+  *request.mutable_workflow_execution_id() = ExecutionIdOf(kDone);
   request.set_unique_parent_id("n9");
   flyteidl::admin::NodeExecutionList list;
   CHECK(absl::IsNotFound(f.admin->ListNodeExecutions(request, &list)));

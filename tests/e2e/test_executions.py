@@ -403,3 +403,53 @@ def test_cache_serializable_computes_once(remote):
     assert all(e.closure.phase == WorkflowExecutionPhase.SUCCEEDED and e.outputs["o0"] == 8 for e in done)
     ran = sum(len(_cache_status(e)[1].task_executions) for e in done)
     assert ran == 1, [_cache_status(e)[0] for e in done]
+
+
+def _spans(span):
+    yield span
+    for child in span.spans:
+        yield from _spans(child)
+
+
+def _node_tree(nodes):
+    """(node ids, attempt count) of FlyteRemote's node executions, sub-workflow children included."""
+    ids, attempts = set(), 0
+    for node_id, node in nodes.items():
+        if node_id in ("start-node", "end-node"):
+            continue
+        ids.add(node.id.node_id)
+        attempts += len(node.task_executions or [])
+        child_ids, child_attempts = _node_tree(node.subworkflow_node_executions or {})
+        ids |= child_ids
+        attempts += child_attempts
+    return ids, attempts
+
+
+def test_execution_metrics_span_every_node_and_attempt(remote, sandbox):
+    import requests
+    from flyteidl.admin import execution_pb2
+
+    execution = run(remote, "parent_wf", x=4)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    response = sandbox.admin().GetExecutionMetrics(
+        execution_pb2.WorkflowExecutionGetMetricsRequest(id=execution.id.to_flyte_idl(), depth=10), timeout=10
+    )
+    root = response.span
+    assert root.workflow_id.name == execution.id.name
+    spans = list(_spans(root))
+    for span in spans:
+        assert span.start_time.ToNanoseconds() <= span.end_time.ToNanoseconds(), span
+    node_ids, attempts = _node_tree(execution.node_executions)
+    assert (len(node_ids), attempts) == (3, 2)  # inner_wf's node and its child, then add; one attempt each task
+    assert {s.node_id.node_id for s in spans if s.HasField("node_id")} == node_ids
+    assert len([s for s in spans if s.HasField("task_id")]) == attempts
+    assert {s.operation_id for s in root.spans if s.operation_id} == {"WORKFLOW_SETUP", "WORKFLOW_TEARDOWN"}
+
+    rsp = requests.get(
+        f"{sandbox.http}/api/v1/metrics/executions/{PROJECT}/{DOMAIN}/{execution.id.name}", params={"depth": 1},
+        timeout=10,
+    )
+    assert rsp.status_code == 200, rsp.text
+    top = rsp.json()["span"]
+    assert top["workflow_id"]["name"] == execution.id.name
+    assert all("spans" not in s or not s["spans"] for s in top["spans"]), "depth 1 stops below the nodes"

@@ -14,12 +14,12 @@ namespace flyte::testing {
 struct AdminFixture {
   TempDir dir;
   FakeClock clock;
-  store::SqliteStores stores = *store::OpenSqliteStores(dir.path() / "registry.db");
+  store::SqliteStores stores = *store::OpenSqliteStores(dir.path() / "registry.db", clock);
   std::unique_ptr<store::BlobStore> blobs = *store::OpenLocalBlobStore(dir.path() / "blobs");
   admin::UrlSigner signer{"k", "http://localhost:1", clock};
   FakeEngine engine;
-  std::unique_ptr<admin::Admin> admin =
-      *admin::Admin::Create({*stores.registry, *stores.executions, engine, *blobs, clock, signer, DefaultConfig()});
+  std::unique_ptr<admin::Admin> admin = *admin::Admin::Create(
+      {*stores.registry, *stores.executions, *stores.signals, engine, *blobs, clock, signer, DefaultConfig()});
 };
 
 }  // namespace flyte::testing

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "flyteidl/service/admin.grpc.pb.h"
+#include "flyteidl/service/signal.grpc.pb.h"
 
 namespace flyte::server {
 namespace {
@@ -32,6 +33,22 @@ TEST_CASE("routes: derived from google.api.http, including additional bindings")
   REQUIRE(relaunch);
   CHECK(relaunch->route->method->name() == "RelaunchExecution");
   CHECK(relaunch->route->body == "*");
+}
+
+TEST_CASE("routes: SignalService lists and sets signals over HTTP; GetOrCreateSignal is gRPC only") {
+  RouteTable routes = RouteTable::FromServices({google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+      flyteidl::service::SignalService::service_full_name())});
+  CHECK(routes.routes().size() == 2);
+  auto list = routes.Match("GET", "/api/v1/signals/p/d/e1");
+  REQUIRE(list);
+  CHECK(list->route->grpc_path == "/flyteidl.service.SignalService/ListSignals");
+  CHECK(list->captures == std::vector<std::pair<std::string, std::string>>{{"workflow_execution_id.project", "p"},
+                                                                           {"workflow_execution_id.domain", "d"},
+                                                                           {"workflow_execution_id.name", "e1"}});
+  auto set = routes.Match("POST", "/api/v1/signals");
+  REQUIRE(set);
+  CHECK(set->route->method->name() == "SetSignal");
+  CHECK(set->route->body == "*");
 }
 
 TEST_CASE("routes: wrong verb and unknown path are told apart") {
