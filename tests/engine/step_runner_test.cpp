@@ -1,0 +1,371 @@
+// The executor step by step for each node kind, with a fake plugin and a fake clock.
+#include "engine/step_runner.h"
+
+#include <doctest/doctest.h>
+
+#include "fakes/engine_driver.h"
+#include "fakes/flyteidl_values.h"
+
+namespace flyte::testing {
+namespace {
+
+using NodePhase = core::NodeExecution;
+using WorkflowPhase = core::WorkflowExecution;
+
+core::LiteralType IntType() { return SimpleType(core::INTEGER); }
+core::LiteralType IntList() {
+  core::LiteralType type;
+  *type.mutable_collection_type() = IntType();
+  return type;
+}
+
+core::Identifier Id(core::ResourceType type, const std::string& name) {
+  core::Identifier id;
+  id.set_resource_type(type);
+  id.set_project("p");
+  id.set_domain("d");
+  id.set_name(name);
+  id.set_version("v1");
+  return id;
+}
+
+// A task `name(x) -> o0` of the given types, registered with the driver's resolver.
+core::TaskTemplate AddTask(EngineDriver& driver, const std::string& name, const core::LiteralType& type = IntType()) {
+  core::TaskTemplate task;
+  *task.mutable_id() = Id(core::TASK, name);
+  task.set_type("python-task");
+  task.mutable_container()->add_args("true");
+  (*task.mutable_interface()->mutable_inputs()->mutable_variables())["x"].mutable_type()->CopyFrom(type);
+  (*task.mutable_interface()->mutable_outputs()->mutable_variables())["o0"].mutable_type()->CopyFrom(type);
+  driver.resolver.AddTask(task);
+  return task;
+}
+
+void Bind(core::Node& node, const std::string& var, const std::string& from_node, const std::string& from_var) {
+  auto* binding = node.add_inputs();
+  binding->set_var(var);
+  binding->mutable_binding()->mutable_promise()->set_node_id(from_node);
+  binding->mutable_binding()->mutable_promise()->set_var(from_var);
+  if (from_node != "start-node") node.add_upstream_node_ids(from_node);
+}
+
+core::Node& AddTaskNode(core::WorkflowTemplate& workflow, const std::string& id, const core::TaskTemplate& task,
+                        const std::string& from_node = "start-node", const std::string& from_var = "x") {
+  core::Node& node = *workflow.add_nodes();
+  node.set_id(id);
+  *node.mutable_task_node()->mutable_reference_id() = task.id();
+  Bind(node, "x", from_node, from_var);
+  return node;
+}
+
+// A workflow `(x: type) -> o0` returning `output_node`.o0 (no output when empty).
+core::WorkflowTemplate Workflow(const std::string& name, const std::string& output_node,
+                                const core::LiteralType& type = IntType()) {
+  core::WorkflowTemplate workflow;
+  *workflow.mutable_id() = Id(core::WORKFLOW, name);
+  (*workflow.mutable_interface()->mutable_inputs()->mutable_variables())["x"].mutable_type()->CopyFrom(type);
+  if (!output_node.empty()) {
+    (*workflow.mutable_interface()->mutable_outputs()->mutable_variables())["o0"].mutable_type()->CopyFrom(type);
+    auto* output = workflow.add_outputs();
+    output->set_var("o0");
+    output->mutable_binding()->mutable_promise()->set_node_id(output_node);
+    output->mutable_binding()->mutable_promise()->set_var("o0");
+  }
+  return workflow;
+}
+
+core::LiteralMap Map(const std::string& name, const core::Literal& value) {
+  core::LiteralMap map;
+  (*map.mutable_literals())[name] = value;
+  return map;
+}
+core::LiteralMap IntMap(int64_t value) { return Map("o0", IntLiteral(value)); }
+int64_t IntOf(const core::LiteralMap& map, const std::string& name = "o0") {
+  return map.literals().at(name).scalar().primitive().integer();
+}
+
+TEST_CASE("a recoverable user error is retried; the retry's outputs become the workflow's") {
+  EngineDriver driver;
+  auto task = AddTask(driver, "t");
+  task.mutable_metadata()->mutable_retries()->set_retries(1);
+  driver.resolver.AddTask(task);
+  auto workflow = Workflow("wf", "n0");
+  AddTaskNode(workflow, "n0", task);
+  const auto key = driver.Launch("e1", workflow, Map("x", IntLiteral(3)));
+  REQUIRE(driver.Attempts("n0").size() == 1);
+  CHECK(driver.Execution(key).closure().phase() == WorkflowPhase::RUNNING);
+
+  driver.Fail(driver.Attempts("n0")[0], "flaky", /*recoverable=*/true);
+  REQUIRE(driver.Attempts("n0").size() == 2);
+  CHECK(driver.Attempts("n0")[1].attempt == 1);
+  driver.Succeed(driver.Attempts("n0")[1], IntMap(9));
+  CHECK(driver.Execution(key).closure().phase() == WorkflowPhase::SUCCEEDED);
+  CHECK(IntOf(driver.Outputs(key)) == 9);
+  CHECK(driver.Node(key, "n0").closure().phase() == NodePhase::SUCCEEDED);
+}
+
+TEST_CASE("a non-recoverable user error fails the workflow with the exception's message") {
+  EngineDriver driver;
+  auto workflow = Workflow("wf", "n0");
+  AddTaskNode(workflow, "n0", AddTask(driver, "t"));
+  const auto key = driver.Launch("e1", workflow, Map("x", IntLiteral(3)));
+  driver.Fail(driver.Attempts("n0")[0], "bad input");
+  const auto execution = driver.Execution(key);
+  CHECK(execution.closure().phase() == WorkflowPhase::FAILED);
+  CHECK(execution.closure().error().message().find("bad input") != std::string::npos);
+  CHECK(driver.Attempts("n0").size() == 1);
+}
+
+TEST_CASE("a timed-out attempt is retried, and past twice the timeout the node times out for good") {
+  EngineDriver driver;
+  auto task = AddTask(driver, "slow");
+  task.mutable_metadata()->mutable_retries()->set_retries(5);
+  task.mutable_metadata()->mutable_timeout()->set_seconds(10);
+  driver.resolver.AddTask(task);
+  auto workflow = Workflow("wf", "n0");
+  AddTaskNode(workflow, "n0", task);
+  const auto key = driver.Launch("e1", workflow, Map("x", IntLiteral(1)));
+
+  driver.clock.Advance(std::chrono::seconds(9));
+  driver.Step();
+  CHECK(driver.plugin().aborted.empty());
+  driver.clock.Advance(std::chrono::seconds(1));
+  driver.Step();
+  REQUIRE(driver.plugin().aborted.size() == 1);
+  driver.plugin().Exit(driver.Attempts("n0")[0].id, 128 + 15);
+  driver.Step();
+  REQUIRE(driver.Attempts("n0").size() == 2);  // TimeoutExpired is retryable
+
+  driver.clock.Advance(std::chrono::seconds(10));  // 20 s since the node started: its active deadline
+  driver.Step();
+  REQUIRE(driver.plugin().aborted.size() == 2);
+  driver.plugin().Exit(driver.Attempts("n0")[1].id, 128 + 15);
+  driver.Step();
+  CHECK(driver.Attempts("n0").size() == 2);
+  CHECK(driver.Node(key, "n0").closure().phase() == NodePhase::TIMED_OUT);
+  CHECK(driver.Execution(key).closure().phase() == WorkflowPhase::FAILED);
+}
+
+TEST_CASE("max_parallelism holds back ready task nodes until one finishes") {
+  EngineDriver driver;
+  const auto task = AddTask(driver, "t");
+  auto workflow = Workflow("wf", "");
+  for (int i = 0; i < 5; ++i) AddTaskNode(workflow, "n" + std::to_string(i), task);
+  flyteidl::admin::ExecutionSpec spec;
+  spec.set_max_parallelism(2);
+  driver.Launch("e1", workflow, Map("x", IntLiteral(1)), spec);
+  CHECK(driver.Started().size() == 2);
+  driver.Succeed(driver.Started()[0], IntMap(1));
+  CHECK(driver.Started().size() == 3);
+  CHECK(driver.plugin().Running() == 2);
+}
+
+TEST_CASE("an array node runs its items with their index, at most `parallelism` at once, and gathers in order") {
+  EngineDriver driver;
+  const auto task = AddTask(driver, "double", IntList());
+  auto workflow = Workflow("wf", "map", IntList());
+  core::Node& map = *workflow.add_nodes();
+  map.set_id("map");
+  *map.mutable_array_node()->mutable_node()->mutable_task_node()->mutable_reference_id() = task.id();
+  map.mutable_array_node()->mutable_node()->set_id("map");
+  map.mutable_array_node()->set_parallelism(2);
+  map.mutable_array_node()->set_min_successes(4);
+  Bind(map, "x", "start-node", "x");
+  core::Literal xs;
+  for (int i = 0; i < 5; ++i) *xs.mutable_collection()->add_literals() = IntLiteral(i);
+  const auto key = driver.Launch("e1", workflow, Map("x", xs));
+
+  REQUIRE(driver.Started().size() == 2);
+  CHECK(driver.Started()[0].env.at("FLYTE_K8S_ARRAY_INDEX") == "0");
+  CHECK(driver.Started()[1].env.at("FLYTE_K8S_ARRAY_INDEX") == "1");
+  CHECK(driver.Started()[0].inputs_path == driver.Started()[1].inputs_path);  // the array's inputs.pb
+  driver.Fail(driver.Started()[1], "item 1 fails");
+  for (size_t next = 0; next < driver.Started().size(); ++next) {
+    const auto attempt = driver.Started()[next];
+    if (next == 1) continue;
+    const int index = std::stoi(attempt.env.at("FLYTE_K8S_ARRAY_INDEX"));
+    CHECK(driver.plugin().Running() <= 2);
+    driver.Succeed(attempt, IntMap(index * 2));
+  }
+  CHECK(driver.Started().size() == 5);
+  CHECK(driver.Execution(key).closure().phase() == WorkflowPhase::SUCCEEDED);
+  const auto outputs = driver.Outputs(key);
+  const auto& gathered = outputs.literals().at("o0").collection().literals();
+  REQUIRE(gathered.size() == 5);
+  CHECK(gathered[0].scalar().primitive().integer() == 0);
+  CHECK(gathered[1].scalar().has_none_type());
+  CHECK(gathered[4].scalar().primitive().integer() == 8);
+  CHECK(driver.Node(key, "map").metadata().is_array());
+}
+
+TEST_CASE("an array node fails as soon as min_successes cannot be reached") {
+  EngineDriver driver;
+  const auto task = AddTask(driver, "double", IntList());
+  auto workflow = Workflow("wf", "map", IntList());
+  core::Node& map = *workflow.add_nodes();
+  map.set_id("map");
+  *map.mutable_array_node()->mutable_node()->mutable_task_node()->mutable_reference_id() = task.id();
+  map.mutable_array_node()->set_min_successes(3);
+  Bind(map, "x", "start-node", "x");
+  core::Literal xs;
+  for (int i = 0; i < 3; ++i) *xs.mutable_collection()->add_literals() = IntLiteral(i);
+  const auto key = driver.Launch("e1", workflow, Map("x", xs));
+  REQUIRE(driver.Started().size() == 3);
+  driver.Fail(driver.Started()[2], "no");
+  CHECK(driver.Execution(key).closure().phase() == WorkflowPhase::FAILED);
+  CHECK(driver.plugin().aborted.size() == 2);  // the other items were stopped
+}
+
+TEST_CASE("a sleep gate waits for its duration, also across a restart") {
+  EngineDriver driver;
+  auto workflow = Workflow("wf", "");
+  core::Node& gate = *workflow.add_nodes();
+  gate.set_id("nap");
+  gate.mutable_gate_node()->mutable_sleep()->mutable_duration()->set_seconds(30);
+  const auto key = driver.Launch("e1", workflow, Map("x", IntLiteral(1)));
+  driver.clock.Advance(std::chrono::seconds(20));
+  driver.Step();
+  CHECK(driver.Node(key, "nap").closure().phase() == NodePhase::RUNNING);
+  driver.Restart();
+  driver.Step();
+  CHECK(driver.Node(key, "nap").closure().phase() == NodePhase::RUNNING);
+  driver.clock.Advance(std::chrono::seconds(10));
+  driver.Step();
+  CHECK(driver.Node(key, "nap").closure().phase() == NodePhase::SUCCEEDED);
+  CHECK(driver.Execution(key).closure().phase() == WorkflowPhase::SUCCEEDED);
+}
+
+TEST_CASE("a signal gate declares its signal and outputs the value once it is set") {
+  EngineDriver driver;
+  auto workflow = Workflow("wf", "ask");
+  core::Node& gate = *workflow.add_nodes();
+  gate.set_id("ask");
+  gate.mutable_gate_node()->mutable_signal()->set_signal_id("how-many");
+  *gate.mutable_gate_node()->mutable_signal()->mutable_type() = IntType();
+  gate.mutable_gate_node()->mutable_signal()->set_output_variable_name("o0");
+  const auto key = driver.Launch("e1", workflow, Map("x", IntLiteral(1)));
+  auto& signals = *driver.stores().signals;
+  REQUIRE(signals.Get(SignalIdOf(key, "how-many")).ok());
+  driver.Wake(key);
+  CHECK(driver.Node(key, "ask").closure().phase() == NodePhase::RUNNING);
+  REQUIRE(signals.Set(SignalIdOf(key, "how-many"), IntLiteral(42)).ok());
+  driver.Wake(key);
+  CHECK(driver.Execution(key).closure().phase() == WorkflowPhase::SUCCEEDED);
+  CHECK(IntOf(driver.Outputs(key)) == 42);
+}
+
+TEST_CASE("a cached task runs once per inputs; overwrite_cache runs it again") {
+  EngineDriver driver;
+  auto task = AddTask(driver, "cached");
+  task.mutable_metadata()->set_discoverable(true);
+  task.mutable_metadata()->set_discovery_version("1");
+  driver.resolver.AddTask(task);
+  auto workflow = Workflow("wf", "n0");
+  AddTaskNode(workflow, "n0", task);
+  const auto first = driver.Launch("e1", workflow, Map("x", IntLiteral(3)));
+  driver.Succeed(driver.Attempts("n0")[0], IntMap(9));
+  CHECK(driver.Node(first, "n0").closure().task_node_metadata().cache_status() == core::CACHE_POPULATED);
+
+  const auto second = driver.Launch("e2", workflow, Map("x", IntLiteral(3)));
+  CHECK(driver.Started().size() == 1);  // no attempt: a cache hit
+  CHECK(driver.Execution(second).closure().phase() == WorkflowPhase::SUCCEEDED);
+  CHECK(IntOf(driver.Outputs(second)) == 9);
+  const auto node = driver.Node(second, "n0");
+  CHECK(node.closure().task_node_metadata().cache_status() == core::CACHE_HIT);
+  CHECK(node.closure().task_node_metadata().catalog_key().source_task_execution().node_execution_id().execution_id().name() ==
+        "e1");
+
+  driver.Launch("e3", workflow, Map("x", IntLiteral(4)));
+  CHECK(driver.Started().size() == 2);  // other inputs: a miss
+  flyteidl::admin::ExecutionSpec overwrite;
+  overwrite.set_overwrite_cache(true);
+  driver.Launch("e4", workflow, Map("x", IntLiteral(3)), overwrite);
+  CHECK(driver.Started().size() == 3);
+}
+
+TEST_CASE("of two concurrent cache_serializable runs, one computes and the other takes its value") {
+  EngineDriver driver;
+  auto task = AddTask(driver, "serial");
+  task.mutable_metadata()->set_discoverable(true);
+  task.mutable_metadata()->set_cache_serializable(true);
+  driver.resolver.AddTask(task);
+  auto workflow = Workflow("wf", "n0");
+  AddTaskNode(workflow, "n0", task);
+  const auto first = driver.Launch("e1", workflow, Map("x", IntLiteral(3)));
+  const auto second = driver.Launch("e2", workflow, Map("x", IntLiteral(3)));
+  REQUIRE(driver.Started().size() == 1);
+  driver.Succeed(driver.Started()[0], IntMap(9));
+  driver.clock.Advance(std::chrono::milliseconds(100));
+  driver.Step();
+  CHECK(driver.Started().size() == 1);
+  CHECK(driver.Execution(second).closure().phase() == WorkflowPhase::SUCCEEDED);
+  CHECK(IntOf(driver.Outputs(second)) == 9);
+  CHECK(driver.Execution(first).closure().phase() == WorkflowPhase::SUCCEEDED);
+}
+
+TEST_CASE("a launch plan node launches a linked child execution and takes its outputs") {
+  EngineDriver driver;
+  auto workflow = Workflow("wf", "lp");
+  core::Node& node = *workflow.add_nodes();
+  node.set_id("lp");
+  *node.mutable_workflow_node()->mutable_launchplan_ref() = Id(core::LAUNCH_PLAN, "child_lp");
+  Bind(node, "x", "start-node", "x");
+  engine::LaunchPlanInterface plan;
+  (*plan.inputs.mutable_parameters())["x"].mutable_var()->mutable_type()->CopyFrom(IntType());
+  (*plan.outputs.mutable_variables())["o0"].mutable_type()->CopyFrom(IntType());
+  driver.resolver.AddLaunchPlan(node.workflow_node().launchplan_ref(), plan);
+  const auto key = driver.Launch("parent", workflow, Map("x", IntLiteral(5)));
+  REQUIRE(driver.children.size() == 1);
+  const auto& child = driver.children[0];
+  CHECK(child.launch_plan.name() == "child_lp");
+  CHECK(child.parent.node_id() == "lp");
+  CHECK(child.parent.execution_id().name() == "parent");
+  CHECK(child.nesting == 1);
+  CHECK(child.inputs.literals().at("x").scalar().primitive().integer() == 5);
+
+  // The child finishes (the admin layer creates and runs it).
+  flyteidl::admin::Execution record;
+  record.mutable_closure()->set_phase(WorkflowPhase::SUCCEEDED);
+  store::ExecutionRow row;
+  row.key = child.key;
+  row.phase = WorkflowPhase::SUCCEEDED;
+  row.terminal = true;
+  row.payload = record.SerializeAsString();
+  REQUIRE(driver.stores().executions->CreateExecution(row).ok());
+  REQUIRE(driver.blobs().Put(engine::ExecutionOutputsKey(child.key), IntMap(25).SerializeAsString()).ok());
+  driver.Wake(key);
+  CHECK(driver.Execution(key).closure().phase() == WorkflowPhase::SUCCEEDED);
+  CHECK(IntOf(driver.Outputs(key)) == 25);
+  CHECK(driver.Node(key, "lp").closure().workflow_node_metadata().executionid().name() == child.key.name);
+}
+
+TEST_CASE("the failure node runs with the error after the workflow failed") {
+  EngineDriver driver;
+  const auto task = AddTask(driver, "t");
+  core::TaskTemplate cleanup = AddTask(driver, "cleanup");
+  // Optional[FlyteError], as flytekit declares it: left unbound, filled in by the engine.
+  auto* err_type = (*cleanup.mutable_interface()->mutable_inputs()->mutable_variables())["err"].mutable_type();
+  err_type->mutable_union_type()->add_variants()->set_simple(core::ERROR);
+  err_type->mutable_union_type()->add_variants()->set_simple(core::NONE);
+  driver.resolver.AddTask(cleanup);
+  auto workflow = Workflow("wf", "n0");
+  AddTaskNode(workflow, "n0", task);
+  core::Node& failure = *workflow.mutable_failure_node();
+  failure.set_id("fn0");
+  *failure.mutable_task_node()->mutable_reference_id() = cleanup.id();
+  Bind(failure, "x", "start-node", "x");
+  const auto key = driver.Launch("e1", workflow, Map("x", IntLiteral(1)));
+  driver.Fail(driver.Attempts("n0")[0], "broken");
+  REQUIRE(driver.Attempts("fn0").size() == 1);
+  CHECK(driver.Execution(key).closure().phase() == WorkflowPhase::FAILING);
+  core::LiteralMap inputs;
+  inputs.ParseFromString(*driver.blobs().Get(*driver.blobs().KeyOf(driver.Attempts("fn0")[0].inputs_path)));
+  const auto& err = inputs.literals().at("err").scalar().union_().value().scalar().error();
+  CHECK(err.failed_node_id() == "n0");
+  CHECK(err.message().find("broken") != std::string::npos);
+  driver.Succeed(driver.Attempts("fn0")[0], IntMap(0));
+  CHECK(driver.Execution(key).closure().phase() == WorkflowPhase::FAILED);
+}
+
+}  // namespace
+}  // namespace flyte::testing
