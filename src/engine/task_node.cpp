@@ -44,6 +44,17 @@ RetryBudget BudgetOf(const StepContext& context, const ExecutionRun& run, const 
   return budget;
 }
 
+// Propeller's order: the node's own value, then the execution's override, then the workflow's
+// default. The last attempt a node has runs non-interruptible (interruptible-failure-threshold -1).
+bool IsInterruptible(const StepContext& context, const ExecutionRun& run, const NodeRun& node, int attempt) {
+  bool interruptible = run.root.workflow->template_().metadata_defaults().interruptible();
+  if (run.record.spec().has_interruptible()) interruptible = run.record.spec().interruptible().value();
+  if (node.spec->metadata().interruptible_value_case() == flyteidl::core::NodeMetadata::kInterruptible) {
+    interruptible = node.spec->metadata().interruptible();
+  }
+  return interruptible && attempt + 1 < BudgetOf(context, run, node).max_attempts;
+}
+
 plugins::TaskAttempt MakeAttempt(const StepContext& context, const ExecutionRun& run, const NodeRun& node,
                                  const flyteidl::core::TaskTemplate& task, int attempt) {
   auto url = [&](const std::string& key) { return context.blobs.NativeUrl(key).value_or(""); };
@@ -97,6 +108,11 @@ void StartAttempt(const StepContext& context, ExecutionRun& run, NodeRun& node, 
   node.task_records[attempt] =
       NewTaskRecord(run, node, attempt, task->id(), task->type(), spec.inputs_path,
                     context.config.logs_base_url + "/" + AttemptLogDir(run.key, node.id, attempt), now);
+  if (IsInterruptible(context, run, node, attempt)) {
+    // Recorded as on a cluster; a local process cannot be preempted, so nothing else changes.
+    node.task_records[attempt].mutable_closure()->mutable_metadata()->set_instance_class(
+        flyteidl::event::TaskExecutionMetadata::INTERRUPTIBLE);
+  }
   run.dirty_attempts.insert({node.id, attempt});
   Touch(run, node, now);
   context.attempts[spec.id] = {run.key, node.id};

@@ -104,6 +104,26 @@ TEST_CASE("a recoverable user error is retried; the retry's outputs become the w
   CHECK(driver.Node(key, "n0").closure().phase() == NodePhase::SUCCEEDED);
 }
 
+TEST_CASE("interruptible attempts are recorded as such, except the last one a node has") {
+  EngineDriver driver;
+  auto task = AddTask(driver, "t");
+  task.mutable_metadata()->mutable_retries()->set_retries(1);
+  driver.resolver.AddTask(task);
+  auto workflow = Workflow("wf", "n0");
+  AddTaskNode(workflow, "n0", task).mutable_metadata()->set_interruptible(true);
+  const auto key = driver.Launch("e1", workflow, Map("x", IntLiteral(3)));
+  auto instance_class = [&](int attempt) {
+    auto row = driver.stores().executions->GetTaskExecution(key, "n0", attempt);
+    REQUIRE(row.ok());
+    flyteidl::admin::TaskExecution record;
+    record.ParseFromString(row->payload);
+    return record.closure().metadata().instance_class();
+  };
+  CHECK(instance_class(0) == flyteidl::event::TaskExecutionMetadata::INTERRUPTIBLE);
+  driver.Fail(driver.Attempts("n0")[0], "preempted", /*recoverable=*/true);
+  CHECK(instance_class(1) == flyteidl::event::TaskExecutionMetadata::DEFAULT);
+}
+
 TEST_CASE("a non-recoverable user error fails the workflow with the exception's message") {
   EngineDriver driver;
   auto workflow = Workflow("wf", "n0");
