@@ -123,11 +123,11 @@ def register_workflow(stub, name: str, task_id, n: int, chained: bool) -> identi
     return lp_id
 
 
-def run_execution(stub, lp_id, name: str, timeout: float) -> dict:
+def run_execution(stub, lp_id, name: str, timeout: float, inputs: literals_pb2.LiteralMap | None = None) -> dict:
     """CreateExecution, poll GetExecution every 20 ms until terminal (or timeout). Returns the figures."""
     exec_id = identifier_pb2.WorkflowExecutionIdentifier(project=PROJECT, domain=DOMAIN, name=name)
     stub.CreateExecution(execution_pb2.ExecutionCreateRequest(
-        project=PROJECT, domain=DOMAIN, name=name, inputs=literals_pb2.LiteralMap(),
+        project=PROJECT, domain=DOMAIN, name=name, inputs=inputs or literals_pb2.LiteralMap(),
         spec=execution_pb2.ExecutionSpec(launch_plan=lp_id)))
     t0 = time.perf_counter()
     deadline = time.monotonic() + timeout

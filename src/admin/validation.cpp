@@ -1,8 +1,5 @@
 #include "admin/validation.h"
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-
 namespace flyte::admin {
 
 Status RequireField(std::string_view value, std::string_view field) {
@@ -35,16 +32,6 @@ store::ExecutionKey ExecutionKeyOf(const flyteidl::core::WorkflowExecutionIdenti
 
 std::string DescribeId(const flyteidl::core::Identifier& id) {
   return id.project() + "/" + id.domain() + "/" + id.name() + "@" + id.version();
-}
-
-std::string DeterministicBytes(const google::protobuf::Message& message) {
-  std::string out;
-  google::protobuf::io::StringOutputStream stream(&out);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  message.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return out;
 }
 
 }  // namespace flyte::admin

@@ -27,7 +27,4 @@ store::ExecutionKey ExecutionKeyOf(const flyteidl::core::WorkflowExecutionIdenti
 // "project/domain/name@version" for messages.
 std::string DescribeId(const flyteidl::core::Identifier& id);
 
-// Deterministic bytes of a message, for digests that must not depend on field order or maps.
-std::string DeterministicBytes(const google::protobuf::Message& message);
-
 }  // namespace flyte::admin

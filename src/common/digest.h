@@ -1,5 +1,8 @@
-// Hashes, HMAC and the text encodings the wire formats use (OpenSSL underneath).
+// Hashes, HMAC and the text encodings the wire formats use (OpenSSL underneath), and the
+// deterministic bytes of a protobuf message that digests are taken of.
 #pragma once
+
+#include <google/protobuf/message.h>
 
 #include <string>
 #include <string_view>
@@ -12,6 +15,9 @@ std::string Md5(std::string_view data);                               // 16 raw 
 std::string Sha256(std::string_view data);                            // 32 raw bytes
 std::string HmacSha256(std::string_view key, std::string_view data);  // 32 raw bytes
 std::string RandomBytes(size_t count);
+
+// A message's bytes with map entries sorted, so equal values give equal bytes (and digests).
+std::string DeterministicBytes(const google::protobuf::Message& message);
 
 std::string HexEncode(std::string_view bytes);
 std::string Base64Encode(std::string_view bytes);

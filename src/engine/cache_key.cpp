@@ -1,8 +1,5 @@
 #include "engine/cache_key.h"
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-
 #include <algorithm>
 #include <map>
 
@@ -10,17 +7,6 @@
 
 namespace flyte::engine {
 namespace {
-
-// Deterministic bytes of a message (map fields sorted), so equal values give equal digests.
-std::string StableBytes(const google::protobuf::Message& message) {
-  std::string out;
-  google::protobuf::io::StringOutputStream stream(&out);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  message.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return out;
-}
 
 // 16 characters of the URL-safe base64 of a SHA-256: short, and plenty against collisions here.
 std::string ShortDigest(const std::string& bytes) {
@@ -37,7 +23,7 @@ CacheKey CacheKeyOf(const flyteidl::core::TaskTemplate& task, const flyteidl::co
   std::map<std::string, std::string> counted;  // sorted by name
   for (const auto& [name, literal] : inputs.literals()) {
     if (std::find(ignored.begin(), ignored.end(), name) != ignored.end()) continue;
-    counted[name] = literal.hash().empty() ? "v" + StableBytes(literal) : "h" + literal.hash();
+    counted[name] = literal.hash().empty() ? "v" + DeterministicBytes(literal) : "h" + literal.hash();
   }
   std::string inputs_bytes;
   for (const auto& [name, bytes] : counted) {
@@ -45,7 +31,7 @@ CacheKey CacheKeyOf(const flyteidl::core::TaskTemplate& task, const flyteidl::co
   }
   CacheKey key;
   key.dataset = "flyte_task-" + task.id().name();
-  key.version = task.metadata().discovery_version() + "-" + ShortDigest(StableBytes(task.interface()));
+  key.version = task.metadata().discovery_version() + "-" + ShortDigest(DeterministicBytes(task.interface()));
   key.tag = "flyte_cached-" + ShortDigest(inputs_bytes);
   return key;
 }

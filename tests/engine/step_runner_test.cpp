@@ -74,6 +74,23 @@ core::WorkflowTemplate Workflow(const std::string& name, const std::string& outp
   return workflow;
 }
 
+// A map task node "map" over the workflow input x with `task`.
+core::ArrayNode& AddArrayNode(core::WorkflowTemplate& workflow, const core::TaskTemplate& task) {
+  core::Node& node = *workflow.add_nodes();
+  node.set_id("map");
+  Bind(node, "x", "start-node", "x");
+  core::ArrayNode& array = *node.mutable_array_node();
+  array.mutable_node()->set_id("map");
+  *array.mutable_node()->mutable_task_node()->mutable_reference_id() = task.id();
+  return array;
+}
+
+core::Literal IntRange(int n) {
+  core::Literal list;
+  for (int i = 0; i < n; ++i) *list.mutable_collection()->add_literals() = IntLiteral(i);
+  return list;
+}
+
 core::LiteralMap Map(const std::string& name, const core::Literal& value) {
   core::LiteralMap map;
   (*map.mutable_literals())[name] = value;
@@ -184,16 +201,10 @@ TEST_CASE("an array node runs its items with their index, at most `parallelism` 
   EngineDriver driver;
   const auto task = AddTask(driver, "double", IntList());
   auto workflow = Workflow("wf", "map", IntList());
-  core::Node& map = *workflow.add_nodes();
-  map.set_id("map");
-  *map.mutable_array_node()->mutable_node()->mutable_task_node()->mutable_reference_id() = task.id();
-  map.mutable_array_node()->mutable_node()->set_id("map");
-  map.mutable_array_node()->set_parallelism(2);
-  map.mutable_array_node()->set_min_successes(4);
-  Bind(map, "x", "start-node", "x");
-  core::Literal xs;
-  for (int i = 0; i < 5; ++i) *xs.mutable_collection()->add_literals() = IntLiteral(i);
-  const auto key = driver.Launch("e1", workflow, Map("x", xs));
+  core::ArrayNode& map = AddArrayNode(workflow, task);
+  map.set_parallelism(2);
+  map.set_min_successes(4);
+  const auto key = driver.Launch("e1", workflow, Map("x", IntRange(5)));
 
   REQUIRE(driver.Started().size() == 2);
   CHECK(driver.Started()[0].env.at("FLYTE_K8S_ARRAY_INDEX") == "0");
@@ -222,14 +233,8 @@ TEST_CASE("an array node fails as soon as min_successes cannot be reached") {
   EngineDriver driver;
   const auto task = AddTask(driver, "double", IntList());
   auto workflow = Workflow("wf", "map", IntList());
-  core::Node& map = *workflow.add_nodes();
-  map.set_id("map");
-  *map.mutable_array_node()->mutable_node()->mutable_task_node()->mutable_reference_id() = task.id();
-  map.mutable_array_node()->set_min_successes(3);
-  Bind(map, "x", "start-node", "x");
-  core::Literal xs;
-  for (int i = 0; i < 3; ++i) *xs.mutable_collection()->add_literals() = IntLiteral(i);
-  const auto key = driver.Launch("e1", workflow, Map("x", xs));
+  AddArrayNode(workflow, task).set_min_successes(3);
+  const auto key = driver.Launch("e1", workflow, Map("x", IntRange(3)));
   REQUIRE(driver.Started().size() == 3);
   driver.Fail(driver.Started()[2], "no");
   CHECK(driver.Execution(key).closure().phase() == WorkflowPhase::FAILED);
@@ -292,8 +297,13 @@ TEST_CASE("a cached task runs once per inputs; overwrite_cache runs it again") {
   CHECK(IntOf(driver.Outputs(second)) == 9);
   const auto node = driver.Node(second, "n0");
   CHECK(node.closure().task_node_metadata().cache_status() == core::CACHE_HIT);
-  CHECK(node.closure().task_node_metadata().catalog_key().source_task_execution().node_execution_id().execution_id().name() ==
-        "e1");
+  CHECK(node.closure()
+            .task_node_metadata()
+            .catalog_key()
+            .source_task_execution()
+            .node_execution_id()
+            .execution_id()
+            .name() == "e1");
 
   driver.Launch("e3", workflow, Map("x", IntLiteral(4)));
   CHECK(driver.Started().size() == 2);  // other inputs: a miss

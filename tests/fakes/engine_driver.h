@@ -10,13 +10,13 @@
 #include <doctest/doctest.h>
 
 #include "engine/data_layout.h"
-#include "flyteidl/admin/node_execution.pb.h"
-#include "flyteidl/core/errors.pb.h"
 #include "engine/step_runner.h"
 #include "fakes/fake_clock.h"
 #include "fakes/fake_plugin.h"
 #include "fakes/fake_resolver.h"
 #include "fakes/temp_dir.h"
+#include "flyteidl/admin/node_execution.pb.h"
+#include "flyteidl/core/errors.pb.h"
 #include "store/store.h"
 
 namespace flyte::testing {
@@ -73,8 +73,9 @@ class EngineDriver {
     for (int i = 0; i < 100; ++i) {
       for (const auto& id : notices_) runner_->AttemptChanged(id);
       notices_.clear();
-      runner_->Step([this](const store::ExecutionKey& key, const std::string& cause) { runner_->Terminate(key, cause); },
-                    [this](const store::ExecutionKey& key) { runner_->Wake(key); });
+      runner_->Step(
+          [this](const store::ExecutionKey& key, const std::string& cause) { runner_->Terminate(key, cause); },
+          [this](const store::ExecutionKey& key) { runner_->Wake(key); });
       if (notices_.empty() && !runner_->HasPendingWork()) return;
     }
     FAIL("the engine did not settle");
