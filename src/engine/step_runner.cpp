@@ -88,6 +88,7 @@ void StepRunner::Step(const std::function<void(const store::ExecutionKey&, const
   if (Status persisted = deps_.executions.Apply(write); !persisted.ok()) {
     // Without durable state we must not act; the next wake-up tries again.
     for (const auto& row : write.executions) touched_.insert(row.key);
+    for (const auto& row : write.nodes) touched_.insert(row.execution);
     pending_effects_ = std::move(effects);
     return;
   }

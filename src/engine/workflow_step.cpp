@@ -225,7 +225,7 @@ void CollectWrites(const StepContext& context, ExecutionRun& run, store::Executi
                            TimeUtil::TimestampToMilliseconds(record.closure().created_at()), now,
                            record.SerializeAsString()});
   }
-  if (run.execution_dirty || !run.dirty_nodes.empty()) {
+  if (run.execution_dirty) {
     run.row.payload = run.record.SerializeAsString();
     write.executions.push_back(run.row);
   }

@@ -305,6 +305,9 @@ TEST_CASE("a cached task runs once per inputs; overwrite_cache runs it again") {
             .execution_id()
             .name() == "e1");
 
+  driver.Restart();  // the cache is in SQLite: it outlives the server
+  driver.Launch("e2b", workflow, Map("x", IntLiteral(3)));
+  CHECK(driver.Started().size() == 1);
   driver.Launch("e3", workflow, Map("x", IntLiteral(4)));
   CHECK(driver.Started().size() == 2);  // other inputs: a miss
   flyteidl::admin::ExecutionSpec overwrite;
