@@ -233,14 +233,14 @@ void RestoreArray(const StepContext& context, ExecutionRun& run, NodeRun& node,
   MarkForLook(run, node);
 }
 
-void CountRestoredItem(ExecutionRun& run, const NodeRun& item) {
+void CountRestoredItem(ExecutionRun& run, const NodeRun& item, NodePhase stored) {
   ArrayState* state = run.nodes.at(item.parent_id).array.get();
   if (state == nullptr) return;
-  if (item.phase == NodePhase::kSucceeded) {
+  if (stored == NodePhase::kSucceeded) {
     state->succeeded += 1;
-  } else if (item.phase == NodePhase::kRunning) {
-    state->running += 1;
-  } else if (item.phase != NodePhase::kAborted && item.phase != NodePhase::kNotYetStarted) {
+  } else if (stored == NodePhase::kRunning) {
+    state->running += 1;  // NoteItemFinished takes it off when it ends
+  } else if (stored != NodePhase::kAborted) {
     state->failed += 1;
   }
 }

@@ -80,9 +80,10 @@ void RestoreNode(const StepContext& context, const std::map<std::string, store::
     }
     RestoreArray(context, run, node, inputs, item_ids);
     for (const auto& id : item_ids) {
-      NodeRun& item = run.nodes[id];
-      RestoreNode(context, rows, run, item, effects);
-      CountRestoredItem(run, item);
+      // Counted as stored first: restoring may finish the item (its process ended meanwhile).
+      CountRestoredItem(run, run.nodes[id],
+                        FromNodeExecutionPhase(static_cast<flyteidl::core::NodeExecution::Phase>(rows.at(id).phase)));
+      RestoreNode(context, rows, run, run.nodes[id], effects);
     }
     return;
   }

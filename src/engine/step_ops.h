@@ -120,8 +120,8 @@ void NoteItemFinished(ExecutionRun& run, const NodeRun& item);
 // Rebuilds a running array and adds its (not yet restored) items, by their stored ids.
 void RestoreArray(const StepContext& context, ExecutionRun& run, NodeRun& node,
                   const flyteidl::core::LiteralMap& inputs, const std::vector<std::string>& item_ids);
-// Counts an item restored from its row in its array.
-void CountRestoredItem(ExecutionRun& run, const NodeRun& item);
+// Counts an item in its array by its stored phase, before the item itself is restored.
+void CountRestoredItem(ExecutionRun& run, const NodeRun& item, NodePhase stored);
 
 // --- gate_node.cpp ---
 

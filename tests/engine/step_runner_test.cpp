@@ -229,6 +229,28 @@ TEST_CASE("an array node runs its items with their index, at most `parallelism` 
   CHECK(driver.Node(key, "map").metadata().is_array());
 }
 
+TEST_CASE("an array node picks up after a restart: finished items keep their outputs, lost ones run again") {
+  EngineDriver driver;
+  const auto task = AddTask(driver, "double", IntList());
+  auto workflow = Workflow("wf", "map", IntList());
+  AddArrayNode(workflow, task);
+  const auto key = driver.Launch("e1", workflow, Map("x", IntRange(3)));
+  REQUIRE(driver.Started().size() == 3);
+  driver.Succeed(driver.Started()[0], IntMap(100));
+  driver.Restart();  // items 1 and 2 were running; the fake plugin cannot re-attach them
+  driver.Step();
+  REQUIRE(driver.Started().size() == 5);
+  CHECK(driver.Started()[3].attempt == 1);
+  driver.Succeed(driver.Started()[3], IntMap(101));
+  driver.Succeed(driver.Started()[4], IntMap(102));
+  REQUIRE(driver.Execution(key).closure().phase() == WorkflowPhase::SUCCEEDED);
+  const auto outputs = driver.Outputs(key);
+  const auto& gathered = outputs.literals().at("o0").collection().literals();
+  REQUIRE(gathered.size() == 3);
+  CHECK(gathered[0].scalar().primitive().integer() == 100);
+  CHECK(gathered[2].scalar().primitive().integer() == 102);
+}
+
 TEST_CASE("an array node fails as soon as min_successes cannot be reached") {
   EngineDriver driver;
   const auto task = AddTask(driver, "double", IntList());
