@@ -7,6 +7,7 @@
 #include "admin/admin.h"
 #include "admin/list_request.h"
 #include "admin/validation.h"
+#include "engine/compiler.h"
 #include "engine/data_layout.h"
 
 namespace flyte::admin {
@@ -70,10 +71,6 @@ StatusOr<flyteidl::admin::NodeExecution> LoadNodeExecution(store::ExecutionStore
   return node;
 }
 
-bool SameEntity(const flyteidl::core::Identifier& a, const flyteidl::core::Identifier& b) {
-  return a.project() == b.project() && a.domain() == b.domain() && a.name() == b.name() && a.version() == b.version();
-}
-
 // flyteadmin keys attempts by task id as well, so an attempt asked for under another task (or
 // task version) does not exist.
 StatusOr<flyteidl::admin::TaskExecution> LoadTaskExecution(store::ExecutionStore& store,
@@ -85,7 +82,8 @@ StatusOr<flyteidl::admin::TaskExecution> LoadTaskExecution(store::ExecutionStore
                                  Describe(id)));
   flyteidl::admin::TaskExecution attempt;
   RETURN_IF_ERROR(ParsePayload(row.payload, Describe(id), &attempt));
-  if (!SameEntity(attempt.id().task_id(), id.task_id())) return absl::NotFoundError(Describe(id) + " not found");
+  if (!engine::SameEntity(attempt.id().task_id(), id.task_id()))
+    return absl::NotFoundError(Describe(id) + " not found");
   return attempt;
 }
 
@@ -162,6 +160,24 @@ Status ParseListedExecution(const store::ExecutionRow& row, flyteidl::admin::Exe
 }
 
 #pragma GCC diagnostic pop
+
+// The workflow a dynamic node runs: futures_compiled.pb, which the engine keeps beside the
+// node's DynamicJobSpec (closure.dynamic_job_spec_uri). NOT_FOUND for other nodes, as flyteadmin.
+StatusOr<flyteidl::admin::DynamicWorkflowNodeMetadata> LoadDynamicWorkflow(store::BlobStore& blobs,
+                                                                           const flyteidl::admin::NodeExecution& node) {
+  const std::string& spec_url = node.closure().dynamic_job_spec_uri();
+  if (spec_url.empty()) return absl::NotFoundError(Describe(node.id()) + " does not contain a dynamic workflow");
+  ASSIGN_OR_RETURN(std::string spec_key, blobs.KeyOf(spec_url));
+  const std::string compiled_key = spec_key.substr(0, spec_key.rfind('/') + 1) + engine::kFuturesCompiledFile;
+  ASSIGN_OR_RETURN(std::string bytes,
+                   NamedNotFound(blobs.Get(compiled_key), "dynamic workflow of " + Describe(node.id())));
+  flyteidl::admin::DynamicWorkflowNodeMetadata dynamic;
+  RETURN_IF_ERROR(
+      ParsePayload(bytes, "dynamic workflow of " + Describe(node.id()), dynamic.mutable_compiled_workflow()));
+  *dynamic.mutable_id() = dynamic.compiled_workflow().primary().template_().id();
+  dynamic.set_dynamic_job_spec_uri(spec_url);
+  return dynamic;
+}
 
 // flyteadmin's FlyteURLsFromNodeExecutionID / FlyteURLsFromTaskExecutionID (pkg/common/flyte_url.go).
 std::string FlyteUrlBase(const NodeExecutionIdentifier& id) {
@@ -269,6 +285,18 @@ Status Admin::GetNodeExecutionData(const flyteidl::admin::NodeExecutionGetDataRe
   ASSIGN_OR_RETURN(flyteidl::admin::NodeExecution node, LoadNodeExecution(deps_.executions, request.id()));
   RETURN_IF_ERROR(FillData(deps_.blobs, node.input_uri(), node.closure(), response));
   SetFlyteUrls(FlyteUrlBase(request.id()), !node.closure().deck_uri().empty(), response->mutable_flyte_urls());
+  if (!node.closure().dynamic_job_spec_uri().empty()) {
+    ASSIGN_OR_RETURN(*response->mutable_dynamic_workflow(), LoadDynamicWorkflow(deps_.blobs, node));
+  }
+  return absl::OkStatus();
+}
+
+Status Admin::GetDynamicNodeWorkflow(const flyteidl::admin::GetDynamicNodeWorkflowRequest& request,
+                                     flyteidl::admin::DynamicNodeWorkflowResponse* response) {
+  RETURN_IF_ERROR(ValidateNodeExecutionId(request.id(), "id"));
+  ASSIGN_OR_RETURN(flyteidl::admin::NodeExecution node, LoadNodeExecution(deps_.executions, request.id()));
+  ASSIGN_OR_RETURN(flyteidl::admin::DynamicWorkflowNodeMetadata dynamic, LoadDynamicWorkflow(deps_.blobs, node));
+  *response->mutable_compiled_workflow() = std::move(*dynamic.mutable_compiled_workflow());
   return absl::OkStatus();
 }
 

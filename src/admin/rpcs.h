@@ -61,6 +61,8 @@
   X(GetNodeExecution, flyteidl::admin::NodeExecutionGetRequest, flyteidl::admin::NodeExecution)                        \
   X(ListNodeExecutions, flyteidl::admin::NodeExecutionListRequest, flyteidl::admin::NodeExecutionList)                 \
   X(GetNodeExecutionData, flyteidl::admin::NodeExecutionGetDataRequest, flyteidl::admin::NodeExecutionGetDataResponse) \
+  X(GetDynamicNodeWorkflow, flyteidl::admin::GetDynamicNodeWorkflowRequest,                                            \
+    flyteidl::admin::DynamicNodeWorkflowResponse)                                                                      \
   X(GetTaskExecution, flyteidl::admin::TaskExecutionGetRequest, flyteidl::admin::TaskExecution)                        \
   X(ListTaskExecutions, flyteidl::admin::TaskExecutionListRequest, flyteidl::admin::TaskExecutionList)                 \
   X(GetTaskExecutionData, flyteidl::admin::TaskExecutionGetDataRequest, flyteidl::admin::TaskExecutionGetDataResponse) \

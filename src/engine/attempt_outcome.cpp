@@ -65,6 +65,11 @@ AttemptResult ReadAttemptResult(store::BlobStore& blobs, const std::string& atte
                        (status.message.empty() ? "" : ": " + status.message));
   }
   AttemptResult result;
+  if (blobs.Size(attempt_dir + "/futures.pb").ok()) {
+    result.outcome = AttemptOutcome::kSucceeded;
+    result.dynamic = true;
+    return result;
+  }
   auto output_bytes = blobs.Get(attempt_dir + "/outputs.pb");
   if (!output_bytes.ok()) {
     if (interface.outputs().variables().empty()) {

@@ -1,5 +1,6 @@
 // Reading what a task attempt left behind (FlytePropeller's ValidateOutput): error.pb before
-// outputs.pb, since pyflyte-execute exits 0 on user errors.
+// futures.pb (a dynamic task's workflow) before outputs.pb, since pyflyte-execute exits 0 on user
+// errors.
 #pragma once
 
 #include <optional>
@@ -17,6 +18,7 @@ namespace flyte::engine {
 struct AttemptResult {
   AttemptOutcome outcome = AttemptOutcome::kSystemRecoverable;
   flyteidl::core::LiteralMap outputs;    // kSucceeded
+  bool dynamic = false;                  // kSucceeded with futures.pb instead of outputs: a dynamic workflow to run
   flyteidl::core::ExecutionError error;  // otherwise
 };
 

@@ -1056,6 +1056,10 @@ std::string IdentifierToString(const core::Identifier& id) {
   return absl::StrCat(id.project(), "/", id.domain(), "/", id.name(), "@", id.version());
 }
 
+bool SameEntity(const core::Identifier& a, const core::Identifier& b) {
+  return a.project() == b.project() && a.domain() == b.domain() && a.name() == b.name() && a.version() == b.version();
+}
+
 StatusOr<core::CompiledWorkflowClosure> CompileWorkflow(const core::WorkflowTemplate& primary,
                                                         const RepeatedPtrField<core::WorkflowTemplate>& sub_workflows,
                                                         EntityResolver& resolver) {

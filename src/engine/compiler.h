@@ -50,6 +50,8 @@ StatusOr<flyteidl::core::CompiledWorkflowClosure> CompileWorkflow(
 
 // `project/domain/name@version`, the form used in error messages.
 std::string IdentifierToString(const flyteidl::core::Identifier& id);
+// Whether two identifiers name the same entity version (project, domain, name, version).
+bool SameEntity(const flyteidl::core::Identifier& a, const flyteidl::core::Identifier& b);
 
 // Node ids the compiler reserves for the workflow's input and output sentinels.
 inline constexpr const char kStartNodeId[] = "start-node";

@@ -27,6 +27,10 @@ inline std::string AttemptDir(const store::ExecutionKey& key, const std::string&
 inline std::string RawOutputPrefix(const store::ExecutionKey& key, const std::string& node_id, int attempt) {
   return "raw/" + key.project + "/" + key.domain + "/" + key.name + "/" + node_id + "/" + std::to_string(attempt);
 }
+// What a dynamic task's attempt writes instead of outputs (a DynamicJobSpec) and, beside it, the
+// workflow the engine compiled from it (a CompiledWorkflowClosure), named as propeller names them.
+inline constexpr char kFuturesFile[] = "futures.pb";
+inline constexpr char kFuturesCompiledFile[] = "futures_compiled.pb";
 // Relative folder (under the state folder's logs/) of one attempt's task.log.
 inline std::string AttemptLogDir(const store::ExecutionKey& key, const std::string& node_id, int attempt) {
   return key.project + "/" + key.domain + "/" + key.name + "/" + node_id + "/" + std::to_string(attempt);

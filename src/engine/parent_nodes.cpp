@@ -1,4 +1,5 @@
-// Parent nodes: branches (the taken node runs as a child) and inline sub-workflows.
+// Parent nodes: branches (the taken node runs as a child), inline sub-workflows, and dynamic
+// tasks running their workflow (started in dynamic_node.cpp).
 #include "engine/step_ops.h"
 
 #include "engine/bindings.h"
@@ -81,9 +82,11 @@ void AdvanceParent(const StepContext& context, ExecutionRun& run, NodeRun& node,
     }
     node.outputs = child.outputs;
   }
-  // Parents keep their outputs where a task's would be, so output_uri works the same way.
-  (void)context.blobs.Put(AttemptDir(run.key, node.id, 0) + "/outputs.pb", node.outputs->SerializeAsString());
+  // Parents keep their outputs where a task's would be (a dynamic task's last attempt), so
+  // output_uri works the same way.
   node.attempts = std::max(node.attempts, 1);
+  (void)context.blobs.Put(AttemptDir(run.key, node.id, node.attempts - 1) + "/outputs.pb",
+                          node.outputs->SerializeAsString());
   Finish(run, node, NodePhase::kSucceeded, now);
 }
 

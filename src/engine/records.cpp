@@ -63,8 +63,16 @@ flyteidl::admin::NodeExecution NodeRecord(const ExecutionRun& run, const NodeRun
   execution_id->set_name(run.key.name);
   record.set_input_uri(blobs.NativeUrl(NodeInputsKey(run.key, node.id)).value_or(""));
 
+  // A task node running the workflow it returned (its children are listed under it).
+  const bool dynamic = node.spec != nullptr && node.spec->has_task_node() && node.child_scope != nullptr;
+  const int attempt = std::max(0, node.attempts - 1);
   auto* closure = record.mutable_closure();
-  closure->set_phase(ToNodeExecutionPhase(node.phase));
+  closure->set_phase(dynamic && node.phase == NodePhase::kRunning ? CorePhase::DYNAMIC_RUNNING
+                                                                  : ToNodeExecutionPhase(node.phase));
+  if (dynamic) {
+    closure->set_dynamic_job_spec_uri(
+        blobs.NativeUrl(AttemptDir(run.key, node.id, attempt) + "/" + kFuturesFile).value_or(""));
+  }
   *closure->mutable_created_at() = TimeUtil::MillisecondsToTimestamp(node.created_at);
   *closure->mutable_updated_at() = TimeUtil::MillisecondsToTimestamp(std::max(node.updated_at, node.created_at));
   if (node.started_at > 0) {
@@ -72,7 +80,6 @@ flyteidl::admin::NodeExecution NodeRecord(const ExecutionRun& run, const NodeRun
     const int64_t end = IsTerminal(node.phase) ? node.updated_at : node.started_at;
     *closure->mutable_duration() = TimeUtil::MillisecondsToDuration(std::max<int64_t>(0, end - node.started_at));
   }
-  const int attempt = std::max(0, node.attempts - 1);
   // flytekit writes deck.html next to the outputs when the task has decks enabled.
   const std::string deck = AttemptDir(run.key, node.id, attempt) + "/deck.html";
   if (IsTerminal(node.phase) && blobs.Size(deck).ok()) closure->set_deck_uri(blobs.NativeUrl(deck).value_or(""));
@@ -103,9 +110,11 @@ flyteidl::admin::NodeExecution NodeRecord(const ExecutionRun& run, const NodeRun
   metadata->set_retry_group(std::to_string(attempt));
   metadata->set_spec_node_id(node.spec != nullptr ? node.spec->id() : node.id);
   metadata->set_is_array(node.spec != nullptr && node.spec->has_array_node());
-  metadata->set_is_parent_node(node.spec != nullptr &&
-                               (node.spec->has_branch_node() ||
-                                (node.spec->has_workflow_node() && node.spec->workflow_node().has_sub_workflow_ref())));
+  metadata->set_is_parent_node(
+      dynamic ||
+      (node.spec != nullptr && (node.spec->has_branch_node() || (node.spec->has_workflow_node() &&
+                                                                 node.spec->workflow_node().has_sub_workflow_ref()))));
+  metadata->set_is_dynamic(dynamic);
   return record;
 }
 

@@ -106,6 +106,7 @@ void Finish(ExecutionRun& run, NodeRun& node, NodePhase phase, int64_t now) {
 
 bool CountsForParallelism(const NodeRun& node) {
   if (node.array_index >= 0) return false;  // items count against their array's own parallelism
+  if (node.child_scope) return false;       // a dynamic task running its workflow: its children count
   return node.spec->has_task_node() || node.spec->has_array_node() || node.spec->workflow_node().has_launchplan_ref();
 }
 
@@ -120,26 +121,36 @@ void FailNode(ExecutionRun& run, NodeRun& node, ExecutionError error, int64_t no
   Finish(run, node, NodePhase::kFailed, now);
 }
 
-const flyteidl::core::TaskTemplate* FindTask(const ExecutionRun& run, const flyteidl::core::Identifier& id) {
-  for (const auto& task : run.closure.tasks()) {
-    const auto& candidate = task.template_().id();
-    if (candidate.project() == id.project() && candidate.domain() == id.domain() && candidate.name() == id.name() &&
-        candidate.version() == id.version()) {
-      return &task.template_();
+namespace {
+
+// The entry of `entries(closure)` named `id`, in the execution's closure or a dynamic node's.
+template <typename Entries>
+auto FindCompiled(const ExecutionRun& run, const flyteidl::core::Identifier& id, Entries entries)
+    -> decltype(&*entries(run.closure).begin()) {
+  auto find_in = [&](const flyteidl::core::CompiledWorkflowClosure& closure) -> decltype(&*entries(closure).begin()) {
+    for (const auto& entry : entries(closure)) {
+      if (SameEntity(entry.template_().id(), id)) return &entry;
     }
+    return nullptr;
+  };
+  if (const auto* found = find_in(run.closure)) return found;
+  for (const auto& [node_id, closure] : run.dynamic_closures) {
+    if (const auto* found = find_in(closure)) return found;
   }
   return nullptr;
 }
 
+}  // namespace
+
+const flyteidl::core::TaskTemplate* FindTask(const ExecutionRun& run, const flyteidl::core::Identifier& id) {
+  const auto* task = FindCompiled(
+      run, id, [](const auto& closure) -> const auto& { return closure.tasks(); });
+  return task != nullptr ? &task->template_() : nullptr;
+}
+
 const flyteidl::core::CompiledWorkflow* FindSubWorkflow(const ExecutionRun& run, const flyteidl::core::Identifier& id) {
-  for (const auto& workflow : run.closure.sub_workflows()) {
-    const auto& candidate = workflow.template_().id();
-    if (candidate.project() == id.project() && candidate.domain() == id.domain() && candidate.name() == id.name() &&
-        candidate.version() == id.version()) {
-      return &workflow;
-    }
-  }
-  return nullptr;
+  return FindCompiled(
+      run, id, [](const auto& closure) -> const auto& { return closure.sub_workflows(); });
 }
 
 bool IsSentinel(const std::string& id) { return id == kStartNodeId || id == kEndNodeId; }

@@ -50,7 +50,10 @@ void RestoreNode(const StepContext& context, const std::map<std::string, store::
     if (bytes.ok()) (void)node.outputs->ParseFromString(*bytes);
   }
   if (node.phase == NodePhase::kNotYetStarted || IsTerminal(node.phase)) return;
-  if (node.spec->has_task_node()) return RestoreAttempt(context, run, node, row, effects);
+  if (node.spec->has_task_node()) {
+    if (ResumeDynamic(context, run, node)) return RestoreScope(context, rows, run, *node.child_scope, effects);
+    return RestoreAttempt(context, run, node, row, effects);
+  }
   flyteidl::core::LiteralMap inputs;
   if (auto bytes = context.blobs.Get(NodeInputsKey(run.key, node.id)); bytes.ok()) (void)inputs.ParseFromString(*bytes);
   if (node.spec->has_branch_node()) {

@@ -62,10 +62,10 @@ struct NodeRun {
   std::optional<flyteidl::core::LiteralMap> outputs;
   std::optional<flyteidl::core::ExecutionError> error;
   std::map<int, flyteidl::admin::TaskExecution> task_records;  // task nodes: one per attempt
-  std::unique_ptr<Scope> child_scope;                          // sub-workflow nodes
-  std::string branch_child;                                    // branch nodes: unique id of the taken node
-  std::string child_execution;                                 // launch plan nodes: name of the child execution
-  int cache_status = 0;                                        // cached tasks: a flyteidl.core.CatalogCacheStatus
+  std::unique_ptr<Scope> child_scope;  // sub-workflow nodes, dynamic tasks running their workflow
+  std::string branch_child;            // branch nodes: unique id of the taken node
+  std::string child_execution;         // launch plan nodes: name of the child execution
+  int cache_status = 0;                // cached tasks: a flyteidl.core.CatalogCacheStatus
   std::optional<CacheKey> cache_key;
   std::unique_ptr<ArrayState> array;  // array nodes
   int array_index = -1;  // items of an array node: their index                           // cached tasks, once computed
@@ -77,6 +77,9 @@ struct ExecutionRun {
   store::ExecutionRow row;            // columns + payload as last persisted
   flyteidl::admin::Execution record;  // the payload, kept current
   flyteidl::core::CompiledWorkflowClosure closure;
+  // Dynamic task nodes running their workflow: its compiled closure, by node id (node specs and
+  // scopes point into it, so entries stay put until the run ends).
+  std::map<std::string, flyteidl::core::CompiledWorkflowClosure> dynamic_closures;
   Scope root;
   std::map<std::string, NodeRun> nodes;  // by unique id
   bool aborting = false;

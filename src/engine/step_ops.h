@@ -1,5 +1,6 @@
 // What the parts of an executor step share: run bookkeeping (run_graph.cpp), task nodes
-// (task_node.cpp), parent nodes (parent_nodes.cpp) and the scope walk (workflow_step.cpp).
+// (task_node.cpp), parent nodes (parent_nodes.cpp, dynamic_node.cpp), the other node kinds and
+// the scope walk (workflow_step.cpp).
 // Internal to the engine; the executor only sees workflow_step.h.
 #pragma once
 
@@ -86,6 +87,16 @@ void StartBranch(ExecutionRun& run, NodeRun& node, const flyteidl::core::Literal
 void StartSubWorkflow(ExecutionRun& run, NodeRun& node, flyteidl::core::LiteralMap inputs, int64_t now);
 // Moves a running parent node on from its children; finishes it when they are done.
 void AdvanceParent(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects);
+
+// --- dynamic_node.cpp ---
+
+// After a successful attempt that wrote futures.pb: compiles the dynamic workflow (stored as
+// futures_compiled.pb), and the node runs it as a child scope.
+void StartDynamic(const StepContext& context, ExecutionRun& run, NodeRun& node,
+                  const flyteidl::core::TypedInterface& interface);
+// For a restored running task node: true (and its child scope rebuilt, children not yet
+// restored) when its last attempt had become a dynamic workflow.
+bool ResumeDynamic(const StepContext& context, ExecutionRun& run, NodeRun& node);
 
 // --- launch_plan_node.cpp ---
 

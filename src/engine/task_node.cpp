@@ -139,6 +139,10 @@ void ApplyAttemptResult(const StepContext& context, ExecutionRun& run, NodeRun& 
   context.attempts.erase(AttemptIdOf(run, node.id, attempt));
   switch (decision.step) {
     case NextStep::kSucceed:
+      if (result.dynamic) {
+        FinishTaskRecord(record, flyteidl::core::TaskExecution::SUCCEEDED, "", nullptr, now);
+        return StartDynamic(context, run, node, task->interface());
+      }
       FinishTaskRecord(record, flyteidl::core::TaskExecution::SUCCEEDED,
                        context.blobs.NativeUrl(dir + "/outputs.pb").value_or(""), nullptr, now);
       node.outputs = std::move(result.outputs);

@@ -103,7 +103,8 @@ void StartNode(const StepContext& context, ExecutionRun& run, NodeRun& node, std
 void AbortNode(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects,
                int64_t now) {
   if (node.phase != NodePhase::kRunning) return;
-  if (node.spec->has_task_node() && node.attempts > 0) {
+  // A dynamic task running its workflow has no attempt left to stop, only children.
+  if (node.spec->has_task_node() && node.attempts > 0 && !node.child_scope) {
     const int attempt = node.attempts - 1;
     effects.push_back({Effect::Kind::kAbort, {}, AttemptIdOf(run, node.id, attempt)});
     if (auto record = node.task_records.find(attempt); record != node.task_records.end()) {
