@@ -500,3 +500,25 @@ def test_nested_dynamic(remote):
     assert len(inner) == 3
     assert sorted(len(c.subworkflow_node_executions) for c in inner) == [1, 2, 3]
 
+
+def test_recover_reuses_what_succeeded(remote, tmp_path):
+    marker = tmp_path / "marker"
+    failed = run(remote, "runs.recovery.recover_wf", x=4, marker=str(marker))
+    assert failed.closure.phase == WorkflowExecutionPhase.FAILED
+    assert "is missing" in failed.closure.error.message
+    marker.write_text("present")
+    recovered_id = remote.client.recover_execution(failed.id, unique("r")[-20:].replace("_", "-").lower())
+    recovered = remote.wait(remote.fetch_execution(name=recovered_id.name), timeout=timedelta(seconds=120),
+                            poll_interval=POLL, sync_nodes=True)
+    assert recovered.closure.phase == WorkflowExecutionPhase.SUCCEEDED, recovered.closure.error
+    assert recovered.outputs["o0"] == 50
+    assert recovered.spec.metadata.mode == execution_pb2.ExecutionMetadata.RECOVERED
+    assert recovered.spec.metadata.reference_execution.name == failed.id.name
+    first, second = recovered.node_executions["n0"], recovered.node_executions["n1"]
+    assert first.closure.phase == NodeExecutionPhase.RECOVERED
+    # flytekit reads no outputs of a RECOVERED node (not "done" to it, as with FlyteAdmin): ask admin.
+    data = remote.client.get_node_execution_data(first.id)
+    assert data.full_outputs.literals["o0"].scalar.primitive.integer == 5
+    assert not first.task_executions, "the node that succeeded is not run again"
+    assert second.closure.phase == NodeExecutionPhase.SUCCEEDED
+    assert len(second.task_executions) == 1
