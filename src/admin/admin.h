@@ -56,6 +56,11 @@ class Admin {
   Status DeckLink(const flyteidl::core::NodeExecutionIdentifier& id, const google::protobuf::Duration& ttl,
                   flyteidl::service::PreSignedURLs* out);
   // Keeps the description a task or workflow was registered with (first registration wins).
+  // The request that launches execution `id` again under `name` (same launch plan, spec and
+  // inputs), in `mode` with `id` as its reference execution.
+  StatusOr<flyteidl::admin::ExecutionCreateRequest> LaunchAgain(const flyteidl::core::WorkflowExecutionIdentifier& id,
+                                                                const std::string& name,
+                                                                flyteidl::admin::ExecutionMetadata::ExecutionMode mode);
   Status StoreDescription(store::ResourceType type, const flyteidl::core::Identifier& id,
                           const flyteidl::admin::DescriptionEntity& description);
 

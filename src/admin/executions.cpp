@@ -227,7 +227,29 @@ Status Admin::TerminateExecution(const flyteidl::admin::ExecutionTerminateReques
 
 Status Admin::RelaunchExecution(const flyteidl::admin::ExecutionRelaunchRequest& request,
                                 flyteidl::admin::ExecutionCreateResponse* response) {
-  const auto& id = request.id();
+  ASSIGN_OR_RETURN(flyteidl::admin::ExecutionCreateRequest create,
+                   LaunchAgain(request.id(), request.name(), flyteidl::admin::ExecutionMetadata::RELAUNCH));
+  create.mutable_spec()->set_overwrite_cache(request.overwrite_cache());
+  return CreateExecution(create, response);
+}
+
+// flyteadmin's RecoverExecution: the engine reuses the outputs of the nodes that succeeded in the
+// reference execution and runs the rest.
+Status Admin::RecoverExecution(const flyteidl::admin::ExecutionRecoverRequest& request,
+                               flyteidl::admin::ExecutionCreateResponse* response) {
+  ASSIGN_OR_RETURN(flyteidl::admin::ExecutionCreateRequest create,
+                   LaunchAgain(request.id(), request.name(), flyteidl::admin::ExecutionMetadata::RECOVERED));
+  // The caller's metadata overrides the reference execution's, except what makes this a recovery.
+  auto* metadata = create.mutable_spec()->mutable_metadata();
+  metadata->MergeFrom(request.metadata());
+  metadata->set_mode(flyteidl::admin::ExecutionMetadata::RECOVERED);
+  *metadata->mutable_reference_execution() = request.id();
+  return CreateExecution(create, response);
+}
+
+StatusOr<flyteidl::admin::ExecutionCreateRequest> Admin::LaunchAgain(
+    const flyteidl::core::WorkflowExecutionIdentifier& id, const std::string& name,
+    flyteidl::admin::ExecutionMetadata::ExecutionMode mode) {
   RETURN_IF_ERROR(RequireField(id.name(), "name"));
   ASSIGN_OR_RETURN(store::ExecutionRow row, deps_.executions.GetExecution(ExecutionKeyOf(id)));
   flyteidl::admin::Execution original;
@@ -236,17 +258,16 @@ Status Admin::RelaunchExecution(const flyteidl::admin::ExecutionRelaunchRequest&
   flyteidl::admin::ExecutionCreateRequest create;
   create.set_project(id.project());
   create.set_domain(id.domain());
-  create.set_name(request.name());
+  create.set_name(name);
   *create.mutable_spec() = original.spec();
-  create.mutable_spec()->mutable_metadata()->set_mode(flyteidl::admin::ExecutionMetadata::RELAUNCH);
+  create.mutable_spec()->mutable_metadata()->set_mode(mode);
   *create.mutable_spec()->mutable_metadata()->mutable_reference_execution() = id;
-  create.mutable_spec()->set_overwrite_cache(request.overwrite_cache());
   if (!create.mutable_inputs()->ParseFromString(inputs)) return absl::InternalError("corrupt inputs of " + id.name());
   // The merged inputs include fixed ones, which a new launch must not set again.
   ASSIGN_OR_RETURN(Launchable launchable, ResolveLaunchable(*this, original.spec().launch_plan()));
-  for (const auto& [name, literal] : launchable.fixed_inputs.literals())
-    create.mutable_inputs()->mutable_literals()->erase(name);
-  return CreateExecution(create, response);
+  for (const auto& [fixed, literal] : launchable.fixed_inputs.literals())
+    create.mutable_inputs()->mutable_literals()->erase(fixed);
+  return create;
 }
 
 }  // namespace flyte::admin

@@ -68,6 +68,7 @@
   X(GetTaskExecutionData, flyteidl::admin::TaskExecutionGetDataRequest, flyteidl::admin::TaskExecutionGetDataResponse) \
   X(CreateExecution, flyteidl::admin::ExecutionCreateRequest, flyteidl::admin::ExecutionCreateResponse)                \
   X(RelaunchExecution, flyteidl::admin::ExecutionRelaunchRequest, flyteidl::admin::ExecutionCreateResponse)            \
+  X(RecoverExecution, flyteidl::admin::ExecutionRecoverRequest, flyteidl::admin::ExecutionCreateResponse)              \
   X(TerminateExecution, flyteidl::admin::ExecutionTerminateRequest, flyteidl::admin::ExecutionTerminateResponse)       \
   X(GetExecutionMetrics, flyteidl::admin::WorkflowExecutionGetMetricsRequest,                                          \
     flyteidl::admin::WorkflowExecutionGetMetricsResponse)

@@ -68,6 +68,7 @@ flyteidl::admin::NodeExecution NodeRecord(const ExecutionRun& run, const NodeRun
   const int attempt = std::max(0, node.attempts - 1);
   auto* closure = record.mutable_closure();
   closure->set_phase(dynamic && node.phase == NodePhase::kRunning ? CorePhase::DYNAMIC_RUNNING
+                     : node.recovered                             ? CorePhase::RECOVERED
                                                                   : ToNodeExecutionPhase(node.phase));
   if (dynamic) {
     closure->set_dynamic_job_spec_uri(

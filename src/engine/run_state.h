@@ -61,6 +61,7 @@ struct NodeRun {
   bool deadline_exceeded = false;  // ... and the node for its active deadline: no retry
   std::optional<flyteidl::core::LiteralMap> outputs;
   std::optional<flyteidl::core::ExecutionError> error;
+  bool recovered = false;  // took its outputs from the execution this one recovers (phase RECOVERED)
   std::map<int, flyteidl::admin::TaskExecution> task_records;  // task nodes: one per attempt
   std::unique_ptr<Scope> child_scope;  // sub-workflow nodes, dynamic tasks running their workflow
   std::string branch_child;            // branch nodes: unique id of the taken node

@@ -98,6 +98,12 @@ void StartDynamic(const StepContext& context, ExecutionRun& run, NodeRun& node,
 // restored) when its last attempt had become a dynamic workflow.
 bool ResumeDynamic(const StepContext& context, ExecutionRun& run, NodeRun& node);
 
+// --- recovered_node.cpp ---
+
+// In an execution recovering another: finishes a node that succeeded there with the outputs it
+// had (phase RECOVERED, nothing run); false when the node must run.
+bool RecoverNode(const StepContext& context, ExecutionRun& run, NodeRun& node);
+
 // --- launch_plan_node.cpp ---
 
 // Launches (or, after a restart, finds) the child execution of a launch plan node.

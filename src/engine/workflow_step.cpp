@@ -77,6 +77,7 @@ void StartNode(const StepContext& context, ExecutionRun& run, NodeRun& node, std
     FailNode(run, node, SystemError("InputsNotWritten", std::string(written.message())), now);
     return;
   }
+  if (RecoverNode(context, run, node)) return;
   if (node.spec->has_task_node()) {
     if (WaitForCache(context, run, node)) return;
     return StartAttempt(context, run, node, effects);

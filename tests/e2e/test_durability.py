@@ -9,13 +9,25 @@ from __future__ import annotations
 
 import signal
 import time
+from datetime import timedelta
 
 from flyteidl.admin import execution_pb2, launch_plan_pb2, node_execution_pb2, task_execution_pb2, task_pb2
 from flyteidl.admin import workflow_pb2 as admin_workflow_pb2
 from flyteidl.core import execution_pb2 as core_execution_pb2
 from flyteidl.core import identifier_pb2, interface_pb2, literals_pb2, tasks_pb2, types_pb2, workflow_pb2
 
-from e2e_support import DOMAIN, PROJECT, RPC_TIMEOUT_S, int_literal, int_type, launch_plan_id, task_id, workflow_id
+from e2e_support import (
+    DOMAIN,
+    PROJECT,
+    RPC_TIMEOUT_S,
+    VENV_BIN,
+    int_literal,
+    int_type,
+    launch_plan_id,
+    register_package,
+    task_id,
+    workflow_id,
+)
 
 EXECUTIONS = int(__import__("os").environ.get("DURABLE_EXECUTIONS", "50"))
 VERSION = "durable-v1"
@@ -109,3 +121,65 @@ def test_kill_9_while_running_then_restart(sandbox_factory):
             attempts = admin.ListTaskExecutions(
                 task_execution_pb2.TaskExecutionListRequest(node_execution_id=node.id, limit=10), timeout=RPC_TIMEOUT_S)
             assert len(attempts.task_executions) == 1, (name, node.id.node_id, attempts)
+
+
+def _children(admin, node):
+    return admin.ListNodeExecutions(
+        node_execution_pb2.NodeExecutionListRequest(workflow_execution_id=node.id.execution_id,
+                                                    unique_parent_id=node.id.node_id, limit=100),
+        timeout=RPC_TIMEOUT_S).node_executions
+
+
+def _attempts(admin, node):
+    return admin.ListTaskExecutions(
+        task_execution_pb2.TaskExecutionListRequest(node_execution_id=node.id, limit=10),
+        timeout=RPC_TIMEOUT_S).task_executions
+
+
+def test_kill_9_while_a_dynamic_workflow_runs_then_restart(sandbox_factory):
+    """The dynamic node's children are rebuilt from its futures_compiled.pb and re-attached."""
+    from flytekit.configuration import Config
+    from flytekit.remote import FlyteRemote
+
+    base = sandbox_factory.new_dir("durable-dynamic")
+    state = base / "state"
+    config = base / "sandbox.yaml"
+    config.write_text(f"tasks:\n  path: [{VENV_BIN}]\n")
+    first = sandbox_factory.start(base=base / "first", state_dir=state, config=config)
+    remote = register_package(first, "runs", "durable-dynamic-v1")
+    lp = remote.fetch_launch_plan(name="runs.dynamics.slow_cubes_wf", version="durable-dynamic-v1")
+    execution = remote.execute(lp, inputs={"n": 3}, execution_name="durable-dynamic")
+    admin = first.admin()
+    dynamic_running = core_execution_pb2.NodeExecution.DYNAMIC_RUNNING
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        nodes = admin.ListNodeExecutions(
+            node_execution_pb2.NodeExecutionListRequest(workflow_execution_id=execution_id(execution.id.name), limit=10),
+            timeout=RPC_TIMEOUT_S).node_executions
+        running = [n for n in nodes if n.closure.phase == dynamic_running]
+        if running and len(_children(admin, running[0])) == 3:
+            break
+        time.sleep(0.2)
+    else:
+        raise AssertionError("the dynamic node never started its children")
+    time.sleep(1)  # the children's processes are running
+    first.proc.send_signal(signal.SIGKILL)
+    first.proc.wait(10)
+
+    second = sandbox_factory.start(base=base / "second", state_dir=state, port=first.port, config=config)
+    remote = FlyteRemote(Config.auto(config_file=str(second.config_path)), default_project=PROJECT,
+                         default_domain=DOMAIN)
+    done = remote.wait(remote.fetch_execution(name=execution.id.name), timeout=timedelta(seconds=120),
+                       poll_interval=timedelta(milliseconds=200))
+    assert done.closure.phase == core_execution_pb2.WorkflowExecution.SUCCEEDED, done.closure.error
+    assert done.outputs["o0"] == [0, 1, 8]
+    admin = second.admin()
+    (node,) = admin.ListNodeExecutions(
+        node_execution_pb2.NodeExecutionListRequest(workflow_execution_id=execution_id(execution.id.name), limit=10),
+        timeout=RPC_TIMEOUT_S).node_executions
+    assert node.metadata.is_dynamic and node.closure.phase == core_execution_pb2.NodeExecution.SUCCEEDED
+    assert len(_attempts(admin, node)) == 1
+    children = _children(admin, node)
+    assert len(children) == 3
+    for child in children:
+        assert len(_attempts(admin, child)) == 1, child.id.node_id

@@ -13,7 +13,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from flyteidl.admin import execution_pb2
+from flyteidl.admin import execution_pb2, node_execution_pb2
 from flyteidl.core import catalog_pb2
 from flytekit.models.core.execution import NodeExecutionPhase, TaskExecutionPhase, WorkflowExecutionPhase
 
@@ -453,3 +453,72 @@ def test_execution_metrics_span_every_node_and_attempt(remote, sandbox):
     top = rsp.json()["span"]
     assert top["workflow_id"]["name"] == execution.id.name
     assert all("spans" not in s or not s["spans"] for s in top["spans"]), "depth 1 stops below the nodes"
+
+
+def _dynamic_node(execution):
+    (node,) = [n for n in execution.node_executions.values() if n.metadata.is_dynamic]
+    return node
+
+
+def test_dynamic_runs_the_tasks_it_returns(remote, sandbox):
+    execution = run(remote, "runs.dynamics.cubes_wf", n=4)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    assert execution.outputs["o0"] == [0, 1, 8, 27]
+    node = _dynamic_node(execution)
+    assert node.metadata.is_parent_node
+    assert node.closure.phase == NodeExecutionPhase.SUCCEEDED
+    assert node.outputs["o0"] == [0, 1, 8, 27]
+    children = node.subworkflow_node_executions
+    assert len(children) == 4, sorted(children)
+    assert all(c.closure.phase == NodeExecutionPhase.SUCCEEDED for c in children.values())
+    assert all(child_id.startswith(f"{node.id.node_id}-0-") for child_id in children)
+    # The compiled workflow, as GetDynamicNodeWorkflow and GetNodeExecutionData serve it.
+    request = node_execution_pb2.GetDynamicNodeWorkflowRequest(id=node.id.to_flyte_idl())
+    compiled = sandbox.admin().GetDynamicNodeWorkflow(request, timeout=10).compiled_workflow
+    spec_ids = {n.id for n in compiled.primary.template.nodes} - {"start-node", "end-node"}
+    assert spec_ids == {c.metadata.spec_node_id for c in children.values()}
+    assert [t.template.id.name for t in compiled.tasks] == ["runs.dynamics.cube"]
+    data = sandbox.admin().GetNodeExecutionData(
+        node_execution_pb2.NodeExecutionGetDataRequest(id=node.id.to_flyte_idl()), timeout=10
+    )
+    assert data.dynamic_workflow.compiled_workflow == compiled
+    assert data.dynamic_workflow.dynamic_job_spec_uri.endswith("/futures.pb")
+
+
+def test_dynamic_of_nothing_returns_its_outputs_directly(remote):
+    execution = run(remote, "runs.dynamics.cubes_wf", n=0)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    assert execution.outputs["o0"] == []
+
+
+def test_nested_dynamic(remote):
+    execution = run(remote, "runs.dynamics.nested_dynamic_wf", n=3)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    assert execution.outputs["o0"] == [0, 1, 9]
+    outer = _dynamic_node(execution)
+    inner = [c for c in outer.subworkflow_node_executions.values() if c.metadata.is_dynamic]
+    assert len(inner) == 3
+    assert sorted(len(c.subworkflow_node_executions) for c in inner) == [1, 2, 3]
+
+
+def test_recover_reuses_what_succeeded(remote, tmp_path):
+    marker = tmp_path / "marker"
+    failed = run(remote, "runs.recovery.recover_wf", x=4, marker=str(marker))
+    assert failed.closure.phase == WorkflowExecutionPhase.FAILED
+    assert "is missing" in failed.closure.error.message
+    marker.write_text("present")
+    recovered_id = remote.client.recover_execution(failed.id, unique("r")[-20:].replace("_", "-").lower())
+    recovered = remote.wait(remote.fetch_execution(name=recovered_id.name), timeout=timedelta(seconds=120),
+                            poll_interval=POLL, sync_nodes=True)
+    assert recovered.closure.phase == WorkflowExecutionPhase.SUCCEEDED, recovered.closure.error
+    assert recovered.outputs["o0"] == 50
+    assert recovered.spec.metadata.mode == execution_pb2.ExecutionMetadata.RECOVERED
+    assert recovered.spec.metadata.reference_execution.name == failed.id.name
+    first, second = recovered.node_executions["n0"], recovered.node_executions["n1"]
+    assert first.closure.phase == NodeExecutionPhase.RECOVERED
+    # flytekit reads no outputs of a RECOVERED node (not "done" to it, as with FlyteAdmin): ask admin.
+    data = remote.client.get_node_execution_data(first.id)
+    assert data.full_outputs.literals["o0"].scalar.primitive.integer == 5
+    assert not first.task_executions, "the node that succeeded is not run again"
+    assert second.closure.phase == NodeExecutionPhase.SUCCEEDED
+    assert len(second.task_executions) == 1
