@@ -5,6 +5,7 @@
 
 #include "fakes/engine_driver.h"
 #include "fakes/flyteidl_values.h"
+#include "flyteidl/core/dynamic_job.pb.h"
 
 namespace flyte::testing {
 namespace {
@@ -251,6 +252,36 @@ TEST_CASE("an array node picks up after a restart: finished items keep their out
   CHECK(gathered[2].scalar().primitive().integer() == 102);
 }
 
+TEST_CASE("an array node rejects inputs of different lengths and retries a failed item") {
+  EngineDriver driver;
+  auto task = AddTask(driver, "pair", IntList());
+  (*task.mutable_interface()->mutable_inputs()->mutable_variables())["y"].mutable_type()->CopyFrom(IntList());
+  task.mutable_metadata()->mutable_retries()->set_retries(1);
+  driver.resolver.AddTask(task);
+  auto workflow = Workflow("wf", "map", IntList());
+  (*workflow.mutable_interface()->mutable_inputs()->mutable_variables())["y"].mutable_type()->CopyFrom(IntList());
+  AddArrayNode(workflow, task);
+  Bind(*workflow.mutable_nodes(workflow.nodes_size() - 1), "y", "start-node", "y");
+  auto inputs = Map("x", IntRange(2));
+  (*inputs.mutable_literals())["y"] = IntRange(3);
+  const auto uneven = driver.Launch("e1", workflow, inputs);
+  CHECK(driver.Started().empty());
+  CHECK(driver.Execution(uneven).closure().phase() == WorkflowPhase::FAILED);
+  CHECK(driver.Node(uneven, "map").closure().error().code() == "InvalidArrayLength");
+  CHECK(driver.Node(uneven, "map").closure().error().message().find("different lengths") != std::string::npos);
+
+  (*inputs.mutable_literals())["y"] = IntRange(2);
+  const auto key = driver.Launch("e2", workflow, inputs);
+  REQUIRE(driver.Started().size() == 2);
+  driver.Fail(driver.Started()[0], "flaky item", /*recoverable=*/true);
+  REQUIRE(driver.Started().size() == 3);
+  CHECK(driver.Started()[2].attempt == 1);
+  CHECK(driver.Started()[2].env.at("FLYTE_K8S_ARRAY_INDEX") == "0");
+  driver.Succeed(driver.Started()[1], IntMap(1));
+  driver.Succeed(driver.Started()[2], IntMap(0));
+  CHECK(driver.Execution(key).closure().phase() == WorkflowPhase::SUCCEEDED);
+}
+
 TEST_CASE("an array node fails as soon as min_successes cannot be reached") {
   EngineDriver driver;
   const auto task = AddTask(driver, "double", IntList());
@@ -392,6 +423,73 @@ TEST_CASE("a launch plan node launches a linked child execution and takes its ou
   CHECK(driver.Execution(key).closure().phase() == WorkflowPhase::SUCCEEDED);
   CHECK(IntOf(driver.Outputs(key)) == 25);
   CHECK(driver.Node(key, "lp").closure().workflow_node_metadata().executionid().name() == child.key.name);
+}
+
+TEST_CASE("a dynamic task's futures.pb runs as a sub-DAG under its node and binds its outputs") {
+  EngineDriver driver;
+  const auto outer = AddTask(driver, "outer");
+  const auto inner = AddTask(driver, "inner");
+  auto workflow = Workflow("wf", "n0");
+  AddTaskNode(workflow, "n0", outer);
+  const auto key = driver.Launch("e1", workflow, Map("x", IntLiteral(2)));
+  REQUIRE(driver.Attempts("n0").size() == 1);
+
+  // The task returns a workflow of two `inner` nodes, the second after the first.
+  core::DynamicJobSpec spec;
+  *spec.add_tasks() = inner;
+  core::Node& first = *spec.add_nodes();
+  first.set_id("d0");
+  *first.mutable_task_node()->mutable_reference_id() = inner.id();
+  Bind(first, "x", "start-node", "x");
+  core::Node& second = *spec.add_nodes();
+  second.set_id("d1");
+  *second.mutable_task_node()->mutable_reference_id() = inner.id();
+  Bind(second, "x", "d0", "o0");
+  spec.set_min_successes(2);
+  auto* output = spec.add_outputs();
+  output->set_var("o0");
+  output->mutable_binding()->mutable_promise()->set_node_id("d1");
+  output->mutable_binding()->mutable_promise()->set_var("o0");
+  const auto attempt = driver.Attempts("n0")[0];
+  REQUIRE(
+      driver.blobs().Put(*driver.blobs().KeyOf(attempt.output_prefix + "/futures.pb"), spec.SerializeAsString()).ok());
+  driver.plugin().Exit(attempt.id);
+  driver.Step();
+
+  REQUIRE(driver.Attempts("n0-0-d0").size() == 1);
+  CHECK(driver.Node(key, "n0").closure().phase() == NodePhase::DYNAMIC_RUNNING);
+  CHECK(driver.Node(key, "n0").metadata().is_dynamic());
+  driver.Succeed(driver.Attempts("n0-0-d0")[0], IntMap(3));
+  REQUIRE(driver.Attempts("n0-0-d1").size() == 1);
+  driver.Restart();  // the children come back from futures_compiled.pb
+  driver.Step();
+  driver.Succeed(driver.Attempts("n0-0-d1").back(), IntMap(4));
+  CHECK(driver.Execution(key).closure().phase() == WorkflowPhase::SUCCEEDED);
+  CHECK(IntOf(driver.Outputs(key)) == 4);
+}
+
+TEST_CASE("recovering a failed execution reuses what succeeded and runs the rest") {
+  EngineDriver driver;
+  const auto task = AddTask(driver, "t");
+  auto workflow = Workflow("wf", "n1");
+  AddTaskNode(workflow, "n0", task);
+  AddTaskNode(workflow, "n1", task, "n0", "o0");
+  const auto failed = driver.Launch("e1", workflow, Map("x", IntLiteral(1)));
+  driver.Succeed(driver.Attempts("n0")[0], IntMap(2));
+  driver.Fail(driver.Attempts("n1")[0], "broken once");
+  REQUIRE(driver.Execution(failed).closure().phase() == WorkflowPhase::FAILED);
+
+  flyteidl::admin::ExecutionSpec spec;
+  spec.mutable_metadata()->set_mode(flyteidl::admin::ExecutionMetadata::RECOVERED);
+  *spec.mutable_metadata()->mutable_reference_execution() = ExecutionIdOf(failed);
+  const auto recovered = driver.Launch("e2", workflow, Map("x", IntLiteral(1)), spec);
+  CHECK(driver.Attempts("n0").size() == 1);  // not run again
+  CHECK(driver.Node(recovered, "n0").closure().phase() == NodePhase::RECOVERED);
+  REQUIRE(driver.Attempts("n1").size() == 2);
+  CHECK(driver.Attempts("n1")[1].execution_name == "e2");
+  driver.Succeed(driver.Attempts("n1")[1], IntMap(7));
+  CHECK(driver.Execution(recovered).closure().phase() == WorkflowPhase::SUCCEEDED);
+  CHECK(IntOf(driver.Outputs(recovered)) == 7);
 }
 
 TEST_CASE("the failure node runs with the error after the workflow failed") {
