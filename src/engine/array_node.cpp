@@ -163,16 +163,13 @@ void FinishArray(const StepContext& context, ExecutionRun& run, NodeRun& node, s
     }
   }
   WriteArrayRecord(context, run, node, now);
-  node.attempts = std::max(node.attempts, 1);
   if (succeeded) {
-    node.outputs = Gather(run, node, *task);
-    const std::string outputs = AttemptDir(run.key, node.id, 0) + "/outputs.pb";
-    (void)context.blobs.Put(outputs, node.outputs->SerializeAsString());
+    const std::string outputs = SucceedWithOutputs(context, run, node, Gather(run, node, *task), now);
     FinishTaskRecord(node.task_records[0], flyteidl::core::TaskExecution::SUCCEEDED,
                      context.blobs.NativeUrl(outputs).value_or(""), nullptr, now);
-    Finish(run, node, NodePhase::kSucceeded, now);
     return;
   }
+  node.attempts = std::max(node.attempts, 1);
   auto error = UserError("ArrayNodeFailed", std::to_string(state.failed) + " of " + std::to_string(state.size) +
                                                 " items failed; at least " + std::to_string(state.min_successes) +
                                                 " had to succeed");

@@ -3,7 +3,6 @@
 // (CACHE_POPULATED), failures are never stored. `cache_serializable` tasks take a reservation
 // first, so that of several concurrent runs only one computes while the others wait for its value.
 #include "engine/cache_key.h"
-#include "engine/data_layout.h"
 #include "engine/step_ops.h"
 
 namespace flyte::engine {
@@ -28,11 +27,7 @@ const flyteidl::core::TaskTemplate* CachedTaskOf(const ExecutionRun& run, const 
 std::string KeyOf(const StepContext& context, const ExecutionRun& run, NodeRun& node,
                   const flyteidl::core::TaskTemplate& task) {
   if (!node.cache_key) {
-    flyteidl::core::LiteralMap inputs;
-    if (auto bytes = context.blobs.Get(NodeInputsKey(run.key, node.id)); bytes.ok()) {
-      (void)inputs.ParseFromString(*bytes);
-    }
-    node.cache_key = CacheKeyOf(task, inputs);
+    node.cache_key = CacheKeyOf(task, StoredInputs(context, run, node));
   }
   return node.cache_key->Text(run.key.project, run.key.domain);
 }
@@ -48,13 +43,11 @@ bool WaitForCache(const StepContext& context, ExecutionRun& run, NodeRun& node) 
   if (!run.record.spec().overwrite_cache()) {
     auto entry = context.cache.Get(key);
     if (entry.ok() && entry->has_value()) {
-      node.outputs.emplace();
-      (void)node.outputs->ParseFromString((*entry)->outputs);
+      flyteidl::core::LiteralMap outputs;
+      (void)outputs.ParseFromString((*entry)->outputs);
       (void)node.cache_source.ParseFromString((*entry)->source);
       node.cache_status = flyteidl::core::CACHE_HIT;
-      // Kept where a task's outputs would be, so the node's output_uri works the same way.
-      (void)context.blobs.Put(AttemptDir(run.key, node.id, 0) + "/outputs.pb", node.outputs->SerializeAsString());
-      Finish(run, node, NodePhase::kSucceeded, now);
+      SucceedWithOutputs(context, run, node, std::move(outputs), now);
       return true;
     }
     node.cache_status = flyteidl::core::CACHE_MISS;

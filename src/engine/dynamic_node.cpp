@@ -19,9 +19,7 @@ void BecomeParent(const StepContext& context, ExecutionRun& run, NodeRun& node,
   node.child_scope = std::make_unique<Scope>();
   node.child_scope->workflow = &kept.primary();
   node.child_scope->parent_id = node.id;
-  if (auto bytes = context.blobs.Get(NodeInputsKey(run.key, node.id)); bytes.ok()) {
-    (void)node.child_scope->inputs.ParseFromString(*bytes);
-  }
+  node.child_scope->inputs = StoredInputs(context, run, node);
   // The task's own process is done: its slot and its timeout no longer apply.
   if (counted) run.running_limited -= 1;
   run.timed_nodes.erase(node.id);

@@ -4,7 +4,6 @@
 // through SignalService, and the API wakes the execution when one is set.
 #include <google/protobuf/util/time_util.h>
 
-#include "engine/data_layout.h"
 #include "engine/step_ops.h"
 
 namespace flyte::engine {
@@ -30,15 +29,6 @@ std::optional<std::pair<std::string, flyteidl::core::LiteralType>> SignalOf(cons
   }
   if (gate.has_signal()) return std::make_pair(gate.signal().signal_id(), gate.signal().type());
   return std::nullopt;
-}
-
-void Succeed(const StepContext& context, ExecutionRun& run, NodeRun& node, flyteidl::core::LiteralMap outputs,
-             int64_t now) {
-  node.attempts = std::max(node.attempts, 1);
-  node.outputs = std::move(outputs);
-  // Kept where a task's outputs would be, so the node's output_uri works the same way.
-  (void)context.blobs.Put(AttemptDir(run.key, node.id, 0) + "/outputs.pb", node.outputs->SerializeAsString());
-  Finish(run, node, NodePhase::kSucceeded, now);
 }
 
 }  // namespace
@@ -74,7 +64,7 @@ void AdvanceGate(const StepContext& context, ExecutionRun& run, NodeRun& node) {
   const auto& gate = node.spec->gate_node();
   const int64_t now = context.clock.NowMillis();
   if (gate.has_sleep()) {
-    if (now >= GateWakeTime(node)) Succeed(context, run, node, {}, now);
+    if (now >= GateWakeTime(node)) SucceedWithOutputs(context, run, node, {}, now);
     return;
   }
   auto signal = SignalOf(gate);
@@ -84,16 +74,15 @@ void AdvanceGate(const StepContext& context, ExecutionRun& run, NodeRun& node) {
   if (gate.has_signal()) {
     flyteidl::core::LiteralMap outputs;
     (*outputs.mutable_literals())[gate.signal().output_variable_name()] = stored->value();
-    return Succeed(context, run, node, std::move(outputs), now);
+    SucceedWithOutputs(context, run, node, std::move(outputs), now);
+    return;
   }
   if (!stored->value().scalar().primitive().boolean()) {
     FailNode(run, node, UserError("ApprovalRejected", "gate " + node.spec->id() + " was rejected"), now);
     return;
   }
   // Approved: the node's inputs pass through.
-  flyteidl::core::LiteralMap inputs;
-  if (auto bytes = context.blobs.Get(NodeInputsKey(run.key, node.id)); bytes.ok()) (void)inputs.ParseFromString(*bytes);
-  Succeed(context, run, node, std::move(inputs), now);
+  SucceedWithOutputs(context, run, node, StoredInputs(context, run, node), now);
 }
 
 void WakeSleepers(const StepContext& context, ExecutionRun& run) {

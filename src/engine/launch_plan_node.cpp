@@ -50,12 +50,11 @@ void AdvanceLaunchPlan(const StepContext& context, ExecutionRun& run, NodeRun& n
   (void)child.ParseFromString(row->payload);
   switch (child.closure().phase()) {
     case flyteidl::core::WorkflowExecution::SUCCEEDED: {
-      auto bytes = context.blobs.Get(ExecutionOutputsKey(row->key));
-      node.outputs.emplace();
-      if (bytes.ok()) (void)node.outputs->ParseFromString(*bytes);
-      // Kept where a task's outputs would be, so the node's output_uri works the same way.
-      (void)context.blobs.Put(AttemptDir(run.key, node.id, 0) + "/outputs.pb", node.outputs->SerializeAsString());
-      Finish(run, node, NodePhase::kSucceeded, now);
+      flyteidl::core::LiteralMap outputs;
+      if (auto bytes = context.blobs.Get(ExecutionOutputsKey(row->key)); bytes.ok()) {
+        (void)outputs.ParseFromString(*bytes);
+      }
+      SucceedWithOutputs(context, run, node, std::move(outputs), now);
       return;
     }
     case flyteidl::core::WorkflowExecution::FAILED:

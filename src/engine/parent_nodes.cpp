@@ -4,7 +4,6 @@
 
 #include "engine/bindings.h"
 #include "engine/branch_eval.h"
-#include "engine/data_layout.h"
 
 namespace flyte::engine {
 
@@ -70,7 +69,7 @@ void AdvanceParent(const StepContext& context, ExecutionRun& run, NodeRun& node,
       FailNode(run, node, SystemError("BindingResolutionFailure", std::string(outputs.status().message())), now);
       return;
     }
-    node.outputs = *std::move(outputs);
+    SucceedWithOutputs(context, run, node, *std::move(outputs), now);
   } else {
     NodeRun& child = run.nodes[node.branch_child];
     if (child.phase == NodePhase::kNotYetStarted) StartNode(context, run, child, effects);
@@ -80,14 +79,8 @@ void AdvanceParent(const StepContext& context, ExecutionRun& run, NodeRun& node,
       FailNode(run, node, child.error.value_or(SystemError("BranchFailed", "branch failed")), now);
       return;
     }
-    node.outputs = child.outputs;
+    SucceedWithOutputs(context, run, node, child.outputs.value_or(flyteidl::core::LiteralMap()), now);
   }
-  // Parents keep their outputs where a task's would be (a dynamic task's last attempt), so
-  // output_uri works the same way.
-  node.attempts = std::max(node.attempts, 1);
-  (void)context.blobs.Put(AttemptDir(run.key, node.id, node.attempts - 1) + "/outputs.pb",
-                          node.outputs->SerializeAsString());
-  Finish(run, node, NodePhase::kSucceeded, now);
 }
 
 }  // namespace flyte::engine

@@ -4,6 +4,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "engine/compiler.h"
+#include "engine/data_layout.h"
 
 namespace flyte::engine {
 
@@ -102,6 +103,22 @@ void Finish(ExecutionRun& run, NodeRun& node, NodePhase phase, int64_t now) {
     if (node.array_index >= 0) NoteItemFinished(run, node);
     NoteTerminal(run, node);
   }
+}
+
+std::string SucceedWithOutputs(const StepContext& context, ExecutionRun& run, NodeRun& node,
+                               flyteidl::core::LiteralMap outputs, int64_t now) {
+  node.attempts = std::max(node.attempts, 1);
+  node.outputs = std::move(outputs);
+  const std::string key = AttemptDir(run.key, node.id, node.attempts - 1) + "/outputs.pb";
+  (void)context.blobs.Put(key, node.outputs->SerializeAsString());
+  Finish(run, node, NodePhase::kSucceeded, now);
+  return key;
+}
+
+flyteidl::core::LiteralMap StoredInputs(const StepContext& context, const ExecutionRun& run, const NodeRun& node) {
+  flyteidl::core::LiteralMap inputs;
+  if (auto bytes = context.blobs.Get(NodeInputsKey(run.key, node.id)); bytes.ok()) (void)inputs.ParseFromString(*bytes);
+  return inputs;
 }
 
 bool CountsForParallelism(const NodeRun& node) {

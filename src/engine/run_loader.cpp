@@ -54,8 +54,7 @@ void RestoreNode(const StepContext& context, const std::map<std::string, store::
     if (ResumeDynamic(context, run, node)) return RestoreScope(context, rows, run, *node.child_scope, effects);
     return RestoreAttempt(context, run, node, row, effects);
   }
-  flyteidl::core::LiteralMap inputs;
-  if (auto bytes = context.blobs.Get(NodeInputsKey(run.key, node.id)); bytes.ok()) (void)inputs.ParseFromString(*bytes);
+  flyteidl::core::LiteralMap inputs = StoredInputs(context, run, node);
   if (node.spec->has_branch_node()) {
     for (const auto& [id, child_row] : rows) {
       if (child_row.parent_id != node.id) continue;

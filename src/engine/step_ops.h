@@ -42,6 +42,13 @@ void MarkCandidate(ExecutionRun& run, Scope& scope, const std::string& spec_id);
 // Sets the node's phase; reaching a terminal phase makes its dependents candidates.
 void Finish(ExecutionRun& run, NodeRun& node, NodePhase phase, int64_t now);
 void FailNode(ExecutionRun& run, NodeRun& node, flyteidl::core::ExecutionError error, int64_t now);
+// Succeeds a node that ran no task of its own (parents, gates, launch plans, cache hits, arrays):
+// its outputs are kept where a task's would be (its last attempt's folder), so output_uri and a
+// restart find them the same way. Returns that outputs.pb key.
+std::string SucceedWithOutputs(const StepContext& context, ExecutionRun& run, NodeRun& node,
+                               flyteidl::core::LiteralMap outputs, int64_t now);
+// The node's resolved inputs as stored in its inputs.pb (empty when unreadable).
+flyteidl::core::LiteralMap StoredInputs(const StepContext& context, const ExecutionRun& run, const NodeRun& node);
 
 const flyteidl::core::TaskTemplate* FindTask(const ExecutionRun& run, const flyteidl::core::Identifier& id);
 const flyteidl::core::CompiledWorkflow* FindSubWorkflow(const ExecutionRun& run, const flyteidl::core::Identifier& id);
