@@ -14,6 +14,17 @@ using google::protobuf::util::TimeUtil;
 
 namespace {
 
+// A held-back node can still start: not started, and its scope's owners (if any) still running.
+bool CanStillStart(const ExecutionRun& run, const Scope& scope, const std::string& spec_id) {
+  if (run.nodes.at(scope.unique_ids.at(spec_id)).phase != NodePhase::kNotYetStarted) return false;
+  for (const Scope* owned = &scope; !owned->parent_id.empty();) {
+    const NodeRun& owner = run.nodes.at(owned->parent_id);
+    if (owner.phase != NodePhase::kRunning) return false;
+    owned = owner.scope;
+  }
+  return true;
+}
+
 // A node reached a terminal phase: its scope counts it, and whoever depends on it looks again.
 void NoteTerminal(ExecutionRun& run, NodeRun& node) {
   Scope& scope = *node.scope;
@@ -95,9 +106,16 @@ void Finish(ExecutionRun& run, NodeRun& node, NodePhase phase, int64_t now) {
   run.cache_waiters.erase(node.id);
   if (was_running && CountsForParallelism(node)) {
     run.running_limited -= 1;
-    // A slot is free: nodes held back by max_parallelism may start.
-    for (auto& [scope, spec_id] : run.deferred) MarkCandidate(run, *scope, spec_id);
-    run.deferred.clear();
+    // A slot is free: the oldest node held back by max_parallelism that can still start takes it
+    // (one per slot, so a wide fan-out does not re-examine every waiting node on each finish).
+    while (!run.deferred.empty()) {
+      auto [scope, spec_id] = std::move(run.deferred.front());
+      run.deferred.pop_front();
+      if (CanStillStart(run, *scope, spec_id)) {
+        MarkCandidate(run, *scope, spec_id);
+        break;
+      }
+    }
   }
   if (!was_terminal && IsTerminal(phase)) {
     if (node.array_index >= 0) NoteItemFinished(run, node);

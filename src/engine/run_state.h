@@ -3,6 +3,7 @@
 // since the last persisted step. Owned by the executor's loop thread.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -88,7 +89,7 @@ struct ExecutionRun {
   // Running nodes that count against max_parallelism (tasks, launch plans), and ready ones
   // held back by it, as (scope, spec id): they become candidates again when one finishes.
   int running_limited = 0;
-  std::vector<std::pair<Scope*, std::string>> deferred;
+  std::deque<std::pair<Scope*, std::string>> deferred;  // oldest first
   // Running nodes waiting on something outside the engine (a child execution, a signal): they
   // are looked at again when the execution is woken.
   std::set<std::string> waiting;
