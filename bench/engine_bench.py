@@ -8,7 +8,9 @@
    (server time - N x spawn baseline) / N; how many nodes ran at once comes from the node executions' closures.
 3. baseline: /bin/true spawned N times sequentially from Python (os.posix_spawn + waitpid, and subprocess.run).
 4. hello world: `pyflyte register` of tests/e2e/flyteproj's `runs`, then runs.workflows.hello_wf through
-   FlyteRemote; baseline: `python -c "import flytekit"` (the floor of every pyflyte-execute process).
+   FlyteRemote: back to back, and 1 s apart (the Python worker started ahead has finished importing
+   flytekit); baselines: the same on a sandbox with `tasks.warm_python: 0` (every task starts its own
+   interpreter), and `python -c "import flytekit"` (the floor of every such interpreter).
 
 Every figure is printed beside its baseline, measured in the same run. Not a test: no pass/fail.
 Run: .venv/bin/python bench/engine_bench.py [--binary build/src/flyte] [--chain 1000] [--fanout 500]
@@ -57,12 +59,12 @@ def client_env(home: Path, config: Path) -> dict:
     return env
 
 
-def start_sandbox(binary: Path, root: Path) -> tuple[subprocess.Popen, int, Path]:
+def start_sandbox(binary: Path, root: Path, warm_python: int = 1) -> tuple[subprocess.Popen, int, Path]:
     """Starts the sandbox (tasks get the venv's bin on PATH), waits for /healthz. Returns (proc, port, config)."""
     home = root / "home"
-    home.mkdir()
+    home.mkdir(parents=True)
     config = root / "sandbox.yaml"
-    config.write_text(f"tasks:\n  path: [{VENV_BIN}]\n")
+    config.write_text(f"tasks:\n  path: [{VENV_BIN}]\n  warm_python: {warm_python}\n")
     port = free_port()
     client_config = root / "client.yaml"
     client_config.write_text(f"admin:\n  endpoint: dns:///localhost:{port}\n  insecure: true\n")
@@ -188,15 +190,18 @@ def import_flytekit_time(runs: int) -> float:
 
 # ------------------------------------------------------------------------------------------ flytekit
 
-def hello_world(client_config: Path, env: dict, runs: int) -> tuple[list[float], list[float], list[float], list[str]]:
-    """Registers `runs` with pyflyte, runs hello_wf `runs` times.
-    Returns seconds (server, task attempt, client wall) per successful run, and the problems seen."""
+def register_runs(client_config: Path, env: dict) -> str:
+    """`pyflyte register` of the `runs` package; the problem, if any."""
     res = subprocess.run(
         [str(VENV_BIN / "pyflyte"), "--config", str(client_config), "register", "--project", PROJECT,
          "--domain", DOMAIN, "--version", VERSION, "--destination-dir", ".", "runs"],
         cwd=FLYTEPROJ, env=env, capture_output=True, text=True, timeout=600)
-    if res.returncode != 0:
-        return [], [], [], [f"pyflyte register failed ({res.returncode}):\n{res.stdout}\n{res.stderr}"]
+    return "" if res.returncode == 0 else f"pyflyte register failed ({res.returncode}):\n{res.stdout}\n{res.stderr}"
+
+
+def hello_world(client_config: Path, runs: int, pause: float, label: str):
+    """Runs hello_wf `runs` times, `pause` seconds apart.
+    Returns seconds (server, task attempt, client wall) per successful run, and the problems seen."""
     from flytekit.configuration import Config
     from flytekit.remote import FlyteRemote
 
@@ -204,13 +209,14 @@ def hello_world(client_config: Path, env: dict, runs: int) -> tuple[list[float],
     lp = remote.fetch_launch_plan(name="runs.workflows.hello_wf", version=VERSION)
     server, attempt, wall, problems = [], [], [], []
     for i in range(runs):
+        time.sleep(pause)
         t0 = time.perf_counter()
-        execution = remote.execute(lp, inputs={"name": "bench"}, execution_name=f"hello-{i}")
+        execution = remote.execute(lp, inputs={"name": "bench"}, execution_name=f"hello-{label}-{i}")
         execution = remote.wait(execution, timeout=timedelta(seconds=120), poll_interval=timedelta(milliseconds=50))
         wall.append(time.perf_counter() - t0)
         c = execution.closure
         if c.phase != Phase.SUCCEEDED:
-            problems.append(f"hello-{i}: phase {Phase.Name(c.phase)}: {c.error.message if c.error else ''}")
+            problems.append(f"hello-{label}-{i}: phase {Phase.Name(c.phase)}: {c.error.message if c.error else ''}")
             continue
         server.append((c.updated_at - c.created_at).total_seconds())
         nodes = remote.sync_execution(execution, sync_nodes=True).node_executions.values()
@@ -250,20 +256,36 @@ def bench_graph(stub, task_id, title: str, n: int, chained: bool, timeout: float
           f"subprocess.run: {subproc * 1000:6.2f} ms per spawn")
 
 
-def bench_hello_world(client_config: Path, env: dict, runs: int) -> None:
+def bench_hello_world(binary: Path, root: Path, client_config: Path, runs: int) -> None:
+    """hello_wf on the running sandbox (a Python worker started ahead), then on one without workers."""
+    env = client_env(root / "home", client_config)
+    rows = []
+    problem = register_runs(client_config, env)
+    if not problem:
+        rows.append(("Python worker waiting, runs 1 s apart", *hello_world(client_config, runs, 1.0, "spaced")))
+        rows.append(("Python worker, back to back (the next one still importing)",
+                     *hello_world(client_config, runs, 0.0, "back")))
+    cold_root = root / "cold"
+    proc, _, cold_config = start_sandbox(binary, cold_root, warm_python=0)
     try:
-        server, attempt, wall, problems = hello_world(client_config, env, runs)
-    except Exception as e:  # a client-side failure must not hide the figures above
-        server, attempt, wall, problems = [], [], [], [f"{type(e).__name__}: {e}"]
+        problem = problem or register_runs(cold_config, client_env(cold_root / "home", cold_config))
+        if not problem:
+            rows.append(("baseline: tasks.warm_python 0 (each task its own interpreter)",
+                         *hello_world(cold_config, runs, 1.0, "cold")))
+    finally:
+        stop_sandbox(proc, cold_root)
     floor = import_flytekit_time(5)
-    print(f"  flytekit runs.workflows.hello_wf x {runs}: {len(server)} succeeded")
-    for problem in problems:
+    print(f"  flytekit runs.workflows.hello_wf, {runs} runs each: server time (created_at -> updated_at of "
+          f"SUCCEEDED, target < 1500 ms), task attempt, client wall (execute + wait, 50 ms poll); medians")
+    if problem:
         print(f"    {problem}")
-    if server:
-        print(f"    server (created_at -> updated_at of SUCCEEDED), median: {ms(statistics.median(server))}"
-              f"  (target < 1500 ms)")
-        print(f"      of which the task attempt (task execution closure.duration): {ms(statistics.median(attempt))}")
-        print(f"    client wall (execute + wait, 50 ms poll), median:       {ms(statistics.median(wall))}")
+    for title, server, attempt, wall, problems in rows:
+        print(f"    {title}: {len(server)} succeeded")
+        for p in problems:
+            print(f"      {p}")
+        if server:
+            print(f"      server {ms(statistics.median(server))}   task attempt {ms(statistics.median(attempt))}"
+                  f"   client wall {ms(statistics.median(wall))}")
     print(f"    baseline: {Path(sys.executable).name} -c 'import flytekit', median of 5:   {ms(floor)}")
 
 
@@ -289,7 +311,7 @@ def main() -> int:
                 task_id = register_true_task(stub)
                 bench_graph(stub, task_id, "chain", args.chain, True, args.timeout)
                 bench_graph(stub, task_id, "fan-out", args.fanout, False, args.timeout)
-            bench_hello_world(client_config, client_env(root / "home", client_config), args.hello_runs)
+            bench_hello_world(binary, root, client_config, args.hello_runs)
         finally:
             stop_sandbox(proc, root)
     return 0

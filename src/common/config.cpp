@@ -218,6 +218,12 @@ StatusOr<Config> ParseConfig(std::string_view yaml, std::string_view source, Con
          config.max_system_retries = static_cast<int>(retries);
          return absl::OkStatus();
        }},
+      {"warm_python",
+       [&](const YAML::Node& node, std::string_view key) -> Status {
+         ASSIGN_OR_RETURN(int64_t count, ReadInt(source, node, key, 0, 16));
+         config.warm_python = static_cast<int>(count);
+         return absl::OkStatus();
+       }},
   };
   auto section = [&](const Section& inner) {
     return [&](const YAML::Node& node, std::string_view key) { return ApplySection(source, node, key, inner); };

@@ -38,6 +38,7 @@ struct Config {
   std::vector<std::string> task_path;           // prepended to PATH: where pyflyte-execute lives
   std::map<std::string, std::string> task_env;  // extra environment of every task
   int max_system_retries = 3;
+  int warm_python = 1;  // Python interpreters started ahead for flytekit tasks
 
   // Host:port clients should dial, e.g. "localhost:30080".
   std::string ClientAddress() const;

@@ -20,22 +20,30 @@ std::optional<InlinedCommand> InlineFastExecute(const std::vector<std::string>& 
   if (i + 1 >= argv.size()) return std::nullopt;
   if (!distribution.starts_with("/") || !distribution.ends_with(".tar.gz")) return std::nullopt;
 
-  InlinedCommand out;
-  out.python_path = work_dir;
-  out.argv = {"/bin/sh",
-              "-c",
-              "tar -xzf \"$1\" -C \"$2\" >/dev/null || exit $?; shift 2; exec \"$@\"",
-              "pyflyte-fast-execute",
-              distribution,
-              work_dir};
+  InlinedCommand out{distribution, work_dir, {}};
   // As flytekit does: tell the task where its code came from, for the dynamic workflows it starts.
   for (++i; i < argv.size(); ++i) {
     if (argv[i] == "--resolver") {
-      out.argv.insert(out.argv.end(), {"--dynamic-addl-distro", distribution, "--dynamic-dest-dir", work_dir});
+      out.command.insert(out.command.end(), {"--dynamic-addl-distro", distribution, "--dynamic-dest-dir", work_dir});
     }
-    out.argv.push_back(argv[i]);
+    out.command.push_back(argv[i]);
   }
   return out;
+}
+
+std::vector<std::string> UnpackCommand(const InlinedCommand& inlined) {
+  return {"tar", "-xzf", inlined.distribution, "-C", inlined.work_dir};
+}
+
+std::vector<std::string> ShellCommand(const InlinedCommand& inlined) {
+  std::vector<std::string> argv = {"/bin/sh",
+                                   "-c",
+                                   "tar -xzf \"$1\" -C \"$2\" >/dev/null || exit $?; shift 2; exec \"$@\"",
+                                   "pyflyte-fast-execute",
+                                   inlined.distribution,
+                                   inlined.work_dir};
+  argv.insert(argv.end(), inlined.command.begin(), inlined.command.end());
+  return argv;
 }
 
 }  // namespace flyte::plugins

@@ -12,8 +12,9 @@
 namespace flyte::plugins {
 
 struct InlinedCommand {
-  std::vector<std::string> argv;  // /bin/sh unpacking the distribution, then exec'ing the task command
-  std::string python_path;        // the folder the code is unpacked into: added to PYTHONPATH
+  std::string distribution;          // the code: a .tar.gz in our store
+  std::string work_dir;              // unpacked into this folder, which goes on PYTHONPATH
+  std::vector<std::string> command;  // then this runs (with flytekit's options for dynamic tasks)
 };
 
 // For `pyflyte-fast-execute --additional-distribution <local .tar.gz> [--dest-dir d] -- cmd...`,
@@ -21,5 +22,11 @@ struct InlinedCommand {
 // such as `/root` is meant for a container image, not the user's machine). Nothing for any other
 // command, or a distribution that is not a local file (flytekit's own download handles those).
 std::optional<InlinedCommand> InlineFastExecute(const std::vector<std::string>& argv, const std::string& work_dir);
+
+// `tar` unpacking the distribution (its listing, if any, is not for the log).
+std::vector<std::string> UnpackCommand(const InlinedCommand& inlined);
+
+// The whole of it as one process: /bin/sh unpacking, then exec'ing the command.
+std::vector<std::string> ShellCommand(const InlinedCommand& inlined);
 
 }  // namespace flyte::plugins

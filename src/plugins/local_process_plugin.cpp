@@ -3,9 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/eventfd.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,6 +20,9 @@
 #include <utility>
 
 #include "plugins/fast_execute.h"
+#include "plugins/process_identity.h"
+#include "plugins/python_worker.h"
+#include "plugins/spawn.h"
 #include "plugins/template_args.h"
 
 extern char** environ;
@@ -32,8 +33,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view kFileScheme = "file://";
-// execvp's search path when PATH is unset.
-constexpr std::string_view kDefaultSearchPath = "/usr/local/bin:/usr/bin:/bin";
 // Without pidfds (Linux < 5.3) the reaper checks its processes this often.
 constexpr auto kFallbackCheckInterval = std::chrono::milliseconds(200);
 // At shutdown, how long after the SIGKILL the destructor still waits: a process stuck in the kernel
@@ -119,12 +118,7 @@ StatusOr<AttemptFiles> PrepareFolders(const TaskAttempt& attempt) {
 StatusOr<int> OpenLog(const fs::path& file) {
   const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) return absl::InternalError("cannot open " + file.string() + ": " + ErrnoText(errno));
-  if (fd > STDERR_FILENO) return fd;
-  const int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
-  const int saved_errno = errno;
-  ::close(fd);
-  if (moved < 0) return absl::InternalError("cannot open " + file.string() + ": " + ErrnoText(saved_errno));
-  return moved;
+  return MoveAboveStandardStreams(fd);
 }
 
 void AppendToLog(int fd, const std::string& line) {
@@ -187,20 +181,19 @@ std::vector<std::pair<std::string, std::string>> FlyteEnvironment(const TaskAtte
   return env;
 }
 
-// The server's environment, then in propeller's order (Kubernetes keeps the last of duplicate
-// names): the template's container.env, Flyte's variables, the execution's envs, the platform
-// defaults from the config. PATH finally gets config.path_prefix in front.
-std::map<std::string, std::string> TaskEnvironment(const TaskAttempt& attempt, const LocalProcessConfig& config) {
-  std::map<std::string, std::string> env;
+Environment ServerEnvironment() {
+  Environment env;
   for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
     const std::string_view text(*entry);
     const size_t equals = text.find('=');
     if (equals != std::string_view::npos)
       env[std::string(text.substr(0, equals))] = std::string(text.substr(equals + 1));
   }
-  for (const auto& pair : attempt.task.container().env()) env[pair.key()] = pair.value();
-  for (auto& [name, value] : FlyteEnvironment(attempt)) env[name] = std::move(value);
-  for (const auto& [name, value] : attempt.env) env[name] = value;
+  return env;
+}
+
+// Last, over whatever else: the platform defaults from the config, and config.path_prefix in front of PATH.
+Environment WithConfig(Environment env, const LocalProcessConfig& config) {
   for (const auto& [name, value] : config.env) env[name] = value;
   if (!config.path_prefix.empty()) {
     const auto path = env.find("PATH");
@@ -210,134 +203,62 @@ std::map<std::string, std::string> TaskEnvironment(const TaskAttempt& attempt, c
   return env;
 }
 
-bool IsExecutableFile(const fs::path& path) {
-  struct stat info;
-  return ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) &&
-         ::faccessat(AT_FDCWD, path.c_str(), X_OK, AT_EACCESS) == 0;
+// Every task's: what a task gets before its template and attempt add anything.
+Environment BaseEnvironment(const LocalProcessConfig& config) { return WithConfig(ServerEnvironment(), config); }
+
+// The server's environment, then in propeller's order (Kubernetes keeps the last of duplicate
+// names): the template's container.env, Flyte's variables, the execution's envs, the platform
+// defaults from the config.
+Environment TaskEnvironment(const TaskAttempt& attempt, const LocalProcessConfig& config) {
+  Environment env = ServerEnvironment();
+  for (const auto& pair : attempt.task.container().env()) env[pair.key()] = pair.value();
+  for (auto& [name, value] : FlyteEnvironment(attempt)) env[name] = std::move(value);
+  for (const auto& [name, value] : attempt.env) env[name] = value;
+  return WithConfig(std::move(env), config);
 }
 
-// execvp's search, done here because posix_spawnp would search the server's PATH, not the task's.
-// Relative entries (and a name with a slash) are relative to the task's working directory.
-StatusOr<std::string> ResolveExecutable(const std::string& name, std::string_view search_path,
-                                        const fs::path& work_dir) {
-  if (name.find('/') != std::string::npos) return name;
-  for (size_t start = 0;;) {
-    const size_t end = search_path.find(':', start);
-    const std::string_view dir = search_path.substr(start, end == std::string_view::npos ? end : end - start);
-    fs::path candidate = fs::path(dir.empty() ? "." : std::string(dir)) / name;
-    if (candidate.is_relative()) candidate = work_dir / candidate;
-    if (IsExecutableFile(candidate)) return candidate.string();
-    if (end == std::string_view::npos) break;
-    start = end + 1;
-  }
-  return absl::NotFoundError(name + ": not found on PATH " + std::string(search_path));
-}
-
-class SpawnFileActions {
- public:
-  SpawnFileActions() { ::posix_spawn_file_actions_init(&actions_); }
-  ~SpawnFileActions() { ::posix_spawn_file_actions_destroy(&actions_); }
-  SpawnFileActions(const SpawnFileActions&) = delete;
-  SpawnFileActions& operator=(const SpawnFileActions&) = delete;
-  posix_spawn_file_actions_t* get() { return &actions_; }
-
- private:
-  posix_spawn_file_actions_t actions_;
+// What an attempt runs: the rendered command (a local fast-execute distribution taken apart), its
+// environment and the executable found on the task's PATH.
+struct Command {
+  std::vector<std::string> argv;
+  Environment env;
+  std::string executable;
+  std::optional<InlinedCommand> inlined;  // unpack this distribution first
 };
 
-class SpawnAttributes {
- public:
-  SpawnAttributes() { ::posix_spawnattr_init(&attributes_); }
-  ~SpawnAttributes() { ::posix_spawnattr_destroy(&attributes_); }
-  SpawnAttributes(const SpawnAttributes&) = delete;
-  SpawnAttributes& operator=(const SpawnAttributes&) = delete;
-  posix_spawnattr_t* get() { return &attributes_; }
-
- private:
-  posix_spawnattr_t attributes_;
-};
-
-std::vector<char*> NullTerminated(std::vector<std::string>& strings) {
-  std::vector<char*> pointers;
-  pointers.reserve(strings.size() + 1);
-  for (std::string& s : strings) pointers.push_back(s.data());
-  pointers.push_back(nullptr);
-  return pointers;
-}
-
-// posix_spawn, never fork: this process is large and multi-threaded. The child gets its own
-// process group (so Abort can signal everything it starts), default signal handling and an empty
-// signal mask (whatever the server's threads block or ignore), stdin from /dev/null, stdout and
-// stderr into the log, and no other descriptor of the server.
-StatusOr<pid_t> SpawnProcess(const std::string& executable, std::vector<std::string> argv,
-                             const std::map<std::string, std::string>& env, const fs::path& work_dir, int log_fd) {
-  SpawnFileActions actions;
-  SpawnAttributes attributes;
-  int error = 0;
-  auto check = [&error](int result) {
-    if (error == 0) error = result;
-  };
-  check(::posix_spawn_file_actions_addopen(actions.get(), STDIN_FILENO, "/dev/null", O_RDONLY, 0));
-  check(::posix_spawn_file_actions_adddup2(actions.get(), log_fd, STDOUT_FILENO));
-  check(::posix_spawn_file_actions_adddup2(actions.get(), log_fd, STDERR_FILENO));
-  check(::posix_spawn_file_actions_addchdir_np(actions.get(), work_dir.c_str()));
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
-  check(::posix_spawn_file_actions_addclosefrom_np(actions.get(), STDERR_FILENO + 1));
-#endif
-  sigset_t no_signals;
-  sigset_t all_signals;
-  sigemptyset(&no_signals);
-  sigfillset(&all_signals);
-  sigdelset(&all_signals, SIGKILL);
-  sigdelset(&all_signals, SIGSTOP);
-  check(::posix_spawnattr_setflags(attributes.get(),
-                                   POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF));
-  check(::posix_spawnattr_setpgroup(attributes.get(), 0));
-  check(::posix_spawnattr_setsigmask(attributes.get(), &no_signals));
-  check(::posix_spawnattr_setsigdefault(attributes.get(), &all_signals));
-  if (error != 0) return absl::InternalError("preparing posix_spawn: " + ErrnoText(error));
-
-  std::vector<std::string> env_strings;
-  env_strings.reserve(env.size());
-  for (const auto& [name, value] : env) env_strings.push_back(name + "=" + value);
-  std::vector<char*> argv_pointers = NullTerminated(argv);
-  std::vector<char*> env_pointers = NullTerminated(env_strings);
-  pid_t pid = 0;
-  error = ::posix_spawn(&pid, executable.c_str(), actions.get(), attributes.get(), argv_pointers.data(),
-                        env_pointers.data());
-  if (error != 0) return absl::FailedPreconditionError(executable + ": " + ErrnoText(error));
-  return pid;
-}
-
-StatusOr<pid_t> Launch(const TaskAttempt& attempt, const LocalProcessConfig& config, const AttemptFiles& files,
-                       int log_fd) {
-  ASSIGN_OR_RETURN(std::vector<std::string> argv, RenderedCommand(attempt));
-  std::map<std::string, std::string> env = TaskEnvironment(attempt, config);
-  if (auto inlined = InlineFastExecute(argv, fs::absolute(files.work_dir).string())) {
-    argv = std::move(inlined->argv);
-    auto& python_path = env["PYTHONPATH"];
-    python_path = python_path.empty() ? inlined->python_path : python_path + ":" + inlined->python_path;
+StatusOr<Command> PrepareCommand(const TaskAttempt& attempt, const LocalProcessConfig& config,
+                                 const AttemptFiles& files) {
+  Command command;
+  ASSIGN_OR_RETURN(command.argv, RenderedCommand(attempt));
+  command.env = TaskEnvironment(attempt, config);
+  command.inlined = InlineFastExecute(command.argv, fs::absolute(files.work_dir).string());
+  if (command.inlined) {
+    command.argv = command.inlined->command;
+    auto& python_path = command.env["PYTHONPATH"];
+    python_path = python_path.empty() ? command.inlined->work_dir : python_path + ":" + command.inlined->work_dir;
   }
-  const auto path = env.find("PATH");
-  ASSIGN_OR_RETURN(
-      const std::string executable,
-      ResolveExecutable(argv.front(), path != env.end() ? path->second : kDefaultSearchPath, files.work_dir));
-  return SpawnProcess(executable, std::move(argv), env, files.work_dir, log_fd);
+  ASSIGN_OR_RETURN(command.executable,
+                   ResolveExecutable(command.argv.front(), SearchPath(command.env), files.work_dir));
+  return command;
 }
 
-// Whether `pid` still runs this attempt: its initial environment holds the attempt's Flyte variables.
-// After a reboot or a long outage the pid may belong to anything else, which Abort must never signal.
-bool RunsAttempt(pid_t pid, const TaskAttempt& attempt) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
-  if (!in) {
-    std::error_code error;
-    return !fs::exists("/proc/self", error);  // no procfs: cannot tell, so trust the pid
+// The command as a process of its own.
+StatusOr<pid_t> SpawnCommand(const Command& command, const AttemptFiles& files, int log_fd) {
+  if (command.inlined) {
+    return SpawnInGroup("/bin/sh", ShellCommand(*command.inlined), command.env, files.work_dir, {-1, log_fd});
   }
-  const std::string nul(1, '\0');
-  const std::string environment = nul + std::string(std::istreambuf_iterator<char>(in), {});
-  auto has = [&](const std::string& entry) { return environment.find(nul + entry + nul) != std::string::npos; };
-  return has("FLYTE_INTERNAL_EXECUTION_ID=" + attempt.execution_name) &&
-         has("FLYTE_ATTEMPT_NUMBER=" + std::to_string(attempt.attempt));
+  return SpawnInGroup(command.executable, command.argv, command.env, files.work_dir, {-1, log_fd});
+}
+
+WorkerJob JobFor(const Command& command, const AttemptFiles& files) {
+  WorkerJob job;
+  job.script = command.executable;
+  job.argv = command.argv;
+  job.env = command.env;
+  job.work_dir = fs::absolute(files.work_dir).string();
+  job.log_file = fs::absolute(files.log_file).string();
+  if (command.inlined) job.setup = UnpackCommand(*command.inlined);
+  return job;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -367,17 +288,27 @@ std::unique_ptr<Plugin> MakeLocalProcessPlugin(LocalProcessConfig config, Change
   return std::make_unique<LocalProcessPlugin>(std::move(config), std::move(on_change));
 }
 
+fs::path ProcessRecordPath(const TaskAttempt& attempt) { return fs::path(attempt.log_dir) / "process"; }
+
 LocalProcessPlugin::LocalProcessPlugin(LocalProcessConfig config, ChangeCallback on_change)
     : config_(std::move(config)),
       on_change_(std::move(on_change)),
+      base_env_(BaseEnvironment(config_)),
       wake_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
-      reaper_([this] { ReaperLoop(); }) {}
+      reaper_([this] { ReaperLoop(); }) {
+  if (config_.warm_python <= 0) return;
+  // Ready before the first Python task: flytekit's entry point as the tasks' PATH finds it.
+  const StatusOr<std::string> script = ResolveExecutable("pyflyte-execute", SearchPath(base_env_), "/");
+  if (!script.ok()) return;
+  if (const auto interpreter = FlytekitInterpreter(*script)) Replenish(*interpreter, *script);
+}
 
 LocalProcessPlugin::~LocalProcessPlugin() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
     give_up_at_ = Clock::now() + config_.kill_grace + kShutdownKillWait;
+    for (Spare& spare : spares_) ::close(spare.worker.job_fd);
     for (auto& [id, watch] : watches_) Terminate(watch);
     Wake();
   }
@@ -395,9 +326,20 @@ Status LocalProcessPlugin::Start(const TaskAttempt& attempt) {
   }
   ASSIGN_OR_RETURN(const AttemptFiles files, PrepareFolders(attempt));
   ASSIGN_OR_RETURN(const int log_fd, OpenLog(files.log_file));
-  const StatusOr<pid_t> pid = Launch(attempt, config_, files, log_fd);
+  const StatusOr<Command> command = PrepareCommand(attempt, config_, files);
   AttemptStatus status;
   status.logs.push_back(LogLink(files.log_file));
+  if (command.ok() && config_.warm_python > 0) {
+    if (const auto interpreter = FlytekitInterpreter(command->executable)) {
+      const bool handed = HandToSpare(attempt, *interpreter, JobFor(*command, files), status);
+      Replenish(*interpreter, command->executable);  // the next task finds one waiting too
+      if (handed) {
+        ::close(log_fd);
+        return absl::OkStatus();
+      }
+    }
+  }
+  const StatusOr<pid_t> pid = command.ok() ? SpawnCommand(*command, files, log_fd) : command.status();
   if (!pid.ok()) {
     // The task's problem, not the caller's: reported by Check, and in the log for whoever reads it.
     status.phase = AttemptPhase::kFailedToStart;
@@ -408,6 +350,7 @@ Status LocalProcessPlugin::Start(const TaskAttempt& attempt) {
     return absl::OkStatus();
   }
   ::close(log_fd);
+  (void)SaveProcessIdentity(ProcessRecordPath(attempt), *pid);  // without it, a restart cannot re-attach
   status.phase = AttemptPhase::kRunning;
   status.pid = *pid;
   Watch watch;
@@ -416,6 +359,57 @@ Status LocalProcessPlugin::Start(const TaskAttempt& attempt) {
   watch.attempt = attempt.id;
   Record(attempt, std::move(status), std::move(watch));
   return absl::OkStatus();
+}
+
+bool LocalProcessPlugin::HandToSpare(const TaskAttempt& attempt, const std::string& interpreter, const WorkerJob& job,
+                                     AttemptStatus status) {
+  std::lock_guard lock(mu_);
+  PruneSpares();
+  const auto spare = std::find_if(spares_.begin(), spares_.end(), [&](const Spare& candidate) {
+    return CanRun(candidate.worker, interpreter, job.script, job.env);
+  });
+  if (spare == spares_.end()) return false;
+  const Status handed = HandOver(spare->worker, job);
+  if (absl::IsFailedPrecondition(handed)) return false;  // a job no worker can take; this one still waits
+  const pid_t pid = spare->worker.pid;
+  const WatchId watch = spare->watch;
+  spares_.erase(spare);
+  if (!handed.ok()) return false;  // it was gone already: a process of its own instead
+  (void)SaveProcessIdentity(ProcessRecordPath(attempt), pid);
+  watches_.at(watch).attempt = attempt.id;  // PruneSpares left only workers whose watch is on
+  status.phase = AttemptPhase::kRunning;
+  status.pid = pid;
+  attempts_.insert_or_assign(attempt.id, AttemptRecord{std::move(status), watch});
+  return true;
+}
+
+void LocalProcessPlugin::Replenish(const std::string& interpreter, const std::string& script) {
+  size_t waiting = 0;
+  {
+    std::lock_guard lock(mu_);
+    PruneSpares();
+    for (const Spare& spare : spares_) waiting += CanRun(spare.worker, interpreter, script, base_env_) ? 1 : 0;
+  }
+  for (; waiting < static_cast<size_t>(config_.warm_python); ++waiting) {
+    StatusOr<PythonWorker> worker = StartPythonWorker(interpreter, script, base_env_);
+    if (!worker.ok()) return;  // tasks start their own interpreters, as without workers
+    Watch watch;
+    watch.pid = worker->pid;
+    watch.pidfd = OpenPidfd(worker->pid);
+    std::lock_guard lock(mu_);
+    const WatchId id = next_watch_++;
+    watches_.emplace(id, std::move(watch));
+    spares_.push_back(Spare{std::move(*worker), id});
+    Wake();
+  }
+}
+
+void LocalProcessPlugin::PruneSpares() {
+  std::erase_if(spares_, [&](const Spare& spare) {
+    if (watches_.count(spare.watch) != 0) return false;
+    ::close(spare.worker.job_fd);
+    return true;
+  });
 }
 
 StatusOr<AttemptStatus> LocalProcessPlugin::Check(const AttemptId& id) {
@@ -462,7 +456,7 @@ Status LocalProcessPlugin::Reattach(const TaskAttempt& attempt, int64_t pid) {
   // descriptors) the reaper looks for it with kill(pid, 0) on a timer.
   const int pidfd = OpenPidfd(process);
   const bool gone = pidfd < 0 && (errno == ESRCH || (::kill(process, 0) != 0 && errno == ESRCH));
-  if (gone || !RunsAttempt(process, attempt)) {
+  if (gone || !IsSavedProcess(ProcessRecordPath(attempt), process)) {
     if (pidfd >= 0) ::close(pidfd);
     return absl::NotFoundError("process " + std::to_string(pid) + " of " + attempt.id + " is gone");
   }

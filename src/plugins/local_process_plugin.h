@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -16,6 +17,8 @@
 #include <vector>
 
 #include "plugins/plugin.h"
+#include "plugins/python_worker.h"
+#include "plugins/spawn.h"
 
 namespace flyte::plugins {
 
@@ -23,12 +26,19 @@ struct LocalProcessConfig {
   std::string path_prefix;                     // prepended to PATH, e.g. a venv's bin
   std::map<std::string, std::string> env;      // extra env for every task (platform defaults)
   std::chrono::milliseconds kill_grace{5000};  // Abort: SIGTERM, then SIGKILL this much later
+  // Python interpreters kept started ahead for flytekit tasks (python_worker.h); 0: none, every
+  // Python task starts its own.
+  int warm_python = 0;
 };
+
+// Where Start records which process runs an attempt (process_identity.h), for Reattach.
+std::filesystem::path ProcessRecordPath(const TaskAttempt& attempt);
 
 std::unique_ptr<Plugin> MakeLocalProcessPlugin(LocalProcessConfig config, ChangeCallback on_change);
 
 // Threads: the engine's loop thread calls the Plugin methods; the reaper thread (reaper_) waits for
-// the processes, sends the delayed SIGKILLs and calls on_change; mu_ guards all state they share.
+// the processes (the pre-started Python workers too), sends the delayed SIGKILLs and calls
+// on_change; mu_ guards all state they share.
 class LocalProcessPlugin final : public Plugin {
  public:
   LocalProcessPlugin(LocalProcessConfig config, ChangeCallback on_change);
@@ -61,8 +71,20 @@ class LocalProcessPlugin final : public Plugin {
     AttemptStatus status;
     WatchId watch = 0;  // 0: no process running
   };
+  // A Python worker waiting for its job; its process is watched (with no attempt) like any other.
+  struct Spare {
+    PythonWorker worker;
+    WatchId watch = 0;
+  };
 
   void Record(const TaskAttempt& attempt, AttemptStatus status, std::optional<Watch> watch);
+  // Gives `job` to a waiting worker that runs it as a fresh `interpreter` would, and records it as
+  // the attempt's process (`status` completed); false when none can.
+  bool HandToSpare(const TaskAttempt& attempt, const std::string& interpreter, const WorkerJob& job,
+                   AttemptStatus status);
+  // Starts workers for the entry point `script` until config_.warm_python of them wait.
+  void Replenish(const std::string& interpreter, const std::string& script);
+  void PruneSpares();                // requires mu_: forgets workers that ended while waiting
   void Terminate(Watch& watch);      // requires mu_
   void Notify(const AttemptId& id);  // requires mu_: on_change from the reaper thread
   void Wake();
@@ -74,11 +96,13 @@ class LocalProcessPlugin final : public Plugin {
 
   const LocalProcessConfig config_;
   const ChangeCallback on_change_;
-  const int wake_fd_;  // eventfd: new watches, deadlines and notifications wake the reaper
+  const Environment base_env_;  // every task's environment before its template and attempt add theirs
+  const int wake_fd_;           // eventfd: new watches, deadlines and notifications wake the reaper
 
   std::mutex mu_;
   std::unordered_map<AttemptId, AttemptRecord> attempts_;  // guarded by mu_
   std::unordered_map<WatchId, Watch> watches_;             // guarded by mu_
+  std::vector<Spare> spares_;                              // guarded by mu_
   std::vector<AttemptId> pending_notifications_;           // guarded by mu_
   WatchId next_watch_ = 1;                                 // guarded by mu_
   bool stopping_ = false;                                  // guarded by mu_

@@ -113,6 +113,7 @@ engine::EngineDeps EngineDepsFor(const Config& config, store::ExecutionStore& ex
   plugins::LocalProcessConfig local;
   for (const auto& folder : config.task_path) local.path_prefix += (local.path_prefix.empty() ? "" : ":") + folder;
   local.env = config.task_env;
+  local.warm_python = config.warm_python;
   engine::EngineConfig engine_config;
   engine_config.logs_dir = config.state_dir / "logs";
   engine_config.logs_base_url = "http://" + config.ClientAddress() + "/logs";

@@ -17,7 +17,7 @@ TEST_CASE("config: defaults are compiled in") {
 TEST_CASE("config: the file overrides the defaults") {
   auto config = ParseConfig(
       "server:\n  port: 31000\n  bind: 0.0.0.0\nstate:\n  dir: /tmp/x\nadmin:\n  domains: [dev, prod]\n"
-      "storage:\n  signed_url_ttl: 1h30m\ntasks:\n  path: [/opt/venv/bin]\n  env: {A: b}\n",
+      "storage:\n  signed_url_ttl: 1h30m\ntasks:\n  path: [/opt/venv/bin]\n  env: {A: b}\n  warm_python: 0\n",
       "sandbox.yaml", DefaultConfig());
   REQUIRE(config.ok());
   CHECK(config->port == 31000);
@@ -27,6 +27,7 @@ TEST_CASE("config: the file overrides the defaults") {
   CHECK(config->signed_url_ttl == std::chrono::seconds(5400));
   CHECK(config->task_path == std::vector<std::string>{"/opt/venv/bin"});
   CHECK(config->task_env.at("A") == "b");
+  CHECK(config->warm_python == 0);
 }
 
 TEST_CASE("config: unknown keys and bad values name the key and the line") {
@@ -41,6 +42,7 @@ TEST_CASE("config: unknown keys and bad values name the key and the line") {
       {"server:\n  port: 70000\n", "sandbox.yaml:2: server.port: must be between 0 and 65535"},
       {"storage:\n  signed_url_ttl: soon\n", "sandbox.yaml:2: storage.signed_url_ttl: bad duration"},
       {"admin:\n  domains: []\n", "sandbox.yaml:2: admin.domains: must not be empty"},
+      {"tasks:\n  warm_python: -1\n", "sandbox.yaml:2: tasks.warm_python: must be between 0 and 16"},
       {"server: [1, 2]\n", "sandbox.yaml:1: server: expected a mapping"},
       {"server:\n  port: [1\n", "sandbox.yaml:"},
   };

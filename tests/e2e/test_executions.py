@@ -60,6 +60,27 @@ def test_hello_world(remote):
     assert node.outputs["o0"] == "hello flyte"
 
 
+def test_python_tasks_run_in_an_interpreter_started_ahead(remote):
+    """The sandbox keeps a Python interpreter with flytekit imported waiting for the next task."""
+    execution = run(remote, "interpreter_wf")
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    started, label = execution.outputs["o0"], execution.outputs["o1"]
+    assert started < execution.closure.created_at.timestamp() - 0.05, "the interpreter was not started ahead"
+    assert label == ""
+
+
+def test_a_run_with_its_own_envs_starts_its_own_interpreter(remote):
+    """flytekit, imported ahead, could have read an execution's envs: such a task starts a fresh interpreter."""
+    lp = remote.fetch_launch_plan(name="runs.workflows.interpreter_wf", version=VERSION)
+    execution = remote.execute(lp, inputs={}, envs={"RUN_LABEL": "mine"},
+                               execution_name=unique("e")[-20:].replace("_", "-").lower())
+    execution = remote.wait(execution, timeout=timedelta(seconds=120), poll_interval=POLL)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    started, label = execution.outputs["o0"], execution.outputs["o1"]
+    assert started > execution.closure.created_at.timestamp() - 0.05, "a waiting interpreter ran it"
+    assert label == "mine"
+
+
 def test_chain_and_fan_out(remote):
     chained = run(remote, "chain_wf", x=3)
     assert chained.closure.phase == WorkflowExecutionPhase.SUCCEEDED, chained.closure.error
@@ -134,14 +155,15 @@ def test_terminate_aborts_and_kills_the_process(remote, sandbox):
 
 
 def _sleeping_task_pid(execution_name: str):
+    """The task's process: the one working in a folder of the execution (<logs>/<project>/<domain>/<name>/...)."""
     for proc in os.listdir("/proc"):
         if not proc.isdigit():
             continue
         try:
-            environ = open(f"/proc/{proc}/environ", "rb").read()
+            cwd = os.readlink(f"/proc/{proc}/cwd")
         except OSError:
             continue
-        if f"FLYTE_INTERNAL_EXECUTION_ID={execution_name}".encode() in environ:
+        if f"/{PROJECT}/{DOMAIN}/{execution_name}/" in cwd:
             return int(proc)
     return None
 

@@ -25,14 +25,11 @@ std::vector<std::string> FastCommand(const std::string& distribution) {
 TEST_CASE("a fast-execute command with a local distribution unpacks it with tar and execs the task command") {
   auto inlined = InlineFastExecute(FastCommand("/store/fast0abc.tar.gz"), "/work/attempt");
   REQUIRE(inlined.has_value());
-  CHECK(inlined->python_path == "/work/attempt");
-  const std::vector<std::string> expected = {"/bin/sh",
-                                             "-c",
-                                             "tar -xzf \"$1\" -C \"$2\" >/dev/null || exit $?; shift 2; exec \"$@\"",
-                                             "pyflyte-fast-execute",
-                                             "/store/fast0abc.tar.gz",
-                                             "/work/attempt",
-                                             "pyflyte-execute",
+  CHECK(inlined->distribution == "/store/fast0abc.tar.gz");
+  CHECK(inlined->work_dir == "/work/attempt");
+  CHECK(UnpackCommand(*inlined) ==
+        std::vector<std::string>{"tar", "-xzf", "/store/fast0abc.tar.gz", "-C", "/work/attempt"});
+  const std::vector<std::string> expected = {"pyflyte-execute",
                                              "--inputs",
                                              "/m/in.pb",
                                              "--dynamic-addl-distro",
@@ -44,7 +41,17 @@ TEST_CASE("a fast-execute command with a local distribution unpacks it with tar 
                                              "--",
                                              "task-module",
                                              "m"};
-  CHECK(inlined->argv == expected);
+  CHECK(inlined->command == expected);
+  const std::vector<std::string> shell_prefix = {
+      "/bin/sh",
+      "-c",
+      "tar -xzf \"$1\" -C \"$2\" >/dev/null || exit $?; shift 2; exec \"$@\"",
+      "pyflyte-fast-execute",
+      "/store/fast0abc.tar.gz",
+      "/work/attempt"};
+  std::vector<std::string> shell = shell_prefix;
+  shell.insert(shell.end(), expected.begin(), expected.end());
+  CHECK(ShellCommand(*inlined) == shell);
 }
 
 TEST_CASE("commands the rewrite does not understand are left to flytekit") {
@@ -69,7 +76,7 @@ TEST_CASE("the rewritten command really unpacks the distribution and runs the ta
                                    work.string());
   REQUIRE(inlined.has_value());
   std::string command = "cd " + work.string() + " &&";
-  for (const auto& arg : inlined->argv) command += " '" + arg + "'";
+  for (const auto& arg : ShellCommand(*inlined)) command += " '" + arg + "'";
   REQUIRE(std::system(command.c_str()) == 0);
   std::ifstream copied(work / "copied.txt");
   std::string line;

@@ -19,7 +19,9 @@
 #include <thread>
 #include <vector>
 
+#include "fakes/python_entry_point.h"
 #include "fakes/temp_dir.h"
+#include "plugins/process_identity.h"
 
 extern char** environ;
 
@@ -346,41 +348,29 @@ std::vector<char*> NullTerminated(std::vector<std::string>& strings) {
   return pointers;
 }
 
-// A process as an earlier server would have started it: own group, the attempt's Flyte variables.
-pid_t SpawnOutside(std::vector<std::string> argv, bool with_flyte_env = true) {
-  std::vector<std::string> env;
-  for (char** entry = environ; *entry != nullptr; ++entry) env.emplace_back(*entry);
-  if (with_flyte_env) {
-    env.emplace_back("FLYTE_INTERNAL_EXECUTION_ID=exec1");
-    env.emplace_back("FLYTE_ATTEMPT_NUMBER=0");
-  }
+// A process as an earlier server would have started it (in a group of its own), recorded as the
+// attempt's process unless `record` is false.
+pid_t SpawnOutside(std::vector<std::string> argv, const TaskAttempt& attempt, bool record = true) {
   std::vector<char*> argv_pointers = NullTerminated(argv);
-  std::vector<char*> env_pointers = NullTerminated(env);
   posix_spawnattr_t attributes;
   ::posix_spawnattr_init(&attributes);
   ::posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
   ::posix_spawnattr_setpgroup(&attributes, 0);
   pid_t pid = 0;
-  const int error =
-      ::posix_spawn(&pid, argv_pointers[0], nullptr, &attributes, argv_pointers.data(), env_pointers.data());
+  const int error = ::posix_spawn(&pid, argv_pointers[0], nullptr, &attributes, argv_pointers.data(), environ);
   ::posix_spawnattr_destroy(&attributes);
   REQUIRE(error == 0);
-  // posix_spawn may return before the child has exec'd; until then /proc shows our environment.
-  const std::string marker = with_flyte_env ? "FLYTE_INTERNAL_EXECUTION_ID=exec1" : argv[0];
-  const std::string proc_file = "/proc/" + std::to_string(pid) + (with_flyte_env ? "/environ" : "/cmdline");
-  for (int i = 0; i < 1000; ++i) {
-    std::ifstream in(proc_file, std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (text.find(marker) != std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  if (record) {
+    fs::create_directories(attempt.log_dir);
+    REQUIRE(SaveProcessIdentity(ProcessRecordPath(attempt), pid).ok());
   }
   return pid;
 }
 
 TEST_CASE("local process: Reattach watches a process started by an earlier server") {
   Harness h;
-  const pid_t pid = SpawnOutside({"/bin/sleep", "60"});
   const TaskAttempt attempt = h.Attempt("n16", {"/bin/sleep", "60"});
+  const pid_t pid = SpawnOutside({"/bin/sleep", "60"}, attempt);
   REQUIRE(h.plugin().Reattach(attempt, pid).ok());
   AttemptStatus status = *h.plugin().Check(attempt.id);
   CHECK(status.phase == AttemptPhase::kRunning);
@@ -396,26 +386,111 @@ TEST_CASE("local process: Reattach watches a process started by an earlier serve
 
 TEST_CASE("local process: Reattach to a process that is gone is NOT_FOUND") {
   Harness h;
-  const pid_t pid = SpawnOutside({"/bin/true"});
-  REQUIRE(::waitpid(pid, nullptr, 0) == pid);
   const TaskAttempt attempt = h.Attempt("n17", {"/bin/true"});
+  const pid_t pid = SpawnOutside({"/bin/sleep", "60"}, attempt);
+  ::kill(pid, SIGKILL);
+  REQUIRE(::waitpid(pid, nullptr, 0) == pid);
   CHECK(absl::IsNotFound(h.plugin().Reattach(attempt, pid)));
   CHECK(absl::IsNotFound(h.plugin().Check(attempt.id).status()));
   CHECK(absl::IsInvalidArgument(h.plugin().Reattach(attempt, 0)));
 }
 
-TEST_CASE("local process: Reattach to a pid that now runs something else is NOT_FOUND") {
+TEST_CASE("local process: Reattach to a pid that is not the attempt's recorded process is NOT_FOUND") {
   Harness h;
-  const pid_t pid = SpawnOutside({"/bin/sleep", "60"}, /*with_flyte_env=*/false);
-  TaskAttempt attempt = h.Attempt("n19", {"/bin/sleep", "60"});
-  CHECK(absl::IsNotFound(h.plugin().Reattach(attempt, pid)));
-  const pid_t other_attempt = SpawnOutside({"/bin/sleep", "60"});
-  attempt.attempt = 1;  // the process runs attempt 0
-  CHECK(absl::IsNotFound(h.plugin().Reattach(attempt, other_attempt)));
-  for (const pid_t p : {pid, other_attempt}) {
+  const TaskAttempt attempt = h.Attempt("n19", {"/bin/sleep", "60"});
+  const pid_t unrecorded = SpawnOutside({"/bin/sleep", "60"}, attempt, /*record=*/false);
+  CHECK(absl::IsNotFound(h.plugin().Reattach(attempt, unrecorded)));  // no record at all
+  const pid_t recorded = SpawnOutside({"/bin/sleep", "60"}, attempt);
+  CHECK(absl::IsNotFound(h.plugin().Reattach(attempt, unrecorded)));  // the record names another process
+
+  // The recorded pid, but not the process that had it (as after the pid was reused): another start time.
+  const auto identity = IdentifyProcess(recorded);
+  REQUIRE(identity.has_value());
+  std::ofstream(ProcessRecordPath(attempt), std::ios::trunc)
+      << recorded << ' ' << identity->start_ticks + 1 << ' ' << identity->boot_id << '\n';
+  CHECK(absl::IsNotFound(h.plugin().Reattach(attempt, recorded)));
+  for (const pid_t p : {unrecorded, recorded}) {
     ::kill(p, SIGKILL);
     ::waitpid(p, nullptr, 0);
   }
+}
+
+// The plugin's Python workers: children of this process running the worker code.
+std::vector<pid_t> PythonWorkers() {
+  std::vector<pid_t> workers;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const std::string stat = ReadFile(entry.path() / "stat");
+    const size_t paren = stat.rfind(')');
+    if (paren == std::string::npos) continue;
+    std::istringstream fields(stat.substr(paren + 1));
+    std::string state;
+    pid_t parent = 0;
+    fields >> state >> parent;
+    if (parent != ::getpid() || state == "Z") continue;
+    if (ReadFile(entry.path() / "cmdline").find("a Python interpreter started ahead") == std::string::npos) continue;
+    workers.push_back(std::stoi(name));
+  }
+  return workers;
+}
+
+LocalProcessConfig WarmConfig(const fs::path& bin) {
+  LocalProcessConfig config = Config(bin.string(), {{"GREETING", "hello"}});
+  config.warm_python = 1;
+  return config;
+}
+
+TEST_CASE("local process: a flytekit task runs in the Python worker started ahead, and another one waits") {
+  testing::TempDir tools;
+  const fs::path script = testing::FakeEntryPoint(tools.path());
+  Harness h(WarmConfig(script.parent_path()));
+  std::vector<pid_t> workers;
+  REQUIRE(Eventually([&] { return (workers = PythonWorkers()).size() == 1; }));
+  const pid_t waiting = workers.front();
+
+  const TaskAttempt attempt = h.Attempt("w1", {"pyflyte-execute", "4", "0.5"});
+  REQUIRE(h.plugin().Start(attempt).ok());
+  const AttemptStatus running = *h.plugin().Check(attempt.id);
+  CHECK(running.phase == AttemptPhase::kRunning);
+  CHECK(running.pid == waiting);
+  CHECK(IsSavedProcess(ProcessRecordPath(attempt), waiting));  // a restart re-attaches to it
+  REQUIRE(Eventually([&] {
+    workers = PythonWorkers();
+    return workers.size() == 2;  // the busy one, and the next one waiting
+  }));
+
+  const AttemptStatus status = h.WaitFor(attempt.id, AttemptPhase::kExited);
+  CHECK(status.exit_code == 4);
+  const std::string log = ReadFile(fs::path(attempt.log_dir) / "task.log");
+  CAPTURE(log);
+  CHECK(log.starts_with("flytekit imported early\n"));
+  CHECK(log.find("imported before: True\n") != std::string::npos);
+  CHECK(log.find("cwd: " + (fs::path(attempt.log_dir) / "work").string() + "\n") != std::string::npos);
+  CHECK(log.find("env: exec1 hello\n") != std::string::npos);
+
+  h.DestroyPlugin();
+  CHECK(Eventually([] { return PythonWorkers().empty(); }));
+}
+
+TEST_CASE("local process: a flytekit task with variables of its own starts its own interpreter") {
+  testing::TempDir tools;
+  const fs::path script = testing::FakeEntryPoint(tools.path());
+  Harness h(WarmConfig(script.parent_path()));
+  std::vector<pid_t> workers;
+  REQUIRE(Eventually([&] { return (workers = PythonWorkers()).size() == 1; }));
+
+  TaskAttempt attempt = h.Attempt("w2", {"pyflyte-execute", "0"});
+  auto* variable = attempt.task.mutable_container()->add_env();
+  variable->set_key("TASK_SETTING");
+  variable->set_value("1");  // flytekit, imported ahead, might have read it
+  REQUIRE(h.plugin().Start(attempt).ok());
+  CHECK(h.plugin().Check(attempt.id)->pid != workers.front());
+  h.WaitFor(attempt.id, AttemptPhase::kExited);
+  const std::string log = ReadFile(fs::path(attempt.log_dir) / "task.log");
+  CHECK(log.find("imported before: False\n") != std::string::npos);
+  CHECK(log.find("env: exec1 hello\n") != std::string::npos);
+  CHECK(PythonWorkers() == workers);  // still waiting for a task it can run
 }
 
 TEST_CASE("local process: the task inherits no descriptor of the server") {

@@ -20,6 +20,21 @@ def hello_wf(name: str = "world") -> str:
 
 
 @task
+def interpreter() -> typing.Tuple[float, str]:
+    """When this task's Python interpreter started (seconds since the epoch), and $RUN_LABEL."""
+    with open("/proc/self/stat") as stat:
+        start_ticks = int(stat.read().rsplit(")", 1)[1].split()[19])  # field 22, starttime
+    with open("/proc/uptime") as uptime:
+        booted = time.time() - float(uptime.read().split()[0])
+    return booted + start_ticks / os.sysconf("SC_CLK_TCK"), os.environ.get("RUN_LABEL", "")
+
+
+@workflow
+def interpreter_wf() -> typing.Tuple[float, str]:
+    return interpreter()
+
+
+@task
 def add(a: int, b: int) -> int:
     return a + b
 

@@ -1,0 +1,269 @@
+#include "plugins/python_worker.h"
+
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+namespace flyte::plugins {
+namespace {
+
+namespace fs = std::filesystem;
+
+// What the worker runs (python -c). The first line is what `ps` shows of it.
+constexpr std::string_view kWorkerSource = R"PY(# flyte sandbox: a Python interpreter started ahead of its task
+import os
+import sys
+
+
+def _drain_early_output():
+    # Until the job comes, stdout and stderr are one memfd: what the imports printed, for the log.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    chunks, offset = [], 0
+    try:
+        while True:
+            chunk = os.pread(1, 65536, offset)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            offset += len(chunk)
+    except OSError:
+        pass
+    return b"".join(chunks)
+
+
+def _serve(script):
+    sys.argv = [script]
+    sys.path[0] = os.path.dirname(os.path.realpath(script))
+    try:
+        import flytekit.bin.entrypoint  # noqa: F401  what every flytekit entry point imports first
+    except Exception:
+        pass  # the task's command meets the same error when it runs, and reports it in its log
+    fields = sys.stdin.buffer.read().split(b"\0")
+    if len(fields) < 2 or fields[0] != b"flyte-job-1" or fields[-1] != b"end":
+        os._exit(0)  # the sandbox went away before it had work for us
+    rest = iter(fields[1:-1])
+
+    def many():
+        return [next(rest) for _ in range(int(next(rest)))]
+
+    script = os.fsdecode(next(rest))
+    work_dir, log_file = next(rest), next(rest)
+    argv, env, setup = many(), many(), many()
+
+    early = _drain_early_output()
+    log = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.close(log)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    while early:
+        early = early[os.write(2, early):]
+
+    os.chdir(work_dir)
+    started_with = os.environ.get("PYTHONPATH", "")
+    os.environb.clear()
+    os.environb.update(entry.split(b"=", 1) for entry in env)
+    # PYTHONPATH was read at start-up: what the job adds goes where Python would have put it.
+    known = len([p for p in started_with.split(":") if p])
+    added = os.environ.get("PYTHONPATH", "")[len(started_with):].split(":")
+    sys.path[1 + known:1 + known] = [p for p in added if p]
+
+    if setup:
+        import subprocess
+
+        code = subprocess.call([os.fsdecode(a) for a in setup], stdout=subprocess.DEVNULL)
+        if code != 0:
+            sys.exit(code if code > 0 else 128 - code)
+
+    import runpy
+
+    sys.argv = [script] + [os.fsdecode(a) for a in argv[1:]]
+    runpy.run_path(script, run_name="__main__")
+
+
+_serve(sys.argv[1])
+)PY";
+
+constexpr std::string_view kJobMagic = "flyte-job-1";
+constexpr std::string_view kJobEnd = "end";
+// Far below a socket's send buffer: a job is sent whole or not at all.
+constexpr size_t kMaxJobBytes = 64 * 1024;
+
+// Set by the engine per attempt: a worker cannot know them in advance, and flytekit reads them only
+// once a task runs (at import it looks whether FLYTE_INTERNAL_EXECUTION_ID is set). A worker has
+// these set to a placeholder until its job says...
+constexpr std::array<std::string_view, 9> kAttemptVariables = {
+    "FLYTE_INTERNAL_EXECUTION_WORKFLOW", "FLYTE_INTERNAL_EXECUTION_ID", "FLYTE_INTERNAL_EXECUTION_PROJECT",
+    "FLYTE_INTERNAL_EXECUTION_DOMAIN",   "FLYTE_ATTEMPT_NUMBER",        "FLYTE_INTERNAL_TASK_PROJECT",
+    "FLYTE_INTERNAL_TASK_DOMAIN",        "FLYTE_INTERNAL_TASK_NAME",    "FLYTE_INTERNAL_TASK_VERSION"};
+constexpr std::string_view kPlaceholder = "pending";
+// ...and these, which only the items of a map task have, unset.
+constexpr std::array<std::string_view, 2> kArrayItemVariables = {"FLYTE_K8S_ARRAY_INDEX",
+                                                                 "BATCH_JOB_ARRAY_INDEX_VAR_NAME"};
+
+constexpr std::array<std::string_view, 3> kEntryPoints = {"pyflyte-execute", "pyflyte-fast-execute",
+                                                          "pyflyte-map-execute"};
+
+bool IsPerAttempt(const std::string& name) {
+  for (const std::string_view variable : kAttemptVariables) {
+    if (name == variable) return true;
+  }
+  for (const std::string_view variable : kArrayItemVariables) {
+    if (name == variable) return true;
+  }
+  return false;
+}
+
+std::string ScriptDir(const std::string& script) {
+  std::error_code error;
+  const fs::path real = fs::canonical(script, error);
+  return (error ? fs::path(script) : real).parent_path().string();
+}
+
+std::vector<std::string> Split(const std::string& text) {
+  std::vector<std::string> parts;
+  for (size_t start = 0;;) {
+    const size_t end = text.find(':', start);
+    parts.push_back(text.substr(start, end == std::string::npos ? end : end - start));
+    if (end == std::string::npos) return parts;
+    start = end + 1;
+  }
+}
+
+bool HasEmptyEntry(const std::string& search_path) {
+  for (const std::string& entry : Split(search_path)) {
+    if (entry.empty()) return true;
+  }
+  return false;
+}
+
+// Equal, or `job` adds entries to `started` that the worker can put on sys.path itself. An empty
+// entry means the interpreter's working folder at start-up, which differs between the two.
+bool CanExtendPythonPath(const std::string& started, const std::string& job) {
+  if (started == job) return true;
+  if (!started.empty() && HasEmptyEntry(started)) return false;
+  const std::string prefix = started.empty() ? "" : started + ":";
+  return job.starts_with(prefix) && !HasEmptyEntry(job.substr(prefix.size()));
+}
+
+std::string Value(const Environment& env, const std::string& name) {
+  const auto found = env.find(name);
+  return found == env.end() ? "" : found->second;
+}
+
+void Append(std::string& payload, std::string_view field) {
+  payload.append(field);
+  payload.push_back('\0');
+}
+
+void AppendList(std::string& payload, const std::vector<std::string>& items) {
+  Append(payload, std::to_string(items.size()));
+  for (const std::string& item : items) Append(payload, item);
+}
+
+}  // namespace
+
+std::optional<std::string> FlytekitInterpreter(const std::string& executable) {
+  const std::string name = fs::path(executable).filename().string();
+  bool entry_point = false;
+  for (const std::string_view known : kEntryPoints) entry_point = entry_point || name == known;
+  if (!entry_point) return std::nullopt;
+  std::ifstream in(executable);
+  std::string line;
+  if (!in || !std::getline(in, line) || !line.starts_with("#!/")) return std::nullopt;
+  std::string interpreter = line.substr(2);
+  if (interpreter.find_first_of(" \t") != std::string::npos) return std::nullopt;  // options: not ours to mimic
+  if (!fs::path(interpreter).filename().string().starts_with("python")) return std::nullopt;
+  return interpreter;
+}
+
+StatusOr<PythonWorker> StartPythonWorker(const std::string& interpreter, const std::string& script,
+                                         const Environment& base) {
+  PythonWorker worker;
+  worker.interpreter = interpreter;
+  worker.script = script;
+  std::error_code error;
+  worker.script_written = fs::last_write_time(script, error);
+  if (error) return absl::NotFoundError("cannot read " + script + ": " + error.message());
+  worker.script_dir = ScriptDir(script);
+  worker.env = base;
+  for (const std::string_view variable : kAttemptVariables) worker.env[std::string(variable)] = kPlaceholder;
+
+  int sockets[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) != 0) {
+    return absl::InternalError("socketpair: " + std::string(std::strerror(errno)));
+  }
+  const int output = ::memfd_create("flyte-python-worker-output", MFD_CLOEXEC);
+  StatusOr<int> input = MoveAboveStandardStreams(sockets[1]);
+  StatusOr<int> early_output = output < 0 ? absl::InternalError("memfd_create: " + std::string(std::strerror(errno)))
+                                          : MoveAboveStandardStreams(output);
+  StatusOr<pid_t> pid = absl::InternalError("not started");
+  if (input.ok() && early_output.ok()) {
+    pid = SpawnInGroup(interpreter, {interpreter, "-c", std::string(kWorkerSource), script}, worker.env, "/",
+                       {*input, *early_output});
+  }
+  if (input.ok()) ::close(*input);
+  if (early_output.ok()) ::close(*early_output);
+  if (!input.ok() || !early_output.ok() || !pid.ok()) {
+    ::close(sockets[0]);
+    return !input.ok() ? input.status() : !early_output.ok() ? early_output.status() : pid.status();
+  }
+  worker.pid = *pid;
+  worker.job_fd = sockets[0];
+  return worker;
+}
+
+bool CanRun(const PythonWorker& worker, const std::string& interpreter, const std::string& script,
+            const Environment& env) {
+  if (worker.interpreter != interpreter || worker.script_dir != ScriptDir(script)) return false;
+  std::error_code error;
+  if (fs::last_write_time(worker.script, error) != worker.script_written || error) return false;
+  auto differs = [](const Environment& a, const Environment& b) {
+    for (const auto& [name, value] : a) {
+      if (IsPerAttempt(name) || name == "PYTHONPATH") continue;
+      const auto other = b.find(name);
+      if (other == b.end() || other->second != value) return true;
+    }
+    return false;
+  };
+  return !differs(worker.env, env) && !differs(env, worker.env) &&
+         CanExtendPythonPath(Value(worker.env, "PYTHONPATH"), Value(env, "PYTHONPATH"));
+}
+
+Status HandOver(PythonWorker& worker, const WorkerJob& job) {
+  std::string payload;
+  Append(payload, kJobMagic);
+  Append(payload, job.script);
+  Append(payload, job.work_dir);
+  Append(payload, job.log_file);
+  AppendList(payload, job.argv);
+  std::vector<std::string> env;
+  env.reserve(job.env.size());
+  for (const auto& [name, value] : job.env) env.push_back(name + "=" + value);
+  AppendList(payload, env);
+  AppendList(payload, job.setup);
+  payload.append(kJobEnd);
+  if (payload.size() > kMaxJobBytes) {
+    return absl::FailedPreconditionError("the task's command line and environment are too large for a worker");
+  }
+  const ssize_t sent = ::send(worker.job_fd, payload.data(), payload.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  const int error = errno;
+  ::close(worker.job_fd);
+  worker.job_fd = -1;
+  if (sent != static_cast<ssize_t>(payload.size())) {
+    return absl::UnavailableError("the Python worker " + std::to_string(worker.pid) + " did not take the job" +
+                                  (sent < 0 ? ": " + std::string(std::strerror(error)) : ""));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace flyte::plugins

@@ -1,0 +1,180 @@
+#include "plugins/python_worker.h"
+
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "fakes/python_entry_point.h"
+#include "fakes/temp_dir.h"
+
+namespace flyte::plugins {
+namespace {
+
+namespace fs = std::filesystem;
+
+using testing::FakeEntryPoint;
+using testing::kSystemPython;
+using testing::WriteExecutable;
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Environment BaseEnv() { return {{"PATH", "/usr/bin:/bin"}, {"GREETING", "hello"}}; }
+
+int WaitForExit(pid_t pid) {
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFEXITED(status));
+  return WEXITSTATUS(status);
+}
+
+TEST_CASE("python worker: only flytekit entry points with a plain python #! line have an interpreter") {
+  testing::TempDir dir;
+  WriteExecutable(dir.path() / "pyflyte-execute", "#!/opt/venv/bin/python\nimport sys\n");
+  WriteExecutable(dir.path() / "pyflyte-map-execute", "#!/opt/venv/bin/python3.11\n");
+  WriteExecutable(dir.path() / "a" / "pyflyte-execute", "#!/usr/bin/env python3\n");
+  WriteExecutable(dir.path() / "b" / "pyflyte-execute", "#!/opt/venv/bin/python -u\n");
+  WriteExecutable(dir.path() / "c" / "pyflyte-execute", "#!/bin/sh\n");
+  WriteExecutable(dir.path() / "my-script", "#!/opt/venv/bin/python\n");
+  CHECK(FlytekitInterpreter((dir.path() / "pyflyte-execute").string()) == "/opt/venv/bin/python");
+  CHECK(FlytekitInterpreter((dir.path() / "pyflyte-map-execute").string()) == "/opt/venv/bin/python3.11");
+  CHECK_FALSE(FlytekitInterpreter((dir.path() / "a" / "pyflyte-execute").string()).has_value());
+  CHECK_FALSE(FlytekitInterpreter((dir.path() / "b" / "pyflyte-execute").string()).has_value());
+  CHECK_FALSE(FlytekitInterpreter((dir.path() / "c" / "pyflyte-execute").string()).has_value());
+  CHECK_FALSE(FlytekitInterpreter((dir.path() / "my-script").string()).has_value());
+  CHECK_FALSE(FlytekitInterpreter((dir.path() / "d" / "pyflyte-execute").string()).has_value());
+}
+
+TEST_CASE("python worker: runs a job only in the environment it was started with, the attempt's own aside") {
+  testing::TempDir dir;
+  const std::string script = (dir.path() / "bin" / "pyflyte-execute").string();
+  WriteExecutable(script, "#!/venv/bin/python\n");
+  PythonWorker worker;
+  worker.interpreter = "/venv/bin/python";
+  worker.script = script;
+  worker.script_written = fs::last_write_time(script);
+  worker.script_dir = (dir.path() / "bin").string();
+  worker.env = {{"PATH", "/venv/bin:/usr/bin"},
+                {"PYTHONPATH", "/lib/a"},
+                {"FLYTE_INTERNAL_EXECUTION_ID", "pending"},
+                {"FLYTE_ATTEMPT_NUMBER", "pending"}};
+  Environment job = {{"PATH", "/venv/bin:/usr/bin"},           {"PYTHONPATH", "/lib/a"},
+                     {"FLYTE_INTERNAL_EXECUTION_ID", "exec1"}, {"FLYTE_ATTEMPT_NUMBER", "2"},
+                     {"FLYTE_INTERNAL_TASK_NAME", "wf.t"},     {"FLYTE_K8S_ARRAY_INDEX", "7"}};
+  CHECK(CanRun(worker, "/venv/bin/python", script, job));
+  CHECK_FALSE(CanRun(worker, "/other/bin/python", script, job));
+  CHECK_FALSE(CanRun(worker, "/venv/bin/python", (dir.path() / "elsewhere" / "pyflyte-execute").string(), job));
+
+  auto with = [&](const std::string& name, const std::string& value) {
+    Environment changed = job;
+    changed[name] = value;
+    return changed;
+  };
+  CHECK_FALSE(CanRun(worker, "/venv/bin/python", script, with("EXTRA", "1")));
+  CHECK_FALSE(CanRun(worker, "/venv/bin/python", script, with("PATH", "/usr/bin")));
+  Environment without_path = job;
+  without_path.erase("PATH");
+  CHECK_FALSE(CanRun(worker, "/venv/bin/python", script, without_path));
+
+  // PYTHONPATH may only grow by whole entries, which the worker puts on sys.path itself.
+  CHECK(CanRun(worker, "/venv/bin/python", script, with("PYTHONPATH", "/lib/a:/work/attempt")));
+  CHECK(CanRun(worker, "/venv/bin/python", script, with("PYTHONPATH", "/lib/a:/work/attempt:/more")));
+  CHECK_FALSE(CanRun(worker, "/venv/bin/python", script, with("PYTHONPATH", "/work/attempt")));
+  CHECK_FALSE(CanRun(worker, "/venv/bin/python", script, with("PYTHONPATH", "/lib/ab")));
+  CHECK_FALSE(CanRun(worker, "/venv/bin/python", script, with("PYTHONPATH", "/lib/a::/w")));
+  worker.env.erase("PYTHONPATH");
+  CHECK(CanRun(worker, "/venv/bin/python", script, with("PYTHONPATH", "/work/attempt")));
+
+  // flytekit reinstalled since the worker imported it: its entry points were rewritten.
+  fs::last_write_time(script, worker.script_written + std::chrono::seconds(1));
+  CHECK_FALSE(CanRun(worker, "/venv/bin/python", script, job));
+}
+
+TEST_CASE("python worker: imports ahead, then runs the job as the entry point's own interpreter would") {
+  testing::TempDir dir;
+  const fs::path script = FakeEntryPoint(dir.path());
+  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv());
+  REQUIRE(worker.ok());
+  CHECK(worker->env.at("FLYTE_INTERNAL_EXECUTION_ID") == "pending");
+  CHECK(worker->env.at("GREETING") == "hello");
+
+  const fs::path work = dir.path() / "work";
+  fs::create_directories(work);
+  WorkerJob job;
+  job.script = script.string();
+  job.argv = {"pyflyte-execute", "3"};
+  job.env = BaseEnv();
+  job.env["FLYTE_INTERNAL_EXECUTION_ID"] = "exec7";
+  job.env["PYTHONPATH"] = work.string();
+  job.work_dir = work.string();
+  job.log_file = (dir.path() / "task.log").string();
+  job.setup = {"/bin/sh", "-c", "echo unpacked > setup.txt; echo 'not for the log'"};
+  REQUIRE(HandOver(*worker, job).ok());
+  CHECK(worker->job_fd == -1);
+  CHECK(WaitForExit(worker->pid) == 3);
+
+  const std::string log = ReadFile(job.log_file);
+  CAPTURE(log);
+  CHECK(log.starts_with("flytekit imported early\n"));
+  CHECK(log.find("imported before: True\n") != std::string::npos);
+  CHECK(log.find("argv: ['" + script.string() + "', '3']\n") != std::string::npos);
+  CHECK(log.find("cwd: " + work.string() + "\n") != std::string::npos);
+  CHECK(log.find("env: exec7 hello\n") != std::string::npos);
+  CHECK(log.find("sys.path[1]: " + work.string() + "\n") != std::string::npos);
+  CHECK(log.find("name: __main__\n") != std::string::npos);
+  CHECK(log.find("stdin: ''\n") != std::string::npos);
+  CHECK(log.find("not for the log") == std::string::npos);
+  CHECK(ReadFile(work / "setup.txt") == "unpacked\n");
+}
+
+TEST_CASE("python worker: a failing setup is the task's exit code, and the command does not run") {
+  testing::TempDir dir;
+  const fs::path script = FakeEntryPoint(dir.path());
+  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv());
+  REQUIRE(worker.ok());
+  WorkerJob job;
+  job.script = script.string();
+  job.argv = {"pyflyte-execute", "0"};
+  job.env = BaseEnv();
+  job.work_dir = dir.path().string();
+  job.log_file = (dir.path() / "task.log").string();
+  job.setup = {"/bin/sh", "-c", "echo 'cannot unpack' >&2; exit 2"};
+  REQUIRE(HandOver(*worker, job).ok());
+  CHECK(WaitForExit(worker->pid) == 2);
+  const std::string log = ReadFile(job.log_file);
+  CHECK(log.find("cannot unpack") != std::string::npos);
+  CHECK(log.find("argv:") == std::string::npos);
+}
+
+TEST_CASE("python worker: exits quietly when the sandbox goes away before giving it a job") {
+  testing::TempDir dir;
+  auto worker = StartPythonWorker(kSystemPython, FakeEntryPoint(dir.path()).string(), BaseEnv());
+  REQUIRE(worker.ok());
+  ::close(worker->job_fd);
+  CHECK(WaitForExit(worker->pid) == 0);
+}
+
+TEST_CASE("python worker: a job too large to hand over at once leaves the worker waiting") {
+  testing::TempDir dir;
+  auto worker = StartPythonWorker(kSystemPython, FakeEntryPoint(dir.path()).string(), BaseEnv());
+  REQUIRE(worker.ok());
+  WorkerJob job;
+  job.argv = {"pyflyte-execute", std::string(100 * 1024, 'x')};
+  CHECK(absl::IsFailedPrecondition(HandOver(*worker, job)));
+  CHECK(worker->job_fd >= 0);
+  ::close(worker->job_fd);
+  CHECK(WaitForExit(worker->pid) == 0);
+}
+
+}  // namespace
+}  // namespace flyte::plugins
