@@ -39,8 +39,10 @@ class Admin {
   FLYTE_SIGNAL_RPCS(FLYTE_DECLARE_HANDLER)
 #undef FLYTE_DECLARE_HANDLER
 
-  // Creates the child execution of a launch plan node (called by the engine).
+  // For the engine: creates the child execution of a launch plan node; the interface of a
+  // registered launch plan (a dynamic workflow calling it is compiled against it).
   Status LaunchChild(const engine::ChildLaunch& launch);
+  StatusOr<engine::LaunchPlanInterface> LaunchPlanInterfaceOf(const flyteidl::core::Identifier& id);
 
  private:
   explicit Admin(AdminDeps deps) : deps_(std::move(deps)) {}

@@ -144,6 +144,10 @@ StatusOr<Launchable> ResolveLaunchable(Admin& admin, const Identifier& id) {
 
 }  // namespace
 
+StatusOr<engine::LaunchPlanInterface> Admin::LaunchPlanInterfaceOf(const flyteidl::core::Identifier& id) {
+  return RegistryResolver(deps_.registry).GetLaunchPlan(id);
+}
+
 Status Admin::LaunchChild(const engine::ChildLaunch& launch) {
   flyteidl::admin::ExecutionCreateRequest create;
   create.set_project(launch.key.project);

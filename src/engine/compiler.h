@@ -2,6 +2,7 @@
 // pkg/compiler). Turns a WorkflowTemplate into the CompiledWorkflowClosure GetWorkflow returns.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include <google/protobuf/repeated_ptr_field.h>
@@ -21,6 +22,8 @@ struct LaunchPlanInterface {
   flyteidl::core::ParameterMap inputs;
   flyteidl::core::VariableMap outputs;
 };
+// Finds a registered launch plan's interface; NOT_FOUND when there is none.
+using LaunchPlanLookup = std::function<StatusOr<LaunchPlanInterface>(const flyteidl::core::Identifier&)>;
 
 // Supplies the registered entities a workflow refers to. Admin implements it over the registry;
 // dynamic workflows implement it over the tasks embedded in a DynamicJobSpec. Return NOT_FOUND

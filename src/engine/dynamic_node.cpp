@@ -44,7 +44,7 @@ void StartDynamic(const StepContext& context, ExecutionRun& run, NodeRun& node,
   id.set_domain(run.key.domain);
   id.set_name("dynamic_" + node.id);
   id.set_version(run.key.name);
-  auto closure = CompileDynamicWorkflow(spec, interface, id);
+  auto closure = CompileDynamicWorkflow(spec, interface, id, context.control_plane.launch_plan);
   if (!closure.ok()) {
     return FailNode(run, node, UserError("DynamicWorkflowBuildFailed", std::string(closure.status().message())), now);
   }

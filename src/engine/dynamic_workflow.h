@@ -4,6 +4,7 @@
 #pragma once
 
 #include "common/status.h"
+#include "engine/compiler.h"
 #include "flyteidl/core/compiler.pb.h"
 #include "flyteidl/core/dynamic_job.pb.h"
 #include "flyteidl/core/identifier.pb.h"
@@ -13,10 +14,10 @@ namespace flyte::engine {
 
 // Compiles `spec` as the workflow `workflow_id` with the dynamic task's `interface`: its nodes,
 // its output bindings, its sub-workflows. Tasks are the ones embedded in the spec (they need not
-// be registered); launch plans cannot be looked up here, so launch plan nodes are reported as
-// unknown. Errors: INVALID_ARGUMENT naming each offending node.
+// be registered); launch plans are the registered ones `launch_plans` finds (flytekit embeds
+// none). Errors: INVALID_ARGUMENT naming each offending node.
 StatusOr<flyteidl::core::CompiledWorkflowClosure> CompileDynamicWorkflow(
     const flyteidl::core::DynamicJobSpec& spec, const flyteidl::core::TypedInterface& interface,
-    const flyteidl::core::Identifier& workflow_id);
+    const flyteidl::core::Identifier& workflow_id, const LaunchPlanLookup& launch_plans);
 
 }  // namespace flyte::engine

@@ -26,14 +26,14 @@ class Executor final : public Engine {
         plugin_(deps_.make_plugin([this](const plugins::AttemptId& id) {
           Push({Command::Kind::kAttemptChanged, {}, id});
         })),
-        runner_(deps_, *plugin_, launch_child_) {}
+        runner_(deps_, *plugin_, control_plane_) {}
 
   ~Executor() override { Stop(); }
 
   Status Recover() { return runner_.Recover(); }
 
-  void Start(ChildLauncher launch_child) override {
-    launch_child_ = std::move(launch_child);
+  void Start(ControlPlane control_plane) override {
+    control_plane_ = std::move(control_plane);
     thread_ = std::thread([this] { Loop(); });
   }
 
@@ -103,7 +103,7 @@ class Executor final : public Engine {
   }
 
   EngineDeps deps_;
-  ChildLauncher launch_child_;
+  ControlPlane control_plane_;
   std::unique_ptr<plugins::Plugin> plugin_;
 
   std::mutex mu_;

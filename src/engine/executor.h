@@ -11,6 +11,7 @@
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "engine/compiler.h"
 #include "flyteidl/core/identifier.pb.h"
 #include "flyteidl/core/literals.pb.h"
 #include "plugins/plugin.h"
@@ -38,8 +39,13 @@ struct ChildLaunch {
   uint32_t nesting = 0;
   std::string principal;
 };
-// Creates and submits a child execution (FlyteAdmin's CreateExecution: the admin layer does it).
-using ChildLauncher = std::function<Status(const ChildLaunch&)>;
+// What the engine asks of the control plane; the admin layer answers.
+struct ControlPlane {
+  // Creates and submits a child execution (FlyteAdmin's CreateExecution).
+  std::function<Status(const ChildLaunch&)> launch_child;
+  // A registered launch plan's interface, for the dynamic workflows that call it; NOT_FOUND if unknown.
+  LaunchPlanLookup launch_plan;
+};
 
 // Builds the plugin that runs task attempts, given the callback it must report changes to.
 using PluginFactory = std::function<std::unique_ptr<plugins::Plugin>(plugins::ChangeCallback)>;
@@ -63,8 +69,8 @@ class Engine {
   virtual void Terminate(const store::ExecutionKey& key, const std::string& cause) = 0;
   // Something an execution waits on outside the engine changed (e.g. a signal was set): look again.
   virtual void Wake(const store::ExecutionKey& key) = 0;
-  // Starts the loop; `launch_child` creates the child executions of launch plan nodes.
-  virtual void Start(ChildLauncher launch_child) = 0;
+  // Starts the loop; `control_plane` creates child executions and knows the registered launch plans.
+  virtual void Start(ControlPlane control_plane) = 0;
   // Stops the loop (running processes are left alone: a restart re-attaches to them).
   virtual void Stop() = 0;
 };

@@ -27,8 +27,9 @@ void StartLaunchPlan(const StepContext& context, ExecutionRun& run, NodeRun& nod
   parent->set_name(run.key.name);
   launch.nesting = run.record.spec().metadata().nesting() + 1;
   launch.principal = run.record.spec().metadata().principal();
-  Status launched = context.launch_child ? context.launch_child(launch)
-                                         : absl::FailedPreconditionError("no launcher for child executions");
+  Status launched = context.control_plane.launch_child
+                        ? context.control_plane.launch_child(launch)
+                        : absl::FailedPreconditionError("no control plane to create child executions");
   if (!launched.ok() && !absl::IsAlreadyExists(launched)) {
     FailNode(run, node,
              UserError("ChildExecutionNotCreated", "launch plan " + launch.launch_plan.name() + " of node " +

@@ -4,9 +4,9 @@
 
 namespace flyte::engine {
 
-StepRunner::StepRunner(EngineDeps& deps, plugins::Plugin& plugin, const ChildLauncher& launch_child)
-    : deps_(deps), plugin_(plugin), context_{deps.executions, deps.blobs,   plugin,     deps.clock,  deps.config,
-                                             attempt_index_,  launch_child, deps.cache, deps.signals} {}
+StepRunner::StepRunner(EngineDeps& deps, plugins::Plugin& plugin, const ControlPlane& control_plane)
+    : deps_(deps), plugin_(plugin), context_{deps.executions, deps.blobs,    plugin,     deps.clock,  deps.config,
+                                             attempt_index_,  control_plane, deps.cache, deps.signals} {}
 
 Status StepRunner::Recover() {
   ASSIGN_OR_RETURN(auto rows, deps_.executions.ListActiveExecutions());

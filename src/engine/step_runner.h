@@ -16,8 +16,8 @@ namespace flyte::engine {
 
 class StepRunner {
  public:
-  // `plugin` and `launch_child` must outlive the runner.
-  StepRunner(EngineDeps& deps, plugins::Plugin& plugin, const ChildLauncher& launch_child);
+  // `plugin` and `control_plane` must outlive the runner.
+  StepRunner(EngineDeps& deps, plugins::Plugin& plugin, const ControlPlane& control_plane);
 
   // Reloads every unfinished execution from the store (before the first step).
   Status Recover();

@@ -26,7 +26,7 @@ struct StepContext {
   const Clock& clock;
   const EngineConfig& config;
   AttemptIndex& attempts;
-  const ChildLauncher& launch_child;
+  const ControlPlane& control_plane;
   store::CacheStore& cache;
   store::SignalStore& signals;
 };

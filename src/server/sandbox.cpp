@@ -177,7 +177,9 @@ class RunningSandbox final : public Sandbox {
     ASSIGN_OR_RETURN(engine_, engine::LoadEngine(EngineDepsFor(config_, *executions_, *blobs_, *cache_, *signals_)));
     ASSIGN_OR_RETURN(admin_, admin::Admin::Create({*registry_, *executions_, *signals_, *engine_, *blobs_,
                                                    SystemClock(), *signer_, config_}));
-    engine_->Start([admin = admin_.get()](const engine::ChildLaunch& launch) { return admin->LaunchChild(launch); });
+    admin::Admin* admin = admin_.get();
+    engine_->Start({[admin](const engine::ChildLaunch& launch) { return admin->LaunchChild(launch); },
+                    [admin](const flyteidl::core::Identifier& id) { return admin->LaunchPlanInterfaceOf(id); }});
     RETURN_IF_ERROR(StartGrpc());
     gateway_ = std::make_unique<Gateway>(
         grpc_server_->InProcessChannel(grpc::ChannelArguments()),

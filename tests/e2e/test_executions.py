@@ -523,6 +523,21 @@ def test_nested_dynamic(remote):
     assert sorted(len(c.subworkflow_node_executions) for c in inner) == [1, 2, 3]
 
 
+def test_dynamic_calls_registered_launch_plans(remote):
+    execution = run(remote, "runs.dynamics.dynamic_launch_plans_wf", n=3)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    assert execution.outputs["o0"] == [0, 1, 8]
+    children = _dynamic_node(execution).subworkflow_node_executions
+    assert len(children) == 3, sorted(children)
+    for node in children.values():
+        child = remote.fetch_execution(name=node.closure.workflow_node_metadata.execution_id.name)
+        assert child.closure.phase == WorkflowExecutionPhase.SUCCEEDED
+        assert child.spec.launch_plan.name == "runs.dynamics.cube_lp"
+        assert child.spec.metadata.mode == execution_pb2.ExecutionMetadata.CHILD_WORKFLOW
+        parent = child.spec.metadata.parent_node_execution
+        assert (parent.execution_id.name, parent.node_id) == (execution.id.name, node.id.node_id)
+
+
 def test_recover_reuses_what_succeeded(remote, tmp_path):
     marker = tmp_path / "marker"
     failed = run(remote, "runs.recovery.recover_wf", x=4, marker=str(marker))

@@ -78,8 +78,14 @@ core::Identifier WorkflowId() {
       R"pb(resource_type: WORKFLOW project: "p" domain: "d" name: "dynamic_n0" version: "e1")pb");
 }
 
+LaunchPlanLookup NoLaunchPlans() {
+  return [](const core::Identifier& id) -> StatusOr<LaunchPlanInterface> {
+    return absl::NotFoundError("no launch plan " + IdentifierToString(id));
+  };
+}
+
 TEST_CASE("a dynamic job spec compiles with the tasks it embeds and the dynamic task's interface") {
-  auto closure = CompileDynamicWorkflow(TwoSquares(), ListOfInts(), WorkflowId());
+  auto closure = CompileDynamicWorkflow(TwoSquares(), ListOfInts(), WorkflowId(), NoLaunchPlans());
   REQUIRE(closure.ok());
   const auto& primary = closure->primary().template_();
   CHECK(primary.id().name() == "dynamic_n0");
@@ -95,7 +101,7 @@ TEST_CASE("a dynamic job spec compiles with the tasks it embeds and the dynamic 
 TEST_CASE("a dynamic job spec naming a task it does not embed is rejected, naming the node") {
   core::DynamicJobSpec spec = TwoSquares();
   spec.clear_tasks();
-  auto closure = CompileDynamicWorkflow(spec, ListOfInts(), WorkflowId());
+  auto closure = CompileDynamicWorkflow(spec, ListOfInts(), WorkflowId(), NoLaunchPlans());
   REQUIRE(absl::IsInvalidArgument(closure.status()));
   CHECK(std::string(closure.status().message()).find("dn0") != std::string::npos);
 }
@@ -103,7 +109,8 @@ TEST_CASE("a dynamic job spec naming a task it does not embed is rejected, namin
 TEST_CASE("outputs of a dynamic job spec are checked against the dynamic task's interface") {
   core::TypedInterface interface = ListOfInts();
   (*interface.mutable_outputs()->mutable_variables())["o0"].mutable_type()->set_simple(core::STRING);
-  CHECK(absl::IsInvalidArgument(CompileDynamicWorkflow(TwoSquares(), interface, WorkflowId()).status()));
+  CHECK(
+      absl::IsInvalidArgument(CompileDynamicWorkflow(TwoSquares(), interface, WorkflowId(), NoLaunchPlans()).status()));
 }
 
 }  // namespace

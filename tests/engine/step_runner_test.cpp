@@ -468,6 +468,57 @@ TEST_CASE("a dynamic task's futures.pb runs as a sub-DAG under its node and bind
   CHECK(IntOf(driver.Outputs(key)) == 4);
 }
 
+TEST_CASE("a dynamic workflow may call registered launch plans: each runs as a child execution") {
+  EngineDriver driver;
+  const auto outer = AddTask(driver, "outer");
+  auto workflow = Workflow("wf", "n0");
+  AddTaskNode(workflow, "n0", outer);
+  engine::LaunchPlanInterface plan;
+  (*plan.inputs.mutable_parameters())["x"].mutable_var()->mutable_type()->CopyFrom(IntType());
+  (*plan.outputs.mutable_variables())["o0"].mutable_type()->CopyFrom(IntType());
+  driver.resolver.AddLaunchPlan(Id(core::LAUNCH_PLAN, "child_lp"), plan);
+  const auto key = driver.Launch("e1", workflow, Map("x", IntLiteral(2)));
+
+  auto futures = [&](const std::string& launch_plan) {
+    core::DynamicJobSpec spec;
+    core::Node& node = *spec.add_nodes();
+    node.set_id("lp");
+    *node.mutable_workflow_node()->mutable_launchplan_ref() = Id(core::LAUNCH_PLAN, launch_plan);
+    Bind(node, "x", "start-node", "x");
+    auto* output = spec.add_outputs();
+    output->set_var("o0");
+    output->mutable_binding()->mutable_promise()->set_node_id("lp");
+    output->mutable_binding()->mutable_promise()->set_var("o0");
+    return spec.SerializeAsString();
+  };
+  const auto attempt = driver.Attempts("n0")[0];
+  REQUIRE(driver.blobs().Put(*driver.blobs().KeyOf(attempt.output_prefix + "/futures.pb"), futures("child_lp")).ok());
+  driver.plugin().Exit(attempt.id);
+  driver.Step();
+
+  REQUIRE(driver.children.size() == 1);
+  const auto& child = driver.children[0];
+  CHECK(child.launch_plan.name() == "child_lp");
+  CHECK(child.parent.node_id() == "n0-0-lp");
+  CHECK(child.inputs.literals().at("x").scalar().primitive().integer() == 2);
+  CHECK(driver.Node(key, "n0").closure().phase() == NodePhase::DYNAMIC_RUNNING);
+
+  SUBCASE("an unregistered launch plan fails the node, naming it") {
+    const auto other = driver.Launch("e2", workflow, Map("x", IntLiteral(2)));
+    const auto second = driver.Attempts("n0").back();
+    REQUIRE(second.execution_name == "e2");
+    REQUIRE(
+        driver.blobs().Put(*driver.blobs().KeyOf(second.output_prefix + "/futures.pb"), futures("missing_lp")).ok());
+    driver.plugin().Exit(second.id);
+    driver.Step();
+    CHECK(driver.Execution(other).closure().phase() == WorkflowPhase::FAILED);
+    const auto error = driver.Node(other, "n0").closure().error();
+    CHECK(error.code() == "DynamicWorkflowBuildFailed");
+    CHECK(error.message().find("missing_lp") != std::string::npos);
+    CHECK(driver.children.size() == 1);
+  }
+}
+
 TEST_CASE("recovering a failed execution reuses what succeeded and runs the rest") {
   EngineDriver driver;
   const auto task = AddTask(driver, "t");

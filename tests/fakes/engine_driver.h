@@ -30,16 +30,17 @@ class EngineDriver {
         blobs_(*store::OpenLocalBlobStore(dir_.path() / "blobs")),
         deps_{*stores_.executions, *blobs_, *stores_.cache, *stores_.signals, clock, nullptr, Config()},
         plugin_([this](const plugins::AttemptId& id) { notices_.push_back(id); }),
-        launcher_([this](const engine::ChildLaunch& launch) {
-          children.push_back(launch);
-          return absl::OkStatus();
-        }) {
+        control_plane_{[this](const engine::ChildLaunch& launch) {
+                         children.push_back(launch);
+                         return absl::OkStatus();
+                       },
+                       [this](const core::Identifier& id) { return resolver.GetLaunchPlan(id); }} {
     Restart();
   }
 
   // A new runner over the same stores, as after a server restart.
   void Restart() {
-    runner_ = std::make_unique<engine::StepRunner>(deps_, plugin_, launcher_);
+    runner_ = std::make_unique<engine::StepRunner>(deps_, plugin_, control_plane_);
     REQUIRE(runner_->Recover().ok());
   }
 
@@ -136,7 +137,7 @@ class EngineDriver {
   store::SqliteStores& stores() { return stores_; }
 
   FakeClock clock;
-  FakeResolver resolver;
+  FakeResolver resolver;                      // the registry: tasks and launch plans, for workflows and dynamic ones
   std::vector<engine::ChildLaunch> children;  // what launch plan nodes asked for
 
  private:
@@ -155,7 +156,7 @@ class EngineDriver {
   engine::EngineDeps deps_;
   std::vector<plugins::AttemptId> notices_;
   FakePlugin plugin_;
-  engine::ChildLauncher launcher_;
+  engine::ControlPlane control_plane_;
   std::unique_ptr<engine::StepRunner> runner_;
 };
 

@@ -3,7 +3,7 @@
 import time
 import typing
 
-from flytekit import dynamic, task, workflow
+from flytekit import LaunchPlan, dynamic, task, workflow
 
 
 @task
@@ -51,3 +51,22 @@ def slow_cubes(n: int) -> typing.List[int]:
 @workflow
 def slow_cubes_wf(n: int) -> typing.List[int]:
     return slow_cubes(n=n)
+
+
+@workflow
+def cube_wf(x: int) -> int:
+    return cube(x=x)
+
+
+cube_lp = LaunchPlan.get_or_create(cube_wf, name="runs.dynamics.cube_lp")
+
+
+@dynamic
+def cubes_by_launch_plan(n: int) -> typing.List[int]:
+    # Launch plans are not embedded in the dynamic job spec: the engine finds them registered.
+    return [cube_lp(x=i) for i in range(n)]
+
+
+@workflow
+def dynamic_launch_plans_wf(n: int) -> typing.List[int]:
+    return cubes_by_launch_plan(n=n)
