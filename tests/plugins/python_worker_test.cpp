@@ -137,6 +137,43 @@ TEST_CASE("python worker: imports ahead, then runs the job as the entry point's 
   CHECK(ReadFile(work / "setup.txt") == "unpacked\n");
 }
 
+TEST_CASE("python worker: ends as the interpreter would: exit message, threads, atexit, buffered output") {
+  testing::TempDir dir;
+  FakeEntryPoint(dir.path());
+  const fs::path script = dir.path() / "bin" / "pyflyte-map-execute";
+  WriteExecutable(script, std::string("#!") + kSystemPython + R"PY(
+import atexit
+import sys
+import threading
+import time
+
+def late():
+    time.sleep(0.3)
+    print("thread finished")
+
+threading.Thread(target=late).start()
+atexit.register(lambda: print("atexit ran"))
+sys.stdout.write("buffered, never flushed by the script\n")
+sys.exit("the task's last words")
+)PY");
+  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv());
+  REQUIRE(worker.ok());
+  WorkerJob job;
+  job.script = script.string();
+  job.argv = {"pyflyte-map-execute"};
+  job.env = BaseEnv();
+  job.work_dir = dir.path().string();
+  job.log_file = (dir.path() / "task.log").string();
+  REQUIRE(HandOver(*worker, job).ok());
+  CHECK(WaitForExit(worker->pid) == 1);
+  const std::string log = ReadFile(job.log_file);
+  CAPTURE(log);
+  for (const char* line : {"thread finished\n", "atexit ran\n", "buffered, never flushed by the script\n",
+                           "the task's last words\n"}) {
+    CHECK(log.find(line) != std::string::npos);
+  }
+}
+
 TEST_CASE("python worker: a failing setup is the task's exit code, and the command does not run") {
   testing::TempDir dir;
   const fs::path script = FakeEntryPoint(dir.path());
