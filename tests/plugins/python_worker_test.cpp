@@ -168,8 +168,8 @@ sys.exit("the task's last words")
   CHECK(WaitForExit(worker->pid) == 1);
   const std::string log = ReadFile(job.log_file);
   CAPTURE(log);
-  for (const char* line : {"thread finished\n", "atexit ran\n", "buffered, never flushed by the script\n",
-                           "the task's last words\n"}) {
+  for (const char* line :
+       {"thread finished\n", "atexit ran\n", "buffered, never flushed by the script\n", "the task's last words\n"}) {
     CHECK(log.find(line) != std::string::npos);
   }
 }
