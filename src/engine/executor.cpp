@@ -30,11 +30,11 @@ class Executor final : public Engine {
 
   ~Executor() override { Stop(); }
 
-  Status Recover() { return runner_.Recover(); }
-
-  void Start(ControlPlane control_plane) override {
+  Status Start(ControlPlane control_plane) override {
     control_plane_ = std::move(control_plane);
+    RETURN_IF_ERROR(runner_.Recover());
     thread_ = std::thread([this] { Loop(); });
+    return absl::OkStatus();
   }
 
   void Submit(const store::ExecutionKey& key) override { Push({Command::Kind::kSubmit, key, ""}); }
@@ -112,15 +112,11 @@ class Executor final : public Engine {
   bool stopping_ = false;      // guarded by mu_
   std::thread thread_;
 
-  StepRunner runner_;  // owned by the loop thread (and by Recover before it starts)
+  StepRunner runner_;  // owned by the loop thread (and by Start before it starts it)
 };
 
 }  // namespace
 
-StatusOr<std::unique_ptr<Engine>> LoadEngine(EngineDeps deps) {
-  auto executor = std::make_unique<Executor>(std::move(deps));
-  RETURN_IF_ERROR(executor->Recover());
-  return std::unique_ptr<Engine>(std::move(executor));
-}
+std::unique_ptr<Engine> MakeEngine(EngineDeps deps) { return std::make_unique<Executor>(std::move(deps)); }
 
 }  // namespace flyte::engine

@@ -69,13 +69,15 @@ class Engine {
   virtual void Terminate(const store::ExecutionKey& key, const std::string& cause) = 0;
   // Something an execution waits on outside the engine changed (e.g. a signal was set): look again.
   virtual void Wake(const store::ExecutionKey& key) = 0;
-  // Starts the loop; `control_plane` creates child executions and knows the registered launch plans.
-  virtual void Start(ControlPlane control_plane) = 0;
+  // Reloads every unfinished execution from the store (re-attaching to its task processes, finding
+  // or creating its child executions through `control_plane`, which also knows the registered
+  // launch plans), then starts the loop.
+  virtual Status Start(ControlPlane control_plane) = 0;
   // Stops the loop (running processes are left alone: a restart re-attaches to them).
   virtual void Stop() = 0;
 };
 
-// Reloads every unfinished execution from the store; the loop runs once started.
-StatusOr<std::unique_ptr<Engine>> LoadEngine(EngineDeps deps);
+// The engine over `deps`; nothing runs until Start.
+std::unique_ptr<Engine> MakeEngine(EngineDeps deps);
 
 }  // namespace flyte::engine

@@ -174,12 +174,13 @@ class RunningSandbox final : public Sandbox {
     ASSIGN_OR_RETURN(blobs_, store::OpenLocalBlobStore(config.state_dir / "blobs"));
     ASSIGN_OR_RETURN(std::string key, LoadSigningKey(config.state_dir));
     signer_ = std::make_unique<admin::UrlSigner>(key, "http://" + config_.ClientAddress(), SystemClock());
-    ASSIGN_OR_RETURN(engine_, engine::LoadEngine(EngineDepsFor(config_, *executions_, *blobs_, *cache_, *signals_)));
+    engine_ = engine::MakeEngine(EngineDepsFor(config_, *executions_, *blobs_, *cache_, *signals_));
     ASSIGN_OR_RETURN(admin_, admin::Admin::Create({*registry_, *executions_, *signals_, *engine_, *blobs_,
                                                    SystemClock(), *signer_, config_}));
     admin::Admin* admin = admin_.get();
-    engine_->Start({[admin](const engine::ChildLaunch& launch) { return admin->LaunchChild(launch); },
-                    [admin](const flyteidl::core::Identifier& id) { return admin->LaunchPlanInterfaceOf(id); }});
+    RETURN_IF_ERROR(
+        engine_->Start({[admin](const engine::ChildLaunch& launch) { return admin->LaunchChild(launch); },
+                        [admin](const flyteidl::core::Identifier& id) { return admin->LaunchPlanInterfaceOf(id); }}));
     RETURN_IF_ERROR(StartGrpc());
     gateway_ = std::make_unique<Gateway>(
         grpc_server_->InProcessChannel(grpc::ChannelArguments()),

@@ -11,6 +11,8 @@ import signal
 import time
 from datetime import timedelta
 
+import pytest
+
 from flyteidl.admin import execution_pb2, launch_plan_pb2, node_execution_pb2, task_execution_pb2, task_pb2
 from flyteidl.admin import workflow_pb2 as admin_workflow_pb2
 from flyteidl.core import execution_pb2 as core_execution_pb2
@@ -136,18 +138,32 @@ def _attempts(admin, node):
         timeout=RPC_TIMEOUT_S).task_executions
 
 
-def test_kill_9_while_a_dynamic_workflow_runs_then_restart(sandbox_factory):
-    """The dynamic node's children are rebuilt from its futures_compiled.pb and re-attached."""
+def _ran_once(admin, child):
+    """A task node's attempts, or for a launch plan node those of every node of its child execution."""
+    metadata = child.closure.workflow_node_metadata
+    if not metadata.executionId.name:
+        return len(_attempts(admin, child)) == 1
+    nodes = admin.ListNodeExecutions(
+        node_execution_pb2.NodeExecutionListRequest(workflow_execution_id=metadata.executionId, limit=10),
+        timeout=RPC_TIMEOUT_S).node_executions
+    tasks = [n for n in nodes if n.id.node_id not in ("start-node", "end-node")]
+    return bool(tasks) and all(len(_attempts(admin, n)) == 1 for n in tasks)
+
+
+@pytest.mark.parametrize("workflow", ["slow_cubes_wf", "slow_dynamic_launch_plans_wf"])
+def test_kill_9_while_a_dynamic_workflow_runs_then_restart(sandbox_factory, workflow):
+    """The dynamic node's children are rebuilt from its futures_compiled.pb and re-attached; children
+    that are launch plans find their child executions again."""
     from flytekit.configuration import Config
     from flytekit.remote import FlyteRemote
 
-    base = sandbox_factory.new_dir("durable-dynamic")
+    base = sandbox_factory.new_dir(f"durable-{workflow}")
     state = base / "state"
     config = base / "sandbox.yaml"
     config.write_text(f"tasks:\n  path: [{VENV_BIN}]\n")
     first = sandbox_factory.start(base=base / "first", state_dir=state, config=config)
     remote = register_package(first, "runs", "durable-dynamic-v1")
-    lp = remote.fetch_launch_plan(name="runs.dynamics.slow_cubes_wf", version="durable-dynamic-v1")
+    lp = remote.fetch_launch_plan(name=f"runs.dynamics.{workflow}", version="durable-dynamic-v1")
     execution = remote.execute(lp, inputs={"n": 3}, execution_name="durable-dynamic")
     admin = first.admin()
     dynamic_running = core_execution_pb2.NodeExecution.DYNAMIC_RUNNING
@@ -182,4 +198,4 @@ def test_kill_9_while_a_dynamic_workflow_runs_then_restart(sandbox_factory):
     children = _children(admin, node)
     assert len(children) == 3
     for child in children:
-        assert len(_attempts(admin, child)) == 1, child.id.node_id
+        assert _ran_once(admin, child), child.id.node_id

@@ -15,7 +15,7 @@ class FakeEngine final : public engine::Engine {
     terminated.push_back({key, cause});
   }
   void Wake(const store::ExecutionKey& key) override { woken.push_back(key); }
-  void Start(engine::ControlPlane) override {}
+  Status Start(engine::ControlPlane) override { return absl::OkStatus(); }
   void Stop() override {}
 
   std::vector<store::ExecutionKey> submitted;

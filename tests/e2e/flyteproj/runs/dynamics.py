@@ -70,3 +70,21 @@ def cubes_by_launch_plan(n: int) -> typing.List[int]:
 @workflow
 def dynamic_launch_plans_wf(n: int) -> typing.List[int]:
     return cubes_by_launch_plan(n=n)
+
+
+@workflow
+def slow_cube_wf(x: int) -> int:
+    return slow_cube(x=x)
+
+
+slow_cube_lp = LaunchPlan.get_or_create(slow_cube_wf, name="runs.dynamics.slow_cube_lp")
+
+
+@dynamic
+def slow_cubes_by_launch_plan(n: int) -> typing.List[int]:
+    return [slow_cube_lp(x=i) for i in range(n)]
+
+
+@workflow
+def slow_dynamic_launch_plans_wf(n: int) -> typing.List[int]:
+    return slow_cubes_by_launch_plan(n=n)
