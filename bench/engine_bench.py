@@ -260,20 +260,23 @@ def bench_hello_world(binary: Path, root: Path, client_config: Path, runs: int) 
     """hello_wf on the running sandbox (a Python worker started ahead), then on one without workers."""
     env = client_env(root / "home", client_config)
     rows = []
-    problem = register_runs(client_config, env)
-    if not problem:
-        rows.append(("Python worker waiting, runs 1 s apart", *hello_world(client_config, runs, 1.0, "spaced")))
-        rows.append(("Python worker, back to back (the next one still importing)",
-                     *hello_world(client_config, runs, 0.0, "back")))
-    cold_root = root / "cold"
-    proc, _, cold_config = start_sandbox(binary, cold_root, warm_python=0)
     try:
-        problem = problem or register_runs(cold_config, client_env(cold_root / "home", cold_config))
+        problem = register_runs(client_config, env)
         if not problem:
-            rows.append(("baseline: tasks.warm_python 0 (each task its own interpreter)",
-                         *hello_world(cold_config, runs, 1.0, "cold")))
-    finally:
-        stop_sandbox(proc, cold_root)
+            rows.append(("Python worker waiting, runs 1 s apart", *hello_world(client_config, runs, 1.0, "spaced")))
+            rows.append(("Python worker, back to back (the next one still importing)",
+                         *hello_world(client_config, runs, 0.0, "back")))
+        cold_root = root / "cold"
+        proc, _, cold_config = start_sandbox(binary, cold_root, warm_python=0)
+        try:
+            problem = problem or register_runs(cold_config, client_env(cold_root / "home", cold_config))
+            if not problem:
+                rows.append(("baseline: tasks.warm_python 0 (each task its own interpreter)",
+                             *hello_world(cold_config, runs, 1.0, "cold")))
+        finally:
+            stop_sandbox(proc, cold_root)
+    except Exception as e:  # a client-side failure must not hide the figures measured so far
+        problem = f"{type(e).__name__}: {e}"
     floor = import_flytekit_time(5)
     print(f"  flytekit runs.workflows.hello_wf, {runs} runs each: server time (created_at -> updated_at of "
           f"SUCCEEDED, target < 1500 ms), task attempt, client wall (execute + wait, 50 ms poll); medians")

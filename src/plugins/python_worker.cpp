@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -38,13 +39,27 @@ def _drain_early_output():
     return b"".join(chunks)
 
 
+def _import_folders(script):
+    # Where imports come from, with their times: installing or removing a package changes them.
+    times = {}
+    for entry in [os.path.dirname(script)] + sys.path:
+        try:
+            times[entry] = os.stat(entry or ".").st_mtime_ns
+        except OSError:
+            pass
+    return times
+
+
 def _serve(script):
     sys.argv = [script]
-    sys.path[0] = os.path.dirname(os.path.realpath(script))
+    first = 0 if getattr(sys.flags, "safe_path", False) else 1  # where PYTHONPATH's entries begin
+    if first:
+        sys.path[0] = os.path.dirname(os.path.realpath(script))
     try:
         import flytekit.bin.entrypoint  # noqa: F401  what every flytekit entry point imports first
     except Exception:
         pass  # the task's command meets the same error when it runs, and reports it in its log
+    imported_from = _import_folders(script)
     fields = sys.stdin.buffer.read().split(b"\0")
     if len(fields) < 2 or fields[0] != b"flyte-job-1" or fields[-1] != b"end":
         os._exit(0)  # the sandbox went away before it had work for us
@@ -56,8 +71,11 @@ def _serve(script):
     script = os.fsdecode(next(rest))
     work_dir, log_file = next(rest), next(rest)
     argv, env, setup = many(), many(), many()
+    current = _import_folders(script) == imported_from
 
-    early = _drain_early_output()
+    early = _drain_early_output()  # flushed before the streams move: a fresh interpreter prints its own
+    if not current:
+        early = b""
     log = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(log, 1)
     os.dup2(log, 2)
@@ -72,21 +90,34 @@ def _serve(script):
     started_with = os.environ.get("PYTHONPATH", "")
     os.environb.clear()
     os.environb.update(entry.split(b"=", 1) for entry in env)
-    # PYTHONPATH was read at start-up: what the job adds goes where Python would have put it.
-    known = len([p for p in started_with.split(":") if p])
-    added = os.environ.get("PYTHONPATH", "")[len(started_with):].split(":")
-    sys.path[1 + known:1 + known] = [p for p in added if p]
 
     if setup:
         import subprocess
 
-        code = subprocess.call([os.fsdecode(a) for a in setup], stdout=subprocess.DEVNULL)
+        try:
+            code = subprocess.call([os.fsdecode(a) for a in setup], stdout=subprocess.DEVNULL)
+        except OSError as error:
+            print(f"{os.fsdecode(setup[0])}: {error.strerror}", file=sys.stderr)
+            code = 127
         if code != 0:
-            sys.exit(code if code > 0 else 128 - code)
+            _exit(code if code > 0 else 128 - code)
+
+    args = [os.fsdecode(a) for a in argv[1:]]
+    if not current:
+        # Packages changed since the imports: the command runs in a fresh interpreter, in this
+        # same process (the sandbox knows it by its pid and start time).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execv(sys.executable, [sys.executable, script] + args)
+
+    # PYTHONPATH was read at start-up: the entries the job adds go where Python would have put them.
+    known = len([p for p in started_with.split(":") if p])
+    added = os.environ.get("PYTHONPATH", "")[len(started_with):].split(":")
+    sys.path[first + known:first + known] = [os.path.abspath(p) for p in added if p]
 
     import runpy
 
-    sys.argv = [script] + [os.fsdecode(a) for a in argv[1:]]
+    sys.argv = [script] + args
     try:
         runpy.run_path(script, run_name="__main__")
     except SystemExit as exit:
@@ -95,9 +126,10 @@ def _serve(script):
 
 
 def _exit(code):
-    # What the interpreter does on the way out (SystemExit's argument, non-daemon threads, atexit
-    # handlers, flushed streams), without tearing down every module and object one by one, which
-    # takes a fifth of a second with flytekit loaded; multiprocessing's children end the same way.
+    # What the interpreter does on the way out (SystemExit's argument, threading's exit hooks and
+    # non-daemon threads, atexit handlers, flushed streams), without tearing down every module and
+    # object one by one, which takes a fifth of a second with flytekit loaded; multiprocessing's
+    # children end the same way.
     if code is None:
         code = 0
     elif not isinstance(code, int):
@@ -106,9 +138,7 @@ def _exit(code):
     import atexit
     import threading
 
-    for thread in threading.enumerate():
-        if thread is not threading.main_thread() and not thread.daemon:
-            thread.join()
+    threading._shutdown()
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -167,20 +197,29 @@ std::vector<std::string> Split(const std::string& text) {
   }
 }
 
-bool HasEmptyEntry(const std::string& search_path) {
-  for (const std::string& entry : Split(search_path)) {
-    if (entry.empty()) return true;
+// Python makes PYTHONPATH's entries absolute against its folder at start-up (a worker's is not the
+// task's), turns an empty one into that folder and drops repeated ones.
+bool PlainEntries(const std::vector<std::string>& entries) {
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (entries[i].empty()) return false;
+    if (std::find(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(i), entries[i]) !=
+        entries.begin() + static_cast<std::ptrdiff_t>(i)) {
+      return false;
+    }
   }
-  return false;
+  return true;
 }
 
-// Equal, or `job` adds entries to `started` that the worker can put on sys.path itself. An empty
-// entry means the interpreter's working folder at start-up, which differs between the two.
+// Equal, or `job` adds entries to `started` that the worker can put on sys.path itself (made
+// absolute against the task's folder, as a fresh interpreter would).
 bool CanExtendPythonPath(const std::string& started, const std::string& job) {
   if (started == job) return true;
-  if (!started.empty() && HasEmptyEntry(started)) return false;
+  const std::vector<std::string> before = started.empty() ? std::vector<std::string>{} : Split(started);
+  for (const std::string& entry : before) {
+    if (!entry.starts_with("/")) return false;
+  }
   const std::string prefix = started.empty() ? "" : started + ":";
-  return job.starts_with(prefix) && !HasEmptyEntry(job.substr(prefix.size()));
+  return job.starts_with(prefix) && PlainEntries(Split(job));
 }
 
 std::string Value(const Environment& env, const std::string& name) {
@@ -218,10 +257,6 @@ StatusOr<PythonWorker> StartPythonWorker(const std::string& interpreter, const s
                                          const Environment& base) {
   PythonWorker worker;
   worker.interpreter = interpreter;
-  worker.script = script;
-  std::error_code error;
-  worker.script_written = fs::last_write_time(script, error);
-  if (error) return absl::NotFoundError("cannot read " + script + ": " + error.message());
   worker.script_dir = ScriptDir(script);
   worker.env = base;
   for (const std::string_view variable : kAttemptVariables) worker.env[std::string(variable)] = kPlaceholder;
@@ -253,8 +288,6 @@ StatusOr<PythonWorker> StartPythonWorker(const std::string& interpreter, const s
 bool CanRun(const PythonWorker& worker, const std::string& interpreter, const std::string& script,
             const Environment& env) {
   if (worker.interpreter != interpreter || worker.script_dir != ScriptDir(script)) return false;
-  std::error_code error;
-  if (fs::last_write_time(worker.script, error) != worker.script_written || error) return false;
   auto differs = [](const Environment& a, const Environment& b) {
     for (const auto& [name, value] : a) {
       if (IsPerAttempt(name) || name == "PYTHONPATH") continue;

@@ -11,7 +11,6 @@
 
 #include <sys/types.h>
 
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,10 +29,8 @@ struct PythonWorker {
   pid_t pid = 0;
   int job_fd = -1;  // our end of its stdin (a socket, so a vanished worker raises no SIGPIPE)
   std::string interpreter;
-  std::string script;                                // the entry point it imported ahead for
-  std::filesystem::file_time_type script_written{};  // that file's time then: a reinstall changes it
-  std::string script_dir;                            // sys.path[0]: the entry point's folder
-  Environment env;                                   // what it started with
+  std::string script_dir;  // sys.path[0]: the entry point's folder
+  Environment env;         // what it started with
 };
 
 // Starts a worker for the entry point `script` run by `interpreter`, in the environment `base`
@@ -43,9 +40,10 @@ StatusOr<PythonWorker> StartPythonWorker(const std::string& interpreter, const s
                                          const Environment& base);
 
 // Whether `worker` runs `script` in `env` exactly as a fresh interpreter would: same interpreter and
-// entry point folder, flytekit not reinstalled since it started (its entry point rewritten), the
-// same environment apart from the attempt's own variables, and PYTHONPATH the same or only longer
-// (the job's entries are added to sys.path where Python would have put them).
+// entry point folder, the same environment apart from the attempt's own variables, and PYTHONPATH
+// the same or only longer (the job's entries are added to sys.path where Python would have put
+// them). A worker that finds packages installed or removed since its imports (the folders it
+// imported from changed) runs the job in a fresh interpreter itself: exec, same process.
 bool CanRun(const PythonWorker& worker, const std::string& interpreter, const std::string& script,
             const Environment& env);
 

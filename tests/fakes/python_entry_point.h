@@ -1,7 +1,8 @@
 // A stand-in for flytekit's `pyflyte-execute`, run by Debian's python3: it prints what it sees
 // (whether flytekit was imported before it ran, its command line, folder, a few variables and
-// sys.path[1]), sleeps for argv[2] seconds if given, and exits with the code in argv[1]. Next to
-// it, a `flytekit.bin.entrypoint` module (found as sys.path[0]) prints when it is imported.
+// sys.path[1:3]), sleeps for argv[2] seconds if given, and exits with the code in argv[1]. Next to
+// it, a `flytekit.bin.entrypoint` module (found as sys.path[0]) prints when it is imported and
+// leaves a file `imported` in `dir`.
 #pragma once
 
 #include <filesystem>
@@ -29,7 +30,7 @@ print("imported before:", "flytekit.bin.entrypoint" in sys.modules)
 print("argv:", sys.argv)
 print("cwd:", os.getcwd())
 print("env:", os.environ.get("FLYTE_INTERNAL_EXECUTION_ID"), os.environ.get("GREETING"))
-print("sys.path[1]:", sys.path[1])
+print("sys.path[1:3]:", sys.path[1:3])
 print("name:", __name__)
 print("stdin:", repr(sys.stdin.read()), flush=True)
 if len(sys.argv) > 2:
@@ -39,7 +40,8 @@ sys.exit(int(sys.argv[1]))
   std::filesystem::create_directories(bin / "flytekit" / "bin");
   std::ofstream(bin / "flytekit" / "__init__.py") << "";
   std::ofstream(bin / "flytekit" / "bin" / "__init__.py") << "";
-  std::ofstream(bin / "flytekit" / "bin" / "entrypoint.py") << "print('flytekit imported early')\n";
+  std::ofstream(bin / "flytekit" / "bin" / "entrypoint.py")
+      << "print('flytekit imported early')\nopen(" << std::filesystem::path(dir / "imported") << ", 'w').close()\n";
   return bin / "pyflyte-execute";
 }
 

@@ -349,15 +349,20 @@ std::vector<char*> NullTerminated(std::vector<std::string>& strings) {
 }
 
 // A process as an earlier server would have started it (in a group of its own), recorded as the
-// attempt's process unless `record` is false.
-pid_t SpawnOutside(std::vector<std::string> argv, const TaskAttempt& attempt, bool record = true) {
+// attempt's process unless `record` is false, with `extra_env` added to this process's environment.
+pid_t SpawnOutside(std::vector<std::string> argv, const TaskAttempt& attempt, bool record = true,
+                   std::vector<std::string> extra_env = {}) {
   std::vector<char*> argv_pointers = NullTerminated(argv);
+  std::vector<std::string> env = std::move(extra_env);
+  for (char** entry = environ; *entry != nullptr; ++entry) env.emplace_back(*entry);
+  std::vector<char*> env_pointers = NullTerminated(env);
   posix_spawnattr_t attributes;
   ::posix_spawnattr_init(&attributes);
   ::posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
   ::posix_spawnattr_setpgroup(&attributes, 0);
   pid_t pid = 0;
-  const int error = ::posix_spawn(&pid, argv_pointers[0], nullptr, &attributes, argv_pointers.data(), environ);
+  const int error =
+      ::posix_spawn(&pid, argv_pointers[0], nullptr, &attributes, argv_pointers.data(), env_pointers.data());
   ::posix_spawnattr_destroy(&attributes);
   REQUIRE(error == 0);
   if (record) {
@@ -393,13 +398,16 @@ TEST_CASE("local process: Reattach to a process that is gone is NOT_FOUND") {
   CHECK(absl::IsNotFound(h.plugin().Reattach(attempt, pid)));
   CHECK(absl::IsNotFound(h.plugin().Check(attempt.id).status()));
   CHECK(absl::IsInvalidArgument(h.plugin().Reattach(attempt, 0)));
+  TaskAttempt no_folder = attempt;
+  no_folder.log_dir.clear();
+  CHECK(absl::IsInvalidArgument(h.plugin().Reattach(no_folder, pid)));
 }
 
 TEST_CASE("local process: Reattach to a pid that is not the attempt's recorded process is NOT_FOUND") {
   Harness h;
   const TaskAttempt attempt = h.Attempt("n19", {"/bin/sleep", "60"});
   const pid_t unrecorded = SpawnOutside({"/bin/sleep", "60"}, attempt, /*record=*/false);
-  CHECK(absl::IsNotFound(h.plugin().Reattach(attempt, unrecorded)));  // no record at all
+  CHECK(absl::IsNotFound(h.plugin().Reattach(attempt, unrecorded)));  // no record, not the attempt's variables
   const pid_t recorded = SpawnOutside({"/bin/sleep", "60"}, attempt);
   CHECK(absl::IsNotFound(h.plugin().Reattach(attempt, unrecorded)));  // the record names another process
 
@@ -491,6 +499,42 @@ TEST_CASE("local process: a flytekit task with variables of its own starts its o
   CHECK(log.find("imported before: False\n") != std::string::npos);
   CHECK(log.find("env: exec1 hello\n") != std::string::npos);
   CHECK(PythonWorkers() == workers);  // still waiting for a task it can run
+}
+
+TEST_CASE("local process: without a record, Reattach knows the attempt's process by its Flyte variables") {
+  Harness h;
+  const TaskAttempt attempt = h.Attempt("n20", {"/bin/sleep", "60"});
+  // As a sandbox from before the records started it: its initial environment names the attempt.
+  const pid_t pid = SpawnOutside({"/bin/sleep", "60"}, attempt, /*record=*/false,
+                                 {"FLYTE_INTERNAL_EXECUTION_ID=exec1", "FLYTE_ATTEMPT_NUMBER=0"});
+  // posix_spawn may return before the child has exec'd; until then /proc shows our environment.
+  REQUIRE(Eventually([&] {
+    return ReadFile("/proc/" + std::to_string(pid) + "/environ").find("FLYTE_ATTEMPT_NUMBER=0") != std::string::npos;
+  }));
+  CHECK(h.plugin().Reattach(attempt, pid).ok());
+  TaskAttempt retry = h.Attempt("n20", {"/bin/sleep", "60"});
+  retry.id += "-retry";
+  retry.attempt = 1;
+  CHECK(absl::IsNotFound(h.plugin().Reattach(retry, pid)));  // the process runs attempt 0
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+}
+
+TEST_CASE("local process: a task in a Python worker is aborted like any other process") {
+  testing::TempDir tools;
+  const fs::path script = testing::FakeEntryPoint(tools.path());
+  Harness h(WarmConfig(script.parent_path()));
+  std::vector<pid_t> workers;
+  REQUIRE(Eventually([&] { return (workers = PythonWorkers()).size() == 1; }));
+  const TaskAttempt attempt = h.Attempt("w3", {"pyflyte-execute", "0", "60"});
+  REQUIRE(h.plugin().Start(attempt).ok());
+  REQUIRE(h.plugin().Check(attempt.id)->pid == workers.front());
+  REQUIRE(Eventually([&] {
+    return ReadFile(fs::path(attempt.log_dir) / "task.log").find("stdin:") != std::string::npos;  // it runs
+  }));
+  REQUIRE(h.plugin().Abort(attempt.id).ok());
+  CHECK(h.WaitFor(attempt.id, AttemptPhase::kAborted).phase == AttemptPhase::kAborted);
+  CHECK(Eventually([&] { return IsGone(workers.front()); }));
 }
 
 TEST_CASE("local process: the task inherits no descriptor of the server") {

@@ -4,11 +4,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <signal.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "fakes/python_entry_point.h"
 #include "fakes/temp_dir.h"
@@ -31,9 +34,18 @@ std::string ReadFile(const fs::path& path) {
 
 Environment BaseEnv() { return {{"PATH", "/usr/bin:/bin"}, {"GREETING", "hello"}}; }
 
+// The worker's exit code; fails the test (and kills it) if it has not ended within 10 s.
 int WaitForExit(pid_t pid) {
   int status = 0;
-  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      FAIL("the worker did not exit");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   REQUIRE(WIFEXITED(status));
   return WEXITSTATUS(status);
 }
@@ -61,8 +73,6 @@ TEST_CASE("python worker: runs a job only in the environment it was started with
   WriteExecutable(script, "#!/venv/bin/python\n");
   PythonWorker worker;
   worker.interpreter = "/venv/bin/python";
-  worker.script = script;
-  worker.script_written = fs::last_write_time(script);
   worker.script_dir = (dir.path() / "bin").string();
   worker.env = {{"PATH", "/venv/bin:/usr/bin"},
                 {"PYTHONPATH", "/lib/a"},
@@ -92,18 +102,21 @@ TEST_CASE("python worker: runs a job only in the environment it was started with
   CHECK_FALSE(CanRun(worker, "/venv/bin/python", script, with("PYTHONPATH", "/work/attempt")));
   CHECK_FALSE(CanRun(worker, "/venv/bin/python", script, with("PYTHONPATH", "/lib/ab")));
   CHECK_FALSE(CanRun(worker, "/venv/bin/python", script, with("PYTHONPATH", "/lib/a::/w")));
+  CHECK_FALSE(CanRun(worker, "/venv/bin/python", script, with("PYTHONPATH", "/lib/a:/lib/a")));  // Python drops it
+  CHECK(CanRun(worker, "/venv/bin/python", script, with("PYTHONPATH", "/lib/a:src")));  // absolute once in its folder
   worker.env.erase("PYTHONPATH");
   CHECK(CanRun(worker, "/venv/bin/python", script, with("PYTHONPATH", "/work/attempt")));
-
-  // flytekit reinstalled since the worker imported it: its entry points were rewritten.
-  fs::last_write_time(script, worker.script_written + std::chrono::seconds(1));
-  CHECK_FALSE(CanRun(worker, "/venv/bin/python", script, job));
+  // A relative entry the worker started with was made absolute against another folder.
+  worker.env["PYTHONPATH"] = "lib";
+  CHECK_FALSE(CanRun(worker, "/venv/bin/python", script, with("PYTHONPATH", "lib:/work/attempt")));
 }
 
 TEST_CASE("python worker: imports ahead, then runs the job as the entry point's own interpreter would") {
   testing::TempDir dir;
   const fs::path script = FakeEntryPoint(dir.path());
-  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv());
+  Environment base = BaseEnv();
+  base["PYTHONPATH"] = (dir.path() / "lib").string();
+  auto worker = StartPythonWorker(kSystemPython, script.string(), base);
   REQUIRE(worker.ok());
   CHECK(worker->env.at("FLYTE_INTERNAL_EXECUTION_ID") == "pending");
   CHECK(worker->env.at("GREETING") == "hello");
@@ -113,9 +126,9 @@ TEST_CASE("python worker: imports ahead, then runs the job as the entry point's 
   WorkerJob job;
   job.script = script.string();
   job.argv = {"pyflyte-execute", "3"};
-  job.env = BaseEnv();
+  job.env = base;
   job.env["FLYTE_INTERNAL_EXECUTION_ID"] = "exec7";
-  job.env["PYTHONPATH"] = work.string();
+  job.env["PYTHONPATH"] = (dir.path() / "lib").string() + ":" + work.string();
   job.work_dir = work.string();
   job.log_file = (dir.path() / "task.log").string();
   job.setup = {"/bin/sh", "-c", "echo unpacked > setup.txt; echo 'not for the log'"};
@@ -130,7 +143,8 @@ TEST_CASE("python worker: imports ahead, then runs the job as the entry point's 
   CHECK(log.find("argv: ['" + script.string() + "', '3']\n") != std::string::npos);
   CHECK(log.find("cwd: " + work.string() + "\n") != std::string::npos);
   CHECK(log.find("env: exec7 hello\n") != std::string::npos);
-  CHECK(log.find("sys.path[1]: " + work.string() + "\n") != std::string::npos);
+  CHECK(log.find("sys.path[1:3]: ['" + (dir.path() / "lib").string() + "', '" + work.string() + "']\n") !=
+        std::string::npos);
   CHECK(log.find("name: __main__\n") != std::string::npos);
   CHECK(log.find("stdin: ''\n") != std::string::npos);
   CHECK(log.find("not for the log") == std::string::npos);
@@ -146,12 +160,15 @@ import atexit
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 def late():
     time.sleep(0.3)
     print("thread finished")
 
 threading.Thread(target=late).start()
+pool = ThreadPoolExecutor(1)  # left open: the interpreter's exit hooks stop it
+pool.submit(time.sleep, 0.1)
 atexit.register(lambda: print("atexit ran"))
 sys.stdout.write("buffered, never flushed by the script\n")
 sys.exit("the task's last words")
@@ -191,6 +208,55 @@ TEST_CASE("python worker: a failing setup is the task's exit code, and the comma
   const std::string log = ReadFile(job.log_file);
   CHECK(log.find("cannot unpack") != std::string::npos);
   CHECK(log.find("argv:") == std::string::npos);
+}
+
+TEST_CASE("python worker: a setup command that cannot start exits 127, as the shell would") {
+  testing::TempDir dir;
+  const fs::path script = FakeEntryPoint(dir.path());
+  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv());
+  REQUIRE(worker.ok());
+  WorkerJob job;
+  job.script = script.string();
+  job.argv = {"pyflyte-execute", "0"};
+  job.env = BaseEnv();
+  job.work_dir = dir.path().string();
+  job.log_file = (dir.path() / "task.log").string();
+  job.setup = {"no-such-tar", "-xzf", "code.tar.gz"};
+  REQUIRE(HandOver(*worker, job).ok());
+  CHECK(WaitForExit(worker->pid) == 127);
+  CHECK(ReadFile(job.log_file).find("no-such-tar: No such file or directory") != std::string::npos);
+}
+
+TEST_CASE("python worker: packages changed since its imports: the job runs in a fresh interpreter") {
+  testing::TempDir dir;
+  const fs::path script = FakeEntryPoint(dir.path());
+  Environment base = BaseEnv();
+  base["PYTHONPATH"] = (dir.path() / "site").string();
+  fs::create_directories(dir.path() / "site");
+  auto worker = StartPythonWorker(kSystemPython, script.string(), base);
+  REQUIRE(worker.ok());
+  // Once it has imported (and looked at where from), a package is installed.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!fs::exists(dir.path() / "imported") && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  REQUIRE(fs::exists(dir.path() / "imported"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  fs::create_directories(dir.path() / "site" / "newly_installed");
+
+  WorkerJob job;
+  job.script = script.string();
+  job.argv = {"pyflyte-execute", "5"};
+  job.env = base;
+  job.work_dir = dir.path().string();
+  job.log_file = (dir.path() / "task.log").string();
+  REQUIRE(HandOver(*worker, job).ok());
+  CHECK(WaitForExit(worker->pid) == 5);
+  const std::string log = ReadFile(job.log_file);
+  CAPTURE(log);
+  CHECK(log.find("flytekit imported early") == std::string::npos);  // neither copied nor imported again
+  CHECK(log.find("imported before: False\n") != std::string::npos);
+  CHECK(log.find("argv: ['" + script.string() + "', '5']\n") != std::string::npos);
 }
 
 TEST_CASE("python worker: exits quietly when the sandbox goes away before giving it a job") {
