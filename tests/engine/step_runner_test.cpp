@@ -42,6 +42,15 @@ core::TaskTemplate AddTask(EngineDriver& driver, const std::string& name, const 
   return task;
 }
 
+// A registered launch plan `name(x: int) -> o0: int`.
+core::Identifier AddLaunchPlan(EngineDriver& driver, const std::string& name) {
+  engine::LaunchPlanInterface plan;
+  (*plan.inputs.mutable_parameters())["x"].mutable_var()->mutable_type()->CopyFrom(IntType());
+  (*plan.outputs.mutable_variables())["o0"].mutable_type()->CopyFrom(IntType());
+  driver.resolver.AddLaunchPlan(Id(core::LAUNCH_PLAN, name), plan);
+  return Id(core::LAUNCH_PLAN, name);
+}
+
 void Bind(core::Node& node, const std::string& var, const std::string& from_node, const std::string& from_var) {
   auto* binding = node.add_inputs();
   binding->set_var(var);
@@ -394,12 +403,8 @@ TEST_CASE("a launch plan node launches a linked child execution and takes its ou
   auto workflow = Workflow("wf", "lp");
   core::Node& node = *workflow.add_nodes();
   node.set_id("lp");
-  *node.mutable_workflow_node()->mutable_launchplan_ref() = Id(core::LAUNCH_PLAN, "child_lp");
+  *node.mutable_workflow_node()->mutable_launchplan_ref() = AddLaunchPlan(driver, "child_lp");
   Bind(node, "x", "start-node", "x");
-  engine::LaunchPlanInterface plan;
-  (*plan.inputs.mutable_parameters())["x"].mutable_var()->mutable_type()->CopyFrom(IntType());
-  (*plan.outputs.mutable_variables())["o0"].mutable_type()->CopyFrom(IntType());
-  driver.resolver.AddLaunchPlan(node.workflow_node().launchplan_ref(), plan);
   const auto key = driver.Launch("parent", workflow, Map("x", IntLiteral(5)));
   REQUIRE(driver.children.size() == 1);
   const auto& child = driver.children[0];
@@ -473,10 +478,7 @@ TEST_CASE("a dynamic workflow may call registered launch plans: each runs as a c
   const auto outer = AddTask(driver, "outer");
   auto workflow = Workflow("wf", "n0");
   AddTaskNode(workflow, "n0", outer);
-  engine::LaunchPlanInterface plan;
-  (*plan.inputs.mutable_parameters())["x"].mutable_var()->mutable_type()->CopyFrom(IntType());
-  (*plan.outputs.mutable_variables())["o0"].mutable_type()->CopyFrom(IntType());
-  driver.resolver.AddLaunchPlan(Id(core::LAUNCH_PLAN, "child_lp"), plan);
+  AddLaunchPlan(driver, "child_lp");
   const auto key = driver.Launch("e1", workflow, Map("x", IntLiteral(2)));
 
   auto futures = [&](const std::string& launch_plan) {

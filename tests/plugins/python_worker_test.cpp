@@ -1,10 +1,9 @@
 #include "plugins/python_worker.h"
 
 #include <doctest/doctest.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <signal.h>
 
 #include <chrono>
 #include <filesystem>
@@ -12,6 +11,8 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "fakes/python_entry_point.h"
 #include "fakes/temp_dir.h"
@@ -33,6 +34,17 @@ std::string ReadFile(const fs::path& path) {
 }
 
 Environment BaseEnv() { return {{"PATH", "/usr/bin:/bin"}, {"GREETING", "hello"}}; }
+
+// A job running `argv` of `script` in `dir` (its folder, with task.log) with `env`.
+WorkerJob JobIn(const fs::path& dir, const fs::path& script, std::vector<std::string> argv, Environment env) {
+  WorkerJob job;
+  job.script = script.string();
+  job.argv = std::move(argv);
+  job.env = std::move(env);
+  job.work_dir = dir.string();
+  job.log_file = (dir / "task.log").string();
+  return job;
+}
 
 // The worker's exit code; fails the test (and kills it) if it has not ended within 10 s.
 int WaitForExit(pid_t pid) {
@@ -175,12 +187,7 @@ sys.exit("the task's last words")
 )PY");
   auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv());
   REQUIRE(worker.ok());
-  WorkerJob job;
-  job.script = script.string();
-  job.argv = {"pyflyte-map-execute"};
-  job.env = BaseEnv();
-  job.work_dir = dir.path().string();
-  job.log_file = (dir.path() / "task.log").string();
+  WorkerJob job = JobIn(dir.path(), script, {"pyflyte-map-execute"}, BaseEnv());
   REQUIRE(HandOver(*worker, job).ok());
   CHECK(WaitForExit(worker->pid) == 1);
   const std::string log = ReadFile(job.log_file);
@@ -196,12 +203,7 @@ TEST_CASE("python worker: a failing setup is the task's exit code, and the comma
   const fs::path script = FakeEntryPoint(dir.path());
   auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv());
   REQUIRE(worker.ok());
-  WorkerJob job;
-  job.script = script.string();
-  job.argv = {"pyflyte-execute", "0"};
-  job.env = BaseEnv();
-  job.work_dir = dir.path().string();
-  job.log_file = (dir.path() / "task.log").string();
+  WorkerJob job = JobIn(dir.path(), script, {"pyflyte-execute", "0"}, BaseEnv());
   job.setup = {"/bin/sh", "-c", "echo 'cannot unpack' >&2; exit 2"};
   REQUIRE(HandOver(*worker, job).ok());
   CHECK(WaitForExit(worker->pid) == 2);
@@ -215,12 +217,7 @@ TEST_CASE("python worker: a setup command that cannot start exits 127, as the sh
   const fs::path script = FakeEntryPoint(dir.path());
   auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv());
   REQUIRE(worker.ok());
-  WorkerJob job;
-  job.script = script.string();
-  job.argv = {"pyflyte-execute", "0"};
-  job.env = BaseEnv();
-  job.work_dir = dir.path().string();
-  job.log_file = (dir.path() / "task.log").string();
+  WorkerJob job = JobIn(dir.path(), script, {"pyflyte-execute", "0"}, BaseEnv());
   job.setup = {"no-such-tar", "-xzf", "code.tar.gz"};
   REQUIRE(HandOver(*worker, job).ok());
   CHECK(WaitForExit(worker->pid) == 127);
@@ -244,12 +241,7 @@ TEST_CASE("python worker: packages changed since its imports: the job runs in a 
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   fs::create_directories(dir.path() / "site" / "newly_installed");
 
-  WorkerJob job;
-  job.script = script.string();
-  job.argv = {"pyflyte-execute", "5"};
-  job.env = base;
-  job.work_dir = dir.path().string();
-  job.log_file = (dir.path() / "task.log").string();
+  WorkerJob job = JobIn(dir.path(), script, {"pyflyte-execute", "5"}, base);
   REQUIRE(HandOver(*worker, job).ok());
   CHECK(WaitForExit(worker->pid) == 5);
   const std::string log = ReadFile(job.log_file);
