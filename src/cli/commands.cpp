@@ -81,6 +81,14 @@ std::string ProbeHost(const Config& config) {
   return config.bind_address == "0.0.0.0" || config.bind_address == "::" ? "127.0.0.1" : config.bind_address;
 }
 
+// Which flytekit runs the Python tasks, or how to give them one.
+std::string PythonTasks(const Config& config) {
+  const StatusOr<std::string> entry_point = server::PythonTaskEntryPoint(config);
+  if (entry_point.ok()) return *entry_point;
+  return "pyflyte-execute is not on PATH: start the sandbox from a virtualenv with flytekit, or list "
+         "its bin folder under tasks.path in the config";
+}
+
 void PrintBanner(const Config& config, int port) {
   Config shown = config;
   shown.port = port;
@@ -89,7 +97,8 @@ void PrintBanner(const Config& config, int port) {
             << "  gRPC and HTTP:  " << address << "\n"
             << "  Console:        http://" << address << "/console\n"
             << "  State folder:   " << config.state_dir.string() << "\n"
-            << "  Client config:  " << config.client_config.string() << "\n\n"
+            << "  Client config:  " << config.client_config.string() << "\n"
+            << "  Python tasks:   " << PythonTasks(config) << "\n\n"
             << "Point flytectl and flytekit at it with:\n"
             << "  export FLYTECTL_CONFIG=" << config.client_config.string() << "\n"
             << std::flush;

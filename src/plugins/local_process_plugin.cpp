@@ -303,6 +303,10 @@ std::unique_ptr<Plugin> MakeLocalProcessPlugin(LocalProcessConfig config, Change
   return std::make_unique<LocalProcessPlugin>(std::move(config), std::move(on_change));
 }
 
+StatusOr<std::string> FlytekitEntryPoint(const LocalProcessConfig& config) {
+  return ResolveExecutable("pyflyte-execute", SearchPath(BaseEnvironment(config)), "/");
+}
+
 fs::path ProcessRecordPath(const TaskAttempt& attempt) { return fs::path(attempt.log_dir) / "process"; }
 
 LocalProcessPlugin::LocalProcessPlugin(LocalProcessConfig config, ChangeCallback on_change)
@@ -312,8 +316,8 @@ LocalProcessPlugin::LocalProcessPlugin(LocalProcessConfig config, ChangeCallback
       wake_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
       reaper_([this] { ReaperLoop(); }) {
   if (config_.warm_python <= 0) return;
-  // Ready before the first Python task: flytekit's entry point as the tasks' PATH finds it.
-  const StatusOr<std::string> script = ResolveExecutable("pyflyte-execute", SearchPath(base_env_), "/");
+  // Ready before the first Python task.
+  const StatusOr<std::string> script = FlytekitEntryPoint(config_);
   if (!script.ok()) return;
   if (const auto interpreter = FlytekitInterpreter(*script)) Replenish(*interpreter, *script);
 }

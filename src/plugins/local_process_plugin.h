@@ -31,6 +31,9 @@ struct LocalProcessConfig {
   int warm_python = 0;
 };
 
+// The flytekit entry point Python tasks run with: `pyflyte-execute` on the tasks' PATH.
+StatusOr<std::string> FlytekitEntryPoint(const LocalProcessConfig& config);
+
 // Where Start records which process runs an attempt (process_identity.h), for Reattach.
 std::filesystem::path ProcessRecordPath(const TaskAttempt& attempt);
 

@@ -108,12 +108,17 @@ const google::protobuf::ServiceDescriptor* ServiceDescriptor(const char* full_na
 }
 
 // Tasks run as local processes with the configured PATH and environment.
-engine::EngineDeps EngineDepsFor(const Config& config, store::ExecutionStore& executions, store::BlobStore& blobs,
-                                 store::CacheStore& cache, store::SignalStore& signals) {
+plugins::LocalProcessConfig LocalProcessConfigFor(const Config& config) {
   plugins::LocalProcessConfig local;
   for (const auto& folder : config.task_path) local.path_prefix += (local.path_prefix.empty() ? "" : ":") + folder;
   local.env = config.task_env;
   local.warm_python = config.warm_python;
+  return local;
+}
+
+engine::EngineDeps EngineDepsFor(const Config& config, store::ExecutionStore& executions, store::BlobStore& blobs,
+                                 store::CacheStore& cache, store::SignalStore& signals) {
+  const plugins::LocalProcessConfig local = LocalProcessConfigFor(config);
   engine::EngineConfig engine_config;
   engine_config.logs_dir = config.state_dir / "logs";
   engine_config.logs_base_url = "http://" + config.ClientAddress() + "/logs";
@@ -243,6 +248,10 @@ class RunningSandbox final : public Sandbox {
 };
 
 }  // namespace
+
+StatusOr<std::string> PythonTaskEntryPoint(const Config& config) {
+  return plugins::FlytekitEntryPoint(LocalProcessConfigFor(config));
+}
 
 StatusOr<std::unique_ptr<Sandbox>> Sandbox::Start(const Config& config) {
   auto sandbox = std::make_unique<RunningSandbox>();

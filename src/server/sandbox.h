@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "common/config.h"
 #include "common/status.h"
@@ -21,6 +22,10 @@ class Sandbox {
   // Stops accepting, lets in-flight requests finish (up to config.shutdown_grace), closes the store.
   virtual void Shutdown() = 0;
 };
+
+// The flytekit entry point (`pyflyte-execute`) Python tasks will run with: the tasks' PATH is
+// tasks.path in front of this process's PATH. NOT_FOUND when there is none.
+StatusOr<std::string> PythonTaskEntryPoint(const Config& config);
 
 // Files in the state folder that the CLI reads too.
 inline constexpr const char kPidFile[] = "sandbox.pid";  // "<pid> <port>\n" while serving

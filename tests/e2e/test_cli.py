@@ -29,6 +29,7 @@ from e2e_support import (
     DOMAINS,
     PROJECT,
     RPC_TIMEOUT_S,
+    VENV_BIN,
     clean_env,
     create_task,
     free_port,
@@ -105,6 +106,8 @@ def test_detach_status_stop(sandbox_factory):
         # "returns only once serving": no polling allowed here.
         assert healthz_status(port) == 200, "start --detach returned before the server was serving"
         assert elapsed < 15, elapsed
+        # The banner says which flytekit runs Python tasks: the venv's, first on this PATH.
+        assert f"Python tasks:   {VENV_BIN}/pyflyte-execute\n" in res.stdout, res.stdout
         pids = listening_pids(port)
         assert pids, f"nothing listens on {port} after start --detach"
 
@@ -139,6 +142,22 @@ def test_detach_status_stop(sandbox_factory):
                 continue
             if not process_gone(pid) and str(state) in cmdline:
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_banner_says_how_to_give_python_tasks_a_flytekit(sandbox_factory):
+    base = sandbox_factory.new_dir("no-flytekit")
+    state, home = base / "state", base / "home"
+    home.mkdir()
+    env = clean_env(home)
+    env["PATH"] = "/usr/bin:/bin"  # no virtualenv with flytekit
+    try:
+        res = run_flyte("sandbox", "start", "--detach", "--port", free_port(), "--bind", "127.0.0.1",
+                        "--state-dir", state, env=env, timeout=30)
+        assert res.returncode == 0, f"stdout:\n{res.stdout}\nstderr:\n{res.stderr}"
+        assert "Python tasks:   pyflyte-execute is not on PATH" in res.stdout, res.stdout
+        assert "tasks.path" in res.stdout
+    finally:
+        run_flyte("sandbox", "stop", "--state-dir", state, env=env, timeout=30)
 
 
 # --------------------------------------------------------------------------- start-up failures
