@@ -443,6 +443,13 @@ std::vector<pid_t> PythonWorkers() {
   return workers;
 }
 
+// The one worker a plugin with WarmConfig starts.
+std::vector<pid_t> FirstWorker() {
+  std::vector<pid_t> workers;
+  REQUIRE(Eventually([&] { return (workers = PythonWorkers()).size() == 1; }));
+  return workers;
+}
+
 LocalProcessConfig WarmConfig(const fs::path& bin) {
   LocalProcessConfig config = Config(bin.string(), {{"GREETING", "hello"}});
   config.warm_python = 1;
@@ -453,8 +460,7 @@ TEST_CASE("local process: a flytekit task runs in the Python worker started ahea
   testing::TempDir tools;
   const fs::path script = testing::FakeEntryPoint(tools.path());
   Harness h(WarmConfig(script.parent_path()));
-  std::vector<pid_t> workers;
-  REQUIRE(Eventually([&] { return (workers = PythonWorkers()).size() == 1; }));
+  std::vector<pid_t> workers = FirstWorker();
   const pid_t waiting = workers.front();
 
   const TaskAttempt attempt = h.Attempt("w1", {"pyflyte-execute", "4", "0.5"});
@@ -485,8 +491,7 @@ TEST_CASE("local process: a flytekit task with variables of its own starts its o
   testing::TempDir tools;
   const fs::path script = testing::FakeEntryPoint(tools.path());
   Harness h(WarmConfig(script.parent_path()));
-  std::vector<pid_t> workers;
-  REQUIRE(Eventually([&] { return (workers = PythonWorkers()).size() == 1; }));
+  std::vector<pid_t> workers = FirstWorker();
 
   TaskAttempt attempt = h.Attempt("w2", {"pyflyte-execute", "0"});
   auto* variable = attempt.task.mutable_container()->add_env();
@@ -524,8 +529,7 @@ TEST_CASE("local process: a task in a Python worker is aborted like any other pr
   testing::TempDir tools;
   const fs::path script = testing::FakeEntryPoint(tools.path());
   Harness h(WarmConfig(script.parent_path()));
-  std::vector<pid_t> workers;
-  REQUIRE(Eventually([&] { return (workers = PythonWorkers()).size() == 1; }));
+  std::vector<pid_t> workers = FirstWorker();
   const TaskAttempt attempt = h.Attempt("w3", {"pyflyte-execute", "0", "60"});
   REQUIRE(h.plugin().Start(attempt).ok());
   REQUIRE(h.plugin().Check(attempt.id)->pid == workers.front());

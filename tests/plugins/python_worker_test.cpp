@@ -198,30 +198,30 @@ sys.exit("the task's last words")
   }
 }
 
-TEST_CASE("python worker: a failing setup is the task's exit code, and the command does not run") {
+// A worker's job whose setup is `setup`: its exit code and its log.
+std::pair<int, std::string> RunWithSetup(std::vector<std::string> setup) {
   testing::TempDir dir;
   const fs::path script = FakeEntryPoint(dir.path());
   auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv());
   REQUIRE(worker.ok());
   WorkerJob job = JobIn(dir.path(), script, {"pyflyte-execute", "0"}, BaseEnv());
-  job.setup = {"/bin/sh", "-c", "echo 'cannot unpack' >&2; exit 2"};
+  job.setup = std::move(setup);
   REQUIRE(HandOver(*worker, job).ok());
-  CHECK(WaitForExit(worker->pid) == 2);
-  const std::string log = ReadFile(job.log_file);
+  const int code = WaitForExit(worker->pid);
+  return {code, ReadFile(job.log_file)};
+}
+
+TEST_CASE("python worker: a failing setup is the task's exit code, and the command does not run") {
+  const auto [code, log] = RunWithSetup({"/bin/sh", "-c", "echo 'cannot unpack' >&2; exit 2"});
+  CHECK(code == 2);
   CHECK(log.find("cannot unpack") != std::string::npos);
   CHECK(log.find("argv:") == std::string::npos);
 }
 
 TEST_CASE("python worker: a setup command that cannot start exits 127, as the shell would") {
-  testing::TempDir dir;
-  const fs::path script = FakeEntryPoint(dir.path());
-  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv());
-  REQUIRE(worker.ok());
-  WorkerJob job = JobIn(dir.path(), script, {"pyflyte-execute", "0"}, BaseEnv());
-  job.setup = {"no-such-tar", "-xzf", "code.tar.gz"};
-  REQUIRE(HandOver(*worker, job).ok());
-  CHECK(WaitForExit(worker->pid) == 127);
-  CHECK(ReadFile(job.log_file).find("no-such-tar: No such file or directory") != std::string::npos);
+  const auto [code, log] = RunWithSetup({"no-such-tar", "-xzf", "code.tar.gz"});
+  CHECK(code == 127);
+  CHECK(log.find("no-such-tar: No such file or directory") != std::string::npos);
 }
 
 TEST_CASE("python worker: packages changed since its imports: the job runs in a fresh interpreter") {
