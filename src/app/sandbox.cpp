@@ -69,10 +69,11 @@ class RunningSandbox final : public Sandbox {
     RETURN_IF_ERROR(
         engine_->Start({[admin](const engine::ChildLaunch& launch) { return admin->LaunchChild(launch); },
                         [admin](const flyteidl::core::Identifier& id) { return admin->LaunchPlanInterfaceOf(id); }}));
+    // Written before serving: a client that sees /healthz answer finds the file in place.
+    RETURN_IF_ERROR(WriteClientConfig(config_.state.client_config, address));
     RETURN_IF_ERROR(server_->Serve({*admin_, *blobs_, *signer_, config_.state.dir / "logs"}));
     serving_ = true;
-    RETURN_IF_ERROR(WritePidFile(config_.state.dir, config_.server.port));
-    return WriteClientConfig(config_.state.client_config, address);
+    return WritePidFile(config_.state.dir, config_.server.port);
   }
 
  private:

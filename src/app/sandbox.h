@@ -1,6 +1,6 @@
 // Front header of the composition root: a running sandbox. Start() takes the configuration to
-// the running layers: state folder and lock, store, engine and plugins, admin layer, server,
-// then the pid file and client config. Start and Shutdown are called from one control thread.
+// the running layers: state folder and lock, server port, store, plugins and engine, admin
+// layer, client config, serving, pid file. Start and Shutdown are called from one control thread.
 #pragma once
 
 #include <memory>
