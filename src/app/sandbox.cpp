@@ -16,7 +16,7 @@
 namespace flyte::app {
 namespace {
 
-engine::EngineDeps EngineDepsFor(const SandboxConfig& config, const std::string& client_address,
+engine::EngineDeps EngineDepsFor(const SandboxConfig& config, engine::EngineConfig engine_config,
                                  store::SqliteStores& stores, store::BlobStore& blobs) {
   const plugins::LocalProcessConfig local = LocalProcessConfigFor(config.tasks);
   return {*stores.executions,
@@ -27,11 +27,11 @@ engine::EngineDeps EngineDepsFor(const SandboxConfig& config, const std::string&
           [local](plugins::ChangeCallback on_change) {
             return plugins::MakeLocalProcessPlugin(local, std::move(on_change));
           },
-          EngineConfigFor(config, client_address)};
+          std::move(engine_config)};
 }
 
-// Members are declared in the order they are built, so they go in reverse: server, admin,
-// engine, and last the store (closing SQLite).
+// Members are declared so that each goes before what it uses: the server (it calls admin), admin,
+// the engine, and last the store (closing SQLite).
 class RunningSandbox final : public Sandbox {
  public:
   ~RunningSandbox() override {
@@ -62,7 +62,8 @@ class RunningSandbox final : public Sandbox {
     ASSIGN_OR_RETURN(blobs_, store::OpenLocalBlobStore(config_.state.dir / "blobs"));
     ASSIGN_OR_RETURN(std::string key, LoadSigningKey(config_.state.dir));
     signer_ = std::make_unique<admin::UrlSigner>(key, "http://" + address, SystemClock());
-    engine_ = engine::MakeEngine(EngineDepsFor(config_, address, stores_, *blobs_));
+    const engine::EngineConfig engine_config = EngineConfigFor(config_, address);
+    engine_ = engine::MakeEngine(EngineDepsFor(config_, engine_config, stores_, *blobs_));
     ASSIGN_OR_RETURN(admin_, admin::Admin::Create({*stores_.registry, *stores_.executions, *stores_.signals, *engine_,
                                                    *blobs_, SystemClock(), *signer_, config_.admin}));
     admin::Admin* admin = admin_.get();
@@ -71,7 +72,7 @@ class RunningSandbox final : public Sandbox {
                         [admin](const flyteidl::core::Identifier& id) { return admin->LaunchPlanInterfaceOf(id); }}));
     // Written before serving: a client that sees /healthz answer finds the file in place.
     RETURN_IF_ERROR(WriteClientConfig(config_.state.client_config, address));
-    RETURN_IF_ERROR(server_->Serve({*admin_, *blobs_, *signer_, config_.state.dir / "logs"}));
+    RETURN_IF_ERROR(server_->Serve({*admin_, *blobs_, *signer_, engine_config.logs_dir}));
     serving_ = true;
     return WritePidFile(config_.state.dir, config_.server.port);
   }
