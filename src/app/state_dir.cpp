@@ -16,6 +16,8 @@ namespace flyte::app {
 
 namespace fs = std::filesystem;
 
+constexpr const char kPidFile[] = "sandbox.pid";  // "<pid> <port>\n" while serving
+
 Status PrepareStateDir(const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);

@@ -12,7 +12,6 @@
 
 namespace flyte::app {
 
-inline constexpr const char kPidFile[] = "sandbox.pid";  // "<pid> <port>\n" while serving
 inline constexpr const char kLogFile[] = "sandbox.log";  // output of a --detach'ed sandbox
 
 // Creates the folder if needed; FAILED_PRECONDITION when it cannot be made or written.
