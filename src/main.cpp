@@ -1,4 +1,4 @@
-// flyte: the single-binary Flyte sandbox. Only wiring lives here; see src/README.md.
+// flyte: the single-binary Flyte sandbox. main only calls the CLI; app/ wires the layers (see src/README.md).
 #include "cli/cli.h"
 
 int main(int argc, char** argv) { return flyte::cli::Main(argc, argv); }

@@ -6,10 +6,10 @@
 
 #include <memory>
 
+#include "admin/admin_config.h"
 #include "admin/rpcs.h"
 #include "admin/signed_urls.h"
 #include "common/clock.h"
-#include "common/config.h"
 #include "common/status.h"
 #include "engine/executor.h"
 #include "store/store.h"
@@ -24,7 +24,7 @@ struct AdminDeps {
   store::BlobStore& blobs;
   const Clock& clock;
   const UrlSigner& signer;
-  Config config;
+  AdminConfig config;
 };
 
 class Admin {

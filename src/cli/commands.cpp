@@ -12,11 +12,13 @@
 #include <optional>
 #include <thread>
 
+#include "app/client_config.h"
+#include "app/config.h"
+#include "app/sandbox.h"
+#include "app/state_dir.h"
 #include "cli/cli.h"
 #include "cli/http_probe.h"
-#include "common/config.h"
 #include "common/version.h"
-#include "server/sandbox.h"
 
 extern char** environ;
 
@@ -24,9 +26,9 @@ namespace flyte::cli {
 namespace {
 
 namespace fs = std::filesystem;
+using app::SandboxConfig;
 
 constexpr int kNotRunningExit = 3;
-constexpr std::string_view kClientConfigMarker = "# Written by `flyte sandbox start`";
 
 struct Options {
   std::string config_file;
@@ -44,17 +46,17 @@ void AddConfigOptions(CLI::App& command, Options& options, bool with_server_flag
   }
 }
 
-StatusOr<Config> ResolveConfig(const Options& options) {
-  Config config = DefaultConfig();
+StatusOr<SandboxConfig> ResolveConfig(const Options& options) {
+  SandboxConfig config = app::DefaultConfig();
   if (!options.config_file.empty()) {
-    ASSIGN_OR_RETURN(config, LoadConfigFile(options.config_file));
+    ASSIGN_OR_RETURN(config, app::LoadConfigFile(options.config_file));
   }
-  if (options.port) config.port = *options.port;
-  if (options.bind) config.bind_address = *options.bind;
-  if (options.state_dir) config.state_dir = ExpandHome(*options.state_dir);
+  if (options.port) config.server.port = *options.port;
+  if (options.bind) config.server.bind_address = *options.bind;
+  if (options.state_dir) config.state.dir = app::ExpandHome(*options.state_dir);
   std::error_code ec;
-  auto absolute = fs::absolute(config.state_dir, ec);
-  if (!ec) config.state_dir = absolute;
+  auto absolute = fs::absolute(config.state.dir, ec);
+  if (!ec) config.state.dir = absolute;
   return config;
 }
 
@@ -63,48 +65,35 @@ int Fail(const Status& status) {
   return 1;
 }
 
-struct RunningInfo {
-  pid_t pid = 0;
-  int port = 0;
-};
-
-// The sandbox recorded in the state folder, if its process is alive.
-std::optional<RunningInfo> FindRunning(const Config& config) {
-  std::ifstream in(config.state_dir / server::kPidFile);
-  RunningInfo info;
-  if (!(in >> info.pid >> info.port) || info.pid <= 0) return std::nullopt;
-  if (::kill(info.pid, 0) != 0 && errno == ESRCH) return std::nullopt;
-  return info;
-}
-
-std::string ProbeHost(const Config& config) {
-  return config.bind_address == "0.0.0.0" || config.bind_address == "::" ? "127.0.0.1" : config.bind_address;
+std::string ProbeHost(const SandboxConfig& config) {
+  const std::string& bind = config.server.bind_address;
+  return bind == "0.0.0.0" || bind == "::" ? "127.0.0.1" : bind;
 }
 
 // Which flytekit runs the Python tasks, or how to give them one.
-std::string PythonTasks(const Config& config) {
-  const StatusOr<std::string> entry_point = server::PythonTaskEntryPoint(config);
+std::string PythonTasks(const SandboxConfig& config) {
+  const StatusOr<std::string> entry_point = app::PythonTaskEntryPoint(config);
   if (entry_point.ok()) return *entry_point;
   return "pyflyte-execute is not on PATH: start the sandbox from a virtualenv with flytekit, or list "
          "its bin folder under tasks.path in the config";
 }
 
-void PrintBanner(const Config& config, int port) {
-  Config shown = config;
+void PrintBanner(const SandboxConfig& config, int port) {
+  auto shown = config.server;
   shown.port = port;
   const std::string address = shown.ClientAddress();
   std::cout << "Flyte sandbox " << kVersion << " is serving (pid " << ::getpid() << ")\n"
             << "  gRPC and HTTP:  " << address << "\n"
             << "  Console:        http://" << address << "/console\n"
-            << "  State folder:   " << config.state_dir.string() << "\n"
-            << "  Client config:  " << config.client_config.string() << "\n"
+            << "  State folder:   " << config.state.dir.string() << "\n"
+            << "  Client config:  " << config.state.client_config.string() << "\n"
             << "  Python tasks:   " << PythonTasks(config) << "\n\n"
             << "Point flytectl and flytekit at it with:\n"
-            << "  export FLYTECTL_CONFIG=" << config.client_config.string() << "\n"
+            << "  export FLYTECTL_CONFIG=" << config.state.client_config.string() << "\n"
             << std::flush;
 }
 
-int RunForeground(const Config& config) {
+int RunForeground(const SandboxConfig& config) {
   // Block the stop signals in every thread; this one waits for them.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -113,9 +102,9 @@ int RunForeground(const Config& config) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
-  auto sandbox = server::Sandbox::Start(config);
+  auto sandbox = app::Sandbox::Start(config);
   if (!sandbox.ok()) return Fail(sandbox.status());
-  PrintBanner(config, (*sandbox)->port());
+  PrintBanner(config, (*sandbox)->config().server.port);
   int received = 0;
   sigwait(&stop_signals, &received);
   std::cout << "Stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM") << ")..." << std::endl;
@@ -127,11 +116,11 @@ int RunForeground(const Config& config) {
 
 // Re-runs this binary without --detach in a new session, logging to the state folder, and
 // returns once it serves (or reports why it did not).
-int RunDetached(const Config& config, int argc, char** argv) {
+int RunDetached(const SandboxConfig& config, int argc, char** argv) {
   std::error_code ec;
-  fs::create_directories(config.state_dir, ec);
-  if (ec) return Fail(absl::FailedPreconditionError("cannot create state folder " + config.state_dir.string()));
-  const fs::path log = config.state_dir / server::kLogFile;
+  fs::create_directories(config.state.dir, ec);
+  if (ec) return Fail(absl::FailedPreconditionError("cannot create state folder " + config.state.dir.string()));
+  const fs::path log = config.state.dir / app::kLogFile;
   std::vector<std::string> args;
   for (int i = 0; i < argc; ++i) {
     if (std::string_view(argv[i]) != "--detach") args.emplace_back(argv[i]);
@@ -168,7 +157,7 @@ int RunDetached(const Config& config, int argc, char** argv) {
                 << "(full log: " << log.string() << ")\n";
       return 1;
     }
-    auto running = FindRunning(config);
+    auto running = app::FindServing(config.state.dir);
     if (running && running->pid == child &&
         ProbeHttp(ProbeHost(config), running->port, "/healthz", std::chrono::milliseconds(500))) {
       PrintBanner(config, running->port);
@@ -180,20 +169,20 @@ int RunDetached(const Config& config, int argc, char** argv) {
   return Fail(absl::DeadlineExceededError("the sandbox did not start serving within 30 s; see " + log.string()));
 }
 
-int Status(const Config& config) {
-  auto running = FindRunning(config);
+int Status(const SandboxConfig& config) {
+  auto running = app::FindServing(config.state.dir);
   if (!running) {
-    std::cout << "Flyte sandbox is not running (state folder " << config.state_dir.string() << ")\n";
+    std::cout << "Flyte sandbox is not running (state folder " << config.state.dir.string() << ")\n";
     return kNotRunningExit;
   }
   const bool serving = ProbeHttp(ProbeHost(config), running->port, "/healthz", std::chrono::milliseconds(2000));
   std::cout << "Flyte sandbox is " << (serving ? "running" : "starting or not answering") << " (pid " << running->pid
-            << ") at localhost:" << running->port << ", state folder " << config.state_dir.string() << "\n";
+            << ") at localhost:" << running->port << ", state folder " << config.state.dir.string() << "\n";
   return serving ? 0 : 1;
 }
 
-int Stop(const Config& config) {
-  auto running = FindRunning(config);
+int Stop(const SandboxConfig& config) {
+  auto running = app::FindServing(config.state.dir);
   if (!running) {
     std::cout << "Flyte sandbox is not running\n";
     return 0;
@@ -201,7 +190,7 @@ int Stop(const Config& config) {
   if (::kill(running->pid, SIGTERM) != 0 && errno != ESRCH) {
     return Fail(absl::PermissionDeniedError("cannot signal pid " + std::to_string(running->pid)));
   }
-  const auto deadline = std::chrono::steady_clock::now() + config.shutdown_grace + std::chrono::seconds(20);
+  const auto deadline = std::chrono::steady_clock::now() + config.server.shutdown_grace + std::chrono::seconds(20);
   while (::kill(running->pid, 0) == 0 || errno != ESRCH) {
     if (std::chrono::steady_clock::now() > deadline) {
       return Fail(absl::DeadlineExceededError("pid " + std::to_string(running->pid) + " is still running"));
@@ -212,22 +201,19 @@ int Stop(const Config& config) {
   return 0;
 }
 
-int Teardown(const Config& config, bool yes) {
+int Teardown(const SandboxConfig& config, bool yes) {
   if (!yes) {
-    std::cerr << "flyte: teardown deletes every registered entity and blob in " << config.state_dir.string()
+    std::cerr << "flyte: teardown deletes every registered entity and blob in " << config.state.dir.string()
               << "; run again with --yes to do it\n";
     return 2;
   }
   if (int stopped = Stop(config); stopped != 0) return stopped;
   std::error_code ec;
-  fs::remove_all(config.state_dir, ec);
-  if (ec) return Fail(absl::InternalError("cannot remove " + config.state_dir.string() + ": " + ec.message()));
+  fs::remove_all(config.state.dir, ec);
+  if (ec) return Fail(absl::InternalError("cannot remove " + config.state.dir.string() + ": " + ec.message()));
   // Only remove a client config we wrote ourselves.
-  std::ifstream in(config.client_config);
-  std::string first_line;
-  if (std::getline(in, first_line) && first_line.rfind(kClientConfigMarker, 0) == 0)
-    fs::remove(config.client_config, ec);
-  std::cout << "Removed " << config.state_dir.string() << "\n";
+  if (app::IsOurClientConfig(config.state.client_config)) fs::remove(config.state.client_config, ec);
+  std::cout << "Removed " << config.state.dir.string() << "\n";
   return 0;
 }
 
@@ -269,13 +255,13 @@ int Main(int argc, char** argv) {
     return command(*config);
   };
   if (start->parsed()) {
-    return with_config(start_options, [&](const Config& config) {
+    return with_config(start_options, [&](const SandboxConfig& config) {
       return detach ? RunDetached(config, argc, argv) : RunForeground(config);
     });
   }
   if (status->parsed()) return with_config(status_options, Status);
   if (stop->parsed()) return with_config(stop_options, Stop);
-  return with_config(teardown_options, [&](const Config& config) { return Teardown(config, yes); });
+  return with_config(teardown_options, [&](const SandboxConfig& config) { return Teardown(config, yes); });
 }
 
 }  // namespace flyte::cli

@@ -9,11 +9,23 @@
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <cstdint>
 #include <memory>
 
-#include "server/listener.h"
+#include "server/data_endpoint.h"
+#include "server/gateway.h"
 
 namespace flyte::server {
+
+// What a session serves with; the listener hands a copy to every session.
+struct HttpHandlers {
+  Gateway& gateway;
+  DataEndpoint& data;
+  LogEndpoint& logs;
+  boost::asio::thread_pool& blocking;  // disk I/O runs here, never on the network threads
+  int64_t max_body_bytes;
+};
 
 boost::asio::awaitable<void> ServeHttp(boost::asio::ip::tcp::socket socket, HttpHandlers handlers,
                                        std::shared_ptr<std::atomic<int>> in_flight);

@@ -1,7 +1,5 @@
 #include "server/listener.h"
 
-#include "server/http_session.h"  // first: fixes Boost 1.74's awaitable.hpp includes
-
 #include <grpcpp/server_posix.h>
 #include <sys/socket.h>
 

@@ -1,6 +1,6 @@
 // The one port: accepts TCP connections, peeks at the first bytes, and hands HTTP/2 (gRPC, h2c
 // with prior knowledge) to the gRPC server and everything else to the HTTP/1.1 sessions.
-// Owned by the Sandbox; runs on the io_context's threads.
+// Owned by the Server; runs on the io_context's threads.
 #pragma once
 
 #include <grpcpp/server.h>
@@ -8,23 +8,13 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <memory>
 #include <string>
 
 #include "common/status.h"
-#include "server/data_endpoint.h"
-#include "server/gateway.h"
+#include "server/http_session.h"
 
 namespace flyte::server {
-
-struct HttpHandlers {
-  Gateway& gateway;
-  DataEndpoint& data;
-  LogEndpoint& logs;
-  boost::asio::thread_pool& blocking;  // disk I/O runs here, never on the network threads
-  int64_t max_body_bytes;
-};
 
 class Listener {
  public:

@@ -1,4 +1,5 @@
-#include "common/config.h"
+// Reads the YAML file: its layout (sections and keys) and the checks on each value.
+#include "app/config.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -8,7 +9,7 @@
 #include <map>
 #include <sstream>
 
-namespace flyte {
+namespace flyte::app {
 namespace {
 
 // Where a value came from, for error messages: "sandbox.yaml:12: server.port".
@@ -72,60 +73,7 @@ Status ApplySection(std::string_view source, const YAML::Node& node, std::string
 
 }  // namespace
 
-std::string Config::ClientAddress() const {
-  if (!public_address.empty()) return public_address;
-  return "localhost:" + std::to_string(port);
-}
-
-std::filesystem::path ExpandHome(const std::filesystem::path& path) {
-  const std::string text = path.string();
-  if (text == "~" || text.rfind("~/", 0) == 0) {
-    const char* home = std::getenv("HOME");
-    std::filesystem::path base = home != nullptr ? home : "/";
-    return text.size() <= 2 ? base : base / text.substr(2);
-  }
-  return path;
-}
-
-Config DefaultConfig() {
-  Config config;
-  config.state_dir = ExpandHome("~/.flyte/sandbox");
-  config.client_config = ExpandHome("~/.flyte/config-sandbox.yaml");
-  return config;
-}
-
-StatusOr<std::chrono::seconds> ParseDuration(std::string_view text) {
-  if (text.empty()) return absl::InvalidArgumentError("empty duration");
-  int64_t total = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t start = i;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
-    if (start == i || i == text.size()) {
-      return absl::InvalidArgumentError("bad duration \"" + std::string(text) + "\" (use e.g. 30s, 15m, 1h)");
-    }
-    int64_t value = std::stoll(std::string(text.substr(start, i - start)));
-    switch (text[i++]) {
-      case 's':
-        total += value;
-        break;
-      case 'm':
-        total += value * 60;
-        break;
-      case 'h':
-        total += value * 3600;
-        break;
-      case 'd':
-        total += value * 86400;
-        break;
-      default:
-        return absl::InvalidArgumentError("bad duration \"" + std::string(text) + "\" (use e.g. 30s, 15m, 1h)");
-    }
-  }
-  return std::chrono::seconds(total);
-}
-
-StatusOr<Config> ParseConfig(std::string_view yaml, std::string_view source, Config config) {
+StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view source, SandboxConfig config) {
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml));
@@ -165,63 +113,63 @@ StatusOr<Config> ParseConfig(std::string_view yaml, std::string_view source, Con
   };
 
   const Section server{
-      {"bind", string_into(config.bind_address)},
+      {"bind", string_into(config.server.bind_address)},
       {"port",
        [&](const YAML::Node& node, std::string_view key) -> Status {
          ASSIGN_OR_RETURN(int64_t port, ReadInt(source, node, key, 0, 65535));
-         config.port = static_cast<int>(port);
+         config.server.port = static_cast<int>(port);
          return absl::OkStatus();
        }},
-      {"public_address", string_into(config.public_address)},
+      {"public_address", string_into(config.server.public_address)},
       {"max_request_mb",
        [&](const YAML::Node& node, std::string_view key) -> Status {
          ASSIGN_OR_RETURN(int64_t mb, ReadInt(source, node, key, 1, 1 << 20));
-         config.max_request_bytes = mb << 20;
+         config.server.max_request_bytes = mb << 20;
          return absl::OkStatus();
        }},
-      {"shutdown_grace", duration_into(config.shutdown_grace)},
+      {"shutdown_grace", duration_into(config.server.shutdown_grace)},
   };
   const Section state{
-      {"dir", path_into(config.state_dir)},
-      {"client_config", path_into(config.client_config)},
+      {"dir", path_into(config.state.dir)},
+      {"client_config", path_into(config.state.client_config)},
   };
   const Section admin{
-      {"seed_projects", list_into(config.seed_projects)},
-      {"domains", list_into(config.domains)},
+      {"seed_projects", list_into(config.admin.seed_projects)},
+      {"domains", list_into(config.admin.domains)},
   };
   const Section storage{
-      {"signed_url_ttl", duration_into(config.signed_url_ttl)},
+      {"signed_url_ttl", duration_into(config.admin.signed_url_ttl)},
   };
   const Section tasks{
       {"path",
        [&](const YAML::Node& node, std::string_view key) -> Status {
          if (!node.IsSequence()) return Bad(source, node, key, "expected a list of folders");
-         config.task_path.clear();
+         config.tasks.path.clear();
          for (const auto& item : node) {
            ASSIGN_OR_RETURN(std::string folder, ReadString(source, item, key));
-           config.task_path.push_back(ExpandHome(folder).string());
+           config.tasks.path.push_back(ExpandHome(folder).string());
          }
          return absl::OkStatus();
        }},
       {"env",
        [&](const YAML::Node& node, std::string_view key) -> Status {
          if (!node.IsMap()) return Bad(source, node, key, "expected a mapping of NAME: value");
-         config.task_env.clear();
+         config.tasks.env.clear();
          for (const auto& entry : node) {
-           ASSIGN_OR_RETURN(config.task_env[entry.first.Scalar()], ReadString(source, entry.second, key));
+           ASSIGN_OR_RETURN(config.tasks.env[entry.first.Scalar()], ReadString(source, entry.second, key));
          }
          return absl::OkStatus();
        }},
       {"max_system_retries",
        [&](const YAML::Node& node, std::string_view key) -> Status {
          ASSIGN_OR_RETURN(int64_t retries, ReadInt(source, node, key, 0, 100));
-         config.max_system_retries = static_cast<int>(retries);
+         config.tasks.max_system_retries = static_cast<int>(retries);
          return absl::OkStatus();
        }},
       {"warm_python",
        [&](const YAML::Node& node, std::string_view key) -> Status {
          ASSIGN_OR_RETURN(int64_t count, ReadInt(source, node, key, 0, 16));
-         config.warm_python = static_cast<int>(count);
+         config.tasks.warm_python = static_cast<int>(count);
          return absl::OkStatus();
        }},
   };
@@ -236,7 +184,7 @@ StatusOr<Config> ParseConfig(std::string_view yaml, std::string_view source, Con
   return config;
 }
 
-StatusOr<Config> LoadConfigFile(const std::filesystem::path& file) {
+StatusOr<SandboxConfig> LoadConfigFile(const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in) return absl::InvalidArgumentError("cannot read config file " + file.string());
   std::stringstream text;
@@ -244,4 +192,4 @@ StatusOr<Config> LoadConfigFile(const std::filesystem::path& file) {
   return ParseConfig(text.str(), file.string(), DefaultConfig());
 }
 
-}  // namespace flyte
+}  // namespace flyte::app

@@ -1,17 +1,17 @@
-#include "common/config.h"
+#include "app/config.h"
 
 #include <doctest/doctest.h>
 
-namespace flyte {
+namespace flyte::app {
 namespace {
 
 TEST_CASE("config: defaults are compiled in") {
-  Config config = DefaultConfig();
-  CHECK(config.port == 30080);
-  CHECK(config.bind_address == "127.0.0.1");
-  CHECK(config.seed_projects == std::vector<std::string>{"flytesnacks"});
-  CHECK(config.domains.size() == 3);
-  CHECK(config.ClientAddress() == "localhost:30080");
+  SandboxConfig config = DefaultConfig();
+  CHECK(config.server.port == 30080);
+  CHECK(config.server.bind_address == "127.0.0.1");
+  CHECK(config.admin.seed_projects == std::vector<std::string>{"flytesnacks"});
+  CHECK(config.admin.domains.size() == 3);
+  CHECK(config.server.ClientAddress() == "localhost:30080");
 }
 
 TEST_CASE("config: the file overrides the defaults") {
@@ -20,14 +20,14 @@ TEST_CASE("config: the file overrides the defaults") {
       "storage:\n  signed_url_ttl: 1h30m\ntasks:\n  path: [/opt/venv/bin]\n  env: {A: b}\n  warm_python: 0\n",
       "sandbox.yaml", DefaultConfig());
   REQUIRE(config.ok());
-  CHECK(config->port == 31000);
-  CHECK(config->bind_address == "0.0.0.0");
-  CHECK(config->state_dir == "/tmp/x");
-  CHECK(config->domains == std::vector<std::string>{"dev", "prod"});
-  CHECK(config->signed_url_ttl == std::chrono::seconds(5400));
-  CHECK(config->task_path == std::vector<std::string>{"/opt/venv/bin"});
-  CHECK(config->task_env.at("A") == "b");
-  CHECK(config->warm_python == 0);
+  CHECK(config->server.port == 31000);
+  CHECK(config->server.bind_address == "0.0.0.0");
+  CHECK(config->state.dir == "/tmp/x");
+  CHECK(config->admin.domains == std::vector<std::string>{"dev", "prod"});
+  CHECK(config->admin.signed_url_ttl == std::chrono::seconds(5400));
+  CHECK(config->tasks.path == std::vector<std::string>{"/opt/venv/bin"});
+  CHECK(config->tasks.env.at("A") == "b");
+  CHECK(config->tasks.warm_python == 0);
 }
 
 TEST_CASE("config: unknown keys and bad values name the key and the line") {
@@ -65,4 +65,4 @@ TEST_CASE("config: durations") {
 }
 
 }  // namespace
-}  // namespace flyte
+}  // namespace flyte::app

@@ -1,0 +1,56 @@
+// The sandbox's configuration: compiled-in defaults, overlaid by one YAML file, then by flags.
+// The one place that knows the file's layout; each layer gets its own typed part of it.
+// `config/sandbox.yaml` documents every key the file accepts.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "admin/admin_config.h"
+#include "common/status.h"
+#include "server/server_config.h"
+
+namespace flyte::app {
+
+// The state folder and the files the sandbox writes.
+struct StateConfig {
+  std::filesystem::path dir;            // default ~/.flyte/sandbox
+  std::filesystem::path client_config;  // default ~/.flyte/config-sandbox.yaml
+};
+
+// How tasks run: app/ turns this into the engine's and the local process plugin's configs.
+struct TasksConfig {
+  std::vector<std::string> path;           // prepended to PATH: where pyflyte-execute lives
+  std::map<std::string, std::string> env;  // extra environment of every task
+  int max_system_retries = 3;
+  int warm_python = 1;  // Python interpreters started ahead for flytekit tasks
+};
+
+struct SandboxConfig {
+  server::ServerConfig server;  // YAML section `server`
+  StateConfig state;            // `state`
+  admin::AdminConfig admin;     // `admin`, and `storage.signed_url_ttl`
+  TasksConfig tasks;            // `tasks`
+};
+
+// Defaults with paths resolved against $HOME.
+SandboxConfig DefaultConfig();
+
+// Parses YAML text over `base`. Unknown keys and bad values are INVALID_ARGUMENT naming
+// `source:line: key`.
+StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view source, SandboxConfig base);
+
+// Reads and parses a config file over the defaults.
+StatusOr<SandboxConfig> LoadConfigFile(const std::filesystem::path& file);
+
+// "30s", "15m", "1h", "2h30m" → seconds.
+StatusOr<std::chrono::seconds> ParseDuration(std::string_view text);
+
+// Expands a leading "~/" against $HOME.
+std::filesystem::path ExpandHome(const std::filesystem::path& path);
+
+}  // namespace flyte::app

@@ -1,0 +1,19 @@
+// The typed configs of the layers whose structs live with their own code (engine, local process
+// plugin), built from the sandbox's configuration.
+#pragma once
+
+#include <string>
+
+#include "app/config.h"
+#include "engine/executor.h"
+#include "plugins/local_process_plugin.h"
+
+namespace flyte::app {
+
+// Tasks run as local processes with the configured PATH and environment.
+plugins::LocalProcessConfig LocalProcessConfigFor(const TasksConfig& tasks);
+
+// Attempt logs go to <state>/logs, linked as http://<client_address>/logs/...
+engine::EngineConfig EngineConfigFor(const SandboxConfig& config, const std::string& client_address);
+
+}  // namespace flyte::app

@@ -1,0 +1,72 @@
+#include "app/state_dir.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <string>
+
+#include "app/atomic_file.h"
+
+namespace flyte::app {
+
+namespace fs = std::filesystem;
+
+constexpr const char kPidFile[] = "sandbox.pid";  // "<pid> <port>\n" while serving
+
+Status PrepareStateDir(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return absl::FailedPreconditionError("cannot create state folder " + dir.string() + ": " + ec.message());
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    return absl::FailedPreconditionError("state folder " + dir.string() + " is not writable");
+  }
+  return absl::OkStatus();
+}
+
+StatusOr<StateDirLock> StateDirLock::Acquire(const fs::path& dir) {
+  const fs::path lock = dir / "sandbox.lock";
+  int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return absl::FailedPreconditionError("cannot open " + lock.string() + ": " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return absl::FailedPreconditionError("another sandbox is already running with state folder " + dir.string() +
+                                         " (see `flyte sandbox status`)");
+  }
+  return StateDirLock(fd);
+}
+
+StateDirLock& StateDirLock::operator=(StateDirLock&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+  }
+  return *this;
+}
+
+StateDirLock::~StateDirLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status WritePidFile(const fs::path& dir, int port) {
+  return WriteFileAtomically(dir / kPidFile, std::to_string(::getpid()) + " " + std::to_string(port) + "\n");
+}
+
+void RemovePidFile(const fs::path& dir) {
+  std::error_code ec;
+  fs::remove(dir / kPidFile, ec);
+}
+
+std::optional<ServingProcess> FindServing(const fs::path& dir) {
+  std::ifstream in(dir / kPidFile);
+  ServingProcess serving;
+  if (!(in >> serving.pid >> serving.port) || serving.pid <= 0) return std::nullopt;
+  if (::kill(serving.pid, 0) != 0 && errno == ESRCH) return std::nullopt;
+  return serving;
+}
+
+}  // namespace flyte::app

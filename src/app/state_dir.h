@@ -1,0 +1,46 @@
+// The state folder: made usable at start-up, locked so only one sandbox uses it, and the pid
+// file through which the CLI finds the sandbox serving from it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <optional>
+#include <utility>
+
+#include "common/status.h"
+
+namespace flyte::app {
+
+inline constexpr const char kLogFile[] = "sandbox.log";  // output of a --detach'ed sandbox
+
+// Creates the folder if needed; FAILED_PRECONDITION when it cannot be made or written.
+Status PrepareStateDir(const std::filesystem::path& dir);
+
+// One sandbox per state folder: an flock on `sandbox.lock`, held while this object lives.
+class StateDirLock {
+ public:
+  // FAILED_PRECONDITION naming the folder when another process holds it.
+  static StatusOr<StateDirLock> Acquire(const std::filesystem::path& dir);
+
+  StateDirLock(StateDirLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  StateDirLock& operator=(StateDirLock&& other) noexcept;
+  ~StateDirLock();
+
+ private:
+  explicit StateDirLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+// Records this process and the port it serves on in `<dir>/sandbox.pid`.
+Status WritePidFile(const std::filesystem::path& dir, int port);
+void RemovePidFile(const std::filesystem::path& dir);
+
+struct ServingProcess {
+  pid_t pid = 0;
+  int port = 0;
+};
+// The sandbox the pid file records, if its process is alive.
+std::optional<ServingProcess> FindServing(const std::filesystem::path& dir);
+
+}  // namespace flyte::app

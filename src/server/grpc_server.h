@@ -1,0 +1,39 @@
+// The gRPC half of the port: the admin layer's services (AdminService, DataProxyService,
+// SignalService, plus health and reflection) in one grpc::Server with no port of its own; the
+// listener hands it the connections that start with the HTTP/2 preface.
+#pragma once
+
+#include <grpcpp/channel.h>
+#include <grpcpp/server.h>
+
+#include <chrono>
+#include <memory>
+
+#include "admin/admin.h"
+#include "common/status.h"
+#include "server/grpc_services.h"
+
+namespace flyte::server {
+
+class GrpcServer {
+ public:
+  // INTERNAL when gRPC cannot start. `admin` must outlive the server.
+  static StatusOr<std::unique_ptr<GrpcServer>> Start(admin::Admin& admin);
+
+  grpc::Server* server() { return server_.get(); }
+  // A channel into this server without a socket (the JSON gateway's).
+  std::shared_ptr<grpc::Channel> InProcessChannel();
+  // Stops taking calls; waits for running ones up to `grace`, then cancels them.
+  void Shutdown(std::chrono::seconds grace);
+
+ private:
+  explicit GrpcServer(admin::Admin& admin)
+      : admin_service_(admin), data_proxy_service_(admin), signal_service_(admin) {}
+
+  AdminServiceImpl admin_service_;
+  DataProxyServiceImpl data_proxy_service_;
+  SignalServiceImpl signal_service_;
+  std::unique_ptr<grpc::Server> server_;  // declared last: goes before the services it calls
+};
+
+}  // namespace flyte::server

@@ -1,0 +1,92 @@
+#include "server/server.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <thread>
+#include <vector>
+
+#include "server/data_endpoint.h"
+#include "server/gateway.h"
+#include "server/grpc_server.h"
+#include "server/listener.h"
+
+namespace flyte::server {
+namespace {
+
+const google::protobuf::ServiceDescriptor* ServiceDescriptor(const char* full_name) {
+  return google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(full_name);
+}
+
+// The JSON gateway's routes: every HTTP-annotated method of the served services.
+RouteTable ServedRoutes() {
+  return RouteTable::FromServices({ServiceDescriptor(flyteidl::service::AdminService::service_full_name()),
+                                   ServiceDescriptor(flyteidl::service::DataProxyService::service_full_name()),
+                                   ServiceDescriptor(flyteidl::service::SignalService::service_full_name())});
+}
+
+// Threads: two io_context threads run the listener and the HTTP sessions, `blocking_` their disk
+// I/O, gRPC its own pool; the control thread calls Serve and Shutdown.
+class TransportServer final : public Server {
+ public:
+  explicit TransportServer(const ServerConfig& config) : config_(config) {}
+  ~TransportServer() override { Shutdown(); }
+
+  Status Bind() {
+    ASSIGN_OR_RETURN(listener_, Listener::Bind(io_, config_.bind_address, config_.port));
+    config_.port = listener_->port();  // resolves port 0
+    return absl::OkStatus();
+  }
+
+  const ServerConfig& config() const override { return config_; }
+
+  Status Serve(ServerDeps deps) override {
+    ASSIGN_OR_RETURN(grpc_, GrpcServer::Start(deps.admin));
+    gateway_ = std::make_unique<Gateway>(grpc_->InProcessChannel(), ServedRoutes());
+    data_ = std::make_unique<DataEndpoint>(deps.signer, deps.blobs);
+    logs_ = std::make_unique<LogEndpoint>(deps.logs_dir);
+    listener_->Start(grpc_->server(), {*gateway_, *data_, *logs_, blocking_, config_.max_request_bytes});
+    for (int i = 0; i < 2; ++i) io_threads_.emplace_back([this] { io_.run(); });
+    return absl::OkStatus();
+  }
+
+  void Shutdown() override {
+    if (stopped_ || !listener_) return;  // no listener: Bind failed, nothing runs
+    stopped_ = true;
+    listener_->Close();
+    const auto deadline = std::chrono::steady_clock::now() + config_.shutdown_grace;
+    if (grpc_) grpc_->Shutdown(config_.shutdown_grace);
+    while (listener_->in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    io_.stop();
+    for (auto& thread : io_threads_) thread.join();
+    blocking_.join();
+  }
+
+ private:
+  ServerConfig config_;
+  bool stopped_ = false;
+  boost::asio::io_context io_;
+  boost::asio::thread_pool blocking_{2};
+  std::unique_ptr<Listener> listener_;
+  std::unique_ptr<GrpcServer> grpc_;
+  std::unique_ptr<Gateway> gateway_;
+  std::unique_ptr<DataEndpoint> data_;
+  std::unique_ptr<LogEndpoint> logs_;
+  std::vector<std::thread> io_threads_;
+};
+
+}  // namespace
+
+std::string ServerConfig::ClientAddress() const {
+  if (!public_address.empty()) return public_address;
+  return "localhost:" + std::to_string(port);
+}
+
+StatusOr<std::unique_ptr<Server>> Server::Bind(const ServerConfig& config) {
+  auto server = std::make_unique<TransportServer>(config);
+  RETURN_IF_ERROR(server->Bind());
+  return std::unique_ptr<Server>(std::move(server));
+}
+
+}  // namespace flyte::server

@@ -1,0 +1,36 @@
+#include "app/client_config.h"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "fakes/temp_dir.h"
+
+namespace flyte::app {
+namespace {
+
+TEST_CASE("client config: points flytectl and flytekit at the sandbox, insecure") {
+  testing::TempDir temp;
+  const auto file = temp.path() / "nested" / "config-sandbox.yaml";
+  REQUIRE(WriteClientConfig(file, "localhost:31000").ok());
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  CHECK(text.str().rfind(kClientConfigMarker, 0) == 0);
+  CHECK(text.str().find("#   export FLYTECTL_CONFIG=" + file.string() + "\n") != std::string::npos);
+  CHECK(text.str().find("admin:\n  endpoint: dns:///localhost:31000\n  insecure: true\n") != std::string::npos);
+  CHECK(text.str().find("console:\n  endpoint: http://localhost:31000\n") != std::string::npos);
+  CHECK(IsOurClientConfig(file));
+}
+
+TEST_CASE("client config: a file someone else wrote is not ours") {
+  testing::TempDir temp;
+  const auto file = temp.path() / "config.yaml";
+  std::ofstream(file) << "admin:\n  endpoint: dns:///example.com:443\n";
+  CHECK_FALSE(IsOurClientConfig(file));
+  CHECK_FALSE(IsOurClientConfig(temp.path() / "missing.yaml"));
+}
+
+}  // namespace
+}  // namespace flyte::app

@@ -1,0 +1,34 @@
+// config/sandbox.yaml documents every key with its default: it must parse to the defaults.
+#include <doctest/doctest.h>
+
+#include "app/config.h"
+
+#ifndef FLYTE_SOURCE_DIR
+#error "FLYTE_SOURCE_DIR must point at the repository"
+#endif
+
+namespace flyte::app {
+namespace {
+
+TEST_CASE("config/sandbox.yaml parses and matches the compiled-in defaults") {
+  auto loaded = LoadConfigFile(std::string(FLYTE_SOURCE_DIR) + "/config/sandbox.yaml");
+  REQUIRE(loaded.ok());
+  const SandboxConfig defaults = DefaultConfig();
+  CHECK(loaded->server.bind_address == defaults.server.bind_address);
+  CHECK(loaded->server.port == defaults.server.port);
+  CHECK(loaded->server.public_address == defaults.server.public_address);
+  CHECK(loaded->server.max_request_bytes == defaults.server.max_request_bytes);
+  CHECK(loaded->server.shutdown_grace == defaults.server.shutdown_grace);
+  CHECK(loaded->state.dir == defaults.state.dir);
+  CHECK(loaded->state.client_config == defaults.state.client_config);
+  CHECK(loaded->admin.seed_projects == defaults.admin.seed_projects);
+  CHECK(loaded->admin.domains == defaults.admin.domains);
+  CHECK(loaded->admin.signed_url_ttl == defaults.admin.signed_url_ttl);
+  CHECK(loaded->tasks.path == defaults.tasks.path);
+  CHECK(loaded->tasks.env == defaults.tasks.env);
+  CHECK(loaded->tasks.max_system_retries == defaults.tasks.max_system_retries);
+  CHECK(loaded->tasks.warm_python == defaults.tasks.warm_python);
+}
+
+}  // namespace
+}  // namespace flyte::app
