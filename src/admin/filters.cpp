@@ -3,13 +3,11 @@
 // comment says otherwise.
 #include "admin/filters.h"
 
-#include <absl/time/time.h>
-
 #include <array>
-#include <charconv>
-#include <cmath>
 #include <optional>
 #include <utility>
+
+#include "admin/filter_values.h"
 
 namespace flyte::admin {
 namespace {
@@ -195,44 +193,9 @@ Status BadValue(const Filter& filter, std::string_view value, std::string_view e
                                         ColumnKey(filter), "' is not ", expected));
 }
 
-std::optional<int64_t> ParseInt64(std::string_view text) {
-  // strconv.Atoi, which flyteadmin uses for tokens, accepts a leading '+'.
-  if (!text.empty() && text.front() == '+') {
-    text.remove_prefix(1);
-    if (!text.empty() && text.front() == '-') return std::nullopt;
-  }
-  int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
-std::optional<int64_t> ParseTimestampMillis(std::string_view text) {
-  absl::Time time;
-  std::string error;
-  if (!absl::ParseTime(absl::RFC3339_full, std::string(text), &time, &error)) return std::nullopt;
-  // The store keeps milliseconds, so finer digits are dropped (rounded toward the past).
-  return absl::ToUnixMillis(time);
-}
-
-// flyteadmin reads a bare number as seconds and otherwise a Go duration ("1h2m", "300ms").
-std::optional<int64_t> ParseDurationMillis(std::string_view text) {
-  double seconds = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-  absl::Duration duration;
-  if (!text.empty() && error == std::errc() && end == text.data() + text.size()) {
-    if (!std::isfinite(seconds)) return std::nullopt;
-    duration = absl::Seconds(seconds);
-  } else if (!absl::ParseDuration(std::string(text), &duration)) {
-    return std::nullopt;
-  }
-  if (duration == absl::InfiniteDuration() || duration == -absl::InfiniteDuration()) return std::nullopt;
-  return absl::ToInt64Milliseconds(duration);
-}
-
 std::optional<int64_t> ParseEnum(const Column& column, std::string_view text) {
   if (auto it = column.enum_values.find(text); it != column.enum_values.end()) return it->second;
-  if (std::optional<int64_t> number = ParseInt64(text)) {
+  if (std::optional<int64_t> number = ParseInteger(text)) {
     for (const auto& [name, value] : column.enum_values) {
       if (value == *number) return value;
     }
@@ -251,7 +214,7 @@ StatusOr<store::Value> ConvertValue(const Filter& filter, const Column& column, 
     case ColumnKind::kText:
       return store::Value(value);
     case ColumnKind::kInteger:
-      if (std::optional<int64_t> number = ParseInt64(value)) return store::Value(*number);
+      if (std::optional<int64_t> number = ParseInteger(value)) return store::Value(*number);
       return BadValue(filter, value, "an integer");
     case ColumnKind::kTimestamp:
       if (std::optional<int64_t> millis = ParseTimestampMillis(value)) return store::Value(*millis);
@@ -384,7 +347,7 @@ StatusOr<store::SortKey> SortKeyOf(std::string_view key, bool ascending, const C
 
 StatusOr<int64_t> ParseToken(std::string_view token) {
   if (token.empty()) return 0;
-  std::optional<int64_t> offset = ParseInt64(token);
+  std::optional<int64_t> offset = ParseInteger(token);
   if (!offset || *offset < 0) {
     return absl::InvalidArgumentError(
         Cat("invalid pagination token '", token, "': expected a non-negative decimal offset"));
