@@ -224,6 +224,14 @@ StatusOr<Config> ParseConfig(std::string_view yaml, std::string_view source, Con
          config.warm_python = static_cast<int>(count);
          return absl::OkStatus();
        }},
+      {"plugins",  // entries override the defaults one by one; the plugins check the names at start-up
+       [&](const YAML::Node& node, std::string_view key) -> Status {
+         if (!node.IsMap()) return Bad(source, node, key, "expected a mapping of task type: plugin");
+         for (const auto& entry : node) {
+           ASSIGN_OR_RETURN(config.task_plugins[entry.first.Scalar()], ReadString(source, entry.second, key));
+         }
+         return absl::OkStatus();
+       }},
   };
   auto section = [&](const Section& inner) {
     return [&](const YAML::Node& node, std::string_view key) { return ApplySection(source, node, key, inner); };

@@ -39,6 +39,8 @@ struct Config {
   std::map<std::string, std::string> task_env;  // extra environment of every task
   int max_system_retries = 3;
   int warm_python = 1;  // Python interpreters started ahead for flytekit tasks
+  // Which plugin runs each task type (plugins/registry.h PluginsConfig); "default": the others.
+  std::map<std::string, std::string> task_plugins{{"default", "local"}};
 
   // Host:port clients should dial, e.g. "localhost:30080".
   std::string ClientAddress() const;

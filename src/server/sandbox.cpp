@@ -16,7 +16,8 @@
 #include "common/clock.h"
 #include "common/digest.h"
 #include "engine/executor.h"
-#include "plugins/local_process_plugin.h"
+#include "plugins/builtin_plugins.h"
+#include "plugins/router.h"
 #include "server/data_endpoint.h"
 #include "server/gateway.h"
 #include "server/grpc_services.h"
@@ -116,22 +117,18 @@ plugins::LocalProcessConfig LocalProcessConfigFor(const Config& config) {
   return local;
 }
 
-engine::EngineDeps EngineDepsFor(const Config& config, store::ExecutionStore& executions, store::BlobStore& blobs,
-                                 store::CacheStore& cache, store::SignalStore& signals) {
-  const plugins::LocalProcessConfig local = LocalProcessConfigFor(config);
+StatusOr<engine::EngineDeps> EngineDepsFor(const Config& config, store::ExecutionStore& executions,
+                                           store::BlobStore& blobs, store::CacheStore& cache,
+                                           store::SignalStore& signals) {
+  // Each task type goes to the plugin tasks.plugins names; a name no plugin has fails the start.
+  ASSIGN_OR_RETURN(plugins::PluginFactory make_plugin,
+                   plugins::RoutingPluginFactory(plugins::BuiltinPlugins({LocalProcessConfigFor(config)}),
+                                                 plugins::PluginsConfig{config.task_plugins}));
   engine::EngineConfig engine_config;
   engine_config.logs_dir = config.state_dir / "logs";
   engine_config.logs_base_url = "http://" + config.ClientAddress() + "/logs";
   engine_config.max_system_failures = config.max_system_retries;
-  return {executions,
-          blobs,
-          cache,
-          signals,
-          SystemClock(),
-          [local](plugins::ChangeCallback on_change) {
-            return plugins::MakeLocalProcessPlugin(local, std::move(on_change));
-          },
-          engine_config};
+  return engine::EngineDeps{executions, blobs, cache, signals, SystemClock(), std::move(make_plugin), engine_config};
 }
 
 class RunningSandbox final : public Sandbox {
@@ -179,7 +176,8 @@ class RunningSandbox final : public Sandbox {
     ASSIGN_OR_RETURN(blobs_, store::OpenLocalBlobStore(config.state_dir / "blobs"));
     ASSIGN_OR_RETURN(std::string key, LoadSigningKey(config.state_dir));
     signer_ = std::make_unique<admin::UrlSigner>(key, "http://" + config_.ClientAddress(), SystemClock());
-    engine_ = engine::MakeEngine(EngineDepsFor(config_, *executions_, *blobs_, *cache_, *signals_));
+    ASSIGN_OR_RETURN(engine::EngineDeps engine_deps, EngineDepsFor(config_, *executions_, *blobs_, *cache_, *signals_));
+    engine_ = engine::MakeEngine(std::move(engine_deps));
     ASSIGN_OR_RETURN(admin_, admin::Admin::Create({*registry_, *executions_, *signals_, *engine_, *blobs_,
                                                    SystemClock(), *signer_, config_}));
     admin::Admin* admin = admin_.get();

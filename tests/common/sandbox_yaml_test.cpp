@@ -28,6 +28,7 @@ TEST_CASE("config/sandbox.yaml parses and matches the compiled-in defaults") {
   CHECK(loaded->task_env == defaults.task_env);
   CHECK(loaded->max_system_retries == defaults.max_system_retries);
   CHECK(loaded->warm_python == defaults.warm_python);
+  CHECK(loaded->task_plugins == defaults.task_plugins);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "plugins/local_process_plugin.h"
+#include "plugins/local/local_process_plugin.h"
 
 #include <doctest/doctest.h>
 #include <fcntl.h>
@@ -21,7 +21,7 @@
 
 #include "fakes/python_entry_point.h"
 #include "fakes/temp_dir.h"
-#include "plugins/process_identity.h"
+#include "plugins/local/process_identity.h"
 
 extern char** environ;
 
