@@ -12,6 +12,7 @@
 
 #include "admin/admin_config.h"
 #include "common/status.h"
+#include "plugins/registry.h"
 #include "server/server_config.h"
 
 namespace flyte::app {
@@ -27,7 +28,8 @@ struct TasksConfig {
   std::vector<std::string> path;           // prepended to PATH: where pyflyte-execute lives
   std::map<std::string, std::string> env;  // extra environment of every task
   int max_system_retries = 3;
-  int warm_python = 1;  // Python interpreters started ahead for flytekit tasks
+  int warm_python = 1;             // Python interpreters started ahead for flytekit tasks
+  plugins::PluginsConfig plugins;  // which plugin runs each task type
 };
 
 struct SandboxConfig {

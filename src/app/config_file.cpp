@@ -172,6 +172,15 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
          config.tasks.warm_python = static_cast<int>(count);
          return absl::OkStatus();
        }},
+      {"plugins",  // entries override the defaults one by one; the plugins check the names at start-up
+       [&](const YAML::Node& node, std::string_view key) -> Status {
+         if (!node.IsMap()) return Bad(source, node, key, "expected a mapping of task type: plugin");
+         for (const auto& entry : node) {
+           ASSIGN_OR_RETURN(config.tasks.plugins.plugin_for[entry.first.Scalar()],
+                            ReadString(source, entry.second, key));
+         }
+         return absl::OkStatus();
+       }},
   };
   auto section = [&](const Section& inner) {
     return [&](const YAML::Node& node, std::string_view key) { return ApplySection(source, node, key, inner); };

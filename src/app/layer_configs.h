@@ -6,7 +6,7 @@
 
 #include "app/config.h"
 #include "engine/executor.h"
-#include "plugins/local_process_plugin.h"
+#include "plugins/local/local_process_plugin.h"
 
 namespace flyte::app {
 

@@ -9,25 +9,24 @@
 #include "app/state_dir.h"
 #include "common/clock.h"
 #include "engine/executor.h"
-#include "plugins/local_process_plugin.h"
+#include "plugins/builtin_plugins.h"
+#include "plugins/local/local_process_plugin.h"
+#include "plugins/router.h"
 #include "server/server.h"
 #include "store/store.h"
 
 namespace flyte::app {
 namespace {
 
-engine::EngineDeps EngineDepsFor(const SandboxConfig& config, engine::EngineConfig engine_config,
-                                 store::SqliteStores& stores, store::BlobStore& blobs) {
-  const plugins::LocalProcessConfig local = LocalProcessConfigFor(config.tasks);
-  return {*stores.executions,
-          blobs,
-          *stores.cache,
-          *stores.signals,
-          SystemClock(),
-          [local](plugins::ChangeCallback on_change) {
-            return plugins::MakeLocalProcessPlugin(local, std::move(on_change));
-          },
-          std::move(engine_config)};
+StatusOr<engine::EngineDeps> EngineDepsFor(const SandboxConfig& config, engine::EngineConfig engine_config,
+                                           store::SqliteStores& stores, store::BlobStore& blobs) {
+  // Each task type goes to the plugin tasks.plugins names; a name no plugin has fails the start.
+  ASSIGN_OR_RETURN(plugins::PluginFactory make_plugin,
+                   plugins::RoutingPluginFactory(plugins::BuiltinPlugins({LocalProcessConfigFor(config.tasks)}),
+                                                 config.tasks.plugins));
+  return engine::EngineDeps{*stores.executions,      blobs,         *stores.cache,
+                            *stores.signals,         SystemClock(), std::move(make_plugin),
+                            std::move(engine_config)};
 }
 
 // Members are declared so that each goes before what it uses: the server (it calls admin), admin,
@@ -63,7 +62,8 @@ class RunningSandbox final : public Sandbox {
     ASSIGN_OR_RETURN(std::string key, LoadSigningKey(config_.state.dir));
     signer_ = std::make_unique<admin::UrlSigner>(key, "http://" + address, SystemClock());
     const engine::EngineConfig engine_config = EngineConfigFor(config_, address);
-    engine_ = engine::MakeEngine(EngineDepsFor(config_, engine_config, stores_, *blobs_));
+    ASSIGN_OR_RETURN(engine::EngineDeps engine_deps, EngineDepsFor(config_, engine_config, stores_, *blobs_));
+    engine_ = engine::MakeEngine(std::move(engine_deps));
     ASSIGN_OR_RETURN(admin_, admin::Admin::Create({*stores_.registry, *stores_.executions, *stores_.signals, *engine_,
                                                    *blobs_, SystemClock(), *signer_, config_.admin}));
     admin::Admin* admin = admin_.get();

@@ -30,6 +30,21 @@ TEST_CASE("config: the file overrides the defaults") {
   CHECK(config->tasks.warm_python == 0);
 }
 
+TEST_CASE("config: tasks.plugins overrides the default plugin entry by entry") {
+  CHECK(DefaultConfig().tasks.plugins.plugin_for == std::map<std::string, std::string>{{"default", "local"}});
+  auto config = ParseConfig("tasks:\n  plugins: {raw-container: container}\n", "sandbox.yaml", DefaultConfig());
+  REQUIRE(config.ok());
+  CHECK(config->tasks.plugins.plugin_for ==
+        std::map<std::string, std::string>{{"default", "local"}, {"raw-container", "container"}});
+  config = ParseConfig("tasks:\n  plugins: {default: \"\"}\n", "sandbox.yaml", DefaultConfig());
+  REQUIRE(config.ok());
+  CHECK(config->tasks.plugins.plugin_for.at("default").empty());
+  config = ParseConfig("tasks:\n  plugins: [local]\n", "sandbox.yaml", DefaultConfig());
+  REQUIRE_FALSE(config.ok());
+  CHECK(std::string(config.status().message()).find("sandbox.yaml:2: tasks.plugins: expected a mapping") !=
+        std::string::npos);
+}
+
 TEST_CASE("config: unknown keys and bad values name the key and the line") {
   struct Case {
     const char* yaml;

@@ -1,13 +1,19 @@
-// A stand-in for flytekit's `pyflyte-execute`, run by Debian's python3: it prints what it sees
-// (whether flytekit was imported before it ran, its command line, folder, a few variables and
-// sys.path[1:3]), sleeps for argv[2] seconds if given, and exits with the code in argv[1]. Next to
-// it, a `flytekit.bin.entrypoint` module (found as sys.path[0]) prints when it is imported and
-// leaves a file `imported` in `dir`.
+// A stand-in for flytekit's `pyflyte-execute`, run by Debian's python3: the Python files in
+// tests/fakes/flytekit/ installed into a test's folder. It prints what it sees (whether flytekit was
+// imported before it ran, its command line, folder, a few variables and sys.path[1:3]), sleeps for
+// argv[2] seconds if given, and exits with the code in argv[1]. Next to it, a
+// `flytekit.bin.entrypoint` module (found as sys.path[0]) prints when it is imported and leaves a
+// file `imported` in `dir`.
 #pragma once
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
+
+#ifndef FLYTE_SOURCE_DIR
+#error "FLYTE_SOURCE_DIR must point at the repository"
+#endif
 
 namespace flyte::testing {
 
@@ -21,27 +27,14 @@ inline void WriteExecutable(const std::filesystem::path& path, const std::string
 
 // Writes <dir>/bin/pyflyte-execute and its fake flytekit package; returns the script's path.
 inline std::filesystem::path FakeEntryPoint(const std::filesystem::path& dir) {
+  const std::filesystem::path fakes = std::filesystem::path(FLYTE_SOURCE_DIR) / "tests" / "fakes" / "flytekit";
   const std::filesystem::path bin = dir / "bin";
-  WriteExecutable(bin / "pyflyte-execute", std::string("#!") + kSystemPython + R"PY(
-import os
-import sys
-import time
-print("imported before:", "flytekit.bin.entrypoint" in sys.modules)
-print("argv:", sys.argv)
-print("cwd:", os.getcwd())
-print("env:", os.environ.get("FLYTE_INTERNAL_EXECUTION_ID"), os.environ.get("GREETING"))
-print("sys.path[1:3]:", sys.path[1:3])
-print("name:", __name__)
-print("stdin:", repr(sys.stdin.read()), flush=True)
-if len(sys.argv) > 2:
-    time.sleep(float(sys.argv[2]))
-sys.exit(int(sys.argv[1]))
-)PY");
-  std::filesystem::create_directories(bin / "flytekit" / "bin");
-  std::ofstream(bin / "flytekit" / "__init__.py") << "";
-  std::ofstream(bin / "flytekit" / "bin" / "__init__.py") << "";
-  std::ofstream(bin / "flytekit" / "bin" / "entrypoint.py")
-      << "print('flytekit imported early')\nopen(" << std::filesystem::path(dir / "imported") << ", 'w').close()\n";
+  std::ostringstream program;
+  program << std::ifstream(fakes / "pyflyte_execute.py").rdbuf();
+  WriteExecutable(bin / "pyflyte-execute", std::string("#!") + kSystemPython + "\n" + program.str());
+  std::filesystem::create_directories(bin);
+  std::filesystem::copy(fakes / "flytekit", bin / "flytekit",
+                        std::filesystem::copy_options::recursive | std::filesystem::copy_options::overwrite_existing);
   return bin / "pyflyte-execute";
 }
 

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "common/status.h"
-#include "plugins/spawn.h"
+#include "plugins/local/spawn.h"
 
 namespace flyte::plugins {
 

@@ -1,4 +1,4 @@
-#include "plugins/python_worker.h"
+#include "plugins/local/python_worker.h"
 
 #include <doctest/doctest.h>
 #include <signal.h>

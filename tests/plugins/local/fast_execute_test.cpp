@@ -1,4 +1,4 @@
-#include "plugins/fast_execute.h"
+#include "plugins/local/fast_execute.h"
 
 #include <doctest/doctest.h>
 

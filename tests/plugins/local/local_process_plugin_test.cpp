@@ -1,4 +1,4 @@
-#include "plugins/local_process_plugin.h"
+#include "plugins/local/local_process_plugin.h"
 
 #include <doctest/doctest.h>
 #include <fcntl.h>
@@ -21,7 +21,7 @@
 
 #include "fakes/python_entry_point.h"
 #include "fakes/temp_dir.h"
-#include "plugins/process_identity.h"
+#include "plugins/local/process_identity.h"
 
 extern char** environ;
 
@@ -423,7 +423,7 @@ TEST_CASE("local process: Reattach to a pid that is not the attempt's recorded p
   }
 }
 
-// The plugin's Python workers: children of this process running the worker code.
+// The plugin's Python workers: children of this process running the worker program.
 std::vector<pid_t> PythonWorkers() {
   std::vector<pid_t> workers;
   for (const auto& entry : fs::directory_iterator("/proc")) {
@@ -437,7 +437,7 @@ std::vector<pid_t> PythonWorkers() {
     pid_t parent = 0;
     fields >> state >> parent;
     if (parent != ::getpid() || state == "Z") continue;
-    if (ReadFile(entry.path() / "cmdline").find("a Python interpreter started ahead") == std::string::npos) continue;
+    if (ReadFile(entry.path() / "cmdline").find("/flyte_python_worker.py") == std::string::npos) continue;
     workers.push_back(std::stoi(name));
   }
   return workers;

@@ -1,9 +1,10 @@
-#include "plugins/spawn.h"
+#include "plugins/local/spawn.h"
 
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -127,6 +128,16 @@ StatusOr<pid_t> SpawnInGroup(const std::string& executable, std::vector<std::str
                         env_pointers.data());
   if (error != 0) return absl::FailedPreconditionError(executable + ": " + std::strerror(error));
   return pid;
+}
+
+int OpenPidfd(pid_t pid) {
+#ifdef SYS_pidfd_open
+  return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+#else
+  (void)pid;
+  errno = ENOSYS;
+  return -1;
+#endif
 }
 
 }  // namespace flyte::plugins

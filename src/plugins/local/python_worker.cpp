@@ -1,5 +1,6 @@
-#include "plugins/python_worker.h"
+#include "plugins/local/python_worker.h"
 
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -11,145 +12,12 @@
 #include <filesystem>
 #include <fstream>
 
+#include "plugins/local/python_worker_program.h"
+
 namespace flyte::plugins {
 namespace {
 
 namespace fs = std::filesystem;
-
-// What the worker runs (python -c). The first line is what `ps` shows of it.
-constexpr std::string_view kWorkerSource = R"PY(# flyte sandbox: a Python interpreter started ahead of its task
-import os
-import sys
-
-
-def _drain_early_output():
-    # Until the job comes, stdout and stderr are one memfd: what the imports printed, for the log.
-    sys.stdout.flush()
-    sys.stderr.flush()
-    chunks, offset = [], 0
-    try:
-        while True:
-            chunk = os.pread(1, 65536, offset)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            offset += len(chunk)
-    except OSError:
-        pass
-    return b"".join(chunks)
-
-
-def _import_folders(script):
-    # Where imports come from, with their times: installing or removing a package changes them.
-    times = {}
-    for entry in [os.path.dirname(script)] + sys.path:
-        try:
-            times[entry] = os.stat(entry or ".").st_mtime_ns
-        except OSError:
-            pass
-    return times
-
-
-def _serve(script):
-    sys.argv = [script]
-    first = 0 if getattr(sys.flags, "safe_path", False) else 1  # where PYTHONPATH's entries begin
-    if first:
-        sys.path[0] = os.path.dirname(os.path.realpath(script))
-    try:
-        import flytekit.bin.entrypoint  # noqa: F401  what every flytekit entry point imports first
-    except Exception:
-        pass  # the task's command meets the same error when it runs, and reports it in its log
-    imported_from = _import_folders(script)
-    fields = sys.stdin.buffer.read().split(b"\0")
-    if len(fields) < 2 or fields[0] != b"flyte-job-1" or fields[-1] != b"end":
-        os._exit(0)  # the sandbox went away before it had work for us
-    rest = iter(fields[1:-1])
-
-    def many():
-        return [next(rest) for _ in range(int(next(rest)))]
-
-    script = os.fsdecode(next(rest))
-    work_dir, log_file = next(rest), next(rest)
-    argv, env, setup = many(), many(), many()
-    current = _import_folders(script) == imported_from
-
-    early = _drain_early_output()  # flushed before the streams move: a fresh interpreter prints its own
-    if not current:
-        early = b""
-    log = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-    os.dup2(log, 1)
-    os.dup2(log, 2)
-    os.close(log)
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
-    os.close(null)
-    while early:
-        early = early[os.write(2, early):]
-
-    os.chdir(work_dir)
-    started_with = os.environ.get("PYTHONPATH", "")
-    os.environb.clear()
-    os.environb.update(entry.split(b"=", 1) for entry in env)
-
-    if setup:
-        import subprocess
-
-        try:
-            code = subprocess.call([os.fsdecode(a) for a in setup], stdout=subprocess.DEVNULL)
-        except OSError as error:
-            print(f"{os.fsdecode(setup[0])}: {error.strerror}", file=sys.stderr)
-            code = 127
-        if code != 0:
-            _exit(code if code > 0 else 128 - code)
-
-    args = [os.fsdecode(a) for a in argv[1:]]
-    if not current:
-        # Packages changed since the imports: the command runs in a fresh interpreter, in this
-        # same process (the sandbox knows it by its pid and start time).
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os.execv(sys.executable, [sys.executable, script] + args)
-
-    # PYTHONPATH was read at start-up: the entries the job adds go where Python would have put them.
-    known = len([p for p in started_with.split(":") if p])
-    added = os.environ.get("PYTHONPATH", "")[len(started_with):].split(":")
-    sys.path[first + known:first + known] = [os.path.abspath(p) for p in added if p]
-
-    import runpy
-
-    sys.argv = [script] + args
-    try:
-        runpy.run_path(script, run_name="__main__")
-    except SystemExit as exit:
-        _exit(exit.code)
-    _exit(0)
-
-
-def _exit(code):
-    # What the interpreter does on the way out (SystemExit's argument, threading's exit hooks and
-    # non-daemon threads, atexit handlers, flushed streams), without tearing down every module and
-    # object one by one, which takes a fifth of a second with flytekit loaded; multiprocessing's
-    # children end the same way.
-    if code is None:
-        code = 0
-    elif not isinstance(code, int):
-        print(code, file=sys.stderr)
-        code = 1
-    import atexit
-    import threading
-
-    threading._shutdown()
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except Exception:
-            pass
-    os._exit(code & 0xFF)
-
-
-_serve(sys.argv[1])
-)PY";
 
 constexpr std::string_view kJobMagic = "flyte-job-1";
 constexpr std::string_view kJobEnd = "end";
@@ -179,6 +47,47 @@ bool IsPerAttempt(const std::string& name) {
     if (name == variable) return true;
   }
   return false;
+}
+
+// The program as a file, so that `ps` shows `python <folder>/flyte_python_worker.py <entry point>`:
+// written once per server process into a private folder (mkdtemp: mode 0700), removed at exit.
+class ProgramFile {
+ public:
+  ProgramFile() {
+    std::error_code error;
+    std::string folder = (fs::temp_directory_path(error) / "flyte-python-worker-XXXXXX").string();
+    if (error || ::mkdtemp(folder.data()) == nullptr) {
+      path_ = absl::InternalError("cannot make a folder for the Python worker's program: " +
+                                  std::string(std::strerror(errno)));
+      return;
+    }
+    folder_ = folder;
+    const fs::path file = folder_ / "flyte_python_worker.py";
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    if (!out.write(kPythonWorkerProgram.data(), static_cast<std::streamsize>(kPythonWorkerProgram.size())) ||
+        !out.flush()) {
+      path_ = absl::InternalError("cannot write " + file.string());
+      return;
+    }
+    path_ = file.string();
+  }
+  ~ProgramFile() {
+    std::error_code error;
+    if (!folder_.empty()) fs::remove_all(folder_, error);
+  }
+  ProgramFile(const ProgramFile&) = delete;
+  ProgramFile& operator=(const ProgramFile&) = delete;
+
+  const StatusOr<std::string>& path() const { return path_; }
+
+ private:
+  fs::path folder_;
+  StatusOr<std::string> path_;
+};
+
+StatusOr<std::string> ProgramPath() {
+  static const ProgramFile file;  // thread-safe initialisation; destroyed at exit
+  return file.path();
 }
 
 std::string ScriptDir(const std::string& script) {
@@ -269,10 +178,10 @@ StatusOr<PythonWorker> StartPythonWorker(const std::string& interpreter, const s
   StatusOr<int> input = MoveAboveStandardStreams(sockets[1]);
   StatusOr<int> early_output = output < 0 ? absl::InternalError("memfd_create: " + std::string(std::strerror(errno)))
                                           : MoveAboveStandardStreams(output);
-  StatusOr<pid_t> pid = absl::InternalError("not started");
-  if (input.ok() && early_output.ok()) {
-    pid = SpawnInGroup(interpreter, {interpreter, "-c", std::string(kWorkerSource), script}, worker.env, "/",
-                       {*input, *early_output});
+  StatusOr<std::string> program = ProgramPath();
+  StatusOr<pid_t> pid = program.ok() ? absl::InternalError("not started") : program.status();
+  if (input.ok() && early_output.ok() && program.ok()) {
+    pid = SpawnInGroup(interpreter, {interpreter, *program, script}, worker.env, "/", {*input, *early_output});
   }
   if (input.ok()) ::close(*input);
   if (early_output.ok()) ::close(*early_output);

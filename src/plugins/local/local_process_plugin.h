@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -16,20 +15,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "plugins/local/local_process_config.h"
+#include "plugins/local/python_worker.h"
+#include "plugins/local/spawn.h"
 #include "plugins/plugin.h"
-#include "plugins/python_worker.h"
-#include "plugins/spawn.h"
 
 namespace flyte::plugins {
-
-struct LocalProcessConfig {
-  std::string path_prefix;                     // prepended to PATH, e.g. a venv's bin
-  std::map<std::string, std::string> env;      // extra env for every task (platform defaults)
-  std::chrono::milliseconds kill_grace{5000};  // Abort: SIGTERM, then SIGKILL this much later
-  // Python interpreters kept started ahead for flytekit tasks (python_worker.h); 0: none, every
-  // Python task starts its own.
-  int warm_python = 0;
-};
 
 // The flytekit entry point Python tasks run with: `pyflyte-execute` on the tasks' PATH.
 StatusOr<std::string> FlytekitEntryPoint(const LocalProcessConfig& config);

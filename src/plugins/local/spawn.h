@@ -43,4 +43,8 @@ struct StandardStreams {
 StatusOr<pid_t> SpawnInGroup(const std::string& executable, std::vector<std::string> argv, const Environment& env,
                              const std::filesystem::path& work_dir, StandardStreams streams);
 
+// A pidfd (readable once the process has ended, for children and non-children alike), or -1 with
+// errno set; ENOSYS on kernels before 5.3.
+int OpenPidfd(pid_t pid);
+
 }  // namespace flyte::plugins

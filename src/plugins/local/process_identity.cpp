@@ -1,4 +1,4 @@
-#include "plugins/process_identity.h"
+#include "plugins/local/process_identity.h"
 
 #include <unistd.h>
 

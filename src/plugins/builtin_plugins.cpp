@@ -1,0 +1,15 @@
+#include "plugins/builtin_plugins.h"
+
+#include <utility>
+
+namespace flyte::plugins {
+
+PluginRegistry BuiltinPlugins(const BuiltinPluginsConfig& config) {
+  PluginRegistry registry;
+  (void)registry.Register({"local", {std::string(kAnyTaskType)}, [local = config.local](ChangeCallback on_change) {
+                             return MakeLocalProcessPlugin(local, std::move(on_change));
+                           }});
+  return registry;
+}
+
+}  // namespace flyte::plugins

@@ -1,0 +1,18 @@
+// The plugins built into the sandbox, listed in one explicit function (as DuckDB and Envoy link
+// their extensions): a new plugin is a folder under plugins/ and one registration here.
+#pragma once
+
+#include "plugins/local/local_process_plugin.h"
+#include "plugins/registry.h"
+
+namespace flyte::plugins {
+
+// Each built-in plugin's own settings.
+struct BuiltinPluginsConfig {
+  LocalProcessConfig local;
+};
+
+// "local": every task type, as a local process (a task without a container fails to start).
+PluginRegistry BuiltinPlugins(const BuiltinPluginsConfig& config);
+
+}  // namespace flyte::plugins

@@ -1,0 +1,19 @@
+// The local process plugin's settings (from the sandbox config's `tasks` section).
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+
+namespace flyte::plugins {
+
+struct LocalProcessConfig {
+  std::string path_prefix;                     // prepended to PATH, e.g. a venv's bin
+  std::map<std::string, std::string> env;      // extra env for every task (platform defaults)
+  std::chrono::milliseconds kill_grace{5000};  // Abort: SIGTERM, then SIGKILL this much later
+  // Python interpreters kept started ahead for flytekit tasks (python_worker.h); 0: none, every
+  // Python task starts its own.
+  int warm_python = 0;
+};
+
+}  // namespace flyte::plugins

@@ -1,0 +1,176 @@
+// LocalProcessPlugin's reaper: the thread that waits for every process (README.md says how),
+// sends the delayed SIGKILLs and tells the engine.
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <string>
+
+#include "plugins/local/local_process_plugin.h"
+
+namespace flyte::plugins {
+namespace {
+
+// Without pidfds (Linux < 5.3) the reaper checks its processes this often.
+constexpr auto kFallbackCheckInterval = std::chrono::milliseconds(200);
+
+int MillisecondsUntil(std::chrono::steady_clock::time_point deadline, std::chrono::steady_clock::time_point now) {
+  const auto wait = std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
+  return static_cast<int>(std::clamp<int64_t>(wait, 0, INT_MAX));
+}
+
+struct ExitInfo {
+  int code = 0;
+  std::string message;
+};
+
+std::string SignalName(int signal) {
+  const char* abbreviation = ::sigabbrev_np(signal);
+  return abbreviation != nullptr ? "SIG" + std::string(abbreviation) : "signal " + std::to_string(signal);
+}
+
+ExitInfo FromSiginfo(const siginfo_t& info) {
+  if (info.si_code == CLD_EXITED) {
+    return {info.si_status, "exited with code " + std::to_string(info.si_status)};
+  }
+  // CLD_KILLED or CLD_DUMPED: the shell's convention, as a container runtime reports it.
+  return {128 + info.si_status, "killed by " + SignalName(info.si_status)};
+}
+
+}  // namespace
+
+void LocalProcessPlugin::Terminate(Watch& watch) {
+  if (watch.terminating) return;
+  watch.terminating = true;
+  ::kill(watch.owns_group ? -watch.pid : watch.pid, SIGTERM);
+  watch.kill_at = Clock::now() + config_.kill_grace;
+  Wake();  // the reaper's next timeout is the SIGKILL
+}
+
+void LocalProcessPlugin::Notify(const AttemptId& id) {
+  pending_notifications_.push_back(id);
+  Wake();
+}
+
+void LocalProcessPlugin::Wake() {
+  if (wake_fd_ < 0) return;  // no eventfd: the reaper runs on its fallback timer
+  const uint64_t one = 1;
+  [[maybe_unused]] const ssize_t written = ::write(wake_fd_, &one, sizeof one);  // EAGAIN: already pending
+}
+
+// The reaper: one thread blocked in poll() on one pidfd per process plus the wake-up eventfd, with
+// the nearest pending SIGKILL as timeout. No SIGCHLD handler and never waitpid(-1): other parts of
+// the server have children of their own. Callbacks run here, outside mu_, so they may call Check.
+void LocalProcessPlugin::ReaperLoop() {
+  std::vector<pollfd> fds;
+  std::vector<WatchId> polled;  // polled[i] is watched through fds[i + 1]
+  for (;;) {
+    fds.assign(1, pollfd{wake_fd_, POLLIN, 0});
+    polled.clear();
+    int timeout_ms = -1;
+    {
+      std::lock_guard lock(mu_);
+      const Clock::time_point now = Clock::now();
+      if (stopping_ && (watches_.empty() || now >= give_up_at_)) {
+        for (auto& [id, watch] : watches_) {
+          if (watch.pidfd >= 0) ::close(watch.pidfd);  // the processes are left to init once we exit
+        }
+        return;
+      }
+      FireDeadlines(now);
+      bool needs_timer = wake_fd_ < 0;
+      std::optional<Clock::time_point> next_kill;
+      for (const auto& [id, watch] : watches_) {
+        if (watch.pidfd >= 0) {
+          fds.push_back(pollfd{watch.pidfd, POLLIN, 0});
+          polled.push_back(id);
+        } else {
+          needs_timer = true;
+        }
+        if (watch.kill_at && (!next_kill || *watch.kill_at < *next_kill)) next_kill = watch.kill_at;
+      }
+      if (stopping_ && (!next_kill || give_up_at_ < *next_kill)) next_kill = give_up_at_;
+      if (next_kill) timeout_ms = MillisecondsUntil(*next_kill, now);
+      if (needs_timer) {
+        const int interval = static_cast<int>(kFallbackCheckInterval.count());
+        timeout_ms = timeout_ms < 0 ? interval : std::min(timeout_ms, interval);
+      }
+    }
+    ::poll(fds.data(), fds.size(), timeout_ms);  // EINTR or a timeout: just look again
+    if (fds[0].revents != 0) {
+      uint64_t count = 0;
+      [[maybe_unused]] const ssize_t read = ::read(wake_fd_, &count, sizeof count);
+    }
+
+    std::vector<AttemptId> changed;
+    bool stopping = false;
+    {
+      std::lock_guard lock(mu_);
+      for (size_t i = 0; i < polled.size(); ++i) {
+        const auto watch = watches_.find(polled[i]);
+        if (fds[i + 1].revents != 0 && watch != watches_.end() && HandleExit(watch->second)) watches_.erase(watch);
+      }
+      for (auto watch = watches_.begin(); watch != watches_.end();) {
+        const bool ended = watch->second.pidfd < 0 && HandleExit(watch->second);
+        watch = ended ? watches_.erase(watch) : std::next(watch);
+      }
+      changed.swap(pending_notifications_);
+      stopping = stopping_;
+    }
+    if (stopping || !on_change_) continue;  // the owner is going away: nobody to tell
+    for (const AttemptId& id : changed) on_change_(id);
+  }
+}
+
+bool LocalProcessPlugin::HandleExit(Watch& watch) {
+  ExitInfo exit{0, "re-attached; exit code unknown"};
+  bool reap = false;
+  if (watch.is_child) {
+    // Look without reaping: the zombie keeps the group id from being reused until the group is killed.
+    siginfo_t info{};
+    if (::waitid(P_PID, watch.pid, &info, WEXITED | WNOHANG | WNOWAIT) != 0) {
+      exit = {0, "exit code lost: the process was reaped elsewhere"};  // ECHILD: SIGCHLD ignored, or waitpid(-1)
+    } else if (info.si_pid == 0) {
+      return false;  // still running
+    } else {
+      exit = FromSiginfo(info);
+      reap = true;
+    }
+  } else if (watch.pidfd < 0 && !(::kill(watch.pid, 0) != 0 && errno == ESRCH)) {
+    return false;  // a readable pidfd means it ended; without one, it ends when its pid is gone
+  }
+  // Like a container whose main process ends, the task's group goes with its leader: nothing it
+  // left behind (a daemon, a stuck grandchild) survives it.
+  if (watch.owns_group) ::kill(-watch.pid, SIGKILL);
+  if (reap) ::waitpid(watch.pid, nullptr, 0);  // immediate: it is a zombie
+  if (watch.pidfd >= 0) ::close(watch.pidfd);
+  watch.pidfd = -1;
+
+  const auto found = watch.attempt.empty() ? attempts_.end() : attempts_.find(watch.attempt);
+  if (found == attempts_.end()) return true;  // finalized meanwhile
+  AttemptRecord& record = found->second;
+  record.watch = 0;
+  record.status.exit_code = exit.code;
+  if (record.status.phase == AttemptPhase::kRunning) {
+    record.status.phase = AttemptPhase::kExited;
+    record.status.message = exit.message;
+  } else {
+    record.status.message += " (" + exit.message + ")";
+  }
+  pending_notifications_.push_back(watch.attempt);  // delivered by this very iteration
+  return true;
+}
+
+void LocalProcessPlugin::FireDeadlines(Clock::time_point now) {
+  for (auto& [id, watch] : watches_) {
+    if (!watch.kill_at || *watch.kill_at > now) continue;
+    ::kill(watch.owns_group ? -watch.pid : watch.pid, SIGKILL);
+    watch.kill_at.reset();
+  }
+}
+
+}  // namespace flyte::plugins

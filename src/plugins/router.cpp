@@ -1,0 +1,141 @@
+#include "plugins/router.h"
+
+#include <mutex>
+#include <unordered_map>
+#include <utility>
+
+namespace flyte::plugins {
+namespace {
+
+// What the router knows once the config is checked: which plugin kind serves each listed task
+// type, which one serves the rest (none: null), and what to say about a type nobody runs.
+struct Routes {
+  std::map<std::string, PluginKind> kinds;          // the configured plugins, by name
+  std::map<std::string, std::string> by_task_type;  // task type → plugin name
+  std::string fallback;                             // plugin for unlisted types; empty: none
+  std::string available;                            // PluginRegistry::Describe()
+};
+
+// Threads: the engine's loop thread calls the Plugin methods (mu_ guards the maps all the same);
+// the routed plugins call the change callback from their own threads, straight to the engine.
+class TaskTypeRouter final : public Plugin {
+ public:
+  TaskTypeRouter(const Routes& routes, ChangeCallback on_change) : routes_(routes), on_change_(on_change) {
+    for (const auto& [name, kind] : routes_.kinds) plugins_.emplace(name, kind.make(on_change));
+  }
+
+  Status Start(const TaskAttempt& attempt) override {
+    StatusOr<Plugin*> plugin = PluginFor(attempt.task.type());
+    if (!plugin.ok()) {
+      AttemptStatus failed;
+      failed.phase = AttemptPhase::kFailedToStart;
+      failed.message = std::string(plugin.status().message());
+      {
+        std::lock_guard lock(mu_);
+        unroutable_.insert_or_assign(attempt.id, std::move(failed));
+      }
+      if (on_change_) on_change_(attempt.id);  // the engine learns it like any other change
+      return absl::OkStatus();
+    }
+    {
+      std::lock_guard lock(mu_);
+      owners_.insert_or_assign(attempt.id, *plugin);
+    }
+    return (*plugin)->Start(attempt);
+  }
+
+  StatusOr<AttemptStatus> Check(const AttemptId& id) override {
+    {
+      std::lock_guard lock(mu_);
+      if (const auto failed = unroutable_.find(id); failed != unroutable_.end()) return failed->second;
+    }
+    Plugin* owner = OwnerOf(id);
+    if (owner == nullptr) return absl::NotFoundError("no task attempt " + id);
+    return owner->Check(id);
+  }
+
+  Status Abort(const AttemptId& id) override {
+    Plugin* owner = OwnerOf(id);
+    return owner == nullptr ? absl::OkStatus() : owner->Abort(id);  // unknown or never started: nothing to stop
+  }
+
+  Status Finalize(const AttemptId& id) override {
+    Plugin* owner = OwnerOf(id);
+    const Status finalized = owner == nullptr ? absl::OkStatus() : owner->Finalize(id);
+    std::lock_guard lock(mu_);
+    owners_.erase(id);
+    unroutable_.erase(id);
+    return finalized;
+  }
+
+  Status Reattach(const TaskAttempt& attempt, int64_t pid) override {
+    StatusOr<Plugin*> plugin = PluginFor(attempt.task.type());
+    if (!plugin.ok()) return absl::NotFoundError(plugin.status().message());
+    const Status attached = (*plugin)->Reattach(attempt, pid);
+    if (attached.ok()) {
+      std::lock_guard lock(mu_);
+      owners_.insert_or_assign(attempt.id, *plugin);
+    }
+    return attached;
+  }
+
+ private:
+  StatusOr<Plugin*> PluginFor(const std::string& task_type) const {
+    const auto listed = routes_.by_task_type.find(task_type);
+    const std::string& name = listed != routes_.by_task_type.end() ? listed->second : routes_.fallback;
+    const std::string type = "\"" + task_type + "\"";
+    if (name.empty()) {
+      return absl::FailedPreconditionError("no plugin runs task type " + type + ": tasks.plugins has no entry for it " +
+                                           "and no default (plugins available: " + routes_.available + ")");
+    }
+    if (!routes_.kinds.at(name).Runs(task_type)) {
+      return absl::FailedPreconditionError("no plugin runs task type " + type + ": the default plugin \"" + name +
+                                           "\" does not (plugins available: " + routes_.available + ")");
+    }
+    return plugins_.at(name).get();
+  }
+
+  Plugin* OwnerOf(const AttemptId& id) {
+    std::lock_guard lock(mu_);
+    const auto found = owners_.find(id);
+    return found == owners_.end() ? nullptr : found->second;
+  }
+
+  const Routes routes_;
+  const ChangeCallback on_change_;
+  std::map<std::string, std::unique_ptr<Plugin>> plugins_;  // by name; made once, never changed
+
+  std::mutex mu_;
+  std::unordered_map<AttemptId, Plugin*> owners_;            // guarded by mu_
+  std::unordered_map<AttemptId, AttemptStatus> unroutable_;  // guarded by mu_: failed to start here
+};
+
+Status InvalidEntry(const std::string& task_type, const std::string& what) {
+  return absl::InvalidArgumentError("tasks.plugins: " + task_type + ": " + what);
+}
+
+}  // namespace
+
+StatusOr<PluginFactory> RoutingPluginFactory(const PluginRegistry& registry, const PluginsConfig& config) {
+  Routes routes;
+  routes.available = registry.Describe();
+  for (const auto& [task_type, name] : config.plugin_for) {
+    const bool is_default = task_type == kDefaultPlugin;
+    if (is_default && name.empty()) continue;  // no default: unlisted task types fail
+    const PluginKind* kind = registry.Find(name);
+    if (kind == nullptr) {
+      return InvalidEntry(task_type, "no plugin named \"" + name + "\" (plugins available: " + routes.available + ")");
+    }
+    if (!is_default && !kind->Runs(task_type)) {
+      return InvalidEntry(task_type, "the plugin \"" + name + "\" does not run this task type (plugins available: " +
+                                         routes.available + ")");
+    }
+    routes.kinds.emplace(name, *kind);
+    (is_default ? routes.fallback : routes.by_task_type[task_type]) = name;
+  }
+  return PluginFactory([routes = std::move(routes)](ChangeCallback on_change) -> std::unique_ptr<Plugin> {
+    return std::make_unique<TaskTypeRouter>(routes, std::move(on_change));
+  });
+}
+
+}  // namespace flyte::plugins

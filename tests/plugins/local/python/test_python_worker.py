@@ -1,0 +1,74 @@
+"""The pure parts of the Python worker (src/plugins/local/python_worker.py): reading its job,
+placing the job's PYTHONPATH entries on sys.path, and the exit code of SystemExit's argument."""
+import importlib.util
+import os
+import pathlib
+
+import pytest
+
+WORKER = pathlib.Path(__file__).parents[4] / "src" / "plugins" / "local" / "python_worker.py"
+
+
+@pytest.fixture(scope="module")
+def worker():
+    spec = importlib.util.spec_from_file_location("flyte_python_worker", WORKER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # defines functions only: _serve runs when it is __main__
+    return module
+
+
+def job(*fields):
+    return b"\0".join([b"flyte-job-1", *fields, b"end"])
+
+
+def test_a_job_is_read_field_by_field(worker):
+    data = job(b"/bin/pyflyte-execute", b"/work", b"/log", b"2", b"pyflyte-execute", b"--inputs", b"1", b"A=b",
+               b"0")
+    assert worker.parse_job(data) == {
+        "script": "/bin/pyflyte-execute",
+        "work_dir": b"/work",
+        "log_file": b"/log",
+        "argv": [b"pyflyte-execute", b"--inputs"],
+        "env": [b"A=b"],
+        "setup": [],
+    }
+
+
+def test_setup_and_empty_fields_survive(worker):
+    data = job(b"/s", b"/w", b"/l", b"1", b"", b"0", b"2", b"tar", b"-xzf")
+    parsed = worker.parse_job(data)
+    assert parsed["argv"] == [b""]
+    assert parsed["env"] == []
+    assert parsed["setup"] == [b"tar", b"-xzf"]
+
+
+@pytest.mark.parametrize("data", [b"", b"flyte-job-1", b"flyte-job-2\0end", job(b"/s")[:-1]])
+def test_no_job_when_the_sandbox_went_away(worker, data):
+    assert worker.parse_job(data) is None
+
+
+def test_new_python_path_entries_go_after_the_ones_the_worker_started_with(worker):
+    path = ["/entry", "/started/a", "/started/b", "/usr/lib/python3.11"]
+    worker.add_python_path(path, 1, "/started/a:/started/b", "/started/a:/started/b:/code:rel")
+    assert path == ["/entry", "/started/a", "/started/b", "/code", os.path.abspath("rel"), "/usr/lib/python3.11"]
+
+
+def test_python_path_entries_without_a_script_folder(worker):
+    path = ["/usr/lib/python3.11"]  # safe_path: PYTHONPATH's entries come first
+    worker.add_python_path(path, 0, "", "/code")
+    assert path == ["/code", "/usr/lib/python3.11"]
+
+
+def test_an_unchanged_python_path_adds_nothing(worker):
+    path = ["/entry", "/started", "/lib"]
+    worker.add_python_path(path, 1, "/started", "/started")
+    assert path == ["/entry", "/started", "/lib"]
+
+
+@pytest.mark.parametrize(
+    "code, expected",
+    [(None, (0, None)), (0, (0, None)), (3, (3, None)), (256 + 7, (7, None)), (-1, (255, None)),
+     (True, (1, None)), ("boom", (1, "boom"))],
+)
+def test_exit_codes_are_the_interpreters(worker, code, expected):
+    assert worker.exit_code(code) == expected
