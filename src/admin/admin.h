@@ -11,7 +11,7 @@
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/status.h"
-#include "engine/executor.h"
+#include "engine/engine.h"
 #include "store/store.h"
 
 namespace flyte::admin {
