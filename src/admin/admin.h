@@ -11,7 +11,7 @@
 #include "admin/signed_urls.h"
 #include "common/clock.h"
 #include "common/status.h"
-#include "engine/executor.h"
+#include "engine/engine.h"
 #include "store/store.h"
 
 namespace flyte::admin {

@@ -7,8 +7,8 @@
 #include "admin/admin.h"
 #include "admin/list_request.h"
 #include "admin/validation.h"
-#include "engine/compiler.h"
 #include "engine/data_layout.h"
+#include "engine/engine.h"
 
 namespace flyte::admin {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "app/config.h"
-#include "engine/executor.h"
+#include "engine/engine.h"
 #include "plugins/local/local_process_plugin.h"
 
 namespace flyte::app {

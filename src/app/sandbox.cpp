@@ -8,7 +8,7 @@
 #include "app/signing_key.h"
 #include "app/state_dir.h"
 #include "common/clock.h"
-#include "engine/executor.h"
+#include "engine/engine.h"
 #include "plugins/builtin_plugins.h"
 #include "plugins/local/local_process_plugin.h"
 #include "plugins/router.h"

@@ -4,13 +4,19 @@
 // least min_successes succeeded (failing early when that can no longer happen); its outputs are the
 // items' outputs gathered in index order (none for a failed item). Progress is counted as items
 // change; the array's task record (one external resource per item) is rebuilt at most once a second.
+#include "engine/array_node.h"
+
 #include <google/protobuf/util/time_util.h>
 
 #include <cmath>
 
 #include "engine/data_layout.h"
+#include "engine/node_handler.h"
 #include "engine/records.h"
-#include "engine/step_ops.h"
+#include "engine/run_graph.h"
+#include "engine/run_loader.h"
+#include "engine/scope_walk.h"
+#include "engine/task_node.h"
 
 namespace flyte::engine {
 namespace {
@@ -25,7 +31,7 @@ NodeRun& AddItem(ExecutionRun& run, const NodeRun& array, int index, int64_t now
   NodeRun& item = run.nodes[id];
   item.id = id;
   item.parent_id = array.id;
-  item.spec = &array.spec->array_node().node();
+  SetSpec(item, &array.spec->array_node().node());
   item.scope = array.scope;
   item.array_index = index;
   if (item.created_at == 0) item.created_at = now;
@@ -177,18 +183,7 @@ void FinishArray(const StepContext& context, ExecutionRun& run, NodeRun& node, s
   FailNode(run, node, std::move(error), now);
 }
 
-}  // namespace
-
-void StartArray(const StepContext& context, ExecutionRun& run, NodeRun& node, const flyteidl::core::LiteralMap& inputs,
-                std::vector<Effect>& effects) {
-  const int64_t now = context.clock.NowMillis();
-  if (Status sized = InitArray(run, node, inputs); !sized.ok()) {
-    FailNode(run, node, UserError("InvalidArrayLength", std::string(sized.message())), now);
-    return;
-  }
-  AdvanceArray(context, run, node, effects);
-}
-
+// Starts more items as others finish; finishes the array by its success criteria.
 void AdvanceArray(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects) {
   ArrayState& state = *node.array;
   const int64_t now = context.clock.NowMillis();
@@ -205,17 +200,18 @@ void AdvanceArray(const StepContext& context, ExecutionRun& run, NodeRun& node, 
   }
 }
 
-void NoteItemFinished(ExecutionRun& run, const NodeRun& item) {
-  ArrayState* state = run.nodes.at(item.parent_id).array.get();
-  if (state == nullptr) return;
-  state->running -= 1;
-  if (item.phase == NodePhase::kSucceeded) {
-    state->succeeded += 1;
-  } else if (item.phase != NodePhase::kAborted) {
-    state->failed += 1;
+// Checks the array's inputs, sizes it and starts its first items.
+void StartArray(const StepContext& context, ExecutionRun& run, NodeRun& node, const flyteidl::core::LiteralMap& inputs,
+                std::vector<Effect>& effects) {
+  const int64_t now = context.clock.NowMillis();
+  if (Status sized = InitArray(run, node, inputs); !sized.ok()) {
+    FailNode(run, node, UserError("InvalidArrayLength", std::string(sized.message())), now);
+    return;
   }
+  AdvanceArray(context, run, node, effects);
 }
 
+// Rebuilds a running array and adds its (not yet restored) items, by their stored ids.
 void RestoreArray(const StepContext& context, ExecutionRun& run, NodeRun& node,
                   const flyteidl::core::LiteralMap& inputs, const std::vector<std::string>& item_ids) {
   const int64_t now = context.clock.NowMillis();
@@ -230,6 +226,7 @@ void RestoreArray(const StepContext& context, ExecutionRun& run, NodeRun& node,
   MarkForLook(run, node);
 }
 
+// Counts an item in its array by its stored phase, before the item itself is restored.
 void CountRestoredItem(ExecutionRun& run, const NodeRun& item, NodePhase stored) {
   ArrayState* state = run.nodes.at(item.parent_id).array.get();
   if (state == nullptr) return;
@@ -238,6 +235,60 @@ void CountRestoredItem(ExecutionRun& run, const NodeRun& item, NodePhase stored)
   } else if (stored == NodePhase::kRunning) {
     state->running += 1;  // NoteItemFinished takes it off when it ends
   } else if (stored != NodePhase::kAborted) {
+    state->failed += 1;
+  }
+}
+
+class ArrayHandler final : public NodeHandler {
+ public:
+  void Start(const StepContext& context, ExecutionRun& run, NodeRun& node, flyteidl::core::LiteralMap inputs,
+             std::vector<Effect>& effects) const override {
+    StartArray(context, run, node, inputs, effects);
+  }
+  void Advance(const StepContext& context, ExecutionRun& run, NodeRun& node,
+               std::vector<Effect>& effects) const override {
+    if (node.array) AdvanceArray(context, run, node, effects);
+  }
+  void Abort(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects,
+             int64_t now) const override {
+    if (!node.array) return;
+    for (auto& [id, item] : run.nodes) {
+      if (item.parent_id == node.id) AbortNode(context, run, item, effects, now);
+    }
+  }
+  void Restore(RunRestore& restore, NodeRun& node) const override {
+    ExecutionRun& run = restore.run;
+    LoadTaskRecords(restore.context, run, node);
+    std::vector<std::string> item_ids;
+    for (const auto& [id, child_row] : restore.rows) {
+      if (child_row.parent_id == node.id) item_ids.push_back(id);
+    }
+    RestoreArray(restore.context, run, node, StoredInputs(restore.context, run, node), item_ids);
+    for (const auto& id : item_ids) {
+      // Counted as stored first: restoring may finish the item (its process ended meanwhile).
+      CountRestoredItem(
+          run, run.nodes[id],
+          FromNodeExecutionPhase(static_cast<flyteidl::core::NodeExecution::Phase>(restore.rows.at(id).phase)));
+      restore.RestoreNode(run.nodes[id]);
+    }
+  }
+  bool CountsForParallelism() const override { return true; }
+};
+
+}  // namespace
+
+const NodeHandler& ArrayNodeHandler() {
+  static const ArrayHandler handler;
+  return handler;
+}
+
+void NoteItemFinished(ExecutionRun& run, const NodeRun& item) {
+  ArrayState* state = run.nodes.at(item.parent_id).array.get();
+  if (state == nullptr) return;
+  state->running -= 1;
+  if (item.phase == NodePhase::kSucceeded) {
+    state->succeeded += 1;
+  } else if (item.phase != NodePhase::kAborted) {
     state->failed += 1;
   }
 }

@@ -2,8 +2,10 @@
 // its key up (a hit finishes it as CACHE_HIT, with no attempt), a success stores the outputs
 // (CACHE_POPULATED), failures are never stored. `cache_serializable` tasks take a reservation
 // first, so that of several concurrent runs only one computes while the others wait for its value.
+#include "engine/cached_task.h"
+
 #include "engine/cache_key.h"
-#include "engine/step_ops.h"
+#include "engine/run_graph.h"
 
 namespace flyte::engine {
 namespace {

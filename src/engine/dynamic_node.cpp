@@ -1,8 +1,14 @@
-// Dynamic task nodes: an attempt that wrote futures.pb turns its node into a parent running the
-// compiled workflow as a child scope; AdvanceParent binds the node's outputs from it.
+// Dynamic task nodes: an attempt that wrote futures.pb turns its task node into a parent running
+// the compiled workflow as a child scope (NodeKind::kDynamic); the node's outputs bind from it.
+#include "engine/dynamic_node.h"
+
+#include "engine/cached_task.h"
+#include "engine/child_scope.h"
 #include "engine/data_layout.h"
 #include "engine/dynamic_workflow.h"
-#include "engine/step_ops.h"
+#include "engine/node_handler.h"
+#include "engine/run_graph.h"
+#include "engine/task_node.h"
 
 namespace flyte::engine {
 namespace {
@@ -16,15 +22,34 @@ void BecomeParent(const StepContext& context, ExecutionRun& run, NodeRun& node,
                   flyteidl::core::CompiledWorkflowClosure closure) {
   const bool counted = CountsForParallelism(node);
   const auto& kept = run.dynamic_closures[node.id] = std::move(closure);
-  node.child_scope = std::make_unique<Scope>();
-  node.child_scope->workflow = &kept.primary();
-  node.child_scope->parent_id = node.id;
-  node.child_scope->inputs = StoredInputs(context, run, node);
+  node.kind = NodeKind::kDynamic;
   // The task's own process is done: its slot and its timeout no longer apply.
   if (counted) run.running_limited -= 1;
   run.timed_nodes.erase(node.id);
-  AddScopeNodes(run, *node.child_scope, context.clock.NowMillis());
+  OpenChildScope(run, node, &kept.primary(), StoredInputs(context, run, node), context.clock.NowMillis());
 }
+
+// A dynamic node runs its workflow's nodes; it starts, and is reloaded after a restart, as the task
+// node it was (TaskHandler), which turns it into one again (StartDynamic, ResumeDynamic).
+class DynamicHandler final : public NodeHandler {
+ public:
+  void Start(const StepContext& context, ExecutionRun& run, NodeRun& node, flyteidl::core::LiteralMap inputs,
+             std::vector<Effect>& effects) const override {
+    HandlerOf(NodeKind::kTask).Start(context, run, node, std::move(inputs), effects);
+  }
+  void Advance(const StepContext& context, ExecutionRun& run, NodeRun& node,
+               std::vector<Effect>& effects) const override {
+    AdvanceChildScope(context, run, node, effects);
+  }
+  void Abort(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects,
+             int64_t now) const override {
+    AbortChildScope(context, run, node, effects, now);
+    ReleaseCache(context, run, node);
+  }
+  void Restore(RunRestore& restore, NodeRun& node) const override { HandlerOf(NodeKind::kTask).Restore(restore, node); }
+  // Its children take the slots.
+  bool CountsForParallelism() const override { return false; }
+};
 
 }  // namespace
 
@@ -73,6 +98,11 @@ bool ResumeDynamic(const StepContext& context, ExecutionRun& run, NodeRun& node)
   if (!bytes.ok() || !closure.ParseFromString(*bytes)) return false;
   BecomeParent(context, run, node, std::move(closure));
   return true;
+}
+
+const NodeHandler& DynamicNodeHandler() {
+  static const DynamicHandler handler;
+  return handler;
 }
 
 }  // namespace flyte::engine

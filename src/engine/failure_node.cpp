@@ -1,6 +1,9 @@
 // The workflow's failure node (`on_failure`): once the workflow has failed, it runs with the
 // workflow's inputs and an `err` input describing the failure; then the workflow fails.
-#include "engine/step_ops.h"
+#include "engine/failure_node.h"
+
+#include "engine/run_graph.h"
+#include "engine/scope_walk.h"
 
 namespace flyte::engine {
 namespace {
@@ -24,7 +27,7 @@ NodeRun& AddFailureNode(ExecutionRun& run, int64_t now) {
   const auto& spec = run.root.workflow->template_().failure_node();
   NodeRun& node = run.nodes[spec.id()];
   node.id = spec.id();
-  node.spec = &spec;
+  SetSpec(node, &spec);
   node.scope = &run.root;
   node.created_at = now;
   return node;

@@ -2,9 +2,13 @@
 // boolean signal; the node's inputs pass through) and signal (the typed value becomes the output
 // `output_variable_name`). Signals are declared in the signal store when the gate starts, set
 // through SignalService, and the API wakes the execution when one is set.
+#include "engine/gate_node.h"
+
 #include <google/protobuf/util/time_util.h>
 
-#include "engine/step_ops.h"
+#include "engine/node_handler.h"
+#include "engine/run_graph.h"
+#include "engine/run_loader.h"
 
 namespace flyte::engine {
 namespace {
@@ -31,12 +35,7 @@ std::optional<std::pair<std::string, flyteidl::core::LiteralType>> SignalOf(cons
   return std::nullopt;
 }
 
-}  // namespace
-
-int64_t GateWakeTime(const NodeRun& node) {
-  return node.started_at + TimeUtil::DurationToMilliseconds(node.spec->gate_node().sleep().duration());
-}
-
+// Declares the gate's signal (or notes its wake time) and waits.
 void StartGate(const StepContext& context, ExecutionRun& run, NodeRun& node) {
   const auto& gate = node.spec->gate_node();
   if (gate.has_sleep()) {
@@ -60,6 +59,7 @@ void StartGate(const StepContext& context, ExecutionRun& run, NodeRun& node) {
   MarkForLook(run, node);
 }
 
+// Finishes the gate once its time has come or its signal is set.
 void AdvanceGate(const StepContext& context, ExecutionRun& run, NodeRun& node) {
   const auto& gate = node.spec->gate_node();
   const int64_t now = context.clock.NowMillis();
@@ -83,6 +83,33 @@ void AdvanceGate(const StepContext& context, ExecutionRun& run, NodeRun& node) {
   }
   // Approved: the node's inputs pass through.
   SucceedWithOutputs(context, run, node, StoredInputs(context, run, node), now);
+}
+
+class GateHandler final : public NodeHandler {
+ public:
+  void Start(const StepContext& context, ExecutionRun& run, NodeRun& node, flyteidl::core::LiteralMap,
+             std::vector<Effect>&) const override {
+    StartGate(context, run, node);
+  }
+  void Advance(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>&) const override {
+    AdvanceGate(context, run, node);
+  }
+  // Nothing runs: a gate only waits.
+  void Abort(const StepContext&, ExecutionRun&, NodeRun&, std::vector<Effect>&, int64_t) const override {}
+  // The wake time is kept (started_at) and so is the signal: waiting again picks up either.
+  void Restore(RunRestore& restore, NodeRun& node) const override { StartGate(restore.context, restore.run, node); }
+  bool CountsForParallelism() const override { return false; }
+};
+
+}  // namespace
+
+const NodeHandler& GateNodeHandler() {
+  static const GateHandler handler;
+  return handler;
+}
+
+int64_t GateWakeTime(const NodeRun& node) {
+  return node.started_at + TimeUtil::DurationToMilliseconds(node.spec->gate_node().sleep().duration());
 }
 
 void WakeSleepers(const StepContext& context, ExecutionRun& run) {

@@ -2,9 +2,12 @@
 // this node); the node waits for it and takes its outputs or its error.
 #include "common/digest.h"
 #include "engine/data_layout.h"
-#include "engine/step_ops.h"
+#include "engine/node_handler.h"
+#include "engine/run_graph.h"
+#include "engine/run_loader.h"
 
 namespace flyte::engine {
+namespace {
 
 store::ExecutionKey ChildExecutionKey(const ExecutionRun& run, const NodeRun& node) {
   // Stable across restarts, unique per parent node; the shape of FlyteAdmin's generated names.
@@ -13,6 +16,7 @@ store::ExecutionKey ChildExecutionKey(const ExecutionRun& run, const NodeRun& no
   return {run.key.project, run.key.domain, "c" + digest.substr(0, 19)};
 }
 
+// Launches (or, after a restart, finds) the child execution of a launch plan node.
 void StartLaunchPlan(const StepContext& context, ExecutionRun& run, NodeRun& node,
                      const flyteidl::core::LiteralMap& inputs) {
   node.attempts = std::max(node.attempts, 1);
@@ -43,6 +47,7 @@ void StartLaunchPlan(const StepContext& context, ExecutionRun& run, NodeRun& nod
   MarkForLook(run, node);
 }
 
+// Finishes the node once its child execution has finished.
 void AdvanceLaunchPlan(const StepContext& context, ExecutionRun& run, NodeRun& node) {
   auto row = context.executions.GetExecution(ChildExecutionKey(run, node));
   if (!row.ok() || !row->terminal) return;
@@ -69,6 +74,35 @@ void AdvanceLaunchPlan(const StepContext& context, ExecutionRun& run, NodeRun& n
                now);
       return;
   }
+}
+
+class LaunchPlanHandler final : public NodeHandler {
+ public:
+  void Start(const StepContext& context, ExecutionRun& run, NodeRun& node, flyteidl::core::LiteralMap inputs,
+             std::vector<Effect>&) const override {
+    StartLaunchPlan(context, run, node, inputs);
+  }
+  void Advance(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>&) const override {
+    if (!node.child_execution.empty()) AdvanceLaunchPlan(context, run, node);
+  }
+  void Abort(const StepContext&, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects,
+             int64_t) const override {
+    if (!node.child_execution.empty()) {
+      effects.push_back({Effect::Kind::kTerminateChild, {}, {}, ChildExecutionKey(run, node)});
+    }
+  }
+  // Launching again finds the child made before the restart.
+  void Restore(RunRestore& restore, NodeRun& node) const override {
+    StartLaunchPlan(restore.context, restore.run, node, StoredInputs(restore.context, restore.run, node));
+  }
+  bool CountsForParallelism() const override { return true; }
+};
+
+}  // namespace
+
+const NodeHandler& LaunchPlanNodeHandler() {
+  static const LaunchPlanHandler handler;
+  return handler;
 }
 
 }  // namespace flyte::engine

@@ -64,7 +64,7 @@ flyteidl::admin::NodeExecution NodeRecord(const ExecutionRun& run, const NodeRun
   record.set_input_uri(blobs.NativeUrl(NodeInputsKey(run.key, node.id)).value_or(""));
 
   // A task node running the workflow it returned (its children are listed under it).
-  const bool dynamic = node.spec != nullptr && node.spec->has_task_node() && node.child_scope != nullptr;
+  const bool dynamic = node.kind == NodeKind::kDynamic;
   const int attempt = std::max(0, node.attempts - 1);
   auto* closure = record.mutable_closure();
   closure->set_phase(dynamic && node.phase == NodePhase::kRunning ? CorePhase::DYNAMIC_RUNNING
@@ -110,11 +110,8 @@ flyteidl::admin::NodeExecution NodeRecord(const ExecutionRun& run, const NodeRun
   auto* metadata = record.mutable_metadata();
   metadata->set_retry_group(std::to_string(attempt));
   metadata->set_spec_node_id(node.spec != nullptr ? node.spec->id() : node.id);
-  metadata->set_is_array(node.spec != nullptr && node.spec->has_array_node());
-  metadata->set_is_parent_node(
-      dynamic ||
-      (node.spec != nullptr && (node.spec->has_branch_node() || (node.spec->has_workflow_node() &&
-                                                                 node.spec->workflow_node().has_sub_workflow_ref()))));
+  metadata->set_is_array(node.kind == NodeKind::kArray);
+  metadata->set_is_parent_node(dynamic || node.kind == NodeKind::kBranch || node.kind == NodeKind::kSubWorkflow);
   metadata->set_is_dynamic(dynamic);
   return record;
 }

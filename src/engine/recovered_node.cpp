@@ -1,8 +1,10 @@
 // Recovered nodes: in an execution recovering a failed one (mode RECOVERED), a node that
 // succeeded in the reference execution is not run again; it takes the outputs it had there.
+#include "engine/recovered_node.h"
+
 #include "engine/data_layout.h"
 #include "engine/records.h"
-#include "engine/step_ops.h"
+#include "engine/run_graph.h"
 
 namespace flyte::engine {
 

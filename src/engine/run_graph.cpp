@@ -1,10 +1,12 @@
 // Bookkeeping shared by every node kind: errors, phase changes and what they make candidates.
-#include "engine/step_ops.h"
+#include "engine/run_graph.h"
 
 #include <google/protobuf/util/time_util.h>
 
+#include "engine/array_node.h"
 #include "engine/compiler.h"
 #include "engine/data_layout.h"
+#include "engine/node_handler.h"
 
 namespace flyte::engine {
 
@@ -141,8 +143,7 @@ flyteidl::core::LiteralMap StoredInputs(const StepContext& context, const Execut
 
 bool CountsForParallelism(const NodeRun& node) {
   if (node.array_index >= 0) return false;  // items count against their array's own parallelism
-  if (node.child_scope) return false;       // a dynamic task running its workflow: its children count
-  return node.spec->has_task_node() || node.spec->has_array_node() || node.spec->workflow_node().has_launchplan_ref();
+  return HandlerOf(node.kind).CountsForParallelism();
 }
 
 void MarkForLook(ExecutionRun& run, const NodeRun& node) {
@@ -188,6 +189,11 @@ const flyteidl::core::CompiledWorkflow* FindSubWorkflow(const ExecutionRun& run,
       run, id, [](const auto& closure) -> const auto& { return closure.sub_workflows(); });
 }
 
+void SetSpec(NodeRun& node, const flyteidl::core::Node* spec) {
+  node.spec = spec;
+  if (spec != nullptr) node.kind = KindOf(*spec);
+}
+
 bool IsSentinel(const std::string& id) { return id == kStartNodeId || id == kEndNodeId; }
 
 void AddScopeNodes(ExecutionRun& run, Scope& scope, int64_t now) {
@@ -200,7 +206,7 @@ void AddScopeNodes(ExecutionRun& run, Scope& scope, int64_t now) {
     NodeRun& node = run.nodes[id];
     node.id = id;
     node.parent_id = scope.parent_id;
-    node.spec = &spec;
+    SetSpec(node, &spec);
     node.scope = &scope;
     node.created_at = now;
   }

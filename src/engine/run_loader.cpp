@@ -1,28 +1,24 @@
 // Rebuilding a run from its stored rows after a restart (or for a new execution, from nothing).
-#include "engine/step_ops.h"
+#include "engine/run_loader.h"
 
 #include <google/protobuf/util/time_util.h>
 
 #include "engine/data_layout.h"
+#include "engine/failure_node.h"
+#include "engine/node_handler.h"
 #include "engine/records.h"
+#include "engine/run_graph.h"
 
 namespace flyte::engine {
-namespace {
 
 using google::protobuf::util::TimeUtil;
 
-// Applies a stored node row (and, below it, its children's) to a freshly created node run.
-void RestoreNode(const StepContext& context, const std::map<std::string, store::NodeExecutionRow>& rows,
-                 ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects);
-
-void RestoreScope(const StepContext& context, const std::map<std::string, store::NodeExecutionRow>& rows,
-                  ExecutionRun& run, Scope& scope, std::vector<Effect>& effects) {
+void RunRestore::RestoreScope(Scope& scope) {
   AddScopeNodes(run, scope, context.clock.NowMillis());
-  for (const auto& [spec_id, id] : scope.unique_ids) RestoreNode(context, rows, run, run.nodes[id], effects);
+  for (const auto& [spec_id, id] : scope.unique_ids) RestoreNode(run.nodes[id]);
 }
 
-void RestoreNode(const StepContext& context, const std::map<std::string, store::NodeExecutionRow>& rows,
-                 ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects) {
+void RunRestore::RestoreNode(NodeRun& node) {
   auto found = rows.find(node.id);
   if (found == rows.end()) return;
   const store::NodeExecutionRow& row = found->second;
@@ -50,50 +46,8 @@ void RestoreNode(const StepContext& context, const std::map<std::string, store::
     if (bytes.ok()) (void)node.outputs->ParseFromString(*bytes);
   }
   if (node.phase == NodePhase::kNotYetStarted || IsTerminal(node.phase)) return;
-  if (node.spec->has_task_node()) {
-    if (ResumeDynamic(context, run, node)) return RestoreScope(context, rows, run, *node.child_scope, effects);
-    return RestoreAttempt(context, run, node, row, effects);
-  }
-  flyteidl::core::LiteralMap inputs = StoredInputs(context, run, node);
-  if (node.spec->has_branch_node()) {
-    for (const auto& [id, child_row] : rows) {
-      if (child_row.parent_id != node.id) continue;
-      flyteidl::admin::NodeExecution child_record;
-      (void)child_record.ParseFromString(child_row.payload);
-      NodeRun& child = run.nodes[id];
-      child.id = id;
-      child.parent_id = node.id;
-      child.spec = FindBranchTarget(node.spec->branch_node(), child_record.metadata().spec_node_id());
-      child.scope = node.scope;
-      node.branch_child = id;
-      if (child.spec != nullptr) RestoreNode(context, rows, run, child, effects);
-    }
-    if (node.branch_child.empty()) StartBranch(run, node, inputs, context.clock.NowMillis());
-    return;
-  }
-  // Launching again finds the child made before the restart.
-  if (node.spec->workflow_node().has_launchplan_ref()) return StartLaunchPlan(context, run, node, inputs);
-  if (node.spec->has_gate_node()) return StartGate(context, run, node);
-  if (node.spec->has_array_node()) {
-    LoadTaskRecords(context, run, node);
-    std::vector<std::string> item_ids;
-    for (const auto& [id, child_row] : rows) {
-      if (child_row.parent_id == node.id) item_ids.push_back(id);
-    }
-    RestoreArray(context, run, node, inputs, item_ids);
-    for (const auto& id : item_ids) {
-      // Counted as stored first: restoring may finish the item (its process ended meanwhile).
-      CountRestoredItem(run, run.nodes[id],
-                        FromNodeExecutionPhase(static_cast<flyteidl::core::NodeExecution::Phase>(rows.at(id).phase)));
-      RestoreNode(context, rows, run, run.nodes[id], effects);
-    }
-    return;
-  }
-  StartSubWorkflow(run, node, std::move(inputs), context.clock.NowMillis());
-  if (node.child_scope) RestoreScope(context, rows, run, *node.child_scope, effects);
+  HandlerOf(node.kind).Restore(*this, node);
 }
-
-}  // namespace
 
 StatusOr<std::unique_ptr<ExecutionRun>> LoadRun(const StepContext& context, const store::ExecutionRow& row,
                                                 std::vector<Effect>& effects) {
@@ -111,11 +65,12 @@ StatusOr<std::unique_ptr<ExecutionRun>> LoadRun(const StepContext& context, cons
   ASSIGN_OR_RETURN(auto rows, context.executions.AllNodeExecutions(row.key));
   std::map<std::string, store::NodeExecutionRow> by_id;
   for (auto& node_row : rows) by_id.emplace(node_row.node_id, std::move(node_row));
-  RestoreScope(context, by_id, *run, run->root, effects);
+  RunRestore restore{context, *run, by_id, effects};
+  restore.RestoreScope(run->root);
   if (const auto& workflow = run->root.workflow->template_();
       workflow.has_failure_node() && by_id.contains(workflow.failure_node().id())) {
     run->failure_node = &AddFailureNode(*run, row.created_at);
-    RestoreNode(context, by_id, *run, *run->failure_node, effects);
+    restore.RestoreNode(*run->failure_node);
   }
   return run;
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/cache_key.h"
+#include "engine/node_kinds.h"
 #include "engine/transitions.h"
 #include "flyteidl/admin/execution.pb.h"
 #include "flyteidl/admin/task_execution.pb.h"
@@ -52,7 +53,8 @@ struct NodeRun {
   std::string id;         // unique within the execution
   std::string parent_id;  // unique id of the parent node ("" at top level)
   const flyteidl::core::Node* spec = nullptr;
-  Scope* scope = nullptr;  // where its bindings resolve
+  NodeKind kind = NodeKind::kUnsupported;  // of `spec` (SetSpec), or kDynamic once its task returned a workflow
+  Scope* scope = nullptr;                  // where its bindings resolve
   NodePhase phase = NodePhase::kNotYetStarted;
   int attempts = 0;  // attempts started
   int system_failures = 0;

@@ -1,13 +1,20 @@
-// Task nodes: attempts through the plugin, their results, retries and timeouts.
-#include "engine/step_ops.h"
+// Task nodes: attempts through the plugin, their results, retries and timeouts; the cache around
+// them (cached_task.h) and, when an attempt returns a workflow, the dynamic node they become.
+#include "engine/task_node.h"
 
 #include <google/protobuf/util/time_util.h>
 
 #include <climits>
 
 #include "engine/attempt_outcome.h"
+#include "engine/cached_task.h"
 #include "engine/data_layout.h"
+#include "engine/dynamic_node.h"
+#include "engine/gate_node.h"
+#include "engine/node_handler.h"
 #include "engine/records.h"
+#include "engine/run_graph.h"
+#include "engine/run_loader.h"
 
 namespace flyte::engine {
 
@@ -15,6 +22,10 @@ using flyteidl::core::ExecutionError;
 using google::protobuf::util::TimeUtil;
 
 namespace {
+
+plugins::AttemptId AttemptIdOf(const ExecutionRun& run, const std::string& node_id, int attempt) {
+  return run.key.project + "/" + run.key.domain + "/" + run.key.name + "/" + node_id + "/" + std::to_string(attempt);
+}
 
 int64_t TimeoutMillis(const ExecutionRun& run, const NodeRun& node) {
   if (node.spec->metadata().has_timeout()) return TimeUtil::DurationToMilliseconds(node.spec->metadata().timeout());
@@ -88,10 +99,6 @@ plugins::TaskAttempt MakeAttempt(const StepContext& context, const ExecutionRun&
 
 }  // namespace
 
-plugins::AttemptId AttemptIdOf(const ExecutionRun& run, const std::string& node_id, int attempt) {
-  return run.key.project + "/" + run.key.domain + "/" + run.key.name + "/" + node_id + "/" + std::to_string(attempt);
-}
-
 void StartAttempt(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects) {
   const int64_t now = context.clock.NowMillis();
   const auto* task = FindTask(run, node.spec->task_node().reference_id());
@@ -119,6 +126,9 @@ void StartAttempt(const StepContext& context, ExecutionRun& run, NodeRun& node, 
   effects.push_back({Effect::Kind::kStart, std::move(spec), {}});
 }
 
+namespace {
+
+// Applies a finished attempt: success, another attempt, or failure with Flyte's message.
 void ApplyAttemptResult(const StepContext& context, ExecutionRun& run, NodeRun& node, int attempt,
                         const plugins::AttemptStatus& status, std::vector<Effect>& effects) {
   const int64_t now = context.clock.NowMillis();
@@ -171,6 +181,8 @@ void ApplyAttemptResult(const StepContext& context, ExecutionRun& run, NodeRun& 
   }
 }
 
+}  // namespace
+
 void ApplyTimeouts(const StepContext& context, ExecutionRun& run, std::vector<Effect>& effects) {
   const int64_t now = context.clock.NowMillis();
   for (const auto& id : run.timed_nodes) {
@@ -186,26 +198,6 @@ void LoadTaskRecords(const StepContext& context, const ExecutionRun& run, NodeRu
   auto tasks = context.executions.ListTaskExecutions(run.key, node.id, {.limit = 1000});
   if (!tasks.ok()) return;
   for (const auto& task : *tasks) (void)node.task_records[task.retry_attempt].ParseFromString(task.payload);
-}
-
-void RestoreAttempt(const StepContext& context, ExecutionRun& run, NodeRun& node, const store::NodeExecutionRow& row,
-                    std::vector<Effect>& effects) {
-  LoadTaskRecords(context, run, node);
-  const auto* task = FindTask(run, node.spec->task_node().reference_id());
-  if (task == nullptr) return;
-  if (node.attempts == 0) return MarkForLook(run, node);  // it was waiting for the cache
-  const int attempt = node.attempts - 1;
-  plugins::TaskAttempt spec = MakeAttempt(context, run, node, *task, attempt);
-  if (row.pid > 0 && context.plugin.Reattach(spec, row.pid).ok()) {
-    context.attempts[spec.id] = {run.key, node.id};
-    if (TimeoutMillis(run, node) > 0) run.timed_nodes.insert(node.id);
-    return;
-  }
-  // The attempt ended (or never started) while the server was down: judge it by what it left.
-  plugins::AttemptStatus gone;
-  gone.phase = plugins::AttemptPhase::kExited;
-  gone.message = "the task process ended while the sandbox was down";
-  ApplyAttemptResult(context, run, node, attempt, gone, effects);
 }
 
 int64_t NextDeadline(const ExecutionRun& run) {
@@ -252,6 +244,66 @@ void HandleAttemptChange(const StepContext& context, RunMap& runs, const plugins
     return;
   }
   ApplyAttemptResult(context, run, node, attempt, *status, effects);
+}
+
+namespace {
+
+// Re-attaches the running attempt of a restored task node, or judges it by what it left.
+void RestoreAttempt(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects) {
+  LoadTaskRecords(context, run, node);
+  const auto* task = FindTask(run, node.spec->task_node().reference_id());
+  if (task == nullptr) return;
+  if (node.attempts == 0) return MarkForLook(run, node);  // it was waiting for the cache
+  const int attempt = node.attempts - 1;
+  plugins::TaskAttempt spec = MakeAttempt(context, run, node, *task, attempt);
+  if (node.pid > 0 && context.plugin.Reattach(spec, node.pid).ok()) {
+    context.attempts[spec.id] = {run.key, node.id};
+    if (TimeoutMillis(run, node) > 0) run.timed_nodes.insert(node.id);
+    return;
+  }
+  // The attempt ended (or never started) while the server was down: judge it by what it left.
+  plugins::AttemptStatus gone;
+  gone.phase = plugins::AttemptPhase::kExited;
+  gone.message = "the task process ended while the sandbox was down";
+  ApplyAttemptResult(context, run, node, attempt, gone, effects);
+}
+
+class TaskHandler final : public NodeHandler {
+ public:
+  void Start(const StepContext& context, ExecutionRun& run, NodeRun& node, flyteidl::core::LiteralMap,
+             std::vector<Effect>& effects) const override {
+    if (WaitForCache(context, run, node)) return;
+    StartAttempt(context, run, node, effects);
+  }
+  void Advance(const StepContext& context, ExecutionRun& run, NodeRun& node,
+               std::vector<Effect>& effects) const override {
+    // A cached task waiting for another run's reservation.
+    if (node.attempts == 0 && !WaitForCache(context, run, node)) StartAttempt(context, run, node, effects);
+  }
+  void Abort(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects,
+             int64_t now) const override {
+    if (node.attempts > 0) {
+      const int attempt = node.attempts - 1;
+      effects.push_back({Effect::Kind::kAbort, {}, AttemptIdOf(run, node.id, attempt)});
+      if (auto record = node.task_records.find(attempt); record != node.task_records.end()) {
+        FinishTaskRecord(record->second, flyteidl::core::TaskExecution::ABORTED, "", nullptr, now);
+        run.dirty_attempts.insert({node.id, attempt});
+      }
+    }
+    ReleaseCache(context, run, node);
+  }
+  void Restore(RunRestore& restore, NodeRun& node) const override {
+    if (ResumeDynamic(restore.context, restore.run, node)) return restore.RestoreScope(*node.child_scope);
+    RestoreAttempt(restore.context, restore.run, node, restore.effects);
+  }
+  bool CountsForParallelism() const override { return true; }
+};
+
+}  // namespace
+
+const NodeHandler& TaskNodeHandler() {
+  static const TaskHandler handler;
+  return handler;
 }
 
 }  // namespace flyte::engine

@@ -7,6 +7,8 @@
 #include <absl/strings/ascii.h>
 #include <absl/strings/str_join.h>
 
+#include "common/msgpack.h"
+
 namespace flyte::engine {
 namespace {
 
@@ -252,7 +254,7 @@ std::optional<LiteralType> LiteralTypeOfScalar(const flyteidl::core::Scalar& sca
       return type;
     case flyteidl::core::Scalar::kBinary:
       // flytekit >= 1.14 sends dataclasses / dicts as msgpack binaries (RFC 5741).
-      type.set_simple(scalar.binary().tag() == "msgpack" ? flyteidl::core::STRUCT : flyteidl::core::BINARY);
+      type.set_simple(scalar.binary().tag() == kMsgpackTag ? flyteidl::core::STRUCT : flyteidl::core::BINARY);
       return type;
     case flyteidl::core::Scalar::kSchema:
       *type.mutable_schema() = scalar.schema().type();

@@ -1,13 +1,17 @@
-// The scope walk of one executor step: starts ready nodes, skips what cannot run, completes
-// or aborts the workflow, and turns what changed into rows to persist.
+// One executor step for one execution: walks its root scope (scope_walk.h), completes, fails or
+// aborts the workflow, and turns what changed into rows to persist.
 #include "engine/workflow_step.h"
 
 #include <google/protobuf/util/time_util.h>
 
 #include "engine/bindings.h"
+#include "engine/cached_task.h"
 #include "engine/data_layout.h"
+#include "engine/failure_node.h"
+#include "engine/gate_node.h"
 #include "engine/records.h"
-#include "engine/step_ops.h"
+#include "engine/scope_walk.h"
+#include "engine/task_node.h"
 
 namespace flyte::engine {
 
@@ -53,132 +57,7 @@ void AbortExecution(const StepContext& context, ExecutionRun& run, std::vector<E
   run.row.terminal = true;
 }
 
-// max_parallelism of the execution (0: no limit) is taken.
-bool LimitReached(const ExecutionRun& run) {
-  const int limit = run.record.spec().max_parallelism();
-  return limit > 0 && run.running_limited >= limit;
-}
-
 }  // namespace
-
-void StartNode(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects) {
-  const int64_t now = context.clock.NowMillis();
-  node.phase = NodePhase::kRunning;
-  node.started_at = now;
-  if (CountsForParallelism(node)) run.running_limited += 1;
-  Touch(run, node, now);
-  auto inputs = ResolveBindings(node.spec->inputs(), ScopeOutputs(run, *node.scope));
-  if (!inputs.ok()) {
-    FailNode(run, node, SystemError("BindingResolutionFailure", std::string(inputs.status().message())), now);
-    return;
-  }
-  if (&node == run.failure_node) AddErrorInput(run, node, *inputs);
-  if (Status written = context.blobs.Put(NodeInputsKey(run.key, node.id), inputs->SerializeAsString()); !written.ok()) {
-    FailNode(run, node, SystemError("InputsNotWritten", std::string(written.message())), now);
-    return;
-  }
-  if (RecoverNode(context, run, node)) return;
-  if (node.spec->has_task_node()) {
-    if (WaitForCache(context, run, node)) return;
-    return StartAttempt(context, run, node, effects);
-  }
-  if (node.spec->has_branch_node()) {
-    StartBranch(run, node, *inputs, now);
-  } else if (node.spec->workflow_node().has_sub_workflow_ref()) {
-    StartSubWorkflow(run, node, *std::move(inputs), now);
-  } else if (node.spec->workflow_node().has_launchplan_ref()) {
-    return StartLaunchPlan(context, run, node, *inputs);
-  } else if (node.spec->has_gate_node()) {
-    return StartGate(context, run, node);
-  } else if (node.spec->has_array_node()) {
-    return StartArray(context, run, node, *inputs, effects);
-  } else {
-    FailNode(run, node,
-             SystemError("NotSupported", "node " + node.spec->id() + " is of a kind this sandbox does not run"), now);
-    return;
-  }
-  // Look again in this step: the parent starts its children.
-  if (node.phase == NodePhase::kRunning) MarkForLook(run, node);
-}
-
-void AbortNode(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects,
-               int64_t now) {
-  if (node.phase != NodePhase::kRunning) return;
-  // A dynamic task running its workflow has no attempt left to stop, only children.
-  if (node.spec->has_task_node() && node.attempts > 0 && !node.child_scope) {
-    const int attempt = node.attempts - 1;
-    effects.push_back({Effect::Kind::kAbort, {}, AttemptIdOf(run, node.id, attempt)});
-    if (auto record = node.task_records.find(attempt); record != node.task_records.end()) {
-      FinishTaskRecord(record->second, flyteidl::core::TaskExecution::ABORTED, "", nullptr, now);
-      run.dirty_attempts.insert({node.id, attempt});
-    }
-  }
-  if (node.child_scope) {
-    for (const auto& [spec_id, child_id] : node.child_scope->unique_ids)
-      AbortNode(context, run, run.nodes[child_id], effects, now);
-  }
-  if (!node.branch_child.empty()) AbortNode(context, run, run.nodes[node.branch_child], effects, now);
-  if (node.array) {
-    for (auto& [id, item] : run.nodes) {
-      if (item.parent_id == node.id) AbortNode(context, run, item, effects, now);
-    }
-  }
-  if (node.spec->has_task_node()) ReleaseCache(context, run, node);
-  if (!node.child_execution.empty()) {
-    effects.push_back({Effect::Kind::kTerminateChild, {}, {}, ChildExecutionKey(run, node)});
-  }
-  Finish(run, node, NodePhase::kAborted, now);
-}
-
-void AdvanceRunning(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects) {
-  if (node.child_scope || !node.branch_child.empty()) return AdvanceParent(context, run, node, effects);
-  if (!node.child_execution.empty()) return AdvanceLaunchPlan(context, run, node);
-  if (node.spec->has_gate_node()) return AdvanceGate(context, run, node);
-  if (node.array) return AdvanceArray(context, run, node, effects);
-  // A cached task waiting for another run's reservation.
-  if (node.spec->has_task_node() && node.attempts == 0 && !WaitForCache(context, run, node)) {
-    StartAttempt(context, run, node, effects);
-  }
-}
-
-ScopeStatus AdvanceScope(const StepContext& context, ExecutionRun& run, Scope& scope, std::vector<Effect>& effects) {
-  const auto& upstream = scope.workflow->connections().upstream();
-  while (!scope.candidates.empty()) {
-    std::set<std::string> batch;
-    batch.swap(scope.candidates);
-    for (const auto& spec_id : batch) {
-      NodeRun& node = run.nodes[scope.unique_ids[spec_id]];
-      if (node.phase == NodePhase::kRunning) {
-        AdvanceRunning(context, run, node, effects);
-        continue;
-      }
-      if (node.phase != NodePhase::kNotYetStarted) continue;
-      std::vector<NodePhase> phases;
-      if (auto it = upstream.find(spec_id); it != upstream.end()) {
-        for (const auto& up : it->second.ids()) {
-          if (!IsSentinel(up) && scope.unique_ids.contains(up)) phases.push_back(run.nodes[scope.unique_ids[up]].phase);
-        }
-      }
-      switch (ReadinessOf(phases)) {
-        case Readiness::kStart:
-          if (LimitReached(run) && CountsForParallelism(node)) {
-            run.deferred.emplace_back(&scope, spec_id);
-          } else {
-            StartNode(context, run, node, effects);
-          }
-          break;
-        case Readiness::kSkip:
-        case Readiness::kUpstreamFailed:
-          Finish(run, node, NodePhase::kSkipped, context.clock.NowMillis());
-          break;
-        case Readiness::kWait:
-          break;
-      }
-    }
-    if (!scope.first_failed_id.empty() && FailImmediately(run)) break;
-  }
-  return StatusOf(run, scope);
-}
 
 void AdvanceExecution(const StepContext& context, ExecutionRun& run, std::vector<Effect>& effects) {
   if (run.row.terminal) return;
