@@ -3,10 +3,12 @@
 // workflow_step.cpp and the node-kind files next to it.
 #include "engine/engine.h"
 
-#include <condition_variable>
 #include <deque>
-#include <mutex>
 #include <thread>
+
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
+#include <absl/time/time.h>
 
 #include "engine/step_runner.h"
 
@@ -19,6 +21,8 @@ struct Command {
   std::string text;  // terminate cause, or attempt id
 };
 
+// Threads: any thread may call Submit, Terminate and Wake (they queue commands under mu_); the
+// loop thread alone runs the StepRunner and the plugin's effects.
 class Executor final : public Engine {
  public:
   explicit Executor(EngineDeps deps)
@@ -47,22 +51,18 @@ class Executor final : public Engine {
 
   void Stop() override {
     {
-      std::lock_guard lock(mu_);
+      absl::MutexLock lock(&mu_);
       if (stopping_) return;
       stopping_ = true;
     }
-    wake_.notify_all();
     if (thread_.joinable()) thread_.join();
     plugin_.reset();
   }
 
  private:
   void Push(Command command) {
-    {
-      std::lock_guard lock(mu_);
-      queue_.push_back(std::move(command));
-    }
-    wake_.notify_one();
+    absl::MutexLock lock(&mu_);
+    queue_.push_back(std::move(command));
   }
 
   void Loop() {
@@ -71,9 +71,11 @@ class Executor final : public Engine {
     while (true) {
       std::deque<Command> commands;
       {
-        std::unique_lock lock(mu_);
-        wake_.wait_for(lock, NextWakeDelay(),
-                       [this] { return stopping_ || !queue_.empty() || runner_.HasPendingWork(); });
+        // The runner is the loop thread's alone: its pending work is read before taking the lock.
+        const bool pending = runner_.HasPendingWork();
+        const absl::Duration delay = absl::FromChrono(NextWakeDelay());
+        absl::MutexLock lock(&mu_);
+        if (!pending) mu_.AwaitWithTimeout(absl::Condition(this, &Executor::HasCommands), delay);
         if (stopping_) return;
         commands.swap(queue_);
       }
@@ -81,6 +83,8 @@ class Executor final : public Engine {
       runner_.Step(terminate, wake);
     }
   }
+
+  bool HasCommands() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || !queue_.empty(); }
 
   // Sleep until the next deadline, at most a second.
   std::chrono::milliseconds NextWakeDelay() const {
@@ -106,10 +110,9 @@ class Executor final : public Engine {
   ControlPlane control_plane_;
   std::unique_ptr<plugins::Plugin> plugin_;
 
-  std::mutex mu_;
-  std::condition_variable wake_;
-  std::deque<Command> queue_;  // guarded by mu_
-  bool stopping_ = false;      // guarded by mu_
+  absl::Mutex mu_;
+  std::deque<Command> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
 
   StepRunner runner_;  // owned by the loop thread (and by Start before it starts it)

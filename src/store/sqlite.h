@@ -9,13 +9,15 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
+
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
 
 #include "common/status.h"
 #include "store/list_query.h"
@@ -91,8 +93,8 @@ class Database {
 // One connection shared by the registry and the execution store: the mutex makes every call
 // exclusive, so there is exactly one writer.
 struct SharedDatabase {
-  std::mutex mu;
-  std::unique_ptr<Database> db;  // guarded by mu
+  absl::Mutex mu;
+  std::unique_ptr<Database> db ABSL_GUARDED_BY(mu);
 };
 
 // Runs `body` inside BEGIN IMMEDIATE / COMMIT (ROLLBACK when it fails). Caller holds the mutex.

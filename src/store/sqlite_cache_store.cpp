@@ -11,7 +11,7 @@ class SqliteCacheStore final : public CacheStore {
   explicit SqliteCacheStore(std::shared_ptr<SharedDatabase> shared) : shared_(std::move(shared)) {}
 
   StatusOr<std::optional<CacheEntry>> Get(const std::string& key) override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt,
                      Db().Prepare("SELECT outputs, source, created_at FROM cache_entries WHERE key = ?"));
     stmt.Bind(1, key);
@@ -21,8 +21,8 @@ class SqliteCacheStore final : public CacheStore {
   }
 
   Status Put(const std::string& key, const CacheEntry& entry) override {
-    std::lock_guard lock(shared_->mu);
-    return InTransaction(Db(), [&]() -> Status {
+    absl::MutexLock lock(&shared_->mu);
+    return InTransaction(Db(), [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) -> Status {
       ASSIGN_OR_RETURN(Statement put, Db().Prepare("INSERT OR REPLACE INTO cache_entries (key, outputs, source, "
                                                    "created_at) VALUES (?, ?, ?, ?)"));
       put.Bind(1, key).BindBlob(2, entry.outputs).BindBlob(3, entry.source).Bind(4, entry.created_at);
@@ -34,7 +34,7 @@ class SqliteCacheStore final : public CacheStore {
   }
 
   StatusOr<bool> Reserve(const std::string& key, const std::string& owner, int64_t now, int64_t expires_at) override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     ASSIGN_OR_RETURN(Statement take,
                      Db().Prepare("INSERT INTO cache_reservations (key, owner, expires_at) VALUES (?, ?, ?) "
                                   "ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, expires_at = "
@@ -46,14 +46,14 @@ class SqliteCacheStore final : public CacheStore {
   }
 
   Status Release(const std::string& key, const std::string& owner) override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt, Db().Prepare("DELETE FROM cache_reservations WHERE key = ? AND owner = ?"));
     stmt.Bind(1, key).Bind(2, owner);
     return stmt.Run();
   }
 
  private:
-  Database& Db() { return *shared_->db; }
+  Database& Db() ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) { return *shared_->db; }
   std::shared_ptr<SharedDatabase> shared_;
 };
 

@@ -104,7 +104,7 @@ class SqliteExecutionStore final : public ExecutionStore {
   explicit SqliteExecutionStore(std::shared_ptr<SharedDatabase> shared) : shared_(std::move(shared)) {}
 
   Status CreateExecution(const ExecutionRow& row) override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     Status status = WriteExecution(row, false);
     if (absl::IsAlreadyExists(status)) {
       return absl::AlreadyExistsError("execution " + row.key.project + "/" + row.key.domain + "/" + row.key.name +
@@ -115,8 +115,8 @@ class SqliteExecutionStore final : public ExecutionStore {
 
   Status Apply(const ExecutionWrite& write) override {
     if (write.empty()) return absl::OkStatus();
-    std::lock_guard lock(shared_->mu);
-    return InTransaction(*shared_->db, [&]() -> Status {
+    absl::MutexLock lock(&shared_->mu);
+    return InTransaction(Db(), [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) -> Status {
       for (const auto& row : write.executions) RETURN_IF_ERROR(WriteExecution(row, true));
       for (const auto& row : write.nodes) RETURN_IF_ERROR(WriteNode(row));
       for (const auto& row : write.tasks) RETURN_IF_ERROR(WriteTask(row));
@@ -125,7 +125,7 @@ class SqliteExecutionStore final : public ExecutionStore {
   }
 
   StatusOr<ExecutionRow> GetExecution(const ExecutionKey& key) override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(std::string("SELECT ") + kExecutionColumns +
                                                   " FROM executions WHERE project = ? AND domain = ? AND name = ?"));
     BindKey(stmt, key);
@@ -136,7 +136,7 @@ class SqliteExecutionStore final : public ExecutionStore {
   }
 
   Status SetArchived(const ExecutionKey& key, bool archived, int64_t at) override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt,
                      Db().Prepare("UPDATE executions SET archived = ?, archived_at = ? WHERE project = ? "
                                   "AND domain = ? AND name = ?"));
@@ -148,7 +148,7 @@ class SqliteExecutionStore final : public ExecutionStore {
 
   StatusOr<std::vector<ExecutionRow>> ListExecutions(const std::string& project, const std::string& domain,
                                                      const ListQuery& query) override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     ASSIGN_OR_RETURN(PagedSql paged, Paged(std::string("SELECT ") + kExecutionColumns +
                                                " FROM executions WHERE project = ? AND domain = ?",
                                            query, kExecutionList));
@@ -158,14 +158,14 @@ class SqliteExecutionStore final : public ExecutionStore {
   }
 
   StatusOr<std::vector<ExecutionRow>> ListActiveExecutions() override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(std::string("SELECT ") + kExecutionColumns +
                                                   " FROM executions WHERE terminal = 0 ORDER BY created_at"));
     return ReadAll<ExecutionRow>(stmt, ReadExecution);
   }
 
   StatusOr<NodeExecutionRow> GetNodeExecution(const ExecutionKey& key, const std::string& node_id) override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt,
                      Db().Prepare(std::string("SELECT ") + kNodeColumns +
                                   " FROM node_executions WHERE project = ? AND domain = ? AND execution = ? AND "
@@ -178,7 +178,7 @@ class SqliteExecutionStore final : public ExecutionStore {
 
   StatusOr<std::vector<NodeExecutionRow>> ListNodeExecutions(const ExecutionKey& key, const std::string& parent_id,
                                                              const ListQuery& query) override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     ASSIGN_OR_RETURN(PagedSql paged, Paged(std::string("SELECT ") + kNodeColumns +
                                                " FROM node_executions WHERE project = ? AND domain = ? AND "
                                                "execution = ? AND parent_id = ?",
@@ -189,7 +189,7 @@ class SqliteExecutionStore final : public ExecutionStore {
   }
 
   StatusOr<std::vector<NodeExecutionRow>> AllNodeExecutions(const ExecutionKey& key) override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(std::string("SELECT ") + kNodeColumns +
                                                   " FROM node_executions WHERE project = ? AND domain = ? AND "
                                                   "execution = ?"));
@@ -199,7 +199,7 @@ class SqliteExecutionStore final : public ExecutionStore {
 
   StatusOr<TaskExecutionRow> GetTaskExecution(const ExecutionKey& key, const std::string& node_id,
                                               int retry_attempt) override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt,
                      Db().Prepare(std::string("SELECT ") + kTaskColumns +
                                   " FROM task_executions WHERE project = ? AND domain = ? AND execution = ? AND "
@@ -215,7 +215,7 @@ class SqliteExecutionStore final : public ExecutionStore {
 
   StatusOr<std::vector<TaskExecutionRow>> ListTaskExecutions(const ExecutionKey& key, const std::string& node_id,
                                                              const ListQuery& query) override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     ASSIGN_OR_RETURN(PagedSql paged, Paged(std::string("SELECT ") + kTaskColumns +
                                                " FROM task_executions WHERE project = ? AND domain = ? AND "
                                                "execution = ? AND node_id = ?",
@@ -226,10 +226,10 @@ class SqliteExecutionStore final : public ExecutionStore {
   }
 
  private:
-  Database& Db() { return *shared_->db; }
+  Database& Db() ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) { return *shared_->db; }
 
   // `verb` is "INSERT" (a new execution) or an upsert that keeps the archive columns.
-  Status WriteExecution(const ExecutionRow& row, bool replace) {
+  Status WriteExecution(const ExecutionRow& row, bool replace) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) {
     std::string sql =
         std::string("INSERT INTO executions (") + kExecutionColumns + ") VALUES (" + Placeholders(16) + ")";
     if (replace) {
@@ -257,7 +257,7 @@ class SqliteExecutionStore final : public ExecutionStore {
     return stmt.Run();
   }
 
-  Status WriteNode(const NodeExecutionRow& row) {
+  Status WriteNode(const NodeExecutionRow& row) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) {
     ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(std::string("INSERT OR REPLACE INTO node_executions (") +
                                                   kNodeColumns + ") VALUES (" + Placeholders(13) + ")"));
     BindKey(stmt, row.execution)
@@ -274,7 +274,7 @@ class SqliteExecutionStore final : public ExecutionStore {
     return stmt.Run();
   }
 
-  Status WriteTask(const TaskExecutionRow& row) {
+  Status WriteTask(const TaskExecutionRow& row) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) {
     ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(std::string("INSERT OR REPLACE INTO task_executions (") +
                                                   kTaskColumns + ") VALUES (" + Placeholders(9) + ")"));
     BindKey(stmt, row.execution)
@@ -298,8 +298,11 @@ std::unique_ptr<CacheStore> MakeSqliteCacheStore(std::shared_ptr<SharedDatabase>
 
 StatusOr<SqliteStores> OpenSqliteStores(const std::filesystem::path& file, const Clock& clock) {
   auto shared = std::make_shared<SharedDatabase>();
-  ASSIGN_OR_RETURN(shared->db, Database::Open(file));
-  RETURN_IF_ERROR(shared->db->Migrate());
+  {
+    absl::MutexLock lock(&shared->mu);
+    ASSIGN_OR_RETURN(shared->db, Database::Open(file));
+    RETURN_IF_ERROR(shared->db->Migrate());
+  }
   return SqliteStores{MakeSqliteRegistry(shared), std::make_unique<SqliteExecutionStore>(shared),
                       MakeSqliteSignalStore(shared, clock), MakeSqliteCacheStore(shared)};
 }

@@ -58,26 +58,26 @@ class SqliteRegistry final : public Registry {
   explicit SqliteRegistry(std::shared_ptr<SharedDatabase> shared) : shared_(std::move(shared)) {}
 
   Status CreateProject(const ProjectRow& row) override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt,
-                     db_->Prepare("INSERT INTO projects (id, name, state, created_at, payload) VALUES (?,?,?,?,?)"));
+                     Db().Prepare("INSERT INTO projects (id, name, state, created_at, payload) VALUES (?,?,?,?,?)"));
     stmt.Bind(1, row.id).Bind(2, row.name).Bind(3, int64_t{row.state}).Bind(4, row.created_at).BindBlob(5, row.payload);
     return stmt.Run();
   }
 
   Status UpdateProject(const ProjectRow& row) override {
-    std::lock_guard lock(shared_->mu);
-    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare("UPDATE projects SET name = ?, state = ?, payload = ? WHERE id = ?"));
+    absl::MutexLock lock(&shared_->mu);
+    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare("UPDATE projects SET name = ?, state = ?, payload = ? WHERE id = ?"));
     stmt.Bind(1, row.name).Bind(2, int64_t{row.state}).BindBlob(3, row.payload).Bind(4, row.id);
     RETURN_IF_ERROR(stmt.Run());
-    if (db_->Changes() == 0) return NotFound("project " + row.id + " not found");
+    if (Db().Changes() == 0) return NotFound("project " + row.id + " not found");
     return absl::OkStatus();
   }
 
   StatusOr<ProjectRow> GetProject(const std::string& id) override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt,
-                     db_->Prepare("SELECT id, name, state, created_at, payload FROM projects WHERE id = ?"));
+                     Db().Prepare("SELECT id, name, state, created_at, payload FROM projects WHERE id = ?"));
     stmt.Bind(1, id);
     ASSIGN_OR_RETURN(bool found, stmt.Step());
     if (!found) return NotFound("project " + id + " not found");
@@ -85,17 +85,17 @@ class SqliteRegistry final : public Registry {
   }
 
   StatusOr<std::vector<ProjectRow>> ListProjects(const ListQuery& query) override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     ASSIGN_OR_RETURN(PagedSql paged,
                      Paged("SELECT id, name, state, created_at, payload FROM projects WHERE 1", query, kProjectList));
-    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(paged.sql));
+    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(paged.sql));
     stmt.BindAll(paged.params);
     return ReadAll<ProjectRow>(stmt, ReadProject);
   }
 
   Status CreateEntity(const EntityRow& row) override {
-    std::lock_guard lock(shared_->mu);
-    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(std::string("INSERT INTO entities (resource_type, ") +
+    absl::MutexLock lock(&shared_->mu);
+    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(std::string("INSERT INTO entities (resource_type, ") +
                                                   kEntityColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
     stmt.Bind(1, int64_t{TypeValue(row.key.type)})
         .Bind(2, row.key.project)
@@ -114,8 +114,8 @@ class SqliteRegistry final : public Registry {
   }
 
   StatusOr<EntityRow> GetEntity(const EntityKey& key) override {
-    std::lock_guard lock(shared_->mu);
-    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(std::string("SELECT ") + kEntityColumns +
+    absl::MutexLock lock(&shared_->mu);
+    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(std::string("SELECT ") + kEntityColumns +
                                                   " FROM entities WHERE resource_type = ? AND project = ? AND "
                                                   "domain = ? AND name = ? AND version = ?"));
     stmt.Bind(1, int64_t{TypeValue(key.type)})
@@ -131,12 +131,12 @@ class SqliteRegistry final : public Registry {
   StatusOr<std::vector<EntityRow>> ListEntities(ResourceType type, const std::string& project,
                                                 const std::string& domain, const std::string& name,
                                                 const ListQuery& query) override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     std::string sql = std::string("SELECT ") + kEntityColumns +
                       " FROM entities WHERE resource_type = ? AND project = ? AND domain = ?";
     if (!name.empty()) sql += " AND name = ?";
     ASSIGN_OR_RETURN(PagedSql paged, Paged(std::move(sql), query, kEntityList));
-    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(paged.sql));
+    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(paged.sql));
     stmt.Bind(1, int64_t{TypeValue(type)}).Bind(2, project).Bind(3, domain);
     int next = 4;
     if (!name.empty()) stmt.Bind(next++, name);
@@ -145,15 +145,16 @@ class SqliteRegistry final : public Registry {
   }
 
   Status SetLaunchPlanState(const EntityKey& key, int state, int64_t now) override {
-    std::lock_guard lock(shared_->mu);
-    return InTransaction(*db_, [&] { return SetLaunchPlanStateLocked(key, state, now); });
+    absl::MutexLock lock(&shared_->mu);
+    return InTransaction(
+        Db(), [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) { return SetLaunchPlanStateLocked(key, state, now); });
   }
 
   StatusOr<std::vector<NamedEntityRow>> ListNamedEntities(ResourceType type, const std::string& project,
                                                           const std::string& domain, const ListQuery& query) override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     ASSIGN_OR_RETURN(PagedSql paged, Paged(NamedEntitySelect(), query, kNamedEntityList));
-    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(paged.sql));
+    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(paged.sql));
     stmt.Bind(1, int64_t{TypeValue(type)}).Bind(2, project).Bind(3, domain).BindAll(paged.params, 4);
     return ReadAll<NamedEntityRow>(stmt, [&](const Statement& row) {
       return NamedEntityRow{type, project, domain, row.Text(0), static_cast<int>(row.Int(1)), row.Text(2)};
@@ -162,8 +163,8 @@ class SqliteRegistry final : public Registry {
 
   StatusOr<NamedEntityRow> GetNamedEntity(ResourceType type, const std::string& project, const std::string& domain,
                                           const std::string& name) override {
-    std::lock_guard lock(shared_->mu);
-    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(NamedEntitySelect() + " AND name = ?"));
+    absl::MutexLock lock(&shared_->mu);
+    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(NamedEntitySelect() + " AND name = ?"));
     stmt.Bind(1, int64_t{TypeValue(type)}).Bind(2, project).Bind(3, domain).Bind(4, name);
     ASSIGN_OR_RETURN(bool found, stmt.Step());
     if (!found) return NotFound("named entity " + project + "/" + domain + "/" + name + " not found");
@@ -171,9 +172,9 @@ class SqliteRegistry final : public Registry {
   }
 
   Status UpdateNamedEntity(const NamedEntityRow& row) override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt,
-                     db_->Prepare("INSERT INTO named_entities (resource_type, project, domain, name, state, "
+                     Db().Prepare("INSERT INTO named_entities (resource_type, project, domain, name, state, "
                                   "description) VALUES (?,?,?,?,?,?) ON CONFLICT DO UPDATE SET "
                                   "state = excluded.state, description = excluded.description"));
     stmt.Bind(1, int64_t{TypeValue(row.type)})
@@ -186,18 +187,18 @@ class SqliteRegistry final : public Registry {
   }
 
   Status PutDescription(const EntityKey& key, int64_t created_at, const std::string& payload) override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt,
-                     db_->Prepare("INSERT OR IGNORE INTO description_entities (resource_type, project, domain, name, "
+                     Db().Prepare("INSERT OR IGNORE INTO description_entities (resource_type, project, domain, name, "
                                   "version, created_at, payload) VALUES (?,?,?,?,?,?,?)"));
     BindKey(stmt, key).Bind(6, created_at).BindBlob(7, payload);
     return stmt.Run();
   }
 
   StatusOr<std::string> GetDescription(const EntityKey& key) override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     ASSIGN_OR_RETURN(Statement stmt,
-                     db_->Prepare("SELECT payload FROM description_entities WHERE resource_type = ? AND project = ? "
+                     Db().Prepare("SELECT payload FROM description_entities WHERE resource_type = ? AND project = ? "
                                   "AND domain = ? AND name = ? AND version = ?"));
     BindKey(stmt, key);
     ASSIGN_OR_RETURN(bool found, stmt.Step());
@@ -208,11 +209,11 @@ class SqliteRegistry final : public Registry {
   StatusOr<std::vector<std::string>> ListDescriptions(ResourceType type, const std::string& project,
                                                       const std::string& domain, const std::string& name,
                                                       const ListQuery& query) override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     std::string sql = "SELECT payload FROM description_entities WHERE resource_type = ? AND project = ? AND domain = ?";
     if (!name.empty()) sql += " AND name = ?";
     ASSIGN_OR_RETURN(PagedSql paged, Paged(std::move(sql), query, kDescriptionList));
-    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(paged.sql));
+    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(paged.sql));
     stmt.Bind(1, int64_t{TypeValue(type)}).Bind(2, project).Bind(3, domain);
     int next = 4;
     if (!name.empty()) stmt.Bind(next++, name);
@@ -221,8 +222,8 @@ class SqliteRegistry final : public Registry {
   }
 
   Status PutAttributes(const AttributesRow& row) override {
-    std::lock_guard lock(shared_->mu);
-    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare("INSERT INTO attributes (resource_type, project, domain, workflow, "
+    absl::MutexLock lock(&shared_->mu);
+    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare("INSERT INTO attributes (resource_type, project, domain, workflow, "
                                                   "launch_plan, payload) VALUES (?,?,?,?,?,?) ON CONFLICT DO UPDATE "
                                                   "SET payload = excluded.payload"));
     BindAttributesKey(stmt, row.key).BindBlob(6, row.payload);
@@ -230,8 +231,8 @@ class SqliteRegistry final : public Registry {
   }
 
   StatusOr<AttributesRow> GetAttributes(const AttributesKey& key) override {
-    std::lock_guard lock(shared_->mu);
-    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare("SELECT payload FROM attributes WHERE " + kAttributesMatch));
+    absl::MutexLock lock(&shared_->mu);
+    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare("SELECT payload FROM attributes WHERE " + kAttributesMatch));
     BindAttributesKey(stmt, key);
     ASSIGN_OR_RETURN(bool found, stmt.Step());
     if (!found) return NotFound("no attributes of that resource type are set for " + DescribeAttributes(key));
@@ -239,18 +240,18 @@ class SqliteRegistry final : public Registry {
   }
 
   Status DeleteAttributes(const AttributesKey& key) override {
-    std::lock_guard lock(shared_->mu);
-    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare("DELETE FROM attributes WHERE " + kAttributesMatch));
+    absl::MutexLock lock(&shared_->mu);
+    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare("DELETE FROM attributes WHERE " + kAttributesMatch));
     BindAttributesKey(stmt, key);
     RETURN_IF_ERROR(stmt.Run());
-    if (db_->Changes() == 0)
+    if (Db().Changes() == 0)
       return NotFound("no attributes of that resource type are set for " + DescribeAttributes(key));
     return absl::OkStatus();
   }
 
   StatusOr<std::vector<AttributesRow>> ListAttributes(int resource_type) override {
-    std::lock_guard lock(shared_->mu);
-    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare("SELECT project, domain, workflow, launch_plan, payload FROM "
+    absl::MutexLock lock(&shared_->mu);
+    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare("SELECT project, domain, workflow, launch_plan, payload FROM "
                                                   "attributes WHERE resource_type = ? ORDER BY project, domain, "
                                                   "workflow, launch_plan"));
     stmt.Bind(1, int64_t{resource_type});
@@ -296,17 +297,18 @@ class SqliteRegistry final : public Registry {
         .Bind(5, key.launch_plan);
   }
 
-  Status SetLaunchPlanStateLocked(const EntityKey& key, int state, int64_t now) {
-    ASSIGN_OR_RETURN(Statement target, db_->Prepare("UPDATE entities SET state = ?, updated_at = ? WHERE "
+  Status SetLaunchPlanStateLocked(const EntityKey& key, int state, int64_t now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) {
+    ASSIGN_OR_RETURN(Statement target, Db().Prepare("UPDATE entities SET state = ?, updated_at = ? WHERE "
                                                     "resource_type = ? AND project = ? AND domain = ? AND "
                                                     "name = ? AND version = ?"));
     target.Bind(1, int64_t{state}).Bind(2, now).Bind(3, int64_t{TypeValue(ResourceType::kLaunchPlan)});
     target.Bind(4, key.project).Bind(5, key.domain).Bind(6, key.name).Bind(7, key.version);
     RETURN_IF_ERROR(target.Run());
-    if (db_->Changes() == 0) return NotFound("launch plan " + Describe(key) + " not found");
+    if (Db().Changes() == 0) return NotFound("launch plan " + Describe(key) + " not found");
     if (state == 0) return absl::OkStatus();
     // Only one version of a launch plan name is active at a time.
-    ASSIGN_OR_RETURN(Statement others, db_->Prepare("UPDATE entities SET state = 0, updated_at = ? WHERE "
+    ASSIGN_OR_RETURN(Statement others, Db().Prepare("UPDATE entities SET state = 0, updated_at = ? WHERE "
                                                     "resource_type = ? AND project = ? AND domain = ? AND "
                                                     "name = ? AND version != ? AND state != 0"));
     others.Bind(1, now).Bind(2, int64_t{TypeValue(ResourceType::kLaunchPlan)});
@@ -314,8 +316,8 @@ class SqliteRegistry final : public Registry {
     return others.Run();
   }
 
+  Database& Db() ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) { return *shared_->db; }
   std::shared_ptr<SharedDatabase> shared_;
-  std::unique_ptr<Database>& db_ = shared_->db;  // guarded by shared_->mu
 };
 
 }  // namespace

@@ -55,7 +55,7 @@ class SqliteSignalStore final : public SignalStore {
       : shared_(std::move(shared)), clock_(clock) {}
 
   StatusOr<Signal> GetOrCreate(const SignalIdentifier& id, const flyteidl::core::LiteralType& type) override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     ASSIGN_OR_RETURN(Statement insert,
                      Db().Prepare("INSERT OR IGNORE INTO signals (project, domain, execution, signal_id, created_at, "
                                   "updated_at, type) VALUES (?, ?, ?, ?, ?, ?, ?)"));
@@ -70,12 +70,12 @@ class SqliteSignalStore final : public SignalStore {
   }
 
   StatusOr<Signal> Get(const SignalIdentifier& id) override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     return Find(id);
   }
 
   Status Set(const SignalIdentifier& id, const flyteidl::core::Literal& value) override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     ASSIGN_OR_RETURN(Statement update, Db().Prepare(std::string("UPDATE signals SET value = ?, updated_at = ?") + kKey +
                                                     " AND value IS NULL"));
     update.BindBlob(1, value.SerializeAsString()).Bind(2, clock_.NowMillis());
@@ -90,7 +90,7 @@ class SqliteSignalStore final : public SignalStore {
   }
 
   StatusOr<std::vector<Signal>> List(const ExecutionKey& execution, const ListQuery& query) override {
-    std::lock_guard lock(shared_->mu);
+    absl::MutexLock lock(&shared_->mu);
     ASSIGN_OR_RETURN(PagedSql paged, Paged(std::string(kSelect) + " WHERE project = ? AND domain = ? AND execution = ?",
                                            query, kSignalList));
     ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(paged.sql));
@@ -99,10 +99,9 @@ class SqliteSignalStore final : public SignalStore {
   }
 
  private:
-  Database& Db() { return *shared_->db; }
+  Database& Db() ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) { return *shared_->db; }
 
-  // Caller holds the mutex.
-  StatusOr<Signal> Find(const SignalIdentifier& id) {
+  StatusOr<Signal> Find(const SignalIdentifier& id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) {
     ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(std::string(kSelect) + kKey));
     BindId(stmt, id, 1);
     ASSIGN_OR_RETURN(bool found, stmt.Step());

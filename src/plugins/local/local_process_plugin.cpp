@@ -46,7 +46,7 @@ LocalProcessPlugin::LocalProcessPlugin(LocalProcessConfig config, ChangeCallback
 
 LocalProcessPlugin::~LocalProcessPlugin() {
   {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     stopping_ = true;
     give_up_at_ = Clock::now() + config_.kill_grace + kShutdownKillWait;
     for (Spare& spare : spares_) ::close(spare.worker.job_fd);
@@ -62,7 +62,7 @@ Status LocalProcessPlugin::Start(const TaskAttempt& attempt) {
     return absl::InvalidArgumentError("a task attempt needs an id and a log folder");
   }
   {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (attempts_.count(attempt.id) != 0) return absl::OkStatus();  // started already
   }
   ASSIGN_OR_RETURN(const AttemptFiles files, PrepareFolders(attempt));
@@ -103,14 +103,14 @@ Status LocalProcessPlugin::Start(const TaskAttempt& attempt) {
 }
 
 StatusOr<AttemptStatus> LocalProcessPlugin::Check(const AttemptId& id) {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   const auto found = attempts_.find(id);
   if (found == attempts_.end()) return absl::NotFoundError("no task attempt " + id + " in the local process plugin");
   return found->second.status;
 }
 
 Status LocalProcessPlugin::Abort(const AttemptId& id) {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   const auto found = attempts_.find(id);
   // Unknown (finalized) or already over: nothing left to stop, and an ended attempt keeps its outcome.
   if (found == attempts_.end() || found->second.status.phase != AttemptPhase::kRunning) return absl::OkStatus();
@@ -123,7 +123,7 @@ Status LocalProcessPlugin::Abort(const AttemptId& id) {
 }
 
 Status LocalProcessPlugin::Finalize(const AttemptId& id) {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   const auto found = attempts_.find(id);
   if (found == attempts_.end()) return absl::OkStatus();
   if (const auto watch = watches_.find(found->second.watch); watch != watches_.end()) {
@@ -135,7 +135,7 @@ Status LocalProcessPlugin::Finalize(const AttemptId& id) {
 }
 
 void LocalProcessPlugin::Record(const TaskAttempt& attempt, AttemptStatus status, std::optional<Watch> watch) {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   AttemptRecord record{std::move(status), 0};
   if (watch) {
     record.watch = next_watch_++;

@@ -8,12 +8,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
 #include <vector>
+
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
 
 #include "plugins/local/local_process_config.h"
 #include "plugins/local/python_worker.h"
@@ -78,29 +80,29 @@ class LocalProcessPlugin final : public Plugin {
                    AttemptStatus status);
   // Starts workers for the entry point `script` until config_.warm_python of them wait.
   void Replenish(const std::string& interpreter, const std::string& script);
-  void PruneSpares();                // requires mu_: forgets workers that ended while waiting
-  void Terminate(Watch& watch);      // requires mu_
-  void Notify(const AttemptId& id);  // requires mu_: on_change from the reaper thread
+  void PruneSpares() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);  // forgets workers that ended while waiting
+  void Terminate(Watch& watch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Notify(const AttemptId& id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);  // on_change from the reaper thread
   void Wake();
 
   // Reaper thread.
   void ReaperLoop();
-  bool HandleExit(Watch& watch);              // requires mu_; true once the process has ended
-  void FireDeadlines(Clock::time_point now);  // requires mu_
+  bool HandleExit(Watch& watch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);  // true once the process has ended
+  void FireDeadlines(Clock::time_point now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const LocalProcessConfig config_;
   const ChangeCallback on_change_;
   const Environment base_env_;  // every task's environment before its template and attempt add theirs
   const int wake_fd_;           // eventfd: new watches, deadlines and notifications wake the reaper
 
-  std::mutex mu_;
-  std::unordered_map<AttemptId, AttemptRecord> attempts_;  // guarded by mu_
-  std::unordered_map<WatchId, Watch> watches_;             // guarded by mu_
-  std::vector<Spare> spares_;                              // guarded by mu_
-  std::vector<AttemptId> pending_notifications_;           // guarded by mu_
-  WatchId next_watch_ = 1;                                 // guarded by mu_
-  bool stopping_ = false;                                  // guarded by mu_
-  Clock::time_point give_up_at_;                           // guarded by mu_; once stopping_
+  absl::Mutex mu_;
+  std::unordered_map<AttemptId, AttemptRecord> attempts_ ABSL_GUARDED_BY(mu_);
+  std::unordered_map<WatchId, Watch> watches_ ABSL_GUARDED_BY(mu_);
+  std::vector<Spare> spares_ ABSL_GUARDED_BY(mu_);
+  std::vector<AttemptId> pending_notifications_ ABSL_GUARDED_BY(mu_);
+  WatchId next_watch_ ABSL_GUARDED_BY(mu_) = 1;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  Clock::time_point give_up_at_ ABSL_GUARDED_BY(mu_);  // once stopping_
 
   std::thread reaper_;  // last: starts once everything above exists
 };

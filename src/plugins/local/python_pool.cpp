@@ -11,7 +11,7 @@ namespace flyte::plugins {
 
 bool LocalProcessPlugin::HandToSpare(const TaskAttempt& attempt, const std::string& interpreter, const WorkerJob& job,
                                      AttemptStatus status) {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   PruneSpares();
   const auto spare = std::find_if(spares_.begin(), spares_.end(), [&](const Spare& candidate) {
     return CanRun(candidate.worker, interpreter, job.script, job.env);
@@ -34,7 +34,7 @@ bool LocalProcessPlugin::HandToSpare(const TaskAttempt& attempt, const std::stri
 void LocalProcessPlugin::Replenish(const std::string& interpreter, const std::string& script) {
   size_t waiting = 0;
   {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     PruneSpares();
     for (const Spare& spare : spares_) waiting += CanRun(spare.worker, interpreter, script, base_env_) ? 1 : 0;
   }
@@ -44,7 +44,7 @@ void LocalProcessPlugin::Replenish(const std::string& interpreter, const std::st
     Watch watch;
     watch.pid = worker->pid;
     watch.pidfd = OpenPidfd(worker->pid);
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     const WatchId id = next_watch_++;
     watches_.emplace(id, std::move(watch));
     spares_.push_back(Spare{std::move(*worker), id});
@@ -53,11 +53,14 @@ void LocalProcessPlugin::Replenish(const std::string& interpreter, const std::st
 }
 
 void LocalProcessPlugin::PruneSpares() {
-  std::erase_if(spares_, [&](const Spare& spare) {
-    if (watches_.count(spare.watch) != 0) return false;
-    ::close(spare.worker.job_fd);
-    return true;
-  });
+  for (auto spare = spares_.begin(); spare != spares_.end();) {
+    if (watches_.contains(spare->watch)) {
+      ++spare;
+      continue;
+    }
+    ::close(spare->worker.job_fd);
+    spare = spares_.erase(spare);
+  }
 }
 
 }  // namespace flyte::plugins

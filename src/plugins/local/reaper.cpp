@@ -73,7 +73,7 @@ void LocalProcessPlugin::ReaperLoop() {
     polled.clear();
     int timeout_ms = -1;
     {
-      std::lock_guard lock(mu_);
+      absl::MutexLock lock(&mu_);
       const Clock::time_point now = Clock::now();
       if (stopping_ && (watches_.empty() || now >= give_up_at_)) {
         for (auto& [id, watch] : watches_) {
@@ -109,7 +109,7 @@ void LocalProcessPlugin::ReaperLoop() {
     std::vector<AttemptId> changed;
     bool stopping = false;
     {
-      std::lock_guard lock(mu_);
+      absl::MutexLock lock(&mu_);
       for (size_t i = 0; i < polled.size(); ++i) {
         const auto watch = watches_.find(polled[i]);
         if (fds[i + 1].revents != 0 && watch != watches_.end() && HandleExit(watch->second)) watches_.erase(watch);

@@ -42,7 +42,7 @@ Status LocalProcessPlugin::Reattach(const TaskAttempt& attempt, int64_t pid) {
   if (pid <= 0 || pid > INT_MAX) return absl::InvalidArgumentError("not a process id: " + std::to_string(pid));
   const auto process = static_cast<pid_t>(pid);
   {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (attempts_.count(attempt.id) != 0) return absl::OkStatus();
   }
   // Not our child: it cannot be waited for, only watched. Without a pidfd (old kernel, or out of
