@@ -180,12 +180,10 @@ class RunningSandbox final : public Sandbox {
     ASSIGN_OR_RETURN(std::string key, LoadSigningKey(config.state_dir));
     signer_ = std::make_unique<admin::UrlSigner>(key, "http://" + config_.ClientAddress(), SystemClock());
     engine_ = engine::MakeEngine(EngineDepsFor(config_, *executions_, *blobs_, *cache_, *signals_));
+    const admin::AdminConfig admin_config{config_.seed_projects, config_.domains, config_.signed_url_ttl};
     ASSIGN_OR_RETURN(admin_, admin::Admin::Create({*registry_, *executions_, *signals_, *engine_, *blobs_,
-                                                   SystemClock(), *signer_, config_}));
-    admin::Admin* admin = admin_.get();
-    RETURN_IF_ERROR(
-        engine_->Start({[admin](const engine::ChildLaunch& launch) { return admin->LaunchChild(launch); },
-                        [admin](const flyteidl::core::Identifier& id) { return admin->LaunchPlanInterfaceOf(id); }}));
+                                                   SystemClock(), *signer_, admin_config}));
+    RETURN_IF_ERROR(engine_->Start(admin_->ControlPlane()));
     RETURN_IF_ERROR(StartGrpc());
     gateway_ = std::make_unique<Gateway>(
         grpc_server_->InProcessChannel(grpc::ChannelArguments()),

@@ -19,7 +19,7 @@ struct AdminFixture {
   admin::UrlSigner signer{"k", "http://localhost:1", clock};
   FakeEngine engine;
   std::unique_ptr<admin::Admin> admin = *admin::Admin::Create(
-      {*stores.registry, *stores.executions, *stores.signals, engine, *blobs, clock, signer, DefaultConfig()});
+      {*stores.registry, *stores.executions, *stores.signals, engine, *blobs, clock, signer, admin::AdminConfig{}});
 };
 
 }  // namespace flyte::testing
