@@ -5,7 +5,7 @@
 #include "admin/admin_config.h"
 #include "admin/signed_urls.h"
 #include "common/clock.h"
-#include "engine/executor.h"
+#include "engine/engine.h"
 #include "store/store.h"
 
 namespace flyte::admin {

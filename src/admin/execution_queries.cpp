@@ -8,8 +8,8 @@
 #include "admin/list_request.h"
 #include "admin/node_execution_service.h"
 #include "admin/validation.h"
-#include "engine/compiler.h"
 #include "engine/data_layout.h"
+#include "engine/engine.h"
 
 namespace flyte::admin {
 namespace {

@@ -1,7 +1,7 @@
 // Executor: the loop thread and its command queue around the StepRunner, which persists each
 // step and then performs its effects. What a step does to one execution's nodes is in
 // workflow_step.cpp and the node-kind files next to it.
-#include "engine/executor.h"
+#include "engine/engine.h"
 
 #include <condition_variable>
 #include <deque>

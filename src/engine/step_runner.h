@@ -9,7 +9,7 @@
 #include <set>
 #include <vector>
 
-#include "engine/executor.h"
+#include "engine/engine.h"
 #include "engine/workflow_step.h"
 
 namespace flyte::engine {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "common/clock.h"
-#include "engine/executor.h"
+#include "engine/engine.h"
 #include "engine/run_state.h"
 #include "store/cache_store.h"
 #include "store/signal_store.h"

@@ -15,7 +15,7 @@
 #include "admin/admin.h"
 #include "common/clock.h"
 #include "common/digest.h"
-#include "engine/executor.h"
+#include "engine/engine.h"
 #include "plugins/local_process_plugin.h"
 #include "server/data_endpoint.h"
 #include "server/gateway.h"

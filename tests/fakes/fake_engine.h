@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/executor.h"
+#include "engine/engine.h"
 
 namespace flyte::testing {
 

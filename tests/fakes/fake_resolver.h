@@ -6,7 +6,7 @@
 #include <string>
 #include <utility>
 
-#include "engine/compiler.h"
+#include "engine/engine.h"
 
 namespace flyte::testing {
 
