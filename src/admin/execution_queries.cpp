@@ -8,7 +8,6 @@
 #include "admin/list_request.h"
 #include "admin/node_execution_service.h"
 #include "admin/validation.h"
-#include "engine/data_layout.h"
 #include "engine/engine.h"
 
 namespace flyte::admin {
@@ -168,8 +167,7 @@ StatusOr<flyteidl::admin::DynamicWorkflowNodeMetadata> LoadDynamicWorkflow(store
                                                                            const flyteidl::admin::NodeExecution& node) {
   const std::string& spec_url = node.closure().dynamic_job_spec_uri();
   if (spec_url.empty()) return absl::NotFoundError(Describe(node.id()) + " does not contain a dynamic workflow");
-  ASSIGN_OR_RETURN(std::string spec_key, blobs.KeyOf(spec_url));
-  const std::string compiled_key = spec_key.substr(0, spec_key.rfind('/') + 1) + engine::kFuturesCompiledFile;
+  ASSIGN_OR_RETURN(std::string compiled_key, blobs.KeyOf(engine::DynamicWorkflowUrl(spec_url)));
   ASSIGN_OR_RETURN(std::string bytes,
                    NamedNotFound(blobs.Get(compiled_key), "dynamic workflow of " + Describe(node.id())));
   flyteidl::admin::DynamicWorkflowNodeMetadata dynamic;
@@ -246,7 +244,7 @@ Status ExecutionService::GetExecutionData(const flyteidl::admin::WorkflowExecuti
   ASSIGN_OR_RETURN(store::ExecutionRow row, FindExecutionRow(deps_.executions, request.id()));
   flyteidl::admin::Execution execution;
   RETURN_IF_ERROR(ParsePayload(row.payload, Describe(request.id()), &execution));
-  ASSIGN_OR_RETURN(std::string input_url, deps_.blobs.NativeUrl(engine::ExecutionInputsKey(row.key)));
+  ASSIGN_OR_RETURN(std::string input_url, engine::ExecutionInputsUrl(deps_.blobs, row.key));
   return FillData(deps_.blobs, input_url, execution.closure(), response);
 }
 

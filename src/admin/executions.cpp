@@ -1,6 +1,7 @@
 // Launching and stopping executions (FlyteAdmin's ExecutionManager): resolve what to run (a
 // launch plan's workflow, or a single task wrapped in a one-node workflow), merge and check the
-// inputs, store them with the compiled workflow, record the execution and hand it to the engine.
+// inputs, make the execution's record and hand it with its inputs and compiled workflow to the
+// engine, which stores them where it keeps them.
 #include <google/protobuf/util/time_util.h>
 
 #include "admin/execution_service.h"
@@ -8,7 +9,7 @@
 #include "admin/project_domain.h"
 #include "admin/validation.h"
 #include "common/digest.h"
-#include "engine/data_layout.h"
+#include "engine/engine.h"
 
 namespace flyte::admin {
 namespace {
@@ -67,11 +68,7 @@ StatusOr<flyteidl::core::WorkflowExecutionIdentifier> ExecutionService::Launch(c
   row.mode = request.spec.metadata().mode();
   row.created_at = row.updated_at = now;
   row.payload = execution.SerializeAsString();
-  // Data first: the engine may start the moment the row exists (also after a crash).
-  RETURN_IF_ERROR(deps_.blobs.Put(engine::ExecutionInputsKey(key), inputs.SerializeAsString()));
-  RETURN_IF_ERROR(deps_.blobs.Put(engine::ExecutionClosureKey(key), launchable.closure.SerializeAsString()));
-  RETURN_IF_ERROR(deps_.executions.CreateExecution(row));
-  deps_.engine.Submit(key);
+  RETURN_IF_ERROR(deps_.engine.Submit({std::move(row), std::move(inputs), std::move(launchable.closure)}));
   return execution.id();
 }
 
@@ -144,7 +141,9 @@ StatusOr<LaunchRequest> ExecutionService::LaunchAgain(const flyteidl::core::Work
   ASSIGN_OR_RETURN(store::ExecutionRow row, deps_.executions.GetExecution(ExecutionKeyOf(id)));
   flyteidl::admin::Execution original;
   if (!original.ParseFromString(row.payload)) return absl::InternalError("corrupt execution record " + id.name());
-  ASSIGN_OR_RETURN(std::string inputs, deps_.blobs.Get(engine::ExecutionInputsKey(row.key)));
+  ASSIGN_OR_RETURN(std::string inputs_url, engine::ExecutionInputsUrl(deps_.blobs, row.key));
+  ASSIGN_OR_RETURN(std::string inputs_key, deps_.blobs.KeyOf(inputs_url));
+  ASSIGN_OR_RETURN(std::string inputs, deps_.blobs.Get(inputs_key));
   LaunchRequest launch;
   launch.key = {id.project(), id.domain(), name};
   launch.spec = original.spec();

@@ -4,7 +4,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "admin/admin.h"
-#include "engine/data_layout.h"
+#include "engine/engine.h"
 #include "fakes/admin_fixture.h"
 #include "fakes/flyteidl_values.h"
 
@@ -25,6 +25,10 @@ using TaskPhase = flyteidl::core::TaskExecution;
 const store::ExecutionKey kDone{"flytesnacks", "development", "done"};
 const store::ExecutionKey kRunning{"flytesnacks", "development", "running"};
 const store::ExecutionKey kArchived{"flytesnacks", "development", "archived"};
+// Where the engine puts outputs and node inputs; admin reads them only through the records.
+const std::string kDoneOutputsKey = "metadata/flytesnacks/development/done/outputs.pb";
+const std::string kNodeDataKey = "metadata/flytesnacks/development/done/n0/data";
+const std::string kN1InputsKey = "metadata/flytesnacks/development/done/n1/data/inputs.pb";
 
 flyteidl::core::NodeExecutionIdentifier NodeId(const std::string& node_id, const store::ExecutionKey& key = kDone) {
   flyteidl::core::NodeExecutionIdentifier id;
@@ -65,16 +69,16 @@ struct Fixture : testing::AdminFixture {
   // Three executions ("done" with outputs, "running" without, "archived"); "done" has top-level
   // nodes n0 (a task with attempts 0 and 1) and n1 (a parent of n1-0-n0).
   Fixture() {
-    const std::string done_outputs = Put(engine::ExecutionOutputsKey(kDone), Ints("o0", 2));
-    Put(engine::ExecutionInputsKey(kDone), Ints("x", 1));
-    Put(engine::ExecutionInputsKey(kRunning), Ints("x", 7));
+    const std::string done_outputs = Put(kDoneOutputsKey, Ints("o0", 2));
+    Put(*blobs->KeyOf(*engine::ExecutionInputsUrl(*blobs, kDone)), Ints("x", 1));
+    Put(*blobs->KeyOf(*engine::ExecutionInputsUrl(*blobs, kRunning)), Ints("x", 7));
     AddExecution(kDone, WorkflowPhase::SUCCEEDED, "wf", 1000, 5000, done_outputs);
     AddExecution(kRunning, WorkflowPhase::RUNNING, "other", 2000, 0, "");
     AddExecution(kArchived, WorkflowPhase::SUCCEEDED, "wf", 3000, 1000, "", /*archived=*/true);
 
-    const std::string n0_inputs = Put(engine::NodeInputsKey(kDone, "n0"), Ints("x", 1));
-    const std::string n0_outputs = Put(engine::AttemptDir(kDone, "n0", 1) + "/outputs.pb", Ints("o0", 2));
-    const std::string n1_inputs = *blobs->NativeUrl(engine::NodeInputsKey(kDone, "n1"));  // never written
+    const std::string n0_inputs = Put(kNodeDataKey + "/inputs.pb", Ints("x", 1));
+    const std::string n0_outputs = Put(kNodeDataKey + "/1/outputs.pb", Ints("o0", 2));
+    const std::string n1_inputs = *blobs->NativeUrl(kN1InputsKey);  // never written
     store::ExecutionWrite write;
     write.nodes.push_back(
         NodeRow("n0", "", NodePhase::SUCCEEDED, 10, n0_inputs, n0_outputs, false, "file:///deck.html"));
@@ -315,9 +319,9 @@ TEST_CASE("admin execution queries: GetExecutionData inlines inputs and outputs 
   REQUIRE(f.admin->executions().GetExecutionData(request, &done).ok());
   CHECK(IntOf(done.full_inputs(), "x") == 1);
   CHECK(IntOf(done.full_outputs(), "o0") == 2);
-  CHECK(done.inputs().url() == *f.blobs->NativeUrl(engine::ExecutionInputsKey(kDone)));
+  CHECK(done.inputs().url() == *engine::ExecutionInputsUrl(*f.blobs, kDone));
   CHECK(done.inputs().bytes() == static_cast<int64_t>(Ints("x", 1).ByteSizeLong()));
-  CHECK(done.outputs().url() == *f.blobs->NativeUrl(engine::ExecutionOutputsKey(kDone)));
+  CHECK(done.outputs().url() == *f.blobs->NativeUrl(kDoneOutputsKey));
   CHECK(done.outputs().bytes() > 0);
 
   *request.mutable_id() = ExecutionIdOf(kRunning);
@@ -378,7 +382,7 @@ TEST_CASE("admin execution queries: GetNodeExecutionData with and without output
   REQUIRE(f.admin->node_executions().GetNodeExecutionData(request, &done).ok());
   CHECK(IntOf(done.full_inputs(), "x") == 1);
   CHECK(IntOf(done.full_outputs(), "o0") == 2);
-  CHECK(done.inputs().url() == *f.blobs->NativeUrl(engine::NodeInputsKey(kDone, "n0")));
+  CHECK(done.inputs().url() == *f.blobs->NativeUrl(kNodeDataKey + "/inputs.pb"));
   CHECK(done.outputs().bytes() > 0);
   CHECK(done.flyte_urls().inputs() == "flyte://v1/flytesnacks/development/done/n0/i");
   CHECK(done.flyte_urls().outputs() == "flyte://v1/flytesnacks/development/done/n0/o");
