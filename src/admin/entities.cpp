@@ -110,12 +110,14 @@ const ColumnMap& ColumnsOf(ResourceType type) {
 template <typename Entity>
 StatusOr<std::string> ListEntities(store::Registry& registry, ResourceType type, const std::string& project,
                                    const std::string& domain, const std::string& name, const ListParams& params,
-                                   const std::string& extra_where, google::protobuf::RepeatedPtrField<Entity>* out) {
+                                   const std::vector<store::Predicate>& extra,
+                                   google::protobuf::RepeatedPtrField<Entity>* out) {
   RETURN_IF_ERROR(RequireField(project, "project"));
   RETURN_IF_ERROR(RequireField(domain, "domain"));
-  ASSIGN_OR_RETURN(store::ListQuery query,
-                   BuildListQuery(params, ColumnsOf(type), "ORDER BY created_at DESC, version DESC"));
-  if (!extra_where.empty()) AddCondition(query, extra_where);
+  ASSIGN_OR_RETURN(store::ListQuery query, BuildListQuery(params, ColumnsOf(type),
+                                                          {store::Descending(store::Column::kCreatedAt),
+                                                           store::Descending(store::Column::kVersion)}));
+  query.where.insert(query.where.end(), extra.begin(), extra.end());
   ASSIGN_OR_RETURN(std::vector<store::EntityRow> rows, registry.ListEntities(type, project, domain, name, query));
   for (const auto& row : rows) RETURN_IF_ERROR(ParseEntity(row, out->Add()));
   return NextPageToken(query, rows.size());
@@ -126,7 +128,7 @@ StatusOr<std::string> ListVersions(store::Registry& registry, ResourceType type,
                                    const flyteidl::admin::ResourceListRequest& request,
                                    google::protobuf::RepeatedPtrField<Entity>* out) {
   return ListEntities(registry, type, request.id().project(), request.id().domain(), request.id().name(),
-                      ListParamsOf(request), "", out);
+                      ListParamsOf(request), {}, out);
 }
 
 Status ListIds(store::Registry& registry, ResourceType type,
@@ -134,8 +136,8 @@ Status ListIds(store::Registry& registry, ResourceType type,
                flyteidl::admin::NamedEntityIdentifierList* response) {
   RETURN_IF_ERROR(RequireField(request.project(), "project"));
   RETURN_IF_ERROR(RequireField(request.domain(), "domain"));
-  ASSIGN_OR_RETURN(store::ListQuery query,
-                   BuildListQuery(ListParamsOf(request), NamedEntityColumns(), "ORDER BY name ASC"));
+  ASSIGN_OR_RETURN(store::ListQuery query, BuildListQuery(ListParamsOf(request), NamedEntityColumns(),
+                                                          {store::Ascending(store::Column::kName)}));
   ASSIGN_OR_RETURN(auto rows, registry.ListNamedEntities(type, request.project(), request.domain(), query));
   for (const auto& row : rows) {
     auto* id = response->add_entities();
@@ -149,7 +151,8 @@ Status ListIds(store::Registry& registry, ResourceType type,
 
 std::string SpecDigest(const google::protobuf::Message& spec) { return Sha256(DeterministicBytes(spec)); }
 
-const std::string kActiveOnly = "state = " + std::to_string(flyteidl::admin::ACTIVE);
+const std::vector<store::Predicate> kActiveOnly = {
+    {store::Column::kState, store::Op::kEq, {int64_t{flyteidl::admin::ACTIVE}}}};
 
 }  // namespace
 

@@ -198,9 +198,8 @@ class SpanTree {
 
   // Every attempt of a node, oldest first.
   StatusOr<std::vector<TaskExecution>> Attempts(const std::string& node_id) {
-    store::ListQuery everything;
-    everything.order_by = "ORDER BY created_at ASC, retry_attempt ASC";
-    everything.limit = -1;  // SQLite: no limit
+    store::ListQuery everything;  // no limit
+    everything.sort = {store::Ascending(store::Column::kCreatedAt), store::Ascending(store::Column::kRetryAttempt)};
     ASSIGN_OR_RETURN(std::vector<store::TaskExecutionRow> rows, store_.ListTaskExecutions(key_, node_id, everything));
     std::vector<TaskExecution> attempts(rows.size());
     for (size_t i = 0; i < rows.size(); ++i) {

@@ -213,12 +213,13 @@ Status ExecutionService::ListExecutions(const flyteidl::admin::ResourceListReque
   const auto& id = request.id();
   RETURN_IF_ERROR(RequireField(id.project(), "id.project"));
   RETURN_IF_ERROR(RequireField(id.domain(), "id.domain"));
-  ASSIGN_OR_RETURN(store::ListQuery query,
-                   BuildListQuery(ListParamsOf(request), ExecutionColumns(), "ORDER BY created_at DESC, name DESC"));
+  ASSIGN_OR_RETURN(store::ListQuery query, BuildListQuery(ListParamsOf(request), ExecutionColumns(),
+                                                          {store::Descending(store::Column::kCreatedAt),
+                                                           store::Descending(store::Column::kName)}));
   // flyteadmin reads id.name as the execution's name, not the workflow's.
-  if (!id.name().empty()) AddCondition(query, "name = ?", {id.name()});
+  if (!id.name().empty()) query.where.push_back({store::Column::kName, store::Op::kEq, {id.name()}});
   ASSIGN_OR_RETURN(bool filters_on_state, FiltersOnState(request.filters()));
-  if (!filters_on_state) AddCondition(query, "archived = 0");
+  if (!filters_on_state) query.where.push_back({store::Column::kArchived, store::Op::kEq, {int64_t{0}}});
   ASSIGN_OR_RETURN(std::vector<store::ExecutionRow> rows,
                    deps_.executions.ListExecutions(id.project(), id.domain(), query));
   for (const auto& row : rows) RETURN_IF_ERROR(ParseListedExecution(row, response->add_executions()));
@@ -267,7 +268,8 @@ Status NodeExecutionService::ListNodeExecutions(const flyteidl::admin::NodeExecu
     RETURN_IF_ERROR(LoadNodeExecution(deps_.executions, parent).status());
   }
   ASSIGN_OR_RETURN(store::ListQuery query, BuildListQuery(ListParamsOf(request), NodeExecutionColumns(),
-                                                          "ORDER BY created_at ASC, node_id ASC"));
+                                                          {store::Ascending(store::Column::kCreatedAt),
+                                                           store::Ascending(store::Column::kNodeId)}));
   ASSIGN_OR_RETURN(std::vector<store::NodeExecutionRow> rows,
                    deps_.executions.ListNodeExecutions(ExecutionKeyOf(execution), request.unique_parent_id(), query));
   for (const auto& row : rows) {
@@ -310,8 +312,8 @@ Status NodeExecutionService::ListTaskExecutions(const flyteidl::admin::TaskExecu
                                                 flyteidl::admin::TaskExecutionList* response) {
   const NodeExecutionIdentifier& node = request.node_execution_id();
   RETURN_IF_ERROR(ValidateNodeExecutionId(node, "node_execution_id"));
-  ASSIGN_OR_RETURN(store::ListQuery query,
-                   BuildListQuery(ListParamsOf(request), TaskExecutionColumns(), "ORDER BY retry_attempt ASC"));
+  ASSIGN_OR_RETURN(store::ListQuery query, BuildListQuery(ListParamsOf(request), TaskExecutionColumns(),
+                                                          {store::Ascending(store::Column::kRetryAttempt)}));
   ASSIGN_OR_RETURN(std::vector<store::TaskExecutionRow> rows,
                    deps_.executions.ListTaskExecutions(ExecutionKeyOf(node.execution_id()), node.node_id(), query));
   for (const auto& row : rows) {

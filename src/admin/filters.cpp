@@ -1,15 +1,13 @@
-// Filter grammar and SQL generation; see filters.h. Semantics follow flyteadmin
+// Filter grammar and its conversion into store predicates; see filters.h. Semantics follow flyteadmin
 // (pkg/manager/impl/util/filters.go, pkg/common/filters.go, pkg/common/sorting.go) except where a
 // comment says otherwise.
 #include "admin/filters.h"
 
-#include <absl/time/time.h>
-
 #include <array>
-#include <charconv>
-#include <cmath>
 #include <optional>
 #include <utility>
+
+#include "admin/filter_values.h"
 
 namespace flyte::admin {
 namespace {
@@ -195,44 +193,9 @@ Status BadValue(const Filter& filter, std::string_view value, std::string_view e
                                         ColumnKey(filter), "' is not ", expected));
 }
 
-std::optional<int64_t> ParseInt64(std::string_view text) {
-  // strconv.Atoi, which flyteadmin uses for tokens, accepts a leading '+'.
-  if (!text.empty() && text.front() == '+') {
-    text.remove_prefix(1);
-    if (!text.empty() && text.front() == '-') return std::nullopt;
-  }
-  int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
-std::optional<int64_t> ParseTimestampMillis(std::string_view text) {
-  absl::Time time;
-  std::string error;
-  if (!absl::ParseTime(absl::RFC3339_full, std::string(text), &time, &error)) return std::nullopt;
-  // The store keeps milliseconds, so finer digits are dropped (rounded toward the past).
-  return absl::ToUnixMillis(time);
-}
-
-// flyteadmin reads a bare number as seconds and otherwise a Go duration ("1h2m", "300ms").
-std::optional<int64_t> ParseDurationMillis(std::string_view text) {
-  double seconds = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-  absl::Duration duration;
-  if (!text.empty() && error == std::errc() && end == text.data() + text.size()) {
-    if (!std::isfinite(seconds)) return std::nullopt;
-    duration = absl::Seconds(seconds);
-  } else if (!absl::ParseDuration(std::string(text), &duration)) {
-    return std::nullopt;
-  }
-  if (duration == absl::InfiniteDuration() || duration == -absl::InfiniteDuration()) return std::nullopt;
-  return absl::ToInt64Milliseconds(duration);
-}
-
 std::optional<int64_t> ParseEnum(const Column& column, std::string_view text) {
   if (auto it = column.enum_values.find(text); it != column.enum_values.end()) return it->second;
-  if (std::optional<int64_t> number = ParseInt64(text)) {
+  if (std::optional<int64_t> number = ParseInteger(text)) {
     for (const auto& [name, value] : column.enum_values) {
       if (value == *number) return value;
     }
@@ -246,78 +209,27 @@ std::string EnumNames(const Column& column) {
   return Cat("one of ", Join(names, ", "));
 }
 
-StatusOr<SqlValue> ConvertValue(const Filter& filter, const Column& column, const std::string& value) {
+StatusOr<store::Value> ConvertValue(const Filter& filter, const Column& column, const std::string& value) {
   switch (column.kind) {
     case ColumnKind::kText:
-      return SqlValue(value);
+      return store::Value(value);
     case ColumnKind::kInteger:
-      if (std::optional<int64_t> number = ParseInt64(value)) return SqlValue(*number);
+      if (std::optional<int64_t> number = ParseInteger(value)) return store::Value(*number);
       return BadValue(filter, value, "an integer");
     case ColumnKind::kTimestamp:
-      if (std::optional<int64_t> millis = ParseTimestampMillis(value)) return SqlValue(*millis);
+      if (std::optional<int64_t> millis = ParseTimestampMillis(value)) return store::Value(*millis);
       return BadValue(filter, value, "an RFC3339 timestamp like 2024-01-01T00:00:00Z");
     case ColumnKind::kDuration:
-      if (std::optional<int64_t> millis = ParseDurationMillis(value)) return SqlValue(*millis);
+      if (std::optional<int64_t> millis = ParseDurationMillis(value)) return store::Value(*millis);
       return BadValue(filter, value, "a duration in seconds (\"90\", \"1.5\") or like \"1m30s\"");
     case ColumnKind::kEnum:
-      if (std::optional<int64_t> number = ParseEnum(column, value)) return SqlValue(*number);
+      if (std::optional<int64_t> number = ParseEnum(column, value)) return store::Value(*number);
       return BadValue(filter, value, EnumNames(column));
   }
   return absl::InternalError("unhandled column kind");
 }
 
-// ---- SQL ----------------------------------------------------------------------------------
-
-// flyteadmin runs LIKE on Postgres, which is case-sensitive and treats '\' as its escape; SQLite's
-// LIKE ignores ASCII case. GLOB is case-sensitive, so the LIKE pattern is translated to a GLOB one.
-std::string LikeToGlob(std::string_view like) {
-  std::string glob;
-  for (size_t i = 0; i < like.size(); ++i) {
-    char c = like[i];
-    if (c == '%') {
-      glob += '*';
-      continue;
-    }
-    if (c == '_') {
-      glob += '?';
-      continue;
-    }
-    if (c == '\\' && i + 1 < like.size()) c = like[++i];
-    if (c == '*' || c == '?' || c == '[') {
-      glob += '[';
-      glob += c;
-      glob += ']';
-    } else {
-      glob += c;
-    }
-  }
-  return glob;
-}
-
-std::string_view ComparisonSql(FilterOp op) {
-  switch (op) {
-    case FilterOp::kEq:
-      return " = ?";
-    case FilterOp::kNe:
-      return " <> ?";
-    case FilterOp::kGt:
-      return " > ?";
-    case FilterOp::kGte:
-      return " >= ?";
-    case FilterOp::kLt:
-      return " < ?";
-    case FilterOp::kLte:
-      return " <= ?";
-    case FilterOp::kContains:
-      return " GLOB ?";
-    case FilterOp::kNotLike:
-      return " NOT GLOB ?";
-    case FilterOp::kValueIn:
-    case FilterOp::kValueNotIn:
-      break;
-  }
-  return "";
-}
+// ---- predicates ---------------------------------------------------------------------------
 
 std::string KnownKeys(const ColumnMap& columns) {
   std::vector<std::string_view> keys;
@@ -345,39 +257,24 @@ Status CheckShape(const Filter& filter, const Column& column) {
   return absl::OkStatus();
 }
 
-// value_in with no values cannot come from the grammar (a value is required), only from code; it
-// matches nothing, and value_not_in with none matches everything, as the set semantics say.
-std::string ListSql(const Filter& filter, const Column& column) {
-  const bool in = filter.op == FilterOp::kValueIn;
-  if (filter.values.empty()) return in ? "0 = 1" : "1 = 1";
-  std::vector<std::string_view> marks(filter.values.size(), "?");
-  return Cat(column.sql_name, in ? " IN (" : " NOT IN (", Join(marks, ", "), ")");
-}
-
-Status AppendTerm(const Filter& filter, const Column& column, SqlPredicate& out) {
+// Text for contains/not_like goes to the store as written: the pattern is the store's business.
+StatusOr<store::Predicate> ToPredicate(const Filter& filter, const Column& column) {
   RETURN_IF_ERROR(CheckShape(filter, column));
-  if (!out.sql.empty()) out.sql += " AND ";
-  if (TakesValueList(filter.op)) {
-    out.sql += ListSql(filter, column);
-  } else {
-    out.sql += Cat(column.sql_name, ComparisonSql(filter.op));
-  }
+  store::Predicate predicate{column.store_column, filter.op, {}};
   for (const std::string& value : filter.values) {
-    if (filter.op == FilterOp::kContains) {
-      out.params.emplace_back(LikeToGlob(Cat("%", value, "%")));
-    } else if (filter.op == FilterOp::kNotLike) {
-      out.params.emplace_back(LikeToGlob(value));
+    if (filter.op == FilterOp::kContains || filter.op == FilterOp::kNotLike) {
+      predicate.values.emplace_back(value);
     } else {
-      ASSIGN_OR_RETURN(SqlValue param, ConvertValue(filter, column, value));
-      out.params.push_back(std::move(param));
+      ASSIGN_OR_RETURN(store::Value converted, ConvertValue(filter, column, value));
+      predicate.values.push_back(std::move(converted));
     }
   }
-  return absl::OkStatus();
+  return predicate;
 }
 
-Column MakeColumn(std::string sql_name, ColumnKind kind) {
+Column MakeColumn(store::Column store_column, ColumnKind kind) {
   Column column;
-  column.sql_name = std::move(sql_name);
+  column.store_column = store_column;
   column.kind = kind;
   return column;
 }
@@ -408,13 +305,13 @@ StatusOr<std::vector<Filter>> ParseFilters(std::string_view expression) {
   return filters;
 }
 
-Column TextColumn(std::string sql_name) { return MakeColumn(std::move(sql_name), ColumnKind::kText); }
-Column IntegerColumn(std::string sql_name) { return MakeColumn(std::move(sql_name), ColumnKind::kInteger); }
-Column TimestampColumn(std::string sql_name) { return MakeColumn(std::move(sql_name), ColumnKind::kTimestamp); }
-Column DurationColumn(std::string sql_name) { return MakeColumn(std::move(sql_name), ColumnKind::kDuration); }
+Column TextColumn(store::Column store_column) { return MakeColumn(store_column, ColumnKind::kText); }
+Column IntegerColumn(store::Column store_column) { return MakeColumn(store_column, ColumnKind::kInteger); }
+Column TimestampColumn(store::Column store_column) { return MakeColumn(store_column, ColumnKind::kTimestamp); }
+Column DurationColumn(store::Column store_column) { return MakeColumn(store_column, ColumnKind::kDuration); }
 
-Column EnumColumn(std::string sql_name, std::map<std::string, int64_t, std::less<>> values) {
-  Column column = MakeColumn(std::move(sql_name), ColumnKind::kEnum);
+Column EnumColumn(store::Column store_column, std::map<std::string, int64_t, std::less<>> values) {
+  Column column = MakeColumn(store_column, ColumnKind::kEnum);
   column.enum_values = std::move(values);
   return column;
 }
@@ -429,26 +326,28 @@ ColumnMap WithEntityPrefix(std::string_view entity, ColumnMap columns) {
   return columns;
 }
 
-StatusOr<SqlPredicate> ToSql(const std::vector<Filter>& filters, const ColumnMap& columns) {
-  SqlPredicate predicate;
+StatusOr<std::vector<store::Predicate>> ToPredicates(const std::vector<Filter>& filters, const ColumnMap& columns) {
+  std::vector<store::Predicate> predicates;
   for (const Filter& filter : filters) {
     ASSIGN_OR_RETURN(const Column* column, FindColumn(filter, columns));
-    RETURN_IF_ERROR(AppendTerm(filter, *column, predicate));
+    ASSIGN_OR_RETURN(store::Predicate predicate, ToPredicate(filter, *column));
+    predicates.push_back(std::move(predicate));
   }
-  return predicate;
+  return predicates;
 }
 
-StatusOr<std::string> OrderBy(std::string_view key, bool ascending, const ColumnMap& columns) {
+StatusOr<store::SortKey> SortKeyOf(std::string_view key, bool ascending, const ColumnMap& columns) {
   auto it = columns.find(key);
   if (it == columns.end()) {
     return absl::InvalidArgumentError(Cat("invalid sort key '", key, "', expected one of ", KnownKeys(columns)));
   }
-  return Cat("ORDER BY ", it->second.sql_name, ascending ? " ASC" : " DESC");
+  return store::SortKey{it->second.store_column,
+                        ascending ? store::Direction::kAscending : store::Direction::kDescending};
 }
 
 StatusOr<int64_t> ParseToken(std::string_view token) {
   if (token.empty()) return 0;
-  std::optional<int64_t> offset = ParseInt64(token);
+  std::optional<int64_t> offset = ParseInteger(token);
   if (!offset || *offset < 0) {
     return absl::InvalidArgumentError(
         Cat("invalid pagination token '", token, "': expected a non-negative decimal offset"));

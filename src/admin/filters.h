@@ -1,5 +1,5 @@
 // FlyteAdmin's list-request grammar: the `filters` string, `sort_by` and pagination tokens, checked
-// against what one list endpoint allows and turned into SQLite predicates with bound parameters.
+// against what one list endpoint allows and turned into the store's typed predicates and sort.
 #pragma once
 
 #include <cstdint>
@@ -7,26 +7,16 @@
 #include <map>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "common/status.h"
+#include "store/list_query.h"
 
 namespace flyte::admin {
 
-// The ten functions flyteadmin knows (flyteadmin/pkg/common/filters.go).
-enum class FilterOp {
-  kEq,
-  kNe,
-  kGt,
-  kGte,
-  kLt,
-  kLte,
-  kContains,
-  kNotLike,
-  kValueIn,
-  kValueNotIn,
-};
+// The ten functions flyteadmin knows (flyteadmin/pkg/common/filters.go), which the store's list
+// queries take as they are.
+using FilterOp = store::Op;
 
 // The operator as spelled in the grammar: "eq", "value_in", ...
 std::string_view FilterOpName(FilterOp op);
@@ -53,7 +43,7 @@ std::string FormatFilter(const Filter& filter);
 // that takes one.
 StatusOr<std::vector<Filter>> ParseFilters(std::string_view expression);
 
-// How a column stores its values, which decides how filter text is converted before binding.
+// How a column stores its values, which decides how filter text is converted for the store.
 enum class ColumnKind {
   kText,
   kInteger,
@@ -62,17 +52,18 @@ enum class ColumnKind {
   kEnum,       // integer; filter values are names from `enum_values` (or one of their numbers)
 };
 
+// An API field: the store's column behind it and how its filter text becomes a typed value.
 struct Column {
-  std::string sql_name;  // trusted: written into the SQL verbatim
+  store::Column store_column = store::Column::kName;
   ColumnKind kind = ColumnKind::kText;
   std::map<std::string, int64_t, std::less<>> enum_values;  // kEnum only
 };
 
-Column TextColumn(std::string sql_name);
-Column IntegerColumn(std::string sql_name);
-Column TimestampColumn(std::string sql_name);
-Column DurationColumn(std::string sql_name);
-Column EnumColumn(std::string sql_name, std::map<std::string, int64_t, std::less<>> values);
+Column TextColumn(store::Column store_column);
+Column IntegerColumn(store::Column store_column);
+Column TimestampColumn(store::Column store_column);
+Column DurationColumn(store::Column store_column);
+Column EnumColumn(store::Column store_column, std::map<std::string, int64_t, std::less<>> values);
 
 // What one list endpoint allows, keyed by the name a client writes: "phase", "launch_plan.name".
 // A prefixed filter field matches only a key spelled with that prefix, so `task.name` never falls
@@ -83,19 +74,13 @@ using ColumnMap = std::map<std::string, Column, std::less<>>;
 // as well as "phase" (flyteadmin treats the listed entity's own prefix as no prefix).
 ColumnMap WithEntityPrefix(std::string_view entity, ColumnMap columns);
 
-// A SQL fragment with '?' placeholders and the values to bind, in order.
-using SqlValue = std::variant<std::string, int64_t>;
-struct SqlPredicate {
-  std::string sql;  // terms joined by " AND "; empty when there are no filters
-  std::vector<SqlValue> params;
-};
+// One store predicate per filter, values converted by the column's kind. INVALID_ARGUMENT naming
+// the term for an unknown field, a value that does not fit the column's kind, or contains/not_like
+// on a non-text column.
+StatusOr<std::vector<store::Predicate>> ToPredicates(const std::vector<Filter>& filters, const ColumnMap& columns);
 
-// INVALID_ARGUMENT naming the term for an unknown field, a value that does not fit the column's
-// kind, or contains/not_like on a non-text column.
-StatusOr<SqlPredicate> ToSql(const std::vector<Filter>& filters, const ColumnMap& columns);
-
-// Flyte's `sort_by{key, direction}` as "ORDER BY <column> ASC|DESC"; unknown key is INVALID_ARGUMENT.
-StatusOr<std::string> OrderBy(std::string_view key, bool ascending, const ColumnMap& columns);
+// Flyte's `sort_by{key, direction}` as a store sort key; an unknown key is INVALID_ARGUMENT.
+StatusOr<store::SortKey> SortKeyOf(std::string_view key, bool ascending, const ColumnMap& columns);
 
 // Pagination tokens are decimal row offsets; "" is 0. Negative or non-numeric is INVALID_ARGUMENT.
 StatusOr<int64_t> ParseToken(std::string_view token);

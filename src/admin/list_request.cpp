@@ -8,62 +8,58 @@
 namespace flyte::admin {
 namespace {
 
+using Col = store::Column;
+
 // Clients filter on a proto enum by its value names ("eq(phase,SUCCEEDED)"); taking them from the
 // descriptor keeps the lists in step with flyteidl.
-Column ProtoEnumColumn(std::string sql_name, const google::protobuf::EnumDescriptor& descriptor) {
+Column ProtoEnumColumn(store::Column store_column, const google::protobuf::EnumDescriptor& descriptor) {
   std::map<std::string, int64_t, std::less<>> values;
   for (int i = 0; i < descriptor.value_count(); ++i) {
     values.emplace(std::string(descriptor.value(i)->name()), descriptor.value(i)->number());
   }
-  return EnumColumn(std::move(sql_name), std::move(values));
+  return EnumColumn(store_column, std::move(values));
 }
 
 // flyteadmin's execution tables keep the execution's own timestamps in `<entity>_created_at` /
 // `<entity>_updated_at` next to gorm's row timestamps; we have one pair, so both names map to it.
 void AddTimestamps(ColumnMap& columns, const std::string& entity) {
-  columns.emplace("created_at", TimestampColumn("created_at"));
-  columns.emplace("updated_at", TimestampColumn("updated_at"));
-  columns.emplace(entity + "_created_at", TimestampColumn("created_at"));
-  columns.emplace(entity + "_updated_at", TimestampColumn("updated_at"));
+  columns.emplace("created_at", TimestampColumn(Col::kCreatedAt));
+  columns.emplace("updated_at", TimestampColumn(Col::kUpdatedAt));
+  columns.emplace(entity + "_created_at", TimestampColumn(Col::kCreatedAt));
+  columns.emplace(entity + "_updated_at", TimestampColumn(Col::kUpdatedAt));
 }
 
 }  // namespace
 
 StatusOr<store::ListQuery> BuildListQuery(const ListParams& params, const ColumnMap& columns,
-                                          std::string default_order) {
+                                          std::vector<store::SortKey> default_sort) {
   store::ListQuery query;
   query.limit = params.limit == 0 ? kDefaultLimit : std::min<int64_t>(params.limit, kMaxLimit);
   ASSIGN_OR_RETURN(query.offset, ParseToken(params.token));
   ASSIGN_OR_RETURN(std::vector<Filter> filters, ParseFilters(params.filters));
-  ASSIGN_OR_RETURN(SqlPredicate predicate, ToSql(filters, columns));
-  query.where = std::move(predicate.sql);
-  query.params = std::move(predicate.params);
+  ASSIGN_OR_RETURN(query.where, ToPredicates(filters, columns));
   if (params.sort != nullptr && !params.sort->key().empty()) {
-    ASSIGN_OR_RETURN(query.order_by, OrderBy(params.sort->key(),
-                                             params.sort->direction() == flyteidl::admin::Sort::ASCENDING, columns));
+    ASSIGN_OR_RETURN(
+        store::SortKey key,
+        SortKeyOf(params.sort->key(), params.sort->direction() == flyteidl::admin::Sort::ASCENDING, columns));
+    query.sort = {key};
   } else {
-    query.order_by = std::move(default_order);
+    query.sort = std::move(default_sort);
   }
   return query;
 }
 
-void AddCondition(store::ListQuery& query, const std::string& sql, std::vector<store::SqlParam> params) {
-  query.where = query.where.empty() ? sql : "(" + query.where + ") AND " + sql;
-  query.params.insert(query.params.end(), std::make_move_iterator(params.begin()),
-                      std::make_move_iterator(params.end()));
-}
-
 std::string NextPageToken(const store::ListQuery& query, size_t returned) {
-  return NextToken(query.offset, query.limit, static_cast<int64_t>(returned));
+  return NextToken(query.offset, query.limit.value_or(0), static_cast<int64_t>(returned));
 }
 
 const ColumnMap& EntityColumns() {
   static const ColumnMap columns = [] {
-    ColumnMap base{{"project", TextColumn("project")},
-                   {"domain", TextColumn("domain")},
-                   {"name", TextColumn("name")},
-                   {"version", TextColumn("version")},
-                   {"created_at", TimestampColumn("created_at")}};
+    ColumnMap base{{"project", TextColumn(Col::kProject)},
+                   {"domain", TextColumn(Col::kDomain)},
+                   {"name", TextColumn(Col::kName)},
+                   {"version", TextColumn(Col::kVersion)},
+                   {"created_at", TimestampColumn(Col::kCreatedAt)}};
     ColumnMap out = WithEntityPrefix("task", base);
     out.merge(WithEntityPrefix("workflow", base));
     return out;
@@ -73,14 +69,14 @@ const ColumnMap& EntityColumns() {
 
 const ColumnMap& LaunchPlanColumns() {
   static const ColumnMap columns = [] {
-    ColumnMap base{{"project", TextColumn("project")},
-                   {"domain", TextColumn("domain")},
-                   {"name", TextColumn("name")},
-                   {"version", TextColumn("version")},
-                   {"created_at", TimestampColumn("created_at")},
-                   {"updated_at", TimestampColumn("updated_at")},
-                   {"state", EnumColumn("state", {{"INACTIVE", 0}, {"ACTIVE", 1}})},
-                   {"workflow.name", TextColumn("workflow_name")}};
+    ColumnMap base{{"project", TextColumn(Col::kProject)},
+                   {"domain", TextColumn(Col::kDomain)},
+                   {"name", TextColumn(Col::kName)},
+                   {"version", TextColumn(Col::kVersion)},
+                   {"created_at", TimestampColumn(Col::kCreatedAt)},
+                   {"updated_at", TimestampColumn(Col::kUpdatedAt)},
+                   {"state", EnumColumn(Col::kState, {{"INACTIVE", 0}, {"ACTIVE", 1}})},
+                   {"workflow.name", TextColumn(Col::kWorkflowName)}};
     return WithEntityPrefix("launch_plan", base);
   }();
   return columns;
@@ -88,28 +84,28 @@ const ColumnMap& LaunchPlanColumns() {
 
 const ColumnMap& ProjectColumns() {
   static const ColumnMap columns = WithEntityPrefix(
-      "project", {{"identifier", TextColumn("id")},
-                  {"name", TextColumn("name")},
-                  {"state", EnumColumn("state", {{"ACTIVE", 0}, {"ARCHIVED", 1}, {"SYSTEM_GENERATED", 2}})},
-                  {"created_at", TimestampColumn("created_at")}});
+      "project", {{"identifier", TextColumn(Col::kProject)},
+                  {"name", TextColumn(Col::kName)},
+                  {"state", EnumColumn(Col::kState, {{"ACTIVE", 0}, {"ARCHIVED", 1}, {"SYSTEM_GENERATED", 2}})},
+                  {"created_at", TimestampColumn(Col::kCreatedAt)}});
   return columns;
 }
 
 const ColumnMap& NamedEntityColumns() {
   static const ColumnMap columns = WithEntityPrefix(
       "named_entity_metadata",
-      {{"name", TextColumn("name")},
+      {{"name", TextColumn(Col::kName)},
        {"state",
-        EnumColumn("state", {{"NAMED_ENTITY_ACTIVE", 0}, {"NAMED_ENTITY_ARCHIVED", 1}, {"SYSTEM_GENERATED", 2}})},
-       {"description", TextColumn("description")}});
+        EnumColumn(Col::kState, {{"NAMED_ENTITY_ACTIVE", 0}, {"NAMED_ENTITY_ARCHIVED", 1}, {"SYSTEM_GENERATED", 2}})},
+       {"description", TextColumn(Col::kDescription)}});
   return columns;
 }
 
 const ColumnMap& DescriptionColumns() {
   static const ColumnMap columns =
-      WithEntityPrefix("description_entity", {{"name", TextColumn("name")},
-                                              {"version", TextColumn("version")},
-                                              {"created_at", TimestampColumn("created_at")}});
+      WithEntityPrefix("description_entity", {{"name", TextColumn(Col::kName)},
+                                              {"version", TextColumn(Col::kVersion)},
+                                              {"created_at", TimestampColumn(Col::kCreatedAt)}});
   return columns;
 }
 
@@ -118,20 +114,21 @@ const ColumnMap& DescriptionColumns() {
 // launch_plan.name and task.name, which we keep as columns of the execution.
 const ColumnMap& ExecutionColumns() {
   static const ColumnMap columns = [] {
-    ColumnMap base{{"project", TextColumn("project")},
-                   {"domain", TextColumn("domain")},
-                   {"name", TextColumn("name")},
-                   {"execution_project", TextColumn("project")},
-                   {"execution_domain", TextColumn("domain")},
-                   {"execution_name", TextColumn("name")},
-                   {"phase", ProtoEnumColumn("phase", *flyteidl::core::WorkflowExecution::Phase_descriptor())},
-                   {"started_at", TimestampColumn("started_at")},
-                   {"duration", DurationColumn("duration_ms")},
-                   {"mode", ProtoEnumColumn("mode", *flyteidl::admin::ExecutionMetadata::ExecutionMode_descriptor())},
-                   {"state", ProtoEnumColumn("archived", *flyteidl::admin::ExecutionState_descriptor())},
-                   {"workflow.name", TextColumn("workflow")},
-                   {"launch_plan.name", TextColumn("launch_plan")},
-                   {"task.name", TextColumn("task")}};
+    ColumnMap base{
+        {"project", TextColumn(Col::kProject)},
+        {"domain", TextColumn(Col::kDomain)},
+        {"name", TextColumn(Col::kName)},
+        {"execution_project", TextColumn(Col::kProject)},
+        {"execution_domain", TextColumn(Col::kDomain)},
+        {"execution_name", TextColumn(Col::kName)},
+        {"phase", ProtoEnumColumn(Col::kPhase, *flyteidl::core::WorkflowExecution::Phase_descriptor())},
+        {"started_at", TimestampColumn(Col::kStartedAt)},
+        {"duration", DurationColumn(Col::kDuration)},
+        {"mode", ProtoEnumColumn(Col::kMode, *flyteidl::admin::ExecutionMetadata::ExecutionMode_descriptor())},
+        {"state", ProtoEnumColumn(Col::kArchived, *flyteidl::admin::ExecutionState_descriptor())},
+        {"workflow.name", TextColumn(Col::kWorkflowName)},
+        {"launch_plan.name", TextColumn(Col::kLaunchPlanName)},
+        {"task.name", TextColumn(Col::kTaskName)}};
     AddTimestamps(base, "execution");
     return WithEntityPrefix("execution", base);
   }();
@@ -140,8 +137,8 @@ const ColumnMap& ExecutionColumns() {
 
 const ColumnMap& NodeExecutionColumns() {
   static const ColumnMap columns = [] {
-    ColumnMap base{{"node_id", TextColumn("node_id")},
-                   {"phase", ProtoEnumColumn("phase", *flyteidl::core::NodeExecution::Phase_descriptor())}};
+    ColumnMap base{{"node_id", TextColumn(Col::kNodeId)},
+                   {"phase", ProtoEnumColumn(Col::kPhase, *flyteidl::core::NodeExecution::Phase_descriptor())}};
     AddTimestamps(base, "node_execution");
     return WithEntityPrefix("node_execution", base);
   }();
@@ -150,9 +147,9 @@ const ColumnMap& NodeExecutionColumns() {
 
 const ColumnMap& TaskExecutionColumns() {
   static const ColumnMap columns = [] {
-    ColumnMap base{{"node_id", TextColumn("node_id")},
-                   {"retry_attempt", IntegerColumn("retry_attempt")},
-                   {"phase", ProtoEnumColumn("phase", *flyteidl::core::TaskExecution::Phase_descriptor())}};
+    ColumnMap base{{"node_id", TextColumn(Col::kNodeId)},
+                   {"retry_attempt", IntegerColumn(Col::kRetryAttempt)},
+                   {"phase", ProtoEnumColumn(Col::kPhase, *flyteidl::core::TaskExecution::Phase_descriptor())}};
     AddTimestamps(base, "task_execution");
     return WithEntityPrefix("task_execution", base);
   }();
@@ -161,9 +158,9 @@ const ColumnMap& TaskExecutionColumns() {
 
 // flyteadmin's signal model has only its own and gorm's timestamp columns next to the key.
 const ColumnMap& SignalColumns() {
-  static const ColumnMap columns = WithEntityPrefix("signal", {{"signal_id", TextColumn("signal_id")},
-                                                               {"created_at", TimestampColumn("created_at")},
-                                                               {"updated_at", TimestampColumn("updated_at")}});
+  static const ColumnMap columns = WithEntityPrefix("signal", {{"signal_id", TextColumn(Col::kSignalId)},
+                                                               {"created_at", TimestampColumn(Col::kCreatedAt)},
+                                                               {"updated_at", TimestampColumn(Col::kUpdatedAt)}});
   return columns;
 }
 

@@ -8,7 +8,7 @@
 #include "admin/filters.h"
 #include "common/status.h"
 #include "flyteidl/admin/common.pb.h"
-#include "store/registry.h"
+#include "store/list_query.h"
 
 namespace flyte::admin {
 
@@ -16,7 +16,7 @@ struct ListParams {
   uint32_t limit = 0;  // 0 → kDefaultLimit
   std::string token;
   std::string filters;
-  const flyteidl::admin::Sort* sort = nullptr;  // nullptr or empty key → default_order
+  const flyteidl::admin::Sort* sort = nullptr;  // nullptr or empty key → the list's default sort
 };
 
 // The paging fields every Flyte list request spells the same way (limit, token, filters, sort_by).
@@ -28,12 +28,10 @@ ListParams ListParamsOf(const Request& request) {
 inline constexpr int64_t kDefaultLimit = 100;
 inline constexpr int64_t kMaxLimit = 10000;
 
-// `default_order` is a full clause, e.g. "ORDER BY created_at DESC".
+// `default_sort` applies unless the request sorts; conditions a handler adds itself are further
+// predicates pushed onto the query's `where`.
 StatusOr<store::ListQuery> BuildListQuery(const ListParams& params, const ColumnMap& columns,
-                                          std::string default_order);
-
-// ANDs a condition the handler adds itself (trusted SQL, its own '?' parameters) onto the filters.
-void AddCondition(store::ListQuery& query, const std::string& sql, std::vector<store::SqlParam> params = {});
+                                          std::vector<store::SortKey> default_sort);
 
 // The next-page token for a page of `returned` rows fetched with `query`.
 std::string NextPageToken(const store::ListQuery& query, size_t returned);

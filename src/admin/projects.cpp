@@ -97,10 +97,11 @@ Status ProjectService::ListProjects(const flyteidl::admin::ProjectListRequest& r
                                     flyteidl::admin::Projects* response) {
   ListParams params{request.limit(), request.token(), request.filters(),
                     request.has_sort_by() ? &request.sort_by() : nullptr};
-  ASSIGN_OR_RETURN(store::ListQuery query, BuildListQuery(params, ProjectColumns(), "ORDER BY id ASC"));
+  ASSIGN_OR_RETURN(store::ListQuery query,
+                   BuildListQuery(params, ProjectColumns(), {store::Ascending(store::Column::kProject)}));
   if (request.filters().empty()) {
     // FlyteAdmin hides archived projects unless the caller filters on state itself.
-    query.where = "state != " + std::to_string(flyteidl::admin::Project::ARCHIVED);
+    query.where.push_back({store::Column::kState, store::Op::kNe, {int64_t{flyteidl::admin::Project::ARCHIVED}}});
   }
   ASSIGN_OR_RETURN(std::vector<store::ProjectRow> rows, deps_.registry.ListProjects(query));
   for (const auto& row : rows) RETURN_IF_ERROR(ProjectFromRow(row, response->add_projects()));

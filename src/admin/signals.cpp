@@ -73,8 +73,9 @@ Status SignalService::ListSignals(const flyteidl::admin::SignalListRequest& requ
                                   flyteidl::admin::SignalList* response) {
   const auto& execution = request.workflow_execution_id();
   RETURN_IF_ERROR(ValidateExecutionId(execution, "workflow_execution_id"));
-  ASSIGN_OR_RETURN(store::ListQuery query,
-                   BuildListQuery(ListParamsOf(request), SignalColumns(), "ORDER BY created_at ASC, signal_id ASC"));
+  ASSIGN_OR_RETURN(store::ListQuery query, BuildListQuery(ListParamsOf(request), SignalColumns(),
+                                                          {store::Ascending(store::Column::kCreatedAt),
+                                                           store::Ascending(store::Column::kSignalId)}));
   ASSIGN_OR_RETURN(std::vector<flyteidl::admin::Signal> signals, deps_.signals.List(ExecutionKeyOf(execution), query));
   for (auto& signal : signals) *response->add_signals() = std::move(signal);
   response->set_token(NextPageToken(query, signals.size()));

@@ -183,7 +183,7 @@ void ApplyTimeouts(const StepContext& context, ExecutionRun& run, std::vector<Ef
 }
 
 void LoadTaskRecords(const StepContext& context, const ExecutionRun& run, NodeRun& node) {
-  auto tasks = context.executions.ListTaskExecutions(run.key, node.id, {"", {}, "", 1000});
+  auto tasks = context.executions.ListTaskExecutions(run.key, node.id, {.limit = 1000});
   if (!tasks.ok()) return;
   for (const auto& task : *tasks) (void)node.task_records[task.retry_attempt].ParseFromString(task.payload);
 }

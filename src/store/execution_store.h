@@ -5,10 +5,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "common/status.h"
-#include "store/registry.h"
+#include "store/list_query.h"
 
 namespace flyte::store {
 
@@ -20,9 +21,9 @@ struct ExecutionKey {
   }
 };
 
-// Columns: phase, terminal, launch_plan, workflow, task, mode, created_at, updated_at, started_at,
-// duration_ms, archived. `archived`/`archived_at` belong to UpdateExecution: writes of the row by
-// CreateExecution and Apply leave them as they are.
+// Listed by Column::kProject, kDomain, kName, kPhase, kStartedAt, kDuration, kMode, kArchived,
+// kWorkflowName, kLaunchPlanName, kTaskName, kCreatedAt, kUpdatedAt. `archived`/`archived_at`
+// belong to UpdateExecution: writes of the row by CreateExecution and Apply leave them as they are.
 struct ExecutionRow {
   ExecutionKey key;
   int phase = 0;
@@ -35,7 +36,7 @@ struct ExecutionRow {
   std::string payload;
 };
 
-// Columns: node_id, parent_id, phase, created_at, updated_at.
+// Listed by Column::kNodeId, kPhase, kCreatedAt, kUpdatedAt.
 struct NodeExecutionRow {
   ExecutionKey execution;
   std::string node_id;
@@ -50,7 +51,7 @@ struct NodeExecutionRow {
   std::string payload;
 };
 
-// Columns: retry_attempt, phase, created_at, updated_at.
+// Listed by Column::kNodeId, kRetryAttempt, kPhase, kCreatedAt, kUpdatedAt.
 struct TaskExecutionRow {
   ExecutionKey execution;
   std::string node_id;

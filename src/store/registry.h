@@ -1,6 +1,6 @@
 // The registry: durable records of projects, registered entities, their metadata and matchable
 // attributes. Payloads are serialized flyteidl messages the admin layer owns; the registry
-// only knows the columns that lists filter and sort on.
+// only knows the columns that lists filter and sort on (logical columns, list_query.h).
 #pragma once
 
 #include <cstdint>
@@ -11,24 +11,14 @@
 #include <vector>
 
 #include "common/status.h"
-#include "store/sqlite.h"
+#include "store/list_query.h"
 
 namespace flyte::store {
 
 // Same numbering as flyteidl.core.ResourceType.
 enum class ResourceType : int { kTask = 1, kWorkflow = 2, kLaunchPlan = 3 };
 
-// A page of a list: a WHERE fragment over the documented columns (with '?' placeholders),
-// an ORDER BY fragment, and limit/offset. Built by the admin layer from Flyte filters.
-struct ListQuery {
-  std::string where;  // empty = no condition
-  std::vector<SqlParam> params;
-  std::string order_by;  // e.g. "ORDER BY created_at DESC"; empty = unordered
-  int64_t limit = 100;
-  int64_t offset = 0;
-};
-
-// Columns: id, name, state, created_at.
+// Listed by Column::kProject (the id), kName, kState, kCreatedAt.
 struct ProjectRow {
   std::string id;
   std::string name;
@@ -42,7 +32,7 @@ struct EntityKey {
   std::string project, domain, name, version;
 };
 
-// Columns: project, domain, name, version, created_at, updated_at, state, workflow_name.
+// Listed by Column::kProject, kDomain, kName, kVersion, kCreatedAt, kUpdatedAt, kState, kWorkflowName.
 struct EntityRow {
   EntityKey key;
   int64_t created_at = 0;
@@ -53,7 +43,7 @@ struct EntityRow {
   std::string payload;
 };
 
-// A (project, domain, name) with its metadata. Columns: name, state, description.
+// A (project, domain, name) with its metadata. Listed by Column::kName, kState, kDescription.
 struct NamedEntityRow {
   ResourceType type = ResourceType::kTask;
   std::string project, domain, name;
@@ -99,7 +89,8 @@ class Registry {
                                                   const std::string& domain, const std::string& name) = 0;
   virtual Status UpdateNamedEntity(const NamedEntityRow& row) = 0;
 
-  // Description entities share EntityKey; ALREADY_EXISTS is ignored by callers.
+  // Description entities share EntityKey; ALREADY_EXISTS is ignored by callers. Listed by
+  // Column::kName, kVersion, kCreatedAt.
   virtual Status PutDescription(const EntityKey& key, int64_t created_at, const std::string& payload) = 0;
   virtual StatusOr<std::string> GetDescription(const EntityKey& key) = 0;
   virtual StatusOr<std::vector<std::string>> ListDescriptions(ResourceType type, const std::string& project,

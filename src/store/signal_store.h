@@ -8,7 +8,7 @@
 #include "common/status.h"
 #include "flyteidl/admin/signal.pb.h"
 #include "store/execution_store.h"
-#include "store/registry.h"
+#include "store/list_query.h"
 
 namespace flyte::store {
 
@@ -24,7 +24,7 @@ class SignalStore {
   // Gives the signal its value: NOT_FOUND when absent, FAILED_PRECONDITION when it already has a
   // different value (setting the same value again succeeds). The caller checks the type.
   virtual Status Set(const flyteidl::core::SignalIdentifier& id, const flyteidl::core::Literal& value) = 0;
-  // A page of an execution's signals. Columns: signal_id, created_at, updated_at.
+  // A page of an execution's signals, listed by Column::kSignalId, kCreatedAt, kUpdatedAt.
   virtual StatusOr<std::vector<flyteidl::admin::Signal>> List(const ExecutionKey& execution,
                                                               const ListQuery& query) = 0;
 };

@@ -1,7 +1,6 @@
 #include "store/sqlite.h"
 
 #include "store/migrations.h"
-#include "store/registry.h"
 
 namespace flyte::store {
 
@@ -44,13 +43,13 @@ Statement& Statement::Bind(int index, int64_t value) {
   return *this;
 }
 
-Statement& Statement::BindParam(int index, const SqlParam& value) {
+Statement& Statement::BindValue(int index, const Value& value) {
   std::visit([&](const auto& v) { Bind(index, v); }, value);
   return *this;
 }
 
-Statement& Statement::BindAll(const std::vector<SqlParam>& params, int first) {
-  for (size_t i = 0; i < params.size(); ++i) BindParam(first + static_cast<int>(i), params[i]);
+Statement& Statement::BindAll(const std::vector<Value>& params, int first) {
+  for (size_t i = 0; i < params.size(); ++i) BindValue(first + static_cast<int>(i), params[i]);
   return *this;
 }
 
@@ -121,13 +120,6 @@ Status Database::Exec(std::string_view sql) {
   std::string message = error != nullptr ? error : sqlite3_errstr(last_code_);
   sqlite3_free(error);
   return SqliteError(nullptr, last_code_, message);
-}
-
-std::string Paged(std::string sql, const ListQuery& query) {
-  if (!query.where.empty()) sql += " AND (" + query.where + ")";
-  if (!query.order_by.empty()) sql += " " + query.order_by;
-  sql += " LIMIT " + std::to_string(query.limit) + " OFFSET " + std::to_string(query.offset);
-  return sql;
 }
 
 Status InTransaction(Database& db, const std::function<Status()>& body) {

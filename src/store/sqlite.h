@@ -18,12 +18,9 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/list_query.h"
 
 namespace flyte::store {
-
-struct ListQuery;
-
-using SqlParam = std::variant<std::string, int64_t>;
 
 class Statement {
  public:
@@ -38,9 +35,9 @@ class Statement {
   Statement& Bind(int index, std::string_view text);
   Statement& BindBlob(int index, std::string_view bytes);
   Statement& Bind(int index, int64_t value);
-  Statement& BindParam(int index, const SqlParam& value);
+  Statement& BindValue(int index, const Value& value);
   // Binds `params` to ?1..?n after `first - 1` already-bound parameters.
-  Statement& BindAll(const std::vector<SqlParam>& params, int first = 1);
+  Statement& BindAll(const std::vector<Value>& params, int first = 1);
 
   // true while a row is available; error on failure.
   StatusOr<bool> Step();
@@ -100,9 +97,6 @@ struct SharedDatabase {
 
 // Runs `body` inside BEGIN IMMEDIATE / COMMIT (ROLLBACK when it fails). Caller holds the mutex.
 Status InTransaction(Database& db, const std::function<Status()>& body);
-
-// `sql` (a SELECT ending in a WHERE clause) with the query's condition, order and page appended.
-std::string Paged(std::string sql, const ListQuery& query);
 
 // Steps `stmt` to the end, turning each row into a Row with `read(stmt)`, which returns a Row or,
 // when it can fail (parsing a payload), a StatusOr<Row> whose first error ends the read.

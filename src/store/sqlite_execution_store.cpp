@@ -1,10 +1,37 @@
 // SqliteExecutionStore: the ExecutionStore over the shared SQLite connection. The engine's
 // batches are single transactions, so a kill -9 leaves every batch applied or none of it.
+#include "store/sql_query.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 
 namespace flyte::store {
 namespace {
+
+const ListColumns kExecutionList{"executions",
+                                 {{Column::kProject, "project"},
+                                  {Column::kDomain, "domain"},
+                                  {Column::kName, "name"},
+                                  {Column::kPhase, "phase"},
+                                  {Column::kStartedAt, "started_at"},
+                                  {Column::kDuration, "duration_ms"},
+                                  {Column::kMode, "mode"},
+                                  {Column::kArchived, "archived"},
+                                  {Column::kWorkflowName, "workflow"},
+                                  {Column::kLaunchPlanName, "launch_plan"},
+                                  {Column::kTaskName, "task"},
+                                  {Column::kCreatedAt, "created_at"},
+                                  {Column::kUpdatedAt, "updated_at"}}};
+const ListColumns kNodeExecutionList{"node executions",
+                                     {{Column::kNodeId, "node_id"},
+                                      {Column::kPhase, "phase"},
+                                      {Column::kCreatedAt, "created_at"},
+                                      {Column::kUpdatedAt, "updated_at"}}};
+const ListColumns kTaskExecutionList{"task executions",
+                                     {{Column::kNodeId, "node_id"},
+                                      {Column::kRetryAttempt, "retry_attempt"},
+                                      {Column::kPhase, "phase"},
+                                      {Column::kCreatedAt, "created_at"},
+                                      {Column::kUpdatedAt, "updated_at"}}};
 
 constexpr const char* kExecutionColumns =
     "project, domain, name, phase, terminal, launch_plan, workflow, task, mode, created_at, updated_at, "
@@ -122,10 +149,11 @@ class SqliteExecutionStore final : public ExecutionStore {
   StatusOr<std::vector<ExecutionRow>> ListExecutions(const std::string& project, const std::string& domain,
                                                      const ListQuery& query) override {
     std::lock_guard lock(shared_->mu);
-    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(Paged(std::string("SELECT ") + kExecutionColumns +
-                                                            " FROM executions WHERE project = ? AND domain = ?",
-                                                        query)));
-    stmt.Bind(1, project).Bind(2, domain).BindAll(query.params, 3);
+    ASSIGN_OR_RETURN(PagedSql paged, Paged(std::string("SELECT ") + kExecutionColumns +
+                                               " FROM executions WHERE project = ? AND domain = ?",
+                                           query, kExecutionList));
+    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(paged.sql));
+    stmt.Bind(1, project).Bind(2, domain).BindAll(paged.params, 3);
     return ReadAll<ExecutionRow>(stmt, ReadExecution);
   }
 
@@ -151,12 +179,12 @@ class SqliteExecutionStore final : public ExecutionStore {
   StatusOr<std::vector<NodeExecutionRow>> ListNodeExecutions(const ExecutionKey& key, const std::string& parent_id,
                                                              const ListQuery& query) override {
     std::lock_guard lock(shared_->mu);
-    ASSIGN_OR_RETURN(Statement stmt,
-                     Db().Prepare(Paged(std::string("SELECT ") + kNodeColumns +
-                                            " FROM node_executions WHERE project = ? AND domain = ? AND "
-                                            "execution = ? AND parent_id = ?",
-                                        query)));
-    BindKey(stmt, key).Bind(4, parent_id).BindAll(query.params, 5);
+    ASSIGN_OR_RETURN(PagedSql paged, Paged(std::string("SELECT ") + kNodeColumns +
+                                               " FROM node_executions WHERE project = ? AND domain = ? AND "
+                                               "execution = ? AND parent_id = ?",
+                                           query, kNodeExecutionList));
+    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(paged.sql));
+    BindKey(stmt, key).Bind(4, parent_id).BindAll(paged.params, 5);
     return ReadAll<NodeExecutionRow>(stmt, ReadNode);
   }
 
@@ -188,12 +216,12 @@ class SqliteExecutionStore final : public ExecutionStore {
   StatusOr<std::vector<TaskExecutionRow>> ListTaskExecutions(const ExecutionKey& key, const std::string& node_id,
                                                              const ListQuery& query) override {
     std::lock_guard lock(shared_->mu);
-    ASSIGN_OR_RETURN(Statement stmt,
-                     Db().Prepare(Paged(std::string("SELECT ") + kTaskColumns +
-                                            " FROM task_executions WHERE project = ? AND domain = ? AND "
-                                            "execution = ? AND node_id = ?",
-                                        query)));
-    BindKey(stmt, key).Bind(4, node_id).BindAll(query.params, 5);
+    ASSIGN_OR_RETURN(PagedSql paged, Paged(std::string("SELECT ") + kTaskColumns +
+                                               " FROM task_executions WHERE project = ? AND domain = ? AND "
+                                               "execution = ? AND node_id = ?",
+                                           query, kTaskExecutionList));
+    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(paged.sql));
+    BindKey(stmt, key).Bind(4, node_id).BindAll(paged.params, 5);
     return ReadAll<TaskExecutionRow>(stmt, ReadTask);
   }
 

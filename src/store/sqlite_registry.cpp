@@ -2,9 +2,29 @@
 // mutex, so there is exactly one writer; WAL keeps a killed process from losing commits.
 
 #include "store/registry.h"
+#include "store/sql_query.h"
+#include "store/sqlite.h"
 
 namespace flyte::store {
 namespace {
+
+const ListColumns kProjectList{
+    "projects",
+    {{Column::kProject, "id"}, {Column::kName, "name"}, {Column::kState, "state"}, {Column::kCreatedAt, "created_at"}}};
+const ListColumns kEntityList{"entities",
+                              {{Column::kProject, "project"},
+                               {Column::kDomain, "domain"},
+                               {Column::kName, "name"},
+                               {Column::kVersion, "version"},
+                               {Column::kCreatedAt, "created_at"},
+                               {Column::kUpdatedAt, "updated_at"},
+                               {Column::kState, "state"},
+                               {Column::kWorkflowName, "workflow_name"}}};
+const ListColumns kNamedEntityList{
+    "named entities", {{Column::kName, "name"}, {Column::kState, "state"}, {Column::kDescription, "description"}}};
+const ListColumns kDescriptionList{
+    "description entities",
+    {{Column::kName, "name"}, {Column::kVersion, "version"}, {Column::kCreatedAt, "created_at"}}};
 
 int TypeValue(ResourceType type) { return static_cast<int>(type); }
 
@@ -66,9 +86,10 @@ class SqliteRegistry final : public Registry {
 
   StatusOr<std::vector<ProjectRow>> ListProjects(const ListQuery& query) override {
     std::lock_guard lock(shared_->mu);
-    ASSIGN_OR_RETURN(Statement stmt,
-                     db_->Prepare(Paged("SELECT id, name, state, created_at, payload FROM projects WHERE 1", query)));
-    stmt.BindAll(query.params);
+    ASSIGN_OR_RETURN(PagedSql paged,
+                     Paged("SELECT id, name, state, created_at, payload FROM projects WHERE 1", query, kProjectList));
+    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(paged.sql));
+    stmt.BindAll(paged.params);
     return ReadAll<ProjectRow>(stmt, ReadProject);
   }
 
@@ -114,11 +135,12 @@ class SqliteRegistry final : public Registry {
     std::string sql = std::string("SELECT ") + kEntityColumns +
                       " FROM entities WHERE resource_type = ? AND project = ? AND domain = ?";
     if (!name.empty()) sql += " AND name = ?";
-    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(Paged(sql, query)));
+    ASSIGN_OR_RETURN(PagedSql paged, Paged(std::move(sql), query, kEntityList));
+    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(paged.sql));
     stmt.Bind(1, int64_t{TypeValue(type)}).Bind(2, project).Bind(3, domain);
     int next = 4;
     if (!name.empty()) stmt.Bind(next++, name);
-    stmt.BindAll(query.params, next);
+    stmt.BindAll(paged.params, next);
     return ReadAll<EntityRow>(stmt, [type](const Statement& row) { return ReadEntity(row, type); });
   }
 
@@ -130,8 +152,9 @@ class SqliteRegistry final : public Registry {
   StatusOr<std::vector<NamedEntityRow>> ListNamedEntities(ResourceType type, const std::string& project,
                                                           const std::string& domain, const ListQuery& query) override {
     std::lock_guard lock(shared_->mu);
-    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(Paged(NamedEntitySelect(), query)));
-    stmt.Bind(1, int64_t{TypeValue(type)}).Bind(2, project).Bind(3, domain).BindAll(query.params, 4);
+    ASSIGN_OR_RETURN(PagedSql paged, Paged(NamedEntitySelect(), query, kNamedEntityList));
+    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(paged.sql));
+    stmt.Bind(1, int64_t{TypeValue(type)}).Bind(2, project).Bind(3, domain).BindAll(paged.params, 4);
     return ReadAll<NamedEntityRow>(stmt, [&](const Statement& row) {
       return NamedEntityRow{type, project, domain, row.Text(0), static_cast<int>(row.Int(1)), row.Text(2)};
     });
@@ -188,11 +211,12 @@ class SqliteRegistry final : public Registry {
     std::lock_guard lock(shared_->mu);
     std::string sql = "SELECT payload FROM description_entities WHERE resource_type = ? AND project = ? AND domain = ?";
     if (!name.empty()) sql += " AND name = ?";
-    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(Paged(sql, query)));
+    ASSIGN_OR_RETURN(PagedSql paged, Paged(std::move(sql), query, kDescriptionList));
+    ASSIGN_OR_RETURN(Statement stmt, db_->Prepare(paged.sql));
     stmt.Bind(1, int64_t{TypeValue(type)}).Bind(2, project).Bind(3, domain);
     int next = 4;
     if (!name.empty()) stmt.Bind(next++, name);
-    stmt.BindAll(query.params, next);
+    stmt.BindAll(paged.params, next);
     return ReadAll<std::string>(stmt, [](const Statement& row) { return row.Blob(0); });
   }
 

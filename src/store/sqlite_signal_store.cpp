@@ -4,6 +4,7 @@
 
 #include "common/clock.h"
 #include "store/signal_store.h"
+#include "store/sql_query.h"
 #include "store/sqlite.h"
 
 namespace flyte::store {
@@ -15,6 +16,9 @@ using google::protobuf::util::MessageDifferencer;
 
 constexpr const char* kSelect = "SELECT project, domain, execution, signal_id, type, value FROM signals";
 constexpr const char* kKey = " WHERE project = ? AND domain = ? AND execution = ? AND signal_id = ?";
+const ListColumns kSignalList{
+    "signals",
+    {{Column::kSignalId, "signal_id"}, {Column::kCreatedAt, "created_at"}, {Column::kUpdatedAt, "updated_at"}}};
 
 std::string Describe(const SignalIdentifier& id) {
   const auto& execution = id.execution_id();
@@ -87,10 +91,10 @@ class SqliteSignalStore final : public SignalStore {
 
   StatusOr<std::vector<Signal>> List(const ExecutionKey& execution, const ListQuery& query) override {
     std::lock_guard lock(shared_->mu);
-    ASSIGN_OR_RETURN(
-        Statement stmt,
-        Db().Prepare(Paged(std::string(kSelect) + " WHERE project = ? AND domain = ? AND execution = ?", query)));
-    stmt.Bind(1, execution.project).Bind(2, execution.domain).Bind(3, execution.name).BindAll(query.params, 4);
+    ASSIGN_OR_RETURN(PagedSql paged, Paged(std::string(kSelect) + " WHERE project = ? AND domain = ? AND execution = ?",
+                                           query, kSignalList));
+    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(paged.sql));
+    stmt.Bind(1, execution.project).Bind(2, execution.domain).Bind(3, execution.name).BindAll(paged.params, 4);
     return ReadAll<Signal>(stmt, ReadSignal);
   }
 

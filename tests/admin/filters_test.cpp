@@ -8,20 +8,22 @@
 namespace flyte::admin {
 namespace {
 
-// Roughly what ListExecutions allows: identifier columns are renamed as in flyteadmin, and the
-// launch plan is reachable through a join.
+using store::Column;
+using store::Predicate;
+
+// Roughly what ListExecutions allows; the launch plan is reachable through a join.
 ColumnMap ExecutionColumns() {
   ColumnMap columns = WithEntityPrefix(
       "execution", {
-                       {"project", TextColumn("execution_project")},
-                       {"name", TextColumn("execution_name")},
-                       {"phase", TextColumn("phase")},
-                       {"created_at", TimestampColumn("created_at")},
-                       {"duration", DurationColumn("duration_ms")},
-                       {"attempt", IntegerColumn("attempt")},
-                       {"state", EnumColumn("state", {{"EXECUTION_ACTIVE", 0}, {"EXECUTION_ARCHIVED", 1}})},
+                       {"project", TextColumn(Column::kProject)},
+                       {"name", TextColumn(Column::kName)},
+                       {"phase", TextColumn(Column::kPhase)},
+                       {"created_at", TimestampColumn(Column::kCreatedAt)},
+                       {"duration", DurationColumn(Column::kDuration)},
+                       {"attempt", IntegerColumn(Column::kRetryAttempt)},
+                       {"state", EnumColumn(Column::kArchived, {{"EXECUTION_ACTIVE", 0}, {"EXECUTION_ARCHIVED", 1}})},
                    });
-  columns.emplace("launch_plan.name", TextColumn("lp.name"));
+  columns.emplace("launch_plan.name", TextColumn(Column::kLaunchPlanName));
   return columns;
 }
 
@@ -31,16 +33,16 @@ std::vector<Filter> MustParse(std::string_view expression) {
   return *filters;
 }
 
-SqlPredicate MustSql(std::string_view expression) {
-  StatusOr<SqlPredicate> sql = ToSql(MustParse(expression), ExecutionColumns());
-  REQUIRE_MESSAGE(sql.ok(), sql.status().ToString());
-  return *sql;
+std::vector<Predicate> MustPredicates(std::string_view expression) {
+  StatusOr<std::vector<Predicate>> predicates = ToPredicates(MustParse(expression), ExecutionColumns());
+  REQUIRE_MESSAGE(predicates.ok(), predicates.status().ToString());
+  return *predicates;
 }
 
-Status SqlError(std::string_view expression) {
-  StatusOr<SqlPredicate> sql = ToSql(MustParse(expression), ExecutionColumns());
-  REQUIRE_FALSE(sql.ok());
-  return sql.status();
+Status PredicateError(std::string_view expression) {
+  StatusOr<std::vector<Predicate>> predicates = ToPredicates(MustParse(expression), ExecutionColumns());
+  REQUIRE_FALSE(predicates.ok());
+  return predicates.status();
 }
 
 void CheckInvalid(const Status& status, std::string_view mentions) {
@@ -49,7 +51,7 @@ void CheckInvalid(const Status& status, std::string_view mentions) {
                 " should mention ", std::string(mentions));
 }
 
-using P = std::vector<SqlValue>;
+using P = std::vector<store::Value>;
 
 TEST_CASE("ParseFilters: good expressions") {
   struct Case {
@@ -139,93 +141,88 @@ TEST_CASE("FormatFilter round-trips") {
   }
 }
 
-TEST_CASE("ToSql: comparisons and column renames") {
+TEST_CASE("ToPredicates: operators and the store columns behind field names") {
   struct Case {
     std::string expression;
-    std::string sql;
-    P params;
+    std::vector<Predicate> predicates;
   };
   const std::vector<Case> cases = {
-      {"", "", {}},
-      {"eq(name,foo)", "execution_name = ?", {std::string("foo")}},
-      {"eq(execution.name,foo)", "execution_name = ?", {std::string("foo")}},
-      {"ne(phase,FAILED)", "phase <> ?", {std::string("FAILED")}},
+      {"", {}},
+      {"eq(name,foo)", {{Column::kName, FilterOp::kEq, {std::string("foo")}}}},
+      {"eq(execution.name,foo)", {{Column::kName, FilterOp::kEq, {std::string("foo")}}}},
+      {"ne(phase,FAILED)", {{Column::kPhase, FilterOp::kNe, {std::string("FAILED")}}}},
       {"gt(attempt,1)+gte(attempt,-2)+lt(attempt,+3)+lte(attempt,4)",
-       "attempt > ? AND attempt >= ? AND attempt < ? AND attempt <= ?",
-       {int64_t{1}, int64_t{-2}, int64_t{3}, int64_t{4}}},
+       {{Column::kRetryAttempt, FilterOp::kGt, {int64_t{1}}},
+        {Column::kRetryAttempt, FilterOp::kGte, {int64_t{-2}}},
+        {Column::kRetryAttempt, FilterOp::kLt, {int64_t{3}}},
+        {Column::kRetryAttempt, FilterOp::kLte, {int64_t{4}}}}},
       {"eq(launch_plan.name,daily)+eq(project,flytesnacks)",
-       "lp.name = ? AND execution_project = ?",
-       {std::string("daily"), std::string("flytesnacks")}},
-      {"eq(state,EXECUTION_ARCHIVED)+ne(state,0)", "state = ? AND state <> ?", {int64_t{1}, int64_t{0}}},
+       {{Column::kLaunchPlanName, FilterOp::kEq, {std::string("daily")}},
+        {Column::kProject, FilterOp::kEq, {std::string("flytesnacks")}}}},
+      {"eq(state,EXECUTION_ARCHIVED)+ne(state,0)",
+       {{Column::kArchived, FilterOp::kEq, {int64_t{1}}}, {Column::kArchived, FilterOp::kNe, {int64_t{0}}}}},
   };
   for (const Case& c : cases) {
     CAPTURE(c.expression);
-    SqlPredicate sql = MustSql(c.expression);
-    CHECK(sql.sql == c.sql);
-    CHECK(sql.params == c.params);
+    CHECK(MustPredicates(c.expression) == c.predicates);
   }
 }
 
-TEST_CASE("ToSql: contains and not_like are case-sensitive GLOBs, like flyteadmin's Postgres LIKE") {
-  SqlPredicate sql = MustSql("contains(name,wf)+not_like(phase,RUN%)");
-  CHECK(sql.sql == "execution_name GLOB ? AND phase NOT GLOB ?");
-  CHECK(sql.params == P{std::string("*wf*"), std::string("RUN*")});
+// The store turns the patterns into case-sensitive GLOBs (tests/store/sql_query_test.cpp).
+TEST_CASE("ToPredicates: contains and not_like pass their text as written, on text fields only") {
+  CHECK(MustPredicates("contains(name,wf)+not_like(phase,RUN%)") ==
+        std::vector<Predicate>{{Column::kName, FilterOp::kContains, {std::string("wf")}},
+                               {Column::kPhase, FilterOp::kNotLike, {std::string("RUN%")}}});
+  CHECK(MustPredicates("not_like(name,a_b*c?[d]\\%)")[0].values == P{std::string("a_b*c?[d]\\%")});
 
-  // LIKE's '_' is one character; GLOB's own specials are literals; '\' escapes as in Postgres.
-  sql = MustSql("not_like(name,a_b*c?[d]\\%)");
-  CHECK(sql.params == P{std::string("a?b[*]c[?][[]d]%")});
-
-  CheckInvalid(SqlError("contains(attempt,1)"), "'contains' needs a text field");
-  CheckInvalid(SqlError("not_like(created_at,2024%)"), "'not_like' needs a text field");
+  CheckInvalid(PredicateError("contains(attempt,1)"), "'contains' needs a text field");
+  CheckInvalid(PredicateError("not_like(created_at,2024%)"), "'not_like' needs a text field");
 }
 
-TEST_CASE("ToSql: value_in lists") {
-  SqlPredicate sql = MustSql("value_in(execution.phase,RUNNING;SUCCEEDED;FAILED)");
-  CHECK(sql.sql == "phase IN (?, ?, ?)");
-  CHECK(sql.params == P{std::string("RUNNING"), std::string("SUCCEEDED"), std::string("FAILED")});
+TEST_CASE("ToPredicates: value_in lists") {
+  CHECK(MustPredicates("value_in(execution.phase,RUNNING;SUCCEEDED;FAILED)") ==
+        std::vector<Predicate>{{Column::kPhase,
+                                FilterOp::kValueIn,
+                                {std::string("RUNNING"), std::string("SUCCEEDED"), std::string("FAILED")}}});
+  CHECK(MustPredicates("value_not_in(attempt,1;2)") ==
+        std::vector<Predicate>{{Column::kRetryAttempt, FilterOp::kValueNotIn, {int64_t{1}, int64_t{2}}}});
+  CHECK(MustPredicates("value_in(state,EXECUTION_ACTIVE)") ==
+        std::vector<Predicate>{{Column::kArchived, FilterOp::kValueIn, {int64_t{0}}}});
 
-  sql = MustSql("value_not_in(attempt,1;2)");
-  CHECK(sql.sql == "attempt NOT IN (?, ?)");
-  CHECK(sql.params == P{int64_t{1}, int64_t{2}});
+  CheckInvalid(PredicateError("value_in(attempt,1;x)"), "'x'");
 
-  sql = MustSql("value_in(state,EXECUTION_ACTIVE)");
-  CHECK(sql.sql == "state IN (?)");
-  CHECK(sql.params == P{int64_t{0}});
-
-  CheckInvalid(SqlError("value_in(attempt,1;x)"), "'x'");
-
-  // Only code can build an empty list: it matches nothing / everything.
+  // Only code can build an empty list; it reaches the store empty (which matches nothing /
+  // everything, see tests/store/sql_query_test.cpp).
   const ColumnMap columns = ExecutionColumns();
-  StatusOr<SqlPredicate> empty_in = ToSql({{FilterOp::kValueIn, "", "phase", {}}}, columns);
+  StatusOr<std::vector<Predicate>> empty_in = ToPredicates({{FilterOp::kValueIn, "", "phase", {}}}, columns);
   REQUIRE(empty_in.ok());
-  CHECK(empty_in->sql == "0 = 1");
-  CHECK(empty_in->params.empty());
-  StatusOr<SqlPredicate> empty_not_in = ToSql({{FilterOp::kValueNotIn, "", "phase", {}}}, columns);
+  CHECK(*empty_in == std::vector<Predicate>{{Column::kPhase, FilterOp::kValueIn, {}}});
+  StatusOr<std::vector<Predicate>> empty_not_in = ToPredicates({{FilterOp::kValueNotIn, "", "phase", {}}}, columns);
   REQUIRE(empty_not_in.ok());
-  CHECK(empty_not_in->sql == "1 = 1");
+  CHECK(*empty_not_in == std::vector<Predicate>{{Column::kPhase, FilterOp::kValueNotIn, {}}});
 
-  CheckInvalid(ToSql({{FilterOp::kEq, "", "phase", {"a", "b"}}}, columns).status(), "takes exactly one value");
-  CheckInvalid(ToSql({{FilterOp::kEq, "", "phase", {}}}, columns).status(), "takes exactly one value");
+  CheckInvalid(ToPredicates({{FilterOp::kEq, "", "phase", {"a", "b"}}}, columns).status(), "takes exactly one value");
+  CheckInvalid(ToPredicates({{FilterOp::kEq, "", "phase", {}}}, columns).status(), "takes exactly one value");
 }
 
-TEST_CASE("ToSql: unknown fields") {
-  CheckInvalid(SqlError("eq(nmae,foo)"), "unknown field 'nmae'");
+TEST_CASE("ToPredicates: unknown fields") {
+  CheckInvalid(PredicateError("eq(nmae,foo)"), "unknown field 'nmae'");
   // A foreign prefix never falls back to the listed entity's own column.
-  CheckInvalid(SqlError("eq(task.name,foo)"), "unknown field 'task.name'");
-  CheckInvalid(SqlError("eq(foo.bar,x)"), "unknown field 'foo.bar'");
-  CheckInvalid(SqlError("eq(launch_plan.version,v1)"), "'eq(launch_plan.version,v1)'");
+  CheckInvalid(PredicateError("eq(task.name,foo)"), "unknown field 'task.name'");
+  CheckInvalid(PredicateError("eq(foo.bar,x)"), "unknown field 'foo.bar'");
+  CheckInvalid(PredicateError("eq(launch_plan.version,v1)"), "'eq(launch_plan.version,v1)'");
 }
 
-TEST_CASE("ToSql: integers and enums") {
-  CheckInvalid(SqlError("eq(attempt,abc)"), "value 'abc' for field 'attempt' is not an integer");
-  CheckInvalid(SqlError("eq(attempt,1.5)"), "'1.5'");
-  CheckInvalid(SqlError("eq(attempt,99999999999999999999)"), "not an integer");
-  CheckInvalid(SqlError("eq(attempt,+-1)"), "not an integer");
-  CheckInvalid(SqlError("eq(state,ACTIVE)"), "one of EXECUTION_ACTIVE, EXECUTION_ARCHIVED");
-  CheckInvalid(SqlError("eq(state,7)"), "'7'");
+TEST_CASE("ToPredicates: integers and enums") {
+  CheckInvalid(PredicateError("eq(attempt,abc)"), "value 'abc' for field 'attempt' is not an integer");
+  CheckInvalid(PredicateError("eq(attempt,1.5)"), "'1.5'");
+  CheckInvalid(PredicateError("eq(attempt,99999999999999999999)"), "not an integer");
+  CheckInvalid(PredicateError("eq(attempt,+-1)"), "not an integer");
+  CheckInvalid(PredicateError("eq(state,ACTIVE)"), "one of EXECUTION_ACTIVE, EXECUTION_ARCHIVED");
+  CheckInvalid(PredicateError("eq(state,7)"), "'7'");
 }
 
-TEST_CASE("ToSql: timestamps become unix milliseconds") {
+TEST_CASE("ToPredicates: timestamps become unix milliseconds") {
   struct Case {
     std::string value;
     int64_t millis;
@@ -240,19 +237,18 @@ TEST_CASE("ToSql: timestamps become unix milliseconds") {
   };
   for (const Case& c : cases) {
     CAPTURE(c.value);
-    SqlPredicate sql = MustSql("gte(created_at," + c.value + ")");
-    CHECK(sql.sql == "created_at >= ?");
-    CHECK(sql.params == P{c.millis});
+    CHECK(MustPredicates("gte(created_at," + c.value + ")") ==
+          std::vector<Predicate>{{Column::kCreatedAt, FilterOp::kGte, {c.millis}}});
   }
-  CHECK(MustSql("gte(execution.created_at,2024-01-01T00:00:00Z)").params == P{int64_t{1704067200000}});
+  CHECK(MustPredicates("gte(execution.created_at,2024-01-01T00:00:00Z)")[0].values == P{int64_t{1704067200000}});
   for (std::string_view bad :
        {"2024-01-01", "yesterday", "2024-13-01T00:00:00Z", "1704067200000", "2024-01-01 00:00:00Z"}) {
     CAPTURE(bad);
-    CheckInvalid(SqlError("gte(created_at," + std::string(bad) + ")"), "is not an RFC3339 timestamp");
+    CheckInvalid(PredicateError("gte(created_at," + std::string(bad) + ")"), "is not an RFC3339 timestamp");
   }
 }
 
-TEST_CASE("ToSql: durations are seconds or Go-style, stored as milliseconds") {
+TEST_CASE("ToPredicates: durations are seconds or Go-style, stored as milliseconds") {
   struct Case {
     std::string value;
     int64_t millis;
@@ -262,28 +258,28 @@ TEST_CASE("ToSql: durations are seconds or Go-style, stored as milliseconds") {
   };
   for (const Case& c : cases) {
     CAPTURE(c.value);
-    CHECK(MustSql("lt(duration," + c.value + ")").params == P{c.millis});
+    CHECK(MustPredicates("lt(duration," + c.value + ")")[0].values == P{c.millis});
   }
   for (std::string_view bad : {"soon", "inf", "nan", "1x", "1e400"}) {
     CAPTURE(bad);
-    CheckInvalid(SqlError("lt(duration," + std::string(bad) + ")"), "is not a duration");
+    CheckInvalid(PredicateError("lt(duration," + std::string(bad) + ")"), "is not a duration");
   }
 }
 
 TEST_CASE("WithEntityPrefix keeps explicit entries") {
-  ColumnMap columns = WithEntityPrefix(
-      "task",
-      {{"name", TextColumn("name")}, {"task.name", TextColumn("explicit")}, {"workflow.name", TextColumn("wf.name")}});
-  CHECK(columns.at("task.name").sql_name == "explicit");
+  ColumnMap columns = WithEntityPrefix("task", {{"name", TextColumn(Column::kName)},
+                                                {"task.name", TextColumn(Column::kTaskName)},
+                                                {"workflow.name", TextColumn(Column::kWorkflowName)}});
+  CHECK(columns.at("task.name").store_column == Column::kTaskName);
   CHECK(columns.count("task.workflow.name") == 0);
   CHECK(columns.size() == 3);
 }
 
-TEST_CASE("OrderBy") {
+TEST_CASE("SortKeyOf") {
   const ColumnMap columns = ExecutionColumns();
-  CHECK(*OrderBy("created_at", false, columns) == "ORDER BY created_at DESC");
-  CHECK(*OrderBy("name", true, columns) == "ORDER BY execution_name ASC");
-  StatusOr<std::string> bad = OrderBy("created_at; DROP TABLE executions", true, columns);
+  CHECK(*SortKeyOf("created_at", false, columns) == store::Descending(Column::kCreatedAt));
+  CHECK(*SortKeyOf("name", true, columns) == store::Ascending(Column::kName));
+  StatusOr<store::SortKey> bad = SortKeyOf("created_at; DROP TABLE executions", true, columns);
   REQUIRE_FALSE(bad.ok());
   CheckInvalid(bad.status(), "invalid sort key 'created_at; DROP TABLE executions'");
 }

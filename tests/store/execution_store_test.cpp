@@ -39,20 +39,21 @@ TEST_CASE("execution store: batches, lists and recovery queries") {
   CHECK(executions.GetExecution(key)->payload == "running");
   auto active = executions.ListActiveExecutions();
   REQUIRE(active->size() == 1);
-  auto top = executions.ListNodeExecutions(key, "", {"", {}, "ORDER BY created_at", 100, 0});
+  auto top = executions.ListNodeExecutions(key, "", {{}, {Ascending(Column::kCreatedAt)}, 100, 0});
   REQUIRE(top->size() == 1);
   CHECK((*top)[0].pid == 4242);
-  CHECK(executions.ListNodeExecutions(key, "n1", {"", {}, "", 100, 0})->size() == 1);
+  CHECK(executions.ListNodeExecutions(key, "n1", {{}, {}, 100, 0})->size() == 1);
   CHECK(executions.AllNodeExecutions(key)->size() == 2);
   CHECK(executions.GetTaskExecution(key, "n0", 0)->payload == "task");
   CHECK(absl::IsNotFound(executions.GetTaskExecution(key, "n0", 1).status()));
-  CHECK(executions.ListTaskExecutions(key, "n0", {"", {}, "", 100, 0})->size() == 1);
+  CHECK(executions.ListTaskExecutions(key, "n0", {{}, {}, 100, 0})->size() == 1);
 
   ExecutionRow done = *executions.GetExecution(key);
   done.terminal = true;
   REQUIRE(executions.Apply({{done}, {}, {}}).ok());
   CHECK(executions.ListActiveExecutions()->empty());
-  CHECK(executions.ListExecutions("p", "d", {"workflow = ?", {std::string("wf")}, "", 10, 0})->size() == 1);
+  CHECK(executions.ListExecutions("p", "d", {{{Column::kWorkflowName, Op::kEq, {std::string("wf")}}}, {}, 10, 0})
+            ->size() == 1);
 }
 
 }  // namespace

@@ -61,7 +61,7 @@ TEST_CASE("registry: entities are unique per key, listed with filters and paging
   CHECK(absl::IsAlreadyExists(registry->CreateEntity(Entity(ResourceType::kTask, "t", "v1", 9))));
   CHECK(absl::IsNotFound(registry->GetEntity({ResourceType::kTask, "p", "d", "t", "v9"}).status()));
 
-  ListQuery page{"", {}, "ORDER BY created_at DESC", 2, 0};
+  ListQuery page{{}, {Descending(Column::kCreatedAt)}, 2, 0};
   auto first = registry->ListEntities(ResourceType::kTask, "p", "d", "t", page);
   REQUIRE(first.ok());
   REQUIRE(first->size() == 2);
@@ -69,7 +69,7 @@ TEST_CASE("registry: entities are unique per key, listed with filters and paging
   page.offset = 4;
   CHECK(registry->ListEntities(ResourceType::kTask, "p", "d", "", page)->size() == 1);
 
-  ListQuery filtered{"version = ?", {std::string("v3")}, "", 100, 0};
+  ListQuery filtered{{{Column::kVersion, Op::kEq, {std::string("v3")}}}, {}, 100, 0};
   auto only = registry->ListEntities(ResourceType::kTask, "p", "d", "", filtered);
   REQUIRE(only->size() == 1);
   CHECK((*only)[0].digest == "digest-v3");
@@ -95,14 +95,15 @@ TEST_CASE("registry: named entities come from registered names and keep their me
   REQUIRE(registry->CreateEntity(Entity(ResourceType::kWorkflow, "b", "v1", 1)).ok());
   REQUIRE(registry->CreateEntity(Entity(ResourceType::kWorkflow, "b", "v2", 2)).ok());
   REQUIRE(registry->CreateEntity(Entity(ResourceType::kWorkflow, "a", "v1", 3)).ok());
-  auto names = registry->ListNamedEntities(ResourceType::kWorkflow, "p", "d", {"", {}, "ORDER BY name ASC", 10, 0});
+  auto names = registry->ListNamedEntities(ResourceType::kWorkflow, "p", "d", {{}, {Ascending(Column::kName)}, 10, 0});
   REQUIRE(names->size() == 2);
   CHECK((*names)[0].name == "a");
   REQUIRE(registry->UpdateNamedEntity({ResourceType::kWorkflow, "p", "d", "b", 1, "archived one"}).ok());
   auto b = registry->GetNamedEntity(ResourceType::kWorkflow, "p", "d", "b");
   CHECK(b->state == 1);
   CHECK(b->description == "archived one");
-  auto active = registry->ListNamedEntities(ResourceType::kWorkflow, "p", "d", {"state = ?", {int64_t{0}}, "", 10, 0});
+  auto active = registry->ListNamedEntities(ResourceType::kWorkflow, "p", "d",
+                                            {{{Column::kState, Op::kEq, {int64_t{0}}}}, {}, 10, 0});
   REQUIRE(active->size() == 1);
   CHECK((*active)[0].name == "a");
   CHECK(absl::IsNotFound(registry->GetNamedEntity(ResourceType::kTask, "p", "d", "b").status()));

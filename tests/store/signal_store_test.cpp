@@ -65,20 +65,21 @@ TEST_CASE("signal store: lists one execution's signals a page at a time") {
   }
   REQUIRE(signals.GetOrCreate(Id("a", {"p", "d", "e2"}), SimpleType(flyteidl::core::STRING)).ok());
 
-  auto by_creation = signals.List(kE1, {"", {}, "ORDER BY created_at ASC", 2, 0});
+  auto by_creation = signals.List(kE1, {{}, {Ascending(Column::kCreatedAt)}, 2, 0});
   REQUIRE(by_creation.ok());
   REQUIRE(by_creation->size() == 2);
   CHECK((*by_creation)[0].id().signal_id() == "c");
   CHECK((*by_creation)[1].id().signal_id() == "a");
-  auto rest = signals.List(kE1, {"", {}, "ORDER BY created_at ASC", 2, 2});
+  auto rest = signals.List(kE1, {{}, {Ascending(Column::kCreatedAt)}, 2, 2});
   REQUIRE(rest->size() == 1);
   CHECK((*rest)[0].id().signal_id() == "b");
   // The columns a list filters on: created_at comes from the clock.
-  auto later = signals.List(kE1, {"created_at > ?", {int64_t{1'700'000'000'005}}, "ORDER BY signal_id", 10, 0});
+  auto later = signals.List(
+      kE1, {{{Column::kCreatedAt, Op::kGt, {int64_t{1'700'000'000'005}}}}, {Ascending(Column::kSignalId)}, 10, 0});
   REQUIRE(later->size() == 2);
   CHECK((*later)[0].id().signal_id() == "a");
   CHECK((*later)[1].id().signal_id() == "b");
-  CHECK(signals.List({"p", "d", "none"}, {"", {}, "", 10, 0})->empty());
+  CHECK(signals.List({"p", "d", "none"}, {{}, {}, 10, 0})->empty());
 }
 
 }  // namespace
