@@ -1,6 +1,7 @@
 // Matchable attributes at project, project-domain and workflow scope (FlyteAdmin's resource
 // manager): one record per scope and resource type.
-#include "admin/admin.h"
+#include "admin/attribute_service.h"
+#include "admin/project_domain.h"
 #include "admin/validation.h"
 
 namespace flyte::admin {
@@ -23,12 +24,12 @@ store::AttributesKey Key(int resource_type, const std::string& project, const st
 
 }  // namespace
 
-Status Admin::PutAttributes(const store::AttributesKey& scope, const MatchingAttributes& attributes) {
+Status AttributeService::PutAttributes(const store::AttributesKey& scope, const MatchingAttributes& attributes) {
   RETURN_IF_ERROR(RequireField(scope.project, "project"));
   if (scope.domain.empty()) {
     RETURN_IF_ERROR(deps_.registry.GetProject(scope.project).status());
   } else {
-    RETURN_IF_ERROR(CheckProjectDomain(scope.project, scope.domain));
+    RETURN_IF_ERROR(CheckProjectDomain(deps_.registry, deps_.config, scope.project, scope.domain));
   }
   ASSIGN_OR_RETURN(int resource_type, ResourceTypeOf(attributes));
   store::AttributesKey key = scope;
@@ -36,7 +37,7 @@ Status Admin::PutAttributes(const store::AttributesKey& scope, const MatchingAtt
   return deps_.registry.PutAttributes({key, attributes.SerializeAsString()});
 }
 
-StatusOr<MatchingAttributes> Admin::FetchAttributes(const store::AttributesKey& key) {
+StatusOr<MatchingAttributes> AttributeService::FetchAttributes(const store::AttributesKey& key) {
   RETURN_IF_ERROR(RequireField(key.project, "project"));
   ASSIGN_OR_RETURN(store::AttributesRow row, deps_.registry.GetAttributes(key));
   MatchingAttributes attributes;
@@ -44,35 +45,36 @@ StatusOr<MatchingAttributes> Admin::FetchAttributes(const store::AttributesKey& 
   return attributes;
 }
 
-Status Admin::UpdateProjectAttributes(const flyteidl::admin::ProjectAttributesUpdateRequest& request,
-                                      flyteidl::admin::ProjectAttributesUpdateResponse*) {
+Status AttributeService::UpdateProjectAttributes(const flyteidl::admin::ProjectAttributesUpdateRequest& request,
+                                                 flyteidl::admin::ProjectAttributesUpdateResponse*) {
   const auto& in = request.attributes();
   return PutAttributes(Key(0, in.project()), in.matching_attributes());
 }
 
-Status Admin::GetProjectAttributes(const flyteidl::admin::ProjectAttributesGetRequest& request,
-                                   flyteidl::admin::ProjectAttributesGetResponse* response) {
+Status AttributeService::GetProjectAttributes(const flyteidl::admin::ProjectAttributesGetRequest& request,
+                                              flyteidl::admin::ProjectAttributesGetResponse* response) {
   ASSIGN_OR_RETURN(*response->mutable_attributes()->mutable_matching_attributes(),
                    FetchAttributes(Key(request.resource_type(), request.project())));
   response->mutable_attributes()->set_project(request.project());
   return absl::OkStatus();
 }
 
-Status Admin::DeleteProjectAttributes(const flyteidl::admin::ProjectAttributesDeleteRequest& request,
-                                      flyteidl::admin::ProjectAttributesDeleteResponse*) {
+Status AttributeService::DeleteProjectAttributes(const flyteidl::admin::ProjectAttributesDeleteRequest& request,
+                                                 flyteidl::admin::ProjectAttributesDeleteResponse*) {
   RETURN_IF_ERROR(RequireField(request.project(), "project"));
   return deps_.registry.DeleteAttributes(Key(request.resource_type(), request.project()));
 }
 
-Status Admin::UpdateProjectDomainAttributes(const flyteidl::admin::ProjectDomainAttributesUpdateRequest& request,
-                                            flyteidl::admin::ProjectDomainAttributesUpdateResponse*) {
+Status AttributeService::UpdateProjectDomainAttributes(
+    const flyteidl::admin::ProjectDomainAttributesUpdateRequest& request,
+    flyteidl::admin::ProjectDomainAttributesUpdateResponse*) {
   const auto& in = request.attributes();
   RETURN_IF_ERROR(RequireField(in.domain(), "domain"));
   return PutAttributes(Key(0, in.project(), in.domain()), in.matching_attributes());
 }
 
-Status Admin::GetProjectDomainAttributes(const flyteidl::admin::ProjectDomainAttributesGetRequest& request,
-                                         flyteidl::admin::ProjectDomainAttributesGetResponse* response) {
+Status AttributeService::GetProjectDomainAttributes(const flyteidl::admin::ProjectDomainAttributesGetRequest& request,
+                                                    flyteidl::admin::ProjectDomainAttributesGetResponse* response) {
   RETURN_IF_ERROR(RequireField(request.domain(), "domain"));
   ASSIGN_OR_RETURN(*response->mutable_attributes()->mutable_matching_attributes(),
                    FetchAttributes(Key(request.resource_type(), request.project(), request.domain())));
@@ -81,23 +83,24 @@ Status Admin::GetProjectDomainAttributes(const flyteidl::admin::ProjectDomainAtt
   return absl::OkStatus();
 }
 
-Status Admin::DeleteProjectDomainAttributes(const flyteidl::admin::ProjectDomainAttributesDeleteRequest& request,
-                                            flyteidl::admin::ProjectDomainAttributesDeleteResponse*) {
+Status AttributeService::DeleteProjectDomainAttributes(
+    const flyteidl::admin::ProjectDomainAttributesDeleteRequest& request,
+    flyteidl::admin::ProjectDomainAttributesDeleteResponse*) {
   RETURN_IF_ERROR(RequireField(request.project(), "project"));
   RETURN_IF_ERROR(RequireField(request.domain(), "domain"));
   return deps_.registry.DeleteAttributes(Key(request.resource_type(), request.project(), request.domain()));
 }
 
-Status Admin::UpdateWorkflowAttributes(const flyteidl::admin::WorkflowAttributesUpdateRequest& request,
-                                       flyteidl::admin::WorkflowAttributesUpdateResponse*) {
+Status AttributeService::UpdateWorkflowAttributes(const flyteidl::admin::WorkflowAttributesUpdateRequest& request,
+                                                  flyteidl::admin::WorkflowAttributesUpdateResponse*) {
   const auto& in = request.attributes();
   RETURN_IF_ERROR(RequireField(in.domain(), "domain"));
   RETURN_IF_ERROR(RequireField(in.workflow(), "workflow"));
   return PutAttributes(Key(0, in.project(), in.domain(), in.workflow()), in.matching_attributes());
 }
 
-Status Admin::GetWorkflowAttributes(const flyteidl::admin::WorkflowAttributesGetRequest& request,
-                                    flyteidl::admin::WorkflowAttributesGetResponse* response) {
+Status AttributeService::GetWorkflowAttributes(const flyteidl::admin::WorkflowAttributesGetRequest& request,
+                                               flyteidl::admin::WorkflowAttributesGetResponse* response) {
   RETURN_IF_ERROR(RequireField(request.domain(), "domain"));
   RETURN_IF_ERROR(RequireField(request.workflow(), "workflow"));
   ASSIGN_OR_RETURN(
@@ -110,8 +113,8 @@ Status Admin::GetWorkflowAttributes(const flyteidl::admin::WorkflowAttributesGet
   return absl::OkStatus();
 }
 
-Status Admin::DeleteWorkflowAttributes(const flyteidl::admin::WorkflowAttributesDeleteRequest& request,
-                                       flyteidl::admin::WorkflowAttributesDeleteResponse*) {
+Status AttributeService::DeleteWorkflowAttributes(const flyteidl::admin::WorkflowAttributesDeleteRequest& request,
+                                                  flyteidl::admin::WorkflowAttributesDeleteResponse*) {
   RETURN_IF_ERROR(RequireField(request.project(), "project"));
   RETURN_IF_ERROR(RequireField(request.domain(), "domain"));
   RETURN_IF_ERROR(RequireField(request.workflow(), "workflow"));
@@ -119,8 +122,8 @@ Status Admin::DeleteWorkflowAttributes(const flyteidl::admin::WorkflowAttributes
       Key(request.resource_type(), request.project(), request.domain(), request.workflow()));
 }
 
-Status Admin::ListMatchableAttributes(const flyteidl::admin::ListMatchableAttributesRequest& request,
-                                      flyteidl::admin::ListMatchableAttributesResponse* response) {
+Status AttributeService::ListMatchableAttributes(const flyteidl::admin::ListMatchableAttributesRequest& request,
+                                                 flyteidl::admin::ListMatchableAttributesResponse* response) {
   ASSIGN_OR_RETURN(auto rows, deps_.registry.ListAttributes(request.resource_type()));
   for (const auto& row : rows) {
     auto* config = response->add_configurations();

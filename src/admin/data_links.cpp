@@ -2,7 +2,7 @@
 // console resolve) and CreateDownloadLink for decks. Both read what the engine recorded.
 #include <google/protobuf/util/time_util.h>
 
-#include "admin/admin.h"
+#include "admin/data_proxy_service.h"
 #include "admin/validation.h"
 
 namespace flyte::admin {
@@ -52,12 +52,12 @@ StatusOr<FlyteUrl> ParseFlyteUrl(const std::string& url) {
 
 }  // namespace
 
-Status Admin::DeckLink(const flyteidl::core::NodeExecutionIdentifier& id, const google::protobuf::Duration& ttl,
-                       flyteidl::service::PreSignedURLs* out) {
+Status DataProxyService::DeckLink(const flyteidl::core::NodeExecutionIdentifier& id,
+                                  const google::protobuf::Duration& ttl, flyteidl::service::PreSignedURLs* out) {
   flyteidl::admin::NodeExecutionGetRequest get;
   *get.mutable_id() = id;
   flyteidl::admin::NodeExecution node;
-  RETURN_IF_ERROR(GetNodeExecution(get, &node));
+  RETURN_IF_ERROR(node_executions_.GetNodeExecution(get, &node));
   if (node.closure().deck_uri().empty()) {
     return absl::NotFoundError("node " + id.node_id() + " of execution " + id.execution_id().name() + " has no deck");
   }
@@ -69,8 +69,8 @@ Status Admin::DeckLink(const flyteidl::core::NodeExecutionIdentifier& id, const 
   return absl::OkStatus();
 }
 
-Status Admin::CreateDownloadLink(const flyteidl::service::CreateDownloadLinkRequest& request,
-                                 flyteidl::service::CreateDownloadLinkResponse* response) {
+Status DataProxyService::CreateDownloadLink(const flyteidl::service::CreateDownloadLinkRequest& request,
+                                            flyteidl::service::CreateDownloadLinkResponse* response) {
   if (request.artifact_type() != flyteidl::service::ARTIFACT_TYPE_DECK) {
     return absl::InvalidArgumentError("only ARTIFACT_TYPE_DECK download links are supported");
   }
@@ -78,7 +78,8 @@ Status Admin::CreateDownloadLink(const flyteidl::service::CreateDownloadLinkRequ
   return DeckLink(request.node_execution_id(), request.expires_in(), response->mutable_pre_signed_urls());
 }
 
-Status Admin::GetData(const flyteidl::service::GetDataRequest& request, flyteidl::service::GetDataResponse* response) {
+Status DataProxyService::GetData(const flyteidl::service::GetDataRequest& request,
+                                 flyteidl::service::GetDataResponse* response) {
   ASSIGN_OR_RETURN(FlyteUrl url, ParseFlyteUrl(request.flyte_url()));
   if (url.kind == 'd') return DeckLink(url.node, {}, response->mutable_pre_signed_urls());
   const bool inputs = url.kind == 'i';
@@ -86,7 +87,7 @@ Status Admin::GetData(const flyteidl::service::GetDataRequest& request, flyteidl
     flyteidl::admin::NodeExecutionGetDataRequest get;
     *get.mutable_id() = url.node;
     flyteidl::admin::NodeExecutionGetDataResponse data;
-    RETURN_IF_ERROR(GetNodeExecutionData(get, &data));
+    RETURN_IF_ERROR(node_executions_.GetNodeExecutionData(get, &data));
     *response->mutable_literal_map() = inputs ? data.full_inputs() : data.full_outputs();
     return absl::OkStatus();
   }
@@ -96,7 +97,7 @@ Status Admin::GetData(const flyteidl::service::GetDataRequest& request, flyteidl
   list.set_filters("eq(retry_attempt," + std::to_string(*url.attempt) + ")");
   list.set_limit(1);
   flyteidl::admin::TaskExecutionList attempts;
-  RETURN_IF_ERROR(ListTaskExecutions(list, &attempts));
+  RETURN_IF_ERROR(node_executions_.ListTaskExecutions(list, &attempts));
   if (attempts.task_executions().empty()) {
     return absl::NotFoundError("attempt " + std::to_string(*url.attempt) + " of node " + url.node.node_id() +
                                " not found");
@@ -104,7 +105,7 @@ Status Admin::GetData(const flyteidl::service::GetDataRequest& request, flyteidl
   flyteidl::admin::TaskExecutionGetDataRequest get;
   *get.mutable_id() = attempts.task_executions(0).id();
   flyteidl::admin::TaskExecutionGetDataResponse data;
-  RETURN_IF_ERROR(GetTaskExecutionData(get, &data));
+  RETURN_IF_ERROR(node_executions_.GetTaskExecutionData(get, &data));
   *response->mutable_literal_map() = inputs ? data.full_inputs() : data.full_outputs();
   return absl::OkStatus();
 }

@@ -2,7 +2,7 @@
 // uploads/<project>/<domain>/<filename_root or base32(md5)>/<filename>, as in FlyteAdmin.
 #include <google/protobuf/util/time_util.h>
 
-#include "admin/admin.h"
+#include "admin/data_proxy_service.h"
 #include "admin/validation.h"
 #include "common/digest.h"
 
@@ -17,8 +17,8 @@ std::chrono::seconds TtlOf(const google::protobuf::Duration& requested, std::chr
 
 }  // namespace
 
-Status Admin::CreateUploadLocation(const flyteidl::service::CreateUploadLocationRequest& request,
-                                   flyteidl::service::CreateUploadLocationResponse* response) {
+Status DataProxyService::CreateUploadLocation(const flyteidl::service::CreateUploadLocationRequest& request,
+                                              flyteidl::service::CreateUploadLocationResponse* response) {
   RETURN_IF_ERROR(RequireField(request.project(), "project"));
   RETURN_IF_ERROR(RequireField(request.domain(), "domain"));
   const std::string& md5 = request.content_md5();
@@ -50,8 +50,8 @@ Status Admin::CreateUploadLocation(const flyteidl::service::CreateUploadLocation
   return absl::OkStatus();
 }
 
-Status Admin::CreateDownloadLocation(const flyteidl::service::CreateDownloadLocationRequest& request,
-                                     flyteidl::service::CreateDownloadLocationResponse* response) {
+Status DataProxyService::CreateDownloadLocation(const flyteidl::service::CreateDownloadLocationRequest& request,
+                                                flyteidl::service::CreateDownloadLocationResponse* response) {
   RETURN_IF_ERROR(RequireField(request.native_url(), "native_url"));
   ASSIGN_OR_RETURN(std::string key, deps_.blobs.KeyOf(request.native_url()));
   RETURN_IF_ERROR(deps_.blobs.Size(key).status());

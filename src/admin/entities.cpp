@@ -3,9 +3,10 @@
 
 #include <functional>
 
-#include "admin/admin.h"
+#include "admin/entity_service.h"
 #include "admin/launch_plan_inputs.h"
 #include "admin/list_request.h"
+#include "admin/project_domain.h"
 #include "admin/registry_resolver.h"
 #include "admin/validation.h"
 #include "common/digest.h"
@@ -155,17 +156,18 @@ const std::vector<store::Predicate> kActiveOnly = {
 
 }  // namespace
 
-Status Admin::StoreDescription(ResourceType type, const Identifier& id,
-                               const flyteidl::admin::DescriptionEntity& description) {
+Status EntityService::StoreDescription(ResourceType type, const Identifier& id,
+                                       const flyteidl::admin::DescriptionEntity& description) {
   flyteidl::admin::DescriptionEntity entity = description;
   *entity.mutable_id() = TypedId(id, type);
   return deps_.registry.PutDescription(ToKey(type, id), deps_.clock.NowMillis(), entity.SerializeAsString());
 }
 
-Status Admin::CreateTask(const flyteidl::admin::TaskCreateRequest& request, flyteidl::admin::TaskCreateResponse*) {
+Status EntityService::CreateTask(const flyteidl::admin::TaskCreateRequest& request,
+                                 flyteidl::admin::TaskCreateResponse*) {
   const Identifier& id = request.id();
   RETURN_IF_ERROR(ValidateIdentifier(id, flyteidl::core::TASK));
-  RETURN_IF_ERROR(CheckProjectDomain(id.project(), id.domain()));
+  RETURN_IF_ERROR(CheckProjectDomain(deps_.registry, deps_.config, id.project(), id.domain()));
   if (!request.spec().has_template_()) return absl::InvalidArgumentError("missing spec.template");
   const auto& task_template = request.spec().template_();
   RETURN_IF_ERROR(CheckTemplateId(task_template.id(), id, ResourceType::kTask));
@@ -190,11 +192,11 @@ Status Admin::CreateTask(const flyteidl::admin::TaskCreateRequest& request, flyt
                         });
 }
 
-Status Admin::CreateWorkflow(const flyteidl::admin::WorkflowCreateRequest& request,
-                             flyteidl::admin::WorkflowCreateResponse*) {
+Status EntityService::CreateWorkflow(const flyteidl::admin::WorkflowCreateRequest& request,
+                                     flyteidl::admin::WorkflowCreateResponse*) {
   const Identifier& id = request.id();
   RETURN_IF_ERROR(ValidateIdentifier(id, flyteidl::core::WORKFLOW));
-  RETURN_IF_ERROR(CheckProjectDomain(id.project(), id.domain()));
+  RETURN_IF_ERROR(CheckProjectDomain(deps_.registry, deps_.config, id.project(), id.domain()));
   if (!request.spec().has_template_()) return absl::InvalidArgumentError("missing spec.template");
   RETURN_IF_ERROR(CheckTemplateId(request.spec().template_().id(), id, ResourceType::kWorkflow));
   return CreateIfAbsent(
@@ -219,11 +221,11 @@ Status Admin::CreateWorkflow(const flyteidl::admin::WorkflowCreateRequest& reque
       });
 }
 
-Status Admin::CreateLaunchPlan(const flyteidl::admin::LaunchPlanCreateRequest& request,
-                               flyteidl::admin::LaunchPlanCreateResponse*) {
+Status EntityService::CreateLaunchPlan(const flyteidl::admin::LaunchPlanCreateRequest& request,
+                                       flyteidl::admin::LaunchPlanCreateResponse*) {
   const Identifier& id = request.id();
   RETURN_IF_ERROR(ValidateIdentifier(id, flyteidl::core::LAUNCH_PLAN));
-  RETURN_IF_ERROR(CheckProjectDomain(id.project(), id.domain()));
+  RETURN_IF_ERROR(CheckProjectDomain(deps_.registry, deps_.config, id.project(), id.domain()));
   if (!request.has_spec()) return absl::InvalidArgumentError("missing spec");
   const Identifier& workflow_id = request.spec().workflow_id();
   RETURN_IF_ERROR(ValidateIdentifier(workflow_id, flyteidl::core::WORKFLOW));
@@ -261,62 +263,65 @@ Status Admin::CreateLaunchPlan(const flyteidl::admin::LaunchPlanCreateRequest& r
       });
 }
 
-Status Admin::GetTask(const flyteidl::admin::ObjectGetRequest& request, flyteidl::admin::Task* response) {
+Status EntityService::GetTask(const flyteidl::admin::ObjectGetRequest& request, flyteidl::admin::Task* response) {
   return GetEntity(deps_.registry, ResourceType::kTask, request.id(), response);
 }
 
-Status Admin::GetWorkflow(const flyteidl::admin::ObjectGetRequest& request, flyteidl::admin::Workflow* response) {
+Status EntityService::GetWorkflow(const flyteidl::admin::ObjectGetRequest& request,
+                                  flyteidl::admin::Workflow* response) {
   return GetEntity(deps_.registry, ResourceType::kWorkflow, request.id(), response);
 }
 
-Status Admin::GetLaunchPlan(const flyteidl::admin::ObjectGetRequest& request, flyteidl::admin::LaunchPlan* response) {
+Status EntityService::GetLaunchPlan(const flyteidl::admin::ObjectGetRequest& request,
+                                    flyteidl::admin::LaunchPlan* response) {
   return GetEntity(deps_.registry, ResourceType::kLaunchPlan, request.id(), response);
 }
 
-Status Admin::ListTasks(const flyteidl::admin::ResourceListRequest& request, flyteidl::admin::TaskList* response) {
+Status EntityService::ListTasks(const flyteidl::admin::ResourceListRequest& request,
+                                flyteidl::admin::TaskList* response) {
   ASSIGN_OR_RETURN(*response->mutable_token(),
                    ListVersions(deps_.registry, ResourceType::kTask, request, response->mutable_tasks()));
   return absl::OkStatus();
 }
 
-Status Admin::ListWorkflows(const flyteidl::admin::ResourceListRequest& request,
-                            flyteidl::admin::WorkflowList* response) {
+Status EntityService::ListWorkflows(const flyteidl::admin::ResourceListRequest& request,
+                                    flyteidl::admin::WorkflowList* response) {
   ASSIGN_OR_RETURN(*response->mutable_token(),
                    ListVersions(deps_.registry, ResourceType::kWorkflow, request, response->mutable_workflows()));
   return absl::OkStatus();
 }
 
-Status Admin::ListLaunchPlans(const flyteidl::admin::ResourceListRequest& request,
-                              flyteidl::admin::LaunchPlanList* response) {
+Status EntityService::ListLaunchPlans(const flyteidl::admin::ResourceListRequest& request,
+                                      flyteidl::admin::LaunchPlanList* response) {
   ASSIGN_OR_RETURN(*response->mutable_token(),
                    ListVersions(deps_.registry, ResourceType::kLaunchPlan, request, response->mutable_launch_plans()));
   return absl::OkStatus();
 }
 
-Status Admin::ListTaskIds(const flyteidl::admin::NamedEntityIdentifierListRequest& request,
-                          flyteidl::admin::NamedEntityIdentifierList* response) {
+Status EntityService::ListTaskIds(const flyteidl::admin::NamedEntityIdentifierListRequest& request,
+                                  flyteidl::admin::NamedEntityIdentifierList* response) {
   return ListIds(deps_.registry, ResourceType::kTask, request, response);
 }
 
-Status Admin::ListWorkflowIds(const flyteidl::admin::NamedEntityIdentifierListRequest& request,
-                              flyteidl::admin::NamedEntityIdentifierList* response) {
+Status EntityService::ListWorkflowIds(const flyteidl::admin::NamedEntityIdentifierListRequest& request,
+                                      flyteidl::admin::NamedEntityIdentifierList* response) {
   return ListIds(deps_.registry, ResourceType::kWorkflow, request, response);
 }
 
-Status Admin::ListLaunchPlanIds(const flyteidl::admin::NamedEntityIdentifierListRequest& request,
-                                flyteidl::admin::NamedEntityIdentifierList* response) {
+Status EntityService::ListLaunchPlanIds(const flyteidl::admin::NamedEntityIdentifierListRequest& request,
+                                        flyteidl::admin::NamedEntityIdentifierList* response) {
   return ListIds(deps_.registry, ResourceType::kLaunchPlan, request, response);
 }
 
-Status Admin::UpdateLaunchPlan(const flyteidl::admin::LaunchPlanUpdateRequest& request,
-                               flyteidl::admin::LaunchPlanUpdateResponse*) {
+Status EntityService::UpdateLaunchPlan(const flyteidl::admin::LaunchPlanUpdateRequest& request,
+                                       flyteidl::admin::LaunchPlanUpdateResponse*) {
   RETURN_IF_ERROR(ValidateIdentifier(request.id(), flyteidl::core::LAUNCH_PLAN));
   return deps_.registry.SetLaunchPlanState(ToKey(ResourceType::kLaunchPlan, request.id()), request.state(),
                                            deps_.clock.NowMillis());
 }
 
-Status Admin::GetActiveLaunchPlan(const flyteidl::admin::ActiveLaunchPlanRequest& request,
-                                  flyteidl::admin::LaunchPlan* response) {
+Status EntityService::GetActiveLaunchPlan(const flyteidl::admin::ActiveLaunchPlanRequest& request,
+                                          flyteidl::admin::LaunchPlan* response) {
   const auto& id = request.id();
   RETURN_IF_ERROR(RequireField(id.name(), "name"));
   google::protobuf::RepeatedPtrField<flyteidl::admin::LaunchPlan> plans;
@@ -331,8 +336,8 @@ Status Admin::GetActiveLaunchPlan(const flyteidl::admin::ActiveLaunchPlanRequest
   return absl::OkStatus();
 }
 
-Status Admin::ListActiveLaunchPlans(const flyteidl::admin::ActiveLaunchPlanListRequest& request,
-                                    flyteidl::admin::LaunchPlanList* response) {
+Status EntityService::ListActiveLaunchPlans(const flyteidl::admin::ActiveLaunchPlanListRequest& request,
+                                            flyteidl::admin::LaunchPlanList* response) {
   ListParams params{request.limit(), request.token(), "", request.has_sort_by() ? &request.sort_by() : nullptr};
   ASSIGN_OR_RETURN(*response->mutable_token(),
                    ListEntities(deps_.registry, ResourceType::kLaunchPlan, request.project(), request.domain(), "",

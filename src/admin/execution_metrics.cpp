@@ -14,8 +14,10 @@
 #include <map>
 #include <optional>
 
-#include "admin/admin.h"
+#include "admin/metrics_service.h"
 #include "admin/validation.h"
+#include "flyteidl/admin/node_execution.pb.h"
+#include "flyteidl/admin/task_execution.pb.h"
 
 namespace flyte::admin {
 namespace {
@@ -214,12 +216,12 @@ class SpanTree {
 
 }  // namespace
 
-Status Admin::GetExecutionMetrics(const flyteidl::admin::WorkflowExecutionGetMetricsRequest& request,
-                                  flyteidl::admin::WorkflowExecutionGetMetricsResponse* response) {
+Status MetricsService::GetExecutionMetrics(const flyteidl::admin::WorkflowExecutionGetMetricsRequest& request,
+                                           flyteidl::admin::WorkflowExecutionGetMetricsResponse* response) {
   flyteidl::admin::WorkflowExecutionGetRequest get;
   *get.mutable_id() = request.id();
   flyteidl::admin::Execution execution;
-  RETURN_IF_ERROR(GetExecution(get, &execution));
+  RETURN_IF_ERROR(executions_.GetExecution(get, &execution));
   SpanTree tree(deps_.executions, ExecutionKeyOf(request.id()), deps_.clock.NowMillis());
   RETURN_IF_ERROR(tree.Load());
   ASSIGN_OR_RETURN(*response->mutable_span(), tree.WorkflowSpan(execution, request.depth()));

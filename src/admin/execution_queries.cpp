@@ -4,10 +4,10 @@
 // and task execution managers (pkg/manager/impl/*_manager.go, pkg/manager/impl/util/data.go).
 #include <google/protobuf/util/time_util.h>
 
-#include "admin/admin.h"
+#include "admin/execution_service.h"
 #include "admin/list_request.h"
+#include "admin/node_execution_service.h"
 #include "admin/validation.h"
-#include "engine/data_layout.h"
 #include "engine/engine.h"
 
 namespace flyte::admin {
@@ -167,8 +167,7 @@ StatusOr<flyteidl::admin::DynamicWorkflowNodeMetadata> LoadDynamicWorkflow(store
                                                                            const flyteidl::admin::NodeExecution& node) {
   const std::string& spec_url = node.closure().dynamic_job_spec_uri();
   if (spec_url.empty()) return absl::NotFoundError(Describe(node.id()) + " does not contain a dynamic workflow");
-  ASSIGN_OR_RETURN(std::string spec_key, blobs.KeyOf(spec_url));
-  const std::string compiled_key = spec_key.substr(0, spec_key.rfind('/') + 1) + engine::kFuturesCompiledFile;
+  ASSIGN_OR_RETURN(std::string compiled_key, blobs.KeyOf(engine::DynamicWorkflowUrl(spec_url)));
   ASSIGN_OR_RETURN(std::string bytes,
                    NamedNotFound(blobs.Get(compiled_key), "dynamic workflow of " + Describe(node.id())));
   flyteidl::admin::DynamicWorkflowNodeMetadata dynamic;
@@ -202,15 +201,15 @@ StatusOr<bool> FiltersOnState(const std::string& filters) {
 
 }  // namespace
 
-Status Admin::GetExecution(const flyteidl::admin::WorkflowExecutionGetRequest& request,
-                           flyteidl::admin::Execution* response) {
+Status ExecutionService::GetExecution(const flyteidl::admin::WorkflowExecutionGetRequest& request,
+                                      flyteidl::admin::Execution* response) {
   RETURN_IF_ERROR(ValidateExecutionId(request.id(), "id"));
   ASSIGN_OR_RETURN(store::ExecutionRow row, FindExecutionRow(deps_.executions, request.id()));
   return ParseExecution(row, response);
 }
 
-Status Admin::ListExecutions(const flyteidl::admin::ResourceListRequest& request,
-                             flyteidl::admin::ExecutionList* response) {
+Status ExecutionService::ListExecutions(const flyteidl::admin::ResourceListRequest& request,
+                                        flyteidl::admin::ExecutionList* response) {
   const auto& id = request.id();
   RETURN_IF_ERROR(RequireField(id.project(), "id.project"));
   RETURN_IF_ERROR(RequireField(id.domain(), "id.domain"));
@@ -228,8 +227,8 @@ Status Admin::ListExecutions(const flyteidl::admin::ResourceListRequest& request
   return absl::OkStatus();
 }
 
-Status Admin::UpdateExecution(const flyteidl::admin::ExecutionUpdateRequest& request,
-                              flyteidl::admin::ExecutionUpdateResponse*) {
+Status ExecutionService::UpdateExecution(const flyteidl::admin::ExecutionUpdateRequest& request,
+                                         flyteidl::admin::ExecutionUpdateResponse*) {
   RETURN_IF_ERROR(ValidateExecutionId(request.id(), "id"));
   if (!flyteidl::admin::ExecutionState_IsValid(request.state())) {
     return absl::InvalidArgumentError("unknown execution state " + std::to_string(static_cast<int>(request.state())));
@@ -240,25 +239,25 @@ Status Admin::UpdateExecution(const flyteidl::admin::ExecutionUpdateRequest& req
                                       deps_.clock.NowMillis());
 }
 
-Status Admin::GetExecutionData(const flyteidl::admin::WorkflowExecutionGetDataRequest& request,
-                               flyteidl::admin::WorkflowExecutionGetDataResponse* response) {
+Status ExecutionService::GetExecutionData(const flyteidl::admin::WorkflowExecutionGetDataRequest& request,
+                                          flyteidl::admin::WorkflowExecutionGetDataResponse* response) {
   RETURN_IF_ERROR(ValidateExecutionId(request.id(), "id"));
   ASSIGN_OR_RETURN(store::ExecutionRow row, FindExecutionRow(deps_.executions, request.id()));
   flyteidl::admin::Execution execution;
   RETURN_IF_ERROR(ParsePayload(row.payload, Describe(request.id()), &execution));
-  ASSIGN_OR_RETURN(std::string input_url, deps_.blobs.NativeUrl(engine::ExecutionInputsKey(row.key)));
+  ASSIGN_OR_RETURN(std::string input_url, engine::ExecutionInputsUrl(deps_.blobs, row.key));
   return FillData(deps_.blobs, input_url, execution.closure(), response);
 }
 
-Status Admin::GetNodeExecution(const flyteidl::admin::NodeExecutionGetRequest& request,
-                               flyteidl::admin::NodeExecution* response) {
+Status NodeExecutionService::GetNodeExecution(const flyteidl::admin::NodeExecutionGetRequest& request,
+                                              flyteidl::admin::NodeExecution* response) {
   RETURN_IF_ERROR(ValidateNodeExecutionId(request.id(), "id"));
   ASSIGN_OR_RETURN(*response, LoadNodeExecution(deps_.executions, request.id()));
   return absl::OkStatus();
 }
 
-Status Admin::ListNodeExecutions(const flyteidl::admin::NodeExecutionListRequest& request,
-                                 flyteidl::admin::NodeExecutionList* response) {
+Status NodeExecutionService::ListNodeExecutions(const flyteidl::admin::NodeExecutionListRequest& request,
+                                                flyteidl::admin::NodeExecutionList* response) {
   const WorkflowExecutionIdentifier& execution = request.workflow_execution_id();
   RETURN_IF_ERROR(ValidateExecutionId(execution, "workflow_execution_id"));
   // flyteadmin resolves the parent first, so an unknown parent is NOT_FOUND rather than no children.
@@ -281,8 +280,8 @@ Status Admin::ListNodeExecutions(const flyteidl::admin::NodeExecutionListRequest
   return absl::OkStatus();
 }
 
-Status Admin::GetNodeExecutionData(const flyteidl::admin::NodeExecutionGetDataRequest& request,
-                                   flyteidl::admin::NodeExecutionGetDataResponse* response) {
+Status NodeExecutionService::GetNodeExecutionData(const flyteidl::admin::NodeExecutionGetDataRequest& request,
+                                                  flyteidl::admin::NodeExecutionGetDataResponse* response) {
   RETURN_IF_ERROR(ValidateNodeExecutionId(request.id(), "id"));
   ASSIGN_OR_RETURN(flyteidl::admin::NodeExecution node, LoadNodeExecution(deps_.executions, request.id()));
   RETURN_IF_ERROR(FillData(deps_.blobs, node.input_uri(), node.closure(), response));
@@ -293,8 +292,8 @@ Status Admin::GetNodeExecutionData(const flyteidl::admin::NodeExecutionGetDataRe
   return absl::OkStatus();
 }
 
-Status Admin::GetDynamicNodeWorkflow(const flyteidl::admin::GetDynamicNodeWorkflowRequest& request,
-                                     flyteidl::admin::DynamicNodeWorkflowResponse* response) {
+Status NodeExecutionService::GetDynamicNodeWorkflow(const flyteidl::admin::GetDynamicNodeWorkflowRequest& request,
+                                                    flyteidl::admin::DynamicNodeWorkflowResponse* response) {
   RETURN_IF_ERROR(ValidateNodeExecutionId(request.id(), "id"));
   ASSIGN_OR_RETURN(flyteidl::admin::NodeExecution node, LoadNodeExecution(deps_.executions, request.id()));
   ASSIGN_OR_RETURN(flyteidl::admin::DynamicWorkflowNodeMetadata dynamic, LoadDynamicWorkflow(deps_.blobs, node));
@@ -302,15 +301,15 @@ Status Admin::GetDynamicNodeWorkflow(const flyteidl::admin::GetDynamicNodeWorkfl
   return absl::OkStatus();
 }
 
-Status Admin::GetTaskExecution(const flyteidl::admin::TaskExecutionGetRequest& request,
-                               flyteidl::admin::TaskExecution* response) {
+Status NodeExecutionService::GetTaskExecution(const flyteidl::admin::TaskExecutionGetRequest& request,
+                                              flyteidl::admin::TaskExecution* response) {
   RETURN_IF_ERROR(ValidateTaskExecutionId(request.id()));
   ASSIGN_OR_RETURN(*response, LoadTaskExecution(deps_.executions, request.id()));
   return absl::OkStatus();
 }
 
-Status Admin::ListTaskExecutions(const flyteidl::admin::TaskExecutionListRequest& request,
-                                 flyteidl::admin::TaskExecutionList* response) {
+Status NodeExecutionService::ListTaskExecutions(const flyteidl::admin::TaskExecutionListRequest& request,
+                                                flyteidl::admin::TaskExecutionList* response) {
   const NodeExecutionIdentifier& node = request.node_execution_id();
   RETURN_IF_ERROR(ValidateNodeExecutionId(node, "node_execution_id"));
   ASSIGN_OR_RETURN(store::ListQuery query, BuildListQuery(ListParamsOf(request), TaskExecutionColumns(),
@@ -325,8 +324,8 @@ Status Admin::ListTaskExecutions(const flyteidl::admin::TaskExecutionListRequest
   return absl::OkStatus();
 }
 
-Status Admin::GetTaskExecutionData(const flyteidl::admin::TaskExecutionGetDataRequest& request,
-                                   flyteidl::admin::TaskExecutionGetDataResponse* response) {
+Status NodeExecutionService::GetTaskExecutionData(const flyteidl::admin::TaskExecutionGetDataRequest& request,
+                                                  flyteidl::admin::TaskExecutionGetDataResponse* response) {
   RETURN_IF_ERROR(ValidateTaskExecutionId(request.id()));
   ASSIGN_OR_RETURN(flyteidl::admin::TaskExecution attempt, LoadTaskExecution(deps_.executions, request.id()));
   RETURN_IF_ERROR(FillData(deps_.blobs, attempt.input_uri(), attempt.closure(), response));

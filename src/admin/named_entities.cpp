@@ -1,5 +1,5 @@
 // Named entities (a name across its versions, with metadata) and description entities.
-#include "admin/admin.h"
+#include "admin/entity_service.h"
 #include "admin/list_request.h"
 #include "admin/registry_resolver.h"
 #include "admin/validation.h"
@@ -39,8 +39,8 @@ Status ValidateNamedId(const flyteidl::admin::NamedEntityIdentifier& id) {
 
 }  // namespace
 
-Status Admin::GetNamedEntity(const flyteidl::admin::NamedEntityGetRequest& request,
-                             flyteidl::admin::NamedEntity* response) {
+Status EntityService::GetNamedEntity(const flyteidl::admin::NamedEntityGetRequest& request,
+                                     flyteidl::admin::NamedEntity* response) {
   ASSIGN_OR_RETURN(store::ResourceType type, StoreType(request.resource_type()));
   RETURN_IF_ERROR(ValidateNamedId(request.id()));
   const auto& id = request.id();
@@ -50,8 +50,8 @@ Status Admin::GetNamedEntity(const flyteidl::admin::NamedEntityGetRequest& reque
   return absl::OkStatus();
 }
 
-Status Admin::ListNamedEntities(const flyteidl::admin::NamedEntityListRequest& request,
-                                flyteidl::admin::NamedEntityList* response) {
+Status EntityService::ListNamedEntities(const flyteidl::admin::NamedEntityListRequest& request,
+                                        flyteidl::admin::NamedEntityList* response) {
   ASSIGN_OR_RETURN(store::ResourceType type, StoreType(request.resource_type()));
   RETURN_IF_ERROR(RequireField(request.project(), "project"));
   RETURN_IF_ERROR(RequireField(request.domain(), "domain"));
@@ -65,8 +65,8 @@ Status Admin::ListNamedEntities(const flyteidl::admin::NamedEntityListRequest& r
   return absl::OkStatus();
 }
 
-Status Admin::UpdateNamedEntity(const flyteidl::admin::NamedEntityUpdateRequest& request,
-                                flyteidl::admin::NamedEntityUpdateResponse*) {
+Status EntityService::UpdateNamedEntity(const flyteidl::admin::NamedEntityUpdateRequest& request,
+                                        flyteidl::admin::NamedEntityUpdateResponse*) {
   ASSIGN_OR_RETURN(store::ResourceType type, StoreType(request.resource_type()));
   RETURN_IF_ERROR(ValidateNamedId(request.id()));
   const auto& id = request.id();
@@ -76,8 +76,8 @@ Status Admin::UpdateNamedEntity(const flyteidl::admin::NamedEntityUpdateRequest&
       {type, id.project(), id.domain(), id.name(), request.metadata().state(), request.metadata().description()});
 }
 
-Status Admin::GetDescriptionEntity(const flyteidl::admin::ObjectGetRequest& request,
-                                   flyteidl::admin::DescriptionEntity* response) {
+Status EntityService::GetDescriptionEntity(const flyteidl::admin::ObjectGetRequest& request,
+                                           flyteidl::admin::DescriptionEntity* response) {
   ASSIGN_OR_RETURN(store::ResourceType type, StoreType(request.id().resource_type()));
   RETURN_IF_ERROR(ValidateIdentifier(request.id(), request.id().resource_type()));
   ASSIGN_OR_RETURN(std::string payload, deps_.registry.GetDescription(ToKey(type, request.id())));
@@ -85,8 +85,8 @@ Status Admin::GetDescriptionEntity(const flyteidl::admin::ObjectGetRequest& requ
   return absl::OkStatus();
 }
 
-Status Admin::ListDescriptionEntities(const flyteidl::admin::DescriptionEntityListRequest& request,
-                                      flyteidl::admin::DescriptionEntityList* response) {
+Status EntityService::ListDescriptionEntities(const flyteidl::admin::DescriptionEntityListRequest& request,
+                                              flyteidl::admin::DescriptionEntityList* response) {
   ASSIGN_OR_RETURN(store::ResourceType type, StoreType(request.resource_type()));
   const auto& id = request.id();
   RETURN_IF_ERROR(RequireField(id.project(), "project"));

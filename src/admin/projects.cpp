@@ -1,6 +1,6 @@
 // Projects and domains: register, update, get, list (FlyteAdmin's ProjectManager semantics).
-#include "admin/admin.h"
 #include "admin/list_request.h"
+#include "admin/project_service.h"
 #include "admin/validation.h"
 
 namespace flyte::admin {
@@ -36,7 +36,30 @@ store::ProjectRow ToRow(flyteidl::admin::Project project, int64_t created_at) {
 
 }  // namespace
 
-Status Admin::ProjectFromRow(const store::ProjectRow& row, flyteidl::admin::Project* project) {
+Status ProjectService::SeedProjects() {
+  for (const std::string& id : deps_.config.seed_projects) {
+    flyteidl::admin::ProjectRegisterRequest request;
+    request.mutable_project()->set_id(id);
+    request.mutable_project()->set_name(id);
+    request.mutable_project()->set_description("Default project setup.");
+    flyteidl::admin::ProjectRegisterResponse response;
+    Status status = RegisterProject(request, &response);
+    if (!status.ok() && !absl::IsAlreadyExists(status)) return status;
+  }
+  return absl::OkStatus();
+}
+
+Status ProjectService::GetDomains(const flyteidl::admin::GetDomainRequest&,
+                                  flyteidl::admin::GetDomainsResponse* response) {
+  for (const std::string& domain : deps_.config.domains) {
+    auto* out = response->add_domains();
+    out->set_id(domain);
+    out->set_name(domain);
+  }
+  return absl::OkStatus();
+}
+
+Status ProjectService::ProjectFromRow(const store::ProjectRow& row, flyteidl::admin::Project* project) {
   if (!project->ParseFromString(row.payload)) return absl::InternalError("corrupt project record " + row.id);
   flyteidl::admin::GetDomainsResponse domains;
   RETURN_IF_ERROR(GetDomains({}, &domains));
@@ -44,8 +67,8 @@ Status Admin::ProjectFromRow(const store::ProjectRow& row, flyteidl::admin::Proj
   return absl::OkStatus();
 }
 
-Status Admin::RegisterProject(const flyteidl::admin::ProjectRegisterRequest& request,
-                              flyteidl::admin::ProjectRegisterResponse*) {
+Status ProjectService::RegisterProject(const flyteidl::admin::ProjectRegisterRequest& request,
+                                       flyteidl::admin::ProjectRegisterResponse*) {
   if (!request.has_project()) return absl::InvalidArgumentError("missing project");
   flyteidl::admin::Project project = request.project();
   if (project.name().empty()) project.set_name(project.id());
@@ -55,7 +78,7 @@ Status Admin::RegisterProject(const flyteidl::admin::ProjectRegisterRequest& req
   return status;
 }
 
-Status Admin::UpdateProject(const flyteidl::admin::Project& request, flyteidl::admin::ProjectUpdateResponse*) {
+Status ProjectService::UpdateProject(const flyteidl::admin::Project& request, flyteidl::admin::ProjectUpdateResponse*) {
   RETURN_IF_ERROR(ValidateProjectFields(request));
   ASSIGN_OR_RETURN(store::ProjectRow existing, deps_.registry.GetProject(request.id()));
   flyteidl::admin::Project project = request;
@@ -63,13 +86,15 @@ Status Admin::UpdateProject(const flyteidl::admin::Project& request, flyteidl::a
   return deps_.registry.UpdateProject(ToRow(project, existing.created_at));
 }
 
-Status Admin::GetProject(const flyteidl::admin::ProjectGetRequest& request, flyteidl::admin::Project* response) {
+Status ProjectService::GetProject(const flyteidl::admin::ProjectGetRequest& request,
+                                  flyteidl::admin::Project* response) {
   RETURN_IF_ERROR(RequireField(request.id(), "project id"));
   ASSIGN_OR_RETURN(store::ProjectRow row, deps_.registry.GetProject(request.id()));
   return ProjectFromRow(row, response);
 }
 
-Status Admin::ListProjects(const flyteidl::admin::ProjectListRequest& request, flyteidl::admin::Projects* response) {
+Status ProjectService::ListProjects(const flyteidl::admin::ProjectListRequest& request,
+                                    flyteidl::admin::Projects* response) {
   ListParams params{request.limit(), request.token(), request.filters(),
                     request.has_sort_by() ? &request.sort_by() : nullptr};
   ASSIGN_OR_RETURN(store::ListQuery query,

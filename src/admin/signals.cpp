@@ -7,8 +7,8 @@
 // gate may already have passed with the first one.
 #include <algorithm>
 
-#include "admin/admin.h"
 #include "admin/list_request.h"
+#include "admin/signal_service.h"
 #include "admin/validation.h"
 #include "engine/engine.h"
 
@@ -61,15 +61,16 @@ bool LiteralFits(const Literal& value, const LiteralType& type) {
 
 }  // namespace
 
-Status Admin::GetOrCreateSignal(const flyteidl::admin::SignalGetOrCreateRequest& request,
-                                flyteidl::admin::Signal* response) {
+Status SignalService::GetOrCreateSignal(const flyteidl::admin::SignalGetOrCreateRequest& request,
+                                        flyteidl::admin::Signal* response) {
   RETURN_IF_ERROR(ValidateSignalId(request.id()));
   if (!request.has_type()) return absl::InvalidArgumentError("missing type");
   ASSIGN_OR_RETURN(*response, deps_.signals.GetOrCreate(request.id(), request.type()));
   return absl::OkStatus();
 }
 
-Status Admin::ListSignals(const flyteidl::admin::SignalListRequest& request, flyteidl::admin::SignalList* response) {
+Status SignalService::ListSignals(const flyteidl::admin::SignalListRequest& request,
+                                  flyteidl::admin::SignalList* response) {
   const auto& execution = request.workflow_execution_id();
   RETURN_IF_ERROR(ValidateExecutionId(execution, "workflow_execution_id"));
   ASSIGN_OR_RETURN(store::ListQuery query, BuildListQuery(ListParamsOf(request), SignalColumns(),
@@ -81,7 +82,7 @@ Status Admin::ListSignals(const flyteidl::admin::SignalListRequest& request, fly
   return absl::OkStatus();
 }
 
-Status Admin::SetSignal(const flyteidl::admin::SignalSetRequest& request, flyteidl::admin::SignalSetResponse*) {
+Status SignalService::SetSignal(const flyteidl::admin::SignalSetRequest& request, flyteidl::admin::SignalSetResponse*) {
   const auto& id = request.id();
   RETURN_IF_ERROR(ValidateSignalId(id));
   if (!request.has_value()) return absl::InvalidArgumentError("missing value");

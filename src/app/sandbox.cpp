@@ -66,10 +66,7 @@ class RunningSandbox final : public Sandbox {
     engine_ = engine::MakeEngine(std::move(engine_deps));
     ASSIGN_OR_RETURN(admin_, admin::Admin::Create({*stores_.registry, *stores_.executions, *stores_.signals, *engine_,
                                                    *blobs_, SystemClock(), *signer_, config_.admin}));
-    admin::Admin* admin = admin_.get();
-    RETURN_IF_ERROR(
-        engine_->Start({[admin](const engine::ChildLaunch& launch) { return admin->LaunchChild(launch); },
-                        [admin](const flyteidl::core::Identifier& id) { return admin->LaunchPlanInterfaceOf(id); }}));
+    RETURN_IF_ERROR(engine_->Start(admin_->ControlPlane()));
     // Written before serving: a client that sees /healthz answer finds the file in place.
     RETURN_IF_ERROR(WriteClientConfig(config_.state.client_config, address));
     RETURN_IF_ERROR(server_->Serve({*admin_, *blobs_, *signer_, engine_config.logs_dir}));

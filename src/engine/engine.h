@@ -12,6 +12,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "engine/compiler.h"
+#include "engine/execution_data.h"
 #include "engine/type_check.h"
 #include "flyteidl/core/identifier.pb.h"
 #include "flyteidl/core/literals.pb.h"
@@ -42,7 +43,8 @@ struct ChildLaunch {
 };
 // What the engine asks of the control plane; the admin layer answers.
 struct ControlPlane {
-  // Creates and submits a child execution (FlyteAdmin's CreateExecution).
+  // Launches the child execution (admin's one Launch, as for any execution); ALREADY_EXISTS if
+  // it exists.
   std::function<Status(const ChildLaunch&)> launch_child;
   // A registered launch plan's interface, for the dynamic workflows that call it; NOT_FOUND if unknown.
   LaunchPlanLookup launch_plan;
@@ -64,8 +66,9 @@ struct EngineDeps {
 class Engine {
  public:
   virtual ~Engine() = default;
-  // Starts driving an execution whose row (QUEUED), inputs and closure are already stored.
-  virtual void Submit(const store::ExecutionKey& key) = 0;
+  // Takes a new execution: stores it (StoreNewExecution) and starts driving it. ALREADY_EXISTS if
+  // an execution with that key exists. The storing runs on the caller's thread.
+  virtual Status Submit(const NewExecution& execution) = 0;
   // Aborts a running execution; its phase goes ABORTING, then ABORTED once attempts are gone.
   virtual void Terminate(const store::ExecutionKey& key, const std::string& cause) = 0;
   // Something an execution waits on outside the engine changed (e.g. a signal was set): look again.

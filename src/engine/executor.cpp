@@ -41,7 +41,11 @@ class Executor final : public Engine {
     return absl::OkStatus();
   }
 
-  void Submit(const store::ExecutionKey& key) override { Push({Command::Kind::kSubmit, key, ""}); }
+  Status Submit(const NewExecution& execution) override {
+    RETURN_IF_ERROR(StoreNewExecution(deps_.executions, deps_.blobs, execution));
+    Push({Command::Kind::kSubmit, execution.row.key, ""});
+    return absl::OkStatus();
+  }
 
   void Terminate(const store::ExecutionKey& key, const std::string& cause) override {
     Push({Command::Kind::kTerminate, key, cause});

@@ -56,7 +56,7 @@ flyteidl::admin::WorkflowCreateRequest WorkflowRequest(const std::string& name, 
 TEST_CASE("admin: the seeded project exists with the configured domains") {
   Fixture f;
   flyteidl::admin::Projects projects;
-  REQUIRE(f.admin->ListProjects({}, &projects).ok());
+  REQUIRE(f.admin->projects().ListProjects({}, &projects).ok());
   REQUIRE(projects.projects_size() == 1);
   CHECK(projects.projects(0).id() == "flytesnacks");
   CHECK(projects.projects(0).domains_size() == 3);
@@ -65,16 +65,16 @@ TEST_CASE("admin: the seeded project exists with the configured domains") {
 TEST_CASE("admin: registering a task is idempotent and content-checked") {
   Fixture f;
   flyteidl::admin::TaskCreateResponse response;
-  REQUIRE(f.admin->CreateTask(TaskRequest("t"), &response).ok());
-  CHECK(absl::IsAlreadyExists(f.admin->CreateTask(TaskRequest("t"), &response)));
-  Status different = f.admin->CreateTask(TaskRequest("t", "other-image"), &response);
+  REQUIRE(f.admin->entities().CreateTask(TaskRequest("t"), &response).ok());
+  CHECK(absl::IsAlreadyExists(f.admin->entities().CreateTask(TaskRequest("t"), &response)));
+  Status different = f.admin->entities().CreateTask(TaskRequest("t", "other-image"), &response);
   CHECK(absl::IsInvalidArgument(different));
   CHECK(std::string(different.message()).find("different structure") != std::string::npos);
 
   flyteidl::admin::ObjectGetRequest get;
   *get.mutable_id() = Id(flyteidl::core::TASK, "t");
   flyteidl::admin::Task task;
-  REQUIRE(f.admin->GetTask(get, &task).ok());
+  REQUIRE(f.admin->entities().GetTask(get, &task).ok());
   CHECK(task.closure().compiled_task().template_().container().image() == "img");
   CHECK(task.closure().created_at().seconds() == 1'700'000'000);
 }
@@ -85,13 +85,13 @@ TEST_CASE("admin: bad registrations are INVALID_ARGUMENT naming the problem") {
   auto no_project = TaskRequest("t");
   no_project.mutable_id()->set_project("nope");
   no_project.mutable_spec()->mutable_template_()->mutable_id()->set_project("nope");
-  CHECK(absl::IsInvalidArgument(f.admin->CreateTask(no_project, &task_response)));
+  CHECK(absl::IsInvalidArgument(f.admin->entities().CreateTask(no_project, &task_response)));
   auto no_version = TaskRequest("t");
   no_version.mutable_id()->clear_version();
-  CHECK(absl::IsInvalidArgument(f.admin->CreateTask(no_version, &task_response)));
+  CHECK(absl::IsInvalidArgument(f.admin->entities().CreateTask(no_version, &task_response)));
 
   flyteidl::admin::WorkflowCreateResponse wf_response;
-  Status unknown_task = f.admin->CreateWorkflow(WorkflowRequest("wf", "missing"), &wf_response);
+  Status unknown_task = f.admin->entities().CreateWorkflow(WorkflowRequest("wf", "missing"), &wf_response);
   CHECK(absl::IsInvalidArgument(unknown_task));
   CHECK(std::string(unknown_task.message()).find("n0") != std::string::npos);
 }
@@ -99,13 +99,13 @@ TEST_CASE("admin: bad registrations are INVALID_ARGUMENT naming the problem") {
 TEST_CASE("admin: workflows compile and launch plans get their expected inputs") {
   Fixture f;
   flyteidl::admin::TaskCreateResponse task_response;
-  REQUIRE(f.admin->CreateTask(TaskRequest("t"), &task_response).ok());
+  REQUIRE(f.admin->entities().CreateTask(TaskRequest("t"), &task_response).ok());
   flyteidl::admin::WorkflowCreateResponse wf_response;
-  REQUIRE(f.admin->CreateWorkflow(WorkflowRequest("wf", "t"), &wf_response).ok());
+  REQUIRE(f.admin->entities().CreateWorkflow(WorkflowRequest("wf", "t"), &wf_response).ok());
   flyteidl::admin::ObjectGetRequest get;
   *get.mutable_id() = Id(flyteidl::core::WORKFLOW, "wf");
   flyteidl::admin::Workflow workflow;
-  REQUIRE(f.admin->GetWorkflow(get, &workflow).ok());
+  REQUIRE(f.admin->entities().GetWorkflow(get, &workflow).ok());
   const auto& compiled = workflow.closure().compiled_workflow();
   CHECK(compiled.primary().template_().nodes_size() == 3);
   CHECK(compiled.tasks_size() == 1);
@@ -114,10 +114,10 @@ TEST_CASE("admin: workflows compile and launch plans get their expected inputs")
   *lp.mutable_id() = Id(flyteidl::core::LAUNCH_PLAN, "wf");
   *lp.mutable_spec()->mutable_workflow_id() = Id(flyteidl::core::WORKFLOW, "wf");
   flyteidl::admin::LaunchPlanCreateResponse lp_response;
-  REQUIRE(f.admin->CreateLaunchPlan(lp, &lp_response).ok());
+  REQUIRE(f.admin->entities().CreateLaunchPlan(lp, &lp_response).ok());
   *get.mutable_id() = lp.id();
   flyteidl::admin::LaunchPlan plan;
-  REQUIRE(f.admin->GetLaunchPlan(get, &plan).ok());
+  REQUIRE(f.admin->entities().GetLaunchPlan(get, &plan).ok());
   CHECK(plan.closure().state() == flyteidl::admin::INACTIVE);
   CHECK(plan.closure().expected_outputs().variables().contains("o0"));
 
@@ -125,12 +125,12 @@ TEST_CASE("admin: workflows compile and launch plans get their expected inputs")
   *activate.mutable_id() = lp.id();
   activate.set_state(flyteidl::admin::ACTIVE);
   flyteidl::admin::LaunchPlanUpdateResponse update_response;
-  REQUIRE(f.admin->UpdateLaunchPlan(activate, &update_response).ok());
+  REQUIRE(f.admin->entities().UpdateLaunchPlan(activate, &update_response).ok());
   flyteidl::admin::ActiveLaunchPlanRequest active;
   active.mutable_id()->set_project("flytesnacks");
   active.mutable_id()->set_domain("development");
   active.mutable_id()->set_name("wf");
-  REQUIRE(f.admin->GetActiveLaunchPlan(active, &plan).ok());
+  REQUIRE(f.admin->entities().GetActiveLaunchPlan(active, &plan).ok());
   CHECK(plan.closure().state() == flyteidl::admin::ACTIVE);
 }
 
@@ -142,7 +142,7 @@ TEST_CASE("admin: lists page with tokens and reject bad filters") {
     request.mutable_id()->set_version("v" + std::to_string(i));
     request.mutable_spec()->mutable_template_()->mutable_id()->set_version("v" + std::to_string(i));
     f.clock.Advance(std::chrono::seconds(1));
-    REQUIRE(f.admin->CreateTask(request, &response).ok());
+    REQUIRE(f.admin->entities().CreateTask(request, &response).ok());
   }
   flyteidl::admin::ResourceListRequest list;
   list.mutable_id()->set_project("flytesnacks");
@@ -151,7 +151,7 @@ TEST_CASE("admin: lists page with tokens and reject bad filters") {
   std::vector<std::string> versions;
   do {
     flyteidl::admin::TaskList page;
-    REQUIRE(f.admin->ListTasks(list, &page).ok());
+    REQUIRE(f.admin->entities().ListTasks(list, &page).ok());
     for (const auto& task : page.tasks()) versions.push_back(task.id().version());
     list.set_token(page.token());
   } while (!list.token().empty());
@@ -160,13 +160,13 @@ TEST_CASE("admin: lists page with tokens and reject bad filters") {
   list.clear_token();
   list.set_filters("eq(version,v2)");
   flyteidl::admin::TaskList filtered;
-  REQUIRE(f.admin->ListTasks(list, &filtered).ok());
+  REQUIRE(f.admin->entities().ListTasks(list, &filtered).ok());
   REQUIRE(filtered.tasks_size() == 1);
   CHECK(filtered.tasks(0).id().version() == "v2");
   list.set_filters("eq(version");
-  CHECK(absl::IsInvalidArgument(f.admin->ListTasks(list, &filtered)));
+  CHECK(absl::IsInvalidArgument(f.admin->entities().ListTasks(list, &filtered)));
   list.set_filters("eq(no_such_field,x)");
-  CHECK(absl::IsInvalidArgument(f.admin->ListTasks(list, &filtered)));
+  CHECK(absl::IsInvalidArgument(f.admin->entities().ListTasks(list, &filtered)));
 }
 
 TEST_CASE("admin: upload locations are deterministic for the same content") {
@@ -177,13 +177,13 @@ TEST_CASE("admin: upload locations are deterministic for the same content") {
   request.set_filename("fast123.tar.gz");
   request.set_content_md5(std::string(16, '\x01'));
   flyteidl::service::CreateUploadLocationResponse first, second;
-  REQUIRE(f.admin->CreateUploadLocation(request, &first).ok());
-  REQUIRE(f.admin->CreateUploadLocation(request, &second).ok());
+  REQUIRE(f.admin->data_proxy().CreateUploadLocation(request, &first).ok());
+  REQUIRE(f.admin->data_proxy().CreateUploadLocation(request, &second).ok());
   CHECK(first.native_url() == second.native_url());
   CHECK(first.native_url().rfind("/", 0) == 0);  // a plain local path, as flytekit reads local data
   CHECK(first.headers().at("Content-MD5") == "AQEBAQEBAQEBAQEBAQEBAQ==");
   request.clear_content_md5();
-  CHECK(absl::IsInvalidArgument(f.admin->CreateUploadLocation(request, &first)));
+  CHECK(absl::IsInvalidArgument(f.admin->data_proxy().CreateUploadLocation(request, &first)));
 }
 
 }  // namespace

@@ -102,7 +102,7 @@ struct Fixture : testing::AdminFixture {
     *request.mutable_id() = ExecutionId();
     request.set_depth(depth);
     flyteidl::admin::WorkflowExecutionGetMetricsResponse response;
-    Status status = admin->GetExecutionMetrics(request, &response);
+    Status status = admin->metrics().GetExecutionMetrics(request, &response);
     REQUIRE_MESSAGE(status.ok(), status.ToString());
     return response.span();
   }
@@ -159,9 +159,9 @@ TEST_CASE_FIXTURE(Fixture, "metrics: a running execution ends now; unknown execu
   *request.mutable_id() = ExecutionId();
   request.mutable_id()->set_name("missing");
   flyteidl::admin::WorkflowExecutionGetMetricsResponse response;
-  CHECK(absl::IsNotFound(admin->GetExecutionMetrics(request, &response)));
+  CHECK(absl::IsNotFound(admin->metrics().GetExecutionMetrics(request, &response)));
   request.mutable_id()->clear_name();
-  CHECK(absl::IsInvalidArgument(admin->GetExecutionMetrics(request, &response)));
+  CHECK(absl::IsInvalidArgument(admin->metrics().GetExecutionMetrics(request, &response)));
 }
 
 }  // namespace

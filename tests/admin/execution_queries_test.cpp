@@ -4,7 +4,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "admin/admin.h"
-#include "engine/data_layout.h"
+#include "engine/engine.h"
 #include "fakes/admin_fixture.h"
 #include "fakes/flyteidl_values.h"
 
@@ -25,6 +25,10 @@ using TaskPhase = flyteidl::core::TaskExecution;
 const store::ExecutionKey kDone{"flytesnacks", "development", "done"};
 const store::ExecutionKey kRunning{"flytesnacks", "development", "running"};
 const store::ExecutionKey kArchived{"flytesnacks", "development", "archived"};
+// Where the engine puts outputs and node inputs; admin reads them only through the records.
+const std::string kDoneOutputsKey = "metadata/flytesnacks/development/done/outputs.pb";
+const std::string kNodeDataKey = "metadata/flytesnacks/development/done/n0/data";
+const std::string kN1InputsKey = "metadata/flytesnacks/development/done/n1/data/inputs.pb";
 
 flyteidl::core::NodeExecutionIdentifier NodeId(const std::string& node_id, const store::ExecutionKey& key = kDone) {
   flyteidl::core::NodeExecutionIdentifier id;
@@ -65,16 +69,16 @@ struct Fixture : testing::AdminFixture {
   // Three executions ("done" with outputs, "running" without, "archived"); "done" has top-level
   // nodes n0 (a task with attempts 0 and 1) and n1 (a parent of n1-0-n0).
   Fixture() {
-    const std::string done_outputs = Put(engine::ExecutionOutputsKey(kDone), Ints("o0", 2));
-    Put(engine::ExecutionInputsKey(kDone), Ints("x", 1));
-    Put(engine::ExecutionInputsKey(kRunning), Ints("x", 7));
+    const std::string done_outputs = Put(kDoneOutputsKey, Ints("o0", 2));
+    Put(*blobs->KeyOf(*engine::ExecutionInputsUrl(*blobs, kDone)), Ints("x", 1));
+    Put(*blobs->KeyOf(*engine::ExecutionInputsUrl(*blobs, kRunning)), Ints("x", 7));
     AddExecution(kDone, WorkflowPhase::SUCCEEDED, "wf", 1000, 5000, done_outputs);
     AddExecution(kRunning, WorkflowPhase::RUNNING, "other", 2000, 0, "");
     AddExecution(kArchived, WorkflowPhase::SUCCEEDED, "wf", 3000, 1000, "", /*archived=*/true);
 
-    const std::string n0_inputs = Put(engine::NodeInputsKey(kDone, "n0"), Ints("x", 1));
-    const std::string n0_outputs = Put(engine::AttemptDir(kDone, "n0", 1) + "/outputs.pb", Ints("o0", 2));
-    const std::string n1_inputs = *blobs->NativeUrl(engine::NodeInputsKey(kDone, "n1"));  // never written
+    const std::string n0_inputs = Put(kNodeDataKey + "/inputs.pb", Ints("x", 1));
+    const std::string n0_outputs = Put(kNodeDataKey + "/1/outputs.pb", Ints("o0", 2));
+    const std::string n1_inputs = *blobs->NativeUrl(kN1InputsKey);  // never written
     store::ExecutionWrite write;
     write.nodes.push_back(
         NodeRow("n0", "", NodePhase::SUCCEEDED, 10, n0_inputs, n0_outputs, false, "file:///deck.html"));
@@ -162,7 +166,7 @@ struct Fixture : testing::AdminFixture {
                                                          : flyteidl::admin::Sort::DESCENDING);
     }
     flyteidl::admin::ExecutionList list;
-    Status status = admin->ListExecutions(request, &list);
+    Status status = admin->executions().ListExecutions(request, &list);
     REQUIRE_MESSAGE(status.ok(), status.ToString());
     return list;
   }
@@ -178,7 +182,7 @@ struct Fixture : testing::AdminFixture {
     request.set_token(token);
     if (descending) request.mutable_sort_by()->set_key("created_at");  // DESCENDING is the default direction
     flyteidl::admin::NodeExecutionList list;
-    Status status = admin->ListNodeExecutions(request, &list);
+    Status status = admin->node_executions().ListNodeExecutions(request, &list);
     REQUIRE_MESSAGE(status.ok(), status.ToString());
     return list;
   }
@@ -189,7 +193,7 @@ struct Fixture : testing::AdminFixture {
     request.set_filters(filters);
     if (descending) request.mutable_sort_by()->set_key("retry_attempt");
     flyteidl::admin::TaskExecutionList list;
-    Status status = admin->ListTaskExecutions(request, &list);
+    Status status = admin->node_executions().ListTaskExecutions(request, &list);
     REQUIRE_MESSAGE(status.ok(), status.ToString());
     return list;
   }
@@ -220,17 +224,17 @@ TEST_CASE("admin execution queries: GetExecution returns the stored execution or
   flyteidl::admin::WorkflowExecutionGetRequest request;
   *request.mutable_id() = ExecutionIdOf(kDone);
   flyteidl::admin::Execution execution;
-  REQUIRE(f.admin->GetExecution(request, &execution).ok());
+  REQUIRE(f.admin->executions().GetExecution(request, &execution).ok());
   CHECK(execution.closure().phase() == WorkflowPhase::SUCCEEDED);
   CHECK(execution.closure().has_computed_inputs());
 
   request.mutable_id()->set_name("nope");
-  Status missing = f.admin->GetExecution(request, &execution);
+  Status missing = f.admin->executions().GetExecution(request, &execution);
   CHECK(absl::IsNotFound(missing));
   CHECK(std::string(missing.message()).find("flytesnacks/development/nope") != std::string::npos);
 
   request.mutable_id()->clear_name();
-  Status invalid = f.admin->GetExecution(request, &execution);
+  Status invalid = f.admin->executions().GetExecution(request, &execution);
   CHECK(absl::IsInvalidArgument(invalid));
   CHECK(std::string(invalid.message()) == "missing id.name");
 }
@@ -266,16 +270,16 @@ TEST_CASE("admin execution queries: ListExecutions sorts, pages, filters and hid
   by_name.mutable_id()->set_domain("development");
   by_name.mutable_id()->set_name("done");
   flyteidl::admin::ExecutionList list;
-  REQUIRE(f.admin->ListExecutions(by_name, &list).ok());
+  REQUIRE(f.admin->executions().ListExecutions(by_name, &list).ok());
   CHECK(Names(list) == Strings{"done"});
 
   by_name.set_filters("eq(phase,NOT_A_PHASE)");
-  CHECK(absl::IsInvalidArgument(f.admin->ListExecutions(by_name, &list)));
+  CHECK(absl::IsInvalidArgument(f.admin->executions().ListExecutions(by_name, &list)));
   by_name.set_filters("eq(color,red)");
-  CHECK(absl::IsInvalidArgument(f.admin->ListExecutions(by_name, &list)));
+  CHECK(absl::IsInvalidArgument(f.admin->executions().ListExecutions(by_name, &list)));
   by_name.clear_filters();
   by_name.mutable_id()->clear_domain();
-  CHECK(absl::IsInvalidArgument(f.admin->ListExecutions(by_name, &list)));
+  CHECK(absl::IsInvalidArgument(f.admin->executions().ListExecutions(by_name, &list)));
 }
 
 TEST_CASE("admin execution queries: UpdateExecution archives and restores an execution") {
@@ -284,27 +288,27 @@ TEST_CASE("admin execution queries: UpdateExecution archives and restores an exe
   *update.mutable_id() = ExecutionIdOf(kRunning);
   update.set_state(flyteidl::admin::EXECUTION_ARCHIVED);
   flyteidl::admin::ExecutionUpdateResponse response;
-  REQUIRE(f.admin->UpdateExecution(update, &response).ok());
+  REQUIRE(f.admin->executions().UpdateExecution(update, &response).ok());
   CHECK(Names(f.List("")) == Strings{"done"});
   CHECK(Names(f.List("eq(state,EXECUTION_ARCHIVED)")) == Strings{"archived", "running"});
 
   flyteidl::admin::WorkflowExecutionGetRequest get;
   *get.mutable_id() = ExecutionIdOf(kRunning);
   flyteidl::admin::Execution execution;
-  REQUIRE(f.admin->GetExecution(get, &execution).ok());
+  REQUIRE(f.admin->executions().GetExecution(get, &execution).ok());
   CHECK(execution.closure().state_change_details().state() == flyteidl::admin::EXECUTION_ARCHIVED);
   CHECK(execution.closure().state_change_details().occurred_at().seconds() == 1'700'000'000);
   CHECK(execution.closure().phase() == WorkflowPhase::RUNNING);
 
   update.set_state(flyteidl::admin::EXECUTION_ACTIVE);
-  REQUIRE(f.admin->UpdateExecution(update, &response).ok());
+  REQUIRE(f.admin->executions().UpdateExecution(update, &response).ok());
   CHECK(Names(f.List("")) == Strings{"running", "done"});
 
   update.mutable_id()->set_name("nope");
-  CHECK(absl::IsNotFound(f.admin->UpdateExecution(update, &response)));
+  CHECK(absl::IsNotFound(f.admin->executions().UpdateExecution(update, &response)));
   update.mutable_id()->set_name("running");
   update.set_state(static_cast<flyteidl::admin::ExecutionState>(7));
-  CHECK(absl::IsInvalidArgument(f.admin->UpdateExecution(update, &response)));
+  CHECK(absl::IsInvalidArgument(f.admin->executions().UpdateExecution(update, &response)));
 }
 
 TEST_CASE("admin execution queries: GetExecutionData inlines inputs and outputs once there are any") {
@@ -312,17 +316,17 @@ TEST_CASE("admin execution queries: GetExecutionData inlines inputs and outputs 
   flyteidl::admin::WorkflowExecutionGetDataRequest request;
   *request.mutable_id() = ExecutionIdOf(kDone);
   flyteidl::admin::WorkflowExecutionGetDataResponse done;
-  REQUIRE(f.admin->GetExecutionData(request, &done).ok());
+  REQUIRE(f.admin->executions().GetExecutionData(request, &done).ok());
   CHECK(IntOf(done.full_inputs(), "x") == 1);
   CHECK(IntOf(done.full_outputs(), "o0") == 2);
-  CHECK(done.inputs().url() == *f.blobs->NativeUrl(engine::ExecutionInputsKey(kDone)));
+  CHECK(done.inputs().url() == *engine::ExecutionInputsUrl(*f.blobs, kDone));
   CHECK(done.inputs().bytes() == static_cast<int64_t>(Ints("x", 1).ByteSizeLong()));
-  CHECK(done.outputs().url() == *f.blobs->NativeUrl(engine::ExecutionOutputsKey(kDone)));
+  CHECK(done.outputs().url() == *f.blobs->NativeUrl(kDoneOutputsKey));
   CHECK(done.outputs().bytes() > 0);
 
   *request.mutable_id() = ExecutionIdOf(kRunning);
   flyteidl::admin::WorkflowExecutionGetDataResponse running;
-  REQUIRE(f.admin->GetExecutionData(request, &running).ok());
+  REQUIRE(f.admin->executions().GetExecutionData(request, &running).ok());
   CHECK(IntOf(running.full_inputs(), "x") == 7);
   CHECK(running.has_full_outputs());
   CHECK(running.full_outputs().literals().empty());
@@ -330,7 +334,7 @@ TEST_CASE("admin execution queries: GetExecutionData inlines inputs and outputs 
   CHECK(running.outputs().bytes() == 0);
 
   request.mutable_id()->set_name("nope");
-  CHECK(absl::IsNotFound(f.admin->GetExecutionData(request, &running)));
+  CHECK(absl::IsNotFound(f.admin->executions().GetExecutionData(request, &running)));
 }
 
 TEST_CASE("admin execution queries: node executions by id, by parent, paged and filtered") {
@@ -338,14 +342,14 @@ TEST_CASE("admin execution queries: node executions by id, by parent, paged and 
   flyteidl::admin::NodeExecutionGetRequest get;
   *get.mutable_id() = NodeId("n1");
   flyteidl::admin::NodeExecution node;
-  REQUIRE(f.admin->GetNodeExecution(get, &node).ok());
+  REQUIRE(f.admin->node_executions().GetNodeExecution(get, &node).ok());
   CHECK(node.metadata().is_parent_node());
   get.mutable_id()->set_node_id("n9");
-  Status missing = f.admin->GetNodeExecution(get, &node);
+  Status missing = f.admin->node_executions().GetNodeExecution(get, &node);
   CHECK(absl::IsNotFound(missing));
   CHECK(std::string(missing.message()).find("n9") != std::string::npos);
   get.mutable_id()->clear_node_id();
-  CHECK(absl::IsInvalidArgument(f.admin->GetNodeExecution(get, &node)));
+  CHECK(absl::IsInvalidArgument(f.admin->node_executions().GetNodeExecution(get, &node)));
 
   CHECK(NodeIds(f.ListNodes("")) == Strings{"n0", "n1"});
   CHECK(NodeIds(f.ListNodes("n1")) == Strings{"n1-0-n0"});
@@ -361,13 +365,13 @@ TEST_CASE("admin execution queries: node executions by id, by parent, paged and 
   *request.mutable_workflow_execution_id() = ExecutionIdOf(kDone);
   request.set_unique_parent_id("n9");
   flyteidl::admin::NodeExecutionList list;
-  CHECK(absl::IsNotFound(f.admin->ListNodeExecutions(request, &list)));
+  CHECK(absl::IsNotFound(f.admin->node_executions().ListNodeExecutions(request, &list)));
   request.clear_unique_parent_id();
   request.set_filters("eq(phase,SUCCEEDING)");  // a workflow phase, not a node phase
-  CHECK(absl::IsInvalidArgument(f.admin->ListNodeExecutions(request, &list)));
+  CHECK(absl::IsInvalidArgument(f.admin->node_executions().ListNodeExecutions(request, &list)));
   request.clear_filters();
   request.mutable_workflow_execution_id()->clear_project();
-  CHECK(absl::IsInvalidArgument(f.admin->ListNodeExecutions(request, &list)));
+  CHECK(absl::IsInvalidArgument(f.admin->node_executions().ListNodeExecutions(request, &list)));
 }
 
 TEST_CASE("admin execution queries: GetNodeExecutionData with and without outputs") {
@@ -375,10 +379,10 @@ TEST_CASE("admin execution queries: GetNodeExecutionData with and without output
   flyteidl::admin::NodeExecutionGetDataRequest request;
   *request.mutable_id() = NodeId("n0");
   flyteidl::admin::NodeExecutionGetDataResponse done;
-  REQUIRE(f.admin->GetNodeExecutionData(request, &done).ok());
+  REQUIRE(f.admin->node_executions().GetNodeExecutionData(request, &done).ok());
   CHECK(IntOf(done.full_inputs(), "x") == 1);
   CHECK(IntOf(done.full_outputs(), "o0") == 2);
-  CHECK(done.inputs().url() == *f.blobs->NativeUrl(engine::NodeInputsKey(kDone, "n0")));
+  CHECK(done.inputs().url() == *f.blobs->NativeUrl(kNodeDataKey + "/inputs.pb"));
   CHECK(done.outputs().bytes() > 0);
   CHECK(done.flyte_urls().inputs() == "flyte://v1/flytesnacks/development/done/n0/i");
   CHECK(done.flyte_urls().outputs() == "flyte://v1/flytesnacks/development/done/n0/o");
@@ -386,7 +390,7 @@ TEST_CASE("admin execution queries: GetNodeExecutionData with and without output
 
   *request.mutable_id() = NodeId("n1");
   flyteidl::admin::NodeExecutionGetDataResponse running;
-  REQUIRE(f.admin->GetNodeExecutionData(request, &running).ok());
+  REQUIRE(f.admin->node_executions().GetNodeExecutionData(request, &running).ok());
   CHECK(running.full_inputs().literals().empty());  // inputs.pb not written yet
   CHECK(running.inputs().bytes() == 0);
   CHECK(running.full_outputs().literals().empty());
@@ -394,7 +398,7 @@ TEST_CASE("admin execution queries: GetNodeExecutionData with and without output
   CHECK(running.flyte_urls().deck().empty());
 
   *request.mutable_id() = NodeId("n9");
-  CHECK(absl::IsNotFound(f.admin->GetNodeExecutionData(request, &running)));
+  CHECK(absl::IsNotFound(f.admin->node_executions().GetNodeExecutionData(request, &running)));
 }
 
 TEST_CASE("admin execution queries: task execution attempts are listed, fetched and read") {
@@ -407,21 +411,21 @@ TEST_CASE("admin execution queries: task execution attempts are listed, fetched 
   flyteidl::admin::TaskExecutionGetRequest get;
   *get.mutable_id() = AttemptId(1);
   flyteidl::admin::TaskExecution attempt;
-  REQUIRE(f.admin->GetTaskExecution(get, &attempt).ok());
+  REQUIRE(f.admin->node_executions().GetTaskExecution(get, &attempt).ok());
   CHECK(attempt.closure().phase() == TaskPhase::SUCCEEDED);
   *get.mutable_id() = AttemptId(2);
-  Status missing = f.admin->GetTaskExecution(get, &attempt);
+  Status missing = f.admin->node_executions().GetTaskExecution(get, &attempt);
   CHECK(absl::IsNotFound(missing));
   CHECK(std::string(missing.message()).find("attempt 2") != std::string::npos);
   *get.mutable_id() = AttemptId(1, "v2");  // the attempt exists, but of another task version
-  CHECK(absl::IsNotFound(f.admin->GetTaskExecution(get, &attempt)));
+  CHECK(absl::IsNotFound(f.admin->node_executions().GetTaskExecution(get, &attempt)));
   get.mutable_id()->clear_task_id();
-  CHECK(absl::IsInvalidArgument(f.admin->GetTaskExecution(get, &attempt)));
+  CHECK(absl::IsInvalidArgument(f.admin->node_executions().GetTaskExecution(get, &attempt)));
 
   flyteidl::admin::TaskExecutionGetDataRequest data_request;
   *data_request.mutable_id() = AttemptId(1);
   flyteidl::admin::TaskExecutionGetDataResponse succeeded;
-  REQUIRE(f.admin->GetTaskExecutionData(data_request, &succeeded).ok());
+  REQUIRE(f.admin->node_executions().GetTaskExecutionData(data_request, &succeeded).ok());
   CHECK(IntOf(succeeded.full_inputs(), "x") == 1);
   CHECK(IntOf(succeeded.full_outputs(), "o0") == 2);
   CHECK(succeeded.outputs().bytes() > 0);
@@ -430,13 +434,13 @@ TEST_CASE("admin execution queries: task execution attempts are listed, fetched 
 
   *data_request.mutable_id() = AttemptId(0);
   flyteidl::admin::TaskExecutionGetDataResponse failed;
-  REQUIRE(f.admin->GetTaskExecutionData(data_request, &failed).ok());
+  REQUIRE(f.admin->node_executions().GetTaskExecutionData(data_request, &failed).ok());
   CHECK(failed.full_outputs().literals().empty());
   CHECK(failed.outputs().bytes() == 0);
   CHECK(failed.flyte_urls().inputs() == "flyte://v1/flytesnacks/development/done/n0/0/i");
 
   *data_request.mutable_id() = AttemptId(5);
-  CHECK(absl::IsNotFound(f.admin->GetTaskExecutionData(data_request, &failed)));
+  CHECK(absl::IsNotFound(f.admin->node_executions().GetTaskExecutionData(data_request, &failed)));
 }
 
 }  // namespace

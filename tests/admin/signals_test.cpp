@@ -32,7 +32,7 @@ struct Fixture : testing::AdminFixture {
     *request.mutable_id() = SignalId(signal_id);
     *request.mutable_type() = type;
     flyteidl::admin::Signal signal;
-    RETURN_IF_ERROR(admin->GetOrCreateSignal(request, &signal));
+    RETURN_IF_ERROR(admin->signals().GetOrCreateSignal(request, &signal));
     return signal;
   }
 
@@ -41,7 +41,7 @@ struct Fixture : testing::AdminFixture {
     *request.mutable_id() = SignalId(signal_id);
     *request.mutable_value() = value;
     flyteidl::admin::SignalSetResponse response;
-    return admin->SetSignal(request, &response);
+    return admin->signals().SetSignal(request, &response);
   }
 
   flyteidl::admin::SignalList List(uint32_t limit, const std::string& token, const std::string& filters = "") {
@@ -51,7 +51,7 @@ struct Fixture : testing::AdminFixture {
     request.set_token(token);
     request.set_filters(filters);
     flyteidl::admin::SignalList list;
-    Status status = admin->ListSignals(request, &list);
+    Status status = admin->signals().ListSignals(request, &list);
     REQUIRE_MESSAGE(status.ok(), status.ToString());
     return list;
   }
@@ -75,7 +75,7 @@ TEST_CASE_FIXTURE(Fixture, "signals: GetOrCreateSignal declares once, without ne
   flyteidl::admin::SignalGetOrCreateRequest untyped;
   *untyped.mutable_id() = SignalId("x");
   flyteidl::admin::Signal ignored;
-  CHECK(absl::IsInvalidArgument(admin->GetOrCreateSignal(untyped, &ignored)));
+  CHECK(absl::IsInvalidArgument(admin->signals().GetOrCreateSignal(untyped, &ignored)));
 }
 
 TEST_CASE_FIXTURE(Fixture, "signals: SetSignal stores a value of the declared type and wakes the execution") {
@@ -147,10 +147,10 @@ TEST_CASE_FIXTURE(Fixture, "signals: ListSignals pages an execution's signals in
   flyteidl::admin::SignalListRequest bad;
   bad.mutable_workflow_execution_id()->set_project(kExecution.project);
   flyteidl::admin::SignalList ignored;
-  CHECK(absl::IsInvalidArgument(admin->ListSignals(bad, &ignored)));
+  CHECK(absl::IsInvalidArgument(admin->signals().ListSignals(bad, &ignored)));
   *bad.mutable_workflow_execution_id() = testing::ExecutionIdOf(kExecution);
   bad.set_filters("eq(value,1)");
-  CHECK(absl::IsInvalidArgument(admin->ListSignals(bad, &ignored)));
+  CHECK(absl::IsInvalidArgument(admin->signals().ListSignals(bad, &ignored)));
 }
 
 }  // namespace

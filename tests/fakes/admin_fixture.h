@@ -17,9 +17,9 @@ struct AdminFixture {
   store::SqliteStores stores = *store::OpenSqliteStores(dir.path() / "registry.db", clock);
   std::unique_ptr<store::BlobStore> blobs = *store::OpenLocalBlobStore(dir.path() / "blobs");
   admin::UrlSigner signer{"k", "http://localhost:1", clock};
-  FakeEngine engine;
+  FakeEngine engine{*stores.executions, *blobs};
   std::unique_ptr<admin::Admin> admin = *admin::Admin::Create(
-      {*stores.registry, *stores.executions, *stores.signals, engine, *blobs, clock, signer, admin::AdminConfig()});
+      {*stores.registry, *stores.executions, *stores.signals, engine, *blobs, clock, signer, admin::AdminConfig{}});
 };
 
 }  // namespace flyte::testing

@@ -1,4 +1,5 @@
-// An Engine that records what it was asked to do, for admin tests without processes.
+// An Engine that records what it was asked to do, for admin tests without processes. New
+// executions are stored as the real engine stores them (so admin reads them back), never run.
 #pragma once
 
 #include <string>
@@ -10,7 +11,13 @@ namespace flyte::testing {
 
 class FakeEngine final : public engine::Engine {
  public:
-  void Submit(const store::ExecutionKey& key) override { submitted.push_back(key); }
+  FakeEngine(store::ExecutionStore& executions, store::BlobStore& blobs) : executions_(executions), blobs_(blobs) {}
+
+  Status Submit(const engine::NewExecution& execution) override {
+    RETURN_IF_ERROR(engine::StoreNewExecution(executions_, blobs_, execution));
+    submitted.push_back(execution);
+    return absl::OkStatus();
+  }
   void Terminate(const store::ExecutionKey& key, const std::string& cause) override {
     terminated.push_back({key, cause});
   }
@@ -18,9 +25,13 @@ class FakeEngine final : public engine::Engine {
   Status Start(engine::ControlPlane) override { return absl::OkStatus(); }
   void Stop() override {}
 
-  std::vector<store::ExecutionKey> submitted;
+  std::vector<engine::NewExecution> submitted;
   std::vector<std::pair<store::ExecutionKey, std::string>> terminated;
   std::vector<store::ExecutionKey> woken;
+
+ private:
+  store::ExecutionStore& executions_;
+  store::BlobStore& blobs_;
 };
 
 }  // namespace flyte::testing

@@ -1,6 +1,7 @@
 #include "server/server.h"
 
 #include <doctest/doctest.h>
+#include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 
@@ -11,6 +12,7 @@
 #include <boost/beast/http.hpp>
 
 #include "fakes/admin_fixture.h"
+#include "flyteidl/service/admin.grpc.pb.h"
 
 namespace flyte::server {
 namespace {

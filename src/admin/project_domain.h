@@ -1,0 +1,16 @@
+// The check every handler that writes into a project and domain makes first.
+#pragma once
+
+#include <string>
+
+#include "admin/admin_config.h"
+#include "common/status.h"
+#include "store/registry.h"
+
+namespace flyte::admin {
+
+// INVALID_ARGUMENT unless the project is registered (and not archived) and the domain configured.
+Status CheckProjectDomain(store::Registry& registry, const AdminConfig& config, const std::string& project,
+                          const std::string& domain);
+
+}  // namespace flyte::admin
