@@ -277,10 +277,7 @@ class ArrayHandler final : public NodeHandler {
 
 }  // namespace
 
-const NodeHandler& ArrayNodeHandler() {
-  static const ArrayHandler handler;
-  return handler;
-}
+const NodeHandler& ArrayNodeHandler() { return HandlerInstance<ArrayHandler>(); }
 
 void NoteItemFinished(ExecutionRun& run, const NodeRun& item) {
   ArrayState* state = run.nodes.at(item.parent_id).array.get();

@@ -92,9 +92,6 @@ class BranchHandler final : public NodeHandler {
 
 }  // namespace
 
-const NodeHandler& BranchNodeHandler() {
-  static const BranchHandler handler;
-  return handler;
-}
+const NodeHandler& BranchNodeHandler() { return HandlerInstance<BranchHandler>(); }
 
 }  // namespace flyte::engine

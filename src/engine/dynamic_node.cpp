@@ -100,9 +100,6 @@ bool ResumeDynamic(const StepContext& context, ExecutionRun& run, NodeRun& node)
   return true;
 }
 
-const NodeHandler& DynamicNodeHandler() {
-  static const DynamicHandler handler;
-  return handler;
-}
+const NodeHandler& DynamicNodeHandler() { return HandlerInstance<DynamicHandler>(); }
 
 }  // namespace flyte::engine

@@ -103,10 +103,7 @@ class GateHandler final : public NodeHandler {
 
 }  // namespace
 
-const NodeHandler& GateNodeHandler() {
-  static const GateHandler handler;
-  return handler;
-}
+const NodeHandler& GateNodeHandler() { return HandlerInstance<GateHandler>(); }
 
 int64_t GateWakeTime(const NodeRun& node) {
   return node.started_at + TimeUtil::DurationToMilliseconds(node.spec->gate_node().sleep().duration());

@@ -100,9 +100,6 @@ class LaunchPlanHandler final : public NodeHandler {
 
 }  // namespace
 
-const NodeHandler& LaunchPlanNodeHandler() {
-  static const LaunchPlanHandler handler;
-  return handler;
-}
+const NodeHandler& LaunchPlanNodeHandler() { return HandlerInstance<LaunchPlanHandler>(); }
 
 }  // namespace flyte::engine

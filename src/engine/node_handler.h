@@ -30,4 +30,11 @@ class NodeHandler {
   virtual bool CountsForParallelism() const = 0;
 };
 
+// The one instance of a handler class (handlers keep no state of their own).
+template <typename Handler>
+const NodeHandler& HandlerInstance() {
+  static const Handler handler;
+  return handler;
+}
+
 }  // namespace flyte::engine

@@ -46,10 +46,7 @@ const std::array<const NodeHandler*, 8> kHandlers = {
 
 }  // namespace
 
-const NodeHandler& UnsupportedNodeHandler() {
-  static const UnsupportedHandler handler;
-  return handler;
-}
+const NodeHandler& UnsupportedNodeHandler() { return HandlerInstance<UnsupportedHandler>(); }
 
 NodeKind KindOf(const flyteidl::core::Node& spec) {
   switch (spec.target_case()) {

@@ -45,9 +45,6 @@ class SubWorkflowHandler final : public NodeHandler {
 
 }  // namespace
 
-const NodeHandler& SubWorkflowNodeHandler() {
-  static const SubWorkflowHandler handler;
-  return handler;
-}
+const NodeHandler& SubWorkflowNodeHandler() { return HandlerInstance<SubWorkflowHandler>(); }
 
 }  // namespace flyte::engine

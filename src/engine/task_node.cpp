@@ -301,9 +301,6 @@ class TaskHandler final : public NodeHandler {
 
 }  // namespace
 
-const NodeHandler& TaskNodeHandler() {
-  static const TaskHandler handler;
-  return handler;
-}
+const NodeHandler& TaskNodeHandler() { return HandlerInstance<TaskHandler>(); }
 
 }  // namespace flyte::engine

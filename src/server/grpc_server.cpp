@@ -26,9 +26,7 @@ StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(admin::Admin& admin) {
   std::unique_ptr<GrpcServer> grpc_server(new GrpcServer(admin));
   grpc::ServerBuilder builder;
   ConfigureKeepalive(builder);
-  builder.RegisterService(&grpc_server->admin_service_);
-  builder.RegisterService(&grpc_server->data_proxy_service_);
-  builder.RegisterService(&grpc_server->signal_service_);
+  for (const auto& service : grpc_server->services_) builder.RegisterService(service.get());
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(MakeUnimplementedInterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <memory>
+#include <vector>
 
 #include "admin/admin.h"
 #include "common/status.h"
@@ -27,12 +28,9 @@ class GrpcServer {
   void Shutdown(std::chrono::seconds grace);
 
  private:
-  explicit GrpcServer(admin::Admin& admin)
-      : admin_service_(admin), data_proxy_service_(admin), signal_service_(admin) {}
+  explicit GrpcServer(admin::Admin& admin) : services_(MakeGrpcServices(admin)) {}
 
-  AdminServiceImpl admin_service_;
-  DataProxyServiceImpl data_proxy_service_;
-  SignalServiceImpl signal_service_;
+  std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;  // declared last: goes before the services it calls
 };
 

@@ -13,16 +13,8 @@
 namespace flyte::server {
 namespace {
 
-const google::protobuf::ServiceDescriptor* ServiceDescriptor(const char* full_name) {
-  return google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(full_name);
-}
-
 // The JSON gateway's routes: every HTTP-annotated method of the served services.
-RouteTable ServedRoutes() {
-  return RouteTable::FromServices({ServiceDescriptor(flyteidl::service::AdminService::service_full_name()),
-                                   ServiceDescriptor(flyteidl::service::DataProxyService::service_full_name()),
-                                   ServiceDescriptor(flyteidl::service::SignalService::service_full_name())});
-}
+RouteTable ServedRoutes() { return RouteTable::FromServices(ServedServiceDescriptors()); }
 
 // Threads: two io_context threads run the listener and the HTTP sessions, `blocking_` their disk
 // I/O, gRPC its own pool; the control thread calls Serve and Shutdown.
