@@ -91,7 +91,8 @@ class TreeBuilder {
                                         std::to_string(error_offset));
   }
   void insufficient_bytes(size_t /*parsed_offset*/, size_t /*error_offset*/) {
-    error_ = absl::InvalidArgumentError("malformed msgpack: truncated data");
+    error_ =
+        absl::InvalidArgumentError("malformed msgpack: truncated data (the data length lacks bytes the value needs)");
   }
 
  private:
@@ -175,7 +176,8 @@ StatusOr<MsgpackValue> DecodeMsgpack(std::string_view data) {
   size_t end = 0;
   if (!msgpack::parse(data.data(), data.size(), end, builder)) {
     if (!builder.error().ok()) return builder.error();
-    return absl::InvalidArgumentError("malformed msgpack: truncated data");
+    return absl::InvalidArgumentError(
+        "malformed msgpack: truncated data (the data length lacks bytes the value needs)");
   }
   if (end != data.size()) {
     return absl::InvalidArgumentError("malformed msgpack: trailing bytes (" + std::to_string(data.size() - end) +

@@ -292,7 +292,7 @@ TEST_CASE("templates: {{.inputs.x}} stays without inputs and fails for what prop
       {"{{.inputs.wrong_tag}}", "unsupported binary tag [json]"},
       {"{{.inputs.left_over}}", "left over"},
       {"{{.inputs.ext}}", "invalid code d4"},
-      {"{{.inputs.truncated}}", "truncated"},
+      {"{{.inputs.truncated}}", "data length lacks"},
   };
   for (const auto& c : cases) {
     const std::string arg = c.arg;
