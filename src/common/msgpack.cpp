@@ -30,6 +30,26 @@ size_t HeaderSize(uint8_t code) {
   }
 }
 
+// Bytes before the payload of a str, bin or ext (for an ext, the payload starts with its type byte).
+size_t PayloadHeaderSize(uint8_t code) {
+  switch (code) {
+    case 0xd9:  // str 8
+    case 0xc4:  // bin 8
+    case 0xc7:  // ext 8
+      return 2;
+    case 0xda:  // str 16
+    case 0xc5:  // bin 16
+    case 0xc8:  // ext 16
+      return 3;
+    case 0xdb:  // str 32
+    case 0xc6:  // bin 32
+    case 0xc9:  // ext 32
+      return 5;
+    default:  // fixstr, fixext 1-16
+      return 1;
+  }
+}
+
 // A msgpack-c parse visitor that builds the tree. msgpack-c checks the encoding; this keeps the
 // offsets (cursor_ is where the next value starts) so that every value knows its own bytes.
 class TreeBuilder {
@@ -66,10 +86,10 @@ class TreeBuilder {
     Fixed(MsgpackKind::kFloat).float_value = v;
     return true;
   }
-  bool visit_str(const char* v, uint32_t size) { return Payload(MsgpackKind::kStr, v, size); }
-  bool visit_bin(const char* v, uint32_t size) { return Payload(MsgpackKind::kBin, v, size); }
-  bool visit_ext(const char* v, uint32_t size) {  // v: the type byte, then size - 1 bytes of data
-    if (!Payload(MsgpackKind::kExt, v, size)) return false;
+  bool visit_str(const char* /*v*/, uint32_t size) { return Payload(MsgpackKind::kStr, size); }
+  bool visit_bin(const char* /*v*/, uint32_t size) { return Payload(MsgpackKind::kBin, size); }
+  bool visit_ext(const char* /*v*/, uint32_t size) {  // the type byte, then size - 1 bytes of data
+    if (!Payload(MsgpackKind::kExt, size)) return false;
     MsgpackValue& value = *last_;
     value.ext_type = static_cast<int8_t>(value.bytes.front());
     value.bytes.remove_prefix(1);
@@ -109,9 +129,11 @@ class TreeBuilder {
     cursor_ += size;
     return value;
   }
-  bool Payload(MsgpackKind kind, const char* payload, uint32_t size) {
+  // `size` payload bytes after the header. Where the payload starts comes from the type byte:
+  // msgpack-c's payload pointer is not one into the input for an empty str or bin.
+  bool Payload(MsgpackKind kind, uint32_t size) {
     MsgpackValue& value = Add(kind);
-    const size_t begin = static_cast<size_t>(payload - data_.data());
+    const size_t begin = cursor_ + PayloadHeaderSize(static_cast<uint8_t>(data_[cursor_]));
     value.bytes = data_.substr(begin, size);
     value.encoded = data_.substr(cursor_, begin + size - cursor_);
     cursor_ = begin + size;

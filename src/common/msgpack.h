@@ -16,7 +16,7 @@ inline constexpr std::string_view kMsgpackTag = "msgpack";
 
 // Containers nested deeper than this are refused: deep enough for any real dataclass, shallow
 // enough that hostile input cannot exhaust the stack of the code that walks the tree.
-inline constexpr int kMaxMsgpackDepth = 256;
+inline constexpr int kMaxMsgpackDepth = 512;
 
 enum class MsgpackKind { kNil, kBool, kInt, kUint, kFloat, kStr, kBin, kExt, kArray, kMap };
 

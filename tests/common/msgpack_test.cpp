@@ -66,6 +66,38 @@ TEST_CASE("msgpack: wide encodings keep their bytes") {
   CHECK((ext8->ext_type == 1 && ext8->bytes == "xyz" && ext8->encoded.size() == 6));
 }
 
+TEST_CASE("msgpack: empty strings and bins keep every value's bytes in place") {
+  // ["", "x", 5]: an empty fixstr first, then values after it.
+  const std::string first = Bytes({0x93, 0xa0, 0xa1, 'x', 0x05});
+  const StatusOr<MsgpackValue> list = DecodeMsgpack(first);
+  REQUIRE(list.ok());
+  REQUIRE(list->items.size() == 3);
+  CHECK((list->items[0].kind == MsgpackKind::kStr && list->items[0].bytes.empty() &&
+         list->items[0].encoded == Bytes({0xa0})));
+  CHECK(list->items[1].bytes == "x");
+  CHECK((list->items[2].uint_value == 5 && list->items[2].encoded == Bytes({0x05})));
+  // {"inner": {"a": 1, "s": ""}, "z": 2}: the inner map's bytes end after its empty string.
+  const std::string nested =
+      Bytes({0x82, 0xa5, 'i', 'n', 'n', 'e', 'r', 0x82, 0xa1, 'a', 0x01, 0xa1, 's', 0xa0, 0xa1, 'z', 0x02});
+  const StatusOr<MsgpackValue> map = DecodeMsgpack(nested);
+  REQUIRE(map.ok());
+  CHECK(map->items[1].encoded == Bytes({0x82, 0xa1, 'a', 0x01, 0xa1, 's', 0xa0}));
+  CHECK(map->items[3].uint_value == 2);
+  // An empty str8, bin8 and bin32 (each with a length field), then a fixint.
+  const std::string sized = Bytes({0x94, 0xd9, 0, 0xc4, 0, 0xc6, 0, 0, 0, 0, 0x07});
+  const StatusOr<MsgpackValue> empties = DecodeMsgpack(sized);
+  REQUIRE(empties.ok());
+  CHECK(empties->items[0].encoded == Bytes({0xd9, 0}));
+  CHECK((empties->items[1].kind == MsgpackKind::kBin && empties->items[1].encoded == Bytes({0xc4, 0})));
+  CHECK(empties->items[2].encoded == Bytes({0xc6, 0, 0, 0, 0}));
+  CHECK((empties->items[3].uint_value == 7 && empties->items[3].encoded == Bytes({0x07})));
+  // A lone empty string (the tree views its input, so the input outlives it).
+  const std::string empty = Bytes({0xa0});
+  const StatusOr<MsgpackValue> lone = DecodeMsgpack(empty);
+  REQUIRE(lone.ok());
+  CHECK((lone->kind == MsgpackKind::kStr && lone->encoded == empty && lone->bytes.empty()));
+}
+
 TEST_CASE("msgpack: malformed input is refused") {
   CHECK(ErrorOf("").find("truncated") != std::string::npos);
   CHECK(ErrorOf(Bytes({0x92, 0x01})).find("truncated") != std::string::npos);
