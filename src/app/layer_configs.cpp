@@ -2,8 +2,10 @@
 
 namespace flyte::app {
 
-plugins::LocalProcessConfig LocalProcessConfigFor(const TasksConfig& tasks) {
+plugins::LocalProcessConfig LocalProcessConfigFor(const SandboxConfig& config) {
+  const TasksConfig& tasks = config.tasks;
   plugins::LocalProcessConfig local;
+  local.files_dir = config.state.dir / "plugins" / "local";
   for (const auto& folder : tasks.path) local.path_prefix += (local.path_prefix.empty() ? "" : ":") + folder;
   local.env = tasks.env;
   local.warm_python = tasks.warm_python;

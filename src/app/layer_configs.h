@@ -10,8 +10,9 @@
 
 namespace flyte::app {
 
-// Tasks run as local processes with the configured PATH and environment.
-plugins::LocalProcessConfig LocalProcessConfigFor(const TasksConfig& tasks);
+// Tasks run as local processes with the configured PATH and environment; the plugin keeps its
+// files in <state>/plugins/local.
+plugins::LocalProcessConfig LocalProcessConfigFor(const SandboxConfig& config);
 
 // Attempt logs go to <state>/logs, linked as http://<client_address>/logs/...
 engine::EngineConfig EngineConfigFor(const SandboxConfig& config, const std::string& client_address);

@@ -21,9 +21,9 @@ namespace {
 StatusOr<engine::EngineDeps> EngineDepsFor(const SandboxConfig& config, engine::EngineConfig engine_config,
                                            store::SqliteStores& stores, store::BlobStore& blobs) {
   // Each task type goes to the plugin tasks.plugins names; a name no plugin has fails the start.
-  ASSIGN_OR_RETURN(plugins::PluginFactory make_plugin,
-                   plugins::RoutingPluginFactory(plugins::BuiltinPlugins({LocalProcessConfigFor(config.tasks)}),
-                                                 config.tasks.plugins));
+  ASSIGN_OR_RETURN(
+      plugins::PluginFactory make_plugin,
+      plugins::RoutingPluginFactory(plugins::BuiltinPlugins({LocalProcessConfigFor(config)}), config.tasks.plugins));
   return engine::EngineDeps{*stores.executions,      blobs,         *stores.cache,
                             *stores.signals,         SystemClock(), std::move(make_plugin),
                             std::move(engine_config)};
@@ -90,7 +90,7 @@ class RunningSandbox final : public Sandbox {
 }  // namespace
 
 StatusOr<std::string> PythonTaskEntryPoint(const SandboxConfig& config) {
-  return plugins::FlytekitEntryPoint(LocalProcessConfigFor(config.tasks));
+  return plugins::FlytekitEntryPoint(LocalProcessConfigFor(config));
 }
 
 StatusOr<std::unique_ptr<Sandbox>> Sandbox::Start(const SandboxConfig& config) {

@@ -6,15 +6,17 @@ namespace flyte::app {
 namespace {
 
 TEST_CASE("layer configs: the tasks section becomes the local process plugin's config") {
-  TasksConfig tasks;
-  tasks.path = {"/opt/venv/bin", "/usr/local/bin"};
-  tasks.env = {{"A", "b"}};
-  tasks.warm_python = 2;
-  const plugins::LocalProcessConfig local = LocalProcessConfigFor(tasks);
+  SandboxConfig config;
+  config.state.dir = "/var/flyte";
+  config.tasks.path = {"/opt/venv/bin", "/usr/local/bin"};
+  config.tasks.env = {{"A", "b"}};
+  config.tasks.warm_python = 2;
+  const plugins::LocalProcessConfig local = LocalProcessConfigFor(config);
   CHECK(local.path_prefix == "/opt/venv/bin:/usr/local/bin");
-  CHECK(local.env == tasks.env);
+  CHECK(local.env == config.tasks.env);
   CHECK(local.warm_python == 2);
-  CHECK(LocalProcessConfigFor(TasksConfig()).path_prefix.empty());
+  CHECK(local.files_dir == "/var/flyte/plugins/local");
+  CHECK(LocalProcessConfigFor(SandboxConfig()).path_prefix.empty());
 }
 
 TEST_CASE("layer configs: the engine logs into the state folder and links logs at the client address") {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <string>
 
@@ -14,6 +15,8 @@ struct LocalProcessConfig {
   // Python interpreters kept started ahead for flytekit tasks (python_worker.h); 0: none, every
   // Python task starts its own.
   int warm_python = 0;
+  // The plugin's own files (the Python workers' program); under the state folder.
+  std::filesystem::path files_dir;
 };
 
 }  // namespace flyte::plugins

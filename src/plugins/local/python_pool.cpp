@@ -39,7 +39,10 @@ void LocalProcessPlugin::Replenish(const std::string& interpreter, const std::st
     for (const Spare& spare : spares_) waiting += CanRun(spare.worker, interpreter, script, base_env_) ? 1 : 0;
   }
   for (; waiting < static_cast<size_t>(config_.warm_python); ++waiting) {
-    StatusOr<PythonWorker> worker = StartPythonWorker(interpreter, script, base_env_);
+    // Looked at before every start: a program file cleaned away is written again.
+    StatusOr<std::string> program = WriteWorkerProgram(config_.files_dir);
+    if (!program.ok()) return;  // tasks start their own interpreters, as without workers
+    StatusOr<PythonWorker> worker = StartPythonWorker(interpreter, script, base_env_, *program);
     if (!worker.ok()) return;  // tasks start their own interpreters, as without workers
     Watch watch;
     watch.pid = worker->pid;

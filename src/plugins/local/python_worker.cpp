@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "plugins/local/python_worker_program.h"
 
@@ -47,47 +48,6 @@ bool IsPerAttempt(const std::string& name) {
     if (name == variable) return true;
   }
   return false;
-}
-
-// The program as a file, so that `ps` shows `python <folder>/flyte_python_worker.py <entry point>`:
-// written once per server process into a private folder (mkdtemp: mode 0700), removed at exit.
-class ProgramFile {
- public:
-  ProgramFile() {
-    std::error_code error;
-    std::string folder = (fs::temp_directory_path(error) / "flyte-python-worker-XXXXXX").string();
-    if (error || ::mkdtemp(folder.data()) == nullptr) {
-      path_ = absl::InternalError("cannot make a folder for the Python worker's program: " +
-                                  std::string(std::strerror(errno)));
-      return;
-    }
-    folder_ = folder;
-    const fs::path file = folder_ / "flyte_python_worker.py";
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    if (!out.write(kPythonWorkerProgram.data(), static_cast<std::streamsize>(kPythonWorkerProgram.size())) ||
-        !out.flush()) {
-      path_ = absl::InternalError("cannot write " + file.string());
-      return;
-    }
-    path_ = file.string();
-  }
-  ~ProgramFile() {
-    std::error_code error;
-    if (!folder_.empty()) fs::remove_all(folder_, error);
-  }
-  ProgramFile(const ProgramFile&) = delete;
-  ProgramFile& operator=(const ProgramFile&) = delete;
-
-  const StatusOr<std::string>& path() const { return path_; }
-
- private:
-  fs::path folder_;
-  StatusOr<std::string> path_;
-};
-
-StatusOr<std::string> ProgramPath() {
-  static const ProgramFile file;  // thread-safe initialisation; destroyed at exit
-  return file.path();
 }
 
 std::string ScriptDir(const std::string& script) {
@@ -162,8 +122,31 @@ std::optional<std::string> FlytekitInterpreter(const std::string& executable) {
   return interpreter;
 }
 
+StatusOr<std::string> WriteWorkerProgram(const std::filesystem::path& folder) {
+  const fs::path file = folder / "flyte_python_worker.py";
+  {
+    std::ifstream in(file, std::ios::binary);
+    const std::string present((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (present == kPythonWorkerProgram) return file.string();
+  }
+  std::error_code error;
+  fs::create_directories(folder, error);
+  fs::permissions(folder, fs::perms::owner_all, error);
+  // Written beside and renamed over, so a worker starting now reads the old program or the new one.
+  const fs::path temp = file.string() + "." + std::to_string(::getpid()) + ".tmp";
+  std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+  if (!out.write(kPythonWorkerProgram.data(), static_cast<std::streamsize>(kPythonWorkerProgram.size())) ||
+      !out.flush()) {
+    return absl::InternalError("cannot write " + temp.string());
+  }
+  out.close();
+  fs::rename(temp, file, error);
+  if (error) return absl::InternalError("cannot write " + file.string() + ": " + error.message());
+  return file.string();
+}
+
 StatusOr<PythonWorker> StartPythonWorker(const std::string& interpreter, const std::string& script,
-                                         const Environment& base) {
+                                         const Environment& base, const std::string& program) {
   PythonWorker worker;
   worker.interpreter = interpreter;
   worker.script_dir = ScriptDir(script);
@@ -178,10 +161,9 @@ StatusOr<PythonWorker> StartPythonWorker(const std::string& interpreter, const s
   StatusOr<int> input = MoveAboveStandardStreams(sockets[1]);
   StatusOr<int> early_output = output < 0 ? absl::InternalError("memfd_create: " + std::string(std::strerror(errno)))
                                           : MoveAboveStandardStreams(output);
-  StatusOr<std::string> program = ProgramPath();
-  StatusOr<pid_t> pid = program.ok() ? absl::InternalError("not started") : program.status();
-  if (input.ok() && early_output.ok() && program.ok()) {
-    pid = SpawnInGroup(interpreter, {interpreter, *program, script}, worker.env, "/", {*input, *early_output});
+  StatusOr<pid_t> pid = absl::InternalError("not started");
+  if (input.ok() && early_output.ok()) {
+    pid = SpawnInGroup(interpreter, {interpreter, program, script}, worker.env, "/", {*input, *early_output});
   }
   if (input.ok()) ::close(*input);
   if (early_output.ok()) ::close(*early_output);

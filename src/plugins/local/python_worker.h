@@ -11,6 +11,7 @@
 
 #include <sys/types.h>
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,11 +34,16 @@ struct PythonWorker {
   Environment env;         // what it started with
 };
 
-// Starts a worker for the entry point `script` run by `interpreter`, in the environment `base`
-// plus placeholders for the attempt's own Flyte variables (flytekit looks at whether they are set
-// when it is imported, never at their values).
+// The worker's program (python_worker.py, compiled in) as `<folder>/flyte_python_worker.py`, so
+// that `ps` shows `python <folder>/flyte_python_worker.py <entry point>`. Written when missing or
+// different (a file cleaned away, an older sandbox's), in a folder only this user can enter.
+StatusOr<std::string> WriteWorkerProgram(const std::filesystem::path& folder);
+
+// Starts a worker running `program` (WriteWorkerProgram) for the entry point `script` run by
+// `interpreter`, in the environment `base` plus placeholders for the attempt's own Flyte variables
+// (flytekit looks at whether they are set when it is imported, never at their values).
 StatusOr<PythonWorker> StartPythonWorker(const std::string& interpreter, const std::string& script,
-                                         const Environment& base);
+                                         const Environment& base, const std::string& program);
 
 // Whether `worker` runs `script` in `env` exactly as a fresh interpreter would: same interpreter and
 // entry point folder, the same environment apart from the attempt's own variables, and PYTHONPATH

@@ -453,6 +453,7 @@ std::vector<pid_t> FirstWorker() {
 LocalProcessConfig WarmConfig(const fs::path& bin) {
   LocalProcessConfig config = Config(bin.string(), {{"GREETING", "hello"}});
   config.warm_python = 1;
+  config.files_dir = bin.parent_path() / "plugin-files";
   return config;
 }
 

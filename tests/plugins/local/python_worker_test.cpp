@@ -26,6 +26,13 @@ using testing::FakeEntryPoint;
 using testing::kSystemPython;
 using testing::WriteExecutable;
 
+// The worker's program, written where a sandbox would keep it (here: the test's folder).
+std::string Program(const testing::TempDir& dir) {
+  StatusOr<std::string> program = WriteWorkerProgram(dir.path() / "plugin-files");
+  REQUIRE(program.ok());
+  return *program;
+}
+
 std::string ReadFile(const fs::path& path) {
   std::ifstream in(path);
   std::stringstream text;
@@ -128,7 +135,7 @@ TEST_CASE("python worker: imports ahead, then runs the job as the entry point's 
   const fs::path script = FakeEntryPoint(dir.path());
   Environment base = BaseEnv();
   base["PYTHONPATH"] = (dir.path() / "lib").string();
-  auto worker = StartPythonWorker(kSystemPython, script.string(), base);
+  auto worker = StartPythonWorker(kSystemPython, script.string(), base, Program(dir));
   REQUIRE(worker.ok());
   CHECK(worker->env.at("FLYTE_INTERNAL_EXECUTION_ID") == "pending");
   CHECK(worker->env.at("GREETING") == "hello");
@@ -185,7 +192,7 @@ atexit.register(lambda: print("atexit ran"))
 sys.stdout.write("buffered, never flushed by the script\n")
 sys.exit("the task's last words")
 )PY");
-  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv());
+  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir));
   REQUIRE(worker.ok());
   WorkerJob job = JobIn(dir.path(), script, {"pyflyte-map-execute"}, BaseEnv());
   REQUIRE(HandOver(*worker, job).ok());
@@ -202,7 +209,7 @@ sys.exit("the task's last words")
 std::pair<int, std::string> RunWithSetup(std::vector<std::string> setup) {
   testing::TempDir dir;
   const fs::path script = FakeEntryPoint(dir.path());
-  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv());
+  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir));
   REQUIRE(worker.ok());
   WorkerJob job = JobIn(dir.path(), script, {"pyflyte-execute", "0"}, BaseEnv());
   job.setup = std::move(setup);
@@ -230,7 +237,7 @@ TEST_CASE("python worker: packages changed since its imports: the job runs in a 
   Environment base = BaseEnv();
   base["PYTHONPATH"] = (dir.path() / "site").string();
   fs::create_directories(dir.path() / "site");
-  auto worker = StartPythonWorker(kSystemPython, script.string(), base);
+  auto worker = StartPythonWorker(kSystemPython, script.string(), base, Program(dir));
   REQUIRE(worker.ok());
   // Once it has imported (and looked at where from), a package is installed.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -251,9 +258,23 @@ TEST_CASE("python worker: packages changed since its imports: the job runs in a 
   CHECK(log.find("argv: ['" + script.string() + "', '5']\n") != std::string::npos);
 }
 
+TEST_CASE("python worker: its program is written again when it went missing or differs") {
+  testing::TempDir dir;
+  const std::string program = Program(dir);
+  CHECK(fs::path(program).filename() == "flyte_python_worker.py");
+  CHECK((fs::status(fs::path(program).parent_path()).permissions() & fs::perms::all) == fs::perms::owner_all);
+  const auto size = fs::file_size(program);
+  fs::remove(program);  // e.g. a tmp cleaner
+  CHECK(Program(dir) == program);
+  CHECK(fs::file_size(program) == size);
+  std::ofstream(program) << "print('an older sandbox')\n";
+  CHECK(Program(dir) == program);
+  CHECK(fs::file_size(program) == size);
+}
+
 TEST_CASE("python worker: exits quietly when the sandbox goes away before giving it a job") {
   testing::TempDir dir;
-  auto worker = StartPythonWorker(kSystemPython, FakeEntryPoint(dir.path()).string(), BaseEnv());
+  auto worker = StartPythonWorker(kSystemPython, FakeEntryPoint(dir.path()).string(), BaseEnv(), Program(dir));
   REQUIRE(worker.ok());
   ::close(worker->job_fd);
   CHECK(WaitForExit(worker->pid) == 0);
@@ -261,7 +282,7 @@ TEST_CASE("python worker: exits quietly when the sandbox goes away before giving
 
 TEST_CASE("python worker: a job too large to hand over at once leaves the worker waiting") {
   testing::TempDir dir;
-  auto worker = StartPythonWorker(kSystemPython, FakeEntryPoint(dir.path()).string(), BaseEnv());
+  auto worker = StartPythonWorker(kSystemPython, FakeEntryPoint(dir.path()).string(), BaseEnv(), Program(dir));
   REQUIRE(worker.ok());
   WorkerJob job;
   job.argv = {"pyflyte-execute", std::string(100 * 1024, 'x')};
