@@ -6,6 +6,14 @@ namespace flyte::engine {
 
 Status StoreNewExecution(store::ExecutionStore& executions, store::BlobStore& blobs, const NewExecution& execution) {
   const store::ExecutionKey& key = execution.row.key;
+  // A name already taken keeps its data: the blobs are written only for a new execution (a second
+  // launch of a child after a restart must not replace the first one's inputs). The row comes last,
+  // so a crash in between leaves unreferenced blobs, never a row without its data.
+  if (auto existing = executions.GetExecution(key); existing.ok()) {
+    return absl::AlreadyExistsError("execution " + key.project + "/" + key.domain + "/" + key.name + " already exists");
+  } else if (!absl::IsNotFound(existing.status())) {
+    return existing.status();
+  }
   RETURN_IF_ERROR(blobs.Put(ExecutionInputsKey(key), execution.inputs.SerializeAsString()));
   RETURN_IF_ERROR(blobs.Put(ExecutionClosureKey(key), execution.closure.SerializeAsString()));
   return executions.CreateExecution(execution.row);

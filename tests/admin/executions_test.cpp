@@ -181,9 +181,15 @@ TEST_CASE("executions: a launch plan node's child is launched as CHILD_WORKFLOW 
   CHECK(record.spec().metadata().nesting() == 1);
   CHECK(record.spec().metadata().principal() == "someone");
   CHECK(IntOf(f.engine.submitted.at(0).inputs, "b") == 2);
-  // After a restart the engine launches it again: the child is found, not made twice.
+  // After a restart the engine launches it again: the child is found, not made twice, and keeps
+  // the inputs it was made with.
+  (*launch.inputs.mutable_literals())["a"] = IntLiteral(6);
   CHECK(absl::IsAlreadyExists(control_plane.launch_child(launch)));
   CHECK(f.engine.submitted.size() == 1);
+  const std::string inputs_url = *engine::ExecutionInputsUrl(*f.blobs, launch.key);
+  flyteidl::core::LiteralMap stored;
+  REQUIRE(stored.ParseFromString(*f.blobs->Get(f.blobs->KeyOf(inputs_url).value())));
+  CHECK(IntOf(stored, "a") == 5);
 
   auto interface = control_plane.launch_plan(launch.launch_plan);
   REQUIRE(interface.ok());
