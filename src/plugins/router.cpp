@@ -1,6 +1,8 @@
 #include "plugins/router.h"
 
-#include <mutex>
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
+
 #include <unordered_map>
 #include <utility>
 
@@ -31,14 +33,14 @@ class TaskTypeRouter final : public Plugin {
       failed.phase = AttemptPhase::kFailedToStart;
       failed.message = std::string(plugin.status().message());
       {
-        std::lock_guard lock(mu_);
+        absl::MutexLock lock(&mu_);
         unroutable_.insert_or_assign(attempt.id, std::move(failed));
       }
       if (on_change_) on_change_(attempt.id);  // the engine learns it like any other change
       return absl::OkStatus();
     }
     {
-      std::lock_guard lock(mu_);
+      absl::MutexLock lock(&mu_);
       owners_.insert_or_assign(attempt.id, *plugin);
     }
     return (*plugin)->Start(attempt);
@@ -46,7 +48,7 @@ class TaskTypeRouter final : public Plugin {
 
   StatusOr<AttemptStatus> Check(const AttemptId& id) override {
     {
-      std::lock_guard lock(mu_);
+      absl::MutexLock lock(&mu_);
       if (const auto failed = unroutable_.find(id); failed != unroutable_.end()) return failed->second;
     }
     Plugin* owner = OwnerOf(id);
@@ -62,7 +64,7 @@ class TaskTypeRouter final : public Plugin {
   Status Finalize(const AttemptId& id) override {
     Plugin* owner = OwnerOf(id);
     const Status finalized = owner == nullptr ? absl::OkStatus() : owner->Finalize(id);
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     owners_.erase(id);
     unroutable_.erase(id);
     return finalized;
@@ -73,7 +75,7 @@ class TaskTypeRouter final : public Plugin {
     if (!plugin.ok()) return absl::NotFoundError(plugin.status().message());
     const Status attached = (*plugin)->Reattach(attempt, pid);
     if (attached.ok()) {
-      std::lock_guard lock(mu_);
+      absl::MutexLock lock(&mu_);
       owners_.insert_or_assign(attempt.id, *plugin);
     }
     return attached;
@@ -96,7 +98,7 @@ class TaskTypeRouter final : public Plugin {
   }
 
   Plugin* OwnerOf(const AttemptId& id) {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     const auto found = owners_.find(id);
     return found == owners_.end() ? nullptr : found->second;
   }
@@ -105,9 +107,9 @@ class TaskTypeRouter final : public Plugin {
   const ChangeCallback on_change_;
   std::map<std::string, std::unique_ptr<Plugin>> plugins_;  // by name; made once, never changed
 
-  std::mutex mu_;
-  std::unordered_map<AttemptId, Plugin*> owners_;            // guarded by mu_
-  std::unordered_map<AttemptId, AttemptStatus> unroutable_;  // guarded by mu_: failed to start here
+  absl::Mutex mu_;
+  std::unordered_map<AttemptId, Plugin*> owners_ ABSL_GUARDED_BY(mu_);
+  std::unordered_map<AttemptId, AttemptStatus> unroutable_ ABSL_GUARDED_BY(mu_);  // failed to start here
 };
 
 Status InvalidEntry(const std::string& task_type, const std::string& what) {
