@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "fakes/admin_fixture.h"
+#include "fakes/flyteidl_values.h"
 
 namespace flyte::admin {
 namespace {
@@ -12,15 +13,7 @@ using flyteidl::core::Identifier;
 
 using Fixture = testing::AdminFixture;
 
-Identifier Id(flyteidl::core::ResourceType type, const std::string& name, const std::string& version = "v1") {
-  Identifier id;
-  id.set_resource_type(type);
-  id.set_project("flytesnacks");
-  id.set_domain("development");
-  id.set_name(name);
-  id.set_version(version);
-  return id;
-}
+using testing::Id;
 
 flyteidl::admin::TaskCreateRequest TaskRequest(const std::string& name, const std::string& image = "img") {
   flyteidl::admin::TaskCreateRequest request;

@@ -12,15 +12,7 @@ namespace {
 using flyteidl::core::Identifier;
 using testing::IntLiteral;
 
-Identifier Id(flyteidl::core::ResourceType type, const std::string& name) {
-  Identifier id;
-  id.set_resource_type(type);
-  id.set_project("flytesnacks");
-  id.set_domain("development");
-  id.set_name(name);
-  id.set_version("v1");
-  return id;
-}
+using testing::Id;
 
 flyteidl::core::VariableMap IntVariables(std::initializer_list<std::string> names) {
   flyteidl::core::VariableMap variables;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "fakes/fake_resolver.h"
+#include "fakes/flyteidl_values.h"
 
 namespace flyte::engine {
 namespace {
@@ -38,15 +39,7 @@ core::LiteralType Optional(const core::LiteralType& inner) {
   return type;
 }
 
-core::Identifier Id(core::ResourceType type, const std::string& name) {
-  core::Identifier id;
-  id.set_resource_type(type);
-  id.set_project("flytesnacks");
-  id.set_domain("development");
-  id.set_name(name);
-  id.set_version("v1");
-  return id;
-}
+using testing::Id;
 core::Identifier TaskId(const std::string& name) { return Id(core::TASK, name); }
 core::Identifier WorkflowId(const std::string& name) { return Id(core::WORKFLOW, name); }
 core::Identifier LaunchPlanId(const std::string& name) { return Id(core::LAUNCH_PLAN, name); }

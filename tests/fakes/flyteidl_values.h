@@ -10,6 +10,18 @@
 
 namespace flyte::testing {
 
+// A registered entity's identifier in the sandbox's default project and domain.
+inline flyteidl::core::Identifier Id(flyteidl::core::ResourceType type, const std::string& name,
+                                     const std::string& version = "v1") {
+  flyteidl::core::Identifier id;
+  id.set_resource_type(type);
+  id.set_project("flytesnacks");
+  id.set_domain("development");
+  id.set_name(name);
+  id.set_version(version);
+  return id;
+}
+
 inline flyteidl::core::WorkflowExecutionIdentifier ExecutionIdOf(const store::ExecutionKey& key) {
   flyteidl::core::WorkflowExecutionIdentifier id;
   id.set_project(key.project);
