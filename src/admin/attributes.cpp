@@ -22,6 +22,12 @@ store::AttributesKey Key(int resource_type, const std::string& project, const st
   return {resource_type, project, domain, workflow, ""};
 }
 
+// FlyteAdmin answers OK when nothing was set (flytectl's delete then exits 0).
+Status DeleteIfSet(store::Registry& registry, const store::AttributesKey& scope) {
+  Status status = registry.DeleteAttributes(scope);
+  return absl::IsNotFound(status) ? absl::OkStatus() : status;
+}
+
 }  // namespace
 
 Status AttributeService::PutAttributes(const store::AttributesKey& scope, const MatchingAttributes& attributes) {
@@ -62,7 +68,7 @@ Status AttributeService::GetProjectAttributes(const flyteidl::admin::ProjectAttr
 Status AttributeService::DeleteProjectAttributes(const flyteidl::admin::ProjectAttributesDeleteRequest& request,
                                                  flyteidl::admin::ProjectAttributesDeleteResponse*) {
   RETURN_IF_ERROR(RequireField(request.project(), "project"));
-  return deps_.registry.DeleteAttributes(Key(request.resource_type(), request.project()));
+  return DeleteIfSet(deps_.registry, Key(request.resource_type(), request.project()));
 }
 
 Status AttributeService::UpdateProjectDomainAttributes(
@@ -88,7 +94,7 @@ Status AttributeService::DeleteProjectDomainAttributes(
     flyteidl::admin::ProjectDomainAttributesDeleteResponse*) {
   RETURN_IF_ERROR(RequireField(request.project(), "project"));
   RETURN_IF_ERROR(RequireField(request.domain(), "domain"));
-  return deps_.registry.DeleteAttributes(Key(request.resource_type(), request.project(), request.domain()));
+  return DeleteIfSet(deps_.registry, Key(request.resource_type(), request.project(), request.domain()));
 }
 
 Status AttributeService::UpdateWorkflowAttributes(const flyteidl::admin::WorkflowAttributesUpdateRequest& request,
@@ -118,8 +124,8 @@ Status AttributeService::DeleteWorkflowAttributes(const flyteidl::admin::Workflo
   RETURN_IF_ERROR(RequireField(request.project(), "project"));
   RETURN_IF_ERROR(RequireField(request.domain(), "domain"));
   RETURN_IF_ERROR(RequireField(request.workflow(), "workflow"));
-  return deps_.registry.DeleteAttributes(
-      Key(request.resource_type(), request.project(), request.domain(), request.workflow()));
+  return DeleteIfSet(deps_.registry,
+                     Key(request.resource_type(), request.project(), request.domain(), request.workflow()));
 }
 
 Status AttributeService::ListMatchableAttributes(const flyteidl::admin::ListMatchableAttributesRequest& request,

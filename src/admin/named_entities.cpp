@@ -71,9 +71,13 @@ Status EntityService::UpdateNamedEntity(const flyteidl::admin::NamedEntityUpdate
   RETURN_IF_ERROR(ValidateNamedId(request.id()));
   const auto& id = request.id();
   // Only names that were registered can carry metadata.
-  RETURN_IF_ERROR(deps_.registry.GetNamedEntity(type, id.project(), id.domain(), id.name()).status());
-  return deps_.registry.UpdateNamedEntity(
-      {type, id.project(), id.domain(), id.name(), request.metadata().state(), request.metadata().description()});
+  ASSIGN_OR_RETURN(store::NamedEntityRow row,
+                   deps_.registry.GetNamedEntity(type, id.project(), id.domain(), id.name()));
+  // As FlyteAdmin: the state is always written, the description only when the update carries one
+  // (flytectl's archive sends the state alone).
+  row.state = request.metadata().state();
+  if (!request.metadata().description().empty()) row.description = request.metadata().description();
+  return deps_.registry.UpdateNamedEntity(row);
 }
 
 Status EntityService::GetDescriptionEntity(const flyteidl::admin::ObjectGetRequest& request,

@@ -81,8 +81,15 @@ Status ProjectService::RegisterProject(const flyteidl::admin::ProjectRegisterReq
 Status ProjectService::UpdateProject(const flyteidl::admin::Project& request, flyteidl::admin::ProjectUpdateResponse*) {
   RETURN_IF_ERROR(ValidateProjectFields(request));
   ASSIGN_OR_RETURN(store::ProjectRow existing, deps_.registry.GetProject(request.id()));
+  flyteidl::admin::Project stored;
+  if (!stored.ParseFromString(existing.payload)) return absl::InternalError("corrupt project record " + existing.id);
+  // FlyteAdmin writes only the fields an update sets (the state always): flytectl's archive and
+  // activate send the id, the state and empty labels, and keep the name, description and labels.
   flyteidl::admin::Project project = request;
-  if (project.name().empty()) project.set_name(existing.name);
+  if (project.name().empty()) project.set_name(stored.name());
+  if (project.description().empty()) project.set_description(stored.description());
+  if (project.labels().values().empty()) *project.mutable_labels() = stored.labels();
+  if (project.org().empty()) project.set_org(stored.org());
   return deps_.registry.UpdateProject(ToRow(project, existing.created_at));
 }
 
