@@ -1,6 +1,7 @@
 // Matchable attributes at project, project-domain and workflow scope (FlyteAdmin's resource
 // manager): one record per scope and resource type.
 #include "admin/attribute_service.h"
+#include "admin/execution_config.h"
 #include "admin/project_domain.h"
 #include "admin/validation.h"
 
@@ -59,9 +60,24 @@ Status AttributeService::UpdateProjectAttributes(const flyteidl::admin::ProjectA
 
 Status AttributeService::GetProjectAttributes(const flyteidl::admin::ProjectAttributesGetRequest& request,
                                               flyteidl::admin::ProjectAttributesGetResponse* response) {
-  ASSIGN_OR_RETURN(*response->mutable_attributes()->mutable_matching_attributes(),
-                   FetchAttributes(Key(request.resource_type(), request.project())));
   response->mutable_attributes()->set_project(request.project());
+  StatusOr<MatchingAttributes> stored = FetchAttributes(Key(request.resource_type(), request.project()));
+  if (request.resource_type() != flyteidl::admin::WORKFLOW_EXECUTION_CONFIG) {
+    if (!stored.ok()) return stored.status();
+    *response->mutable_attributes()->mutable_matching_attributes() = *std::move(stored);
+    return absl::OkStatus();
+  }
+  // As FlyteAdmin: a project's execution settings are shown with the platform's defaults filled
+  // in, and as the defaults alone when the project sets none.
+  if (!stored.ok() && !absl::IsNotFound(stored.status())) return stored.status();
+  StatusOr<store::ProjectRow> project = deps_.registry.GetProject(request.project());
+  if (absl::IsNotFound(project.status())) {
+    return absl::InvalidArgumentError("project " + request.project() + " is not registered");
+  }
+  RETURN_IF_ERROR(project.status());
+  auto* config = response->mutable_attributes()->mutable_matching_attributes()->mutable_workflow_execution_config();
+  if (stored.ok()) *config = stored->workflow_execution_config();
+  MergeExecutionConfig(PlatformExecutionConfig(), config);
   return absl::OkStatus();
 }
 

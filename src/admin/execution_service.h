@@ -14,8 +14,9 @@ namespace flyte::admin {
 struct LaunchRequest {
   store::ExecutionKey key;  // an empty name gets a generated one
   // What to run (launch_plan: a launch plan, or a task when its resource_type is TASK) and how:
-  // metadata (mode, principal, nesting, parent node, reference execution), max_parallelism (0: the
-  // launch plan's, else FlyteAdmin's default), overwrite_cache, labels... Recorded as given, without inputs.
+  // metadata (mode, principal, nesting, parent node, reference execution) and settings
+  // (max_parallelism, envs, labels, ...: what it leaves unset comes from the launch plan, the
+  // matchable attributes, then the platform's defaults; execution_config.h). Recorded without inputs.
   flyteidl::admin::ExecutionSpec spec;
   flyteidl::core::LiteralMap inputs;  // the caller's; Launch adds the defaults and fixed inputs
 };

@@ -4,6 +4,7 @@
 // engine, which stores them where it keeps them.
 #include <google/protobuf/util/time_util.h>
 
+#include "admin/execution_config.h"
 #include "admin/execution_service.h"
 #include "admin/launchable.h"
 #include "admin/project_domain.h"
@@ -15,9 +16,6 @@ namespace flyte::admin {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-
-// FlyteAdmin's default limit on nodes running at once in one execution.
-constexpr int kDefaultMaxParallelism = 25;
 
 // FlyteAdmin's generated names: "a" + 19 characters of Kubernetes' rand.String alphabet.
 std::string GenerateName() {
@@ -48,11 +46,9 @@ StatusOr<flyteidl::core::WorkflowExecutionIdentifier> ExecutionService::Launch(c
   id->set_name(key.name);
   *execution.mutable_spec() = request.spec;
   execution.mutable_spec()->clear_inputs();
-  // The execution's own limit, else its launch plan's, else FlyteAdmin's default.
-  if (execution.spec().max_parallelism() == 0) {
-    execution.mutable_spec()->set_max_parallelism(launchable.max_parallelism > 0 ? launchable.max_parallelism
-                                                                                 : kDefaultMaxParallelism);
-  }
+  ASSIGN_OR_RETURN(flyteidl::admin::WorkflowExecutionConfig settings,
+                   ResolveExecutionConfig(deps_.registry, request.spec, launchable, key.project, key.domain));
+  ApplyExecutionConfig(settings, execution.mutable_spec());
   auto* closure = execution.mutable_closure();
   closure->set_phase(flyteidl::core::WorkflowExecution::QUEUED);
   *closure->mutable_created_at() = TimeUtil::MillisecondsToTimestamp(now);

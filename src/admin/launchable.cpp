@@ -1,5 +1,6 @@
 #include "admin/launchable.h"
 
+#include "admin/execution_config.h"
 #include "admin/registry_resolver.h"
 #include "admin/validation.h"
 #include "engine/engine.h"
@@ -93,7 +94,7 @@ StatusOr<Launchable> ResolveLaunchPlan(store::Registry& registry, const Identifi
   launchable.expected_inputs = plan.closure().expected_inputs();
   launchable.fixed_inputs = plan.spec().fixed_inputs();
   launchable.launch_plan_name = id.name();
-  launchable.max_parallelism = plan.spec().max_parallelism();
+  launchable.settings = SettingsOf(plan.spec());
   launchable.workflow_name = plan.spec().workflow_id().name();
   return launchable;
 }

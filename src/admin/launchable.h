@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "flyteidl/admin/matchable_resource.pb.h"
 #include "flyteidl/core/compiler.pb.h"
 #include "flyteidl/core/identifier.pb.h"
 #include "flyteidl/core/interface.pb.h"
@@ -18,7 +19,7 @@ struct Launchable {
   flyteidl::core::ParameterMap expected_inputs;
   flyteidl::core::LiteralMap fixed_inputs;
   std::string launch_plan_name, workflow_name, task_name;  // for the execution's list columns
-  int max_parallelism = 0;                                 // the launch plan's; 0 = not set
+  flyteidl::admin::WorkflowExecutionConfig settings;       // the launch plan's execution settings
 };
 
 // `id` names a task when its resource_type is TASK, else a launch plan. INVALID_ARGUMENT for an

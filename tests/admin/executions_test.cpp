@@ -120,6 +120,69 @@ TEST_CASE("executions: a launch plan runs with defaults, fixed and given inputs 
       f.admin->executions().CreateExecution(f.Create("e1", Id(flyteidl::core::LAUNCH_PLAN, "lp"), 1), &response)));
 }
 
+flyteidl::admin::MatchingAttributes ExecutionSettings(int max_parallelism, const std::string& env,
+                                                      const std::string& label) {
+  flyteidl::admin::MatchingAttributes attributes;
+  auto* config = attributes.mutable_workflow_execution_config();
+  config->set_max_parallelism(max_parallelism);
+  if (!env.empty()) {
+    auto* pair = config->mutable_envs()->add_values();
+    pair->set_key("FROM");
+    pair->set_value(env);
+  }
+  if (!label.empty()) (*config->mutable_labels()->mutable_values())["level"] = label;
+  return attributes;
+}
+
+TEST_CASE("executions: settings come from the request, the launch plan, matchable attributes, then defaults") {
+  Fixture f;
+  // Project level: a label and an env; project-domain: max_parallelism only; workflow: an env.
+  flyteidl::admin::ProjectAttributesUpdateRequest project;
+  project.mutable_attributes()->set_project("flytesnacks");
+  *project.mutable_attributes()->mutable_matching_attributes() = ExecutionSettings(0, "project", "project");
+  flyteidl::admin::ProjectAttributesUpdateResponse project_response;
+  REQUIRE(f.admin->attributes().UpdateProjectAttributes(project, &project_response).ok());
+  flyteidl::admin::ProjectDomainAttributesUpdateRequest project_domain;
+  project_domain.mutable_attributes()->set_project("flytesnacks");
+  project_domain.mutable_attributes()->set_domain("development");
+  *project_domain.mutable_attributes()->mutable_matching_attributes() = ExecutionSettings(7, "", "");
+  flyteidl::admin::ProjectDomainAttributesUpdateResponse project_domain_response;
+  REQUIRE(f.admin->attributes().UpdateProjectDomainAttributes(project_domain, &project_domain_response).ok());
+  flyteidl::admin::ExecutionCreateResponse response;
+  REQUIRE(
+      f.admin->executions().CreateExecution(f.Create("pd", Id(flyteidl::core::LAUNCH_PLAN, "lp"), 1), &response).ok());
+  flyteidl::admin::Execution record = f.Record("pd");
+  CHECK(record.spec().max_parallelism() == 7);                      // project-domain
+  CHECK(record.spec().envs().values(0).value() == "project");       // project, merged in as well
+  CHECK(record.spec().labels().values().at("level") == "project");  // project
+  CHECK_FALSE(record.spec().overwrite_cache());                     // platform default
+
+  // The workflow's attributes are more specific than the project-domain's, which then do not count.
+  flyteidl::admin::WorkflowAttributesUpdateRequest workflow;
+  workflow.mutable_attributes()->set_project("flytesnacks");
+  workflow.mutable_attributes()->set_domain("development");
+  workflow.mutable_attributes()->set_workflow("wf");
+  *workflow.mutable_attributes()->mutable_matching_attributes() = ExecutionSettings(5, "workflow", "");
+  flyteidl::admin::WorkflowAttributesUpdateResponse workflow_response;
+  REQUIRE(f.admin->attributes().UpdateWorkflowAttributes(workflow, &workflow_response).ok());
+  REQUIRE(
+      f.admin->executions().CreateExecution(f.Create("wf", Id(flyteidl::core::LAUNCH_PLAN, "lp"), 1), &response).ok());
+  record = f.Record("wf");
+  CHECK(record.spec().max_parallelism() == 5);
+  CHECK(record.spec().envs().values(0).value() == "workflow");
+  CHECK(record.spec().labels().values().at("level") == "project");
+
+  // The request wins over everything.
+  flyteidl::admin::ExecutionCreateRequest request = f.Create("req", Id(flyteidl::core::LAUNCH_PLAN, "lp"), 1);
+  request.mutable_spec()->set_max_parallelism(2);
+  request.mutable_spec()->set_overwrite_cache(true);
+  REQUIRE(f.admin->executions().CreateExecution(request, &response).ok());
+  record = f.Record("req");
+  CHECK(record.spec().max_parallelism() == 2);
+  CHECK(record.spec().overwrite_cache());
+  CHECK(record.spec().envs().values(0).value() == "workflow");
+}
+
 TEST_CASE("executions: bad launches are rejected before anything is stored") {
   Fixture f;
   flyteidl::admin::ExecutionCreateResponse response;

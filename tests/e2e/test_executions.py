@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import pytest
 from flyteidl.admin import execution_pb2, node_execution_pb2
-from flyteidl.core import catalog_pb2
+from flyteidl.core import catalog_pb2, literals_pb2
 from flytekit.models.core.execution import NodeExecutionPhase, TaskExecutionPhase, WorkflowExecutionPhase
 
 from e2e_support import DOMAIN, FLYTEPROJ, PROJECT, register_package, run_pyflyte, unique
@@ -79,6 +79,28 @@ def test_a_run_with_its_own_envs_starts_its_own_interpreter(remote):
     started, label = execution.outputs["o0"], execution.outputs["o1"]
     assert started > execution.closure.created_at.timestamp() - 0.05, "a waiting interpreter ran it"
     assert label == "mine"
+
+
+def test_matchable_attributes_set_the_execution_settings(remote, sandbox):
+    """Workflow-level workflow-execution-config (what `flytectl update workflow-execution-config` stores) applies
+    to new executions of the workflow: its envs reach the task, its max_parallelism the execution."""
+    from flyteidl.admin import common_pb2, matchable_resource_pb2 as mr, workflow_attributes_pb2 as wa
+
+    workflow = "runs.workflows.interpreter_wf"
+    config = mr.WorkflowExecutionConfig(max_parallelism=5, envs=common_pb2.Envs(values=[
+        literals_pb2.KeyValuePair(key="RUN_LABEL", value="from-attributes")]))
+    sandbox.admin().UpdateWorkflowAttributes(wa.WorkflowAttributesUpdateRequest(attributes=wa.WorkflowAttributes(
+        project=PROJECT, domain=DOMAIN, workflow=workflow,
+        matching_attributes=mr.MatchingAttributes(workflow_execution_config=config))), timeout=10)
+    try:
+        execution = run(remote, "interpreter_wf")
+    finally:
+        sandbox.admin().DeleteWorkflowAttributes(wa.WorkflowAttributesDeleteRequest(
+            project=PROJECT, domain=DOMAIN, workflow=workflow, resource_type=mr.WORKFLOW_EXECUTION_CONFIG), timeout=10)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    assert execution.outputs["o1"] == "from-attributes"
+    assert execution.spec.max_parallelism == 5
+    assert run(remote, "interpreter_wf").outputs["o1"] == "", "deleted attributes still apply"
 
 
 def test_chain_and_fan_out(remote):
