@@ -8,8 +8,8 @@
 #include "admin/list_request.h"
 #include "admin/project_domain.h"
 #include "admin/registry_resolver.h"
+#include "admin/spec_digest.h"
 #include "admin/validation.h"
-#include "common/digest.h"
 #include "engine/engine.h"
 
 namespace flyte::admin {
@@ -148,8 +148,6 @@ Status ListIds(store::Registry& registry, ResourceType type,
   response->set_token(NextPageToken(query, rows.size()));
   return absl::OkStatus();
 }
-
-std::string SpecDigest(const google::protobuf::Message& spec) { return Sha256(DeterministicBytes(spec)); }
 
 const std::vector<store::Predicate> kActiveOnly = {
     {store::Column::kState, store::Op::kEq, {int64_t{flyteidl::admin::ACTIVE}}}};

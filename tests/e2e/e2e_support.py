@@ -252,12 +252,13 @@ def run_flyte(*args, env: dict, timeout: float = 30, cwd=None) -> subprocess.Com
     )
 
 
-def run_pyflyte(sb: Sandbox, *args, cwd=None, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Runs the venv's pyflyte with the sandbox's client environment.
+def run_pyflyte(sb: Sandbox, *args, cwd=None, timeout: float = 300, env: Optional[dict] = None
+                ) -> subprocess.CompletedProcess:
+    """Runs the venv's pyflyte with the sandbox's client environment (plus `env`).
     The result has `.output` = stdout + stderr."""
     res = subprocess.run(
         [str(VENV_BIN / "pyflyte"), *map(str, args)],
-        env=sb.env,
+        env={**sb.env, **(env or {})},
         cwd=str(cwd) if cwd else None,
         stdin=subprocess.DEVNULL,
         capture_output=True,
