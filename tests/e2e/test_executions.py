@@ -103,6 +103,50 @@ def test_matchable_attributes_set_the_execution_settings(remote, sandbox):
     assert run(remote, "interpreter_wf").outputs["o1"] == "", "deleted attributes still apply"
 
 
+def test_a_plain_tar_bundle_uploaded_as_flytectl_does_runs(remote, sandbox, tmp_path):
+    """`flytectl register files --archive` uploads the fast-registration bundle of `pyflyte package --copy all`
+    as an uncompressed tar under its .tar.gz name and puts its location into the task's arguments."""
+    import base64
+    import gzip
+    import hashlib
+    import tarfile
+
+    import requests
+    from flyteidl.admin import task_pb2
+    from flyteidl.core import identifier_pb2
+    from flyteidl.service import dataproxy_pb2
+
+    package = tmp_path / "flyte-package.tgz"
+    res = run_pyflyte(sandbox, "--pkgs", "joins", "package", "--copy", "all", "--output", package,
+                      "--image", "ghcr.io/flyteorg/flytekit:py3.11-1.16.31", cwd=FLYTEPROJ)
+    assert res.returncode == 0, res.output
+    with tarfile.open(package) as archive:
+        archive.extractall(tmp_path / "package", filter="data")
+    (bundle,) = (tmp_path / "package").glob("fast*.tar.gz")
+    plain = gzip.decompress(bundle.read_bytes())
+    digest = hashlib.md5(plain).digest()
+    location = sandbox.dataproxy().CreateUploadLocation(dataproxy_pb2.CreateUploadLocationRequest(
+        project=PROJECT, domain=DOMAIN, filename=bundle.name, content_md5=digest), timeout=10)
+    requests.put(location.signed_url, data=plain, timeout=30,
+                 headers={"Content-MD5": base64.b64encode(digest), **location.headers}).raise_for_status()
+
+    (spec_file,) = (tmp_path / "package").glob("*_joins.workflows.one_*.pb")
+    spec = task_pb2.TaskSpec.FromString(spec_file.read_bytes())
+    ident = identifier_pb2.Identifier(resource_type=identifier_pb2.TASK, project=PROJECT, domain=DOMAIN,
+                                      name="joins.workflows.one", version=unique("plain")[-20:])
+    spec.template.id.CopyFrom(ident)
+    args = [location.native_url if a == "{{ .remote_package_path }}" else a for a in spec.template.container.args]
+    del spec.template.container.args[:]
+    spec.template.container.args.extend(args)
+    sandbox.admin().CreateTask(task_pb2.TaskCreateRequest(id=ident, spec=spec), timeout=10)
+
+    task = remote.fetch_task(name=ident.name, version=ident.version)
+    execution = remote.wait(remote.execute(task, inputs={"x": 7}, execution_name=unique("t")[-20:].lower()),
+                            timeout=timedelta(seconds=120), poll_interval=POLL)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    assert execution.outputs["o0"] == 7
+
+
 def test_chain_and_fan_out(remote):
     chained = run(remote, "chain_wf", x=3)
     assert chained.closure.phase == WorkflowExecutionPhase.SUCCEEDED, chained.closure.error

@@ -31,14 +31,16 @@ std::optional<InlinedCommand> InlineFastExecute(const std::vector<std::string>& 
   return out;
 }
 
+// No -z: flytekit uploads a gzipped tar but flytectl an uncompressed one under the same
+// .tar.gz name; tar reading a file finds the compression itself.
 std::vector<std::string> UnpackCommand(const InlinedCommand& inlined) {
-  return {"tar", "-xzf", inlined.distribution, "-C", inlined.work_dir};
+  return {"tar", "-xf", inlined.distribution, "-C", inlined.work_dir};
 }
 
 std::vector<std::string> ShellCommand(const InlinedCommand& inlined) {
   std::vector<std::string> argv = {"/bin/sh",
                                    "-c",
-                                   "tar -xzf \"$1\" -C \"$2\" >/dev/null || exit $?; shift 2; exec \"$@\"",
+                                   "tar -xf \"$1\" -C \"$2\" >/dev/null || exit $?; shift 2; exec \"$@\"",
                                    "pyflyte-fast-execute",
                                    inlined.distribution,
                                    inlined.work_dir};
