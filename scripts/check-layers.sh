@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fails when a file under src/ includes a folder its layer may not use, naming file:line and the
-# rule. Layers (src/README.md): app → server → admin → engine → (plugins | store) → common; a
-# folder includes only folders below it, plugins and store never each other, server not engine
-# or plugins (it serves admin and the blob store), cli only app and common, main.cpp only cli.
+# rule. Layers (src/README.md): app → (server | scheduler) → admin → engine → (plugins | store) →
+# common; a folder includes only folders below it, plugins and store never each other, server and
+# scheduler not engine or plugins (they use admin; server the blob store too), cli only app and
+# common, main.cpp only cli.
 # Usage: check-layers.sh [SRC_DIR] (default: the repository's src/).
 set -euo pipefail
 src="${1:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/src}"
@@ -16,7 +17,8 @@ declare -A may_use=(
   [engine]="plugins store common"
   [admin]="engine plugins store common"
   [server]="admin store common"
-  [app]="server admin engine plugins store common"
+  [scheduler]="admin common"
+  [app]="server scheduler admin engine plugins store common"
   [cli]="app common"
   [main]="cli"
 )

@@ -5,6 +5,7 @@
 
 #include "admin/entity_service.h"
 #include "admin/launch_plan_inputs.h"
+#include "admin/launch_plan_schedule.h"
 #include "admin/list_request.h"
 #include "admin/project_domain.h"
 #include "admin/registry_resolver.h"
@@ -243,6 +244,12 @@ Status EntityService::CreateLaunchPlan(const flyteidl::admin::LaunchPlanCreateRe
         if (!expected.ok()) {
           return absl::InvalidArgumentError("launch plan " + DescribeId(id) + ": " +
                                             std::string(expected.status().message()));
+        }
+        if (request.spec().entity_metadata().has_schedule()) {
+          Status schedule = ValidateSchedule(request.spec().entity_metadata().schedule(), *expected);
+          if (!schedule.ok()) {
+            return absl::InvalidArgumentError("launch plan " + DescribeId(id) + ": " + std::string(schedule.message()));
+          }
         }
         flyteidl::admin::LaunchPlan plan;
         *plan.mutable_id() = TypedId(id, ResourceType::kLaunchPlan);

@@ -13,6 +13,7 @@
 #include "admin/admin_config.h"
 #include "common/status.h"
 #include "plugins/registry.h"
+#include "scheduler/scheduler_config.h"
 #include "server/server_config.h"
 
 namespace flyte::app {
@@ -33,10 +34,11 @@ struct TasksConfig {
 };
 
 struct SandboxConfig {
-  server::ServerConfig server;  // YAML section `server`
-  StateConfig state;            // `state`
-  admin::AdminConfig admin;     // `admin`, and `storage.signed_url_ttl`
-  TasksConfig tasks;            // `tasks`
+  server::ServerConfig server;           // YAML section `server`
+  StateConfig state;                     // `state`
+  admin::AdminConfig admin;              // `admin`, and `storage.signed_url_ttl`
+  TasksConfig tasks;                     // `tasks`
+  scheduler::SchedulerConfig scheduler;  // `scheduler`
 };
 
 // Defaults with paths resolved against $HOME.

@@ -140,6 +140,14 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
   const Section storage{
       {"signed_url_ttl", duration_into(config.admin.signed_url_ttl)},
   };
+  const Section scheduler{
+      {"max_catch_up",
+       [&](const YAML::Node& node, std::string_view key) -> Status {
+         ASSIGN_OR_RETURN(int64_t slots, ReadInt(source, node, key, 1, 1000));
+         config.scheduler.max_catch_up = static_cast<int>(slots);
+         return absl::OkStatus();
+       }},
+  };
   const Section tasks{
       {"path",
        [&](const YAML::Node& node, std::string_view key) -> Status {
@@ -187,7 +195,7 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
   };
   const Section top{
       {"server", section(server)},   {"state", section(state)}, {"admin", section(admin)},
-      {"storage", section(storage)}, {"tasks", section(tasks)},
+      {"storage", section(storage)}, {"tasks", section(tasks)}, {"scheduler", section(scheduler)},
   };
   RETURN_IF_ERROR(ApplySection(source, root, "", top));
   return config;

@@ -12,6 +12,7 @@
 #include "plugins/builtin_plugins.h"
 #include "plugins/local/local_process_plugin.h"
 #include "plugins/router.h"
+#include "scheduler/scheduler.h"
 #include "server/server.h"
 #include "store/store.h"
 
@@ -29,8 +30,8 @@ StatusOr<engine::EngineDeps> EngineDepsFor(const SandboxConfig& config, engine::
                             std::move(engine_config)};
 }
 
-// Members are declared so that each goes before what it uses: the server (it calls admin), admin,
-// the engine, and last the store (closing SQLite).
+// Members are declared so that each goes before what it uses: the server and the scheduler (they
+// call admin), admin, the engine, and last the store (closing SQLite).
 class RunningSandbox final : public Sandbox {
  public:
   ~RunningSandbox() override {
@@ -45,6 +46,7 @@ class RunningSandbox final : public Sandbox {
     if (stopped_) return;
     stopped_ = true;
     if (server_) server_->Shutdown();
+    if (scheduler_) scheduler_->Stop();
     // Running task processes are left alone: the next start re-attaches to them.
     if (engine_) engine_->Stop();
     if (serving_) RemovePidFile(config_.state.dir);
@@ -70,6 +72,8 @@ class RunningSandbox final : public Sandbox {
     // Written before serving: a client that sees /healthz answer finds the file in place.
     RETURN_IF_ERROR(WriteClientConfig(config_.state.client_config, address));
     RETURN_IF_ERROR(server_->Serve({*admin_, *blobs_, *signer_, engine_config.logs_dir}));
+    scheduler_ = std::make_unique<scheduler::Scheduler>(*admin_, SystemClock(), config_.scheduler);
+    scheduler_->Start();
     serving_ = true;
     return WritePidFile(config_.state.dir, config_.server.port);
   }
@@ -84,6 +88,7 @@ class RunningSandbox final : public Sandbox {
   std::unique_ptr<admin::UrlSigner> signer_;
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<admin::Admin> admin_;
+  std::unique_ptr<scheduler::Scheduler> scheduler_;
   std::unique_ptr<server::Server> server_;
 };
 
