@@ -36,7 +36,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 # The stated ceiling of the sandbox's resident memory while a client abuses gRPC (README.md,
 # src/server/README.md): the idle sandbox takes well under 100 MB.
-MEMORY_CEILING_BYTES = 1 << 30
+MEMORY_CEILING_BYTES = 2 << 30
 THREAD_CEILING = 150  # gRPC's quota of 64 threads plus the sandbox's own
 
 
