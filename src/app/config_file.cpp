@@ -105,6 +105,28 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
       return absl::OkStatus();
     };
   };
+  auto int_into = [&](int& out, int64_t min, int64_t max) {
+    return [&, &out = out, min, max](const YAML::Node& node, std::string_view key) -> Status {
+      ASSIGN_OR_RETURN(int64_t value, ReadInt(source, node, key, min, max));
+      out = static_cast<int>(value);
+      return absl::OkStatus();
+    };
+  };
+  auto mib_into = [&](int64_t& out, int64_t min, int64_t max) {
+    return [&, &out = out, min, max](const YAML::Node& node, std::string_view key) -> Status {
+      ASSIGN_OR_RETURN(int64_t mib, ReadInt(source, node, key, min, max));
+      out = mib << 20;
+      return absl::OkStatus();
+    };
+  };
+  // A duration of at least a second (a zero timeout would close everything at once).
+  auto timeout_into = [&](std::chrono::seconds& out) {
+    return [&, &out = out, read = duration_into(out)](const YAML::Node& node, std::string_view key) -> Status {
+      RETURN_IF_ERROR(read(node, key));
+      if (out.count() < 1) return Bad(source, node, key, "must be at least 1s");
+      return absl::OkStatus();
+    };
+  };
   auto list_into = [&](std::vector<std::string>& out) {
     return [&, &out = out](const YAML::Node& node, std::string_view key) -> Status {
       ASSIGN_OR_RETURN(out, ReadStringList(source, node, key));
@@ -112,22 +134,28 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
     };
   };
 
+  auto section = [&](const Section& inner) {
+    return [&](const YAML::Node& node, std::string_view key) { return ApplySection(source, node, key, inner); };
+  };
+
+  server::GrpcLimits& grpc = config.server.grpc;
+  const Section grpc_limits{
+      {"max_concurrent_streams", int_into(grpc.max_concurrent_streams, 1, 10000)},
+      // gRPC's message lengths are ints: below 2 GiB.
+      {"max_message_mb", mib_into(grpc.max_message_bytes, 1, 2047)},
+      {"memory_mb", mib_into(grpc.memory_bytes, 16, 1 << 20)},
+      {"max_threads", int_into(grpc.max_threads, 4, 10000)},
+      {"max_connection_idle", timeout_into(grpc.max_connection_idle)},
+  };
   const Section server{
       {"bind", string_into(config.server.bind_address)},
-      {"port",
-       [&](const YAML::Node& node, std::string_view key) -> Status {
-         ASSIGN_OR_RETURN(int64_t port, ReadInt(source, node, key, 0, 65535));
-         config.server.port = static_cast<int>(port);
-         return absl::OkStatus();
-       }},
+      {"port", int_into(config.server.port, 0, 65535)},
       {"public_address", string_into(config.server.public_address)},
-      {"max_request_mb",
-       [&](const YAML::Node& node, std::string_view key) -> Status {
-         ASSIGN_OR_RETURN(int64_t mb, ReadInt(source, node, key, 1, 1 << 20));
-         config.server.max_request_bytes = mb << 20;
-         return absl::OkStatus();
-       }},
+      {"max_request_mb", mib_into(config.server.max_request_bytes, 1, 1 << 20)},
       {"shutdown_grace", duration_into(config.server.shutdown_grace)},
+      {"max_connections", int_into(config.server.max_connections, 1, 1 << 20)},
+      {"idle_timeout", timeout_into(config.server.idle_timeout)},
+      {"grpc", section(grpc_limits)},
   };
   const Section state{
       {"dir", path_into(config.state.dir)},
@@ -168,18 +196,8 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
          }
          return absl::OkStatus();
        }},
-      {"max_system_retries",
-       [&](const YAML::Node& node, std::string_view key) -> Status {
-         ASSIGN_OR_RETURN(int64_t retries, ReadInt(source, node, key, 0, 100));
-         config.tasks.max_system_retries = static_cast<int>(retries);
-         return absl::OkStatus();
-       }},
-      {"warm_python",
-       [&](const YAML::Node& node, std::string_view key) -> Status {
-         ASSIGN_OR_RETURN(int64_t count, ReadInt(source, node, key, 0, 16));
-         config.tasks.warm_python = static_cast<int>(count);
-         return absl::OkStatus();
-       }},
+      {"max_system_retries", int_into(config.tasks.max_system_retries, 0, 100)},
+      {"warm_python", int_into(config.tasks.warm_python, 0, 16)},
       {"plugins",  // entries override the defaults one by one; the plugins check the names at start-up
        [&](const YAML::Node& node, std::string_view key) -> Status {
          if (!node.IsMap()) return Bad(source, node, key, "expected a mapping of task type: plugin");
@@ -189,9 +207,6 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
          }
          return absl::OkStatus();
        }},
-  };
-  auto section = [&](const Section& inner) {
-    return [&](const YAML::Node& node, std::string_view key) { return ApplySection(source, node, key, inner); };
   };
   const Section top{
       {"server", section(server)},   {"state", section(state)}, {"admin", section(admin)},

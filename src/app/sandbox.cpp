@@ -1,6 +1,10 @@
 #include "app/sandbox.h"
 
+#include <sys/resource.h>
+
+#include <boost/system/system_error.hpp>
 #include <optional>
+#include <system_error>
 
 #include "admin/admin.h"
 #include "app/client_config.h"
@@ -30,6 +34,26 @@ StatusOr<engine::EngineDeps> EngineDepsFor(const SandboxConfig& config, engine::
                             std::move(engine_config)};
 }
 
+// Threads of the sandbox apart from gRPC's: HTTP, disk I/O, the engine, the plugins, the scheduler.
+constexpr int64_t kOwnThreads = 16;
+
+Status NoThreads(std::string_view why) {
+  return absl::ResourceExhaustedError("cannot start the sandbox's threads (" + std::string(why) +
+                                      "): raise the limit on processes (ulimit -u) or stop some");
+}
+
+// Fails fast when the limit on processes (threads count) leaves no room for the threads the
+// sandbox starts: gRPC 1.51 aborts the process when it cannot create a worker thread later.
+Status CheckThreadLimit(const SandboxConfig& config) {
+  rlimit processes{};
+  if (::getrlimit(RLIMIT_NPROC, &processes) != 0 || processes.rlim_cur == RLIM_INFINITY) return absl::OkStatus();
+  const int64_t needed = config.server.grpc.max_threads + kOwnThreads + config.tasks.warm_python;
+  if (static_cast<int64_t>(processes.rlim_cur) >= needed) return absl::OkStatus();
+  return absl::ResourceExhaustedError("the limit on processes (ulimit -u: " + std::to_string(processes.rlim_cur) +
+                                      ") is below the " + std::to_string(needed) +
+                                      " threads the sandbox may start; raise it, or lower server.grpc.max_threads");
+}
+
 // Members are declared so that each goes before what it uses: the server and the scheduler (they
 // call admin), admin, the engine, and last the store (closing SQLite).
 class RunningSandbox final : public Sandbox {
@@ -54,6 +78,7 @@ class RunningSandbox final : public Sandbox {
 
   Status Init(const SandboxConfig& config) {
     config_ = config;
+    RETURN_IF_ERROR(CheckThreadLimit(config_));
     RETURN_IF_ERROR(PrepareStateDir(config_.state.dir));
     ASSIGN_OR_RETURN(lock_, StateDirLock::Acquire(config_.state.dir));
     ASSIGN_OR_RETURN(server_, server::Server::Bind(config_.server));
@@ -100,7 +125,15 @@ StatusOr<std::string> PythonTaskEntryPoint(const SandboxConfig& config) {
 
 StatusOr<std::unique_ptr<Sandbox>> Sandbox::Start(const SandboxConfig& config) {
   auto sandbox = std::make_unique<RunningSandbox>();
-  RETURN_IF_ERROR(sandbox->Init(config));
+  // Every layer starts threads here; std::thread and Boost's thread pool throw when the system
+  // refuses one (EAGAIN at the limit on processes). The half-started sandbox stops as Start returns.
+  try {
+    RETURN_IF_ERROR(sandbox->Init(config));
+  } catch (const std::system_error& e) {
+    return NoThreads(e.what());
+  } catch (const boost::system::system_error& e) {
+    return NoThreads(e.what());
+  }
   return std::unique_ptr<Sandbox>(std::move(sandbox));
 }
 

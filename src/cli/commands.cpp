@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <CLI/CLI.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -78,6 +79,12 @@ std::string PythonTasks(const SandboxConfig& config) {
          "its bin folder under tasks.path in the config";
 }
 
+bool OnLoopback(const std::string& bind) {
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(bind, ec);
+  return !ec && address.is_loopback();
+}
+
 void PrintBanner(const SandboxConfig& config, int port) {
   auto shown = config.server;
   shown.port = port;
@@ -91,6 +98,13 @@ void PrintBanner(const SandboxConfig& config, int port) {
             << "Point flytectl and flytekit at it with:\n"
             << "  export FLYTECTL_CONFIG=" << config.state.client_config.string() << "\n"
             << std::flush;
+  if (!OnLoopback(config.server.bind_address)) {
+    std::cout << "\nWarning: serving beyond this machine (" << config.server.bind_address
+              << ") without authentication. The gRPC library (Debian's 1.51) has no defence against\n"
+                 "HTTP/2 abuse (rapid reset, clients that never read): any client that reaches the port\n"
+                 "can make the sandbox use unbounded memory. Bind 127.0.0.1 unless the network is trusted.\n"
+              << std::flush;
+  }
 }
 
 int RunForeground(const SandboxConfig& config) {

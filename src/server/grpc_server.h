@@ -13,13 +13,14 @@
 #include "admin/admin.h"
 #include "common/status.h"
 #include "server/grpc_services.h"
+#include "server/server_config.h"
 
 namespace flyte::server {
 
 class GrpcServer {
  public:
   // INTERNAL when gRPC cannot start. `admin` must outlive the server.
-  static StatusOr<std::unique_ptr<GrpcServer>> Start(admin::Admin& admin);
+  static StatusOr<std::unique_ptr<GrpcServer>> Start(admin::Admin& admin, const GrpcLimits& limits);
 
   grpc::Server* server() { return server_.get(); }
   // A channel into this server without a socket (the JSON gateway's).

@@ -17,6 +17,9 @@ namespace http = beast::http;
 
 using Request = http::request<http::string_body>;
 
+// Bytes read but not yet parsed: a request's header, a chunk header, a trailer.
+constexpr size_t kMaxUnparsedBytes = 32 * 1024;
+
 // Starts work that reports an HttpReply exactly once, from any thread.
 using ReplyStarter = std::function<void(std::function<void(HttpReply)>)>;
 
@@ -80,12 +83,47 @@ asio::awaitable<HttpReply> Dispatch(Request& request, const HttpHandlers& handle
   co_return Gateway::ErrorReply(5, "nothing is served at " + target);
 }
 
+http::response<http::string_body> ToResponse(HttpReply reply, unsigned version, bool keep_alive) {
+  http::response<http::string_body> response{static_cast<http::status>(reply.status), version};
+  response.set(http::field::server, "flyte-sandbox");
+  response.set(http::field::content_type, reply.content_type);
+  response.keep_alive(keep_alive);
+  response.body() = std::move(reply.body);
+  response.prepare_payload();
+  return response;
+}
+
+// Whether a failed read still has a client to answer (not gone, not timed out).
+bool ClientStillThere(const boost::system::error_code& ec) {
+  return ec != http::error::end_of_stream && ec != http::error::partial_message && ec != beast::error::timeout &&
+         ec != asio::error::eof && ec != asio::error::connection_reset && ec != asio::error::operation_aborted;
+}
+
+// Answers a request that cannot be parsed with 400 and ends the connection. The unread rest is
+// drained for a moment before closing, since closing over unread bytes sends a reset that can
+// destroy the reply before the client reads it.
+asio::awaitable<void> RefuseMalformed(beast::tcp_stream& stream, const boost::system::error_code& why) {
+  if (!ClientStillThere(why)) co_return;
+  auto response = ToResponse(Gateway::ErrorReply(3, "malformed HTTP request: " + why.message()), 11, false);
+  boost::system::error_code ec;
+  stream.expires_after(std::chrono::seconds(5));
+  co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  char discard[16384];
+  for (size_t drained = 0; !ec && drained < (size_t{1} << 20);) {
+    drained += co_await stream.async_read_some(asio::buffer(discard), asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
 }  // namespace
 
 asio::awaitable<void> ServeHttp(asio::ip::tcp::socket socket, HttpHandlers handlers,
                                 std::shared_ptr<std::atomic<int>> in_flight) {
   beast::tcp_stream stream(std::move(socket));
-  beast::flat_buffer buffer;
+  // Bounded: Beast 1.74 limits a request's header but not a chunked body's trailer, whose fields
+  // it throws on past 64 KiB; a bounded buffer ends such a request with an error first.
+  beast::flat_buffer buffer(kMaxUnparsedBytes);
   while (true) {
     stream.expires_after(std::chrono::seconds(120));
     http::request_parser<http::string_body> parser;
@@ -101,16 +139,14 @@ asio::awaitable<void> ServeHttp(asio::ip::tcp::socket socket, HttpHandlers handl
       co_await http::async_write(stream, too_large, asio::redirect_error(asio::use_awaitable, ec));
       break;
     }
-    if (ec) break;  // closed, timed out or malformed: drop the connection
+    if (ec) {
+      co_await RefuseMalformed(stream, ec);
+      break;
+    }
     Request request = parser.release();
     ++*in_flight;
     HttpReply reply = co_await Dispatch(request, handlers);
-    http::response<http::string_body> response{static_cast<http::status>(reply.status), request.version()};
-    response.set(http::field::server, "flyte-sandbox");
-    response.set(http::field::content_type, reply.content_type);
-    response.keep_alive(request.keep_alive());
-    response.body() = std::move(reply.body);
-    response.prepare_payload();
+    auto response = ToResponse(std::move(reply), request.version(), request.keep_alive());
     stream.expires_after(std::chrono::seconds(120));
     co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
     --*in_flight;

@@ -1,6 +1,6 @@
 // The one port: accepts TCP connections, peeks at the first bytes, and hands HTTP/2 (gRPC, h2c
 // with prior knowledge) to the gRPC server and everything else to the HTTP/1.1 sessions.
-// Owned by the Server; runs on the io_context's threads.
+// Owned by the Server; runs on the io_context's threads, each connection on its own strand.
 #pragma once
 
 #include <grpcpp/server.h>
@@ -8,13 +8,26 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <chrono>
+#include <exception>
 #include <memory>
 #include <string>
 
 #include "common/status.h"
+#include "server/connection_slots.h"
 #include "server/http_session.h"
 
 namespace flyte::server {
+
+// How many connections the listener holds and how long one may stay silent (ServerConfig).
+struct ConnectionLimits {
+  int max_connections;  // lowered at each accept to fit the open-file limit
+  std::chrono::seconds idle_timeout;
+};
+
+// Logs an exception that ended a connection (a library's, never ours: Beast's parser throws on
+// some input); that connection is lost, the others go on. Null: nothing happened.
+void ReportConnectionFailure(std::exception_ptr error);
 
 class Listener {
  public:
@@ -22,7 +35,7 @@ class Listener {
   static StatusOr<std::unique_ptr<Listener>> Bind(boost::asio::io_context& io, const std::string& address, int port);
 
   // Starts accepting. `grpc_server` must outlive the listener.
-  void Start(grpc::Server* grpc_server, HttpHandlers handlers);
+  void Start(grpc::Server* grpc_server, HttpHandlers handlers, ConnectionLimits limits);
   // Stops accepting new connections (in-flight requests go on).
   void Close();
 
@@ -35,7 +48,7 @@ class Listener {
       : io_(io), acceptor_(std::move(acceptor)), port_(port) {}
 
   boost::asio::io_context& io_;
-  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::ip::tcp::acceptor acceptor_;  // on its own strand: Close may come from any thread
   int port_;
   std::shared_ptr<std::atomic<int>> in_flight_ = std::make_shared<std::atomic<int>>(0);
 };

@@ -16,6 +16,19 @@ namespace {
 // The JSON gateway's routes: every HTTP-annotated method of the served services.
 RouteTable ServedRoutes() { return RouteTable::FromServices(ServedServiceDescriptors()); }
 
+// An io_context thread: an exception from a handler (a library's: Beast's parsers throw on some
+// input) loses that one connection, never the process.
+void RunIo(boost::asio::io_context& io) {
+  while (true) {
+    try {
+      io.run();
+      return;
+    } catch (...) {
+      ReportConnectionFailure(std::current_exception());
+    }
+  }
+}
+
 // Threads: two io_context threads run the listener and the HTTP sessions, `blocking_` their disk
 // I/O, gRPC its own pool; the control thread calls Serve and Shutdown.
 class TransportServer final : public Server {
@@ -32,12 +45,13 @@ class TransportServer final : public Server {
   const ServerConfig& config() const override { return config_; }
 
   Status Serve(ServerDeps deps) override {
-    ASSIGN_OR_RETURN(grpc_, GrpcServer::Start(deps.admin));
+    ASSIGN_OR_RETURN(grpc_, GrpcServer::Start(deps.admin, config_.grpc));
     gateway_ = std::make_unique<Gateway>(grpc_->InProcessChannel(), ServedRoutes());
     data_ = std::make_unique<DataEndpoint>(deps.signer, deps.blobs);
     logs_ = std::make_unique<LogEndpoint>(deps.logs_dir);
-    listener_->Start(grpc_->server(), {*gateway_, *data_, *logs_, blocking_, config_.max_request_bytes});
-    for (int i = 0; i < 2; ++i) io_threads_.emplace_back([this] { io_.run(); });
+    listener_->Start(grpc_->server(), {*gateway_, *data_, *logs_, blocking_, config_.max_request_bytes},
+                     {config_.max_connections, config_.idle_timeout});
+    for (int i = 0; i < 2; ++i) io_threads_.emplace_back([this] { RunIo(io_); });
     return absl::OkStatus();
   }
 

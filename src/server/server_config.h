@@ -7,6 +7,18 @@
 
 namespace flyte::server {
 
+// Bounds on what the gRPC half may take; gRPC 1.51 has no rapid-reset mitigation of its own, so
+// these are what keeps an abusive client's cost finite (src/server/README.md has the figures).
+struct GrpcLimits {
+  int max_concurrent_streams = 100;  // per connection, advertised in SETTINGS
+  // flytekit accepts replies up to 20 MiB and FlyteAdmin refuses larger requests than that.
+  int64_t max_message_bytes = int64_t{20} << 20;
+  int64_t memory_bytes = int64_t{512} << 20;  // gRPC's resource quota
+  int max_threads = 64;                       // handler and poller threads, at most
+  // A connection without a call for this long is sent GOAWAY (clients reconnect when they need to).
+  std::chrono::seconds max_connection_idle{300};
+};
+
 struct ServerConfig {
   std::string bind_address = "127.0.0.1";
   int port = 30080;  // 0: any free port
@@ -14,6 +26,13 @@ struct ServerConfig {
   std::string public_address;
   int64_t max_request_bytes = int64_t{512} << 20;
   std::chrono::seconds shutdown_grace{10};
+  // Connections the listener holds at once (lowered to fit the open-file limit); when full, the
+  // one silent the longest is closed for a new one.
+  int max_connections = 1000;
+  // How long a new connection may take to send the bytes that tell HTTP from HTTP/2 (the whole
+  // 24-byte preface for HTTP/2); then it is closed.
+  std::chrono::seconds idle_timeout{10};
+  GrpcLimits grpc;
 
   // Host:port clients should dial, e.g. "localhost:30080".
   std::string ClientAddress() const;

@@ -45,6 +45,21 @@ TEST_CASE("config: tasks.plugins overrides the default plugin entry by entry") {
         std::string::npos);
 }
 
+TEST_CASE("config: connection and gRPC limits") {
+  auto config = ParseConfig(
+      "server:\n  max_connections: 50\n  idle_timeout: 3s\n  grpc:\n    max_concurrent_streams: 10\n"
+      "    max_message_mb: 8\n    memory_mb: 128\n    max_threads: 16\n    max_connection_idle: 1m\n",
+      "sandbox.yaml", DefaultConfig());
+  REQUIRE(config.ok());
+  CHECK(config->server.max_connections == 50);
+  CHECK(config->server.idle_timeout == std::chrono::seconds(3));
+  CHECK(config->server.grpc.max_concurrent_streams == 10);
+  CHECK(config->server.grpc.max_message_bytes == int64_t{8} << 20);
+  CHECK(config->server.grpc.memory_bytes == int64_t{128} << 20);
+  CHECK(config->server.grpc.max_threads == 16);
+  CHECK(config->server.grpc.max_connection_idle == std::chrono::seconds(60));
+}
+
 TEST_CASE("config: unknown keys and bad values name the key and the line") {
   struct Case {
     const char* yaml;
@@ -59,6 +74,10 @@ TEST_CASE("config: unknown keys and bad values name the key and the line") {
       {"admin:\n  domains: []\n", "sandbox.yaml:2: admin.domains: must not be empty"},
       {"tasks:\n  warm_python: -1\n", "sandbox.yaml:2: tasks.warm_python: must be between 0 and 16"},
       {"server: [1, 2]\n", "sandbox.yaml:1: server: expected a mapping"},
+      {"server:\n  idle_timeout: 0s\n", "sandbox.yaml:2: server.idle_timeout: must be at least 1s"},
+      {"server:\n  grpc:\n    max_message_mb: 4096\n",
+       "sandbox.yaml:3: server.grpc.max_message_mb: must be between 1 and 2047"},
+      {"server:\n  grpc:\n    threads: 1\n", "sandbox.yaml:3: server.grpc.threads: unknown key"},
       {"server:\n  port: [1\n", "sandbox.yaml:"},
   };
   for (const Case& c : cases) {

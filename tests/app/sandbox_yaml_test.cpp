@@ -19,6 +19,13 @@ TEST_CASE("config/sandbox.yaml parses and matches the compiled-in defaults") {
   CHECK(loaded->server.public_address == defaults.server.public_address);
   CHECK(loaded->server.max_request_bytes == defaults.server.max_request_bytes);
   CHECK(loaded->server.shutdown_grace == defaults.server.shutdown_grace);
+  CHECK(loaded->server.max_connections == defaults.server.max_connections);
+  CHECK(loaded->server.idle_timeout == defaults.server.idle_timeout);
+  CHECK(loaded->server.grpc.max_concurrent_streams == defaults.server.grpc.max_concurrent_streams);
+  CHECK(loaded->server.grpc.max_message_bytes == defaults.server.grpc.max_message_bytes);
+  CHECK(loaded->server.grpc.memory_bytes == defaults.server.grpc.memory_bytes);
+  CHECK(loaded->server.grpc.max_threads == defaults.server.grpc.max_threads);
+  CHECK(loaded->server.grpc.max_connection_idle == defaults.server.grpc.max_connection_idle);
   CHECK(loaded->state.dir == defaults.state.dir);
   CHECK(loaded->state.client_config == defaults.state.client_config);
   CHECK(loaded->admin.seed_projects == defaults.admin.seed_projects);

@@ -1,0 +1,449 @@
+"""Connection hardening against clients that misbehave: malformed or hostile HTTP requests, idle
+and half-sent connections, running out of file descriptors, and HTTP/2 abuse of the gRPC half.
+
+Raw sockets and the `h2` package play the bad clients; grpcio and HTTP requests check that real
+clients are still served. Figures come from /proc/<pid> (CPU time, VmRSS, thread count).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import resource
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import grpc
+import h2.config
+import h2.connection
+import h2.events
+import hpack
+import pytest
+from e2e_support import (
+    RPC_TIMEOUT_S,
+    Sandbox,
+    clean_env,
+    free_port,
+    healthz_status,
+    sandbox_command,
+)
+from flyteidl.admin import version_pb2
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+# The stated ceiling of the sandbox's resident memory while a client abuses gRPC (README.md,
+# src/server/README.md): the idle sandbox takes well under 100 MB.
+MEMORY_CEILING_BYTES = 2 << 30
+THREAD_CEILING = 150  # gRPC's quota of 64 threads plus the sandbox's own
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def proc_status(pid: int, field: str) -> int:
+    """A numeric field of /proc/<pid>/status (VmRSS in bytes, Threads as a count)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            parts = line.split()
+            return int(parts[1]) * (1024 if parts[-1] == "kB" else 1)
+    raise AssertionError(f"no {field} in /proc/{pid}/status")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def socket_fds(pid: int) -> int:
+    count = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            count += os.readlink(fd).startswith("socket:")
+    return count
+
+
+def connect(sb: Sandbox) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", sb.port), timeout=10)
+
+
+def read_until_closed(sock: socket.socket, timeout: float = 10) -> bytes:
+    """Everything the server sends until it closes the connection (or `timeout` passes)."""
+    sock.settimeout(timeout)
+    data = b""
+    with contextlib.suppress(socket.timeout, ConnectionResetError):
+        while chunk := sock.recv(65536):
+            data += chunk
+    return data
+
+
+def closed_by_server(sock: socket.socket, within: float) -> bool:
+    sock.settimeout(within)
+    try:
+        return sock.recv(1) == b""
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+def grpc_health(sb: Sandbox) -> int:
+    """Health/Check through a fresh grpcio channel (a real client's new connection)."""
+    with grpc.insecure_channel(sb.endpoint) as channel:
+        reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=RPC_TIMEOUT_S)
+        return reply.status
+
+
+def grpc_message(message) -> bytes:
+    body = message.SerializeToString()
+    return b"\x00" + len(body).to_bytes(4, "big") + body
+
+
+def h2_connection() -> h2.connection.H2Connection:
+    conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True, header_encoding="utf-8"))
+    conn.initiate_connection()
+    return conn
+
+
+def grpc_headers(sb: Sandbox, path: str) -> list:
+    return [
+        (":method", "POST"), (":scheme", "http"), (":path", path), (":authority", sb.endpoint),
+        ("content-type", "application/grpc"), ("te", "trailers"),
+    ]
+
+
+def h2_unary(sb: Sandbox, sock: socket.socket, conn: h2.connection.H2Connection, path: str, request: bytes):
+    """One gRPC call over an HTTP/2 connection made by hand: (grpc-status, reply message bytes)."""
+    stream = conn.get_next_available_stream_id()
+    conn.send_headers(stream, grpc_headers(sb, path))
+    conn.send_data(stream, request, end_stream=True)
+    sock.sendall(conn.data_to_send())
+    data, trailers = b"", {}
+    sock.settimeout(RPC_TIMEOUT_S)
+    while True:
+        chunk = sock.recv(65536)
+        assert chunk, "the server closed the HTTP/2 connection"
+        for event in conn.receive_data(chunk):
+            if isinstance(event, h2.events.DataReceived) and event.stream_id == stream:
+                data += event.data
+                conn.acknowledge_received_data(event.flow_controlled_length, stream)
+            elif isinstance(event, h2.events.TrailersReceived) and event.stream_id == stream:
+                trailers = dict(event.headers)
+            elif isinstance(event, h2.events.StreamEnded) and event.stream_id == stream:
+                return trailers.get("grpc-status"), data[5:]
+        sock.sendall(conn.data_to_send())
+
+
+class Watch:
+    """Samples a process's resident memory and thread count in the background."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.max_rss = proc_status(pid, "VmRSS")
+        self.max_threads = proc_status(pid, "Threads")
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.wait(0.05):
+            with contextlib.suppress(OSError, AssertionError):
+                self.max_rss = max(self.max_rss, proc_status(self.pid, "VmRSS"))
+                self.max_threads = max(self.max_threads, proc_status(self.pid, "Threads"))
+
+    def over(self) -> bool:
+        return self.max_rss > MEMORY_CEILING_BYTES
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+@contextlib.contextmanager
+def own_file_limit(at_least: int):
+    """Raises this test process's open-file limit for the idle sockets it opens."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(at_least, hard)), hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def h2_frame(kind: int, flags: int, stream: int, payload: bytes) -> bytes:
+    return len(payload).to_bytes(3, "big") + bytes([kind, flags]) + stream.to_bytes(4, "big") + payload
+
+
+def blast_calls(sb: Sandbox, watch: Watch, seconds: float, reset: bool) -> int:
+    """Sends GetVersion calls on new streams as fast as one socket takes them, ignoring the
+    server's limits and replies (frames made by hand: h2 would keep to the limits), each
+    cancelled at once when `reset`. Returns how many were sent."""
+    headers = hpack.Encoder().encode(grpc_headers(sb, "/flyteidl.service.AdminService/GetVersion"))
+    message = grpc_message(version_pb2.GetVersionRequest())
+    cancel = (8).to_bytes(4, "big")
+    sent, stream = 0, 1
+    with connect(sb) as sock:
+        sock.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + h2_frame(0x4, 0, 0, b""))
+        reader = threading.Thread(target=read_until_closed, args=(sock, seconds + 5), daemon=True)
+        reader.start()
+        deadline = time.monotonic() + seconds
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError, socket.timeout):
+            # The server may end an abusive connection: that is a fine answer too.
+            while time.monotonic() < deadline and not watch.over():
+                batch = []
+                for _ in range(500):
+                    batch.append(h2_frame(0x1, 0x4, stream, headers))  # HEADERS, END_HEADERS
+                    batch.append(h2_frame(0x0, 0x1, stream, message))  # DATA, END_STREAM
+                    if reset:
+                        batch.append(h2_frame(0x3, 0, stream, cancel))  # RST_STREAM CANCEL
+                    stream += 2
+                sock.sendall(b"".join(batch))
+                sent += 500
+        sock.shutdown(socket.SHUT_RDWR)
+        reader.join()
+    return sent
+
+
+def idle_sockets(sb: Sandbox, count: int) -> list:
+    socks = []
+    for _ in range(count):
+        socks.append(socket.create_connection(("127.0.0.1", sb.port), timeout=10))
+    return socks
+
+
+def close_all(socks: list) -> None:
+    for s in socks:
+        s.close()
+
+
+# --------------------------------------------------------------------------- HTTP/1.1
+
+
+def test_an_oversized_chunked_trailer_gets_400_and_the_server_lives_on(sandbox):
+    # Beast 1.74 throws on a trailer field of 65,534 bytes or more; before the fix the exception
+    # left an I/O thread and aborted the process.
+    with connect(sandbox) as sock:
+        sock.sendall(
+            b"POST /api/v1/projects HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n"
+        )
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            sock.sendall(b"X-Big: " + b"a" * 70000 + b"\r\n\r\n")
+        reply = read_until_closed(sock)
+    assert reply.startswith(b"HTTP/1.1 400"), reply[:200]
+    assert sandbox.proc.poll() is None, sandbox.stderr_tail()
+    assert healthz_status(sandbox.port) == 200
+    assert grpc_health(sandbox) == health_pb2.HealthCheckResponse.SERVING
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"GARBAGE\r\n\r\n",
+        b"GET /healthz HTTP/1.1\r\nHost localhost\r\n\r\n",  # a header line without a colon
+        b"GET /healthz HTTP/9.9\r\nHost: localhost\r\n\r\n",
+        b"POST /api/v1/projects HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+    ],
+    ids=["no-request-line", "header-without-colon", "bad-version", "two-lengths"],
+)
+def test_a_malformed_request_gets_400_then_the_connection_closes(sandbox, request_bytes):
+    with connect(sandbox) as sock:
+        sock.sendall(request_bytes)
+        reply = read_until_closed(sock)
+    assert reply.startswith(b"HTTP/1.1 400"), reply[:200]
+    assert b'"message":"malformed HTTP request' in reply
+    assert healthz_status(sandbox.port) == 200
+
+
+# --------------------------------------------------------------------------- routing
+
+
+def test_an_http2_preface_split_across_packets_still_reaches_grpc(sandbox):
+    conn = h2_connection()
+    opening = conn.data_to_send()  # the 24-byte preface and the client's SETTINGS
+    with connect(sandbox) as sock:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.sendall(opening[:10])
+        time.sleep(0.3)
+        sock.sendall(opening[10:])
+        status, reply = h2_unary(
+            sandbox, sock, conn, "/grpc.health.v1.Health/Check", grpc_message(health_pb2.HealthCheckRequest())
+        )
+    assert status == "0"
+    assert health_pb2.HealthCheckResponse.FromString(reply).status == health_pb2.HealthCheckResponse.SERVING
+
+
+def test_silent_and_half_sent_connections_are_closed_after_the_idle_timeout(sandbox_factory, tmp_path):
+    config = tmp_path / "sandbox.yaml"
+    config.write_text("server:\n  idle_timeout: 1s\n")
+    sb = sandbox_factory.start(config=config)
+    with connect(sb) as silent, connect(sb) as half_preface:
+        half_preface.sendall(b"PRI * HTTP/2.0\r\n")
+        started = time.monotonic()
+        assert closed_by_server(silent, within=5)
+        assert closed_by_server(half_preface, within=5)
+        assert time.monotonic() - started < 5
+    assert healthz_status(sb.port) == 200
+
+
+# --------------------------------------------------------------------------- file descriptors
+
+
+def test_real_clients_are_served_with_1100_idle_sockets_and_1024_files(sandbox_factory):
+    # More idle sockets than the sandbox may open files: before the fix, accept failed with
+    # EMFILE and was retried at once, spinning a core, and no new client got in.
+    sb = sandbox_factory.start()
+    resource.prlimit(sb.proc.pid, resource.RLIMIT_NOFILE, (1024, 1024))
+    with own_file_limit(4096):
+        socks = idle_sockets(sb, 1100)
+        try:
+            time.sleep(1)  # the listener meets its file limit
+            before = cpu_seconds(sb.proc.pid)
+            time.sleep(3)
+            spent = cpu_seconds(sb.proc.pid) - before
+            assert spent < 0.3, f"the server spent {spent:.2f} s of CPU in 3 s with nothing to do"
+            assert grpc_health(sb) == health_pb2.HealthCheckResponse.SERVING
+            with grpc.insecure_channel(sb.endpoint) as channel:
+                from flyteidl.service import admin_pb2_grpc
+
+                version = admin_pb2_grpc.AdminServiceStub(channel).GetVersion(
+                    version_pb2.GetVersionRequest(), timeout=RPC_TIMEOUT_S
+                )
+                assert version.control_plane_version.Version
+            assert healthz_status(sb.port) == 200
+        finally:
+            close_all(socks)
+
+
+def test_the_connection_cap_holds_and_makes_room_for_real_clients(sandbox_factory, tmp_path):
+    config = tmp_path / "sandbox.yaml"
+    config.write_text("server:\n  max_connections: 20\n")
+    sb = sandbox_factory.start(config=config)
+    socks = idle_sockets(sb, 60)
+    try:
+        time.sleep(1)
+        # The cap, the listening socket and a few of gRPC's own.
+        assert socket_fds(sb.proc.pid) <= 20 + 5
+        assert grpc_health(sb) == health_pb2.HealthCheckResponse.SERVING
+        assert healthz_status(sb.port) == 200
+    finally:
+        close_all(socks)
+
+
+def test_serving_beyond_loopback_warns_that_grpc_cannot_be_protected(tmp_path):
+    port = free_port()
+    command = [arg if arg != "127.0.0.1" else "0.0.0.0" for arg in sandbox_command(port, tmp_path / "state")]
+    with open(tmp_path / "stdout", "wb") as out:
+        proc = subprocess.Popen(command, env=clean_env(tmp_path), stdout=out, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while healthz_status(port) != 200 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        time.sleep(0.2)  # the banner is written once the sandbox serves
+        banner = (tmp_path / "stdout").read_text()
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=15) == 0
+    assert "Warning: serving beyond this machine (0.0.0.0)" in banner
+    assert "rapid reset" in banner
+
+
+# --------------------------------------------------------------------------- threads at start
+
+NOBODY = 65534  # RLIMIT_NPROC binds every user but root
+
+
+def tasks_of(uid: int) -> int:
+    """Processes and threads the user runs now (what RLIMIT_NPROC counts)."""
+    count = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        with contextlib.suppress(OSError):
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+            if int(fields["Uid"].split()[0]) == uid:
+                count += int(fields["Threads"])
+    return count
+
+
+def start_as_nobody(process_limit: int) -> subprocess.CompletedProcess:
+    """`flyte sandbox start` as user nobody under a limit on processes; it must exit by itself."""
+
+    def drop():
+        os.setgid(NOBODY)
+        os.setuid(NOBODY)
+        resource.setrlimit(resource.RLIMIT_NPROC, (process_limit, process_limit))
+
+    with tempfile.TemporaryDirectory(prefix="flyte-nobody-") as home:  # pytest's are root's only
+        os.chmod(home, 0o777)
+        return subprocess.run(
+            sandbox_command(free_port(), Path(home) / "state"),
+            env=clean_env(Path(home)),
+            cwd=home,
+            preexec_fn=drop,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+
+
+def test_a_limit_on_processes_too_low_for_the_threads_fails_the_start_clearly():
+    # Before the fix gRPC aborted the process ("assertion failed: worker->created()").
+    result = start_as_nobody(process_limit=10)
+    assert result.returncode == 1, result.stderr
+    assert "limit on processes" in result.stderr
+    assert "terminate called" not in result.stderr
+
+
+def test_a_thread_refused_at_start_is_a_clear_error_not_an_abort():
+    # The limit passes the start-up check, but the user's other processes leave no thread to
+    # spare: before the fix the first std::thread threw out of main (SIGABRT).
+    limit = 100
+    sleepers = []
+    try:
+        while tasks_of(NOBODY) < limit - 1:
+            sleepers.append(
+                subprocess.Popen(["sleep", "60"], preexec_fn=lambda: os.setuid(NOBODY))  # noqa: PLW1509
+            )
+        result = start_as_nobody(process_limit=limit)
+    finally:
+        for sleeper in sleepers:
+            sleeper.kill()
+            sleeper.wait()
+    assert result.returncode == 1, result.stderr
+    assert "cannot start the sandbox's threads" in result.stderr
+    assert "terminate called" not in result.stderr
+
+
+# --------------------------------------------------------------------------- gRPC abuse
+
+
+def test_grpc_advertises_a_limit_on_concurrent_streams(sandbox):
+    conn = h2_connection()
+    with connect(sandbox) as sock:
+        sock.sendall(conn.data_to_send())
+        status, _ = h2_unary(
+            sandbox, sock, conn, "/grpc.health.v1.Health/Check", grpc_message(health_pb2.HealthCheckRequest())
+        )
+    assert status == "0"
+    assert conn.remote_settings.max_concurrent_streams == 100
+
+
+def test_rapid_reset_keeps_threads_and_memory_bounded(sandbox):
+    # HTTP/2 "rapid reset" (CVE-2023-44487): open a stream with a whole call and cancel it at
+    # once, as fast as the socket takes it. gRPC 1.51 has no mitigation of its own: before the
+    # fix one connection grew the sandbox by ~6,000 threads in 3 s.
+    with Watch(sandbox.proc.pid) as watch:
+        calls = blast_calls(sandbox, watch, seconds=3, reset=True)
+        time.sleep(0.5)
+    print(f"rapid reset: {calls} calls, {watch.max_rss >> 20} MiB, {watch.max_threads} threads")
+    assert calls > 10000, "the attack did not get going"
+    assert watch.max_rss < MEMORY_CEILING_BYTES, f"resident memory reached {watch.max_rss >> 20} MiB"
+    assert watch.max_threads < THREAD_CEILING, f"{watch.max_threads} threads"
+    assert grpc_health(sandbox) == health_pb2.HealthCheckResponse.SERVING
