@@ -569,6 +569,35 @@ def test_http_list_with_query_parameters(sandbox, admin, five_versions):
     assert rsp.json()["code"] == grpc.StatusCode.INVALID_ARGUMENT.value[0]
 
 
+def test_http_invalid_utf8_in_query_or_path_is_400(sandbox):
+    for target in (
+        f"/api/v1/tasks/{PROJECT}/{DOMAIN}/n?filters=%ff%fe",
+        f"/api/v1/tasks/{PROJECT}/%c3%28/n",
+        f"/api/v1/tasks/{PROJECT}/{DOMAIN}/n?%ff=1",
+    ):
+        rsp = requests.get(f"{sandbox.http}{target}", timeout=T)
+        assert rsp.status_code == 400, (target, rsp.status_code, rsp.text)
+        assert rsp.json()["code"] == grpc.StatusCode.INVALID_ARGUMENT.value[0], rsp.text
+
+
+def test_errors_echo_little_of_the_request(sandbox, admin):
+    huge = "x" * (1 << 20)
+    replies = [
+        requests.post(f"{sandbox.http}/api/v1/projects", json={"project": {"id": huge, "name": "n"}}, timeout=T),
+        requests.get(f"{sandbox.http}/api/v1/tasks/{PROJECT}/{DOMAIN}/n", params={"limit": "z" * 6000}, timeout=T),
+        requests.get(f"{sandbox.http}/api/v1/tasks/{PROJECT}/{DOMAIN}/" + "y" * 6000 + "/v1", timeout=T),
+        requests.post(f"{sandbox.http}/api/v1/projects", json={"project": {"id": "a"}, "z" * 6000: 1}, timeout=T),
+    ]
+    for rsp in replies:
+        assert 400 <= rsp.status_code < 500, rsp.status_code
+        assert len(rsp.content) <= 1200, (rsp.status_code, len(rsp.content), rsp.text[:300])
+        assert "…" in rsp.json()["message"], rsp.text
+    assert "use at most" in replies[0].json()["message"]  # the explanation after the quoted id survives
+    err = rpc_error(admin.RegisterProject, project_pb2.ProjectRegisterRequest(project=project_pb2.Project(id=huge, name="n")))
+    assert err.code() == grpc.StatusCode.INVALID_ARGUMENT, err
+    assert len(err.details().encode()) <= 1100, len(err.details())
+
+
 def test_http_get_version(sandbox):
     rsp = requests.get(f"{sandbox.http}/api/v1/version", timeout=T)
     assert rsp.status_code == 200, rsp.text
