@@ -399,6 +399,31 @@ def test_upload_location_requires_md5_or_root(dataproxy):
     assert err.code() == grpc.StatusCode.INVALID_ARGUMENT, err
 
 
+def test_upload_location_needs_a_registered_project_and_domain(dataproxy, sandbox):
+    data = b"nowhere"
+    for project, domain, named in (("nosuchproject", DOMAIN, "nosuchproject"), (PROJECT, "nosuchdomain", "nosuchdomain")):
+        err = rpc_error(
+            dataproxy.CreateUploadLocation,
+            dataproxy_pb2.CreateUploadLocationRequest(project=project, domain=domain, filename="x.txt", content_md5=md5(data)),
+        )
+        assert err.code() == grpc.StatusCode.INVALID_ARGUMENT, err
+        assert named in err.details(), err.details()
+    assert not list((sandbox.state_dir).rglob("nosuchproject"))
+
+
+def test_put_with_junk_after_the_expiry_is_forbidden(dataproxy):
+    data = b"expiry junk"
+    loc = upload_location(dataproxy, data, unique("junk") + ".txt")
+    parsed = urlparse(loc.signed_url)
+    query = [(k, v + "junk" if k == "expires" else v) for k, v in parse_qsl(parsed.query, keep_blank_values=True)]
+    assert any(k == "expires" for k, _ in query), loc.signed_url
+    respelled = urlunparse(parsed._replace(query=urlencode(query)))
+    headers = {"Content-MD5": base64.b64encode(md5(data)), **loc.headers}
+    rsp = requests.put(respelled, data=data, headers=headers, timeout=T)
+    assert rsp.status_code == 403, (rsp.status_code, rsp.text)
+    assert not native_path(loc.native_url).exists()
+
+
 def _tamper(url: str) -> str:
     """Flips one character of the signature: a query parameter whose name contains 'sig',
     else the last character of the URL."""
