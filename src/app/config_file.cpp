@@ -128,6 +128,7 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
          return absl::OkStatus();
        }},
       {"shutdown_grace", duration_into(config.server.shutdown_grace)},
+      {"allowed_hosts", list_into(config.server.allowed_hosts)},
   };
   const Section state{
       {"dir", path_into(config.state.dir)},

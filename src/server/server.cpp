@@ -9,6 +9,7 @@
 #include "server/gateway.h"
 #include "server/grpc_server.h"
 #include "server/listener.h"
+#include "server/request_guard.h"
 
 namespace flyte::server {
 namespace {
@@ -36,7 +37,7 @@ class TransportServer final : public Server {
     gateway_ = std::make_unique<Gateway>(grpc_->InProcessChannel(), ServedRoutes());
     data_ = std::make_unique<DataEndpoint>(deps.signer, deps.blobs);
     logs_ = std::make_unique<LogEndpoint>(deps.logs_dir);
-    listener_->Start(grpc_->server(), {*gateway_, *data_, *logs_, blocking_, config_.max_request_bytes});
+    listener_->Start(grpc_->server(), {guard_, *gateway_, *data_, *logs_, blocking_, config_.max_request_bytes});
     for (int i = 0; i < 2; ++i) io_threads_.emplace_back([this] { io_.run(); });
     return absl::OkStatus();
   }
@@ -57,6 +58,7 @@ class TransportServer final : public Server {
 
  private:
   ServerConfig config_;
+  const RequestGuard guard_{config_};
   bool stopped_ = false;
   boost::asio::io_context io_;
   boost::asio::thread_pool blocking_{2};

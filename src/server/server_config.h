@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace flyte::server {
 
@@ -14,6 +15,9 @@ struct ServerConfig {
   std::string public_address;
   int64_t max_request_bytes = int64_t{512} << 20;
   std::chrono::seconds shutdown_grace{10};
+  // Host names (IPv6 in brackets) HTTP requests may carry in their Host header, any port; the
+  // host of ClientAddress() is always allowed. Empty: the bind address, localhost, 127.0.0.1, [::1].
+  std::vector<std::string> allowed_hosts;
 
   // Host:port clients should dial, e.g. "localhost:30080".
   std::string ClientAddress() const;

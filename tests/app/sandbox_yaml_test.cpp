@@ -19,6 +19,7 @@ TEST_CASE("config/sandbox.yaml parses and matches the compiled-in defaults") {
   CHECK(loaded->server.public_address == defaults.server.public_address);
   CHECK(loaded->server.max_request_bytes == defaults.server.max_request_bytes);
   CHECK(loaded->server.shutdown_grace == defaults.server.shutdown_grace);
+  CHECK(loaded->server.allowed_hosts == defaults.server.allowed_hosts);
   CHECK(loaded->state.dir == defaults.state.dir);
   CHECK(loaded->state.client_config == defaults.state.client_config);
   CHECK(loaded->admin.seed_projects == defaults.admin.seed_projects);
