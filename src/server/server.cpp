@@ -58,7 +58,7 @@ class TransportServer final : public Server {
 
  private:
   ServerConfig config_;
-  const RequestGuard guard_{config_};
+  const RequestGuard guard_{config_};  // declared after config_, which it is built from
   bool stopped_ = false;
   boost::asio::io_context io_;
   boost::asio::thread_pool blocking_{2};
