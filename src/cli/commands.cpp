@@ -83,7 +83,7 @@ void WarnWhenExposed(const SandboxConfig& config) {
   if (IsLoopback(bind)) return;
   std::cerr << "flyte: WARNING: binding to " << bind << " exposes the sandbox beyond this machine. It has no "
             << "authentication yet: anyone who can reach this address can register and run code as you.\n"
-            << "flyte: HTTP clients must name it by a host listed under server.allowed_hosts in the config.\n";
+            << "flyte: HTTP clients on other machines must name it by a host listed under server.allowed_hosts.\n";
 }
 
 std::string ProbeHost(const SandboxConfig& config) {

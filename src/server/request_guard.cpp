@@ -41,12 +41,12 @@ HttpReply Refuse(const std::string& message) { return Gateway::ErrorReply(7, mes
 }  // namespace
 
 RequestGuard::RequestGuard(const ServerConfig& config) : allowed_hosts_(config.allowed_hosts) {
-  if (allowed_hosts_.empty()) {
-    const std::string& bind = config.bind_address;
-    allowed_hosts_ = {bind.find(':') == std::string::npos ? bind : "[" + bind + "]", "localhost", "127.0.0.1", "[::1]"};
-  }
-  // Signed URLs and the client config name this address: clients must be able to use it.
-  allowed_hosts_.push_back(config.ClientAddress());
+  // Loopback names are safe: a browser sends them only for pages served from this machine. The
+  // bind address and the address clients are given (signed URLs, client config) are ours.
+  const std::string& bind = config.bind_address;
+  allowed_hosts_.insert(allowed_hosts_.end(),
+                        {"localhost", "127.0.0.1", "[::1]",
+                         bind.find(':') == std::string::npos ? bind : "[" + bind + "]", config.ClientAddress()});
   for (std::string& host : allowed_hosts_) host = HostName(host);
 }
 

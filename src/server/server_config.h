@@ -15,8 +15,8 @@ struct ServerConfig {
   std::string public_address;
   int64_t max_request_bytes = int64_t{512} << 20;
   std::chrono::seconds shutdown_grace{10};
-  // Host names (IPv6 in brackets) HTTP requests may carry in their Host header, any port; the
-  // host of ClientAddress() is always allowed. Empty: the bind address, localhost, 127.0.0.1, [::1].
+  // Host names (IPv6 in brackets) HTTP requests may carry in their Host header besides localhost,
+  // 127.0.0.1, [::1], the bind address and the host of ClientAddress(); any port.
   std::vector<std::string> allowed_hosts;
 
   // Host:port clients should dial, e.g. "localhost:30080".

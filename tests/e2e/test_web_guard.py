@@ -218,6 +218,17 @@ def test_host_that_does_not_name_the_sandbox_is_refused(sandbox, path):
         assert rsp.status_code == 200, (host, rsp.status_code)
 
 
+def test_allowed_hosts_from_the_config(sandbox_factory):
+    base = sandbox_factory.new_dir("hosts")
+    config = base / "sandbox.yaml"
+    config.write_text("server:\n  allowed_hosts: [box.example]\n")
+    sb = sandbox_factory.start(base=base, config=config)
+    assert requests.get(f"{sb.http}/api/v1/projects", headers={"Host": f"box.example:{sb.port}"}, timeout=T).ok
+    assert requests.get(f"{sb.http}/api/v1/projects", headers={"Host": "localhost"}, timeout=T).ok
+    rsp = requests.get(f"{sb.http}/api/v1/projects", headers={"Host": "evil.example"}, timeout=T)
+    assert rsp.status_code == 403, rsp.text
+
+
 def test_cors_preflight_gets_no_permission(sandbox):
     rsp = requests.options(
         f"{sandbox.http}/api/v1/projects",
