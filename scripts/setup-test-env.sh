@@ -18,11 +18,13 @@ log() { printf 'setup-test-env: %s\n' "$*" >&2; }
 
 # --- Debian packages -------------------------------------------------------------
 # curl: used by the tests for raw HTTP; git: flytekit records the git remote when
-# registering; ca-certificates: pip over HTTPS; python3 + venv/ensurepip: the venv.
+# registering; ca-certificates: pip over HTTPS; python3 + venv/ensurepip: the venv;
+# chromium: the browser Playwright drives in the web-guard tests (browsers are not downloaded).
 missing=()
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v git >/dev/null 2>&1 || missing+=(git)
 [ -e /etc/ssl/certs/ca-certificates.crt ] || missing+=(ca-certificates)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 
 python="${PYTHON:-}"
 if [ -z "$python" ]; then

@@ -3,6 +3,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "admin/data_proxy_service.h"
+#include "admin/project_domain.h"
 #include "admin/validation.h"
 #include "common/digest.h"
 
@@ -21,6 +22,9 @@ Status DataProxyService::CreateUploadLocation(const flyteidl::service::CreateUpl
                                               flyteidl::service::CreateUploadLocationResponse* response) {
   RETURN_IF_ERROR(RequireField(request.project(), "project"));
   RETURN_IF_ERROR(RequireField(request.domain(), "domain"));
+  // FlyteAdmin signs any project and domain; here the URL writes into the state folder, so an
+  // upload goes only under a registered project and a configured domain, as registrations do.
+  RETURN_IF_ERROR(CheckProjectDomain(deps_.registry, deps_.config, request.project(), request.domain()));
   const std::string& md5 = request.content_md5();
   if (md5.empty() && request.filename_root().empty()) {
     return absl::InvalidArgumentError("either content_md5 or filename_root must be set");

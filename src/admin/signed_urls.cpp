@@ -1,5 +1,7 @@
 #include "admin/signed_urls.h"
 
+#include <charconv>
+
 #include "common/digest.h"
 #include "common/url.h"
 
@@ -54,10 +56,11 @@ StatusOr<std::string> UrlSigner::Verify(std::string_view method, std::string_vie
   if (expires_text.empty() || signature.empty()) {
     return absl::PermissionDeniedError("missing signature: request a signed URL from the data proxy");
   }
+  // Only the spelling Sign writes: the signature covers the number, so "<n>junk" or "0<n>" would
+  // verify too.
   int64_t expires = 0;
-  try {
-    expires = std::stoll(expires_text);
-  } catch (const std::exception&) {
+  const auto parsed = std::from_chars(expires_text.data(), expires_text.data() + expires_text.size(), expires);
+  if (parsed.ec != std::errc() || std::to_string(expires) != expires_text) {
     return absl::PermissionDeniedError("malformed expiry in signed URL");
   }
   if (!SecureEquals(signature, Signature(method, key, expires, md5_hex))) {

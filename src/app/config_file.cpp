@@ -156,6 +156,7 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
       {"max_connections", int_into(config.server.max_connections, 1, 1 << 20)},
       {"idle_timeout", timeout_into(config.server.idle_timeout)},
       {"grpc", section(grpc_limits)},
+      {"allowed_hosts", list_into(config.server.allowed_hosts)},
   };
   const Section state{
       {"dir", path_into(config.state.dir)},

@@ -1,5 +1,7 @@
 // The CLI commands. `start` runs the sandbox in this process (or re-spawns itself detached);
 // `status`, `stop` and `teardown` find a running sandbox through the pid file in its state folder.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -64,6 +66,25 @@ StatusOr<SandboxConfig> ResolveConfig(const Options& options) {
 int Fail(const Status& status) {
   std::cerr << "flyte: " << status.message() << "\n";
   return 1;
+}
+
+// Loopback only: 127.0.0.0/8, ::1 and localhost; a host name or any other address may be reachable
+// from the network.
+bool IsLoopback(const std::string& address) {
+  in_addr v4{};
+  in6_addr v6{};
+  if (::inet_pton(AF_INET, address.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  if (::inet_pton(AF_INET6, address.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
+  return address == "localhost";
+}
+
+// The sandbox has no authentication yet: serving beyond loopback hands it to the network.
+void WarnWhenExposed(const SandboxConfig& config) {
+  const std::string& bind = config.server.bind_address;
+  if (IsLoopback(bind)) return;
+  std::cerr << "flyte: WARNING: binding to " << bind << " exposes the sandbox beyond this machine. It has no "
+            << "authentication yet: anyone who can reach this address can register and run code as you.\n"
+            << "flyte: HTTP clients on other machines must name it by a host listed under server.allowed_hosts.\n";
 }
 
 std::string ProbeHost(const SandboxConfig& config) {
@@ -270,6 +291,7 @@ int Main(int argc, char** argv) {
   };
   if (start->parsed()) {
     return with_config(start_options, [&](const SandboxConfig& config) {
+      WarnWhenExposed(config);
       return detach ? RunDetached(config, argc, argv) : RunForeground(config);
     });
   }

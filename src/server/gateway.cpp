@@ -5,6 +5,7 @@
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/client_context.h>
 
+#include "common/text.h"
 #include "common/url.h"
 #include "server/status_mapping.h"
 
@@ -18,7 +19,7 @@ bool WantsBinary(const std::string& header) { return header.find("application/oc
 
 std::string StatusJson(int code, const std::string& message) {
   google::protobuf::Value escaped;
-  escaped.set_string_value(message);
+  escaped.set_string_value(BoundedMessage(message));
   std::string quoted;
   (void)google::protobuf::util::MessageToJsonString(escaped, &quoted);
   return "{\"code\":" + std::to_string(code) + ",\"message\":" + quoted + ",\"details\":[]}";
@@ -31,18 +32,24 @@ absl::Status SetField(Message* message, const std::string& path, const std::stri
   const FieldDescriptor* field = message->GetDescriptor()->FindFieldByName(name);
   if (field == nullptr) field = message->GetDescriptor()->FindFieldByLowercaseName(name);
   if (field == nullptr) field = message->GetDescriptor()->FindFieldByCamelcaseName(name);
-  if (field == nullptr) return absl::InvalidArgumentError("unknown field \"" + path + "\"");
+  if (field == nullptr) return absl::InvalidArgumentError("unknown field \"" + Echo(path) + "\"");
   const auto* reflection = message->GetReflection();
   if (dot != std::string::npos) {
     if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE || field->is_repeated()) {
-      return absl::InvalidArgumentError("\"" + path + "\" does not name a nested field");
+      return absl::InvalidArgumentError("\"" + Echo(path) + "\" does not name a nested field");
     }
     return SetField(reflection->MutableMessage(message, field), path.substr(dot + 1), value);
   }
-  auto bad = [&] { return absl::InvalidArgumentError("bad value \"" + value + "\" for field \"" + path + "\""); };
+  auto bad = [&] {
+    return absl::InvalidArgumentError("bad value \"" + Echo(value) + "\" for field \"" + Echo(path) + "\"");
+  };
   try {
     switch (field->cpp_type()) {
       case FieldDescriptor::CPPTYPE_STRING:
+        // A proto string must be UTF-8: the in-process call would fail to parse it (INTERNAL).
+        if (field->type() == FieldDescriptor::TYPE_STRING && !IsValidUtf8(value)) {
+          return absl::InvalidArgumentError("field \"" + Echo(path) + "\" is not valid UTF-8");
+        }
         if (field->is_repeated())
           reflection->AddString(message, field, value);
         else
@@ -72,7 +79,7 @@ absl::Status SetField(Message* message, const std::string& path, const std::stri
         return absl::OkStatus();
       }
       default:
-        return absl::InvalidArgumentError("field \"" + path + "\" cannot be set from a URL");
+        return absl::InvalidArgumentError("field \"" + Echo(path) + "\" cannot be set from a URL");
     }
   } catch (const std::exception&) {
     return bad();
@@ -94,7 +101,7 @@ absl::Status FillRequest(const RouteMatch& match, const GatewayRequest& http, co
         return absl::InvalidArgumentError("request body is not a valid protobuf");
     } else {
       auto parsed = google::protobuf::util::JsonStringToMessage(http.body, target);
-      if (!parsed.ok()) return absl::InvalidArgumentError("request body: " + std::string(parsed.message()));
+      if (!parsed.ok()) return absl::InvalidArgumentError("request body: " + Echo(parsed.message().as_string()));
     }
   }
   for (const auto& [path, value] : match.captures) {
@@ -140,8 +147,9 @@ struct Call {
 Gateway::Gateway(std::shared_ptr<grpc::Channel> channel, RouteTable routes)
     : channel_(std::move(channel)), stub_(channel_), routes_(std::move(routes)) {}
 
-HttpReply Gateway::ErrorReply(int grpc_code, const std::string& message) {
-  return {HttpStatusOf(static_cast<grpc::StatusCode>(grpc_code)), "application/json", StatusJson(grpc_code, message)};
+HttpReply Gateway::ErrorReply(int grpc_code, const std::string& message, int http_status) {
+  if (http_status == 0) http_status = HttpStatusOf(static_cast<grpc::StatusCode>(grpc_code));
+  return {http_status, "application/json", StatusJson(grpc_code, message)};
 }
 
 void Gateway::Handle(GatewayRequest http, std::function<void(HttpReply)> done) {
@@ -151,8 +159,8 @@ void Gateway::Handle(GatewayRequest http, std::function<void(HttpReply)> done) {
   bool path_known = false;
   auto match = routes_.Match(http.verb, path, &path_known);
   if (!match) {
-    done(path_known ? HttpReply{405, "application/json", StatusJson(12, "method not allowed on " + path)}
-                    : ErrorReply(5, "no API route for " + path));
+    done(path_known ? ErrorReply(12, "method not allowed on " + Echo(path), 405)
+                    : ErrorReply(5, "no API route for " + Echo(path)));
     return;
   }
   auto* factory = google::protobuf::MessageFactory::generated_factory();

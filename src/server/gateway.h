@@ -36,8 +36,9 @@ class Gateway {
   // Completes with the reply, possibly on a gRPC thread. Never blocks.
   void Handle(GatewayRequest request, std::function<void(HttpReply)> done);
 
-  // An error reply in the gateway's format: {"code": <grpc code>, "message": ..., "details": []}.
-  static HttpReply ErrorReply(int grpc_code, const std::string& message);
+  // An error reply in the gateway's format: {"code": <grpc code>, "message": ..., "details": []},
+  // with the HTTP status of the gRPC code unless `http_status` is given; the message is bounded.
+  static HttpReply ErrorReply(int grpc_code, const std::string& message, int http_status = 0);
 
  private:
   std::shared_ptr<grpc::Channel> channel_;

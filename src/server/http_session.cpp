@@ -8,6 +8,8 @@
 #include <boost/beast/http.hpp>
 #include <functional>
 
+#include "server/status_mapping.h"
+
 namespace flyte::server {
 namespace {
 
@@ -46,13 +48,18 @@ std::string Header(const Request& request, http::field field) {
 asio::awaitable<HttpReply> Dispatch(Request& request, const HttpHandlers& handlers) {
   const std::string target(request.target());
   const std::string verb(request.method_string());
+  const std::string host = Header(request, http::field::host);
+  const std::string origin = Header(request, http::field::origin);
+  const std::string content_type = Header(request, http::field::content_type);
+  if (auto refused = handlers.guard.Check({verb, target, host, origin, content_type, !request.body().empty()})) {
+    co_return *refused;
+  }
   if (target == "/healthz" || target.rfind("/healthz?", 0) == 0) {
     co_return HttpReply{200, "text/plain", "ok\n"};
   }
   if (target.rfind("/api/v1/", 0) == 0) {
     auto call = std::make_shared<GatewayRequest>(
-        GatewayRequest{verb, target, Header(request, http::field::content_type), Header(request, http::field::accept),
-                       std::move(request.body())});
+        GatewayRequest{verb, target, content_type, Header(request, http::field::accept), std::move(request.body())});
     Gateway& gateway = handlers.gateway;
     ReplyStarter start = [&gateway, call](std::function<void(HttpReply)> done) {
       gateway.Handle(std::move(*call), std::move(done));
@@ -80,7 +87,7 @@ asio::awaitable<HttpReply> Dispatch(Request& request, const HttpHandlers& handle
     HttpReply reply = co_await AwaitReply(start);
     co_return reply;
   }
-  co_return Gateway::ErrorReply(5, "nothing is served at " + target);
+  co_return Gateway::ErrorReply(5, "nothing is served at " + Echo(target));
 }
 
 http::response<http::string_body> ToResponse(HttpReply reply, unsigned version, bool keep_alive) {

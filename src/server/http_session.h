@@ -1,5 +1,6 @@
 // One HTTP/1.1 connection: reads requests (keep-alive), dispatches each by path prefix
-// (/healthz, /api/v1/ gateway, /data/ object store), writes the replies. A coroutine on the
+// (/healthz, /api/v1/ gateway, /data/ object store) once the request guard lets it through,
+// writes the replies. A coroutine on the
 // io_context; blocking work is sent to the handlers' thread pool.
 #pragma once
 
@@ -15,11 +16,13 @@
 
 #include "server/data_endpoint.h"
 #include "server/gateway.h"
+#include "server/request_guard.h"
 
 namespace flyte::server {
 
 // What a session serves with; the listener hands a copy to every session.
 struct HttpHandlers {
+  const RequestGuard& guard;  // checks every request before it is dispatched
   Gateway& gateway;
   DataEndpoint& data;
   LogEndpoint& logs;

@@ -9,6 +9,7 @@
 #include "server/gateway.h"
 #include "server/grpc_server.h"
 #include "server/listener.h"
+#include "server/request_guard.h"
 
 namespace flyte::server {
 namespace {
@@ -49,7 +50,7 @@ class TransportServer final : public Server {
     gateway_ = std::make_unique<Gateway>(grpc_->InProcessChannel(), ServedRoutes());
     data_ = std::make_unique<DataEndpoint>(deps.signer, deps.blobs);
     logs_ = std::make_unique<LogEndpoint>(deps.logs_dir);
-    listener_->Start(grpc_->server(), {*gateway_, *data_, *logs_, blocking_, config_.max_request_bytes},
+    listener_->Start(grpc_->server(), {guard_, *gateway_, *data_, *logs_, blocking_, config_.max_request_bytes},
                      {config_.max_connections, config_.idle_timeout});
     for (int i = 0; i < 2; ++i) io_threads_.emplace_back([this] { RunIo(io_); });
     return absl::OkStatus();
@@ -71,6 +72,7 @@ class TransportServer final : public Server {
 
  private:
   ServerConfig config_;
+  const RequestGuard guard_{config_};  // declared after config_, which it is built from
   bool stopped_ = false;
   boost::asio::io_context io_;
   boost::asio::thread_pool blocking_{2};

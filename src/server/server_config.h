@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace flyte::server {
 
@@ -33,6 +34,9 @@ struct ServerConfig {
   // 24-byte preface for HTTP/2); then it is closed.
   std::chrono::seconds idle_timeout{10};
   GrpcLimits grpc;
+  // Host names (IPv6 in brackets) HTTP requests may carry in their Host header besides localhost,
+  // 127.0.0.1, [::1], the bind address and the host of ClientAddress(); any port.
+  std::vector<std::string> allowed_hosts;
 
   // Host:port clients should dial, e.g. "localhost:30080".
   std::string ClientAddress() const;

@@ -1,12 +1,27 @@
 #include "server/status_mapping.h"
 
+#include "common/text.h"
+
 namespace flyte::server {
+
+std::string Echo(std::string_view request_text) {
+  constexpr size_t kEchoBytes = 200;
+  if (IsValidUtf8(request_text)) return Abbreviate(request_text, kEchoBytes);
+  // Replies are JSON or gRPC status messages, both UTF-8: show broken bytes as '?'.
+  std::string ascii(request_text.substr(0, kEchoBytes + 1));
+  for (char& c : ascii) {
+    if (static_cast<unsigned char>(c) >= 0x80) c = '?';
+  }
+  return Abbreviate(ascii, kEchoBytes);
+}
+
+std::string BoundedMessage(std::string_view message) { return ElideMiddle(message, 1024); }
 
 grpc::Status ToGrpcStatus(const Status& status) {
   if (status.ok()) return grpc::Status::OK;
   auto code = static_cast<grpc::StatusCode>(status.code());
   if (code == grpc::StatusCode::UNKNOWN) code = grpc::StatusCode::INTERNAL;
-  return grpc::Status(code, std::string(status.message()));
+  return grpc::Status(code, BoundedMessage(std::string(status.message())));
 }
 
 int HttpStatusOf(grpc::StatusCode code) {

@@ -179,5 +179,23 @@ TEST_CASE("admin: upload locations are deterministic for the same content") {
   CHECK(absl::IsInvalidArgument(f.admin->data_proxy().CreateUploadLocation(request, &first)));
 }
 
+TEST_CASE("admin: upload locations only under a registered project and a configured domain") {
+  Fixture f;
+  flyteidl::service::CreateUploadLocationRequest request;
+  request.set_project("nope");
+  request.set_domain("development");
+  request.set_content_md5(std::string(16, '\x01'));
+  flyteidl::service::CreateUploadLocationResponse response;
+  Status unknown_project = f.admin->data_proxy().CreateUploadLocation(request, &response);
+  CHECK(absl::IsInvalidArgument(unknown_project));
+  CHECK(std::string(unknown_project.message()).find("\"nope\"") != std::string::npos);
+  request.set_project("flytesnacks");
+  request.set_domain("qa");
+  Status unknown_domain = f.admin->data_proxy().CreateUploadLocation(request, &response);
+  CHECK(absl::IsInvalidArgument(unknown_domain));
+  CHECK(std::string(unknown_domain.message()).find("\"qa\"") != std::string::npos);
+  CHECK(response.signed_url().empty());
+}
+
 }  // namespace
 }  // namespace flyte::admin

@@ -35,6 +35,15 @@ TEST_CASE("signed URLs: grant one method on one key until they expire") {
   CHECK(absl::IsPermissionDenied(signer.Verify("PUT", "uploads/p/d/x/f.tar.gz", tampered).status()));
   CHECK(absl::IsPermissionDenied(signer.Verify("PUT", "uploads/p/d/x/f.tar.gz", {}).status()));
 
+  // The expiry must be spelled as signed: the number with anything around it is refused.
+  for (const std::string& spelling : {std::to_string(url.expires_at) + "junk", "0" + std::to_string(url.expires_at),
+                                      "+" + std::to_string(url.expires_at), std::to_string(url.expires_at) + " "}) {
+    auto respelled = query;
+    respelled.find("expires")->second = spelling;
+    auto refused = signer.Verify("PUT", "uploads/p/d/x/f.tar.gz", respelled);
+    CHECK_MESSAGE(absl::IsPermissionDenied(refused.status()), spelling);
+  }
+
   clock.Advance(std::chrono::seconds(61));
   auto expired = signer.Verify("PUT", "uploads/p/d/x/f.tar.gz", query);
   CHECK(absl::IsPermissionDenied(expired.status()));

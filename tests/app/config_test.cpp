@@ -16,12 +16,14 @@ TEST_CASE("config: defaults are compiled in") {
 
 TEST_CASE("config: the file overrides the defaults") {
   auto config = ParseConfig(
-      "server:\n  port: 31000\n  bind: 0.0.0.0\nstate:\n  dir: /tmp/x\nadmin:\n  domains: [dev, prod]\n"
+      "server:\n  port: 31000\n  bind: 0.0.0.0\n  allowed_hosts: [box.lan, \"[fd00::1]\"]\nstate:\n  dir: "
+      "/tmp/x\nadmin:\n  domains: [dev, prod]\n"
       "storage:\n  signed_url_ttl: 1h30m\ntasks:\n  path: [/opt/venv/bin]\n  env: {A: b}\n  warm_python: 0\n",
       "sandbox.yaml", DefaultConfig());
   REQUIRE(config.ok());
   CHECK(config->server.port == 31000);
   CHECK(config->server.bind_address == "0.0.0.0");
+  CHECK(config->server.allowed_hosts == std::vector<std::string>{"box.lan", "[fd00::1]"});
   CHECK(config->state.dir == "/tmp/x");
   CHECK(config->admin.domains == std::vector<std::string>{"dev", "prod"});
   CHECK(config->admin.signed_url_ttl == std::chrono::seconds(5400));

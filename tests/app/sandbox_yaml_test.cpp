@@ -26,6 +26,7 @@ TEST_CASE("config/sandbox.yaml parses and matches the compiled-in defaults") {
   CHECK(loaded->server.grpc.memory_bytes == defaults.server.grpc.memory_bytes);
   CHECK(loaded->server.grpc.max_threads == defaults.server.grpc.max_threads);
   CHECK(loaded->server.grpc.max_connection_idle == defaults.server.grpc.max_connection_idle);
+  CHECK(loaded->server.allowed_hosts == defaults.server.allowed_hosts);
   CHECK(loaded->state.dir == defaults.state.dir);
   CHECK(loaded->state.client_config == defaults.state.client_config);
   CHECK(loaded->admin.seed_projects == defaults.admin.seed_projects);

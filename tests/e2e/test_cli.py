@@ -160,6 +160,25 @@ def test_banner_says_how_to_give_python_tasks_a_flytekit(sandbox_factory):
         run_flyte("sandbox", "stop", "--state-dir", state, env=env, timeout=30)
 
 
+def test_bind_beyond_loopback_warns_there_is_no_auth(sandbox_factory):
+    base = sandbox_factory.new_dir("exposed")
+    state, home = base / "state", base / "home"
+    home.mkdir()
+    env = clean_env(home)
+    for bind, warns in (("0.0.0.0", True), ("127.0.0.1", False)):
+        try:
+            res = run_flyte("sandbox", "start", "--detach", "--port", free_port(), "--bind", bind,
+                            "--state-dir", state, env=env, timeout=30)
+            assert res.returncode == 0, f"stdout:\n{res.stdout}\nstderr:\n{res.stderr}"
+            if warns:
+                assert "WARNING" in res.stderr and bind in res.stderr, res.stderr
+                assert "no authentication" in res.stderr, res.stderr
+            else:
+                assert "WARNING" not in res.stderr, res.stderr
+        finally:
+            run_flyte("sandbox", "stop", "--state-dir", state, env=env, timeout=30)
+
+
 # --------------------------------------------------------------------------- start-up failures
 
 

@@ -399,6 +399,31 @@ def test_upload_location_requires_md5_or_root(dataproxy):
     assert err.code() == grpc.StatusCode.INVALID_ARGUMENT, err
 
 
+def test_upload_location_needs_a_registered_project_and_domain(dataproxy, sandbox):
+    data = b"nowhere"
+    for project, domain, named in (("nosuchproject", DOMAIN, "nosuchproject"), (PROJECT, "nosuchdomain", "nosuchdomain")):
+        err = rpc_error(
+            dataproxy.CreateUploadLocation,
+            dataproxy_pb2.CreateUploadLocationRequest(project=project, domain=domain, filename="x.txt", content_md5=md5(data)),
+        )
+        assert err.code() == grpc.StatusCode.INVALID_ARGUMENT, err
+        assert named in err.details(), err.details()
+    assert not list((sandbox.state_dir).rglob("nosuchproject"))
+
+
+def test_put_with_junk_after_the_expiry_is_forbidden(dataproxy):
+    data = b"expiry junk"
+    loc = upload_location(dataproxy, data, unique("junk") + ".txt")
+    parsed = urlparse(loc.signed_url)
+    query = [(k, v + "junk" if k == "expires" else v) for k, v in parse_qsl(parsed.query, keep_blank_values=True)]
+    assert any(k == "expires" for k, _ in query), loc.signed_url
+    respelled = urlunparse(parsed._replace(query=urlencode(query)))
+    headers = {"Content-MD5": base64.b64encode(md5(data)), **loc.headers}
+    rsp = requests.put(respelled, data=data, headers=headers, timeout=T)
+    assert rsp.status_code == 403, (rsp.status_code, rsp.text)
+    assert not native_path(loc.native_url).exists()
+
+
 def _tamper(url: str) -> str:
     """Flips one character of the signature: a query parameter whose name contains 'sig',
     else the last character of the URL."""
@@ -567,6 +592,35 @@ def test_http_list_with_query_parameters(sandbox, admin, five_versions):
     )
     assert rsp.status_code == 400, rsp.text
     assert rsp.json()["code"] == grpc.StatusCode.INVALID_ARGUMENT.value[0]
+
+
+def test_http_invalid_utf8_in_query_or_path_is_400(sandbox):
+    for target in (
+        f"/api/v1/tasks/{PROJECT}/{DOMAIN}/n?filters=%ff%fe",
+        f"/api/v1/tasks/{PROJECT}/%c3%28/n",
+        f"/api/v1/tasks/{PROJECT}/{DOMAIN}/n?%ff=1",
+    ):
+        rsp = requests.get(f"{sandbox.http}{target}", timeout=T)
+        assert rsp.status_code == 400, (target, rsp.status_code, rsp.text)
+        assert rsp.json()["code"] == grpc.StatusCode.INVALID_ARGUMENT.value[0], rsp.text
+
+
+def test_errors_echo_little_of_the_request(sandbox, admin):
+    huge = "x" * (1 << 20)
+    replies = [
+        requests.post(f"{sandbox.http}/api/v1/projects", json={"project": {"id": huge, "name": "n"}}, timeout=T),
+        requests.get(f"{sandbox.http}/api/v1/tasks/{PROJECT}/{DOMAIN}/n", params={"limit": "z" * 6000}, timeout=T),
+        requests.get(f"{sandbox.http}/api/v1/tasks/{PROJECT}/{DOMAIN}/" + "y" * 6000 + "/v1", timeout=T),
+        requests.post(f"{sandbox.http}/api/v1/projects", json={"project": {"id": "a"}, "z" * 6000: 1}, timeout=T),
+    ]
+    for rsp in replies:
+        assert 400 <= rsp.status_code < 500, rsp.status_code
+        assert len(rsp.content) <= 1200, (rsp.status_code, len(rsp.content), rsp.text[:300])
+        assert "…" in rsp.json()["message"], rsp.text
+    assert "use at most" in replies[0].json()["message"]  # the explanation after the quoted id survives
+    err = rpc_error(admin.RegisterProject, project_pb2.ProjectRegisterRequest(project=project_pb2.Project(id=huge, name="n")))
+    assert err.code() == grpc.StatusCode.INVALID_ARGUMENT, err
+    assert len(err.details().encode()) <= 1100, len(err.details())
 
 
 def test_http_get_version(sandbox):
