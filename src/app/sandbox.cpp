@@ -2,6 +2,8 @@
 
 #include <optional>
 
+#include <absl/strings/str_cat.h>
+
 #include "admin/admin.h"
 #include "app/client_config.h"
 #include "app/layer_configs.h"
@@ -27,6 +29,18 @@ StatusOr<engine::EngineDeps> EngineDepsFor(const SandboxConfig& config, engine::
   return engine::EngineDeps{*stores.executions,      blobs,         *stores.cache,
                             *stores.signals,         SystemClock(), std::move(make_plugin),
                             std::move(engine_config)};
+}
+
+// A corrupt registry stops the start with what to do about it, not a bare SQLite message.
+StatusOr<store::SqliteStores> OpenRegistry(const std::filesystem::path& file) {
+  StatusOr<store::SqliteStores> stores = store::OpenSqliteStores(file);
+  if (!absl::IsDataLoss(stores.status())) return stores;
+  const std::string name = file.string();
+  return absl::DataLossError(absl::StrCat(
+      stores.status().message(), ". The sandbox cannot start on it. Move it aside (mv ", name, " ", name,
+      ".corrupt, and its -wal and -shm files likewise) to start with an empty registry (registered entities and ",
+      "executions are forgotten, blobs/ keeps the data), or put back a copy of it; `flyte sandbox teardown` deletes ",
+      "the whole state folder."));
 }
 
 // Members are declared so that each goes before what it uses: the server (it calls admin), admin,
@@ -57,7 +71,7 @@ class RunningSandbox final : public Sandbox {
     ASSIGN_OR_RETURN(server_, server::Server::Bind(config_.server));
     config_.server = server_->config();  // resolves port 0
     const std::string address = config_.server.ClientAddress();
-    ASSIGN_OR_RETURN(stores_, store::OpenSqliteStores(config_.state.dir / "registry.db"));
+    ASSIGN_OR_RETURN(stores_, OpenRegistry(config_.state.dir / "registry.db"));
     ASSIGN_OR_RETURN(blobs_, store::OpenLocalBlobStore(config_.state.dir / "blobs"));
     ASSIGN_OR_RETURN(std::string key, LoadSigningKey(config_.state.dir));
     signer_ = std::make_unique<admin::UrlSigner>(key, "http://" + address, SystemClock());
