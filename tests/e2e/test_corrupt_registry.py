@@ -8,16 +8,23 @@ from __future__ import annotations
 import os
 import subprocess
 
+from e2e_support import (
+    RPC_TIMEOUT_S,
+    clean_env,
+    free_port,
+    make_task_template,
+    run_flyte,
+    sandbox_command,
+    task_id,
+)
 from flyteidl.admin import task_pb2
-
-from e2e_support import RPC_TIMEOUT_S, clean_env, free_port, make_task_template, run_flyte, sandbox_command, task_id
 
 PAGE = 4096
 
 
 def _start_expecting_failure(state, home):
     return subprocess.run(sandbox_command(free_port(), state), env=clean_env(home), stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=60, check=False)
 
 
 def _assert_refused(res, db):

@@ -10,10 +10,6 @@ import time
 
 import grpc
 import pytest
-from flyteidl.admin import execution_pb2, launch_plan_pb2, node_execution_pb2, task_pb2
-from flyteidl.admin import workflow_pb2 as admin_workflow_pb2
-from flyteidl.core import identifier_pb2, interface_pb2, literals_pb2, tasks_pb2, types_pb2, workflow_pb2
-
 from e2e_support import (
     DOMAIN,
     PROJECT,
@@ -25,6 +21,16 @@ from e2e_support import (
     task_id,
     unique,
     workflow_id,
+)
+from flyteidl.admin import execution_pb2, launch_plan_pb2, node_execution_pb2, task_pb2
+from flyteidl.admin import workflow_pb2 as admin_workflow_pb2
+from flyteidl.core import (
+    identifier_pb2,
+    interface_pb2,
+    literals_pb2,
+    tasks_pb2,
+    types_pb2,
+    workflow_pb2,
 )
 
 VERSION = "names-v1"
