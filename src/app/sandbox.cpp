@@ -107,6 +107,10 @@ StatusOr<std::string> PythonTaskEntryPoint(const SandboxConfig& config) {
   return plugins::FlytekitEntryPoint(LocalProcessConfigFor(config));
 }
 
+std::string TaskConfinement(const SandboxConfig& config) {
+  return plugins::DescribeConfinement(LocalProcessConfigFor(config).confinement);
+}
+
 StatusOr<std::unique_ptr<Sandbox>> Sandbox::Start(const SandboxConfig& config) {
   auto sandbox = std::make_unique<RunningSandbox>();
   RETURN_IF_ERROR(sandbox->Init(config));
