@@ -31,6 +31,8 @@ std::string GenerateName() {
 StatusOr<flyteidl::core::WorkflowExecutionIdentifier> ExecutionService::Launch(const LaunchRequest& request) {
   RETURN_IF_ERROR(RequireField(request.key.project, "project"));
   RETURN_IF_ERROR(RequireField(request.key.domain, "domain"));
+  // An empty name asks for a generated one.
+  if (!request.key.name.empty()) RETURN_IF_ERROR(ValidateExecutionName(request.key.name));
   RETURN_IF_ERROR(CheckProjectDomain(deps_.registry, deps_.config, request.key.project, request.key.domain));
   if (!request.spec.has_launch_plan()) return absl::InvalidArgumentError("missing spec.launch_plan");
   ASSIGN_OR_RETURN(Launchable launchable, ResolveLaunchable(deps_.registry, request.spec.launch_plan()));

@@ -1,5 +1,9 @@
 #include "admin/validation.h"
 
+#include <absl/strings/ascii.h>
+#include <absl/strings/escaping.h>
+#include <absl/strings/str_cat.h>
+
 namespace flyte::admin {
 
 Status RequireField(std::string_view value, std::string_view field) {
@@ -24,6 +28,24 @@ Status ValidateExecutionId(const flyteidl::core::WorkflowExecutionIdentifier& id
   RETURN_IF_ERROR(RequireField(id.project(), field + ".project"));
   RETURN_IF_ERROR(RequireField(id.domain(), field + ".domain"));
   return RequireField(id.name(), field + ".name");
+}
+
+Status ValidateExecutionName(std::string_view name) {
+  static constexpr size_t kMaxLength = 63;
+  if (name.size() > kMaxLength) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("execution name is ", name.size(), " characters long; the limit is ", kMaxLength));
+  }
+  auto lower = [](char c) { return absl::ascii_tolower(static_cast<unsigned char>(c)); };
+  bool ok = !name.empty() && absl::ascii_isalpha(static_cast<unsigned char>(name.front()));
+  for (char c : name) ok = ok && ((lower(c) >= 'a' && lower(c) <= 'z') || absl::ascii_isdigit(c) || c == '-');
+  if (!ok) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid execution name \"",
+                                                   absl::CHexEscape(absl::string_view(name.data(), name.size())),
+                                                   "\": it must match ^[a-z][a-z\\-0-9]*$ (a letter, then letters, "
+                                                   "digits and '-')"));
+  }
+  return absl::OkStatus();
 }
 
 store::ExecutionKey ExecutionKeyOf(const flyteidl::core::WorkflowExecutionIdentifier& id) {

@@ -22,6 +22,11 @@ Status ValidateIdentifier(const flyteidl::core::Identifier& id, flyteidl::core::
 // message says which one is incomplete ("missing id.execution_id.name").
 Status ValidateExecutionId(const flyteidl::core::WorkflowExecutionIdentifier& id, const std::string& field);
 
+// FlyteAdmin's CheckValidExecutionID: at most 63 characters (a Kubernetes label value) and, once
+// lowercased, ^[a-z][a-z\-0-9]*$. The name is a folder of the execution's data, so this is also
+// what keeps one execution's name from reaching into another's ("victim/n0/data").
+Status ValidateExecutionName(std::string_view name);
+
 store::ExecutionKey ExecutionKeyOf(const flyteidl::core::WorkflowExecutionIdentifier& id);
 
 // "project/domain/name@version" for messages.

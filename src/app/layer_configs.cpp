@@ -1,6 +1,18 @@
 #include "app/layer_configs.h"
 
+#include <algorithm>
+
 namespace flyte::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool IsBeneath(const fs::path& path, const fs::path& folder) {
+  auto [end, _] = std::mismatch(folder.begin(), folder.end(), path.begin(), path.end());
+  return end == folder.end();
+}
+
+}  // namespace
 
 plugins::LocalProcessConfig LocalProcessConfigFor(const SandboxConfig& config) {
   const TasksConfig& tasks = config.tasks;
@@ -9,6 +21,19 @@ plugins::LocalProcessConfig LocalProcessConfigFor(const SandboxConfig& config) {
   for (const auto& folder : tasks.path) local.path_prefix += (local.path_prefix.empty() ? "" : ":") + folder;
   local.env = tasks.env;
   local.warm_python = tasks.warm_python;
+  const fs::path& state = config.state.dir;
+  local.confinement = {state, {state / "blobs", state / "logs", local.files_dir}};
+  // Confined tasks cannot create entries in the folders above the state folder. When that is the
+  // temporary folder (a state folder under /tmp), their temporary files go to one of their own.
+  std::error_code temp_error;
+  std::error_code state_error;
+  const fs::path temp = fs::weakly_canonical(fs::temp_directory_path(temp_error), temp_error);
+  const fs::path canonical_state = fs::weakly_canonical(fs::absolute(state, state_error), state_error);
+  if (!temp_error && !state_error && !temp.empty() && !local.env.contains("TMPDIR") &&
+      IsBeneath(canonical_state, temp)) {
+    local.confinement.task_dirs.push_back(state / "tmp");
+    local.env["TMPDIR"] = (state / "tmp").string();
+  }
   return local;
 }
 

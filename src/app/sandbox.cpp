@@ -6,6 +6,8 @@
 #include <optional>
 #include <system_error>
 
+#include <absl/strings/str_cat.h>
+
 #include "admin/admin.h"
 #include "app/client_config.h"
 #include "app/layer_configs.h"
@@ -54,6 +56,18 @@ Status CheckThreadLimit(const SandboxConfig& config) {
                                       " threads the sandbox may start; raise it, or lower server.grpc.max_threads");
 }
 
+// A corrupt registry stops the start with what to do about it, not a bare SQLite message.
+StatusOr<store::SqliteStores> OpenRegistry(const std::filesystem::path& file) {
+  StatusOr<store::SqliteStores> stores = store::OpenSqliteStores(file);
+  if (!absl::IsDataLoss(stores.status())) return stores;
+  const std::string name = file.string();
+  return absl::DataLossError(absl::StrCat(
+      stores.status().message(), ". The sandbox cannot start on it. Move it aside (mv ", name, " ", name,
+      ".corrupt, and its -wal and -shm files likewise) to start with an empty registry (registered entities and ",
+      "executions are forgotten, blobs/ keeps the data), or put back a copy of it; `flyte sandbox teardown` deletes ",
+      "the whole state folder."));
+}
+
 // Members are declared so that each goes before what it uses: the server and the scheduler (they
 // call admin), admin, the engine, and last the store (closing SQLite).
 class RunningSandbox final : public Sandbox {
@@ -84,7 +98,7 @@ class RunningSandbox final : public Sandbox {
     ASSIGN_OR_RETURN(server_, server::Server::Bind(config_.server));
     config_.server = server_->config();  // resolves port 0
     const std::string address = config_.server.ClientAddress();
-    ASSIGN_OR_RETURN(stores_, store::OpenSqliteStores(config_.state.dir / "registry.db"));
+    ASSIGN_OR_RETURN(stores_, OpenRegistry(config_.state.dir / "registry.db"));
     ASSIGN_OR_RETURN(blobs_, store::OpenLocalBlobStore(config_.state.dir / "blobs"));
     ASSIGN_OR_RETURN(std::string key, LoadSigningKey(config_.state.dir));
     signer_ = std::make_unique<admin::UrlSigner>(key, "http://" + address, SystemClock());
@@ -121,6 +135,10 @@ class RunningSandbox final : public Sandbox {
 
 StatusOr<std::string> PythonTaskEntryPoint(const SandboxConfig& config) {
   return plugins::FlytekitEntryPoint(LocalProcessConfigFor(config));
+}
+
+std::string TaskConfinement(const SandboxConfig& config) {
+  return plugins::DescribeConfinement(LocalProcessConfigFor(config).confinement);
 }
 
 StatusOr<std::unique_ptr<Sandbox>> Sandbox::Start(const SandboxConfig& config) {

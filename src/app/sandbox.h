@@ -29,4 +29,7 @@ class Sandbox {
 // tasks.path in front of this process's PATH. NOT_FOUND when there is none.
 StatusOr<std::string> PythonTaskEntryPoint(const SandboxConfig& config);
 
+// How task processes are kept from the sandbox's own files (registry, signing key), for the banner.
+std::string TaskConfinement(const SandboxConfig& config);
+
 }  // namespace flyte::app

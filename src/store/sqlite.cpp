@@ -4,17 +4,29 @@
 
 namespace flyte::store {
 
-Status SqliteError(sqlite3* db, int code, std::string_view what) {
-  std::string message = std::string(what) + ": " + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code));
+namespace {
+
+Status StatusOfCode(int code, std::string message) {
   switch (code & 0xff) {
     case SQLITE_CONSTRAINT:
       return absl::AlreadyExistsError(message);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return absl::UnavailableError(message);
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return absl::DataLossError(message);
+    case SQLITE_FULL:
+      return absl::ResourceExhaustedError(message);
     default:
       return absl::InternalError(message);
   }
+}
+
+}  // namespace
+
+Status SqliteError(sqlite3* db, int code, std::string_view what) {
+  return StatusOfCode(code, std::string(what) + ": " + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code)));
 }
 
 Statement::~Statement() {
@@ -119,7 +131,7 @@ Status Database::Exec(std::string_view sql) {
   if (last_code_ == SQLITE_OK) return absl::OkStatus();
   std::string message = error != nullptr ? error : sqlite3_errstr(last_code_);
   sqlite3_free(error);
-  return SqliteError(nullptr, last_code_, message);
+  return StatusOfCode(last_code_, message);
 }
 
 Status InTransaction(Database& db, const std::function<Status()>& body) {
@@ -130,6 +142,14 @@ Status InTransaction(Database& db, const std::function<Status()>& body) {
     return status;
   }
   return db.Exec("COMMIT");
+}
+
+Status Database::CheckIntegrity() {
+  ASSIGN_OR_RETURN(Statement check, Prepare("PRAGMA quick_check(1)"));
+  ASSIGN_OR_RETURN(bool has_row, check.Step());
+  const std::string verdict = has_row ? check.Text(0) : "no answer from quick_check";
+  if (verdict != "ok") return absl::DataLossError(verdict);
+  return absl::OkStatus();
 }
 
 Status Database::Migrate() {

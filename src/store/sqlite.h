@@ -73,6 +73,10 @@ class Database {
   bool LastWasConstraintViolation() const { return last_code_ == SQLITE_CONSTRAINT; }
   int64_t Changes() const { return sqlite3_changes64(db_); }
 
+  // SQLite's quick_check (every page and index entry readable and well-formed, O(size of the
+  // file)): DATA_LOSS with its first finding. SQLITE_CORRUPT and SQLITE_NOTADB are DATA_LOSS too,
+  // SQLITE_FULL is RESOURCE_EXHAUSTED.
+  Status CheckIntegrity();
   // Applies every migration newer than PRAGMA user_version, each in its own transaction.
   Status Migrate();
 

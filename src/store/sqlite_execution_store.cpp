@@ -300,7 +300,14 @@ StatusOr<SqliteStores> OpenSqliteStores(const std::filesystem::path& file, const
   auto shared = std::make_shared<SharedDatabase>();
   {
     absl::MutexLock lock(&shared->mu);
-    ASSIGN_OR_RETURN(shared->db, Database::Open(file));
+    // A corrupt file is found here, not by the first query of some later request.
+    StatusOr<std::unique_ptr<Database>> db = Database::Open(file);
+    Status checked = db.ok() ? (*db)->CheckIntegrity() : db.status();
+    if (absl::IsDataLoss(checked)) {
+      return absl::DataLossError(file.string() + " is corrupt (" + std::string(checked.message()) + ")");
+    }
+    RETURN_IF_ERROR(checked);
+    shared->db = *std::move(db);
     RETURN_IF_ERROR(shared->db->Migrate());
   }
   return SqliteStores{MakeSqliteRegistry(shared), std::make_unique<SqliteExecutionStore>(shared),

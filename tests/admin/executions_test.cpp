@@ -202,6 +202,11 @@ TEST_CASE("executions: bad launches are rejected before anything is stored") {
         "project \"nope\" is not registered");
   CHECK(absl::IsNotFound(
       f.admin->executions().CreateExecution(f.Create("e4", Id(flyteidl::core::LAUNCH_PLAN, "missing"), 1), &response)));
+  // The name is a folder of the execution's data: one with '/' would write into another's.
+  status = f.admin->executions().CreateExecution(f.Create("e1/n0/data", Id(flyteidl::core::LAUNCH_PLAN, "lp"), 1),
+                                                 &response);
+  CHECK(absl::IsInvalidArgument(status));
+  CHECK(std::string(status.message()).rfind("invalid execution name \"e1/n0/data\"", 0) == 0);
   CHECK(f.engine.submitted.empty());
 }
 

@@ -665,6 +665,11 @@ TEST_CASE_FIXTURE(CompilerFixture, "invalid workflows are INVALID_ARGUMENT namin
 
   std::vector<ErrorCase> cases = {
       {"duplicate node id", Workflow("wf", x_in, {}, {n0, n0}, {}), "node \"n0\": duplicate node id"},
+      {"node id with a slash",
+       Workflow("wf", x_in, {}, {TaskNode("victim/n0", "double", {Promise("x", "start-node", "x")})}, {}),
+       "node \"victim/n0\": a node id must not contain '/' or '..'"},
+      {"node id climbing out", Workflow("wf", x_in, {}, {TaskNode("..", "double", {Promise("x", "start-node", "x")})}, {}),
+       "node \"..\": a node id must not contain '/' or '..'"},
       {"reserved node id",
        Workflow("wf", x_in, {}, {n0, TaskNode("end-node", "noop")}, {}), "node \"end-node\": this id is reserved"},
       {"unknown upstream node",

@@ -8,6 +8,13 @@
 namespace flyte::engine::compiler {
 
 void WorkflowCompiler::ValidateNode(core::Node& node) {
+  // A node id is a folder of the execution's data and logs (data_layout.h): one that is not a
+  // single path component would write into another node's or execution's folder.
+  const std::string& id = node.id();
+  if (id.find('/') != std::string::npos || id.find('\0') != std::string::npos || id.find("..") != std::string::npos ||
+      id == ".") {
+    Error(id, "a node id must not contain '/' or '..' (it names a folder of the execution's data)");
+  }
   // Propeller sorts them so that the compiled output does not depend on client ordering.
   std::sort(node.mutable_upstream_node_ids()->begin(), node.mutable_upstream_node_ids()->end());
   switch (node.target_case()) {

@@ -6,6 +6,8 @@
 #include <map>
 #include <string>
 
+#include "plugins/local/confinement.h"
+
 namespace flyte::plugins {
 
 struct LocalProcessConfig {
@@ -17,6 +19,8 @@ struct LocalProcessConfig {
   int warm_python = 0;
   // The plugin's own files (the Python workers' program); under the state folder.
   std::filesystem::path files_dir;
+  // What task processes may open in the state folder (Landlock, confinement.h).
+  TaskConfinement confinement;
 };
 
 }  // namespace flyte::plugins

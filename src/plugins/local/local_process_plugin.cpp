@@ -80,7 +80,8 @@ Status LocalProcessPlugin::Start(const TaskAttempt& attempt) {
       }
     }
   }
-  const StatusOr<pid_t> pid = command.ok() ? SpawnCommand(*command, files, log_fd) : command.status();
+  const StatusOr<pid_t> pid =
+      command.ok() ? SpawnCommand(*command, files, log_fd, config_.confinement) : command.status();
   if (!pid.ok()) {
     // The task's problem, not the caller's: reported by Check, and in the log for whoever reads it.
     status.phase = AttemptPhase::kFailedToStart;

@@ -42,7 +42,7 @@ void LocalProcessPlugin::Replenish(const std::string& interpreter, const std::st
     // Looked at before every start: a program file cleaned away is written again.
     StatusOr<std::string> program = WriteWorkerProgram(config_.files_dir);
     if (!program.ok()) return;  // tasks start their own interpreters, as without workers
-    StatusOr<PythonWorker> worker = StartPythonWorker(interpreter, script, base_env_, *program);
+    StatusOr<PythonWorker> worker = StartPythonWorker(interpreter, script, base_env_, *program, config_.confinement);
     if (!worker.ok()) return;  // tasks start their own interpreters, as without workers
     Watch watch;
     watch.pid = worker->pid;

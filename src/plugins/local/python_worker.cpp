@@ -146,7 +146,8 @@ StatusOr<std::string> WriteWorkerProgram(const std::filesystem::path& folder) {
 }
 
 StatusOr<PythonWorker> StartPythonWorker(const std::string& interpreter, const std::string& script,
-                                         const Environment& base, const std::string& program) {
+                                         const Environment& base, const std::string& program,
+                                         const TaskConfinement& confinement) {
   PythonWorker worker;
   worker.interpreter = interpreter;
   worker.script_dir = ScriptDir(script);
@@ -163,7 +164,8 @@ StatusOr<PythonWorker> StartPythonWorker(const std::string& interpreter, const s
                                           : MoveAboveStandardStreams(output);
   StatusOr<pid_t> pid = absl::InternalError("not started");
   if (input.ok() && early_output.ok()) {
-    pid = SpawnInGroup(interpreter, {interpreter, program, script}, worker.env, "/", {*input, *early_output});
+    pid = SpawnInGroup(interpreter, {interpreter, program, script}, worker.env, "/", {*input, *early_output},
+                       confinement);
   }
   if (input.ok()) ::close(*input);
   if (early_output.ok()) ::close(*early_output);

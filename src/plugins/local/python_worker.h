@@ -41,9 +41,11 @@ StatusOr<std::string> WriteWorkerProgram(const std::filesystem::path& folder);
 
 // Starts a worker running `program` (WriteWorkerProgram) for the entry point `script` run by
 // `interpreter`, in the environment `base` plus placeholders for the attempt's own Flyte variables
-// (flytekit looks at whether they are set when it is imported, never at their values).
+// (flytekit looks at whether they are set when it is imported, never at their values). It is
+// confined from the start as the tasks it will run are.
 StatusOr<PythonWorker> StartPythonWorker(const std::string& interpreter, const std::string& script,
-                                         const Environment& base, const std::string& program);
+                                         const Environment& base, const std::string& program,
+                                         const TaskConfinement& confinement);
 
 // Whether `worker` runs `script` in `env` exactly as a fresh interpreter would: same interpreter and
 // entry point folder, the same environment apart from the attempt's own variables, and PYTHONPATH

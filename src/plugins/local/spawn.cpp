@@ -86,7 +86,7 @@ std::string_view SearchPath(const Environment& env) {
 }
 
 StatusOr<pid_t> SpawnInGroup(const std::string& executable, std::vector<std::string> argv, const Environment& env,
-                             const fs::path& work_dir, StandardStreams streams) {
+                             const fs::path& work_dir, StandardStreams streams, const TaskConfinement& confinement) {
   SpawnFileActions actions;
   SpawnAttributes attributes;
   int error = 0;
@@ -124,8 +124,10 @@ StatusOr<pid_t> SpawnInGroup(const std::string& executable, std::vector<std::str
   std::vector<char*> argv_pointers = NullTerminated(argv);
   std::vector<char*> env_pointers = NullTerminated(env_strings);
   pid_t pid = 0;
-  error = ::posix_spawn(&pid, executable.c_str(), actions.get(), attributes.get(), argv_pointers.data(),
-                        env_pointers.data());
+  error = SpawnConfined(confinement, [&] {
+    return ::posix_spawn(&pid, executable.c_str(), actions.get(), attributes.get(), argv_pointers.data(),
+                         env_pointers.data());
+  });
   if (error != 0) return absl::FailedPreconditionError(executable + ": " + std::strerror(error));
   return pid;
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "plugins/local/confinement.h"
 
 namespace flyte::plugins {
 
@@ -39,9 +40,11 @@ struct StandardStreams {
 
 // posix_spawn, never fork: the server is large and multi-threaded. The child gets its own process
 // group (so everything it starts can be signalled at once), default signal handling and an empty
-// signal mask (whatever the server's threads block or ignore), `streams`, and no other descriptor.
+// signal mask (whatever the server's threads block or ignore), `streams`, and no other descriptor;
+// it is confined as `confinement` says (confinement.h).
 StatusOr<pid_t> SpawnInGroup(const std::string& executable, std::vector<std::string> argv, const Environment& env,
-                             const std::filesystem::path& work_dir, StandardStreams streams);
+                             const std::filesystem::path& work_dir, StandardStreams streams,
+                             const TaskConfinement& confinement);
 
 // A pidfd (readable once the process has ended, for children and non-children alike), or -1 with
 // errno set; ENOSYS on kernels before 5.3.

@@ -108,11 +108,13 @@ StatusOr<Command> PrepareCommand(const TaskAttempt& attempt, const LocalProcessC
   return command;
 }
 
-StatusOr<pid_t> SpawnCommand(const Command& command, const AttemptFiles& files, int log_fd) {
+StatusOr<pid_t> SpawnCommand(const Command& command, const AttemptFiles& files, int log_fd,
+                             const TaskConfinement& confinement) {
   if (command.inlined) {
-    return SpawnInGroup("/bin/sh", ShellCommand(*command.inlined), command.env, files.work_dir, {-1, log_fd});
+    return SpawnInGroup("/bin/sh", ShellCommand(*command.inlined), command.env, files.work_dir, {-1, log_fd},
+                        confinement);
   }
-  return SpawnInGroup(command.executable, command.argv, command.env, files.work_dir, {-1, log_fd});
+  return SpawnInGroup(command.executable, command.argv, command.env, files.work_dir, {-1, log_fd}, confinement);
 }
 
 WorkerJob JobFor(const Command& command, const AttemptFiles& files) {

@@ -32,8 +32,9 @@ struct Command {
 StatusOr<Command> PrepareCommand(const TaskAttempt& attempt, const LocalProcessConfig& config,
                                  const AttemptFiles& files);
 
-// The command as a process of its own, stdout and stderr into `log_fd`.
-StatusOr<pid_t> SpawnCommand(const Command& command, const AttemptFiles& files, int log_fd);
+// The command as a process of its own, stdout and stderr into `log_fd`, confined.
+StatusOr<pid_t> SpawnCommand(const Command& command, const AttemptFiles& files, int log_fd,
+                             const TaskConfinement& confinement);
 
 // The command as a job for a Python worker.
 WorkerJob JobFor(const Command& command, const AttemptFiles& files);

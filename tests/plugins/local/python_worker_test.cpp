@@ -135,7 +135,7 @@ TEST_CASE("python worker: imports ahead, then runs the job as the entry point's 
   const fs::path script = FakeEntryPoint(dir.path());
   Environment base = BaseEnv();
   base["PYTHONPATH"] = (dir.path() / "lib").string();
-  auto worker = StartPythonWorker(kSystemPython, script.string(), base, Program(dir));
+  auto worker = StartPythonWorker(kSystemPython, script.string(), base, Program(dir), {});
   REQUIRE(worker.ok());
   CHECK(worker->env.at("FLYTE_INTERNAL_EXECUTION_ID") == "pending");
   CHECK(worker->env.at("GREETING") == "hello");
@@ -192,7 +192,7 @@ atexit.register(lambda: print("atexit ran"))
 sys.stdout.write("buffered, never flushed by the script\n")
 sys.exit("the task's last words")
 )PY");
-  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir));
+  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir), {});
   REQUIRE(worker.ok());
   WorkerJob job = JobIn(dir.path(), script, {"pyflyte-map-execute"}, BaseEnv());
   REQUIRE(HandOver(*worker, job).ok());
@@ -209,7 +209,7 @@ sys.exit("the task's last words")
 std::pair<int, std::string> RunWithSetup(std::vector<std::string> setup) {
   testing::TempDir dir;
   const fs::path script = FakeEntryPoint(dir.path());
-  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir));
+  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir), {});
   REQUIRE(worker.ok());
   WorkerJob job = JobIn(dir.path(), script, {"pyflyte-execute", "0"}, BaseEnv());
   job.setup = std::move(setup);
@@ -237,7 +237,7 @@ TEST_CASE("python worker: packages changed since its imports: the job runs in a 
   Environment base = BaseEnv();
   base["PYTHONPATH"] = (dir.path() / "site").string();
   fs::create_directories(dir.path() / "site");
-  auto worker = StartPythonWorker(kSystemPython, script.string(), base, Program(dir));
+  auto worker = StartPythonWorker(kSystemPython, script.string(), base, Program(dir), {});
   REQUIRE(worker.ok());
   // Once it has imported (and looked at where from), a package is installed.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -274,7 +274,7 @@ TEST_CASE("python worker: its program is written again when it went missing or d
 
 TEST_CASE("python worker: exits quietly when the sandbox goes away before giving it a job") {
   testing::TempDir dir;
-  auto worker = StartPythonWorker(kSystemPython, FakeEntryPoint(dir.path()).string(), BaseEnv(), Program(dir));
+  auto worker = StartPythonWorker(kSystemPython, FakeEntryPoint(dir.path()).string(), BaseEnv(), Program(dir), {});
   REQUIRE(worker.ok());
   ::close(worker->job_fd);
   CHECK(WaitForExit(worker->pid) == 0);
@@ -282,7 +282,7 @@ TEST_CASE("python worker: exits quietly when the sandbox goes away before giving
 
 TEST_CASE("python worker: a job too large to hand over at once leaves the worker waiting") {
   testing::TempDir dir;
-  auto worker = StartPythonWorker(kSystemPython, FakeEntryPoint(dir.path()).string(), BaseEnv(), Program(dir));
+  auto worker = StartPythonWorker(kSystemPython, FakeEntryPoint(dir.path()).string(), BaseEnv(), Program(dir), {});
   REQUIRE(worker.ok());
   WorkerJob job;
   job.argv = {"pyflyte-execute", std::string(100 * 1024, 'x')};

@@ -1,0 +1,36 @@
+// Keeping task processes out of the sandbox's own files with Landlock (Linux 5.13+, no privileges
+// needed): a task may read, write and run anything this user may, except in the state folder,
+// where it may use only the folders tasks work in (blobs, logs with the attempts' working folders,
+// the Python workers' program), not registry.db, signing.key or sandbox.pid. With Landlock ABI 6+
+// it cannot signal the server either.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace flyte::plugins {
+
+struct TaskConfinement {
+  std::filesystem::path state_dir;               // empty: tasks are not confined
+  std::vector<std::filesystem::path> task_dirs;  // inside state_dir: what tasks may use there
+};
+
+// The running kernel's Landlock ABI version; 0 when it has none or it is turned off.
+int LandlockAbi();
+
+// One line for the start-up banner: how task processes are confined, or that they are not.
+std::string DescribeConfinement(const TaskConfinement& confinement);
+
+// Runs `spawn` (which starts one process and returns 0 or an errno value) on a thread of its own
+// that first restricts itself: a Landlock domain belongs to the thread that asks for it and is
+// inherited by the processes that thread starts, so the task is confined and the server is not.
+// The rules are made for each call, so that entries created next to the state folder since the
+// last task are open to the next one. Without Landlock (or with an empty state_dir) `spawn` runs
+// as it is.
+int SpawnConfined(const TaskConfinement& confinement, const std::function<int()>& spawn);
+
+}  // namespace flyte::plugins

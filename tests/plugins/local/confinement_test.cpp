@@ -1,0 +1,66 @@
+// Task confinement with Landlock: a process started through SpawnInGroup cannot open the state
+// folder's own files but uses its task folders and everything outside; the server (this test
+// process) is not confined by having started it.
+#include "plugins/local/confinement.h"
+
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+
+#include "fakes/temp_dir.h"
+#include "plugins/local/spawn.h"
+
+namespace flyte::plugins {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The exit code of `sh -c script`, confined as `confinement` says.
+int RunShell(const std::string& script, const TaskConfinement& confinement, const fs::path& work_dir) {
+  const int out = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  StatusOr<int> output = MoveAboveStandardStreams(out);
+  REQUIRE(output.ok());
+  StatusOr<pid_t> pid =
+      SpawnInGroup("/bin/sh", {"sh", "-c", script}, {{"PATH", "/usr/bin:/bin"}}, work_dir, {-1, *output}, confinement);
+  ::close(*output);
+  REQUIRE(pid.ok());
+  int status = 0;
+  REQUIRE(::waitpid(*pid, &status, 0) == *pid);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+TEST_CASE("confinement: a task cannot open the state folder's files but uses its task folders") {
+  if (LandlockAbi() == 0) {
+    MESSAGE("this kernel has no Landlock: nothing to check");
+    return;
+  }
+  testing::TempDir dir;
+  const fs::path state = dir.path() / "state";
+  fs::create_directories(state / "blobs");
+  std::ofstream(state / "signing.key") << "secret";
+  std::ofstream(state / "blobs" / "inputs.pb") << "inputs";
+  std::ofstream(dir.path() / "beside.txt") << "next to the state folder";
+  const TaskConfinement confinement{state, {state / "blobs", state / "logs"}};
+  const fs::path work = state / "logs" / "work";
+
+  fs::create_directories(work);
+  CHECK(RunShell("cat '" + (state / "signing.key").string() + "'", confinement, work) != 0);
+  CHECK(RunShell("echo x > '" + (state / "new").string() + "'", confinement, work) != 0);
+  CHECK(RunShell("cat '" + (state / "blobs" / "inputs.pb").string() + "'", confinement, work) == 0);
+  CHECK(RunShell("echo out > outputs.pb && cat outputs.pb", confinement, work) == 0);
+  CHECK(RunShell("cat '" + (dir.path() / "beside.txt").string() + "' /etc/hostname", confinement, work) == 0);
+  // The spawning thread's restriction stayed with it: this process still reads the key.
+  std::ifstream key(state / "signing.key");
+  std::string text;
+  key >> text;
+  CHECK(text == "secret");
+  // Unconfined (no state folder named), the same task reads it.
+  CHECK(RunShell("cat '" + (state / "signing.key").string() + "'", {}, work) == 0);
+}
+
+}  // namespace
+}  // namespace flyte::plugins
