@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fails when a file under src/ includes a folder its layer may not use, naming file:line and the
-# rule. Layers (src/README.md): app → server → admin → engine → (plugins | store) → common; a
-# folder includes only folders below it, plugins and store never each other, server not engine
-# or plugins (it serves admin and the blob store), cli only app and common, main.cpp only cli.
+# rule. Layers (src/README.md): app → server → (admin | auth); admin → engine → (plugins | store)
+# → common; auth → common; a folder includes only folders below it, plugins and store never each
+# other, admin and auth never each other, server not engine or plugins (it serves admin and the
+# blob store), cli only app and common, main.cpp only cli.
 # Usage: check-layers.sh [SRC_DIR] (default: the repository's src/).
 set -euo pipefail
 src="${1:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/src}"
@@ -15,8 +16,9 @@ declare -A may_use=(
   [plugins]="common"
   [engine]="plugins store common"
   [admin]="engine plugins store common"
-  [server]="admin store common"
-  [app]="server admin engine plugins store common"
+  [auth]="common"
+  [server]="admin auth store common"
+  [app]="server admin auth engine plugins store common"
   [cli]="app common"
   [main]="cli"
 )

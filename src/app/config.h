@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "admin/admin_config.h"
+#include "auth/auth_config.h"
 #include "common/status.h"
 #include "plugins/registry.h"
 #include "server/server_config.h"
@@ -32,11 +33,16 @@ struct TasksConfig {
   plugins::PluginsConfig plugins;  // which plugin runs each task type
 };
 
+// `auth.mode`: auto requires authentication exactly when server.bind is beyond loopback.
+enum class AuthMode { kAuto, kOn, kOff };
+
 struct SandboxConfig {
-  server::ServerConfig server;  // YAML section `server`
-  StateConfig state;            // `state`
-  admin::AdminConfig admin;     // `admin`, and `storage.signed_url_ttl`
-  TasksConfig tasks;            // `tasks`
+  server::ServerConfig server;           // YAML section `server`
+  StateConfig state;                     // `state`
+  admin::AdminConfig admin;              // `admin`, and `storage.signed_url_ttl`
+  TasksConfig tasks;                     // `tasks`
+  AuthMode auth_mode = AuthMode::kAuto;  // `auth.mode`
+  auth::AuthConfig auth;                 // `auth`; `required` is decided by AuthConfigFor
 };
 
 // Defaults with paths resolved against $HOME.

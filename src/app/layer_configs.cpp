@@ -1,6 +1,17 @@
 #include "app/layer_configs.h"
 
+#include <boost/asio/ip/address.hpp>
+
 namespace flyte::app {
+namespace {
+
+bool IsLoopback(const std::string& bind_address) {
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(bind_address, ec);
+  return !ec && address.is_loopback();
+}
+
+}  // namespace
 
 plugins::LocalProcessConfig LocalProcessConfigFor(const SandboxConfig& config) {
   const TasksConfig& tasks = config.tasks;
@@ -18,6 +29,24 @@ engine::EngineConfig EngineConfigFor(const SandboxConfig& config, const std::str
   engine.logs_base_url = "http://" + client_address + "/logs";
   engine.max_system_failures = config.tasks.max_system_retries;
   return engine;
+}
+
+StatusOr<auth::AuthConfig> AuthConfigFor(const SandboxConfig& config) {
+  auth::AuthConfig auth = config.auth;
+  const std::string& bind = config.server.bind_address;
+  auth.required = config.auth_mode == AuthMode::kOn || (config.auth_mode == AuthMode::kAuto && !IsLoopback(bind));
+  const bool has_client = !auth.client_id.empty() && !auth.client_secret.empty();
+  if (auth.required && !has_client && auth.static_tokens.empty()) {
+    const std::string why = config.auth_mode == AuthMode::kOn
+                                ? "auth.mode is on"
+                                : "server.bind is " + bind + ", reachable beyond this machine";
+    return absl::FailedPreconditionError(
+        "refusing to start without authentication: " + why +
+        ". Configure auth.client_id with auth.client_secret (or auth.client_secret_file) and/or auth.static_tokens "
+        "(or auth.static_tokens_file); see \"Exposing the sandbox\" in README.md. auth.mode: off serves without "
+        "authentication");
+  }
+  return auth;
 }
 
 }  // namespace flyte::app

@@ -7,6 +7,7 @@
 #include "app/layer_configs.h"
 #include "app/signing_key.h"
 #include "app/state_dir.h"
+#include "auth/auth.h"
 #include "common/clock.h"
 #include "engine/engine.h"
 #include "plugins/builtin_plugins.h"
@@ -52,6 +53,7 @@ class RunningSandbox final : public Sandbox {
 
   Status Init(const SandboxConfig& config) {
     config_ = config;
+    ASSIGN_OR_RETURN(auth::AuthConfig auth_config, AuthConfigFor(config_));
     RETURN_IF_ERROR(PrepareStateDir(config_.state.dir));
     ASSIGN_OR_RETURN(lock_, StateDirLock::Acquire(config_.state.dir));
     ASSIGN_OR_RETURN(server_, server::Server::Bind(config_.server));
@@ -61,6 +63,8 @@ class RunningSandbox final : public Sandbox {
     ASSIGN_OR_RETURN(blobs_, store::OpenLocalBlobStore(config_.state.dir / "blobs"));
     ASSIGN_OR_RETURN(std::string key, LoadSigningKey(config_.state.dir));
     signer_ = std::make_unique<admin::UrlSigner>(key, "http://" + address, SystemClock());
+    authenticator_ =
+        std::make_unique<auth::Authenticator>(std::move(auth_config), key, "http://" + address, SystemClock());
     const engine::EngineConfig engine_config = EngineConfigFor(config_, address);
     ASSIGN_OR_RETURN(engine::EngineDeps engine_deps, EngineDepsFor(config_, engine_config, stores_, *blobs_));
     engine_ = engine::MakeEngine(std::move(engine_deps));
@@ -69,7 +73,7 @@ class RunningSandbox final : public Sandbox {
     RETURN_IF_ERROR(engine_->Start(admin_->ControlPlane()));
     // Written before serving: a client that sees /healthz answer finds the file in place.
     RETURN_IF_ERROR(WriteClientConfig(config_.state.client_config, address));
-    RETURN_IF_ERROR(server_->Serve({*admin_, *blobs_, *signer_, engine_config.logs_dir}));
+    RETURN_IF_ERROR(server_->Serve({*admin_, *blobs_, *signer_, *authenticator_, engine_config.logs_dir}));
     serving_ = true;
     return WritePidFile(config_.state.dir, config_.server.port);
   }
@@ -82,6 +86,7 @@ class RunningSandbox final : public Sandbox {
   store::SqliteStores stores_;
   std::unique_ptr<store::BlobStore> blobs_;
   std::unique_ptr<admin::UrlSigner> signer_;
+  std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<admin::Admin> admin_;
   std::unique_ptr<server::Server> server_;

@@ -4,6 +4,7 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/server_builder.h>
 
+#include "server/auth_grpc.h"
 #include "server/unimplemented_interceptor.h"
 
 namespace flyte::server {
@@ -20,15 +21,16 @@ void ConfigureKeepalive(grpc::ServerBuilder& builder) {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(admin::Admin& admin) {
+StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(admin::Admin& admin, const auth::Authenticator& authenticator) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  std::unique_ptr<GrpcServer> grpc_server(new GrpcServer(admin));
+  std::unique_ptr<GrpcServer> grpc_server(new GrpcServer(admin, authenticator));
   grpc::ServerBuilder builder;
   ConfigureKeepalive(builder);
   for (const auto& service : grpc_server->services_) builder.RegisterService(service.get());
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(MakeUnimplementedInterceptorFactory());
+  interceptors.push_back(MakeAuthInterceptorFactory(authenticator));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   grpc_server->server_ = builder.BuildAndStart();
   if (!grpc_server->server_) return absl::InternalError("cannot start the gRPC server");

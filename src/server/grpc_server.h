@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "admin/admin.h"
+#include "auth/auth.h"
 #include "common/status.h"
 #include "server/grpc_services.h"
 
@@ -18,8 +19,8 @@ namespace flyte::server {
 
 class GrpcServer {
  public:
-  // INTERNAL when gRPC cannot start. `admin` must outlive the server.
-  static StatusOr<std::unique_ptr<GrpcServer>> Start(admin::Admin& admin);
+  // INTERNAL when gRPC cannot start. `admin` and `authenticator` must outlive the server.
+  static StatusOr<std::unique_ptr<GrpcServer>> Start(admin::Admin& admin, const auth::Authenticator& authenticator);
 
   grpc::Server* server() { return server_.get(); }
   // A channel into this server without a socket (the JSON gateway's).
@@ -28,7 +29,8 @@ class GrpcServer {
   void Shutdown(std::chrono::seconds grace);
 
  private:
-  explicit GrpcServer(admin::Admin& admin) : services_(MakeGrpcServices(admin)) {}
+  GrpcServer(admin::Admin& admin, const auth::Authenticator& authenticator)
+      : services_(MakeGrpcServices(admin, authenticator)) {}
 
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;  // declared last: goes before the services it calls

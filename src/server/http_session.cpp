@@ -8,6 +8,8 @@
 #include <boost/beast/http.hpp>
 #include <functional>
 
+#include "server/auth_http.h"
+
 namespace flyte::server {
 namespace {
 
@@ -40,16 +42,25 @@ std::string Header(const Request& request, http::field field) {
   return it == request.end() ? std::string() : std::string(it->value());
 }
 
+// The bearer FlyteAdmin's clients send: `flyte-authorization` first, else `authorization`.
+std::string Authorization(const Request& request) {
+  auto it = request.find(std::string(auth::kFlyteAuthorizationKey));
+  return it != request.end() ? std::string(it->value()) : Header(request, http::field::authorization);
+}
+
 asio::awaitable<HttpReply> Dispatch(Request& request, const HttpHandlers& handlers) {
   const std::string target(request.target());
   const std::string verb(request.method_string());
+  const std::string authorization = Authorization(request);
+  if (auto rejected = RejectUnauthenticated(handlers.auth, target, authorization)) co_return *rejected;
   if (target == "/healthz" || target.rfind("/healthz?", 0) == 0) {
     co_return HttpReply{200, "text/plain", "ok\n"};
   }
-  if (target.rfind("/api/v1/", 0) == 0) {
+  if (IsTokenPath(target)) co_return HandleTokenRequest(handlers.auth, verb, authorization, request.body());
+  if (target.rfind("/api/v1/", 0) == 0 || IsAuthMetadataPath(target)) {
     auto call = std::make_shared<GatewayRequest>(
         GatewayRequest{verb, target, Header(request, http::field::content_type), Header(request, http::field::accept),
-                       std::move(request.body())});
+                       std::move(request.body()), authorization});
     Gateway& gateway = handlers.gateway;
     ReplyStarter start = [&gateway, call](std::function<void(HttpReply)> done) {
       gateway.Handle(std::move(*call), std::move(done));
@@ -108,6 +119,7 @@ asio::awaitable<void> ServeHttp(asio::ip::tcp::socket socket, HttpHandlers handl
     http::response<http::string_body> response{static_cast<http::status>(reply.status), request.version()};
     response.set(http::field::server, "flyte-sandbox");
     response.set(http::field::content_type, reply.content_type);
+    for (const auto& [name, value] : reply.headers) response.set(name, value);
     response.keep_alive(request.keep_alive());
     response.body() = std::move(reply.body);
     response.prepare_payload();
