@@ -37,12 +37,13 @@ struct TasksConfig {
 enum class AuthMode { kAuto, kOn, kOff };
 
 struct SandboxConfig {
-  server::ServerConfig server;           // YAML section `server`
-  StateConfig state;                     // `state`
-  admin::AdminConfig admin;              // `admin`, and `storage.signed_url_ttl`
-  TasksConfig tasks;                     // `tasks`
-  AuthMode auth_mode = AuthMode::kAuto;  // `auth.mode`
-  auth::AuthConfig auth;                 // `auth`; `required` is decided by AuthConfigFor
+  server::ServerConfig server;                    // YAML section `server`
+  StateConfig state;                              // `state`
+  admin::AdminConfig admin;                       // `admin`, and `storage.signed_url_ttl`
+  TasksConfig tasks;                              // `tasks`
+  AuthMode auth_mode = AuthMode::kAuto;           // `auth.mode`
+  auth::AuthConfig auth;                          // `auth`; `required` is decided by AuthConfigFor
+  std::filesystem::path auth_client_secret_file;  // `auth.client_secret_file`, for the client config
 };
 
 // Defaults with paths resolved against $HOME.

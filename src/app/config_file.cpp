@@ -224,6 +224,7 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
          std::vector<std::string> lines = SecretLines(text);
          if (lines.size() != 1) return Bad(source, node, key, "the file must hold the secret on one line");
          config.auth.client_secret = std::move(lines.front());
+         config.auth_client_secret_file = ExpandHome(node.Scalar());
          return absl::OkStatus();
        }},
       {"static_tokens",

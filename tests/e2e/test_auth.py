@@ -221,6 +221,14 @@ def test_flytekit_external_command(exposed, static_token, tmp_path):
     assert PROJECT in {p.id for p in remote.client.list_projects_paginated()[0]}
 
 
+def test_the_written_client_config_authenticates(exposed, client_secret):
+    written = exposed.home / ".flyte" / "config-sandbox.yaml"
+    text = written.read_text()
+    assert "authType: ClientSecret" in text and client_secret not in text
+    remote = flytekit_remote(written)
+    assert PROJECT in {p.id for p in remote.client.list_projects_paginated()[0]}
+
+
 def test_flytekit_without_credentials_is_refused(exposed):
     from flytekit.exceptions.base import FlyteException
 
