@@ -11,7 +11,8 @@ if(NOT EXISTS "${FLYTEIDL_NPM_DIR}/flyteidl/service/admin.proto")
 endif()
 
 set(FLYTEIDL_ROOTS
-  flyteidl/service/admin.proto flyteidl/service/dataproxy.proto flyteidl/service/signal.proto
+  flyteidl/service/admin.proto flyteidl/service/auth.proto flyteidl/service/dataproxy.proto
+  flyteidl/service/signal.proto
   flyteidl/core/errors.proto flyteidl/core/dynamic_job.proto flyteidl/event/event.proto)
 set(PROTO_SRC_DIR "${CMAKE_BINARY_DIR}/proto_src")
 set(PROTO_GEN_DIR "${CMAKE_BINARY_DIR}/proto_gen")

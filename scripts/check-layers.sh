@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Fails when a file under src/ includes a folder its layer may not use, naming file:line and the
 # rule. Layers (src/README.md): app → (server | scheduler) → admin → engine → (plugins | store) →
-# common; a folder includes only folders below it, plugins and store never each other, server and
-# scheduler not engine or plugins (they use admin; server the blob store too), cli only app and
-# common, main.cpp only cli.
+# common, and server → auth → common; a folder includes only folders below it, plugins and store
+# never each other, admin and auth never each other, server and scheduler not engine or plugins
+# (they use admin; server the blob store and auth too), cli only app and common, main.cpp only cli.
 # Usage: check-layers.sh [SRC_DIR] (default: the repository's src/).
 set -euo pipefail
 src="${1:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/src}"
@@ -16,9 +16,10 @@ declare -A may_use=(
   [plugins]="common"
   [engine]="plugins store common"
   [admin]="engine plugins store common"
-  [server]="admin store common"
+  [auth]="common"
+  [server]="admin auth store common"
   [scheduler]="admin common"
-  [app]="server scheduler admin engine plugins store common"
+  [app]="server scheduler admin auth engine plugins store common"
   [cli]="app common"
   [main]="cli"
 )

@@ -6,7 +6,11 @@
 
 namespace flyte::app {
 
-std::string ClientConfigText(const std::filesystem::path& file, const std::string& client_address) {
+std::string ClientConfigText(const std::filesystem::path& file, const std::string& client_address,
+                             const std::optional<ClientSecretAuth>& auth) {
+  const std::string auth_lines = auth ? "  authType: ClientSecret\n  clientId: " + auth->client_id +
+                                            "\n  clientSecretLocation: " + auth->secret_file.string() + "\n"
+                                      : "";
   return std::string(kClientConfigMarker) +
          ". Point flytectl and flytekit at the sandbox with:\n"
          "#   export FLYTECTL_CONFIG=" +
@@ -16,14 +20,16 @@ std::string ClientConfigText(const std::filesystem::path& file, const std::strin
          "  endpoint: dns:///" +
          client_address +
          "\n"
-         "  insecure: true\n"
+         "  insecure: true\n" +
+         auth_lines +
          "console:\n"
          "  endpoint: http://" +
          client_address + "\n";
 }
 
-Status WriteClientConfig(const std::filesystem::path& file, const std::string& client_address) {
-  return WriteFileAtomically(file, ClientConfigText(file, client_address));
+Status WriteClientConfig(const std::filesystem::path& file, const std::string& client_address,
+                         const std::optional<ClientSecretAuth>& auth) {
+  return WriteFileAtomically(file, ClientConfigText(file, client_address, auth));
 }
 
 bool IsOurClientConfig(const std::filesystem::path& file) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,10 +14,20 @@ namespace flyte::app {
 // The first line of every file we write: teardown only removes a client config that has it.
 inline constexpr std::string_view kClientConfigMarker = "# Written by `flyte sandbox start`";
 
-// The file's text: admin endpoint dns:///<client_address>, insecure; console http://<client_address>.
-std::string ClientConfigText(const std::filesystem::path& file, const std::string& client_address);
+// How the written config authenticates, when the sandbox requires it and keeps its client secret
+// in a file: flytekit's and flytectl's ClientSecret with that file (never the secret itself).
+struct ClientSecretAuth {
+  std::string client_id;
+  std::filesystem::path secret_file;
+};
 
-Status WriteClientConfig(const std::filesystem::path& file, const std::string& client_address);
+// The file's text: admin endpoint dns:///<client_address>, insecure, and `auth`'s settings when
+// given; console http://<client_address>.
+std::string ClientConfigText(const std::filesystem::path& file, const std::string& client_address,
+                             const std::optional<ClientSecretAuth>& auth);
+
+Status WriteClientConfig(const std::filesystem::path& file, const std::string& client_address,
+                         const std::optional<ClientSecretAuth>& auth = std::nullopt);
 
 // True when `file` starts with kClientConfigMarker.
 bool IsOurClientConfig(const std::filesystem::path& file);

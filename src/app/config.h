@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "admin/admin_config.h"
+#include "auth/auth_config.h"
 #include "common/status.h"
 #include "plugins/registry.h"
 #include "scheduler/scheduler_config.h"
@@ -33,12 +34,18 @@ struct TasksConfig {
   plugins::PluginsConfig plugins;  // which plugin runs each task type
 };
 
+// `auth.mode`: auto requires authentication exactly when server.bind is beyond loopback.
+enum class AuthMode { kAuto, kOn, kOff };
+
 struct SandboxConfig {
-  server::ServerConfig server;           // YAML section `server`
-  StateConfig state;                     // `state`
-  admin::AdminConfig admin;              // `admin`, and `storage.signed_url_ttl`
-  TasksConfig tasks;                     // `tasks`
-  scheduler::SchedulerConfig scheduler;  // `scheduler`
+  server::ServerConfig server;                    // YAML section `server`
+  StateConfig state;                              // `state`
+  admin::AdminConfig admin;                       // `admin`, and `storage.signed_url_ttl`
+  TasksConfig tasks;                              // `tasks`
+  AuthMode auth_mode = AuthMode::kAuto;           // `auth.mode`
+  auth::AuthConfig auth;                          // `auth`; `required` is decided by AuthConfigFor
+  std::filesystem::path auth_client_secret_file;  // `auth.client_secret_file`, for the client config
+  scheduler::SchedulerConfig scheduler;           // `scheduler`
 };
 
 // Defaults with paths resolved against $HOME.

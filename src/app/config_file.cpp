@@ -55,6 +55,29 @@ StatusOr<std::vector<std::string>> ReadStringList(std::string_view source, const
   return out;
 }
 
+// A secret kept in a file (client secret, static tokens), read now so a missing file stops the
+// start. Errors name the file, never its content.
+StatusOr<std::string> ReadSecretFile(std::string_view source, const YAML::Node& node, std::string_view key) {
+  if (!node.IsScalar() || node.Scalar().empty()) return Bad(source, node, key, "expected a file path");
+  const std::filesystem::path file = ExpandHome(node.Scalar());
+  std::ifstream in(file);
+  if (!in) return Bad(source, node, key, "cannot read " + file.string());
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Non-empty lines without their surrounding whitespace (a trailing newline is no part of a secret).
+std::vector<std::string> SecretLines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    const size_t first = line.find_first_not_of(" \t\r");
+    if (first != std::string::npos) lines.push_back(line.substr(first, line.find_last_not_of(" \t\r") - first + 1));
+  }
+  return lines;
+}
+
 // One handler per leaf key; a section is a map of them.
 using Setter = std::function<Status(const YAML::Node&, std::string_view key)>;
 using Section = std::map<std::string, Setter, std::less<>>;
@@ -209,9 +232,53 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
          return absl::OkStatus();
        }},
   };
+  const Section auth{
+      {"mode",
+       [&](const YAML::Node& node, std::string_view key) -> Status {
+         static const std::map<std::string, AuthMode, std::less<>> kModes{
+             {"auto", AuthMode::kAuto}, {"on", AuthMode::kOn}, {"off", AuthMode::kOff}};
+         ASSIGN_OR_RETURN(std::string mode, ReadString(source, node, key));
+         auto it = kModes.find(mode);
+         if (it == kModes.end()) return Bad(source, node, key, "expected auto, on or off");
+         config.auth_mode = it->second;
+         return absl::OkStatus();
+       }},
+      {"client_id", string_into(config.auth.client_id)},
+      {"client_secret", string_into(config.auth.client_secret)},
+      {"client_secret_file",
+       [&](const YAML::Node& node, std::string_view key) -> Status {
+         ASSIGN_OR_RETURN(std::string text, ReadSecretFile(source, node, key));
+         std::vector<std::string> lines = SecretLines(text);
+         if (lines.size() != 1) return Bad(source, node, key, "the file must hold the secret on one line");
+         config.auth.client_secret = std::move(lines.front());
+         config.auth_client_secret_file = ExpandHome(node.Scalar());
+         return absl::OkStatus();
+       }},
+      {"static_tokens",
+       [&](const YAML::Node& node, std::string_view key) -> Status {
+         if (!node.IsSequence()) return Bad(source, node, key, "expected a list of tokens");
+         for (const auto& item : node) {
+           ASSIGN_OR_RETURN(std::string token, ReadString(source, item, key));
+           if (token.empty()) return Bad(source, item, key, "a token must not be empty");
+           config.auth.static_tokens.push_back(std::move(token));
+         }
+         return absl::OkStatus();
+       }},
+      {"static_tokens_file",
+       [&](const YAML::Node& node, std::string_view key) -> Status {
+         ASSIGN_OR_RETURN(std::string text, ReadSecretFile(source, node, key));
+         for (auto& token : SecretLines(text)) config.auth.static_tokens.push_back(std::move(token));
+         return absl::OkStatus();
+       }},
+      {"token_ttl", duration_into(config.auth.token_ttl)},
+  };
+  auto section = [&](const Section& inner) {
+    return [&](const YAML::Node& node, std::string_view key) { return ApplySection(source, node, key, inner); };
+  };
   const Section top{
       {"server", section(server)},   {"state", section(state)}, {"admin", section(admin)},
-      {"storage", section(storage)}, {"tasks", section(tasks)}, {"scheduler", section(scheduler)},
+      {"storage", section(storage)}, {"tasks", section(tasks)}, {"auth", section(auth)},
+      {"scheduler", section(scheduler)},
   };
   RETURN_IF_ERROR(ApplySection(source, root, "", top));
   return config;

@@ -1,6 +1,7 @@
 #include "app/layer_configs.h"
 
 #include <algorithm>
+#include <boost/asio/ip/address.hpp>
 
 namespace flyte::app {
 namespace {
@@ -10,6 +11,12 @@ namespace fs = std::filesystem;
 bool IsBeneath(const fs::path& path, const fs::path& folder) {
   auto [end, _] = std::mismatch(folder.begin(), folder.end(), path.begin(), path.end());
   return end == folder.end();
+}
+
+bool IsLoopback(const std::string& bind_address) {
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(bind_address, ec);
+  return !ec && address.is_loopback();
 }
 
 }  // namespace
@@ -43,6 +50,24 @@ engine::EngineConfig EngineConfigFor(const SandboxConfig& config, const std::str
   engine.logs_base_url = "http://" + client_address + "/logs";
   engine.max_system_failures = config.tasks.max_system_retries;
   return engine;
+}
+
+StatusOr<auth::AuthConfig> AuthConfigFor(const SandboxConfig& config) {
+  auth::AuthConfig auth = config.auth;
+  const std::string& bind = config.server.bind_address;
+  auth.required = config.auth_mode == AuthMode::kOn || (config.auth_mode == AuthMode::kAuto && !IsLoopback(bind));
+  const bool has_client = !auth.client_id.empty() && !auth.client_secret.empty();
+  if (auth.required && !has_client && auth.static_tokens.empty()) {
+    const std::string why = config.auth_mode == AuthMode::kOn
+                                ? "auth.mode is on"
+                                : "server.bind is " + bind + ", reachable beyond this machine";
+    return absl::FailedPreconditionError(
+        "refusing to start without authentication: " + why +
+        ". Configure auth.client_id with auth.client_secret (or auth.client_secret_file) and/or auth.static_tokens "
+        "(or auth.static_tokens_file); see \"Exposing the sandbox\" in README.md. auth.mode: off serves without "
+        "authentication");
+  }
+  return auth;
 }
 
 }  // namespace flyte::app

@@ -13,6 +13,7 @@
 #include "app/layer_configs.h"
 #include "app/signing_key.h"
 #include "app/state_dir.h"
+#include "auth/auth.h"
 #include "common/clock.h"
 #include "engine/engine.h"
 #include "plugins/builtin_plugins.h"
@@ -68,6 +69,15 @@ StatusOr<store::SqliteStores> OpenRegistry(const std::filesystem::path& file) {
       "the whole state folder."));
 }
 
+// The client config authenticates with the client secret file when auth is required and there is
+// one; otherwise clients bring their own settings (a static token, say).
+std::optional<ClientSecretAuth> ClientAuthFor(const SandboxConfig& config) {
+  if (!config.auth.required || config.auth.client_id.empty() || config.auth_client_secret_file.empty()) {
+    return std::nullopt;
+  }
+  return ClientSecretAuth{config.auth.client_id, std::filesystem::absolute(config.auth_client_secret_file)};
+}
+
 // Members are declared so that each goes before what it uses: the server and the scheduler (they
 // call admin), admin, the engine, and last the store (closing SQLite).
 class RunningSandbox final : public Sandbox {
@@ -93,6 +103,7 @@ class RunningSandbox final : public Sandbox {
   Status Init(const SandboxConfig& config) {
     config_ = config;
     RETURN_IF_ERROR(CheckThreadLimit(config_));
+    ASSIGN_OR_RETURN(config_.auth, AuthConfigFor(config_));
     RETURN_IF_ERROR(PrepareStateDir(config_.state.dir));
     ASSIGN_OR_RETURN(lock_, StateDirLock::Acquire(config_.state.dir));
     ASSIGN_OR_RETURN(server_, server::Server::Bind(config_.server));
@@ -102,6 +113,7 @@ class RunningSandbox final : public Sandbox {
     ASSIGN_OR_RETURN(blobs_, store::OpenLocalBlobStore(config_.state.dir / "blobs"));
     ASSIGN_OR_RETURN(std::string key, LoadSigningKey(config_.state.dir));
     signer_ = std::make_unique<admin::UrlSigner>(key, "http://" + address, SystemClock());
+    authenticator_ = std::make_unique<auth::Authenticator>(config_.auth, key, "http://" + address, SystemClock());
     const engine::EngineConfig engine_config = EngineConfigFor(config_, address);
     ASSIGN_OR_RETURN(engine::EngineDeps engine_deps, EngineDepsFor(config_, engine_config, stores_, *blobs_));
     engine_ = engine::MakeEngine(std::move(engine_deps));
@@ -109,8 +121,8 @@ class RunningSandbox final : public Sandbox {
                                                    *blobs_, SystemClock(), *signer_, config_.admin}));
     RETURN_IF_ERROR(engine_->Start(admin_->ControlPlane()));
     // Written before serving: a client that sees /healthz answer finds the file in place.
-    RETURN_IF_ERROR(WriteClientConfig(config_.state.client_config, address));
-    RETURN_IF_ERROR(server_->Serve({*admin_, *blobs_, *signer_, engine_config.logs_dir}));
+    RETURN_IF_ERROR(WriteClientConfig(config_.state.client_config, address, ClientAuthFor(config_)));
+    RETURN_IF_ERROR(server_->Serve({*admin_, *blobs_, *signer_, *authenticator_, engine_config.logs_dir}));
     scheduler_ = std::make_unique<scheduler::Scheduler>(*admin_, SystemClock(), config_.scheduler);
     scheduler_->Start();
     serving_ = true;
@@ -125,6 +137,7 @@ class RunningSandbox final : public Sandbox {
   store::SqliteStores stores_;
   std::unique_ptr<store::BlobStore> blobs_;
   std::unique_ptr<admin::UrlSigner> signer_;
+  std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<admin::Admin> admin_;
   std::unique_ptr<scheduler::Scheduler> scheduler_;

@@ -171,6 +171,7 @@ void Gateway::Handle(GatewayRequest http, std::function<void(HttpReply)> done) {
     return;
   }
   auto call = std::make_shared<Call>();
+  if (!http.authorization.empty()) call->context.AddMetadata("authorization", http.authorization);
   call->request = ToByteBuffer(request->SerializeAsString());
   call->response_message.reset(factory->GetPrototype(match->route->method->output_type())->New());
   call->binary = WantsBinary(http.accept) || (http.accept.empty() && WantsBinary(http.content_type));

@@ -10,6 +10,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "server/route_table.h"
 
@@ -19,6 +21,7 @@ struct HttpReply {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
+  std::vector<std::pair<std::string, std::string>> headers = {};  // extra response headers
 };
 
 struct GatewayRequest {
@@ -27,6 +30,7 @@ struct GatewayRequest {
   std::string content_type;
   std::string accept;
   std::string body;
+  std::string authorization;  // the caller's bearer, passed on to the gRPC call
 };
 
 class Gateway {

@@ -5,6 +5,7 @@
 #include <grpcpp/resource_quota.h>
 #include <grpcpp/server_builder.h>
 
+#include "server/auth_grpc.h"
 #include "server/unimplemented_interceptor.h"
 
 namespace flyte::server {
@@ -33,16 +34,18 @@ void ConfigureLimits(grpc::ServerBuilder& builder, const GrpcLimits& limits) {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(admin::Admin& admin, const GrpcLimits& limits) {
+StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(admin::Admin& admin, const auth::Authenticator& authenticator,
+                                                         const GrpcLimits& limits) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  std::unique_ptr<GrpcServer> grpc_server(new GrpcServer(admin));
+  std::unique_ptr<GrpcServer> grpc_server(new GrpcServer(admin, authenticator));
   grpc::ServerBuilder builder;
   ConfigureKeepalive(builder);
   ConfigureLimits(builder, limits);
   for (const auto& service : grpc_server->services_) builder.RegisterService(service.get());
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(MakeUnimplementedInterceptorFactory());
+  interceptors.push_back(MakeAuthInterceptorFactory(authenticator));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   grpc_server->server_ = builder.BuildAndStart();
   if (!grpc_server->server_) return absl::InternalError("cannot start the gRPC server");

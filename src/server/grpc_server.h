@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "admin/admin.h"
+#include "auth/auth.h"
 #include "common/status.h"
 #include "server/grpc_services.h"
 #include "server/server_config.h"
@@ -19,8 +20,9 @@ namespace flyte::server {
 
 class GrpcServer {
  public:
-  // INTERNAL when gRPC cannot start. `admin` must outlive the server.
-  static StatusOr<std::unique_ptr<GrpcServer>> Start(admin::Admin& admin, const GrpcLimits& limits);
+  // INTERNAL when gRPC cannot start. `admin` and `authenticator` must outlive the server.
+  static StatusOr<std::unique_ptr<GrpcServer>> Start(admin::Admin& admin, const auth::Authenticator& authenticator,
+                                                     const GrpcLimits& limits);
 
   grpc::Server* server() { return server_.get(); }
   // A channel into this server without a socket (the JSON gateway's).
@@ -29,7 +31,8 @@ class GrpcServer {
   void Shutdown(std::chrono::seconds grace);
 
  private:
-  explicit GrpcServer(admin::Admin& admin) : services_(MakeGrpcServices(admin)) {}
+  GrpcServer(admin::Admin& admin, const auth::Authenticator& authenticator)
+      : services_(MakeGrpcServices(admin, authenticator)) {}
 
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;  // declared last: goes before the services it calls

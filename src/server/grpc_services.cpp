@@ -4,8 +4,10 @@
 #include <type_traits>
 
 #include "flyteidl/service/admin.grpc.pb.h"
+#include "flyteidl/service/auth.grpc.pb.h"
 #include "flyteidl/service/dataproxy.grpc.pb.h"
 #include "flyteidl/service/signal.grpc.pb.h"
+#include "server/auth_grpc.h"
 #include "server/status_mapping.h"
 
 namespace flyte::server {
@@ -87,10 +89,12 @@ struct Rpc<grpc::Status (Base::*)(grpc::ServerContext*, const Request_*, Respons
   using Response = Response_;
 };
 
-// Calls one admin handler. Library exceptions must not escape into gRPC (which would answer UNKNOWN).
+// Calls one admin handler once the caller is authenticated. Library exceptions must not escape
+// into gRPC (which would answer UNKNOWN).
 template <typename Service, typename Request, typename Response>
-grpc::Status Serve(Service& service, Status (Service::*handler)(const Request&, Response*), const Request* request,
-                   Response* response) {
+grpc::Status Serve(const auth::Authenticator& authenticator, const grpc::ServerContextBase& context, Service& service,
+                   Status (Service::*handler)(const Request&, Response*), const Request* request, Response* response) {
+  if (grpc::Status verdict = CheckCallAuthorization(authenticator, context); !verdict.ok()) return verdict;
   try {
     return ToGrpcStatus((service.*handler)(*request, response));
   } catch (const std::exception& e) {
@@ -98,20 +102,22 @@ grpc::Status Serve(Service& service, Status (Service::*handler)(const Request&, 
   }
 }
 
-#define FLYTE_FORWARD_RPC(method, owner)                                                                         \
-  grpc::Status method(grpc::ServerContext*, const Rpc<decltype(&Generated::method)>::Request* request,           \
-                      Rpc<decltype(&Generated::method)>::Response* response) override {                          \
-    return Serve(admin_.owner(), &std::remove_reference_t<decltype(admin_.owner())>::method, request, response); \
+#define FLYTE_FORWARD_RPC(method, owner)                                                                               \
+  grpc::Status method(grpc::ServerContext* context, const Rpc<decltype(&Generated::method)>::Request* request,         \
+                      Rpc<decltype(&Generated::method)>::Response* response) override {                                \
+    return Serve(auth_, *context, admin_.owner(), &std::remove_reference_t<decltype(admin_.owner())>::method, request, \
+                 response);                                                                                            \
   }
 
-#define FLYTE_DEFINE_SERVICE(name, generated, rpcs)       \
-  class name final : public generated {                   \
-   public:                                                \
-    using Generated = generated;                          \
-    explicit name(admin::Admin& admin) : admin_(admin) {} \
-    rpcs(FLYTE_FORWARD_RPC)                               \
-                                                          \
-        private : admin::Admin& admin_;                   \
+#define FLYTE_DEFINE_SERVICE(name, generated, rpcs)                                            \
+  class name final : public generated {                                                        \
+   public:                                                                                     \
+    using Generated = generated;                                                               \
+    name(admin::Admin& admin, const auth::Authenticator& auth) : admin_(admin), auth_(auth) {} \
+    rpcs(FLYTE_FORWARD_RPC)                                                                    \
+                                                                                               \
+        private : admin::Admin& admin_;                                                        \
+    const auth::Authenticator& auth_;                                                          \
   };
 
 FLYTE_DEFINE_SERVICE(AdminServiceImpl, flyteidl::service::AdminService::Service, FLYTE_ADMIN_SERVICE_RPCS)
@@ -120,11 +126,13 @@ FLYTE_DEFINE_SERVICE(SignalServiceImpl, flyteidl::service::SignalService::Servic
 
 }  // namespace
 
-std::vector<std::unique_ptr<grpc::Service>> MakeGrpcServices(admin::Admin& admin) {
+std::vector<std::unique_ptr<grpc::Service>> MakeGrpcServices(admin::Admin& admin,
+                                                             const auth::Authenticator& authenticator) {
   std::vector<std::unique_ptr<grpc::Service>> services;
-  services.push_back(std::make_unique<AdminServiceImpl>(admin));
-  services.push_back(std::make_unique<DataProxyServiceImpl>(admin));
-  services.push_back(std::make_unique<SignalServiceImpl>(admin));
+  services.push_back(std::make_unique<AdminServiceImpl>(admin, authenticator));
+  services.push_back(std::make_unique<DataProxyServiceImpl>(admin, authenticator));
+  services.push_back(std::make_unique<SignalServiceImpl>(admin, authenticator));
+  services.push_back(MakeAuthMetadataGrpcService(authenticator));
   return services;
 }
 
@@ -132,7 +140,8 @@ std::vector<const google::protobuf::ServiceDescriptor*> ServedServiceDescriptors
   const auto* pool = google::protobuf::DescriptorPool::generated_pool();
   return {pool->FindServiceByName(flyteidl::service::AdminService::service_full_name()),
           pool->FindServiceByName(flyteidl::service::DataProxyService::service_full_name()),
-          pool->FindServiceByName(flyteidl::service::SignalService::service_full_name())};
+          pool->FindServiceByName(flyteidl::service::SignalService::service_full_name()),
+          pool->FindServiceByName(flyteidl::service::AuthMetadataService::service_full_name())};
 }
 
 }  // namespace flyte::server

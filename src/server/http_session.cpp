@@ -9,6 +9,7 @@
 #include <functional>
 
 #include "server/status_mapping.h"
+#include "server/auth_http.h"
 
 namespace flyte::server {
 namespace {
@@ -45,6 +46,12 @@ std::string Header(const Request& request, http::field field) {
   return it == request.end() ? std::string() : std::string(it->value());
 }
 
+// The bearer FlyteAdmin's clients send: `flyte-authorization` first, else `authorization`.
+std::string Authorization(const Request& request) {
+  auto it = request.find(std::string(auth::kFlyteAuthorizationKey));
+  return it != request.end() ? std::string(it->value()) : Header(request, http::field::authorization);
+}
+
 asio::awaitable<HttpReply> Dispatch(Request& request, const HttpHandlers& handlers) {
   const std::string target(request.target());
   const std::string verb(request.method_string());
@@ -54,12 +61,16 @@ asio::awaitable<HttpReply> Dispatch(Request& request, const HttpHandlers& handle
   if (auto refused = handlers.guard.Check({verb, target, host, origin, content_type, !request.body().empty()})) {
     co_return *refused;
   }
+  const std::string authorization = Authorization(request);
+  if (auto rejected = RejectUnauthenticated(handlers.auth, target, authorization)) co_return *rejected;
   if (target == "/healthz" || target.rfind("/healthz?", 0) == 0) {
     co_return HttpReply{200, "text/plain", "ok\n"};
   }
-  if (target.rfind("/api/v1/", 0) == 0) {
+  if (IsTokenPath(target)) co_return HandleTokenRequest(handlers.auth, verb, authorization, request.body());
+  if (target.rfind("/api/v1/", 0) == 0 || IsAuthMetadataPath(target)) {
     auto call = std::make_shared<GatewayRequest>(
-        GatewayRequest{verb, target, content_type, Header(request, http::field::accept), std::move(request.body())});
+        GatewayRequest{verb, target, content_type, Header(request, http::field::accept), std::move(request.body()),
+                       authorization});
     Gateway& gateway = handlers.gateway;
     ReplyStarter start = [&gateway, call](std::function<void(HttpReply)> done) {
       gateway.Handle(std::move(*call), std::move(done));
@@ -94,6 +105,7 @@ http::response<http::string_body> ToResponse(HttpReply reply, unsigned version, 
   http::response<http::string_body> response{static_cast<http::status>(reply.status), version};
   response.set(http::field::server, "flyte-sandbox");
   response.set(http::field::content_type, reply.content_type);
+  for (const auto& [name, value] : reply.headers) response.set(name, value);
   response.keep_alive(keep_alive);
   response.body() = std::move(reply.body);
   response.prepare_payload();

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "auth/auth.h"
 #include "server/data_endpoint.h"
 #include "server/gateway.h"
 #include "server/request_guard.h"
@@ -26,6 +27,7 @@ struct HttpHandlers {
   Gateway& gateway;
   DataEndpoint& data;
   LogEndpoint& logs;
+  const auth::Authenticator& auth;
   boost::asio::thread_pool& blocking;  // disk I/O runs here, never on the network threads
   int64_t max_body_bytes;
 };

@@ -46,11 +46,12 @@ class TransportServer final : public Server {
   const ServerConfig& config() const override { return config_; }
 
   Status Serve(ServerDeps deps) override {
-    ASSIGN_OR_RETURN(grpc_, GrpcServer::Start(deps.admin, config_.grpc));
+    ASSIGN_OR_RETURN(grpc_, GrpcServer::Start(deps.admin, deps.auth, config_.grpc));
     gateway_ = std::make_unique<Gateway>(grpc_->InProcessChannel(), ServedRoutes());
     data_ = std::make_unique<DataEndpoint>(deps.signer, deps.blobs);
     logs_ = std::make_unique<LogEndpoint>(deps.logs_dir);
-    listener_->Start(grpc_->server(), {guard_, *gateway_, *data_, *logs_, blocking_, config_.max_request_bytes},
+    listener_->Start(grpc_->server(),
+                     {guard_, *gateway_, *data_, *logs_, deps.auth, blocking_, config_.max_request_bytes},
                      {config_.max_connections, config_.idle_timeout});
     for (int i = 0; i < 2; ++i) io_threads_.emplace_back([this] { RunIo(io_); });
     return absl::OkStatus();
@@ -88,7 +89,12 @@ class TransportServer final : public Server {
 
 std::string ServerConfig::ClientAddress() const {
   if (!public_address.empty()) return public_address;
-  return "localhost:" + std::to_string(port);
+  // Bound to one address beyond loopback, localhost would not reach us: that address does.
+  boost::system::error_code ec;
+  const auto bound = boost::asio::ip::make_address(bind_address, ec);
+  if (ec || bound.is_loopback() || bound.is_unspecified()) return "localhost:" + std::to_string(port);
+  const std::string host = bound.is_v6() ? "[" + bound.to_string() + "]" : bound.to_string();
+  return host + ":" + std::to_string(port);
 }
 
 StatusOr<std::unique_ptr<Server>> Server::Bind(const ServerConfig& config) {

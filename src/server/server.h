@@ -9,6 +9,7 @@
 
 #include "admin/admin.h"
 #include "admin/signed_urls.h"
+#include "auth/auth.h"
 #include "common/status.h"
 #include "server/server_config.h"
 #include "store/blob_store.h"
@@ -18,9 +19,10 @@ namespace flyte::server {
 // What the server serves; everything must outlive it.
 struct ServerDeps {
   admin::Admin& admin;
-  store::BlobStore& blobs;         // read and written through signed /data/ URLs
-  const admin::UrlSigner& signer;  // checks those URLs
-  std::filesystem::path logs_dir;  // served under /logs/
+  store::BlobStore& blobs;          // read and written through signed /data/ URLs
+  const admin::UrlSigner& signer;   // checks those URLs
+  const auth::Authenticator& auth;  // who may call (every call passes when auth is off)
+  std::filesystem::path logs_dir;   // served under /logs/
 };
 
 class Server {

@@ -23,7 +23,8 @@ struct GrpcLimits {
 struct ServerConfig {
   std::string bind_address = "127.0.0.1";
   int port = 30080;  // 0: any free port
-  // Host and port clients use to reach us (signed URLs, client config); empty = localhost:<port>.
+  // Host and port clients use to reach us (signed URLs, token issuer, client config); empty =
+  // <bind_address>:<port> when bound to one address beyond loopback, else localhost:<port>.
   std::string public_address;
   int64_t max_request_bytes = int64_t{512} << 20;
   std::chrono::seconds shutdown_grace{10};

@@ -24,6 +24,13 @@ TEST_CASE("client config: points flytectl and flytekit at the sandbox, insecure"
   CHECK(IsOurClientConfig(file));
 }
 
+TEST_CASE("client config: with a client secret file, clients authenticate with it (never the secret itself)") {
+  const std::string text = ClientConfigText("/home/u/.flyte/config-sandbox.yaml", "192.0.2.2:30080",
+                                            ClientSecretAuth{"ci", "/home/u/.flyte/ci-secret"});
+  CHECK(text.find("admin:\n  endpoint: dns:///192.0.2.2:30080\n  insecure: true\n  authType: ClientSecret\n"
+                  "  clientId: ci\n  clientSecretLocation: /home/u/.flyte/ci-secret\n") != std::string::npos);
+}
+
 TEST_CASE("client config: a file someone else wrote is not ours") {
   testing::TempDir temp;
   const auto file = temp.path() / "config.yaml";

@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <fstream>
+
+#include "fakes/temp_dir.h"
+
 namespace flyte::app {
 namespace {
 
@@ -98,6 +102,35 @@ TEST_CASE("config: durations") {
   CHECK_FALSE(ParseDuration("").ok());
   CHECK_FALSE(ParseDuration("10").ok());
   CHECK_FALSE(ParseDuration("5x").ok());
+}
+
+TEST_CASE("config: the auth section, with secrets read from files and never echoed") {
+  testing::TempDir dir;
+  const auto secret_file = dir.path() / "secret";
+  const auto tokens_file = dir.path() / "tokens";
+  std::ofstream(secret_file) << "  very-secret \n";
+  std::ofstream(tokens_file) << "t1\n\n  t2\n";
+  auto config =
+      ParseConfig("auth:\n  mode: on\n  client_id: ci\n  client_secret_file: " + secret_file.string() +
+                      "\n  static_tokens: [t0]\n  static_tokens_file: " + tokens_file.string() + "\n  token_ttl: 15m\n",
+                  "sandbox.yaml", DefaultConfig());
+  REQUIRE(config.ok());
+  CHECK(config->auth_mode == AuthMode::kOn);
+  CHECK(config->auth.client_id == "ci");
+  CHECK(config->auth.client_secret == "very-secret");
+  CHECK(config->auth.static_tokens == std::vector<std::string>{"t0", "t1", "t2"});
+  CHECK(config->auth.token_ttl == std::chrono::minutes(15));
+  CHECK(DefaultConfig().auth_mode == AuthMode::kAuto);
+
+  auto bad_mode = ParseConfig("auth:\n  mode: maybe\n", "sandbox.yaml", DefaultConfig());
+  CHECK(std::string(bad_mode.status().message()).find("sandbox.yaml:2: auth.mode") != std::string::npos);
+  auto missing = ParseConfig("auth:\n  client_secret_file: /nonexistent/secret\n", "sandbox.yaml", DefaultConfig());
+  CHECK(std::string(missing.status().message()).find("cannot read /nonexistent/secret") != std::string::npos);
+  std::ofstream(secret_file) << "two\nlines\n";
+  auto two_lines =
+      ParseConfig("auth:\n  client_secret_file: " + secret_file.string() + "\n", "sandbox.yaml", DefaultConfig());
+  REQUIRE_FALSE(two_lines.ok());
+  CHECK(std::string(two_lines.status().message()).find("lines") == std::string::npos);  // the content stays out
 }
 
 }  // namespace

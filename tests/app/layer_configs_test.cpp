@@ -29,5 +29,37 @@ TEST_CASE("layer configs: the engine logs into the state folder and links logs a
   CHECK(engine.max_system_failures == 7);
 }
 
+TEST_CASE("layer configs: auth is required beyond loopback, and refused without credentials there") {
+  SandboxConfig config;
+  config.server.bind_address = "127.0.0.1";
+  auto open = AuthConfigFor(config);
+  REQUIRE(open.ok());
+  CHECK_FALSE(open->required);
+  config.server.bind_address = "::1";
+  CHECK_FALSE(AuthConfigFor(config)->required);
+
+  for (const char* exposed : {"0.0.0.0", "192.0.2.2", "::"}) {
+    config.server.bind_address = exposed;
+    auto refused = AuthConfigFor(config);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(absl::IsFailedPrecondition(refused.status()));
+    CHECK(std::string(refused.status().message()).find(exposed) != std::string::npos);
+  }
+  config.auth.static_tokens = {"t"};
+  CHECK(AuthConfigFor(config)->required);
+  config.auth.static_tokens.clear();
+  config.auth.client_id = "ci";
+  config.auth.client_secret = "s";
+  CHECK(AuthConfigFor(config)->required);
+
+  config.auth_mode = AuthMode::kOff;
+  CHECK_FALSE(AuthConfigFor(config)->required);
+  config.server.bind_address = "127.0.0.1";
+  config.auth_mode = AuthMode::kOn;
+  CHECK(AuthConfigFor(config)->required);
+  config.auth = {};
+  CHECK(absl::IsFailedPrecondition(AuthConfigFor(config).status()));
+}
+
 }  // namespace
 }  // namespace flyte::app

@@ -37,6 +37,11 @@ TEST_CASE("config/sandbox.yaml parses and matches the compiled-in defaults") {
   CHECK(loaded->tasks.max_system_retries == defaults.tasks.max_system_retries);
   CHECK(loaded->tasks.warm_python == defaults.tasks.warm_python);
   CHECK(loaded->tasks.plugins.plugin_for == defaults.tasks.plugins.plugin_for);
+  CHECK(loaded->auth_mode == defaults.auth_mode);
+  CHECK(loaded->auth.client_id == defaults.auth.client_id);
+  CHECK(loaded->auth.client_secret == defaults.auth.client_secret);
+  CHECK(loaded->auth.static_tokens == defaults.auth.static_tokens);
+  CHECK(loaded->auth.token_ttl == defaults.auth.token_ttl);
 }
 
 }  // namespace

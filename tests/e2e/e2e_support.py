@@ -59,10 +59,10 @@ def port_is_open(port: int, host: str = "127.0.0.1") -> bool:
         return s.connect_ex((host, port)) == 0
 
 
-def healthz_status(port: int) -> Optional[int]:
+def healthz_status(port: int, host: str = "127.0.0.1") -> Optional[int]:
     """HTTP status of GET /healthz, or None when nothing answers."""
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as rsp:
+        with urllib.request.urlopen(f"http://{host}:{port}/healthz", timeout=1) as rsp:
             return rsp.status
     except urllib.error.HTTPError as e:
         return e.code
@@ -91,8 +91,8 @@ def clean_env(home: Path, extra: Optional[dict] = None) -> dict:
     return env
 
 
-def write_client_config(path: Path, port: int) -> Path:
-    path.write_text(f"admin:\n  endpoint: dns:///localhost:{port}\n  insecure: true\n")
+def write_client_config(path: Path, port: int, host: str = "localhost") -> Path:
+    path.write_text(f"admin:\n  endpoint: dns:///{host}:{port}\n  insecure: true\n")
     return path
 
 
@@ -104,19 +104,20 @@ class Sandbox:
     port: int
     state_dir: Path
     home: Path
-    config_path: Path  # flytectl-style client config (admin.endpoint dns:///localhost:PORT)
+    config_path: Path  # flytectl-style client config (admin.endpoint dns:///HOST:PORT)
     env: dict  # environment for client subprocesses (HOME, FLYTECTL_CONFIG, PATH with the venv)
     stdout_path: Path
     stderr_path: Path
+    host: str = "localhost"  # where clients dial: the bind address unless that is loopback
     _channel: Optional[grpc.Channel] = field(default=None, repr=False)
 
     @property
     def endpoint(self) -> str:
-        return f"localhost:{self.port}"
+        return f"{self.host}:{self.port}"
 
     @property
     def http(self) -> str:
-        return f"http://localhost:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def channel(self) -> grpc.Channel:
         if self._channel is None:
@@ -166,11 +167,12 @@ class SandboxStartError(Exception):
     pass
 
 
-def sandbox_command(port: int, state_dir: Path, config: Optional[Path] = None, extra_args: Sequence[str] = ()) -> list:
+def sandbox_command(port: int, state_dir: Path, config: Optional[Path] = None, extra_args: Sequence[str] = (),
+                    bind: str = "127.0.0.1") -> list:
     cmd = [
         str(FLYTE_BIN), "sandbox", "start",
         "--port", str(port),
-        "--bind", "127.0.0.1",
+        "--bind", bind,
         "--state-dir", str(state_dir),
     ]
     if config is not None:
@@ -188,9 +190,11 @@ def start_sandbox(
     config: Optional[Path] = None,
     extra_args: Sequence[str] = (),
     timeout: float = START_TIMEOUT_S,
+    bind: str = "127.0.0.1",
 ) -> Sandbox:
     """Starts `flyte sandbox start` in the foreground and waits for /healthz.
     Fails the test with the server's stderr if it exits or does not become healthy."""
+    host = "localhost" if bind in ("127.0.0.1", "0.0.0.0") else bind
     base.mkdir(parents=True, exist_ok=True)
     state_dir = state_dir or base / "state"
     home = home or base / "home"
@@ -203,14 +207,14 @@ def start_sandbox(
         stderr_path = base / f"server-{p}.stderr"
         with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
             proc = subprocess.Popen(
-                sandbox_command(p, state_dir, config, extra_args),
+                sandbox_command(p, state_dir, config, extra_args, bind),
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=err,
                 env=clean_env(home),
                 cwd=str(base),
             )
-        cfg = write_client_config(base / f"client-config-{p}.yaml", p)
+        cfg = write_client_config(base / f"client-config-{p}.yaml", p, host)
         sb = Sandbox(
             proc=proc,
             port=p,
@@ -220,13 +224,14 @@ def start_sandbox(
             env=clean_env(home, {"FLYTECTL_CONFIG": str(cfg)}),
             stdout_path=stdout_path,
             stderr_path=stderr_path,
+            host=host,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 last_error = f"flyte exited with {proc.returncode} before serving; stderr:\n{sb.stderr_tail()}"
                 break
-            if healthz_status(p) == 200:
+            if healthz_status(p, "127.0.0.1" if host == "localhost" else host) == 200:
                 return sb
             time.sleep(0.05)
         else:

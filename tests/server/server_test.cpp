@@ -50,6 +50,19 @@ TEST_CASE("server: binds port 0 to a free port and says how clients reach it") {
   (*server)->Shutdown();  // never served: nothing to stop
 }
 
+TEST_CASE("server: bound to one address beyond loopback, clients reach it there") {
+  ServerConfig config;
+  config.port = 30080;
+  config.bind_address = "192.0.2.2";
+  CHECK(config.ClientAddress() == "192.0.2.2:30080");
+  config.bind_address = "fd00::2";
+  CHECK(config.ClientAddress() == "[fd00::2]:30080");
+  config.bind_address = "0.0.0.0";
+  CHECK(config.ClientAddress() == "localhost:30080");
+  config.public_address = "flyte.example:443";
+  CHECK(config.ClientAddress() == "flyte.example:443");
+}
+
 TEST_CASE("server: a port in use is refused with a clear message") {
   auto first = Server::Bind(AnyPort());
   REQUIRE(first.ok());
@@ -66,7 +79,10 @@ TEST_CASE("server: serves the admin layer over gRPC and HTTP on one port") {
   auto server = Server::Bind(AnyPort());
   REQUIRE(server.ok());
   const int port = (*server)->config().port;
-  REQUIRE((*server)->Serve({*fixture.admin, *fixture.blobs, fixture.signer, fixture.dir.path() / "logs"}).ok());
+  const auth::Authenticator open_access({}, "key", "http://localhost", SystemClock());
+  REQUIRE((*server)
+              ->Serve({*fixture.admin, *fixture.blobs, fixture.signer, open_access, fixture.dir.path() / "logs"})
+              .ok());
 
   CHECK(Get(port, "/healthz").result() == http::status::ok);
   auto projects = Get(port, "/api/v1/projects");

@@ -1,0 +1,32 @@
+// Authentication on the HTTP half: which paths are open without a token, the 401 every other
+// path gets without one, and the built-in OAuth2 token endpoint (client-credentials grant).
+// The console (a later issue) hooks in here: when auth is required, a browser that asks for a
+// console page without a token is to be sent to a login page instead of the bare 401.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "auth/auth.h"
+#include "server/gateway.h"
+
+namespace flyte::server {
+
+// /.well-known/oauth-authorization-server and /config/v1/flyte_client: AuthMetadataService's
+// HTTP routes, served by the gateway without a token.
+bool IsAuthMetadataPath(std::string_view path);
+bool IsTokenPath(std::string_view path);
+
+// 401 with `WWW-Authenticate: Bearer` when auth is required, `target` is not open (health,
+// auth metadata, the token endpoint, signed /data/ URLs) and `authorization` is not a valid
+// bearer token; nullopt to serve the request.
+std::optional<HttpReply> RejectUnauthenticated(const auth::Authenticator& authenticator, std::string_view target,
+                                               std::string_view authorization);
+
+// POST /oauth2/token with a form-encoded body: the token as RFC 6749 §5.1 JSON, or an
+// RFC 6749 §5.2 error (invalid_client 401, invalid_request/unsupported_grant_type 400).
+HttpReply HandleTokenRequest(const auth::Authenticator& authenticator, std::string_view verb,
+                             std::string_view authorization, const std::string& body);
+
+}  // namespace flyte::server
