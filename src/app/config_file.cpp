@@ -272,9 +272,6 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
        }},
       {"token_ttl", duration_into(config.auth.token_ttl)},
   };
-  auto section = [&](const Section& inner) {
-    return [&](const YAML::Node& node, std::string_view key) { return ApplySection(source, node, key, inner); };
-  };
   const Section top{
       {"server", section(server)},   {"state", section(state)}, {"admin", section(admin)},
       {"storage", section(storage)}, {"tasks", section(tasks)}, {"auth", section(auth)},

@@ -1,7 +1,6 @@
 #include "app/layer_configs.h"
 
 #include <algorithm>
-#include <boost/asio/ip/address.hpp>
 
 namespace flyte::app {
 namespace {
@@ -11,12 +10,6 @@ namespace fs = std::filesystem;
 bool IsBeneath(const fs::path& path, const fs::path& folder) {
   auto [end, _] = std::mismatch(folder.begin(), folder.end(), path.begin(), path.end());
   return end == folder.end();
-}
-
-bool IsLoopback(const std::string& bind_address) {
-  boost::system::error_code ec;
-  auto address = boost::asio::ip::make_address(bind_address, ec);
-  return !ec && address.is_loopback();
 }
 
 }  // namespace
@@ -55,7 +48,7 @@ engine::EngineConfig EngineConfigFor(const SandboxConfig& config, const std::str
 StatusOr<auth::AuthConfig> AuthConfigFor(const SandboxConfig& config) {
   auth::AuthConfig auth = config.auth;
   const std::string& bind = config.server.bind_address;
-  auth.required = config.auth_mode == AuthMode::kOn || (config.auth_mode == AuthMode::kAuto && !IsLoopback(bind));
+  auth.required = config.auth_mode == AuthMode::kOn || (config.auth_mode == AuthMode::kAuto && !config.server.BindsLoopback());
   const bool has_client = !auth.client_id.empty() && !auth.client_secret.empty();
   if (auth.required && !has_client && auth.static_tokens.empty()) {
     const std::string why = config.auth_mode == AuthMode::kOn

@@ -1,7 +1,5 @@
 // The CLI commands. `start` runs the sandbox in this process (or re-spawns itself detached);
 // `status`, `stop` and `teardown` find a running sandbox through the pid file in its state folder.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -9,7 +7,6 @@
 
 #include <fcntl.h>
 #include <CLI/CLI.hpp>
-#include <boost/asio/ip/address.hpp>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -68,22 +65,20 @@ int Fail(const Status& status) {
   return 1;
 }
 
-// Loopback only: 127.0.0.0/8, ::1 and localhost; a host name or any other address may be reachable
-// from the network.
-bool IsLoopback(const std::string& address) {
-  in_addr v4{};
-  in6_addr v6{};
-  if (::inet_pton(AF_INET, address.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  if (::inet_pton(AF_INET6, address.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
-  return address == "localhost";
-}
-
-// The sandbox has no authentication yet: serving beyond loopback hands it to the network.
+// Serving beyond loopback: what reaches the sandbox then, and what it cannot defend against.
 void WarnWhenExposed(const SandboxConfig& config) {
-  const std::string& bind = config.server.bind_address;
-  if (IsLoopback(bind)) return;
-  std::cerr << "flyte: WARNING: binding to " << bind << " exposes the sandbox beyond this machine. It has no "
-            << "authentication yet: anyone who can reach this address can register and run code as you.\n"
+  if (config.server.BindsLoopback()) return;
+  std::cerr << "flyte: WARNING: serving beyond this machine on " << config.server.bind_address << ".\n";
+  if (config.auth_mode == app::AuthMode::kOff) {
+    std::cerr << "flyte: It has no authentication (auth.mode: off): anyone who can reach this address can "
+                 "register and run code as you.\n";
+  } else {
+    std::cerr << "flyte: Clients must authenticate (README, \"Exposing the sandbox\"); traffic is plain "
+                 "HTTP/gRPC without TLS.\n";
+  }
+  std::cerr << "flyte: Debian's gRPC 1.51 has no defence against HTTP/2 abuse (rapid reset, clients that never "
+               "read): any client that reaches the port can make the sandbox use unbounded memory. Bind "
+               "127.0.0.1 unless the network is trusted.\n"
             << "flyte: HTTP clients on other machines must name it by a host listed under server.allowed_hosts.\n";
 }
 
@@ -100,12 +95,6 @@ std::string PythonTasks(const SandboxConfig& config) {
          "its bin folder under tasks.path in the config";
 }
 
-bool OnLoopback(const std::string& bind) {
-  boost::system::error_code ec;
-  const auto address = boost::asio::ip::make_address(bind, ec);
-  return !ec && address.is_loopback();
-}
-
 void PrintBanner(const SandboxConfig& config, int port) {
   auto shown = config.server;
   shown.port = port;
@@ -120,13 +109,6 @@ void PrintBanner(const SandboxConfig& config, int port) {
             << "Point flytectl and flytekit at it with:\n"
             << "  export FLYTECTL_CONFIG=" << config.state.client_config.string() << "\n"
             << std::flush;
-  if (!OnLoopback(config.server.bind_address)) {
-    std::cout << "\nWarning: serving beyond this machine (" << config.server.bind_address
-              << ") without authentication. The gRPC library (Debian's 1.51) has no defence against\n"
-                 "HTTP/2 abuse (rapid reset, clients that never read): any client that reaches the port\n"
-                 "can make the sandbox use unbounded memory. Bind 127.0.0.1 unless the network is trusted.\n"
-              << std::flush;
-  }
 }
 
 int RunForeground(const SandboxConfig& config) {

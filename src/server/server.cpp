@@ -97,6 +97,13 @@ std::string ServerConfig::ClientAddress() const {
   return host + ":" + std::to_string(port);
 }
 
+bool ServerConfig::BindsLoopback() const {
+  if (bind_address == "localhost") return true;
+  boost::system::error_code ec;
+  const auto bound = boost::asio::ip::make_address(bind_address, ec);
+  return !ec && bound.is_loopback();
+}
+
 StatusOr<std::unique_ptr<Server>> Server::Bind(const ServerConfig& config) {
   auto server = std::make_unique<TransportServer>(config);
   RETURN_IF_ERROR(server->Bind());

@@ -41,6 +41,9 @@ struct ServerConfig {
 
   // Host:port clients should dial, e.g. "localhost:30080".
   std::string ClientAddress() const;
+  // Whether the bind address (or name) is loopback: 127.0.0.0/8, ::1, localhost. Anything else may
+  // be reachable from the network.
+  bool BindsLoopback() const;
 };
 
 }  // namespace flyte::server

@@ -160,19 +160,28 @@ def test_banner_says_how_to_give_python_tasks_a_flytekit(sandbox_factory):
         run_flyte("sandbox", "stop", "--state-dir", state, env=env, timeout=30)
 
 
-def test_bind_beyond_loopback_warns_there_is_no_auth(sandbox_factory):
+def test_serving_beyond_loopback_warns(sandbox_factory):
+    """Off loopback `start` says what reaches the sandbox (auth, or none with auth.mode: off) and what Debian's
+    gRPC cannot be protected against; on loopback it says nothing."""
     base = sandbox_factory.new_dir("exposed")
     state, home = base / "state", base / "home"
     home.mkdir()
     env = clean_env(home)
-    for bind, warns in (("0.0.0.0", True), ("127.0.0.1", False)):
+    without_auth = base / "no-auth.yaml"
+    without_auth.write_text("auth:\n  mode: off\n")
+    with_token = base / "token.yaml"
+    with_token.write_text("auth:\n  static_tokens: [t0ken-for-the-cli-test]\n")
+    for bind, config, expected in (("0.0.0.0", without_auth, "no authentication"),
+                                   ("0.0.0.0", with_token, "Clients must authenticate"),
+                                   ("127.0.0.1", without_auth, None)):
         try:
             res = run_flyte("sandbox", "start", "--detach", "--port", free_port(), "--bind", bind,
-                            "--state-dir", state, env=env, timeout=30)
+                            "--state-dir", state, "--config", config, env=env, timeout=30)
             assert res.returncode == 0, f"stdout:\n{res.stdout}\nstderr:\n{res.stderr}"
-            if warns:
+            if expected:
                 assert "WARNING" in res.stderr and bind in res.stderr, res.stderr
-                assert "no authentication" in res.stderr, res.stderr
+                assert expected in res.stderr and "rapid reset" in res.stderr, res.stderr
+                assert "t0ken" not in res.stderr + res.stdout
             else:
                 assert "WARNING" not in res.stderr, res.stderr
         finally:
