@@ -27,7 +27,7 @@ void RunRestore::RestoreNode(NodeRun& node) {
   node.phase = FromNodeExecutionPhase(static_cast<flyteidl::core::NodeExecution::Phase>(row.phase));
   node.attempts = row.attempts;
   node.system_failures = row.system_failures;
-  node.pid = row.pid;
+  node.attempt_token = row.attempt_token;
   node.created_at = row.created_at;
   node.updated_at = row.updated_at;
   node.attempt_started_at = row.attempt_started_at;

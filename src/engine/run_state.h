@@ -58,7 +58,7 @@ struct NodeRun {
   NodePhase phase = NodePhase::kNotYetStarted;
   int attempts = 0;  // attempts started
   int system_failures = 0;
-  int64_t pid = 0;
+  std::string attempt_token;  // task nodes: the current attempt's launch (plugins/plugin.h)
   int64_t created_at = 0, started_at = 0, attempt_started_at = 0, updated_at = 0;
   bool timed_out = false;          // the current attempt was aborted for its timeout
   bool deadline_exceeded = false;  // ... and the node for its active deadline: no retry

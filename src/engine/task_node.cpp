@@ -5,6 +5,8 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <climits>
+#include <cstdio>
+#include <random>
 
 #include "engine/attempt_outcome.h"
 #include "engine/cached_task.h"
@@ -25,6 +27,18 @@ namespace {
 
 plugins::AttemptId AttemptIdOf(const ExecutionRun& run, const std::string& node_id, int attempt) {
   return run.key.project + "/" + run.key.domain + "/" + run.key.name + "/" + node_id + "/" + std::to_string(attempt);
+}
+
+// 128 random bits in hex: no earlier launch, of this server or another, carries the same.
+std::string NewAttemptToken() {
+  std::random_device device;
+  std::string token;
+  for (int i = 0; i < 4; ++i) {
+    char word[9];
+    std::snprintf(word, sizeof word, "%08x", static_cast<unsigned>(device()));
+    token += word;
+  }
+  return token;
 }
 
 int64_t TimeoutMillis(const ExecutionRun& run, const NodeRun& node) {
@@ -71,6 +85,7 @@ plugins::TaskAttempt MakeAttempt(const StepContext& context, const ExecutionRun&
   auto url = [&](const std::string& key) { return context.blobs.NativeUrl(key).value_or(""); };
   plugins::TaskAttempt out;
   out.id = AttemptIdOf(run, node.id, attempt);
+  out.token = node.attempt_token;
   out.project = run.key.project;
   out.domain = run.key.domain;
   out.execution_name = run.key.name;
@@ -109,7 +124,7 @@ void StartAttempt(const StepContext& context, ExecutionRun& run, NodeRun& node, 
   const int attempt = node.attempts++;
   node.attempt_started_at = now;
   node.timed_out = false;
-  node.pid = 0;
+  node.attempt_token = NewAttemptToken();  // stored with this step, before the plugin starts anything
   if (TimeoutMillis(run, node) > 0) run.timed_nodes.insert(node.id);
   plugins::TaskAttempt spec = MakeAttempt(context, run, node, *task, attempt);
   node.task_records[attempt] =
@@ -236,19 +251,32 @@ void HandleAttemptChange(const StepContext& context, RunMap& runs, const plugins
     }
     return;
   }
-  if (status->phase == plugins::AttemptPhase::kRunning || status->phase == plugins::AttemptPhase::kQueued) {
-    if (status->pid != node.pid) {
-      node.pid = status->pid;
-      Touch(run, node, context.clock.NowMillis());
-    }
-    return;
-  }
+  if (status->phase == plugins::AttemptPhase::kRunning || status->phase == plugins::AttemptPhase::kQueued) return;
   ApplyAttemptResult(context, run, node, attempt, *status, effects);
 }
 
 namespace {
 
-// Re-attaches the running attempt of a restored task node, or judges it by what it left.
+// What the plugin found of the stored launch of `attempt`. A launch stored without a token (by a
+// sandbox from before them) ended as far as anyone can tell, and a plugin that cannot tell lost it:
+// a system failure, retried like an interrupted attempt.
+plugins::Recovery RecoverAttempt(plugins::Plugin& plugin, const plugins::TaskAttempt& attempt) {
+  plugins::Recovery recovery;
+  recovery.state = plugins::Recovery::State::kEnded;
+  recovery.status.phase = plugins::AttemptPhase::kExited;
+  if (attempt.token.empty()) {
+    recovery.status.message = "the task process ended while the sandbox was down";
+    return recovery;
+  }
+  StatusOr<plugins::Recovery> found = plugin.Recover(attempt);
+  if (found.ok()) return *std::move(found);
+  recovery.status.exit_code = 128 + 9;
+  recovery.status.message = "the attempt was lost in a restart: " + std::string(found.status().message());
+  return recovery;
+}
+
+// After a restart, a restored task node's current attempt: started now if its launch never
+// happened, watched if it runs, judged by what it left if it ended.
 void RestoreAttempt(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects) {
   LoadTaskRecords(context, run, node);
   const auto* task = FindTask(run, node.spec->task_node().reference_id());
@@ -256,16 +284,15 @@ void RestoreAttempt(const StepContext& context, ExecutionRun& run, NodeRun& node
   if (node.attempts == 0) return MarkForLook(run, node);  // it was waiting for the cache
   const int attempt = node.attempts - 1;
   plugins::TaskAttempt spec = MakeAttempt(context, run, node, *task, attempt);
-  if (node.pid > 0 && context.plugin.Reattach(spec, node.pid).ok()) {
-    context.attempts[spec.id] = {run.key, node.id};
-    if (TimeoutMillis(run, node) > 0) run.timed_nodes.insert(node.id);
-    return;
+  const plugins::Recovery recovery = RecoverAttempt(context.plugin, spec);
+  if (recovery.state == plugins::Recovery::State::kEnded) {
+    return ApplyAttemptResult(context, run, node, attempt, recovery.status, effects);
   }
-  // The attempt ended (or never started) while the server was down: judge it by what it left.
-  plugins::AttemptStatus gone;
-  gone.phase = plugins::AttemptPhase::kExited;
-  gone.message = "the task process ended while the sandbox was down";
-  ApplyAttemptResult(context, run, node, attempt, gone, effects);
+  context.attempts[spec.id] = {run.key, node.id};
+  if (TimeoutMillis(run, node) > 0) run.timed_nodes.insert(node.id);
+  if (recovery.state == plugins::Recovery::State::kNeverStarted) {
+    effects.push_back({Effect::Kind::kStart, std::move(spec), {}});  // the same launch: it never ran
+  }
 }
 
 class TaskHandler final : public NodeHandler {

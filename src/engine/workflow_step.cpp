@@ -95,7 +95,7 @@ void CollectWrites(const StepContext& context, ExecutionRun& run, store::Executi
     row.updated_at = node.updated_at;
     row.attempts = node.attempts;
     row.system_failures = node.system_failures;
-    row.pid = node.pid;
+    row.attempt_token = node.attempt_token;
     row.attempt_started_at = node.attempt_started_at;
     row.payload = NodeRecord(run, node, context.blobs).SerializeAsString();
     write.nodes.push_back(std::move(row));

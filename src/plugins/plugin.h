@@ -2,6 +2,16 @@
 // attempt, learns of changes through the callback, asks for the status, and always finalizes.
 // Contract (as in Flyte's plugin machinery): Start never blocks; Check may be called any number
 // of times; Abort is idempotent; Finalize always runs once the engine is done with the attempt.
+//
+// Surviving a kill -9 of the server (every plugin keeps to it: local processes, containers, remote
+// actions). The engine draws a fresh `token` for each launch and stores it durably BEFORE it calls
+// Start. Start must make the token findable before the work can have any effect: the work carries
+// it (a process's environment, a container's label, an action's name), or the plugin records it
+// durably before launching. After a restart the engine calls Recover for every attempt it had
+// launched, and the plugin answers from what the token finds, never from the absence of a pid:
+//  - kNeverStarted: nothing carries the token; the engine starts the attempt (it never ran);
+//  - kRunning: the work is found running; the plugin watches it as if Start had started it;
+//  - kEnded: the work ran and is over; `status` says how (the engine reads its outputs too).
 #pragma once
 
 #include <chrono>
@@ -24,6 +34,7 @@ using AttemptId = std::string;
 // (file://...), exactly what goes into the task's command line.
 struct TaskAttempt {
   AttemptId id;
+  std::string token;                            // unique per launch, stored by the engine before Start (see above)
   std::string project, domain, execution_name;  // the workflow execution
   std::string workflow_name;                    // for FLYTE_INTERNAL_EXECUTION_WORKFLOW
   std::string node_id;                          // unique node id within the execution
@@ -45,8 +56,14 @@ struct AttemptStatus {
   AttemptPhase phase = AttemptPhase::kQueued;
   int exit_code = 0;    // kExited: the process exit code (128+signal when killed)
   std::string message;  // human-readable reason (start failure, signal)
-  int64_t pid = 0;      // local process: for re-attaching after a restart
+  int64_t pid = 0;      // local process: its pid, for whoever looks at it
   std::vector<flyteidl::core::TaskLog> logs;
+};
+
+// What Recover found of an attempt launched before a restart.
+struct Recovery {
+  enum class State { kNeverStarted, kRunning, kEnded } state = State::kNeverStarted;
+  AttemptStatus status;  // kEnded: kExited (exit_code 0 when unknown: judged by the outputs) or kAborted
 };
 
 // Called (from any thread) when an attempt may have changed phase; the engine then calls Check.
@@ -59,9 +76,9 @@ class Plugin {
   virtual StatusOr<AttemptStatus> Check(const AttemptId& id) = 0;
   virtual Status Abort(const AttemptId& id) = 0;
   virtual Status Finalize(const AttemptId& id) = 0;
-  // After a restart: watch an attempt started by an earlier process (pid from its status).
-  // NOT_FOUND when it is gone; the engine then decides from its outputs or retries it.
-  virtual Status Reattach(const TaskAttempt& attempt, int64_t pid) = 0;
+  // After a restart: what became of an attempt an earlier server launched (`attempt.token` as it
+  // was stored); a running one is watched from now on, as if Start had started it.
+  virtual StatusOr<Recovery> Recover(const TaskAttempt& attempt) = 0;
 };
 
 }  // namespace flyte::plugins

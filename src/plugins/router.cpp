@@ -70,15 +70,15 @@ class TaskTypeRouter final : public Plugin {
     return finalized;
   }
 
-  Status Reattach(const TaskAttempt& attempt, int64_t pid) override {
+  StatusOr<Recovery> Recover(const TaskAttempt& attempt) override {
     StatusOr<Plugin*> plugin = PluginFor(attempt.task.type());
-    if (!plugin.ok()) return absl::NotFoundError(plugin.status().message());
-    const Status attached = (*plugin)->Reattach(attempt, pid);
-    if (attached.ok()) {
+    if (!plugin.ok()) return Recovery{};  // no plugin could have started it: Start says why
+    StatusOr<Recovery> recovered = (*plugin)->Recover(attempt);
+    if (recovered.ok() && recovered->state == Recovery::State::kRunning) {
       absl::MutexLock lock(&mu_);
       owners_.insert_or_assign(attempt.id, *plugin);
     }
-    return attached;
+    return recovered;
   }
 
  private:

@@ -11,10 +11,10 @@ namespace flyte::plugins {
 // Checks `config` against `registry` (fail fast at start-up: every plugin it names exists and runs
 // the task types it is given) and returns the factory of the routing plugin. That plugin makes
 // the configured plugins (each once, with the engine's change callback) and routes:
-//  - Start and Reattach by `attempt.task.type()`: the plugin listed for it, else the default;
-//  - Check, Abort and Finalize to the plugin that started (or re-attached) the attempt.
+//  - Start and Recover by `attempt.task.type()`: the plugin listed for it, else the default;
+//  - Check, Abort and Finalize to the plugin that started (or recovered running) the attempt.
 // A task type no plugin serves is not a Start error: Check reports kFailedToStart with the reason,
-// as for any task that cannot start, and the change callback says so. Reattach: NOT_FOUND.
+// as for any task that cannot start, and the change callback says so. Recover: kNeverStarted.
 StatusOr<PluginFactory> RoutingPluginFactory(const PluginRegistry& registry, const PluginsConfig& config);
 
 }  // namespace flyte::plugins

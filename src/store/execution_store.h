@@ -46,7 +46,7 @@ struct NodeExecutionRow {
   // The engine's own bookkeeping, to resume after a restart.
   int attempts = 0;
   int system_failures = 0;
-  int64_t pid = 0;
+  std::string attempt_token;  // the current attempt's launch (plugins/plugin.h), stored before it starts
   int64_t attempt_started_at = 0;
   std::string payload;
 };

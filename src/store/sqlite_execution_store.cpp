@@ -37,8 +37,8 @@ constexpr const char* kExecutionColumns =
     "project, domain, name, phase, terminal, launch_plan, workflow, task, mode, created_at, updated_at, "
     "started_at, duration_ms, archived, archived_at, payload";
 constexpr const char* kNodeColumns =
-    "project, domain, execution, node_id, parent_id, phase, created_at, updated_at, attempts, system_failures, pid, "
-    "attempt_started_at, payload";
+    "project, domain, execution, node_id, parent_id, phase, created_at, updated_at, attempts, system_failures, "
+    "attempt_token, attempt_started_at, payload";
 constexpr const char* kTaskColumns =
     "project, domain, execution, node_id, retry_attempt, phase, created_at, updated_at, payload";
 
@@ -81,7 +81,7 @@ NodeExecutionRow ReadNode(const Statement& stmt) {
   row.updated_at = stmt.Int(7);
   row.attempts = static_cast<int>(stmt.Int(8));
   row.system_failures = static_cast<int>(stmt.Int(9));
-  row.pid = stmt.Int(10);
+  row.attempt_token = stmt.Text(10);
   row.attempt_started_at = stmt.Int(11);
   row.payload = stmt.Blob(12);
   return row;
@@ -268,7 +268,7 @@ class SqliteExecutionStore final : public ExecutionStore {
         .Bind(8, row.updated_at)
         .Bind(9, int64_t{row.attempts})
         .Bind(10, int64_t{row.system_failures})
-        .Bind(11, row.pid)
+        .Bind(11, row.attempt_token)
         .Bind(12, row.attempt_started_at)
         .BindBlob(13, row.payload);
     return stmt.Run();

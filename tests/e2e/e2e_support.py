@@ -440,6 +440,26 @@ def create_workflow(admin, wf_ident, task_ident, node_id: str = "n0"):
     return template
 
 
+def register_launchable(admin, template):
+    """Registers the workflow `template` and a launch plan of the same name and version without
+    inputs of its own; returns the launch plan's id."""
+    wid = template.id
+    admin.CreateWorkflow(
+        admin_workflow_pb2.WorkflowCreateRequest(id=wid, spec=admin_workflow_pb2.WorkflowSpec(template=template)),
+        timeout=RPC_TIMEOUT_S,
+    )
+    lid = launch_plan_id(wid.name, wid.version, project=wid.project, domain=wid.domain)
+    admin.CreateLaunchPlan(
+        launch_plan_pb2.LaunchPlanCreateRequest(id=lid, spec=launch_plan_pb2.LaunchPlanSpec(workflow_id=wid)),
+        timeout=RPC_TIMEOUT_S,
+    )
+    return lid
+
+
+def execution_id(name: str, project: str = PROJECT, domain: str = DOMAIN):
+    return identifier_pb2.WorkflowExecutionIdentifier(project=project, domain=domain, name=name)
+
+
 def make_launch_plan_spec(wf_ident, default_x: int = 3):
     return launch_plan_pb2.LaunchPlanSpec(
         workflow_id=wf_ident,

@@ -13,19 +13,19 @@ from datetime import timedelta
 
 import pytest
 
-from flyteidl.admin import execution_pb2, launch_plan_pb2, node_execution_pb2, task_execution_pb2, task_pb2
-from flyteidl.admin import workflow_pb2 as admin_workflow_pb2
+from flyteidl.admin import execution_pb2, node_execution_pb2, task_execution_pb2, task_pb2
 from flyteidl.core import execution_pb2 as core_execution_pb2
-from flyteidl.core import identifier_pb2, interface_pb2, literals_pb2, tasks_pb2, types_pb2, workflow_pb2
+from flyteidl.core import interface_pb2, literals_pb2, tasks_pb2, types_pb2, workflow_pb2
 
 from e2e_support import (
     DOMAIN,
     PROJECT,
     RPC_TIMEOUT_S,
     VENV_BIN,
+    execution_id,
     int_literal,
     int_type,
-    launch_plan_id,
+    register_launchable,
     register_package,
     task_id,
     workflow_id,
@@ -54,25 +54,15 @@ def register(admin):
                                       args=["{{.input}}", "{{.outputPrefix}}"]),
     )
     admin.CreateTask(task_pb2.TaskCreateRequest(id=tid, spec=task_pb2.TaskSpec(template=template)), timeout=RPC_TIMEOUT_S)
-    wid = workflow_id("durable.chain", VERSION)
     nodes = [
         workflow_pb2.Node(id="n0", inputs=[literals_pb2.Binding(var="x", binding=promise("start-node"))],
                           task_node=workflow_pb2.TaskNode(reference_id=tid)),
         workflow_pb2.Node(id="n1", inputs=[literals_pb2.Binding(var="x", binding=promise("n0"))],
                           upstream_node_ids=["n0"], task_node=workflow_pb2.TaskNode(reference_id=tid)),
     ]
-    wf = workflow_pb2.WorkflowTemplate(id=wid, interface=identity_interface(), nodes=nodes,
-                                       outputs=[literals_pb2.Binding(var="x", binding=promise("n1"))])
-    admin.CreateWorkflow(admin_workflow_pb2.WorkflowCreateRequest(id=wid, spec=admin_workflow_pb2.WorkflowSpec(template=wf)),
-                         timeout=RPC_TIMEOUT_S)
-    lid = launch_plan_id("durable.chain", VERSION)
-    admin.CreateLaunchPlan(launch_plan_pb2.LaunchPlanCreateRequest(id=lid, spec=launch_plan_pb2.LaunchPlanSpec(workflow_id=wid)),
-                           timeout=RPC_TIMEOUT_S)
-    return lid
-
-
-def execution_id(name: str):
-    return identifier_pb2.WorkflowExecutionIdentifier(project=PROJECT, domain=DOMAIN, name=name)
+    return register_launchable(admin, workflow_pb2.WorkflowTemplate(
+        id=workflow_id("durable.chain", VERSION), interface=identity_interface(), nodes=nodes,
+        outputs=[literals_pb2.Binding(var="x", binding=promise("n1"))]))
 
 
 def test_kill_9_while_running_then_restart(sandbox_factory):

@@ -247,10 +247,11 @@ TEST_CASE("an array node picks up after a restart: finished items keep their out
   const auto key = driver.Launch("e1", workflow, Map("x", IntRange(3)));
   REQUIRE(driver.Started().size() == 3);
   driver.Succeed(driver.Started()[0], IntMap(100));
-  driver.Restart();  // items 1 and 2 were running; the fake plugin cannot re-attach them
+  driver.Restart();  // items 1 and 2 never started, the fake plugin says: they start now
   driver.Step();
   REQUIRE(driver.Started().size() == 5);
-  CHECK(driver.Started()[3].attempt == 1);
+  CHECK(driver.Started()[3].attempt == 0);
+  CHECK(driver.Started()[3].token == driver.Started()[1].token);
   driver.Succeed(driver.Started()[3], IntMap(101));
   driver.Succeed(driver.Started()[4], IntMap(102));
   REQUIRE(driver.Execution(key).closure().phase() == WorkflowPhase::SUCCEEDED);
@@ -259,6 +260,82 @@ TEST_CASE("an array node picks up after a restart: finished items keep their out
   REQUIRE(gathered.size() == 3);
   CHECK(gathered[0].scalar().primitive().integer() == 100);
   CHECK(gathered[2].scalar().primitive().integer() == 102);
+}
+
+// After a restart the engine asks the plugin what became of each launch it had stored (see
+// plugins/plugin.h): never started, running, or ended.
+TEST_CASE("a launch is stored with its token before the plugin is asked to start it") {
+  EngineDriver driver;
+  auto workflow = Workflow("wf", "n0");
+  AddTaskNode(workflow, "n0", AddTask(driver, "t"));
+  const auto key = driver.Launch("e1", workflow, Map("x", IntLiteral(3)));
+  REQUIRE(driver.Started().size() == 1);
+  CHECK(driver.Started()[0].token.size() == 32);
+  CHECK(driver.stores().executions->GetNodeExecution(key, "n0")->attempt_token == driver.Started()[0].token);
+}
+
+TEST_CASE("after a restart, a launch that never started starts as the same attempt, with its token") {
+  EngineDriver driver;
+  auto workflow = Workflow("wf", "n0");
+  AddTaskNode(workflow, "n0", AddTask(driver, "t"));
+  const auto key = driver.Launch("e1", workflow, Map("x", IntLiteral(3)));
+  driver.Restart();
+  driver.Step();
+  REQUIRE(driver.plugin().recovered.size() == 1);
+  CHECK(driver.plugin().recovered[0].token == driver.Started()[0].token);
+  REQUIRE(driver.Started().size() == 2);
+  CHECK(driver.Started()[1].attempt == 0);
+  CHECK(driver.Started()[1].token == driver.Started()[0].token);
+  driver.Succeed(driver.Started()[1], IntMap(9));
+  CHECK(driver.Execution(key).closure().phase() == WorkflowPhase::SUCCEEDED);
+  CHECK(driver.stores().executions->ListTaskExecutions(key, "n0", {.limit = 10})->size() == 1);
+}
+
+TEST_CASE("after a restart, a running launch is watched, not started again") {
+  EngineDriver driver;
+  auto workflow = Workflow("wf", "n0");
+  AddTaskNode(workflow, "n0", AddTask(driver, "t"));
+  const auto key = driver.Launch("e1", workflow, Map("x", IntLiteral(3)));
+  driver.plugin().recoveries[driver.Started()[0].id].state = plugins::Recovery::State::kRunning;
+  driver.Restart();
+  driver.Step();
+  CHECK(driver.Started().size() == 1);
+  CHECK(driver.Execution(key).closure().phase() == WorkflowPhase::RUNNING);
+  driver.Succeed(driver.Started()[0], IntMap(9));
+  CHECK(driver.Execution(key).closure().phase() == WorkflowPhase::SUCCEEDED);
+  CHECK(IntOf(driver.Outputs(key)) == 9);
+}
+
+TEST_CASE("after a restart, an ended launch is judged by what it left; without its outputs it is retried") {
+  EngineDriver driver;
+  auto workflow = Workflow("wf", "n1");
+  AddTaskNode(workflow, "n0", AddTask(driver, "t"));
+  AddTaskNode(workflow, "n1", AddTask(driver, "u"), "n0", "o0");
+  const auto key = driver.Launch("e1", workflow, Map("x", IntLiteral(3)));
+  plugins::Recovery ended;
+  ended.state = plugins::Recovery::State::kEnded;
+  ended.status.phase = plugins::AttemptPhase::kExited;
+  const plugins::TaskAttempt first = driver.Started()[0];
+  REQUIRE(driver.blobs()
+              .Put(*driver.blobs().KeyOf(first.output_prefix + "/outputs.pb"), IntMap(4).SerializeAsString())
+              .ok());
+  driver.plugin().recoveries[first.id] = ended;
+  driver.Restart();
+  driver.Step();
+  REQUIRE(driver.Started().size() == 2);  // n0 succeeded with its outputs: n1 runs
+  const plugins::TaskAttempt second = driver.Started()[1];
+  CHECK(second.node_id == "n1");
+
+  driver.plugin().recoveries[second.id] = ended;  // ended, and wrote nothing: a system failure
+  driver.Restart();
+  driver.Step();
+  REQUIRE(driver.Started().size() == 3);
+  CHECK(driver.Started()[2].node_id == "n1");
+  CHECK(driver.Started()[2].attempt == 1);
+  CHECK(driver.Started()[2].token != second.token);
+  driver.Succeed(driver.Started()[2], IntMap(5));
+  CHECK(driver.Execution(key).closure().phase() == WorkflowPhase::SUCCEEDED);
+  CHECK(IntOf(driver.Outputs(key)) == 5);
 }
 
 TEST_CASE("an array node rejects inputs of different lengths and retries a failed item") {

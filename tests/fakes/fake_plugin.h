@@ -1,5 +1,6 @@
-// A Plugin whose attempts finish when the test says so: it records what was started and
-// aborted, and a finished attempt's outputs or error document are what the test wrote.
+// A Plugin whose attempts finish when the test says so: it records what was started, aborted and
+// recovered, and a finished attempt's outputs or error document are what the test wrote. After a
+// restart, Recover answers what the test put in `recoveries` (by attempt id), else kNeverStarted.
 #pragma once
 
 #include <map>
@@ -34,7 +35,15 @@ class FakePlugin final : public plugins::Plugin {
     status_.erase(id);
     return absl::OkStatus();
   }
-  Status Reattach(const plugins::TaskAttempt& attempt, int64_t) override { return absl::NotFoundError(attempt.id); }
+  StatusOr<plugins::Recovery> Recover(const plugins::TaskAttempt& attempt) override {
+    recovered.push_back(attempt);
+    const auto found = recoveries.find(attempt.id);
+    if (found == recoveries.end()) return plugins::Recovery{};
+    if (found->second.state == plugins::Recovery::State::kRunning) {
+      status_[attempt.id].phase = plugins::AttemptPhase::kRunning;  // watched from now on
+    }
+    return found->second;
+  }
 
   // The attempt's process exited with `code` (its files are whatever the test wrote).
   void Exit(const plugins::AttemptId& id, int code = 0) {
@@ -50,6 +59,8 @@ class FakePlugin final : public plugins::Plugin {
 
   std::vector<plugins::TaskAttempt> started;
   std::vector<plugins::AttemptId> aborted;
+  std::vector<plugins::TaskAttempt> recovered;
+  std::map<plugins::AttemptId, plugins::Recovery> recoveries;
 
  private:
   plugins::ChangeCallback on_change_;

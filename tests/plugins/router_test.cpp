@@ -97,21 +97,32 @@ TEST_CASE("router: a task type no plugin runs fails the attempt, naming the type
     REQUIRE(router->Finalize("a1").ok());
     CHECK(absl::IsNotFound(router->Check("a1").status()));
 
-    // After a restart the same attempt cannot be re-attached either.
-    const Status reattached = router->Reattach(AttemptOf("a1", "spark"), 42);
-    CHECK(absl::IsNotFound(reattached));
-    CHECK(std::string(reattached.message()).find("\"spark\"") != std::string::npos);
+    // After a restart nothing can have started it: the engine starts it, and learns why it cannot.
+    const StatusOr<Recovery> recovered = router->Recover(AttemptOf("a1", "spark"));
+    REQUIRE(recovered.ok());
+    CHECK(recovered->state == Recovery::State::kNeverStarted);
+    CHECK(kinds.made["container"]->recovered.empty());
   }
 }
 
-TEST_CASE("router: re-attaching goes by task type, as starting does") {
+TEST_CASE("router: recovering goes by task type, as starting does; a running attempt is routed from then on") {
   FakeKinds kinds;
   kinds.Add("local", {std::string(kAnyTaskType)});
   auto factory = RoutingPluginFactory(kinds.registry, PluginsConfig{});
   REQUIRE(factory.ok());
   std::unique_ptr<Plugin> router = (*factory)(nullptr);
-  CHECK(absl::IsNotFound(router->Reattach(AttemptOf("a1", "python-task"), 42)));  // the fake has nothing to watch
-  CHECK(absl::IsNotFound(router->Check("a1").status()));
+  const StatusOr<Recovery> never = router->Recover(AttemptOf("a1", "python-task"));
+  REQUIRE(never.ok());
+  CHECK(never->state == Recovery::State::kNeverStarted);
+  CHECK(absl::IsNotFound(router->Check("a1").status()));  // nothing to watch
+
+  kinds.made["local"]->recoveries["a2"].state = Recovery::State::kRunning;
+  const StatusOr<Recovery> running = router->Recover(AttemptOf("a2", "python-task"));
+  REQUIRE(running.ok());
+  CHECK(running->state == Recovery::State::kRunning);
+  const StatusOr<AttemptStatus> status = router->Check("a2");
+  REQUIRE(status.ok());
+  CHECK(status->phase == AttemptPhase::kRunning);
 }
 
 TEST_CASE("router: the config is checked against the registry") {

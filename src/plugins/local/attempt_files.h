@@ -14,9 +14,13 @@
 namespace flyte::plugins {
 
 struct AttemptFiles {
-  std::filesystem::path work_dir;  // fresh per attempt: `pyflyte-fast-execute --dest-dir .` unpacks code here
-  std::filesystem::path log_file;  // stdout and stderr, appended
+  std::filesystem::path work_dir;        // fresh per attempt: `pyflyte-fast-execute --dest-dir .` unpacks code here
+  std::filesystem::path log_file;        // stdout and stderr, appended
+  std::filesystem::path started_marker;  // StartedMarkerPath: created by the process before the task runs
 };
+
+// `<log_dir>/started-<token>`: its existence says the launch with that token got to run the task.
+std::filesystem::path StartedMarkerPath(const TaskAttempt& attempt);
 
 // `<log_dir>/work`, emptied (a leftover from an earlier server process), and `<log_dir>/task.log`.
 StatusOr<AttemptFiles> PrepareFolders(const TaskAttempt& attempt);

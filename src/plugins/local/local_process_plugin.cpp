@@ -92,7 +92,8 @@ Status LocalProcessPlugin::Start(const TaskAttempt& attempt) {
     return absl::OkStatus();
   }
   ::close(log_fd);
-  (void)SaveProcessIdentity(ProcessRecordPath(attempt), *pid);  // without it, a restart cannot re-attach
+  // Without it a restart looks for the process by its token.
+  (void)SaveProcessIdentity(ProcessRecordPath(attempt), *pid, attempt.token);
   status.phase = AttemptPhase::kRunning;
   status.pid = *pid;
   Watch watch;

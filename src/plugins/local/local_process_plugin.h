@@ -27,7 +27,7 @@ namespace flyte::plugins {
 // The flytekit entry point Python tasks run with: `pyflyte-execute` on the tasks' PATH.
 StatusOr<std::string> FlytekitEntryPoint(const LocalProcessConfig& config);
 
-// Where Start records which process runs an attempt (process_identity.h), for Reattach.
+// Where Start records which process runs an attempt's launch (process_identity.h), for Recover.
 std::filesystem::path ProcessRecordPath(const TaskAttempt& attempt);
 
 std::unique_ptr<Plugin> MakeLocalProcessPlugin(LocalProcessConfig config, ChangeCallback on_change);
@@ -47,7 +47,7 @@ class LocalProcessPlugin final : public Plugin {
   StatusOr<AttemptStatus> Check(const AttemptId& id) override;
   Status Abort(const AttemptId& id) override;
   Status Finalize(const AttemptId& id) override;
-  Status Reattach(const TaskAttempt& attempt, int64_t pid) override;
+  StatusOr<Recovery> Recover(const TaskAttempt& attempt) override;  // recover.cpp
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -61,7 +61,10 @@ class LocalProcessPlugin final : public Plugin {
     bool owns_group = true;    // leader of its process group: signals go to the whole group
     bool terminating = false;  // SIGTERM sent
     std::optional<Clock::time_point> kill_at;  // SIGKILL then, unless it has ended
-    AttemptId attempt;                         // empty once finalized
+    // Recovered: the attempt's started marker. Missing when the process ends, it was a Python
+    // worker that ended before it took the job: the task never ran.
+    std::filesystem::path started_marker;
+    AttemptId attempt;  // empty once finalized
   };
   struct AttemptRecord {
     AttemptStatus status;

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 namespace flyte::plugins {
@@ -39,13 +40,13 @@ std::optional<ProcessIdentity> IdentifyProcess(pid_t pid) {
   return identity;
 }
 
-Status SaveProcessIdentity(const fs::path& file, pid_t pid) {
+Status SaveProcessIdentity(const fs::path& file, pid_t pid, const std::string& token) {
   const std::optional<ProcessIdentity> identity = IdentifyProcess(pid);
   if (!identity) return absl::NotFoundError("process " + std::to_string(pid) + " cannot be identified");
   const fs::path temporary = file.string() + ".tmp-" + std::to_string(::getpid());
   {
     std::ofstream out(temporary, std::ios::trunc);
-    out << identity->pid << ' ' << identity->start_ticks << ' ' << identity->boot_id << '\n';
+    out << identity->pid << ' ' << identity->start_ticks << ' ' << identity->boot_id << ' ' << token << '\n';
     if (!out.flush()) return absl::InternalError("cannot write " + temporary.string());
   }
   std::error_code error;
@@ -54,15 +55,32 @@ Status SaveProcessIdentity(const fs::path& file, pid_t pid) {
   return absl::OkStatus();
 }
 
-bool IsSavedProcess(const fs::path& file, pid_t pid) {
-  std::error_code error;
-  if (!fs::exists("/proc/self/stat", error)) return true;
+std::optional<SavedProcess> ReadSavedProcess(const fs::path& file, const std::string& token) {
   const std::optional<std::string> line = ReadLine(file);
-  if (!line) return false;
+  if (!line) return std::nullopt;
   ProcessIdentity saved;
+  std::string saved_token;
   std::istringstream fields(*line);
-  if (!(fields >> saved.pid >> saved.start_ticks >> saved.boot_id)) return false;
-  return saved.pid == pid && IdentifyProcess(pid) == saved;
+  if (!(fields >> saved.pid >> saved.start_ticks >> saved.boot_id >> saved_token) || saved_token != token) {
+    return std::nullopt;
+  }
+  std::error_code error;
+  const auto pid = static_cast<pid_t>(saved.pid);
+  return SavedProcess{pid, !fs::exists("/proc/self/stat", error) || IdentifyProcess(pid) == saved};
+}
+
+std::optional<pid_t> FindProcessWithEnvironment(const std::string& entry) {
+  const std::string nul(1, '\0');
+  const std::string wanted = nul + entry + nul;
+  std::error_code error;
+  for (fs::directory_iterator process("/proc", error), end; !error && process != end; process.increment(error)) {
+    const std::string name = process->path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(process->path() / "environ", std::ios::binary);  // unreadable: another user's
+    const std::string environment = nul + std::string(std::istreambuf_iterator<char>(in), {});
+    if (environment.find(wanted) != std::string::npos) return static_cast<pid_t>(std::stoi(name));
+  }
+  return std::nullopt;
 }
 
 }  // namespace flyte::plugins

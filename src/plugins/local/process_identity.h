@@ -25,10 +25,19 @@ struct ProcessIdentity {
 // Nothing when the process is gone (or there is no procfs to ask).
 std::optional<ProcessIdentity> IdentifyProcess(pid_t pid);
 
-// One line, "<pid> <start ticks> <boot id>", replaced atomically.
-Status SaveProcessIdentity(const std::filesystem::path& file, pid_t pid);
+// One line, "<pid> <start ticks> <boot id> <attempt token>", replaced atomically.
+Status SaveProcessIdentity(const std::filesystem::path& file, pid_t pid, const std::string& token);
 
-// Whether `pid` is still the process saved in `file`. Without procfs nothing can be told: trusted.
-bool IsSavedProcess(const std::filesystem::path& file, pid_t pid);
+struct SavedProcess {
+  pid_t pid = 0;
+  bool running = false;  // still the process saved (not gone, nor its pid taken by another)
+};
+// The process `file` saved for `token`; nothing when it saved none for it. Without procfs nothing
+// can be told: a saved process is trusted to run.
+std::optional<SavedProcess> ReadSavedProcess(const std::filesystem::path& file, const std::string& token);
+
+// A process whose initial environment holds `entry` ("NAME=value"): the processes of this user
+// looked through, for one started with an attempt's token whose record was never written.
+std::optional<pid_t> FindProcessWithEnvironment(const std::string& entry);
 
 }  // namespace flyte::plugins

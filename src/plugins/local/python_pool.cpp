@@ -3,11 +3,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "plugins/local/local_process_plugin.h"
 #include "plugins/local/process_identity.h"
 
 namespace flyte::plugins {
+
+namespace fs = std::filesystem;
 
 bool LocalProcessPlugin::HandToSpare(const TaskAttempt& attempt, const std::string& interpreter, const WorkerJob& job,
                                      AttemptStatus status) {
@@ -17,13 +20,17 @@ bool LocalProcessPlugin::HandToSpare(const TaskAttempt& attempt, const std::stri
     return CanRun(candidate.worker, interpreter, job.script, job.env);
   });
   if (spare == spares_.end()) return false;
-  const Status handed = HandOver(spare->worker, job);
-  if (absl::IsFailedPrecondition(handed)) return false;  // a job no worker can take; this one still waits
   const pid_t pid = spare->worker.pid;
+  // Before the job can run: a restart must find the worker (it has no token in its environment).
+  const fs::path record = ProcessRecordPath(attempt);
+  (void)SaveProcessIdentity(record, pid, attempt.token);
+  const Status handed = HandOver(spare->worker, job);
+  std::error_code error;
+  if (!handed.ok()) fs::remove(record, error);           // the worker did not take it
+  if (absl::IsFailedPrecondition(handed)) return false;  // a job no worker can take; this one still waits
   const WatchId watch = spare->watch;
   spares_.erase(spare);
-  if (!handed.ok()) return false;  // it was gone already: a process of its own instead
-  (void)SaveProcessIdentity(ProcessRecordPath(attempt), pid);
+  if (!handed.ok()) return false;           // it was gone already: a process of its own instead
   watches_.at(watch).attempt = attempt.id;  // PruneSpares left only workers whose watch is on
   status.phase = AttemptPhase::kRunning;
   status.pid = pid;

@@ -28,10 +28,16 @@ constexpr size_t kMaxJobBytes = 64 * 1024;
 // Set by the engine per attempt: a worker cannot know them in advance, and flytekit reads them only
 // once a task runs (at import it looks whether FLYTE_INTERNAL_EXECUTION_ID is set). A worker has
 // these set to a placeholder until its job says...
-constexpr std::array<std::string_view, 9> kAttemptVariables = {
-    "FLYTE_INTERNAL_EXECUTION_WORKFLOW", "FLYTE_INTERNAL_EXECUTION_ID", "FLYTE_INTERNAL_EXECUTION_PROJECT",
-    "FLYTE_INTERNAL_EXECUTION_DOMAIN",   "FLYTE_ATTEMPT_NUMBER",        "FLYTE_INTERNAL_TASK_PROJECT",
-    "FLYTE_INTERNAL_TASK_DOMAIN",        "FLYTE_INTERNAL_TASK_NAME",    "FLYTE_INTERNAL_TASK_VERSION"};
+constexpr std::array<std::string_view, 10> kAttemptVariables = {"FLYTE_INTERNAL_EXECUTION_WORKFLOW",
+                                                                "FLYTE_INTERNAL_EXECUTION_ID",
+                                                                "FLYTE_INTERNAL_EXECUTION_PROJECT",
+                                                                "FLYTE_INTERNAL_EXECUTION_DOMAIN",
+                                                                "FLYTE_ATTEMPT_NUMBER",
+                                                                "FLYTE_INTERNAL_TASK_PROJECT",
+                                                                "FLYTE_INTERNAL_TASK_DOMAIN",
+                                                                "FLYTE_INTERNAL_TASK_NAME",
+                                                                "FLYTE_INTERNAL_TASK_VERSION",
+                                                                "FLYTE_ATTEMPT_TOKEN"};
 constexpr std::string_view kPlaceholder = "pending";
 // ...and these, which only the items of a map task have, unset.
 constexpr std::array<std::string_view, 2> kArrayItemVariables = {"FLYTE_K8S_ARRAY_INDEX",
@@ -199,6 +205,7 @@ Status HandOver(PythonWorker& worker, const WorkerJob& job) {
   Append(payload, job.script);
   Append(payload, job.work_dir);
   Append(payload, job.log_file);
+  Append(payload, job.started_marker);
   AppendList(payload, job.argv);
   std::vector<std::string> env;
   env.reserve(job.env.size());

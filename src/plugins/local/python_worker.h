@@ -61,6 +61,7 @@ struct WorkerJob {
   Environment env;
   std::string work_dir;
   std::string log_file;            // stdout and stderr, appended
+  std::string started_marker;      // created by the worker once it has the job, before anything runs
   std::vector<std::string> setup;  // run first (stdout discarded); its failure is the task's exit code
 };
 

@@ -9,8 +9,8 @@ JOB_END = b"end"
 
 
 def parse_job(data):
-    """The job the sandbox sent: script, working folder, log, argv, environment and setup
-    command, all bytes; None when the sandbox went away before it had work."""
+    """The job the sandbox sent: script, working folder, log, started marker, argv, environment
+    and setup command, all bytes; None when the sandbox went away before it had work."""
     fields = data.split(b"\0")
     if len(fields) < 2 or fields[0] != JOB_MAGIC or fields[-1] != JOB_END:
         return None
@@ -20,12 +20,13 @@ def parse_job(data):
         return [next(rest) for _ in range(int(next(rest)))]
 
     script = os.fsdecode(next(rest))
-    work_dir, log_file = next(rest), next(rest)
+    work_dir, log_file, started = next(rest), next(rest), next(rest)
     argv, env, setup = many(), many(), many()
     return {
         "script": script,
         "work_dir": work_dir,
         "log_file": log_file,
+        "started": started,
         "argv": argv,
         "env": env,
         "setup": setup,
@@ -90,6 +91,9 @@ def _serve(script):
     job = parse_job(sys.stdin.buffer.read())
     if job is None:
         os._exit(0)  # the sandbox went away before it had work for us
+    # Before anything of the task runs: after a restart the sandbox tells by this file that the
+    # job was taken (the worker is then running it, or it ended), not lost with the sandbox.
+    os.close(os.open(job["started"], os.O_WRONLY | os.O_CREAT, 0o644))
     script = job["script"]
     current = _import_folders(script) == imported_from
 

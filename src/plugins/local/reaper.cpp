@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <filesystem>
 #include <string>
 
 #include "plugins/local/local_process_plugin.h"
@@ -142,6 +143,9 @@ bool LocalProcessPlugin::HandleExit(Watch& watch) {
     }
   } else if (watch.pidfd < 0 && !(::kill(watch.pid, 0) != 0 && errno == ESRCH)) {
     return false;  // a readable pidfd means it ended; without one, it ends when its pid is gone
+  } else if (std::error_code error;
+             !watch.started_marker.empty() && !std::filesystem::exists(watch.started_marker, error)) {
+    exit = {128 + SIGKILL, "the Python worker ended before it took the task"};  // never ran: tried again
   }
   // Like a container whose main process ends, the task's group goes with its leader: nothing it
   // left behind (a daemon, a stuck grandchild) survives it.

@@ -86,7 +86,8 @@ std::string_view SearchPath(const Environment& env) {
 }
 
 StatusOr<pid_t> SpawnInGroup(const std::string& executable, std::vector<std::string> argv, const Environment& env,
-                             const fs::path& work_dir, StandardStreams streams, const TaskConfinement& confinement) {
+                             const fs::path& work_dir, StandardStreams streams, const TaskConfinement& confinement,
+                             const fs::path& started_marker) {
   SpawnFileActions actions;
   SpawnAttributes attributes;
   int error = 0;
@@ -101,6 +102,11 @@ StatusOr<pid_t> SpawnInGroup(const std::string& executable, std::vector<std::str
   }
   check(::posix_spawn_file_actions_adddup2(actions.get(), streams.output, STDOUT_FILENO));
   check(::posix_spawn_file_actions_adddup2(actions.get(), streams.output, STDERR_FILENO));
+  if (!started_marker.empty()) {
+    // After the dup2s (the log may be the descriptor it lands on); closed at the exec.
+    check(::posix_spawn_file_actions_addopen(actions.get(), STDERR_FILENO + 1, started_marker.c_str(),
+                                             O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+  }
   check(::posix_spawn_file_actions_addchdir_np(actions.get(), work_dir.c_str()));
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
   check(::posix_spawn_file_actions_addclosefrom_np(actions.get(), STDERR_FILENO + 1));

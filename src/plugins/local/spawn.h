@@ -41,10 +41,12 @@ struct StandardStreams {
 // posix_spawn, never fork: the server is large and multi-threaded. The child gets its own process
 // group (so everything it starts can be signalled at once), default signal handling and an empty
 // signal mask (whatever the server's threads block or ignore), `streams`, and no other descriptor;
-// it is confined as `confinement` says (confinement.h).
+// it is confined as `confinement` says (confinement.h). A `started_marker` (when not empty) is
+// created by the child itself just before the exec: its existence proves the process came to be,
+// even when the server dies before posix_spawn returns.
 StatusOr<pid_t> SpawnInGroup(const std::string& executable, std::vector<std::string> argv, const Environment& env,
                              const std::filesystem::path& work_dir, StandardStreams streams,
-                             const TaskConfinement& confinement);
+                             const TaskConfinement& confinement, const std::filesystem::path& started_marker = {});
 
 // A pidfd (readable once the process has ended, for children and non-children alike), or -1 with
 // errno set; ENOSYS on kernels before 5.3.

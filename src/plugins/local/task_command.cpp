@@ -46,6 +46,7 @@ std::vector<std::pair<std::string, std::string>> FlyteEnvironment(const TaskAtte
   env.emplace_back("FLYTE_INTERNAL_EXECUTION_PROJECT", attempt.project);
   env.emplace_back("FLYTE_INTERNAL_EXECUTION_DOMAIN", attempt.domain);
   env.emplace_back("FLYTE_ATTEMPT_NUMBER", std::to_string(attempt.attempt));
+  env.emplace_back(std::string(kAttemptTokenVariable), attempt.token);  // how a restart finds the process
   if (attempt.task.has_id()) {
     env.emplace_back("FLYTE_INTERNAL_TASK_PROJECT", attempt.task.id().project());
     env.emplace_back("FLYTE_INTERNAL_TASK_DOMAIN", attempt.task.id().domain());
@@ -112,9 +113,10 @@ StatusOr<pid_t> SpawnCommand(const Command& command, const AttemptFiles& files, 
                              const TaskConfinement& confinement) {
   if (command.inlined) {
     return SpawnInGroup("/bin/sh", ShellCommand(*command.inlined), command.env, files.work_dir, {-1, log_fd},
-                        confinement);
+                        confinement, files.started_marker);
   }
-  return SpawnInGroup(command.executable, command.argv, command.env, files.work_dir, {-1, log_fd}, confinement);
+  return SpawnInGroup(command.executable, command.argv, command.env, files.work_dir, {-1, log_fd}, confinement,
+                      files.started_marker);
 }
 
 WorkerJob JobFor(const Command& command, const AttemptFiles& files) {
@@ -124,6 +126,7 @@ WorkerJob JobFor(const Command& command, const AttemptFiles& files) {
   job.env = command.env;
   job.work_dir = fs::absolute(files.work_dir).string();
   job.log_file = fs::absolute(files.log_file).string();
+  job.started_marker = fs::absolute(files.started_marker).string();
   if (command.inlined) job.setup = UnpackCommand(*command.inlined);
   return job;
 }

@@ -21,6 +21,7 @@
 
 #include "fakes/python_entry_point.h"
 #include "fakes/temp_dir.h"
+#include "plugins/local/attempt_files.h"
 #include "plugins/local/process_identity.h"
 
 extern char** environ;
@@ -93,6 +94,7 @@ class Harness {
     attempt.execution_name = "exec1";
     attempt.workflow_name = "wf.my_wf";
     attempt.node_id = name;
+    attempt.token = "token-" + name;
     attempt.task.mutable_id()->set_project("tp");
     attempt.task.mutable_id()->set_domain("td");
     attempt.task.mutable_id()->set_name("wf.my_task");
@@ -367,60 +369,128 @@ pid_t SpawnOutside(std::vector<std::string> argv, const TaskAttempt& attempt, bo
   REQUIRE(error == 0);
   if (record) {
     fs::create_directories(attempt.log_dir);
-    REQUIRE(SaveProcessIdentity(ProcessRecordPath(attempt), pid).ok());
+    REQUIRE(SaveProcessIdentity(ProcessRecordPath(attempt), pid, attempt.token).ok());
   }
   return pid;
 }
 
-TEST_CASE("local process: Reattach watches a process started by an earlier server") {
+void MarkStarted(const TaskAttempt& attempt) {
+  fs::create_directories(attempt.log_dir);
+  std::ofstream(StartedMarkerPath(attempt)).flush();
+}
+
+void KillAndReap(pid_t pid) {
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);  // the test's child, not the plugin's: reaped here, as init would
+}
+
+TEST_CASE("local process: Recover, a launch nothing started: kNeverStarted") {
   Harness h;
-  const TaskAttempt attempt = h.Attempt("n16", {"/bin/sleep", "60"});
+  const TaskAttempt attempt = h.Attempt("n16", {"/bin/true"});
+  const StatusOr<Recovery> recovery = h.plugin().Recover(attempt);
+  REQUIRE(recovery.ok());
+  CHECK(recovery->state == Recovery::State::kNeverStarted);
+  CHECK(absl::IsNotFound(h.plugin().Check(attempt.id).status()));
+  TaskAttempt no_token = attempt;
+  no_token.token.clear();
+  CHECK(absl::IsInvalidArgument(h.plugin().Recover(no_token).status()));
+}
+
+TEST_CASE("local process: Recover watches the process an earlier server started for the token") {
+  Harness h;
+  const TaskAttempt attempt = h.Attempt("n17", {"/bin/sleep", "60"});
   const pid_t pid = SpawnOutside({"/bin/sleep", "60"}, attempt);
-  REQUIRE(h.plugin().Reattach(attempt, pid).ok());
+  MarkStarted(attempt);
+  const StatusOr<Recovery> recovery = h.plugin().Recover(attempt);
+  REQUIRE(recovery.ok());
+  CHECK(recovery->state == Recovery::State::kRunning);
   AttemptStatus status = *h.plugin().Check(attempt.id);
   CHECK(status.phase == AttemptPhase::kRunning);
   CHECK(status.pid == pid);
-  CHECK(h.plugin().Reattach(attempt, pid).ok());  // idempotent
+  CHECK(h.plugin().Recover(attempt)->state == Recovery::State::kRunning);  // idempotent
 
-  ::kill(pid, SIGKILL);
-  CHECK(::waitpid(pid, nullptr, 0) == pid);  // the test's child, not the plugin's: reaped here, as init would
+  KillAndReap(pid);
   status = h.WaitFor(attempt.id, AttemptPhase::kExited);
   CHECK(status.exit_code == 0);
   CHECK(status.message == "re-attached; exit code unknown");
 }
 
-TEST_CASE("local process: Reattach to a process that is gone is NOT_FOUND") {
+TEST_CASE("local process: Recover, a launch that started and is gone: kEnded") {
   Harness h;
-  const TaskAttempt attempt = h.Attempt("n17", {"/bin/true"});
-  const pid_t pid = SpawnOutside({"/bin/sleep", "60"}, attempt);
-  ::kill(pid, SIGKILL);
-  REQUIRE(::waitpid(pid, nullptr, 0) == pid);
-  CHECK(absl::IsNotFound(h.plugin().Reattach(attempt, pid)));
-  CHECK(absl::IsNotFound(h.plugin().Check(attempt.id).status()));
-  CHECK(absl::IsInvalidArgument(h.plugin().Reattach(attempt, 0)));
-  TaskAttempt no_folder = attempt;
-  no_folder.log_dir.clear();
-  CHECK(absl::IsInvalidArgument(h.plugin().Reattach(no_folder, pid)));
+  const TaskAttempt attempt = h.Attempt("n18", {"/bin/true"});
+  KillAndReap(SpawnOutside({"/bin/sleep", "60"}, attempt));
+  MarkStarted(attempt);
+  const StatusOr<Recovery> recovery = h.plugin().Recover(attempt);
+  REQUIRE(recovery.ok());
+  CHECK(recovery->state == Recovery::State::kEnded);
+  CHECK(recovery->status.phase == AttemptPhase::kExited);
+  CHECK(absl::IsNotFound(h.plugin().Check(attempt.id).status()));  // nothing to watch
 }
 
-TEST_CASE("local process: Reattach to a pid that is not the attempt's recorded process is NOT_FOUND") {
+TEST_CASE("local process: Recover does not take a reused pid for the attempt's process") {
   Harness h;
   const TaskAttempt attempt = h.Attempt("n19", {"/bin/sleep", "60"});
-  const pid_t unrecorded = SpawnOutside({"/bin/sleep", "60"}, attempt, /*record=*/false);
-  CHECK(absl::IsNotFound(h.plugin().Reattach(attempt, unrecorded)));  // no record, not the attempt's variables
   const pid_t recorded = SpawnOutside({"/bin/sleep", "60"}, attempt);
-  CHECK(absl::IsNotFound(h.plugin().Reattach(attempt, unrecorded)));  // the record names another process
-
+  MarkStarted(attempt);
   // The recorded pid, but not the process that had it (as after the pid was reused): another start time.
   const auto identity = IdentifyProcess(recorded);
   REQUIRE(identity.has_value());
   std::ofstream(ProcessRecordPath(attempt), std::ios::trunc)
-      << recorded << ' ' << identity->start_ticks + 1 << ' ' << identity->boot_id << '\n';
-  CHECK(absl::IsNotFound(h.plugin().Reattach(attempt, recorded)));
-  for (const pid_t p : {unrecorded, recorded}) {
-    ::kill(p, SIGKILL);
-    ::waitpid(p, nullptr, 0);
-  }
+      << recorded << ' ' << identity->start_ticks + 1 << ' ' << identity->boot_id << ' ' << attempt.token << '\n';
+  CHECK(h.plugin().Recover(attempt)->state == Recovery::State::kEnded);
+  KillAndReap(recorded);
+}
+
+TEST_CASE("local process: Recover finds by its token a process whose record was never written") {
+  Harness h;
+  const TaskAttempt attempt = h.Attempt("n20", {"/bin/sleep", "60"});
+  // As when the server died between posix_spawn and the record: the child made its marker.
+  const pid_t pid = SpawnOutside({"/bin/sleep", "60"}, attempt, /*record=*/false, {"FLYTE_ATTEMPT_TOKEN=token-n20"});
+  MarkStarted(attempt);
+  // posix_spawn may return before the child has exec'd; until then /proc shows our environment.
+  REQUIRE(Eventually([&] {
+    return ReadFile("/proc/" + std::to_string(pid) + "/environ").find("FLYTE_ATTEMPT_TOKEN=token-n20") !=
+           std::string::npos;
+  }));
+  CHECK(h.plugin().Recover(attempt)->state == Recovery::State::kRunning);
+  CHECK(h.plugin().Check(attempt.id)->pid == pid);
+  TaskAttempt relaunch = h.Attempt("n20", {"/bin/sleep", "60"});
+  relaunch.id += "-other";
+  relaunch.token = "token-other";  // no process carries it, and it made no marker
+  CHECK(h.plugin().Recover(relaunch)->state == Recovery::State::kNeverStarted);
+  KillAndReap(pid);
+}
+
+TEST_CASE("local process: Start makes the launch recoverable before the task runs") {
+  Harness h;
+  const TaskAttempt attempt = h.Attempt("n21", {"/bin/sleep", "60"});
+  REQUIRE(h.plugin().Start(attempt).ok());
+  const pid_t pid = static_cast<pid_t>(h.plugin().Check(attempt.id)->pid);
+  CHECK(fs::exists(StartedMarkerPath(attempt)));  // made by the child before its exec
+  const std::optional<SavedProcess> saved = ReadSavedProcess(ProcessRecordPath(attempt), attempt.token);
+  REQUIRE(saved.has_value());
+  CHECK(saved->pid == pid);
+  CHECK(saved->running);
+  CHECK(ReadFile("/proc/" + std::to_string(pid) + "/environ").find("FLYTE_ATTEMPT_TOKEN=token-n21") !=
+        std::string::npos);
+  // What a server started after this one finds.
+  auto later = MakeLocalProcessPlugin(LocalProcessConfig{}, nullptr);
+  const StatusOr<Recovery> recovery = later->Recover(attempt);
+  REQUIRE(recovery.ok());
+  CHECK(recovery->state == Recovery::State::kRunning);
+  CHECK(recovery->status.pid == pid);
+}
+
+TEST_CASE("local process: a recovered Python worker that ends without the task's marker never ran it") {
+  Harness h;
+  const TaskAttempt attempt = h.Attempt("n22", {"/bin/true"});
+  // Recorded before the job was handed over, and the server died before the worker took it.
+  const pid_t pid = SpawnOutside({"/bin/sleep", "60"}, attempt);
+  REQUIRE(h.plugin().Recover(attempt)->state == Recovery::State::kRunning);
+  KillAndReap(pid);
+  const AttemptStatus status = h.WaitFor(attempt.id, AttemptPhase::kExited);
+  CHECK(status.exit_code == 128 + SIGKILL);  // a system failure: tried again
+  CHECK(status.message == "the Python worker ended before it took the task");
 }
 
 // The plugin's Python workers: children of this process running the worker program.
@@ -469,7 +539,8 @@ TEST_CASE("local process: a flytekit task runs in the Python worker started ahea
   const AttemptStatus running = *h.plugin().Check(attempt.id);
   CHECK(running.phase == AttemptPhase::kRunning);
   CHECK(running.pid == waiting);
-  CHECK(IsSavedProcess(ProcessRecordPath(attempt), waiting));  // a restart re-attaches to it
+  // Recorded before the job was handed over: a restart re-attaches to it.
+  CHECK(ReadSavedProcess(ProcessRecordPath(attempt), attempt.token)->pid == waiting);
   REQUIRE(Eventually([&] {
     workers = PythonWorkers();
     return workers.size() == 2;  // the busy one, and the next one waiting
@@ -477,6 +548,7 @@ TEST_CASE("local process: a flytekit task runs in the Python worker started ahea
 
   const AttemptStatus status = h.WaitFor(attempt.id, AttemptPhase::kExited);
   CHECK(status.exit_code == 4);
+  CHECK(fs::exists(StartedMarkerPath(attempt)));  // made by the worker once it had the job
   const std::string log = ReadFile(fs::path(attempt.log_dir) / "task.log");
   CAPTURE(log);
   CHECK(log.starts_with("flytekit imported early\n"));
@@ -505,25 +577,6 @@ TEST_CASE("local process: a flytekit task with variables of its own starts its o
   CHECK(log.find("imported before: False\n") != std::string::npos);
   CHECK(log.find("env: exec1 hello\n") != std::string::npos);
   CHECK(PythonWorkers() == workers);  // still waiting for a task it can run
-}
-
-TEST_CASE("local process: without a record, Reattach knows the attempt's process by its Flyte variables") {
-  Harness h;
-  const TaskAttempt attempt = h.Attempt("n20", {"/bin/sleep", "60"});
-  // As a sandbox from before the records started it: its initial environment names the attempt.
-  const pid_t pid = SpawnOutside({"/bin/sleep", "60"}, attempt, /*record=*/false,
-                                 {"FLYTE_INTERNAL_EXECUTION_ID=exec1", "FLYTE_ATTEMPT_NUMBER=0"});
-  // posix_spawn may return before the child has exec'd; until then /proc shows our environment.
-  REQUIRE(Eventually([&] {
-    return ReadFile("/proc/" + std::to_string(pid) + "/environ").find("FLYTE_ATTEMPT_NUMBER=0") != std::string::npos;
-  }));
-  CHECK(h.plugin().Reattach(attempt, pid).ok());
-  TaskAttempt retry = h.Attempt("n20", {"/bin/sleep", "60"});
-  retry.id += "-retry";
-  retry.attempt = 1;
-  CHECK(absl::IsNotFound(h.plugin().Reattach(retry, pid)));  // the process runs attempt 0
-  ::kill(pid, SIGKILL);
-  ::waitpid(pid, nullptr, 0);
 }
 
 TEST_CASE("local process: a task in a Python worker is aborted like any other process") {

@@ -50,6 +50,7 @@ WorkerJob JobIn(const fs::path& dir, const fs::path& script, std::vector<std::st
   job.env = std::move(env);
   job.work_dir = dir.string();
   job.log_file = (dir / "task.log").string();
+  job.started_marker = (dir / "started").string();
   return job;
 }
 
@@ -150,10 +151,12 @@ TEST_CASE("python worker: imports ahead, then runs the job as the entry point's 
   job.env["PYTHONPATH"] = (dir.path() / "lib").string() + ":" + work.string();
   job.work_dir = work.string();
   job.log_file = (dir.path() / "task.log").string();
+  job.started_marker = (dir.path() / "started").string();
   job.setup = {"/bin/sh", "-c", "echo unpacked > setup.txt; echo 'not for the log'"};
   REQUIRE(HandOver(*worker, job).ok());
   CHECK(worker->job_fd == -1);
   CHECK(WaitForExit(worker->pid) == 3);
+  CHECK(fs::exists(job.started_marker));  // the worker says it took the job before anything ran
 
   const std::string log = ReadFile(job.log_file);
   CAPTURE(log);

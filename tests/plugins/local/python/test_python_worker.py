@@ -22,12 +22,13 @@ def job(*fields):
 
 
 def test_a_job_is_read_field_by_field(worker):
-    data = job(b"/bin/pyflyte-execute", b"/work", b"/log", b"2", b"pyflyte-execute", b"--inputs", b"1", b"A=b",
-               b"0")
+    data = job(b"/bin/pyflyte-execute", b"/work", b"/log", b"/started", b"2", b"pyflyte-execute", b"--inputs", b"1",
+               b"A=b", b"0")
     assert worker.parse_job(data) == {
         "script": "/bin/pyflyte-execute",
         "work_dir": b"/work",
         "log_file": b"/log",
+        "started": b"/started",
         "argv": [b"pyflyte-execute", b"--inputs"],
         "env": [b"A=b"],
         "setup": [],
@@ -35,7 +36,7 @@ def test_a_job_is_read_field_by_field(worker):
 
 
 def test_setup_and_empty_fields_survive(worker):
-    data = job(b"/s", b"/w", b"/l", b"1", b"", b"0", b"2", b"tar", b"-xzf")
+    data = job(b"/s", b"/w", b"/l", b"/m", b"1", b"", b"0", b"2", b"tar", b"-xzf")
     parsed = worker.parse_job(data)
     assert parsed["argv"] == [b""]
     assert parsed["env"] == []
