@@ -105,6 +105,13 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
       return absl::OkStatus();
     };
   };
+  auto mebibytes_into = [&](int64_t& out) {
+    return [&, &out = out](const YAML::Node& node, std::string_view key) -> Status {
+      ASSIGN_OR_RETURN(int64_t mb, ReadInt(source, node, key, 1, 1 << 20));
+      out = mb << 20;
+      return absl::OkStatus();
+    };
+  };
   auto list_into = [&](std::vector<std::string>& out) {
     return [&, &out = out](const YAML::Node& node, std::string_view key) -> Status {
       ASSIGN_OR_RETURN(out, ReadStringList(source, node, key));
@@ -121,12 +128,9 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
          return absl::OkStatus();
        }},
       {"public_address", string_into(config.server.public_address)},
-      {"max_request_mb",
-       [&](const YAML::Node& node, std::string_view key) -> Status {
-         ASSIGN_OR_RETURN(int64_t mb, ReadInt(source, node, key, 1, 1 << 20));
-         config.server.max_request_bytes = mb << 20;
-         return absl::OkStatus();
-       }},
+      {"max_request_mb", mebibytes_into(config.server.max_request_bytes)},
+      {"max_api_request_mb", mebibytes_into(config.server.max_api_request_bytes)},
+      {"max_buffered_mb", mebibytes_into(config.server.max_buffered_request_bytes)},
       {"shutdown_grace", duration_into(config.server.shutdown_grace)},
   };
   const Section state{

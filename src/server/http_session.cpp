@@ -7,6 +7,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <functional>
+#include <limits>
+
+#include "server/http_body.h"
+#include "server/offload.h"
 
 namespace flyte::server {
 namespace {
@@ -35,10 +39,38 @@ asio::awaitable<HttpReply> AwaitReply(ReplyStarter start) {
   co_return reply;
 }
 
-std::string Header(const Request& request, http::field field) {
-  auto it = request.find(field);
-  return it == request.end() ? std::string() : std::string(it->value());
+template <class Message>
+std::string Header(const Message& message, http::field field) {
+  auto it = message.find(field);
+  return it == message.end() ? std::string() : std::string(it->value());
 }
+
+// RESOURCE_EXHAUSTED with the HTTP status that says which limit: 413 (this body) or 503 (all
+// bodies in memory right now).
+HttpReply LimitReply(int http_status, const std::string& message) {
+  HttpReply reply = Gateway::ErrorReply(8, message);
+  reply.status = http_status;
+  return reply;
+}
+
+HttpReply TooLarge(const std::string& limit_key) { return LimitReply(413, "request body is larger than " + limit_key); }
+
+// Writes a reply held in memory; returns whether the connection may carry another request.
+asio::awaitable<bool> WriteReply(HttpStream& stream, HttpReply reply, unsigned version, bool keep_alive) {
+  http::response<http::string_body> response{static_cast<http::status>(reply.status), version};
+  response.set(http::field::server, "flyte-sandbox");
+  response.set(http::field::content_type, reply.content_type);
+  if (reply.status == 503) response.set(http::field::retry_after, "1");
+  response.keep_alive(keep_alive);
+  response.body() = std::move(reply.body);
+  response.prepare_payload();
+  stream.expires_after(std::chrono::seconds(120));
+  boost::system::error_code ec;
+  co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+  co_return !ec && keep_alive;
+}
+
+bool IsUnder(const std::string& target, std::string_view prefix) { return target.rfind(prefix, 0) == 0; }
 
 asio::awaitable<HttpReply> Dispatch(Request& request, const HttpHandlers& handlers) {
   const std::string target(request.target());
@@ -57,27 +89,135 @@ asio::awaitable<HttpReply> Dispatch(Request& request, const HttpHandlers& handle
     HttpReply reply = co_await AwaitReply(start);
     co_return reply;
   }
-  if (target.rfind("/data/", 0) == 0) {
-    auto data = std::make_shared<DataRequest>(
-        DataRequest{verb, target, Header(request, http::field::content_md5), std::move(request.body())});
-    const DataEndpoint& endpoint = handlers.data;
-    asio::thread_pool& pool = handlers.blocking;
-    ReplyStarter start = [&endpoint, &pool, data](std::function<void(HttpReply)> done) {
-      asio::post(pool, [&endpoint, data, done = std::move(done)] { done(endpoint.Handle(*data)); });
-    };
-    HttpReply reply = co_await AwaitReply(start);
-    co_return reply;
-  }
-  if (target.rfind("/logs/", 0) == 0) {
-    const LogEndpoint& endpoint = handlers.logs;
-    asio::thread_pool& pool = handlers.blocking;
-    ReplyStarter start = [&endpoint, &pool, target](std::function<void(HttpReply)> done) {
-      asio::post(pool, [&endpoint, target, done = std::move(done)] { done(endpoint.Handle(target)); });
-    };
-    HttpReply reply = co_await AwaitReply(start);
-    co_return reply;
-  }
   co_return Gateway::ErrorReply(5, "nothing is served at " + target);
+}
+
+// Requests whose bodies are held in memory (the gateway's JSON): each within
+// max_api_body_bytes, all together within the BodyBudget.
+asio::awaitable<bool> ServeBuffered(HttpStream& stream, beast::flat_buffer& buffer, HeaderParser& header,
+                                    const HttpHandlers& handlers) {
+  const unsigned version = header.get().version();
+  const auto length = header.content_length();
+  const int64_t limit = handlers.max_api_body_bytes;
+  if (length && *length > static_cast<uint64_t>(limit)) {
+    co_return co_await WriteReply(stream, TooLarge("server.max_api_request_mb"), version, false);
+  }
+  // A chunked body's size is known only once read: it may take up to the limit.
+  auto lease = handlers.buffered.TryTake(length ? static_cast<int64_t>(*length) : header.chunked() ? limit : 0);
+  if (!lease) {
+    co_return co_await WriteReply(
+        stream,
+        LimitReply(503, "the server holds too many request bodies in memory (server.max_buffered_mb); retry later"),
+        version, false);
+  }
+  http::request_parser<http::string_body> parser(std::move(header));
+  parser.body_limit(static_cast<uint64_t>(limit));
+  boost::system::error_code ec;
+  co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec == http::error::body_limit) {
+    co_return co_await WriteReply(stream, TooLarge("server.max_api_request_mb"), version, false);
+  }
+  if (ec) co_return false;  // closed, timed out or malformed: drop the connection
+  Request request = parser.release();
+  HttpReply reply = co_await Dispatch(request, handlers);
+  lease.reset();
+  co_return co_await WriteReply(stream, std::move(reply), version, request.keep_alive());
+}
+
+// PUT /data/<key>: the body goes to the object store as it arrives.
+asio::awaitable<bool> ServeUpload(HttpStream& stream, beast::flat_buffer& buffer, HeaderParser& header,
+                                  const HttpHandlers& handlers) {
+  const auto& message = header.get();
+  const unsigned version = message.version();
+  const bool keep_alive = message.keep_alive();
+  const auto length = header.content_length();
+  if (length && *length > static_cast<uint64_t>(handlers.max_upload_bytes)) {
+    co_return co_await WriteReply(stream, TooLarge("server.max_request_mb"), version, false);
+  }
+  const DataRequest request{std::string(message.method_string()), std::string(message.target()),
+                            Header(message, http::field::content_md5)};
+  const DataEndpoint& endpoint = handlers.data;
+  const std::function<StatusOr<std::unique_ptr<DataUpload>>()> begin = [&endpoint, &request] {
+    return endpoint.BeginPut(request);
+  };
+  StatusOr<std::unique_ptr<DataUpload>> upload = co_await Offload(handlers.blocking, begin);
+  const bool expects_continue = beast::iequals(Header(message, http::field::expect), "100-continue");
+  if (!upload.ok()) {
+    // A client waiting for "100 Continue" has not sent the body: answer and close. Otherwise the
+    // body is read and dropped, so the reply is not lost to a reset of unread data.
+    if (expects_continue) co_return co_await WriteReply(stream, StatusReply(upload.status()), version, false);
+    BodyOutcome drained = co_await DiscardBody(stream, buffer, header, handlers.max_upload_bytes);
+    if (!drained.connection_ok) co_return false;
+    co_return co_await WriteReply(stream, StatusReply(upload.status()), version, keep_alive);
+  }
+  if (expects_continue) {
+    http::response<http::empty_body> proceed{http::status::continue_, version};
+    boost::system::error_code ec;
+    co_await http::async_write(stream, proceed, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return false;
+  }
+  BodyOutcome outcome =
+      co_await ReadBodyInto(stream, buffer, header, handlers.max_upload_bytes, **upload, handlers.blocking);
+  if (!outcome.connection_ok) {
+    if (absl::IsResourceExhausted(outcome.status)) {
+      co_await WriteReply(stream, TooLarge("server.max_request_mb"), version, false);
+    }
+    co_return false;
+  }
+  if (outcome.status.ok()) {
+    DataUpload& finishing = **upload;
+    const std::function<Status()> finish = [&finishing] { return finishing.Finish(); };
+    outcome.status = co_await Offload(handlers.blocking, finish);
+  }
+  HttpReply reply = outcome.status.ok() ? HttpReply{200, "application/json", "{}"} : StatusReply(outcome.status);
+  co_return co_await WriteReply(stream, std::move(reply), version, keep_alive);
+}
+
+// GET /data/<key> and /logs/...: the file is sent from disk, in part when a Range asks.
+asio::awaitable<bool> ServeFile(HttpStream& stream, beast::flat_buffer& buffer, HeaderParser& header,
+                                const HttpHandlers& handlers) {
+  const auto& message = header.get();
+  const unsigned version = message.version();
+  const bool keep_alive = message.keep_alive();
+  const std::string target(message.target());
+  const std::string range = Header(message, http::field::range);
+  const bool is_log = IsUnder(target, "/logs/");
+  const DataRequest request{std::string(message.method_string()), target, ""};
+  // A GET carries no body; should one come, it is dropped (within the API limit) to stay in step.
+  BodyOutcome drained = co_await DiscardBody(stream, buffer, header, handlers.max_api_body_bytes);
+  if (!drained.connection_ok) co_return false;
+  const DataEndpoint& data = handlers.data;
+  const LogEndpoint& logs = handlers.logs;
+  const std::function<StatusOr<store::ReadableFile>()> open = [&] {
+    return is_log ? logs.Open(target) : data.OpenForGet(request);
+  };
+  StatusOr<store::ReadableFile> file = co_await Offload(handlers.blocking, open);
+  if (!file.ok()) co_return co_await WriteReply(stream, StatusReply(file.status()), version, keep_alive);
+  co_return co_await SendFile(stream, *file, range, is_log ? "text/plain; charset=utf-8" : "application/octet-stream",
+                              version, keep_alive, handlers.blocking);
+}
+
+// Routes a request whose header has been read; returns whether the connection may carry another.
+asio::awaitable<bool> ServeRequest(HttpStream& stream, beast::flat_buffer& buffer, HeaderParser& header,
+                                   const HttpHandlers& handlers) {
+  const std::string target(header.get().target());
+  const http::verb verb = header.get().method();
+  if (IsUnder(target, "/logs/") || (IsUnder(target, "/data/") && verb == http::verb::get)) {
+    co_return co_await ServeFile(stream, buffer, header, handlers);
+  }
+  if (IsUnder(target, "/data/") && verb == http::verb::put) {
+    co_return co_await ServeUpload(stream, buffer, header, handlers);
+  }
+  if (IsUnder(target, "/data/")) {
+    const unsigned version = header.get().version();
+    const bool keep_alive = header.get().keep_alive();
+    BodyOutcome drained = co_await DiscardBody(stream, buffer, header, handlers.max_api_body_bytes);
+    if (!drained.connection_ok) co_return false;
+    co_return co_await WriteReply(
+        stream, {405, "application/json", "{\"code\":12,\"message\":\"use PUT or GET on /data/\",\"details\":[]}"},
+        version, keep_alive);
+  }
+  co_return co_await ServeBuffered(stream, buffer, header, handlers);
 }
 
 }  // namespace
@@ -88,33 +228,17 @@ asio::awaitable<void> ServeHttp(asio::ip::tcp::socket socket, HttpHandlers handl
   beast::flat_buffer buffer;
   while (true) {
     stream.expires_after(std::chrono::seconds(120));
-    http::request_parser<http::string_body> parser;
-    parser.body_limit(static_cast<uint64_t>(handlers.max_body_bytes));
+    HeaderParser header;
+    // Each route sets its own limit once it knows the target. Not boost::none: Boost 1.74 compares
+    // a Content-Length against an empty limit as if the limit were smaller.
+    header.body_limit(std::numeric_limits<uint64_t>::max());
     boost::system::error_code ec;
-    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == http::error::body_limit) {
-      http::response<http::string_body> too_large{http::status::payload_too_large, 11};
-      too_large.set(http::field::content_type, "application/json");
-      too_large.body() = R"({"code":8,"message":"request body is larger than server.max_request_mb","details":[]})";
-      too_large.prepare_payload();
-      too_large.keep_alive(false);
-      co_await http::async_write(stream, too_large, asio::redirect_error(asio::use_awaitable, ec));
-      break;
-    }
+    co_await http::async_read_header(stream, buffer, header, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) break;  // closed, timed out or malformed: drop the connection
-    Request request = parser.release();
     ++*in_flight;
-    HttpReply reply = co_await Dispatch(request, handlers);
-    http::response<http::string_body> response{static_cast<http::status>(reply.status), request.version()};
-    response.set(http::field::server, "flyte-sandbox");
-    response.set(http::field::content_type, reply.content_type);
-    response.keep_alive(request.keep_alive());
-    response.body() = std::move(reply.body);
-    response.prepare_payload();
-    stream.expires_after(std::chrono::seconds(120));
-    co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+    const bool keep_going = co_await ServeRequest(stream, buffer, header, handlers);
     --*in_flight;
-    if (ec || !response.keep_alive()) break;
+    if (!keep_going) break;
   }
   boost::system::error_code ignored;
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);

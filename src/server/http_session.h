@@ -1,6 +1,7 @@
 // One HTTP/1.1 connection: reads requests (keep-alive), dispatches each by path prefix
-// (/healthz, /api/v1/ gateway, /data/ object store), writes the replies. A coroutine on the
-// io_context; blocking work is sent to the handlers' thread pool.
+// (/healthz, /api/v1/ gateway, /data/ object store, /logs/), writes the replies. A coroutine on
+// the io_context; blocking work is sent to the handlers' thread pool. Object and log bodies are
+// streamed (http_body.h); other bodies are read whole within the BodyBudget.
 #pragma once
 
 // Boost 1.74's awaitable.hpp uses std::exchange without including <utility>.
@@ -13,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "server/body_budget.h"
 #include "server/data_endpoint.h"
 #include "server/gateway.h"
 
@@ -24,7 +26,9 @@ struct HttpHandlers {
   DataEndpoint& data;
   LogEndpoint& logs;
   boost::asio::thread_pool& blocking;  // disk I/O runs here, never on the network threads
-  int64_t max_body_bytes;
+  BodyBudget& buffered;                // request bodies held in memory, across connections
+  int64_t max_upload_bytes;            // a /data/ PUT, streamed to disk
+  int64_t max_api_body_bytes;          // any other request body, held in memory
 };
 
 boost::asio::awaitable<void> ServeHttp(boost::asio::ip::tcp::socket socket, HttpHandlers handlers,
