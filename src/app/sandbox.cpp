@@ -1,5 +1,7 @@
 #include "app/sandbox.h"
 
+#include <sys/stat.h>
+
 #include <optional>
 
 #include "admin/admin.h"
@@ -52,6 +54,9 @@ class RunningSandbox final : public Sandbox {
 
   Status Init(const SandboxConfig& config) {
     config_ = config;
+    // Everything the sandbox and its tasks create (SQLite's database, WAL and shared memory,
+    // blobs, logs, the client config) is for the user alone, whatever umask the shell had.
+    ::umask(077);
     RETURN_IF_ERROR(PrepareStateDir(config_.state.dir));
     ASSIGN_OR_RETURN(lock_, StateDirLock::Acquire(config_.state.dir));
     ASSIGN_OR_RETURN(server_, server::Server::Bind(config_.server));
