@@ -164,11 +164,13 @@ asio::awaitable<bool> ServeUpload(HttpStream& stream, beast::flat_buffer& buffer
     }
     co_return false;
   }
-  if (outcome.status.ok()) {
-    DataUpload& finishing = **upload;
-    const std::function<Status()> finish = [&finishing] { return finishing.Finish(); };
-    outcome.status = co_await Offload(handlers.blocking, finish);
-  }
+  std::unique_ptr<DataUpload>& taken = *upload;
+  const std::function<Status()> finish = [&taken, &outcome] {
+    Status status = outcome.status.ok() ? taken->Finish() : outcome.status;
+    taken.reset();  // an upload not committed is gone before the reply says so
+    return status;
+  };
+  outcome.status = co_await Offload(handlers.blocking, finish);
   HttpReply reply = outcome.status.ok() ? HttpReply{200, "application/json", "{}"} : StatusReply(outcome.status);
   co_return co_await WriteReply(stream, std::move(reply), version, keep_alive);
 }
