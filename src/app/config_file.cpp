@@ -175,6 +175,8 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
       {"port", int_into(config.server.port, 0, 65535)},
       {"public_address", string_into(config.server.public_address)},
       {"max_request_mb", mib_into(config.server.max_request_bytes, 1, 1 << 20)},
+      {"max_api_request_mb", mib_into(config.server.max_api_request_bytes, 1, 1 << 20)},
+      {"max_buffered_mb", mib_into(config.server.max_buffered_request_bytes, 1, 1 << 20)},
       {"shutdown_grace", duration_into(config.server.shutdown_grace)},
       {"max_connections", int_into(config.server.max_connections, 1, 1 << 20)},
       {"idle_timeout", timeout_into(config.server.idle_timeout)},

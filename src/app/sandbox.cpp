@@ -1,6 +1,7 @@
 #include "app/sandbox.h"
 
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <boost/system/system_error.hpp>
 #include <optional>
@@ -102,6 +103,9 @@ class RunningSandbox final : public Sandbox {
 
   Status Init(const SandboxConfig& config) {
     config_ = config;
+    // Everything the sandbox and its tasks create (SQLite's database, WAL and shared memory,
+    // blobs, logs, the client config) is for the user alone, whatever umask the shell had.
+    ::umask(077);
     RETURN_IF_ERROR(CheckThreadLimit(config_));
     ASSIGN_OR_RETURN(config_.auth, AuthConfigFor(config_));
     RETURN_IF_ERROR(PrepareStateDir(config_.state.dir));

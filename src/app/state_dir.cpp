@@ -22,6 +22,10 @@ Status PrepareStateDir(const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return absl::FailedPreconditionError("cannot create state folder " + dir.string() + ": " + ec.message());
+  // Owner only, also when an older sandbox made it under a 022 umask: the registry, inputs,
+  // uploads and logs in it are the user's alone.
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec) return absl::FailedPreconditionError("cannot restrict state folder " + dir.string() + ": " + ec.message());
   if (::access(dir.c_str(), W_OK | X_OK) != 0) {
     return absl::FailedPreconditionError("state folder " + dir.string() + " is not writable");
   }
@@ -30,7 +34,7 @@ Status PrepareStateDir(const fs::path& dir) {
 
 StatusOr<StateDirLock> StateDirLock::Acquire(const fs::path& dir) {
   const fs::path lock = dir / "sandbox.lock";
-  int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return absl::FailedPreconditionError("cannot open " + lock.string() + ": " + std::strerror(errno));
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);

@@ -135,9 +135,7 @@ int RunForeground(const SandboxConfig& config) {
 // Re-runs this binary without --detach in a new session, logging to the state folder, and
 // returns once it serves (or reports why it did not).
 int RunDetached(const SandboxConfig& config, int argc, char** argv) {
-  std::error_code ec;
-  fs::create_directories(config.state.dir, ec);
-  if (ec) return Fail(absl::FailedPreconditionError("cannot create state folder " + config.state.dir.string()));
+  if (Status prepared = app::PrepareStateDir(config.state.dir); !prepared.ok()) return Fail(prepared);
   const fs::path log = config.state.dir / app::kLogFile;
   std::vector<std::string> args;
   for (int i = 0; i < argc; ++i) {
@@ -150,7 +148,7 @@ int RunDetached(const SandboxConfig& config, int argc, char** argv) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);

@@ -33,6 +33,23 @@ std::string Digest(const EVP_MD* md, std::string_view data) {
 }  // namespace
 
 std::string Md5(std::string_view data) { return Digest(EVP_md5(), data); }
+
+struct Md5Stream::Context {
+  EVP_MD_CTX* md = EVP_MD_CTX_new();
+  ~Context() { EVP_MD_CTX_free(md); }
+};
+
+Md5Stream::Md5Stream() : context_(std::make_unique<Context>()) { EVP_DigestInit_ex(context_->md, EVP_md5(), nullptr); }
+Md5Stream::~Md5Stream() = default;
+
+void Md5Stream::Update(std::string_view data) { EVP_DigestUpdate(context_->md, data.data(), data.size()); }
+
+std::string Md5Stream::Finish() {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_DigestFinal_ex(context_->md, out, &size);
+  return std::string(reinterpret_cast<const char*>(out), size);
+}
 std::string Sha256(std::string_view data) { return Digest(EVP_sha256(), data); }
 
 std::string HmacSha256(std::string_view key, std::string_view data) {

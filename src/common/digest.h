@@ -4,6 +4,7 @@
 
 #include <google/protobuf/message.h>
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,21 @@ std::string Md5(std::string_view data);                               // 16 raw 
 std::string Sha256(std::string_view data);                            // 32 raw bytes
 std::string HmacSha256(std::string_view key, std::string_view data);  // 32 raw bytes
 std::string RandomBytes(size_t count);
+
+// MD5 over bytes that arrive in pieces (an upload streamed to disk). Not thread-safe.
+class Md5Stream {
+ public:
+  Md5Stream();
+  ~Md5Stream();
+  Md5Stream(const Md5Stream&) = delete;
+  Md5Stream& operator=(const Md5Stream&) = delete;
+  void Update(std::string_view data);
+  std::string Finish();  // 16 raw bytes; call once
+
+ private:
+  struct Context;
+  std::unique_ptr<Context> context_;
+};
 
 // A message's bytes with map entries sorted, so equal values give equal bytes (and digests).
 std::string DeterministicBytes(const google::protobuf::Message& message);

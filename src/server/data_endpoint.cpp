@@ -1,65 +1,69 @@
 #include "server/data_endpoint.h"
 
-#include <fstream>
-#include <iterator>
-
-#include "common/digest.h"
 #include "common/url.h"
 #include "server/status_mapping.h"
 
 namespace flyte::server {
-namespace {
 
-HttpReply Error(const Status& status) {
+HttpReply StatusReply(const Status& status) {
   return Gateway::ErrorReply(static_cast<int>(ToGrpcStatus(status).error_code()), std::string(status.message()));
 }
 
-}  // namespace
-
-HttpReply LogEndpoint::Handle(const std::string& target) const {
+StatusOr<store::ReadableFile> LogEndpoint::Open(const std::string& target) const {
   constexpr std::string_view kPrefix = "/logs/";
-  auto path = PercentDecode(target.substr(kPrefix.size(), target.find('?') - kPrefix.size()));
-  if (!path.ok()) return Error(path.status());
-  if (Status valid = store::ValidateKey(*path); !valid.ok()) return Error(valid);
-  std::ifstream in(logs_dir_ / *path / "task.log", std::ios::binary);
-  if (!in) return Error(absl::NotFoundError("no log at " + *path));
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return {200, "text/plain; charset=utf-8", std::move(text)};
+  ASSIGN_OR_RETURN(const std::string path,
+                   PercentDecode(target.substr(kPrefix.size(), target.find('?') - kPrefix.size())));
+  RETURN_IF_ERROR(store::ValidateKey(path));
+  auto root = store::OpenRoot(logs_dir_);
+  if (!root.ok()) return absl::NotFoundError("no log at " + path);
+  auto log = store::OpenReadableBeneath(root->get(), path + "/task.log");
+  if (absl::IsNotFound(log.status())) return absl::NotFoundError("no log at " + path);
+  return log;
 }
 
-HttpReply DataEndpoint::Handle(const DataRequest& request) const {
+Status DataUpload::Append(std::string_view bytes) {
+  md5_.Update(bytes);
+  return writer_->Append(bytes);
+}
+
+Status DataUpload::Finish() {
+  const std::string actual_md5 = md5_.Finish();
+  if (!claimed_md5_.empty() && claimed_md5_ != actual_md5) {
+    return absl::InvalidArgumentError("Content-MD5 does not match the uploaded bytes");
+  }
+  if (!pinned_md5_.empty() && pinned_md5_ != actual_md5) {
+    return absl::InvalidArgumentError("uploaded bytes do not match the content_md5 this URL was signed for");
+  }
+  return writer_->Commit();
+}
+
+StatusOr<DataEndpoint::Authorized> DataEndpoint::Authorize(const DataRequest& request) const {
   constexpr std::string_view kPrefix = "/data/";
   const size_t question = request.target.find('?');
   const std::string path = request.target.substr(0, question);
-  if (path.rfind(kPrefix, 0) != 0) return Error(absl::NotFoundError("not a data path"));
-  auto key = PercentDecode(path.substr(kPrefix.size()));
-  if (!key.ok()) return Error(key.status());
-  if (Status valid = store::ValidateKey(*key); !valid.ok()) return Error(valid);
-  auto query = ParseQuery(question == std::string::npos ? "" : request.target.substr(question + 1));
-  if (!query.ok()) return Error(query.status());
-  if (request.verb != "PUT" && request.verb != "GET") {
-    return {405, "application/json", "{\"code\":12,\"message\":\"use PUT or GET on /data/\",\"details\":[]}"};
-  }
-  auto pinned_md5 = signer_.Verify(request.verb, *key, *query);
-  if (!pinned_md5.ok()) return Error(pinned_md5.status());
+  if (path.rfind(kPrefix, 0) != 0) return absl::NotFoundError("not a data path");
+  ASSIGN_OR_RETURN(std::string key, PercentDecode(path.substr(kPrefix.size())));
+  RETURN_IF_ERROR(store::ValidateKey(key));
+  ASSIGN_OR_RETURN(auto query, ParseQuery(question == std::string::npos ? "" : request.target.substr(question + 1)));
+  ASSIGN_OR_RETURN(std::string pinned_md5, signer_.Verify(request.verb, key, query));
+  return Authorized{std::move(key), std::move(pinned_md5)};
+}
 
-  if (request.verb == "GET") {
-    auto bytes = blobs_.Get(*key);
-    if (!bytes.ok()) return Error(bytes.status());
-    return {200, "application/octet-stream", *std::move(bytes)};
-  }
-  const std::string actual_md5 = Md5(request.body);
+StatusOr<store::ReadableFile> DataEndpoint::OpenForGet(const DataRequest& request) const {
+  ASSIGN_OR_RETURN(Authorized authorized, Authorize(request));
+  return blobs_.Open(authorized.key);
+}
+
+StatusOr<std::unique_ptr<DataUpload>> DataEndpoint::BeginPut(const DataRequest& request) const {
+  ASSIGN_OR_RETURN(Authorized authorized, Authorize(request));
+  std::string claimed_md5;
   if (!request.content_md5.empty()) {
-    auto claimed = Base64Decode(request.content_md5);
-    if (!claimed.ok() || *claimed != actual_md5) {
-      return Error(absl::InvalidArgumentError("Content-MD5 does not match the uploaded bytes"));
-    }
+    auto decoded = Base64Decode(request.content_md5);
+    if (!decoded.ok()) return absl::InvalidArgumentError("Content-MD5 is not base64");
+    claimed_md5 = *std::move(decoded);
   }
-  if (!pinned_md5->empty() && *pinned_md5 != actual_md5) {
-    return Error(absl::InvalidArgumentError("uploaded bytes do not match the content_md5 this URL was signed for"));
-  }
-  if (Status stored = blobs_.Put(*key, request.body); !stored.ok()) return Error(stored);
-  return {200, "application/json", "{}"};
+  ASSIGN_OR_RETURN(std::unique_ptr<store::BlobWriter> writer, blobs_.NewWriter(authorized.key));
+  return std::make_unique<DataUpload>(std::move(writer), std::move(claimed_md5), std::move(authorized.pinned_md5));
 }
 
 }  // namespace flyte::server

@@ -7,9 +7,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <functional>
+#include <limits>
 
-#include "server/status_mapping.h"
 #include "server/auth_http.h"
+#include "server/http_body.h"
+#include "server/offload.h"
+#include "server/status_mapping.h"
 
 namespace flyte::server {
 namespace {
@@ -41,75 +44,48 @@ asio::awaitable<HttpReply> AwaitReply(ReplyStarter start) {
   co_return reply;
 }
 
-std::string Header(const Request& request, http::field field) {
-  auto it = request.find(field);
-  return it == request.end() ? std::string() : std::string(it->value());
+template <class Message>
+std::string Header(const Message& message, http::field field) {
+  auto it = message.find(field);
+  return it == message.end() ? std::string() : std::string(it->value());
 }
 
 // The bearer FlyteAdmin's clients send: `flyte-authorization` first, else `authorization`.
-std::string Authorization(const Request& request) {
-  auto it = request.find(std::string(auth::kFlyteAuthorizationKey));
-  return it != request.end() ? std::string(it->value()) : Header(request, http::field::authorization);
+template <class Message>
+std::string Authorization(const Message& message) {
+  auto it = message.find(std::string(auth::kFlyteAuthorizationKey));
+  return it != message.end() ? std::string(it->value()) : Header(message, http::field::authorization);
 }
 
-asio::awaitable<HttpReply> Dispatch(Request& request, const HttpHandlers& handlers) {
-  const std::string target(request.target());
-  const std::string verb(request.method_string());
-  const std::string host = Header(request, http::field::host);
-  const std::string origin = Header(request, http::field::origin);
-  const std::string content_type = Header(request, http::field::content_type);
-  if (auto refused = handlers.guard.Check({verb, target, host, origin, content_type, !request.body().empty()})) {
-    co_return *refused;
-  }
-  const std::string authorization = Authorization(request);
-  if (auto rejected = RejectUnauthenticated(handlers.auth, target, authorization)) co_return *rejected;
-  if (target == "/healthz" || target.rfind("/healthz?", 0) == 0) {
-    co_return HttpReply{200, "text/plain", "ok\n"};
-  }
-  if (IsTokenPath(target)) co_return HandleTokenRequest(handlers.auth, verb, authorization, request.body());
-  if (target.rfind("/api/v1/", 0) == 0 || IsAuthMetadataPath(target)) {
-    auto call = std::make_shared<GatewayRequest>(
-        GatewayRequest{verb, target, content_type, Header(request, http::field::accept), std::move(request.body()),
-                       authorization});
-    Gateway& gateway = handlers.gateway;
-    ReplyStarter start = [&gateway, call](std::function<void(HttpReply)> done) {
-      gateway.Handle(std::move(*call), std::move(done));
-    };
-    HttpReply reply = co_await AwaitReply(start);
-    co_return reply;
-  }
-  if (target.rfind("/data/", 0) == 0) {
-    auto data = std::make_shared<DataRequest>(
-        DataRequest{verb, target, Header(request, http::field::content_md5), std::move(request.body())});
-    const DataEndpoint& endpoint = handlers.data;
-    asio::thread_pool& pool = handlers.blocking;
-    ReplyStarter start = [&endpoint, &pool, data](std::function<void(HttpReply)> done) {
-      asio::post(pool, [&endpoint, data, done = std::move(done)] { done(endpoint.Handle(*data)); });
-    };
-    HttpReply reply = co_await AwaitReply(start);
-    co_return reply;
-  }
-  if (target.rfind("/logs/", 0) == 0) {
-    const LogEndpoint& endpoint = handlers.logs;
-    asio::thread_pool& pool = handlers.blocking;
-    ReplyStarter start = [&endpoint, &pool, target](std::function<void(HttpReply)> done) {
-      asio::post(pool, [&endpoint, target, done = std::move(done)] { done(endpoint.Handle(target)); });
-    };
-    HttpReply reply = co_await AwaitReply(start);
-    co_return reply;
-  }
-  co_return Gateway::ErrorReply(5, "nothing is served at " + Echo(target));
+// RESOURCE_EXHAUSTED with the HTTP status that says which limit: 413 (this body) or 503 (all
+// bodies in memory right now).
+HttpReply LimitReply(int http_status, const std::string& message) {
+  HttpReply reply = Gateway::ErrorReply(8, message);
+  reply.status = http_status;
+  return reply;
 }
+
+HttpReply TooLarge(const std::string& limit_key) { return LimitReply(413, "request body is larger than " + limit_key); }
 
 http::response<http::string_body> ToResponse(HttpReply reply, unsigned version, bool keep_alive) {
   http::response<http::string_body> response{static_cast<http::status>(reply.status), version};
   response.set(http::field::server, "flyte-sandbox");
   response.set(http::field::content_type, reply.content_type);
+  if (reply.status == 503) response.set(http::field::retry_after, "1");
   for (const auto& [name, value] : reply.headers) response.set(name, value);
   response.keep_alive(keep_alive);
   response.body() = std::move(reply.body);
   response.prepare_payload();
   return response;
+}
+
+// Writes a reply held in memory; returns whether the connection may carry another request.
+asio::awaitable<bool> WriteReply(HttpStream& stream, HttpReply reply, unsigned version, bool keep_alive) {
+  auto response = ToResponse(std::move(reply), version, keep_alive);
+  stream.expires_after(std::chrono::seconds(120));
+  boost::system::error_code ec;
+  co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+  co_return !ec && keep_alive;
 }
 
 // Whether a failed read still has a client to answer (not gone, not timed out).
@@ -121,7 +97,7 @@ bool ClientStillThere(const boost::system::error_code& ec) {
 // Answers a request that cannot be parsed with 400 and ends the connection. The unread rest is
 // drained for a moment before closing, since closing over unread bytes sends a reset that can
 // destroy the reply before the client reads it.
-asio::awaitable<void> RefuseMalformed(beast::tcp_stream& stream, const boost::system::error_code& why) {
+asio::awaitable<void> RefuseMalformed(HttpStream& stream, const boost::system::error_code& why) {
   if (!ClientStillThere(why)) co_return;
   auto response = ToResponse(Gateway::ErrorReply(3, "malformed HTTP request: " + why.message()), 11, false);
   boost::system::error_code ec;
@@ -135,6 +111,182 @@ asio::awaitable<void> RefuseMalformed(beast::tcp_stream& stream, const boost::sy
   }
 }
 
+bool IsUnder(const std::string& target, std::string_view prefix) { return target.rfind(prefix, 0) == 0; }
+
+// Requests answered from memory: health, the token endpoint, the gateway (and AuthMetadataService's
+// HTTP routes). The guard and auth have let the request through.
+asio::awaitable<HttpReply> Dispatch(Request& request, const HttpHandlers& handlers) {
+  const std::string target(request.target());
+  const std::string verb(request.method_string());
+  if (target == "/healthz" || target.rfind("/healthz?", 0) == 0) {
+    co_return HttpReply{200, "text/plain", "ok\n"};
+  }
+  const std::string authorization = Authorization(request);
+  if (IsTokenPath(target)) co_return HandleTokenRequest(handlers.auth, verb, authorization, request.body());
+  if (target.rfind("/api/v1/", 0) == 0 || IsAuthMetadataPath(target)) {
+    auto call = std::make_shared<GatewayRequest>(
+        GatewayRequest{verb, target, Header(request, http::field::content_type), Header(request, http::field::accept),
+                       std::move(request.body()), authorization});
+    Gateway& gateway = handlers.gateway;
+    ReplyStarter start = [&gateway, call](std::function<void(HttpReply)> done) {
+      gateway.Handle(std::move(*call), std::move(done));
+    };
+    HttpReply reply = co_await AwaitReply(start);
+    co_return reply;
+  }
+  co_return Gateway::ErrorReply(5, "nothing is served at " + Echo(target));
+}
+
+// Requests whose bodies are held in memory (the gateway's JSON): each within
+// max_api_body_bytes, all together within the BodyBudget.
+asio::awaitable<bool> ServeBuffered(HttpStream& stream, beast::flat_buffer& buffer, HeaderParser& header,
+                                    const HttpHandlers& handlers) {
+  const unsigned version = header.get().version();
+  const auto length = header.content_length();
+  const int64_t limit = handlers.max_api_body_bytes;
+  if (length && *length > static_cast<uint64_t>(limit)) {
+    co_return co_await WriteReply(stream, TooLarge("server.max_api_request_mb"), version, false);
+  }
+  // A chunked body's size is known only once read: it may take up to the limit.
+  auto lease = handlers.buffered.TryTake(length ? static_cast<int64_t>(*length) : header.chunked() ? limit : 0);
+  if (!lease) {
+    co_return co_await WriteReply(
+        stream,
+        LimitReply(503, "the server holds too many request bodies in memory (server.max_buffered_mb); retry later"),
+        version, false);
+  }
+  http::request_parser<http::string_body> parser(std::move(header));
+  parser.body_limit(static_cast<uint64_t>(limit));
+  boost::system::error_code ec;
+  co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec == http::error::body_limit) {
+    co_return co_await WriteReply(stream, TooLarge("server.max_api_request_mb"), version, false);
+  }
+  if (ec) {
+    co_await RefuseMalformed(stream, ec);
+    co_return false;
+  }
+  Request request = parser.release();
+  HttpReply reply = co_await Dispatch(request, handlers);
+  lease.reset();
+  co_return co_await WriteReply(stream, std::move(reply), version, request.keep_alive());
+}
+
+// PUT /data/<key>: the body goes to the object store as it arrives.
+asio::awaitable<bool> ServeUpload(HttpStream& stream, beast::flat_buffer& buffer, HeaderParser& header,
+                                  const HttpHandlers& handlers) {
+  const auto& message = header.get();
+  const unsigned version = message.version();
+  const bool keep_alive = message.keep_alive();
+  const auto length = header.content_length();
+  if (length && *length > static_cast<uint64_t>(handlers.max_upload_bytes)) {
+    co_return co_await WriteReply(stream, TooLarge("server.max_request_mb"), version, false);
+  }
+  const DataRequest request{std::string(message.method_string()), std::string(message.target()),
+                            Header(message, http::field::content_md5)};
+  const DataEndpoint& endpoint = handlers.data;
+  const std::function<StatusOr<std::unique_ptr<DataUpload>>()> begin = [&endpoint, &request] {
+    return endpoint.BeginPut(request);
+  };
+  StatusOr<std::unique_ptr<DataUpload>> upload = co_await Offload(handlers.blocking, begin);
+  const bool expects_continue = beast::iequals(Header(message, http::field::expect), "100-continue");
+  if (!upload.ok()) {
+    // A client waiting for "100 Continue" has not sent the body: answer and close. Otherwise the
+    // body is read and dropped, so the reply is not lost to a reset of unread data.
+    if (expects_continue) co_return co_await WriteReply(stream, StatusReply(upload.status()), version, false);
+    BodyOutcome drained = co_await DiscardBody(stream, buffer, header, handlers.max_upload_bytes);
+    if (!drained.connection_ok) co_return false;
+    co_return co_await WriteReply(stream, StatusReply(upload.status()), version, keep_alive);
+  }
+  if (expects_continue) {
+    http::response<http::empty_body> proceed{http::status::continue_, version};
+    boost::system::error_code ec;
+    co_await http::async_write(stream, proceed, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return false;
+  }
+  BodyOutcome outcome =
+      co_await ReadBodyInto(stream, buffer, header, handlers.max_upload_bytes, **upload, handlers.blocking);
+  if (!outcome.connection_ok) {
+    if (absl::IsResourceExhausted(outcome.status)) {
+      co_await WriteReply(stream, TooLarge("server.max_request_mb"), version, false);
+    }
+    co_return false;
+  }
+  std::unique_ptr<DataUpload>& taken = *upload;
+  const std::function<Status()> finish = [&taken, &outcome] {
+    Status status = outcome.status.ok() ? taken->Finish() : outcome.status;
+    taken.reset();  // an upload not committed is gone before the reply says so
+    return status;
+  };
+  outcome.status = co_await Offload(handlers.blocking, finish);
+  HttpReply reply = outcome.status.ok() ? HttpReply{200, "application/json", "{}"} : StatusReply(outcome.status);
+  co_return co_await WriteReply(stream, std::move(reply), version, keep_alive);
+}
+
+// GET /data/<key> and /logs/...: the file is sent from disk, in part when a Range asks.
+asio::awaitable<bool> ServeFile(HttpStream& stream, beast::flat_buffer& buffer, HeaderParser& header,
+                                const HttpHandlers& handlers) {
+  const auto& message = header.get();
+  const unsigned version = message.version();
+  const bool keep_alive = message.keep_alive();
+  const std::string target(message.target());
+  const std::string range = Header(message, http::field::range);
+  const bool is_log = IsUnder(target, "/logs/");
+  const DataRequest request{std::string(message.method_string()), target, ""};
+  // A GET carries no body; should one come, it is dropped (within the API limit) to stay in step.
+  BodyOutcome drained = co_await DiscardBody(stream, buffer, header, handlers.max_api_body_bytes);
+  if (!drained.connection_ok) co_return false;
+  const DataEndpoint& data = handlers.data;
+  const LogEndpoint& logs = handlers.logs;
+  const std::function<StatusOr<store::ReadableFile>()> open = [&] {
+    return is_log ? logs.Open(target) : data.OpenForGet(request);
+  };
+  StatusOr<store::ReadableFile> file = co_await Offload(handlers.blocking, open);
+  if (!file.ok()) co_return co_await WriteReply(stream, StatusReply(file.status()), version, keep_alive);
+  co_return co_await SendFile(stream, *file, range, is_log ? "text/plain; charset=utf-8" : "application/octet-stream",
+                              version, keep_alive, handlers.blocking);
+}
+
+// Routes a request whose header has been read; returns whether the connection may carry another.
+asio::awaitable<bool> ServeRequest(HttpStream& stream, beast::flat_buffer& buffer, HeaderParser& header,
+                                   const HttpHandlers& handlers) {
+  const auto& message = header.get();
+  const std::string target(message.target());
+  const http::verb verb = message.method();
+  // The guard (Host, Origin, content type) and auth see every request before its route does; a
+  // refused request's body is read and dropped so the reply is not lost to a reset.
+  const std::string host = Header(message, http::field::host);
+  const std::string origin = Header(message, http::field::origin);
+  const std::string content_type = Header(message, http::field::content_type);
+  const bool has_body = header.chunked() || header.content_length().value_or(0) > 0;
+  std::optional<HttpReply> refused =
+      handlers.guard.Check({std::string(message.method_string()), target, host, origin, content_type, has_body});
+  if (!refused) refused = RejectUnauthenticated(handlers.auth, target, Authorization(message));
+  if (refused) {
+    const unsigned version = message.version();
+    const bool keep_alive = message.keep_alive();
+    BodyOutcome drained = co_await DiscardBody(stream, buffer, header, handlers.max_api_body_bytes);
+    if (!drained.connection_ok) co_return false;
+    co_return co_await WriteReply(stream, *std::move(refused), version, keep_alive);
+  }
+  if (IsUnder(target, "/logs/") || (IsUnder(target, "/data/") && verb == http::verb::get)) {
+    co_return co_await ServeFile(stream, buffer, header, handlers);
+  }
+  if (IsUnder(target, "/data/") && verb == http::verb::put) {
+    co_return co_await ServeUpload(stream, buffer, header, handlers);
+  }
+  if (IsUnder(target, "/data/")) {
+    const unsigned version = header.get().version();
+    const bool keep_alive = header.get().keep_alive();
+    BodyOutcome drained = co_await DiscardBody(stream, buffer, header, handlers.max_api_body_bytes);
+    if (!drained.connection_ok) co_return false;
+    co_return co_await WriteReply(
+        stream, {405, "application/json", "{\"code\":12,\"message\":\"use PUT or GET on /data/\",\"details\":[]}"},
+        version, keep_alive);
+  }
+  co_return co_await ServeBuffered(stream, buffer, header, handlers);
+}
+
 }  // namespace
 
 asio::awaitable<void> ServeHttp(asio::ip::tcp::socket socket, HttpHandlers handlers,
@@ -145,31 +297,20 @@ asio::awaitable<void> ServeHttp(asio::ip::tcp::socket socket, HttpHandlers handl
   beast::flat_buffer buffer(kMaxUnparsedBytes);
   while (true) {
     stream.expires_after(std::chrono::seconds(120));
-    http::request_parser<http::string_body> parser;
-    parser.body_limit(static_cast<uint64_t>(handlers.max_body_bytes));
+    HeaderParser header;
+    // Each route sets its own limit once it knows the target. Not boost::none: Boost 1.74 compares
+    // a Content-Length against an empty limit as if the limit were smaller.
+    header.body_limit(std::numeric_limits<uint64_t>::max());
     boost::system::error_code ec;
-    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == http::error::body_limit) {
-      http::response<http::string_body> too_large{http::status::payload_too_large, 11};
-      too_large.set(http::field::content_type, "application/json");
-      too_large.body() = R"({"code":8,"message":"request body is larger than server.max_request_mb","details":[]})";
-      too_large.prepare_payload();
-      too_large.keep_alive(false);
-      co_await http::async_write(stream, too_large, asio::redirect_error(asio::use_awaitable, ec));
-      break;
-    }
+    co_await http::async_read_header(stream, buffer, header, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       co_await RefuseMalformed(stream, ec);
       break;
     }
-    Request request = parser.release();
     ++*in_flight;
-    HttpReply reply = co_await Dispatch(request, handlers);
-    auto response = ToResponse(std::move(reply), request.version(), request.keep_alive());
-    stream.expires_after(std::chrono::seconds(120));
-    co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+    const bool keep_going = co_await ServeRequest(stream, buffer, header, handlers);
     --*in_flight;
-    if (ec || !response.keep_alive()) break;
+    if (!keep_going) break;
   }
   boost::system::error_code ignored;
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);

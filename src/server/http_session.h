@@ -1,7 +1,8 @@
 // One HTTP/1.1 connection: reads requests (keep-alive), dispatches each by path prefix
-// (/healthz, /api/v1/ gateway, /data/ object store) once the request guard lets it through,
-// writes the replies. A coroutine on the
-// io_context; blocking work is sent to the handlers' thread pool.
+// (/healthz, /api/v1/ gateway, /data/ object store, /logs/) once the request guard and auth let
+// it through, writes the replies. A coroutine on the io_context; blocking work is sent to the
+// handlers' thread pool. Object and log bodies are streamed (http_body.h); other bodies are read
+// whole within the BodyBudget.
 #pragma once
 
 // Boost 1.74's awaitable.hpp uses std::exchange without including <utility>.
@@ -15,6 +16,7 @@
 #include <memory>
 
 #include "auth/auth.h"
+#include "server/body_budget.h"
 #include "server/data_endpoint.h"
 #include "server/gateway.h"
 #include "server/request_guard.h"
@@ -29,7 +31,9 @@ struct HttpHandlers {
   LogEndpoint& logs;
   const auth::Authenticator& auth;
   boost::asio::thread_pool& blocking;  // disk I/O runs here, never on the network threads
-  int64_t max_body_bytes;
+  BodyBudget& buffered;                // request bodies held in memory, across connections
+  int64_t max_upload_bytes;            // a /data/ PUT, streamed to disk
+  int64_t max_api_body_bytes;          // any other request body, held in memory
 };
 
 boost::asio::awaitable<void> ServeHttp(boost::asio::ip::tcp::socket socket, HttpHandlers handlers,

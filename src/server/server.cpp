@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "server/body_budget.h"
 #include "server/data_endpoint.h"
 #include "server/gateway.h"
 #include "server/grpc_server.h"
@@ -51,7 +52,8 @@ class TransportServer final : public Server {
     data_ = std::make_unique<DataEndpoint>(deps.signer, deps.blobs);
     logs_ = std::make_unique<LogEndpoint>(deps.logs_dir);
     listener_->Start(grpc_->server(),
-                     {guard_, *gateway_, *data_, *logs_, deps.auth, blocking_, config_.max_request_bytes},
+                     {guard_, *gateway_, *data_, *logs_, deps.auth, blocking_, buffered_, config_.max_request_bytes,
+                      config_.max_api_request_bytes},
                      {config_.max_connections, config_.idle_timeout});
     for (int i = 0; i < 2; ++i) io_threads_.emplace_back([this] { RunIo(io_); });
     return absl::OkStatus();
@@ -77,6 +79,7 @@ class TransportServer final : public Server {
   bool stopped_ = false;
   boost::asio::io_context io_;
   boost::asio::thread_pool blocking_{2};
+  BodyBudget buffered_{config_.max_buffered_request_bytes};
   std::unique_ptr<Listener> listener_;
   std::unique_ptr<GrpcServer> grpc_;
   std::unique_ptr<Gateway> gateway_;

@@ -26,7 +26,12 @@ struct ServerConfig {
   // Host and port clients use to reach us (signed URLs, token issuer, client config); empty =
   // <bind_address>:<port> when bound to one address beyond loopback, else localhost:<port>.
   std::string public_address;
+  // Largest upload through a signed URL (streamed to disk, never held in memory).
   int64_t max_request_bytes = int64_t{512} << 20;
+  // Largest body of any other request (the /api/v1 JSON gateway), held in memory while served.
+  int64_t max_api_request_bytes = int64_t{64} << 20;
+  // All such bodies in memory at once, across connections; beyond it requests get 503.
+  int64_t max_buffered_request_bytes = int64_t{256} << 20;
   std::chrono::seconds shutdown_grace{10};
   // Connections the listener holds at once (lowered to fit the open-file limit); when full, the
   // one silent the longest is closed for a new one.

@@ -9,9 +9,21 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "store/open_beneath.h"
 
 namespace flyte::store {
 
+// A new object written in pieces (an upload streamed from the network). Nothing is visible under
+// its key until Commit; destroyed without Commit, the partial object is discarded.
+class BlobWriter {
+ public:
+  virtual ~BlobWriter() = default;
+  virtual Status Append(std::string_view bytes) = 0;
+  virtual Status Commit() = 0;
+};
+
+// Paths are opened beneath the root without following symbolic links (PERMISSION_DENIED): a task
+// that plants a link in the store cannot make readers or writers of keys leave it.
 class BlobStore {
  public:
   virtual ~BlobStore() = default;
@@ -19,6 +31,10 @@ class BlobStore {
   // Writes atomically (temp file + rename): readers see the old or the new object, never a part.
   virtual Status Put(std::string_view key, std::string_view bytes) = 0;
   virtual StatusOr<std::string> Get(std::string_view key) = 0;
+  // The object as an open file, to stream from without holding it in memory.
+  virtual StatusOr<ReadableFile> Open(std::string_view key) = 0;
+  // Writes atomically too, in pieces. PERMISSION_DENIED when the key is a symbolic link.
+  virtual StatusOr<std::unique_ptr<BlobWriter>> NewWriter(std::string_view key) = 0;
   // NOT_FOUND if absent; the size in bytes otherwise.
   virtual StatusOr<int64_t> Size(std::string_view key) = 0;
 

@@ -1,13 +1,12 @@
 // LocalBlobStore: the BlobStore as a folder. Thread-safe: every operation is a filesystem call
 // on its own files, and writes go through unique temp names.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "store/blob_store.h"
 
@@ -16,59 +15,110 @@ namespace {
 
 constexpr std::string_view kFileScheme = "file://";
 
-Status ErrnoError(std::string_view what, const std::filesystem::path& path) {
-  return absl::InternalError(std::string(what) + " " + path.string() + ": " + std::strerror(errno));
+Status ErrnoError(std::string_view what, std::string_view key) {
+  return absl::InternalError(std::string(what) + " object " + std::string(key) + ": " + std::strerror(errno));
 }
 
-class LocalBlobStore final : public BlobStore {
- public:
-  explicit LocalBlobStore(std::filesystem::path root) : root_(std::move(root)) {}
+// "a/b/c" → ("a/b", "c"); a key without a folder has an empty one.
+std::pair<std::string_view, std::string> SplitKey(std::string_view key) {
+  const size_t slash = key.rfind('/');
+  if (slash == std::string_view::npos) return {std::string_view(), std::string(key)};
+  return {key.substr(0, slash), std::string(key.substr(slash + 1))};
+}
 
-  Status Put(std::string_view key, std::string_view bytes) override {
-    RETURN_IF_ERROR(ValidateKey(key));
-    const std::filesystem::path target = root_ / key;
-    std::error_code ec;
-    std::filesystem::create_directories(target.parent_path(), ec);
-    if (ec) return absl::InternalError("cannot create " + target.parent_path().string() + ": " + ec.message());
-    const std::filesystem::path temp =
-        target.parent_path() / (".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return ErrnoError("cannot create", temp);
-    size_t written = 0;
-    while (written < bytes.size()) {
-      ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+// Writes into a temp file beside the object's name; Commit renames it over the name (which
+// replaces, never follows, whatever is there).
+class LocalBlobWriter final : public BlobWriter {
+ public:
+  LocalBlobWriter(std::string key, FileDescriptor folder, std::string name, std::string temp, FileDescriptor file)
+      : key_(std::move(key)),
+        folder_(std::move(folder)),
+        name_(std::move(name)),
+        temp_(std::move(temp)),
+        file_(std::move(file)) {}
+  ~LocalBlobWriter() override {
+    if (!committed_) ::unlinkat(folder_.get(), temp_.c_str(), 0);
+  }
+
+  Status Append(std::string_view bytes) override {
+    while (!bytes.empty()) {
+      const ssize_t n = ::write(file_.get(), bytes.data(), bytes.size());
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        Status status = ErrnoError("cannot write", temp);
-        ::close(fd);
-        ::unlink(temp.c_str());
-        return status;
-      }
-      written += static_cast<size_t>(n);
-    }
-    if (::close(fd) != 0 || ::rename(temp.c_str(), target.c_str()) != 0) {
-      Status status = ErrnoError("cannot store", target);
-      ::unlink(temp.c_str());
-      return status;
+      if (n < 0) return ErrnoError("cannot write", key_);
+      bytes.remove_prefix(static_cast<size_t>(n));
     }
     return absl::OkStatus();
   }
 
-  StatusOr<std::string> Get(std::string_view key) override {
+  Status Commit() override {
+    if (file_.Close() != 0 || ::renameat(folder_.get(), temp_.c_str(), folder_.get(), name_.c_str()) != 0) {
+      return ErrnoError("cannot store", key_);
+    }
+    committed_ = true;
+    return absl::OkStatus();
+  }
+
+ private:
+  const std::string key_;
+  const FileDescriptor folder_;
+  const std::string name_;
+  const std::string temp_;
+  FileDescriptor file_;
+  bool committed_ = false;
+};
+
+class LocalBlobStore final : public BlobStore {
+ public:
+  LocalBlobStore(std::filesystem::path root, FileDescriptor root_fd)
+      : root_(std::move(root)), root_fd_(std::move(root_fd)) {}
+
+  Status Put(std::string_view key, std::string_view bytes) override {
+    ASSIGN_OR_RETURN(std::unique_ptr<BlobWriter> writer, NewWriter(key));
+    RETURN_IF_ERROR(writer->Append(bytes));
+    return writer->Commit();
+  }
+
+  StatusOr<std::unique_ptr<BlobWriter>> NewWriter(std::string_view key) override {
     RETURN_IF_ERROR(ValidateKey(key));
-    std::ifstream in(root_ / key, std::ios::binary);
-    if (!in) return absl::NotFoundError("object " + std::string(key) + " not found");
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
+    const auto [parent, name] = SplitKey(key);
+    ASSIGN_OR_RETURN(FileDescriptor folder, OpenFolderBeneath(root_fd_.get(), parent, /*create=*/true));
+    struct stat existing {};
+    if (::fstatat(folder.get(), name.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(existing.st_mode)) {
+      return absl::PermissionDeniedError("object " + std::string(key) + " is a symbolic link");
+    }
+    std::string temp = ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++);
+    FileDescriptor file(
+        ::openat(folder.get(), temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (file.get() < 0) return ErrnoError("cannot create", key);
+    return std::unique_ptr<BlobWriter>(
+        new LocalBlobWriter(std::string(key), std::move(folder), name, std::move(temp), std::move(file)));
+  }
+
+  StatusOr<ReadableFile> Open(std::string_view key) override {
+    RETURN_IF_ERROR(ValidateKey(key));
+    auto file = OpenReadableBeneath(root_fd_.get(), key);
+    if (absl::IsNotFound(file.status())) return absl::NotFoundError("object " + std::string(key) + " not found");
+    return file;
+  }
+
+  StatusOr<std::string> Get(std::string_view key) override {
+    ASSIGN_OR_RETURN(ReadableFile file, Open(key));
+    std::string bytes(static_cast<size_t>(file.size), '\0');
+    size_t done = 0;
+    while (done < bytes.size()) {
+      const ssize_t n = ::pread(file.fd.get(), bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return ErrnoError("cannot read", key);
+      if (n == 0) break;  // shrank since it was opened
+      done += static_cast<size_t>(n);
+    }
+    bytes.resize(done);
+    return bytes;
   }
 
   StatusOr<int64_t> Size(std::string_view key) override {
-    RETURN_IF_ERROR(ValidateKey(key));
-    std::error_code ec;
-    auto size = std::filesystem::file_size(root_ / key, ec);
-    if (ec) return absl::NotFoundError("object " + std::string(key) + " not found");
-    return static_cast<int64_t>(size);
+    ASSIGN_OR_RETURN(ReadableFile file, Open(key));
+    return file.size;
   }
 
   // A plain absolute path: flytekit treats it as local data and reads it directly, whereas
@@ -92,6 +142,7 @@ class LocalBlobStore final : public BlobStore {
 
  private:
   const std::filesystem::path root_;
+  const FileDescriptor root_fd_;
   std::atomic<uint64_t> counter_{0};
 };
 
@@ -126,7 +177,8 @@ StatusOr<std::unique_ptr<BlobStore>> OpenLocalBlobStore(const std::filesystem::p
   if (::access(absolute.c_str(), W_OK) != 0) {
     return absl::FailedPreconditionError("object store " + absolute.string() + " is not writable");
   }
-  return std::unique_ptr<BlobStore>(new LocalBlobStore(absolute));
+  ASSIGN_OR_RETURN(FileDescriptor root_fd, OpenRoot(absolute));
+  return std::unique_ptr<BlobStore>(new LocalBlobStore(absolute, std::move(root_fd)));
 }
 
 }  // namespace flyte::store

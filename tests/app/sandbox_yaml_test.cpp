@@ -18,6 +18,8 @@ TEST_CASE("config/sandbox.yaml parses and matches the compiled-in defaults") {
   CHECK(loaded->server.port == defaults.server.port);
   CHECK(loaded->server.public_address == defaults.server.public_address);
   CHECK(loaded->server.max_request_bytes == defaults.server.max_request_bytes);
+  CHECK(loaded->server.max_api_request_bytes == defaults.server.max_api_request_bytes);
+  CHECK(loaded->server.max_buffered_request_bytes == defaults.server.max_buffered_request_bytes);
   CHECK(loaded->server.shutdown_grace == defaults.server.shutdown_grace);
   CHECK(loaded->server.max_connections == defaults.server.max_connections);
   CHECK(loaded->server.idle_timeout == defaults.server.idle_timeout);

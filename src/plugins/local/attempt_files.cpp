@@ -71,7 +71,7 @@ StatusOr<AttemptFiles> PrepareFolders(const TaskAttempt& attempt) {
 }
 
 StatusOr<int> OpenLog(const fs::path& file) {
-  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0) return absl::InternalError("cannot open " + file.string() + ": " + std::strerror(errno));
   return MoveAboveStandardStreams(fd);
 }

@@ -100,7 +100,7 @@ def _serve(script):
     early = _drain_early_output()  # flushed before the streams move: a fresh interpreter prints its own
     if not current:
         early = b""
-    log = os.open(job["log_file"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    log = os.open(job["log_file"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.dup2(log, 1)
     os.dup2(log, 2)
     os.close(log)

@@ -1,0 +1,56 @@
+// Opening files beneath a folder without following symbolic links anywhere on the way: a task
+// may plant links in the object store or the logs folder, and the HTTP endpoints that serve them
+// must not become a way to read or write outside the sandbox's state folder.
+#pragma once
+
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string_view>
+#include <utility>
+
+#include "common/status.h"
+
+namespace flyte::store {
+
+// An open file descriptor, closed when destroyed.
+class FileDescriptor {
+ public:
+  FileDescriptor() = default;
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  FileDescriptor(FileDescriptor&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  FileDescriptor& operator=(FileDescriptor&& other) noexcept;
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  ~FileDescriptor();
+
+  int get() const { return fd_; }
+  // Closes now, for callers that must know the close succeeded (written data reached the file).
+  int Close() { return fd_ < 0 ? 0 : ::close(std::exchange(fd_, -1)); }
+
+ private:
+  int fd_ = -1;
+};
+
+// A regular file open for reading, and its size when it was opened.
+struct ReadableFile {
+  FileDescriptor fd;
+  int64_t size = 0;
+};
+
+// The folder `path` itself (followed as given: it is the sandbox's own configuration), as a
+// descriptor to open things beneath.
+StatusOr<FileDescriptor> OpenRoot(const std::filesystem::path& path);
+
+// Walks the folders of `relative` (a ValidateKey-clean path: no "..", "." or empty segment)
+// beneath `root`, one segment at a time and never through a symbolic link; with `create`, missing
+// folders are made (0700). PERMISSION_DENIED for a link, NOT_FOUND for a missing folder.
+StatusOr<FileDescriptor> OpenFolderBeneath(int root, std::string_view relative, bool create);
+
+// Opens the regular file `relative` beneath `root` for reading, refusing symbolic links on the
+// way and at the end (PERMISSION_DENIED) and anything not a regular file (a FIFO would block).
+StatusOr<ReadableFile> OpenReadableBeneath(int root, std::string_view relative);
+
+}  // namespace flyte::store
