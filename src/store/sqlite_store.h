@@ -29,7 +29,6 @@ class SqliteStore {
   explicit SqliteStore(std::shared_ptr<SharedDatabase> shared) : shared_(std::move(shared)) {}
 
  protected:
-
   Database& Db() ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) { return *shared_->db; }
 
   // The rows matching every term of `match`: a page of `query` when given, else all of them.
