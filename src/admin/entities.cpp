@@ -1,6 +1,9 @@
 // Tasks, workflows and launch plans: register (idempotent, content-checked), get, list.
 #include <google/protobuf/util/time_util.h>
 
+#include <absl/strings/ascii.h>
+#include <absl/strings/str_replace.h>
+
 #include <functional>
 
 #include "admin/entity_service.h"
@@ -20,26 +23,19 @@ using flyteidl::core::Identifier;
 using google::protobuf::util::TimeUtil;
 using store::ResourceType;
 
-std::string_view KindName(ResourceType type) {
-  switch (type) {
-    case ResourceType::kTask:
-      return "task";
-    case ResourceType::kWorkflow:
-      return "workflow";
-    case ResourceType::kLaunchPlan:
-      return "launch plan";
-  }
-  return "entity";
-}
-
 flyteidl::core::ResourceType ToCoreType(ResourceType type) {
   return static_cast<flyteidl::core::ResourceType>(static_cast<int>(type));
+}
+
+// flyteidl's name of the type in words: "task", "workflow", "launch plan".
+std::string KindName(ResourceType type) {
+  return absl::AsciiStrToLower(absl::StrReplaceAll(flyteidl::core::ResourceType_Name(ToCoreType(type)), {{"_", " "}}));
 }
 
 // flytekit re-registers unchanged entities on every run and treats ALREADY_EXISTS as success.
 Status CompareWithExisting(const store::EntityRow& existing, const std::string& digest, const Identifier& id,
                            ResourceType type) {
-  const std::string what = std::string(KindName(type)) + " " + DescribeId(id);
+  const std::string what = KindName(type) + " " + DescribeId(id);
   if (existing.digest == digest)
     return absl::AlreadyExistsError(what + " is already registered with identical structure");
   return absl::InvalidArgumentError(what + " already exists with different structure");
@@ -50,7 +46,7 @@ Status CheckTemplateId(const Identifier& template_id, const Identifier& id, Reso
   if (template_id.name().empty()) return absl::OkStatus();
   if (template_id.project() != id.project() || template_id.domain() != id.domain() || template_id.name() != id.name() ||
       template_id.version() != id.version()) {
-    return absl::InvalidArgumentError(std::string(KindName(type)) + " template id " + DescribeId(template_id) +
+    return absl::InvalidArgumentError(KindName(type) + " template id " + DescribeId(template_id) +
                                       " does not match the request id " + DescribeId(id));
   }
   return absl::OkStatus();
@@ -83,7 +79,7 @@ Identifier TypedId(const Identifier& id, ResourceType type) {
 template <typename Entity>
 Status ParseEntity(const store::EntityRow& row, Entity* out) {
   if (!out->ParseFromString(row.payload)) {
-    return absl::InternalError("corrupt " + std::string(KindName(row.key.type)) + " record " + row.key.name);
+    return absl::InternalError("corrupt " + KindName(row.key.type) + " record " + row.key.name);
   }
   return absl::OkStatus();
 }
@@ -162,6 +158,19 @@ Status EntityService::StoreDescription(ResourceType type, const Identifier& id,
   return deps_.registry.PutDescription(ToKey(type, id), deps_.clock.NowMillis(), entity.SerializeAsString());
 }
 
+template <typename Entity, typename Spec>
+StatusOr<store::EntityRow> EntityService::NewEntityRow(ResourceType type, const Identifier& id, const Spec& spec,
+                                                       Entity& entity) {
+  const int64_t now = deps_.clock.NowMillis();
+  *entity.mutable_closure()->mutable_created_at() = TimeUtil::MillisecondsToTimestamp(now);
+  entity.set_short_description(spec.description().short_description());
+  if (spec.has_description()) RETURN_IF_ERROR(StoreDescription(type, id, spec.description()));
+  store::EntityRow row;
+  row.created_at = row.updated_at = now;
+  row.payload = entity.SerializeAsString();
+  return row;
+}
+
 Status EntityService::CreateTask(const flyteidl::admin::TaskCreateRequest& request,
                                  flyteidl::admin::TaskCreateResponse*) {
   const Identifier& id = request.id();
@@ -178,16 +187,7 @@ Status EntityService::CreateTask(const flyteidl::admin::TaskCreateRequest& reque
                           auto* compiled = task.mutable_closure()->mutable_compiled_task()->mutable_template_();
                           *compiled = task_template;
                           *compiled->mutable_id() = task.id();
-                          const int64_t now = deps_.clock.NowMillis();
-                          *task.mutable_closure()->mutable_created_at() = TimeUtil::MillisecondsToTimestamp(now);
-                          task.set_short_description(request.spec().description().short_description());
-                          if (request.spec().has_description()) {
-                            RETURN_IF_ERROR(StoreDescription(ResourceType::kTask, id, request.spec().description()));
-                          }
-                          store::EntityRow row;
-                          row.created_at = row.updated_at = now;
-                          row.payload = task.SerializeAsString();
-                          return row;
+                          return NewEntityRow(ResourceType::kTask, id, request.spec(), task);
                         });
 }
 
@@ -207,16 +207,7 @@ Status EntityService::CreateWorkflow(const flyteidl::admin::WorkflowCreateReques
         flyteidl::admin::Workflow workflow;
         *workflow.mutable_id() = primary.id();
         *workflow.mutable_closure()->mutable_compiled_workflow() = std::move(closure);
-        const int64_t now = deps_.clock.NowMillis();
-        *workflow.mutable_closure()->mutable_created_at() = TimeUtil::MillisecondsToTimestamp(now);
-        workflow.set_short_description(request.spec().description().short_description());
-        if (request.spec().has_description()) {
-          RETURN_IF_ERROR(StoreDescription(ResourceType::kWorkflow, id, request.spec().description()));
-        }
-        store::EntityRow row;
-        row.created_at = row.updated_at = now;
-        row.payload = workflow.SerializeAsString();
-        return row;
+        return NewEntityRow(ResourceType::kWorkflow, id, request.spec(), workflow);
       });
 }
 

@@ -61,6 +61,11 @@ class EntityService {
   // Keeps the description a task or workflow was registered with (first registration wins).
   Status StoreDescription(store::ResourceType type, const flyteidl::core::Identifier& id,
                           const flyteidl::admin::DescriptionEntity& description);
+  // The row of a new task or workflow (`spec` is its TaskSpec or WorkflowSpec): `entity` stamped
+  // with its creation time and the spec's short description; the spec's description is kept.
+  template <typename Entity, typename Spec>
+  StatusOr<store::EntityRow> NewEntityRow(store::ResourceType type, const flyteidl::core::Identifier& id,
+                                          const Spec& spec, Entity& entity);
 
   AdminDeps deps_;
 };

@@ -22,11 +22,13 @@ Column ProtoEnumColumn(store::Column store_column, const google::protobuf::EnumD
 
 // flyteadmin's execution tables keep the execution's own timestamps in `<entity>_created_at` /
 // `<entity>_updated_at` next to gorm's row timestamps; we have one pair, so both names map to it.
-void AddTimestamps(ColumnMap& columns, const std::string& entity) {
-  columns.emplace("created_at", TimestampColumn(Col::kCreatedAt));
-  columns.emplace("updated_at", TimestampColumn(Col::kUpdatedAt));
-  columns.emplace(entity + "_created_at", TimestampColumn(Col::kCreatedAt));
-  columns.emplace(entity + "_updated_at", TimestampColumn(Col::kUpdatedAt));
+// The columns of such a table: `base` and those timestamps, under `<entity>.` as well.
+ColumnMap ExecutionTableColumns(const std::string& entity, ColumnMap base) {
+  base.emplace("created_at", TimestampColumn(Col::kCreatedAt));
+  base.emplace("updated_at", TimestampColumn(Col::kUpdatedAt));
+  base.emplace(entity + "_created_at", TimestampColumn(Col::kCreatedAt));
+  base.emplace(entity + "_updated_at", TimestampColumn(Col::kUpdatedAt));
+  return WithEntityPrefix(entity, base);
 }
 
 }  // namespace
@@ -113,46 +115,37 @@ const ColumnMap& DescriptionColumns() {
 // project/domain/name meaning execution_project/...; joined entities give workflow.name,
 // launch_plan.name and task.name, which we keep as columns of the execution.
 const ColumnMap& ExecutionColumns() {
-  static const ColumnMap columns = [] {
-    ColumnMap base{
-        {"project", TextColumn(Col::kProject)},
-        {"domain", TextColumn(Col::kDomain)},
-        {"name", TextColumn(Col::kName)},
-        {"execution_project", TextColumn(Col::kProject)},
-        {"execution_domain", TextColumn(Col::kDomain)},
-        {"execution_name", TextColumn(Col::kName)},
-        {"phase", ProtoEnumColumn(Col::kPhase, *flyteidl::core::WorkflowExecution::Phase_descriptor())},
-        {"started_at", TimestampColumn(Col::kStartedAt)},
-        {"duration", DurationColumn(Col::kDuration)},
-        {"mode", ProtoEnumColumn(Col::kMode, *flyteidl::admin::ExecutionMetadata::ExecutionMode_descriptor())},
-        {"state", ProtoEnumColumn(Col::kArchived, *flyteidl::admin::ExecutionState_descriptor())},
-        {"workflow.name", TextColumn(Col::kWorkflowName)},
-        {"launch_plan.name", TextColumn(Col::kLaunchPlanName)},
-        {"task.name", TextColumn(Col::kTaskName)}};
-    AddTimestamps(base, "execution");
-    return WithEntityPrefix("execution", base);
-  }();
+  static const ColumnMap columns = ExecutionTableColumns(
+      "execution",
+      {{"project", TextColumn(Col::kProject)},
+       {"domain", TextColumn(Col::kDomain)},
+       {"name", TextColumn(Col::kName)},
+       {"execution_project", TextColumn(Col::kProject)},
+       {"execution_domain", TextColumn(Col::kDomain)},
+       {"execution_name", TextColumn(Col::kName)},
+       {"phase", ProtoEnumColumn(Col::kPhase, *flyteidl::core::WorkflowExecution::Phase_descriptor())},
+       {"started_at", TimestampColumn(Col::kStartedAt)},
+       {"duration", DurationColumn(Col::kDuration)},
+       {"mode", ProtoEnumColumn(Col::kMode, *flyteidl::admin::ExecutionMetadata::ExecutionMode_descriptor())},
+       {"state", ProtoEnumColumn(Col::kArchived, *flyteidl::admin::ExecutionState_descriptor())},
+       {"workflow.name", TextColumn(Col::kWorkflowName)},
+       {"launch_plan.name", TextColumn(Col::kLaunchPlanName)},
+       {"task.name", TextColumn(Col::kTaskName)}});
   return columns;
 }
 
 const ColumnMap& NodeExecutionColumns() {
-  static const ColumnMap columns = [] {
-    ColumnMap base{{"node_id", TextColumn(Col::kNodeId)},
-                   {"phase", ProtoEnumColumn(Col::kPhase, *flyteidl::core::NodeExecution::Phase_descriptor())}};
-    AddTimestamps(base, "node_execution");
-    return WithEntityPrefix("node_execution", base);
-  }();
+  static const ColumnMap columns = ExecutionTableColumns(
+      "node_execution", {{"node_id", TextColumn(Col::kNodeId)},
+                         {"phase", ProtoEnumColumn(Col::kPhase, *flyteidl::core::NodeExecution::Phase_descriptor())}});
   return columns;
 }
 
 const ColumnMap& TaskExecutionColumns() {
-  static const ColumnMap columns = [] {
-    ColumnMap base{{"node_id", TextColumn(Col::kNodeId)},
-                   {"retry_attempt", IntegerColumn(Col::kRetryAttempt)},
-                   {"phase", ProtoEnumColumn(Col::kPhase, *flyteidl::core::TaskExecution::Phase_descriptor())}};
-    AddTimestamps(base, "task_execution");
-    return WithEntityPrefix("task_execution", base);
-  }();
+  static const ColumnMap columns = ExecutionTableColumns(
+      "task_execution", {{"node_id", TextColumn(Col::kNodeId)},
+                         {"retry_attempt", IntegerColumn(Col::kRetryAttempt)},
+                         {"phase", ProtoEnumColumn(Col::kPhase, *flyteidl::core::TaskExecution::Phase_descriptor())}});
   return columns;
 }
 

@@ -55,10 +55,8 @@ Status EntityService::ListNamedEntities(const flyteidl::admin::NamedEntityListRe
   ASSIGN_OR_RETURN(store::ResourceType type, StoreType(request.resource_type()));
   RETURN_IF_ERROR(RequireField(request.project(), "project"));
   RETURN_IF_ERROR(RequireField(request.domain(), "domain"));
-  ListParams params{request.limit(), request.token(), request.filters(),
-                    request.has_sort_by() ? &request.sort_by() : nullptr};
-  ASSIGN_OR_RETURN(store::ListQuery query,
-                   BuildListQuery(params, NamedEntityColumns(), {store::Ascending(store::Column::kName)}));
+  ASSIGN_OR_RETURN(store::ListQuery query, BuildListQuery(ListParamsOf(request), NamedEntityColumns(),
+                                                          {store::Ascending(store::Column::kName)}));
   ASSIGN_OR_RETURN(auto rows, deps_.registry.ListNamedEntities(type, request.project(), request.domain(), query));
   for (const auto& row : rows) ToNamedEntity(row, request.resource_type(), response->add_entities());
   response->set_token(NextPageToken(query, rows.size()));
@@ -95,10 +93,8 @@ Status EntityService::ListDescriptionEntities(const flyteidl::admin::Description
   const auto& id = request.id();
   RETURN_IF_ERROR(RequireField(id.project(), "project"));
   RETURN_IF_ERROR(RequireField(id.domain(), "domain"));
-  ListParams params{request.limit(), request.token(), request.filters(),
-                    request.has_sort_by() ? &request.sort_by() : nullptr};
-  ASSIGN_OR_RETURN(store::ListQuery query,
-                   BuildListQuery(params, DescriptionColumns(), {store::Descending(store::Column::kCreatedAt)}));
+  ASSIGN_OR_RETURN(store::ListQuery query, BuildListQuery(ListParamsOf(request), DescriptionColumns(),
+                                                          {store::Descending(store::Column::kCreatedAt)}));
   ASSIGN_OR_RETURN(auto payloads, deps_.registry.ListDescriptions(type, id.project(), id.domain(), id.name(), query));
   for (const auto& payload : payloads) {
     if (!response->add_descriptionentities()->ParseFromString(payload)) {

@@ -15,41 +15,22 @@ using Operator = core::ComparisonExpression::Operator;
 struct NoneValue {};
 using OperandValue = std::variant<core::Primitive, NoneValue>;
 
-const char* OperatorName(Operator op) {
-  switch (op) {
-    case core::ComparisonExpression::EQ:
-      return "EQ";
-    case core::ComparisonExpression::NEQ:
-      return "NEQ";
-    case core::ComparisonExpression::GT:
-      return "GT";
-    case core::ComparisonExpression::GTE:
-      return "GTE";
-    case core::ComparisonExpression::LT:
-      return "LT";
-    case core::ComparisonExpression::LTE:
-      return "LTE";
-    default:
-      return "unknown";
-  }
+// flyteidl's own names ("EQ", "GTE"...), as propeller prints them.
+std::string OperatorName(Operator op) {
+  const std::string& name = core::ComparisonExpression::Operator_Name(op);
+  return name.empty() ? "unknown" : name;
 }
 
+// As propeller names them in its errors.
+constexpr std::pair<core::Primitive::ValueCase, const char*> kPrimitiveKindNames[] = {
+    {core::Primitive::kInteger, "integer"},    {core::Primitive::kFloatValue, "float"},
+    {core::Primitive::kStringValue, "string"}, {core::Primitive::kBoolean, "boolean"},
+    {core::Primitive::kDatetime, "datetime"},  {core::Primitive::kDuration, "duration"},
+};
+
 const char* PrimitiveKindName(core::Primitive::ValueCase kind) {
-  switch (kind) {
-    case core::Primitive::kInteger:
-      return "integer";
-    case core::Primitive::kFloatValue:
-      return "float";
-    case core::Primitive::kStringValue:
-      return "string";
-    case core::Primitive::kBoolean:
-      return "boolean";
-    case core::Primitive::kDatetime:
-      return "datetime";
-    case core::Primitive::kDuration:
-      return "duration";
-    case core::Primitive::VALUE_NOT_SET:
-      break;
+  for (const auto& [value_case, name] : kPrimitiveKindNames) {
+    if (value_case == kind) return name;
   }
   return "empty primitive";
 }

@@ -2,6 +2,8 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <utility>
+
 #include "engine/data_layout.h"
 
 namespace flyte::engine {
@@ -10,48 +12,39 @@ namespace {
 using google::protobuf::util::TimeUtil;
 using CorePhase = flyteidl::core::NodeExecution;
 
+// Each engine phase and the flyteidl phase it is recorded as; read back the other way.
+constexpr std::pair<NodePhase, CorePhase::Phase> kRecordedPhases[] = {
+    {NodePhase::kNotYetStarted, CorePhase::QUEUED}, {NodePhase::kRunning, CorePhase::RUNNING},
+    {NodePhase::kSucceeded, CorePhase::SUCCEEDED},  {NodePhase::kFailed, CorePhase::FAILED},
+    {NodePhase::kTimedOut, CorePhase::TIMED_OUT},   {NodePhase::kSkipped, CorePhase::SKIPPED},
+    {NodePhase::kAborted, CorePhase::ABORTED},
+};
+
+// Other flyteidl phases a node record may carry (NodeRecord writes DYNAMIC_RUNNING and RECOVERED;
+// FAILING is propeller's), read back as the engine phase they stand for.
+constexpr std::pair<CorePhase::Phase, NodePhase> kRecordedVariants[] = {
+    {CorePhase::DYNAMIC_RUNNING, NodePhase::kRunning},
+    {CorePhase::FAILING, NodePhase::kRunning},
+    {CorePhase::RECOVERED, NodePhase::kSucceeded},
+};
+
 }  // namespace
 
 CorePhase::Phase ToNodeExecutionPhase(NodePhase phase) {
-  switch (phase) {
-    case NodePhase::kNotYetStarted:
-      return CorePhase::QUEUED;
-    case NodePhase::kRunning:
-      return CorePhase::RUNNING;
-    case NodePhase::kSucceeded:
-      return CorePhase::SUCCEEDED;
-    case NodePhase::kFailed:
-      return CorePhase::FAILED;
-    case NodePhase::kTimedOut:
-      return CorePhase::TIMED_OUT;
-    case NodePhase::kSkipped:
-      return CorePhase::SKIPPED;
-    case NodePhase::kAborted:
-      return CorePhase::ABORTED;
+  for (const auto& [engine_phase, recorded] : kRecordedPhases) {
+    if (engine_phase == phase) return recorded;
   }
   return CorePhase::UNDEFINED;
 }
 
 NodePhase FromNodeExecutionPhase(CorePhase::Phase phase) {
-  switch (phase) {
-    case CorePhase::RUNNING:
-    case CorePhase::DYNAMIC_RUNNING:
-    case CorePhase::FAILING:
-      return NodePhase::kRunning;
-    case CorePhase::SUCCEEDED:
-    case CorePhase::RECOVERED:
-      return NodePhase::kSucceeded;
-    case CorePhase::FAILED:
-      return NodePhase::kFailed;
-    case CorePhase::TIMED_OUT:
-      return NodePhase::kTimedOut;
-    case CorePhase::SKIPPED:
-      return NodePhase::kSkipped;
-    case CorePhase::ABORTED:
-      return NodePhase::kAborted;
-    default:
-      return NodePhase::kNotYetStarted;
+  for (const auto& [recorded, engine_phase] : kRecordedVariants) {
+    if (recorded == phase) return engine_phase;
   }
+  for (const auto& [engine_phase, recorded] : kRecordedPhases) {
+    if (recorded == phase) return engine_phase;
+  }
+  return NodePhase::kNotYetStarted;
 }
 
 flyteidl::admin::NodeExecution NodeRecord(const ExecutionRun& run, const NodeRun& node, store::BlobStore& blobs) {

@@ -25,12 +25,9 @@ void RunRestore::RestoreNode(NodeRun& node) {
   flyteidl::admin::NodeExecution record;
   (void)record.ParseFromString(row.payload);
   node.phase = FromNodeExecutionPhase(static_cast<flyteidl::core::NodeExecution::Phase>(row.phase));
-  node.attempts = row.attempts;
-  node.system_failures = row.system_failures;
-  node.attempt_token = row.attempt_token;
+  static_cast<store::NodeProgress&>(node) = row.progress;
   node.created_at = row.created_at;
   node.updated_at = row.updated_at;
-  node.attempt_started_at = row.attempt_started_at;
   if (record.closure().has_started_at())
     node.started_at = TimeUtil::TimestampToMilliseconds(record.closure().started_at());
   if (record.closure().has_error()) node.error = record.closure().error();

@@ -49,17 +49,16 @@ struct ArrayState {
   int64_t record_written_at = 0;  // the array's task record (one entry per item) is rewritten at most once a second
 };
 
-struct NodeRun {
+// One node of a run. Its NodeProgress (attempts, system failures, pid, attempt start) is what
+// its row keeps of it beside the record.
+struct NodeRun : store::NodeProgress {
   std::string id;         // unique within the execution
   std::string parent_id;  // unique id of the parent node ("" at top level)
   const flyteidl::core::Node* spec = nullptr;
   NodeKind kind = NodeKind::kUnsupported;  // of `spec` (SetSpec), or kDynamic once its task returned a workflow
   Scope* scope = nullptr;                  // where its bindings resolve
   NodePhase phase = NodePhase::kNotYetStarted;
-  int attempts = 0;  // attempts started
-  int system_failures = 0;
-  std::string attempt_token;  // task nodes: the current attempt's launch (plugins/plugin.h)
-  int64_t created_at = 0, started_at = 0, attempt_started_at = 0, updated_at = 0;
+  int64_t created_at = 0, started_at = 0, updated_at = 0;
   bool timed_out = false;          // the current attempt was aborted for its timeout
   bool deadline_exceeded = false;  // ... and the node for its active deadline: no retry
   std::optional<flyteidl::core::LiteralMap> outputs;

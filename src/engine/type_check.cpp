@@ -1,8 +1,10 @@
 #include "engine/type_check.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <string_view>
+#include <utility>
 
 #include <absl/strings/ascii.h>
 #include <absl/strings/str_join.h>
@@ -71,53 +73,42 @@ bool BlobCastsFrom(const LiteralType& upstream, const LiteralType& downstream) {
   return from.empty() || to.empty() || from == to;
 }
 
+// Each primitive kind, the schema column type that holds it, and its simple type.
+struct PrimitiveKind {
+  flyteidl::core::Primitive::ValueCase primitive;
+  SchemaType::SchemaColumn::SchemaColumnType column;
+  SimpleType simple;
+};
+constexpr PrimitiveKind kPrimitiveKinds[] = {
+    {flyteidl::core::Primitive::kInteger, SchemaType::SchemaColumn::INTEGER, flyteidl::core::INTEGER},
+    {flyteidl::core::Primitive::kFloatValue, SchemaType::SchemaColumn::FLOAT, flyteidl::core::FLOAT},
+    {flyteidl::core::Primitive::kStringValue, SchemaType::SchemaColumn::STRING, flyteidl::core::STRING},
+    {flyteidl::core::Primitive::kBoolean, SchemaType::SchemaColumn::BOOLEAN, flyteidl::core::BOOLEAN},
+    {flyteidl::core::Primitive::kDatetime, SchemaType::SchemaColumn::DATETIME, flyteidl::core::DATETIME},
+    {flyteidl::core::Primitive::kDuration, SchemaType::SchemaColumn::DURATION, flyteidl::core::DURATION},
+};
+
+template <typename Matches>
+const PrimitiveKind* FindPrimitiveKind(Matches matches) {
+  const auto* kind = std::find_if(std::begin(kPrimitiveKinds), std::end(kPrimitiveKinds), matches);
+  return kind == std::end(kPrimitiveKinds) ? nullptr : kind;
+}
+
 bool SchemaColumnMatchesSimple(SchemaType::SchemaColumn::SchemaColumnType column, SimpleType simple) {
-  switch (column) {
-    case SchemaType::SchemaColumn::INTEGER:
-      return simple == flyteidl::core::INTEGER;
-    case SchemaType::SchemaColumn::FLOAT:
-      return simple == flyteidl::core::FLOAT;
-    case SchemaType::SchemaColumn::STRING:
-      return simple == flyteidl::core::STRING;
-    case SchemaType::SchemaColumn::BOOLEAN:
-      return simple == flyteidl::core::BOOLEAN;
-    case SchemaType::SchemaColumn::DATETIME:
-      return simple == flyteidl::core::DATETIME;
-    case SchemaType::SchemaColumn::DURATION:
-      return simple == flyteidl::core::DURATION;
-    default:
-      return false;
-  }
+  const PrimitiveKind* kind = FindPrimitiveKind([&](const PrimitiveKind& k) { return k.column == column; });
+  return kind != nullptr && kind->simple == simple;
 }
 
-// Columns: the downstream declares none (generic) or a subset of the upstream's, each matching.
-bool SchemaFromSchema(const SchemaType& upstream, const SchemaType& downstream) {
-  if (upstream.columns().empty() || downstream.columns().empty()) return true;
-  std::map<std::string_view, SchemaType::SchemaColumn::SchemaColumnType> available;
-  for (const auto& column : upstream.columns()) available[column.name()] = column.type();
-  return std::all_of(downstream.columns().begin(), downstream.columns().end(), [&](const auto& column) {
+// Columns of schemas and structured datasets: the downstream declares none (generic) or a subset
+// of the upstream's, each fitting the upstream column of its name (`fits(upstream, downstream)`).
+template <typename UpstreamColumns, typename DownstreamColumns, typename Fits>
+bool ColumnsFit(const UpstreamColumns& upstream, const DownstreamColumns& downstream, Fits fits) {
+  if (upstream.empty() || downstream.empty()) return true;
+  std::map<std::string_view, const typename UpstreamColumns::value_type*> available;
+  for (const auto& column : upstream) available[column.name()] = &column;
+  return std::all_of(downstream.begin(), downstream.end(), [&](const auto& column) {
     auto it = available.find(column.name());
-    return it != available.end() && it->second == column.type();
-  });
-}
-
-bool SchemaFromDataset(const StructuredDatasetType& upstream, const SchemaType& downstream) {
-  if (upstream.columns().empty() || downstream.columns().empty()) return true;
-  std::map<std::string_view, SimpleType> available;
-  for (const auto& column : upstream.columns()) available[column.name()] = column.literal_type().simple();
-  return std::all_of(downstream.columns().begin(), downstream.columns().end(), [&](const auto& column) {
-    auto it = available.find(column.name());
-    return it != available.end() && SchemaColumnMatchesSimple(column.type(), it->second);
-  });
-}
-
-bool DatasetFromSchema(const SchemaType& upstream, const StructuredDatasetType& downstream) {
-  if (upstream.columns().empty() || downstream.columns().empty()) return true;
-  std::map<std::string_view, SchemaType::SchemaColumn::SchemaColumnType> available;
-  for (const auto& column : upstream.columns()) available[column.name()] = column.type();
-  return std::all_of(downstream.columns().begin(), downstream.columns().end(), [&](const auto& column) {
-    auto it = available.find(column.name());
-    return it != available.end() && SchemaColumnMatchesSimple(it->second, column.literal_type().simple());
+    return it != available.end() && fits(*it->second, column);
   });
 }
 
@@ -127,12 +118,8 @@ bool DatasetFromDataset(const StructuredDatasetType& upstream, const StructuredD
       absl::AsciiStrToLower(upstream.format()) != absl::AsciiStrToLower(downstream.format())) {
     return false;
   }
-  if (upstream.columns().empty() || downstream.columns().empty()) return true;
-  std::map<std::string_view, const LiteralType*> available;
-  for (const auto& column : upstream.columns()) available[column.name()] = &column.literal_type();
-  return std::all_of(downstream.columns().begin(), downstream.columns().end(), [&](const auto& column) {
-    auto it = available.find(column.name());
-    return it != available.end() && AreTypesCastable(*it->second, column.literal_type());
+  return ColumnsFit(upstream.columns(), downstream.columns(), [](const auto& from, const auto& to) {
+    return AreTypesCastable(from.literal_type(), to.literal_type());
   });
 }
 
@@ -141,18 +128,27 @@ bool IsParquetOrGeneric(const std::string& format) {
 }
 
 bool SchemaCastsFrom(const LiteralType& upstream, const LiteralType& downstream) {
-  if (upstream.has_schema()) return SchemaFromSchema(upstream.schema(), downstream.schema());
+  const auto& columns = downstream.schema().columns();
+  if (upstream.has_schema()) {
+    return ColumnsFit(upstream.schema().columns(), columns,
+                      [](const auto& from, const auto& to) { return from.type() == to.type(); });
+  }
   if (!upstream.has_structured_dataset_type()) return false;
   // A FlyteSchema can only be read from parquet.
   if (!IsParquetOrGeneric(upstream.structured_dataset_type().format())) return false;
-  return SchemaFromDataset(upstream.structured_dataset_type(), downstream.schema());
+  return ColumnsFit(upstream.structured_dataset_type().columns(), columns, [](const auto& from, const auto& to) {
+    return SchemaColumnMatchesSimple(to.type(), from.literal_type().simple());
+  });
 }
 
 bool DatasetCastsFrom(const LiteralType& upstream, const LiteralType& downstream) {
   if (IsNone(upstream)) return true;  // structured datasets are nullable
   if (upstream.has_schema()) {
     if (!IsParquetOrGeneric(downstream.structured_dataset_type().format())) return false;
-    return DatasetFromSchema(upstream.schema(), downstream.structured_dataset_type());
+    return ColumnsFit(upstream.schema().columns(), downstream.structured_dataset_type().columns(),
+                      [](const auto& from, const auto& to) {
+                        return SchemaColumnMatchesSimple(from.type(), to.literal_type().simple());
+                      });
   }
   if (!upstream.has_structured_dataset_type()) return false;
   return DatasetFromDataset(upstream.structured_dataset_type(), downstream.structured_dataset_type());
@@ -173,24 +169,23 @@ bool UnionCastsFrom(const LiteralType& upstream, const LiteralType& downstream) 
                        [&](const LiteralType& to) { return AreTypesCastable(upstream, to); }) == 1;
 }
 
+// The rule of each downstream type that has its own; simple types, enums and untyped values
+// share TrivialCastsFrom.
+constexpr std::pair<LiteralType::TypeCase, bool (*)(const LiteralType&, const LiteralType&)> kCastRules[] = {
+    {LiteralType::kCollectionType, CollectionCastsFrom},
+    {LiteralType::kMapValueType, MapCastsFrom},
+    {LiteralType::kBlob, BlobCastsFrom},
+    {LiteralType::kSchema, SchemaCastsFrom},
+    {LiteralType::kUnionType, UnionCastsFrom},
+    {LiteralType::kStructuredDatasetType, DatasetCastsFrom},
+};
+
 bool CastsFrom(const LiteralType& upstream, const LiteralType& downstream) {
-  switch (downstream.type_case()) {
-    case LiteralType::kCollectionType:
-      return CollectionCastsFrom(upstream, downstream);
-    case LiteralType::kMapValueType:
-      return MapCastsFrom(upstream, downstream);
-    case LiteralType::kBlob:
-      return BlobCastsFrom(upstream, downstream);
-    case LiteralType::kSchema:
-      return SchemaCastsFrom(upstream, downstream);
-    case LiteralType::kUnionType:
-      return UnionCastsFrom(upstream, downstream);
-    case LiteralType::kStructuredDatasetType:
-      return DatasetCastsFrom(upstream, downstream);
-    default:
-      if (IsNone(downstream)) return IsNone(upstream);
-      return TrivialCastsFrom(upstream, downstream);
+  for (const auto& [type_case, casts_from] : kCastRules) {
+    if (type_case == downstream.type_case()) return casts_from(upstream, downstream);
   }
+  if (IsNone(downstream)) return IsNone(upstream);
+  return TrivialCastsFrom(upstream, downstream);
 }
 
 std::string SimpleTypeName(SimpleType simple) {
@@ -216,30 +211,10 @@ bool IsOptionalType(const LiteralType& type) {
 }
 
 LiteralType LiteralTypeOfPrimitive(const flyteidl::core::Primitive& primitive) {
+  const PrimitiveKind* kind =
+      FindPrimitiveKind([&](const PrimitiveKind& k) { return k.primitive == primitive.value_case(); });
   LiteralType type;
-  switch (primitive.value_case()) {
-    case flyteidl::core::Primitive::kInteger:
-      type.set_simple(flyteidl::core::INTEGER);
-      break;
-    case flyteidl::core::Primitive::kFloatValue:
-      type.set_simple(flyteidl::core::FLOAT);
-      break;
-    case flyteidl::core::Primitive::kStringValue:
-      type.set_simple(flyteidl::core::STRING);
-      break;
-    case flyteidl::core::Primitive::kBoolean:
-      type.set_simple(flyteidl::core::BOOLEAN);
-      break;
-    case flyteidl::core::Primitive::kDatetime:
-      type.set_simple(flyteidl::core::DATETIME);
-      break;
-    case flyteidl::core::Primitive::kDuration:
-      type.set_simple(flyteidl::core::DURATION);
-      break;
-    default:
-      type.set_simple(flyteidl::core::NONE);
-      break;
-  }
+  type.set_simple(kind != nullptr ? kind->simple : flyteidl::core::NONE);
   return type;
 }
 

@@ -93,10 +93,7 @@ void CollectWrites(const StepContext& context, ExecutionRun& run, store::Executi
     row.phase = ToNodeExecutionPhase(node.phase);
     row.created_at = node.created_at;
     row.updated_at = node.updated_at;
-    row.attempts = node.attempts;
-    row.system_failures = node.system_failures;
-    row.attempt_token = node.attempt_token;
-    row.attempt_started_at = node.attempt_started_at;
+    row.progress = static_cast<const store::NodeProgress&>(node);
     row.payload = NodeRecord(run, node, context.blobs).SerializeAsString();
     write.nodes.push_back(std::move(row));
   }

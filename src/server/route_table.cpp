@@ -1,6 +1,7 @@
 #include "server/route_table.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "common/url.h"
 #include "google/api/annotations.pb.h"
@@ -29,33 +30,27 @@ size_t LiteralCount(const Route& route) {
       std::count_if(route.segments.begin(), route.segments.end(), [](const std::string& s) { return !IsCapture(s); }));
 }
 
-void AddRule(const google::api::HttpRule& rule, const google::protobuf::MethodDescriptor* method,
-             std::vector<Route>& out) {
+using google::api::HttpRule;
+
+// HttpRule's verbs, each with the accessor of its path template (its `custom` kind is not served).
+struct VerbPattern {
+  HttpRule::PatternCase pattern;
+  const char* verb;
+  const std::string& (HttpRule::*path)() const;
+};
+constexpr VerbPattern kVerbPatterns[] = {
+    {HttpRule::kGet, "GET", &HttpRule::get},       {HttpRule::kPost, "POST", &HttpRule::post},
+    {HttpRule::kPut, "PUT", &HttpRule::put},       {HttpRule::kDelete, "DELETE", &HttpRule::delete_},
+    {HttpRule::kPatch, "PATCH", &HttpRule::patch},
+};
+
+void AddRule(const HttpRule& rule, const google::protobuf::MethodDescriptor* method, std::vector<Route>& out) {
+  const auto* pattern = std::find_if(std::begin(kVerbPatterns), std::end(kVerbPatterns),
+                                     [&](const VerbPattern& p) { return p.pattern == rule.pattern_case(); });
+  if (pattern == std::end(kVerbPatterns)) return;
   Route route;
-  switch (rule.pattern_case()) {
-    case google::api::HttpRule::kGet:
-      route.verb = "GET";
-      route.path_template = rule.get();
-      break;
-    case google::api::HttpRule::kPost:
-      route.verb = "POST";
-      route.path_template = rule.post();
-      break;
-    case google::api::HttpRule::kPut:
-      route.verb = "PUT";
-      route.path_template = rule.put();
-      break;
-    case google::api::HttpRule::kDelete:
-      route.verb = "DELETE";
-      route.path_template = rule.delete_();
-      break;
-    case google::api::HttpRule::kPatch:
-      route.verb = "PATCH";
-      route.path_template = rule.patch();
-      break;
-    default:
-      return;
-  }
+  route.verb = pattern->verb;
+  route.path_template = (rule.*pattern->path)();
   route.segments = SplitPath(route.path_template);
   route.body = rule.body();
   route.method = method;

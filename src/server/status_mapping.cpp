@@ -1,6 +1,7 @@
 #include "server/status_mapping.h"
 
 #include "common/text.h"
+#include <utility>
 
 namespace flyte::server {
 
@@ -24,36 +25,33 @@ grpc::Status ToGrpcStatus(const Status& status) {
   return grpc::Status(code, BoundedMessage(std::string(status.message())));
 }
 
+namespace {
+
+// grpc-gateway's table; codes not in it (UNKNOWN, INTERNAL, DATA_LOSS...) are 500.
+constexpr std::pair<grpc::StatusCode, int> kHttpStatuses[] = {
+    {grpc::StatusCode::OK, 200},
+    {grpc::StatusCode::CANCELLED, 499},
+    {grpc::StatusCode::INVALID_ARGUMENT, 400},
+    {grpc::StatusCode::FAILED_PRECONDITION, 400},
+    {grpc::StatusCode::OUT_OF_RANGE, 400},
+    {grpc::StatusCode::DEADLINE_EXCEEDED, 504},
+    {grpc::StatusCode::NOT_FOUND, 404},
+    {grpc::StatusCode::ALREADY_EXISTS, 409},
+    {grpc::StatusCode::ABORTED, 409},
+    {grpc::StatusCode::PERMISSION_DENIED, 403},
+    {grpc::StatusCode::UNAUTHENTICATED, 401},
+    {grpc::StatusCode::RESOURCE_EXHAUSTED, 429},
+    {grpc::StatusCode::UNIMPLEMENTED, 501},
+    {grpc::StatusCode::UNAVAILABLE, 503},
+};
+
+}  // namespace
+
 int HttpStatusOf(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK:
-      return 200;
-    case grpc::StatusCode::CANCELLED:
-      return 499;
-    case grpc::StatusCode::INVALID_ARGUMENT:
-    case grpc::StatusCode::FAILED_PRECONDITION:
-    case grpc::StatusCode::OUT_OF_RANGE:
-      return 400;
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-      return 504;
-    case grpc::StatusCode::NOT_FOUND:
-      return 404;
-    case grpc::StatusCode::ALREADY_EXISTS:
-    case grpc::StatusCode::ABORTED:
-      return 409;
-    case grpc::StatusCode::PERMISSION_DENIED:
-      return 403;
-    case grpc::StatusCode::UNAUTHENTICATED:
-      return 401;
-    case grpc::StatusCode::RESOURCE_EXHAUSTED:
-      return 429;
-    case grpc::StatusCode::UNIMPLEMENTED:
-      return 501;
-    case grpc::StatusCode::UNAVAILABLE:
-      return 503;
-    default:
-      return 500;
+  for (const auto& [grpc_code, http_status] : kHttpStatuses) {
+    if (grpc_code == code) return http_status;
   }
+  return 500;
 }
 
 }  // namespace flyte::server

@@ -36,6 +36,14 @@ struct ExecutionRow {
   std::string payload;
 };
 
+// The engine's own bookkeeping of a node, kept beside its record to resume it after a restart.
+struct NodeProgress {
+  int attempts = 0;  // attempts started
+  int system_failures = 0;
+  std::string attempt_token;  // the current attempt's launch (plugins/plugin.h), stored before it starts
+  int64_t attempt_started_at = 0;
+};
+
 // Listed by Column::kNodeId, kPhase, kCreatedAt, kUpdatedAt.
 struct NodeExecutionRow {
   ExecutionKey execution;
@@ -43,11 +51,7 @@ struct NodeExecutionRow {
   std::string parent_id;
   int phase = 0;
   int64_t created_at = 0, updated_at = 0;
-  // The engine's own bookkeeping, to resume after a restart.
-  int attempts = 0;
-  int system_failures = 0;
-  std::string attempt_token;  // the current attempt's launch (plugins/plugin.h), stored before it starts
-  int64_t attempt_started_at = 0;
+  NodeProgress progress;
   std::string payload;
 };
 

@@ -22,30 +22,13 @@ bool TakesValueList(Op op) { return op == Op::kValueIn || op == Op::kValueNotIn;
 
 bool IsPattern(Op op) { return op == Op::kContains || op == Op::kNotLike; }
 
-std::string_view Comparison(Op op) {
-  switch (op) {
-    case Op::kEq:
-      return " = ?";
-    case Op::kNe:
-      return " <> ?";
-    case Op::kGt:
-      return " > ?";
-    case Op::kGte:
-      return " >= ?";
-    case Op::kLt:
-      return " < ?";
-    case Op::kLte:
-      return " <= ?";
-    case Op::kContains:
-      return " GLOB ?";
-    case Op::kNotLike:
-      return " NOT GLOB ?";
-    case Op::kValueIn:
-    case Op::kValueNotIn:
-      break;
-  }
-  return "";
-}
+// In Op's order; value_in / value_not_in have none (ListTerm writes their terms).
+constexpr std::array<std::string_view, 10> kComparisons = {
+    " = ?", " <> ?", " > ?", " >= ?", " < ?", " <= ?", " GLOB ?", " NOT GLOB ?", "", "",
+};
+static_assert(kComparisons.size() == static_cast<size_t>(Op::kValueNotIn) + 1);
+
+std::string_view Comparison(Op op) { return kComparisons[static_cast<size_t>(op)]; }
 
 StatusOr<std::string_view> SqlColumn(Column column, const ListColumns& columns) {
   if (auto it = columns.sql.find(column); it != columns.sql.end()) return it->second;
@@ -112,6 +95,22 @@ StatusOr<PagedSql> Paged(std::string select, const ListQuery& query, const ListC
   out.sql += order + " LIMIT ? OFFSET ?";
   out.params.emplace_back(query.limit.value_or(-1));  // SQLite: a negative limit is none
   out.params.emplace_back(query.offset);
+  return out;
+}
+
+StatusOr<PagedSql> SelectSql(std::string_view table, std::string_view columns, const Match& match,
+                             const ListQuery* query, const ListColumns* list) {
+  PagedSql out;
+  out.sql.append("SELECT ").append(columns).append(" FROM ").append(table).append(" WHERE ");
+  if (match.empty()) out.sql += "1";
+  for (size_t i = 0; i < match.size(); ++i) {
+    out.sql.append(i == 0 ? "" : " AND ").append(match[i].first).append(" = ?");
+    out.params.push_back(match[i].second);
+  }
+  if (query == nullptr) return out;
+  ASSIGN_OR_RETURN(PagedSql paged, Paged(std::move(out.sql), *query, *list));
+  out.sql = std::move(paged.sql);
+  out.params.insert(out.params.end(), paged.params.begin(), paged.params.end());
   return out;
 }
 

@@ -1,10 +1,12 @@
-// Where a ListQuery becomes SQL: the WHERE terms, ORDER BY and page of a list's SELECT, with bound
-// parameters. Private to the SQLite stores; each of them declares the columns of its lists.
+// Where reads become SQL: a SELECT of a table's rows by column equality, and a ListQuery's WHERE
+// terms, ORDER BY and page on top of it, with bound parameters. Private to the SQLite stores;
+// each of them declares the columns of its lists.
 #pragma once
 
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -20,8 +22,17 @@ struct ListColumns {
 
 struct PagedSql {
   std::string sql;
-  std::vector<Value> params;  // bound after the SELECT's own parameters
+  std::vector<Value> params;  // Paged: bound after the SELECT's own parameters; SelectSql: all of them
 };
+
+// Column = value terms, all of which must hold: the columns are trusted SQL (written verbatim),
+// the values are bound.
+using Match = std::vector<std::pair<std::string_view, Value>>;
+
+// SELECT `columns` FROM `table` WHERE each term of `match` holds (none: every row), with the
+// terms' values as its first parameters; paged by `query` (on the list's `columns`) when given.
+StatusOr<PagedSql> SelectSql(std::string_view table, std::string_view columns, const Match& match,
+                             const ListQuery* query, const ListColumns* list);
 
 // `select` (a SELECT ending in a WHERE clause) with the query's predicates ANDed on, its sort and
 // its page (LIMIT and OFFSET are parameters too, so every page reuses one prepared statement).

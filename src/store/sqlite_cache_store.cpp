@@ -1,14 +1,14 @@
 // SqliteCacheStore: the CacheStore over the shared SQLite connection; the connection's mutex makes
 // each read-then-write call atomic.
 #include "store/cache_store.h"
-#include "store/sqlite.h"
+#include "store/sqlite_store.h"
 
 namespace flyte::store {
 namespace {
 
-class SqliteCacheStore final : public CacheStore {
+class SqliteCacheStore final : public CacheStore, SqliteStore {
  public:
-  explicit SqliteCacheStore(std::shared_ptr<SharedDatabase> shared) : shared_(std::move(shared)) {}
+  using SqliteStore::SqliteStore;
 
   StatusOr<std::optional<CacheEntry>> Get(const std::string& key) override {
     absl::MutexLock lock(&shared_->mu);
@@ -51,10 +51,6 @@ class SqliteCacheStore final : public CacheStore {
     stmt.Bind(1, key).Bind(2, owner);
     return stmt.Run();
   }
-
- private:
-  Database& Db() ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) { return *shared_->db; }
-  std::shared_ptr<SharedDatabase> shared_;
 };
 
 }  // namespace

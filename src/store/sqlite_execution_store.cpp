@@ -1,7 +1,6 @@
 // SqliteExecutionStore: the ExecutionStore over the shared SQLite connection. The engine's
 // batches are single transactions, so a kill -9 leaves every batch applied or none of it.
-#include "store/sql_query.h"
-#include "store/sqlite.h"
+#include "store/sqlite_store.h"
 #include "store/store.h"
 
 namespace flyte::store {
@@ -79,10 +78,10 @@ NodeExecutionRow ReadNode(const Statement& stmt) {
   row.phase = static_cast<int>(stmt.Int(5));
   row.created_at = stmt.Int(6);
   row.updated_at = stmt.Int(7);
-  row.attempts = static_cast<int>(stmt.Int(8));
-  row.system_failures = static_cast<int>(stmt.Int(9));
-  row.attempt_token = stmt.Text(10);
-  row.attempt_started_at = stmt.Int(11);
+  row.progress.attempts = static_cast<int>(stmt.Int(8));
+  row.progress.system_failures = static_cast<int>(stmt.Int(9));
+  row.progress.attempt_token = stmt.Text(10);
+  row.progress.attempt_started_at = stmt.Int(11);
   row.payload = stmt.Blob(12);
   return row;
 }
@@ -99,9 +98,20 @@ TaskExecutionRow ReadTask(const Statement& stmt) {
   return row;
 }
 
-class SqliteExecutionStore final : public ExecutionStore {
+const RowTable<ExecutionRow> kExecutions{"executions", kExecutionColumns, ReadExecution, &kExecutionList};
+const RowTable<NodeExecutionRow> kNodeExecutions{"node_executions", kNodeColumns, ReadNode, &kNodeExecutionList};
+const RowTable<TaskExecutionRow> kTaskExecutions{"task_executions", kTaskColumns, ReadTask, &kTaskExecutionList};
+
+// Node executions and task attempts are keyed under their execution.
+Match UnderExecution(const ExecutionKey& key, Match more) {
+  Match match{{"project", key.project}, {"domain", key.domain}, {"execution", key.name}};
+  match.insert(match.end(), more.begin(), more.end());
+  return match;
+}
+
+class SqliteExecutionStore final : public ExecutionStore, SqliteStore {
  public:
-  explicit SqliteExecutionStore(std::shared_ptr<SharedDatabase> shared) : shared_(std::move(shared)) {}
+  using SqliteStore::SqliteStore;
 
   Status CreateExecution(const ExecutionRow& row) override {
     absl::MutexLock lock(&shared_->mu);
@@ -126,13 +136,8 @@ class SqliteExecutionStore final : public ExecutionStore {
 
   StatusOr<ExecutionRow> GetExecution(const ExecutionKey& key) override {
     absl::MutexLock lock(&shared_->mu);
-    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(std::string("SELECT ") + kExecutionColumns +
-                                                  " FROM executions WHERE project = ? AND domain = ? AND name = ?"));
-    BindKey(stmt, key);
-    ASSIGN_OR_RETURN(bool found, stmt.Step());
-    if (!found)
-      return absl::NotFoundError("execution " + key.project + "/" + key.domain + "/" + key.name + " not found");
-    return ReadExecution(stmt);
+    return SelectOne(kExecutions, {{"project", key.project}, {"domain", key.domain}, {"name", key.name}},
+                     "execution " + key.project + "/" + key.domain + "/" + key.name);
   }
 
   Status SetArchived(const ExecutionKey& key, bool archived, int64_t at) override {
@@ -149,85 +154,47 @@ class SqliteExecutionStore final : public ExecutionStore {
   StatusOr<std::vector<ExecutionRow>> ListExecutions(const std::string& project, const std::string& domain,
                                                      const ListQuery& query) override {
     absl::MutexLock lock(&shared_->mu);
-    ASSIGN_OR_RETURN(PagedSql paged, Paged(std::string("SELECT ") + kExecutionColumns +
-                                               " FROM executions WHERE project = ? AND domain = ?",
-                                           query, kExecutionList));
-    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(paged.sql));
-    stmt.Bind(1, project).Bind(2, domain).BindAll(paged.params, 3);
-    return ReadAll<ExecutionRow>(stmt, ReadExecution);
+    return Select(kExecutions, {{"project", project}, {"domain", domain}}, &query);
   }
 
   StatusOr<std::vector<ExecutionRow>> ListActiveExecutions() override {
     absl::MutexLock lock(&shared_->mu);
-    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(std::string("SELECT ") + kExecutionColumns +
-                                                  " FROM executions WHERE terminal = 0 ORDER BY created_at"));
-    return ReadAll<ExecutionRow>(stmt, ReadExecution);
+    const ListQuery oldest_first{.sort = {Ascending(Column::kCreatedAt)}};
+    return Select(kExecutions, {{"terminal", int64_t{0}}}, &oldest_first);
   }
 
   StatusOr<NodeExecutionRow> GetNodeExecution(const ExecutionKey& key, const std::string& node_id) override {
     absl::MutexLock lock(&shared_->mu);
-    ASSIGN_OR_RETURN(Statement stmt,
-                     Db().Prepare(std::string("SELECT ") + kNodeColumns +
-                                  " FROM node_executions WHERE project = ? AND domain = ? AND execution = ? AND "
-                                  "node_id = ?"));
-    BindKey(stmt, key).Bind(4, node_id);
-    ASSIGN_OR_RETURN(bool found, stmt.Step());
-    if (!found) return absl::NotFoundError("node execution " + node_id + " of " + key.name + " not found");
-    return ReadNode(stmt);
+    return SelectOne(kNodeExecutions, UnderExecution(key, {{"node_id", node_id}}),
+                     "node execution " + node_id + " of " + key.name);
   }
 
   StatusOr<std::vector<NodeExecutionRow>> ListNodeExecutions(const ExecutionKey& key, const std::string& parent_id,
                                                              const ListQuery& query) override {
     absl::MutexLock lock(&shared_->mu);
-    ASSIGN_OR_RETURN(PagedSql paged, Paged(std::string("SELECT ") + kNodeColumns +
-                                               " FROM node_executions WHERE project = ? AND domain = ? AND "
-                                               "execution = ? AND parent_id = ?",
-                                           query, kNodeExecutionList));
-    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(paged.sql));
-    BindKey(stmt, key).Bind(4, parent_id).BindAll(paged.params, 5);
-    return ReadAll<NodeExecutionRow>(stmt, ReadNode);
+    return Select(kNodeExecutions, UnderExecution(key, {{"parent_id", parent_id}}), &query);
   }
 
   StatusOr<std::vector<NodeExecutionRow>> AllNodeExecutions(const ExecutionKey& key) override {
     absl::MutexLock lock(&shared_->mu);
-    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(std::string("SELECT ") + kNodeColumns +
-                                                  " FROM node_executions WHERE project = ? AND domain = ? AND "
-                                                  "execution = ?"));
-    BindKey(stmt, key);
-    return ReadAll<NodeExecutionRow>(stmt, ReadNode);
+    return Select(kNodeExecutions, UnderExecution(key, {}));
   }
 
   StatusOr<TaskExecutionRow> GetTaskExecution(const ExecutionKey& key, const std::string& node_id,
                                               int retry_attempt) override {
     absl::MutexLock lock(&shared_->mu);
-    ASSIGN_OR_RETURN(Statement stmt,
-                     Db().Prepare(std::string("SELECT ") + kTaskColumns +
-                                  " FROM task_executions WHERE project = ? AND domain = ? AND execution = ? AND "
-                                  "node_id = ? AND retry_attempt = ?"));
-    BindKey(stmt, key).Bind(4, node_id).Bind(5, int64_t{retry_attempt});
-    ASSIGN_OR_RETURN(bool found, stmt.Step());
-    if (!found) {
-      return absl::NotFoundError("task execution " + node_id + " attempt " + std::to_string(retry_attempt) + " of " +
-                                 key.name + " not found");
-    }
-    return ReadTask(stmt);
+    return SelectOne(kTaskExecutions,
+                     UnderExecution(key, {{"node_id", node_id}, {"retry_attempt", int64_t{retry_attempt}}}),
+                     "task execution " + node_id + " attempt " + std::to_string(retry_attempt) + " of " + key.name);
   }
 
   StatusOr<std::vector<TaskExecutionRow>> ListTaskExecutions(const ExecutionKey& key, const std::string& node_id,
                                                              const ListQuery& query) override {
     absl::MutexLock lock(&shared_->mu);
-    ASSIGN_OR_RETURN(PagedSql paged, Paged(std::string("SELECT ") + kTaskColumns +
-                                               " FROM task_executions WHERE project = ? AND domain = ? AND "
-                                               "execution = ? AND node_id = ?",
-                                           query, kTaskExecutionList));
-    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(paged.sql));
-    BindKey(stmt, key).Bind(4, node_id).BindAll(paged.params, 5);
-    return ReadAll<TaskExecutionRow>(stmt, ReadTask);
+    return Select(kTaskExecutions, UnderExecution(key, {{"node_id", node_id}}), &query);
   }
 
  private:
-  Database& Db() ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) { return *shared_->db; }
-
   // `verb` is "INSERT" (a new execution) or an upsert that keeps the archive columns.
   Status WriteExecution(const ExecutionRow& row, bool replace) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) {
     std::string sql =
@@ -266,10 +233,10 @@ class SqliteExecutionStore final : public ExecutionStore {
         .Bind(6, int64_t{row.phase})
         .Bind(7, row.created_at)
         .Bind(8, row.updated_at)
-        .Bind(9, int64_t{row.attempts})
-        .Bind(10, int64_t{row.system_failures})
-        .Bind(11, row.attempt_token)
-        .Bind(12, row.attempt_started_at)
+        .Bind(9, int64_t{row.progress.attempts})
+        .Bind(10, int64_t{row.progress.system_failures})
+        .Bind(11, row.progress.attempt_token)
+        .Bind(12, row.progress.attempt_started_at)
         .BindBlob(13, row.payload);
     return stmt.Run();
   }
@@ -286,8 +253,6 @@ class SqliteExecutionStore final : public ExecutionStore {
         .BindBlob(9, row.payload);
     return stmt.Run();
   }
-
-  std::shared_ptr<SharedDatabase> shared_;
 };
 
 }  // namespace

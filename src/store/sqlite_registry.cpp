@@ -2,8 +2,7 @@
 // mutex, so there is exactly one writer; WAL keeps a killed process from losing commits.
 
 #include "store/registry.h"
-#include "store/sql_query.h"
-#include "store/sqlite.h"
+#include "store/sqlite_store.h"
 
 namespace flyte::store {
 namespace {
@@ -35,17 +34,17 @@ std::string Describe(const EntityKey& key) {
 }
 
 constexpr const char* kEntityColumns =
-    "project, domain, name, version, created_at, updated_at, digest, state, workflow_name, payload";
+    "resource_type, project, domain, name, version, created_at, updated_at, digest, state, workflow_name, payload";
 
-EntityRow ReadEntity(const Statement& stmt, ResourceType type) {
+EntityRow ReadEntity(const Statement& stmt) {
   EntityRow row;
-  row.key = {type, stmt.Text(0), stmt.Text(1), stmt.Text(2), stmt.Text(3)};
-  row.created_at = stmt.Int(4);
-  row.updated_at = stmt.Int(5);
-  row.digest = stmt.Blob(6);
-  row.state = static_cast<int>(stmt.Int(7));
-  row.workflow_name = stmt.Text(8);
-  row.payload = stmt.Blob(9);
+  row.key = {static_cast<ResourceType>(stmt.Int(0)), stmt.Text(1), stmt.Text(2), stmt.Text(3), stmt.Text(4)};
+  row.created_at = stmt.Int(5);
+  row.updated_at = stmt.Int(6);
+  row.digest = stmt.Blob(7);
+  row.state = static_cast<int>(stmt.Int(8));
+  row.workflow_name = stmt.Text(9);
+  row.payload = stmt.Blob(10);
   return row;
 }
 
@@ -53,9 +52,30 @@ ProjectRow ReadProject(const Statement& stmt) {
   return {stmt.Text(0), stmt.Text(1), static_cast<int>(stmt.Int(2)), stmt.Int(3), stmt.Blob(4)};
 }
 
-class SqliteRegistry final : public Registry {
+std::string ReadPayload(const Statement& stmt) { return stmt.Blob(0); }
+
+const RowTable<ProjectRow> kProjects{"projects", "id, name, state, created_at, payload", ReadProject, &kProjectList};
+const RowTable<EntityRow> kEntities{"entities", kEntityColumns, ReadEntity, &kEntityList};
+const RowTable<std::string> kDescriptions{"description_entities", "payload", ReadPayload, &kDescriptionList};
+
+// The versions of the entities of one type in a project and domain; of one name unless it is empty.
+Match EntityScope(ResourceType type, const std::string& project, const std::string& domain, const std::string& name) {
+  Match match{{"resource_type", int64_t{TypeValue(type)}}, {"project", project}, {"domain", domain}};
+  if (!name.empty()) match.emplace_back("name", name);
+  return match;
+}
+
+Match EntityMatch(const EntityKey& key) {
+  return {{"resource_type", int64_t{TypeValue(key.type)}},
+          {"project", key.project},
+          {"domain", key.domain},
+          {"name", key.name},
+          {"version", key.version}};
+}
+
+class SqliteRegistry final : public Registry, SqliteStore {
  public:
-  explicit SqliteRegistry(std::shared_ptr<SharedDatabase> shared) : shared_(std::move(shared)) {}
+  using SqliteStore::SqliteStore;
 
   Status CreateProject(const ProjectRow& row) override {
     absl::MutexLock lock(&shared_->mu);
@@ -76,27 +96,18 @@ class SqliteRegistry final : public Registry {
 
   StatusOr<ProjectRow> GetProject(const std::string& id) override {
     absl::MutexLock lock(&shared_->mu);
-    ASSIGN_OR_RETURN(Statement stmt,
-                     Db().Prepare("SELECT id, name, state, created_at, payload FROM projects WHERE id = ?"));
-    stmt.Bind(1, id);
-    ASSIGN_OR_RETURN(bool found, stmt.Step());
-    if (!found) return NotFound("project " + id + " not found");
-    return ReadProject(stmt);
+    return SelectOne(kProjects, {{"id", id}}, "project " + id);
   }
 
   StatusOr<std::vector<ProjectRow>> ListProjects(const ListQuery& query) override {
     absl::MutexLock lock(&shared_->mu);
-    ASSIGN_OR_RETURN(PagedSql paged,
-                     Paged("SELECT id, name, state, created_at, payload FROM projects WHERE 1", query, kProjectList));
-    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(paged.sql));
-    stmt.BindAll(paged.params);
-    return ReadAll<ProjectRow>(stmt, ReadProject);
+    return Select(kProjects, {}, &query);
   }
 
   Status CreateEntity(const EntityRow& row) override {
     absl::MutexLock lock(&shared_->mu);
-    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(std::string("INSERT INTO entities (resource_type, ") +
-                                                  kEntityColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
+    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(std::string("INSERT INTO entities (") + kEntityColumns +
+                                                  ") VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
     stmt.Bind(1, int64_t{TypeValue(row.key.type)})
         .Bind(2, row.key.project)
         .Bind(3, row.key.domain)
@@ -115,33 +126,14 @@ class SqliteRegistry final : public Registry {
 
   StatusOr<EntityRow> GetEntity(const EntityKey& key) override {
     absl::MutexLock lock(&shared_->mu);
-    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(std::string("SELECT ") + kEntityColumns +
-                                                  " FROM entities WHERE resource_type = ? AND project = ? AND "
-                                                  "domain = ? AND name = ? AND version = ?"));
-    stmt.Bind(1, int64_t{TypeValue(key.type)})
-        .Bind(2, key.project)
-        .Bind(3, key.domain)
-        .Bind(4, key.name)
-        .Bind(5, key.version);
-    ASSIGN_OR_RETURN(bool found, stmt.Step());
-    if (!found) return NotFound(Describe(key) + " not found");
-    return ReadEntity(stmt, key.type);
+    return SelectOne(kEntities, EntityMatch(key), Describe(key));
   }
 
   StatusOr<std::vector<EntityRow>> ListEntities(ResourceType type, const std::string& project,
                                                 const std::string& domain, const std::string& name,
                                                 const ListQuery& query) override {
     absl::MutexLock lock(&shared_->mu);
-    std::string sql = std::string("SELECT ") + kEntityColumns +
-                      " FROM entities WHERE resource_type = ? AND project = ? AND domain = ?";
-    if (!name.empty()) sql += " AND name = ?";
-    ASSIGN_OR_RETURN(PagedSql paged, Paged(std::move(sql), query, kEntityList));
-    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(paged.sql));
-    stmt.Bind(1, int64_t{TypeValue(type)}).Bind(2, project).Bind(3, domain);
-    int next = 4;
-    if (!name.empty()) stmt.Bind(next++, name);
-    stmt.BindAll(paged.params, next);
-    return ReadAll<EntityRow>(stmt, [type](const Statement& row) { return ReadEntity(row, type); });
+    return Select(kEntities, EntityScope(type, project, domain, name), &query);
   }
 
   Status SetLaunchPlanState(const EntityKey& key, int state, int64_t now) override {
@@ -197,28 +189,14 @@ class SqliteRegistry final : public Registry {
 
   StatusOr<std::string> GetDescription(const EntityKey& key) override {
     absl::MutexLock lock(&shared_->mu);
-    ASSIGN_OR_RETURN(Statement stmt,
-                     Db().Prepare("SELECT payload FROM description_entities WHERE resource_type = ? AND project = ? "
-                                  "AND domain = ? AND name = ? AND version = ?"));
-    BindKey(stmt, key);
-    ASSIGN_OR_RETURN(bool found, stmt.Step());
-    if (!found) return NotFound("description entity " + Describe(key) + " not found");
-    return stmt.Blob(0);
+    return SelectOne(kDescriptions, EntityMatch(key), "description entity " + Describe(key));
   }
 
   StatusOr<std::vector<std::string>> ListDescriptions(ResourceType type, const std::string& project,
                                                       const std::string& domain, const std::string& name,
                                                       const ListQuery& query) override {
     absl::MutexLock lock(&shared_->mu);
-    std::string sql = "SELECT payload FROM description_entities WHERE resource_type = ? AND project = ? AND domain = ?";
-    if (!name.empty()) sql += " AND name = ?";
-    ASSIGN_OR_RETURN(PagedSql paged, Paged(std::move(sql), query, kDescriptionList));
-    ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(paged.sql));
-    stmt.Bind(1, int64_t{TypeValue(type)}).Bind(2, project).Bind(3, domain);
-    int next = 4;
-    if (!name.empty()) stmt.Bind(next++, name);
-    stmt.BindAll(paged.params, next);
-    return ReadAll<std::string>(stmt, [](const Statement& row) { return row.Blob(0); });
+    return Select(kDescriptions, EntityScope(type, project, domain, name), &query);
   }
 
   Status PutAttributes(const AttributesRow& row) override {
@@ -315,9 +293,6 @@ class SqliteRegistry final : public Registry {
     others.Bind(3, key.project).Bind(4, key.domain).Bind(5, key.name).Bind(6, key.version);
     return others.Run();
   }
-
-  Database& Db() ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) { return *shared_->db; }
-  std::shared_ptr<SharedDatabase> shared_;
 };
 
 }  // namespace

@@ -4,8 +4,7 @@
 
 #include "common/clock.h"
 #include "store/signal_store.h"
-#include "store/sql_query.h"
-#include "store/sqlite.h"
+#include "store/sqlite_store.h"
 
 namespace flyte::store {
 namespace {
@@ -49,10 +48,10 @@ StatusOr<Signal> ReadSignal(const Statement& stmt) {
   return signal;
 }
 
-class SqliteSignalStore final : public SignalStore {
+class SqliteSignalStore final : public SignalStore, SqliteStore {
  public:
   SqliteSignalStore(std::shared_ptr<SharedDatabase> shared, const Clock& clock)
-      : shared_(std::move(shared)), clock_(clock) {}
+      : SqliteStore(std::move(shared)), clock_(clock) {}
 
   StatusOr<Signal> GetOrCreate(const SignalIdentifier& id, const flyteidl::core::LiteralType& type) override {
     absl::MutexLock lock(&shared_->mu);
@@ -99,8 +98,6 @@ class SqliteSignalStore final : public SignalStore {
   }
 
  private:
-  Database& Db() ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) { return *shared_->db; }
-
   StatusOr<Signal> Find(const SignalIdentifier& id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) {
     ASSIGN_OR_RETURN(Statement stmt, Db().Prepare(std::string(kSelect) + kKey));
     BindId(stmt, id, 1);
@@ -109,7 +106,6 @@ class SqliteSignalStore final : public SignalStore {
     return ReadSignal(stmt);
   }
 
-  std::shared_ptr<SharedDatabase> shared_;
   const Clock& clock_;
 };
 

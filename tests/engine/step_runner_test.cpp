@@ -271,7 +271,7 @@ TEST_CASE("a launch is stored with its token before the plugin is asked to start
   const auto key = driver.Launch("e1", workflow, Map("x", IntLiteral(3)));
   REQUIRE(driver.Started().size() == 1);
   CHECK(driver.Started()[0].token.size() == 32);
-  CHECK(driver.stores().executions->GetNodeExecution(key, "n0")->attempt_token == driver.Started()[0].token);
+  CHECK(driver.stores().executions->GetNodeExecution(key, "n0")->progress.attempt_token == driver.Started()[0].token);
 }
 
 TEST_CASE("after a restart, a launch that never started starts as the same attempt, with its token") {

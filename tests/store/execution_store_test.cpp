@@ -27,8 +27,8 @@ TEST_CASE("execution store: batches, lists and recovery queries") {
     row.phase = 2;
     row.payload = "running";
     write.executions.push_back(row);
-    write.nodes.push_back({key, "n0", "", 2, 11, 11, 1, 0, "launch-token", 11, "node"});
-    write.nodes.push_back({key, "n1-0-n2", "n1", 1, 12, 12, 0, 0, "", 0, "child"});
+    write.nodes.push_back({key, "n0", "", 2, 11, 11, {1, 0, "launch-token", 11}, "node"});
+    write.nodes.push_back({key, "n1-0-n2", "n1", 1, 12, 12, {}, "child"});
     write.tasks.push_back({key, "n0", 0, 2, 11, 11, "task"});
     REQUIRE(executions.Apply(write).ok());
   }
@@ -41,7 +41,7 @@ TEST_CASE("execution store: batches, lists and recovery queries") {
   REQUIRE(active->size() == 1);
   auto top = executions.ListNodeExecutions(key, "", {{}, {Ascending(Column::kCreatedAt)}, 100, 0});
   REQUIRE(top->size() == 1);
-  CHECK((*top)[0].attempt_token == "launch-token");
+  CHECK((*top)[0].progress.attempt_token == "launch-token");
   CHECK(executions.ListNodeExecutions(key, "n1", {{}, {}, 100, 0})->size() == 1);
   CHECK(executions.AllNodeExecutions(key)->size() == 2);
   CHECK(executions.GetTaskExecution(key, "n0", 0)->payload == "task");

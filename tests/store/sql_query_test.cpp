@@ -217,3 +217,28 @@ TEST_CASE("list queries against SQLite: sort and pages") {
 
 }  // namespace
 }  // namespace flyte::store
+
+namespace flyte::store {
+namespace {
+
+TEST_CASE("a select by column equality binds its terms first, then the page's") {
+  StatusOr<PagedSql> all = SelectSql("t", "a, b", {}, nullptr, nullptr);
+  REQUIRE(all.ok());
+  CHECK(all->sql == "SELECT a, b FROM t WHERE 1");
+  CHECK(all->params.empty());
+
+  StatusOr<PagedSql> one =
+      SelectSql("t", "a", {{"project", std::string("p")}, {"attempt", int64_t{2}}}, nullptr, nullptr);
+  REQUIRE(one.ok());
+  CHECK(one->sql == "SELECT a FROM t WHERE project = ? AND attempt = ?");
+  CHECK(one->params == P{std::string("p"), int64_t{2}});
+
+  const ListQuery query{{{Column::kPhase, Op::kEq, {int64_t{3}}}}, {Ascending(Column::kCreatedAt)}, 10, 20};
+  StatusOr<PagedSql> page = SelectSql("t", "a", {{"project", std::string("p")}}, &query, &kTestList);
+  REQUIRE(page.ok());
+  CHECK(page->sql == "SELECT a FROM t WHERE project = ? AND (phase = ?) ORDER BY created_at ASC LIMIT ? OFFSET ?");
+  CHECK(page->params == P{std::string("p"), int64_t{3}, int64_t{10}, int64_t{20}});
+}
+
+}  // namespace
+}  // namespace flyte::store
