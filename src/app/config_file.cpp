@@ -275,8 +275,8 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
       {"token_ttl", duration_into(config.auth.token_ttl)},
   };
   const Section top{
-      {"server", section(server)},   {"state", section(state)}, {"admin", section(admin)},
-      {"storage", section(storage)}, {"tasks", section(tasks)}, {"auth", section(auth)},
+      {"server", section(server)},       {"state", section(state)}, {"admin", section(admin)},
+      {"storage", section(storage)},     {"tasks", section(tasks)}, {"auth", section(auth)},
       {"scheduler", section(scheduler)},
   };
   RETURN_IF_ERROR(ApplySection(source, root, "", top));

@@ -48,7 +48,8 @@ engine::EngineConfig EngineConfigFor(const SandboxConfig& config, const std::str
 StatusOr<auth::AuthConfig> AuthConfigFor(const SandboxConfig& config) {
   auth::AuthConfig auth = config.auth;
   const std::string& bind = config.server.bind_address;
-  auth.required = config.auth_mode == AuthMode::kOn || (config.auth_mode == AuthMode::kAuto && !config.server.BindsLoopback());
+  auth.required =
+      config.auth_mode == AuthMode::kOn || (config.auth_mode == AuthMode::kAuto && !config.server.BindsLoopback());
   const bool has_client = !auth.client_id.empty() && !auth.client_secret.empty();
   if (auth.required && !has_client && auth.static_tokens.empty()) {
     const std::string why = config.auth_mode == AuthMode::kOn

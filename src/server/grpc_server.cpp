@@ -35,7 +35,7 @@ void ConfigureLimits(grpc::ServerBuilder& builder, const GrpcLimits& limits) {
 }  // namespace
 
 StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(admin::Admin& admin, const auth::Authenticator& authenticator,
-                                                         const GrpcLimits& limits) {
+                                                        const GrpcLimits& limits) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   std::unique_ptr<GrpcServer> grpc_server(new GrpcServer(admin, authenticator));

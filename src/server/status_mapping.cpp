@@ -1,7 +1,7 @@
 #include "server/status_mapping.h"
 
-#include "common/text.h"
 #include <utility>
+#include "common/text.h"
 
 namespace flyte::server {
 
