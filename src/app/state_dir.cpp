@@ -34,26 +34,13 @@ Status PrepareStateDir(const fs::path& dir) {
 
 StatusOr<StateDirLock> StateDirLock::Acquire(const fs::path& dir) {
   const fs::path lock = dir / "sandbox.lock";
-  int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return absl::FailedPreconditionError("cannot open " + lock.string() + ": " + std::strerror(errno));
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    ::close(fd);
+  FileDescriptor fd(::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  if (fd.get() < 0) return absl::FailedPreconditionError("cannot open " + lock.string() + ": " + std::strerror(errno));
+  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
     return absl::FailedPreconditionError("another sandbox is already running with state folder " + dir.string() +
                                          " (see `flyte sandbox status`)");
   }
-  return StateDirLock(fd);
-}
-
-StateDirLock& StateDirLock::operator=(StateDirLock&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = std::exchange(other.fd_, -1);
-  }
-  return *this;
-}
-
-StateDirLock::~StateDirLock() {
-  if (fd_ >= 0) ::close(fd_);
+  return StateDirLock(std::move(fd));
 }
 
 Status WritePidFile(const fs::path& dir, int port) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <utility>
 
+#include "common/file_descriptor.h"
 #include "common/status.h"
 
 namespace flyte::app {
@@ -23,13 +24,9 @@ class StateDirLock {
   // FAILED_PRECONDITION naming the folder when another process holds it.
   static StatusOr<StateDirLock> Acquire(const std::filesystem::path& dir);
 
-  StateDirLock(StateDirLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  StateDirLock& operator=(StateDirLock&& other) noexcept;
-  ~StateDirLock();
-
  private:
-  explicit StateDirLock(int fd) : fd_(fd) {}
-  int fd_ = -1;
+  explicit StateDirLock(FileDescriptor fd) : fd_(std::move(fd)) {}
+  FileDescriptor fd_;  // held with flock until destroyed
 };
 
 // Records this process and the port it serves on in `<dir>/sandbox.pid`.

@@ -24,18 +24,6 @@ Status OpenError(int folder, std::string_view relative, const std::string& name,
 
 }  // namespace
 
-FileDescriptor& FileDescriptor::operator=(FileDescriptor&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = std::exchange(other.fd_, -1);
-  }
-  return *this;
-}
-
-FileDescriptor::~FileDescriptor() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
 StatusOr<FileDescriptor> OpenRoot(const std::filesystem::path& path) {
   const int fd = ::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return absl::NotFoundError("cannot open folder " + path.string() + ": " + std::strerror(errno));

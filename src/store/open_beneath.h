@@ -11,28 +11,12 @@
 #include <string_view>
 #include <utility>
 
+#include "common/file_descriptor.h"
 #include "common/status.h"
 
 namespace flyte::store {
 
-// An open file descriptor, closed when destroyed.
-class FileDescriptor {
- public:
-  FileDescriptor() = default;
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  FileDescriptor(FileDescriptor&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  FileDescriptor& operator=(FileDescriptor&& other) noexcept;
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  ~FileDescriptor();
-
-  int get() const { return fd_; }
-  // Closes now, for callers that must know the close succeeded (written data reached the file).
-  int Close() { return fd_ < 0 ? 0 : ::close(std::exchange(fd_, -1)); }
-
- private:
-  int fd_ = -1;
-};
+using flyte::FileDescriptor;
 
 // A regular file open for reading, and its size when it was opened.
 struct ReadableFile {
