@@ -8,8 +8,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <absl/synchronization/mutex.h>
+
 #include <cerrno>
 #include <cstdint>
+#include <ctime>
+#include <memory>
 #include <thread>
 
 namespace flyte::plugins {
@@ -88,37 +92,122 @@ void AllowEntriesBut(int ruleset, const fs::path& folder, const std::string& ski
   ::closedir(dir);
 }
 
+// The folders whose entries the rules list one by one: / and each folder on the way to the state
+// folder (not the state folder itself).
+std::vector<fs::path> FoldersOnTheWay(const fs::path& state) {
+  std::vector<fs::path> folders;
+  fs::path folder = "/";
+  for (auto part = std::next(state.begin()); part != state.end(); ++part) {
+    folders.push_back(folder);
+    folder /= *part;
+  }
+  return folders;
+}
+
 // Landlock cannot deny beneath what it allows, so "everything but the state folder" is spelt out:
 // every sibling of every folder on the way from / to it, then the task folders inside it. The
 // folders on the way may be listed (so `ls ~` works), which lists the state folder's names too.
-int MakeRuleset(const TaskConfinement& confinement, int abi) {
+int MakeRuleset(const fs::path& state, const std::vector<fs::path>& task_dirs, int abi) {
   RulesetAttr attr;
   attr.handled_access_fs = HandledAccess(abi);
   attr.scoped = abi >= 6 ? kScopeSignal : 0;
   const size_t size = abi >= 6 ? sizeof(RulesetAttr) : abi >= 4 ? 2 * sizeof(uint64_t) : sizeof(uint64_t);
   const int ruleset = static_cast<int>(::syscall(SYS_landlock_create_ruleset, &attr, size, 0));
   if (ruleset < 0) return -1;
-  std::error_code error;
-  const fs::path state = fs::weakly_canonical(fs::absolute(confinement.state_dir, error), error);
-  if (error || !state.has_root_path()) {
-    ::close(ruleset);
-    errno = ENOENT;
-    return -1;
-  }
-  fs::path folder = "/";
-  for (auto part = std::next(state.begin()); part != state.end(); ++part) {
-    Fd fd(::open(folder.c_str(), O_PATH | O_CLOEXEC));
+  const std::vector<fs::path> folders = FoldersOnTheWay(state);
+  for (size_t i = 0; i < folders.size(); ++i) {
+    Fd fd(::open(folders[i].c_str(), O_PATH | O_CLOEXEC));
     if (fd.get() >= 0) Allow(ruleset, fd.get(), LANDLOCK_ACCESS_FS_READ_DIR);
-    AllowEntriesBut(ruleset, folder, part->string(), attr.handled_access_fs);
-    folder /= *part;
+    const fs::path next = i + 1 < folders.size() ? folders[i + 1] : state;
+    AllowEntriesBut(ruleset, folders[i], next.filename().string(), attr.handled_access_fs);
   }
-  for (const fs::path& inside : confinement.task_dirs) {
-    fs::create_directories(inside, error);  // a rule needs the folder (a worker starts before any log)
+  for (const fs::path& inside : task_dirs) {
     Fd fd(::open(inside.c_str(), O_PATH | O_CLOEXEC));
     if (fd.get() >= 0) Allow(ruleset, fd.get(), attr.handled_access_fs);
   }
   return ruleset;
 }
+
+// What the rules were made from: the folders on the way (an entry added, removed or renamed in
+// one changes its mtime) and the task folders (rules hold inodes: a folder made anew is another).
+struct Stamp {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  timespec mtime{};
+  bool operator==(const Stamp& other) const {
+    return dev == other.dev && ino == other.ino && mtime.tv_sec == other.mtime.tv_sec &&
+           mtime.tv_nsec == other.mtime.tv_nsec;
+  }
+};
+
+// Folders' times come from a clock that ticks every few milliseconds: an entry made in the same
+// tick as the one the stamp saw, after the rules listed the folder, would leave the stamp alike.
+// A stamp this recent is not trusted to say "unchanged".
+constexpr int64_t kSettledNanos = 200'000'000;
+
+struct Rules {
+  explicit Rules(int ruleset) : fd(ruleset) {}
+  ~Rules() {
+    if (fd >= 0) ::close(fd);
+  }
+  Rules(const Rules&) = delete;
+  Rules& operator=(const Rules&) = delete;
+  const int fd;
+  int error = 0;    // errno when fd < 0
+  std::string key;  // the confinement they were made for
+  std::vector<Stamp> stamps;
+  bool settled = false;  // every stamp older than kSettledNanos when taken
+};
+
+int64_t Nanos(const timespec& t) { return static_cast<int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec; }
+
+// Making the rules lists every entry of every folder on the way (tens of thousands in a busy
+// /tmp): they are made again only when one of those folders changed, not for each task.
+class RulesCache {
+ public:
+  std::shared_ptr<const Rules> Get(const fs::path& state, const TaskConfinement& confinement, int abi) {
+    std::string key = state.string();
+    for (const fs::path& inside : confinement.task_dirs) key += "\n" + inside.string();
+    std::error_code error;
+    for (const fs::path& inside : confinement.task_dirs) {
+      fs::create_directories(inside, error);  // a rule needs the folder (a worker starts before any log)
+    }
+    // Taken before the folders are listed, so that a change while they are is seen next time.
+    std::vector<Stamp> stamps;
+    timespec now{};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    bool settled = true;
+    std::vector<fs::path> stamped = FoldersOnTheWay(state);
+    stamped.insert(stamped.end(), confinement.task_dirs.begin(), confinement.task_dirs.end());
+    for (const fs::path& folder : stamped) {
+      struct stat info {};
+      if (::stat(folder.c_str(), &info) != 0) settled = false;
+      stamps.push_back(Stamp{info.st_dev, info.st_ino, info.st_mtim});
+      if (Nanos(now) - Nanos(info.st_mtim) < kSettledNanos) settled = false;
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      if (rules_ != nullptr && rules_->settled && rules_->key == key && rules_->stamps == stamps) return rules_;
+    }
+    const int fd = MakeRuleset(state, confinement.task_dirs, abi);
+    const int made_errno = errno;
+    auto rules = std::make_shared<Rules>(fd);
+    if (fd < 0) {
+      rules->error = made_errno != 0 ? made_errno : EINVAL;
+      return rules;
+    }
+    rules->key = std::move(key);
+    rules->stamps = std::move(stamps);
+    rules->settled = settled;
+    absl::MutexLock lock(&mu_);
+    rules_ = rules;
+    return rules;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::shared_ptr<const Rules> rules_ ABSL_GUARDED_BY(mu_);  // one sandbox per process: one set
+};
 
 }  // namespace
 
@@ -145,13 +234,17 @@ std::string DescribeConfinement(const TaskConfinement& confinement) {
 int SpawnConfined(const TaskConfinement& confinement, const std::function<int()>& spawn) {
   const int abi = LandlockAbi();
   if (abi == 0 || confinement.state_dir.empty()) return spawn();
+  std::error_code error;
+  const fs::path state = fs::weakly_canonical(fs::absolute(confinement.state_dir, error), error);
+  if (error || !state.has_root_path()) return ENOENT;
+  static RulesCache cache;
+  const std::shared_ptr<const Rules> rules = cache.Get(state, confinement, abi);
+  if (rules->fd < 0) return rules->error;
   int result = 0;
   std::thread spawner([&] {
-    Fd ruleset(MakeRuleset(confinement, abi));
     // Without no_new_privs only a CAP_SYS_ADMIN thread may restrict itself; it is this thread's
     // alone and inherited by the task, which then cannot gain privileges through set-id programs.
-    if (ruleset.get() < 0 || ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-        ::syscall(SYS_landlock_restrict_self, ruleset.get(), 0) != 0) {
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || ::syscall(SYS_landlock_restrict_self, rules->fd, 0) != 0) {
       result = errno;
       return;
     }

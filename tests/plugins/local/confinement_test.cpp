@@ -62,5 +62,32 @@ TEST_CASE("confinement: a task cannot open the state folder's files but uses its
   CHECK(RunShell("cat '" + (state / "signing.key").string() + "'", {}, work) == 0);
 }
 
+TEST_CASE("confinement: entries made on the way to the state folder after a task are open to the next") {
+  if (LandlockAbi() == 0) {
+    MESSAGE("this kernel has no Landlock: nothing to check");
+    return;
+  }
+  testing::TempDir dir;
+  const fs::path state = dir.path() / "state";
+  std::ofstream(dir.path() / "before.txt") << "before";
+  const TaskConfinement confinement{state, {state / "logs"}};
+  const fs::path work = state / "logs";
+  fs::create_directories(work);
+  CHECK(RunShell("cat '" + (dir.path() / "before.txt").string() + "'", confinement, work) == 0);
+  CHECK(RunShell("cat '" + (dir.path() / "before.txt").string() + "'", confinement, work) == 0);  // kept rules
+  // Made right after a task, in the same tick of the folder's clock, and replaced by a rename (a
+  // new inode, as editors save): both readable by the next task.
+  std::ofstream(dir.path() / "after.txt") << "after";
+  std::ofstream(dir.path() / "before.txt.new") << "saved again";
+  fs::rename(dir.path() / "before.txt.new", dir.path() / "before.txt");
+  CHECK(RunShell("cat '" + (dir.path() / "after.txt").string() + "' '" + (dir.path() / "before.txt").string() + "'",
+                 confinement, work) == 0);
+  // A task folder made anew is another inode: its rule follows.
+  fs::remove_all(work);
+  fs::create_directories(work);
+  CHECK(RunShell("echo out > outputs.pb", confinement, work) == 0);
+  CHECK(RunShell("cat '" + (state / "secret").string() + "' 2>/dev/null; test $? -ne 0", confinement, work) == 0);
+}
+
 }  // namespace
 }  // namespace flyte::plugins
