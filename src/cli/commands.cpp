@@ -1,13 +1,17 @@
 // The CLI commands. `start` runs the sandbox in this process (or re-spawns itself detached);
-// `status`, `stop` and `teardown` find a running sandbox through the pid file in its state folder.
+// `status`, `schedules`, `stop` and `teardown` find a running sandbox through the pid file in its state folder.
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <fcntl.h>
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
 #include <CLI/CLI.hpp>
+
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <optional>
 #include <thread>
@@ -197,6 +201,57 @@ int Status(const SandboxConfig& config) {
   return serving ? 0 : 1;
 }
 
+// The active schedules and when each launch plan runs next, from the running sandbox's
+// /sandbox/v1/schedules (sending the first static token when the sandbox requires auth).
+int Schedules(const SandboxConfig& config) {
+  auto running = app::FindServing(config.state.dir);
+  if (!running) {
+    std::cout << "Flyte sandbox is not running (state folder " << config.state.dir.string() << ")\n";
+    return kNotRunningExit;
+  }
+  const std::string token = config.auth.static_tokens.empty() ? "" : config.auth.static_tokens.front();
+  const std::optional<HttpAnswer> answer =
+      HttpGet(ProbeHost(config), running->port, "/sandbox/v1/schedules", std::chrono::seconds(10), token);
+  if (!answer) return Fail(absl::UnavailableError("the sandbox did not answer"));
+  if (answer->status == 401) {
+    return Fail(
+        absl::UnauthenticatedError("the sandbox requires authentication: list a token in auth.static_tokens "
+                                   "of the config given with --config"));
+  }
+  google::protobuf::Struct reply;
+  if (answer->status != 200 || !google::protobuf::util::JsonStringToMessage(answer->body, &reply).ok()) {
+    return Fail(absl::InternalError("unexpected answer (HTTP " + std::to_string(answer->status) + ")"));
+  }
+  using Fields = google::protobuf::Map<std::string, google::protobuf::Value>;
+  // Proto JSON leaves out fields at their default (an enum's first value): absent reads as empty.
+  const auto field = [](const Fields& fields, const std::string& key) -> const google::protobuf::Value& {
+    const auto found = fields.find(key);
+    return found != fields.end() ? found->second : google::protobuf::Value::default_instance();
+  };
+  const auto& schedules = field(reply.fields(), "schedules").list_value().values();
+  if (schedules.empty()) {
+    std::cout << "No active launch plan has a schedule.\n";
+    return 0;
+  }
+  std::cout << std::left << std::setw(24) << "NEXT RUN (UTC)" << std::setw(24) << "SCHEDULE"
+            << "LAUNCH PLAN\n";
+  for (const auto& entry : schedules) {
+    const Fields& fields = entry.struct_value().fields();
+    const Fields& id = field(fields, "launchPlan").struct_value().fields();
+    const Fields& schedule = field(fields, "schedule").struct_value().fields();
+    std::string when = field(field(schedule, "cronSchedule").struct_value().fields(), "schedule").string_value();
+    if (const Fields& rate = field(schedule, "rate").struct_value().fields(); !rate.empty()) {
+      const std::string unit = field(rate, "unit").string_value();
+      when = "every " + std::to_string(static_cast<int64_t>(field(rate, "value").number_value())) + " " +
+             (unit.empty() ? "MINUTE" : unit);
+    }
+    std::cout << std::setw(24) << field(fields, "nextRunAt").string_value() << std::setw(24) << when
+              << field(id, "project").string_value() << "/" << field(id, "domain").string_value() << "/"
+              << field(id, "name").string_value() << "@" << field(id, "version").string_value() << "\n";
+  }
+  return 0;
+}
+
 int Stop(const SandboxConfig& config) {
   auto running = app::FindServing(config.state.dir);
   if (!running) {
@@ -242,13 +297,15 @@ int Main(int argc, char** argv) {
   auto* sandbox = app.add_subcommand("sandbox", "Run and manage the local sandbox");
   sandbox->require_subcommand(1);
 
-  Options start_options, status_options, stop_options, teardown_options;
+  Options start_options, status_options, schedules_options, stop_options, teardown_options;
   bool detach = false, yes = false;
   auto* start = sandbox->add_subcommand("start", "Start the sandbox (gRPC + HTTP on one port)");
   AddConfigOptions(*start, start_options, true);
   start->add_flag("--detach", detach, "Run in the background; return once it serves");
   auto* status = sandbox->add_subcommand("status", "Tell whether the sandbox is running");
   AddConfigOptions(*status, status_options, false);
+  auto* schedules = sandbox->add_subcommand("schedules", "List active schedules and when each runs next");
+  AddConfigOptions(*schedules, schedules_options, false);
   auto* stop = sandbox->add_subcommand("stop", "Stop a running sandbox and wait until it is gone");
   AddConfigOptions(*stop, stop_options, false);
   auto* teardown = sandbox->add_subcommand("teardown", "Stop the sandbox and delete its state");
@@ -277,6 +334,7 @@ int Main(int argc, char** argv) {
     });
   }
   if (status->parsed()) return with_config(status_options, Status);
+  if (schedules->parsed()) return with_config(schedules_options, Schedules);
   if (stop->parsed()) return with_config(stop_options, Stop);
   return with_config(teardown_options, [&](const SandboxConfig& config) { return Teardown(config, yes); });
 }

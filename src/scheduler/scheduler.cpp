@@ -7,7 +7,7 @@
 #include <iostream>
 #include <vector>
 
-#include "admin/launch_plan_schedule.h"
+#include "admin/scheduled_launch_plans.h"
 #include "common/digest.h"
 
 namespace flyte::scheduler {
@@ -16,7 +16,6 @@ namespace {
 using google::protobuf::util::TimeUtil;
 
 constexpr int64_t kCatchUpWindowSeconds = 7 * 86400;
-constexpr int kListLimit = 1000;
 
 std::string PlanKey(const flyteidl::core::Identifier& id) { return id.project() + "/" + id.domain() + "/" + id.name(); }
 
@@ -24,29 +23,6 @@ std::string PlanKey(const flyteidl::core::Identifier& id) { return id.project() 
 // characters of a digest of both, a valid execution name.
 std::string SlotExecutionName(const flyteidl::core::Identifier& id, int64_t slot) {
   return "s" + HexEncode(Sha256(PlanKey(id) + "@" + std::to_string(slot))).substr(0, 19);
-}
-
-// Every active launch plan with a schedule, in every project and domain.
-std::vector<flyteidl::admin::LaunchPlan> ScheduledPlans(admin::Admin& admin) {
-  std::vector<flyteidl::admin::LaunchPlan> plans;
-  flyteidl::admin::ProjectListRequest list_projects;
-  list_projects.set_limit(kListLimit);
-  flyteidl::admin::Projects projects;
-  if (!admin.projects().ListProjects(list_projects, &projects).ok()) return plans;
-  for (const auto& project : projects.projects()) {
-    for (const auto& domain : project.domains()) {
-      flyteidl::admin::ActiveLaunchPlanListRequest request;
-      request.set_project(project.id());
-      request.set_domain(domain.id());
-      request.set_limit(kListLimit);
-      flyteidl::admin::LaunchPlanList active;
-      if (!admin.entities().ListActiveLaunchPlans(request, &active).ok()) continue;
-      for (auto& plan : *active.mutable_launch_plans()) {
-        if (plan.spec().entity_metadata().has_schedule()) plans.push_back(std::move(plan));
-      }
-    }
-  }
-  return plans;
 }
 
 Status LaunchSlot(admin::Admin& admin, const flyteidl::admin::LaunchPlan& plan, int64_t slot) {
@@ -88,16 +64,14 @@ void Scheduler::Stop() {
 int64_t Scheduler::LaunchDueSlots() {
   const int64_t now = clock_.NowMillis() / 1000;
   int64_t next_slot = -1;
-  for (const auto& plan : ScheduledPlans(admin_)) {
-    StatusOr<admin::LaunchPlanSchedule> schedule =
-        admin::LaunchPlanSchedule::Parse(plan.spec().entity_metadata().schedule());
-    if (!schedule.ok()) continue;  // refused at registration; not from this version's registry
-    const int64_t anchor = plan.closure().updated_at().seconds();
+  for (const admin::ScheduledLaunchPlan& scheduled : admin::ListScheduledLaunchPlans(admin_)) {
+    const flyteidl::admin::LaunchPlan& plan = scheduled.plan;
     int64_t& last = last_slot_[PlanKey(plan.id())];
     // Slots after the activation and the last one launched, the most recent max_catch_up of them.
     std::deque<int64_t> due;
-    for (int64_t slot = schedule->NextSlot(std::max({anchor, last, now - kCatchUpWindowSeconds}), anchor);
-         slot >= 0 && slot <= now; slot = schedule->NextSlot(slot, anchor)) {
+    const int64_t anchor = scheduled.ActiveSince();
+    for (int64_t slot = scheduled.NextSlot(std::max({anchor, last, now - kCatchUpWindowSeconds}));
+         slot >= 0 && slot <= now; slot = scheduled.NextSlot(slot)) {
       due.push_back(slot);
       if (due.size() > static_cast<size_t>(std::max(config_.max_catch_up, 1))) due.pop_front();
     }
@@ -109,7 +83,7 @@ int64_t Scheduler::LaunchDueSlots() {
       }
       last = slot;
     }
-    const int64_t next = schedule->NextSlot(now, anchor);
+    const int64_t next = scheduled.NextSlot(now);
     if (next >= 0 && (next_slot < 0 || next < next_slot)) next_slot = next;
   }
   return next_slot;

@@ -6,12 +6,14 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <ctime>
 #include <functional>
 #include <limits>
 
 #include "server/auth_http.h"
 #include "server/http_body.h"
 #include "server/offload.h"
+#include "server/schedules_endpoint.h"
 #include "server/status_mapping.h"
 
 namespace flyte::server {
@@ -123,6 +125,11 @@ asio::awaitable<HttpReply> Dispatch(Request& request, const HttpHandlers& handle
   }
   const std::string authorization = Authorization(request);
   if (IsTokenPath(target)) co_return HandleTokenRequest(handlers.auth, verb, authorization, request.body());
+  if (target == kSchedulesPath && verb == "GET") {
+    admin::Admin& admin = handlers.admin;
+    const std::function<HttpReply()> schedules = [&admin] { return SchedulesReply(admin, std::time(nullptr)); };
+    co_return co_await Offload(handlers.blocking, schedules);
+  }
   if (target.rfind("/api/v1/", 0) == 0 || IsAuthMetadataPath(target)) {
     auto call = std::make_shared<GatewayRequest>(
         GatewayRequest{verb, target, Header(request, http::field::content_type), Header(request, http::field::accept),

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "admin/admin.h"
 #include "auth/auth.h"
 #include "server/body_budget.h"
 #include "server/data_endpoint.h"
@@ -30,6 +31,7 @@ struct HttpHandlers {
   DataEndpoint& data;
   LogEndpoint& logs;
   const auth::Authenticator& auth;
+  admin::Admin& admin;                 // the sandbox's own routes (schedules)
   boost::asio::thread_pool& blocking;  // disk I/O runs here, never on the network threads
   BodyBudget& buffered;                // request bodies held in memory, across connections
   int64_t max_upload_bytes;            // a /data/ PUT, streamed to disk

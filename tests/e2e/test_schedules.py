@@ -1,19 +1,22 @@
 """Scheduled launch plans with real flytekit: `pyflyte register --activate-launchplans` of a FixedRate and a
-CronSchedule launch plan; each slot runs once with its kick-off time, across a kill -9 and a restart, and a
+CronSchedule launch plan; the next run of each is listed (/sandbox/v1/schedules, `flyte sandbox schedules`);
+each slot runs once with its kick-off time, across a kill -9 and a restart, and a
 deactivated schedule stops. About two minutes: minute slots are the smallest flytekit allows (the rest of
 the scheduler's rules are unit-tested with a fake clock)."""
 
 from __future__ import annotations
 
+import json
 import signal
 import time
+import urllib.request
 from datetime import datetime, timezone
 
 from flyteidl.admin import common_pb2, execution_pb2, launch_plan_pb2
 from flyteidl.core import execution_pb2 as core_execution_pb2
 from flyteidl.core import identifier_pb2
 
-from e2e_support import DOMAIN, FLYTEPROJ, PROJECT, RPC_TIMEOUT_S, VENV_BIN, run_pyflyte
+from e2e_support import DOMAIN, FLYTEPROJ, PROJECT, RPC_TIMEOUT_S, VENV_BIN, run_flyte, run_pyflyte
 
 VERSION = "sched-v1"
 FIXED, CRON = "scheduled.every_minute", "scheduled.cron_minute"
@@ -43,6 +46,14 @@ def done(executions) -> bool:
     return all(e.closure.phase in (Phase.SUCCEEDED, Phase.FAILED, Phase.ABORTED) for e in executions)
 
 
+def planned(sb) -> dict[str, float]:
+    """The next run time of each active schedule, as /sandbox/v1/schedules tells it."""
+    with urllib.request.urlopen(f"{sb.http}/sandbox/v1/schedules", timeout=RPC_TIMEOUT_S) as reply:
+        listed = json.load(reply)["schedules"]
+    return {s["launchPlan"]["name"]: datetime.fromisoformat(s["nextRunAt"].replace("Z", "+00:00")).timestamp()
+            for s in listed}
+
+
 def test_schedules_run_each_slot_once_across_a_restart_and_stop_when_deactivated(sandbox_factory):
     base = sandbox_factory.new_dir("schedules")
     config = base / "sandbox.yaml"
@@ -53,6 +64,16 @@ def test_schedules_run_each_slot_once_across_a_restart_and_stop_when_deactivated
     assert res.returncode == 0, res.output
     activated = time.time()
 
+    # The next planned run is shown (HTTP and CLI) before it happens.
+    next_runs = planned(first)
+    assert set(next_runs) == {FIXED, CRON}, next_runs
+    assert all(time.time() - 2 < t <= activated + 61 for t in next_runs.values()), next_runs
+    assert next_runs[CRON] % 60 == 0
+    listing = run_flyte("sandbox", "schedules", "--state-dir", first.state_dir, "--config", config, env=first.env)
+    assert listing.returncode == 0, listing.stderr
+    assert f"{PROJECT}/{DOMAIN}/{CRON}@{VERSION}" in listing.stdout and "* * * * *" in listing.stdout, listing.stdout
+    assert f"{PROJECT}/{DOMAIN}/{FIXED}@{VERSION}" in listing.stdout and "every 1 MINUTE" in listing.stdout
+
     # Within a minute both have launched their first slot.
     runs = wait_for(first.admin(), lambda r: r[FIXED] and r[CRON] and done(r[FIXED] + r[CRON]), 100)
     assert len(runs[FIXED]) == 1 and len(runs[CRON]) == 1, runs
@@ -60,6 +81,8 @@ def test_schedules_run_each_slot_once_across_a_restart_and_stop_when_deactivated
         id=identifier_pb2.Identifier(resource_type=identifier_pb2.LAUNCH_PLAN, project=PROJECT, domain=DOMAIN,
                                      name=CRON, version=VERSION),
         state=launch_plan_pb2.INACTIVE), timeout=RPC_TIMEOUT_S)
+
+    assert set(planned(first)) == {FIXED}, "a deactivated schedule is still planned"
 
     # kill -9 and a restart within the fixed rate's slot: its first slot is not launched again.
     first.proc.send_signal(signal.SIGKILL)
