@@ -52,8 +52,8 @@ class TransportServer final : public Server {
     data_ = std::make_unique<DataEndpoint>(deps.signer, deps.blobs);
     logs_ = std::make_unique<LogEndpoint>(deps.logs_dir);
     listener_->Start(grpc_->server(),
-                     {guard_, *gateway_, *data_, *logs_, deps.auth, deps.admin, blocking_, buffered_, config_.max_request_bytes,
-                      config_.max_api_request_bytes},
+                     {guard_, *gateway_, *data_, *logs_, deps.auth, deps.admin, blocking_, buffered_,
+                      config_.max_request_bytes, config_.max_api_request_bytes},
                      {config_.max_connections, config_.idle_timeout});
     for (int i = 0; i < 2; ++i) io_threads_.emplace_back([this] { RunIo(io_); });
     return absl::OkStatus();

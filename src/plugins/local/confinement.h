@@ -30,8 +30,8 @@ std::string DescribeConfinement(const TaskConfinement& confinement);
 // inherited by the processes that thread starts, so the task is confined and the server is not.
 // The rules are kept and made again when a folder on the way to the state folder (or a task
 // folder) changed, so that entries created next to the state folder since the last task are open
-// to the next one without listing every folder for every task. Without Landlock (or with an empty state_dir) `spawn` runs
-// as it is.
+// to the next one without listing every folder for every task. Without Landlock (or with an empty state_dir) `spawn`
+// runs as it is.
 int SpawnConfined(const TaskConfinement& confinement, const std::function<int()>& spawn);
 
 }  // namespace flyte::plugins
