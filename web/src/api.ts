@@ -22,35 +22,28 @@ export interface ExecutionError {
   kind?: string;
 }
 
+// Where an execution or a node execution stands: what both closures share.
+export interface Progress {
+  phase: string;
+  started_at?: string;
+  created_at?: string;
+  updated_at?: string;
+  duration?: string;
+  error?: ExecutionError;
+}
+
 export interface Execution {
   id: ExecutionId;
   spec: {
     launch_plan?: Identifier;
     metadata?: { mode?: string; principal?: string; parent_node_execution?: unknown };
   };
-  closure: {
-    phase: string;
-    started_at?: string;
-    created_at?: string;
-    updated_at?: string;
-    duration?: string;
-    workflow_id?: Identifier;
-    error?: ExecutionError;
-    abort_metadata?: { cause?: string };
-  };
+  closure: Progress & { workflow_id?: Identifier; abort_metadata?: { cause?: string } };
 }
 
 export interface NodeExecution {
   id: { node_id: string; execution_id: ExecutionId };
-  closure: {
-    phase: string;
-    started_at?: string;
-    created_at?: string;
-    updated_at?: string;
-    duration?: string;
-    error?: ExecutionError;
-    task_node_metadata?: { cache_status?: string };
-  };
+  closure: Progress & { task_node_metadata?: { cache_status?: string } };
   metadata?: { retry_group?: string; is_parent_node?: boolean; spec_node_id?: string };
 }
 
