@@ -4,7 +4,15 @@
 import { useSignal } from "@preact/signals";
 import { useRef } from "preact/hooks";
 
-import { api, type Execution, type ExecutionData, type ExecutionId, type NodeExecution, type Workflow } from "../api";
+import {
+  api,
+  type Execution,
+  type ExecutionData,
+  type ExecutionId,
+  type NodeExecution,
+  type Progress,
+  type Workflow,
+} from "../api";
 import { ErrorBanner, PhaseBadge, Time } from "../components";
 import { elapsedMs, formatDuration, formatTimestamp } from "../format";
 import { literalText, type LiteralMap } from "../literals";
@@ -13,8 +21,9 @@ import { Link } from "../navigation";
 import { nodeRows } from "../nodes";
 import { isTerminal, phaseInfo } from "../phase";
 
-function Duration(props: { startedAt?: string; duration?: string; phase: string; now: number }) {
-  const ms = elapsedMs(props.startedAt, props.duration, isTerminal(props.phase), props.now);
+function Duration(props: { progress: Progress; now: number }) {
+  const { started_at, duration, phase } = props.progress;
+  const ms = elapsedMs(started_at, duration, isTerminal(phase), props.now);
   return <span>{ms === null ? "—" : formatDuration(ms)}</span>;
 }
 
@@ -61,7 +70,7 @@ function Header(props: { execution: Execution; now: number }) {
         <div>
           <dt>Duration</dt>
           <dd id="execution-duration">
-            <Duration {...closure} now={props.now} />
+            <Duration progress={closure} now={props.now} />
           </dd>
         </div>
       </dl>
@@ -106,7 +115,7 @@ function NodesTab(props: { nodes: NodeExecution[] | null; workflow: Workflow | n
                 <Time iso={c.started_at} text={formatTimestamp(c.started_at)} />
               </td>
               <td>
-                <Duration {...c} now={props.now} />
+                <Duration progress={c} now={props.now} />
               </td>
             </tr>
           );
