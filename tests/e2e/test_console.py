@@ -137,6 +137,9 @@ def test_url_printed_by_pyflyte_opens_the_execution_with_its_nodes(sandbox, watc
     expect(inputs.locator("tr")).to_have_text([re.compile(r"^x\s*3$")])
     expect(outputs.locator("tr")).to_have_text([re.compile(r"^o0\s*16$")])  # square(add(3, 1))
     w.screenshot("execution-succeeded")
+    w.page.emulate_media(color_scheme="dark")
+    w.screenshot("execution-succeeded-dark")
+    w.page.emulate_media(color_scheme="light")
 
     # The executions list, then the projects page, by the page's own links (no reload).
     w.page.get_by_role("link", name=f"{PROJECT} / {DOMAIN}").click()
@@ -153,7 +156,7 @@ def test_url_printed_by_pyflyte_opens_the_execution_with_its_nodes(sandbox, watc
 
 
 def test_a_running_execution_updates_without_reload_and_polling_stops_at_the_end(sandbox, watched):
-    url = pyflyte_run(sandbox, "long_wf", "--seconds", "12", wait=False)  # outlasts pyflyte exiting
+    url = pyflyte_run(sandbox, "long_wf", "--seconds", "20", wait=False)  # outlasts pyflyte exiting
     w = watched()
     api_calls: list[float] = []
     w.page.on("request", lambda r: "/api/v1/executions/" in r.url and api_calls.append(time.monotonic()))
@@ -168,9 +171,22 @@ def test_a_running_execution_updates_without_reload_and_polling_stops_at_the_end
     expect(duration).to_have_text(re.compile(r"^\d"))
     expect(duration).not_to_have_text(duration.inner_text(), timeout=5_000)
     w.screenshot("execution-running")
+    # The pause switch stops polling; resuming polls again at once.
+    w.page.get_by_role("button", name="Pause live updates").click()
+    expect(w.page.locator(".live")).to_contain_text("Paused")
+    time.sleep(1.5)  # a request in flight when paused may still land
+    paused_at = len(api_calls)
+    time.sleep(2.5)
+    assert len(api_calls) == paused_at, "polled while paused"
+    w.page.get_by_role("button", name="Resume live updates").click()
+    expect(w.page.locator(".live")).to_contain_text("Live")
+    deadline = time.monotonic() + 3
+    while len(api_calls) == paused_at and time.monotonic() < deadline:
+        w.page.wait_for_timeout(100)
+    assert len(api_calls) > paused_at, "did not poll again after resuming"
     expect(phase).to_have_text(re.compile("Succeeded"), timeout=60_000)
     expect(node.locator(".phase")).to_have_text(re.compile("Succeeded"))
-    expect(w.page.locator(".values").nth(1).locator("tr")).to_have_text([re.compile(r"^o0\s*12$")])
+    expect(w.page.locator(".values").nth(1).locator("tr")).to_have_text([re.compile(r"^o0\s*20$")])
     assert w.page.evaluate("window.__sameDocument") is True  # updated in place, never reloaded
     # Polled about once a second while running; nothing more once the execution ended.
     assert len(api_calls) >= 3, api_calls

@@ -1,5 +1,6 @@
 // Binds a poller to a page's life and to the tab's visibility: one loop per mounted page,
-// polling at once when the tab becomes visible again. Requests in flight when the page goes
+// polling at once when the tab becomes visible again; none while `paused` (the page's pause
+// switch), and a poll at once on resuming. Requests in flight when the page goes
 // are left to finish (aborting them shows as failed requests) and their answers dropped:
 // `tick` applies results only while `current()` holds.
 import { useEffect } from "preact/hooks";
@@ -11,8 +12,10 @@ export function useLivePolling(
   idleIntervalMs: number | null,
   onError: (error: unknown) => void,
   key: string,
+  paused = false,
 ): void {
   useEffect(() => {
+    if (paused) return;
     let mounted = true;
     const current = () => mounted;
     const poller = startPolling(() => tick(current), {
@@ -32,5 +35,5 @@ export function useLivePolling(
       document.removeEventListener("visibilitychange", onVisibility);
       poller.stop();
     };
-  }, [key]);
+  }, [key, paused]);
 }

@@ -160,6 +160,7 @@ export function ExecutionPage(props: ExecutionId) {
   const error = useSignal<string | null>(null);
   const now = useSignal(Date.now());
   const live = useSignal(true);
+  const paused = useSignal(false);
   useLivePolling(
     async (current) => {
       const [e, n] = await Promise.all([api.execution(id), api.nodeExecutions(id)]);
@@ -189,6 +190,7 @@ export function ExecutionPage(props: ExecutionId) {
     null,
     (e) => (error.value = `Could not load the execution: ${(e as Error).message}`),
     `${id.project}/${id.domain}/${id.name}`,
+    paused.value,
   );
   const e = execution.value;
   return (
@@ -197,8 +199,19 @@ export function ExecutionPage(props: ExecutionId) {
       {e === null && !error.value && <p class="muted">Loading…</p>}
       {e && <Header execution={e} now={now.value} />}
       {e && (
-        <p class="muted live" aria-live="polite">
-          {live.value ? "Live: updating every second." : `${phaseInfo(e.closure.phase).label}: not updating any more.`}
+        <p class="muted live">
+          <span aria-live="polite">
+            {!live.value
+              ? `${phaseInfo(e.closure.phase).label}: not updating any more.`
+              : paused.value
+                ? "Paused: not updating."
+                : "Live: updating every second."}
+          </span>
+          {live.value && (
+            <button type="button" aria-pressed={paused.value} onClick={() => (paused.value = !paused.value)}>
+              {paused.value ? "Resume live updates" : "Pause live updates"}
+            </button>
+          )}
         </p>
       )}
       {e && (
