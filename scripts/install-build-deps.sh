@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building `flyte` needs on a fresh Debian 12 machine: the compiler toolchain and
-# libraries from Debian (static archives included), and the pinned FlyteIDL protos from npm.
+# libraries from Debian (static archives included), Node.js, and from npm the pinned FlyteIDL
+# protos and the web console's libraries and bundler (package-lock.json).
 # Fast when everything is already there.
 set -euo pipefail
 
@@ -27,11 +28,12 @@ if [ "${#missing[@]}" -gt 0 ]; then
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# FlyteIDL protos (pinned in package-lock.json); reinstalled only when the lockfile changed.
+# FlyteIDL protos, Preact and esbuild (pinned in package-lock.json); reinstalled only when the
+# lockfile changed. --ignore-scripts: esbuild finds its binary in @esbuild/linux-x64 without them.
 stamp="$repo_root/node_modules/.lock.sha256"
 want="$(sha256sum "$repo_root/package-lock.json" | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  log "npm ci (FlyteIDL protos)"
+  log "npm ci (FlyteIDL protos, web console)"
   (cd "$repo_root" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
   echo "$want" > "$stamp"
 fi

@@ -183,6 +183,14 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
       {"grpc", section(grpc_limits)},
       {"allowed_hosts", list_into(config.server.allowed_hosts)},
   };
+  const Section console{
+      {"dir",  // empty: the console compiled into the binary
+       [&](const YAML::Node& node, std::string_view key) -> Status {
+         ASSIGN_OR_RETURN(std::string dir, ReadString(source, node, key));
+         config.server.console_dir = dir.empty() ? std::filesystem::path() : ExpandHome(dir);
+         return absl::OkStatus();
+       }},
+  };
   const Section state{
       {"dir", path_into(config.state.dir)},
       {"client_config", path_into(config.state.client_config)},
@@ -275,9 +283,9 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
       {"token_ttl", duration_into(config.auth.token_ttl)},
   };
   const Section top{
-      {"server", section(server)},       {"state", section(state)}, {"admin", section(admin)},
-      {"storage", section(storage)},     {"tasks", section(tasks)}, {"auth", section(auth)},
-      {"scheduler", section(scheduler)},
+      {"server", section(server)},       {"state", section(state)},     {"admin", section(admin)},
+      {"storage", section(storage)},     {"tasks", section(tasks)},     {"auth", section(auth)},
+      {"scheduler", section(scheduler)}, {"console", section(console)},
   };
   RETURN_IF_ERROR(ApplySection(source, root, "", top));
   return config;

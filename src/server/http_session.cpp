@@ -116,7 +116,7 @@ asio::awaitable<void> RefuseMalformed(HttpStream& stream, const boost::system::e
 bool IsUnder(const std::string& target, std::string_view prefix) { return target.rfind(prefix, 0) == 0; }
 
 // Requests answered from memory: health, the token endpoint, the gateway (and AuthMetadataService's
-// HTTP routes). The guard and auth have let the request through.
+// HTTP routes), the console. The guard and auth have let the request through.
 asio::awaitable<HttpReply> Dispatch(Request& request, const HttpHandlers& handlers) {
   const std::string target(request.target());
   const std::string verb(request.method_string());
@@ -139,6 +139,18 @@ asio::awaitable<HttpReply> Dispatch(Request& request, const HttpHandlers& handle
       gateway.Handle(std::move(*call), std::move(done));
     };
     HttpReply reply = co_await AwaitReply(start);
+    co_return reply;
+  }
+  if (ConsoleAssets::Serves(target)) {
+    if (request.method() != http::verb::get) {
+      co_return HttpReply{405, "text/plain; charset=utf-8", "the console answers GET only\n", {{"Allow", "GET"}}};
+    }
+    const std::string accept_encoding = Header(request, http::field::accept_encoding);
+    const std::string if_none_match = Header(request, http::field::if_none_match);
+    const ConsoleRequest page{target, accept_encoding, if_none_match};
+    const ConsoleAssets& console = handlers.console;
+    const std::function<HttpReply()> serve = [&console, &page] { return console.Serve(page); };
+    HttpReply reply = co_await Offload(handlers.blocking, serve);  // console.dir reads the disk
     co_return reply;
   }
   co_return Gateway::ErrorReply(5, "nothing is served at " + Echo(target));

@@ -1,5 +1,5 @@
 // One HTTP/1.1 connection: reads requests (keep-alive), dispatches each by path prefix
-// (/healthz, /api/v1/ gateway, /data/ object store, /logs/) once the request guard and auth let
+// (/healthz, /api/v1/ gateway, /data/ object store, /logs/, /console) once the request guard and auth let
 // it through, writes the replies. A coroutine on the io_context; blocking work is sent to the
 // handlers' thread pool. Object and log bodies are streamed (http_body.h); other bodies are read
 // whole within the BodyBudget.
@@ -18,6 +18,7 @@
 #include "admin/admin.h"
 #include "auth/auth.h"
 #include "server/body_budget.h"
+#include "server/console_assets.h"
 #include "server/data_endpoint.h"
 #include "server/gateway.h"
 #include "server/request_guard.h"
@@ -30,6 +31,7 @@ struct HttpHandlers {
   Gateway& gateway;
   DataEndpoint& data;
   LogEndpoint& logs;
+  const ConsoleAssets& console;  // /console and the redirect of /
   const auth::Authenticator& auth;
   admin::Admin& admin;                 // the sandbox's own routes (schedules)
   boost::asio::thread_pool& blocking;  // disk I/O runs here, never on the network threads

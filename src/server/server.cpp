@@ -51,8 +51,10 @@ class TransportServer final : public Server {
     gateway_ = std::make_unique<Gateway>(grpc_->InProcessChannel(), ServedRoutes());
     data_ = std::make_unique<DataEndpoint>(deps.signer, deps.blobs);
     logs_ = std::make_unique<LogEndpoint>(deps.logs_dir);
+    console_ = config_.console_dir.empty() ? std::make_unique<ConsoleAssets>(EmbeddedConsoleAssets())
+                                           : std::make_unique<ConsoleAssets>(config_.console_dir);
     listener_->Start(grpc_->server(),
-                     {guard_, *gateway_, *data_, *logs_, deps.auth, deps.admin, blocking_, buffered_,
+                     {guard_, *gateway_, *data_, *logs_, *console_, deps.auth, deps.admin, blocking_, buffered_,
                       config_.max_request_bytes, config_.max_api_request_bytes},
                      {config_.max_connections, config_.idle_timeout});
     for (int i = 0; i < 2; ++i) io_threads_.emplace_back([this] { RunIo(io_); });
@@ -85,6 +87,7 @@ class TransportServer final : public Server {
   std::unique_ptr<Gateway> gateway_;
   std::unique_ptr<DataEndpoint> data_;
   std::unique_ptr<LogEndpoint> logs_;
+  std::unique_ptr<ConsoleAssets> console_;
   std::vector<std::thread> io_threads_;
 };
 

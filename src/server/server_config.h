@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,9 @@ struct ServerConfig {
   // Host names (IPv6 in brackets) HTTP requests may carry in their Host header besides localhost,
   // 127.0.0.1, [::1], the bind address and the host of ClientAddress(); any port.
   std::vector<std::string> allowed_hosts;
+  // Serve the web console's files from this folder (console development, `node web/build.mjs
+  // --watch --out DIR`) instead of those compiled into the binary; empty = compiled in.
+  std::filesystem::path console_dir;
 
   // Host:port clients should dial, e.g. "localhost:30080".
   std::string ClientAddress() const;

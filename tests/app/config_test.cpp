@@ -36,6 +36,17 @@ TEST_CASE("config: the file overrides the defaults") {
   CHECK(config->tasks.warm_python == 0);
 }
 
+TEST_CASE("config: console.dir serves the console from a folder; empty means the compiled-in one") {
+  CHECK(DefaultConfig().server.console_dir.empty());
+  auto config = ParseConfig("console:\n  dir: /srv/console\n", "sandbox.yaml", DefaultConfig());
+  REQUIRE(config.ok());
+  CHECK(config->server.console_dir == "/srv/console");
+  config = ParseConfig("console:\n  dir: \"\"\n", "sandbox.yaml", DefaultConfig());
+  REQUIRE(config.ok());
+  CHECK(config->server.console_dir.empty());
+  CHECK_FALSE(ParseConfig("console:\n  folder: x\n", "sandbox.yaml", DefaultConfig()).ok());
+}
+
 TEST_CASE("config: tasks.plugins overrides the default plugin entry by entry") {
   CHECK(DefaultConfig().tasks.plugins.plugin_for == std::map<std::string, std::string>{{"default", "local"}});
   auto config = ParseConfig("tasks:\n  plugins: {raw-container: container}\n", "sandbox.yaml", DefaultConfig());

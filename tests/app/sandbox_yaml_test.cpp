@@ -29,6 +29,7 @@ TEST_CASE("config/sandbox.yaml parses and matches the compiled-in defaults") {
   CHECK(loaded->server.grpc.max_threads == defaults.server.grpc.max_threads);
   CHECK(loaded->server.grpc.max_connection_idle == defaults.server.grpc.max_connection_idle);
   CHECK(loaded->server.allowed_hosts == defaults.server.allowed_hosts);
+  CHECK(loaded->server.console_dir == defaults.server.console_dir);
   CHECK(loaded->state.dir == defaults.state.dir);
   CHECK(loaded->state.client_config == defaults.state.client_config);
   CHECK(loaded->admin.seed_projects == defaults.admin.seed_projects);

@@ -1,0 +1,206 @@
+"""The web console served by the binary at /console, in a real browser (Debian's Chromium through
+Playwright), against executions run by real `pyflyte run --remote`: the URL pyflyte prints opens
+the execution with its phase and nodes, a running execution updates on screen without a reload,
+the executions list and projects pages load; never a console error, a failed request or a request
+off the sandbox's origin. Screenshots go to build/console-screenshots/ (look at them)."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import time
+
+import pytest
+import requests
+from playwright.sync_api import expect, sync_playwright
+
+from e2e_support import DOMAIN, FLYTEPROJ, PROJECT, REPO_ROOT, run_pyflyte
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+SCREENSHOTS = REPO_ROOT / "build" / "console-screenshots"
+URL_PRINTED = re.compile(r"Go to (http://\S+/console/projects/\S+/executions/[a-z0-9]+)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class WatchedPage:
+    """A page whose console errors, failed requests (network errors and HTTP >= 400) and
+    requests to any other origin (aborted) are recorded; `assert_clean` fails on any."""
+
+    def __init__(self, browser, origin: str):
+        self.origin = origin
+        self.context = browser.new_context(viewport={"width": 1280, "height": 800})
+        self.page = self.context.new_page()
+        self.problems: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
+        self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+        self.page.route("**/*", self._same_origin_only)
+
+    def _same_origin_only(self, route):
+        url = route.request.url
+        if url.startswith((self.origin + "/", "data:")):
+            route.continue_()
+        else:
+            self.problems.append(f"off-origin request: {url}")
+            route.abort()
+
+    def screenshot(self, name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    def assert_clean(self) -> None:
+        assert not self.problems, "\n".join(self.problems)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser, sandbox):
+    pages = []
+
+    def _open() -> WatchedPage:
+        page = WatchedPage(browser, f"http://localhost:{sandbox.port}")
+        pages.append(page)
+        return page
+
+    yield _open
+    for page in pages:
+        page.close()
+
+
+def pyflyte_run(sandbox, *args, wait: bool) -> str:
+    """`pyflyte run --remote` of a workflow in tests/e2e/flyteproj; returns the URL it printed."""
+    flags = ["--wait", "--poll-interval", "1"] if wait else []
+    res = run_pyflyte(
+        sandbox, "--config", sandbox.config_path, "run", "--remote", *flags,
+        "--project", PROJECT, "--domain", DOMAIN, "runs/workflows.py", *args, cwd=FLYTEPROJ,
+    )
+    assert res.returncode == 0, res.output
+    match = URL_PRINTED.search(res.output)
+    assert match, res.output
+    return match.group(1)
+
+
+def test_http_root_redirects_and_pages_carry_the_security_headers(sandbox):
+    base = f"http://localhost:{sandbox.port}"
+    root = requests.get(base + "/", allow_redirects=False, timeout=10)
+    assert root.status_code == 302 and root.headers["Location"] == "/console/"
+    page = requests.get(base + "/console/projects/p/domains/d/executions/x", timeout=10)
+    assert page.status_code == 200 and page.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert page.headers["Cache-Control"] == "no-cache"
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert page.headers["Content-Security-Policy"].startswith("default-src 'self';")
+    scripts = re.findall(r'src="(/console/assets/main-[A-Z0-9]+\.js)"', page.text)
+    assert len(scripts) == 1, page.text
+    # Hashed assets: immutable, gzip when accepted (requests decodes it), the same bytes raw.
+    packed = requests.get(base + scripts[0], headers={"Accept-Encoding": "gzip"}, stream=True, timeout=10)
+    assert packed.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert packed.headers["Content-Type"] == "text/javascript; charset=utf-8"
+    body = gzip.decompress(packed.raw.read())
+    raw = requests.get(base + scripts[0], headers={"Accept-Encoding": "identity"}, timeout=10)
+    assert "Content-Encoding" not in raw.headers and raw.content == body
+    assert requests.get(base + "/console/assets/main-NOSUCH.js", timeout=10).status_code == 404
+
+
+def test_url_printed_by_pyflyte_opens_the_execution_with_its_nodes(sandbox, watched):
+    url = pyflyte_run(sandbox, "chain_wf", "--x", "3", wait=True)
+    assert url.startswith(f"http://localhost:{sandbox.port}/console/projects/{PROJECT}/domains/{DOMAIN}/executions/")
+    name = url.rsplit("/", 1)[1]
+    w = watched()
+    w.page.goto(url)
+    expect(w.page.locator("h1")).to_contain_text(name)
+    expect(w.page.locator("#execution-phase")).to_have_text(re.compile("Succeeded"))
+    nodes = w.page.locator("#nodes tbody tr")
+    expect(nodes).to_have_count(2)  # add, then square; the start and end nodes are not shown
+    expect(nodes.nth(0)).to_contain_text("n0")
+    expect(nodes.nth(0)).to_contain_text("add")
+    expect(nodes.nth(1)).to_contain_text("square")
+    for i in range(2):
+        expect(nodes.nth(i).locator(".phase")).to_have_text(re.compile("Succeeded"))
+    expect(w.page.locator("body")).to_contain_text("runs.workflows.chain_wf")
+    expect(w.page.locator(".live")).to_contain_text("not updating any more")
+    inputs, outputs = w.page.locator(".values").nth(0), w.page.locator(".values").nth(1)
+    expect(inputs.locator("tr")).to_have_text([re.compile(r"^x\s*3$")])
+    expect(outputs.locator("tr")).to_have_text([re.compile(r"^o0\s*16$")])  # square(add(3, 1))
+    w.screenshot("execution-succeeded")
+    w.page.emulate_media(color_scheme="dark")
+    w.screenshot("execution-succeeded-dark")
+    w.page.emulate_media(color_scheme="light")
+
+    # The executions list, then the projects page, by the page's own links (no reload).
+    w.page.get_by_role("link", name=f"{PROJECT} / {DOMAIN}").click()
+    expect(w.page.locator("h1")).to_have_text("Executions")
+    expect(w.page.get_by_role("link", name=name)).to_be_visible()
+    w.screenshot("executions")
+    w.page.get_by_role("link", name="Projects").click()
+    expect(w.page.locator("h1")).to_have_text("Projects")
+    expect(w.page.get_by_role("link", name=DOMAIN).first).to_be_visible()
+    w.screenshot("projects")
+    w.page.go_back()
+    expect(w.page.locator("h1")).to_have_text("Executions")
+    w.assert_clean()
+
+
+def test_a_running_execution_updates_without_reload_and_polling_stops_at_the_end(sandbox, watched):
+    url = pyflyte_run(sandbox, "long_wf", "--seconds", "20", wait=False)  # outlasts pyflyte exiting
+    w = watched()
+    api_calls: list[float] = []
+    w.page.on("request", lambda r: "/api/v1/executions/" in r.url and api_calls.append(time.monotonic()))
+    w.page.goto(url)
+    w.page.evaluate("window.__sameDocument = true")
+    phase = w.page.locator("#execution-phase")
+    expect(phase).to_have_text(re.compile("Queued|Running"), timeout=10_000)
+    node = w.page.locator("#nodes tbody tr").first
+    expect(node.locator(".phase")).to_have_text(re.compile("Running"), timeout=10_000)
+    # The duration counts up while it runs, from the start time the gateway gave.
+    duration = w.page.locator("#execution-duration")
+    expect(duration).to_have_text(re.compile(r"^\d"))
+    expect(duration).not_to_have_text(duration.inner_text(), timeout=5_000)
+    w.screenshot("execution-running")
+    # The pause switch stops polling; resuming polls again at once.
+    w.page.get_by_role("button", name="Pause live updates").click()
+    expect(w.page.locator(".live")).to_contain_text("Paused")
+    time.sleep(1.5)  # a request in flight when paused may still land
+    paused_at = len(api_calls)
+    time.sleep(2.5)
+    assert len(api_calls) == paused_at, "polled while paused"
+    w.page.get_by_role("button", name="Resume live updates").click()
+    expect(w.page.locator(".live")).to_contain_text("Live")
+    deadline = time.monotonic() + 3
+    while len(api_calls) == paused_at and time.monotonic() < deadline:
+        w.page.wait_for_timeout(100)
+    assert len(api_calls) > paused_at, "did not poll again after resuming"
+    expect(phase).to_have_text(re.compile("Succeeded"), timeout=60_000)
+    expect(node.locator(".phase")).to_have_text(re.compile("Succeeded"))
+    expect(w.page.locator(".values").nth(1).locator("tr")).to_have_text([re.compile(r"^o0\s*20$")])
+    assert w.page.evaluate("window.__sameDocument") is True  # updated in place, never reloaded
+    # Polled about once a second while running; nothing more once the execution ended.
+    assert len(api_calls) >= 3, api_calls
+    ended = len(api_calls)
+    time.sleep(3)
+    assert len(api_calls) == ended, "the console kept polling a finished execution"
+    w.screenshot("execution-finished-live")
+    w.assert_clean()
+
+
+def test_unknown_console_paths_show_a_not_found_page(sandbox, watched):
+    w = watched()
+    w.page.goto(f"http://localhost:{sandbox.port}/console/no/such/page")
+    expect(w.page.locator("h1")).to_have_text("Not found")
+    w.page.get_by_role("link", name="All projects").click()
+    expect(w.page.locator("h1")).to_have_text("Projects")
+    w.assert_clean()

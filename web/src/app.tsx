@@ -1,0 +1,38 @@
+// The page for the current route.
+import { ExecutionPage } from "./pages/execution";
+import { ExecutionsPage } from "./pages/executions";
+import { ProjectsPage } from "./pages/projects";
+import { currentRoute, Link } from "./navigation";
+
+function NotFound(props: { path: string }) {
+  return (
+    <main id="main">
+      <h1>Not found</h1>
+      <p>
+        Nothing is shown at <code>{props.path}</code>. <Link to={{ page: "projects" }}>All projects</Link>
+      </p>
+    </main>
+  );
+}
+
+export function App() {
+  const route = currentRoute.value;
+  return (
+    <>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="top">
+        <Link to={{ page: "projects" }} class="brand">
+          Flyte sandbox
+        </Link>
+      </header>
+      {route.page === "projects" && <ProjectsPage />}
+      {route.page === "executions" && <ExecutionsPage key={route.project + "/" + route.domain} {...route} />}
+      {route.page === "execution" && (
+        <ExecutionPage key={`${route.project}/${route.domain}/${route.name}`} {...route} />
+      )}
+      {route.page === "notFound" && <NotFound path={route.path} />}
+    </>
+  );
+}

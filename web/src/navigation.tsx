@@ -1,0 +1,33 @@
+// Client-side navigation: the current route as a signal, links that push history entries
+// instead of reloading, and Back/Forward.
+import { signal } from "@preact/signals";
+import type { ComponentChildren } from "preact";
+
+import { parseRoute, routeHref, type Route } from "./routes";
+
+export const currentRoute = signal<Route>(parseRoute(location.pathname, location.search));
+
+export function navigate(href: string): void {
+  history.pushState(null, "", href);
+  currentRoute.value = parseRoute(location.pathname, location.search);
+  window.scrollTo(0, 0);
+}
+
+addEventListener("popstate", () => {
+  currentRoute.value = parseRoute(location.pathname, location.search);
+});
+
+export function Link(props: { to: Route; children: ComponentChildren; class?: string }) {
+  const href = routeHref(props.to);
+  const onClick = (event: MouseEvent) => {
+    // Let the browser handle new tabs and windows.
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    navigate(href);
+  };
+  return (
+    <a href={href} class={props.class} onClick={onClick}>
+      {props.children}
+    </a>
+  );
+}

@@ -1,0 +1,236 @@
+// One execution (FlyteConsole's .../executions/{name}): a header with its phase, workflow,
+// start and duration, and the Nodes tab listing each node's phase. Polls every second while the
+// execution runs and stops once it has ended.
+import { useSignal } from "@preact/signals";
+import { useRef } from "preact/hooks";
+
+import {
+  api,
+  type Execution,
+  type ExecutionData,
+  type ExecutionId,
+  type NodeExecution,
+  type Progress,
+  type Workflow,
+} from "../api";
+import { ErrorBanner, PhaseBadge, Time } from "../components";
+import { elapsedMs, formatDuration, formatTimestamp } from "../format";
+import { literalText, type LiteralMap } from "../literals";
+import { useLivePolling } from "../live";
+import { Link } from "../navigation";
+import { nodeRows } from "../nodes";
+import { isTerminal, phaseInfo } from "../phase";
+
+function Duration(props: { progress: Progress; now: number }) {
+  const { started_at, duration, phase } = props.progress;
+  const ms = elapsedMs(started_at, duration, isTerminal(phase), props.now);
+  return <span>{ms === null ? "—" : formatDuration(ms)}</span>;
+}
+
+function Header(props: { execution: Execution; now: number }) {
+  const { id, spec, closure } = props.execution;
+  const workflow = closure.workflow_id;
+  return (
+    <header class="execution-header">
+      <nav class="crumbs" aria-label="Breadcrumbs">
+        <Link to={{ page: "projects" }}>Projects</Link> /{" "}
+        <Link to={{ page: "executions", project: id.project, domain: id.domain }}>
+          {id.project} / {id.domain}
+        </Link>
+      </nav>
+      <h1>
+        <span class="muted">Execution</span> {id.name}
+      </h1>
+      <dl class="facts">
+        <div>
+          <dt>Phase</dt>
+          <dd id="execution-phase">
+            <PhaseBadge phase={closure.phase} />
+          </dd>
+        </div>
+        <div>
+          <dt>Workflow</dt>
+          <dd>
+            {workflow ? workflow.name : "—"}
+            {workflow?.version && <span class="muted"> {workflow.version}</span>}
+          </dd>
+        </div>
+        {spec.launch_plan && spec.launch_plan.name !== workflow?.name && (
+          <div>
+            <dt>Launch plan</dt>
+            <dd>{spec.launch_plan.name}</dd>
+          </div>
+        )}
+        <div>
+          <dt>Started</dt>
+          <dd>
+            <Time iso={closure.started_at} text={formatTimestamp(closure.started_at)} />
+          </dd>
+        </div>
+        <div>
+          <dt>Duration</dt>
+          <dd id="execution-duration">
+            <Duration progress={closure} now={props.now} />
+          </dd>
+        </div>
+      </dl>
+      {closure.error?.message && (
+        <ErrorBanner>
+          {closure.error.code ? `${closure.error.code}: ` : ""}
+          {closure.error.message}
+        </ErrorBanner>
+      )}
+      {closure.abort_metadata?.cause && <p class="banner">Aborted: {closure.abort_metadata.cause}</p>}
+    </header>
+  );
+}
+
+function NodesTab(props: { nodes: NodeExecution[] | null; workflow: Workflow | null; now: number }) {
+  if (props.nodes === null) return <p class="muted">Loading nodes…</p>;
+  const rows = nodeRows(props.nodes, props.workflow);
+  if (rows.length === 0) return <p class="muted">No node has started yet.</p>;
+  return (
+    <table class="grid" id="nodes">
+      <thead>
+        <tr>
+          <th scope="col">Node</th>
+          <th scope="col">Runs</th>
+          <th scope="col">Phase</th>
+          <th scope="col">Started</th>
+          <th scope="col">Duration</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => {
+          const c = row.execution.closure;
+          return (
+            <tr key={row.nodeId} data-node={row.nodeId}>
+              <th scope="row">{row.nodeId}</th>
+              <td>{row.runs}</td>
+              <td>
+                <PhaseBadge phase={c.phase} />
+                {c.error?.message && <div class="node-error">{c.error.message}</div>}
+              </td>
+              <td>
+                <Time iso={c.started_at} text={formatTimestamp(c.started_at)} />
+              </td>
+              <td>
+                <Duration progress={c} now={props.now} />
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+function Values(props: { title: string; values: LiteralMap | undefined; empty: string }) {
+  const entries = Object.entries(props.values?.literals ?? {});
+  return (
+    <div class="values">
+      <h3>{props.title}</h3>
+      {entries.length === 0 ? (
+        <p class="muted">{props.empty}</p>
+      ) : (
+        <table class="grid">
+          <tbody>
+            {entries.map(([name, value]) => (
+              <tr key={name}>
+                <th scope="row">{name}</th>
+                <td>
+                  <code>{literalText(value)}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+export function ExecutionPage(props: ExecutionId) {
+  const id: ExecutionId = { project: props.project, domain: props.domain, name: props.name };
+  const execution = useSignal<Execution | null>(null);
+  const nodes = useSignal<NodeExecution[] | null>(null);
+  const workflow = useSignal<Workflow | null>(null);
+  const data = useSignal<ExecutionData | null>(null);
+  const dataFinal = useRef(false); // fetched once the execution had ended: outputs are in
+  const error = useSignal<string | null>(null);
+  const now = useSignal(Date.now());
+  const live = useSignal(true);
+  const paused = useSignal(false);
+  useLivePolling(
+    async (current) => {
+      const [e, n] = await Promise.all([api.execution(id), api.nodeExecutions(id)]);
+      if (!current()) return false;
+      execution.value = e;
+      nodes.value = n.node_executions ?? [];
+      now.value = Date.now();
+      error.value = null;
+      const workflowId = e.closure.workflow_id;
+      if (workflow.value === null && workflowId) {
+        workflow.value = {}; // asked for once; names are a nicety, the page works without
+        api.workflow(workflowId).then(
+          (w) => current() && (workflow.value = w),
+          () => undefined,
+        );
+      }
+      live.value = !isTerminal(e.closure.phase);
+      if (data.value === null || (!live.value && !dataFinal.current)) {
+        dataFinal.current = !live.value;
+        api.executionData(id).then(
+          (d) => current() && (data.value = d),
+          () => undefined,
+        );
+      }
+      return live.value;
+    },
+    null,
+    (e) => (error.value = `Could not load the execution: ${(e as Error).message}`),
+    `${id.project}/${id.domain}/${id.name}`,
+    paused.value,
+  );
+  const e = execution.value;
+  return (
+    <main id="main">
+      {error.value && <ErrorBanner>{error.value}</ErrorBanner>}
+      {e === null && !error.value && <p class="muted">Loading…</p>}
+      {e && <Header execution={e} now={now.value} />}
+      {e && (
+        <p class="muted live">
+          <span aria-live="polite">
+            {!live.value
+              ? `${phaseInfo(e.closure.phase).label}: not updating any more.`
+              : paused.value
+                ? "Paused: not updating."
+                : "Live: updating every second."}
+          </span>
+          {live.value && (
+            <button type="button" aria-pressed={paused.value} onClick={() => (paused.value = !paused.value)}>
+              {paused.value ? "Resume live updates" : "Pause live updates"}
+            </button>
+          )}
+        </p>
+      )}
+      {e && (
+        <section aria-labelledby="nodes-heading">
+          <h2 id="nodes-heading">Nodes</h2>
+          <NodesTab nodes={nodes.value} workflow={workflow.value} now={now.value} />
+        </section>
+      )}
+      {e && data.value && (
+        <section aria-labelledby="io-heading" class="io">
+          <h2 id="io-heading">Inputs and outputs</h2>
+          <Values title="Inputs" values={data.value.full_inputs} empty="No inputs." />
+          <Values
+            title="Outputs"
+            values={data.value.full_outputs}
+            empty={live.value ? "Not yet: the execution is running." : "No outputs."}
+          />
+        </section>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,74 @@
+// A project domain's executions, newest first; live while any shown one runs.
+import { useSignal } from "@preact/signals";
+
+import { api, type Execution } from "../api";
+import { ErrorBanner, PhaseBadge, Time } from "../components";
+import { elapsedMs, formatDuration, formatTimestamp } from "../format";
+import { useLivePolling } from "../live";
+import { Link } from "../navigation";
+import { isTerminal } from "../phase";
+
+const IDLE_MS = 10_000; // nothing running: look for new executions now and then
+
+export function ExecutionsPage(props: { project: string; domain: string }) {
+  const executions = useSignal<Execution[] | null>(null);
+  const error = useSignal<string | null>(null);
+  const now = useSignal(Date.now());
+  useLivePolling(
+    async (current) => {
+      const reply = await api.executions(props.project, props.domain);
+      if (!current()) return false;
+      executions.value = reply.executions ?? [];
+      now.value = Date.now();
+      error.value = null;
+      return executions.value.some((e) => !isTerminal(e.closure.phase));
+    },
+    IDLE_MS,
+    (e) => (error.value = `Could not load executions: ${(e as Error).message}`),
+    `${props.project}/${props.domain}`,
+  );
+  return (
+    <main id="main">
+      <nav class="crumbs" aria-label="Breadcrumbs">
+        <Link to={{ page: "projects" }}>Projects</Link> / {props.project} / {props.domain}
+      </nav>
+      <h1>Executions</h1>
+      {error.value && <ErrorBanner>{error.value}</ErrorBanner>}
+      {executions.value === null && !error.value && <p class="muted">Loading…</p>}
+      {executions.value?.length === 0 && <p>No executions in {props.project}/{props.domain} yet.</p>}
+      {executions.value && executions.value.length > 0 && (
+        <table class="grid">
+          <thead>
+            <tr>
+              <th scope="col">Phase</th>
+              <th scope="col">Name</th>
+              <th scope="col">Launch plan</th>
+              <th scope="col">Started</th>
+              <th scope="col">Duration</th>
+            </tr>
+          </thead>
+          <tbody>
+            {executions.value.map((e) => {
+              const ms = elapsedMs(e.closure.started_at, e.closure.duration, isTerminal(e.closure.phase), now.value);
+              return (
+                <tr key={e.id.name}>
+                  <td>
+                    <PhaseBadge phase={e.closure.phase} />
+                  </td>
+                  <td>
+                    <Link to={{ page: "execution", ...e.id }}>{e.id.name}</Link>
+                  </td>
+                  <td>{e.spec.launch_plan?.name ?? ""}</td>
+                  <td>
+                    <Time iso={e.closure.started_at} text={formatTimestamp(e.closure.started_at)} />
+                  </td>
+                  <td>{ms === null ? "" : formatDuration(ms)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { parseRoute, routeHref, type Route } from "../src/routes";
+
+test("the URL pyflyte prints opens the execution", () => {
+  assert.deepEqual(parseRoute("/console/projects/flytesnacks/domains/development/executions/a1b2c3"), {
+    page: "execution",
+    project: "flytesnacks",
+    domain: "development",
+    name: "a1b2c3",
+  });
+});
+
+test("landing, select-project and the executions list", () => {
+  assert.deepEqual(parseRoute("/console"), { page: "projects" });
+  assert.deepEqual(parseRoute("/console/"), { page: "projects" });
+  assert.deepEqual(parseRoute("/console/select-project"), { page: "projects" });
+  const list = { page: "executions", project: "p", domain: "staging" };
+  assert.deepEqual(parseRoute("/console/projects/p/domains/staging/executions"), list);
+  assert.deepEqual(parseRoute("/console/projects/p/domains/staging"), list);
+});
+
+test("FlyteConsole's legacy project URLs", () => {
+  assert.deepEqual(parseRoute("/console/projects/p/executions", "?domain=production"), {
+    page: "executions",
+    project: "p",
+    domain: "production",
+  });
+  assert.deepEqual(parseRoute("/console/projects/p"), { page: "executions", project: "p", domain: "development" });
+});
+
+test("task-level URLs below an execution open the execution", () => {
+  const route = parseRoute("/console/projects/p/domains/d/executions/x/nodeId/n0/taskId/t/attempt/0/view/logs");
+  assert.deepEqual(route, { page: "execution", project: "p", domain: "d", name: "x" });
+});
+
+test("anything else is not found, including paths outside /console and bad escapes", () => {
+  for (const path of ["/consolex", "/console/workflows", "/console/projects/p/domains/d/what", "/console/%E0%A4%A"]) {
+    assert.equal(parseRoute(path).page, "notFound", path);
+  }
+});
+
+test("routeHref and parseRoute are inverses, escapes included", () => {
+  const routes: Route[] = [
+    { page: "projects" },
+    { page: "executions", project: "my proj", domain: "development" },
+    { page: "execution", project: "p", domain: "d", name: "n/1?" },
+  ];
+  for (const route of routes) {
+    const url = new URL(routeHref(route), "http://localhost");
+    assert.deepEqual(parseRoute(url.pathname, url.search), route);
+  }
+});
