@@ -381,13 +381,18 @@ TEST_CASE("an array node fails as soon as min_successes cannot be reached") {
   CHECK(driver.plugin().aborted.size() == 2);  // the other items were stopped
 }
 
-TEST_CASE("a sleep gate waits for its duration, also across a restart") {
-  EngineDriver driver;
+// Launches e1: one node, "nap", a gate sleeping 30 s.
+store::ExecutionKey LaunchNap(EngineDriver& driver) {
   auto workflow = Workflow("wf", "");
   core::Node& gate = *workflow.add_nodes();
   gate.set_id("nap");
   gate.mutable_gate_node()->mutable_sleep()->mutable_duration()->set_seconds(30);
-  const auto key = driver.Launch("e1", workflow, Map("x", IntLiteral(1)));
+  return driver.Launch("e1", workflow, Map("x", IntLiteral(1)));
+}
+
+TEST_CASE("a sleep gate waits for its duration, also across a restart") {
+  EngineDriver driver;
+  const auto key = LaunchNap(driver);
   driver.clock.Advance(std::chrono::seconds(20));
   driver.Step();
   CHECK(driver.Node(key, "nap").closure().phase() == NodePhase::RUNNING);
@@ -402,11 +407,7 @@ TEST_CASE("a sleep gate waits for its duration, also across a restart") {
 
 TEST_CASE("a node whose outputs cannot be written fails with a system error instead of succeeding") {
   EngineDriver driver;
-  auto workflow = Workflow("wf", "");
-  core::Node& gate = *workflow.add_nodes();
-  gate.set_id("nap");
-  gate.mutable_gate_node()->mutable_sleep()->mutable_duration()->set_seconds(30);
-  const auto key = driver.Launch("e1", workflow, Map("x", IntLiteral(1)));
+  const auto key = LaunchNap(driver);
   // A file where the folder of the gate's outputs.pb goes: writing them fails, as on a full disk.
   REQUIRE(driver.blobs().Put(engine::AttemptDir(key, "nap", 0), "not a folder").ok());
   driver.clock.Advance(std::chrono::seconds(30));
