@@ -171,8 +171,12 @@ void FinishArray(const StepContext& context, ExecutionRun& run, NodeRun& node, s
   WriteArrayRecord(context, run, node, now);
   if (succeeded) {
     const std::string outputs = SucceedWithOutputs(context, run, node, Gather(run, node, *task), now);
-    FinishTaskRecord(node.task_records[0], flyteidl::core::TaskExecution::SUCCEEDED,
-                     context.blobs.NativeUrl(outputs).value_or(""), nullptr, now);
+    if (outputs.empty()) {
+      FinishTaskRecord(node.task_records[0], flyteidl::core::TaskExecution::FAILED, "", &*node.error, now);
+    } else {
+      FinishTaskRecord(node.task_records[0], flyteidl::core::TaskExecution::SUCCEEDED,
+                       context.blobs.NativeUrl(outputs).value_or(""), nullptr, now);
+    }
     return;
   }
   node.attempts = std::max(node.attempts, 1);

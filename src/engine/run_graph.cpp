@@ -130,7 +130,12 @@ std::string SucceedWithOutputs(const StepContext& context, ExecutionRun& run, No
   node.attempts = std::max(node.attempts, 1);
   node.outputs = std::move(outputs);
   const std::string key = AttemptDir(run.key, node.id, node.attempts - 1) + "/outputs.pb";
-  (void)context.blobs.Put(key, node.outputs->SerializeAsString());
+  if (Status written = context.blobs.Put(key, node.outputs->SerializeAsString()); !written.ok()) {
+    // Downstream nodes and a restart read them from there: without the file the node has no outputs.
+    node.outputs.reset();
+    FailNode(run, node, SystemError("OutputsNotWritten", std::string(written.message())), now);
+    return "";
+  }
   Finish(run, node, NodePhase::kSucceeded, now);
   return key;
 }

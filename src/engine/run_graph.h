@@ -39,7 +39,8 @@ void Finish(ExecutionRun& run, NodeRun& node, NodePhase phase, int64_t now);
 void FailNode(ExecutionRun& run, NodeRun& node, flyteidl::core::ExecutionError error, int64_t now);
 // Succeeds a node that ran no task of its own (parents, gates, launch plans, cache hits, arrays):
 // its outputs are kept where a task's would be (its last attempt's folder), so output_uri and a
-// restart find them the same way. Returns that outputs.pb key.
+// restart find them the same way. Returns that outputs.pb key; when they cannot be written (a
+// full disk) the node fails with a system error saying why, and the key returned is empty.
 std::string SucceedWithOutputs(const StepContext& context, ExecutionRun& run, NodeRun& node,
                                flyteidl::core::LiteralMap outputs, int64_t now);
 // The node's resolved inputs as stored in its inputs.pb (empty when unreadable).

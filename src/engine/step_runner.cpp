@@ -86,9 +86,11 @@ void StepRunner::Step(const std::function<void(const store::ExecutionKey&, const
   touched_.clear();
   // Persist first: a crash after this line re-attaches or retries, never loses a step.
   if (Status persisted = deps_.executions.Apply(write); !persisted.ok()) {
-    // Without durable state we must not act; the next wake-up tries again.
+    // Without durable state we must not act; the next wake-up (a second at most) writes it again.
+    MarkUnwritten(runs_, write);
     for (const auto& row : write.executions) touched_.insert(row.key);
     for (const auto& row : write.nodes) touched_.insert(row.execution);
+    for (const auto& row : write.tasks) touched_.insert(row.execution);
     pending_effects_ = std::move(effects);
     return;
   }

@@ -112,6 +112,22 @@ void CollectWrites(const StepContext& context, ExecutionRun& run, store::Executi
   run.execution_dirty = false;
 }
 
+void MarkUnwritten(RunMap& runs, const store::ExecutionWrite& write) {
+  const auto run_of = [&runs](const store::ExecutionKey& key) {
+    auto it = runs.find(key);
+    return it != runs.end() ? it->second.get() : nullptr;
+  };
+  for (const auto& row : write.executions) {
+    if (ExecutionRun* run = run_of(row.key)) run->execution_dirty = true;
+  }
+  for (const auto& row : write.nodes) {
+    if (ExecutionRun* run = run_of(row.execution)) run->dirty_nodes.insert(row.node_id);
+  }
+  for (const auto& row : write.tasks) {
+    if (ExecutionRun* run = run_of(row.execution)) run->dirty_attempts.emplace(row.node_id, row.retry_attempt);
+  }
+}
+
 void Perform(const StepContext& context, const Effect& effect,
              const std::function<void(const store::ExecutionKey&, const std::string&)>& terminate) {
   switch (effect.kind) {

@@ -53,6 +53,10 @@ void AdvanceExecution(const StepContext& context, ExecutionRun& run, std::vector
 // Adds everything marked dirty to `write` and clears the marks.
 void CollectWrites(const StepContext& context, ExecutionRun& run, store::ExecutionWrite& write);
 
+// Marks dirty again everything `write` held, after its transaction failed (a full disk): the next
+// step writes those rows as they are then, so a step that could not be stored is not lost.
+void MarkUnwritten(RunMap& runs, const store::ExecutionWrite& write);
+
 // Carries out an effect after its step was persisted; `terminate` aborts another execution.
 void Perform(const StepContext& context, const Effect& effect,
              const std::function<void(const store::ExecutionKey&, const std::string&)>& terminate);

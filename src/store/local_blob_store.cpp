@@ -6,7 +6,6 @@
 
 #include <atomic>
 #include <cerrno>
-#include <cstring>
 
 #include "store/blob_store.h"
 
@@ -15,8 +14,9 @@ namespace {
 
 constexpr std::string_view kFileScheme = "file://";
 
+// A full disk (ENOSPC, EDQUOT) is RESOURCE_EXHAUSTED, as absl maps errno, not INTERNAL.
 Status ErrnoError(std::string_view what, std::string_view key) {
-  return absl::InternalError(std::string(what) + " object " + std::string(key) + ": " + std::strerror(errno));
+  return absl::ErrnoToStatus(errno, std::string(what) + " object " + std::string(key));
 }
 
 // "a/b/c" → ("a/b", "c"); a key without a folder has an empty one.

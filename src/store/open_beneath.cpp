@@ -39,7 +39,8 @@ StatusOr<FileDescriptor> OpenFolderBeneath(int root, std::string_view relative, 
     if (end == std::string_view::npos) end = relative.size();
     const std::string name(relative.substr(start, end - start));
     if (create && ::mkdirat(folder.get(), name.c_str(), 0700) != 0 && errno != EEXIST) {
-      return absl::InternalError("cannot create \"" + std::string(relative) + "\": " + std::strerror(errno));
+      // A full disk (ENOSPC) is RESOURCE_EXHAUSTED, not INTERNAL.
+      return absl::ErrnoToStatus(errno, "cannot create \"" + std::string(relative) + "\"");
     }
     FileDescriptor next(::openat(folder.get(), name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (next.get() < 0) return OpenError(folder.get(), relative, name, errno);

@@ -1,5 +1,10 @@
 #include "store/sqlite.h"
 
+#include <fcntl.h>
+
+#include <cerrno>
+
+#include "common/file_descriptor.h"
 #include "store/migrations.h"
 
 namespace flyte::store {
@@ -152,10 +157,14 @@ Status Database::CheckIntegrity() {
   return absl::OkStatus();
 }
 
+StatusOr<int64_t> Database::PragmaInt(std::string_view name) {
+  ASSIGN_OR_RETURN(Statement query, Prepare("PRAGMA " + std::string(name)));
+  ASSIGN_OR_RETURN(bool has_row, query.Step());
+  return has_row ? query.Int(0) : 0;
+}
+
 Status Database::Migrate() {
-  ASSIGN_OR_RETURN(Statement version_query, Prepare("PRAGMA user_version"));
-  ASSIGN_OR_RETURN(bool has_row, version_query.Step());
-  const int64_t current = has_row ? version_query.Int(0) : 0;
+  ASSIGN_OR_RETURN(const int64_t current, PragmaInt("user_version"));
   const auto& migrations = Migrations();
   if (current > static_cast<int64_t>(migrations.size())) {
     return absl::FailedPreconditionError("the registry was written by a newer flyte (schema version " +
@@ -170,6 +179,19 @@ Status Database::Migrate() {
       return absl::InternalError("migration " + std::string(migrations[i].name) +
                                  " failed: " + std::string(applied.message()));
     }
+  }
+  return absl::OkStatus();
+}
+
+Status Database::ReserveLogSpace() {
+  ASSIGN_OR_RETURN(const int64_t page_size, PragmaInt("page_size"));
+  ASSIGN_OR_RETURN(const int64_t checkpoint_pages, PragmaInt("wal_autocheckpoint"));
+  // The log is a 32-byte header, then frames of a 24-byte header and one page each.
+  const int64_t bytes = 32 + checkpoint_pages * (page_size + 24) + kSpareLogBytes;
+  const std::string log = std::string(sqlite3_db_filename(db_, "main")) + "-wal";
+  FileDescriptor file(::open(log.c_str(), O_WRONLY | O_CLOEXEC));
+  if (file.get() < 0 || ::fallocate(file.get(), FALLOC_FL_KEEP_SIZE, 0, static_cast<off_t>(bytes)) != 0) {
+    return absl::ErrnoToStatus(errno, "cannot reserve " + std::to_string(bytes) + " bytes for " + log);
   }
   return absl::OkStatus();
 }

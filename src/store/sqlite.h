@@ -79,6 +79,13 @@ class Database {
   Status CheckIntegrity();
   // Applies every migration newer than PRAGMA user_version, each in its own transaction.
   Status Migrate();
+  // Gives the write-ahead log (`<file>-wal`, which must exist: SQLite makes it with the first
+  // write) the disk space of its working size now, leaving its size as it is (fallocate,
+  // KEEP_SIZE). SQLite writes the log again from its start after each checkpoint (every
+  // wal_autocheckpoint pages) and never shortens it while open, so the log stays within space it
+  // already holds: a disk filled by blobs, logs or a task cannot stop a step from being recorded.
+  // The space is the log's own until SQLite deletes the log at a clean close.
+  Status ReserveLogSpace();
 
  private:
   struct Cached {
@@ -86,6 +93,11 @@ class Database {
     bool in_use = false;
   };
   static constexpr size_t kMaxCached = 128;
+  // Beyond wal_autocheckpoint pages: the last transaction before a checkpoint, and what commits
+  // while a checkpoint cannot finish (registry.db itself has to grow and the disk is full).
+  static constexpr int64_t kSpareLogBytes = 1 << 20;
+
+  StatusOr<int64_t> PragmaInt(std::string_view name);
 
   explicit Database(sqlite3* db) : db_(db) {}
   friend class Statement;

@@ -274,6 +274,9 @@ StatusOr<SqliteStores> OpenSqliteStores(const std::filesystem::path& file, const
     RETURN_IF_ERROR(checked);
     shared->db = *std::move(db);
     RETURN_IF_ERROR(shared->db->Migrate());
+    // After the migrations, which made the log of a new file. Without the reserve (a disk already
+    // full, a filesystem without fallocate) the sandbox still serves; steps wait for room instead.
+    (void)shared->db->ReserveLogSpace();
   }
   return SqliteStores{MakeSqliteRegistry(shared), std::make_unique<SqliteExecutionStore>(shared),
                       MakeSqliteSignalStore(shared, clock), MakeSqliteCacheStore(shared)};

@@ -2,6 +2,7 @@
 #include "engine/step_runner.h"
 
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 #include "fakes/engine_driver.h"
 #include "fakes/flyteidl_values.h"
@@ -380,13 +381,18 @@ TEST_CASE("an array node fails as soon as min_successes cannot be reached") {
   CHECK(driver.plugin().aborted.size() == 2);  // the other items were stopped
 }
 
-TEST_CASE("a sleep gate waits for its duration, also across a restart") {
-  EngineDriver driver;
+// Launches e1: one node, "nap", a gate sleeping 30 s.
+store::ExecutionKey LaunchNap(EngineDriver& driver) {
   auto workflow = Workflow("wf", "");
   core::Node& gate = *workflow.add_nodes();
   gate.set_id("nap");
   gate.mutable_gate_node()->mutable_sleep()->mutable_duration()->set_seconds(30);
-  const auto key = driver.Launch("e1", workflow, Map("x", IntLiteral(1)));
+  return driver.Launch("e1", workflow, Map("x", IntLiteral(1)));
+}
+
+TEST_CASE("a sleep gate waits for its duration, also across a restart") {
+  EngineDriver driver;
+  const auto key = LaunchNap(driver);
   driver.clock.Advance(std::chrono::seconds(20));
   driver.Step();
   CHECK(driver.Node(key, "nap").closure().phase() == NodePhase::RUNNING);
@@ -397,6 +403,43 @@ TEST_CASE("a sleep gate waits for its duration, also across a restart") {
   driver.Step();
   CHECK(driver.Node(key, "nap").closure().phase() == NodePhase::SUCCEEDED);
   CHECK(driver.Execution(key).closure().phase() == WorkflowPhase::SUCCEEDED);
+}
+
+TEST_CASE("a node whose outputs cannot be written fails with a system error instead of succeeding") {
+  EngineDriver driver;
+  const auto key = LaunchNap(driver);
+  // A file where the folder of the gate's outputs.pb goes: writing them fails, as on a full disk.
+  REQUIRE(driver.blobs().Put(engine::AttemptDir(key, "nap", 0), "not a folder").ok());
+  driver.clock.Advance(std::chrono::seconds(30));
+  driver.Step();
+  const auto node = driver.Node(key, "nap").closure();
+  CHECK(node.phase() == NodePhase::FAILED);
+  CHECK(node.error().kind() == core::ExecutionError::SYSTEM);
+  CHECK(node.error().code() == "OutputsNotWritten");
+  CHECK(driver.Execution(key).closure().phase() == WorkflowPhase::FAILED);
+}
+
+TEST_CASE("a step that could not be stored (a full disk) is stored by a later step, not lost") {
+  EngineDriver driver;
+  auto task = AddTask(driver, "t");
+  auto workflow = Workflow("wf", "n0");
+  AddTaskNode(workflow, "n0", task);
+  const auto key = driver.Launch("e1", workflow, Map("x", IntLiteral(1)));
+  // Another connection makes every write of a node row fail, as SQLITE_FULL would.
+  sqlite3* other = nullptr;
+  REQUIRE(sqlite3_open(driver.RegistryFile().c_str(), &other) == SQLITE_OK);
+  const auto exec = [other](const char* sql) {
+    REQUIRE(sqlite3_exec(other, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
+  };
+  exec("CREATE TRIGGER refuse BEFORE INSERT ON node_executions BEGIN SELECT RAISE(FAIL, 'disk full'); END");
+  driver.Succeed(driver.Attempts("n0").at(0), IntMap(2));
+  CHECK(driver.Execution(key).closure().phase() == WorkflowPhase::RUNNING);
+  exec("DROP TRIGGER refuse");
+  sqlite3_close(other);
+  driver.Step();
+  CHECK(driver.Node(key, "n0").closure().phase() == NodePhase::SUCCEEDED);
+  CHECK(driver.Execution(key).closure().phase() == WorkflowPhase::SUCCEEDED);
+  CHECK(IntOf(driver.Outputs(key)) == 2);
 }
 
 TEST_CASE("a signal gate declares its signal and outputs the value once it is set") {

@@ -26,7 +26,7 @@ namespace core = flyteidl::core;
 class EngineDriver {
  public:
   EngineDriver()
-      : stores_(*store::OpenSqliteStores(dir_.path() / "registry.db", clock)),
+      : stores_(*store::OpenSqliteStores(RegistryFile(), clock)),
         blobs_(*store::OpenLocalBlobStore(dir_.path() / "blobs")),
         deps_{*stores_.executions, *blobs_, *stores_.cache, *stores_.signals, clock, nullptr, Config()},
         plugin_([this](const plugins::AttemptId& id) { notices_.push_back(id); }),
@@ -134,6 +134,7 @@ class EngineDriver {
     return outputs;
   }
   store::BlobStore& blobs() { return *blobs_; }
+  std::filesystem::path RegistryFile() const { return dir_.path() / "registry.db"; }
   store::SqliteStores& stores() { return stores_; }
 
   FakeClock clock;
