@@ -54,12 +54,22 @@ void AppendHexByte(std::string& out, std::string_view prefix, unsigned char byte
   out += hex;
 }
 
-// A JSON string: quotes, backslashes and control characters escaped; bytes that are not UTF-8
-// become U+FFFD, so the line is valid JSON whatever the text held.
-void AppendJsonString(std::string& out, std::string_view text) {
+// How a quoted value writes what cannot stand as it is: `control` and two hex digits for a control
+// byte; `invalid` for a byte that is not UTF-8, or `control` and its hex when `invalid` is empty.
+struct Escapes {
+  std::string_view control;
+  std::string_view invalid;
+};
+constexpr Escapes kJsonEscapes{"\\u00", "\\ufffd"};  // U+FFFD keeps the line valid JSON
+constexpr Escapes kTextEscapes{"\\x", ""};           // Go's escapes, as logfmt readers expect
+
+// `text` in double quotes; quotes, backslashes, \n \r \t and the bytes above escaped, so an event
+// never spans lines.
+void AppendQuoted(std::string& out, std::string_view text, const Escapes& escapes) {
   out += '"';
   for (size_t i = 0; i < text.size();) {
     const char c = text[i];
+    const auto byte = static_cast<unsigned char>(c);
     if (c == '"' || c == '\\') {
       out += '\\';
       out += c;
@@ -69,10 +79,14 @@ void AppendJsonString(std::string& out, std::string_view text) {
       out += "\\r";
     } else if (c == '\t') {
       out += "\\t";
-    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      AppendHexByte(out, "\\u00", static_cast<unsigned char>(c));
+    } else if (byte < 0x20 || byte == 0x7f) {
+      AppendHexByte(out, escapes.control, byte);
     } else if (const size_t length = Utf8Length(text, i); length == 0) {
-      out += "\\ufffd";
+      if (escapes.invalid.empty()) {
+        AppendHexByte(out, escapes.control, byte);
+      } else {
+        out += escapes.invalid;
+      }
     } else {
       out.append(text.substr(i, length));
       i += length;
@@ -92,37 +106,13 @@ bool NeedsQuotes(std::string_view text) {
   return false;
 }
 
-// A logfmt value: bare when it is plain, else quoted with Go's escapes (\n, \", \xNN for a byte
-// that is a control character or not UTF-8).
+// A logfmt value: bare when it is plain, else quoted.
 void AppendTextValue(std::string& out, std::string_view text) {
-  if (!NeedsQuotes(text)) {
+  if (NeedsQuotes(text)) {
+    AppendQuoted(out, text, kTextEscapes);
+  } else {
     out.append(text);
-    return;
   }
-  out += '"';
-  for (size_t i = 0; i < text.size();) {
-    const char c = text[i];
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      AppendHexByte(out, "\\x", static_cast<unsigned char>(c));
-    } else if (const size_t length = Utf8Length(text, i); length == 0) {
-      AppendHexByte(out, "\\x", static_cast<unsigned char>(c));
-    } else {
-      out.append(text.substr(i, length));
-      i += length;
-      continue;
-    }
-    ++i;
-  }
-  out += '"';
 }
 
 // Keys are ours, but one with a space or quote would break the line: such characters become '_'.
@@ -201,7 +191,7 @@ class LineWriter {
 
   void Text(std::string_view text) {
     if (format_ == Format::kJson) {
-      AppendJsonString(line_, text);
+      AppendQuoted(line_, text, kJsonEscapes);
     } else {
       AppendTextValue(line_, text);
     }
