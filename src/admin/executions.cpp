@@ -10,6 +10,7 @@
 #include "admin/project_domain.h"
 #include "admin/validation.h"
 #include "common/digest.h"
+#include "common/log.h"
 #include "engine/engine.h"
 
 namespace flyte::admin {
@@ -66,7 +67,12 @@ StatusOr<flyteidl::core::WorkflowExecutionIdentifier> ExecutionService::Launch(c
   row.mode = request.spec.metadata().mode();
   row.created_at = row.updated_at = now;
   row.payload = execution.SerializeAsString();
+  const std::string launch_plan = row.launch_plan;
   RETURN_IF_ERROR(deps_.engine.Submit({std::move(row), std::move(inputs), std::move(launchable.closure)}));
+  log::Info("admin", "execution launched",
+            {{"execution", key.project + "/" + key.domain + "/" + key.name},
+             {"launch_plan", launch_plan},
+             {"mode", flyteidl::admin::ExecutionMetadata::ExecutionMode_Name(request.spec.metadata().mode())}});
   return execution.id();
 }
 

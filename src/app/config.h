@@ -12,6 +12,7 @@
 
 #include "admin/admin_config.h"
 #include "auth/auth_config.h"
+#include "common/log.h"
 #include "common/status.h"
 #include "plugins/registry.h"
 #include "scheduler/scheduler_config.h"
@@ -46,6 +47,7 @@ struct SandboxConfig {
   auth::AuthConfig auth;                          // `auth`; `required` is decided by AuthConfigFor
   std::filesystem::path auth_client_secret_file;  // `auth.client_secret_file`, for the client config
   scheduler::SchedulerConfig scheduler;           // `scheduler`
+  log::LogConfig logging;                         // `log`
 };
 
 // Defaults with paths resolved against $HOME.

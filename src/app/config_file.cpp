@@ -7,6 +7,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <sstream>
 
 namespace flyte::app {
@@ -76,6 +77,13 @@ std::vector<std::string> SecretLines(const std::string& text) {
     if (first != std::string::npos) lines.push_back(line.substr(first, line.find_last_not_of(" \t\r") - first + 1));
   }
   return lines;
+}
+
+std::optional<AuthMode> ParseAuthMode(std::string_view name) {
+  if (name == "auto") return AuthMode::kAuto;
+  if (name == "on") return AuthMode::kOn;
+  if (name == "off") return AuthMode::kOff;
+  return std::nullopt;
 }
 
 // One handler per leaf key; a section is a map of them.
@@ -153,6 +161,17 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
   auto list_into = [&](std::vector<std::string>& out) {
     return [&, &out = out](const YAML::Node& node, std::string_view key) -> Status {
       ASSIGN_OR_RETURN(out, ReadStringList(source, node, key));
+      return absl::OkStatus();
+    };
+  };
+
+  // A name that `parse` knows (how the file spells an enum's values), else `expected`.
+  auto named_into = [&](auto& out, auto parse, std::string_view expected) {
+    return [&, &out = out, parse, expected](const YAML::Node& node, std::string_view key) -> Status {
+      ASSIGN_OR_RETURN(std::string name, ReadString(source, node, key));
+      auto value = parse(name);
+      if (!value) return Bad(source, node, key, expected);
+      out = *value;
       return absl::OkStatus();
     };
   };
@@ -243,16 +262,7 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
        }},
   };
   const Section auth{
-      {"mode",
-       [&](const YAML::Node& node, std::string_view key) -> Status {
-         static const std::map<std::string, AuthMode, std::less<>> kModes{
-             {"auto", AuthMode::kAuto}, {"on", AuthMode::kOn}, {"off", AuthMode::kOff}};
-         ASSIGN_OR_RETURN(std::string mode, ReadString(source, node, key));
-         auto it = kModes.find(mode);
-         if (it == kModes.end()) return Bad(source, node, key, "expected auto, on or off");
-         config.auth_mode = it->second;
-         return absl::OkStatus();
-       }},
+      {"mode", named_into(config.auth_mode, ParseAuthMode, "expected auto, on or off")},
       {"client_id", string_into(config.auth.client_id)},
       {"client_secret", string_into(config.auth.client_secret)},
       {"client_secret_file",
@@ -282,10 +292,14 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
        }},
       {"token_ttl", duration_into(config.auth.token_ttl)},
   };
+  const Section logging{
+      {"level", named_into(config.logging.level, log::ParseLevel, "expected debug, info, warn or error")},
+      {"format", named_into(config.logging.format, log::ParseFormat, "expected text or json")},
+  };
   const Section top{
       {"server", section(server)},       {"state", section(state)},     {"admin", section(admin)},
       {"storage", section(storage)},     {"tasks", section(tasks)},     {"auth", section(auth)},
-      {"scheduler", section(scheduler)}, {"console", section(console)},
+      {"scheduler", section(scheduler)}, {"console", section(console)}, {"log", section(logging)},
   };
   RETURN_IF_ERROR(ApplySection(source, root, "", top));
   return config;

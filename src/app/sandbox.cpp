@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/system/system_error.hpp>
 #include <optional>
@@ -16,6 +17,9 @@
 #include "app/state_dir.h"
 #include "auth/auth.h"
 #include "common/clock.h"
+#include "common/digest.h"
+#include "common/log.h"
+#include "common/version.h"
 #include "engine/engine.h"
 #include "plugins/builtin_plugins.h"
 #include "plugins/local/local_process_plugin.h"
@@ -79,6 +83,17 @@ std::optional<ClientSecretAuth> ClientAuthFor(const SandboxConfig& config) {
   return ClientSecretAuth{config.auth.client_id, std::filesystem::absolute(config.auth_client_secret_file)};
 }
 
+// What the log must never show, wherever it would turn up: the credentials clients present and
+// the key URLs and tokens are signed with.
+void KeepSecretsOutOfTheLog(const auth::AuthConfig& auth, const std::string& signing_key) {
+  std::vector<std::string> secrets = auth.static_tokens;
+  secrets.push_back(auth.client_secret);
+  secrets.push_back(signing_key);
+  secrets.push_back(HexEncode(signing_key));
+  secrets.push_back(Base64Encode(signing_key));
+  log::AddSecrets(secrets);
+}
+
 // Members are declared so that each goes before what it uses: the server and the scheduler (they
 // call admin), admin, the engine, and last the store (closing SQLite).
 class RunningSandbox final : public Sandbox {
@@ -116,6 +131,7 @@ class RunningSandbox final : public Sandbox {
     ASSIGN_OR_RETURN(stores_, OpenRegistry(config_.state.dir / "registry.db"));
     ASSIGN_OR_RETURN(blobs_, store::OpenLocalBlobStore(config_.state.dir / "blobs"));
     ASSIGN_OR_RETURN(std::string key, LoadSigningKey(config_.state.dir));
+    KeepSecretsOutOfTheLog(config_.auth, key);
     signer_ = std::make_unique<admin::UrlSigner>(key, "http://" + address, SystemClock());
     authenticator_ = std::make_unique<auth::Authenticator>(config_.auth, key, "http://" + address, SystemClock());
     const engine::EngineConfig engine_config = EngineConfigFor(config_, address);
@@ -130,7 +146,14 @@ class RunningSandbox final : public Sandbox {
     scheduler_ = std::make_unique<scheduler::Scheduler>(*admin_, SystemClock(), config_.scheduler);
     scheduler_->Start();
     serving_ = true;
-    return WritePidFile(config_.state.dir, config_.server.port);
+    RETURN_IF_ERROR(WritePidFile(config_.state.dir, config_.server.port));
+    log::Info("sandbox", "serving",
+              {{"version", kVersion},
+               {"address", address},
+               {"pid", ::getpid()},
+               {"state_dir", config_.state.dir.string()},
+               {"auth", config_.auth.required}});
+    return absl::OkStatus();
   }
 
  private:

@@ -14,7 +14,9 @@
 #include <iomanip>
 #include <iostream>
 #include <optional>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "app/client_config.h"
 #include "app/config.h"
@@ -22,6 +24,7 @@
 #include "app/state_dir.h"
 #include "cli/cli.h"
 #include "cli/http_probe.h"
+#include "common/log.h"
 #include "common/version.h"
 
 extern char** environ;
@@ -39,6 +42,8 @@ struct Options {
   std::optional<int> port;
   std::optional<std::string> bind;
   std::optional<std::string> state_dir;
+  std::optional<std::string> log_level;
+  std::optional<std::string> log_format;
 };
 
 void AddConfigOptions(CLI::App& command, Options& options, bool with_server_flags) {
@@ -47,6 +52,8 @@ void AddConfigOptions(CLI::App& command, Options& options, bool with_server_flag
   if (with_server_flags) {
     command.add_option("--port", options.port, "Port for gRPC and HTTP (default 30080)")->check(CLI::Range(0, 65535));
     command.add_option("--bind", options.bind, "Address to listen on (default 127.0.0.1)");
+    command.add_option("--log-level", options.log_level, "debug, info, warn or error (default info)");
+    command.add_option("--log-format", options.log_format, "text or json (default text)");
   }
 }
 
@@ -58,6 +65,16 @@ StatusOr<SandboxConfig> ResolveConfig(const Options& options) {
   if (options.port) config.server.port = *options.port;
   if (options.bind) config.server.bind_address = *options.bind;
   if (options.state_dir) config.state.dir = app::ExpandHome(*options.state_dir);
+  if (options.log_level) {
+    const auto level = log::ParseLevel(*options.log_level);
+    if (!level) return absl::InvalidArgumentError("--log-level: expected debug, info, warn or error");
+    config.logging.level = *level;
+  }
+  if (options.log_format) {
+    const auto format = log::ParseFormat(*options.log_format);
+    if (!format) return absl::InvalidArgumentError("--log-format: expected text or json");
+    config.logging.format = *format;
+  }
   std::error_code ec;
   auto absolute = fs::absolute(config.state.dir, ec);
   if (!ec) config.state.dir = absolute;
@@ -70,20 +87,17 @@ int Fail(const Status& status) {
 }
 
 // Serving beyond loopback: what reaches the sandbox then, and what it cannot defend against.
-void WarnWhenExposed(const SandboxConfig& config) {
-  if (config.server.BindsLoopback()) return;
-  std::cerr << "flyte: WARNING: serving beyond this machine on " << config.server.bind_address << ".\n";
-  if (config.auth_mode == app::AuthMode::kOff) {
-    std::cerr << "flyte: It has no authentication (auth.mode: off): anyone who can reach this address can "
-                 "register and run code as you.\n";
-  } else {
-    std::cerr << "flyte: Clients must authenticate (README, \"Exposing the sandbox\"); traffic is plain "
-                 "HTTP/gRPC without TLS.\n";
-  }
-  std::cerr << "flyte: Debian's gRPC 1.51 has no defence against HTTP/2 abuse (rapid reset, clients that never "
-               "read): any client that reaches the port can make the sandbox use unbounded memory. Bind "
-               "127.0.0.1 unless the network is trusted.\n"
-            << "flyte: HTTP clients on other machines must name it by a host listed under server.allowed_hosts.\n";
+std::vector<std::string> ExposureWarnings(const SandboxConfig& config) {
+  if (config.server.BindsLoopback()) return {};
+  return {"WARNING: serving beyond this machine on " + config.server.bind_address + ".",
+          config.auth_mode == app::AuthMode::kOff
+              ? "It has no authentication (auth.mode: off): anyone who can reach this address can register and run "
+                "code as you."
+              : "Clients must authenticate (README, \"Exposing the sandbox\"); traffic is plain HTTP/gRPC without TLS.",
+          "Debian's gRPC 1.51 has no defence against HTTP/2 abuse (rapid reset, clients that never read): any client "
+          "that reaches the port can make the sandbox use unbounded memory. Bind 127.0.0.1 unless the network is "
+          "trusted.",
+          "HTTP clients on other machines must name it by a host listed under server.allowed_hosts."};
 }
 
 std::string ProbeHost(const SandboxConfig& config) {
@@ -124,20 +138,24 @@ int RunForeground(const SandboxConfig& config) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
+  for (const std::string& warning : ExposureWarnings(config)) log::Warn("sandbox", warning);
   auto sandbox = app::Sandbox::Start(config);
-  if (!sandbox.ok()) return Fail(sandbox.status());
+  if (!sandbox.ok()) {
+    log::Error("sandbox", "cannot start", {{"error", std::string(sandbox.status().message())}});
+    return 1;
+  }
   PrintBanner(config, (*sandbox)->config().server.port);
   int received = 0;
   sigwait(&stop_signals, &received);
-  std::cout << "Stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM") << ")..." << std::endl;
+  log::Info("sandbox", "stopping", {{"signal", received == SIGINT ? "SIGINT" : "SIGTERM"}});
   (*sandbox)->Shutdown();
   sandbox->reset();
-  std::cout << "Stopped." << std::endl;
+  log::Info("sandbox", "stopped");
   return 0;
 }
 
-// Re-runs this binary without --detach in a new session, logging to the state folder, and
-// returns once it serves (or reports why it did not).
+// Re-runs this binary without --detach in a new session, its log (stderr) in the state folder and
+// its banner nowhere (this process prints it), and returns once it serves (or reports why not).
 int RunDetached(const SandboxConfig& config, int argc, char** argv) {
   if (Status prepared = app::PrepareStateDir(config.state.dir); !prepared.ok()) return Fail(prepared);
   const fs::path log = config.state.dir / app::kLogFile;
@@ -152,8 +170,8 @@ int RunDetached(const SandboxConfig& config, int argc, char** argv) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
   posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSID);
@@ -329,8 +347,11 @@ int Main(int argc, char** argv) {
   };
   if (start->parsed()) {
     return with_config(start_options, [&](const SandboxConfig& config) {
-      WarnWhenExposed(config);
-      return detach ? RunDetached(config, argc, argv) : RunForeground(config);
+      log::Configure(config.logging);
+      if (!detach) return RunForeground(config);
+      // The sandbox logs these too, but into its log file: the terminal hears them from here.
+      for (const std::string& warning : ExposureWarnings(config)) std::cerr << "flyte: " << warning << "\n";
+      return RunDetached(config, argc, argv);
     });
   }
   if (status->parsed()) return with_config(status_options, Status);

@@ -4,6 +4,7 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include "common/log.h"
 #include "engine/bindings.h"
 #include "engine/cached_task.h"
 #include "engine/data_layout.h"
@@ -20,6 +21,14 @@ using flyteidl::core::WorkflowExecution;
 using google::protobuf::util::TimeUtil;
 
 namespace {
+
+// Logged by the step that makes the execution terminal, as it is persisted.
+void LogEnd(const ExecutionRun& run) {
+  log::Info("engine", "execution ended",
+            {{"execution", run.key.project + "/" + run.key.domain + "/" + run.key.name},
+             {"phase", WorkflowExecution::Phase_Name(run.row.phase)},
+             {"duration_ms", run.row.duration_ms}});
+}
 
 void CompleteExecution(const StepContext& context, ExecutionRun& run, const ScopeStatus& status,
                        std::vector<Effect>& effects) {
@@ -45,6 +54,7 @@ void CompleteExecution(const StepContext& context, ExecutionRun& run, const Scop
     }
   }
   run.row.terminal = true;
+  LogEnd(run);
 }
 
 void AbortExecution(const StepContext& context, ExecutionRun& run, std::vector<Effect>& effects) {
@@ -55,6 +65,7 @@ void AbortExecution(const StepContext& context, ExecutionRun& run, std::vector<E
   closure->mutable_abort_metadata()->set_principal(run.record.spec().metadata().principal());
   SetExecutionPhase(run, WorkflowExecution::ABORTED, now);
   run.row.terminal = true;
+  LogEnd(run);
 }
 
 }  // namespace

@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <deque>
-#include <iostream>
 #include <vector>
 
 #include "admin/scheduled_launch_plans.h"
 #include "common/digest.h"
+#include "common/log.h"
 
 namespace flyte::scheduler {
 namespace {
@@ -78,8 +78,8 @@ int64_t Scheduler::LaunchDueSlots() {
     for (int64_t slot : due) {
       Status launched = LaunchSlot(admin_, plan, slot);
       if (!launched.ok()) {
-        std::cerr << "flyte: scheduler: launch plan " << PlanKey(plan.id()) << " at " << slot << ": "
-                  << launched.message() << "\n";
+        log::Warn("scheduler", "cannot launch a scheduled execution",
+                  {{"launch_plan", PlanKey(plan.id())}, {"slot", slot}, {"error", std::string(launched.message())}});
       }
       last = slot;
     }

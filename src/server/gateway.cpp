@@ -7,6 +7,7 @@
 
 #include "common/text.h"
 #include "common/url.h"
+#include "server/request_id.h"
 #include "server/status_mapping.h"
 
 namespace flyte::server {
@@ -172,6 +173,7 @@ void Gateway::Handle(GatewayRequest http, std::function<void(HttpReply)> done) {
   }
   auto call = std::make_shared<Call>();
   if (!http.authorization.empty()) call->context.AddMetadata("authorization", http.authorization);
+  call->context.AddMetadata(kRequestIdHeader, http.request_id);
   call->request = ToByteBuffer(request->SerializeAsString());
   call->response_message.reset(factory->GetPrototype(match->route->method->output_type())->New());
   call->binary = WantsBinary(http.accept) || (http.accept.empty() && WantsBinary(http.content_type));

@@ -31,6 +31,7 @@ struct GatewayRequest {
   std::string accept;
   std::string body;
   std::string authorization;  // the caller's bearer, passed on to the gRPC call
+  std::string request_id;     // the HTTP request's, passed on so the gRPC call logs the same id
 };
 
 class Gateway {

@@ -6,6 +6,8 @@
 #include <grpcpp/server_builder.h>
 
 #include "server/auth_grpc.h"
+#include "server/grpc_log.h"
+#include "server/request_log_interceptor.h"
 #include "server/unimplemented_interceptor.h"
 
 namespace flyte::server {
@@ -36,6 +38,7 @@ void ConfigureLimits(grpc::ServerBuilder& builder, const GrpcLimits& limits) {
 
 StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(admin::Admin& admin, const auth::Authenticator& authenticator,
                                                         const GrpcLimits& limits) {
+  RouteGrpcLogsToLog();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   std::unique_ptr<GrpcServer> grpc_server(new GrpcServer(admin, authenticator));
@@ -46,6 +49,7 @@ StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(admin::Admin& admin, con
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(MakeUnimplementedInterceptorFactory());
   interceptors.push_back(MakeAuthInterceptorFactory(authenticator));
+  interceptors.push_back(MakeRequestLogInterceptorFactory());  // last: sees the status as sent
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   grpc_server->server_ = builder.BuildAndStart();
   if (!grpc_server->server_) return absl::InternalError("cannot start the gRPC server");

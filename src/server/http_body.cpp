@@ -77,14 +77,14 @@ asio::awaitable<BodyOutcome> DiscardBody(HttpStream& stream, beast::flat_buffer&
 }
 
 asio::awaitable<bool> SendFile(HttpStream& stream, const store::ReadableFile& file, std::string_view range_header,
-                               const std::string& content_type, unsigned version, bool keep_alive,
+                               const std::string& content_type, HttpExchange& exchange, bool keep_alive,
                                asio::thread_pool& pool) {
   const ByteRange range = ParseByteRange(range_header, file.size);
   const bool unsatisfiable = range.kind == ByteRange::Kind::kUnsatisfiable;
   http::response<http::buffer_body> response{unsatisfiable ? http::status::range_not_satisfiable
                                              : range.kind == ByteRange::Kind::kPart ? http::status::partial_content
                                                                                     : http::status::ok,
-                                             version};
+                                             exchange.version};
   response.set(http::field::server, "flyte-sandbox");
   response.set(http::field::content_type, content_type);
   response.set(http::field::accept_ranges, "bytes");
@@ -97,6 +97,7 @@ asio::awaitable<bool> SendFile(HttpStream& stream, const store::ReadableFile& fi
   }
   response.content_length(range.length);
   response.keep_alive(keep_alive);
+  exchange.Stamp(response);
   response.body().data = nullptr;
   response.body().more = true;
   http::response_serializer<http::buffer_body> serializer{response};

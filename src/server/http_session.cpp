@@ -10,6 +10,7 @@
 #include <functional>
 #include <limits>
 
+#include "common/log.h"
 #include "server/auth_http.h"
 #include "server/http_body.h"
 #include "server/offload.h"
@@ -46,9 +47,10 @@ asio::awaitable<HttpReply> AwaitReply(ReplyStarter start) {
   co_return reply;
 }
 
-template <class Message>
-std::string Header(const Message& message, http::field field) {
-  auto it = message.find(field);
+// `name`: an http::field or a header's name.
+template <class Message, class Name>
+std::string Header(const Message& message, Name name) {
+  auto it = message.find(name);
   return it == message.end() ? std::string() : std::string(it->value());
 }
 
@@ -69,8 +71,8 @@ HttpReply LimitReply(int http_status, const std::string& message) {
 
 HttpReply TooLarge(const std::string& limit_key) { return LimitReply(413, "request body is larger than " + limit_key); }
 
-http::response<http::string_body> ToResponse(HttpReply reply, unsigned version, bool keep_alive) {
-  http::response<http::string_body> response{static_cast<http::status>(reply.status), version};
+http::response<http::string_body> ToResponse(HttpReply reply, HttpExchange& exchange, bool keep_alive) {
+  http::response<http::string_body> response{static_cast<http::status>(reply.status), exchange.version};
   response.set(http::field::server, "flyte-sandbox");
   response.set(http::field::content_type, reply.content_type);
   if (reply.status == 503) response.set(http::field::retry_after, "1");
@@ -78,12 +80,13 @@ http::response<http::string_body> ToResponse(HttpReply reply, unsigned version, 
   response.keep_alive(keep_alive);
   response.body() = std::move(reply.body);
   response.prepare_payload();
+  exchange.Stamp(response);
   return response;
 }
 
 // Writes a reply held in memory; returns whether the connection may carry another request.
-asio::awaitable<bool> WriteReply(HttpStream& stream, HttpReply reply, unsigned version, bool keep_alive) {
-  auto response = ToResponse(std::move(reply), version, keep_alive);
+asio::awaitable<bool> WriteReply(HttpStream& stream, HttpReply reply, HttpExchange& exchange, bool keep_alive) {
+  auto response = ToResponse(std::move(reply), exchange, keep_alive);
   stream.expires_after(std::chrono::seconds(120));
   boost::system::error_code ec;
   co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
@@ -101,7 +104,9 @@ bool ClientStillThere(const boost::system::error_code& ec) {
 // destroy the reply before the client reads it.
 asio::awaitable<void> RefuseMalformed(HttpStream& stream, const boost::system::error_code& why) {
   if (!ClientStillThere(why)) co_return;
-  auto response = ToResponse(Gateway::ErrorReply(3, "malformed HTTP request: " + why.message()), 11, false);
+  HttpExchange exchange{.request_id = RequestIdFor("")};
+  log::Debug("http", "malformed request", {{"request_id", exchange.request_id}, {"error", why.message()}});
+  auto response = ToResponse(Gateway::ErrorReply(3, "malformed HTTP request: " + why.message()), exchange, false);
   boost::system::error_code ec;
   stream.expires_after(std::chrono::seconds(5));
   co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
@@ -117,7 +122,7 @@ bool IsUnder(const std::string& target, std::string_view prefix) { return target
 
 // Requests answered from memory: health, the token endpoint, the gateway (and AuthMetadataService's
 // HTTP routes), the console. The guard and auth have let the request through.
-asio::awaitable<HttpReply> Dispatch(Request& request, const HttpHandlers& handlers) {
+asio::awaitable<HttpReply> Dispatch(Request& request, const HttpHandlers& handlers, const std::string& request_id) {
   const std::string target(request.target());
   const std::string verb(request.method_string());
   if (target == "/healthz" || target.rfind("/healthz?", 0) == 0) {
@@ -133,7 +138,7 @@ asio::awaitable<HttpReply> Dispatch(Request& request, const HttpHandlers& handle
   if (target.rfind("/api/v1/", 0) == 0 || IsAuthMetadataPath(target)) {
     auto call = std::make_shared<GatewayRequest>(
         GatewayRequest{verb, target, Header(request, http::field::content_type), Header(request, http::field::accept),
-                       std::move(request.body()), authorization});
+                       std::move(request.body()), authorization, request_id});
     Gateway& gateway = handlers.gateway;
     ReplyStarter start = [&gateway, call](std::function<void(HttpReply)> done) {
       gateway.Handle(std::move(*call), std::move(done));
@@ -159,12 +164,11 @@ asio::awaitable<HttpReply> Dispatch(Request& request, const HttpHandlers& handle
 // Requests whose bodies are held in memory (the gateway's JSON): each within
 // max_api_body_bytes, all together within the BodyBudget.
 asio::awaitable<bool> ServeBuffered(HttpStream& stream, beast::flat_buffer& buffer, HeaderParser& header,
-                                    const HttpHandlers& handlers) {
-  const unsigned version = header.get().version();
+                                    const HttpHandlers& handlers, HttpExchange& exchange) {
   const auto length = header.content_length();
   const int64_t limit = handlers.max_api_body_bytes;
   if (length && *length > static_cast<uint64_t>(limit)) {
-    co_return co_await WriteReply(stream, TooLarge("server.max_api_request_mb"), version, false);
+    co_return co_await WriteReply(stream, TooLarge("server.max_api_request_mb"), exchange, false);
   }
   // A chunked body's size is known only once read: it may take up to the limit.
   auto lease = handlers.buffered.TryTake(length ? static_cast<int64_t>(*length) : header.chunked() ? limit : 0);
@@ -172,34 +176,33 @@ asio::awaitable<bool> ServeBuffered(HttpStream& stream, beast::flat_buffer& buff
     co_return co_await WriteReply(
         stream,
         LimitReply(503, "the server holds too many request bodies in memory (server.max_buffered_mb); retry later"),
-        version, false);
+        exchange, false);
   }
   http::request_parser<http::string_body> parser(std::move(header));
   parser.body_limit(static_cast<uint64_t>(limit));
   boost::system::error_code ec;
   co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
   if (ec == http::error::body_limit) {
-    co_return co_await WriteReply(stream, TooLarge("server.max_api_request_mb"), version, false);
+    co_return co_await WriteReply(stream, TooLarge("server.max_api_request_mb"), exchange, false);
   }
   if (ec) {
     co_await RefuseMalformed(stream, ec);
     co_return false;
   }
   Request request = parser.release();
-  HttpReply reply = co_await Dispatch(request, handlers);
+  HttpReply reply = co_await Dispatch(request, handlers, exchange.request_id);
   lease.reset();
-  co_return co_await WriteReply(stream, std::move(reply), version, request.keep_alive());
+  co_return co_await WriteReply(stream, std::move(reply), exchange, request.keep_alive());
 }
 
 // PUT /data/<key>: the body goes to the object store as it arrives.
 asio::awaitable<bool> ServeUpload(HttpStream& stream, beast::flat_buffer& buffer, HeaderParser& header,
-                                  const HttpHandlers& handlers) {
+                                  const HttpHandlers& handlers, HttpExchange& exchange) {
   const auto& message = header.get();
-  const unsigned version = message.version();
   const bool keep_alive = message.keep_alive();
   const auto length = header.content_length();
   if (length && *length > static_cast<uint64_t>(handlers.max_upload_bytes)) {
-    co_return co_await WriteReply(stream, TooLarge("server.max_request_mb"), version, false);
+    co_return co_await WriteReply(stream, TooLarge("server.max_request_mb"), exchange, false);
   }
   const DataRequest request{std::string(message.method_string()), std::string(message.target()),
                             Header(message, http::field::content_md5)};
@@ -212,13 +215,13 @@ asio::awaitable<bool> ServeUpload(HttpStream& stream, beast::flat_buffer& buffer
   if (!upload.ok()) {
     // A client waiting for "100 Continue" has not sent the body: answer and close. Otherwise the
     // body is read and dropped, so the reply is not lost to a reset of unread data.
-    if (expects_continue) co_return co_await WriteReply(stream, StatusReply(upload.status()), version, false);
+    if (expects_continue) co_return co_await WriteReply(stream, StatusReply(upload.status()), exchange, false);
     BodyOutcome drained = co_await DiscardBody(stream, buffer, header, handlers.max_upload_bytes);
     if (!drained.connection_ok) co_return false;
-    co_return co_await WriteReply(stream, StatusReply(upload.status()), version, keep_alive);
+    co_return co_await WriteReply(stream, StatusReply(upload.status()), exchange, keep_alive);
   }
   if (expects_continue) {
-    http::response<http::empty_body> proceed{http::status::continue_, version};
+    http::response<http::empty_body> proceed{http::status::continue_, exchange.version};
     boost::system::error_code ec;
     co_await http::async_write(stream, proceed, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return false;
@@ -227,7 +230,7 @@ asio::awaitable<bool> ServeUpload(HttpStream& stream, beast::flat_buffer& buffer
       co_await ReadBodyInto(stream, buffer, header, handlers.max_upload_bytes, **upload, handlers.blocking);
   if (!outcome.connection_ok) {
     if (absl::IsResourceExhausted(outcome.status)) {
-      co_await WriteReply(stream, TooLarge("server.max_request_mb"), version, false);
+      co_await WriteReply(stream, TooLarge("server.max_request_mb"), exchange, false);
     }
     co_return false;
   }
@@ -239,14 +242,13 @@ asio::awaitable<bool> ServeUpload(HttpStream& stream, beast::flat_buffer& buffer
   };
   outcome.status = co_await Offload(handlers.blocking, finish);
   HttpReply reply = outcome.status.ok() ? HttpReply{200, "application/json", "{}"} : StatusReply(outcome.status);
-  co_return co_await WriteReply(stream, std::move(reply), version, keep_alive);
+  co_return co_await WriteReply(stream, std::move(reply), exchange, keep_alive);
 }
 
 // GET /data/<key> and /logs/...: the file is sent from disk, in part when a Range asks.
 asio::awaitable<bool> ServeFile(HttpStream& stream, beast::flat_buffer& buffer, HeaderParser& header,
-                                const HttpHandlers& handlers) {
+                                const HttpHandlers& handlers, HttpExchange& exchange) {
   const auto& message = header.get();
-  const unsigned version = message.version();
   const bool keep_alive = message.keep_alive();
   const std::string target(message.target());
   const std::string range = Header(message, http::field::range);
@@ -261,14 +263,14 @@ asio::awaitable<bool> ServeFile(HttpStream& stream, beast::flat_buffer& buffer, 
     return is_log ? logs.Open(target) : data.OpenForGet(request);
   };
   StatusOr<store::ReadableFile> file = co_await Offload(handlers.blocking, open);
-  if (!file.ok()) co_return co_await WriteReply(stream, StatusReply(file.status()), version, keep_alive);
+  if (!file.ok()) co_return co_await WriteReply(stream, StatusReply(file.status()), exchange, keep_alive);
   co_return co_await SendFile(stream, *file, range, is_log ? "text/plain; charset=utf-8" : "application/octet-stream",
-                              version, keep_alive, handlers.blocking);
+                              exchange, keep_alive, handlers.blocking);
 }
 
 // Routes a request whose header has been read; returns whether the connection may carry another.
 asio::awaitable<bool> ServeRequest(HttpStream& stream, beast::flat_buffer& buffer, HeaderParser& header,
-                                   const HttpHandlers& handlers) {
+                                   const HttpHandlers& handlers, HttpExchange& exchange) {
   const auto& message = header.get();
   const std::string target(message.target());
   const http::verb verb = message.method();
@@ -282,28 +284,42 @@ asio::awaitable<bool> ServeRequest(HttpStream& stream, beast::flat_buffer& buffe
       handlers.guard.Check({std::string(message.method_string()), target, host, origin, content_type, has_body});
   if (!refused) refused = RejectUnauthenticated(handlers.auth, target, Authorization(message));
   if (refused) {
-    const unsigned version = message.version();
     const bool keep_alive = message.keep_alive();
     BodyOutcome drained = co_await DiscardBody(stream, buffer, header, handlers.max_api_body_bytes);
     if (!drained.connection_ok) co_return false;
-    co_return co_await WriteReply(stream, *std::move(refused), version, keep_alive);
+    co_return co_await WriteReply(stream, *std::move(refused), exchange, keep_alive);
   }
   if (IsUnder(target, "/logs/") || (IsUnder(target, "/data/") && verb == http::verb::get)) {
-    co_return co_await ServeFile(stream, buffer, header, handlers);
+    co_return co_await ServeFile(stream, buffer, header, handlers, exchange);
   }
   if (IsUnder(target, "/data/") && verb == http::verb::put) {
-    co_return co_await ServeUpload(stream, buffer, header, handlers);
+    co_return co_await ServeUpload(stream, buffer, header, handlers, exchange);
   }
   if (IsUnder(target, "/data/")) {
-    const unsigned version = header.get().version();
     const bool keep_alive = header.get().keep_alive();
     BodyOutcome drained = co_await DiscardBody(stream, buffer, header, handlers.max_api_body_bytes);
     if (!drained.connection_ok) co_return false;
     co_return co_await WriteReply(
         stream, {405, "application/json", "{\"code\":12,\"message\":\"use PUT or GET on /data/\",\"details\":[]}"},
-        version, keep_alive);
+        exchange, keep_alive);
   }
-  co_return co_await ServeBuffered(stream, buffer, header, handlers);
+  co_return co_await ServeBuffered(stream, buffer, header, handlers, exchange);
+}
+
+// One line per request: at debug, or warn when the sandbox failed it (500). The path goes without
+// its query string, where a signed URL keeps its signature.
+void LogRequest(std::string_view method, std::string_view target, const HttpExchange& exchange,
+                std::chrono::steady_clock::time_point started) {
+  const log::Level level = exchange.status == 500 ? log::Level::kWarn : log::Level::kDebug;
+  if (!log::Enabled(level)) return;
+  const double duration_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  log::Event(level, "http", "request",
+             {{"request_id", exchange.request_id},
+              {"method", method},
+              {"path", target.substr(0, target.find('?'))},
+              {"status", exchange.status},
+              {"duration_ms", duration_ms}});
 }
 
 }  // namespace
@@ -327,7 +343,13 @@ asio::awaitable<void> ServeHttp(asio::ip::tcp::socket socket, HttpHandlers handl
       break;
     }
     ++*in_flight;
-    const bool keep_going = co_await ServeRequest(stream, buffer, header, handlers);
+    const auto started = std::chrono::steady_clock::now();
+    // Kept now: serving the request moves the parser, and its header with it.
+    const std::string method(header.get().method_string());
+    const std::string target(header.get().target());
+    HttpExchange exchange{header.get().version(), RequestIdFor(Header(header.get(), kRequestIdHeader))};
+    const bool keep_going = co_await ServeRequest(stream, buffer, header, handlers, exchange);
+    LogRequest(method, target, exchange, started);
     --*in_flight;
     if (!keep_going) break;
   }

@@ -12,7 +12,8 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cstring>
-#include <iostream>
+
+#include "common/log.h"
 
 namespace flyte::server {
 namespace {
@@ -165,9 +166,9 @@ void ReportConnectionFailure(std::exception_ptr error) {
   try {
     std::rethrow_exception(error);
   } catch (const std::exception& e) {
-    std::cerr << "flyte: a connection failed: " << e.what() << std::endl;
+    log::Error("http", "a connection failed", {{"error", e.what()}});
   } catch (...) {
-    std::cerr << "flyte: a connection failed" << std::endl;
+    log::Error("http", "a connection failed");
   }
 }
 

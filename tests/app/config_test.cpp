@@ -22,7 +22,8 @@ TEST_CASE("config: the file overrides the defaults") {
   auto config = ParseConfig(
       "server:\n  port: 31000\n  bind: 0.0.0.0\n  allowed_hosts: [box.lan, \"[fd00::1]\"]\nstate:\n  dir: "
       "/tmp/x\nadmin:\n  domains: [dev, prod]\n"
-      "storage:\n  signed_url_ttl: 1h30m\ntasks:\n  path: [/opt/venv/bin]\n  env: {A: b}\n  warm_python: 0\n",
+      "storage:\n  signed_url_ttl: 1h30m\ntasks:\n  path: [/opt/venv/bin]\n  env: {A: b}\n  warm_python: 0\n"
+      "log:\n  level: debug\n  format: json\n",
       "sandbox.yaml", DefaultConfig());
   REQUIRE(config.ok());
   CHECK(config->server.port == 31000);
@@ -34,6 +35,8 @@ TEST_CASE("config: the file overrides the defaults") {
   CHECK(config->tasks.path == std::vector<std::string>{"/opt/venv/bin"});
   CHECK(config->tasks.env.at("A") == "b");
   CHECK(config->tasks.warm_python == 0);
+  CHECK(config->logging.level == log::Level::kDebug);
+  CHECK(config->logging.format == log::Format::kJson);
 }
 
 TEST_CASE("config: console.dir serves the console from a folder; empty means the compiled-in one") {
@@ -96,6 +99,9 @@ TEST_CASE("config: unknown keys and bad values name the key and the line") {
        "sandbox.yaml:3: server.grpc.max_message_mb: must be between 1 and 2047"},
       {"server:\n  grpc:\n    threads: 1\n", "sandbox.yaml:3: server.grpc.threads: unknown key"},
       {"server:\n  port: [1\n", "sandbox.yaml:"},
+      {"log:\n  level: verbose\n", "sandbox.yaml:2: log.level: expected debug, info, warn or error"},
+      {"log:\n  format: yaml\n", "sandbox.yaml:2: log.format: expected text or json"},
+      {"auth:\n  mode: maybe\n", "sandbox.yaml:2: auth.mode: expected auto, on or off"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.yaml);
