@@ -6,6 +6,7 @@
 #include <grpcpp/server_builder.h>
 
 #include "server/auth_grpc.h"
+#include "server/metrics_interceptor.h"
 #include "server/unimplemented_interceptor.h"
 
 namespace flyte::server {
@@ -46,6 +47,7 @@ StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(admin::Admin& admin, con
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(MakeUnimplementedInterceptorFactory());
   interceptors.push_back(MakeAuthInterceptorFactory(authenticator));
+  interceptors.push_back(MakeMetricsInterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   grpc_server->server_ = builder.BuildAndStart();
   if (!grpc_server->server_) return absl::InternalError("cannot start the gRPC server");

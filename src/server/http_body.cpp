@@ -76,15 +76,15 @@ asio::awaitable<BodyOutcome> DiscardBody(HttpStream& stream, beast::flat_buffer&
   co_return outcome;
 }
 
-asio::awaitable<bool> SendFile(HttpStream& stream, const store::ReadableFile& file, std::string_view range_header,
-                               const std::string& content_type, unsigned version, bool keep_alive,
-                               asio::thread_pool& pool) {
+asio::awaitable<Replied> SendFile(HttpStream& stream, const store::ReadableFile& file, std::string_view range_header,
+                                  const std::string& content_type, unsigned version, bool keep_alive,
+                                  asio::thread_pool& pool) {
   const ByteRange range = ParseByteRange(range_header, file.size);
   const bool unsatisfiable = range.kind == ByteRange::Kind::kUnsatisfiable;
-  http::response<http::buffer_body> response{unsatisfiable ? http::status::range_not_satisfiable
-                                             : range.kind == ByteRange::Kind::kPart ? http::status::partial_content
-                                                                                    : http::status::ok,
-                                             version};
+  const http::status status = unsatisfiable                          ? http::status::range_not_satisfiable
+                              : range.kind == ByteRange::Kind::kPart ? http::status::partial_content
+                                                                     : http::status::ok;
+  http::response<http::buffer_body> response{status, version};
   response.set(http::field::server, "flyte-sandbox");
   response.set(http::field::content_type, content_type);
   response.set(http::field::accept_ranges, "bytes");
@@ -103,7 +103,9 @@ asio::awaitable<bool> SendFile(HttpStream& stream, const store::ReadableFile& fi
   boost::system::error_code ec;
   stream.expires_after(kIoTimeout);
   co_await http::async_write_header(stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) co_return false;
+  if (ec) co_return Replied{};
+  // The status is sent: a failure from here on cuts the body short.
+  const Replied cut_short{static_cast<int>(status), false};
 
   std::vector<char> chunk(static_cast<size_t>(std::clamp<int64_t>(range.length, 1, kChunkBytes)));
   int64_t offset = range.first;
@@ -115,7 +117,7 @@ asio::awaitable<bool> SendFile(HttpStream& stream, const store::ReadableFile& fi
     };
     const ssize_t n = co_await Offload(pool, read);
     // The file shrank or failed after the length was sent: the reply cannot be completed.
-    if (n <= 0) co_return false;
+    if (n <= 0) co_return cut_short;
     offset += n;
     remaining -= n;
     response.body().data = chunk.data();
@@ -124,13 +126,13 @@ asio::awaitable<bool> SendFile(HttpStream& stream, const store::ReadableFile& fi
     stream.expires_after(kIoTimeout);
     co_await http::async_write(stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
     if (ec == http::error::need_buffer) ec = {};
-    if (ec) co_return false;
+    if (ec) co_return cut_short;
   }
   response.body().data = nullptr;
   response.body().size = 0;
   response.body().more = false;
   co_await http::async_write(stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
-  co_return !ec && keep_alive;
+  co_return Replied{static_cast<int>(status), !ec && keep_alive};
 }
 
 }  // namespace flyte::server

@@ -29,6 +29,13 @@ struct BodyOutcome {
   bool connection_ok = true;
 };
 
+// What serving a request came to: the status sent (0: none, the connection failed first) and
+// whether the connection may carry another request.
+struct Replied {
+  int status = 0;
+  bool keep_going = false;
+};
+
 // Reads the body (at most `limit` bytes) into `upload` chunk by chunk; after a failed write the
 // rest is read and dropped so the reply stays in step. Does not Finish the upload.
 boost::asio::awaitable<BodyOutcome> ReadBodyInto(HttpStream& stream, boost::beast::flat_buffer& buffer,
@@ -39,10 +46,9 @@ boost::asio::awaitable<BodyOutcome> ReadBodyInto(HttpStream& stream, boost::beas
 boost::asio::awaitable<BodyOutcome> DiscardBody(HttpStream& stream, boost::beast::flat_buffer& buffer,
                                                 HeaderParser& parser, int64_t limit);
 
-// Sends `file` (or the part `range_header` asks for: 206, or 416 when unsatisfiable). Returns
-// whether the connection may carry another request.
-boost::asio::awaitable<bool> SendFile(HttpStream& stream, const store::ReadableFile& file,
-                                      std::string_view range_header, const std::string& content_type, unsigned version,
-                                      bool keep_alive, boost::asio::thread_pool& pool);
+// Sends `file` (or the part `range_header` asks for: 206, or 416 when unsatisfiable).
+boost::asio::awaitable<Replied> SendFile(HttpStream& stream, const store::ReadableFile& file,
+                                         std::string_view range_header, const std::string& content_type,
+                                         unsigned version, bool keep_alive, boost::asio::thread_pool& pool);
 
 }  // namespace flyte::server

@@ -9,8 +9,10 @@
 #include <functional>
 #include <limits>
 
+#include "common/metrics.h"
 #include "server/auth_http.h"
 #include "server/http_body.h"
+#include "server/http_metrics.h"
 #include "server/offload.h"
 #include "server/status_mapping.h"
 
@@ -79,13 +81,14 @@ http::response<http::string_body> ToResponse(HttpReply reply, unsigned version, 
   return response;
 }
 
-// Writes a reply held in memory; returns whether the connection may carry another request.
-asio::awaitable<bool> WriteReply(HttpStream& stream, HttpReply reply, unsigned version, bool keep_alive) {
+// Writes a reply held in memory.
+asio::awaitable<Replied> WriteReply(HttpStream& stream, HttpReply reply, unsigned version, bool keep_alive) {
+  const int status = reply.status;
   auto response = ToResponse(std::move(reply), version, keep_alive);
   stream.expires_after(std::chrono::seconds(120));
   boost::system::error_code ec;
   co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
-  co_return !ec && keep_alive;
+  co_return Replied{ec ? 0 : status, !ec && keep_alive};
 }
 
 // Whether a failed read still has a client to answer (not gone, not timed out).
@@ -113,13 +116,17 @@ asio::awaitable<void> RefuseMalformed(HttpStream& stream, const boost::system::e
 
 bool IsUnder(const std::string& target, std::string_view prefix) { return target.rfind(prefix, 0) == 0; }
 
-// Requests answered from memory: health, the token endpoint, the gateway (and AuthMetadataService's
+// Requests answered from memory: health, metrics, the token endpoint, the gateway (and AuthMetadataService's
 // HTTP routes). The guard and auth have let the request through.
 asio::awaitable<HttpReply> Dispatch(Request& request, const HttpHandlers& handlers) {
   const std::string target(request.target());
   const std::string verb(request.method_string());
   if (target == "/healthz" || target.rfind("/healthz?", 0) == 0) {
     co_return HttpReply{200, "text/plain", "ok\n"};
+  }
+  if (IsMetricsPath(target)) {
+    if (verb != "GET" && verb != "HEAD") co_return Gateway::ErrorReply(12, "use GET on /metrics", 405);
+    co_return HttpReply{200, metrics::kContentType, metrics::Default().Text()};
   }
   const std::string authorization = Authorization(request);
   if (IsTokenPath(target)) co_return HandleTokenRequest(handlers.auth, verb, authorization, request.body());
@@ -139,8 +146,8 @@ asio::awaitable<HttpReply> Dispatch(Request& request, const HttpHandlers& handle
 
 // Requests whose bodies are held in memory (the gateway's JSON): each within
 // max_api_body_bytes, all together within the BodyBudget.
-asio::awaitable<bool> ServeBuffered(HttpStream& stream, beast::flat_buffer& buffer, HeaderParser& header,
-                                    const HttpHandlers& handlers) {
+asio::awaitable<Replied> ServeBuffered(HttpStream& stream, beast::flat_buffer& buffer, HeaderParser& header,
+                                       const HttpHandlers& handlers) {
   const unsigned version = header.get().version();
   const auto length = header.content_length();
   const int64_t limit = handlers.max_api_body_bytes;
@@ -164,7 +171,7 @@ asio::awaitable<bool> ServeBuffered(HttpStream& stream, beast::flat_buffer& buff
   }
   if (ec) {
     co_await RefuseMalformed(stream, ec);
-    co_return false;
+    co_return Replied{};
   }
   Request request = parser.release();
   HttpReply reply = co_await Dispatch(request, handlers);
@@ -173,8 +180,8 @@ asio::awaitable<bool> ServeBuffered(HttpStream& stream, beast::flat_buffer& buff
 }
 
 // PUT /data/<key>: the body goes to the object store as it arrives.
-asio::awaitable<bool> ServeUpload(HttpStream& stream, beast::flat_buffer& buffer, HeaderParser& header,
-                                  const HttpHandlers& handlers) {
+asio::awaitable<Replied> ServeUpload(HttpStream& stream, beast::flat_buffer& buffer, HeaderParser& header,
+                                     const HttpHandlers& handlers) {
   const auto& message = header.get();
   const unsigned version = message.version();
   const bool keep_alive = message.keep_alive();
@@ -195,22 +202,22 @@ asio::awaitable<bool> ServeUpload(HttpStream& stream, beast::flat_buffer& buffer
     // body is read and dropped, so the reply is not lost to a reset of unread data.
     if (expects_continue) co_return co_await WriteReply(stream, StatusReply(upload.status()), version, false);
     BodyOutcome drained = co_await DiscardBody(stream, buffer, header, handlers.max_upload_bytes);
-    if (!drained.connection_ok) co_return false;
+    if (!drained.connection_ok) co_return Replied{};
     co_return co_await WriteReply(stream, StatusReply(upload.status()), version, keep_alive);
   }
   if (expects_continue) {
     http::response<http::empty_body> proceed{http::status::continue_, version};
     boost::system::error_code ec;
     co_await http::async_write(stream, proceed, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return false;
+    if (ec) co_return Replied{};
   }
   BodyOutcome outcome =
       co_await ReadBodyInto(stream, buffer, header, handlers.max_upload_bytes, **upload, handlers.blocking);
   if (!outcome.connection_ok) {
     if (absl::IsResourceExhausted(outcome.status)) {
-      co_await WriteReply(stream, TooLarge("server.max_request_mb"), version, false);
+      co_return co_await WriteReply(stream, TooLarge("server.max_request_mb"), version, false);
     }
-    co_return false;
+    co_return Replied{};
   }
   std::unique_ptr<DataUpload>& taken = *upload;
   const std::function<Status()> finish = [&taken, &outcome] {
@@ -224,8 +231,8 @@ asio::awaitable<bool> ServeUpload(HttpStream& stream, beast::flat_buffer& buffer
 }
 
 // GET /data/<key> and /logs/...: the file is sent from disk, in part when a Range asks.
-asio::awaitable<bool> ServeFile(HttpStream& stream, beast::flat_buffer& buffer, HeaderParser& header,
-                                const HttpHandlers& handlers) {
+asio::awaitable<Replied> ServeFile(HttpStream& stream, beast::flat_buffer& buffer, HeaderParser& header,
+                                   const HttpHandlers& handlers) {
   const auto& message = header.get();
   const unsigned version = message.version();
   const bool keep_alive = message.keep_alive();
@@ -235,7 +242,7 @@ asio::awaitable<bool> ServeFile(HttpStream& stream, beast::flat_buffer& buffer, 
   const DataRequest request{std::string(message.method_string()), target, ""};
   // A GET carries no body; should one come, it is dropped (within the API limit) to stay in step.
   BodyOutcome drained = co_await DiscardBody(stream, buffer, header, handlers.max_api_body_bytes);
-  if (!drained.connection_ok) co_return false;
+  if (!drained.connection_ok) co_return Replied{};
   const DataEndpoint& data = handlers.data;
   const LogEndpoint& logs = handlers.logs;
   const std::function<StatusOr<store::ReadableFile>()> open = [&] {
@@ -247,9 +254,9 @@ asio::awaitable<bool> ServeFile(HttpStream& stream, beast::flat_buffer& buffer, 
                               version, keep_alive, handlers.blocking);
 }
 
-// Routes a request whose header has been read; returns whether the connection may carry another.
-asio::awaitable<bool> ServeRequest(HttpStream& stream, beast::flat_buffer& buffer, HeaderParser& header,
-                                   const HttpHandlers& handlers) {
+// Routes a request whose header has been read.
+asio::awaitable<Replied> ServeRequest(HttpStream& stream, beast::flat_buffer& buffer, HeaderParser& header,
+                                      const HttpHandlers& handlers) {
   const auto& message = header.get();
   const std::string target(message.target());
   const http::verb verb = message.method();
@@ -266,7 +273,7 @@ asio::awaitable<bool> ServeRequest(HttpStream& stream, beast::flat_buffer& buffe
     const unsigned version = message.version();
     const bool keep_alive = message.keep_alive();
     BodyOutcome drained = co_await DiscardBody(stream, buffer, header, handlers.max_api_body_bytes);
-    if (!drained.connection_ok) co_return false;
+    if (!drained.connection_ok) co_return Replied{};
     co_return co_await WriteReply(stream, *std::move(refused), version, keep_alive);
   }
   if (IsUnder(target, "/logs/") || (IsUnder(target, "/data/") && verb == http::verb::get)) {
@@ -279,7 +286,7 @@ asio::awaitable<bool> ServeRequest(HttpStream& stream, beast::flat_buffer& buffe
     const unsigned version = header.get().version();
     const bool keep_alive = header.get().keep_alive();
     BodyOutcome drained = co_await DiscardBody(stream, buffer, header, handlers.max_api_body_bytes);
-    if (!drained.connection_ok) co_return false;
+    if (!drained.connection_ok) co_return Replied{};
     co_return co_await WriteReply(
         stream, {405, "application/json", "{\"code\":12,\"message\":\"use PUT or GET on /data/\",\"details\":[]}"},
         version, keep_alive);
@@ -308,9 +315,12 @@ asio::awaitable<void> ServeHttp(asio::ip::tcp::socket socket, HttpHandlers handl
       break;
     }
     ++*in_flight;
-    const bool keep_going = co_await ServeRequest(stream, buffer, header, handlers);
+    const auto started = std::chrono::steady_clock::now();
+    const HttpRequestLabels labels = LabelsOf(header.get().method(), std::string(header.get().target()));
+    const Replied replied = co_await ServeRequest(stream, buffer, header, handlers);
+    if (replied.status != 0) RecordHttpRequest(labels, replied.status, started);
     --*in_flight;
-    if (!keep_going) break;
+    if (!replied.keep_going) break;
   }
   boost::system::error_code ignored;
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);

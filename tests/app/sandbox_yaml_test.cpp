@@ -44,6 +44,7 @@ TEST_CASE("config/sandbox.yaml parses and matches the compiled-in defaults") {
   CHECK(loaded->auth.client_secret == defaults.auth.client_secret);
   CHECK(loaded->auth.static_tokens == defaults.auth.static_tokens);
   CHECK(loaded->auth.token_ttl == defaults.auth.token_ttl);
+  CHECK(loaded->auth.anonymous_metrics == defaults.auth.anonymous_metrics);
 }
 
 }  // namespace
