@@ -44,6 +44,11 @@ StatusOr<int64_t> ReadInt(std::string_view source, const YAML::Node& node, std::
   return value;
 }
 
+StatusOr<bool> ReadBool(std::string_view source, const YAML::Node& node, std::string_view key) {
+  if (node.IsScalar() && (node.Scalar() == "true" || node.Scalar() == "false")) return node.Scalar() == "true";
+  return Bad(source, node, key, "expected true or false");
+}
+
 StatusOr<std::vector<std::string>> ReadStringList(std::string_view source, const YAML::Node& node,
                                                   std::string_view key) {
   if (!node.IsSequence()) return Bad(source, node, key, "expected a list of strings");
@@ -133,6 +138,12 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
       auto parsed = ParseDuration(text);
       if (!parsed.ok()) return Bad(source, node, key, std::string(parsed.status().message()));
       out = *parsed;
+      return absl::OkStatus();
+    };
+  };
+  auto bool_into = [&](bool& out) {
+    return [&, &out = out](const YAML::Node& node, std::string_view key) -> Status {
+      ASSIGN_OR_RETURN(out, ReadBool(source, node, key));
       return absl::OkStatus();
     };
   };
@@ -291,6 +302,7 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
          return absl::OkStatus();
        }},
       {"token_ttl", duration_into(config.auth.token_ttl)},
+      {"anonymous_metrics", bool_into(config.auth.anonymous_metrics)},
   };
   const Section logging{
       {"level", named_into(config.logging.level, log::ParseLevel, "expected debug, info, warn or error")},

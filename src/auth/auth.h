@@ -36,6 +36,7 @@ class Authenticator {
   Authenticator(AuthConfig config, std::string_view signing_key, std::string issuer, const Clock& clock);
 
   bool required() const { return config_.required; }
+  bool anonymous_metrics() const { return config_.anonymous_metrics; }
   const std::string& issuer() const { return issuer_; }
 
   // OK when auth is not required, or `authorization` ("Bearer <token>") carries a static token

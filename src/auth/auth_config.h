@@ -16,6 +16,8 @@ struct AuthConfig {
   // Bearer tokens accepted as they are (flytekit ExternalCommand, curl).
   std::vector<std::string> static_tokens;
   std::chrono::seconds token_ttl{3600};  // lifetime of the tokens the token endpoint issues
+  // GET /metrics without a token even when auth is required (a scraper on a trusted network).
+  bool anonymous_metrics = false;
 };
 
 }  // namespace flyte::auth

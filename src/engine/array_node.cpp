@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "engine/data_layout.h"
+#include "engine/engine_metrics.h"
 #include "engine/node_handler.h"
 #include "engine/records.h"
 #include "engine/run_graph.h"
@@ -133,6 +134,7 @@ void StartItem(const StepContext& context, ExecutionRun& run, NodeRun& array, st
                int64_t now) {
   NodeRun& item = AddItem(run, array, array.array->next++, now);
   item.phase = NodePhase::kRunning;
+  Metrics().node_phases.Count(flyteidl::core::NodeExecution::RUNNING);
   item.started_at = now;
   array.array->running += 1;
   Touch(run, item, now);

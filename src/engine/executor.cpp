@@ -10,6 +10,7 @@
 #include <absl/synchronization/mutex.h>
 #include <absl/time/time.h>
 
+#include "engine/engine_metrics.h"
 #include "engine/step_runner.h"
 
 namespace flyte::engine {
@@ -30,7 +31,9 @@ class Executor final : public Engine {
         plugin_(deps_.make_plugin([this](const plugins::AttemptId& id) {
           Push({Command::Kind::kAttemptChanged, {}, id});
         })),
-        runner_(deps_, *plugin_, control_plane_) {}
+        runner_(deps_, *plugin_, control_plane_) {
+    (void)Metrics();  // registered now, so a scrape shows them before the first execution
+  }
 
   ~Executor() override { Stop(); }
 
@@ -43,6 +46,7 @@ class Executor final : public Engine {
 
   Status Submit(const NewExecution& execution) override {
     RETURN_IF_ERROR(StoreNewExecution(deps_.executions, deps_.blobs, execution));
+    Metrics().execution_phases.Count(execution.row.phase);
     Push({Command::Kind::kSubmit, execution.row.key, ""});
     return absl::OkStatus();
   }
@@ -67,6 +71,7 @@ class Executor final : public Engine {
   void Push(Command command) {
     absl::MutexLock lock(&mu_);
     queue_.push_back(std::move(command));
+    Metrics().queue_depth.Set(static_cast<double>(queue_.size()));
   }
 
   void Loop() {
@@ -82,6 +87,7 @@ class Executor final : public Engine {
         if (!pending) mu_.AwaitWithTimeout(absl::Condition(this, &Executor::HasCommands), delay);
         if (stopping_) return;
         commands.swap(queue_);
+        Metrics().queue_depth.Set(0);
       }
       for (auto& command : commands) Apply(command);
       runner_.Step(terminate, wake);

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "engine/data_layout.h"
+#include "engine/engine_metrics.h"
 
 namespace flyte::engine {
 namespace {
@@ -124,6 +125,7 @@ flyteidl::admin::TaskExecution NewTaskRecord(const ExecutionRun& run, const Node
   record.set_input_uri(input_uri);
   auto* closure = record.mutable_closure();
   closure->set_phase(flyteidl::core::TaskExecution::RUNNING);
+  Metrics().task_phases.Count(flyteidl::core::TaskExecution::RUNNING);
   closure->set_task_type(task_type);
   *closure->mutable_created_at() = TimeUtil::MillisecondsToTimestamp(now);
   *closure->mutable_started_at() = TimeUtil::MillisecondsToTimestamp(now);
@@ -138,6 +140,7 @@ flyteidl::admin::TaskExecution NewTaskRecord(const ExecutionRun& run, const Node
 void FinishTaskRecord(flyteidl::admin::TaskExecution& record, flyteidl::core::TaskExecution::Phase phase,
                       const std::string& output_uri, const flyteidl::core::ExecutionError* error, int64_t now) {
   auto* closure = record.mutable_closure();
+  if (closure->phase() != phase) Metrics().task_phases.Count(phase);
   closure->set_phase(phase);
   if (error != nullptr) {
     *closure->mutable_error() = *error;

@@ -6,7 +6,9 @@
 #include "engine/array_node.h"
 #include "engine/compiler.h"
 #include "engine/data_layout.h"
+#include "engine/engine_metrics.h"
 #include "engine/node_handler.h"
+#include "engine/records.h"
 
 namespace flyte::engine {
 
@@ -100,6 +102,7 @@ void MarkCandidate(ExecutionRun& run, Scope& scope, const std::string& spec_id) 
 void Finish(ExecutionRun& run, NodeRun& node, NodePhase phase, int64_t now) {
   const bool was_running = node.phase == NodePhase::kRunning;
   const bool was_terminal = IsTerminal(node.phase);
+  if (node.phase != phase) Metrics().node_phases.Count(ToNodeExecutionPhase(phase));
   node.phase = phase;
   Touch(run, node, now);
   run.waiting.erase(node.id);
@@ -219,6 +222,7 @@ void AddScopeNodes(ExecutionRun& run, Scope& scope, int64_t now) {
 
 void SetExecutionPhase(ExecutionRun& run, WorkflowExecution::Phase phase, int64_t now) {
   auto* closure = run.record.mutable_closure();
+  if (closure->phase() != phase) Metrics().execution_phases.Count(phase);
   closure->set_phase(phase);
   *closure->mutable_updated_at() = TimeUtil::MillisecondsToTimestamp(now);
   if (phase == WorkflowExecution::RUNNING && !closure->has_started_at()) {

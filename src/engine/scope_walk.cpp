@@ -3,6 +3,7 @@
 #include "engine/scope_walk.h"
 
 #include "engine/data_layout.h"
+#include "engine/engine_metrics.h"
 #include "engine/failure_node.h"
 #include "engine/node_handler.h"
 #include "engine/recovered_node.h"
@@ -21,6 +22,7 @@ bool LimitReached(const ExecutionRun& run) {
 void StartNode(const StepContext& context, ExecutionRun& run, NodeRun& node, std::vector<Effect>& effects) {
   const int64_t now = context.clock.NowMillis();
   node.phase = NodePhase::kRunning;
+  Metrics().node_phases.Count(flyteidl::core::NodeExecution::RUNNING);
   node.started_at = now;
   if (CountsForParallelism(node)) run.running_limited += 1;
   Touch(run, node, now);

@@ -1,6 +1,9 @@
 #include "engine/step_runner.h"
 
+#include <chrono>
 #include <climits>
+
+#include "engine/engine_metrics.h"
 
 namespace flyte::engine {
 
@@ -11,6 +14,7 @@ StepRunner::StepRunner(EngineDeps& deps, plugins::Plugin& plugin, const ControlP
 Status StepRunner::Recover() {
   ASSIGN_OR_RETURN(auto rows, deps_.executions.ListActiveExecutions());
   for (const auto& row : rows) Load(row, pending_effects_);
+  Metrics().active_executions.Set(static_cast<double>(runs_.size()));
   return absl::OkStatus();
 }
 
@@ -65,12 +69,15 @@ int64_t StepRunner::NextDeadline() const {
 
 void StepRunner::Step(const std::function<void(const store::ExecutionKey&, const std::string&)>& terminate,
                       const std::function<void(const store::ExecutionKey&)>& wake) {
+  const auto started = std::chrono::steady_clock::now();
   std::vector<Effect> effects = std::move(pending_effects_);
   pending_effects_.clear();
   // Deadlines are checked on every wake-up.
   for (const auto& [key, run] : runs_) {
     if (engine::NextDeadline(*run) <= deps_.clock.NowMillis()) touched_.insert(key);
   }
+  // A wake-up with nothing to do is no step: it neither writes nor counts in the step latency.
+  if (effects.empty() && changed_attempts_.empty() && touched_.empty()) return;
   for (const auto& id : changed_attempts_) HandleAttemptChange(context_, runs_, id, effects);
   changed_attempts_.clear();
   store::ExecutionWrite write;
@@ -92,6 +99,7 @@ void StepRunner::Step(const std::function<void(const store::ExecutionKey&, const
     for (const auto& row : write.nodes) touched_.insert(row.execution);
     for (const auto& row : write.tasks) touched_.insert(row.execution);
     pending_effects_ = std::move(effects);
+    Metrics().step_seconds.ObserveSince(started);
     return;
   }
   for (const auto& key : finished) {
@@ -111,6 +119,8 @@ void StepRunner::Step(const std::function<void(const store::ExecutionKey&, const
   for (const auto& id : changed_attempts_) {
     if (auto owner = attempt_index_.find(id); owner != attempt_index_.end()) touched_.insert(owner->second.first);
   }
+  Metrics().active_executions.Set(static_cast<double>(runs_.size()));
+  Metrics().step_seconds.ObserveSince(started);
 }
 
 void StepRunner::FailUnloadable(const store::ExecutionRow& row, const Status& why) {

@@ -8,6 +8,7 @@
 #include "engine/bindings.h"
 #include "engine/cached_task.h"
 #include "engine/data_layout.h"
+#include "engine/engine_metrics.h"
 #include "engine/failure_node.h"
 #include "engine/gate_node.h"
 #include "engine/records.h"
@@ -166,6 +167,7 @@ void MarkUnloadable(const Clock& clock, store::ExecutionRow& row, const Status& 
   record.mutable_closure()->set_phase(WorkflowExecution::FAILED);
   *record.mutable_closure()->mutable_updated_at() = TimeUtil::MillisecondsToTimestamp(now);
   row.phase = WorkflowExecution::FAILED;
+  Metrics().execution_phases.Count(WorkflowExecution::FAILED);
   row.terminal = true;
   row.updated_at = now;
   row.payload = record.SerializeAsString();

@@ -3,8 +3,11 @@
 #include <absl/base/thread_annotations.h>
 #include <absl/synchronization/mutex.h>
 
+#include <chrono>
 #include <unordered_map>
 #include <utility>
+
+#include "common/metrics.h"
 
 namespace flyte::plugins {
 namespace {
@@ -23,7 +26,15 @@ struct Routes {
 class TaskTypeRouter final : public Plugin {
  public:
   TaskTypeRouter(const Routes& routes, ChangeCallback on_change) : routes_(routes), on_change_(on_change) {
-    for (const auto& [name, kind] : routes_.kinds) plugins_.emplace(name, kind.make(on_change));
+    auto& start_seconds = metrics::Default().AddHistogram(
+        "flyte_plugin_start_duration_seconds",
+        "Time a plugin takes to start a task attempt (the call, not the task: a local process is spawned or handed "
+        "to a waiting Python worker).",
+        {"plugin"}, metrics::LatencyBuckets());
+    for (const auto& [name, kind] : routes_.kinds) {
+      plugins_.emplace(name, kind.make(on_change));
+      start_seconds_.emplace(plugins_.at(name).get(), &start_seconds.With({name}));
+    }
   }
 
   Status Start(const TaskAttempt& attempt) override {
@@ -43,7 +54,10 @@ class TaskTypeRouter final : public Plugin {
       absl::MutexLock lock(&mu_);
       owners_.insert_or_assign(attempt.id, *plugin);
     }
-    return (*plugin)->Start(attempt);
+    const auto started = std::chrono::steady_clock::now();
+    Status status = (*plugin)->Start(attempt);
+    start_seconds_.at(*plugin)->ObserveSince(started);
+    return status;
   }
 
   StatusOr<AttemptStatus> Check(const AttemptId& id) override {
@@ -105,7 +119,8 @@ class TaskTypeRouter final : public Plugin {
 
   const Routes routes_;
   const ChangeCallback on_change_;
-  std::map<std::string, std::unique_ptr<Plugin>> plugins_;  // by name; made once, never changed
+  std::map<std::string, std::unique_ptr<Plugin>> plugins_;      // by name; made once, never changed
+  std::map<const Plugin*, metrics::Histogram*> start_seconds_;  // of each of plugins_; never changed
 
   absl::Mutex mu_;
   std::unordered_map<AttemptId, Plugin*> owners_ ABSL_GUARDED_BY(mu_);

@@ -4,6 +4,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "common/url.h"
+#include "server/http_metrics.h"
 
 namespace flyte::server {
 namespace {
@@ -41,6 +42,7 @@ bool IsTokenPath(std::string_view path) { return PathOf(path) == auth::kTokenPat
 std::optional<HttpReply> RejectUnauthenticated(const auth::Authenticator& authenticator, std::string_view target,
                                                std::string_view authorization) {
   if (!authenticator.required() || IsOpenPath(PathOf(target))) return std::nullopt;
+  if (authenticator.anonymous_metrics() && IsMetricsPath(target)) return std::nullopt;
   Status verdict = authenticator.CheckAuthorization(authorization);
   if (verdict.ok()) return std::nullopt;
   HttpReply reply = Gateway::ErrorReply(static_cast<int>(verdict.code()), std::string(verdict.message()));

@@ -19,8 +19,8 @@ bool IsAuthMetadataPath(std::string_view path);
 bool IsTokenPath(std::string_view path);
 
 // 401 with `WWW-Authenticate: Bearer` when auth is required, `target` is not open (health,
-// auth metadata, the token endpoint, signed /data/ URLs) and `authorization` is not a valid
-// bearer token; nullopt to serve the request.
+// auth metadata, the token endpoint, signed /data/ URLs; /metrics with auth.anonymous_metrics) and `authorization` is
+// not a valid bearer token; nullopt to serve the request.
 std::optional<HttpReply> RejectUnauthenticated(const auth::Authenticator& authenticator, std::string_view target,
                                                std::string_view authorization);
 

@@ -12,7 +12,9 @@
 
 #include "common/log.h"
 #include "server/auth_http.h"
+#include "common/metrics.h"
 #include "server/http_body.h"
+#include "server/http_metrics.h"
 #include "server/offload.h"
 #include "server/schedules_endpoint.h"
 #include "server/status_mapping.h"
@@ -120,13 +122,17 @@ asio::awaitable<void> RefuseMalformed(HttpStream& stream, const boost::system::e
 
 bool IsUnder(const std::string& target, std::string_view prefix) { return target.rfind(prefix, 0) == 0; }
 
-// Requests answered from memory: health, the token endpoint, the gateway (and AuthMetadataService's
+// Requests answered from memory: health, metrics, the token endpoint, the gateway (and AuthMetadataService's
 // HTTP routes), the console. The guard and auth have let the request through.
 asio::awaitable<HttpReply> Dispatch(Request& request, const HttpHandlers& handlers, const std::string& request_id) {
   const std::string target(request.target());
   const std::string verb(request.method_string());
   if (target == "/healthz" || target.rfind("/healthz?", 0) == 0) {
     co_return HttpReply{200, "text/plain", "ok\n"};
+  }
+  if (IsMetricsPath(target)) {
+    if (verb != "GET" && verb != "HEAD") co_return Gateway::ErrorReply(12, "use GET on /metrics", 405);
+    co_return HttpReply{200, metrics::kContentType, metrics::Default().Text()};
   }
   const std::string authorization = Authorization(request);
   if (IsTokenPath(target)) co_return HandleTokenRequest(handlers.auth, verb, authorization, request.body());
@@ -348,8 +354,10 @@ asio::awaitable<void> ServeHttp(asio::ip::tcp::socket socket, HttpHandlers handl
     const std::string method(header.get().method_string());
     const std::string target(header.get().target());
     HttpExchange exchange{header.get().version(), RequestIdFor(Header(header.get(), kRequestIdHeader))};
+    const HttpRequestLabels labels = LabelsOf(header.get().method(), target);
     const bool keep_going = co_await ServeRequest(stream, buffer, header, handlers, exchange);
     LogRequest(method, target, exchange, started);
+    if (exchange.status != 0) RecordHttpRequest(labels, exchange.status, started);
     --*in_flight;
     if (!keep_going) break;
   }

@@ -3,8 +3,10 @@
 #include <fcntl.h>
 
 #include <cerrno>
+#include <chrono>
 
 #include "common/file_descriptor.h"
+#include "common/metrics.h"
 #include "store/migrations.h"
 
 namespace flyte::store {
@@ -140,13 +142,22 @@ Status Database::Exec(std::string_view sql) {
 }
 
 Status InTransaction(Database& db, const std::function<Status()>& body) {
+  static metrics::Histogram& commit_seconds =
+      metrics::Default()
+          .AddHistogram("flyte_store_commit_duration_seconds",
+                        "Time of a committed write transaction of the registry database, BEGIN to COMMIT.", {},
+                        metrics::LatencyBuckets())
+          .With({});
+  const auto started = std::chrono::steady_clock::now();
   RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
   Status status = body();
   if (!status.ok()) {
     (void)db.Exec("ROLLBACK");
     return status;
   }
-  return db.Exec("COMMIT");
+  RETURN_IF_ERROR(db.Exec("COMMIT"));
+  commit_seconds.ObserveSince(started);
+  return absl::OkStatus();
 }
 
 Status Database::CheckIntegrity() {

@@ -127,17 +127,22 @@ TEST_CASE("config: the auth section, with secrets read from files and never echo
   const auto tokens_file = dir.path() / "tokens";
   std::ofstream(secret_file) << "  very-secret \n";
   std::ofstream(tokens_file) << "t1\n\n  t2\n";
-  auto config =
-      ParseConfig("auth:\n  mode: on\n  client_id: ci\n  client_secret_file: " + secret_file.string() +
-                      "\n  static_tokens: [t0]\n  static_tokens_file: " + tokens_file.string() + "\n  token_ttl: 15m\n",
-                  "sandbox.yaml", DefaultConfig());
+  auto config = ParseConfig("auth:\n  mode: on\n  client_id: ci\n  client_secret_file: " + secret_file.string() +
+                                "\n  static_tokens: [t0]\n  static_tokens_file: " + tokens_file.string() +
+                                "\n  token_ttl: 15m\n  anonymous_metrics: true\n",
+                            "sandbox.yaml", DefaultConfig());
   REQUIRE(config.ok());
   CHECK(config->auth_mode == AuthMode::kOn);
   CHECK(config->auth.client_id == "ci");
   CHECK(config->auth.client_secret == "very-secret");
   CHECK(config->auth.static_tokens == std::vector<std::string>{"t0", "t1", "t2"});
   CHECK(config->auth.token_ttl == std::chrono::minutes(15));
+  CHECK(config->auth.anonymous_metrics);
   CHECK(DefaultConfig().auth_mode == AuthMode::kAuto);
+  CHECK_FALSE(DefaultConfig().auth.anonymous_metrics);
+
+  auto not_a_bool = ParseConfig("auth:\n  anonymous_metrics: yes please\n", "sandbox.yaml", DefaultConfig());
+  CHECK(std::string(not_a_bool.status().message()).find("sandbox.yaml:2: auth.anonymous_metrics") != std::string::npos);
 
   auto bad_mode = ParseConfig("auth:\n  mode: maybe\n", "sandbox.yaml", DefaultConfig());
   CHECK(std::string(bad_mode.status().message()).find("sandbox.yaml:2: auth.mode") != std::string::npos);

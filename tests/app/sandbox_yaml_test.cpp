@@ -47,6 +47,7 @@ TEST_CASE("config/sandbox.yaml parses and matches the compiled-in defaults") {
   CHECK(loaded->auth.token_ttl == defaults.auth.token_ttl);
   CHECK(loaded->logging.level == defaults.logging.level);
   CHECK(loaded->logging.format == defaults.logging.format);
+  CHECK(loaded->auth.anonymous_metrics == defaults.auth.anonymous_metrics);
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
+#include "common/metrics.h"
+#include "engine/engine_metrics.h"
 #include "fakes/engine_driver.h"
 #include "fakes/flyteidl_values.h"
 #include "flyteidl/core/dynamic_job.pb.h"
@@ -112,7 +114,23 @@ int64_t IntOf(const core::LiteralMap& map, const std::string& name = "o0") {
   return map.literals().at(name).scalar().primitive().integer();
 }
 
-TEST_CASE("a recoverable user error is retried; the retry's outputs become the workflow's") {
+// How many entered `phase` so far, by the engine's counters (`kind`: execution, node, task_attempt).
+double Transitions(const std::string& kind, const std::string& phase) {
+  return metrics::Default()
+      .AddCounter("flyte_engine_" + kind + "_phase_transitions_total", "", {"phase"})
+      .With({phase})
+      .Value();
+}
+
+TEST_CASE(
+    "a recoverable user error is retried; the retry's outputs become the workflow's; each phase is counted once") {
+  const std::vector<std::pair<std::string, std::string>> counted{
+      {"execution", "RUNNING"},    {"execution", "SUCCEEDED"}, {"node", "RUNNING"},          {"node", "SUCCEEDED"},
+      {"task_attempt", "RUNNING"}, {"task_attempt", "FAILED"}, {"task_attempt", "SUCCEEDED"}};
+  std::map<std::pair<std::string, std::string>, double> before;
+  for (const auto& counter : counted) before[counter] = Transitions(counter.first, counter.second);
+  const uint64_t steps_before = engine::Metrics().step_seconds.Read().cumulative.back();
+
   EngineDriver driver;
   auto task = AddTask(driver, "t");
   task.mutable_metadata()->mutable_retries()->set_retries(1);
@@ -130,6 +148,22 @@ TEST_CASE("a recoverable user error is retried; the retry's outputs become the w
   CHECK(driver.Execution(key).closure().phase() == WorkflowPhase::SUCCEEDED);
   CHECK(IntOf(driver.Outputs(key)) == 9);
   CHECK(driver.Node(key, "n0").closure().phase() == NodePhase::SUCCEEDED);
+
+  // The engine's metrics: steps that had work are timed, an idle wake-up is not a step.
+  const uint64_t busy_steps = engine::Metrics().step_seconds.Read().cumulative.back() - steps_before;
+  CHECK(busy_steps >= 3);  // launch, the failed attempt, the successful one
+  driver.clock.Advance(std::chrono::seconds(5));
+  driver.Step();
+  CHECK(engine::Metrics().step_seconds.Read().cumulative.back() - steps_before == busy_steps);
+  std::map<std::pair<std::string, std::string>, double> entered;
+  for (const auto& counter : counted) entered[counter] = Transitions(counter.first, counter.second) - before[counter];
+  CHECK(entered[{"execution", "RUNNING"}] == 1);
+  CHECK(entered[{"execution", "SUCCEEDED"}] == 1);
+  CHECK(entered[{"node", "RUNNING"}] == 1);  // a retry is a new attempt of the same running node
+  CHECK(entered[{"node", "SUCCEEDED"}] == 1);
+  CHECK(entered[{"task_attempt", "RUNNING"}] == 2);
+  CHECK(entered[{"task_attempt", "FAILED"}] == 1);
+  CHECK(entered[{"task_attempt", "SUCCEEDED"}] == 1);
 }
 
 TEST_CASE("interruptible attempts are recorded as such, except the last one a node has") {
