@@ -61,6 +61,10 @@ StatusOr<ReadableFile> OpenReadableBeneath(int root, std::string_view relative) 
   struct stat info {};
   if (::fstat(file.get(), &info) != 0) return OpenError(folder.get(), relative, name, errno);
   if (!S_ISREG(info.st_mode)) return absl::PermissionDeniedError("\"" + std::string(relative) + "\" is not a file");
+  // The sandbox never links: a second name was made by a task, for a file of its user's elsewhere.
+  if (info.st_nlink > 1) {
+    return absl::PermissionDeniedError("\"" + std::string(relative) + "\" is a hard link to a file elsewhere");
+  }
   return ReadableFile{std::move(file), static_cast<int64_t>(info.st_size)};
 }
 

@@ -262,6 +262,34 @@ def test_a_symlinked_log_is_not_served(sandbox, tmp_path):
     assert "outside the logs" not in rsp.text
 
 
+# --------------------------------------------------------------------------- hard links
+
+
+def test_a_hard_linked_object_or_log_is_not_served(sandbox, tmp_path):
+    # What a task can do in its output or log folder: Landlock lets it link between the places it
+    # may write, and fs.protected_hardlinks allows links to its user's own files. The link is that
+    # file (a key, or one written later), so the store, which never links, serves no second name.
+    secret = tmp_path / "secret.txt"
+    secret.write_text("outside the store\n")
+    loc = uploaded(sandbox, b"an ordinary object", "victim")
+    url = download_url(sandbox, loc.native_url)
+    path = native_path(loc.native_url)
+    assert os.stat(path).st_dev == os.stat(secret).st_dev  # a hard link needs one file system
+    path.unlink()
+    os.link(secret, path)
+    rsp = requests.get(url, timeout=T)
+    assert rsp.status_code == 403, rsp.text
+    assert "outside the store" not in rsp.text
+
+    name = unique("hardlog")
+    folder = sandbox.state_dir / "logs" / name / "n0" / "0"
+    folder.mkdir(parents=True)
+    os.link(secret, folder / "task.log")
+    rsp = requests.get(f"{sandbox.http}/logs/{name}/n0/0", timeout=T)
+    assert rsp.status_code == 403, rsp.text
+    assert "outside the store" not in rsp.text
+
+
 # --------------------------------------------------------------------------- file modes
 
 

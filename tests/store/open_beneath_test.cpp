@@ -67,6 +67,21 @@ TEST_CASE("open beneath: a symbolic link anywhere on the way is refused") {
   CHECK(!fs::exists(dir.path() / "outside/new"));
 }
 
+TEST_CASE("open beneath: a file with a second name (a hard link) is refused") {
+  testing::TempDir dir;
+  WriteFile(dir.path() / "outside/secret.txt", "secret");
+  fs::create_directories(dir.path() / "root/a");
+  fs::create_hard_link(dir.path() / "outside/secret.txt", dir.path() / "root/a/planted");
+  auto root = OpenRoot(dir.path() / "root");
+  REQUIRE(root.ok());
+  CHECK(absl::IsPermissionDenied(OpenReadableBeneath(root->get(), "a/planted").status()));
+  auto blobs = OpenLocalBlobStore(dir.path() / "root");
+  REQUIRE(blobs.ok());
+  CHECK(absl::IsPermissionDenied((*blobs)->Get("a/planted").status()));  // outputs.pb read by the engine
+  fs::remove(dir.path() / "outside/secret.txt");                         // its only name is now the one in the store
+  CHECK(OpenReadableBeneath(root->get(), "a/planted").ok());
+}
+
 TEST_CASE("open beneath: a FIFO is refused rather than waited on") {
   testing::TempDir dir;
   fs::create_directories(dir.path() / "root");
