@@ -210,6 +210,7 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
       {"shutdown_grace", duration_into(config.server.shutdown_grace)},
       {"max_connections", int_into(config.server.max_connections, 1, 1 << 20)},
       {"idle_timeout", timeout_into(config.server.idle_timeout)},
+      {"header_timeout", timeout_into(config.server.header_timeout)},
       {"grpc", section(grpc_limits)},
       {"allowed_hosts", list_into(config.server.allowed_hosts)},
   };

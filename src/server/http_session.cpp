@@ -30,6 +30,8 @@ using Request = http::request<http::string_body>;
 
 // Bytes read but not yet parsed: a request's header, a chunk header, a trailer.
 constexpr size_t kMaxUnparsedBytes = 32 * 1024;
+// How long a kept-alive connection may wait for its next request, and a reply for its reader.
+constexpr auto kKeepAliveTimeout = std::chrono::seconds(120);
 
 // Starts work that reports an HttpReply exactly once, from any thread.
 using ReplyStarter = std::function<void(std::function<void(HttpReply)>)>;
@@ -89,7 +91,7 @@ http::response<http::string_body> ToResponse(HttpReply reply, HttpExchange& exch
 // Writes a reply held in memory; returns whether the connection may carry another request.
 asio::awaitable<bool> WriteReply(HttpStream& stream, HttpReply reply, HttpExchange& exchange, bool keep_alive) {
   auto response = ToResponse(std::move(reply), exchange, keep_alive);
-  stream.expires_after(std::chrono::seconds(120));
+  stream.expires_after(kKeepAliveTimeout);
   boost::system::error_code ec;
   co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
   co_return !ec && keep_alive;
@@ -337,12 +339,21 @@ asio::awaitable<void> ServeHttp(asio::ip::tcp::socket socket, HttpHandlers handl
   // it throws on past 64 KiB; a bounded buffer ends such a request with an error first.
   beast::flat_buffer buffer(kMaxUnparsedBytes);
   while (true) {
-    stream.expires_after(std::chrono::seconds(120));
+    boost::system::error_code ec;
+    if (buffer.size() == 0) {
+      // Waiting for the next request: its first byte may take the keep-alive time.
+      stream.expires_after(kKeepAliveTimeout);
+      const size_t read = co_await stream.async_read_some(buffer.prepare(kMaxUnparsedBytes),
+                                                          asio::redirect_error(asio::use_awaitable, ec));
+      buffer.commit(read);
+      if (ec) break;
+    }
+    // Then the whole header within header_timeout (the stream's deadline holds across the reads).
+    stream.expires_after(handlers.header_timeout);
     HeaderParser header;
     // Each route sets its own limit once it knows the target. Not boost::none: Boost 1.74 compares
     // a Content-Length against an empty limit as if the limit were smaller.
     header.body_limit(std::numeric_limits<uint64_t>::max());
-    boost::system::error_code ec;
     co_await http::async_read_header(stream, buffer, header, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       co_await RefuseMalformed(stream, ec);

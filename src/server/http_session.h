@@ -12,6 +12,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 
@@ -33,11 +34,12 @@ struct HttpHandlers {
   LogEndpoint& logs;
   const ConsoleAssets& console;  // /console and the redirect of /
   const auth::Authenticator& auth;
-  admin::Admin& admin;                 // the sandbox's own routes (schedules)
-  boost::asio::thread_pool& blocking;  // disk I/O runs here, never on the network threads
-  BodyBudget& buffered;                // request bodies held in memory, across connections
-  int64_t max_upload_bytes;            // a /data/ PUT, streamed to disk
-  int64_t max_api_body_bytes;          // any other request body, held in memory
+  admin::Admin& admin;                  // the sandbox's own routes (schedules)
+  boost::asio::thread_pool& blocking;   // disk I/O runs here, never on the network threads
+  BodyBudget& buffered;                 // request bodies held in memory, across connections
+  int64_t max_upload_bytes;             // a /data/ PUT, streamed to disk
+  int64_t max_api_body_bytes;           // any other request body, held in memory
+  std::chrono::seconds header_timeout;  // a request's header, from its first byte to its end
 };
 
 boost::asio::awaitable<void> ServeHttp(boost::asio::ip::tcp::socket socket, HttpHandlers handlers,

@@ -55,7 +55,7 @@ class TransportServer final : public Server {
                                            : std::make_unique<ConsoleAssets>(config_.console_dir);
     listener_->Start(grpc_->server(),
                      {guard_, *gateway_, *data_, *logs_, *console_, deps.auth, deps.admin, blocking_, buffered_,
-                      config_.max_request_bytes, config_.max_api_request_bytes},
+                      config_.max_request_bytes, config_.max_api_request_bytes, config_.header_timeout},
                      {config_.max_connections, config_.idle_timeout});
     for (int i = 0; i < 2; ++i) io_threads_.emplace_back([this] { RunIo(io_); });
     return absl::OkStatus();

@@ -40,6 +40,10 @@ struct ServerConfig {
   // How long a new connection may take to send the bytes that tell HTTP from HTTP/2 (the whole
   // 24-byte preface for HTTP/2); then it is closed.
   std::chrono::seconds idle_timeout{10};
+  // How long an HTTP request's header may take to arrive once its first byte has: a client that
+  // sends a byte and stalls, or trickles (slowloris), is closed then, not at the keep-alive
+  // timeout (120 s) of a connection waiting for its next request.
+  std::chrono::seconds header_timeout{10};
   GrpcLimits grpc;
   // Host names (IPv6 in brackets) HTTP requests may carry in their Host header besides localhost,
   // 127.0.0.1, [::1], the bind address and the host of ClientAddress(); any port.

@@ -67,12 +67,14 @@ TEST_CASE("config: tasks.plugins overrides the default plugin entry by entry") {
 
 TEST_CASE("config: connection and gRPC limits") {
   auto config = ParseConfig(
-      "server:\n  max_connections: 50\n  idle_timeout: 3s\n  grpc:\n    max_concurrent_streams: 10\n"
+      "server:\n  max_connections: 50\n  idle_timeout: 3s\n  header_timeout: 4s\n  grpc:\n    max_concurrent_streams: "
+      "10\n"
       "    max_message_mb: 8\n    memory_mb: 128\n    max_threads: 16\n    max_connection_idle: 1m\n",
       "sandbox.yaml", DefaultConfig());
   REQUIRE(config.ok());
   CHECK(config->server.max_connections == 50);
   CHECK(config->server.idle_timeout == std::chrono::seconds(3));
+  CHECK(config->server.header_timeout == std::chrono::seconds(4));
   CHECK(config->server.grpc.max_concurrent_streams == 10);
   CHECK(config->server.grpc.max_message_bytes == int64_t{8} << 20);
   CHECK(config->server.grpc.memory_bytes == int64_t{128} << 20);

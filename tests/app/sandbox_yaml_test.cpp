@@ -23,6 +23,7 @@ TEST_CASE("config/sandbox.yaml parses and matches the compiled-in defaults") {
   CHECK(loaded->server.shutdown_grace == defaults.server.shutdown_grace);
   CHECK(loaded->server.max_connections == defaults.server.max_connections);
   CHECK(loaded->server.idle_timeout == defaults.server.idle_timeout);
+  CHECK(loaded->server.header_timeout == defaults.server.header_timeout);
   CHECK(loaded->server.grpc.max_concurrent_streams == defaults.server.grpc.max_concurrent_streams);
   CHECK(loaded->server.grpc.max_message_bytes == defaults.server.grpc.max_message_bytes);
   CHECK(loaded->server.grpc.memory_bytes == defaults.server.grpc.memory_bytes);

@@ -8,6 +8,7 @@ clients are still served. Figures come from /proc/<pid> (CPU time, VmRSS, thread
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
 import resource
 import socket
@@ -289,6 +290,47 @@ def test_silent_and_half_sent_connections_are_closed_after_the_idle_timeout(sand
         assert closed_by_server(silent, within=5)
         assert closed_by_server(half_preface, within=5)
         assert time.monotonic() - started < 5
+    assert healthz_status(sb.port) == 200
+
+
+def seconds_until_closed_while_trickling(sock: socket.socket, data: bytes, step: float) -> float | None:
+    """Sends `data` a byte every `step` seconds; how long until the server closed, or None if never."""
+    started = time.monotonic()
+    for i in range(len(data)):
+        try:
+            sock.sendall(data[i:i + 1])
+        except (BrokenPipeError, ConnectionResetError):
+            return time.monotonic() - started
+        if closed_by_server(sock, within=step):
+            return time.monotonic() - started
+    return None
+
+
+def test_a_request_header_must_arrive_within_the_header_timeout(sandbox_factory, tmp_path):
+    # One byte and silence, or a header trickled a byte at a time (slowloris): the connection is
+    # closed server.header_timeout after the first byte. Before, both held it for the 120 s
+    # keep-alive timeout (the trickle for ever, a byte resetting nothing but never finishing).
+    config = tmp_path / "sandbox.yaml"
+    config.write_text("server:\n  header_timeout: 2s\n")
+    sb = sandbox_factory.start(config=config)
+    request = f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{sb.port}\r\n\r\n".encode()
+    with connect(sb) as stalled, connect(sb) as trickled:
+        stalled.sendall(b"G")
+        started = time.monotonic()
+        trickle_seconds = seconds_until_closed_while_trickling(trickled, request, step=0.25)
+        assert trickle_seconds is not None and 1.5 < trickle_seconds < 6, trickle_seconds
+        assert closed_by_server(stalled, within=6 - (time.monotonic() - started))
+
+    # Between requests a kept-alive connection may stay silent longer than that.
+    with contextlib.closing(http.client.HTTPConnection("127.0.0.1", sb.port, timeout=10)) as kept_alive:
+        kept_alive.request("GET", "/healthz")
+        assert kept_alive.getresponse().read() == b"ok\n"
+        first_socket = kept_alive.sock
+        time.sleep(3)
+        kept_alive.request("GET", "/healthz")
+        reply = kept_alive.getresponse()
+        assert (reply.status, reply.read()) == (200, b"ok\n")
+        assert kept_alive.sock is first_socket
     assert healthz_status(sb.port) == 200
 
 
