@@ -16,7 +16,7 @@ struct GrpcLimits {
   // flytekit accepts replies up to 20 MiB and FlyteAdmin refuses larger requests than that.
   int64_t max_message_bytes = int64_t{20} << 20;
   int64_t memory_bytes = int64_t{512} << 20;  // gRPC's resource quota
-  int max_threads = 64;                       // handler and poller threads, at most
+  int max_threads = 512;                      // handler and poller threads, at most
   // A connection without a call for this long is sent GOAWAY (clients reconnect when they need to).
   std::chrono::seconds max_connection_idle{300};
 };

@@ -38,7 +38,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 # The stated ceiling of the sandbox's resident memory while a client abuses gRPC (README.md,
 # src/server/README.md): the idle sandbox takes well under 100 MB.
 MEMORY_CEILING_BYTES = 2 << 30
-THREAD_CEILING = 150  # gRPC's quota of 64 threads plus the sandbox's own
+THREAD_CEILING = 600  # gRPC's quota of 512 threads plus the sandbox's own
 
 
 # --------------------------------------------------------------------------- helpers
@@ -404,8 +404,12 @@ def start_as_nobody(process_limit: int) -> subprocess.CompletedProcess:
 
     with tempfile.TemporaryDirectory(prefix="flyte-nobody-") as home:  # pytest's are root's only
         os.chmod(home, 0o777)
+        # gRPC's quota of 64 threads: the start-up check needs 80 or so, under the limits below.
+        config = Path(home) / "sandbox.yaml"
+        config.write_text("server:\n  grpc:\n    max_threads: 64\n")
+        os.chmod(config, 0o644)
         return subprocess.run(
-            sandbox_command(free_port(), Path(home) / "state"),
+            sandbox_command(free_port(), Path(home) / "state", config),
             env=clean_env(Path(home)),
             cwd=home,
             preexec_fn=drop,
