@@ -7,6 +7,18 @@
 namespace flyte::admin {
 namespace {
 
+// An offset longer than a year is refused: no schedule needs one, and the bound keeps the slot
+// arithmetic (seconds since the epoch shifted by it) far from overflowing or from reaching back
+// before the epoch.
+constexpr int64_t kMaxOffsetSeconds = int64_t{366} * 86400;
+
+// Seconds in a duration's unit letter, in the date part (before 'T') or the time part; 0 when it
+// is no unit there.
+int64_t UnitSeconds(char unit, bool in_time) {
+  if (!in_time) return unit == 'D' ? 86400 : unit == 'W' ? 7 * 86400 : 0;
+  return unit == 'H' ? 3600 : unit == 'M' ? 60 : unit == 'S' ? 1 : 0;
+}
+
 // An ISO 8601 duration of days, hours, minutes and seconds ("P1D", "PT1H30M", "-PT5M"): the
 // parts a schedule's offset can use (years and months have no fixed length).
 StatusOr<int64_t> ParseOffset(std::string_view text) {
@@ -15,6 +27,9 @@ StatusOr<int64_t> ParseOffset(std::string_view text) {
     return absl::InvalidArgumentError("schedule offset \"" + original +
                                       "\" is not an ISO 8601 duration of days, hours, minutes and seconds "
                                       "(e.g. PT1H, P1DT30M)");
+  };
+  auto too_long = [&] {
+    return absl::InvalidArgumentError("schedule offset \"" + original + "\" is longer than a year (366 days)");
   };
   int64_t sign = 1;
   if (!text.empty() && text.front() == '-') {
@@ -35,22 +50,15 @@ StatusOr<int64_t> ParseOffset(std::string_view text) {
     }
     int64_t value = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error == std::errc::result_out_of_range) return too_long();
     if (error != std::errc() || end == text.data() + text.size() || value < 0) return bad();
-    const char unit = *end;
+    const int64_t unit_seconds = UnitSeconds(*end, in_time);
     text.remove_prefix(static_cast<size_t>(end - text.data()) + 1);
-    if (!in_time && unit == 'D') {
-      total += value * 86400;
-    } else if (!in_time && unit == 'W') {
-      total += value * 7 * 86400;
-    } else if (in_time && unit == 'H') {
-      total += value * 3600;
-    } else if (in_time && unit == 'M') {
-      total += value * 60;
-    } else if (in_time && unit == 'S') {
-      total += value;
-    } else {
-      return bad();
-    }
+    if (unit_seconds == 0) return bad();
+    // Each term and the sum checked against the bound before they could overflow.
+    if (value > kMaxOffsetSeconds / unit_seconds) return too_long();
+    total += value * unit_seconds;
+    if (total > kMaxOffsetSeconds) return too_long();
     any = true;
   }
   if (!any) return bad();

@@ -84,7 +84,8 @@ Status ParsePart(const FieldSpec& field, std::string_view part, std::bitset<N>& 
     }
     if (low > high) return FieldError(field, part, "the range ends before it starts");
   }
-  for (int value = low; value <= high; value += step) bits.set(static_cast<size_t>(value));
+  // 64 bits: the step may be as large as an int, and adding it to a value must not overflow.
+  for (int64_t value = low; value <= high; value += step) bits.set(static_cast<size_t>(value));
   return absl::OkStatus();
 }
 
@@ -103,6 +104,9 @@ std::string_view Descriptor(std::string_view expression) {
   if (expression == "@hourly") return "0 * * * *";
   return {};
 }
+
+// Rounds toward minus infinity, so times before the epoch fall in the right minute, hour and day.
+int64_t FloorDiv(int64_t value, int64_t unit) { return value / unit - (value % unit < 0 ? 1 : 0); }
 
 }  // namespace
 
@@ -148,11 +152,11 @@ bool CronExpression::DayMatches(int64_t days_since_epoch) const {
 
 int64_t CronExpression::Next(int64_t after) const {
   constexpr int64_t kMinute = 60, kHour = 3600, kDay = 86400;
-  int64_t t = (after / kMinute + 1) * kMinute;  // the next whole minute
+  int64_t t = (FloorDiv(after, kMinute) + 1) * kMinute;  // the next whole minute
   const int64_t limit = after + 5 * 366 * kDay;
   while (t <= limit) {
     using namespace std::chrono;
-    const int64_t day_number = t / kDay;
+    const int64_t day_number = FloorDiv(t, kDay);
     const year_month_day date{sys_days{days{day_number}}};
     if (!months_.test(static_cast<unsigned>(date.month()))) {
       const year_month first_of_next = year_month{date.year(), date.month()} + months{1};
@@ -163,11 +167,11 @@ int64_t CronExpression::Next(int64_t after) const {
       t = (day_number + 1) * kDay;
       continue;
     }
-    if (!hours_.test(static_cast<size_t>((t % kDay) / kHour))) {
-      t = (t / kHour + 1) * kHour;
+    if (!hours_.test(static_cast<size_t>((t - day_number * kDay) / kHour))) {
+      t = (FloorDiv(t, kHour) + 1) * kHour;
       continue;
     }
-    if (!minutes_.test(static_cast<size_t>((t % kHour) / kMinute))) {
+    if (!minutes_.test(static_cast<size_t>((t - FloorDiv(t, kHour) * kHour) / kMinute))) {
       t += kMinute;
       continue;
     }

@@ -17,8 +17,8 @@ class CronExpression {
   // INVALID_ARGUMENT naming the field and what is wrong with it.
   static StatusOr<CronExpression> Parse(std::string_view expression);
 
-  // The first matching minute strictly after `after` (seconds since the epoch), in seconds since
-  // the epoch; -1 when none comes within five years (e.g. "0 0 30 2 *").
+  // The first matching minute strictly after `after` (seconds since the epoch, before it too), in
+  // seconds since the epoch; -1 when none comes within five years (e.g. "0 0 30 2 *").
   int64_t Next(int64_t after) const;
 
  private:

@@ -40,6 +40,18 @@ TEST_CASE("cron: month ends, leap days and years without a match") {
   CHECK(NextOf("59 23 31 12 *", Utc(2026, 12, 31, 23, 59)) == Utc(2027, 12, 31, 23, 59));
 }
 
+TEST_CASE("cron: a step as large as an int keeps its first value (adding it once overflowed an int)") {
+  CHECK(NextOf("5/2147483647 * * * *", Utc(2026, 1, 1)) == Utc(2026, 1, 1, 0, 5));
+  CHECK(NextOf("0 23/2147483647 * * *", Utc(2026, 1, 1)) == Utc(2026, 1, 1, 23, 0));
+}
+
+TEST_CASE("cron: times before the epoch round down to their minute, hour and day") {
+  CHECK(NextOf("* * * * *", -30) == 0);
+  CHECK(NextOf("* * * * *", -60) == 0);
+  CHECK(NextOf("0 12 * * *", -86400) == -43200);  // 1969-12-31 12:00
+  CHECK(NextOf("30 * * * *", -3601) == -1800);    // 1969-12-31 23:30
+}
+
 TEST_CASE("cron: day of month and day of week") {
   const int64_t new_year = Utc(2026, 1, 1);  // a Thursday
   CHECK(NextOf("0 0 13 * *", new_year) == Utc(2026, 1, 13));

@@ -192,5 +192,25 @@ TEST_CASE("scheduler: registration refuses schedules that could not run") {
   CHECK(f.Register("good", offset).ok());
 }
 
+TEST_CASE("scheduler: offsets longer than a year are refused, however many digits they have") {
+  Fixture f;
+  // P30000D was accepted and put the slot before the epoch, where the scheduler's thread threw
+  // out of Next; the longer ones overflowed the seconds.
+  for (const char* far : {"P367D", "-P53W", "P30000D", "PT99999999999999S", "P99999999999999D",
+                          "P100000000000000000000D", "P200DT4000H"}) {
+    flyteidl::admin::Schedule offset = Cron("@daily");
+    offset.mutable_cron_schedule()->set_offset(far);
+    Status status = f.Register("far", offset);
+    CHECK_MESSAGE(absl::IsInvalidArgument(status), far);
+    CHECK_MESSAGE(status.message().find("longer than a year") != std::string::npos, far);
+  }
+  flyteidl::admin::Schedule year = Cron("@daily");
+  year.mutable_cron_schedule()->set_offset("-P366D");
+  REQUIRE(f.Register("year", year).ok());
+  f.SetActive("year", true);
+  Scheduler scheduler(*f.admin, f.clock, {});
+  CHECK(scheduler.LaunchDueSlots() == (kStart / 86400 + 1) * 86400);  // the next midnight, a year early
+}
+
 }  // namespace
 }  // namespace flyte::scheduler
