@@ -7,8 +7,8 @@
 
 #include "server/auth_grpc.h"
 #include "server/grpc_log.h"
-#include "server/request_log_interceptor.h"
 #include "server/metrics_interceptor.h"
+#include "server/request_log_interceptor.h"
 #include "server/unimplemented_interceptor.h"
 
 namespace flyte::server {

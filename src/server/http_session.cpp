@@ -11,8 +11,8 @@
 #include <limits>
 
 #include "common/log.h"
-#include "server/auth_http.h"
 #include "common/metrics.h"
+#include "server/auth_http.h"
 #include "server/http_body.h"
 #include "server/http_metrics.h"
 #include "server/offload.h"
