@@ -271,7 +271,8 @@ def test_a_hard_linked_object_or_log_is_not_served(sandbox, tmp_path):
     # file (a key, or one written later), so the store, which never links, serves no second name.
     secret = tmp_path / "secret.txt"
     secret.write_text("outside the store\n")
-    loc = uploaded(sandbox, b"an ordinary object", "victim")
+    # Bytes of its own: the symbolic link test leaves its object's folder a link.
+    loc = uploaded(sandbox, b"an object to be linked", "victim")
     url = download_url(sandbox, loc.native_url)
     path = native_path(loc.native_url)
     assert os.stat(path).st_dev == os.stat(secret).st_dev  # a hard link needs one file system
