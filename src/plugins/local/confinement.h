@@ -25,13 +25,12 @@ int LandlockAbi();
 // One line for the start-up banner: how task processes are confined, or that they are not.
 std::string DescribeConfinement(const TaskConfinement& confinement);
 
-// Runs `spawn` (which starts one process and returns 0 or an errno value) on a thread of its own
-// that first restricts itself: a Landlock domain belongs to the thread that asks for it and is
-// inherited by the processes that thread starts, so the task is confined and the server is not.
-// The rules are kept and made again when a folder on the way to the state folder (or a task
-// folder) changed, so that entries created next to the state folder since the last task are open
-// to the next one without listing every folder for every task. Without Landlock (or with an empty state_dir) `spawn`
-// runs as it is.
+// Runs `spawn` (which starts one process and returns 0 or an errno value) on a thread that has
+// restricted itself: a Landlock domain belongs to the thread that asks for it and is inherited by
+// the processes that thread starts, so the task is confined and the server is not. The rules and
+// their thread are kept for every task, and made again when a folder on the way to the state
+// folder changed (so that entries created next to it since are open to the next task) or a task
+// folder was made anew. Without Landlock (or with an empty state_dir) `spawn` runs as it is.
 int SpawnConfined(const TaskConfinement& confinement, const std::function<int()>& spawn);
 
 }  // namespace flyte::plugins

@@ -8,8 +8,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "fakes/temp_dir.h"
 #include "plugins/local/spawn.h"
@@ -87,6 +89,42 @@ TEST_CASE("confinement: entries made on the way to the state folder after a task
   fs::create_directories(work);
   CHECK(RunShell("echo out > outputs.pb", confinement, work) == 0);
   CHECK(RunShell("cat '" + (state / "secret").string() + "' 2>/dev/null; test $? -ne 0", confinement, work) == 0);
+}
+
+// The thread SpawnConfined ran its spawn on.
+pid_t SpawningThread(const TaskConfinement& confinement) {
+  pid_t thread = 0;
+  CHECK(SpawnConfined(confinement, [&thread] {
+          thread = ::gettid();
+          return 0;
+        }) == 0);
+  return thread;
+}
+
+TEST_CASE("confinement: tasks started while the rules stand share one confined thread") {
+  if (LandlockAbi() == 0) {
+    MESSAGE("this kernel has no Landlock: nothing to check");
+    return;
+  }
+  // A thread per task had the kernel copy every rule into a new domain for each (about 11 ms a
+  // task with a busy /tmp on the way). The rules are trusted once the folders' times are 200 ms
+  // old, and another process may touch /tmp meanwhile: a few tries.
+  testing::TempDir dir;
+  const fs::path state = dir.path() / "state";
+  const TaskConfinement confinement{state, {state / "logs"}};
+  fs::create_directories(state / "logs");
+  bool shared = false;
+  for (int attempt = 0; attempt < 20 && !shared; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    const pid_t first = SpawningThread(confinement);
+    shared = first != ::gettid() && SpawningThread(confinement) == first;
+  }
+  CHECK(shared);
+  // A new entry beside the state folder: new rules, so a new thread.
+  const pid_t before = SpawningThread(confinement);
+  std::ofstream(dir.path() / "beside.txt") << "new";
+  std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  CHECK(SpawningThread(confinement) != before);
 }
 
 }  // namespace
