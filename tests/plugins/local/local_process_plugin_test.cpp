@@ -471,8 +471,14 @@ TEST_CASE("local process: Start makes the launch recoverable before the task run
   REQUIRE(saved.has_value());
   CHECK(saved->pid == pid);
   CHECK(saved->running);
-  CHECK(ReadFile("/proc/" + std::to_string(pid) + "/environ").find("FLYTE_ATTEMPT_TOKEN=token-n21") !=
-        std::string::npos);
+  // posix_spawn returns once the child has left our memory, which is before the kernel has set up
+  // the new program's environment: until then /proc/<pid>/environ reads empty.
+  std::string environment;
+  for (int i = 0; i < 200 && environment.empty(); ++i) {
+    environment = ReadFile("/proc/" + std::to_string(pid) + "/environ");
+    if (environment.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  CHECK(environment.find("FLYTE_ATTEMPT_TOKEN=token-n21") != std::string::npos);
   // What a server started after this one finds.
   auto later = MakeLocalProcessPlugin(LocalProcessConfig{}, nullptr);
   const StatusOr<Recovery> recovery = later->Recover(attempt);
