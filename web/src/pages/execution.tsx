@@ -15,7 +15,8 @@ import {
 } from "../api";
 import { ErrorBanner, PhaseBadge, Time } from "../components";
 import { elapsedMs, formatDuration, formatTimestamp } from "../format";
-import { literalText, type LiteralMap } from "../literals";
+import type { LiteralMap } from "../literals";
+import { LiteralTable } from "../literal-view";
 import { useLivePolling } from "../live";
 import { Link } from "../navigation";
 import { nodeRows } from "../nodes";
@@ -126,26 +127,10 @@ function NodesTab(props: { nodes: NodeExecution[] | null; workflow: Workflow | n
 }
 
 function Values(props: { title: string; values: LiteralMap | undefined; empty: string }) {
-  const entries = Object.entries(props.values?.literals ?? {});
   return (
     <div class="values">
       <h3>{props.title}</h3>
-      {entries.length === 0 ? (
-        <p class="muted">{props.empty}</p>
-      ) : (
-        <table class="grid">
-          <tbody>
-            {entries.map(([name, value]) => (
-              <tr key={name}>
-                <th scope="row">{name}</th>
-                <td>
-                  <code>{literalText(value)}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <LiteralTable values={props.values} empty={props.empty} />
     </div>
   );
 }
