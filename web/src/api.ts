@@ -47,6 +47,38 @@ export interface NodeExecution {
   metadata?: { retry_group?: string; is_parent_node?: boolean; spec_node_id?: string };
 }
 
+export interface TaskLog {
+  uri?: string;
+  name?: string;
+}
+
+export interface TaskExecutionId {
+  task_id: Identifier;
+  node_execution_id: { node_id: string; execution_id: ExecutionId };
+  retry_attempt?: number;
+}
+
+// One attempt of a task node.
+export interface TaskExecution {
+  id: TaskExecutionId;
+  closure: Progress & { logs?: TaskLog[]; reason?: string };
+}
+
+export interface Resources {
+  requests?: { name?: string; value?: string }[];
+  limits?: { name?: string; value?: string }[];
+}
+
+export interface TaskTemplate {
+  type?: string;
+  container?: { image?: string; command?: string[]; args?: string[]; resources?: Resources };
+  metadata?: { retries?: { retries?: number }; timeout?: string; discoverable?: boolean; cache_version?: string };
+}
+
+export interface Task {
+  closure?: { compiled_task?: { template?: TaskTemplate } };
+}
+
 export interface Project {
   id: string;
   name: string;
@@ -97,6 +129,11 @@ async function get<T>(path: string): Promise<T> {
 
 const execPath = (id: ExecutionId) => `${enc(id.project)}/${enc(id.domain)}/${enc(id.name)}`;
 
+const nodePath = (id: ExecutionId, nodeId: string) => `${execPath(id)}/${enc(nodeId)}`;
+const idPath = (id: Identifier) => `${enc(id.project)}/${enc(id.domain)}/${enc(id.name)}/${enc(id.version ?? "")}`;
+const attemptPath = (t: TaskExecutionId) =>
+  `${nodePath(t.node_execution_id.execution_id, t.node_execution_id.node_id)}/${idPath(t.task_id)}/${t.retry_attempt ?? 0}`;
+
 export const api = {
   projects: () => get<{ projects?: Project[] }>("projects"),
   executions: (project: string, domain: string) =>
@@ -109,6 +146,10 @@ export const api = {
       `node_executions/${execPath(id)}?limit=10000&sort_by.key=created_at&sort_by.direction=ASCENDING`,
     ),
   executionData: (id: ExecutionId) => get<ExecutionData>(`data/executions/${execPath(id)}`),
-  workflow: (id: Identifier) =>
-    get<Workflow>(`workflows/${enc(id.project)}/${enc(id.domain)}/${enc(id.name)}/${enc(id.version ?? "")}`),
+  workflow: (id: Identifier) => get<Workflow>(`workflows/${idPath(id)}`),
+  task: (id: Identifier) => get<Task>(`tasks/${idPath(id)}`),
+  nodeData: (id: ExecutionId, nodeId: string) => get<ExecutionData>(`data/node_executions/${nodePath(id, nodeId)}`),
+  taskExecutions: (id: ExecutionId, nodeId: string) =>
+    get<{ task_executions?: TaskExecution[] }>(`task_executions/${nodePath(id, nodeId)}?limit=100`),
+  taskData: (id: TaskExecutionId) => get<ExecutionData>(`data/task_executions/${attemptPath(id)}`),
 };

@@ -1,6 +1,7 @@
 // One execution (FlyteConsole's .../executions/{name}): a header with its phase, workflow,
-// start and duration, and the Nodes tab listing each node's phase. Polls every second while the
-// execution runs and stops once it has ended.
+// start and duration, and the Nodes tab listing each node's phase; a node's row opens its side
+// panel (`?node=`, pages/node-panel.tsx). Polls every second while the execution runs and stops
+// once it has ended.
 import { useSignal } from "@preact/signals";
 import { useRef } from "preact/hooks";
 
@@ -10,23 +11,19 @@ import {
   type ExecutionData,
   type ExecutionId,
   type NodeExecution,
-  type Progress,
   type Workflow,
 } from "../api";
 import { ErrorBanner, PhaseBadge, Time } from "../components";
-import { elapsedMs, formatDuration, formatTimestamp } from "../format";
+import { formatTimestamp } from "../format";
 import type { LiteralMap } from "../literals";
 import { LiteralTable } from "../literal-view";
 import { useLivePolling } from "../live";
-import { Link } from "../navigation";
+import { Link, navigate } from "../navigation";
 import { nodeRows } from "../nodes";
+import { routeHref, type Route } from "../routes";
 import { isTerminal, phaseInfo } from "../phase";
-
-function Duration(props: { progress: Progress; now: number }) {
-  const { started_at, duration, phase } = props.progress;
-  const ms = elapsedMs(started_at, duration, isTerminal(phase), props.now);
-  return <span>{ms === null ? "—" : formatDuration(ms)}</span>;
-}
+import { Duration, StartAndDuration } from "./duration";
+import { NodePanel } from "./node-panel";
 
 function Header(props: { execution: Execution; now: number }) {
   const { id, spec, closure } = props.execution;
@@ -86,7 +83,13 @@ function Header(props: { execution: Execution; now: number }) {
   );
 }
 
-function NodesTab(props: { nodes: NodeExecution[] | null; workflow: Workflow | null; now: number }) {
+function NodesTab(props: {
+  id: ExecutionId;
+  nodes: NodeExecution[] | null;
+  workflow: Workflow | null;
+  now: number;
+  selected: string | undefined;
+}) {
   if (props.nodes === null) return <p class="muted">Loading nodes…</p>;
   const rows = nodeRows(props.nodes, props.workflow);
   if (rows.length === 0) return <p class="muted">No node has started yet.</p>;
@@ -104,20 +107,30 @@ function NodesTab(props: { nodes: NodeExecution[] | null; workflow: Workflow | n
       <tbody>
         {rows.map((row) => {
           const c = row.execution.closure;
+          const to: Route = { page: "execution", ...props.id, node: row.nodeId };
           return (
-            <tr key={row.nodeId} data-node={row.nodeId}>
-              <th scope="row">{row.nodeId}</th>
+            <tr
+              key={row.nodeId}
+              data-node={row.nodeId}
+              class="clickable"
+              aria-current={row.nodeId === props.selected ? "true" : undefined}
+              onClick={(event) => {
+                // The whole row opens the panel; the link in it is what keyboards and new tabs use.
+                if ((event.target as HTMLElement).closest("a, button, summary")) return;
+                navigate(routeHref(to), false);
+              }}
+            >
+              <th scope="row">
+                <Link to={to} scroll={false}>
+                  {row.nodeId}
+                </Link>
+              </th>
               <td>{row.runs}</td>
               <td>
                 <PhaseBadge phase={c.phase} />
                 {c.error?.message && <div class="node-error">{c.error.message}</div>}
               </td>
-              <td>
-                <Time iso={c.started_at} text={formatTimestamp(c.started_at)} />
-              </td>
-              <td>
-                <Duration progress={c} now={props.now} />
-              </td>
+              <StartAndDuration progress={c} now={props.now} />
             </tr>
           );
         })}
@@ -135,7 +148,7 @@ function Values(props: { title: string; values: LiteralMap | undefined; empty: s
   );
 }
 
-export function ExecutionPage(props: ExecutionId) {
+export function ExecutionPage(props: ExecutionId & { node?: string; attempt?: number }) {
   const id: ExecutionId = { project: props.project, domain: props.domain, name: props.name };
   const execution = useSignal<Execution | null>(null);
   const nodes = useSignal<NodeExecution[] | null>(null);
@@ -202,7 +215,7 @@ export function ExecutionPage(props: ExecutionId) {
       {e && (
         <section aria-labelledby="nodes-heading">
           <h2 id="nodes-heading">Nodes</h2>
-          <NodesTab nodes={nodes.value} workflow={workflow.value} now={now.value} />
+          <NodesTab id={id} nodes={nodes.value} workflow={workflow.value} now={now.value} selected={props.node} />
         </section>
       )}
       {e && data.value && (
@@ -215,6 +228,18 @@ export function ExecutionPage(props: ExecutionId) {
             empty={live.value ? "Not yet: the execution is running." : "No outputs."}
           />
         </section>
+      )}
+      {e && props.node && (
+        <NodePanel
+          key={props.node}
+          id={id}
+          nodeId={props.node}
+          attempt={props.attempt}
+          node={nodes.value?.find((n) => n.id.node_id === props.node)}
+          runs={nodeRows(nodes.value ?? [], workflow.value).find((r) => r.nodeId === props.node)?.runs ?? ""}
+          now={now.value}
+          paused={paused.value}
+        />
       )}
     </main>
   );
