@@ -146,3 +146,55 @@ def test_panel_opens_from_its_url_with_each_attempt_and_its_error(sandbox, watch
     panel.get_by_role("link", name="Close").click()
     expect(panel).to_have_count(0)
     w.assert_clean()
+
+
+def test_nodes_tab_nests_sub_workflows_dynamic_and_map_children_with_cache_status(sandbox, watched):
+    run(sandbox, "runs/console.py", "tree_wf", "--x", "2", "--n", "4", wait=True)  # fills the cache
+    url = run(sandbox, "runs/console.py", "tree_wf", "--x", "2", "--n", "4", wait=True)
+    w = watched()
+    w.page.goto(url)
+    expect(w.page.locator("#execution-phase")).to_have_text(re.compile("Succeeded"))
+    nodes = w.page.locator("#nodes")
+    top = nodes.locator("tbody tr")
+    expect(top).to_have_count(6)
+    kinds = {"n0": "sub-workflow", "n1": "launch plan", "n2": "dynamic", "n3": "task", "n4": "map", "n5": "task"}
+    for node_id, kind in kinds.items():
+        expect(nodes.locator(f'tr[data-node="{node_id}"]')).to_have_attribute("data-kind", kind)
+    expect(nodes.locator('tr[data-node="n5"] .cache')).to_have_text("↺ cache hit")  # the second run
+    expect(nodes.locator('tr[data-node="n3"] td').nth(3)).to_have_text("1")  # attempts
+    # The map: phase counts, then its items by index, the failing one failed.
+    n4 = nodes.locator('tr[data-node="n4"]')
+    expect(n4).to_contain_text("3 succeeded, 1 failed")
+    expect(n4.locator("td").first).to_contain_text(re.compile(r"^maybe_fail map"))  # the task each item runs
+    expect(nodes.locator('tr[data-node="n5"] td').nth(3)).to_have_text("")  # a cache hit runs no attempt
+    n4.get_by_role("button", name="Expand n4").click()
+    items = nodes.locator('tr[data-kind="map item"]')
+    expect(items).to_have_count(4)
+    expect(items.nth(3).locator(".phase")).to_have_text(re.compile("Failed"))
+    expect(items.nth(0)).to_contain_text("[0]")
+    # The sub-workflow's and the dynamic node's children, indented under them, all from the cache.
+    nodes.get_by_role("button", name="Expand n0").click()
+    nodes.get_by_role("button", name="Expand n2").click()
+    expect(nodes.locator('tr[data-node="n0-0-n0"]')).to_contain_text("cached_double")
+    expect(nodes.locator('tr[data-node="n0-0-n0"] th')).to_have_class(re.compile("depth-1"))
+    dynamic_children = nodes.locator('tr[data-node^="n2-0-dn"]')
+    expect(dynamic_children).to_have_count(4)
+    expect(dynamic_children.locator(".cache")).to_have_text(["↺ cache hit"] * 4)
+    w.screenshot("exec-nodes-tree")
+    w.page.emulate_media(color_scheme="dark")
+    w.screenshot("exec-nodes-tree-dark")
+    w.page.emulate_media(color_scheme="light")
+    # A nested node's row opens its panel (read by its own id: it is not in the top level).
+    nodes.locator('tr[data-node="n0-0-n0"] td').nth(0).click()
+    panel = w.page.locator("#node-panel")
+    expect(panel.locator("h2")).to_contain_text("n0-0-n0")
+    expect(panel.locator(".node-inputs tr")).to_have_text([re.compile(r"^x\s*2$")])
+    expect(panel.locator(".node-outputs tr")).to_have_text([re.compile(r"^o0\s*4$")])
+    w.page.keyboard.press("Escape")
+    # The launch plan node links to its child execution.
+    child = nodes.locator('tr[data-node="n1"]').get_by_role("link", name=re.compile("^child execution "))
+    child_name = child.inner_text().rsplit(" ", 1)[1]
+    child.click()
+    expect(w.page.locator("h1")).to_contain_text(child_name)
+    expect(w.page.locator("body")).to_contain_text("runs.console.inner")
+    w.assert_clean()

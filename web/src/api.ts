@@ -43,8 +43,18 @@ export interface Execution {
 
 export interface NodeExecution {
   id: { node_id: string; execution_id: ExecutionId };
-  closure: Progress & { task_node_metadata?: { cache_status?: string } };
-  metadata?: { retry_group?: string; is_parent_node?: boolean; spec_node_id?: string };
+  closure: Progress & {
+    task_node_metadata?: { cache_status?: string };
+    // A launch plan node's child execution (the gateway has printed both spellings).
+    workflow_node_metadata?: { execution_id?: ExecutionId; executionId?: ExecutionId };
+  };
+  metadata?: {
+    retry_group?: string;
+    is_parent_node?: boolean;
+    spec_node_id?: string;
+    is_dynamic?: boolean;
+    is_array?: boolean;
+  };
 }
 
 export interface TaskLog {
@@ -59,9 +69,19 @@ export interface TaskExecutionId {
 }
 
 // One attempt of a task node.
+// A map task's item, in its task execution's metadata.
+export interface ExternalResource {
+  external_id?: string;
+  index?: number;
+  retry_attempt?: number;
+  phase?: string;
+  cache_status?: string;
+  logs?: TaskLog[];
+}
+
 export interface TaskExecution {
   id: TaskExecutionId;
-  closure: Progress & { logs?: TaskLog[]; reason?: string };
+  closure: Progress & { logs?: TaskLog[]; reason?: string; metadata?: { external_resources?: ExternalResource[] } };
 }
 
 export interface Resources {
@@ -91,10 +111,18 @@ export interface CompiledNode {
   metadata?: { name?: string };
   task_node?: { reference_id?: Identifier };
   workflow_node?: { sub_workflow_ref?: Identifier; launchplan_ref?: Identifier };
+  branch_node?: unknown;
+  gate_node?: unknown;
+  array_node?: unknown;
 }
 
 export interface Workflow {
-  closure?: { compiled_workflow?: { primary?: { template?: { nodes?: CompiledNode[] } } } };
+  closure?: {
+    compiled_workflow?: {
+      primary?: { template?: { nodes?: CompiledNode[] } };
+      sub_workflows?: { template?: { id?: Identifier; nodes?: CompiledNode[] } }[];
+    };
+  };
 }
 
 export interface ExecutionData {
@@ -141,10 +169,13 @@ export const api = {
       `executions/${enc(project)}/${enc(domain)}?limit=100&sort_by.key=created_at&sort_by.direction=DESCENDING`,
     ),
   execution: (id: ExecutionId) => get<Execution>(`executions/${execPath(id)}`),
-  nodeExecutions: (id: ExecutionId) =>
+  // The top-level node executions, or a parent node's children.
+  nodeExecutions: (id: ExecutionId, parent?: string) =>
     get<{ node_executions?: NodeExecution[] }>(
-      `node_executions/${execPath(id)}?limit=10000&sort_by.key=created_at&sort_by.direction=ASCENDING`,
+      `node_executions/${execPath(id)}?limit=10000&sort_by.key=created_at&sort_by.direction=ASCENDING` +
+        (parent ? `&uniqueParentId=${enc(parent)}` : ""),
     ),
+  nodeExecution: (id: ExecutionId, nodeId: string) => get<NodeExecution>(`node_executions/${nodePath(id, nodeId)}`),
   executionData: (id: ExecutionId) => get<ExecutionData>(`data/executions/${execPath(id)}`),
   workflow: (id: Identifier) => get<Workflow>(`workflows/${idPath(id)}`),
   task: (id: Identifier) => get<Task>(`tasks/${idPath(id)}`),

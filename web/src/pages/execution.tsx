@@ -18,12 +18,12 @@ import { formatTimestamp } from "../format";
 import type { LiteralMap } from "../literals";
 import { LiteralTable } from "../literal-view";
 import { useLivePolling } from "../live";
-import { Link, navigate } from "../navigation";
+import { Link } from "../navigation";
 import { nodeRows } from "../nodes";
-import { routeHref, type Route } from "../routes";
 import { isTerminal, phaseInfo } from "../phase";
-import { Duration, StartAndDuration } from "./duration";
+import { Duration } from "./duration";
 import { NodePanel } from "./node-panel";
+import { NodesTab } from "./nodes-tab";
 
 function Header(props: { execution: Execution; now: number }) {
   const { id, spec, closure } = props.execution;
@@ -80,62 +80,6 @@ function Header(props: { execution: Execution; now: number }) {
       )}
       {closure.abort_metadata?.cause && <p class="banner">Aborted: {closure.abort_metadata.cause}</p>}
     </header>
-  );
-}
-
-function NodesTab(props: {
-  id: ExecutionId;
-  nodes: NodeExecution[] | null;
-  workflow: Workflow | null;
-  now: number;
-  selected: string | undefined;
-}) {
-  if (props.nodes === null) return <p class="muted">Loading nodes…</p>;
-  const rows = nodeRows(props.nodes, props.workflow);
-  if (rows.length === 0) return <p class="muted">No node has started yet.</p>;
-  return (
-    <table class="grid" id="nodes">
-      <thead>
-        <tr>
-          <th scope="col">Node</th>
-          <th scope="col">Runs</th>
-          <th scope="col">Phase</th>
-          <th scope="col">Started</th>
-          <th scope="col">Duration</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => {
-          const c = row.execution.closure;
-          const to: Route = { page: "execution", ...props.id, node: row.nodeId };
-          return (
-            <tr
-              key={row.nodeId}
-              data-node={row.nodeId}
-              class="clickable"
-              aria-current={row.nodeId === props.selected ? "true" : undefined}
-              onClick={(event) => {
-                // The whole row opens the panel; the link in it is what keyboards and new tabs use.
-                if ((event.target as HTMLElement).closest("a, button, summary")) return;
-                navigate(routeHref(to), false);
-              }}
-            >
-              <th scope="row">
-                <Link to={to} scroll={false}>
-                  {row.nodeId}
-                </Link>
-              </th>
-              <td>{row.runs}</td>
-              <td>
-                <PhaseBadge phase={c.phase} />
-                {c.error?.message && <div class="node-error">{c.error.message}</div>}
-              </td>
-              <StartAndDuration progress={c} now={props.now} />
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
   );
 }
 
@@ -215,7 +159,15 @@ export function ExecutionPage(props: ExecutionId & { node?: string; attempt?: nu
       {e && (
         <section aria-labelledby="nodes-heading">
           <h2 id="nodes-heading">Nodes</h2>
-          <NodesTab id={id} nodes={nodes.value} workflow={workflow.value} now={now.value} selected={props.node} />
+          <NodesTab
+            id={id}
+            nodes={nodes.value}
+            workflow={workflow.value}
+            now={now.value}
+            selected={props.node}
+            live={live.value}
+            paused={paused.value}
+          />
         </section>
       )}
       {e && data.value && (

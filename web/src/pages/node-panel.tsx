@@ -15,6 +15,7 @@ import {
   type TaskExecution,
 } from "../api";
 import { ErrorBanner, PhaseBadge } from "../components";
+import { errorSummary } from "../format";
 import { LiteralTable } from "../literal-view";
 import { useLivePolling } from "../live";
 import { TaskLogs } from "../log-viewer";
@@ -28,7 +29,7 @@ interface Props {
   id: ExecutionId;
   nodeId: string;
   attempt: number | undefined;
-  node: NodeExecution | undefined; // from the page's own poll; undefined until it lists the node
+  node: NodeExecution | undefined; // from the page's own poll of the top level
   runs: string;
   now: number;
   paused: boolean;
@@ -38,13 +39,11 @@ interface Props {
 // folded under it.
 function AttemptError(props: { error: ExecutionError }) {
   const { code, message = "" } = props.error;
-  const lines = message.split("\n").filter((l) => l.trim() !== "");
-  const last = lines.length ? lines[lines.length - 1].trim() : "";
   return (
     <details class="attempt-error">
       <summary class="node-error">
         {code ? `${code}: ` : ""}
-        {last}
+        {errorSummary(message)}
       </summary>
       <pre class="trace">{message}</pre>
     </details>
@@ -100,7 +99,12 @@ export function NodePanel(props: Props) {
   const attemptData = useSignal<Map<number, ExecutionData>>(new Map());
   const task = useSignal<Task | null>(null);
   const error = useSignal<string | null>(null);
-  const nodeEnded = isTerminal(props.node?.closure.phase);
+  // A nested node (a sub-workflow's or dynamic node's child) is not in the page's list: read it.
+  const fetched = useSignal<NodeExecution | null>(null);
+  const given = useRef(props.node);
+  given.current = props.node;
+  const node = props.node ?? fetched.value ?? undefined;
+  const nodeEnded = isTerminal(node?.closure.phase);
   const ended = useRef(nodeEnded);
   ended.current = nodeEnded;
   const heading = useRef<HTMLHeadingElement>(null);
@@ -119,8 +123,13 @@ export function NodePanel(props: Props) {
   useLivePolling(
     async (current) => {
       const finalRead = ended.current; // read before asking: what comes back is at least this fresh
-      const [list, data] = await Promise.all([api.taskExecutions(id, nodeId), api.nodeData(id, nodeId)]);
+      const [list, data, own] = await Promise.all([
+        api.taskExecutions(id, nodeId),
+        api.nodeData(id, nodeId),
+        given.current ? null : api.nodeExecution(id, nodeId),
+      ]);
       if (!current()) return false;
+      if (own) fetched.value = own;
       const sorted = (list.task_executions ?? []).sort((a, b) => (a.id.retry_attempt ?? 0) - (b.id.retry_attempt ?? 0));
       attempts.value = sorted;
       nodeData.value = data;
@@ -162,10 +171,10 @@ export function NodePanel(props: Props) {
           <span aria-hidden="true">×</span> Close
         </Link>
       </div>
-      {props.node && (
+      {node && (
         <p>
-          <PhaseBadge phase={props.node.closure.phase} />
-          {props.node.closure.error?.message && <span class="node-error"> {props.node.closure.error.message}</span>}
+          <PhaseBadge phase={node.closure.phase} />
+          {node.closure.error?.message && <span class="node-error"> {errorSummary(node.closure.error.message)}</span>}
         </p>
       )}
       {error.value && <ErrorBanner>{error.value}</ErrorBanner>}
