@@ -180,6 +180,8 @@ def test_nodes_tab_nests_sub_workflows_dynamic_and_map_children_with_cache_statu
     dynamic_children = nodes.locator('tr[data-node^="n2-0-dn"]')
     expect(dynamic_children).to_have_count(4)
     expect(dynamic_children.locator(".cache")).to_have_text(["↺ cache hit"] * 4)
+    # Named from the workflow the dynamic node generated.
+    expect(dynamic_children.locator("td:first-of-type")).to_have_text([re.compile(r"^cached_double task")] * 4)
     w.screenshot("exec-nodes-tree")
     w.page.emulate_media(color_scheme="dark")
     w.screenshot("exec-nodes-tree-dark")

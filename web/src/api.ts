@@ -128,6 +128,8 @@ export interface Workflow {
 export interface ExecutionData {
   full_inputs?: LiteralMap;
   full_outputs?: LiteralMap;
+  // A dynamic node's data: the workflow it generated (its children's compiled nodes).
+  dynamic_workflow?: { compiled_workflow?: { primary?: { template?: { nodes?: CompiledNode[] } } } };
 }
 
 export class ApiError extends Error {

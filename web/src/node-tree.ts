@@ -1,5 +1,6 @@
 // The Nodes tab as a tree: top-level node executions, and under each expanded parent its
-// children (a sub-workflow's or a dynamic node's node executions, a map task's items by index).
+// children (a sub-workflow's or a dynamic node's node executions, named from the compiled
+// sub-workflow or the workflow the dynamic node generated; a map task's items by index).
 // What each node is (task, sub-workflow, launch plan, dynamic, map, branch, gate) comes from the
 // compiled workflow where it says, else from the node execution's metadata; a launch plan node
 // links to its child execution; cache status and attempt counts are shown as symbol + word.
@@ -28,6 +29,7 @@ export interface TreeRow {
 export interface TreeState {
   children: Map<string, NodeExecution[]>; // by parent node id, once fetched
   attempts: Map<string, TaskExecution[]>; // by node id, once fetched
+  generated: Map<string, CompiledNode[]>; // a dynamic node's generated nodes, once fetched
   expanded: Set<string>;
 }
 
@@ -139,7 +141,8 @@ export function treeRows(top: NodeExecution[], workflow: Workflow | null, state:
         continue;
       }
       const subRef = node?.workflow_node?.sub_workflow_ref?.name;
-      const childCompiled = new Map((subRef ? (subs.get(subRef) ?? []) : []).map((n) => [n.id, n]));
+      const childNodes = kind === "dynamic" ? state.generated.get(nodeId) : subRef ? subs.get(subRef) : undefined;
+      const childCompiled = new Map((childNodes ?? []).map((n) => [n.id, n]));
       add(state.children.get(nodeId) ?? [], depth + 1, childCompiled);
     }
   };

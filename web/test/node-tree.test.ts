@@ -57,6 +57,7 @@ function state(expanded: string[]): TreeState {
       ["n2-0-dn1", [attempt("n2-0-dn1", 0, "FAILED"), attempt("n2-0-dn1", 1, "FAILED")]],
       ["n5", []], // a cache hit runs no attempt
     ]),
+    generated: new Map([["n2", [{ id: "dn0", task_node: { reference_id: ref("runs.console.cached_double") } }]]]),
   };
 }
 
@@ -85,7 +86,7 @@ test("expanded: sub-workflow and dynamic children nest with their names and atte
       ["n0-0-n0", 1, "task", "cached_double", "⤓ cached", null],
       ["n1", 0, "launch plan", "inner_lp", "", null],
       ["n2", 0, "dynamic", "fan", "", null],
-      ["n2-0-dn0", 1, "node", "", "", null],
+      ["n2-0-dn0", 1, "task", "cached_double", "", null],
       ["n2-0-dn1", 1, "node", "maybe_fail", "", 2],
       ["n4", 0, "map", "maybe_fail", "", null],
       ["n4[0]", 1, "map item", "item 0", "", 1],

@@ -6,7 +6,7 @@
 import { useSignal } from "@preact/signals";
 import { useRef } from "preact/hooks";
 
-import { api, type ExecutionId, type NodeExecution, type TaskExecution, type Workflow } from "../api";
+import { api, type CompiledNode, type ExecutionId, type NodeExecution, type TaskExecution, type Workflow } from "../api";
 import { PhaseBadge } from "../components";
 import { errorSummary } from "../format";
 import { useLivePolling } from "../live";
@@ -106,8 +106,14 @@ export function NodesTab(props: {
 }) {
   const children = useSignal(new Map<string, NodeExecution[]>());
   const attempts = useSignal(new Map<string, TaskExecution[]>());
+  const generated = useSignal(new Map<string, CompiledNode[]>());
   const expanded = useSignal(new Set<string>());
-  const state: TreeState = { children: children.value, attempts: attempts.value, expanded: expanded.value };
+  const state: TreeState = {
+    children: children.value,
+    attempts: attempts.value,
+    generated: generated.value,
+    expanded: expanded.value,
+  };
   const rows = props.nodes ? treeRows(props.nodes, props.workflow, state) : [];
   const current = useRef({ rows, live: props.live });
   current.current = { rows, live: props.live };
@@ -118,11 +124,22 @@ export function NodesTab(props: {
       const parents = shown.filter((r) => r.expanded && r.kind !== "map").map((r) => r.nodeId);
       const readChildren = parents.filter((p) => live || !children.value.has(p));
       const readAttempts = attemptsToRead(shown, attempts.value);
-      const [kids, tries] = await Promise.all([
+      // A dynamic node's generated workflow, once it has one (it is there once the node ran).
+      const readGenerated = shown
+        .filter((r) => r.expanded && r.kind === "dynamic" && !generated.value.has(r.nodeId))
+        .filter((r) => (children.value.get(r.nodeId)?.length ?? 0) > 0)
+        .map((r) => r.nodeId);
+      const [kids, tries, made] = await Promise.all([
         Promise.all(readChildren.map((p) => api.nodeExecutions(props.id, p))),
         Promise.all(readAttempts.slice(0, ATTEMPT_READS_PER_POLL).map((n) => api.taskExecutions(props.id, n))),
+        Promise.all(readGenerated.map((n) => api.nodeData(props.id, n))),
       ]);
       if (!mounted()) return false;
+      if (made.length) {
+        const next = new Map(generated.value);
+        readGenerated.forEach((n, i) => next.set(n, made[i].dynamic_workflow?.compiled_workflow?.primary?.template?.nodes ?? []));
+        generated.value = next;
+      }
       if (kids.length) {
         const next = new Map(children.value);
         readChildren.forEach((p, i) => next.set(p, kids[i].node_executions ?? []));
@@ -136,7 +153,8 @@ export function NodesTab(props: {
         });
         attempts.value = next;
       }
-      return live || readAttempts.length > ATTEMPT_READS_PER_POLL;
+      // Once more after anything new was shown: its attempts and names are read on the next poll.
+      return live || readAttempts.length > ATTEMPT_READS_PER_POLL || kids.length > 0 || made.length > 0;
     },
     null,
     () => undefined, // the page's own poll reports a sandbox that does not answer
