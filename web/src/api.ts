@@ -43,8 +43,60 @@ export interface Execution {
 
 export interface NodeExecution {
   id: { node_id: string; execution_id: ExecutionId };
-  closure: Progress & { task_node_metadata?: { cache_status?: string } };
-  metadata?: { retry_group?: string; is_parent_node?: boolean; spec_node_id?: string };
+  closure: Progress & {
+    task_node_metadata?: { cache_status?: string };
+    // A launch plan node's child execution (the gateway has printed both spellings).
+    workflow_node_metadata?: { execution_id?: ExecutionId; executionId?: ExecutionId };
+  };
+  metadata?: {
+    retry_group?: string;
+    is_parent_node?: boolean;
+    spec_node_id?: string;
+    is_dynamic?: boolean;
+    is_array?: boolean;
+  };
+}
+
+export interface TaskLog {
+  uri?: string;
+  name?: string;
+}
+
+export interface TaskExecutionId {
+  task_id: Identifier;
+  node_execution_id: { node_id: string; execution_id: ExecutionId };
+  retry_attempt?: number;
+}
+
+// One attempt of a task node.
+// A map task's item, in its task execution's metadata.
+export interface ExternalResource {
+  external_id?: string;
+  index?: number;
+  retry_attempt?: number;
+  phase?: string;
+  cache_status?: string;
+  logs?: TaskLog[];
+}
+
+export interface TaskExecution {
+  id: TaskExecutionId;
+  closure: Progress & { logs?: TaskLog[]; reason?: string; metadata?: { external_resources?: ExternalResource[] } };
+}
+
+export interface Resources {
+  requests?: { name?: string; value?: string }[];
+  limits?: { name?: string; value?: string }[];
+}
+
+export interface TaskTemplate {
+  type?: string;
+  container?: { image?: string; command?: string[]; args?: string[]; resources?: Resources };
+  metadata?: { retries?: { retries?: number }; timeout?: string; discoverable?: boolean; cache_version?: string };
+}
+
+export interface Task {
+  closure?: { compiled_task?: { template?: TaskTemplate } };
 }
 
 export interface Project {
@@ -59,15 +111,25 @@ export interface CompiledNode {
   metadata?: { name?: string };
   task_node?: { reference_id?: Identifier };
   workflow_node?: { sub_workflow_ref?: Identifier; launchplan_ref?: Identifier };
+  branch_node?: unknown;
+  gate_node?: unknown;
+  array_node?: unknown;
 }
 
 export interface Workflow {
-  closure?: { compiled_workflow?: { primary?: { template?: { nodes?: CompiledNode[] } } } };
+  closure?: {
+    compiled_workflow?: {
+      primary?: { template?: { nodes?: CompiledNode[] } };
+      sub_workflows?: { template?: { id?: Identifier; nodes?: CompiledNode[] } }[];
+    };
+  };
 }
 
 export interface ExecutionData {
   full_inputs?: LiteralMap;
   full_outputs?: LiteralMap;
+  // A dynamic node's data: the workflow it generated (its children's compiled nodes).
+  dynamic_workflow?: { compiled_workflow?: { primary?: { template?: { nodes?: CompiledNode[] } } } };
 }
 
 export class ApiError extends Error {
@@ -97,6 +159,11 @@ async function get<T>(path: string): Promise<T> {
 
 const execPath = (id: ExecutionId) => `${enc(id.project)}/${enc(id.domain)}/${enc(id.name)}`;
 
+const nodePath = (id: ExecutionId, nodeId: string) => `${execPath(id)}/${enc(nodeId)}`;
+const idPath = (id: Identifier) => `${enc(id.project)}/${enc(id.domain)}/${enc(id.name)}/${enc(id.version ?? "")}`;
+const attemptPath = (t: TaskExecutionId) =>
+  `${nodePath(t.node_execution_id.execution_id, t.node_execution_id.node_id)}/${idPath(t.task_id)}/${t.retry_attempt ?? 0}`;
+
 export const api = {
   projects: () => get<{ projects?: Project[] }>("projects"),
   executions: (project: string, domain: string) =>
@@ -104,11 +171,18 @@ export const api = {
       `executions/${enc(project)}/${enc(domain)}?limit=100&sort_by.key=created_at&sort_by.direction=DESCENDING`,
     ),
   execution: (id: ExecutionId) => get<Execution>(`executions/${execPath(id)}`),
-  nodeExecutions: (id: ExecutionId) =>
+  // The top-level node executions, or a parent node's children.
+  nodeExecutions: (id: ExecutionId, parent?: string) =>
     get<{ node_executions?: NodeExecution[] }>(
-      `node_executions/${execPath(id)}?limit=10000&sort_by.key=created_at&sort_by.direction=ASCENDING`,
+      `node_executions/${execPath(id)}?limit=10000&sort_by.key=created_at&sort_by.direction=ASCENDING` +
+        (parent ? `&uniqueParentId=${enc(parent)}` : ""),
     ),
+  nodeExecution: (id: ExecutionId, nodeId: string) => get<NodeExecution>(`node_executions/${nodePath(id, nodeId)}`),
   executionData: (id: ExecutionId) => get<ExecutionData>(`data/executions/${execPath(id)}`),
-  workflow: (id: Identifier) =>
-    get<Workflow>(`workflows/${enc(id.project)}/${enc(id.domain)}/${enc(id.name)}/${enc(id.version ?? "")}`),
+  workflow: (id: Identifier) => get<Workflow>(`workflows/${idPath(id)}`),
+  task: (id: Identifier) => get<Task>(`tasks/${idPath(id)}`),
+  nodeData: (id: ExecutionId, nodeId: string) => get<ExecutionData>(`data/node_executions/${nodePath(id, nodeId)}`),
+  taskExecutions: (id: ExecutionId, nodeId: string) =>
+    get<{ task_executions?: TaskExecution[] }>(`task_executions/${nodePath(id, nodeId)}?limit=100`),
+  taskData: (id: TaskExecutionId) => get<ExecutionData>(`data/task_executions/${attemptPath(id)}`),
 };

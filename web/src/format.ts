@@ -38,3 +38,9 @@ export function formatTimestamp(iso: string | undefined): string {
   if (Number.isNaN(date.getTime())) return iso;
   return date.toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z").replace("Z", " UTC");
 }
+
+// An error message's last non-blank line: where Python names the exception after its trace.
+export function errorSummary(message: string): string {
+  const lines = message.split("\n").filter((l) => l.trim() !== "");
+  return lines.length ? lines[lines.length - 1].trim() : "";
+}

@@ -7,23 +7,24 @@ import { parseRoute, routeHref, type Route } from "./routes";
 
 export const currentRoute = signal<Route>(parseRoute(location.pathname, location.search));
 
-export function navigate(href: string): void {
+// `scroll` false keeps the reader's place: opening or closing a side panel is not a new page.
+export function navigate(href: string, scroll = true): void {
   history.pushState(null, "", href);
   currentRoute.value = parseRoute(location.pathname, location.search);
-  window.scrollTo(0, 0);
+  if (scroll) window.scrollTo(0, 0);
 }
 
 addEventListener("popstate", () => {
   currentRoute.value = parseRoute(location.pathname, location.search);
 });
 
-export function Link(props: { to: Route; children: ComponentChildren; class?: string }) {
+export function Link(props: { to: Route; children: ComponentChildren; class?: string; scroll?: boolean }) {
   const href = routeHref(props.to);
   const onClick = (event: MouseEvent) => {
     // Let the browser handle new tabs and windows.
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
-    navigate(href);
+    navigate(href, props.scroll ?? true);
   };
   return (
     <a href={href} class={props.class} onClick={onClick}>

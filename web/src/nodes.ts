@@ -18,7 +18,7 @@ function shortName(name: string | undefined): string {
   return dot < 0 ? name : name.slice(dot + 1);
 }
 
-function runs(node: CompiledNode | undefined): string {
+export function runsOf(node: CompiledNode | undefined): string {
   if (!node) return "";
   const ref = node.task_node?.reference_id ?? node.workflow_node?.sub_workflow_ref ?? node.workflow_node?.launchplan_ref;
   return shortName(ref?.name ?? node.metadata?.name);
@@ -31,7 +31,7 @@ export function nodeRows(executions: NodeExecution[], workflow: Workflow | null)
     .filter((e) => !HIDDEN.has(e.id.node_id))
     .map((e) => ({
       nodeId: e.id.node_id,
-      runs: runs(compiled.get(e.metadata?.spec_node_id || e.id.node_id)),
+      runs: runsOf(compiled.get(e.metadata?.spec_node_id || e.id.node_id)),
       execution: e,
     }));
 }

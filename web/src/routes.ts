@@ -8,7 +8,7 @@ export const DEFAULT_DOMAIN = "development";
 export type Route =
   | { page: "projects" }
   | { page: "executions"; project: string; domain: string }
-  | { page: "execution"; project: string; domain: string; name: string }
+  | { page: "execution"; project: string; domain: string; name: string; node?: string; attempt?: number }
   | { page: "notFound"; path: string };
 
 function segments(pathname: string): string[] | null {
@@ -40,9 +40,16 @@ export function parseRoute(pathname: string, search = ""): Route {
   if (parts.length === 4 || (parts.length === 5 && parts[4] === "executions")) {
     return { page: "executions", project, domain };
   }
-  // .../executions/{name}, and FlyteConsole's task-level paths below it (/nodeId/...), which
-  // open the execution until the node panel lands.
-  if (parts[4] === "executions" && parts.length >= 6) return { page: "execution", project, domain, name: parts[5] };
+  // .../executions/{name}?node=..&attempt=.. (the node side panel), and FlyteConsole's
+  // task-level paths below it (/nodeId/{n}/taskId/{t}/attempt/{a}/...), which open that panel.
+  if (parts[4] === "executions" && parts.length >= 6) {
+    const route: Route = { page: "execution", project, domain, name: parts[5] };
+    const node = parts[6] === "nodeId" && parts[7] ? parts[7] : query.get("node");
+    const attempt = parts[6] === "nodeId" && parts[10] === "attempt" ? parts[11] : query.get("attempt");
+    if (node) route.node = node;
+    if (node && attempt && /^\d+$/.test(attempt)) route.attempt = Number(attempt);
+    return route;
+  }
   return { page: "notFound", path: pathname };
 }
 
@@ -54,8 +61,13 @@ export function routeHref(route: Route): string {
       return `${BASE}/select-project`;
     case "executions":
       return `${BASE}/projects/${enc(route.project)}/domains/${enc(route.domain)}/executions`;
-    case "execution":
-      return `${BASE}/projects/${enc(route.project)}/domains/${enc(route.domain)}/executions/${enc(route.name)}`;
+    case "execution": {
+      const query = new URLSearchParams();
+      if (route.node) query.set("node", route.node);
+      if (route.node && route.attempt !== undefined) query.set("attempt", String(route.attempt));
+      const search = query.size ? `?${query}` : "";
+      return `${BASE}/projects/${enc(route.project)}/domains/${enc(route.domain)}/executions/${enc(route.name)}${search}`;
+    }
     case "notFound":
       return route.path;
   }

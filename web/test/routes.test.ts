@@ -30,9 +30,30 @@ test("FlyteConsole's legacy project URLs", () => {
   assert.deepEqual(parseRoute("/console/projects/p"), { page: "executions", project: "p", domain: "development" });
 });
 
-test("task-level URLs below an execution open the execution", () => {
-  const route = parseRoute("/console/projects/p/domains/d/executions/x/nodeId/n0/taskId/t/attempt/0/view/logs");
-  assert.deepEqual(route, { page: "execution", project: "p", domain: "d", name: "x" });
+test("task-level URLs below an execution open the execution with that node's panel", () => {
+  const route = parseRoute("/console/projects/p/domains/d/executions/x/nodeId/n0/taskId/t/attempt/1/view/logs");
+  assert.deepEqual(route, { page: "execution", project: "p", domain: "d", name: "x", node: "n0", attempt: 1 });
+  assert.deepEqual(parseRoute("/console/projects/p/domains/d/executions/x/extra"), {
+    page: "execution",
+    project: "p",
+    domain: "d",
+    name: "x",
+  });
+});
+
+test("the node side panel is in the query: node and attempt", () => {
+  const base = "/console/projects/p/domains/d/executions/x";
+  assert.deepEqual(parseRoute(base, "?node=n1&attempt=2"), {
+    page: "execution",
+    project: "p",
+    domain: "d",
+    name: "x",
+    node: "n1",
+    attempt: 2,
+  });
+  const plain = { page: "execution", project: "p", domain: "d", name: "x" };
+  assert.deepEqual(parseRoute(base, "?attempt=2"), plain); // an attempt without a node means nothing
+  assert.deepEqual(parseRoute(base, "?node=n1&attempt=x"), { ...plain, node: "n1" });
 });
 
 test("anything else is not found, including paths outside /console and bad escapes", () => {
@@ -46,6 +67,8 @@ test("routeHref and parseRoute are inverses, escapes included", () => {
     { page: "projects" },
     { page: "executions", project: "my proj", domain: "development" },
     { page: "execution", project: "p", domain: "d", name: "n/1?" },
+    { page: "execution", project: "p", domain: "d", name: "x", node: "n0-0-dn1&?" },
+    { page: "execution", project: "p", domain: "d", name: "x", node: "n0", attempt: 0 },
   ];
   for (const route of routes) {
     const url = new URL(routeHref(route), "http://localhost");

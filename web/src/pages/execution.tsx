@@ -1,6 +1,7 @@
 // One execution (FlyteConsole's .../executions/{name}): a header with its phase, workflow,
-// start and duration, and the Nodes tab listing each node's phase. Polls every second while the
-// execution runs and stops once it has ended.
+// start and duration, and the Nodes tab listing each node's phase; a node's row opens its side
+// panel (`?node=`, pages/node-panel.tsx). Polls every second while the execution runs and stops
+// once it has ended.
 import { useSignal } from "@preact/signals";
 import { useRef } from "preact/hooks";
 
@@ -10,22 +11,19 @@ import {
   type ExecutionData,
   type ExecutionId,
   type NodeExecution,
-  type Progress,
   type Workflow,
 } from "../api";
 import { ErrorBanner, PhaseBadge, Time } from "../components";
-import { elapsedMs, formatDuration, formatTimestamp } from "../format";
-import { literalText, type LiteralMap } from "../literals";
+import { formatTimestamp } from "../format";
+import type { LiteralMap } from "../literals";
+import { LiteralTable } from "../literal-view";
 import { useLivePolling } from "../live";
 import { Link } from "../navigation";
 import { nodeRows } from "../nodes";
 import { isTerminal, phaseInfo } from "../phase";
-
-function Duration(props: { progress: Progress; now: number }) {
-  const { started_at, duration, phase } = props.progress;
-  const ms = elapsedMs(started_at, duration, isTerminal(phase), props.now);
-  return <span>{ms === null ? "—" : formatDuration(ms)}</span>;
-}
+import { Duration } from "./duration";
+import { NodePanel } from "./node-panel";
+import { NodesTab } from "./nodes-tab";
 
 function Header(props: { execution: Execution; now: number }) {
   const { id, spec, closure } = props.execution;
@@ -85,72 +83,16 @@ function Header(props: { execution: Execution; now: number }) {
   );
 }
 
-function NodesTab(props: { nodes: NodeExecution[] | null; workflow: Workflow | null; now: number }) {
-  if (props.nodes === null) return <p class="muted">Loading nodes…</p>;
-  const rows = nodeRows(props.nodes, props.workflow);
-  if (rows.length === 0) return <p class="muted">No node has started yet.</p>;
-  return (
-    <table class="grid" id="nodes">
-      <thead>
-        <tr>
-          <th scope="col">Node</th>
-          <th scope="col">Runs</th>
-          <th scope="col">Phase</th>
-          <th scope="col">Started</th>
-          <th scope="col">Duration</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => {
-          const c = row.execution.closure;
-          return (
-            <tr key={row.nodeId} data-node={row.nodeId}>
-              <th scope="row">{row.nodeId}</th>
-              <td>{row.runs}</td>
-              <td>
-                <PhaseBadge phase={c.phase} />
-                {c.error?.message && <div class="node-error">{c.error.message}</div>}
-              </td>
-              <td>
-                <Time iso={c.started_at} text={formatTimestamp(c.started_at)} />
-              </td>
-              <td>
-                <Duration progress={c} now={props.now} />
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
-  );
-}
-
 function Values(props: { title: string; values: LiteralMap | undefined; empty: string }) {
-  const entries = Object.entries(props.values?.literals ?? {});
   return (
     <div class="values">
       <h3>{props.title}</h3>
-      {entries.length === 0 ? (
-        <p class="muted">{props.empty}</p>
-      ) : (
-        <table class="grid">
-          <tbody>
-            {entries.map(([name, value]) => (
-              <tr key={name}>
-                <th scope="row">{name}</th>
-                <td>
-                  <code>{literalText(value)}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <LiteralTable values={props.values} empty={props.empty} />
     </div>
   );
 }
 
-export function ExecutionPage(props: ExecutionId) {
+export function ExecutionPage(props: ExecutionId & { node?: string; attempt?: number }) {
   const id: ExecutionId = { project: props.project, domain: props.domain, name: props.name };
   const execution = useSignal<Execution | null>(null);
   const nodes = useSignal<NodeExecution[] | null>(null);
@@ -217,7 +159,15 @@ export function ExecutionPage(props: ExecutionId) {
       {e && (
         <section aria-labelledby="nodes-heading">
           <h2 id="nodes-heading">Nodes</h2>
-          <NodesTab nodes={nodes.value} workflow={workflow.value} now={now.value} />
+          <NodesTab
+            id={id}
+            nodes={nodes.value}
+            workflow={workflow.value}
+            now={now.value}
+            selected={props.node}
+            live={live.value}
+            paused={paused.value}
+          />
         </section>
       )}
       {e && data.value && (
@@ -230,6 +180,18 @@ export function ExecutionPage(props: ExecutionId) {
             empty={live.value ? "Not yet: the execution is running." : "No outputs."}
           />
         </section>
+      )}
+      {e && props.node && (
+        <NodePanel
+          key={props.node}
+          id={id}
+          nodeId={props.node}
+          attempt={props.attempt}
+          node={nodes.value?.find((n) => n.id.node_id === props.node)}
+          runs={nodeRows(nodes.value ?? [], workflow.value).find((r) => r.nodeId === props.node)?.runs ?? ""}
+          now={now.value}
+          paused={paused.value}
+        />
       )}
     </main>
   );

@@ -1,0 +1,238 @@
+// The node side panel of the execution page (`?node=..&attempt=..`): the node's attempts (task
+// executions) with phase, times and error, the chosen attempt's logs followed live, inputs and
+// outputs of the node and of the attempt, and the task template. Polls while the node runs;
+// Esc or the close button closes it (back to the execution's URL without the node).
+import { useSignal } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
+
+import {
+  api,
+  type ExecutionData,
+  type ExecutionError,
+  type ExecutionId,
+  type NodeExecution,
+  type Task,
+  type TaskExecution,
+} from "../api";
+import { ErrorBanner, PhaseBadge } from "../components";
+import { errorSummary } from "../format";
+import { LiteralTable } from "../literal-view";
+import { useLivePolling } from "../live";
+import { TaskLogs } from "../log-viewer";
+import { Link, navigate } from "../navigation";
+import { isTerminal } from "../phase";
+import { routeHref, type Route } from "../routes";
+import { TaskTemplateFacts } from "./task-template";
+import { StartAndDuration } from "./duration";
+
+interface Props {
+  id: ExecutionId;
+  nodeId: string;
+  attempt: number | undefined;
+  node: NodeExecution | undefined; // from the page's own poll of the top level
+  runs: string;
+  now: number;
+  paused: boolean;
+}
+
+// A task error: its last line (where Python puts the exception) in view, the whole trace
+// folded under it.
+function AttemptError(props: { error: ExecutionError }) {
+  const { code, message = "" } = props.error;
+  return (
+    <details class="attempt-error">
+      <summary class="node-error">
+        {code ? `${code}: ` : ""}
+        {errorSummary(message)}
+      </summary>
+      <pre class="trace">{message}</pre>
+    </details>
+  );
+}
+
+function Attempts(props: { attempts: TaskExecution[]; chosen: number; route: Route; now: number }) {
+  return (
+    <table class="grid" id="attempts">
+      <thead>
+        <tr>
+          <th scope="col">Attempt</th>
+          <th scope="col">Phase</th>
+          <th scope="col">Started</th>
+          <th scope="col">Duration</th>
+        </tr>
+      </thead>
+      {props.attempts.map((a) => {
+        const n = a.id.retry_attempt ?? 0;
+        const c = a.closure;
+        const current = n === props.chosen ? "true" : undefined;
+        return (
+          <tbody key={n} data-attempt={n} aria-current={current}>
+            <tr>
+              <th scope="row">
+                <Link to={{ ...props.route, attempt: n } as Route} scroll={false}>
+                  #{n + 1}
+                </Link>
+              </th>
+              <td>
+                <PhaseBadge phase={c.phase} />
+              </td>
+              <StartAndDuration progress={c} now={props.now} />
+            </tr>
+            {c.error?.message && (
+              <tr>
+                <td colSpan={4}>
+                  <AttemptError error={c.error} />
+                </td>
+              </tr>
+            )}
+          </tbody>
+        );
+      })}
+    </table>
+  );
+}
+
+export function NodePanel(props: Props) {
+  const { id, nodeId } = props;
+  const attempts = useSignal<TaskExecution[] | null>(null);
+  const nodeData = useSignal<ExecutionData | null>(null);
+  const attemptData = useSignal<Map<number, ExecutionData>>(new Map());
+  const task = useSignal<Task | null>(null);
+  const error = useSignal<string | null>(null);
+  // A nested node (a sub-workflow's or dynamic node's child) is not in the page's list: read it.
+  const fetched = useSignal<NodeExecution | null>(null);
+  const given = useRef(props.node);
+  given.current = props.node;
+  const node = props.node ?? fetched.value ?? undefined;
+  const nodeEnded = isTerminal(node?.closure.phase);
+  const ended = useRef(nodeEnded);
+  ended.current = nodeEnded;
+  const heading = useRef<HTMLHeadingElement>(null);
+  const route: Route = { page: "execution", project: id.project, domain: id.domain, name: id.name, node: nodeId };
+  const closeHref = routeHref({ page: "execution", project: id.project, domain: id.domain, name: id.name });
+
+  useEffect(() => heading.current?.focus(), [nodeId]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape" && !e.defaultPrevented) navigate(closeHref, false);
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [closeHref]);
+
+  useLivePolling(
+    async (current) => {
+      const finalRead = ended.current; // read before asking: what comes back is at least this fresh
+      const [list, data, own] = await Promise.all([
+        api.taskExecutions(id, nodeId),
+        api.nodeData(id, nodeId),
+        given.current ? null : api.nodeExecution(id, nodeId),
+      ]);
+      if (!current()) return false;
+      if (own) fetched.value = own;
+      const sorted = (list.task_executions ?? []).sort((a, b) => (a.id.retry_attempt ?? 0) - (b.id.retry_attempt ?? 0));
+      attempts.value = sorted;
+      nodeData.value = data;
+      error.value = null;
+      if (task.value === null && sorted[0]) {
+        task.value = {}; // asked for once
+        api.task(sorted[0].id.task_id).then(
+          (t) => current() && (task.value = t),
+          () => undefined,
+        );
+      }
+      // An attempt's inputs and outputs no longer change once it ended: read each once then.
+      for (const a of sorted) {
+        const n = a.id.retry_attempt ?? 0;
+        if (!isTerminal(a.closure.phase) || attemptData.value.has(n)) continue;
+        const d = await api.taskData(a.id);
+        if (!current()) return false;
+        attemptData.value = new Map(attemptData.value).set(n, d);
+      }
+      return !finalRead;
+    },
+    null,
+    (e) => (error.value = `Could not load the node: ${(e as Error).message}`),
+    `${id.name}/${nodeId}|${nodeEnded}`,
+    props.paused,
+  );
+
+  const list = attempts.value;
+  const chosen = props.attempt ?? (list && list.length ? (list[list.length - 1].id.retry_attempt ?? 0) : 0);
+  const attempt = list?.find((a) => (a.id.retry_attempt ?? 0) === chosen);
+  const template = task.value?.closure?.compiled_task?.template;
+  return (
+    <aside class="panel" id="node-panel" aria-labelledby="node-panel-heading">
+      <div class="panel-head">
+        <h2 id="node-panel-heading" tabIndex={-1} ref={heading}>
+          <span class="muted">Node</span> {nodeId} {props.runs && <span class="muted">{props.runs}</span>}
+        </h2>
+        <Link to={{ page: "execution", project: id.project, domain: id.domain, name: id.name }} scroll={false} class="close">
+          <span aria-hidden="true">×</span> Close
+        </Link>
+      </div>
+      {node && (
+        <p>
+          <PhaseBadge phase={node.closure.phase} />
+          {node.closure.error?.message && <span class="node-error"> {errorSummary(node.closure.error.message)}</span>}
+        </p>
+      )}
+      {error.value && <ErrorBanner>{error.value}</ErrorBanner>}
+      <h3>Attempts</h3>
+      {list === null ? (
+        <p class="muted">Loading…</p>
+      ) : list.length === 0 ? (
+        <p class="muted">No task attempts: this node runs no task, or it has not started.</p>
+      ) : (
+        <Attempts attempts={list} chosen={chosen} route={route} now={props.now} />
+      )}
+      {attempt && (
+        <section aria-labelledby="logs-heading">
+          <h3 id="logs-heading">Logs of attempt #{chosen + 1}</h3>
+          <TaskLogs
+            key={chosen}
+            logs={attempt.closure.logs ?? []}
+            live={!isTerminal(attempt.closure.phase)}
+            paused={props.paused}
+          />
+        </section>
+      )}
+      <section aria-labelledby="node-io-heading" class="panel-io">
+        <h3 id="node-io-heading">Node inputs and outputs</h3>
+        <h4>Inputs</h4>
+        <LiteralTable values={nodeData.value?.full_inputs} empty="No inputs." class="node-inputs" />
+        <h4>Outputs</h4>
+        <LiteralTable
+          values={nodeData.value?.full_outputs}
+          empty={nodeEnded ? "No outputs." : "Not yet: the node is running."}
+          class="node-outputs"
+        />
+      </section>
+      {attempt && (
+        <section aria-labelledby="attempt-io-heading" class="panel-io">
+          <h3 id="attempt-io-heading">Attempt #{chosen + 1} inputs and outputs</h3>
+          {attemptData.value.has(chosen) ? (
+            <>
+              <h4>Inputs</h4>
+              <LiteralTable values={attemptData.value.get(chosen)!.full_inputs} empty="No inputs." class="attempt-inputs" />
+              <h4>Outputs</h4>
+              <LiteralTable
+                values={attemptData.value.get(chosen)!.full_outputs}
+                empty="No outputs."
+                class="attempt-outputs"
+              />
+            </>
+          ) : (
+            <p class="muted">Shown once the attempt has ended.</p>
+          )}
+        </section>
+      )}
+      {template && (
+        <section aria-labelledby="task-heading">
+          <h3 id="task-heading">Task</h3>
+          <TaskTemplateFacts template={template} />
+        </section>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,206 @@
+// The Nodes tab: a tree grid of node executions (src/node-tree.ts). A parent row expands to its
+// children, fetched when expanded (`?uniqueParentId=`) and kept fresh while the execution runs;
+// a map row to its items by index. Each task node's attempts are fetched once it has ended (and
+// every poll while it runs), at most ATTEMPT_READS_PER_POLL a poll so a large execution does not
+// set off a storm of requests. A row's link or a click on it opens the node's side panel.
+import { useSignal } from "@preact/signals";
+import { useRef } from "preact/hooks";
+
+import { api, type CompiledNode, type ExecutionId, type NodeExecution, type TaskExecution, type Workflow } from "../api";
+import { PhaseBadge } from "../components";
+import { errorSummary } from "../format";
+import { useLivePolling } from "../live";
+import { Link, navigate } from "../navigation";
+import { treeRows, type TreeRow, type TreeState } from "../node-tree";
+import { isTerminal } from "../phase";
+import { routeHref, type Route } from "../routes";
+import { StartAndDuration } from "./duration";
+
+const ATTEMPT_READS_PER_POLL = 20;
+
+// Nodes whose attempts are worth reading now: unknown yet, or still changing.
+function attemptsToRead(rows: TreeRow[], attempts: Map<string, TaskExecution[]>): string[] {
+  return rows
+    .filter((r) => r.execution && (r.kind === "task" || r.kind === "map" || r.kind === "dynamic" || r.kind === "node"))
+    .filter((r) => {
+      const known = attempts.get(r.nodeId);
+      if (!known) return true;
+      const last = known[known.length - 1];
+      return !isTerminal(r.execution!.closure.phase) || (last !== undefined && !isTerminal(last.closure.phase));
+    })
+    .filter((r) => r.execution!.closure.phase !== "QUEUED" && r.execution!.closure.phase !== "UNDEFINED")
+    .map((r) => r.nodeId);
+}
+
+function RowCells(props: { row: TreeRow; id: ExecutionId; now: number; onToggle: (nodeId: string) => void }) {
+  const { row } = props;
+  const c = row.execution?.closure;
+  const to: Route = { page: "execution", ...props.id, node: row.nodeId };
+  const log = row.item?.logs?.[0]?.uri;
+  return (
+    <>
+      <th scope="row" class={`depth-${Math.min(row.depth, 6)}`}>
+        {row.expandable ? (
+          <button
+            type="button"
+            class="toggle"
+            aria-expanded={row.expanded}
+            aria-label={`${row.expanded ? "Collapse" : "Expand"} ${row.nodeId}`}
+            onClick={() => props.onToggle(row.nodeId)}
+          >
+            {row.expanded ? "▾" : "▸"}
+          </button>
+        ) : (
+          <span class="toggle-space" />
+        )}
+        {row.kind === "map item" ? (
+          <span>[{row.item?.index ?? 0}]</span>
+        ) : (
+          <Link to={to} scroll={false}>
+            {row.nodeId}
+          </Link>
+        )}
+      </th>
+      <td>
+        {row.runs} <span class="muted kind">{row.kind}</span>
+        {row.childExecution && (
+          <div>
+            <Link to={{ page: "execution", ...row.childExecution }}>child execution {row.childExecution.name}</Link>
+          </div>
+        )}
+        {row.counts && <div class="counts">{row.counts}</div>}
+        {log && (
+          <div>
+            <a href={new URL(log, location.href).pathname} target="_blank" rel="noopener">
+              log
+            </a>
+          </div>
+        )}
+      </td>
+      <td>
+        <PhaseBadge phase={c?.phase ?? row.item?.phase} />
+        {c?.error?.message && <div class="node-error">{errorSummary(c.error.message)}</div>}
+      </td>
+      <td class="cache">{row.cache}</td>
+      <td>{row.attempts ?? ""}</td>
+      {c ? (
+        <StartAndDuration progress={c} now={props.now} />
+      ) : (
+        <>
+          <td />
+          <td />
+        </>
+      )}
+    </>
+  );
+}
+
+export function NodesTab(props: {
+  id: ExecutionId;
+  nodes: NodeExecution[] | null;
+  workflow: Workflow | null;
+  now: number;
+  selected: string | undefined;
+  live: boolean;
+  paused: boolean;
+}) {
+  const children = useSignal(new Map<string, NodeExecution[]>());
+  const attempts = useSignal(new Map<string, TaskExecution[]>());
+  const generated = useSignal(new Map<string, CompiledNode[]>());
+  const expanded = useSignal(new Set<string>());
+  const state: TreeState = {
+    children: children.value,
+    attempts: attempts.value,
+    generated: generated.value,
+    expanded: expanded.value,
+  };
+  const rows = props.nodes ? treeRows(props.nodes, props.workflow, state) : [];
+  const current = useRef({ rows, live: props.live });
+  current.current = { rows, live: props.live };
+
+  useLivePolling(
+    async (mounted) => {
+      const { rows: shown, live } = current.current;
+      const parents = shown.filter((r) => r.expanded && r.kind !== "map").map((r) => r.nodeId);
+      const readChildren = parents.filter((p) => live || !children.value.has(p));
+      const readAttempts = attemptsToRead(shown, attempts.value);
+      // A dynamic node's generated workflow, once it has one (it is there once the node ran).
+      const readGenerated = shown
+        .filter((r) => r.expanded && r.kind === "dynamic" && !generated.value.has(r.nodeId))
+        .filter((r) => (children.value.get(r.nodeId)?.length ?? 0) > 0)
+        .map((r) => r.nodeId);
+      const [kids, tries, made] = await Promise.all([
+        Promise.all(readChildren.map((p) => api.nodeExecutions(props.id, p))),
+        Promise.all(readAttempts.slice(0, ATTEMPT_READS_PER_POLL).map((n) => api.taskExecutions(props.id, n))),
+        Promise.all(readGenerated.map((n) => api.nodeData(props.id, n))),
+      ]);
+      if (!mounted()) return false;
+      if (made.length) {
+        const next = new Map(generated.value);
+        readGenerated.forEach((n, i) => next.set(n, made[i].dynamic_workflow?.compiled_workflow?.primary?.template?.nodes ?? []));
+        generated.value = next;
+      }
+      if (kids.length) {
+        const next = new Map(children.value);
+        readChildren.forEach((p, i) => next.set(p, kids[i].node_executions ?? []));
+        children.value = next;
+      }
+      if (tries.length) {
+        const next = new Map(attempts.value);
+        readAttempts.slice(0, tries.length).forEach((n, i) => {
+          const list = tries[i].task_executions ?? [];
+          next.set(n, list.sort((a, b) => (a.id.retry_attempt ?? 0) - (b.id.retry_attempt ?? 0)));
+        });
+        attempts.value = next;
+      }
+      // Once more after anything new was shown: its attempts and names are read on the next poll.
+      return live || readAttempts.length > ATTEMPT_READS_PER_POLL || kids.length > 0 || made.length > 0;
+    },
+    null,
+    () => undefined, // the page's own poll reports a sandbox that does not answer
+    `${props.id.name}|${props.live}|${[...expanded.value].join(",")}|${props.nodes?.length ?? 0}`,
+    props.paused,
+  );
+
+  const toggle = (nodeId: string) => {
+    const next = new Set(expanded.value);
+    if (!next.delete(nodeId)) next.add(nodeId);
+    expanded.value = next;
+  };
+
+  if (props.nodes === null) return <p class="muted">Loading nodes…</p>;
+  if (rows.length === 0) return <p class="muted">No node has started yet.</p>;
+  return (
+    <table class="grid" id="nodes">
+      <thead>
+        <tr>
+          <th scope="col">Node</th>
+          <th scope="col">Runs</th>
+          <th scope="col">Phase</th>
+          <th scope="col">Cache</th>
+          <th scope="col">Attempts</th>
+          <th scope="col">Started</th>
+          <th scope="col">Duration</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr
+            key={row.key}
+            data-node={row.key}
+            data-kind={row.kind}
+            class={row.kind === "map item" ? undefined : "clickable"}
+            aria-current={row.kind !== "map item" && row.nodeId === props.selected ? "true" : undefined}
+            onClick={(event) => {
+              // The whole row opens the panel; the links and buttons in it do their own thing.
+              if (row.kind === "map item" || (event.target as HTMLElement).closest("a, button, summary")) return;
+              navigate(routeHref({ page: "execution", ...props.id, node: row.nodeId }), false);
+            }}
+          >
+            <RowCells row={row} id={props.id} now={props.now} onToggle={toggle} />
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
