@@ -47,6 +47,11 @@ export interface NodeExecution {
   metadata?: { retry_group?: string; is_parent_node?: boolean; spec_node_id?: string };
 }
 
+export interface TaskExecution {
+  id: { retry_attempt?: number };
+  closure: Progress & { metadata?: { external_resources?: { index?: number; phase?: string }[] } };
+}
+
 export interface Project {
   id: string;
   name: string;
@@ -57,12 +62,29 @@ export interface Project {
 export interface CompiledNode {
   id: string;
   metadata?: { name?: string };
+  upstream_node_ids?: string[];
   task_node?: { reference_id?: Identifier };
   workflow_node?: { sub_workflow_ref?: Identifier; launchplan_ref?: Identifier };
+  branch_node?: { if_else?: IfElseBlock };
+  array_node?: { node?: CompiledNode };
+  gate_node?: { approve?: unknown; signal?: unknown; sleep?: unknown };
+}
+
+export interface IfElseBlock {
+  case?: { then_node?: CompiledNode };
+  other?: { then_node?: CompiledNode }[];
+  else_node?: CompiledNode;
+  error?: { message?: string };
+}
+
+export interface CompiledWorkflow {
+  template?: { id?: Identifier; nodes?: CompiledNode[] };
+  connections?: { upstream?: Record<string, { ids?: string[] }> };
 }
 
 export interface Workflow {
-  closure?: { compiled_workflow?: { primary?: { template?: { nodes?: CompiledNode[] } } } };
+  id?: Identifier;
+  closure?: { compiled_workflow?: { primary?: CompiledWorkflow; sub_workflows?: CompiledWorkflow[] } };
 }
 
 export interface ExecutionData {
@@ -108,6 +130,13 @@ export const api = {
     get<{ node_executions?: NodeExecution[] }>(
       `node_executions/${execPath(id)}?limit=10000&sort_by.key=created_at&sort_by.direction=ASCENDING`,
     ),
+  childNodeExecutions: (id: ExecutionId, parentNodeId: string) =>
+    get<{ node_executions?: NodeExecution[] }>(
+      `node_executions/${execPath(id)}?limit=10000&unique_parent_id=${enc(parentNodeId)}` +
+        "&sort_by.key=created_at&sort_by.direction=ASCENDING",
+    ),
+  taskExecutions: (id: ExecutionId, nodeId: string) =>
+    get<{ task_executions?: TaskExecution[] }>(`task_executions/${execPath(id)}/${enc(nodeId)}?limit=100`),
   executionData: (id: ExecutionId) => get<ExecutionData>(`data/executions/${execPath(id)}`),
   workflow: (id: Identifier) =>
     get<Workflow>(`workflows/${enc(id.project)}/${enc(id.domain)}/${enc(id.name)}/${enc(id.version ?? "")}`),

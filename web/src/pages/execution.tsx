@@ -14,12 +14,15 @@ import {
   type Workflow,
 } from "../api";
 import { ErrorBanner, PhaseBadge, Time } from "../components";
+import { ExecutionGraph } from "../graph";
+import { ExecutionTimeline } from "../timeline/view";
 import { elapsedMs, formatDuration, formatTimestamp } from "../format";
 import { literalText, type LiteralMap } from "../literals";
 import { useLivePolling } from "../live";
 import { Link } from "../navigation";
 import { nodeRows } from "../nodes";
 import { isTerminal, phaseInfo } from "../phase";
+import { ExecutionTabs } from "./execution-tabs";
 
 function Duration(props: { progress: Progress; now: number }) {
   const { started_at, duration, phase } = props.progress;
@@ -215,10 +218,15 @@ export function ExecutionPage(props: ExecutionId) {
         </p>
       )}
       {e && (
-        <section aria-labelledby="nodes-heading">
-          <h2 id="nodes-heading">Nodes</h2>
-          <NodesTab nodes={nodes.value} workflow={workflow.value} now={now.value} />
-        </section>
+        <ExecutionTabs
+          nodes={() => <NodesTab nodes={nodes.value} workflow={workflow.value} now={now.value} />}
+          graph={() => (
+            <ExecutionGraph id={id} workflow={workflow.value} nodes={nodes.value} live={live.value} paused={paused.value} />
+          )}
+          timeline={() => (
+            <ExecutionTimeline id={id} nodes={nodes.value} live={live.value} paused={paused.value} now={now.value} />
+          )}
+        />
       )}
       {e && data.value && (
         <section aria-labelledby="io-heading" class="io">

@@ -1,0 +1,134 @@
+// A pannable, zoomable SVG viewport around a placed graph: drag or arrow keys pan, the wheel or
+// +/− zoom (about the pointer, or the middle), `f` fits the whole graph, `0` returns to 100 %.
+// The view transform is a signal bound to the SVG attribute, so panning a 1,000-node graph
+// touches one attribute and re-renders no node. A graph too big to read when fitted opens at
+// 100 % on its first node instead. Below 35 % the text goes (semantic zoom; titles remain).
+import { useComputed, useSignal } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
+
+import type { PlacedGraph } from "./nested";
+import { GraphDrawing, type Statuses } from "./view";
+
+interface View {
+  scale: number;
+  x: number;
+  y: number;
+}
+
+const MARGIN = 24;
+const MIN_SCALE = 0.02;
+const MAX_SCALE = 3;
+const READABLE = 0.35;
+const STEP = 1.25;
+const PAN = 80;
+
+export function fitView(graph: { width: number; height: number }, width: number, height: number): View {
+  const scale = Math.min(1, (width - 2 * MARGIN) / Math.max(1, graph.width), (height - 2 * MARGIN) / Math.max(1, graph.height));
+  const s = Math.max(MIN_SCALE, scale);
+  return { scale: s, x: (width - graph.width * s) / 2, y: (height - graph.height * s) / 2 };
+}
+
+function firstView(graph: PlacedGraph, width: number, height: number): View {
+  const fitted = fitView(graph, width, height);
+  if (fitted.scale >= READABLE || graph.nodes.length === 0) return fitted;
+  const first = graph.nodes.reduce((a, b) => (b.x < a.x || (b.x === a.x && b.y < a.y) ? b : a));
+  return { scale: 1, x: MARGIN - first.x, y: height / 2 - first.y - first.height / 2 };
+}
+
+function zoomAt(v: View, factor: number, px: number, py: number): View {
+  const scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, v.scale * factor));
+  const k = scale / v.scale;
+  return { scale, x: px - (px - v.x) * k, y: py - (py - v.y) * k };
+}
+
+export function GraphCanvas(props: { graph: PlacedGraph; statuses: Statuses | null; live: boolean | null; label: string }) {
+  const svg = useRef<SVGSVGElement>(null);
+  const view = useSignal<View>({ scale: 1, x: MARGIN, y: MARGIN });
+  const transform = useComputed(() => `translate(${view.value.x},${view.value.y}) scale(${view.value.scale})`);
+  const classes = useComputed(() => (view.value.scale < READABLE ? "graph-canvas zoomed-out" : "graph-canvas"));
+  const zoomText = useComputed(() => `${Math.round(view.value.scale * 100)} %`);
+  const drag = useRef<{ x: number; y: number; id: number } | null>(null);
+  const box = () => svg.current!.getBoundingClientRect();
+
+  useEffect(() => {
+    const r = box();
+    view.value = firstView(props.graph, r.width, r.height);
+    svg.current!.dataset.ready = "true"; // laid out and drawn: what the e2e test waits for
+  }, [props.graph]);
+
+  const zoomMiddle = (factor: number) => {
+    const r = box();
+    view.value = zoomAt(view.value, factor, r.width / 2, r.height / 2);
+  };
+  const fit = () => {
+    const r = box();
+    view.value = fitView(props.graph, r.width, r.height);
+  };
+  const pan = (dx: number, dy: number) => (view.value = { ...view.value, x: view.value.x + dx, y: view.value.y + dy });
+
+  const onKey = (e: KeyboardEvent) => {
+    const actions: Record<string, () => void> = {
+      "+": () => zoomMiddle(STEP),
+      "=": () => zoomMiddle(STEP),
+      "-": () => zoomMiddle(1 / STEP),
+      f: fit,
+      "0": () => (view.value = { ...view.value, scale: 1 }),
+      ArrowLeft: () => pan(PAN, 0),
+      ArrowRight: () => pan(-PAN, 0),
+      ArrowUp: () => pan(0, PAN),
+      ArrowDown: () => pan(0, -PAN),
+    };
+    const action = actions[e.key];
+    if (!action || e.ctrlKey || e.metaKey || e.altKey) return;
+    e.preventDefault();
+    action();
+  };
+
+  return (
+    <div class="graph">
+      <div class="graph-tools" role="toolbar" aria-label="Graph view">
+        <button type="button" onClick={() => zoomMiddle(STEP)} aria-label="Zoom in">
+          +
+        </button>
+        <button type="button" onClick={() => zoomMiddle(1 / STEP)} aria-label="Zoom out">
+          −
+        </button>
+        <button type="button" onClick={fit}>
+          Fit
+        </button>
+        <span class="muted graph-zoom">{zoomText}</span>
+        <span class="muted">Drag or arrow keys to pan, wheel or +/− to zoom, f to fit.</span>
+      </div>
+      <svg
+        ref={svg}
+        class={classes}
+        tabIndex={0}
+        role="group"
+        aria-label={props.label}
+        onKeyDown={onKey}
+        onWheel={(e) => {
+          e.preventDefault();
+          const r = box();
+          view.value = zoomAt(view.value, Math.exp(-e.deltaY * 0.002), e.clientX - r.left, e.clientY - r.top);
+        }}
+        onPointerDown={(e) => {
+          if (e.button !== 0) return;
+          drag.current = { x: e.clientX, y: e.clientY, id: e.pointerId };
+          svg.current!.setPointerCapture(e.pointerId);
+        }}
+        onPointerMove={(e) => {
+          const d = drag.current;
+          if (!d || d.id !== e.pointerId) return;
+          pan(e.clientX - d.x, e.clientY - d.y);
+          drag.current = { ...d, x: e.clientX, y: e.clientY };
+        }}
+        onPointerUp={() => (drag.current = null)}
+        onPointerCancel={() => (drag.current = null)}
+      >
+        <g transform={transform}>
+          <GraphDrawing graph={props.graph} statuses={props.statuses} live={props.live} />
+        </g>
+      </svg>
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+// The graph components pages mount: ExecutionGraph (the execution page's Graph tab: the compiled
+// workflow with live phases) and StaticGraph (a workflow page: the same drawing, no phases).
+// Layout runs once per workflow, never per poll: a phase change re-renders nodes, not positions.
+import { useMemo } from "preact/hooks";
+
+import type { ExecutionId, NodeExecution, Workflow } from "../api";
+import { GraphCanvas } from "./canvas";
+import { countNodes, workflowGraph, type Graph } from "./model";
+import { place } from "./nested";
+import { useNestedData } from "../nested-data";
+import { nodeStatuses } from "./statuses";
+import { Legend } from "./view";
+import "./graph.css";
+
+function mapKeys(graph: Graph | null, out = new Set<string>()): Set<string> {
+  for (const node of graph?.nodes ?? []) {
+    if (node.kind === "map") out.add(node.key);
+    mapKeys(node.children ?? null, out);
+  }
+  return out;
+}
+
+function usePlaced(workflow: Workflow | null) {
+  return useMemo(() => {
+    const graph = workflowGraph(workflow);
+    return graph && { graph, placed: place(graph), count: countNodes(graph) };
+  }, [workflow]);
+}
+
+function Empty(props: { workflow: Workflow | null }) {
+  return (
+    <p class="muted">
+      {props.workflow === null || !props.workflow.closure ? "Loading the workflow…" : "This workflow has no graph."}
+    </p>
+  );
+}
+
+export function StaticGraph(props: { workflow: Workflow | null; label?: string }) {
+  const laid = usePlaced(props.workflow);
+  if (!laid) return <Empty workflow={props.workflow} />;
+  return <GraphCanvas graph={laid.placed} statuses={null} live={null} label={props.label ?? "Workflow graph"} />;
+}
+
+export function ExecutionGraph(props: {
+  id: ExecutionId;
+  workflow: Workflow | null;
+  nodes: NodeExecution[] | null;
+  live: boolean;
+  paused: boolean;
+}) {
+  const laid = usePlaced(props.workflow);
+  const maps = useMemo(() => mapKeys(laid?.graph ?? null), [laid]);
+  const nested = useNestedData(props.id, props.nodes, (n) => maps.has(n.id.node_id), props.live, props.paused);
+  const statuses = useMemo(
+    () => nodeStatuses([...(props.nodes ?? []), ...nested.value.children], nested.value.attempts),
+    [props.nodes, nested.value],
+  );
+  if (!laid) return <Empty workflow={props.workflow} />;
+  return (
+    <>
+      <Legend>
+        <li class="muted">{laid.count} nodes</li>
+      </Legend>
+      <GraphCanvas graph={laid.placed} statuses={statuses} live={props.live} label="Execution graph" />
+    </>
+  );
+}
