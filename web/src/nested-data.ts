@@ -2,7 +2,8 @@
 // children of every parent node (sub-workflows, branches; recursively) and the attempts (task
 // executions) of the nodes `wantsAttempts` picks (map nodes for the graph, every task node of a
 // small execution for the timeline), every second while the execution runs, once more when it
-// ends. A node that had ended when last fetched is not fetched again.
+// ends. A node that had ended when last fetched is not fetched again. `scope` names what
+// `wantsAttempts` depends on (the graph, once loaded): a new scope starts over.
 import { useSignal, type Signal } from "@preact/signals";
 import { useRef } from "preact/hooks";
 
@@ -19,6 +20,7 @@ export function useNestedData(
   id: ExecutionId,
   top: NodeExecution[] | null,
   wantsAttempts: (node: NodeExecution) => boolean,
+  scope: string,
   live: boolean,
   paused: boolean,
 ): Signal<NestedData> {
@@ -50,7 +52,7 @@ export function useNestedData(
     },
     null,
     () => undefined, // the graph still shows the top level; the page reports its own errors
-    `${id.project}/${id.domain}/${id.name}/${live}`,
+    `${id.project}/${id.domain}/${id.name}/${scope}/${live}`,
     paused,
   );
 

@@ -34,7 +34,7 @@ test("a finished node without attempts: queued from creation to start, running f
 test("a running node grows to now; a node not started yet is queued until now", () => {
   const now = T + 9000;
   const running = nodeSegments(node("n0", { phase: "RUNNING", created_at: at(0), started_at: at(1000) }), undefined, now);
-  assert.deepEqual(running.at(-1)!.end, now);
+  assert.deepEqual(running[running.length - 1].end, now);
   const waiting = nodeSegments(node("n1", { phase: "QUEUED", created_at: at(2000) }), undefined, now);
   assert.deepEqual(waiting.map((s) => [s.kind, s.start - T, s.end - T]), [["queued", 2000, 9000]]);
 });

@@ -50,7 +50,14 @@ export function ExecutionGraph(props: {
 }) {
   const laid = usePlaced(props.workflow);
   const maps = useMemo(() => mapKeys(laid?.graph ?? null), [laid]);
-  const nested = useNestedData(props.id, props.nodes, (n) => maps.has(n.id.node_id), props.live, props.paused);
+  const nested = useNestedData(
+    props.id,
+    props.nodes,
+    (n) => maps.has(n.id.node_id),
+    laid ? "graph" : "loading",
+    props.live,
+    props.paused,
+  );
   const statuses = useMemo(
     () => nodeStatuses([...(props.nodes ?? []), ...nested.value.children], nested.value.attempts),
     [props.nodes, nested.value],

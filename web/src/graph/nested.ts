@@ -9,7 +9,7 @@ export const NODE_WIDTH = 176;
 export const NODE_HEIGHT = 48;
 export const TERMINAL_SIZE = 36; // start and end
 export const BOX_PAD = 14;
-export const BOX_HEADER = 30;
+export const BOX_HEADER = 40;
 
 export interface PlacedNode {
   node: GraphNode;

@@ -77,11 +77,11 @@ function NodeShape(props: { p: PlacedNode; statuses: Statuses | null; live: bool
         {clip(p.node.label)}
         {p.node.label !== p.node.id && <tspan class="gnode-id"> {p.node.id}</tspan>}
       </text>
-      <text x={10} y={p.children ? BOX_HEADER - 2 : 37} class="gnode-phase">
+      <text x={10} y={p.children ? 35 : 37} class="gnode-phase">
         {text}
       </text>
       {p.children && (
-        <g transform={`translate(${BOX_PAD},${BOX_HEADER + 4})`}>
+        <g transform={`translate(${BOX_PAD},${BOX_HEADER})`}>
           <Level graph={p.children} statuses={statuses} live={live} />
         </g>
       )}

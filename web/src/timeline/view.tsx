@@ -39,6 +39,7 @@ export function ExecutionTimeline(props: {
     props.id,
     props.nodes,
     (n) => few && !n.metadata?.is_parent_node && !n.id.node_id.endsWith("start-node") && !n.id.node_id.endsWith("end-node"),
+    few ? "attempts" : "nodes",
     props.live,
     props.paused,
   );
