@@ -102,7 +102,7 @@ export function GraphCanvas(props: { graph: PlacedGraph; statuses: Statuses | nu
       <svg
         ref={svg}
         class={classes}
-        tabIndex={0}
+        tabindex={0} // lower case: SVG attributes are case-sensitive
         role="group"
         aria-label={props.label}
         onKeyDown={onKey}
