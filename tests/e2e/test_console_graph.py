@@ -143,3 +143,57 @@ def test_a_thousand_node_graph_is_interactive_within_seconds(sandbox, watched):
     w.page.keyboard.press("0")
     w.screenshot("graph-1000-start")
     w.assert_clean()
+
+
+def pyflyte_run_url(sandbox, *args: str, wait: bool = True) -> str:
+    flags = ["--wait", "--poll-interval", "1"] if wait else []
+    res = run_pyflyte(
+        sandbox, "--config", sandbox.config_path, "run", "--remote", *flags,
+        "--project", PROJECT, "--domain", DOMAIN, *args, cwd=FLYTEPROJ,
+    )
+    assert res.returncode == 0, res.output
+    match = URL_PRINTED.search(res.output)
+    assert match, res.output
+    return match.group(1)
+
+
+def test_timeline_shows_retries_as_attempts_and_marks_cache_hits(sandbox, watched):
+    w = watched()
+    w.page.goto(pyflyte_run_url(sandbox, "runs/workflows.py", "flaky_wf", "--word", "hi") + "?tab=timeline")
+    row = w.page.locator('#timeline g.trow[data-node="n0"]')
+    expect(row.locator(".trow-label")).to_contain_text("flaky")
+    expect(row.locator(".trow-label")).to_contain_text("2 attempts")
+    bars = row.locator("rect.seg-running")
+    expect(bars).to_have_count(2)  # the first attempt failed, the retry succeeded
+    assert "tone-failed" in bars.nth(0).get_attribute("class")
+    assert "tone-ok" in bars.nth(1).get_attribute("class")
+    w.screenshot("timeline-retries")
+
+    pyflyte_run_url(sandbox, "runs/maps.py", "cached_wf", "--x", "12")
+    w.page.goto(pyflyte_run_url(sandbox, "runs/maps.py", "cached_wf", "--x", "12") + "?tab=timeline")
+    expect(w.page.locator('#timeline g.trow[data-node="n0"] .trow-cache')).to_have_text(re.compile("cache hit"))
+    w.screenshot("timeline-cache-hit")
+    w.assert_clean()
+
+
+def test_graph_and_timeline_update_while_the_execution_runs(sandbox, watched):
+    url = pyflyte_run_url(sandbox, "runs/workflows.py", "long_wf", "--seconds", "10", wait=False)
+    w = watched()
+    w.page.goto(url + "?tab=graph")
+    w.page.evaluate("window.__sameDocument = true")
+    task = node(w.page, "n0")
+    expect(task.locator(".gnode-phase")).to_have_text(re.compile("Running"), timeout=20_000)
+    expect(task).to_have_attribute("data-phase", "RUNNING")
+    w.screenshot("graph-running")
+    w.page.keyboard.press("3")
+    bar = w.page.locator('#timeline g.trow[data-node="n0"] rect.seg-running')
+    expect(bar).to_have_count(1)
+    # The running bar keeps reaching the axis' end ("now") while the axis grows: its share of the
+    # axis stays the same, so compare the axis' end label instead.
+    end = w.page.locator("#timeline .taxis text.end")
+    first = end.text_content()
+    expect(end).not_to_have_text(first, timeout=5_000)
+    w.page.keyboard.press("2")
+    expect(task.locator(".gnode-phase")).to_have_text(re.compile("Succeeded"), timeout=60_000)
+    assert w.page.evaluate("window.__sameDocument") is True
+    w.assert_clean()

@@ -3,7 +3,7 @@ import { test } from "node:test";
 
 import type { Workflow } from "../src/api";
 import { layout, type LayoutInput } from "../src/graph/layout";
-import { countNodes, workflowGraph } from "../src/graph/model";
+import { allNodes, workflowGraph } from "../src/graph/model";
 import { place, type PlacedGraph } from "../src/graph/nested";
 import { mapProgress, nodeStatuses } from "../src/graph/statuses";
 // runs.graphs.graph_wf as the sandbox's gateway returned it after `pyflyte run --remote`
@@ -44,7 +44,10 @@ test("a compiled workflow gives nodes named by what they run, sub-workflows and 
     graph.edges.map((e) => `${e.from}>${e.to}`).sort(),
     ["n0>n1", "n1>end-node", "n2>end-node", "n3>end-node", "start-node>n0", "start-node>n2", "start-node>n3"],
   );
-  assert.equal(countNodes(graph), 11);
+  assert.deepEqual(
+    allNodes(graph).map((n) => n.key),
+    ["start-node", "end-node", "n0", "n0-0-start-node", "n0-0-end-node", "n0-0-n0", "n1", "n2", "n2-0-n2-n0", "n2-0-n2-n1", "n3"],
+  );
 });
 
 test("statuses key node executions by run-time id; a map node counts finished items", () => {

@@ -5,25 +5,17 @@ import { useMemo } from "preact/hooks";
 
 import type { ExecutionId, NodeExecution, Workflow } from "../api";
 import { GraphCanvas } from "./canvas";
-import { countNodes, workflowGraph, type Graph } from "./model";
+import { allNodes, workflowGraph } from "./model";
 import { place } from "./nested";
 import { useNestedData } from "../nested-data";
 import { nodeStatuses } from "./statuses";
 import { Legend } from "./view";
 import "./graph.css";
 
-function mapKeys(graph: Graph | null, out = new Set<string>()): Set<string> {
-  for (const node of graph?.nodes ?? []) {
-    if (node.kind === "map") out.add(node.key);
-    mapKeys(node.children ?? null, out);
-  }
-  return out;
-}
-
 function usePlaced(workflow: Workflow | null) {
   return useMemo(() => {
     const graph = workflowGraph(workflow);
-    return graph && { graph, placed: place(graph), count: countNodes(graph) };
+    return graph && { nodes: allNodes(graph), placed: place(graph) };
   }, [workflow]);
 }
 
@@ -49,7 +41,7 @@ export function ExecutionGraph(props: {
   paused: boolean;
 }) {
   const laid = usePlaced(props.workflow);
-  const maps = useMemo(() => mapKeys(laid?.graph ?? null), [laid]);
+  const maps = useMemo(() => new Set(laid?.nodes.filter((n) => n.kind === "map").map((n) => n.key)), [laid]);
   const nested = useNestedData(
     props.id,
     props.nodes,
@@ -66,7 +58,7 @@ export function ExecutionGraph(props: {
   return (
     <>
       <Legend>
-        <li class="muted">{laid.count} nodes</li>
+        <li class="muted">{laid.nodes.length} nodes</li>
       </Legend>
       <GraphCanvas graph={laid.placed} statuses={statuses} live={props.live} label="Execution graph" />
     </>

@@ -124,6 +124,11 @@ export function workflowGraph(workflow: Workflow | null): Graph | null {
   return scopeGraph(compiled.primary, null, lookup, 0);
 }
 
-export function countNodes(graph: Graph): number {
-  return graph.nodes.reduce((sum, n) => sum + 1 + (n.children ? countNodes(n.children) : 0), 0);
+// Every node, nested ones right after their parent.
+export function allNodes(graph: Graph | null, out: GraphNode[] = []): GraphNode[] {
+  for (const node of graph?.nodes ?? []) {
+    out.push(node);
+    allNodes(node.children ?? null, out);
+  }
+  return out;
 }

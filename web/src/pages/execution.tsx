@@ -224,7 +224,14 @@ export function ExecutionPage(props: ExecutionId) {
             <ExecutionGraph id={id} workflow={workflow.value} nodes={nodes.value} live={live.value} paused={paused.value} />
           )}
           timeline={() => (
-            <ExecutionTimeline id={id} nodes={nodes.value} live={live.value} paused={paused.value} now={now.value} />
+            <ExecutionTimeline
+              id={id}
+              nodes={nodes.value}
+              workflow={workflow.value}
+              live={live.value}
+              paused={paused.value}
+              now={now.value}
+            />
           )}
         />
       )}

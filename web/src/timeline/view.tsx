@@ -4,8 +4,9 @@
 // execution runs (the open segment grows to now). SVG scaled to the page width; classes only.
 import { useMemo } from "preact/hooks";
 
-import type { ExecutionId, NodeExecution } from "../api";
+import type { ExecutionId, NodeExecution, Workflow } from "../api";
 import { formatDuration } from "../format";
+import { allNodes, workflowGraph } from "../graph/model";
 import { useNestedData } from "../nested-data";
 import { phaseInfo } from "../phase";
 import { timelineRows, timeRange, type Segment } from "./segments";
@@ -30,10 +31,15 @@ function segmentTitle(nodeId: string, s: Segment): string {
 export function ExecutionTimeline(props: {
   id: ExecutionId;
   nodes: NodeExecution[] | null;
+  workflow: Workflow | null;
   live: boolean;
   paused: boolean;
   now: number;
 }) {
+  const labels = useMemo(
+    () => new Map(allNodes(workflowGraph(props.workflow)).map((n) => [n.key, n.label])),
+    [props.workflow],
+  );
   const few = (props.nodes?.length ?? 0) <= MAX_ATTEMPT_FETCHES;
   const nested = useNestedData(
     props.id,
@@ -95,6 +101,7 @@ export function ExecutionTimeline(props: {
           return (
             <g key={row.nodeId} class="trow" transform={`translate(0,${AXIS + i * ROW})`} data-node={row.nodeId} data-phase={row.phase}>
               <text x={6 + row.depth * INDENT} y={ROW / 2 + 4} class="trow-label">
+                {labels.has(row.nodeId) && <tspan class="trow-name">{labels.get(row.nodeId)} </tspan>}
                 {row.nodeId}{" "}
                 <tspan class={`phase-${info.tone}`}>
                   {info.symbol} {info.label}
