@@ -74,6 +74,18 @@ def test_graph_shows_nested_nodes_with_names_and_phases_and_the_timeline_one_row
     expect(zoom).not_to_have_text(before)
     w.page.keyboard.press("0")
     expect(zoom).to_have_text("100 %")
+    # From node to node: Enter starts at the first, arrows follow edges, Enter goes into a box,
+    # Escape back out; the focused node is named to assistive technology.
+    canvas = w.page.locator("svg.graph-canvas")
+    for key, active in [("Enter", "start-node"), ("ArrowRight", "n0"), ("Enter", "n0-0-start-node"),
+                        ("ArrowRight", "n0-0-n0"), ("Escape", "n0"), ("ArrowDown", "n2")]:
+        w.page.keyboard.press(key)
+        expect(canvas).to_have_attribute("aria-activedescendant", f"gnode-{active}")
+    expect(w.page.locator("#gnode-n2")).to_have_attribute("aria-label", "n2, big, Succeeded")
+    expect(w.page.locator("#gnode-n2")).to_have_class(re.compile("gnode-active"))
+    w.screenshot("graph-keyboard-focus")
+    w.page.keyboard.press("Escape")
+    expect(canvas).not_to_have_attribute("aria-activedescendant", re.compile("."))
 
     # Timeline by its shortcut: one row per executed node, each with a running bar.
     w.page.keyboard.press("3")

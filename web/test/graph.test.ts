@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import type { Workflow } from "../src/api";
+import { firstKey, focusIndex, move } from "../src/graph/focus";
 import { layout, type LayoutInput } from "../src/graph/layout";
 import { allNodes, workflowGraph } from "../src/graph/model";
 import { place, type PlacedGraph } from "../src/graph/nested";
@@ -124,4 +125,24 @@ test("1,000 nodes lay out quickly, the same way every time, without overlaps", (
     };
     assert.deepEqual(overlaps(placed), []);
   }
+});
+
+test("keyboard moves follow edges, columns and boxes", () => {
+  const placed = place(workflowGraph(workflow)!);
+  const index = focusIndex(placed);
+  assert.equal(firstKey(placed), "start-node");
+  assert.equal(move(index, "start-node", "right"), "n0"); // the first downstream node
+  assert.equal(move(index, "n0", "right"), "n1");
+  assert.equal(move(index, "n1", "left"), "n0");
+  assert.equal(move(index, "n0", "down"), "n2"); // same column, next below
+  assert.equal(move(index, "n2", "up"), "n0");
+  assert.equal(move(index, "n0", "up"), "n0"); // nothing above: stays
+  assert.equal(move(index, "n0", "in"), "n0-0-start-node");
+  assert.equal(move(index, "n0-0-start-node", "right"), "n0-0-n0");
+  assert.equal(move(index, "n0-0-n0", "out"), "n0");
+  assert.equal(move(index, "n0", "out"), "n0"); // top level: the canvas lets go instead
+  // Absolute positions: a nested node lies inside its box.
+  const box = index.get("n0")!;
+  const inner = index.get("n0-0-n0")!;
+  assert.ok(inner.x > box.x && inner.x + inner.width < box.x + box.width && inner.y > box.y);
 });

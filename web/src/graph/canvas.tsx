@@ -1,11 +1,15 @@
 // A pannable, zoomable SVG viewport around a placed graph: drag or arrow keys pan, the wheel or
 // +/− zoom (about the pointer, or the middle), `f` fits the whole graph, `0` returns to 100 %.
+// Enter puts a focus on the first node; then arrows move it along edges (graph/focus.ts), Enter
+// goes into a box, Escape out (and off the graph), and the view follows the focused node. The SVG
+// keeps the keyboard focus and names the node with aria-activedescendant.
 // The view transform is a signal bound to the SVG attribute, so panning a 1,000-node graph
 // touches one attribute and re-renders no node. A graph too big to read when fitted opens at
 // 100 % on its first node instead. Below 35 % the text goes (semantic zoom; titles remain).
 import { useComputed, useSignal } from "@preact/signals";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useMemo, useRef } from "preact/hooks";
 
+import { firstKey, focusIndex, move, type FocusEntry, type Move } from "./focus";
 import type { PlacedGraph } from "./nested";
 import { GraphDrawing, type Statuses } from "./view";
 
@@ -21,6 +25,7 @@ const MAX_SCALE = 3;
 const READABLE = 0.35;
 const STEP = 1.25;
 const PAN = 80;
+const MOVES: Record<string, Move> = { ArrowLeft: "left", ArrowRight: "right", ArrowUp: "up", ArrowDown: "down" };
 
 export function fitView(graph: { width: number; height: number }, width: number, height: number): View {
   const scale = Math.min(1, (width - 2 * MARGIN) / Math.max(1, graph.width), (height - 2 * MARGIN) / Math.max(1, graph.height));
@@ -33,6 +38,16 @@ function firstView(graph: PlacedGraph, width: number, height: number): View {
   if (fitted.scale >= READABLE || graph.nodes.length === 0) return fitted;
   const first = graph.nodes.reduce((a, b) => (b.x < a.x || (b.x === a.x && b.y < a.y) ? b : a));
   return { scale: 1, x: MARGIN - first.x, y: height / 2 - first.y - first.height / 2 };
+}
+
+// The view moved just enough (to centre it) that `e` is on screen.
+function showing(v: View, e: FocusEntry, width: number, height: number): View {
+  const left = v.x + e.x * v.scale;
+  const top = v.y + e.y * v.scale;
+  const inside =
+    left >= 0 && top >= 0 && left + e.width * v.scale <= width && top + e.height * v.scale <= height;
+  if (inside) return v;
+  return { ...v, x: width / 2 - (e.x + e.width / 2) * v.scale, y: height / 2 - (e.y + e.height / 2) * v.scale };
 }
 
 function zoomAt(v: View, factor: number, px: number, py: number): View {
@@ -49,6 +64,9 @@ export function GraphCanvas(props: { graph: PlacedGraph; statuses: Statuses | nu
   const zoomText = useComputed(() => `${Math.round(view.value.scale * 100)} %`);
   const drag = useRef<{ x: number; y: number; id: number } | null>(null);
   const box = () => svg.current!.getBoundingClientRect();
+  const index = useMemo(() => focusIndex(props.graph), [props.graph]);
+  const active = useSignal<string | null>(null);
+  const activeId = useComputed(() => (active.value === null ? undefined : `gnode-${active.value}`));
 
   useEffect(() => {
     const r = box();
@@ -66,7 +84,31 @@ export function GraphCanvas(props: { graph: PlacedGraph; statuses: Statuses | nu
   };
   const pan = (dx: number, dy: number) => (view.value = { ...view.value, x: view.value.x + dx, y: view.value.y + dy });
 
+  const focusOn = (key: string | null) => {
+    active.value = key;
+    const entry = key === null ? undefined : index.get(key);
+    if (!entry) return;
+    const r = box();
+    view.value = showing(view.value, entry, r.width, r.height);
+  };
+  const onNodeKey = (e: KeyboardEvent, key: string): boolean => {
+    const where: Move | undefined = MOVES[e.key] ?? (e.key === "Enter" ? "in" : e.key === "Escape" ? "out" : undefined);
+    if (!where) return false;
+    const next = move(index, key, where);
+    focusOn(where === "out" && next === key ? null : next);
+    return true;
+  };
   const onKey = (e: KeyboardEvent) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (active.value !== null && onNodeKey(e, active.value)) {
+      e.preventDefault();
+      return;
+    }
+    if (e.key === "Enter") {
+      e.preventDefault();
+      focusOn(firstKey(props.graph));
+      return;
+    }
     const actions: Record<string, () => void> = {
       "+": () => zoomMiddle(STEP),
       "=": () => zoomMiddle(STEP),
@@ -79,7 +121,7 @@ export function GraphCanvas(props: { graph: PlacedGraph; statuses: Statuses | nu
       ArrowDown: () => pan(0, -PAN),
     };
     const action = actions[e.key];
-    if (!action || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (!action) return;
     e.preventDefault();
     action();
   };
@@ -97,7 +139,9 @@ export function GraphCanvas(props: { graph: PlacedGraph; statuses: Statuses | nu
           Fit
         </button>
         <span class="muted graph-zoom">{zoomText}</span>
-        <span class="muted">Drag or arrow keys to pan, wheel or +/− to zoom, f to fit.</span>
+        <span class="muted">
+          Drag or arrow keys to pan, wheel or +/− to zoom, f to fit; Enter, then arrows, to go from node to node.
+        </span>
       </div>
       <svg
         ref={svg}
@@ -105,7 +149,9 @@ export function GraphCanvas(props: { graph: PlacedGraph; statuses: Statuses | nu
         tabindex={0} // lower case: SVG attributes are case-sensitive
         role="group"
         aria-label={props.label}
+        aria-activedescendant={activeId}
         onKeyDown={onKey}
+        onBlur={() => (active.value = null)}
         onWheel={(e) => {
           e.preventDefault();
           const r = box();
@@ -126,7 +172,7 @@ export function GraphCanvas(props: { graph: PlacedGraph; statuses: Statuses | nu
         onPointerCancel={() => (drag.current = null)}
       >
         <g transform={transform}>
-          <GraphDrawing graph={props.graph} statuses={props.statuses} live={props.live} />
+          <GraphDrawing graph={props.graph} statuses={props.statuses} live={props.live} active={active} />
         </g>
       </svg>
     </div>

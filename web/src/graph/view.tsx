@@ -2,6 +2,7 @@
 // alone), sub-workflows and branches as boxes holding their own graph, map nodes with done/total.
 // Without statuses (a workflow page) each node says what kind it is instead. Only classes style
 // it (the CSP allows no inline styles); positions are SVG `transform` attributes.
+import type { ReadonlySignal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
 
 import { phaseInfo } from "../phase";
@@ -46,16 +47,23 @@ function tone(status: NodeStatus | undefined, live: boolean | null): string {
   return status ? `tone-${phaseInfo(status.phase).tone}` : "tone-none";
 }
 
-function NodeShape(props: { p: PlacedNode; statuses: Statuses | null; live: boolean | null }) {
+interface DrawingProps {
+  statuses: Statuses | null;
+  live: boolean | null; // null for a static graph (no execution), else whether the execution still runs
+  active: ReadonlySignal<string | null>; // the node the keyboard is on
+}
+
+function NodeShape(props: DrawingProps & { p: PlacedNode }) {
   const { p, statuses, live } = props;
   const status = statuses?.get(p.node.key);
   const text = statusText(p, status, live);
-  const classes = `gnode kind-${p.node.kind} ${tone(status, live)}`;
-  const title = `${p.node.id}, ${p.node.label}, ${text.replace(/^\S+ /, "")}`;
+  const classes = `gnode kind-${p.node.kind} ${tone(status, live)}${props.active.value === p.node.key ? " gnode-active" : ""}`;
+  const title = `${p.node.id}, ${p.node.label}, ${live === null ? text : text.slice(2)}`; // without the symbol
+  const id = `gnode-${p.node.key}`;
   if (p.node.kind === "start" || p.node.kind === "end") {
     const r = p.width / 2;
     return (
-      <g class={classes} transform={`translate(${p.x},${p.y})`} data-node={p.node.key}>
+      <g class={classes} transform={`translate(${p.x},${p.y})`} data-node={p.node.key} id={id} role="img" aria-label={title}>
         <title>{title}</title>
         <circle cx={r} cy={r} r={r} class="gnode-box" />
         <text x={r} y={r + 4} class="gnode-terminal">
@@ -70,6 +78,9 @@ function NodeShape(props: { p: PlacedNode; statuses: Statuses | null; live: bool
       transform={`translate(${p.x},${p.y})`}
       data-node={p.node.key}
       data-phase={status?.phase}
+      id={id}
+      role={p.children ? "group" : "img"}
+      aria-label={title}
     >
       <title>{title}</title>
       <rect width={p.width} height={p.height} rx={6} class="gnode-box" />
@@ -82,14 +93,14 @@ function NodeShape(props: { p: PlacedNode; statuses: Statuses | null; live: bool
       </text>
       {p.children && (
         <g transform={`translate(${BOX_PAD},${BOX_HEADER})`}>
-          <Level graph={p.children} statuses={statuses} live={live} />
+          <Level graph={p.children} statuses={statuses} live={live} active={props.active} />
         </g>
       )}
     </g>
   );
 }
 
-function Level(props: { graph: PlacedGraph; statuses: Statuses | null; live: boolean | null }) {
+function Level(props: DrawingProps & { graph: PlacedGraph }) {
   return (
     <>
       <g class="gedges">
@@ -98,14 +109,13 @@ function Level(props: { graph: PlacedGraph; statuses: Statuses | null; live: boo
         ))}
       </g>
       {props.graph.nodes.map((p) => (
-        <NodeShape key={p.node.id} p={p} statuses={props.statuses} live={props.live} />
+        <NodeShape key={p.node.id} p={p} statuses={props.statuses} live={props.live} active={props.active} />
       ))}
     </>
   );
 }
 
-// `live`: null for a static graph (no execution), else whether the execution still runs.
-export function GraphDrawing(props: { graph: PlacedGraph; statuses: Statuses | null; live: boolean | null }) {
+export function GraphDrawing(props: DrawingProps & { graph: PlacedGraph }) {
   return <Level {...props} />;
 }
 
