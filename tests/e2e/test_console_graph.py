@@ -209,3 +209,17 @@ def test_graph_and_timeline_update_while_the_execution_runs(sandbox, watched):
     expect(task.locator(".gnode-phase")).to_have_text(re.compile("Succeeded"), timeout=60_000)
     assert w.page.evaluate("window.__sameDocument") is True
     w.assert_clean()
+
+
+def test_graph_expands_dynamic_nodes_into_the_workflows_they_generated(sandbox, watched):
+    w = watched()
+    w.page.goto(pyflyte_run_url(sandbox, "runs/dynamics.py", "nested_dynamic_wf", "--n", "2") + "?tab=graph")
+    # sums_of_cubes(n=2) generated cubes(1) and cubes(2), each a dynamic node generating cube tasks.
+    for key, label in [("n0", "sums_of_cubes"), ("n0-0-dn0", "cubes"), ("n0-0-dn1", "sum_all"),
+                       ("n0-0-dn2", "cubes"), ("n0-0-dn2-0-dn1", "cube")]:
+        shape = node(w.page, key)
+        expect(shape.locator(".gnode-label").first).to_contain_text(label)
+        expect(shape.locator(".gnode-phase").first).to_contain_text("Succeeded")
+    expect(node(w.page, "n0-0-dn2").locator("g.gnode.kind-task")).to_have_count(2)
+    w.screenshot("graph-dynamic")
+    w.assert_clean()

@@ -44,7 +44,13 @@ export interface Execution {
 export interface NodeExecution {
   id: { node_id: string; execution_id: ExecutionId };
   closure: Progress & { task_node_metadata?: { cache_status?: string } };
-  metadata?: { retry_group?: string; is_parent_node?: boolean; spec_node_id?: string };
+  metadata?: {
+    retry_group?: string;
+    is_parent_node?: boolean;
+    is_dynamic?: boolean;
+    is_array?: boolean;
+    spec_node_id?: string;
+  };
 }
 
 export interface TaskExecution {
@@ -82,9 +88,18 @@ export interface CompiledWorkflow {
   connections?: { upstream?: Record<string, { ids?: string[] }> };
 }
 
+export interface CompiledClosure {
+  primary?: CompiledWorkflow;
+  sub_workflows?: CompiledWorkflow[];
+}
+
 export interface Workflow {
   id?: Identifier;
-  closure?: { compiled_workflow?: { primary?: CompiledWorkflow; sub_workflows?: CompiledWorkflow[] } };
+  closure?: { compiled_workflow?: CompiledClosure };
+}
+
+export interface NodeExecutionData {
+  dynamic_workflow?: { compiled_workflow?: CompiledClosure };
 }
 
 export interface ExecutionData {
@@ -137,6 +152,8 @@ export const api = {
     ),
   taskExecutions: (id: ExecutionId, nodeId: string) =>
     get<{ task_executions?: TaskExecution[] }>(`task_executions/${execPath(id)}/${enc(nodeId)}?limit=100`),
+  nodeExecutionData: (id: ExecutionId, nodeId: string) =>
+    get<NodeExecutionData>(`data/node_executions/${execPath(id)}/${enc(nodeId)}`),
   executionData: (id: ExecutionId) => get<ExecutionData>(`data/executions/${execPath(id)}`),
   workflow: (id: Identifier) =>
     get<Workflow>(`workflows/${enc(id.project)}/${enc(id.domain)}/${enc(id.name)}/${enc(id.version ?? "")}`),

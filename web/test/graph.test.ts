@@ -146,3 +146,29 @@ test("keyboard moves follow edges, columns and boxes", () => {
   const inner = index.get("n0-0-n0")!;
   assert.ok(inner.x > box.x && inner.x + inner.width < box.x + box.width && inner.y > box.y);
 });
+
+test("a dynamic node, once its generated workflow is known, holds it as a box keyed like its children", () => {
+  const task = (id: string, name: string, upstream: string[] = []) => ({
+    id,
+    upstream_node_ids: upstream,
+    task_node: { reference_id: { project: "p", domain: "d", name } },
+  });
+  const wf: Workflow = {
+    closure: { compiled_workflow: { primary: { template: { nodes: [task("n0", "runs.dynamics.sums_of_cubes")] } } } },
+  };
+  assert.equal(workflowGraph(wf)!.nodes[0].children, undefined);
+  // As data/node_executions/{execution}/n0 returns it (runs.dynamics.nested_dynamic_wf, n=2).
+  const generated = {
+    primary: {
+      template: { nodes: [task("dn0", "runs.dynamics.cubes"), task("dn1", "runs.dynamics.sum_all", ["dn0"])] },
+      connections: { upstream: { dn0: { ids: ["start-node"] }, dn1: { ids: ["dn0"] }, "end-node": { ids: ["dn1"] } } },
+    },
+  };
+  const inner = { primary: { template: { nodes: [task("dn0", "runs.dynamics.cube")] } } };
+  const graph = workflowGraph(wf, new Map([["n0", generated], ["n0-0-dn0", inner]]))!;
+  assert.deepEqual(
+    allNodes(graph).map((n) => `${n.key}:${n.label}`),
+    ["n0:sums_of_cubes", "n0-0-start-node:start", "n0-0-dn0:cubes", "n0-0-dn0-0-dn0:cube", "n0-0-dn1:sum_all", "n0-0-end-node:end"],
+  );
+  assert.deepEqual(place(graph).nodes.length, 1);
+});

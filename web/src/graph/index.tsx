@@ -1,9 +1,10 @@
 // The graph components pages mount: ExecutionGraph (the execution page's Graph tab: the compiled
 // workflow with live phases) and StaticGraph (a workflow page: the same drawing, no phases).
-// Layout runs once per workflow, never per poll: a phase change re-renders nodes, not positions.
+// Layout runs once per workflow (and again when a dynamic node has generated its workflow), never
+// per poll: a phase change re-renders nodes, not positions.
 import { useMemo } from "preact/hooks";
 
-import type { ExecutionId, NodeExecution, Workflow } from "../api";
+import type { CompiledClosure, ExecutionId, NodeExecution, Workflow } from "../api";
 import { GraphCanvas } from "./canvas";
 import { allNodes, workflowGraph } from "./model";
 import { place } from "./nested";
@@ -12,11 +13,11 @@ import { nodeStatuses } from "./statuses";
 import { Legend } from "./view";
 import "./graph.css";
 
-function usePlaced(workflow: Workflow | null) {
+function usePlaced(workflow: Workflow | null, dynamic?: Map<string, CompiledClosure>) {
   return useMemo(() => {
-    const graph = workflowGraph(workflow);
+    const graph = workflowGraph(workflow, dynamic);
     return graph && { nodes: allNodes(graph), placed: place(graph) };
-  }, [workflow]);
+  }, [workflow, dynamic]);
 }
 
 function Empty(props: { workflow: Workflow | null }) {
@@ -40,16 +41,14 @@ export function ExecutionGraph(props: {
   live: boolean;
   paused: boolean;
 }) {
-  const laid = usePlaced(props.workflow);
-  const maps = useMemo(() => new Set(laid?.nodes.filter((n) => n.kind === "map").map((n) => n.key)), [laid]);
-  const nested = useNestedData(
-    props.id,
-    props.nodes,
-    (n) => maps.has(n.id.node_id),
-    laid ? "graph" : "loading",
-    props.live,
-    props.paused,
-  );
+  const nested = useNestedData(props.id, props.nodes, {
+    attemptsOf: (n) => !!n.metadata?.is_array, // map nodes: done/total from their items
+    dynamic: true,
+    scope: "graph",
+    live: props.live,
+    paused: props.paused,
+  });
+  const laid = usePlaced(props.workflow, nested.value.dynamic);
   const statuses = useMemo(
     () => nodeStatuses([...(props.nodes ?? []), ...nested.value.children], nested.value.attempts),
     [props.nodes, nested.value],

@@ -1,8 +1,9 @@
 // The graph a compiled workflow draws: its nodes (with what each runs) and the edges between them,
-// sub-workflows and branches nested as graphs of their own. Each node carries the id its node
+// sub-workflows, branches and the workflows dynamic nodes generated (once known) nested as graphs
+// of their own. Each node carries the id its node
 // execution has at run time — `parent-0-child` below a sub-workflow or branch, as the engine names
 // children — so phases polled from node executions find their node.
-import type { CompiledNode, CompiledWorkflow, Identifier, Workflow } from "../api";
+import type { CompiledClosure, CompiledNode, CompiledWorkflow, Identifier, Workflow } from "../api";
 
 export type NodeKind = "start" | "end" | "task" | "workflow" | "launchplan" | "branch" | "map" | "gate" | "node";
 
@@ -36,7 +37,18 @@ export function shortName(name: string | undefined): string {
 const sameId = (a: Identifier | undefined, b: Identifier | undefined) =>
   !!a && !!b && a.name === b.name && (a.version ?? "") === (b.version ?? "") && a.project === b.project;
 
-type Lookup = (ref: Identifier | undefined) => CompiledWorkflow | undefined;
+interface Scope {
+  sub: (ref: Identifier | undefined) => CompiledWorkflow | undefined;
+  dynamic: Map<string, CompiledClosure>; // by the dynamic node's execution id
+}
+
+const lookup = (closures: (CompiledClosure | undefined)[]) => (ref: Identifier | undefined) => {
+  for (const c of closures) {
+    const found = c?.sub_workflows?.find((s) => sameId(s.template?.id, ref));
+    if (found) return found;
+  }
+  return undefined;
+};
 
 function kindOf(node: CompiledNode): NodeKind {
   if (node.id === START) return "start";
@@ -62,33 +74,37 @@ function labelOf(node: CompiledNode): string {
   return name.replace(MAPPED, "$1") || node.metadata?.name || node.id;
 }
 
-function branchGraph(node: CompiledNode, key: string, lookup: Lookup, depth: number): Graph {
+function branchGraph(node: CompiledNode, key: string, scope: Scope, depth: number): Graph {
   const block = node.branch_node?.if_else;
   const alternatives = [block?.case?.then_node, ...(block?.other ?? []).map((o) => o.then_node), block?.else_node];
   return {
-    nodes: alternatives.filter((n): n is CompiledNode => !!n).map((n) => graphNode(n, key, lookup, depth + 1)),
+    nodes: alternatives.filter((n): n is CompiledNode => !!n).map((n) => graphNode(n, key, scope, depth + 1)),
     edges: [],
   };
 }
 
-function graphNode(node: CompiledNode, parentKey: string | null, lookup: Lookup, depth: number): GraphNode {
+function graphNode(node: CompiledNode, parentKey: string | null, scope: Scope, depth: number): GraphNode {
   const key = parentKey === null ? node.id : childKey(parentKey, node.id);
   const out: GraphNode = { id: node.id, key, label: labelOf(node), kind: kindOf(node) };
+  const generated = scope.dynamic.get(key);
   if (depth >= MAX_DEPTH) return out;
-  if (out.kind === "workflow") {
-    const sub = lookup(node.workflow_node?.sub_workflow_ref);
-    if (sub) out.children = scopeGraph(sub, key, lookup, depth + 1);
+  if (generated?.primary) {
+    const sub = lookup([generated]);
+    out.children = scopeGraph(generated.primary, key, { ...scope, sub: (r) => sub(r) ?? scope.sub(r) }, depth + 1);
+  } else if (out.kind === "workflow") {
+    const sub = scope.sub(node.workflow_node?.sub_workflow_ref);
+    if (sub) out.children = scopeGraph(sub, key, scope, depth + 1);
   } else if (out.kind === "branch") {
-    out.children = branchGraph(node, key, lookup, depth);
+    out.children = branchGraph(node, key, scope, depth);
   }
   return out;
 }
 
 // One workflow's nodes and edges. Edges come from the compiler's connections (which include the
 // start and end nodes), else from each node's upstream ids.
-function scopeGraph(workflow: CompiledWorkflow, parentKey: string | null, lookup: Lookup, depth: number): Graph {
+function scopeGraph(workflow: CompiledWorkflow, parentKey: string | null, scope: Scope, depth: number): Graph {
   const compiled = workflow.template?.nodes ?? [];
-  const nodes = compiled.map((n) => graphNode(n, parentKey, lookup, depth));
+  const nodes = compiled.map((n) => graphNode(n, parentKey, scope, depth));
   const known = new Set(nodes.map((n) => n.id));
   const edges: Graph["edges"] = [];
   const upstream = workflow.connections?.upstream;
@@ -116,12 +132,13 @@ function scopeGraph(workflow: CompiledWorkflow, parentKey: string | null, lookup
   };
 }
 
-export function workflowGraph(workflow: Workflow | null): Graph | null {
+export function workflowGraph(
+  workflow: Workflow | null,
+  dynamic: Map<string, CompiledClosure> = new Map(),
+): Graph | null {
   const compiled = workflow?.closure?.compiled_workflow;
   if (!compiled?.primary?.template) return null;
-  const subs = compiled.sub_workflows ?? [];
-  const lookup: Lookup = (ref) => subs.find((s) => sameId(s.template?.id, ref));
-  return scopeGraph(compiled.primary, null, lookup, 0);
+  return scopeGraph(compiled.primary, null, { sub: lookup([compiled]), dynamic }, 0);
 }
 
 // Every node, nested ones right after their parent.

@@ -41,14 +41,13 @@ export function ExecutionTimeline(props: {
     [props.workflow],
   );
   const few = (props.nodes?.length ?? 0) <= MAX_ATTEMPT_FETCHES;
-  const nested = useNestedData(
-    props.id,
-    props.nodes,
-    (n) => few && !n.metadata?.is_parent_node && !n.id.node_id.endsWith("start-node") && !n.id.node_id.endsWith("end-node"),
-    few ? "attempts" : "nodes",
-    props.live,
-    props.paused,
-  );
+  const nested = useNestedData(props.id, props.nodes, {
+    attemptsOf: (n) => few && !n.metadata?.is_parent_node && !n.id.node_id.endsWith("start-node") && !n.id.node_id.endsWith("end-node"),
+    dynamic: false,
+    scope: few ? "attempts" : "nodes",
+    live: props.live,
+    paused: props.paused,
+  });
   const rows = useMemo(
     () => timelineRows(props.nodes ?? [], nested.value.children, nested.value.attempts, props.now),
     [props.nodes, nested.value, props.now],
