@@ -68,28 +68,33 @@ export function GraphCanvas(props: { graph: PlacedGraph; statuses: Statuses | nu
   const active = useSignal<string | null>(null);
   const activeId = useComputed(() => (active.value === null ? undefined : `gnode-${active.value}`));
 
+  const moved = useRef(false); // by the user: a new layout (a dynamic node expanded) keeps the view
   useEffect(() => {
     const r = box();
-    view.value = firstView(props.graph, r.width, r.height);
+    if (!moved.current) view.value = firstView(props.graph, r.width, r.height);
     svg.current!.dataset.ready = "true"; // laid out and drawn: what the e2e test waits for
   }, [props.graph]);
 
+  const setView = (v: View) => {
+    moved.current = true;
+    view.value = v;
+  };
   const zoomMiddle = (factor: number) => {
     const r = box();
-    view.value = zoomAt(view.value, factor, r.width / 2, r.height / 2);
+    setView(zoomAt(view.value, factor, r.width / 2, r.height / 2));
   };
   const fit = () => {
     const r = box();
-    view.value = fitView(props.graph, r.width, r.height);
+    setView(fitView(props.graph, r.width, r.height));
   };
-  const pan = (dx: number, dy: number) => (view.value = { ...view.value, x: view.value.x + dx, y: view.value.y + dy });
+  const pan = (dx: number, dy: number) => setView({ ...view.value, x: view.value.x + dx, y: view.value.y + dy });
 
   const focusOn = (key: string | null) => {
     active.value = key;
     const entry = key === null ? undefined : index.get(key);
     if (!entry) return;
     const r = box();
-    view.value = showing(view.value, entry, r.width, r.height);
+    setView(showing(view.value, entry, r.width, r.height));
   };
   const onNodeKey = (e: KeyboardEvent, key: string): boolean => {
     const where: Move | undefined = MOVES[e.key] ?? (e.key === "Enter" ? "in" : e.key === "Escape" ? "out" : undefined);
@@ -114,7 +119,7 @@ export function GraphCanvas(props: { graph: PlacedGraph; statuses: Statuses | nu
       "=": () => zoomMiddle(STEP),
       "-": () => zoomMiddle(1 / STEP),
       f: fit,
-      "0": () => (view.value = { ...view.value, scale: 1 }),
+      "0": () => setView({ ...view.value, scale: 1 }),
       ArrowLeft: () => pan(PAN, 0),
       ArrowRight: () => pan(-PAN, 0),
       ArrowUp: () => pan(0, PAN),
@@ -155,7 +160,7 @@ export function GraphCanvas(props: { graph: PlacedGraph; statuses: Statuses | nu
         onWheel={(e) => {
           e.preventDefault();
           const r = box();
-          view.value = zoomAt(view.value, Math.exp(-e.deltaY * 0.002), e.clientX - r.left, e.clientY - r.top);
+          setView(zoomAt(view.value, Math.exp(-e.deltaY * 0.002), e.clientX - r.left, e.clientY - r.top));
         }}
         onPointerDown={(e) => {
           if (e.button !== 0) return;

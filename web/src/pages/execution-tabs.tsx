@@ -1,10 +1,13 @@
 // The execution page's tabs — Nodes, Graph, Timeline — kept in `?tab=` (FlyteConsole's names) so
 // a tab survives reload and Back/Forward; `1`/`2`/`3` switch from anywhere on the page but a
 // text field, ←/→ move between the tabs (WAI-ARIA tabs). Only the open tab is mounted: a closed
-// Graph or Timeline polls nothing.
+// Graph or Timeline polls nothing. A tab that throws shows the error in its place and leaves the
+// page and the other tabs working (FlyteConsole's Timeline took the whole page down, flyte#3698).
 import { signal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
-import { useEffect } from "preact/hooks";
+import { useEffect, useErrorBoundary } from "preact/hooks";
+
+import { ErrorBanner } from "../components";
 
 export type TabName = "nodes" | "graph" | "timeline";
 const TABS: { name: TabName; label: string }[] = [
@@ -33,6 +36,12 @@ function open(tab: TabName): void {
 
 const typing = (target: EventTarget | null) =>
   target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+
+function Guarded(props: { children: () => ComponentChildren }) {
+  const [error] = useErrorBoundary();
+  if (error) return <ErrorBanner>This view failed: {String((error as Error).message ?? error)}</ErrorBanner>;
+  return <>{props.children()}</>;
+}
 
 export function ExecutionTabs(props: Record<TabName, () => ComponentChildren>) {
   useEffect(() => {
@@ -71,7 +80,7 @@ export function ExecutionTabs(props: Record<TabName, () => ComponentChildren>) {
         ))}
       </div>
       <div role="tabpanel" id="tab-panel" aria-labelledby={`tab-${selected}`} data-tab={selected}>
-        {props[selected]()}
+        <Guarded key={selected}>{props[selected]}</Guarded>
       </div>
     </section>
   );
