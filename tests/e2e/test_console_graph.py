@@ -86,6 +86,14 @@ def test_graph_shows_nested_nodes_with_names_and_phases_and_the_timeline_one_row
     w.screenshot("graph-keyboard-focus")
     w.page.keyboard.press("Escape")
     expect(canvas).not_to_have_attribute("aria-activedescendant", re.compile("."))
+    # A click on a box's title collapses it to one node saying what it hides; another opens it.
+    node(w.page, "n0").locator(".gnode-label").first.click()
+    expect(node(w.page, "n0").locator(".gnode-hidden")).to_have_text("3 nodes inside")
+    expect(node(w.page, "n0-0-n0")).to_have_count(0)
+    expect(node(w.page, "n0").locator(".gnode-phase")).to_contain_text("Succeeded")
+    w.screenshot("graph-collapsed")
+    node(w.page, "n0").locator(".gnode-label").first.click()
+    expect(node(w.page, "n0-0-n0")).to_have_count(1)
 
     # Timeline by its shortcut: one row per executed node, each with a running bar.
     w.page.keyboard.press("3")

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import type { Workflow } from "../src/api";
 import { firstKey, focusIndex, move } from "../src/graph/focus";
 import { layout, type LayoutInput } from "../src/graph/layout";
-import { allNodes, workflowGraph } from "../src/graph/model";
+import { allNodes, boxKeys, workflowGraph } from "../src/graph/model";
 import { place, type PlacedGraph } from "../src/graph/nested";
 import { mapProgress, nodeStatuses } from "../src/graph/statuses";
 // runs.graphs.graph_wf as the sandbox's gateway returned it after `pyflyte run --remote`
@@ -171,4 +171,15 @@ test("a dynamic node, once its generated workflow is known, holds it as a box ke
     ["n0:sums_of_cubes", "n0-0-start-node:start", "n0-0-dn0:cubes", "n0-0-dn0-0-dn0:cube", "n0-0-dn1:sum_all", "n0-0-end-node:end"],
   );
   assert.deepEqual(place(graph).nodes.length, 1);
+});
+
+test("a collapsed box is placed as one node that counts what it hides", () => {
+  const graph = workflowGraph(workflow)!;
+  assert.deepEqual(boxKeys(graph), ["n0", "n2"]);
+  const placed = place(graph, new Set(["n0"]));
+  const box = placed.nodes.find((p) => p.node.id === "n0")!;
+  assert.equal(box.children, undefined);
+  assert.equal(box.hidden, 3); // start, square, end
+  assert.ok(placed.nodes.find((p) => p.node.id === "n2")!.children); // the other box stays open
+  assert.deepEqual(overlaps(placed), []);
 });

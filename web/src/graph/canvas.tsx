@@ -2,15 +2,18 @@
 // +/− zoom (about the pointer, or the middle), `f` fits the whole graph, `0` returns to 100 %.
 // Enter puts a focus on the first node; then arrows move it along edges (graph/focus.ts), Enter
 // goes into a box, Escape out (and off the graph), and the view follows the focused node. The SVG
-// keeps the keyboard focus and names the node with aria-activedescendant.
+// keeps the keyboard focus and names the node with aria-activedescendant. Boxes collapse and
+// expand on a click (or Enter on a collapsed one); a graph of more than COLLAPSE_ABOVE nodes opens
+// with every box collapsed. Placing happens here, once per graph and per collapse.
 // The view transform is a signal bound to the SVG attribute, so panning a 1,000-node graph
 // touches one attribute and re-renders no node. A graph too big to read when fitted opens at
 // 100 % on its first node instead. Below 35 % the text goes (semantic zoom; titles remain).
 import { useComputed, useSignal } from "@preact/signals";
-import { useEffect, useMemo, useRef } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 
 import { firstKey, focusIndex, move, type FocusEntry, type Move } from "./focus";
-import type { PlacedGraph } from "./nested";
+import { allNodes, boxKeys, type Graph } from "./model";
+import { place, type PlacedGraph } from "./nested";
 import { GraphDrawing, type Statuses } from "./view";
 
 interface View {
@@ -25,6 +28,8 @@ const MAX_SCALE = 3;
 const READABLE = 0.35;
 const STEP = 1.25;
 const PAN = 80;
+const COLLAPSE_ABOVE = 150;
+const CLICK_SLOP = 4; // px a pointer may move and still click
 const MOVES: Record<string, Move> = { ArrowLeft: "left", ArrowRight: "right", ArrowUp: "up", ArrowDown: "down" };
 
 export function fitView(graph: { width: number; height: number }, width: number, height: number): View {
@@ -56,24 +61,28 @@ function zoomAt(v: View, factor: number, px: number, py: number): View {
   return { scale, x: px - (px - v.x) * k, y: py - (py - v.y) * k };
 }
 
-export function GraphCanvas(props: { graph: PlacedGraph; statuses: Statuses | null; live: boolean | null; label: string }) {
+export function GraphCanvas(props: { graph: Graph; statuses: Statuses | null; live: boolean | null; label: string }) {
   const svg = useRef<SVGSVGElement>(null);
+  const [collapsed, setCollapsed] = useState(
+    () => new Set(allNodes(props.graph).length > COLLAPSE_ABOVE ? boxKeys(props.graph) : []),
+  );
+  const placed = useMemo(() => place(props.graph, collapsed), [props.graph, collapsed]);
   const view = useSignal<View>({ scale: 1, x: MARGIN, y: MARGIN });
   const transform = useComputed(() => `translate(${view.value.x},${view.value.y}) scale(${view.value.scale})`);
   const classes = useComputed(() => (view.value.scale < READABLE ? "graph-canvas zoomed-out" : "graph-canvas"));
   const zoomText = useComputed(() => `${Math.round(view.value.scale * 100)} %`);
-  const drag = useRef<{ x: number; y: number; id: number } | null>(null);
+  const drag = useRef<{ x: number; y: number; id: number; dragging: boolean } | null>(null);
   const box = () => svg.current!.getBoundingClientRect();
-  const index = useMemo(() => focusIndex(props.graph), [props.graph]);
+  const index = useMemo(() => focusIndex(placed), [placed]);
   const active = useSignal<string | null>(null);
   const activeId = useComputed(() => (active.value === null ? undefined : `gnode-${active.value}`));
 
   const moved = useRef(false); // by the user: a new layout (a dynamic node expanded) keeps the view
   useEffect(() => {
     const r = box();
-    if (!moved.current) view.value = firstView(props.graph, r.width, r.height);
+    if (!moved.current) view.value = firstView(placed, r.width, r.height);
     svg.current!.dataset.ready = "true"; // laid out and drawn: what the e2e test waits for
-  }, [props.graph]);
+  }, [placed]);
 
   const setView = (v: View) => {
     moved.current = true;
@@ -85,7 +94,7 @@ export function GraphCanvas(props: { graph: PlacedGraph; statuses: Statuses | nu
   };
   const fit = () => {
     const r = box();
-    setView(fitView(props.graph, r.width, r.height));
+    setView(fitView(placed, r.width, r.height));
   };
   const pan = (dx: number, dy: number) => setView({ ...view.value, x: view.value.x + dx, y: view.value.y + dy });
 
@@ -96,9 +105,19 @@ export function GraphCanvas(props: { graph: PlacedGraph; statuses: Statuses | nu
     const r = box();
     setView(showing(view.value, entry, r.width, r.height));
   };
+  const toggle = (key: string) => {
+    moved.current = true; // the view stays where it is
+    const next = new Set(collapsed);
+    if (!next.delete(key)) next.add(key);
+    setCollapsed(next);
+  };
   const onNodeKey = (e: KeyboardEvent, key: string): boolean => {
     const where: Move | undefined = MOVES[e.key] ?? (e.key === "Enter" ? "in" : e.key === "Escape" ? "out" : undefined);
     if (!where) return false;
+    if (where === "in" && collapsed.has(key)) {
+      toggle(key);
+      return true;
+    }
     const next = move(index, key, where);
     focusOn(where === "out" && next === key ? null : next);
     return true;
@@ -111,7 +130,7 @@ export function GraphCanvas(props: { graph: PlacedGraph; statuses: Statuses | nu
     }
     if (e.key === "Enter") {
       e.preventDefault();
-      focusOn(firstKey(props.graph));
+      focusOn(firstKey(placed));
       return;
     }
     const actions: Record<string, () => void> = {
@@ -163,21 +182,28 @@ export function GraphCanvas(props: { graph: PlacedGraph; statuses: Statuses | nu
           setView(zoomAt(view.value, Math.exp(-e.deltaY * 0.002), e.clientX - r.left, e.clientY - r.top));
         }}
         onPointerDown={(e) => {
-          if (e.button !== 0) return;
-          drag.current = { x: e.clientX, y: e.clientY, id: e.pointerId };
-          svg.current!.setPointerCapture(e.pointerId);
+          if (e.button === 0) drag.current = { x: e.clientX, y: e.clientY, id: e.pointerId, dragging: false };
         }}
         onPointerMove={(e) => {
           const d = drag.current;
           if (!d || d.id !== e.pointerId) return;
+          // Captured only once it is a drag, so a click still reaches the box under the pointer.
+          if (!d.dragging && Math.hypot(e.clientX - d.x, e.clientY - d.y) < CLICK_SLOP) return;
+          if (!d.dragging) svg.current!.setPointerCapture(e.pointerId);
           pan(e.clientX - d.x, e.clientY - d.y);
-          drag.current = { ...d, x: e.clientX, y: e.clientY };
+          drag.current = { ...d, x: e.clientX, y: e.clientY, dragging: true };
         }}
         onPointerUp={() => (drag.current = null)}
         onPointerCancel={() => (drag.current = null)}
+        onClick={(e) => {
+          // The innermost node clicked: a box's own frame or title, not a node inside it.
+          const shape = (e.target as Element).closest("g.gnode");
+          const key = shape?.classList.contains("gnode-box-toggle") && shape.getAttribute("data-node");
+          if (key) toggle(key);
+        }}
       >
         <g transform={transform}>
-          <GraphDrawing graph={props.graph} statuses={props.statuses} live={props.live} active={active} />
+          <GraphDrawing graph={placed} statuses={props.statuses} live={props.live} active={active} />
         </g>
       </svg>
     </div>

@@ -1,13 +1,13 @@
 // The graph components pages mount: ExecutionGraph (the execution page's Graph tab: the compiled
 // workflow with live phases) and StaticGraph (a workflow page: the same drawing, no phases).
-// Layout runs once per workflow (and again when a dynamic node has generated its workflow), never
-// per poll: a phase change re-renders nodes, not positions.
+// The graph is built once per workflow (and again when a dynamic node has generated its workflow),
+// laid out by the canvas once per graph and per collapse, never per poll: a phase change
+// re-renders nodes, not positions.
 import { useMemo } from "preact/hooks";
 
 import type { CompiledClosure, ExecutionId, NodeExecution, Workflow } from "../api";
 import { GraphCanvas } from "./canvas";
 import { allNodes, workflowGraph } from "./model";
-import { place } from "./nested";
 import { useNestedData } from "../nested-data";
 import { nodeStatuses } from "./statuses";
 import { Legend } from "./view";
@@ -16,7 +16,7 @@ import "./graph.css";
 function usePlaced(workflow: Workflow | null, dynamic?: Map<string, CompiledClosure>) {
   return useMemo(() => {
     const graph = workflowGraph(workflow, dynamic);
-    return graph && { nodes: allNodes(graph), placed: place(graph) };
+    return graph && { graph, count: allNodes(graph).length };
   }, [workflow, dynamic]);
 }
 
@@ -31,7 +31,7 @@ function Empty(props: { workflow: Workflow | null }) {
 export function StaticGraph(props: { workflow: Workflow | null; label?: string }) {
   const laid = usePlaced(props.workflow);
   if (!laid) return <Empty workflow={props.workflow} />;
-  return <GraphCanvas graph={laid.placed} statuses={null} live={null} label={props.label ?? "Workflow graph"} />;
+  return <GraphCanvas graph={laid.graph} statuses={null} live={null} label={props.label ?? "Workflow graph"} />;
 }
 
 export function ExecutionGraph(props: {
@@ -57,9 +57,9 @@ export function ExecutionGraph(props: {
   return (
     <>
       <Legend>
-        <li class="muted">{laid.nodes.length} nodes</li>
+        <li class="muted">{laid.count} nodes</li>
       </Legend>
-      <GraphCanvas graph={laid.placed} statuses={statuses} live={props.live} label="Execution graph" />
+      <GraphCanvas graph={laid.graph} statuses={statuses} live={props.live} label="Execution graph" />
     </>
   );
 }

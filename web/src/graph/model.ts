@@ -149,3 +149,10 @@ export function allNodes(graph: Graph | null, out: GraphNode[] = []): GraphNode[
   }
   return out;
 }
+
+// The boxes (nodes holding a graph) of a graph, nested ones included.
+export function boxKeys(graph: Graph): string[] {
+  return allNodes(graph)
+    .filter((n) => n.children && n.children.nodes.length > 0)
+    .map((n) => n.key);
+}

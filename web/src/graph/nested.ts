@@ -1,15 +1,17 @@
 // Places a nested graph: every sub-workflow or branch is laid out first, children before parent,
-// and its node becomes a box the size of that layout; then each level goes through layout().
+// and its node becomes a box the size of that layout; then each level goes through layout(). A
+// box in `collapsed` is placed as one node that says how many it hides.
 // Positions are relative to the enclosing box, so the view nests <g> elements; edges are cubic
 // curves from the right of one node to the left of the next.
 import { layout } from "./layout";
-import type { Graph, GraphNode } from "./model";
+import { allNodes, type Graph, type GraphNode } from "./model";
 
 export const NODE_WIDTH = 176;
 export const NODE_HEIGHT = 48;
 export const TERMINAL_SIZE = 36; // start and end
 export const BOX_PAD = 14;
 export const BOX_HEADER = 40;
+export const COLLAPSED_HEIGHT = 64;
 
 export interface PlacedNode {
   node: GraphNode;
@@ -18,6 +20,7 @@ export interface PlacedNode {
   width: number;
   height: number;
   children?: PlacedGraph;
+  hidden?: number; // a collapsed box: how many nodes it holds
 }
 
 export interface PlacedGraph {
@@ -36,10 +39,13 @@ function edgePath(a: PlacedNode, b: PlacedNode): string {
   return `M${x1} ${y1}C${x1 + bend} ${y1} ${x2 - bend} ${y2} ${x2} ${y2}`;
 }
 
-export function place(graph: Graph): PlacedGraph {
+export function place(graph: Graph, collapsed: Set<string> = new Set()): PlacedGraph {
   const sized = graph.nodes.map((node): PlacedNode => {
+    if (node.children && node.children.nodes.length > 0 && collapsed.has(node.key)) {
+      return { node, x: 0, y: 0, width: NODE_WIDTH, height: COLLAPSED_HEIGHT, hidden: allNodes(node.children).length };
+    }
     if (node.children && node.children.nodes.length > 0) {
-      const children = place(node.children);
+      const children = place(node.children, collapsed);
       return {
         node,
         x: 0,

@@ -58,7 +58,9 @@ function NodeShape(props: DrawingProps & { p: PlacedNode }) {
   const status = statuses?.get(p.node.key);
   const text = statusText(p, status, live);
   const classes = `gnode kind-${p.node.kind} ${tone(status, live)}${props.active.value === p.node.key ? " gnode-active" : ""}`;
-  const title = `${p.node.id}, ${p.node.label}, ${live === null ? text : text.slice(2)}`; // without the symbol
+  const hidden = p.hidden ? `, collapsed: ${p.hidden} nodes inside` : "";
+  const title = `${p.node.id}, ${p.node.label}, ${live === null ? text : text.slice(2)}${hidden}`; // without the symbol
+  const box = p.children || p.hidden;
   const id = `gnode-${p.node.key}`;
   if (p.node.kind === "start" || p.node.kind === "end") {
     const r = p.width / 2;
@@ -74,7 +76,7 @@ function NodeShape(props: DrawingProps & { p: PlacedNode }) {
   }
   return (
     <g
-      class={classes + (p.children ? " gnode-group" : "")}
+      class={classes + (box ? " gnode-group gnode-box-toggle" : "")}
       transform={`translate(${p.x},${p.y})`}
       data-node={p.node.key}
       data-phase={status?.phase}
@@ -85,12 +87,18 @@ function NodeShape(props: DrawingProps & { p: PlacedNode }) {
       <title>{title}</title>
       <rect width={p.width} height={p.height} rx={6} class="gnode-box" />
       <text x={10} y={18} class="gnode-label">
+        {box && <tspan class="gnode-toggle">{p.hidden ? "▸ " : "▾ "}</tspan>}
         {clip(p.node.label)}
         {p.node.label !== p.node.id && <tspan class="gnode-id"> {p.node.id}</tspan>}
       </text>
       <text x={10} y={p.children ? 35 : 37} class="gnode-phase">
         {text}
       </text>
+      {p.hidden && (
+        <text x={10} y={55} class="gnode-hidden">
+          {p.hidden} nodes inside
+        </text>
+      )}
       {p.children && (
         <g transform={`translate(${BOX_PAD},${BOX_HEADER})`}>
           <Level graph={p.children} statuses={statuses} live={live} active={props.active} />
