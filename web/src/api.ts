@@ -109,27 +109,41 @@ export interface Project {
 export interface CompiledNode {
   id: string;
   metadata?: { name?: string };
+  upstream_node_ids?: string[];
   task_node?: { reference_id?: Identifier };
   workflow_node?: { sub_workflow_ref?: Identifier; launchplan_ref?: Identifier };
-  branch_node?: unknown;
-  gate_node?: unknown;
-  array_node?: unknown;
+  branch_node?: { if_else?: IfElseBlock };
+  array_node?: { node?: CompiledNode };
+  gate_node?: { approve?: unknown; signal?: unknown; sleep?: unknown };
+}
+
+export interface IfElseBlock {
+  case?: { then_node?: CompiledNode };
+  other?: { then_node?: CompiledNode }[];
+  else_node?: CompiledNode;
+  error?: { message?: string };
+}
+
+export interface CompiledWorkflow {
+  template?: { id?: Identifier; nodes?: CompiledNode[] };
+  connections?: { upstream?: Record<string, { ids?: string[] }> };
+}
+
+export interface CompiledClosure {
+  primary?: CompiledWorkflow;
+  sub_workflows?: CompiledWorkflow[];
 }
 
 export interface Workflow {
-  closure?: {
-    compiled_workflow?: {
-      primary?: { template?: { nodes?: CompiledNode[] } };
-      sub_workflows?: { template?: { id?: Identifier; nodes?: CompiledNode[] } }[];
-    };
-  };
+  id?: Identifier;
+  closure?: { compiled_workflow?: CompiledClosure };
 }
 
 export interface ExecutionData {
   full_inputs?: LiteralMap;
   full_outputs?: LiteralMap;
   // A dynamic node's data: the workflow it generated (its children's compiled nodes).
-  dynamic_workflow?: { compiled_workflow?: { primary?: { template?: { nodes?: CompiledNode[] } } } };
+  dynamic_workflow?: { compiled_workflow?: CompiledClosure };
 }
 
 export class ApiError extends Error {

@@ -17,6 +17,8 @@ import { ErrorBanner, PhaseBadge, Time } from "../components";
 import { formatTimestamp } from "../format";
 import type { LiteralMap } from "../literals";
 import { LiteralTable } from "../literal-view";
+import { ExecutionGraph } from "../graph";
+import { ExecutionTimeline } from "../timeline/view";
 import { useLivePolling } from "../live";
 import { Link } from "../navigation";
 import { nodeRows } from "../nodes";
@@ -24,6 +26,7 @@ import { isTerminal, phaseInfo } from "../phase";
 import { Duration } from "./duration";
 import { NodePanel } from "./node-panel";
 import { NodesTab } from "./nodes-tab";
+import { ExecutionTabs } from "./execution-tabs";
 
 function Header(props: { execution: Execution; now: number }) {
   const { id, spec, closure } = props.execution;
@@ -157,18 +160,32 @@ export function ExecutionPage(props: ExecutionId & { node?: string; attempt?: nu
         </p>
       )}
       {e && (
-        <section aria-labelledby="nodes-heading">
-          <h2 id="nodes-heading">Nodes</h2>
-          <NodesTab
-            id={id}
-            nodes={nodes.value}
-            workflow={workflow.value}
-            now={now.value}
-            selected={props.node}
-            live={live.value}
-            paused={paused.value}
-          />
-        </section>
+        <ExecutionTabs
+          nodes={() => (
+            <NodesTab
+              id={id}
+              nodes={nodes.value}
+              workflow={workflow.value}
+              now={now.value}
+              selected={props.node}
+              live={live.value}
+              paused={paused.value}
+            />
+          )}
+          graph={() => (
+            <ExecutionGraph id={id} workflow={workflow.value} nodes={nodes.value} live={live.value} paused={paused.value} />
+          )}
+          timeline={() => (
+            <ExecutionTimeline
+              id={id}
+              nodes={nodes.value}
+              workflow={workflow.value}
+              live={live.value}
+              paused={paused.value}
+              now={now.value}
+            />
+          )}
+        />
       )}
       {e && data.value && (
         <section aria-labelledby="io-heading" class="io">
