@@ -280,7 +280,7 @@ def _object_get(ident):
 # --------------------------------------------------------------------------- pyflyte run --remote
 
 
-def test_pyflyte_run_remote(sandbox, registered):
+def test_pyflyte_run_remote(sandbox, registered, remote):
     res = run_pyflyte(
         sandbox,
         "--config", sandbox.config_path,
@@ -298,4 +298,15 @@ def test_pyflyte_run_remote(sandbox, registered):
     assert VERSION in versions and len(versions) >= 2, f"{versions}\n{res.output}"
 
     assert res.returncode == 0, res.output
-    assert re.search(r"executions/[a-z0-9]+", res.output), res.output
+    name = re.search(r"executions/([a-z0-9]+)", res.output)
+    assert name, res.output
+    # The conditional's branches read flaky_double's output (n2), which flytekit does not list as
+    # the branch node's upstream: the branch must still wait for it.
+    from datetime import timedelta
+
+    from flytekit.models.core.execution import WorkflowExecutionPhase
+
+    execution = remote.wait(remote.fetch_execution(name=name.group(1)), timeout=timedelta(seconds=120))
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    # x=1: y=2, s=9, d=18.
+    assert execution.outputs["o0"] == 18 and execution.outputs["o1"] == "positive:18"

@@ -465,6 +465,23 @@ TEST_CASE_FIXTURE(CompilerFixture, "branch node") {
   CHECK(TaskNames(*closure) == Strings{"double", "to_str"});
 }
 
+TEST_CASE_FIXTURE(CompilerFixture, "a branch node runs after the nodes its branches read") {
+  // flytekit's upstream for a branch node is what its conditions read (here the workflow input);
+  // the taken branch reads n0's output, so n1 must wait for n0.
+  core::Node branch = BranchNodeFor("double");
+  *branch.mutable_branch_node()->mutable_if_else()->mutable_case_()->mutable_then_node()->mutable_inputs(0) =
+      Promise("x", "n0", "o0");
+  auto wf =
+      Workflow("wf", {{"x", Int()}}, {{"o0", Int()}},
+               {TaskNode("n0", "double", {Promise("x", "start-node", "x")}), branch}, {Promise("o0", "n1", "o0")});
+  auto closure = Compile(wf);
+  REQUIRE_MESSAGE(closure.ok(), closure.status());
+  const auto& primary = closure->primary();
+  CHECK(Upstream(primary, "n1") == Strings{"n0", "start-node"});
+  CHECK(Downstream(primary, "n0") == Strings{"n1"});
+  CHECK(Upstream(primary, "n1-n0") == Strings{"n0"});
+}
+
 TEST_CASE_FIXTURE(CompilerFixture, "branch outputs are those every branch produces") {
   // The else branch (to_str) produces a string o0, the then branch an integer one.
   auto wf = Workflow("wf", {{"x", Int()}}, {{"o0", Int()}}, {BranchNodeFor("to_str")}, {Promise("o0", "n1", "o0")});

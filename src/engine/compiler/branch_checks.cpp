@@ -32,11 +32,19 @@ void WorkflowCompiler::ValidateBranch(core::Node& branch) {
     Error(branch.id(), "branch node has neither an else_node nor an error for when no case matches");
   }
   // Branch sub-nodes read their inputs straight from the outer workflow: only upstream edges.
+  // flytekit gives the branch node only what its conditions read as upstream, so the nodes its
+  // sub-nodes read become the branch node's upstream too: it runs once they have (propeller makes
+  // the taken sub-node wait for them instead; the outcome is the same, and the graph shows why).
   for (core::Node* child : children) {
     const core::TypedInterface* child_iface = InterfaceOf(*child);
     if (child_iface == nullptr) continue;
     ValidateNode(*child);
     ValidateBindings(*child, &child_iface->inputs(), EdgeDirection::kUpstreamOnly);
+    if (auto it = upstream_.find(child->id()); it != upstream_.end()) {
+      for (const std::string& up : std::set<std::string>(it->second)) {
+        if (up != branch.id() && top_level_.count(up) > 0) AddEdge(up, branch.id(), EdgeDirection::kBidirectional);
+      }
+    }
   }
 }
 
