@@ -8,14 +8,12 @@ from __future__ import annotations
 import re
 import shutil
 import tarfile
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import grpc
 import pytest
-from flyteidl.admin import common_pb2
-from flytekit.models.types import SimpleType
-
 from e2e_support import (
     DOMAIN,
     FLYTEPROJ,
@@ -27,6 +25,9 @@ from e2e_support import (
     task_id,
     workflow_id,
 )
+from flyteidl.admin import common_pb2
+from flytekit.models.core.execution import WorkflowExecutionPhase
+from flytekit.models.types import SimpleType
 
 VERSION = "v1"
 TASKS = [
@@ -302,10 +303,6 @@ def test_pyflyte_run_remote(sandbox, registered, remote):
     assert name, res.output
     # The conditional's branches read flaky_double's output (n2), which flytekit does not list as
     # the branch node's upstream: the branch must still wait for it.
-    from datetime import timedelta
-
-    from flytekit.models.core.execution import WorkflowExecutionPhase
-
     execution = remote.wait(remote.fetch_execution(name=name.group(1)), timeout=timedelta(seconds=120))
     assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
     # x=1: y=2, s=9, d=18.
