@@ -14,6 +14,7 @@ import {
   type Workflow,
 } from "../api";
 import { ErrorBanner, PhaseBadge, Time } from "../components";
+import { ExecutionActions } from "../execution-actions";
 import { elapsedMs, formatDuration, formatTimestamp } from "../format";
 import { literalText, type LiteralMap } from "../literals";
 import { useLivePolling } from "../live";
@@ -161,6 +162,7 @@ export function ExecutionPage(props: ExecutionId) {
   const now = useSignal(Date.now());
   const live = useSignal(true);
   const paused = useSignal(false);
+  const looks = useSignal(0); // bumped by an action: look again even if polling had stopped
   useLivePolling(
     async (current) => {
       const [e, n] = await Promise.all([api.execution(id), api.nodeExecutions(id)]);
@@ -189,7 +191,7 @@ export function ExecutionPage(props: ExecutionId) {
     },
     null,
     (e) => (error.value = `Could not load the execution: ${(e as Error).message}`),
-    `${id.project}/${id.domain}/${id.name}`,
+    `${id.project}/${id.domain}/${id.name}#${looks.value}`,
     paused.value,
   );
   const e = execution.value;
@@ -198,6 +200,7 @@ export function ExecutionPage(props: ExecutionId) {
       {error.value && <ErrorBanner>{error.value}</ErrorBanner>}
       {e === null && !error.value && <p class="muted">Loading…</p>}
       {e && <Header execution={e} now={now.value} />}
+      {e && <ExecutionActions execution={e} onChanged={() => looks.value++} />}
       {e && (
         <p class="muted live">
           <span aria-live="polite">
