@@ -1,10 +1,13 @@
 // The page for the current route.
 import { loginRequired } from "./auth";
+import { EntitiesPage } from "./pages/entities";
+import { EntityPage } from "./pages/entity";
 import { ExecutionPage } from "./pages/execution";
 import { ExecutionsPage } from "./pages/executions";
 import { LoginPage } from "./pages/login";
 import { ProjectsPage } from "./pages/projects";
 import { currentRoute, Link } from "./navigation";
+import { routeHref } from "./routes";
 
 function NotFound(props: { path: string }) {
   return (
@@ -36,6 +39,8 @@ export function App() {
       {route.page === "execution" && (
         <ExecutionPage key={`${route.project}/${route.domain}/${route.name}`} {...route} />
       )}
+      {route.page === "entities" && <EntitiesPage key={routeHref(route)} {...route} />}
+      {route.page === "entity" && <EntityPage key={routeHref(route)} {...route} />}
       {route.page === "notFound" && <NotFound path={route.path} />}
     </>
   );

@@ -17,7 +17,7 @@ addEventListener("popstate", () => {
   currentRoute.value = parseRoute(location.pathname, location.search);
 });
 
-export function Link(props: { to: Route; children: ComponentChildren; class?: string }) {
+export function Link(props: { to: Route; children: ComponentChildren; class?: string; current?: boolean }) {
   const href = routeHref(props.to);
   const onClick = (event: MouseEvent) => {
     // Let the browser handle new tabs and windows.
@@ -26,7 +26,7 @@ export function Link(props: { to: Route; children: ComponentChildren; class?: st
     navigate(href);
   };
   return (
-    <a href={href} class={props.class} onClick={onClick}>
+    <a href={href} class={props.class} onClick={onClick} aria-current={props.current ? "page" : undefined}>
       {props.children}
     </a>
   );

@@ -126,7 +126,8 @@ function NodesTab(props: { nodes: NodeExecution[] | null; workflow: Workflow | n
   );
 }
 
-function Values(props: { title: string; values: LiteralMap | undefined; empty: string }) {
+// A name → value table (inputs, outputs; a launch plan's fixed inputs).
+export function Values(props: { title: string; values: LiteralMap | undefined; empty: string }) {
   const entries = Object.entries(props.values?.literals ?? {});
   return (
     <div class="values">

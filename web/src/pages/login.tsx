@@ -2,7 +2,7 @@
 // authentication). Two ways in, as flytekit has: client id + secret exchanged at the sandbox's
 // own token endpoint (client-credentials grant), or a static token pasted as is. The token is
 // checked with one API call before it is kept (auth.ts); the page asked for then shows.
-import { useSignal } from "@preact/signals";
+import { useSignal, type Signal } from "@preact/signals";
 
 import "../forms.css";
 
@@ -36,7 +36,22 @@ async function checkToken(token: string): Promise<void> {
   if (!response.ok) throw new Error(`Could not check the token: ${response.status} ${response.statusText}`);
 }
 
-const value = (e: Event) => (e.target as HTMLInputElement).value;
+function TextField(props: { id: string; label: string; value: Signal<string>; secret?: boolean; autocomplete: string }) {
+  return (
+    <>
+      <label for={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        // Preact types an input's attributes by its `type`; both kinds take the same ones here.
+        type={(props.secret ? "password" : "text") as "text"}
+        autocomplete={props.autocomplete}
+        value={props.value.value}
+        onInput={(e) => (props.value.value = (e.target as HTMLInputElement).value)}
+        required
+      />
+    </>
+  );
+}
 
 export function LoginPage() {
   const clientId = useSignal("");
@@ -68,23 +83,8 @@ export function LoginPage() {
         onSubmit={(e) => login(e, () => clientCredentialsToken(clientId.value.trim(), secret.value))}
       >
         <h2 id="login-client">Client id and secret</h2>
-        <label for="login-client-id">Client id</label>
-        <input
-          id="login-client-id"
-          autocomplete="username"
-          value={clientId.value}
-          onInput={(e) => (clientId.value = value(e))}
-          required
-        />
-        <label for="login-secret">Client secret</label>
-        <input
-          id="login-secret"
-          type="password"
-          autocomplete="current-password"
-          value={secret.value}
-          onInput={(e) => (secret.value = value(e))}
-          required
-        />
+        <TextField id="login-client-id" label="Client id" value={clientId} autocomplete="username" />
+        <TextField id="login-secret" label="Client secret" value={secret} secret autocomplete="current-password" />
         <div class="actions">
           <button type="submit" class="primary" disabled={busy.value}>
             Log in
@@ -93,15 +93,7 @@ export function LoginPage() {
       </form>
       <form aria-labelledby="login-token" onSubmit={(e) => login(e, async () => pasted.value.trim())}>
         <h2 id="login-token">Or a token</h2>
-        <label for="login-static-token">Bearer token</label>
-        <input
-          id="login-static-token"
-          type="password"
-          autocomplete="off"
-          value={pasted.value}
-          onInput={(e) => (pasted.value = value(e))}
-          required
-        />
+        <TextField id="login-static-token" label="Bearer token" value={pasted} secret autocomplete="off" />
         <div class="actions">
           <button type="submit" disabled={busy.value}>
             Use this token
