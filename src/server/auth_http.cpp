@@ -11,8 +11,14 @@ namespace {
 
 std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
 
+// The console's pages and assets (and `/`, which redirects there) hold code, no data: a browser
+// without a token must load them to show the login page; every API call the page makes still
+// needs the token.
+bool IsConsolePath(std::string_view path) { return path == "/" || path == "/console" || path.starts_with("/console/"); }
+
 bool IsOpenPath(std::string_view path) {
-  return path == "/healthz" || IsAuthMetadataPath(path) || IsTokenPath(path) || path.starts_with("/data/");
+  return path == "/healthz" || IsAuthMetadataPath(path) || IsTokenPath(path) || path.starts_with("/data/") ||
+         IsConsolePath(path);
 }
 
 std::string Json(const google::protobuf::Struct& object) {
@@ -57,8 +63,12 @@ HttpReply HandleTokenRequest(const auth::Authenticator& authenticator, std::stri
   if (!form.ok()) return OAuthError(400, "invalid_request", std::string(form.status().message()));
   auto token = authenticator.GrantClientCredentials(authorization, *form);
   if (!token.ok()) {
+    // A 401 challenges the scheme the client used (RFC 6749 §5.2); a browser answers a Basic
+    // challenge with its own password prompt, so credentials sent in the form (the console's
+    // login page) are refused with a 400 instead, as the RFC allows.
+    const int status = authorization.empty() ? 400 : 401;
     return absl::IsUnauthenticated(token.status())
-               ? OAuthError(401, "invalid_client", std::string(token.status().message()))
+               ? OAuthError(status, "invalid_client", std::string(token.status().message()))
                : OAuthError(400, "unsupported_grant_type", std::string(token.status().message()));
   }
   google::protobuf::Struct object;

@@ -1,5 +1,6 @@
 // The plain /api/v1 JSON gateway (proto field names, defaults emitted, enums by name): the
 // calls the pages make and the shapes they read. Only what the console uses is typed.
+import { authHeaders, loginNeeded } from "./auth";
 import type { LiteralMap } from "./literals";
 
 export interface Identifier {
@@ -38,7 +39,11 @@ export interface Execution {
     launch_plan?: Identifier;
     metadata?: { mode?: string; principal?: string; parent_node_execution?: unknown };
   };
-  closure: Progress & { workflow_id?: Identifier; abort_metadata?: { cause?: string } };
+  closure: Progress & {
+    workflow_id?: Identifier;
+    abort_metadata?: { cause?: string };
+    state_change_details?: { state?: string };
+  };
 }
 
 export interface NodeExecution {
@@ -157,9 +162,18 @@ export class ApiError extends Error {
 
 const enc = encodeURIComponent;
 
-async function get<T>(path: string): Promise<T> {
-  const response = await fetch(`/api/v1/${path}`, { headers: { Accept: "application/json" } });
+// One gateway call: JSON in and out, the session's bearer token when there is one (auth.ts).
+// A 401 asks for the login page; the call still fails, and the page retries once logged in.
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json", ...authHeaders() };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(`/api/v1/${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!response.ok) {
+    if (response.status === 401) loginNeeded();
     let message = `${response.status} ${response.statusText}`;
     try {
       message = ((await response.json()) as { message?: string }).message || message;
@@ -171,7 +185,10 @@ async function get<T>(path: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-const execPath = (id: ExecutionId) => `${enc(id.project)}/${enc(id.domain)}/${enc(id.name)}`;
+export const get = <T>(path: string) => call<T>("GET", path);
+export const send = <T>(method: "POST" | "PUT" | "DELETE", path: string, body: unknown) => call<T>(method, path, body);
+
+export const execPath = (id: ExecutionId) => `${enc(id.project)}/${enc(id.domain)}/${enc(id.name)}`;
 
 const nodePath = (id: ExecutionId, nodeId: string) => `${execPath(id)}/${enc(nodeId)}`;
 const idPath = (id: Identifier) => `${enc(id.project)}/${enc(id.domain)}/${enc(id.name)}/${enc(id.version ?? "")}`;

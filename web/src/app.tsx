@@ -1,8 +1,13 @@
 // The page for the current route.
+import { loginRequired } from "./auth";
+import { EntitiesPage } from "./pages/entities";
+import { EntityPage } from "./pages/entity";
 import { ExecutionPage } from "./pages/execution";
 import { ExecutionsPage } from "./pages/executions";
+import { LoginPage } from "./pages/login";
 import { ProjectsPage } from "./pages/projects";
 import { currentRoute, Link } from "./navigation";
+import { routeHref } from "./routes";
 
 function NotFound(props: { path: string }) {
   return (
@@ -16,7 +21,8 @@ function NotFound(props: { path: string }) {
 }
 
 export function App() {
-  const route = currentRoute.value;
+  // A 401 puts the login page in place of the page asked for, which mounts afresh once logged in.
+  const route = loginRequired.value ? ({ page: "login" } as const) : currentRoute.value;
   return (
     <>
       <a class="skip" href="#main">
@@ -27,11 +33,14 @@ export function App() {
           Flyte sandbox
         </Link>
       </header>
+      {route.page === "login" && <LoginPage />}
       {route.page === "projects" && <ProjectsPage />}
       {route.page === "executions" && <ExecutionsPage key={route.project + "/" + route.domain} {...route} />}
       {route.page === "execution" && (
         <ExecutionPage key={`${route.project}/${route.domain}/${route.name}`} {...route} />
       )}
+      {route.page === "entities" && <EntitiesPage key={routeHref(route)} {...route} />}
+      {route.page === "entity" && <EntityPage key={routeHref(route)} {...route} />}
       {route.page === "notFound" && <NotFound path={route.path} />}
     </>
   );

@@ -5,6 +5,7 @@ import { useSignal } from "@preact/signals";
 import { useLayoutEffect, useRef } from "preact/hooks";
 
 import type { TaskLog } from "./api";
+import { authHeaders } from "./auth";
 import { useLivePolling } from "./live";
 import { LogTail, logPath } from "./log-tail";
 
@@ -19,7 +20,10 @@ function InlineLog(props: { name: string; path: string; live: boolean; paused: b
   live.current = props.live;
   useLivePolling(
     async (current) => {
-      const changed = await tail.current!.poll((url, init) => fetch(url, init));
+      // With auth on, /logs wants the session's token like the gateway does.
+      const changed = await tail.current!.poll((url, init) =>
+        fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string> | undefined), ...authHeaders() } }),
+      );
       if (!current()) return false;
       error.value = null;
       if (changed) version.value++;

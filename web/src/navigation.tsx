@@ -18,7 +18,13 @@ addEventListener("popstate", () => {
   currentRoute.value = parseRoute(location.pathname, location.search);
 });
 
-export function Link(props: { to: Route; children: ComponentChildren; class?: string; scroll?: boolean }) {
+export function Link(props: {
+  to: Route;
+  children: ComponentChildren;
+  class?: string;
+  scroll?: boolean;
+  current?: boolean;
+}) {
   const href = routeHref(props.to);
   const onClick = (event: MouseEvent) => {
     // Let the browser handle new tabs and windows.
@@ -27,7 +33,7 @@ export function Link(props: { to: Route; children: ComponentChildren; class?: st
     navigate(href, props.scroll ?? true);
   };
   return (
-    <a href={href} class={props.class} onClick={onClick}>
+    <a href={href} class={props.class} onClick={onClick} aria-current={props.current ? "page" : undefined}>
       {props.children}
     </a>
   );

@@ -5,8 +5,17 @@
 export const BASE = "/console";
 export const DEFAULT_DOMAIN = "development";
 
+// Workflows, tasks and launch plans: one list page and one detail page per kind.
+export type EntityKind = "workflow" | "task" | "launch_plan";
+// FlyteConsole's path words: the plural lists and names all versions, the singular names one.
+const PLURAL: Record<EntityKind, string> = { workflow: "workflows", task: "tasks", launch_plan: "launchPlans" };
+const KIND_OF_PLURAL = new Map(Object.entries(PLURAL).map(([k, p]) => [p, k as EntityKind]));
+const KINDS = new Set(Object.keys(PLURAL));
+
 export type Route =
   | { page: "projects" }
+  | { page: "entities"; kind: EntityKind; project: string; domain: string }
+  | { page: "entity"; kind: EntityKind; project: string; domain: string; name: string; version?: string }
   | { page: "executions"; project: string; domain: string }
   | { page: "execution"; project: string; domain: string; name: string; node?: string; attempt?: number }
   | { page: "notFound"; path: string };
@@ -50,6 +59,13 @@ export function parseRoute(pathname: string, search = ""): Route {
     if (node && attempt && /^\d+$/.test(attempt)) route.attempt = Number(attempt);
     return route;
   }
+  const plural = KIND_OF_PLURAL.get(parts[4]);
+  if (plural && parts.length === 5) return { page: "entities", kind: plural, project, domain };
+  if (plural && parts.length === 6) return { page: "entity", kind: plural, project, domain, name: parts[5] };
+  const singular = parts[4] as EntityKind;
+  if (KINDS.has(singular) && parts.length === 8 && parts[6] === "version") {
+    return { page: "entity", kind: singular, project, domain, name: parts[5], version: parts[7] };
+  }
   return { page: "notFound", path: pathname };
 }
 
@@ -67,6 +83,14 @@ export function routeHref(route: Route): string {
       if (route.node && route.attempt !== undefined) query.set("attempt", String(route.attempt));
       const search = query.size ? `?${query}` : "";
       return `${BASE}/projects/${enc(route.project)}/domains/${enc(route.domain)}/executions/${enc(route.name)}${search}`;
+    }
+    case "entities":
+      return `${BASE}/projects/${enc(route.project)}/domains/${enc(route.domain)}/${PLURAL[route.kind]}`;
+    case "entity": {
+      const domain = `${BASE}/projects/${enc(route.project)}/domains/${enc(route.domain)}`;
+      return route.version === undefined
+        ? `${domain}/${PLURAL[route.kind]}/${enc(route.name)}`
+        : `${domain}/${route.kind}/${enc(route.name)}/version/${enc(route.version)}`;
     }
     case "notFound":
       return route.path;

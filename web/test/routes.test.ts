@@ -75,3 +75,51 @@ test("routeHref and parseRoute are inverses, escapes included", () => {
     assert.deepEqual(parseRoute(url.pathname, url.search), route);
   }
 });
+
+test("workflows, tasks and launch plans: lists, all versions, one version (FlyteConsole's paths)", () => {
+  const at = { project: "p", domain: "d" };
+  assert.deepEqual(parseRoute("/console/projects/p/domains/d/workflows"), { page: "entities", kind: "workflow", ...at });
+  assert.deepEqual(parseRoute("/console/projects/p/domains/d/tasks"), { page: "entities", kind: "task", ...at });
+  assert.deepEqual(parseRoute("/console/projects/p/domains/d/launchPlans"), {
+    page: "entities",
+    kind: "launch_plan",
+    ...at,
+  });
+  assert.deepEqual(parseRoute("/console/projects/p/domains/d/launchPlans/app.wf"), {
+    page: "entity",
+    kind: "launch_plan",
+    ...at,
+    name: "app.wf",
+  });
+  // flytekit's generate_console_url prints the singular form with a version.
+  assert.deepEqual(parseRoute("/console/projects/p/domains/d/workflow/app.wf/version/v1"), {
+    page: "entity",
+    kind: "workflow",
+    ...at,
+    name: "app.wf",
+    version: "v1",
+  });
+  assert.deepEqual(parseRoute("/console/projects/p/domains/d/launch_plan/app.wf/version/abc%2F1"), {
+    page: "entity",
+    kind: "launch_plan",
+    ...at,
+    name: "app.wf",
+    version: "abc/1",
+  });
+  for (const path of [
+    "/console/projects/p/domains/d/workflow/app.wf",
+    "/console/projects/p/domains/d/constructor/x/version/v",
+    "/console/projects/p/domains/d/workflows/a/b",
+  ]) {
+    assert.equal(parseRoute(path).page, "notFound", path);
+  }
+  const routes: Route[] = [
+    { page: "entities", kind: "task", ...at },
+    { page: "entity", kind: "workflow", ...at, name: "a b" },
+    { page: "entity", kind: "task", ...at, name: "t", version: "v/1 2" },
+  ];
+  for (const route of routes) {
+    const url = new URL(routeHref(route), "http://localhost");
+    assert.deepEqual(parseRoute(url.pathname, url.search), route);
+  }
+});

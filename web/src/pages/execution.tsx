@@ -14,6 +14,7 @@ import {
   type Workflow,
 } from "../api";
 import { ErrorBanner, PhaseBadge, Time } from "../components";
+import { ExecutionActions } from "../execution-actions";
 import { formatTimestamp } from "../format";
 import type { LiteralMap } from "../literals";
 import { LiteralTable } from "../literal-view";
@@ -86,7 +87,8 @@ function Header(props: { execution: Execution; now: number }) {
   );
 }
 
-function Values(props: { title: string; values: LiteralMap | undefined; empty: string }) {
+// A name → value table (inputs, outputs; a launch plan's fixed inputs).
+export function Values(props: { title: string; values: LiteralMap | undefined; empty: string }) {
   return (
     <div class="values">
       <h3>{props.title}</h3>
@@ -106,6 +108,7 @@ export function ExecutionPage(props: ExecutionId & { node?: string; attempt?: nu
   const now = useSignal(Date.now());
   const live = useSignal(true);
   const paused = useSignal(false);
+  const looks = useSignal(0); // bumped by an action: look again even if polling had stopped
   useLivePolling(
     async (current) => {
       const [e, n] = await Promise.all([api.execution(id), api.nodeExecutions(id)]);
@@ -134,7 +137,7 @@ export function ExecutionPage(props: ExecutionId & { node?: string; attempt?: nu
     },
     null,
     (e) => (error.value = `Could not load the execution: ${(e as Error).message}`),
-    `${id.project}/${id.domain}/${id.name}`,
+    `${id.project}/${id.domain}/${id.name}#${looks.value}`,
     paused.value,
   );
   const e = execution.value;
@@ -143,6 +146,7 @@ export function ExecutionPage(props: ExecutionId & { node?: string; attempt?: nu
       {error.value && <ErrorBanner>{error.value}</ErrorBanner>}
       {e === null && !error.value && <p class="muted">Loading…</p>}
       {e && <Header execution={e} now={now.value} />}
+      {e && <ExecutionActions execution={e} onChanged={() => looks.value++} />}
       {e && (
         <p class="muted live">
           <span aria-live="polite">

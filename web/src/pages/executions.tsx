@@ -2,11 +2,12 @@
 import { useSignal } from "@preact/signals";
 
 import { api, type Execution } from "../api";
-import { ErrorBanner, PhaseBadge, Time } from "../components";
-import { elapsedMs, formatDuration, formatTimestamp } from "../format";
+import { ErrorBanner } from "../components";
+import { ExecutionTable } from "../execution-table";
 import { useLivePolling } from "../live";
 import { Link } from "../navigation";
 import { isTerminal } from "../phase";
+import { ProjectNav } from "../project-nav";
 
 const IDLE_MS = 10_000; // nothing running: look for new executions now and then
 
@@ -32,42 +33,13 @@ export function ExecutionsPage(props: { project: string; domain: string }) {
       <nav class="crumbs" aria-label="Breadcrumbs">
         <Link to={{ page: "projects" }}>Projects</Link> / {props.project} / {props.domain}
       </nav>
+      <ProjectNav project={props.project} domain={props.domain} current="executions" />
       <h1>Executions</h1>
       {error.value && <ErrorBanner>{error.value}</ErrorBanner>}
       {executions.value === null && !error.value && <p class="muted">Loading…</p>}
       {executions.value?.length === 0 && <p>No executions in {props.project}/{props.domain} yet.</p>}
       {executions.value && executions.value.length > 0 && (
-        <table class="grid">
-          <thead>
-            <tr>
-              <th scope="col">Phase</th>
-              <th scope="col">Name</th>
-              <th scope="col">Launch plan</th>
-              <th scope="col">Started</th>
-              <th scope="col">Duration</th>
-            </tr>
-          </thead>
-          <tbody>
-            {executions.value.map((e) => {
-              const ms = elapsedMs(e.closure.started_at, e.closure.duration, isTerminal(e.closure.phase), now.value);
-              return (
-                <tr key={e.id.name}>
-                  <td>
-                    <PhaseBadge phase={e.closure.phase} />
-                  </td>
-                  <td>
-                    <Link to={{ page: "execution", ...e.id }}>{e.id.name}</Link>
-                  </td>
-                  <td>{e.spec.launch_plan?.name ?? ""}</td>
-                  <td>
-                    <Time iso={e.closure.started_at} text={formatTimestamp(e.closure.started_at)} />
-                  </td>
-                  <td>{ms === null ? "" : formatDuration(ms)}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <ExecutionTable executions={executions.value} now={now.value} />
       )}
     </main>
   );

@@ -1,0 +1,117 @@
+// The execution page's actions (CONSOLE.md §4.3): terminate with a cause (confirmed in a
+// dialog), relaunch with the same inputs, archive and unarchive. Each is one gateway call; a
+// relaunch opens the new execution, the others show through the page's next poll or here.
+import { useSignal } from "@preact/signals";
+import { useRef } from "preact/hooks";
+
+import "./forms.css";
+
+import { execPath, send, type Execution, type ExecutionId } from "./api";
+import { ErrorBanner } from "./components";
+import { navigate } from "./navigation";
+import { isTerminal } from "./phase";
+import { routeHref } from "./routes";
+
+export const ARCHIVED = "EXECUTION_ARCHIVED";
+
+const terminate = (id: ExecutionId, cause: string) => send<object>("DELETE", `executions/${execPath(id)}`, { cause });
+const relaunch = (id: ExecutionId) => send<{ id: ExecutionId }>("POST", "executions/relaunch", { id, name: "" });
+const setState = (id: ExecutionId, state: string) => send<object>("PUT", `executions/${execPath(id)}`, { state });
+
+function TerminateDialog(props: { id: ExecutionId; onDone: () => void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const cause = useSignal("Terminated from the console");
+  const busy = useSignal(false);
+  const error = useSignal<string | null>(null);
+  const submit = async () => {
+    busy.value = true;
+    try {
+      await terminate(props.id, cause.value.trim() || "Terminated from the console");
+      dialog.current?.close();
+      props.onDone();
+    } catch (e) {
+      error.value = `Could not terminate: ${(e as Error).message}`;
+    } finally {
+      busy.value = false;
+    }
+  };
+  return (
+    <>
+      <button type="button" class="danger" onClick={() => dialog.current?.showModal()}>
+        Terminate…
+      </button>
+      <dialog ref={dialog} aria-labelledby="terminate-title">
+        <h2 id="terminate-title">Terminate {props.id.name}?</h2>
+        <p>Its running tasks are stopped and it ends as Aborted.</p>
+        <label for="terminate-cause">Cause</label>
+        <textarea
+          id="terminate-cause"
+          rows={3}
+          value={cause.value}
+          onInput={(e) => (cause.value = (e.target as HTMLTextAreaElement).value)}
+        />
+        {error.value && <ErrorBanner>{error.value}</ErrorBanner>}
+        <div class="actions">
+          <button type="button" onClick={() => dialog.current?.close()}>
+            Cancel
+          </button>
+          <button type="button" class="danger" disabled={busy.value} onClick={submit}>
+            Terminate
+          </button>
+        </div>
+      </dialog>
+    </>
+  );
+}
+
+// `onChanged` asks the page for a fresh look at the execution (its polling may have stopped).
+export function ExecutionActions(props: { execution: Execution; onChanged: () => void }) {
+  const { id, closure } = props.execution;
+  const archived = closure.state_change_details?.state === ARCHIVED;
+  const busy = useSignal(false);
+  const error = useSignal<string | null>(null);
+  const act = async (what: string, action: () => Promise<void>) => {
+    busy.value = true;
+    error.value = null;
+    try {
+      await action();
+    } catch (e) {
+      error.value = `Could not ${what}: ${(e as Error).message}`;
+    } finally {
+      busy.value = false;
+    }
+  };
+  return (
+    <div class="execution-actions">
+      <div class="actions" role="group" aria-label="Execution actions">
+        {!isTerminal(closure.phase) && <TerminateDialog id={id} onDone={props.onChanged} />}
+        <button
+          type="button"
+          disabled={busy.value}
+          onClick={() =>
+            act("relaunch", async () => {
+              const created = await relaunch(id);
+              navigate(routeHref({ page: "execution", ...created.id }));
+            })
+          }
+        >
+          Relaunch
+        </button>
+        <button
+          type="button"
+          disabled={busy.value}
+          onClick={() =>
+            act(archived ? "unarchive" : "archive", async () => {
+              await setState(id, archived ? "EXECUTION_ACTIVE" : ARCHIVED);
+              props.onChanged();
+            })
+          }
+        >
+          {archived ? "Unarchive" : "Archive"}
+        </button>
+      </div>
+      {archived && <p class="banner">Archived: hidden from the executions list.</p>}
+      {error.value && <ErrorBanner>{error.value}</ErrorBanner>}
+    </div>
+  );
+}
