@@ -1,5 +1,7 @@
 #include "common/url.h"
 
+#include <algorithm>
+
 namespace flyte {
 namespace {
 
@@ -13,6 +15,17 @@ int HexValue(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
+}
+
+// A parameter's name as an error message may repeat it: names of forms and queries are
+// identifiers (sort_by.key, client_secret); anything else may be a value sent without its '='.
+std::string ParameterName(std::string_view key) {
+  constexpr size_t kMaxNameBytes = 64;
+  const bool identifier =
+      !key.empty() && key.size() <= kMaxNameBytes && std::all_of(key.begin(), key.end(), [](char c) {
+        return Unreserved(static_cast<unsigned char>(c)) || c == '[' || c == ']';
+      });
+  return identifier ? "parameter " + std::string(key) : "a parameter";
 }
 
 }  // namespace
@@ -36,12 +49,14 @@ StatusOr<std::string> PercentDecode(std::string_view text, bool plus_is_space) {
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '%') {
+      // Where, never what: the text may be a secret (the token endpoint's client_secret) or
+      // megabytes long.
       if (i + 2 >= text.size()) {
-        return absl::InvalidArgumentError("truncated percent escape in \"" + std::string(text) + "\"");
+        return absl::InvalidArgumentError("truncated percent escape at byte " + std::to_string(i));
       }
       int high = HexValue(text[i + 1]);
       int low = HexValue(text[i + 2]);
-      if (high < 0 || low < 0) return absl::InvalidArgumentError("bad percent escape in \"" + std::string(text) + "\"");
+      if (high < 0 || low < 0) return absl::InvalidArgumentError("bad percent escape at byte " + std::to_string(i));
       out.push_back(static_cast<char>(high * 16 + low));
       i += 2;
     } else if (plus_is_space && text[i] == '+') {
@@ -62,12 +77,17 @@ StatusOr<std::multimap<std::string, std::string>> ParseQuery(std::string_view qu
     std::string_view pair = query.substr(start, end - start);
     if (!pair.empty()) {
       size_t eq = pair.find('=');
-      ASSIGN_OR_RETURN(std::string key, PercentDecode(pair.substr(0, eq), true));
+      auto key = PercentDecode(pair.substr(0, eq), true);
+      if (!key.ok()) return absl::InvalidArgumentError("a parameter name: " + std::string(key.status().message()));
       std::string value;
       if (eq != std::string_view::npos) {
-        ASSIGN_OR_RETURN(value, PercentDecode(pair.substr(eq + 1), true));
+        auto decoded = PercentDecode(pair.substr(eq + 1), true);
+        if (!decoded.ok()) {
+          return absl::InvalidArgumentError(ParameterName(*key) + ": " + std::string(decoded.status().message()));
+        }
+        value = *std::move(decoded);
       }
-      out.emplace(std::move(key), std::move(value));
+      out.emplace(*std::move(key), std::move(value));
     }
     start = end + 1;
   }

@@ -60,7 +60,10 @@ HttpReply HandleTokenRequest(const auth::Authenticator& authenticator, std::stri
                              std::string_view authorization, const std::string& body) {
   if (verb != "POST") return OAuthError(405, "invalid_request", "the token endpoint takes POST");
   auto form = ParseQuery(body);
-  if (!form.ok()) return OAuthError(400, "invalid_request", std::string(form.status().message()));
+  if (!form.ok()) {
+    return OAuthError(400, "invalid_request",
+                      "the body is not a URL-encoded form: " + std::string(form.status().message()));
+  }
   auto token = authenticator.GrantClientCredentials(authorization, *form);
   if (!token.ok()) {
     // A 401 challenges the scheme the client used (RFC 6749 §5.2); a browser answers a Basic

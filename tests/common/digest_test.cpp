@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+
 #include "common/url.h"
 
 namespace flyte {
@@ -32,6 +34,21 @@ TEST_CASE("url: percent encoding and query strings") {
   CHECK(query->find("sort_by.key")->second == "created_at");
   CHECK(query->find("filters")->second == "eq(name,x)");
   CHECK(query->find("flag")->second.empty());
+}
+
+TEST_CASE("url: a malformed escape is located, never quoted") {
+  // The token endpoint's form carries client_secret: an error must not send it back (or log it).
+  auto form = ParseQuery("grant_type=client_credentials&client_secret=hunter2%zzmore");
+  REQUIRE_FALSE(form.ok());
+  CHECK(form.status().message() == "parameter client_secret: bad percent escape at byte 7");
+  CHECK(PercentDecode("hunter2%2").status().message() == "truncated percent escape at byte 7");
+  // A name is repeated only when it decodes to an identifier (a secret sent without its = may not).
+  CHECK(ParseQuery("a=1&hunter%2").status().message() == "a parameter name: truncated percent escape at byte 6");
+  CHECK(ParseQuery("hunter 2=%zz").status().message() == "a parameter: bad percent escape at byte 0");
+  const std::string megabyte(1 << 20, 'k');
+  CHECK(ParseQuery(megabyte + "=%zz").status().message() == "a parameter: bad percent escape at byte 0");
+  CHECK(ParseQuery("x=" + megabyte + "%").status().message() ==
+        "parameter x: truncated percent escape at byte " + std::to_string(megabyte.size()));
 }
 
 }  // namespace

@@ -178,6 +178,27 @@ def test_token_endpoint_client_credentials(exposed, client_secret):
     assert_unauthenticated(lambda: list_projects(exposed, bearer(tampered)))
 
 
+def test_a_malformed_token_form_is_not_echoed(exposed, client_secret):
+    # A bad escape in the form once had its whole field quoted back: the client secret, or a
+    # mebibyte of whatever was sent. The reply says which field and where instead.
+    def post(body: str) -> requests.Response:
+        rsp = requests.post(
+            exposed.http + "/oauth2/token",
+            data=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            timeout=T,
+        )
+        assert rsp.status_code == 400 and rsp.json()["error"] == "invalid_request", rsp.text[:300]
+        assert len(rsp.text) < 300, rsp.text[:300]
+        return rsp
+
+    form = f"grant_type=client_credentials&client_id={CLIENT_ID}&client_secret={client_secret}%zz"
+    secret_reply = post(form).json()["error_description"]
+    assert client_secret not in secret_reply
+    assert secret_reply.endswith(f"parameter client_secret: bad percent escape at byte {len(client_secret)}")
+    assert "k" * 100 not in post("x=" + "k" * (1 << 20) + "%").text
+
+
 def test_grpcio_with_a_static_token(exposed, static_token):
     assert {p.id for p in list_projects(exposed, bearer(static_token)).projects} >= {PROJECT}
     rsp = requests.get(exposed.http + "/api/v1/projects", headers={"Authorization": f"Bearer {static_token}"}, timeout=T)
