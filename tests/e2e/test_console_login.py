@@ -117,9 +117,11 @@ def test_login_with_the_client_secret_returns_to_the_page_asked_for(guarded, exe
         assert w.page.evaluate("localStorage.length") == 0
         # The token works for other pages, and after a reload (this tab keeps it).
         w.page.get_by_role("link", name=execution).click()
-        # Ended, so no poll is in flight for the reload to abort.
+        # Ended, and the last reads (the nodes' attempts, read once after the end) answered, so no
+        # request is in flight for the reload to abort.
         expect(w.page.locator("#execution-phase")).to_have_text(re.compile("Succeeded"), timeout=60_000)
         expect(w.page.locator(".live")).to_contain_text("not updating any more")
+        w.page.wait_for_load_state("networkidle")
         w.page.reload()
         expect(w.page.locator("h1")).to_contain_text(execution)
         w.screenshot("logged-in-execution")
