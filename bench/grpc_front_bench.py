@@ -38,12 +38,17 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def serial(call, n: int) -> str:
+def timings(call, n: int) -> list[float]:
     times = []
     for _ in range(n):
         t0 = time.perf_counter()
         call()
         times.append(time.perf_counter() - t0)
+    return times
+
+
+def serial(call, n: int) -> str:
+    times = timings(call, n)
     return f"p50 {statistics.median(times) * 1e6:7.0f} us, mean {statistics.fmean(times) * 1e6:7.0f} us"
 
 
@@ -60,11 +65,7 @@ def pipelined(stub, n: int, in_flight: int = 64) -> str:
 
 
 def timed(call, n: int) -> str:
-    times = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - t0)
+    times = timings(call, n)
     return f"best {min(times) * 1e3:7.1f} ms, mean {statistics.fmean(times) * 1e3:7.1f} ms"
 
 
