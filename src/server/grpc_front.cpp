@@ -9,6 +9,7 @@
 #include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -33,16 +34,24 @@ using Clock = std::chrono::steady_clock;
 // What each direction reads and forwards at a time: all the front holds for a connection.
 constexpr size_t kChunkBytes = 32 * 1024;
 using Chunk = std::array<char, kChunkBytes>;
+// How long a call gRPC will never answer on the wire (reset by its client, or left behind by a
+// closed connection) keeps its share of the CallBudget: gRPC still runs it. Such calls are then
+// admitted at most max_calls_in_flight per hold (1,024/s by default), less than gRPC 1.51 runs
+// on loopback, so its queue cannot outgrow the budget however fast clients reset or reconnect.
+constexpr auto kUnseenCallHold = std::chrono::milliseconds(250);
 
 // One relayed connection. Its three coroutines (client → gRPC, gRPC → client, the watchdog) run
 // on the connection's strand, so they share this without locks.
 struct Front {
-  Front(tcp::socket client_socket, Unix::socket grpc_socket, const GrpcLimits& grpc_limits)
+  Front(tcp::socket client_socket, Unix::socket grpc_socket, const GrpcLimits& grpc_limits,
+        std::shared_ptr<CallBudget> calls)
       : client(std::move(client_socket)),
         grpc(std::move(grpc_socket)),
         limits(grpc_limits),
+        budget(std::move(calls)),
         guard(grpc_limits),
         watchdog(client.get_executor()),
+        admission(client.get_executor()),
         helpers_done(client.get_executor()) {}
 
   // Ends the connection both ways; gRPC sees its end closed and drops the connection's calls.
@@ -56,13 +65,17 @@ struct Front {
   tcp::socket client;
   Unix::socket grpc;
   const GrpcLimits limits;
+  const std::shared_ptr<CallBudget> budget;
   h2::ConnectionGuard guard;
   h2::FrameScanner from_client{h2::kConnectionPreface.size()};
   h2::FrameScanner from_server;
   std::optional<h2::Violation> violation;          // the limit the client broke, if any
   std::optional<Clock::time_point> sending_since;  // a write to the client is under way
   asio::steady_timer watchdog;
-  int helpers = 0;  // coroutines running beside ServeGrpc's own
+  asio::steady_timer admission;  // the client's chunk waits on it for its calls' share of the budget
+  bool admitted = false;
+  bool resets = false;  // the client has reset a call: it waits behind others for the budget
+  int helpers = 0;      // coroutines running beside ServeGrpc's own
   asio::steady_timer helpers_done;
 };
 
@@ -73,6 +86,31 @@ asio::awaitable<bool> SendToClient(Front& front, const char* data, size_t size) 
   co_await asio::async_write(front.client, asio::buffer(data, size), asio::redirect_error(asio::use_awaitable, ec));
   front.sending_since.reset();
   co_return !ec;
+}
+
+// Returns `calls` to the budget once kUnseenCallHold has passed.
+void ReturnLater(Front& front, int calls) {
+  if (calls == 0) return;
+  auto timer = std::make_shared<asio::steady_timer>(front.client.get_executor(), kUnseenCallHold);
+  timer->async_wait([timer, budget = front.budget, calls](const boost::system::error_code&) { budget->Return(calls); });
+}
+
+// Waits until the budget has taken `calls` for this connection: nothing of the chunk that makes
+// them whole reaches gRPC before. Only the grant ends the wait (the budget is taken then).
+asio::awaitable<void> Admit(const std::shared_ptr<Front>& front, int calls) {
+  if (calls == 0) co_return;
+  front->admitted = false;
+  const bool taken = front->budget->TakeOrQueue(calls, front->resets, [front] {
+    asio::post(front->client.get_executor(), [front] {
+      front->admitted = true;
+      front->admission.cancel();
+    });
+  });
+  while (!taken && !front->admitted) {
+    boost::system::error_code ignored;
+    front->admission.expires_at(Clock::time_point::max());
+    co_await front->admission.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
 }
 
 // Client → gRPC: every frame is judged before it passes; a violation stops at that frame.
@@ -89,6 +127,10 @@ asio::awaitable<void> Upstream(std::shared_ptr<Front> front) {
     if (ec) break;
     now = Clock::now();
     h2::ScanResult scan = front->from_client.Scan({chunk->data(), got}, front->guard.max_client_frame_size(), judge);
+    const h2::CallChanges calls = front->guard.TakeCallChanges();
+    front->resets = front->resets || calls.abandoned > 0;
+    co_await Admit(front, calls.whole);
+    ReturnLater(*front, calls.abandoned);
     if (scan.pass > 0) {
       co_await asio::async_write(front->grpc, asio::buffer(chunk->data(), scan.pass),
                                  asio::redirect_error(asio::use_awaitable, ec));
@@ -133,6 +175,7 @@ asio::awaitable<void> Downstream(std::shared_ptr<Front> front) {
     if (ec) break;
     now = Clock::now();
     front->from_server.Scan({chunk->data(), got}, h2::kLargestFrameSize, note);
+    front->budget->Return(front->guard.TakeCallChanges().answered);
     if (!co_await SendToClient(*front, chunk->data(), got)) break;
   }
   if (front->violation) SendGoaway(*front);
@@ -169,7 +212,8 @@ void SpawnHelper(const std::shared_ptr<Front>& front, asio::awaitable<void> help
 
 }  // namespace
 
-asio::awaitable<void> ServeGrpc(tcp::socket client, grpc::Server& server, const GrpcLimits& limits) {
+asio::awaitable<void> ServeGrpc(tcp::socket client, grpc::Server& server, const GrpcLimits& limits,
+                                std::shared_ptr<CallBudget> budget) {
   int pair[2];
   // Out of descriptors: the client's socket closes as this returns.
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair) != 0) co_return;
@@ -182,7 +226,7 @@ asio::awaitable<void> ServeGrpc(tcp::socket client, grpc::Server& server, const 
     co_return;
   }
   grpc::AddInsecureChannelFromFd(&server, pair[1]);
-  auto front = std::make_shared<Front>(std::move(client), std::move(grpc_end), limits);
+  auto front = std::make_shared<Front>(std::move(client), std::move(grpc_end), limits, std::move(budget));
   SpawnHelper(front, Upstream(front));
   SpawnHelper(front, Watchdog(front));
   co_await Downstream(front);
@@ -192,6 +236,10 @@ asio::awaitable<void> ServeGrpc(tcp::socket client, grpc::Server& server, const 
     front->helpers_done.expires_at(Clock::time_point::max());
     co_await front->helpers_done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
+  // gRPC drops the calls of a closed connection, but those it queued still run.
+  const h2::CallChanges last = front->guard.TakeCallChanges();
+  front->budget->Return(last.answered);
+  ReturnLater(*front, last.abandoned + front->guard.unanswered_calls());
 }
 
 }  // namespace flyte::server

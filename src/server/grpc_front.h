@@ -11,6 +11,9 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include <memory>
+
+#include "server/call_budget.h"
 #include "server/server_config.h"
 
 namespace grpc {
@@ -20,8 +23,9 @@ class Server;
 namespace flyte::server {
 
 // Serves one connection whose first bytes (not yet read) are the HTTP/2 preface, on the
-// socket's strand, until either side ends it. `server` must outlive the connection.
+// socket's strand, until either side ends it. `server` must outlive the connection; `budget` is
+// shared by every connection.
 boost::asio::awaitable<void> ServeGrpc(boost::asio::ip::tcp::socket client, grpc::Server& server,
-                                       const GrpcLimits& limits);
+                                       const GrpcLimits& limits, std::shared_ptr<CallBudget> budget);
 
 }  // namespace flyte::server

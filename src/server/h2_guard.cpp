@@ -58,6 +58,7 @@ std::optional<Violation> ConnectionGuard::FromClient(const FrameHeader& frame, s
       break;
     case FrameType::kRstStream:
       if (auto it = streams_.find(frame.stream); it != streams_.end()) {
+        if (it->second.call) ++call_changes_.abandoned;
         Erase(it);
         violation = CountReset(now);
       }
@@ -81,19 +82,18 @@ void ConnectionGuard::FromServer(const FrameHeader& frame, std::string_view payl
     case FrameType::kData:
       connection_window_ -= frame.length;
       if (it != streams_.end()) {
-        ChangeStream(it->second, [&](Stream& stream) {
-          stream.send_window -= frame.length;
-          if (frame.Has(kEndStream)) stream.server_ended = true;
-        });
+        ChangeStream(it->second, [&](Stream& stream) { stream.send_window -= frame.length; });
+        if (frame.Has(kEndStream)) EndServerSide(it->second);
       }
       break;
     case FrameType::kHeaders:
-      if (it != streams_.end() && frame.Has(kEndStream)) {
-        ChangeStream(it->second, [](Stream& stream) { stream.server_ended = true; });
-      }
+      if (it != streams_.end() && frame.Has(kEndStream)) EndServerSide(it->second);
       break;
     case FrameType::kRstStream:
-      if (it != streams_.end()) Erase(it);
+      if (it != streams_.end()) {
+        EndServerSide(it->second);
+        Erase(it);
+      }
       it = streams_.end();
       break;
     case FrameType::kSettings:
@@ -127,7 +127,24 @@ void ConnectionGuard::EndClientSide(uint32_t id) {
   auto it = streams_.find(id);
   if (it == streams_.end()) return;
   ChangeStream(it->second, [](Stream& stream) { stream.client_ended = true; });
-  if (it->second.server_ended) Erase(it);
+  if (it->second.server_ended) {
+    Erase(it);
+    return;
+  }
+  it->second.call = true;
+  ++call_changes_.whole;
+}
+
+void ConnectionGuard::EndServerSide(Stream& stream) {
+  if (stream.call) ++call_changes_.answered;
+  stream.call = false;
+  ChangeStream(stream, [](Stream& changed) { changed.server_ended = true; });
+}
+
+int ConnectionGuard::unanswered_calls() const {
+  int calls = 0;
+  for (const auto& [_, stream] : streams_) calls += static_cast<int>(stream.call);
+  return calls;
 }
 
 void ConnectionGuard::Erase(Streams::iterator it) {

@@ -56,10 +56,16 @@ void CloseOnItsStrand(const std::weak_ptr<PendingConnection>& weak) {
 struct Routes {
   Routes(grpc::Server* grpc, const GrpcLimits& grpc_bounds, HttpHandlers http,
          std::shared_ptr<std::atomic<int>> requests, ConnectionLimits bounds)
-      : grpc_server(grpc), grpc_limits(grpc_bounds), handlers(http), in_flight(std::move(requests)), limits(bounds) {}
+      : grpc_server(grpc),
+        grpc_limits(grpc_bounds),
+        grpc_calls(std::make_shared<CallBudget>(grpc_bounds.max_calls_in_flight)),
+        handlers(http),
+        in_flight(std::move(requests)),
+        limits(bounds) {}
 
   grpc::Server* grpc_server;
   GrpcLimits grpc_limits;
+  std::shared_ptr<CallBudget> grpc_calls;  // every gRPC connection's
   HttpHandlers handlers;
   std::shared_ptr<std::atomic<int>> in_flight;
   ConnectionLimits limits;
@@ -127,7 +133,7 @@ asio::awaitable<void> Route(std::shared_ptr<PendingConnection> pending, uint64_t
     case Protocol::kGrpc: {
       boost::system::error_code ec;
       pending->socket.set_option(tcp::no_delay(true), ec);
-      co_await ServeGrpc(std::move(pending->socket), *routes->grpc_server, routes->grpc_limits);
+      co_await ServeGrpc(std::move(pending->socket), *routes->grpc_server, routes->grpc_limits, routes->grpc_calls);
       co_return;
     }
     case Protocol::kHttp:

@@ -22,6 +22,10 @@ struct GrpcLimits {
   // A client that takes none of its pending replies for this long (TCP not read, or no HTTP/2
   // flow-control window granted) is disconnected, so gRPC drops what it holds for it.
   std::chrono::seconds send_timeout{30};
+  // Whole requests handed to gRPC and not yet answered, across every connection (the front's
+  // CallBudget): past it the front reads no more calls from any client until some are answered,
+  // which bounds gRPC's queue, threads and memory however many clients flood it.
+  int max_calls_in_flight = 256;
   // flytekit accepts replies up to 20 MiB and FlyteAdmin refuses larger requests than that.
   int64_t max_message_bytes = int64_t{20} << 20;
   int64_t memory_bytes = int64_t{512} << 20;  // gRPC's resource quota

@@ -536,6 +536,55 @@ def test_a_sustained_rapid_reset_flood_is_cut_off_and_memory_stays_bounded(sandb
     assert grpc_health(sb) == health_pb2.HealthCheckResponse.SERVING
 
 
+def flood_until(sb: Sandbox, watch: Watch, deadline: float) -> int:
+    """Rapid-reset calls on connection after connection until `deadline`; returns the calls sent."""
+    calls = 0
+    while time.monotonic() < deadline and not watch.over(FLOOD_CEILING_BYTES):
+        sent, _ = blast_calls(sb, watch, seconds=deadline - time.monotonic(), reset=True)
+        calls += sent
+    return calls
+
+
+FLOODERS = 4
+
+
+def test_several_reconnecting_floods_stay_under_the_ceiling_and_real_clients_are_served(sandbox_factory):
+    # Four rapid-reset clients at once, each reconnecting as soon as it is cut off, while a real
+    # grpcio client calls GetVersion. Cutting each connection off after 200 resets is not enough
+    # on its own: gRPC 1.51 queued the calls of closed connections faster than it ran them, and
+    # four such clients took the sandbox past 1 GiB in 10 s. Now the front admits calls only
+    # while gRPC has fewer than server.grpc.max_calls_in_flight unfinished ones, process-wide.
+    sb = sandbox_factory.start()
+    from flyteidl.service import admin_pb2_grpc
+
+    with Watch(sb.proc.pid) as watch, grpc.insecure_channel(sb.endpoint) as channel:
+        deadline = time.monotonic() + 10
+        flooders = [threading.Thread(target=flood_until, args=(sb, watch, deadline), daemon=True)
+                    for _ in range(FLOODERS)]
+        for flooder in flooders:
+            flooder.start()
+        time.sleep(2)  # the flood is under way
+        versions, slowest = 0, 0.0
+        while time.monotonic() < deadline - 1 and not watch.over(FLOOD_CEILING_BYTES):
+            started = time.monotonic()
+            version = admin_pb2_grpc.AdminServiceStub(channel).GetVersion(
+                version_pb2.GetVersionRequest(), timeout=RPC_TIMEOUT_S
+            )
+            slowest = max(slowest, time.monotonic() - started)
+            assert version.control_plane_version.Version
+            versions += 1
+            time.sleep(0.2)
+        for flooder in flooders:
+            flooder.join()
+        time.sleep(0.5)
+    print(f"{FLOODERS} reconnecting floods: {watch.max_rss >> 20} MiB, {watch.max_threads} threads, "
+          f"{versions} GetVersion calls served meanwhile, the slowest in {slowest:.2f} s")
+    assert watch.max_rss < FLOOD_CEILING_BYTES, f"resident memory reached {watch.max_rss >> 20} MiB"
+    assert versions > 0, "no GetVersion call was served during the flood"
+    assert watch.max_threads < THREAD_CEILING, f"{watch.max_threads} threads"
+    assert grpc_health(sb) == health_pb2.HealthCheckResponse.SERVING
+
+
 def test_a_client_opening_more_streams_than_advertised_is_cut_off(sandbox):
     # Calls whose request never ends keep their streams open. gRPC 1.51 refuses each stream
     # beyond its limit but keeps the connection, so a client may go on trying forever.

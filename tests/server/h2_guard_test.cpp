@@ -151,5 +151,33 @@ TEST_CASE("h2 guard: the client's initial window applies to open streams; gRPC's
   CHECK(guard.max_client_frame_size() == 1u << 20);
 }
 
+TEST_CASE("h2 guard: whole requests are counted as calls until gRPC answers them or the client resets them") {
+  const auto now = Clock::now();
+  ConnectionGuard guard(Limits());
+  REQUIRE_FALSE(guard.FromClient(Header(FrameType::kHeaders, kEndHeaders, 1, 30), {}, now));
+  CHECK(guard.TakeCallChanges().whole == 0);  // not whole yet: gRPC does not queue it
+  REQUIRE_FALSE(guard.FromClient(Header(FrameType::kData, kEndStream, 1, 5), {}, now));
+  REQUIRE_FALSE(Call(guard, 3, now));
+  CallChanges changes = guard.TakeCallChanges();
+  CHECK(changes.whole == 2);
+  CHECK(guard.unanswered_calls() == 2);
+
+  guard.FromServer(Header(FrameType::kHeaders, kEndHeaders | kEndStream, 1, 10), {}, now);  // trailers
+  REQUIRE_FALSE(Reset(guard, 3, now));
+  changes = guard.TakeCallChanges();
+  CHECK(changes.answered == 1);
+  CHECK(changes.abandoned == 1);
+  CHECK(guard.unanswered_calls() == 0);
+
+  // gRPC refusing a call answers it too; a reset after the answer abandons nothing.
+  REQUIRE_FALSE(Call(guard, 5, now));
+  guard.FromServer(Header(FrameType::kRstStream, 0, 5, 4), {}, now);
+  REQUIRE_FALSE(Reset(guard, 5, now));
+  changes = guard.TakeCallChanges();
+  CHECK(changes.whole == 1);
+  CHECK(changes.answered == 1);
+  CHECK(changes.abandoned == 0);
+}
+
 }  // namespace
 }  // namespace flyte::server::h2
