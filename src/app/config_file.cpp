@@ -199,6 +199,10 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
       {"memory_mb", mib_into(grpc.memory_bytes, 16, 1 << 20)},
       {"max_threads", int_into(grpc.max_threads, 4, 10000)},
       {"max_connection_idle", timeout_into(grpc.max_connection_idle)},
+      {"max_stream_resets", int_into(grpc.max_stream_resets, 1, 1 << 20)},
+      {"stream_reset_window", timeout_into(grpc.stream_reset_window)},
+      {"send_timeout", timeout_into(grpc.send_timeout)},
+      {"max_calls_in_flight", int_into(grpc.max_calls_in_flight, 1, 1 << 20)},
   };
   const Section server{
       {"bind", string_into(config.server.bind_address)},

@@ -94,9 +94,10 @@ std::vector<std::string> ExposureWarnings(const SandboxConfig& config) {
               ? "It has no authentication (auth.mode: off): anyone who can reach this address can register and run "
                 "code as you."
               : "Clients must authenticate (README, \"Exposing the sandbox\"); traffic is plain HTTP/gRPC without TLS.",
-          "Debian's gRPC 1.51 has no defence against HTTP/2 abuse (rapid reset, clients that never read): any client "
-          "that reaches the port can make the sandbox use unbounded memory. Bind 127.0.0.1 unless the network is "
-          "trusted.",
+          "gRPC (Debian's 1.51, without defences of its own) is behind the sandbox's HTTP/2 front, which disconnects "
+          "clients that abuse HTTP/2 (rapid reset, too many streams, never reading); still, many clients at once with "
+          "large calls can make it use gigabytes of memory (README, \"What it withstands\"). Bind 127.0.0.1 unless "
+          "the network is trusted.",
           "HTTP clients on other machines must name it by a host listed under server.allowed_hosts."};
 }
 

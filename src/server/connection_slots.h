@@ -1,4 +1,4 @@
-// The listener's connections, from accept until they close or go to gRPC: how many there are
+// The listener's connections, from accept until they close (gRPC ones too): how many there are
 // and which have not yet sent enough to be routed, oldest first. A full listener closes the
 // silent one held longest rather than turning a real client away (idle sockets are cheap to
 // open and would otherwise crowd the port). Thread-safe: the io_context's threads share it.
@@ -22,7 +22,7 @@ class ConnectionSlots {
   uint64_t Open(std::function<void()> hang_up);
   // The connection has been routed: no longer closed to make room.
   void Spoke(uint64_t id);
-  // The connection is gone (or is gRPC's now). Also fine after it was hung up.
+  // The connection is gone. Also fine after it was hung up.
   void Release(uint64_t id);
   // Hangs up the silent connection opened first and stops counting it; false when none is silent.
   bool HangUpOldestSilent();

@@ -1,6 +1,5 @@
 #include "server/listener.h"
 
-#include <grpcpp/server_posix.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 
@@ -15,13 +14,16 @@
 
 #include "common/log.h"
 
+#include "server/grpc_front.h"
+#include "server/h2_frames.h"
+
 namespace flyte::server {
 namespace {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-constexpr std::string_view kHttp2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+using h2::kConnectionPreface;
 // How often a connection that has sent part of the preface is looked at again (readiness would
 // fire at once for the bytes already there).
 constexpr auto kPrefacePoll = std::chrono::milliseconds(10);
@@ -52,10 +54,18 @@ void CloseOnItsStrand(const std::weak_ptr<PendingConnection>& weak) {
 
 // What the routed connections are handed to; shared by every connection.
 struct Routes {
-  Routes(grpc::Server* grpc, HttpHandlers http, std::shared_ptr<std::atomic<int>> requests, ConnectionLimits bounds)
-      : grpc_server(grpc), handlers(http), in_flight(std::move(requests)), limits(bounds) {}
+  Routes(grpc::Server* grpc, const GrpcLimits& grpc_bounds, HttpHandlers http,
+         std::shared_ptr<std::atomic<int>> requests, ConnectionLimits bounds)
+      : grpc_server(grpc),
+        grpc_limits(grpc_bounds),
+        grpc_calls(std::make_shared<CallBudget>(grpc_bounds.max_calls_in_flight)),
+        handlers(http),
+        in_flight(std::move(requests)),
+        limits(bounds) {}
 
   grpc::Server* grpc_server;
+  GrpcLimits grpc_limits;
+  std::shared_ptr<CallBudget> grpc_calls;  // every gRPC connection's
   HttpHandlers handlers;
   std::shared_ptr<std::atomic<int>> in_flight;
   ConnectionLimits limits;
@@ -83,7 +93,7 @@ asio::awaitable<void> Pause(asio::steady_timer& timer, std::chrono::milliseconds
 // however they are split into packets); never consumes them. Ends when the socket is closed
 // under it (deadline, hang-up).
 asio::awaitable<Protocol> Sniff(tcp::socket& socket) {
-  char peek[kHttp2Preface.size()];
+  char peek[kConnectionPreface.size()];
   asio::steady_timer poll(socket.get_executor());
   while (true) {
     boost::system::error_code ec;
@@ -96,8 +106,8 @@ asio::awaitable<Protocol> Sniff(tcp::socket& socket) {
       co_return Protocol::kClosed;
     }
     const auto got = static_cast<size_t>(n);
-    if (std::memcmp(peek, kHttp2Preface.data(), got) != 0) co_return Protocol::kHttp;
-    if (got == kHttp2Preface.size()) co_return Protocol::kGrpc;
+    if (std::memcmp(peek, kConnectionPreface.data(), got) != 0) co_return Protocol::kHttp;
+    if (got == kConnectionPreface.size()) co_return Protocol::kGrpc;
     co_await Pause(poll, kPrefacePoll);  // a prefix of the preface so far: wait for the rest
   }
 }
@@ -123,8 +133,7 @@ asio::awaitable<void> Route(std::shared_ptr<PendingConnection> pending, uint64_t
     case Protocol::kGrpc: {
       boost::system::error_code ec;
       pending->socket.set_option(tcp::no_delay(true), ec);
-      int fd = pending->socket.release(ec);
-      if (!ec) grpc::AddInsecureChannelFromFd(routes->grpc_server, fd);
+      co_await ServeGrpc(std::move(pending->socket), *routes->grpc_server, routes->grpc_limits, routes->grpc_calls);
       co_return;
     }
     case Protocol::kHttp:
@@ -194,8 +203,9 @@ StatusOr<std::unique_ptr<Listener>> Listener::Bind(asio::io_context& io, const s
   return std::unique_ptr<Listener>(new Listener(io, std::move(acceptor), bound));
 }
 
-void Listener::Start(grpc::Server* grpc_server, HttpHandlers handlers, ConnectionLimits limits) {
-  auto routes = std::make_shared<Routes>(grpc_server, handlers, in_flight_, limits);
+void Listener::Start(grpc::Server* grpc_server, const GrpcLimits& grpc_limits, HttpHandlers handlers,
+                     ConnectionLimits limits) {
+  auto routes = std::make_shared<Routes>(grpc_server, grpc_limits, handlers, in_flight_, limits);
   asio::co_spawn(acceptor_.get_executor(), AcceptLoop(io_, acceptor_, std::move(routes)), ReportConnectionFailure);
 }
 

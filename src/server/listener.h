@@ -1,5 +1,5 @@
 // The one port: accepts TCP connections, peeks at the first bytes, and hands HTTP/2 (gRPC, h2c
-// with prior knowledge) to the gRPC server and everything else to the HTTP/1.1 sessions.
+// with prior knowledge) to the gRPC front and everything else to the HTTP/1.1 sessions.
 // Owned by the Server; runs on the io_context's threads, each connection on its own strand.
 #pragma once
 
@@ -16,6 +16,7 @@
 #include "common/status.h"
 #include "server/connection_slots.h"
 #include "server/http_session.h"
+#include "server/server_config.h"
 
 namespace flyte::server {
 
@@ -35,7 +36,7 @@ class Listener {
   static StatusOr<std::unique_ptr<Listener>> Bind(boost::asio::io_context& io, const std::string& address, int port);
 
   // Starts accepting. `grpc_server` must outlive the listener.
-  void Start(grpc::Server* grpc_server, HttpHandlers handlers, ConnectionLimits limits);
+  void Start(grpc::Server* grpc_server, const GrpcLimits& grpc_limits, HttpHandlers handlers, ConnectionLimits limits);
   // Stops accepting new connections (in-flight requests go on).
   void Close();
 

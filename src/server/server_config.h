@@ -9,10 +9,23 @@
 
 namespace flyte::server {
 
-// Bounds on what the gRPC half may take; gRPC 1.51 has no rapid-reset mitigation of its own, so
-// these are what keeps an abusive client's cost finite (src/server/README.md has the figures).
+// Bounds on what the gRPC half may take. gRPC 1.51 has no rapid-reset mitigation and no bound
+// on replies held for clients that never read, so the listener's HTTP/2 front enforces the
+// per-connection ones (src/server/README.md has the figures).
 struct GrpcLimits {
-  int max_concurrent_streams = 100;  // per connection, advertised in SETTINGS
+  // Per connection, advertised in SETTINGS by gRPC; a client that opens more is disconnected.
+  int max_concurrent_streams = 100;
+  // Streams a client may reset within stream_reset_window before it is disconnected
+  // (GOAWAY ENHANCE_YOUR_CALM): each reset call still runs in gRPC.
+  int max_stream_resets = 200;
+  std::chrono::seconds stream_reset_window{10};
+  // A client that takes none of its pending replies for this long (TCP not read, or no HTTP/2
+  // flow-control window granted) is disconnected, so gRPC drops what it holds for it.
+  std::chrono::seconds send_timeout{30};
+  // Whole requests handed to gRPC and not yet answered, across every connection (the front's
+  // CallBudget): past it the front reads no more calls from any client until some are answered,
+  // which bounds gRPC's queue, threads and memory however many clients flood it.
+  int max_calls_in_flight = 256;
   // flytekit accepts replies up to 20 MiB and FlyteAdmin refuses larger requests than that.
   int64_t max_message_bytes = int64_t{20} << 20;
   int64_t memory_bytes = int64_t{512} << 20;  // gRPC's resource quota

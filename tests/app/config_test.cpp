@@ -69,7 +69,8 @@ TEST_CASE("config: connection and gRPC limits") {
   auto config = ParseConfig(
       "server:\n  max_connections: 50\n  idle_timeout: 3s\n  header_timeout: 4s\n  grpc:\n    max_concurrent_streams: "
       "10\n"
-      "    max_message_mb: 8\n    memory_mb: 128\n    max_threads: 16\n    max_connection_idle: 1m\n",
+      "    max_message_mb: 8\n    memory_mb: 128\n    max_threads: 16\n    max_connection_idle: 1m\n"
+      "    max_stream_resets: 20\n    stream_reset_window: 5s\n    send_timeout: 2s\n    max_calls_in_flight: 32\n",
       "sandbox.yaml", DefaultConfig());
   REQUIRE(config.ok());
   CHECK(config->server.max_connections == 50);
@@ -80,6 +81,10 @@ TEST_CASE("config: connection and gRPC limits") {
   CHECK(config->server.grpc.memory_bytes == int64_t{128} << 20);
   CHECK(config->server.grpc.max_threads == 16);
   CHECK(config->server.grpc.max_connection_idle == std::chrono::seconds(60));
+  CHECK(config->server.grpc.max_stream_resets == 20);
+  CHECK(config->server.grpc.stream_reset_window == std::chrono::seconds(5));
+  CHECK(config->server.grpc.send_timeout == std::chrono::seconds(2));
+  CHECK(config->server.grpc.max_calls_in_flight == 32);
 }
 
 TEST_CASE("config: unknown keys and bad values name the key and the line") {

@@ -29,6 +29,10 @@ TEST_CASE("config/sandbox.yaml parses and matches the compiled-in defaults") {
   CHECK(loaded->server.grpc.memory_bytes == defaults.server.grpc.memory_bytes);
   CHECK(loaded->server.grpc.max_threads == defaults.server.grpc.max_threads);
   CHECK(loaded->server.grpc.max_connection_idle == defaults.server.grpc.max_connection_idle);
+  CHECK(loaded->server.grpc.max_stream_resets == defaults.server.grpc.max_stream_resets);
+  CHECK(loaded->server.grpc.stream_reset_window == defaults.server.grpc.stream_reset_window);
+  CHECK(loaded->server.grpc.send_timeout == defaults.server.grpc.send_timeout);
+  CHECK(loaded->server.grpc.max_calls_in_flight == defaults.server.grpc.max_calls_in_flight);
   CHECK(loaded->server.allowed_hosts == defaults.server.allowed_hosts);
   CHECK(loaded->server.console_dir == defaults.server.console_dir);
   CHECK(loaded->state.dir == defaults.state.dir);
