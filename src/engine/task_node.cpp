@@ -231,8 +231,10 @@ namespace {
 // Which plugin runs the attempt (local process, container), in its task execution's metadata as
 // propeller records it: the console and the API show it per attempt.
 void NotePlugin(ExecutionRun& run, NodeRun& node, int attempt, const plugins::AttemptStatus& status) {
-  auto* metadata = node.task_records[attempt].mutable_closure()->mutable_metadata();
-  if (status.plugin.empty() || metadata->plugin_identifier() == status.plugin) return;
+  const auto record = node.task_records.find(attempt);
+  if (status.plugin.empty() || record == node.task_records.end()) return;
+  auto* metadata = record->second.mutable_closure()->mutable_metadata();
+  if (metadata->plugin_identifier() == status.plugin) return;
   metadata->set_plugin_identifier(status.plugin);
   run.dirty_attempts.insert({node.id, attempt});
 }

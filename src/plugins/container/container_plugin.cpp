@@ -108,7 +108,6 @@ void ContainerPlugin::Run(const TaskAttempt& attempt, const std::shared_ptr<Canc
   };
   if (log_fd < 0) return fail("cannot open " + log_file.string() + ": " + std::strerror(errno));
   const StatusOr<ContainerSpec> spec = ContainerSpecFor(attempt, config_);
-  std::string id;
   if (config_.socket.empty()) {
     fail(
         "no container engine was found when the sandbox started (see its log): start Docker or `podman system "
@@ -125,11 +124,11 @@ void ContainerPlugin::Run(const TaskAttempt& attempt, const std::shared_ptr<Canc
   } else if (StatusOr<std::string> created = client_.Create(ContainerName(attempt), *spec); !created.ok()) {
     fail("creating the container: " + std::string(created.status().message()));
   } else {
-    id = *std::move(created);
-    Report(attempt.id, RunContainer(id, attempt.id, log_fd, cancellation));
-  }
-  if (!id.empty()) {
-    if (cancellation->cancelled()) (void)client_.Stop(id, config_.stop_grace);  // SIGTERM first, as Flyte does
+    const std::string id = *std::move(created);
+    AttemptStatus outcome = RunContainer(id, attempt.id, log_fd, cancellation);
+    // Stopped on the way: SIGTERM first, as Flyte does, then the removal kills what is left.
+    if (outcome.phase == AttemptPhase::kAborted) (void)client_.Stop(id, config_.stop_grace);
+    Report(attempt.id, std::move(outcome));
     (void)client_.Remove(id);
   }
   ::close(log_fd);
