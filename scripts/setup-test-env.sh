@@ -19,12 +19,17 @@ log() { printf 'setup-test-env: %s\n' "$*" >&2; }
 # --- Debian packages -------------------------------------------------------------
 # curl: used by the tests for raw HTTP; git: flytekit records the git remote when
 # registering; ca-certificates: pip over HTTPS; python3 + venv/ensurepip: the venv;
-# chromium: the browser Playwright drives in the web-guard tests (browsers are not downloaded).
+# chromium: the browser Playwright drives in the web-guard tests (browsers are not downloaded);
+# podman + runc + busybox-static: the container plugin's tests run real containers of a tiny
+# image built here (scripts/build-test-image.sh; nothing is pulled).
 missing=()
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v git >/dev/null 2>&1 || missing+=(git)
 [ -e /etc/ssl/certs/ca-certificates.crt ] || missing+=(ca-certificates)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v podman >/dev/null 2>&1 || missing+=(podman)
+command -v runc >/dev/null 2>&1 || missing+=(runc)
+[ -x /bin/busybox ] && /bin/busybox --list >/dev/null 2>&1 || missing+=(busybox-static)
 
 python="${PYTHON:-}"
 if [ -z "$python" ]; then
@@ -48,6 +53,19 @@ if [ "${#missing[@]}" -gt 0 ]; then
   "${sudo[@]}" apt-get update -qq
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# --- container engine ---------------------------------------------------------------
+# Podman works here only with runc (crun rejects the cgroup layout) and without default ulimits
+# (setting RLIMIT_NPROC in a container is denied): see MACHINE-NOTES.md. The e2e tests start
+# `podman system service` on a socket of their own.
+containers_conf=/etc/containers/containers.conf
+if ! grep -qs '^runtime = "runc"' "$containers_conf" || ! grep -qs '^default_ulimits = \[\]' "$containers_conf"; then
+  log "configuring podman ($containers_conf): runtime runc, no default ulimits"
+  if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
+  [ -f "$containers_conf" ] && "${sudo[@]}" cp "$containers_conf" "$containers_conf.before-flyte"
+  printf '[containers]\ndefault_ulimits = []\n\n[engine]\nruntime = "runc"\n' | "${sudo[@]}" tee "$containers_conf" >/dev/null
+fi
+log "test image: $("$repo_root/scripts/build-test-image.sh")"
 
 "$python" -c 'import sys; assert sys.version_info >= (3, 9), sys.version' \
   || { log "need Python >= 3.9 (got $("$python" --version 2>&1))"; exit 1; }

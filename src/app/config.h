@@ -26,13 +26,20 @@ struct StateConfig {
   std::filesystem::path client_config;  // default ~/.flyte/config-sandbox.yaml
 };
 
-// How tasks run: app/ turns this into the engine's and the local process plugin's configs.
+// `tasks.containers`: the container engine the container plugin uses.
+struct ContainersConfig {
+  std::string socket;                  // unix socket path or unix:// URL; empty: DOCKER_HOST, else the usual places
+  std::chrono::seconds stop_grace{5};  // terminate: SIGTERM, then SIGKILL this much later
+};
+
+// How tasks run: app/ turns this into the engine's and the plugins' configs.
 struct TasksConfig {
   std::vector<std::string> path;           // prepended to PATH: where pyflyte-execute lives
   std::map<std::string, std::string> env;  // extra environment of every task
   int max_system_retries = 3;
   int warm_python = 1;             // Python interpreters started ahead for flytekit tasks
   plugins::PluginsConfig plugins;  // which plugin runs each task type
+  ContainersConfig containers;     // `tasks.containers`
 };
 
 // `auth.mode`: auto requires authentication exactly when server.bind is beyond loopback.

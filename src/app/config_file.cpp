@@ -245,7 +245,12 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
          return absl::OkStatus();
        }},
   };
+  const Section containers{
+      {"socket", string_into(config.tasks.containers.socket)},
+      {"stop_grace", duration_into(config.tasks.containers.stop_grace)},
+  };
   const Section tasks{
+      {"containers", section(containers)},
       {"path",
        [&](const YAML::Node& node, std::string_view key) -> Status {
          if (!node.IsSequence()) return Bad(source, node, key, "expected a list of folders");

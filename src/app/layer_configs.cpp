@@ -7,6 +7,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// flytekit's ContainerTask.
+constexpr std::string_view kRawContainerTaskType = "raw-container";
+
 bool IsBeneath(const fs::path& path, const fs::path& folder) {
   auto [end, _] = std::mismatch(folder.begin(), folder.end(), path.begin(), path.end());
   return end == folder.end();
@@ -35,6 +38,32 @@ plugins::LocalProcessConfig LocalProcessConfigFor(const SandboxConfig& config) {
     local.env["TMPDIR"] = (state / "tmp").string();
   }
   return local;
+}
+
+StatusOr<plugins::FoundEngine> FindContainerEngine(const SandboxConfig& config) {
+  // Long enough for a busy engine, short enough not to hold the start-up for long.
+  constexpr std::chrono::milliseconds kEngineAnswerTimeout{2000};
+  return plugins::FindEngine(plugins::SocketSearchFromEnvironment(config.tasks.containers.socket),
+                             kEngineAnswerTimeout);
+}
+
+plugins::BuiltinPluginsConfig PluginConfigsFor(const SandboxConfig& config,
+                                               const std::optional<plugins::FoundEngine>& engine) {
+  plugins::ContainerConfig container;
+  if (engine) {
+    container.socket = engine->socket;
+    container.engine = engine->info.name + " " + engine->info.version;
+  }
+  container.shared_dirs = {fs::absolute(config.state.dir / "blobs")};
+  container.state_dir = fs::absolute(config.state.dir).string();
+  container.stop_grace = config.tasks.containers.stop_grace;
+  return {LocalProcessConfigFor(config), std::move(container)};
+}
+
+plugins::PluginsConfig PluginRoutesFor(const SandboxConfig& config, bool engine_found) {
+  plugins::PluginsConfig routes = config.tasks.plugins;
+  if (engine_found) routes.plugin_for.emplace(std::string(kRawContainerTaskType), "container");
+  return routes;
 }
 
 engine::EngineConfig EngineConfigFor(const SandboxConfig& config, const std::string& client_address) {

@@ -2,11 +2,14 @@
 // plugin, auth), built from the sandbox's configuration.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "app/config.h"
 #include "auth/auth_config.h"
 #include "engine/engine.h"
+#include "plugins/builtin_plugins.h"
+#include "plugins/container/engine_socket.h"
 #include "plugins/local/local_process_plugin.h"
 
 namespace flyte::app {
@@ -14,6 +17,19 @@ namespace flyte::app {
 // Tasks run as local processes with the configured PATH and environment; the plugin keeps its
 // files in <state>/plugins/local.
 plugins::LocalProcessConfig LocalProcessConfigFor(const SandboxConfig& config);
+
+// The container engine tasks.containers names, else the one DOCKER_HOST or the usual sockets lead
+// to; NOT_FOUND (saying where it looked) when none answers.
+StatusOr<plugins::FoundEngine> FindContainerEngine(const SandboxConfig& config);
+
+// Each plugin's settings: containers mount the blob store, and run on `engine` (none: every
+// container task fails to start, saying so).
+plugins::BuiltinPluginsConfig PluginConfigsFor(const SandboxConfig& config,
+                                               const std::optional<plugins::FoundEngine>& engine);
+
+// tasks.plugins, with raw containers (task type raw-container: their image is the point) in
+// containers when an engine was found and the config does not say otherwise.
+plugins::PluginsConfig PluginRoutesFor(const SandboxConfig& config, bool engine_found);
 
 // Attempt logs go to <state>/logs, linked as http://<client_address>/logs/...
 engine::EngineConfig EngineConfigFor(const SandboxConfig& config, const std::string& client_address);

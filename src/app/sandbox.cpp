@@ -33,10 +33,17 @@ namespace {
 
 StatusOr<engine::EngineDeps> EngineDepsFor(const SandboxConfig& config, engine::EngineConfig engine_config,
                                            store::SqliteStores& stores, store::BlobStore& blobs) {
+  std::optional<plugins::FoundEngine> container_engine;
+  if (StatusOr<plugins::FoundEngine> found = FindContainerEngine(config); found.ok()) {
+    log::Info("sandbox", "container engine found", {{"engine", found->Describe()}});
+    container_engine = *std::move(found);
+  } else {
+    log::Info("sandbox", "no container engine", {{"reason", std::string(found.status().message())}});
+  }
   // Each task type goes to the plugin tasks.plugins names; a name no plugin has fails the start.
-  ASSIGN_OR_RETURN(
-      plugins::PluginFactory make_plugin,
-      plugins::RoutingPluginFactory(plugins::BuiltinPlugins({LocalProcessConfigFor(config)}), config.tasks.plugins));
+  ASSIGN_OR_RETURN(plugins::PluginFactory make_plugin,
+                   plugins::RoutingPluginFactory(plugins::BuiltinPlugins(PluginConfigsFor(config, container_engine)),
+                                                 PluginRoutesFor(config, container_engine.has_value())));
   return engine::EngineDeps{*stores.executions,      blobs,         *stores.cache,
                             *stores.signals,         SystemClock(), std::move(make_plugin),
                             std::move(engine_config)};
@@ -175,6 +182,18 @@ class RunningSandbox final : public Sandbox {
 
 StatusOr<std::string> PythonTaskEntryPoint(const SandboxConfig& config) {
   return plugins::FlytekitEntryPoint(LocalProcessConfigFor(config));
+}
+
+std::string ContainerEngine(const SandboxConfig& config) {
+  const StatusOr<plugins::FoundEngine> found = FindContainerEngine(config);
+  if (!found.ok()) return std::string(found.status().message()) + "; raw-container tasks run as local processes";
+  const plugins::PluginsConfig routes = PluginRoutesFor(config, true);
+  std::string in_containers;
+  for (const auto& [task_type, plugin] : routes.plugin_for) {
+    if (plugin == "container") in_containers += (in_containers.empty() ? "" : ", ") + task_type;
+  }
+  return found->Describe() +
+         (in_containers.empty() ? "; no task type runs in containers" : "; in containers: " + in_containers);
 }
 
 std::string TaskConfinement(const SandboxConfig& config) {

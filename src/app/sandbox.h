@@ -29,6 +29,10 @@ class Sandbox {
 // tasks.path in front of this process's PATH. NOT_FOUND when there is none.
 StatusOr<std::string> PythonTaskEntryPoint(const SandboxConfig& config);
 
+// Which container engine the container plugin uses and which task types run in containers, or
+// why there is none, for the banner.
+std::string ContainerEngine(const SandboxConfig& config);
+
 // How task processes are kept from the sandbox's own files (registry, signing key), for the banner.
 std::string TaskConfinement(const SandboxConfig& config);
 

@@ -124,7 +124,8 @@ void PrintBanner(const SandboxConfig& config, int port) {
             << "  State folder:   " << config.state.dir.string() << "\n"
             << "  Client config:  " << config.state.client_config.string() << "\n"
             << "  Python tasks:   " << PythonTasks(config) << "\n"
-            << "  Task processes: " << app::TaskConfinement(config) << "\n\n"
+            << "  Task processes: " << app::TaskConfinement(config) << "\n"
+            << "  Containers:     " << app::ContainerEngine(config) << "\n\n"
             << "Point flytectl and flytekit at it with:\n"
             << "  export FLYTECTL_CONFIG=" << config.state.client_config.string() << "\n"
             << std::flush;

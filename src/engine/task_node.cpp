@@ -226,6 +226,21 @@ int64_t NextDeadline(const ExecutionRun& run) {
   return next;
 }
 
+namespace {
+
+// Which plugin runs the attempt (local process, container), in its task execution's metadata as
+// propeller records it: the console and the API show it per attempt.
+void NotePlugin(ExecutionRun& run, NodeRun& node, int attempt, const plugins::AttemptStatus& status) {
+  const auto record = node.task_records.find(attempt);
+  if (status.plugin.empty() || record == node.task_records.end()) return;
+  auto* metadata = record->second.mutable_closure()->mutable_metadata();
+  if (metadata->plugin_identifier() == status.plugin) return;
+  metadata->set_plugin_identifier(status.plugin);
+  run.dirty_attempts.insert({node.id, attempt});
+}
+
+}  // namespace
+
 void HandleAttemptChange(const StepContext& context, RunMap& runs, const plugins::AttemptId& id,
                          std::vector<Effect>& effects) {
   auto owner = context.attempts.find(id);
@@ -244,6 +259,8 @@ void HandleAttemptChange(const StepContext& context, RunMap& runs, const plugins
   }
   const StatusOr<plugins::AttemptStatus>& status = checked;
   const int attempt = node.attempts - 1;
+  if (node.phase == NodePhase::kRunning && AttemptIdOf(run, node.id, attempt) == id)
+    NotePlugin(run, node, attempt, *status);
   if (node.phase != NodePhase::kRunning || AttemptIdOf(run, node.id, attempt) != id) {
     if (status->phase != plugins::AttemptPhase::kRunning && status->phase != plugins::AttemptPhase::kQueued) {
       effects.push_back({Effect::Kind::kFinalize, {}, id});

@@ -9,6 +9,10 @@ PluginRegistry BuiltinPlugins(const BuiltinPluginsConfig& config) {
   (void)registry.Register({"local", {std::string(kAnyTaskType)}, [local = config.local](ChangeCallback on_change) {
                              return MakeLocalProcessPlugin(local, std::move(on_change));
                            }});
+  (void)registry.Register(
+      {"container", {std::string(kAnyTaskType)}, [container = config.container](ChangeCallback on_change) {
+         return MakeContainerPlugin(container, std::move(on_change));
+       }});
   return registry;
 }
 

@@ -2,6 +2,7 @@
 // their extensions): a new plugin is a folder under plugins/ and one registration here.
 #pragma once
 
+#include "plugins/container/container_plugin.h"
 #include "plugins/local/local_process_plugin.h"
 #include "plugins/registry.h"
 
@@ -10,9 +11,11 @@ namespace flyte::plugins {
 // Each built-in plugin's own settings.
 struct BuiltinPluginsConfig {
   LocalProcessConfig local;
+  ContainerConfig container;
 };
 
 // "local": every task type, as a local process (a task without a container fails to start).
+// "container": every task type, as a container of the task's image (container/README.md).
 PluginRegistry BuiltinPlugins(const BuiltinPluginsConfig& config);
 
 }  // namespace flyte::plugins

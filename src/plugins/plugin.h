@@ -58,6 +58,7 @@ struct AttemptStatus {
   std::string message;  // human-readable reason (start failure, signal)
   int64_t pid = 0;      // local process: its pid, for whoever looks at it
   std::vector<flyteidl::core::TaskLog> logs;
+  std::string plugin;  // which plugin runs the attempt ("local", "container"): the router says
 };
 
 // What Recover found of an attempt launched before a restart.

@@ -34,6 +34,7 @@ class TaskTypeRouter final : public Plugin {
     for (const auto& [name, kind] : routes_.kinds) {
       plugins_.emplace(name, kind.make(on_change));
       start_seconds_.emplace(plugins_.at(name).get(), &start_seconds.With({name}));
+      names_.emplace(plugins_.at(name).get(), name);
     }
   }
 
@@ -67,7 +68,9 @@ class TaskTypeRouter final : public Plugin {
     }
     Plugin* owner = OwnerOf(id);
     if (owner == nullptr) return absl::NotFoundError("no task attempt " + id);
-    return owner->Check(id);
+    StatusOr<AttemptStatus> status = owner->Check(id);
+    if (status.ok()) status->plugin = names_.at(owner);
+    return status;
   }
 
   Status Abort(const AttemptId& id) override {
@@ -121,6 +124,7 @@ class TaskTypeRouter final : public Plugin {
   const ChangeCallback on_change_;
   std::map<std::string, std::unique_ptr<Plugin>> plugins_;      // by name; made once, never changed
   std::map<const Plugin*, metrics::Histogram*> start_seconds_;  // of each of plugins_; never changed
+  std::map<const Plugin*, std::string> names_;                  // of each of plugins_; never changed
 
   absl::Mutex mu_;
   std::unordered_map<AttemptId, Plugin*> owners_ ABSL_GUARDED_BY(mu_);

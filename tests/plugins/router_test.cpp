@@ -66,6 +66,7 @@ TEST_CASE("router: each task type goes to its plugin, the rest to the default") 
   REQUIRE(status.ok());
   CHECK(status->phase == AttemptPhase::kExited);
   CHECK(status->exit_code == 3);
+  CHECK(status->plugin == "container");  // recorded per attempt by the engine
   REQUIRE(router->Abort("a1").ok());
   CHECK(kinds.made["local"]->aborted == std::vector<AttemptId>{"a1"});
   CHECK(kinds.made["container"]->aborted.empty());

@@ -5,54 +5,12 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 
+#include "plugins/attempt_command.h"
 #include "plugins/local/spawn.h"
-#include "plugins/template_args.h"
 
 namespace flyte::plugins {
-namespace {
-
 namespace fs = std::filesystem;
-
-constexpr std::string_view kFileScheme = "file://";
-
-// "file:///a/b" or "/a/b" → "/a/b"; any other URL is not readable on this machine.
-StatusOr<fs::path> LocalPath(std::string_view url) {
-  if (url.substr(0, kFileScheme.size()) == kFileScheme) url.remove_prefix(kFileScheme.size());
-  if (url.empty() || url.front() != '/') {
-    return absl::FailedPreconditionError("\"" + std::string(url) + "\" is not a local path");
-  }
-  return fs::path(url);
-}
-
-}  // namespace
-
-StatusOr<flyteidl::core::LiteralMap> ReadInputs(const TaskAttempt& attempt) {
-  ASSIGN_OR_RETURN(const fs::path path, LocalPath(attempt.inputs_path));
-  std::ifstream in(path, std::ios::binary);
-  flyteidl::core::LiteralMap inputs;
-  if (!in || !inputs.ParseFromIstream(&in)) {
-    return absl::FailedPreconditionError("unable to read inputs from " + path.string());
-  }
-  return inputs;
-}
-
-Status WriteTaskTemplate(const TaskAttempt& attempt) {
-  ASSIGN_OR_RETURN(const fs::path path, LocalPath(TaskTemplatePath(attempt)));
-  const fs::path temporary = path.string() + ".tmp-" + std::to_string(::getpid());
-  std::error_code error;
-  fs::create_directories(path.parent_path(), error);
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (error || !out || !attempt.task.SerializeToOstream(&out) || !out.flush()) {
-      return absl::FailedPreconditionError("cannot write the task template to " + path.string());
-    }
-  }
-  fs::rename(temporary, path, error);  // readers never see half a file
-  if (error) return absl::FailedPreconditionError("cannot write the task template to " + path.string());
-  return absl::OkStatus();
-}
 
 fs::path StartedMarkerPath(const TaskAttempt& attempt) {
   return fs::path(attempt.log_dir) / ("started-" + attempt.token);
@@ -76,19 +34,6 @@ StatusOr<int> OpenLog(const fs::path& file) {
   return MoveAboveStandardStreams(fd);
 }
 
-void AppendToLog(int fd, const std::string& line) {
-  for (size_t written = 0; written < line.size();) {
-    const ssize_t n = ::write(fd, line.data() + written, line.size() - written);
-    if (n <= 0 && errno != EINTR) return;
-    if (n > 0) written += static_cast<size_t>(n);
-  }
-}
-
-flyteidl::core::TaskLog LogLink(const fs::path& file) {
-  flyteidl::core::TaskLog log;
-  log.set_uri(std::string(kFileScheme) + file.string());
-  log.set_name("Local process log");
-  return log;
-}
+flyteidl::core::TaskLog LocalLogLink(const fs::path& file) { return LogLink(file, "Local process log"); }
 
 }  // namespace flyte::plugins

@@ -1,5 +1,4 @@
-// An attempt's files on this machine: its fresh working folder, its log, the inputs and task
-// template its command line may ask for.
+// An attempt's files on this machine: its fresh working folder, its log and its started marker.
 #pragma once
 
 #include <filesystem>
@@ -7,8 +6,6 @@
 #include <string_view>
 
 #include "common/status.h"
-#include "flyteidl/core/literals.pb.h"
-#include "flyteidl/core/tasks.pb.h"
 #include "plugins/plugin.h"
 
 namespace flyte::plugins {
@@ -27,13 +24,7 @@ StatusOr<AttemptFiles> PrepareFolders(const TaskAttempt& attempt);
 
 // The log's descriptor, above 2 so that setting up the child's stdin/stdout/stderr cannot clobber it.
 StatusOr<int> OpenLog(const std::filesystem::path& file);
-void AppendToLog(int fd, const std::string& line);
 // The link the engine shows for the log.
-flyteidl::core::TaskLog LogLink(const std::filesystem::path& file);
-
-// inputs.pb, for `{{.inputs.x}}`.
-StatusOr<flyteidl::core::LiteralMap> ReadInputs(const TaskAttempt& attempt);
-// task.pb next to it, for `{{.taskTemplatePath}}` (propeller offloads it only when a command asks).
-Status WriteTaskTemplate(const TaskAttempt& attempt);
+flyteidl::core::TaskLog LocalLogLink(const std::filesystem::path& file);
 
 }  // namespace flyte::plugins

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <utility>
 
+#include "plugins/attempt_command.h"
 #include "plugins/local/attempt_files.h"
 #include "plugins/local/process_identity.h"
 #include "plugins/local/task_command.h"
@@ -69,7 +70,7 @@ Status LocalProcessPlugin::Start(const TaskAttempt& attempt) {
   ASSIGN_OR_RETURN(const int log_fd, OpenLog(files.log_file));
   const StatusOr<Command> command = PrepareCommand(attempt, config_, files);
   AttemptStatus status;
-  status.logs.push_back(LogLink(files.log_file));
+  status.logs.push_back(LocalLogLink(files.log_file));
   if (command.ok() && config_.warm_python > 0) {
     if (const auto interpreter = FlytekitInterpreter(command->executable)) {
       const bool handed = HandToSpare(attempt, *interpreter, JobFor(*command, files), status);

@@ -12,11 +12,10 @@
 #include <vector>
 
 #include "common/status.h"
+#include "plugins/attempt_command.h"
 #include "plugins/local/confinement.h"
 
 namespace flyte::plugins {
-
-using Environment = std::map<std::string, std::string>;
 
 // execvp's search path when PATH is unset.
 inline constexpr std::string_view kDefaultSearchPath = "/usr/local/bin:/usr/bin:/bin";

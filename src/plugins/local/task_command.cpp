@@ -4,7 +4,7 @@
 #include <string_view>
 #include <utility>
 
-#include "plugins/template_args.h"
+#include "plugins/attempt_command.h"
 
 extern char** environ;
 
@@ -12,49 +12,6 @@ namespace flyte::plugins {
 namespace {
 
 namespace fs = std::filesystem;
-
-// container.command + container.args with the templates filled in (flytekit leaves command empty).
-// Errors belong to the task: no container, a bad template, unreadable inputs.
-StatusOr<std::vector<std::string>> RenderedCommand(const TaskAttempt& attempt) {
-  if (!attempt.task.has_container()) {
-    return absl::FailedPreconditionError("the task has no container to run (task type \"" + attempt.task.type() +
-                                         "\")");
-  }
-  const flyteidl::core::Container& container = attempt.task.container();
-  std::vector<std::string> args(container.command().begin(), container.command().end());
-  args.insert(args.end(), container.args().begin(), container.args().end());
-  if (args.empty() || args.front().empty()) {
-    return absl::FailedPreconditionError("the task's container has no command");
-  }
-  if (ReferencesTaskTemplatePath(args)) RETURN_IF_ERROR(WriteTaskTemplate(attempt));
-  std::optional<flyteidl::core::LiteralMap> inputs;
-  if (ReferencesInputValues(args)) {
-    ASSIGN_OR_RETURN(inputs, ReadInputs(attempt));
-  }
-  StatusOr<std::vector<std::string>> rendered = RenderArgs(args, attempt, inputs ? &*inputs : nullptr);
-  if (!rendered.ok()) {
-    return absl::FailedPreconditionError("rendering the command line: " + std::string(rendered.status().message()));
-  }
-  return rendered;
-}
-
-// What propeller's flytek8s adds to every container (k8s_resource_adds.go GetExecutionEnvVars).
-std::vector<std::pair<std::string, std::string>> FlyteEnvironment(const TaskAttempt& attempt) {
-  std::vector<std::pair<std::string, std::string>> env;
-  if (!attempt.workflow_name.empty()) env.emplace_back("FLYTE_INTERNAL_EXECUTION_WORKFLOW", attempt.workflow_name);
-  env.emplace_back("FLYTE_INTERNAL_EXECUTION_ID", attempt.execution_name);
-  env.emplace_back("FLYTE_INTERNAL_EXECUTION_PROJECT", attempt.project);
-  env.emplace_back("FLYTE_INTERNAL_EXECUTION_DOMAIN", attempt.domain);
-  env.emplace_back("FLYTE_ATTEMPT_NUMBER", std::to_string(attempt.attempt));
-  env.emplace_back(std::string(kAttemptTokenVariable), attempt.token);  // how a restart finds the process
-  if (attempt.task.has_id()) {
-    env.emplace_back("FLYTE_INTERNAL_TASK_PROJECT", attempt.task.id().project());
-    env.emplace_back("FLYTE_INTERNAL_TASK_DOMAIN", attempt.task.id().domain());
-    env.emplace_back("FLYTE_INTERNAL_TASK_NAME", attempt.task.id().name());
-    env.emplace_back("FLYTE_INTERNAL_TASK_VERSION", attempt.task.id().version());
-  }
-  return env;
-}
 
 Environment ServerEnvironment() {
   Environment env;
@@ -78,14 +35,11 @@ Environment WithConfig(Environment env, const LocalProcessConfig& config) {
   return env;
 }
 
-// The server's environment, then in propeller's order (Kubernetes keeps the last of duplicate
-// names): the template's container.env, Flyte's variables, the execution's envs, the platform
-// defaults from the config.
+// The server's environment, then the attempt's (container.env, Flyte's variables, the execution's
+// envs), then the platform defaults from the config.
 Environment TaskEnvironment(const TaskAttempt& attempt, const LocalProcessConfig& config) {
   Environment env = ServerEnvironment();
-  for (const auto& pair : attempt.task.container().env()) env[pair.key()] = pair.value();
-  for (auto& [name, value] : FlyteEnvironment(attempt)) env[name] = std::move(value);
-  for (const auto& [name, value] : attempt.env) env[name] = value;
+  for (auto& [name, value] : AttemptEnvironment(attempt)) env[name] = std::move(value);
   return WithConfig(std::move(env), config);
 }
 
@@ -96,7 +50,8 @@ Environment BaseEnvironment(const LocalProcessConfig& config) { return WithConfi
 StatusOr<Command> PrepareCommand(const TaskAttempt& attempt, const LocalProcessConfig& config,
                                  const AttemptFiles& files) {
   Command command;
-  ASSIGN_OR_RETURN(command.argv, RenderedCommand(attempt));
+  ASSIGN_OR_RETURN(const RenderedContainer rendered, RenderContainer(attempt));
+  command.argv = rendered.CommandLine();
   command.env = TaskEnvironment(attempt, config);
   command.inlined = InlineFastExecute(command.argv, fs::absolute(files.work_dir).string());
   if (command.inlined) {

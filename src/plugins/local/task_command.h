@@ -33,9 +33,6 @@ struct Command {
 StatusOr<Command> PrepareCommand(const TaskAttempt& attempt, const LocalProcessConfig& config,
                                  const AttemptFiles& files);
 
-// The attempt's token in every task's environment: a restart finds its process by it.
-inline constexpr std::string_view kAttemptTokenVariable = "FLYTE_ATTEMPT_TOKEN";
-
 // The command as a process of its own, stdout and stderr into `log_fd`, confined; the process
 // creates files.started_marker before it execs the command.
 StatusOr<pid_t> SpawnCommand(const Command& command, const AttemptFiles& files, int log_fd,

@@ -1,0 +1,223 @@
+#include "plugins/container/container_plugin.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <utility>
+
+#include "plugins/attempt_command.h"
+
+namespace flyte::plugins {
+namespace {
+
+namespace fs = std::filesystem;
+
+// An engine that breaks mid-run leaves the attempt as a lost process would: a system failure,
+// tried again (the shell's code for SIGKILL).
+constexpr int kLostExitCode = 128 + SIGKILL;
+
+std::string Label(std::string_view name) { return std::string(kContainerLabelPrefix) + "." + std::string(name); }
+
+// Unique per launch, so a container never stands for two launches.
+std::string ContainerName(const TaskAttempt& attempt) { return "flyte-" + attempt.token; }
+
+AttemptStatus Outcome(AttemptPhase phase, std::string message, int exit_code = 0) {
+  AttemptStatus status;
+  status.phase = phase;
+  status.message = std::move(message);
+  status.exit_code = exit_code;
+  return status;
+}
+
+std::string ShortId(const std::string& id) { return id.substr(0, 12); }
+
+}  // namespace
+
+StatusOr<ContainerSpec> ContainerSpecFor(const TaskAttempt& attempt, const ContainerConfig& config) {
+  ASSIGN_OR_RETURN(RenderedContainer rendered, RenderContainer(attempt));
+  ContainerSpec spec;
+  spec.image = attempt.task.container().image();
+  if (spec.image.empty()) return absl::FailedPreconditionError("the task's container names no image");
+  // As a pod runs it: the task's command replaces the image's entry point, its args the image's command.
+  spec.entrypoint = std::move(rendered.command);
+  spec.cmd = std::move(rendered.args);
+  spec.env = AttemptEnvironment(attempt);
+  spec.labels = {{Label("token"), attempt.token},
+                 {Label("execution"), attempt.project + "/" + attempt.domain + "/" + attempt.execution_name},
+                 {Label("node"), attempt.node_id},
+                 {Label("attempt"), std::to_string(attempt.attempt)},
+                 {Label("state"), config.state_dir}};
+  // Same paths inside as outside: the URLs in the command line and in flytekit's inputs just work.
+  const std::string log_dir = fs::absolute(attempt.log_dir).string();
+  spec.binds.push_back(log_dir + ":" + log_dir);
+  for (const fs::path& dir : config.shared_dirs) spec.binds.push_back(dir.string() + ":" + dir.string());
+  return spec;
+}
+
+std::unique_ptr<Plugin> MakeContainerPlugin(ContainerConfig config, ChangeCallback on_change) {
+  return std::make_unique<ContainerPlugin>(std::move(config), std::move(on_change));
+}
+
+ContainerPlugin::ContainerPlugin(ContainerConfig config, ChangeCallback on_change)
+    : config_(std::move(config)), on_change_(std::move(on_change)), client_(config_.socket) {}
+
+ContainerPlugin::~ContainerPlugin() {
+  std::list<Runner> runners;
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+    for (auto& [id, record] : attempts_) record.cancellation->Cancel();
+    runners.swap(runners_);
+  }
+  for (Runner& runner : runners) runner.thread.join();  // each stops and removes its container
+}
+
+Status ContainerPlugin::Start(const TaskAttempt& attempt) {
+  if (attempt.id.empty() || attempt.log_dir.empty()) {
+    return absl::InvalidArgumentError("a task attempt needs an id and a log folder");
+  }
+  absl::MutexLock lock(&mu_);
+  JoinFinishedRunners();
+  if (attempts_.count(attempt.id) != 0) return absl::OkStatus();  // started already
+  auto cancellation = std::make_shared<Cancellation>();
+  AttemptStatus queued;
+  queued.logs.push_back(LogLink(fs::path(attempt.log_dir) / "task.log", "Container log"));
+  attempts_.emplace(attempt.id, AttemptRecord{std::move(queued), cancellation});
+  Runner& runner = runners_.emplace_back();
+  runner.done = std::make_shared<bool>(false);
+  runner.thread = std::thread([this, attempt, cancellation, done = runner.done] {
+    Run(attempt, cancellation);
+    absl::MutexLock finished(&mu_);
+    *done = true;
+  });
+  return absl::OkStatus();
+}
+
+void ContainerPlugin::Run(const TaskAttempt& attempt, const std::shared_ptr<Cancellation>& cancellation) {
+  std::error_code error;
+  fs::create_directories(attempt.log_dir, error);
+  const fs::path log_file = fs::absolute(fs::path(attempt.log_dir) / "task.log", error);
+  const int log_fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  const auto fail = [&](const std::string& message) {
+    if (log_fd >= 0) AppendToLog(log_fd, "flyte: cannot start the task: " + message + "\n");
+    Report(attempt.id, Outcome(AttemptPhase::kFailedToStart, message));
+  };
+  if (log_fd < 0) return fail("cannot open " + log_file.string() + ": " + std::strerror(errno));
+  const StatusOr<ContainerSpec> spec = ContainerSpecFor(attempt, config_);
+  if (config_.socket.empty()) {
+    fail(
+        "no container engine was found when the sandbox started (see its log): start Docker or `podman system "
+        "service`, or set tasks.containers.socket, then restart the sandbox");
+  } else if (!spec.ok()) {
+    fail(std::string(spec.status().message()));
+  } else if (const Status image = client_.InspectImage(spec->image); absl::IsNotFound(image)) {
+    fail("the image \"" + spec->image + "\" is not among " + config_.engine +
+         "'s local images, and the sandbox never pulls one: build it on this machine, or pull it yourself (podman "
+         "pull " +
+         spec->image + ", or docker pull)");
+  } else if (!image.ok()) {
+    fail(std::string(image.message()));
+  } else if (StatusOr<std::string> created = client_.Create(ContainerName(attempt), *spec); !created.ok()) {
+    fail("creating the container: " + std::string(created.status().message()));
+  } else {
+    const std::string id = *std::move(created);
+    AttemptStatus outcome = RunContainer(id, attempt.id, log_fd, cancellation);
+    // Stopped on the way: SIGTERM first, as Flyte does, then the removal kills what is left.
+    if (outcome.phase == AttemptPhase::kAborted) (void)client_.Stop(id, config_.stop_grace);
+    Report(attempt.id, std::move(outcome));
+    (void)client_.Remove(id);
+  }
+  ::close(log_fd);
+}
+
+AttemptStatus ContainerPlugin::RunContainer(const std::string& id, const AttemptId& attempt, int log_fd,
+                                            const std::shared_ptr<Cancellation>& cancellation) {
+  if (cancellation->cancelled()) return Outcome(AttemptPhase::kAborted, "aborted");
+  if (const Status started = client_.Start(id); !started.ok()) {
+    const std::string message = "starting the container: " + std::string(started.message());
+    AppendToLog(log_fd, "flyte: cannot start the task: " + message + "\n");
+    return Outcome(AttemptPhase::kFailedToStart, message);
+  }
+  AttemptStatus running;
+  running.phase = AttemptPhase::kRunning;
+  running.message = "running in container " + ShortId(id) + " (" + config_.engine + ")";
+  Report(attempt, running);
+  // The log first (it ends with the container), then the exit code.
+  const Status followed = client_.FollowLogs(
+      id, [log_fd](int, std::string_view piece) { AppendToLog(log_fd, piece); }, cancellation.get());
+  if (cancellation->cancelled()) return Outcome(AttemptPhase::kAborted, "aborted");
+  const StatusOr<int> code = client_.Wait(id, cancellation.get());
+  if (cancellation->cancelled()) return Outcome(AttemptPhase::kAborted, "aborted");
+  if (!code.ok()) {
+    const Status& lost = !followed.ok() ? followed : code.status();
+    return Outcome(AttemptPhase::kExited, "lost the container engine: " + std::string(lost.message()), kLostExitCode);
+  }
+  return Outcome(AttemptPhase::kExited, "container " + ShortId(id) + " (" + config_.engine + ")", *code);
+}
+
+void ContainerPlugin::Report(const AttemptId& id, AttemptStatus status) {
+  {
+    absl::MutexLock lock(&mu_);
+    const auto found = attempts_.find(id);
+    // Finalized, or aborted meanwhile: an aborted attempt keeps its outcome.
+    if (found == attempts_.end() || found->second.status.phase == AttemptPhase::kAborted) return;
+    status.logs = found->second.status.logs;
+    found->second.status = std::move(status);
+    if (stopping_) return;  // the owner is going away: nobody to tell
+  }
+  if (on_change_) on_change_(id);
+}
+
+StatusOr<AttemptStatus> ContainerPlugin::Check(const AttemptId& id) {
+  absl::MutexLock lock(&mu_);
+  const auto found = attempts_.find(id);
+  if (found == attempts_.end()) return absl::NotFoundError("no task attempt " + id + " in the container plugin");
+  return found->second.status;
+}
+
+Status ContainerPlugin::Abort(const AttemptId& id) {
+  {
+    absl::MutexLock lock(&mu_);
+    const auto found = attempts_.find(id);
+    if (found == attempts_.end()) return absl::OkStatus();
+    AttemptStatus& status = found->second.status;
+    // Over already: an ended attempt keeps its outcome.
+    if (status.phase != AttemptPhase::kRunning && status.phase != AttemptPhase::kQueued) return absl::OkStatus();
+    status.phase = AttemptPhase::kAborted;
+    status.message = "aborted";
+    found->second.cancellation->Cancel();  // the runner stops and removes the container
+  }
+  if (on_change_) on_change_(id);
+  return absl::OkStatus();
+}
+
+Status ContainerPlugin::Finalize(const AttemptId& id) {
+  absl::MutexLock lock(&mu_);
+  const auto found = attempts_.find(id);
+  if (found == attempts_.end()) return absl::OkStatus();
+  found->second.cancellation->Cancel();  // a container still running is stopped and removed
+  attempts_.erase(found);
+  return absl::OkStatus();
+}
+
+StatusOr<Recovery> ContainerPlugin::Recover(const TaskAttempt& attempt) {
+  (void)attempt;
+  return Recovery{};
+}
+
+void ContainerPlugin::JoinFinishedRunners() {
+  for (auto runner = runners_.begin(); runner != runners_.end();) {
+    if (!*runner->done) {
+      ++runner;
+      continue;
+    }
+    runner->thread.join();  // it set `done` as its last act: over at once
+    runner = runners_.erase(runner);
+  }
+}
+
+}  // namespace flyte::plugins

@@ -1,0 +1,77 @@
+// Runs each task attempt as a container of the task's image, through the Docker Engine API (Docker
+// or Podman's compatible service): the rendered command, Flyte's environment, the blob store and the
+// attempt's folder mounted at their own paths, the output streamed to the attempt's log, the exit
+// code as the result. README.md says how.
+#pragma once
+
+#include <list>
+#include <memory>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
+
+#include "plugins/container/container_config.h"
+#include "plugins/container/docker_client.h"
+#include "plugins/plugin.h"
+
+namespace flyte::plugins {
+
+// The label prefix of every container the sandbox starts: <prefix>.token, .execution, .node...
+inline constexpr std::string_view kContainerLabelPrefix = "org.flyte.sandbox";
+
+// What a container for `attempt` is created with: its image, command line, environment, mounts
+// and labels. Errors belong to the task (no image, a bad template): it fails to start.
+StatusOr<ContainerSpec> ContainerSpecFor(const TaskAttempt& attempt, const ContainerConfig& config);
+
+std::unique_ptr<Plugin> MakeContainerPlugin(ContainerConfig config, ChangeCallback on_change);
+
+// Threads: the engine's loop thread calls the Plugin methods, which never wait for the engine;
+// one runner thread per attempt makes the blocking API calls (create, start, follow the logs,
+// wait, stop, remove) and calls on_change; mu_ guards what they share.
+class ContainerPlugin final : public Plugin {
+ public:
+  ContainerPlugin(ContainerConfig config, ChangeCallback on_change);
+  // Stops and removes every container still running (SIGKILL after the grace), joins the runners.
+  ~ContainerPlugin() override;
+  ContainerPlugin(const ContainerPlugin&) = delete;
+  ContainerPlugin& operator=(const ContainerPlugin&) = delete;
+
+  Status Start(const TaskAttempt& attempt) override;
+  StatusOr<AttemptStatus> Check(const AttemptId& id) override;
+  Status Abort(const AttemptId& id) override;
+  Status Finalize(const AttemptId& id) override;
+  StatusOr<Recovery> Recover(const TaskAttempt& attempt) override;
+
+ private:
+  struct AttemptRecord {
+    AttemptStatus status;
+    std::shared_ptr<Cancellation> cancellation;  // fired by Abort and Finalize: the runner stops
+  };
+  struct Runner {
+    std::thread thread;
+    std::shared_ptr<bool> done;  // set under mu_ as the runner's last act: joining it is then immediate
+  };
+
+  // The runner thread of one attempt.
+  void Run(const TaskAttempt& attempt, const std::shared_ptr<Cancellation>& cancellation);
+  // Runs the container once it exists; the attempt's outcome.
+  AttemptStatus RunContainer(const std::string& id, const AttemptId& attempt, int log_fd,
+                             const std::shared_ptr<Cancellation>& cancellation);
+  // Sets the attempt's status (unless it was aborted or finalized meanwhile) and tells the engine.
+  void Report(const AttemptId& id, AttemptStatus status);
+  void JoinFinishedRunners() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const ContainerConfig config_;
+  const ChangeCallback on_change_;
+  const DockerClient client_;
+
+  absl::Mutex mu_;
+  std::unordered_map<AttemptId, AttemptRecord> attempts_ ABSL_GUARDED_BY(mu_);
+  std::list<Runner> runners_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace flyte::plugins

@@ -1,0 +1,157 @@
+"""The container plugin with a real engine: Debian's podman (runc) serving the Docker Engine API
+on a socket of this module's own (`podman system service`), and a tiny image built here by
+scripts/build-test-image.sh (nothing is pulled). flytekit's ContainerTask (task type
+raw-container) runs in a container of its image: its output reaches /logs, its exit code fails
+the node, a missing image fails it with a message naming the image, and terminating the
+execution stops and removes the container."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import requests
+from e2e_support import DOMAIN, PROJECT, REPO_ROOT, RPC_TIMEOUT_S, VENV_BIN, start_sandbox, unique
+from flyteidl.admin import node_execution_pb2, task_execution_pb2
+from flytekit import ContainerTask
+from flytekit.configuration import Config
+from flytekit.models.core.execution import WorkflowExecutionPhase
+from flytekit.remote import FlyteRemote
+
+LABEL = "org.flyte.sandbox"
+
+
+def podman(*args: str, timeout: float = 60) -> str:
+    res = subprocess.run(["podman", *args], check=False, capture_output=True, text=True, timeout=timeout)
+    assert res.returncode == 0, res.stderr
+    return res.stdout
+
+
+@pytest.fixture(scope="module")
+def engine_socket(tmp_path_factory) -> Path:
+    """`podman system service` on a socket of this module's own, stopped at the end."""
+    if shutil.which("podman") is None:
+        pytest.fail("podman is not installed: run scripts/setup-test-env.sh")
+    socket = tmp_path_factory.mktemp("podman") / "podman.sock"
+    service = subprocess.Popen(["podman", "system", "service", "--time=0", f"unix://{socket}"],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while not socket.exists():
+        assert service.poll() is None, service.stderr.read().decode()
+        assert time.monotonic() < deadline, "podman system service did not create its socket"
+        time.sleep(0.05)
+    yield socket
+    service.terminate()
+    service.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def image() -> str:
+    res = subprocess.run([str(REPO_ROOT / "scripts" / "build-test-image.sh")], check=False, capture_output=True, text=True,
+                         timeout=300)
+    assert res.returncode == 0, res.stderr
+    return res.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory, engine_socket, image):
+    base = tmp_path_factory.mktemp("containers")
+    config = base / "sandbox.yaml"
+    config.write_text(f"tasks:\n  path: [{VENV_BIN}]\n  containers:\n    socket: unix://{engine_socket}\n"
+                      "    stop_grace: 1s\n")
+    sb = start_sandbox(base, config=config)
+    yield sb
+    sb.stop_and_check()
+
+
+@pytest.fixture(scope="module")
+def remote(sandbox) -> FlyteRemote:
+    return FlyteRemote(Config.auto(config_file=str(sandbox.config_path)), default_project=PROJECT,
+                       default_domain=DOMAIN)
+
+
+def shell_task(image: str, script: str) -> ContainerTask:
+    return ContainerTask(name=unique("containers.shell"), image=image, command=["/bin/sh", "-c", script])
+
+
+def run(remote, task: ContainerTask, timeout: float = 120):
+    execution = remote.execute(task, inputs={}, version=unique("v"))
+    return remote.wait(execution, timeout=timedelta(seconds=timeout), poll_interval=timedelta(seconds=0.5))
+
+
+def containers_of(execution_name: str, *, running_only: bool = False) -> list[str]:
+    args = ["ps", "--format", "{{.ID}}", "--filter", f"label={LABEL}.execution={PROJECT}/{DOMAIN}/{execution_name}"]
+    return podman(*args if running_only else [*args, "--all"]).split()
+
+
+def only_attempt(sandbox, execution) -> task_execution_pb2.TaskExecution:
+    """The execution's one task execution, as the API serves it."""
+    admin = sandbox.admin()
+    nodes = admin.ListNodeExecutions(node_execution_pb2.NodeExecutionListRequest(
+        workflow_execution_id=execution.id.to_flyte_idl(), limit=100), timeout=RPC_TIMEOUT_S).node_executions
+    attempts = [attempt for node in nodes for attempt in admin.ListTaskExecutions(
+        task_execution_pb2.TaskExecutionListRequest(node_execution_id=node.id, limit=100),
+        timeout=RPC_TIMEOUT_S).task_executions]
+    assert len(attempts) == 1, nodes
+    return attempts[0]
+
+
+def test_the_banner_names_the_engine(sandbox, engine_socket):
+    deadline = time.monotonic() + 10
+    while "Containers:" not in sandbox.stdout_path.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    version = podman("version", "--format", "{{.Server.Version}}").strip()
+    banner = sandbox.stdout_path.read_text()
+    assert f"Containers:     podman {version} (unix://{engine_socket}); in containers: raw-container" in banner, banner
+
+
+def test_a_container_task_runs_in_its_image_and_its_output_reaches_the_logs(sandbox, remote, image):
+    # /bin/busybox exists only in the image: the host has it elsewhere or not at all.
+    task = shell_task(image, 'echo "hello from $FLYTE_INTERNAL_EXECUTION_ID"; ls /bin/busybox; echo oops >&2')
+    execution = run(remote, task)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    attempt = only_attempt(sandbox, execution)
+    assert attempt.closure.metadata.plugin_identifier == "container", attempt.closure
+    log = requests.get(attempt.closure.logs[0].uri, timeout=10)
+    assert log.status_code == 200
+    assert f"hello from {execution.id.name}\n" in log.text
+    assert "/bin/busybox\n" in log.text and "oops\n" in log.text
+    assert containers_of(execution.id.name) == []  # removed once it ended
+
+
+def test_a_failing_command_fails_the_node_with_its_exit_code(sandbox, remote, image):
+    task = shell_task(image, "echo about to fail; exit 7")
+    execution = run(remote, task)
+    assert execution.closure.phase == WorkflowExecutionPhase.FAILED
+    assert "exited with code 7" in execution.closure.error.message, execution.closure.error.message
+    assert "about to fail" in requests.get(only_attempt(sandbox, execution).closure.logs[0].uri, timeout=10).text
+    assert containers_of(execution.id.name) == []
+
+
+def test_a_missing_image_fails_with_a_message_naming_it(sandbox, remote):
+    missing = "localhost/flyte-e2e-never-built:1"
+    execution = run(remote, shell_task(missing, "true"), timeout=60)
+    assert execution.closure.phase == WorkflowExecutionPhase.FAILED
+    message = execution.closure.error.message
+    assert f'"{missing}"' in message and "never pulls" in message, message
+    assert podman("images", "--quiet", missing).strip() == ""  # nothing was pulled
+
+
+def test_terminate_stops_and_removes_the_container(sandbox, remote, image):
+    task = shell_task(image, "echo started; sleep 600")
+    execution = remote.execute(task, inputs={}, version=unique("v"))
+    deadline = time.monotonic() + 60
+    while not containers_of(execution.id.name, running_only=True):
+        assert time.monotonic() < deadline, "the task's container never ran"
+        time.sleep(0.2)
+    remote.terminate(execution, "no longer needed")
+    deadline = time.monotonic() + 30
+    while containers_of(execution.id.name):
+        assert time.monotonic() < deadline, "the container was not removed after terminate"
+        time.sleep(0.2)
+    execution = remote.wait(execution, timeout=timedelta(seconds=30), poll_interval=timedelta(seconds=0.5))
+    assert execution.closure.phase == WorkflowExecutionPhase.ABORTED

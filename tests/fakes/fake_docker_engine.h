@@ -1,0 +1,132 @@
+// A Docker Engine API on a unix socket in a temporary folder, answering each request with the
+// canned response of the first route whose "METHOD /path" prefix it matches (recorded from Podman's
+// compatible service), and remembering the requests: the container plugin and its client tested
+// without a container engine.
+#pragma once
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "fakes/temp_dir.h"
+
+namespace flyte::testing {
+
+struct FakeRoute {
+  std::string prefix;  // "POST /v1.41/containers/create"
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+};
+
+struct FakeRequest {
+  std::string method, target, body;
+};
+
+class FakeDockerEngine {
+ public:
+  explicit FakeDockerEngine(std::vector<FakeRoute> routes) : routes_(std::move(routes)) {
+    socket_path_ = (dir_.path() / "engine.sock").string();
+    listener_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, socket_path_.c_str(), sizeof address.sun_path - 1);
+    ::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    ::listen(listener_, 16);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~FakeDockerEngine() {
+    stopping_ = true;
+    ::shutdown(listener_, SHUT_RDWR);
+    thread_.join();
+    ::close(listener_);
+  }
+  FakeDockerEngine(const FakeDockerEngine&) = delete;
+  FakeDockerEngine& operator=(const FakeDockerEngine&) = delete;
+
+  const std::string& socket_path() const { return socket_path_; }
+  std::vector<FakeRequest> requests() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return requests_;
+  }
+  // "METHOD target" of every request so far.
+  std::vector<std::string> calls() const {
+    std::vector<std::string> out;
+    for (const auto& request : requests()) out.push_back(request.method + " " + request.target);
+    return out;
+  }
+
+ private:
+  void Serve() {
+    while (!stopping_) {
+      const int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (fd < 0) return;
+      Answer(fd);
+      ::close(fd);
+    }
+  }
+
+  void Answer(int fd) {
+    std::string data;
+    char buffer[4096];
+    size_t header_end = std::string::npos;
+    size_t length = 0;
+    while (true) {
+      if (header_end == std::string::npos && (header_end = data.find("\r\n\r\n")) != std::string::npos) {
+        const size_t at = data.find("Content-Length: ");
+        if (at != std::string::npos && at < header_end) length = std::stoul(data.substr(at + 16));
+      }
+      if (header_end != std::string::npos && data.size() >= header_end + 4 + length) break;
+      const ssize_t n = ::read(fd, buffer, sizeof buffer);
+      if (n <= 0) return;
+      data.append(buffer, static_cast<size_t>(n));
+    }
+    const size_t space = data.find(' ');
+    const size_t second = data.find(' ', space + 1);
+    FakeRequest request{data.substr(0, space), data.substr(space + 1, second - space - 1),
+                        data.substr(header_end + 4, length)};
+    FakeRoute route{"", 404, R"({"cause":"no such route","message":"no such route","response":404})"};
+    for (const auto& candidate : routes_) {
+      if ((request.method + " " + request.target).rfind(candidate.prefix, 0) == 0) {
+        route = candidate;
+        break;
+      }
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      requests_.push_back(std::move(request));
+    }
+    std::string response = "HTTP/1.1 " + std::to_string(route.status) + " X\r\nContent-Type: " + route.content_type +
+                           "\r\nContent-Length: " + std::to_string(route.body.size()) + "\r\n\r\n" + route.body;
+    (void)::write(fd, response.data(), response.size());
+  }
+
+  TempDir dir_;
+  std::string socket_path_;
+  const std::vector<FakeRoute> routes_;
+  int listener_ = -1;
+  std::atomic<bool> stopping_{false};
+  mutable std::mutex mu_;
+  std::vector<FakeRequest> requests_;
+  std::thread thread_;
+};
+
+// Docker's multiplexed log frame: stream (1 stdout, 2 stderr), three zeros, big-endian length, payload.
+inline std::string LogFrame(int stream, const std::string& payload) {
+  std::string frame(8, '\0');
+  frame[0] = static_cast<char>(stream);
+  const auto size = static_cast<uint32_t>(payload.size());
+  for (int i = 0; i < 4; ++i) frame[4 + i] = static_cast<char>((size >> (24 - 8 * i)) & 0xff);
+  return frame + payload;
+}
+
+}  // namespace flyte::testing

@@ -1,0 +1,167 @@
+#include "plugins/container/container_plugin.h"
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <string>
+
+#include "fakes/fake_docker_engine.h"
+#include "fakes/temp_dir.h"
+
+namespace flyte::plugins {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono_literals::operator""s;
+
+TaskAttempt RawContainerAttempt(const fs::path& dir, const std::string& image) {
+  TaskAttempt attempt;
+  attempt.id = "p/d/e1/n0/0";
+  attempt.token = "0123456789abcdef0123456789abcdef";
+  attempt.project = "p";
+  attempt.domain = "d";
+  attempt.execution_name = "e1";
+  attempt.node_id = "n0";
+  attempt.task.set_type("raw-container");
+  attempt.task.mutable_id()->set_name("shell");
+  auto* container = attempt.task.mutable_container();
+  container->set_image(image);
+  container->add_command("/bin/sh");
+  container->add_command("-c");
+  container->add_args("echo {{.outputPrefix}}");
+  attempt.output_prefix = (dir / "blobs" / "out").string();
+  attempt.env = {{"FROM_EXECUTION", "yes"}};
+  attempt.log_dir = (dir / "logs" / "n0-0").string();
+  return attempt;
+}
+
+ContainerConfig ConfigFor(const std::string& socket, const fs::path& dir) {
+  ContainerConfig config;
+  config.socket = socket;
+  config.engine = "podman 4.3.1";
+  config.shared_dirs = {dir / "blobs"};
+  config.state_dir = dir.string();
+  return config;
+}
+
+// Waits until the plugin reports the attempt over (not queued nor running).
+struct Outcome {
+  std::mutex mu;
+  std::condition_variable changed;
+  int changes = 0;
+
+  ChangeCallback Callback() {
+    return [this](const AttemptId&) {
+      std::lock_guard<std::mutex> lock(mu);
+      ++changes;
+      changed.notify_all();
+    };
+  }
+  AttemptStatus AwaitEnd(Plugin& plugin, const AttemptId& id) {
+    std::unique_lock<std::mutex> lock(mu);
+    for (;;) {
+      auto status = plugin.Check(id);
+      REQUIRE(status.ok());
+      if (status->phase != AttemptPhase::kQueued && status->phase != AttemptPhase::kRunning) return *status;
+      REQUIRE(changed.wait_for(lock, 10s) == std::cv_status::no_timeout);
+    }
+  }
+};
+
+std::string ReadFile(const fs::path& file) {
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST_CASE("container spec: the task's image and command line, Flyte's environment, same-path mounts, labels") {
+  testing::TempDir dir;
+  const TaskAttempt attempt = RawContainerAttempt(dir.path(), "localhost/test:1");
+  auto spec = ContainerSpecFor(attempt, ConfigFor("/x.sock", dir.path()));
+  REQUIRE(spec.ok());
+  CHECK(spec->image == "localhost/test:1");
+  CHECK(spec->entrypoint == std::vector<std::string>{"/bin/sh", "-c"});
+  CHECK(spec->cmd == std::vector<std::string>{"echo " + attempt.output_prefix});
+  CHECK(spec->env.at("FLYTE_INTERNAL_EXECUTION_ID") == "e1");
+  CHECK(spec->env.at("FLYTE_INTERNAL_TASK_NAME") == "shell");
+  CHECK(spec->env.at("FLYTE_ATTEMPT_TOKEN") == attempt.token);
+  CHECK(spec->env.at("FROM_EXECUTION") == "yes");
+  CHECK(spec->labels.at("org.flyte.sandbox.token") == attempt.token);
+  CHECK(spec->labels.at("org.flyte.sandbox.execution") == "p/d/e1");
+  CHECK(spec->labels.at("org.flyte.sandbox.node") == "n0");
+  CHECK(spec->labels.at("org.flyte.sandbox.attempt") == "0");
+  CHECK(spec->labels.at("org.flyte.sandbox.state") == dir.path().string());
+  CHECK(spec->binds ==
+        std::vector<std::string>{attempt.log_dir + ":" + attempt.log_dir,
+                                 (dir.path() / "blobs").string() + ":" + (dir.path() / "blobs").string()});
+  TaskAttempt no_image = attempt;
+  no_image.task.mutable_container()->clear_image();
+  CHECK_FALSE(ContainerSpecFor(no_image, ConfigFor("/x.sock", dir.path())).ok());
+}
+
+TEST_CASE("container plugin: creates, starts, copies the log, reports the exit code and removes the container") {
+  testing::TempDir dir;
+  const std::string name = "flyte-0123456789abcdef0123456789abcdef";
+  testing::FakeDockerEngine engine({
+      {"GET /v1.41/images/localhost/test%3A1/json", 200, "{}"},
+      {"POST /v1.41/containers/create?name=" + name, 201, R"({"Id":"c0ffee"})"},
+      {"POST /v1.41/containers/c0ffee/start", 204, ""},
+      {"GET /v1.41/containers/c0ffee/logs", 200, testing::LogFrame(1, "out\n") + testing::LogFrame(2, "err\n"),
+       "application/octet-stream"},
+      {"POST /v1.41/containers/c0ffee/wait", 200, R"({"StatusCode":3,"Error":null})"},
+      {"DELETE /v1.41/containers/c0ffee?force=1", 204, ""},
+  });
+  Outcome outcome;
+  const TaskAttempt attempt = RawContainerAttempt(dir.path(), "localhost/test:1");
+  {
+    ContainerPlugin plugin(ConfigFor(engine.socket_path(), dir.path()), outcome.Callback());
+    REQUIRE(plugin.Start(attempt).ok());
+    const AttemptStatus status = outcome.AwaitEnd(plugin, attempt.id);
+    CHECK(status.phase == AttemptPhase::kExited);
+    CHECK(status.exit_code == 3);
+    REQUIRE(status.logs.size() == 1);
+    CHECK(status.logs[0].name() == "Container log");
+    CHECK(plugin.Finalize(attempt.id).ok());
+  }  // the runner has removed the container once the plugin is gone
+  CHECK(ReadFile(fs::path(attempt.log_dir) / "task.log") == "out\nerr\n");
+  const auto calls = engine.calls();
+  REQUIRE(calls.size() == 6);
+  CHECK(calls.back() == "DELETE /v1.41/containers/c0ffee?force=1");
+}
+
+TEST_CASE("container plugin: an image the engine does not have fails the attempt, naming it; nothing is pulled") {
+  testing::TempDir dir;
+  testing::FakeDockerEngine engine({
+      {"GET /v1.41/images/", 404, R"({"message":"no such image: nosuch:1: image not known","response":404})"},
+  });
+  Outcome outcome;
+  ContainerPlugin plugin(ConfigFor(engine.socket_path(), dir.path()), outcome.Callback());
+  const TaskAttempt attempt = RawContainerAttempt(dir.path(), "nosuch:1");
+  REQUIRE(plugin.Start(attempt).ok());
+  const AttemptStatus status = outcome.AwaitEnd(plugin, attempt.id);
+  CHECK(status.phase == AttemptPhase::kFailedToStart);
+  CHECK(status.message.find("\"nosuch:1\"") != std::string::npos);
+  CHECK(status.message.find("never pulls") != std::string::npos);
+  CHECK(ReadFile(fs::path(attempt.log_dir) / "task.log").find("nosuch:1") != std::string::npos);
+  CHECK(engine.calls() == std::vector<std::string>{"GET /v1.41/images/nosuch%3A1/json"});
+}
+
+TEST_CASE("container plugin: without an engine every attempt fails to start, saying so") {
+  testing::TempDir dir;
+  Outcome outcome;
+  ContainerPlugin plugin(ConfigFor("", dir.path()), outcome.Callback());
+  const TaskAttempt attempt = RawContainerAttempt(dir.path(), "localhost/test:1");
+  REQUIRE(plugin.Start(attempt).ok());
+  const AttemptStatus status = outcome.AwaitEnd(plugin, attempt.id);
+  CHECK(status.phase == AttemptPhase::kFailedToStart);
+  CHECK(status.message.find("no container engine") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace flyte::plugins
