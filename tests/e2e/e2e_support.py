@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -47,10 +48,20 @@ RPC_TIMEOUT_S = 10.0
 
 
 def free_port() -> int:
-    """A port that was free a moment ago (the CLI cannot bind port 0 and report it yet)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port that was free a moment ago (the CLI cannot bind port 0 and report it yet), below the
+    kernel's ephemeral range: a port from that range can be taken while a test's sandbox is down
+    (killed, about to restart on the same port) by any outgoing connection, even by a client
+    reconnecting to that very port (a TCP self-connect), and the restart then finds it in use."""
+    low, _ = (int(v) for v in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    for _ in range(200):
+        port = random.randint(10000, max(10001, low - 1))
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port below the ephemeral range")
 
 
 def port_is_open(port: int, host: str = "127.0.0.1") -> bool:
