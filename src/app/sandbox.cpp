@@ -120,7 +120,7 @@ class RunningSandbox final : public Sandbox {
     if (scheduler_) scheduler_->Stop();
     // Running task processes are left alone: the next start re-attaches to them.
     if (engine_) engine_->Stop();
-    if (serving_) RemovePidFile(config_.state.dir);
+    if (pid_file_written_) RemovePidFile(config_.state.dir);
   }
 
   Status Init(const SandboxConfig& config) {
@@ -147,13 +147,14 @@ class RunningSandbox final : public Sandbox {
     ASSIGN_OR_RETURN(admin_, admin::Admin::Create({*stores_.registry, *stores_.executions, *stores_.signals, *engine_,
                                                    *blobs_, SystemClock(), *signer_, config_.admin}));
     RETURN_IF_ERROR(engine_->Start(admin_->ControlPlane()));
-    // Written before serving: a client that sees /healthz answer finds the file in place.
+    // Both written before serving: a client that sees /healthz answer finds the client config in
+    // place, and `sandbox status` and `stop` find this process.
     RETURN_IF_ERROR(WriteClientConfig(config_.state.client_config, address, ClientAuthFor(config_)));
+    RETURN_IF_ERROR(WritePidFile(config_.state.dir, config_.server.port));
+    pid_file_written_ = true;
     RETURN_IF_ERROR(server_->Serve({*admin_, *blobs_, *signer_, *authenticator_, engine_config.logs_dir}));
     scheduler_ = std::make_unique<scheduler::Scheduler>(*admin_, SystemClock(), config_.scheduler);
     scheduler_->Start();
-    serving_ = true;
-    RETURN_IF_ERROR(WritePidFile(config_.state.dir, config_.server.port));
     log::Info("sandbox", "serving",
               {{"version", kVersion},
                {"address", address},
@@ -166,7 +167,7 @@ class RunningSandbox final : public Sandbox {
  private:
   SandboxConfig config_;
   bool stopped_ = false;
-  bool serving_ = false;
+  bool pid_file_written_ = false;
   std::optional<StateDirLock> lock_;  // held until exit
   store::SqliteStores stores_;
   std::unique_ptr<store::BlobStore> blobs_;

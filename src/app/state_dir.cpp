@@ -16,7 +16,7 @@ namespace flyte::app {
 
 namespace fs = std::filesystem;
 
-constexpr const char kPidFile[] = "sandbox.pid";  // "<pid> <port>\n" while serving
+constexpr const char kPidFile[] = "sandbox.pid";  // "<pid> <port>\n" from just before serving to the end
 
 Status PrepareStateDir(const fs::path& dir) {
   std::error_code ec;
