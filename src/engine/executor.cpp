@@ -40,6 +40,7 @@ class Executor final : public Engine {
   Status Start(ControlPlane control_plane) override {
     control_plane_ = std::move(control_plane);
     RETURN_IF_ERROR(runner_.Recover());
+    plugin_->Recovered();
     thread_ = std::thread([this] { Loop(); });
     return absl::OkStatus();
   }

@@ -80,6 +80,9 @@ class Plugin {
   // After a restart: what became of an attempt an earlier server launched (`attempt.token` as it
   // was stored); a running one is watched from now on, as if Start had started it.
   virtual StatusOr<Recovery> Recover(const TaskAttempt& attempt) = 0;
+  // After a restart, once Recover has been called for every attempt an earlier server launched:
+  // work of this sandbox that none of them claimed (and no attempt started since) is an orphan.
+  virtual void Recovered() {}
 };
 
 }  // namespace flyte::plugins

@@ -98,6 +98,10 @@ class TaskTypeRouter final : public Plugin {
     return recovered;
   }
 
+  void Recovered() override {
+    for (auto& [name, plugin] : plugins_) plugin->Recovered();
+  }
+
  private:
   StatusOr<Plugin*> PluginFor(const std::string& task_type) const {
     const auto listed = routes_.by_task_type.find(task_type);

@@ -3,11 +3,13 @@ on a socket of this module's own (`podman system service`), and a tiny image bui
 scripts/build-test-image.sh (nothing is pulled). flytekit's ContainerTask (task type
 raw-container) runs in a container of its image: its output reaches /logs, its exit code fails
 the node, a missing image fails it with a message naming the image, and terminating the
-execution stops and removes the container."""
+execution stops and removes the container; after a kill -9 of the sandbox running containers are
+re-attached, ended ones judged by their exit code, and containers no attempt holds removed."""
 
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import time
 from datetime import timedelta
@@ -155,3 +157,49 @@ def test_terminate_stops_and_removes_the_container(sandbox, remote, image):
         time.sleep(0.2)
     execution = remote.wait(execution, timeout=timedelta(seconds=30), poll_interval=timedelta(seconds=0.5))
     assert execution.closure.phase == WorkflowExecutionPhase.ABORTED
+
+
+def test_kill_9_while_containers_run_re_attaches_each_and_removes_orphans(tmp_path_factory, engine_socket, image):
+    base = tmp_path_factory.mktemp("containers-crash")
+    state = base / "state"
+    config = base / "sandbox.yaml"
+    config.write_text(f"tasks:\n  path: [{VENV_BIN}]\n  containers:\n    socket: unix://{engine_socket}\n"
+                      "    stop_grace: 1s\n")
+    sb = start_sandbox(base, config=config, state_dir=state)
+    remote = FlyteRemote(Config.auto(config_file=str(sb.config_path)), default_project=PROJECT, default_domain=DOMAIN)
+    # A container of this sandbox's that no attempt holds (as a kill -9 between an attempt's end
+    # and its container's removal leaves one).
+    orphan = podman("run", "-d", "--label", f"{LABEL}.state={state}", "--label", f"{LABEL}.token=gone", image,
+                    "sleep", "600").strip()
+    # One runs across the restart; the other ends (with code 3) while the sandbox is down.
+    long = remote.execute(shell_task(image, "echo started; sleep 6; echo finished"), inputs={}, version=unique("v"))
+    short = remote.execute(shell_task(image, "echo quick; sleep 1; exit 3"), inputs={}, version=unique("v"))
+    deadline = time.monotonic() + 60
+    while not (containers_of(long.id.name, running_only=True) and containers_of(short.id.name, running_only=True)):
+        assert time.monotonic() < deadline, "the tasks' containers never ran"
+        time.sleep(0.1)
+    time.sleep(0.5)  # their first lines reach the logs
+    sb.stop(signal.SIGKILL, timeout=10)
+    time.sleep(2)  # the short one ends meanwhile
+
+    sb = start_sandbox(base, config=config, state_dir=state, port=sb.port)
+    try:
+        long = remote.wait(long, timeout=timedelta(seconds=60), poll_interval=timedelta(seconds=0.5))
+        short = remote.wait(short, timeout=timedelta(seconds=60), poll_interval=timedelta(seconds=0.5))
+        assert long.closure.phase == WorkflowExecutionPhase.SUCCEEDED, long.closure.error
+        assert short.closure.phase == WorkflowExecutionPhase.FAILED
+        assert "exited with code 3" in short.closure.error.message, short.closure.error.message
+        # Each ran once (one attempt each; a second run would print its first line again), and the
+        # log of the re-attached one goes on where it stopped: every line once.
+        long_log = requests.get(only_attempt(sb, long).closure.logs[0].uri, timeout=10).text
+        assert long_log.count("started\n") == 1 and long_log.count("finished\n") == 1, long_log
+        short_log = requests.get(only_attempt(sb, short).closure.logs[0].uri, timeout=10).text
+        assert short_log.count("quick\n") == 1, short_log
+        deadline = time.monotonic() + 30
+        while podman("ps", "--all", "--quiet", "--filter", f"id={orphan}").strip():
+            assert time.monotonic() < deadline, "the orphan container was not removed"
+            time.sleep(0.2)
+        assert containers_of(long.id.name) == [] and containers_of(short.id.name) == []
+    finally:
+        sb.stop_and_check()
+        subprocess.run(["podman", "rm", "--force", orphan], check=False, capture_output=True)

@@ -2,12 +2,16 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <set>
 #include <utility>
+#include <vector>
 
 #include "plugins/attempt_command.h"
 
@@ -34,6 +38,27 @@ AttemptStatus Outcome(AttemptPhase phase, std::string message, int exit_code = 0
 }
 
 std::string ShortId(const std::string& id) { return id.substr(0, 12); }
+
+// When the attempt's log was last written, as the engine's `since` takes it ("seconds.nanos"): a
+// re-attached container's log goes on from there. Empty when there is no log yet.
+std::string LogSince(const TaskAttempt& attempt) {
+  struct stat info {};
+  if (::stat((fs::path(attempt.log_dir) / "task.log").c_str(), &info) != 0) return "";
+  char text[40];
+  std::snprintf(text, sizeof text, "%lld.%09ld", static_cast<long long>(info.st_mtim.tv_sec), info.st_mtim.tv_nsec);
+  return text;
+}
+
+// Opens the attempt's log for appending (creating its folder); -1 when it cannot.
+int OpenLog(const TaskAttempt& attempt) {
+  std::error_code error;
+  fs::create_directories(attempt.log_dir, error);
+  const fs::path log_file = fs::absolute(fs::path(attempt.log_dir) / "task.log", error);
+  return ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+}
+
+// Podman's compatible service says "configured" for a container created and never started.
+bool NeverStarted(const ContainerState& state) { return state.status == "created" || state.status == "configured"; }
 
 }  // namespace
 
@@ -86,27 +111,28 @@ Status ContainerPlugin::Start(const TaskAttempt& attempt) {
   auto cancellation = std::make_shared<Cancellation>();
   AttemptStatus queued;
   queued.logs.push_back(LogLink(fs::path(attempt.log_dir) / "task.log", "Container log"));
-  attempts_.emplace(attempt.id, AttemptRecord{std::move(queued), cancellation});
-  Runner& runner = runners_.emplace_back();
-  runner.done = std::make_shared<bool>(false);
-  runner.thread = std::thread([this, attempt, cancellation, done = runner.done] {
-    Run(attempt, cancellation);
-    absl::MutexLock finished(&mu_);
-    *done = true;
-  });
+  attempts_.emplace(attempt.id, AttemptRecord{std::move(queued), cancellation, attempt.token});
+  SpawnRunner([this, attempt, cancellation] { Run(attempt, cancellation); });
   return absl::OkStatus();
 }
 
+void ContainerPlugin::SpawnRunner(std::function<void()> work) {
+  Runner& runner = runners_.emplace_back();
+  runner.done = std::make_shared<bool>(false);
+  runner.thread = std::thread([this, work = std::move(work), done = runner.done] {
+    work();
+    absl::MutexLock finished(&mu_);
+    *done = true;
+  });
+}
+
 void ContainerPlugin::Run(const TaskAttempt& attempt, const std::shared_ptr<Cancellation>& cancellation) {
-  std::error_code error;
-  fs::create_directories(attempt.log_dir, error);
-  const fs::path log_file = fs::absolute(fs::path(attempt.log_dir) / "task.log", error);
-  const int log_fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  const int log_fd = OpenLog(attempt);
   const auto fail = [&](const std::string& message) {
     if (log_fd >= 0) AppendToLog(log_fd, "flyte: cannot start the task: " + message + "\n");
     Report(attempt.id, Outcome(AttemptPhase::kFailedToStart, message));
   };
-  if (log_fd < 0) return fail("cannot open " + log_file.string() + ": " + std::strerror(errno));
+  if (log_fd < 0) return fail("cannot open its log in " + attempt.log_dir + ": " + std::strerror(errno));
   const StatusOr<ContainerSpec> spec = ContainerSpecFor(attempt, config_);
   if (config_.socket.empty()) {
     fail(
@@ -125,13 +151,23 @@ void ContainerPlugin::Run(const TaskAttempt& attempt, const std::shared_ptr<Canc
     fail("creating the container: " + std::string(created.status().message()));
   } else {
     const std::string id = *std::move(created);
-    AttemptStatus outcome = RunContainer(id, attempt.id, log_fd, cancellation);
-    // Stopped on the way: SIGTERM first, as Flyte does, then the removal kills what is left.
-    if (outcome.phase == AttemptPhase::kAborted) (void)client_.Stop(id, config_.stop_grace);
-    Report(attempt.id, std::move(outcome));
-    (void)client_.Remove(id);
+    Conclude(id, attempt.id, RunContainer(id, attempt.id, log_fd, cancellation));
   }
   ::close(log_fd);
+}
+
+void ContainerPlugin::Reattach(const TaskAttempt& attempt, const std::string& id, const std::string& since,
+                               const std::shared_ptr<Cancellation>& cancellation) {
+  const int log_fd = OpenLog(attempt);
+  Conclude(id, attempt.id, Follow(id, log_fd, cancellation, since));
+  if (log_fd >= 0) ::close(log_fd);
+}
+
+void ContainerPlugin::Conclude(const std::string& id, const AttemptId& attempt, AttemptStatus outcome) {
+  // Stopped on the way: SIGTERM first, as Flyte does, then the removal kills what is left.
+  if (outcome.phase == AttemptPhase::kAborted) (void)client_.Stop(id, config_.stop_grace);
+  Report(attempt, std::move(outcome));
+  (void)client_.Remove(id);
 }
 
 AttemptStatus ContainerPlugin::RunContainer(const std::string& id, const AttemptId& attempt, int log_fd,
@@ -146,9 +182,14 @@ AttemptStatus ContainerPlugin::RunContainer(const std::string& id, const Attempt
   running.phase = AttemptPhase::kRunning;
   running.message = "running in container " + ShortId(id) + " (" + config_.engine + ")";
   Report(attempt, running);
+  return Follow(id, log_fd, cancellation, "");
+}
+
+AttemptStatus ContainerPlugin::Follow(const std::string& id, int log_fd,
+                                      const std::shared_ptr<Cancellation>& cancellation, const std::string& since) {
   // The log first (it ends with the container), then the exit code.
   const Status followed = client_.FollowLogs(
-      id, [log_fd](int, std::string_view piece) { AppendToLog(log_fd, piece); }, cancellation.get());
+      id, [log_fd](int, std::string_view piece) { AppendToLog(log_fd, piece); }, cancellation.get(), since);
   if (cancellation->cancelled()) return Outcome(AttemptPhase::kAborted, "aborted");
   const StatusOr<int> code = client_.Wait(id, cancellation.get());
   if (cancellation->cancelled()) return Outcome(AttemptPhase::kAborted, "aborted");
@@ -205,8 +246,73 @@ Status ContainerPlugin::Finalize(const AttemptId& id) {
 }
 
 StatusOr<Recovery> ContainerPlugin::Recover(const TaskAttempt& attempt) {
-  (void)attempt;
-  return Recovery{};
+  Recovery recovery;
+  {
+    absl::MutexLock lock(&mu_);
+    if (const auto known = attempts_.find(attempt.id); known != attempts_.end()) {
+      recovery.state = Recovery::State::kRunning;
+      recovery.status = known->second.status;
+      return recovery;
+    }
+  }
+  if (config_.socket.empty()) {
+    return absl::UnavailableError("no container engine was found at start-up to look for the attempt's container in");
+  }
+  const std::string name = ContainerName(attempt);
+  const StatusOr<ContainerState> state = client_.Inspect(name);
+  if (absl::IsNotFound(state.status())) return recovery;  // never created: nothing of it ran
+  RETURN_IF_ERROR(state.status());
+  if (NeverStarted(*state)) {
+    RETURN_IF_ERROR(client_.Remove(name));  // so that the same launch can create it again
+    return recovery;
+  }
+  const std::string since = LogSince(attempt);
+  recovery.status.logs.push_back(LogLink(fs::path(attempt.log_dir) / "task.log", "Container log"));
+  if (state->running || state->status == "paused" || state->status == "restarting") {
+    recovery.state = Recovery::State::kRunning;
+    recovery.status.phase = AttemptPhase::kRunning;
+    recovery.status.message = "re-attached to container " + name + " (" + config_.engine + ")";
+    auto cancellation = std::make_shared<Cancellation>();
+    absl::MutexLock lock(&mu_);
+    attempts_.emplace(attempt.id, AttemptRecord{recovery.status, cancellation, attempt.token});
+    SpawnRunner([this, attempt, name, since, cancellation] { Reattach(attempt, name, since, cancellation); });
+    return recovery;
+  }
+  // It ended while the sandbox was down: the rest of its log, its exit code, and it goes.
+  if (const int log_fd = OpenLog(attempt); log_fd >= 0) {
+    (void)client_.FollowLogs(
+        name, [log_fd](int, std::string_view piece) { AppendToLog(log_fd, piece); }, nullptr, since);
+    ::close(log_fd);
+  }
+  (void)client_.Remove(name);
+  recovery.state = Recovery::State::kEnded;
+  recovery.status.phase = AttemptPhase::kExited;
+  recovery.status.exit_code = state->exit_code;
+  recovery.status.message = "container " + name + " ended while the sandbox was down";
+  return recovery;
+}
+
+void ContainerPlugin::Recovered() {
+  if (config_.socket.empty()) return;
+  absl::MutexLock lock(&mu_);
+  SpawnRunner([this] { RemoveOrphans(); });
+}
+
+void ContainerPlugin::RemoveOrphans() {
+  const StatusOr<std::vector<ListedContainer>> ours = client_.ListByLabel(Label("state"), config_.state_dir);
+  if (!ours.ok()) return;
+  std::vector<std::string> orphans;
+  {
+    // Listed before this look, so a container of an attempt started since is held by it here.
+    absl::MutexLock lock(&mu_);
+    std::set<std::string> held;
+    for (const auto& [id, record] : attempts_) held.insert(record.token);
+    for (const ListedContainer& container : *ours) {
+      const auto token = container.labels.find(Label("token"));
+      if (token == container.labels.end() || !held.contains(token->second)) orphans.push_back(container.id);
+    }
+  }
+  for (const std::string& id : orphans) (void)client_.Remove(id);
 }
 
 void ContainerPlugin::JoinFinishedRunners() {

@@ -4,6 +4,7 @@
 // code as the result. README.md says how.
 #pragma once
 
+#include <functional>
 #include <list>
 #include <memory>
 #include <string>
@@ -43,23 +44,42 @@ class ContainerPlugin final : public Plugin {
   StatusOr<AttemptStatus> Check(const AttemptId& id) override;
   Status Abort(const AttemptId& id) override;
   Status Finalize(const AttemptId& id) override;
+  // Finds the attempt's container by its name (its launch token): none, or created and never
+  // started (removed), is never started; running is re-attached (its log continues from where the
+  // attempt's log stopped); ended gives its exit code and the rest of its log, then it goes.
   StatusOr<Recovery> Recover(const TaskAttempt& attempt) override;
+  // Removes, on a runner thread, this sandbox's containers (by the state label) that no attempt
+  // holds: left by attempts that ended or were finalized while their container was not yet removed.
+  void Recovered() override;
 
  private:
   struct AttemptRecord {
     AttemptStatus status;
     std::shared_ptr<Cancellation> cancellation;  // fired by Abort and Finalize: the runner stops
+    std::string token;                           // the launch's: its container's name and label
   };
   struct Runner {
     std::thread thread;
     std::shared_ptr<bool> done;  // set under mu_ as the runner's last act: joining it is then immediate
   };
 
+  // Runs `work` on a runner thread of its own.
+  void SpawnRunner(std::function<void()> work) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The runner thread of one attempt.
   void Run(const TaskAttempt& attempt, const std::shared_ptr<Cancellation>& cancellation);
+  // The runner thread of an attempt found running after a restart: follows it from `since` on.
+  void Reattach(const TaskAttempt& attempt, const std::string& id, const std::string& since,
+                const std::shared_ptr<Cancellation>& cancellation);
   // Runs the container once it exists; the attempt's outcome.
   AttemptStatus RunContainer(const std::string& id, const AttemptId& attempt, int log_fd,
                              const std::shared_ptr<Cancellation>& cancellation);
+  // Follows a started container to its end: its log (from `since` on, when given), then its exit code.
+  AttemptStatus Follow(const std::string& id, int log_fd, const std::shared_ptr<Cancellation>& cancellation,
+                       const std::string& since);
+  // Stops an aborted container, reports the outcome, removes the container.
+  void Conclude(const std::string& id, const AttemptId& attempt, AttemptStatus outcome);
+  // Removes the containers of this sandbox that no attempt holds.
+  void RemoveOrphans();
   // Sets the attempt's status (unless it was aborted or finalized meanwhile) and tells the engine.
   void Report(const AttemptId& id, AttemptStatus status);
   void JoinFinishedRunners() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

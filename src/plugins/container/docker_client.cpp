@@ -60,12 +60,13 @@ Status DockerClient::Start(const std::string& id) const {
 }
 
 Status DockerClient::FollowLogs(const std::string& id, const std::function<void(int, std::string_view)>& output,
-                                Cancellation* cancellation) const {
+                                Cancellation* cancellation, const std::string& since) const {
   MultiplexedStreamDecoder decoder(output);
   HttpOptions options;
   options.cancellation = cancellation;
-  return Call({"GET", Path("/containers/" + Escaped(id) + "/logs?follow=1&stdout=1&stderr=1"), ""}, {200}, options,
-              [&decoder](std::string_view piece) { decoder.Feed(piece); })
+  const std::string from = since.empty() ? "" : "&since=" + Escaped(since);
+  return Call({"GET", Path("/containers/" + Escaped(id) + "/logs?follow=1&stdout=1&stderr=1" + from), ""}, {200},
+              options, [&decoder](std::string_view piece) { decoder.Feed(piece); })
       .status();
 }
 

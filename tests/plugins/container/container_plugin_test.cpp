@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -9,6 +10,7 @@
 #include <mutex>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "fakes/fake_docker_engine.h"
 #include "fakes/temp_dir.h"
@@ -18,6 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using std::chrono_literals::operator""s;
+using std::chrono_literals::operator""ms;
 
 TaskAttempt RawContainerAttempt(const fs::path& dir, const std::string& image) {
   TaskAttempt attempt;
@@ -161,6 +164,102 @@ TEST_CASE("container plugin: without an engine every attempt fails to start, say
   const AttemptStatus status = outcome.AwaitEnd(plugin, attempt.id);
   CHECK(status.phase == AttemptPhase::kFailedToStart);
   CHECK(status.message.find("no container engine") != std::string::npos);
+}
+
+std::string Inspected(const std::string& status, bool running, int exit_code) {
+  return R"({"Id":"c0ffee","State":{"Status":")" + status + R"(","Running":)" + (running ? "true" : "false") +
+         R"(,"OOMKilled":false,"ExitCode":)" + std::to_string(exit_code) + "}}";
+}
+
+TEST_CASE("container plugin: after a restart, what the attempt's container says decides its recovery") {
+  testing::TempDir dir;
+  const TaskAttempt attempt = RawContainerAttempt(dir.path(), "localhost/test:1");
+  const std::string container = "/v1.41/containers/flyte-0123456789abcdef0123456789abcdef";
+  Outcome outcome;
+
+  SUBCASE("no container: the launch never happened") {
+    testing::FakeDockerEngine engine({});
+    ContainerPlugin plugin(ConfigFor(engine.socket_path(), dir.path()), outcome.Callback());
+    auto recovery = plugin.Recover(attempt);
+    REQUIRE(recovery.ok());
+    CHECK(recovery->state == Recovery::State::kNeverStarted);
+  }
+  SUBCASE("created, never started: removed, so that the same launch can create it again") {
+    testing::FakeDockerEngine engine({{"GET " + container + "/json", 200, Inspected("created", false, 0)},
+                                      {"DELETE " + container + "?force=1", 204, ""}});
+    ContainerPlugin plugin(ConfigFor(engine.socket_path(), dir.path()), outcome.Callback());
+    auto recovery = plugin.Recover(attempt);
+    REQUIRE(recovery.ok());
+    CHECK(recovery->state == Recovery::State::kNeverStarted);
+    CHECK(engine.calls().back() == "DELETE " + container + "?force=1");
+  }
+  SUBCASE("running: re-attached, its log followed from where the attempt's log stopped, then its exit code") {
+    fs::create_directories(attempt.log_dir);
+    std::ofstream(fs::path(attempt.log_dir) / "task.log") << "before\n";
+    testing::FakeDockerEngine engine(
+        {{"GET " + container + "/json", 200, Inspected("running", true, 0)},
+         {"GET " + container + "/logs", 200, testing::LogFrame(1, "after\n"), "application/octet-stream"},
+         {"POST " + container + "/wait", 200, R"({"StatusCode":0})"},
+         {"DELETE " + container + "?force=1", 204, ""}});
+    {
+      ContainerPlugin plugin(ConfigFor(engine.socket_path(), dir.path()), outcome.Callback());
+      auto recovery = plugin.Recover(attempt);
+      REQUIRE(recovery.ok());
+      CHECK(recovery->state == Recovery::State::kRunning);
+      const AttemptStatus status = outcome.AwaitEnd(plugin, attempt.id);
+      CHECK(status.phase == AttemptPhase::kExited);
+      CHECK(status.exit_code == 0);
+    }  // its runner has removed the container once the plugin is gone
+    CHECK(ReadFile(fs::path(attempt.log_dir) / "task.log") == "before\nafter\n");
+    const auto calls = engine.calls();
+    REQUIRE(calls.size() == 4);
+    CHECK(calls[1].find("/logs?follow=1&stdout=1&stderr=1&since=") != std::string::npos);
+    CHECK(calls.back() == "DELETE " + container + "?force=1");
+  }
+  SUBCASE("ended while the sandbox was down: its exit code and the rest of its log, and it goes") {
+    testing::FakeDockerEngine engine(
+        {{"GET " + container + "/json", 200, Inspected("exited", false, 3)},
+         {"GET " + container + "/logs", 200, testing::LogFrame(2, "late\n"), "application/octet-stream"},
+         {"DELETE " + container + "?force=1", 204, ""}});
+    ContainerPlugin plugin(ConfigFor(engine.socket_path(), dir.path()), outcome.Callback());
+    auto recovery = plugin.Recover(attempt);
+    REQUIRE(recovery.ok());
+    CHECK(recovery->state == Recovery::State::kEnded);
+    CHECK(recovery->status.phase == AttemptPhase::kExited);
+    CHECK(recovery->status.exit_code == 3);
+    CHECK(ReadFile(fs::path(attempt.log_dir) / "task.log") == "late\n");
+    CHECK(engine.calls().back() == "DELETE " + container + "?force=1");
+  }
+}
+
+TEST_CASE("container plugin: once recovered, this sandbox's containers that no attempt holds are removed") {
+  testing::TempDir dir;
+  const TaskAttempt attempt = RawContainerAttempt(dir.path(), "localhost/test:1");
+  const std::string container = "/v1.41/containers/flyte-0123456789abcdef0123456789abcdef";
+  const std::string listed = R"([{"Id":"held","State":"running","Labels":{"org.flyte.sandbox.token":")" +
+                             attempt.token +
+                             R"("}},{"Id":"orphan","State":"exited","Labels":{"org.flyte.sandbox.token":"gone"}}])";
+  testing::FakeDockerEngine engine({{"GET " + container + "/json", 200, Inspected("running", true, 0)},
+                                    {"GET /v1.41/containers/json", 200, listed},
+                                    {"DELETE /v1.41/containers/orphan?force=1", 204, ""}});
+  Outcome outcome;
+  {
+    ContainerPlugin plugin(ConfigFor(engine.socket_path(), dir.path()), outcome.Callback());
+    REQUIRE(plugin.Recover(attempt).ok());
+    plugin.Recovered();
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    const auto removed = [&] {
+      const auto calls = engine.calls();
+      return std::find(calls.begin(), calls.end(), "DELETE /v1.41/containers/orphan?force=1") != calls.end();
+    };
+    while (!removed() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+    CHECK(removed());
+    const auto calls = engine.calls();
+    CHECK(std::find(calls.begin(), calls.end(), "DELETE /v1.41/containers/held?force=1") == calls.end());
+    CHECK(std::any_of(calls.begin(), calls.end(), [](const std::string& call) {
+      return call.starts_with("GET /v1.41/containers/json?all=1&filters=");
+    }));
+  }
 }
 
 }  // namespace
