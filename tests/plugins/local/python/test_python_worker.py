@@ -1,5 +1,6 @@
-"""The pure parts of the Python worker (src/plugins/local/python_worker.py): reading its job,
-placing the job's PYTHONPATH entries on sys.path, and the exit code of SystemExit's argument."""
+"""The pure parts of the zygote (src/plugins/local/python_worker.py): reading a job, placing the
+job's PYTHONPATH entries on sys.path, the exit code of SystemExit's argument and the process
+record a task writes."""
 import importlib.util
 import os
 import pathlib
@@ -18,17 +19,18 @@ def worker():
 
 
 def job(*fields):
-    return b"\0".join([b"flyte-job-1", *fields, b"end"])
+    return b"\0".join([b"flyte-job-2", *fields, b"end"])
 
 
 def test_a_job_is_read_field_by_field(worker):
-    data = job(b"/bin/pyflyte-execute", b"/work", b"/log", b"/started", b"2", b"pyflyte-execute", b"--inputs", b"1",
-               b"A=b", b"0")
+    data = job(b"/bin/pyflyte-execute", b"/work", b"/log", b"/started", b"/process", b"2", b"pyflyte-execute",
+               b"--inputs", b"1", b"A=b", b"0")
     assert worker.parse_job(data) == {
         "script": "/bin/pyflyte-execute",
         "work_dir": b"/work",
         "log_file": b"/log",
         "started": b"/started",
+        "record": b"/process",
         "argv": [b"pyflyte-execute", b"--inputs"],
         "env": [b"A=b"],
         "setup": [],
@@ -36,15 +38,15 @@ def test_a_job_is_read_field_by_field(worker):
 
 
 def test_setup_and_empty_fields_survive(worker):
-    data = job(b"/s", b"/w", b"/l", b"/m", b"1", b"", b"0", b"2", b"tar", b"-xzf")
+    data = job(b"/s", b"/w", b"/l", b"/m", b"/p", b"1", b"", b"0", b"2", b"tar", b"-xzf")
     parsed = worker.parse_job(data)
     assert parsed["argv"] == [b""]
     assert parsed["env"] == []
     assert parsed["setup"] == [b"tar", b"-xzf"]
 
 
-@pytest.mark.parametrize("data", [b"", b"flyte-job-1", b"flyte-job-2\0end", job(b"/s")[:-1]])
-def test_no_job_when_the_sandbox_went_away(worker, data):
+@pytest.mark.parametrize("data", [b"", b"flyte-job-2", b"flyte-job-1\0end", job(b"/s")[:-1]])
+def test_no_job_from_anything_else(worker, data):
     assert worker.parse_job(data) is None
 
 
@@ -73,3 +75,8 @@ def test_an_unchanged_python_path_adds_nothing(worker):
 )
 def test_exit_codes_are_the_interpreters(worker, code, expected):
     assert worker.exit_code(code) == expected
+
+
+def test_the_process_record_is_what_process_identity_reads(worker):
+    stat = b"4242 (python3 (a) b) S 1 4242 4242 0 -1 4194560 1 2 3 4 5 6 7 8 20 0 1 0 987654 10 11"
+    assert worker.identity_line(4242, stat, b"boot-id\n", b"token-1") == b"4242 987654 boot-id token-1\n"
