@@ -33,7 +33,7 @@ std::filesystem::path ProcessRecordPath(const TaskAttempt& attempt);
 std::unique_ptr<Plugin> MakeLocalProcessPlugin(LocalProcessConfig config, ChangeCallback on_change);
 
 // Threads: the engine's loop thread calls the Plugin methods; the reaper thread (reaper_) waits for
-// the processes (the pre-started Python workers too), sends the delayed SIGKILLs and calls
+// the processes (the zygotes and the tasks they fork too), sends the delayed SIGKILLs and calls
 // on_change; mu_ guards all state they share.
 class LocalProcessPlugin final : public Plugin {
  public:

@@ -40,15 +40,15 @@ bool LocalProcessPlugin::HandToSpare(const TaskAttempt& attempt, const std::stri
   absl::MutexLock lock(&mu_);
   const auto spare =
       std::find_if(spares_.begin(), spares_.end(), [&](const Spare& candidate) { return candidate.watch == zygote; });
-  spare->busy = false;
-  spare->worker.ready = worker.ready;
-  spare->last_used = Clock::now();
-  if (!task.ok()) {
+  if (spare != spares_.end()) {  // always: only this thread forgets a busy zygote
+    spare->busy = false;
+    spare->worker.ready = worker.ready;
+    spare->last_used = Clock::now();
     // Gone, stuck or retired (packages changed): tasks go elsewhere. A job too large for any
     // zygote leaves this one to the next task.
-    if (!absl::IsFailedPrecondition(task.status())) Retire(spare);
-    return false;
+    if (!task.ok() && !absl::IsFailedPrecondition(task.status())) Retire(spare);
   }
+  if (!task.ok()) return false;
   Watch watch;
   watch.pid = task->pid;
   watch.pidfd = OpenPidfd(task->pid);  // once the zygote is gone, the only sign of the task's end

@@ -36,3 +36,31 @@ def marked_item(x: int, marker: str) -> int:
 @workflow
 def marked_map_wf(xs: list[int], marker: str) -> list[int]:
     return map_task(functools.partial(marked_item, marker=marker))(x=xs)
+
+
+# For bench/python_bench.py: the cost of starting Python tasks.
+@task
+def double(x: int) -> int:
+    return x * 2
+
+
+@workflow
+def map_wf(xs: list[int]) -> list[int]:
+    return map_task(double)(x=xs)
+
+
+@workflow
+def chain_wf(x: int = 0) -> int:
+    for _ in range(50):
+        x = double(x=x)  # each node after the previous one
+    return x
+
+
+@task
+def hello(name: str) -> str:
+    return f"hello {name}"
+
+
+@workflow
+def hello_wf(name: str = "world") -> str:
+    return hello(name=name)
