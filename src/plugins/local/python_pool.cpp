@@ -10,9 +10,9 @@
 namespace flyte::plugins {
 namespace {
 
-// How long Start waits for a zygote still importing: less than a fresh interpreter of its own
-// would take, which would also compete with the import for the CPU.
-constexpr auto kReadyWait = std::chrono::seconds(30);
+// How long Start waits for a zygote still importing (blocking the engine's thread, so short: a
+// few tasks that come meanwhile start their own interpreters, the zygote stays for later ones).
+constexpr auto kReadyWait = std::chrono::seconds(1);
 // How long a ready zygote may take to fork the task's child and have it say its pid.
 constexpr auto kForkWait = std::chrono::seconds(10);
 
@@ -36,7 +36,7 @@ bool LocalProcessPlugin::HandToSpare(const TaskAttempt& attempt, const std::stri
   // Outside mu_: the reaper goes on while the zygote imports or forks.
   const StatusOr<ForkedTask> task = AwaitReady(worker, kReadyWait)
                                         ? HandOver(worker, job, kForkWait)
-                                        : absl::UnavailableError("the zygote did not finish its imports");
+                                        : absl::DeadlineExceededError("the zygote is still importing");
   absl::MutexLock lock(&mu_);
   const auto spare =
       std::find_if(spares_.begin(), spares_.end(), [&](const Spare& candidate) { return candidate.watch == zygote; });
@@ -44,9 +44,10 @@ bool LocalProcessPlugin::HandToSpare(const TaskAttempt& attempt, const std::stri
     spare->busy = false;
     spare->worker.ready = worker.ready;
     spare->last_used = Clock::now();
-    // Gone, stuck or retired (packages changed): tasks go elsewhere. A job too large for any
-    // zygote leaves this one to the next task.
-    if (!task.ok() && !absl::IsFailedPrecondition(task.status())) Retire(spare);
+    // Gone, stuck or retired (packages changed): tasks go elsewhere. One still importing, or
+    // given a job too large for any zygote, stays for the next task.
+    const bool keep = absl::IsDeadlineExceeded(task.status()) || absl::IsFailedPrecondition(task.status());
+    if (!task.ok() && !keep) Retire(spare);
   }
   if (!task.ok()) return false;
   Watch watch;
