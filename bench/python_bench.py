@@ -2,10 +2,10 @@
 """Python task start-up benchmarks: tasks forked by zygotes (tasks.warm_python 2, the default)
 beside each task starting its own interpreter (tasks.warm_python 0), in the same run.
 
-Workflows of tests/e2e/flyteproj/forked (registered with `pyflyte register`, fast registration),
-run through FlyteRemote:
+Workflows of tests/e2e/flyteproj/forked and runs (registered with `pyflyte register`, fast
+registration), run through FlyteRemote:
 (a) map_wf: a map_task of a trivial function over 100 items; wall time CreateExecution -> SUCCEEDED.
-(b) hello_wf back to back x10: median server time (closure created_at -> updated_at).
+(b) runs.workflows.hello_wf back to back x10: median server time (closure created_at -> updated_at).
 (c) chain_wf: 50 Python task nodes one after the other; server time per node.
 (d) RSS (and PSS, which counts pages a fork shares once) of the sandbox plus its zygotes, idle
     (before (a)) and at the peak of (a) (sampled every 50 ms; the tasks themselves not counted).
@@ -26,7 +26,15 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from engine_bench import FLYTEPROJ, VENV_BIN, client_env, start_sandbox, stop_sandbox
+import engine_bench
+from engine_bench import (
+    FLYTEPROJ,
+    VENV_BIN,
+    client_env,
+    register_runs,
+    start_sandbox,
+    stop_sandbox,
+)
 
 PROJECT, DOMAIN, VERSION = "flytesnacks", "development", "python-bench-v1"
 ZYGOTE = "flyte_python_worker.py"
@@ -90,7 +98,8 @@ class PeakSampler(threading.Thread):
 
 
 def execute(remote, workflow: str, execution_name: str, timeout: float = 600, **inputs):
-    lp = remote.fetch_launch_plan(name=f"forked.tasks.{workflow}", version=VERSION)
+    name, version = (workflow, engine_bench.VERSION) if "." in workflow else (f"forked.tasks.{workflow}", VERSION)
+    lp = remote.fetch_launch_plan(name=name, version=version)
     started = time.perf_counter()
     execution = remote.execute(lp, inputs=inputs, execution_name=execution_name)
     execution = remote.wait(execution, timeout=timedelta(seconds=timeout), poll_interval=timedelta(milliseconds=20))
@@ -108,7 +117,11 @@ def bench(binary: Path, root: Path, warm_python: int, hello_runs: int) -> dict:
     proc, _, client_config = start_sandbox(binary, root, warm_python=warm_python)
     figures = {}
     try:
-        register(client_config, client_env(root / "home", client_config))
+        env = client_env(root / "home", client_config)
+        register(client_config, env)
+        problem = register_runs(client_config, env)  # hello world is engine_bench's
+        if problem:
+            raise RuntimeError(problem)
         remote = FlyteRemote(Config.auto(config_file=str(client_config)), default_project=PROJECT,
                              default_domain=DOMAIN)
         time.sleep(3)  # a zygote started with the sandbox has finished importing
@@ -119,7 +132,7 @@ def bench(binary: Path, root: Path, warm_python: int, hello_runs: int) -> dict:
         sampler.stop.set()
         sampler.join()
         figures["peak"] = sampler.peak
-        hello = [execute(remote, "hello_wf", f"hello-{warm_python}-{i}", name="bench") for i in range(hello_runs)]
+        hello = [execute(remote, "runs.workflows.hello_wf", f"hello-{warm_python}-{i}", name="bench") for i in range(hello_runs)]
         figures["hello"] = (statistics.median(s for _, s, _ in hello), {p for _, _, p in hello})
         figures["chain"] = execute(remote, "chain_wf", f"chain-{warm_python}")
     finally:

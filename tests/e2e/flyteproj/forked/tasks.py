@@ -38,7 +38,7 @@ def marked_map_wf(xs: list[int], marker: str) -> list[int]:
     return map_task(functools.partial(marked_item, marker=marker))(x=xs)
 
 
-# For bench/python_bench.py: the cost of starting Python tasks.
+# For bench/python_bench.py: the cost of starting Python tasks (hello world is runs.workflows').
 @task
 def double(x: int) -> int:
     return x * 2
@@ -55,12 +55,3 @@ def chain_wf(x: int = 0) -> int:
         x = double(x=x)  # each node after the previous one
     return x
 
-
-@task
-def hello(name: str) -> str:
-    return f"hello {name}"
-
-
-@workflow
-def hello_wf(name: str = "world") -> str:
-    return hello(name=name)
