@@ -25,7 +25,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kJobMagic = "flyte-job-2";
+constexpr std::string_view kJobMagic = "flyte-job-3";
 constexpr std::string_view kReady = "ready";
 constexpr std::string_view kJobEnd = "end";
 // Far below a socket's send buffer: a job is one message.
@@ -247,11 +247,19 @@ StatusOr<ForkedTask> HandOver(PythonWorker& worker, const WorkerJob& job, std::c
   if (payload.size() > kMaxJobBytes) {
     return absl::FailedPreconditionError("the task's command line and environment are too large for a zygote");
   }
+  // Two pipes travel with the job: on `report` the child writes its pid and then the zygote its
+  // wait status; on `go` we answer the pid, and only then does the child start the task.
   int report[2];
   if (::pipe2(report, O_CLOEXEC) != 0) return absl::InternalError("pipe: " + std::string(std::strerror(errno)));
-  // The write end travels with the job: the child writes its pid there, the zygote its wait status.
+  int go[2];
+  if (::pipe2(go, O_CLOEXEC) != 0) {
+    ::close(report[0]);
+    ::close(report[1]);
+    return absl::InternalError("pipe: " + std::string(std::strerror(errno)));
+  }
   iovec data{payload.data(), payload.size()};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  const std::array<int, 2> passed = {report[1], go[0]};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof passed)] = {};
   msghdr message{};
   message.msg_iov = &data;
   message.msg_iovlen = 1;
@@ -260,13 +268,17 @@ StatusOr<ForkedTask> HandOver(PythonWorker& worker, const WorkerJob& job, std::c
   cmsghdr* rights = CMSG_FIRSTHDR(&message);
   rights->cmsg_level = SOL_SOCKET;
   rights->cmsg_type = SCM_RIGHTS;
-  rights->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(rights), &report[1], sizeof(int));
+  rights->cmsg_len = CMSG_LEN(sizeof passed);
+  std::memcpy(CMSG_DATA(rights), passed.data(), sizeof passed);
   const ssize_t sent = ::sendmsg(worker.control_fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
   const int send_error = errno;
   ::close(report[1]);
+  ::close(go[0]);
+  // Closing `go` unanswered tells a child that may exist to end without running anything: the
+  // task is then certain not to run there, whatever runs it instead.
   auto failed = [&](const std::string& why) {
     ::close(report[0]);
+    ::close(go[1]);
     return absl::UnavailableError("the zygote " + std::to_string(worker.pid) + " " + why);
   };
   if (sent != static_cast<ssize_t>(payload.size())) {
@@ -279,9 +291,7 @@ StatusOr<ForkedTask> HandOver(PythonWorker& worker, const WorkerJob& job, std::c
     pollfd readable{report[0], POLLIN, 0};
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0 || ::poll(&readable, 1, static_cast<int>(left.count())) <= 0) {
-      // A zygote that forks nothing in that time is stuck: it must not start the task later,
-      // when the task may be running elsewhere.
-      ::kill(worker.pid, SIGKILL);
+      ::kill(worker.pid, SIGKILL);  // stuck: it takes no more jobs
       return failed("started no task in time");
     }
     char byte = 0;
@@ -289,8 +299,15 @@ StatusOr<ForkedTask> HandOver(PythonWorker& worker, const WorkerJob& job, std::c
     line.push_back(byte);
   }
   if (!line.starts_with("pid ")) return failed("did not start the task: " + line);
+  const pid_t pid = static_cast<pid_t>(std::atoi(line.c_str() + 4));
+  const bool told = ::write(go[1], "g", 1) == 1;
+  ::close(go[1]);
+  if (!told) {  // the child is gone already (EPIPE): it ran nothing
+    ::close(report[0]);
+    return absl::UnavailableError("the task's child " + std::to_string(pid) + " ended before it was told to start");
+  }
   ::fcntl(report[0], F_SETFL, O_NONBLOCK);
-  return ForkedTask{static_cast<pid_t>(std::atoi(line.c_str() + 4)), report[0]};
+  return ForkedTask{pid, report[0]};
 }
 
 TaskReport ReadTaskReport(int report_fd) {

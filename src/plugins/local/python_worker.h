@@ -89,9 +89,11 @@ struct ForkedTask {
   int report_fd = -1;  // non-blocking read end of the job's pipe (ReadTaskReport)
 };
 
-// Gives `worker` a job and waits up to `timeout` for the child that runs it to say its pid. An
-// error when the zygote is gone or took no job (no child ran: nothing of the task started);
-// FailedPrecondition when the job is too large to hand over at once, the zygote still waiting.
+// Gives `worker` a job and waits up to `timeout` for the child that runs it to say its pid, then
+// tells the child to go. An error when the zygote is gone, took no job or forked no child in time
+// (then killed): a child forked too late is never told to go and runs nothing, so the task may be
+// started elsewhere. FailedPrecondition when the job is too large to hand over at once, the zygote
+// still waiting.
 StatusOr<ForkedTask> HandOver(PythonWorker& worker, const WorkerJob& job, std::chrono::milliseconds timeout);
 
 struct TaskReport {

@@ -7,7 +7,7 @@ import signal
 import socket
 import sys
 
-JOB_MAGIC = b"flyte-job-2"
+JOB_MAGIC = b"flyte-job-3"
 JOB_END = b"end"
 MAX_JOB_BYTES = 64 * 1024
 
@@ -120,13 +120,18 @@ def _fresh_state():
             manager.FlyteContextManager.initialize()
 
 
-def _run_task(job, report, current, first, started_with):
+def _run_task(job, report, go, current, first, started_with):
     # In the forked child: the zygote's process becomes the task's, as a fresh interpreter would be.
     os.setpgid(0, 0)  # abort signals the task's group; the zygote's is its own
     token = dict(entry.split(b"=", 1) for entry in job["env"] if b"=" in entry).get(b"FLYTE_ATTEMPT_TOKEN", b"")
     _save_identity(job["record"], token)
     os.write(report, b"pid %d\n" % os.getpid())  # the sandbox watches this process from now on
     os.close(report)
+    # Nothing of the task runs until the sandbox, having our pid, says go. A sandbox that gave up
+    # waiting (and may start the task elsewhere), or died meanwhile, closed its end instead.
+    if os.read(go, 1) != b"g":
+        os._exit(75)
+    os.close(go)
     # Before anything of the task runs: after a restart the sandbox tells by this file that the
     # job was taken (the task is then running, or it ended), not lost with the sandbox.
     os.close(os.open(job["started"], os.O_WRONLY | os.O_CREAT, 0o644))
@@ -215,9 +220,9 @@ def _serve(script):
             if control is not None and fd == control.fileno():
                 message, fds = b"", []
                 with contextlib.suppress(OSError):
-                    message, fds, _, _ = socket.recv_fds(control, MAX_JOB_BYTES + 1, 1)
+                    message, fds, _, _ = socket.recv_fds(control, MAX_JOB_BYTES + 1, 2)
                 job = parse_job(message) if message else None
-                if not message or not fds or job is None or _threads() != 1:
+                if not message or len(fds) != 2 or job is None or _threads() != 1:
                     # The sandbox closed the socket (went away, or retired us), or something is
                     # wrong: no more tasks; the running ones are still waited for and reported.
                     # Never fork with threads (a lock held by one stays held in the child).
@@ -227,7 +232,7 @@ def _serve(script):
                     control.close()
                     control = None
                     break
-                report = fds[0]
+                report, go = fds
                 current = _import_folders(job["script"]) == imported_from
                 pid = os.fork()
                 if pid == 0:
@@ -236,9 +241,10 @@ def _serve(script):
                         for pidfd, (_, other) in children.items():
                             os.close(pidfd)
                             os.close(other)
-                        _run_task(job, report, current, first, started_with)
+                        _run_task(job, report, go, current, first, started_with)
                     finally:
                         os._exit(70)  # never back into the zygote's loop
+                os.close(go)
                 with contextlib.suppress(OSError):
                     os.setpgid(pid, pid)  # also here, so the group exists whoever runs first
                 pidfd = os.pidfd_open(pid)

@@ -1,11 +1,16 @@
 #include "plugins/local/python_worker.h"
 
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -452,6 +457,74 @@ TEST_CASE("zygote: never forks while a second thread runs") {
   CHECK(!fs::exists(job.started_marker));  // nothing of the task ran; the sandbox starts it elsewhere
   CHECK(WaitForExit(worker->pid) == 0);
   ::close(worker->control_fd);
+}
+
+// A stand-in zygote: takes one job and forks a child that says its pid after `delay`, then reports
+// into `result` whether it was told to go (1), or found `go` closed (0). The stand-in itself waits
+// to be killed, as a stuck zygote would be.
+pid_t StandInZygote(int control, std::chrono::milliseconds delay, int result) {
+  const pid_t zygote = ::fork();
+  if (zygote != 0) return zygote;
+  char data[70 * 1024];
+  iovec buffer{data, sizeof data};
+  alignas(cmsghdr) char rights[CMSG_SPACE(2 * sizeof(int))] = {};
+  msghdr message{};
+  message.msg_iov = &buffer;
+  message.msg_iovlen = 1;
+  message.msg_control = rights;
+  message.msg_controllen = sizeof rights;
+  if (::recvmsg(control, &message, 0) <= 0) ::_exit(1);
+  int fds[2];
+  std::memcpy(fds, CMSG_DATA(CMSG_FIRSTHDR(&message)), sizeof fds);
+  if (::fork() == 0) {
+    const timespec pause{0, static_cast<long>(delay.count()) * 1000000L};
+    ::nanosleep(&pause, nullptr);
+    char line[32];
+    const int length = std::snprintf(line, sizeof line, "pid %d\n", static_cast<int>(::getpid()));
+    ::signal(SIGPIPE, SIG_IGN);  // a sandbox that gave up closed its end of the report pipe too
+    [[maybe_unused]] const ssize_t said = ::write(fds[0], line, static_cast<size_t>(length));
+    char go = 0;
+    const char told = ::read(fds[1], &go, 1) == 1 && go == 'g' ? 1 : 0;
+    if (::write(result, &told, 1) != 1) ::_exit(1);
+    ::_exit(0);
+  }
+  for (;;) ::pause();
+}
+
+// What the stand-in's child reported into `result` (-1: nothing within 10 s).
+int ChildWasTold(int result) {
+  pollfd readable{result, POLLIN, 0};
+  char told = -1;
+  if (::poll(&readable, 1, 10000) != 1 || ::read(result, &told, 1) != 1) return -1;
+  return told;
+}
+
+TEST_CASE("zygote: a child that says its pid too late is never told to start the task") {
+  for (const auto& [timeout, expected] :
+       {std::pair{std::chrono::milliseconds(100), 0}, std::pair{std::chrono::milliseconds(10000), 1}}) {
+    CAPTURE(timeout.count());
+    int sockets[2];
+    int result[2];
+    REQUIRE(::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets) == 0);
+    REQUIRE(::pipe2(result, O_CLOEXEC) == 0);
+    PythonWorker worker;
+    worker.ready = true;
+    worker.control_fd = sockets[0];
+    worker.pid = StandInZygote(sockets[1], std::chrono::milliseconds(500), result[1]);
+    ::close(sockets[1]);
+    ::close(result[1]);
+    WorkerJob job;
+    job.argv = {"pyflyte-execute"};
+    const StatusOr<ForkedTask> task = HandOver(worker, job, timeout);
+    CHECK(task.ok() == (expected == 1));
+    // Given up on, the child finds `go` closed: whatever runs the task instead, it will not.
+    CHECK(ChildWasTold(result[0]) == expected);
+    if (task.ok()) ::close(task->report_fd);
+    ::kill(worker.pid, SIGKILL);
+    ::waitpid(worker.pid, nullptr, 0);
+    ::close(sockets[0]);
+    ::close(result[0]);
+  }
 }
 
 }  // namespace
