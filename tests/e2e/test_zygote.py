@@ -5,11 +5,12 @@ sandbox during a map of Python items runs each item once."""
 from __future__ import annotations
 
 import collections
+import re
 import signal
 import time
 from datetime import timedelta
 
-from e2e_support import VENV_BIN, register_package, unique
+from e2e_support import VENV_BIN, register_package, run_flyte, unique
 from flytekit.models.core.execution import WorkflowExecutionPhase
 
 VERSION = "forked-v1"
@@ -37,6 +38,13 @@ def test_tasks_are_forked_and_see_pristine_module_globals(sandbox_factory):
     assert first[0] == "a" and second[0] == "b"  # neither saw the other's append
     assert first[1] == second[1] != str(sandbox.proc.pid)  # both children of one zygote
     assert first[2] != second[2] and first[3] != second[3]  # own processes, own seeds
+
+    # `sandbox status` tells what the waiting zygotes hold: each has flytekit imported (tens of MiB).
+    status = run_flyte("sandbox", "status", "--state-dir", sandbox.state_dir, env=sandbox.env)
+    assert status.returncode == 0, status.stdout + status.stderr
+    memory = re.search(r"Memory: sandbox ([\d.]+) MiB; (\d+) Python zygotes? .* ([\d.]+) MiB", status.stdout)
+    assert memory, status.stdout
+    assert float(memory[1]) > 1 and int(memory[2]) >= 1 and float(memory[3]) > 20, status.stdout
 
 
 def test_kill_9_during_a_python_map_runs_each_item_once(sandbox_factory):
