@@ -70,3 +70,29 @@ def test_kill_9_during_a_python_map_runs_each_item_once(sandbox_factory):
     assert execution.outputs["o0"] == [3 * x for x in xs]
     runs = collections.Counter(marker.read_text().splitlines())
     assert runs == collections.Counter(f"start {x}" for x in xs), runs
+
+
+def outcome(execution):
+    """What a user sees of an execution: phase, outputs, and the error with pids and times taken out."""
+    error = execution.closure.error
+    message = re.sub(r"\d+", "N", error.message) if error else None
+    return execution.closure.phase, execution.outputs if not error else None, error.code if error else None, message
+
+
+def test_threads_children_time_limits_and_signals_as_in_a_fresh_interpreter(sandbox_factory):
+    base = sandbox_factory.new_dir("forked-like-fresh")
+    seen = {}
+    for warm_python in (2, 0):  # forked by a zygote, then each task its own interpreter
+        config = base / f"sandbox-{warm_python}.yaml"
+        config.write_text(f"tasks:\n  path: [{VENV_BIN}]\n  warm_python: {warm_python}\n")
+        sandbox = sandbox_factory.start(base=base / f"warm{warm_python}", config=config)
+        remote = register_package(sandbox, "forked", VERSION)
+        runs = {name: launch(remote, name) for name in ("children_wf", "overstays_wf", "killed_wf")}
+        seen[warm_python] = {
+            name: outcome(remote.wait(execution, timeout=timedelta(seconds=120), poll_interval=POLL))
+            for name, execution in runs.items()
+        }
+    assert seen[2] == seen[0]
+    assert seen[2]["children_wf"][:2] == (WorkflowExecutionPhase.SUCCEEDED, {"o0": 140, "o1": "child|140"})
+    assert seen[2]["overstays_wf"][0] == WorkflowExecutionPhase.FAILED
+    assert seen[2]["killed_wf"][0] == WorkflowExecutionPhase.FAILED

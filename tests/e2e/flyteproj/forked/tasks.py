@@ -1,10 +1,17 @@
 """Tasks that show how they were started: forked by the sandbox's zygote (parent process), with
-module globals as a fresh interpreter has them, and a map whose items leave a line per run."""
+module globals as a fresh interpreter has them, a map whose items leave a line per run, and tasks
+using threads, child processes, a time limit or a fatal signal."""
 
 import functools
+import multiprocessing
 import os
 import random
+import signal
+import subprocess
+import sys
+import threading
 import time
+from datetime import timedelta
 
 from flytekit import map_task, task, workflow
 
@@ -55,3 +62,61 @@ def chain_wf(x: int = 0) -> int:
         x = double(x=x)  # each node after the previous one
     return x
 
+
+
+# Tasks that use what a fresh interpreter gives them: threads, child processes, signals, limits.
+def _square(x: int) -> int:
+    return x * x
+
+
+@task
+def threaded(n: int) -> int:
+    results: list[int] = []
+    lock = threading.Lock()
+
+    def work(i: int) -> None:
+        with lock:
+            results.append(i * i)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(results)
+
+
+@task
+def with_children(n: int) -> str:
+    said = subprocess.run([sys.executable, "-c", "import sys; print(sys.argv[1])", "child"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        squares = pool.map(_square, range(n))
+    return f"{said}|{sum(squares)}"
+
+
+@workflow
+def children_wf(n: int = 8) -> tuple[int, str]:
+    return threaded(n=n), with_children(n=n)
+
+
+@task(timeout=timedelta(seconds=1))
+def overstays() -> int:
+    time.sleep(60)
+    return 0
+
+
+@workflow
+def overstays_wf() -> int:
+    return overstays()
+
+
+@task
+def killed() -> int:
+    os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer ends a process
+    return 0
+
+
+@workflow
+def killed_wf() -> int:
+    return killed()
