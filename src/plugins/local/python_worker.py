@@ -105,12 +105,18 @@ def _save_identity(record, token):
 
 def _fresh_state():
     # What a fresh interpreter would not share with its siblings: `random` is reseeded by Python's
-    # own fork hook; numpy's global generator, the cached temporary folder and flytekit's default
-    # context (made at import, with the environment the zygote started in) are not.
+    # own fork hook; numpy's global generator, flytekit's own random.Random (made at import; it
+    # names the files and folders tasks write, so siblings would write to the same paths), the
+    # cached temporary folder and flytekit's default context (made at import, with the environment
+    # the zygote started in) are not.
     numpy = sys.modules.get("numpy")
     if numpy is not None:
         with contextlib.suppress(Exception):
             numpy.random.seed()
+    flytekit_random = sys.modules.get("flytekit.interfaces.random")
+    if flytekit_random is not None:
+        with contextlib.suppress(Exception):
+            flytekit_random.random.seed()  # in place: modules imported it by name
     import tempfile
 
     tempfile.tempdir = None

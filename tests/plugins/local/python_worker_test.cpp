@@ -345,7 +345,14 @@ TEST_CASE("python worker: a job too large to hand over at once leaves the worker
 // folder, a module global), or runs `extra`; and a task script that prints what it finds.
 fs::path StatefulEntryPoint(const fs::path& dir, const std::string& extra = "") {
   const fs::path script = FakeEntryPoint(dir);
+  // flytekit keeps a random.Random of its own, made at import, for the names of the files and
+  // folders it writes: shared by forked tasks unless reseeded, two tasks write to the same paths.
+  fs::create_directories(dir / "bin" / "flytekit" / "interfaces");
+  std::ofstream(dir / "bin" / "flytekit" / "interfaces" / "__init__.py");
+  std::ofstream(dir / "bin" / "flytekit" / "interfaces" / "random.py") << "import random as _random\n"
+                                                                       << "random = _random.Random()\n";
   std::ofstream(dir / "bin" / "flytekit" / "bin" / "entrypoint.py") << "import tempfile\n"
+                                                                    << "import flytekit.interfaces.random\n"
                                                                     << "tempfile.gettempdir()\n"
                                                                     << "counter = 0\n"
                                                                     << extra;
@@ -355,10 +362,12 @@ import random
 import sys
 import tempfile
 import flytekit.bin.entrypoint as entrypoint
+import flytekit.interfaces.random
 
 entrypoint.counter += 1
 print("counter:", entrypoint.counter)
 print("random:", random.random())
+print("flytekit random:", flytekit.interfaces.random.random.random())
 print("tmp:", tempfile.gettempdir())
 print("group:", os.getpgid(0) == os.getpid())
 sys.stdout.flush()
@@ -393,6 +402,7 @@ TEST_CASE("zygote: each task starts from the state after the imports: globals, s
     CHECK(Line(logs.back(), "group") == "group: True");
   }
   CHECK(Line(logs[0], "random") != Line(logs[1], "random"));
+  CHECK(Line(logs[0], "flytekit random") != Line(logs[1], "flytekit random"));
   ::close(worker->control_fd);
   CHECK(WaitForExit(worker->pid) == 0);
 }
