@@ -37,9 +37,10 @@ struct TasksConfig {
   std::vector<std::string> path;           // prepended to PATH: where pyflyte-execute lives
   std::map<std::string, std::string> env;  // extra environment of every task
   int max_system_retries = 3;
-  int warm_python = 1;             // Python interpreters started ahead for flytekit tasks
-  plugins::PluginsConfig plugins;  // which plugin runs each task type
-  ContainersConfig containers;     // `tasks.containers`
+  int warm_python = 2;  // zygotes (Python fork servers) for flytekit tasks, one per task environment
+  std::chrono::seconds warm_python_idle{3600};  // a zygote given no task this long exits
+  plugins::PluginsConfig plugins;               // which plugin runs each task type
+  ContainersConfig containers;                  // `tasks.containers`
 };
 
 // `auth.mode`: auto requires authentication exactly when server.bind is beyond loopback.

@@ -272,6 +272,7 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
        }},
       {"max_system_retries", int_into(config.tasks.max_system_retries, 0, 100)},
       {"warm_python", int_into(config.tasks.warm_python, 0, 16)},
+      {"warm_python_idle", duration_into(config.tasks.warm_python_idle)},
       {"plugins",  // entries override the defaults one by one; the plugins check the names at start-up
        [&](const YAML::Node& node, std::string_view key) -> Status {
          if (!node.IsMap()) return Bad(source, node, key, "expected a mapping of task type: plugin");

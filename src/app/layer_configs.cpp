@@ -24,6 +24,7 @@ plugins::LocalProcessConfig LocalProcessConfigFor(const SandboxConfig& config) {
   for (const auto& folder : tasks.path) local.path_prefix += (local.path_prefix.empty() ? "" : ":") + folder;
   local.env = tasks.env;
   local.warm_python = tasks.warm_python;
+  local.warm_python_idle = tasks.warm_python_idle;
   const fs::path& state = config.state.dir;
   local.confinement = {state, {state / "blobs", state / "logs", local.files_dir}};
   // Confined tasks cannot create entries in the folders above the state folder. When that is the

@@ -14,6 +14,7 @@
 #include <iomanip>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,6 +25,7 @@
 #include "app/state_dir.h"
 #include "cli/cli.h"
 #include "cli/http_probe.h"
+#include "cli/process_memory.h"
 #include "common/log.h"
 #include "common/version.h"
 
@@ -218,6 +220,17 @@ int Status(const SandboxConfig& config) {
   const bool serving = ProbeHttp(ProbeHost(config), running->port, "/healthz", std::chrono::milliseconds(2000));
   std::cout << "Flyte sandbox is " << (serving ? "running" : "starting or not answering") << " (pid " << running->pid
             << ") at localhost:" << running->port << ", state folder " << config.state.dir.string() << "\n";
+  const auto mib = [](int64_t bytes) {
+    std::ostringstream text;
+    text << std::fixed << std::setprecision(1) << static_cast<double>(bytes) / (1024.0 * 1024.0) << " MiB";
+    return text.str();
+  };
+  if (const std::optional<int64_t> resident = ResidentBytes(running->pid)) {
+    const Zygotes zygotes = ZygotesOf(running->pid);
+    std::cout << "Memory: sandbox " << mib(*resident) << "; " << zygotes.count << " Python zygote"
+              << (zygotes.count == 1 ? "" : "s") << " (flytekit imported, waiting for tasks) "
+              << mib(zygotes.resident_bytes) << "\n";
+  }
   return serving ? 0 : 1;
 }
 

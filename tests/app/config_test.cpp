@@ -22,7 +22,8 @@ TEST_CASE("config: the file overrides the defaults") {
   auto config = ParseConfig(
       "server:\n  port: 31000\n  bind: 0.0.0.0\n  allowed_hosts: [box.lan, \"[fd00::1]\"]\nstate:\n  dir: "
       "/tmp/x\nadmin:\n  domains: [dev, prod]\n"
-      "storage:\n  signed_url_ttl: 1h30m\ntasks:\n  path: [/opt/venv/bin]\n  env: {A: b}\n  warm_python: 0\n"
+      "storage:\n  signed_url_ttl: 1h30m\ntasks:\n  path: [/opt/venv/bin]\n  env: {A: b}\n  warm_python: 0\n  "
+      "warm_python_idle: 5m\n"
       "log:\n  level: debug\n  format: json\n",
       "sandbox.yaml", DefaultConfig());
   REQUIRE(config.ok());
@@ -35,6 +36,7 @@ TEST_CASE("config: the file overrides the defaults") {
   CHECK(config->tasks.path == std::vector<std::string>{"/opt/venv/bin"});
   CHECK(config->tasks.env.at("A") == "b");
   CHECK(config->tasks.warm_python == 0);
+  CHECK(config->tasks.warm_python_idle == std::chrono::minutes(5));
   CHECK(config->logging.level == log::Level::kDebug);
   CHECK(config->logging.format == log::Format::kJson);
 }

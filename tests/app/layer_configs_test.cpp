@@ -11,10 +11,12 @@ TEST_CASE("layer configs: the tasks section becomes the local process plugin's c
   config.tasks.path = {"/opt/venv/bin", "/usr/local/bin"};
   config.tasks.env = {{"A", "b"}};
   config.tasks.warm_python = 2;
+  config.tasks.warm_python_idle = std::chrono::seconds(90);
   const plugins::LocalProcessConfig local = LocalProcessConfigFor(config);
   CHECK(local.path_prefix == "/opt/venv/bin:/usr/local/bin");
   CHECK(local.env == config.tasks.env);
   CHECK(local.warm_python == 2);
+  CHECK(local.warm_python_idle == std::chrono::seconds(90));
   CHECK(local.files_dir == "/var/flyte/plugins/local");
   CHECK(LocalProcessConfigFor(SandboxConfig()).path_prefix.empty());
 }

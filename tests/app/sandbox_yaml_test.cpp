@@ -44,6 +44,7 @@ TEST_CASE("config/sandbox.yaml parses and matches the compiled-in defaults") {
   CHECK(loaded->tasks.env == defaults.tasks.env);
   CHECK(loaded->tasks.max_system_retries == defaults.tasks.max_system_retries);
   CHECK(loaded->tasks.warm_python == defaults.tasks.warm_python);
+  CHECK(loaded->tasks.warm_python_idle == defaults.tasks.warm_python_idle);
   CHECK(loaded->tasks.plugins.plugin_for == defaults.tasks.plugins.plugin_for);
   CHECK(loaded->auth_mode == defaults.auth_mode);
   CHECK(loaded->auth.client_id == defaults.auth.client_id);

@@ -61,7 +61,7 @@ def test_hello_world(remote):
 
 
 def test_python_tasks_run_in_an_interpreter_started_ahead(remote):
-    """The sandbox keeps a Python interpreter with flytekit imported waiting for the next task."""
+    """The sandbox keeps a zygote with flytekit imported, started ahead, to fork the next task from."""
     execution = run(remote, "interpreter_wf")
     assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
     started, label = execution.outputs["o0"], execution.outputs["o1"]

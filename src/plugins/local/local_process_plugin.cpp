@@ -42,7 +42,7 @@ LocalProcessPlugin::LocalProcessPlugin(LocalProcessConfig config, ChangeCallback
   // Ready before the first Python task.
   const StatusOr<std::string> script = FlytekitEntryPoint(config_);
   if (!script.ok()) return;
-  if (const auto interpreter = FlytekitInterpreter(*script)) Replenish(*interpreter, *script);
+  if (const auto interpreter = FlytekitInterpreter(*script)) Replenish(*interpreter, *script, base_env_);
 }
 
 LocalProcessPlugin::~LocalProcessPlugin() {
@@ -50,7 +50,7 @@ LocalProcessPlugin::~LocalProcessPlugin() {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
     give_up_at_ = Clock::now() + config_.kill_grace + kShutdownKillWait;
-    for (Spare& spare : spares_) ::close(spare.worker.job_fd);
+    for (Spare& spare : spares_) ::close(spare.worker.control_fd);
     for (auto& [id, watch] : watches_) Terminate(watch);
     Wake();
   }
@@ -73,8 +73,10 @@ Status LocalProcessPlugin::Start(const TaskAttempt& attempt) {
   status.logs.push_back(LocalLogLink(files.log_file));
   if (command.ok() && config_.warm_python > 0) {
     if (const auto interpreter = FlytekitInterpreter(command->executable)) {
-      const bool handed = HandToSpare(attempt, *interpreter, JobFor(*command, files), status);
-      Replenish(*interpreter, command->executable);  // the next task finds one waiting too
+      WorkerJob job = JobFor(*command, files);
+      job.process_record = fs::absolute(ProcessRecordPath(attempt)).string();
+      const bool handed = HandToSpare(attempt, *interpreter, job, status);
+      Replenish(*interpreter, command->executable, command->env);  // for the next task in this environment
       if (handed) {
         ::close(log_fd);
         return absl::OkStatus();

@@ -33,7 +33,7 @@ std::filesystem::path ProcessRecordPath(const TaskAttempt& attempt);
 std::unique_ptr<Plugin> MakeLocalProcessPlugin(LocalProcessConfig config, ChangeCallback on_change);
 
 // Threads: the engine's loop thread calls the Plugin methods; the reaper thread (reaper_) waits for
-// the processes (the pre-started Python workers too), sends the delayed SIGKILLs and calls
+// the processes (the zygotes and the tasks they fork too), sends the delayed SIGKILLs and calls
 // on_change; mu_ guards all state they share.
 class LocalProcessPlugin final : public Plugin {
  public:
@@ -57,7 +57,8 @@ class LocalProcessPlugin final : public Plugin {
   struct Watch {
     pid_t pid = 0;
     int pidfd = -1;            // readable once the process ends; -1 without pidfd_open (checked by a timer)
-    bool is_child = true;      // started here: reaped with waitpid; re-attached: only observed
+    int report_fd = -1;        // forked by a zygote: its report (ReadTaskReport), polled instead of pidfd
+    bool is_child = true;      // started here: reaped with waitpid; re-attached or forked: only observed
     bool owns_group = true;    // leader of its process group: signals go to the whole group
     bool terminating = false;  // SIGTERM sent
     std::optional<Clock::time_point> kill_at;  // SIGKILL then, unless it has ended
@@ -70,20 +71,25 @@ class LocalProcessPlugin final : public Plugin {
     AttemptStatus status;
     WatchId watch = 0;  // 0: no process running
   };
-  // A Python worker waiting for its job; its process is watched (with no attempt) like any other.
+  // A zygote (python_worker.h); its process is watched (with no attempt) like any other.
   struct Spare {
     PythonWorker worker;
     WatchId watch = 0;
+    bool busy = false;            // a job being handed over, outside mu_: not to be retired
+    Clock::time_point last_used;  // retired after config_.warm_python_idle without a job
   };
 
   void Record(const TaskAttempt& attempt, AttemptStatus status, std::optional<Watch> watch);
-  // Gives `job` to a waiting worker that runs it as a fresh `interpreter` would, and records it as
-  // the attempt's process (`status` completed); false when none can.
+  // Gives `job` to a zygote that runs it as a fresh `interpreter` would, and records the forked
+  // child as the attempt's process (`status` completed); false when none can.
   bool HandToSpare(const TaskAttempt& attempt, const std::string& interpreter, const WorkerJob& job,
                    AttemptStatus status);
-  // Starts workers for the entry point `script` until config_.warm_python of them wait.
-  void Replenish(const std::string& interpreter, const std::string& script);
-  void PruneSpares() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);  // forgets workers that ended while waiting
+  // Starts a zygote for `script` in the environment of a task (`task_env`) unless one that can run
+  // it exists; the least recently used one makes way when config_.warm_python exist.
+  void Replenish(const std::string& interpreter, const std::string& script, const Environment& task_env);
+  void PruneSpares() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);  // forgets zygotes that ended
+  // Closes a zygote's socket (it exits once its tasks have) and forgets it; the next spare.
+  std::vector<Spare>::iterator Retire(std::vector<Spare>::iterator spare) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Terminate(Watch& watch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Notify(const AttemptId& id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);  // on_change from the reaper thread
   void Wake();
@@ -91,7 +97,8 @@ class LocalProcessPlugin final : public Plugin {
   // Reaper thread.
   void ReaperLoop();
   bool HandleExit(Watch& watch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);  // true once the process has ended
-  void FireDeadlines(Clock::time_point now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Sends the SIGKILLs due and retires idle zygotes; the next time either is due.
+  std::optional<Clock::time_point> FireDeadlines(Clock::time_point now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const LocalProcessConfig config_;
   const ChangeCallback on_change_;

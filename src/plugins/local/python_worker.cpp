@@ -1,5 +1,8 @@
 #include "plugins/local/python_worker.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -8,6 +11,8 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -20,9 +25,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kJobMagic = "flyte-job-1";
+constexpr std::string_view kJobMagic = "flyte-job-3";
+constexpr std::string_view kReady = "ready";
 constexpr std::string_view kJobEnd = "end";
-// Far below a socket's send buffer: a job is sent whole or not at all.
+// Far below a socket's send buffer: a job is one message.
 constexpr size_t kMaxJobBytes = 64 * 1024;
 
 // Set by the engine per attempt: a worker cannot know them in advance, and flytekit reads them only
@@ -151,17 +157,22 @@ StatusOr<std::string> WriteWorkerProgram(const std::filesystem::path& folder) {
   return file.string();
 }
 
-StatusOr<PythonWorker> StartPythonWorker(const std::string& interpreter, const std::string& script,
-                                         const Environment& base, const std::string& program,
-                                         const TaskConfinement& confinement) {
+PythonWorker PlanPythonWorker(const std::string& interpreter, const std::string& script, const Environment& base) {
   PythonWorker worker;
   worker.interpreter = interpreter;
   worker.script_dir = ScriptDir(script);
   worker.env = base;
   for (const std::string_view variable : kAttemptVariables) worker.env[std::string(variable)] = kPlaceholder;
+  return worker;
+}
+
+StatusOr<PythonWorker> StartPythonWorker(const std::string& interpreter, const std::string& script,
+                                         const Environment& base, const std::string& program,
+                                         const TaskConfinement& confinement) {
+  PythonWorker worker = PlanPythonWorker(interpreter, script, base);
 
   int sockets[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) != 0) {
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets) != 0) {
     return absl::InternalError("socketpair: " + std::string(std::strerror(errno)));
   }
   const int output = ::memfd_create("flyte-python-worker-output", MFD_CLOEXEC);
@@ -180,7 +191,7 @@ StatusOr<PythonWorker> StartPythonWorker(const std::string& interpreter, const s
     return !input.ok() ? input.status() : !early_output.ok() ? early_output.status() : pid.status();
   }
   worker.pid = *pid;
-  worker.job_fd = sockets[0];
+  worker.control_fd = sockets[0];
   return worker;
 }
 
@@ -199,13 +210,33 @@ bool CanRun(const PythonWorker& worker, const std::string& interpreter, const st
          CanExtendPythonPath(Value(worker.env, "PYTHONPATH"), Value(env, "PYTHONPATH"));
 }
 
-Status HandOver(PythonWorker& worker, const WorkerJob& job) {
+Environment ZygoteEnvironment(const Environment& task_env, const Environment& base) {
+  Environment env;
+  for (const auto& [name, value] : task_env) {
+    if (!IsPerAttempt(name) && name != "PYTHONPATH") env.emplace(name, value);
+  }
+  if (const auto python_path = base.find("PYTHONPATH"); python_path != base.end()) env.insert(*python_path);
+  return env;
+}
+
+bool AwaitReady(PythonWorker& worker, std::chrono::milliseconds timeout) {
+  if (worker.ready) return true;
+  pollfd control{worker.control_fd, POLLIN, 0};
+  if (::poll(&control, 1, static_cast<int>(timeout.count())) <= 0) return false;
+  char said[kReady.size() + 1];
+  const ssize_t got = ::recv(worker.control_fd, said, sizeof said, MSG_DONTWAIT);
+  worker.ready = got == static_cast<ssize_t>(kReady.size()) && std::string_view(said, kReady.size()) == kReady;
+  return worker.ready;
+}
+
+StatusOr<ForkedTask> HandOver(PythonWorker& worker, const WorkerJob& job, std::chrono::milliseconds timeout) {
   std::string payload;
   Append(payload, kJobMagic);
   Append(payload, job.script);
   Append(payload, job.work_dir);
   Append(payload, job.log_file);
   Append(payload, job.started_marker);
+  Append(payload, job.process_record);
   AppendList(payload, job.argv);
   std::vector<std::string> env;
   env.reserve(job.env.size());
@@ -214,17 +245,80 @@ Status HandOver(PythonWorker& worker, const WorkerJob& job) {
   AppendList(payload, job.setup);
   payload.append(kJobEnd);
   if (payload.size() > kMaxJobBytes) {
-    return absl::FailedPreconditionError("the task's command line and environment are too large for a worker");
+    return absl::FailedPreconditionError("the task's command line and environment are too large for a zygote");
   }
-  const ssize_t sent = ::send(worker.job_fd, payload.data(), payload.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-  const int error = errno;
-  ::close(worker.job_fd);
-  worker.job_fd = -1;
+  // Two pipes travel with the job: on `report` the child writes its pid and then the zygote its
+  // wait status; on `go` we answer the pid, and only then does the child start the task.
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) return absl::InternalError("pipe: " + std::string(std::strerror(errno)));
+  int go[2];
+  if (::pipe2(go, O_CLOEXEC) != 0) {
+    ::close(report[0]);
+    ::close(report[1]);
+    return absl::InternalError("pipe: " + std::string(std::strerror(errno)));
+  }
+  iovec data{payload.data(), payload.size()};
+  const std::array<int, 2> passed = {report[1], go[0]};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof passed)] = {};
+  msghdr message{};
+  message.msg_iov = &data;
+  message.msg_iovlen = 1;
+  message.msg_control = control;
+  message.msg_controllen = sizeof control;
+  cmsghdr* rights = CMSG_FIRSTHDR(&message);
+  rights->cmsg_level = SOL_SOCKET;
+  rights->cmsg_type = SCM_RIGHTS;
+  rights->cmsg_len = CMSG_LEN(sizeof passed);
+  std::memcpy(CMSG_DATA(rights), passed.data(), sizeof passed);
+  const ssize_t sent = ::sendmsg(worker.control_fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+  const int send_error = errno;
+  ::close(report[1]);
+  ::close(go[0]);
+  // Closing `go` unanswered tells a child that may exist to end without running anything: the
+  // task is then certain not to run there, whatever runs it instead.
+  auto failed = [&](const std::string& why) {
+    ::close(report[0]);
+    ::close(go[1]);
+    return absl::UnavailableError("the zygote " + std::to_string(worker.pid) + " " + why);
+  };
   if (sent != static_cast<ssize_t>(payload.size())) {
-    return absl::UnavailableError("the Python worker " + std::to_string(worker.pid) + " did not take the job" +
-                                  (sent < 0 ? ": " + std::string(std::strerror(error)) : ""));
+    return failed("did not take the job" + (sent < 0 ? ": " + std::string(std::strerror(send_error)) : ""));
   }
-  return absl::OkStatus();
+  // "pid <n>\n", read a byte at a time: the status that follows it is the reaper's to read.
+  std::string line;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!line.ends_with('\n')) {
+    pollfd readable{report[0], POLLIN, 0};
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || ::poll(&readable, 1, static_cast<int>(left.count())) <= 0) {
+      ::kill(worker.pid, SIGKILL);  // stuck: it takes no more jobs
+      return failed("started no task in time");
+    }
+    char byte = 0;
+    if (::read(report[0], &byte, 1) != 1) return failed("ended without starting the task");
+    line.push_back(byte);
+  }
+  if (!line.starts_with("pid ")) return failed("did not start the task: " + line);
+  const pid_t pid = static_cast<pid_t>(std::atoi(line.c_str() + 4));
+  const bool told = ::write(go[1], "g", 1) == 1;
+  ::close(go[1]);
+  if (!told) {  // the child is gone already (EPIPE): it ran nothing
+    ::close(report[0]);
+    return absl::UnavailableError("the task's child " + std::to_string(pid) + " ended before it was told to start");
+  }
+  ::fcntl(report[0], F_SETFL, O_NONBLOCK);
+  return ForkedTask{pid, report[0]};
+}
+
+TaskReport ReadTaskReport(int report_fd) {
+  char text[64];
+  const ssize_t got = ::read(report_fd, text, sizeof text - 1);
+  if (got < 0) return {};  // EAGAIN: still running
+  if (got == 0) return {TaskReport::State::kZygoteGone, 0};
+  text[got] = '\0';
+  int status = 0;
+  if (std::sscanf(text, "status %d", &status) != 1) return {TaskReport::State::kZygoteGone, 0};
+  return {TaskReport::State::kEnded, status};
 }
 
 }  // namespace flyte::plugins

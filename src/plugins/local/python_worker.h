@@ -1,16 +1,20 @@
-// Pre-started Python interpreters for flytekit tasks. Importing flytekit is most of what a Python
-// task costs (over a second); a worker does it before there is work: it is an interpreter started
-// with the task environment the sandbox will give (the attempt's own Flyte variables aside), with
-// flytekit's entry point module imported, waiting on its stdin. The job it receives there (command
-// line, environment, working folder, log) makes it the process the command would have started:
-// stdout/stderr into the log, stdin from /dev/null, the job's environment and folder, the code
-// folder on sys.path where PYTHONPATH would have put it, then the entry point script run as
-// __main__. It runs one task and exits with the task's exit code, like the interpreter it stands
-// in for. A worker whose sandbox goes away before giving it work sees end-of-file and exits.
+// Fork servers ("zygotes") for flytekit tasks. Importing flytekit is most of what a Python task
+// costs (over a second); a zygote does it once per distinct task environment: an interpreter
+// started with the environment its tasks get (the attempt's own Flyte variables aside), with
+// flytekit's entry point module imported, that then forks one child per job it receives on its
+// control socket (command line, environment, working folder, log, a pipe for its report). The
+// child becomes the process the command would have started: its own process group, stdout/stderr
+// into the log, stdin from /dev/null, the job's environment and folder, the code folder on
+// sys.path where PYTHONPATH would have put it, fresh seeds and temporary folder, then the entry
+// point run as __main__, ending with the task's exit code. The zygote waits for its children and
+// writes each one's wait status into the job's pipe; it never runs user code and never forks
+// with a second thread. A zygote whose socket closes (its sandbox died, or retired it) takes no
+// more jobs and exits once its running children have ended.
 #pragma once
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -28,7 +32,10 @@ std::optional<std::string> FlytekitInterpreter(const std::string& executable);
 
 struct PythonWorker {
   pid_t pid = 0;
-  int job_fd = -1;  // our end of its stdin (a socket, so a vanished worker raises no SIGPIPE)
+  // Our end of its control socket (its stdin; SOCK_SEQPACKET: one message per job, with the job's
+  // report pipe attached; a socket, so a vanished zygote raises no SIGPIPE).
+  int control_fd = -1;
+  bool ready = false;  // it said it has finished importing
   std::string interpreter;
   std::string script_dir;  // sys.path[0]: the entry point's folder
   Environment env;         // what it started with
@@ -38,6 +45,13 @@ struct PythonWorker {
 // that `ps` shows `python <folder>/flyte_python_worker.py <entry point>`. Written when missing or
 // different (a file cleaned away, an older sandbox's), in a folder only this user can enter.
 StatusOr<std::string> WriteWorkerProgram(const std::filesystem::path& folder);
+
+// `task_env` (a task's environment) as a zygote for it is started: without the attempt's own
+// variables, with the PYTHONPATH of `base` (the job adds its code folder to it; CanRun decides).
+Environment ZygoteEnvironment(const Environment& task_env, const Environment& base);
+
+// The zygote StartPythonWorker would start, not started: what CanRun needs to know of it.
+PythonWorker PlanPythonWorker(const std::string& interpreter, const std::string& script, const Environment& base);
 
 // Starts a worker running `program` (WriteWorkerProgram) for the entry point `script` run by
 // `interpreter`, in the environment `base` plus placeholders for the attempt's own Flyte variables
@@ -50,8 +64,8 @@ StatusOr<PythonWorker> StartPythonWorker(const std::string& interpreter, const s
 // Whether `worker` runs `script` in `env` exactly as a fresh interpreter would: same interpreter and
 // entry point folder, the same environment apart from the attempt's own variables, and PYTHONPATH
 // the same or only longer (the job's entries are added to sys.path where Python would have put
-// them). A worker that finds packages installed or removed since its imports (the folders it
-// imported from changed) runs the job in a fresh interpreter itself: exec, same process.
+// them). A zygote that finds packages installed or removed since its imports (the folders it
+// imported from changed) runs the job in a fresh interpreter (its child execs) and retires.
 bool CanRun(const PythonWorker& worker, const std::string& interpreter, const std::string& script,
             const Environment& env);
 
@@ -61,12 +75,34 @@ struct WorkerJob {
   Environment env;
   std::string work_dir;
   std::string log_file;            // stdout and stderr, appended
-  std::string started_marker;      // created by the worker once it has the job, before anything runs
+  std::string started_marker;      // created by the child once it has the job, before anything runs
+  std::string process_record;      // written by the child before the marker (process_identity.h)
   std::vector<std::string> setup;  // run first (stdout discarded); its failure is the task's exit code
 };
 
-// Gives `worker` its one job and closes its stdin. An error when it is gone or the job is too large
-// to hand over at once; the worker has then received nothing it would act on.
-Status HandOver(PythonWorker& worker, const WorkerJob& job);
+// Waits up to `timeout` for `worker` to have finished its imports; false when it has not (or is gone).
+bool AwaitReady(PythonWorker& worker, std::chrono::milliseconds timeout);
+
+// A task forked by a zygote: not our child, so its end is learnt from the zygote.
+struct ForkedTask {
+  pid_t pid = 0;
+  int report_fd = -1;  // non-blocking read end of the job's pipe (ReadTaskReport)
+};
+
+// Gives `worker` a job and waits up to `timeout` for the child that runs it to say its pid, then
+// tells the child to go. An error when the zygote is gone, took no job or forked no child in time
+// (then killed): a child forked too late is never told to go and runs nothing, so the task may be
+// started elsewhere. FailedPrecondition when the job is too large to hand over at once, the zygote
+// still waiting.
+StatusOr<ForkedTask> HandOver(PythonWorker& worker, const WorkerJob& job, std::chrono::milliseconds timeout);
+
+struct TaskReport {
+  enum class State { kRunning, kEnded, kZygoteGone };
+  State state = State::kRunning;
+  int wait_status = 0;  // kEnded: as waitpid gives it
+};
+// What a forked task's pipe says now: nothing yet, its wait status, or end-of-file without one
+// (the zygote died; the task may still be running, reparented).
+TaskReport ReadTaskReport(int report_fd);
 
 }  // namespace flyte::plugins

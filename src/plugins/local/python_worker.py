@@ -1,16 +1,20 @@
-# flyte sandbox: a Python interpreter started ahead of its task (python_worker.h says how).
+# flyte sandbox: a fork server ("zygote") for flytekit tasks (python_worker.h says how).
 # Embedded in the sandbox at build time and run as `python flyte_python_worker.py <entry point>`.
 import contextlib
 import os
+import select
+import signal
+import socket
 import sys
 
-JOB_MAGIC = b"flyte-job-1"
+JOB_MAGIC = b"flyte-job-3"
 JOB_END = b"end"
+MAX_JOB_BYTES = 64 * 1024
 
 
 def parse_job(data):
-    """The job the sandbox sent: script, working folder, log, started marker, argv, environment
-    and setup command, all bytes; None when the sandbox went away before it had work."""
+    """The job the sandbox sent: script, working folder, log, started marker, process record,
+    argv, environment and setup command, all bytes; None for anything else."""
     fields = data.split(b"\0")
     if len(fields) < 2 or fields[0] != JOB_MAGIC or fields[-1] != JOB_END:
         return None
@@ -20,13 +24,14 @@ def parse_job(data):
         return [next(rest) for _ in range(int(next(rest)))]
 
     script = os.fsdecode(next(rest))
-    work_dir, log_file, started = next(rest), next(rest), next(rest)
+    work_dir, log_file, started, record = next(rest), next(rest), next(rest), next(rest)
     argv, env, setup = many(), many(), many()
     return {
         "script": script,
         "work_dir": work_dir,
         "log_file": log_file,
         "started": started,
+        "record": record,
         "argv": argv,
         "env": env,
         "setup": setup,
@@ -78,40 +83,75 @@ def _import_folders(script):
     return times
 
 
-def _serve(script):
-    sys.argv = [script]
-    first = 0 if getattr(sys.flags, "safe_path", False) else 1  # where PYTHONPATH's entries begin
-    if first:
-        sys.path[0] = os.path.dirname(os.path.realpath(script))
-    # What every flytekit entry point imports first. An error is the task's: its command meets the
-    # same error when it runs, and reports it in its log.
-    with contextlib.suppress(Exception):
-        import flytekit.bin.entrypoint  # noqa: F401
-    imported_from = _import_folders(script)
-    job = parse_job(sys.stdin.buffer.read())
-    if job is None:
-        os._exit(0)  # the sandbox went away before it had work for us
+def identity_line(pid, stat, boot_id, token):
+    """The process record process_identity.h reads: pid, start time in clock ticks after boot
+    (field 22 of /proc/<pid>/stat, counted after the command name's closing parenthesis), boot
+    id and the attempt's token."""
+    start_ticks = stat[stat.rindex(b")") + 1:].split()[19]
+    return b"%d %s %s %s\n" % (pid, start_ticks, boot_id.strip(), token)
+
+
+def _save_identity(record, token):
+    # Written by the task's own process before its started marker, so a sandbox that dies at any
+    # moment after the fork finds the process on restart (its environment says nothing: it is
+    # the zygote's).
+    with open("/proc/self/stat", "rb") as stat, open("/proc/sys/kernel/random/boot_id", "rb") as boot:
+        line = identity_line(os.getpid(), stat.read(), boot.read(), token)
+    temporary = record + b".tmp-%d" % os.getpid()
+    with open(temporary, "wb") as out:
+        out.write(line)
+    os.rename(temporary, record)
+
+
+def _fresh_state():
+    # What a fresh interpreter would not share with its siblings: `random` is reseeded by Python's
+    # own fork hook; numpy's global generator, flytekit's own random.Random (made at import; it
+    # names the files and folders tasks write, so siblings would write to the same paths), the
+    # cached temporary folder and flytekit's default context (made at import, with the environment
+    # the zygote started in) are not.
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        with contextlib.suppress(Exception):
+            numpy.random.seed()
+    flytekit_random = sys.modules.get("flytekit.interfaces.random")
+    if flytekit_random is not None:
+        with contextlib.suppress(Exception):
+            flytekit_random.random.seed()  # in place: modules imported it by name
+    import tempfile
+
+    tempfile.tempdir = None
+    manager = sys.modules.get("flytekit.core.context_manager")
+    if manager is not None:
+        with contextlib.suppress(Exception):
+            manager.FlyteContextManager.initialize()
+
+
+def _run_task(job, report, go, current, first, started_with):
+    # In the forked child: the zygote's process becomes the task's, as a fresh interpreter would be.
+    os.setpgid(0, 0)  # abort signals the task's group; the zygote's is its own
+    token = dict(entry.split(b"=", 1) for entry in job["env"] if b"=" in entry).get(b"FLYTE_ATTEMPT_TOKEN", b"")
+    _save_identity(job["record"], token)
+    os.write(report, b"pid %d\n" % os.getpid())  # the sandbox watches this process from now on
+    os.close(report)
+    # Nothing of the task runs until the sandbox, having our pid, says go. A sandbox that gave up
+    # waiting (and may start the task elsewhere), or died meanwhile, closed its end instead.
+    if os.read(go, 1) != b"g":
+        os._exit(75)
+    os.close(go)
     # Before anything of the task runs: after a restart the sandbox tells by this file that the
-    # job was taken (the worker is then running it, or it ended), not lost with the sandbox.
+    # job was taken (the task is then running, or it ended), not lost with the sandbox.
     os.close(os.open(job["started"], os.O_WRONLY | os.O_CREAT, 0o644))
     script = job["script"]
-    current = _import_folders(script) == imported_from
 
-    early = _drain_early_output()  # flushed before the streams move: a fresh interpreter prints its own
-    if not current:
-        early = b""
+    early = _drain_early_output() if current else b""  # a fresh interpreter prints its own
     log = os.open(job["log_file"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.dup2(log, 1)
     os.dup2(log, 2)
     os.close(log)
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
-    os.close(null)
     while early:
         early = early[os.write(2, early):]
 
     os.chdir(job["work_dir"])
-    started_with = os.environ.get("PYTHONPATH", "")
     os.environb.clear()
     os.environb.update(entry.split(b"=", 1) for entry in job["env"])
 
@@ -131,11 +171,10 @@ def _serve(script):
     if not current:
         # Packages changed since the imports: the command runs in a fresh interpreter, in this
         # same process (the sandbox knows it by its pid and start time).
-        sys.stdout.flush()
-        sys.stderr.flush()
         os.execv(sys.executable, [sys.executable, script] + args)
 
     add_python_path(sys.path, first, started_with, os.environ.get("PYTHONPATH", ""))
+    _fresh_state()
 
     import runpy
 
@@ -145,6 +184,96 @@ def _serve(script):
     except SystemExit as exit:
         _exit(exit.code)
     _exit(0)
+
+
+def _threads():
+    return len(os.listdir("/proc/self/task"))
+
+
+def _report(report, text):
+    # The sandbox may be gone (a closed pipe): its successor knows the task by its process record.
+    with contextlib.suppress(OSError):
+        os.write(report, text)
+    os.close(report)
+
+
+def _serve(script):
+    sys.argv = [script]
+    first = 0 if getattr(sys.flags, "safe_path", False) else 1  # where PYTHONPATH's entries begin
+    if first:
+        sys.path[0] = os.path.dirname(os.path.realpath(script))
+    # The control socket moves off stdin, which becomes /dev/null for the tasks.
+    control = socket.socket(fileno=os.dup(0))
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    # What every flytekit entry point imports first. An error is the task's: its command meets the
+    # same error when it runs, and reports it in its log.
+    with contextlib.suppress(Exception):
+        import flytekit.bin.entrypoint  # noqa: F401
+    imported_from = _import_folders(script)
+    started_with = os.environ.get("PYTHONPATH", "")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    with contextlib.suppress(OSError):
+        control.send(b"ready")
+
+    poller = select.poll()
+    poller.register(control, select.POLLIN)
+    children = {}  # pidfd: (pid, report)
+    while control is not None or children:
+        for fd, _ in poller.poll():
+            if control is not None and fd == control.fileno():
+                message, fds = b"", []
+                with contextlib.suppress(OSError):
+                    message, fds, _, _ = socket.recv_fds(control, MAX_JOB_BYTES + 1, 2)
+                job = parse_job(message) if message else None
+                if not message or len(fds) != 2 or job is None or _threads() != 1:
+                    # The sandbox closed the socket (went away, or retired us), or something is
+                    # wrong: no more tasks; the running ones are still waited for and reported.
+                    # Never fork with threads (a lock held by one stays held in the child).
+                    for unused in fds:
+                        os.close(unused)
+                    poller.unregister(control)
+                    control.close()
+                    control = None
+                    break
+                report, go = fds
+                current = _import_folders(job["script"]) == imported_from
+                pid = os.fork()
+                if pid == 0:
+                    try:
+                        control.close()
+                        for pidfd, (_, other) in children.items():
+                            os.close(pidfd)
+                            os.close(other)
+                        _run_task(job, report, go, current, first, started_with)
+                    finally:
+                        os._exit(70)  # never back into the zygote's loop
+                os.close(go)
+                with contextlib.suppress(OSError):
+                    os.setpgid(pid, pid)  # also here, so the group exists whoever runs first
+                pidfd = os.pidfd_open(pid)
+                children[pidfd] = (pid, report)
+                poller.register(pidfd, select.POLLIN)
+                if not current:
+                    # Packages changed: later tasks need a new zygote, which the sandbox starts
+                    # once it finds this one's socket closed.
+                    poller.unregister(control)
+                    control.close()
+                    control = None
+            else:
+                pid, report = children.pop(fd)
+                poller.unregister(fd)
+                os.close(fd)
+                # Like a container whose main process ends, the task's group goes with it; its
+                # id is still pinned by the unreaped child.
+                os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
+                with contextlib.suppress(OSError):
+                    os.killpg(pid, signal.SIGKILL)
+                _, status = os.waitpid(pid, 0)
+                _report(report, b"status %d\n" % status)
+    os._exit(0)
 
 
 def _exit(code):

@@ -42,6 +42,17 @@ ExitInfo FromSiginfo(const siginfo_t& info) {
   return {128 + info.si_status, "killed by " + SignalName(info.si_status)};
 }
 
+// A wait status the zygote reported, in the same words.
+ExitInfo FromWaitStatus(int status) {
+  siginfo_t info{};
+  info.si_code = WIFEXITED(status) ? CLD_EXITED : CLD_KILLED;
+  info.si_status = WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status);
+  return FromSiginfo(info);
+}
+
+// What the reaper polls for a watch: the zygote's report while there is one, else the pidfd.
+int PolledFd(int report_fd, int pidfd) { return report_fd >= 0 ? report_fd : pidfd; }
+
 }  // namespace
 
 void LocalProcessPlugin::Terminate(Watch& watch) {
@@ -79,20 +90,19 @@ void LocalProcessPlugin::ReaperLoop() {
       if (stopping_ && (watches_.empty() || now >= give_up_at_)) {
         for (auto& [id, watch] : watches_) {
           if (watch.pidfd >= 0) ::close(watch.pidfd);  // the processes are left to init once we exit
+          if (watch.report_fd >= 0) ::close(watch.report_fd);
         }
         return;
       }
-      FireDeadlines(now);
+      std::optional<Clock::time_point> next_kill = FireDeadlines(now);
       bool needs_timer = wake_fd_ < 0;
-      std::optional<Clock::time_point> next_kill;
       for (const auto& [id, watch] : watches_) {
-        if (watch.pidfd >= 0) {
-          fds.push_back(pollfd{watch.pidfd, POLLIN, 0});
+        if (const int fd = PolledFd(watch.report_fd, watch.pidfd); fd >= 0) {
+          fds.push_back(pollfd{fd, POLLIN, 0});
           polled.push_back(id);
         } else {
           needs_timer = true;
         }
-        if (watch.kill_at && (!next_kill || *watch.kill_at < *next_kill)) next_kill = watch.kill_at;
       }
       if (stopping_ && (!next_kill || give_up_at_ < *next_kill)) next_kill = give_up_at_;
       if (next_kill) timeout_ms = MillisecondsUntil(*next_kill, now);
@@ -116,7 +126,7 @@ void LocalProcessPlugin::ReaperLoop() {
         if (fds[i + 1].revents != 0 && watch != watches_.end() && HandleExit(watch->second)) watches_.erase(watch);
       }
       for (auto watch = watches_.begin(); watch != watches_.end();) {
-        const bool ended = watch->second.pidfd < 0 && HandleExit(watch->second);
+        const bool ended = PolledFd(watch->second.report_fd, watch->second.pidfd) < 0 && HandleExit(watch->second);
         watch = ended ? watches_.erase(watch) : std::next(watch);
       }
       changed.swap(pending_notifications_);
@@ -130,7 +140,18 @@ void LocalProcessPlugin::ReaperLoop() {
 bool LocalProcessPlugin::HandleExit(Watch& watch) {
   ExitInfo exit{0, "re-attached; exit code unknown"};
   bool reap = false;
-  if (watch.is_child) {
+  bool group_ended = false;  // the zygote killed the group already, and the id may be reused since
+  if (watch.report_fd >= 0) {
+    const TaskReport report = ReadTaskReport(watch.report_fd);
+    if (report.state == TaskReport::State::kRunning) return false;
+    ::close(watch.report_fd);
+    watch.report_fd = -1;
+    // The zygote died: the task, reparented, is watched by its pidfd from now on, like a
+    // re-attached one (its exit code is then unknown).
+    if (report.state == TaskReport::State::kZygoteGone) return false;
+    exit = FromWaitStatus(report.wait_status);
+    group_ended = true;
+  } else if (watch.is_child) {
     // Look without reaping: the zombie keeps the group id from being reused until the group is killed.
     siginfo_t info{};
     if (::waitid(P_PID, watch.pid, &info, WEXITED | WNOHANG | WNOWAIT) != 0) {
@@ -149,7 +170,7 @@ bool LocalProcessPlugin::HandleExit(Watch& watch) {
   }
   // Like a container whose main process ends, the task's group goes with its leader: nothing it
   // left behind (a daemon, a stuck grandchild) survives it.
-  if (watch.owns_group) ::kill(-watch.pid, SIGKILL);
+  if (watch.owns_group && !group_ended) ::kill(-watch.pid, SIGKILL);
   if (reap) ::waitpid(watch.pid, nullptr, 0);  // immediate: it is a zombie
   if (watch.pidfd >= 0) ::close(watch.pidfd);
   watch.pidfd = -1;
@@ -169,12 +190,28 @@ bool LocalProcessPlugin::HandleExit(Watch& watch) {
   return true;
 }
 
-void LocalProcessPlugin::FireDeadlines(Clock::time_point now) {
+std::optional<LocalProcessPlugin::Clock::time_point> LocalProcessPlugin::FireDeadlines(Clock::time_point now) {
+  std::optional<Clock::time_point> next;
+  auto consider = [&](Clock::time_point at) { next = next ? std::min(*next, at) : at; };
   for (auto& [id, watch] : watches_) {
-    if (!watch.kill_at || *watch.kill_at > now) continue;
+    if (!watch.kill_at) continue;
+    if (*watch.kill_at > now) {
+      consider(*watch.kill_at);
+      continue;
+    }
     ::kill(watch.owns_group ? -watch.pid : watch.pid, SIGKILL);
     watch.kill_at.reset();
   }
+  for (auto spare = spares_.begin(); spare != spares_.end();) {
+    const Clock::time_point idle_until = spare->last_used + config_.warm_python_idle;
+    if (spare->busy || idle_until > now) {
+      if (!spare->busy) consider(idle_until);
+      ++spare;
+      continue;
+    }
+    spare = Retire(spare);
+  }
+  return next;
 }
 
 }  // namespace flyte::plugins

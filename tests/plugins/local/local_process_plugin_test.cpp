@@ -533,72 +533,113 @@ LocalProcessConfig WarmConfig(const fs::path& bin) {
   return config;
 }
 
-TEST_CASE("local process: a flytekit task runs in the Python worker started ahead, and another one waits") {
+// The parent of process `pid`, 0 when it is gone.
+pid_t ParentOf(pid_t pid) {
+  const std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  const size_t paren = stat.rfind(')');
+  if (paren == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(paren + 1));
+  std::string state;
+  pid_t parent = 0;
+  fields >> state >> parent;
+  return parent;
+}
+
+TEST_CASE("local process: flytekit tasks are forked by the zygote started ahead, which stays") {
   testing::TempDir tools;
   const fs::path script = testing::FakeEntryPoint(tools.path());
   Harness h(WarmConfig(script.parent_path()));
-  std::vector<pid_t> workers = FirstWorker();
-  const pid_t waiting = workers.front();
+  const std::vector<pid_t> workers = FirstWorker();
+  const pid_t zygote = workers.front();
 
-  const TaskAttempt attempt = h.Attempt("w1", {"pyflyte-execute", "4", "0.5"});
-  REQUIRE(h.plugin().Start(attempt).ok());
-  const AttemptStatus running = *h.plugin().Check(attempt.id);
-  CHECK(running.phase == AttemptPhase::kRunning);
-  CHECK(running.pid == waiting);
-  // Recorded before the job was handed over: a restart re-attaches to it.
-  CHECK(ReadSavedProcess(ProcessRecordPath(attempt), attempt.token)->pid == waiting);
-  REQUIRE(Eventually([&] {
-    workers = PythonWorkers();
-    return workers.size() == 2;  // the busy one, and the next one waiting
-  }));
+  for (const char* name : {"w1", "w1b"}) {
+    const TaskAttempt attempt = h.Attempt(name, {"pyflyte-execute", "4", "0.3"});
+    REQUIRE(h.plugin().Start(attempt).ok());
+    const AttemptStatus running = *h.plugin().Check(attempt.id);
+    CHECK(running.phase == AttemptPhase::kRunning);
+    CHECK(ParentOf(running.pid) == zygote);
+    // Written by the task's process before Start returned: a restart re-attaches to it.
+    CHECK(ReadSavedProcess(ProcessRecordPath(attempt), attempt.token)->pid == running.pid);
+    auto later = MakeLocalProcessPlugin(LocalProcessConfig{}, nullptr);
+    CHECK(later->Recover(attempt)->status.pid == running.pid);
 
-  const AttemptStatus status = h.WaitFor(attempt.id, AttemptPhase::kExited);
-  CHECK(status.exit_code == 4);
-  CHECK(fs::exists(StartedMarkerPath(attempt)));  // made by the worker once it had the job
-  const std::string log = ReadFile(fs::path(attempt.log_dir) / "task.log");
-  CAPTURE(log);
-  CHECK(log.starts_with("flytekit imported early\n"));
-  CHECK(log.find("imported before: True\n") != std::string::npos);
-  CHECK(log.find("cwd: " + (fs::path(attempt.log_dir) / "work").string() + "\n") != std::string::npos);
-  CHECK(log.find("env: exec1 hello\n") != std::string::npos);
+    const AttemptStatus status = h.WaitFor(attempt.id, AttemptPhase::kExited);
+    CHECK(status.exit_code == 4);  // reported by the zygote
+    CHECK(status.message == "exited with code 4");
+    CHECK(fs::exists(StartedMarkerPath(attempt)));
+    const std::string log = ReadFile(fs::path(attempt.log_dir) / "task.log");
+    CAPTURE(log);
+    CHECK(log.starts_with("flytekit imported early\n"));
+    CHECK(log.find("imported before: True\n") != std::string::npos);
+    CHECK(log.find("cwd: " + (fs::path(attempt.log_dir) / "work").string() + "\n") != std::string::npos);
+    CHECK(log.find("env: exec1 hello\n") != std::string::npos);
+  }
+  CHECK(PythonWorkers() == workers);  // one zygote for both
 
   h.DestroyPlugin();
   CHECK(Eventually([] { return PythonWorkers().empty(); }));
 }
 
-TEST_CASE("local process: a flytekit task with variables of its own starts its own interpreter") {
+TEST_CASE("local process: a flytekit task with variables of its own gets a zygote of its environment") {
   testing::TempDir tools;
   const fs::path script = testing::FakeEntryPoint(tools.path());
-  Harness h(WarmConfig(script.parent_path()));
-  std::vector<pid_t> workers = FirstWorker();
+  LocalProcessConfig config = WarmConfig(script.parent_path());
+  config.warm_python = 2;
+  Harness h(config);
+  const std::vector<pid_t> workers = FirstWorker();
 
-  TaskAttempt attempt = h.Attempt("w2", {"pyflyte-execute", "0"});
-  auto* variable = attempt.task.mutable_container()->add_env();
-  variable->set_key("TASK_SETTING");
-  variable->set_value("1");  // flytekit, imported ahead, might have read it
-  REQUIRE(h.plugin().Start(attempt).ok());
-  CHECK(h.plugin().Check(attempt.id)->pid != workers.front());
-  h.WaitFor(attempt.id, AttemptPhase::kExited);
-  const std::string log = ReadFile(fs::path(attempt.log_dir) / "task.log");
-  CHECK(log.find("imported before: False\n") != std::string::npos);
-  CHECK(log.find("env: exec1 hello\n") != std::string::npos);
-  CHECK(PythonWorkers() == workers);  // still waiting for a task it can run
+  auto with_setting = [&](const std::string& name) {
+    TaskAttempt attempt = h.Attempt(name, {"pyflyte-execute", "0", "0.3"});
+    auto* variable = attempt.task.mutable_container()->add_env();
+    variable->set_key("TASK_SETTING");
+    variable->set_value("1");  // flytekit, imported ahead, might have read it
+    REQUIRE(h.plugin().Start(attempt).ok());
+    const pid_t parent = ParentOf(h.plugin().Check(attempt.id)->pid);
+    h.WaitFor(attempt.id, AttemptPhase::kExited);
+    const std::string log = ReadFile(fs::path(attempt.log_dir) / "task.log");
+    CHECK(log.find("env: exec1 hello\n") != std::string::npos);
+    return std::make_pair(parent, log);
+  };
+  const auto [first, first_log] = with_setting("w2");
+  CHECK(first != workers.front());  // its own interpreter, while its zygote starts
+  CHECK(first_log.find("imported before: False\n") != std::string::npos);
+  std::vector<pid_t> now;
+  REQUIRE(Eventually([&] { return (now = PythonWorkers()).size() == 2; }));
+  const auto [second, second_log] = with_setting("w2b");
+  CHECK(second != workers.front());
+  CHECK(std::find(now.begin(), now.end(), second) != now.end());
+  CHECK(second_log.find("imported before: True\n") != std::string::npos);
 }
 
-TEST_CASE("local process: a task in a Python worker is aborted like any other process") {
+TEST_CASE("local process: a task forked by a zygote is aborted like any other process, the zygote stays") {
   testing::TempDir tools;
   const fs::path script = testing::FakeEntryPoint(tools.path());
   Harness h(WarmConfig(script.parent_path()));
-  std::vector<pid_t> workers = FirstWorker();
+  const std::vector<pid_t> workers = FirstWorker();
   const TaskAttempt attempt = h.Attempt("w3", {"pyflyte-execute", "0", "60"});
   REQUIRE(h.plugin().Start(attempt).ok());
-  REQUIRE(h.plugin().Check(attempt.id)->pid == workers.front());
+  const pid_t task = h.plugin().Check(attempt.id)->pid;
+  REQUIRE(ParentOf(task) == workers.front());
   REQUIRE(Eventually([&] {
     return ReadFile(fs::path(attempt.log_dir) / "task.log").find("stdin:") != std::string::npos;  // it runs
   }));
   REQUIRE(h.plugin().Abort(attempt.id).ok());
   CHECK(h.WaitFor(attempt.id, AttemptPhase::kAborted).phase == AttemptPhase::kAborted);
-  CHECK(Eventually([&] { return IsGone(workers.front()); }));
+  CHECK(Eventually([&] { return IsGone(task); }));
+  CHECK(PythonWorkers() == workers);
+}
+
+TEST_CASE("local process: a task whose zygote dies is watched to its end") {
+  testing::TempDir tools;
+  const fs::path script = testing::FakeEntryPoint(tools.path());
+  Harness h(WarmConfig(script.parent_path()));
+  const std::vector<pid_t> workers = FirstWorker();
+  const TaskAttempt attempt = h.Attempt("w4", {"pyflyte-execute", "3", "0.5"});
+  REQUIRE(h.plugin().Start(attempt).ok());
+  ::kill(workers.front(), SIGKILL);
+  const AttemptStatus status = h.WaitFor(attempt.id, AttemptPhase::kExited);
+  CHECK(status.message == "re-attached; exit code unknown");  // judged by its outputs
+  CHECK(ReadFile(fs::path(attempt.log_dir) / "task.log").find("argv:") != std::string::npos);
 }
 
 TEST_CASE("local process: the task inherits no descriptor of the server") {

@@ -1,11 +1,16 @@
 #include "plugins/local/python_worker.h"
 
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -16,6 +21,7 @@
 
 #include "fakes/python_entry_point.h"
 #include "fakes/temp_dir.h"
+#include "plugins/local/process_identity.h"
 
 namespace flyte::plugins {
 namespace {
@@ -51,10 +57,44 @@ WorkerJob JobIn(const fs::path& dir, const fs::path& script, std::vector<std::st
   job.work_dir = dir.string();
   job.log_file = (dir / "task.log").string();
   job.started_marker = (dir / "started").string();
+  job.process_record = (dir / "process").string();
   return job;
 }
 
-// The worker's exit code; fails the test (and kills it) if it has not ended within 10 s.
+// A job handed to `worker` and forked; fails the test when it was not.
+ForkedTask Fork(PythonWorker& worker, const WorkerJob& job) {
+  StatusOr<ForkedTask> task = HandOver(worker, job, std::chrono::seconds(10));
+  REQUIRE(task.ok());
+  CHECK(task->pid != worker.pid);
+  return *task;
+}
+
+// The wait status the zygote reports for `task`; fails the test if it has not ended within 10 s.
+int WaitForReport(const ForkedTask& task) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (;;) {
+    const TaskReport report = ReadTaskReport(task.report_fd);
+    if (report.state == TaskReport::State::kEnded) {
+      ::close(task.report_fd);
+      return report.wait_status;
+    }
+    REQUIRE(report.state == TaskReport::State::kRunning);
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(-task.pid, SIGKILL);
+      FAIL("the task did not end");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+// The exit code of a task that exited (not killed by a signal).
+int WaitForTask(const ForkedTask& task) {
+  const int status = WaitForReport(task);
+  REQUIRE(WIFEXITED(status));
+  return WEXITSTATUS(status);
+}
+
+// The zygote's own exit code; fails the test (and kills it) if it has not ended within 10 s.
 int WaitForExit(pid_t pid) {
   int status = 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -148,15 +188,18 @@ TEST_CASE("python worker: imports ahead, then runs the job as the entry point's 
   job.argv = {"pyflyte-execute", "3"};
   job.env = base;
   job.env["FLYTE_INTERNAL_EXECUTION_ID"] = "exec7";
+  job.env["FLYTE_ATTEMPT_TOKEN"] = "token-7";
   job.env["PYTHONPATH"] = (dir.path() / "lib").string() + ":" + work.string();
   job.work_dir = work.string();
   job.log_file = (dir.path() / "task.log").string();
   job.started_marker = (dir.path() / "started").string();
+  job.process_record = (dir.path() / "process").string();
   job.setup = {"/bin/sh", "-c", "echo unpacked > setup.txt; echo 'not for the log'"};
-  REQUIRE(HandOver(*worker, job).ok());
-  CHECK(worker->job_fd == -1);
-  CHECK(WaitForExit(worker->pid) == 3);
-  CHECK(fs::exists(job.started_marker));  // the worker says it took the job before anything ran
+  const ForkedTask task = Fork(*worker, job);
+  // Written by the child before it says its pid: a restarted sandbox finds it by this.
+  CHECK(ReadSavedProcess(job.process_record, job.env.at("FLYTE_ATTEMPT_TOKEN"))->pid == task.pid);
+  CHECK(WaitForTask(task) == 3);
+  CHECK(fs::exists(job.started_marker));  // the child says it took the job before anything ran
 
   const std::string log = ReadFile(job.log_file);
   CAPTURE(log);
@@ -171,6 +214,8 @@ TEST_CASE("python worker: imports ahead, then runs the job as the entry point's 
   CHECK(log.find("stdin: ''\n") != std::string::npos);
   CHECK(log.find("not for the log") == std::string::npos);
   CHECK(ReadFile(work / "setup.txt") == "unpacked\n");
+  ::close(worker->control_fd);
+  CHECK(WaitForExit(worker->pid) == 0);
 }
 
 TEST_CASE("python worker: ends as the interpreter would: exit message, threads, atexit, buffered output") {
@@ -198,14 +243,15 @@ sys.exit("the task's last words")
   auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir), {});
   REQUIRE(worker.ok());
   WorkerJob job = JobIn(dir.path(), script, {"pyflyte-map-execute"}, BaseEnv());
-  REQUIRE(HandOver(*worker, job).ok());
-  CHECK(WaitForExit(worker->pid) == 1);
+  CHECK(WaitForTask(Fork(*worker, job)) == 1);
   const std::string log = ReadFile(job.log_file);
   CAPTURE(log);
   for (const char* line :
        {"thread finished\n", "atexit ran\n", "buffered, never flushed by the script\n", "the task's last words\n"}) {
     CHECK(log.find(line) != std::string::npos);
   }
+  ::close(worker->control_fd);
+  CHECK(WaitForExit(worker->pid) == 0);
 }
 
 // A worker's job whose setup is `setup`: its exit code and its log.
@@ -216,8 +262,8 @@ std::pair<int, std::string> RunWithSetup(std::vector<std::string> setup) {
   REQUIRE(worker.ok());
   WorkerJob job = JobIn(dir.path(), script, {"pyflyte-execute", "0"}, BaseEnv());
   job.setup = std::move(setup);
-  REQUIRE(HandOver(*worker, job).ok());
-  const int code = WaitForExit(worker->pid);
+  const int code = WaitForTask(Fork(*worker, job));
+  ::close(worker->control_fd);
   return {code, ReadFile(job.log_file)};
 }
 
@@ -234,7 +280,8 @@ TEST_CASE("python worker: a setup command that cannot start exits 127, as the sh
   CHECK(log.find("no-such-tar: No such file or directory") != std::string::npos);
 }
 
-TEST_CASE("python worker: packages changed since its imports: the job runs in a fresh interpreter") {
+TEST_CASE(
+    "python worker: packages changed since its imports: the job runs in a fresh interpreter, the zygote retires") {
   testing::TempDir dir;
   const fs::path script = FakeEntryPoint(dir.path());
   Environment base = BaseEnv();
@@ -252,8 +299,8 @@ TEST_CASE("python worker: packages changed since its imports: the job runs in a 
   fs::create_directories(dir.path() / "site" / "newly_installed");
 
   WorkerJob job = JobIn(dir.path(), script, {"pyflyte-execute", "5"}, base);
-  REQUIRE(HandOver(*worker, job).ok());
-  CHECK(WaitForExit(worker->pid) == 5);
+  CHECK(WaitForTask(Fork(*worker, job)) == 5);
+  CHECK(WaitForExit(worker->pid) == 0);  // takes no more jobs: the next task needs a new zygote
   const std::string log = ReadFile(job.log_file);
   CAPTURE(log);
   CHECK(log.find("flytekit imported early") == std::string::npos);  // neither copied nor imported again
@@ -279,7 +326,7 @@ TEST_CASE("python worker: exits quietly when the sandbox goes away before giving
   testing::TempDir dir;
   auto worker = StartPythonWorker(kSystemPython, FakeEntryPoint(dir.path()).string(), BaseEnv(), Program(dir), {});
   REQUIRE(worker.ok());
-  ::close(worker->job_fd);
+  ::close(worker->control_fd);
   CHECK(WaitForExit(worker->pid) == 0);
 }
 
@@ -289,10 +336,205 @@ TEST_CASE("python worker: a job too large to hand over at once leaves the worker
   REQUIRE(worker.ok());
   WorkerJob job;
   job.argv = {"pyflyte-execute", std::string(100 * 1024, 'x')};
-  CHECK(absl::IsFailedPrecondition(HandOver(*worker, job)));
-  CHECK(worker->job_fd >= 0);
-  ::close(worker->job_fd);
+  CHECK(absl::IsFailedPrecondition(HandOver(*worker, job, std::chrono::seconds(10)).status()));
+  ::close(worker->control_fd);
   CHECK(WaitForExit(worker->pid) == 0);
+}
+
+// A fake flytekit whose import leaves state behind, as the real one does (a cached temporary
+// folder, a module global), or runs `extra`; and a task script that prints what it finds.
+fs::path StatefulEntryPoint(const fs::path& dir, const std::string& extra = "") {
+  const fs::path script = FakeEntryPoint(dir);
+  // flytekit keeps a random.Random of its own, made at import, for the names of the files and
+  // folders it writes: shared by forked tasks unless reseeded, two tasks write to the same paths.
+  fs::create_directories(dir / "bin" / "flytekit" / "interfaces");
+  std::ofstream(dir / "bin" / "flytekit" / "interfaces" / "__init__.py");
+  std::ofstream(dir / "bin" / "flytekit" / "interfaces" / "random.py") << "import random as _random\n"
+                                                                       << "random = _random.Random()\n";
+  std::ofstream(dir / "bin" / "flytekit" / "bin" / "entrypoint.py") << "import tempfile\n"
+                                                                    << "import flytekit.interfaces.random\n"
+                                                                    << "tempfile.gettempdir()\n"
+                                                                    << "counter = 0\n"
+                                                                    << extra;
+  WriteExecutable(script, std::string("#!") + kSystemPython + R"PY(
+import os
+import random
+import sys
+import tempfile
+import flytekit.bin.entrypoint as entrypoint
+import flytekit.interfaces.random
+
+entrypoint.counter += 1
+print("counter:", entrypoint.counter)
+print("random:", random.random())
+print("flytekit random:", flytekit.interfaces.random.random.random())
+print("tmp:", tempfile.gettempdir())
+print("group:", os.getpgid(0) == os.getpid())
+sys.stdout.flush()
+if len(sys.argv) > 1:
+    os.kill(os.getpid(), int(sys.argv[1]))
+)PY");
+  return script;
+}
+
+std::string Line(const std::string& log, const std::string& name) {
+  const size_t start = log.find(name + ": ");
+  return start == std::string::npos ? "" : log.substr(start, log.find('\n', start) - start);
+}
+
+TEST_CASE("zygote: each task starts from the state after the imports: globals, seeds, temporary folder") {
+  testing::TempDir dir;
+  const fs::path script = StatefulEntryPoint(dir.path());
+  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir), {});
+  REQUIRE(worker.ok());
+  std::vector<std::string> logs;
+  for (const char* name : {"one", "two"}) {
+    const fs::path folder = dir.path() / name;
+    fs::create_directories(folder / "tmp");
+    Environment env = BaseEnv();
+    env["TMPDIR"] = (folder / "tmp").string();
+    const WorkerJob job = JobIn(folder, script, {"pyflyte-execute"}, env);
+    CHECK(WaitForTask(Fork(*worker, job)) == 0);
+    logs.push_back(ReadFile(job.log_file));
+    CAPTURE(logs.back());
+    CHECK(Line(logs.back(), "counter") == "counter: 1");  // the second task does not see the first's
+    CHECK(Line(logs.back(), "tmp") == "tmp: " + (folder / "tmp").string());
+    CHECK(Line(logs.back(), "group") == "group: True");
+  }
+  CHECK(Line(logs[0], "random") != Line(logs[1], "random"));
+  CHECK(Line(logs[0], "flytekit random") != Line(logs[1], "flytekit random"));
+  ::close(worker->control_fd);
+  CHECK(WaitForExit(worker->pid) == 0);
+}
+
+TEST_CASE("zygote: a task killed by a signal is reported so") {
+  testing::TempDir dir;
+  const fs::path script = StatefulEntryPoint(dir.path());
+  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir), {});
+  REQUIRE(worker.ok());
+  const int status = WaitForReport(Fork(*worker, JobIn(dir.path(), script, {"pyflyte-execute", "9"}, BaseEnv())));
+  CHECK(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGKILL);
+  ::close(worker->control_fd);
+  CHECK(WaitForExit(worker->pid) == 0);
+}
+
+TEST_CASE("zygote: its task outlives it; the report then says the zygote is gone") {
+  testing::TempDir dir;
+  const fs::path script = FakeEntryPoint(dir.path());
+  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir), {});
+  REQUIRE(worker.ok());
+  const ForkedTask task = Fork(*worker, JobIn(dir.path(), script, {"pyflyte-execute", "0", "60"}, BaseEnv()));
+  CHECK(ReadTaskReport(task.report_fd).state == TaskReport::State::kRunning);
+  ::kill(worker->pid, SIGKILL);
+  ::waitpid(worker->pid, nullptr, 0);
+  // The child closes its copy of the pipe just after saying its pid.
+  TaskReport report;
+  for (int tries = 0; tries < 1000 && report.state == TaskReport::State::kRunning; ++tries) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    report = ReadTaskReport(task.report_fd);
+  }
+  CHECK(report.state == TaskReport::State::kZygoteGone);
+  CHECK(::kill(task.pid, 0) == 0);  // still running, as after a sandbox's kill -9
+  ::kill(-task.pid, SIGKILL);
+  ::close(task.report_fd);
+  ::close(worker->control_fd);
+}
+
+TEST_CASE("zygote: with its socket closed it takes no job, and exits once its tasks have ended") {
+  testing::TempDir dir;
+  const fs::path script = FakeEntryPoint(dir.path());
+  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir), {});
+  REQUIRE(worker.ok());
+  const ForkedTask task = Fork(*worker, JobIn(dir.path(), script, {"pyflyte-execute", "6", "0.5"}, BaseEnv()));
+  ::close(worker->control_fd);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  int status = 0;
+  CHECK(::waitpid(worker->pid, &status, WNOHANG) == 0);  // waits for its task, to report it
+  CHECK(WaitForTask(task) == 6);
+  CHECK(WaitForExit(worker->pid) == 0);
+}
+
+TEST_CASE("zygote: never forks while a second thread runs") {
+  testing::TempDir dir;
+  const fs::path script = StatefulEntryPoint(
+      dir.path(), "import threading, time\nthreading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n");
+  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir), {});
+  REQUIRE(worker.ok());
+  const WorkerJob job = JobIn(dir.path(), script, {"pyflyte-execute"}, BaseEnv());
+  const StatusOr<ForkedTask> task = HandOver(*worker, job, std::chrono::seconds(10));
+  CHECK(absl::IsUnavailable(task.status()));
+  CHECK(!fs::exists(job.started_marker));  // nothing of the task ran; the sandbox starts it elsewhere
+  CHECK(WaitForExit(worker->pid) == 0);
+  ::close(worker->control_fd);
+}
+
+// A stand-in zygote: takes one job and forks a child that says its pid after `delay`, then reports
+// into `result` whether it was told to go (1), or found `go` closed (0). The stand-in itself waits
+// to be killed, as a stuck zygote would be.
+pid_t StandInZygote(int control, std::chrono::milliseconds delay, int result) {
+  const pid_t zygote = ::fork();
+  if (zygote != 0) return zygote;
+  char data[70 * 1024];
+  iovec buffer{data, sizeof data};
+  alignas(cmsghdr) char rights[CMSG_SPACE(2 * sizeof(int))] = {};
+  msghdr message{};
+  message.msg_iov = &buffer;
+  message.msg_iovlen = 1;
+  message.msg_control = rights;
+  message.msg_controllen = sizeof rights;
+  if (::recvmsg(control, &message, 0) <= 0) ::_exit(1);
+  int fds[2];
+  std::memcpy(fds, CMSG_DATA(CMSG_FIRSTHDR(&message)), sizeof fds);
+  if (::fork() == 0) {
+    const timespec pause{0, static_cast<long>(delay.count()) * 1000000L};
+    ::nanosleep(&pause, nullptr);
+    char line[32];
+    const int length = std::snprintf(line, sizeof line, "pid %d\n", static_cast<int>(::getpid()));
+    ::signal(SIGPIPE, SIG_IGN);  // a sandbox that gave up closed its end of the report pipe too
+    [[maybe_unused]] const ssize_t said = ::write(fds[0], line, static_cast<size_t>(length));
+    char go = 0;
+    const char told = ::read(fds[1], &go, 1) == 1 && go == 'g' ? 1 : 0;
+    if (::write(result, &told, 1) != 1) ::_exit(1);
+    ::_exit(0);
+  }
+  for (;;) ::pause();
+}
+
+// What the stand-in's child reported into `result` (-1: nothing within 10 s).
+int ChildWasTold(int result) {
+  pollfd readable{result, POLLIN, 0};
+  char told = -1;
+  if (::poll(&readable, 1, 10000) != 1 || ::read(result, &told, 1) != 1) return -1;
+  return told;
+}
+
+TEST_CASE("zygote: a child that says its pid too late is never told to start the task") {
+  for (const auto& [timeout, expected] :
+       {std::pair{std::chrono::milliseconds(100), 0}, std::pair{std::chrono::milliseconds(10000), 1}}) {
+    CAPTURE(timeout.count());
+    int sockets[2];
+    int result[2];
+    REQUIRE(::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets) == 0);
+    REQUIRE(::pipe2(result, O_CLOEXEC) == 0);
+    PythonWorker worker;
+    worker.ready = true;
+    worker.control_fd = sockets[0];
+    worker.pid = StandInZygote(sockets[1], std::chrono::milliseconds(500), result[1]);
+    ::close(sockets[1]);
+    ::close(result[1]);
+    WorkerJob job;
+    job.argv = {"pyflyte-execute"};
+    const StatusOr<ForkedTask> task = HandOver(worker, job, timeout);
+    CHECK(task.ok() == (expected == 1));
+    // Given up on, the child finds `go` closed: whatever runs the task instead, it will not.
+    CHECK(ChildWasTold(result[0]) == expected);
+    if (task.ok()) ::close(task->report_fd);
+    ::kill(worker.pid, SIGKILL);
+    ::waitpid(worker.pid, nullptr, 0);
+    ::close(sockets[0]);
+    ::close(result[0]);
+  }
 }
 
 }  // namespace

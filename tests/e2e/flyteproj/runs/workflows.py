@@ -21,8 +21,13 @@ def hello_wf(name: str = "world") -> str:
 
 @task
 def interpreter() -> typing.Tuple[float, str]:
-    """When this task's Python interpreter started (seconds since the epoch), and $RUN_LABEL."""
-    with open("/proc/self/stat") as stat:
+    """When the Python interpreter that imported flytekit for this task started (seconds since the
+    epoch): its zygote's when the sandbox forked it from one, else its own; and $RUN_LABEL."""
+    process = "self"
+    with open(f"/proc/{os.getppid()}/cmdline", "rb") as parent:
+        if b"flyte_python_worker.py" in parent.read():
+            process = str(os.getppid())
+    with open(f"/proc/{process}/stat") as stat:
         start_ticks = int(stat.read().rsplit(")", 1)[1].split()[19])  # field 22, starttime
     with open("/proc/uptime") as uptime:
         booted = time.time() - float(uptime.read().split()[0])
