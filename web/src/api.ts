@@ -130,7 +130,7 @@ export interface IfElseBlock {
 }
 
 export interface CompiledWorkflow {
-  template?: { id?: Identifier; nodes?: CompiledNode[] };
+  template?: { id?: Identifier; nodes?: CompiledNode[]; outputs?: { var?: string }[] };
   connections?: { upstream?: Record<string, { ids?: string[] }> };
 }
 

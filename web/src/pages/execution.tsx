@@ -23,6 +23,7 @@ import { ExecutionTimeline } from "../timeline/view";
 import { useLivePolling } from "../live";
 import { Link } from "../navigation";
 import { nodeRows } from "../nodes";
+import { declaredOutputs, nodeDeclaredOutputs } from "../order";
 import { isTerminal, phaseInfo } from "../phase";
 import { Duration } from "./duration";
 import { NodePanel } from "./node-panel";
@@ -87,12 +88,12 @@ function Header(props: { execution: Execution; now: number }) {
   );
 }
 
-// A name → value table (inputs, outputs; a launch plan's fixed inputs).
-export function Values(props: { title: string; values: LiteralMap | undefined; empty: string }) {
+// A name → value table (inputs, outputs; a launch plan's fixed inputs), in `order` where given.
+export function Values(props: { title: string; values: LiteralMap | undefined; empty: string; order?: string[] }) {
   return (
     <div class="values">
       <h3>{props.title}</h3>
-      <LiteralTable values={props.values} empty={props.empty} />
+      <LiteralTable values={props.values} empty={props.empty} order={props.order} />
     </div>
   );
 }
@@ -141,6 +142,7 @@ export function ExecutionPage(props: ExecutionId & { node?: string; attempt?: nu
     paused.value,
   );
   const e = execution.value;
+  const compiled = workflow.value?.closure?.compiled_workflow;
   return (
     <main id="main">
       {error.value && <ErrorBanner>{error.value}</ErrorBanner>}
@@ -199,6 +201,7 @@ export function ExecutionPage(props: ExecutionId & { node?: string; attempt?: nu
             title="Outputs"
             values={data.value.full_outputs}
             empty={live.value ? "Not yet: the execution is running." : "No outputs."}
+            order={declaredOutputs(compiled?.primary)}
           />
         </section>
       )}
@@ -209,6 +212,7 @@ export function ExecutionPage(props: ExecutionId & { node?: string; attempt?: nu
           nodeId={props.node}
           attempt={props.attempt}
           node={nodes.value?.find((n) => n.id.node_id === props.node)}
+          outputOrder={nodeDeclaredOutputs(compiled, props.node)}
           runs={nodeRows(nodes.value ?? [], workflow.value).find((r) => r.nodeId === props.node)?.runs ?? ""}
           now={now.value}
           paused={paused.value}

@@ -8,10 +8,11 @@ import { useRef } from "preact/hooks";
 import "../forms.css";
 
 import { ErrorBanner } from "../components";
-import { byName, entityApi, type Entity, type Parameter } from "../entity-api";
+import { entityApi, type Entity, type Parameter } from "../entity-api";
 import { fieldKind, literalToText, parseLiteralJson, textToLiteral } from "../launch-values";
 import type { Literal } from "../literals";
 import { navigate } from "../navigation";
+import { orderedEntries } from "../order";
 import { routeHref } from "../routes";
 import { typeText, type LiteralType } from "../types";
 
@@ -189,7 +190,7 @@ export function LaunchButton(props: { plan: Entity }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const fields = useSignal<Field[]>([]);
   const open = () => {
-    fields.value = byName(props.plan.closure?.expected_inputs?.parameters).map(([name, p]) => initialField(name, p));
+    fields.value = orderedEntries(props.plan.closure?.expected_inputs?.parameters).map(([name, p]) => initialField(name, p));
     dialog.current?.showModal();
   };
   const { name, version } = props.plan.id;

@@ -31,6 +31,7 @@ interface Props {
   attempt: number | undefined;
   node: NodeExecution | undefined; // from the page's own poll of the top level
   runs: string;
+  outputOrder: string[]; // the node's outputs as declared, where known (order.ts)
   now: number;
   paused: boolean;
 }
@@ -206,6 +207,7 @@ export function NodePanel(props: Props) {
           values={nodeData.value?.full_outputs}
           empty={nodeEnded ? "No outputs." : "Not yet: the node is running."}
           class="node-outputs"
+          order={props.outputOrder}
         />
       </section>
       {attempt && (
@@ -220,6 +222,7 @@ export function NodePanel(props: Props) {
                 values={attemptData.value.get(chosen)!.full_outputs}
                 empty="No outputs."
                 class="attempt-outputs"
+                order={props.outputOrder}
               />
             </>
           ) : (
