@@ -12,12 +12,24 @@ const PLURAL: Record<EntityKind, string> = { workflow: "workflows", task: "tasks
 const KIND_OF_PLURAL = new Map(Object.entries(PLURAL).map(([k, p]) => [p, k as EntityKind]));
 const KINDS = new Set(Object.keys(PLURAL));
 
+// The execution page's tabs (FlyteConsole's `?tab=` names); Nodes is the default, left out of URLs.
+export const TABS = ["nodes", "graph", "timeline"] as const;
+export type TabName = (typeof TABS)[number];
+
 export type Route =
   | { page: "projects" }
   | { page: "entities"; kind: EntityKind; project: string; domain: string }
   | { page: "entity"; kind: EntityKind; project: string; domain: string; name: string; version?: string }
   | { page: "executions"; project: string; domain: string }
-  | { page: "execution"; project: string; domain: string; name: string; node?: string; attempt?: number }
+  | {
+      page: "execution";
+      project: string;
+      domain: string;
+      name: string;
+      tab?: TabName;
+      node?: string;
+      attempt?: number;
+    }
   | { page: "notFound"; path: string };
 
 function segments(pathname: string): string[] | null {
@@ -53,6 +65,8 @@ export function parseRoute(pathname: string, search = ""): Route {
   // task-level paths below it (/nodeId/{n}/taskId/{t}/attempt/{a}/...), which open that panel.
   if (parts[4] === "executions" && parts.length >= 6) {
     const route: Route = { page: "execution", project, domain, name: parts[5] };
+    const tab = TABS.find((t) => t !== "nodes" && t === query.get("tab"));
+    if (tab) route.tab = tab;
     const node = parts[6] === "nodeId" && parts[7] ? parts[7] : query.get("node");
     const attempt = parts[6] === "nodeId" && parts[10] === "attempt" ? parts[11] : query.get("attempt");
     if (node) route.node = node;
@@ -79,6 +93,7 @@ export function routeHref(route: Route): string {
       return `${BASE}/projects/${enc(route.project)}/domains/${enc(route.domain)}/executions`;
     case "execution": {
       const query = new URLSearchParams();
+      if (route.tab && route.tab !== "nodes") query.set("tab", route.tab);
       if (route.node) query.set("node", route.node);
       if (route.node && route.attempt !== undefined) query.set("attempt", String(route.attempt));
       const search = query.size ? `?${query}` : "";

@@ -51,13 +51,25 @@ interface DrawingProps {
   statuses: Statuses | null;
   live: boolean | null; // null for a static graph (no execution), else whether the execution still runs
   active: ReadonlySignal<string | null>; // the node the keyboard is on
+  selected: string | undefined; // the node whose side panel is open
+}
+
+// A node that opens its side panel on a click or Enter: one that ran (it has a node execution),
+// not a box (a click there folds it) nor the start or end.
+export function opensPanel(p: PlacedNode, statuses: Statuses | null): boolean {
+  const kind = p.node.kind;
+  return !!statuses?.has(p.node.key) && !p.children && !p.hidden && kind !== "start" && kind !== "end";
 }
 
 function NodeShape(props: DrawingProps & { p: PlacedNode }) {
   const { p, statuses, live } = props;
   const status = statuses?.get(p.node.key);
   const text = statusText(p, status, live);
-  const classes = `gnode kind-${p.node.kind} ${tone(status, live)}${props.active.value === p.node.key ? " gnode-active" : ""}`;
+  const classes =
+    `gnode kind-${p.node.kind} ${tone(status, live)}` +
+    (props.active.value === p.node.key ? " gnode-active" : "") +
+    (props.selected === p.node.key ? " gnode-selected" : "") +
+    (opensPanel(p, statuses) ? " gnode-opens" : "");
   const hidden = p.hidden ? `, collapsed: ${p.hidden} nodes inside` : "";
   const title = `${p.node.id}, ${p.node.label}, ${live === null ? text : text.slice(2)}${hidden}`; // without the symbol
   const box = p.children || p.hidden;
@@ -101,7 +113,7 @@ function NodeShape(props: DrawingProps & { p: PlacedNode }) {
       )}
       {p.children && (
         <g transform={`translate(${BOX_PAD},${BOX_HEADER})`}>
-          <Level graph={p.children} statuses={statuses} live={live} active={props.active} />
+          <Level graph={p.children} statuses={statuses} live={live} active={props.active} selected={props.selected} />
         </g>
       )}
     </g>
@@ -117,7 +129,14 @@ function Level(props: DrawingProps & { graph: PlacedGraph }) {
         ))}
       </g>
       {props.graph.nodes.map((p) => (
-        <NodeShape key={p.node.id} p={p} statuses={props.statuses} live={props.live} active={props.active} />
+        <NodeShape
+          key={p.node.id}
+          p={p}
+          statuses={props.statuses}
+          live={props.live}
+          active={props.active}
+          selected={props.selected}
+        />
       ))}
     </>
   );

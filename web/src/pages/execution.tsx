@@ -25,6 +25,7 @@ import { Link } from "../navigation";
 import { nodeRows } from "../nodes";
 import { declaredOutputs, nodeDeclaredOutputs } from "../order";
 import { isTerminal, phaseInfo } from "../phase";
+import type { TabName } from "../routes";
 import { Duration } from "./duration";
 import { NodePanel } from "./node-panel";
 import { NodesTab } from "./nodes-tab";
@@ -98,7 +99,7 @@ export function Values(props: { title: string; values: LiteralMap | undefined; e
   );
 }
 
-export function ExecutionPage(props: ExecutionId & { node?: string; attempt?: number }) {
+export function ExecutionPage(props: ExecutionId & { tab?: TabName; node?: string; attempt?: number }) {
   const id: ExecutionId = { project: props.project, domain: props.domain, name: props.name };
   const execution = useSignal<Execution | null>(null);
   const nodes = useSignal<NodeExecution[] | null>(null);
@@ -143,6 +144,16 @@ export function ExecutionPage(props: ExecutionId & { node?: string; attempt?: nu
   );
   const e = execution.value;
   const compiled = workflow.value?.closure?.compiled_workflow;
+  // What the tabs show (each takes what it needs).
+  const view = {
+    id,
+    nodes: nodes.value,
+    workflow: workflow.value,
+    live: live.value,
+    paused: paused.value,
+    now: now.value,
+    selected: props.node,
+  };
   return (
     <main id="main">
       {error.value && <ErrorBanner>{error.value}</ErrorBanner>}
@@ -167,30 +178,10 @@ export function ExecutionPage(props: ExecutionId & { node?: string; attempt?: nu
       )}
       {e && (
         <ExecutionTabs
-          nodes={() => (
-            <NodesTab
-              id={id}
-              nodes={nodes.value}
-              workflow={workflow.value}
-              now={now.value}
-              selected={props.node}
-              live={live.value}
-              paused={paused.value}
-            />
-          )}
-          graph={() => (
-            <ExecutionGraph id={id} workflow={workflow.value} nodes={nodes.value} live={live.value} paused={paused.value} />
-          )}
-          timeline={() => (
-            <ExecutionTimeline
-              id={id}
-              nodes={nodes.value}
-              workflow={workflow.value}
-              live={live.value}
-              paused={paused.value}
-              now={now.value}
-            />
-          )}
+          selected={props.tab ?? "nodes"}
+          nodes={() => <NodesTab {...view} />}
+          graph={() => <ExecutionGraph {...view} />}
+          timeline={() => <ExecutionTimeline {...view} />}
         />
       )}
       {e && data.value && (
@@ -211,6 +202,7 @@ export function ExecutionPage(props: ExecutionId & { node?: string; attempt?: nu
           id={id}
           nodeId={props.node}
           attempt={props.attempt}
+          tab={props.tab}
           node={nodes.value?.find((n) => n.id.node_id === props.node)}
           outputOrder={nodeDeclaredOutputs(compiled, props.node)}
           runs={nodeRows(nodes.value ?? [], workflow.value).find((r) => r.nodeId === props.node)?.runs ?? ""}

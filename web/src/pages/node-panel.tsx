@@ -21,7 +21,7 @@ import { useLivePolling } from "../live";
 import { TaskLogs } from "../log-viewer";
 import { Link, navigate } from "../navigation";
 import { isTerminal } from "../phase";
-import { routeHref, type Route } from "../routes";
+import { routeHref, type Route, type TabName } from "../routes";
 import { TaskTemplateFacts } from "./task-template";
 import { StartAndDuration } from "./duration";
 
@@ -29,6 +29,7 @@ interface Props {
   id: ExecutionId;
   nodeId: string;
   attempt: number | undefined;
+  tab: TabName | undefined; // the tab it was opened from: closing returns to it
   node: NodeExecution | undefined; // from the page's own poll of the top level
   runs: string;
   outputOrder: string[]; // the node's outputs as declared, where known (order.ts)
@@ -109,8 +110,9 @@ export function NodePanel(props: Props) {
   const ended = useRef(nodeEnded);
   ended.current = nodeEnded;
   const heading = useRef<HTMLHeadingElement>(null);
-  const route: Route = { page: "execution", project: id.project, domain: id.domain, name: id.name, node: nodeId };
-  const closeHref = routeHref({ page: "execution", project: id.project, domain: id.domain, name: id.name });
+  const closed: Route = { page: "execution", project: id.project, domain: id.domain, name: id.name, tab: props.tab };
+  const route: Route = { ...closed, node: nodeId };
+  const closeHref = routeHref(closed);
 
   useEffect(() => heading.current?.focus(), [nodeId]);
   useEffect(() => {
@@ -168,7 +170,7 @@ export function NodePanel(props: Props) {
         <h2 id="node-panel-heading" tabIndex={-1} ref={heading}>
           <span class="muted">Node</span> {nodeId} {props.runs && <span class="muted">{props.runs}</span>}
         </h2>
-        <Link to={{ page: "execution", project: id.project, domain: id.domain, name: id.name }} scroll={false} class="close">
+        <Link to={closed} scroll={false} class="close">
           <span aria-hidden="true">×</span> Close
         </Link>
       </div>
