@@ -5,6 +5,7 @@
 import type { ReadonlySignal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
 
+import { shownPhase } from "../gates";
 import { phaseInfo } from "../phase";
 import type { NodeKind } from "./model";
 import { BOX_HEADER, BOX_PAD, type PlacedGraph, type PlacedNode } from "./nested";
@@ -37,14 +38,14 @@ const clip = (text: string) => (text.length > MAX_LABEL ? text.slice(0, MAX_LABE
 function statusText(p: PlacedNode, status: NodeStatus | undefined, live: boolean | null): string {
   if (live === null) return KIND_LABELS[p.node.kind];
   if (!status) return live ? "○ Not started" : "– Not run";
-  const info = phaseInfo(status.phase);
+  const info = phaseInfo(shownPhase(status.phase, p.node.kind === "gate"));
   const count = status.total !== undefined ? ` ${status.done ?? 0}/${status.total}` : "";
   return `${info.symbol} ${info.label}${count}`;
 }
 
-function tone(status: NodeStatus | undefined, live: boolean | null): string {
+function tone(p: PlacedNode, status: NodeStatus | undefined, live: boolean | null): string {
   if (live === null) return "tone-static";
-  return status ? `tone-${phaseInfo(status.phase).tone}` : "tone-none";
+  return status ? `tone-${phaseInfo(shownPhase(status.phase, p.node.kind === "gate")).tone}` : "tone-none";
 }
 
 interface DrawingProps {
@@ -66,7 +67,7 @@ function NodeShape(props: DrawingProps & { p: PlacedNode }) {
   const status = statuses?.get(p.node.key);
   const text = statusText(p, status, live);
   const classes =
-    `gnode kind-${p.node.kind} ${tone(status, live)}` +
+    `gnode kind-${p.node.kind} ${tone(p, status, live)}` +
     (props.active.value === p.node.key ? " gnode-active" : "") +
     (props.selected === p.node.key ? " gnode-selected" : "") +
     (opensPanel(p, statuses) ? " gnode-opens" : "");
@@ -147,7 +148,7 @@ export function GraphDrawing(props: DrawingProps & { graph: PlacedGraph }) {
 }
 
 export function Legend(props: { children?: ComponentChildren }) {
-  const tones = ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "ABORTED", "SKIPPED"];
+  const tones = ["QUEUED", "RUNNING", "PAUSED", "SUCCEEDED", "FAILED", "ABORTED", "SKIPPED"];
   return (
     <ul class="inline graph-legend" aria-label="Legend">
       {tones.map((phase) => {

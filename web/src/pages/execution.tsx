@@ -22,12 +22,14 @@ import { ExecutionGraph } from "../graph";
 import { ExecutionTimeline } from "../timeline/view";
 import { useLivePolling } from "../live";
 import { Link } from "../navigation";
+import { topLevelGate, waitingGates } from "../gates";
 import { nodeRows } from "../nodes";
 import { declaredOutputs, nodeDeclaredOutputs } from "../order";
 import { isTerminal, phaseInfo } from "../phase";
 import type { TabName } from "../routes";
 import { Duration } from "./duration";
 import { NodePanel } from "./node-panel";
+import { WaitingGates } from "./waiting-gates";
 import { NodesTab } from "./nodes-tab";
 import { ExecutionTabs } from "./execution-tabs";
 
@@ -160,6 +162,7 @@ export function ExecutionPage(props: ExecutionId & { tab?: TabName; node?: strin
       {e === null && !error.value && <p class="muted">Loading…</p>}
       {e && <Header execution={e} now={now.value} />}
       {e && <ExecutionActions execution={e} onChanged={() => looks.value++} />}
+      {e && <WaitingGates id={id} tab={props.tab} gates={waitingGates(nodes.value, workflow.value)} />}
       {e && (
         <p class="muted live">
           <span aria-live="polite">
@@ -205,6 +208,7 @@ export function ExecutionPage(props: ExecutionId & { tab?: TabName; node?: strin
           tab={props.tab}
           node={nodes.value?.find((n) => n.id.node_id === props.node)}
           outputOrder={nodeDeclaredOutputs(compiled, props.node)}
+          gate={topLevelGate(workflow.value, props.node)}
           runs={nodeRows(nodes.value ?? [], workflow.value).find((r) => r.nodeId === props.node)?.runs ?? ""}
           now={now.value}
           paused={paused.value}

@@ -16,12 +16,14 @@ import {
 } from "../api";
 import { ErrorBanner, PhaseBadge } from "../components";
 import { errorSummary } from "../format";
+import { isWaiting, shownPhase, type Gate } from "../gates";
 import { LiteralTable } from "../literal-view";
 import { useLivePolling } from "../live";
 import { TaskLogs } from "../log-viewer";
 import { Link, navigate } from "../navigation";
 import { isTerminal } from "../phase";
 import { routeHref, type Route, type TabName } from "../routes";
+import { GateControls } from "./gate-controls";
 import { TaskTemplateFacts } from "./task-template";
 import { StartAndDuration } from "./duration";
 
@@ -33,6 +35,7 @@ interface Props {
   node: NodeExecution | undefined; // from the page's own poll of the top level
   runs: string;
   outputOrder: string[]; // the node's outputs as declared, where known (order.ts)
+  gate: Gate | null; // what the node waits for, when it is a gate
   now: number;
   paused: boolean;
 }
@@ -176,11 +179,12 @@ export function NodePanel(props: Props) {
       </div>
       {node && (
         <p>
-          <PhaseBadge phase={node.closure.phase} />
+          <PhaseBadge phase={shownPhase(node.closure.phase, !!props.gate)} />
           {node.closure.error?.message && <span class="node-error"> {errorSummary(node.closure.error.message)}</span>}
         </p>
       )}
       {error.value && <ErrorBanner>{error.value}</ErrorBanner>}
+      {props.gate && isWaiting(node) && <GateControls id={id} gate={props.gate} startedAt={node!.closure.started_at} />}
       <h3>Attempts</h3>
       {list === null ? (
         <p class="muted">Loading…</p>
