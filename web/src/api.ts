@@ -202,9 +202,11 @@ const attemptPath = (t: TaskExecutionId) =>
 
 export const api = {
   projects: () => get<{ projects?: Project[] }>("projects"),
-  executions: (project: string, domain: string) =>
+  // The newest 100, narrowed by a `filters` expression (execution-filters.ts) when one is given.
+  executions: (project: string, domain: string, filters = "") =>
     get<{ executions?: Execution[]; token?: string }>(
-      `executions/${enc(project)}/${enc(domain)}?limit=100&sort_by.key=created_at&sort_by.direction=DESCENDING`,
+      `executions/${enc(project)}/${enc(domain)}?limit=100&sort_by.key=created_at&sort_by.direction=DESCENDING` +
+        (filters ? `&filters=${enc(filters)}` : ""),
     ),
   execution: (id: ExecutionId) => get<Execution>(`executions/${execPath(id)}`),
   // The top-level node executions, or a parent node's children.

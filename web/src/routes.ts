@@ -2,6 +2,8 @@
 // FlyteRemote print opens the right page. parseRoute and routeHref are inverses for the pages
 // served today; legacy and not-yet-served FlyteConsole paths map to the nearest page.
 
+import { filterParams, parseFilters, type ExecutionFilters } from "./execution-filters";
+
 export const BASE = "/console";
 export const DEFAULT_DOMAIN = "development";
 
@@ -20,7 +22,7 @@ export type Route =
   | { page: "projects" }
   | { page: "entities"; kind: EntityKind; project: string; domain: string }
   | { page: "entity"; kind: EntityKind; project: string; domain: string; name: string; version?: string }
-  | { page: "executions"; project: string; domain: string }
+  | ({ page: "executions"; project: string; domain: string } & ExecutionFilters)
   | {
       page: "execution";
       project: string;
@@ -54,12 +56,12 @@ export function parseRoute(pathname: string, search = ""): Route {
   const project = parts[1];
   // FlyteConsole's older /projects/{p}/executions?domain=d and the bare /projects/{p}.
   if (parts.length === 2 || (parts.length === 3 && parts[2] === "executions")) {
-    return { page: "executions", project, domain: query.get("domain") || DEFAULT_DOMAIN };
+    return { page: "executions", project, domain: query.get("domain") || DEFAULT_DOMAIN, ...parseFilters(query) };
   }
   if (parts[2] !== "domains" || parts.length < 4) return { page: "notFound", path: pathname };
   const domain = parts[3];
   if (parts.length === 4 || (parts.length === 5 && parts[4] === "executions")) {
-    return { page: "executions", project, domain };
+    return { page: "executions", project, domain, ...parseFilters(query) };
   }
   // .../executions/{name}?node=..&attempt=.. (the node side panel), and FlyteConsole's
   // task-level paths below it (/nodeId/{n}/taskId/{t}/attempt/{a}/...), which open that panel.
@@ -89,8 +91,11 @@ export function routeHref(route: Route): string {
   switch (route.page) {
     case "projects":
       return `${BASE}/select-project`;
-    case "executions":
-      return `${BASE}/projects/${enc(route.project)}/domains/${enc(route.domain)}/executions`;
+    case "executions": {
+      const query = filterParams(route);
+      const search = query.size ? `?${query}` : "";
+      return `${BASE}/projects/${enc(route.project)}/domains/${enc(route.domain)}/executions${search}`;
+    }
     case "execution": {
       const query = new URLSearchParams();
       if (route.tab && route.tab !== "nodes") query.set("tab", route.tab);
