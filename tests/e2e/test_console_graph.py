@@ -136,6 +136,10 @@ def test_a_click_or_enter_on_a_graph_node_opens_its_panel_and_closing_returns_to
     expect(panel.locator(".node-outputs tr")).to_have_text([re.compile(r"^o0\s*50$")])  # square(7) + 1
     expect(w.page.get_by_role("tab", name="Graph")).to_have_attribute("aria-selected", "true")
     expect(node(w.page, "n1")).to_have_class(re.compile("gnode-selected"))
+    # The node is not left under the panel: the view moved it into the graph's uncovered part.
+    expect(view).not_to_have_attribute("transform", where)
+    shown, cover = node(w.page, "n1").bounding_box(), panel.bounding_box()
+    assert shown["x"] + shown["width"] <= cover["x"], (shown, cover)
     w.screenshot("graph-node-panel")
     panel.get_by_role("link", name="Close").click()
     expect(panel).to_have_count(0)

@@ -32,6 +32,7 @@ const STEP = 1.25;
 const PAN = 80;
 const COLLAPSE_ABOVE = 150;
 const CLICK_SLOP = 4; // px a pointer may move and still click
+const MIN_BESIDE_PANEL = 160; // px of graph left of the side panel worth moving a node into
 const MOVES: Record<string, Move> = { ArrowLeft: "left", ArrowRight: "right", ArrowUp: "up", ArrowDown: "down" };
 
 export function fitView(graph: { width: number; height: number }, width: number, height: number): View {
@@ -101,12 +102,30 @@ export function GraphCanvas(props: {
     return true;
   };
 
-  // The panel closed: back on the node it showed (the panel had the keyboard focus).
+  // The panel opened: the node it shows moves out from under it (the panel covers the page's
+  // right side), and the view it had comes back when the panel closes, with the keyboard on
+  // that node (the panel had the focus).
   const shown = useRef(props.selected);
+  const before = useRef<View | null>(null);
   useEffect(() => {
     const closed = shown.current;
     shown.current = props.selected;
-    if (!closed || props.selected || !index.has(closed)) return;
+    const r = box();
+    if (props.selected) {
+      const entry = index.get(props.selected);
+      const panel = document.getElementById("node-panel")?.getBoundingClientRect();
+      const width = panel ? Math.min(r.width, panel.left - r.left) : r.width;
+      if (!entry || width < MIN_BESIDE_PANEL) return;
+      const seen = showing(view.value, entry, width, r.height);
+      if (seen !== view.value) {
+        before.current ??= view.value;
+        view.value = seen;
+      }
+      return;
+    }
+    if (!closed || !index.has(closed)) return;
+    if (before.current) view.value = before.current;
+    before.current = null;
     svg.current?.focus({ preventScroll: true });
     active.value = closed;
   }, [props.selected]);

@@ -184,7 +184,9 @@ export function NodePanel(props: Props) {
         </p>
       )}
       {error.value && <ErrorBanner>{error.value}</ErrorBanner>}
-      {props.gate && isWaiting(node) && <GateControls id={id} gate={props.gate} startedAt={node!.closure.started_at} />}
+      {props.gate && node && (
+        <GateControls id={id} gate={props.gate} waiting={isWaiting(node)} startedAt={node.closure.started_at} />
+      )}
       <h3>Attempts</h3>
       {list === null ? (
         <p class="muted">Loading…</p>
