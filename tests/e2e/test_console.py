@@ -204,3 +204,51 @@ def test_unknown_console_paths_show_a_not_found_page(sandbox, watched):
     w.page.get_by_role("link", name="All projects").click()
     expect(w.page.locator("h1")).to_have_text("Projects")
     w.assert_clean()
+
+
+def test_executions_list_filters_by_phase_and_name_kept_in_the_url(sandbox, watched):
+    ok = pyflyte_run(sandbox, "chain_wf", "--x", "1", wait=True).rsplit("/", 1)[1]
+    res = run_pyflyte(
+        sandbox, "--config", sandbox.config_path, "run", "--remote", "--wait", "--poll-interval", "1",
+        "--project", PROJECT, "--domain", DOMAIN, "runs/workflows.py", "branch_fail_wf", "--x", "1", cwd=FLYTEPROJ,
+    )
+    failed = URL_PRINTED.search(res.output).group(1).rsplit("/", 1)[1]  # pyflyte exits 1: the run failed
+    base = f"http://localhost:{sandbox.port}/console/projects/{PROJECT}/domains/{DOMAIN}/executions"
+    w = watched()
+    requests_made: list[str] = []
+    w.page.on("request", lambda r: "/api/v1/executions/" in r.url and requests_made.append(r.url))
+    w.page.goto(base)
+    names = w.page.locator("table.grid tbody tr td:nth-child(2)")
+    expect(w.page.get_by_role("link", name=failed)).to_be_visible()
+    expect(w.page.get_by_role("link", name=ok)).to_be_visible()
+    # A phase: the URL says so, the gateway filters, the list shows only those.
+    bar = w.page.get_by_role("search", name="Filter executions")
+    bar.get_by_role("checkbox", name="Failed").check()
+    expect(w.page).to_have_url(re.compile(r"\?status=failed$"))
+    expect(names).to_have_text([failed])
+    assert "&filters=value_in(phase%2CFAILED)" in requests_made[-1], requests_made[-1]
+    w.screenshot("executions-filtered")
+    # A reload keeps it.
+    w.page.reload()
+    expect(names).to_have_text([failed])
+    expect(bar.get_by_role("checkbox", name="Failed")).to_be_checked()
+    # Succeeded too, and a name search: part of the succeeded one's name.
+    bar.get_by_role("checkbox", name="Succeeded").check()
+    expect(w.page.get_by_role("link", name=ok)).to_be_visible()
+    expect(w.page.get_by_role("link", name=failed)).to_be_visible()
+    bar.get_by_label("Name contains").fill(ok[3:9])
+    expect(w.page).to_have_url(re.compile(rf"\?status=succeeded%3Bfailed&search={ok[3:9]}$"))
+    expect(names).to_have_text([ok])
+    # A shared link opens the same list; a search that matches nothing says so.
+    shared = w.page.url
+    other = watched()
+    other.page.goto(shared)
+    expect(other.page.locator("table.grid tbody tr td:nth-child(2)")).to_have_text([ok])
+    expect(other.page.get_by_label("Name contains")).to_have_value(ok[3:9])
+    other.page.get_by_label("Name contains").fill("zzzz-no-such")
+    expect(other.page.get_by_text("No executions match these filters.")).to_be_visible()
+    other.page.get_by_role("link", name="Show all").click()
+    expect(other.page).to_have_url(base)
+    expect(other.page.get_by_role("link", name=failed)).to_be_visible()
+    w.assert_clean()
+    other.assert_clean()

@@ -200,3 +200,41 @@ def test_nodes_tab_nests_sub_workflows_dynamic_and_map_children_with_cache_statu
     expect(w.page.locator("h1")).to_contain_text(child_name)
     expect(w.page.locator("body")).to_contain_text("runs.console.inner")
     w.assert_clean()
+
+
+def names_in(rows) -> list[str]:
+    return rows.evaluate_all("rows => rows.map(r => r.dataset.name)")
+
+
+def test_inputs_and_outputs_keep_their_declared_order(sandbox, watched):
+    # Declared x1, x2, x10 in; total, count, mean out (a NamedTuple); the task in between returns
+    # o0..o10. Neither the gateway's map order nor the alphabet gives these orders.
+    url = run(sandbox, "runs/console.py", "order_wf", "--x1", "1", "--x2", "2", "--x10", "10", wait=True)
+    w = watched()
+    w.page.goto(url)
+    expect(w.page.locator("#execution-phase")).to_have_text(re.compile("Succeeded"), timeout=30_000)
+    inputs, outputs = w.page.locator(".values").nth(0), w.page.locator(".values").nth(1)
+    expect(outputs.locator("tr")).to_have_count(3)
+    assert names_in(inputs.locator("tr")) == ["x1", "x2", "x10"]
+    assert names_in(outputs.locator("tr")) == ["total", "count", "mean"]  # the workflow's output bindings
+    expect(outputs.locator("tr").first).to_have_text(re.compile(r"^total\s*36$"))  # 13 + 23
+    # The node side panel: the task's inputs, and its eleven outputs o0 … o10.
+    w.page.locator('#nodes tr[data-node="n0"] td').first.click()
+    panel = w.page.locator("#node-panel")
+    expect(panel.locator(".node-outputs tr")).to_have_count(11)
+    assert names_in(panel.locator(".node-inputs tr")) == ["x1", "x2", "x10"]
+    assert names_in(panel.locator(".node-outputs tr")) == [f"o{i}" for i in range(11)]
+    expect(panel.locator(".attempt-outputs tr")).to_have_count(11)
+    assert names_in(panel.locator(".attempt-outputs tr")) == [f"o{i}" for i in range(11)]
+    w.screenshot("exec-declared-order")
+    # The launch form and the workflow's page list them the same way.
+    w.page.goto(url.split("/executions/")[0] + "/workflows/runs.console.order_wf")
+    expect(w.page.locator("#inputs tbody tr")).to_have_count(3)
+    expect(w.page.locator("#inputs tbody th")).to_have_text(["x1", "x2", "x10"])
+    expect(w.page.locator("#outputs tbody th")).to_have_text(["total", "count", "mean"])
+    w.page.get_by_role("button", name="Launch…").click()
+    form = w.page.get_by_role("dialog")
+    expect(form.locator(".launch-field")).to_have_count(3)
+    assert form.locator(".launch-field").evaluate_all("fs => fs.map(f => f.dataset.input)") == ["x1", "x2", "x10"]
+    w.screenshot("launch-declared-order")
+    w.assert_clean()

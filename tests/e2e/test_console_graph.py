@@ -116,6 +116,62 @@ def test_graph_shows_nested_nodes_with_names_and_phases_and_the_timeline_one_row
     w.assert_clean()
 
 
+def test_a_click_or_enter_on_a_graph_node_opens_its_panel_and_closing_returns_to_the_graph(sandbox, watched):
+    url = run_graph_wf(sandbox)
+    w = watched()
+    w.page.goto(url + "?tab=graph")
+    expect(w.page.locator("svg.graph-canvas[data-ready]")).to_have_count(1)
+    expect(node(w.page, "n1").locator(".gnode-phase")).to_contain_text("Succeeded")
+    canvas = w.page.locator("svg.graph-canvas")
+    view = canvas.locator("> g")
+    canvas.focus()
+    w.page.keyboard.press("-")  # a view of the reader's own, which closing the panel must keep
+    where = view.get_attribute("transform")
+    # A click on a task node: its panel, as the Nodes tab opens it, with the tab kept in the URL.
+    node(w.page, "n1").click()
+    expect(w.page).to_have_url(re.compile(r"\?tab=graph&node=n1$"))
+    panel = w.page.locator("#node-panel")
+    expect(panel.locator("h2")).to_contain_text("n1")
+    expect(panel.locator("#attempts tbody .phase")).to_have_text([re.compile("Succeeded")])
+    expect(panel.locator(".node-outputs tr")).to_have_text([re.compile(r"^o0\s*50$")])  # square(7) + 1
+    expect(w.page.get_by_role("tab", name="Graph")).to_have_attribute("aria-selected", "true")
+    expect(node(w.page, "n1")).to_have_class(re.compile("gnode-selected"))
+    # The node is not left under the panel: the view moved it into the graph's uncovered part.
+    expect(view).not_to_have_attribute("transform", where)
+    shown, cover = node(w.page, "n1").bounding_box(), panel.bounding_box()
+    assert shown["x"] + shown["width"] <= cover["x"], (shown, cover)
+    w.screenshot("graph-node-panel")
+    panel.get_by_role("link", name="Close").click()
+    expect(panel).to_have_count(0)
+    expect(w.page).to_have_url(re.compile(r"\?tab=graph$"))
+    expect(w.page.get_by_role("tab", name="Graph")).to_have_attribute("aria-selected", "true")
+    assert view.get_attribute("transform") == where  # the graph where it was
+    expect(canvas).to_be_focused()
+    expect(canvas).to_have_attribute("aria-activedescendant", "gnode-n1")
+    # The keyboard: into the sub-workflow's box, onto its task, Enter opens that nested node's panel.
+    w.page.keyboard.press("Escape")
+    for key in ["Enter", "ArrowRight", "Enter", "ArrowRight"]:
+        w.page.keyboard.press(key)
+    expect(canvas).to_have_attribute("aria-activedescendant", "gnode-n0-0-n0")
+    w.page.keyboard.press("Enter")
+    expect(w.page).to_have_url(re.compile(r"\?tab=graph&node=n0-0-n0$"))
+    expect(panel.locator("h2")).to_contain_text("n0-0-n0")
+    expect(panel.locator(".node-inputs tr")).to_have_text([re.compile(r"^x\s*7$")])
+    expect(panel.locator("h2")).to_be_focused()
+    w.page.keyboard.press("Escape")  # closes the panel; the keyboard is back on the node
+    expect(panel).to_have_count(0)
+    expect(canvas).to_be_focused()
+    expect(canvas).to_have_attribute("aria-activedescendant", "gnode-n0-0-n0")
+    # Boxes still fold on a click; the start node opens nothing.
+    node(w.page, "start-node").click()
+    expect(w.page).to_have_url(re.compile(r"\?tab=graph$"))
+    # Back reopens the panel, then closes it again: the panel is history like the tab.
+    w.page.go_back()
+    expect(w.page).to_have_url(re.compile(r"\?tab=graph&node=n0-0-n0$"))
+    expect(panel.locator("h2")).to_contain_text("n0-0-n0")
+    w.assert_clean()
+
+
 def register_chain(admin, n: int):
     """A workflow of n `/bin/true` container tasks, each after the previous (as bench/engine_bench.py)."""
     version = unique("graph")

@@ -1,7 +1,8 @@
 // The plain /api/v1 JSON gateway (proto field names, defaults emitted, enums by name): the
 // calls the pages make and the shapes they read. Only what the console uses is typed.
 import { authHeaders, loginNeeded } from "./auth";
-import type { LiteralMap } from "./literals";
+import type { Literal, LiteralMap } from "./literals";
+import type { LiteralType } from "./types";
 
 export interface Identifier {
   resource_type?: string;
@@ -119,7 +120,11 @@ export interface CompiledNode {
   workflow_node?: { sub_workflow_ref?: Identifier; launchplan_ref?: Identifier };
   branch_node?: { if_else?: IfElseBlock };
   array_node?: { node?: CompiledNode };
-  gate_node?: { approve?: unknown; signal?: unknown; sleep?: unknown };
+  gate_node?: {
+    approve?: { signal_id?: string };
+    signal?: { signal_id?: string; type?: LiteralType; output_variable_name?: string };
+    sleep?: { duration?: string };
+  };
 }
 
 export interface IfElseBlock {
@@ -130,7 +135,7 @@ export interface IfElseBlock {
 }
 
 export interface CompiledWorkflow {
-  template?: { id?: Identifier; nodes?: CompiledNode[] };
+  template?: { id?: Identifier; nodes?: CompiledNode[]; outputs?: { var?: string }[] };
   connections?: { upstream?: Record<string, { ids?: string[] }> };
 }
 
@@ -197,9 +202,11 @@ const attemptPath = (t: TaskExecutionId) =>
 
 export const api = {
   projects: () => get<{ projects?: Project[] }>("projects"),
-  executions: (project: string, domain: string) =>
+  // The newest 100, narrowed by a `filters` expression (execution-filters.ts) when one is given.
+  executions: (project: string, domain: string, filters = "") =>
     get<{ executions?: Execution[]; token?: string }>(
-      `executions/${enc(project)}/${enc(domain)}?limit=100&sort_by.key=created_at&sort_by.direction=DESCENDING`,
+      `executions/${enc(project)}/${enc(domain)}?limit=100&sort_by.key=created_at&sort_by.direction=DESCENDING` +
+        (filters ? `&filters=${enc(filters)}` : ""),
     ),
   execution: (id: ExecutionId) => get<Execution>(`executions/${execPath(id)}`),
   // The top-level node executions, or a parent node's children.
@@ -216,4 +223,7 @@ export const api = {
   taskExecutions: (id: ExecutionId, nodeId: string) =>
     get<{ task_executions?: TaskExecution[] }>(`task_executions/${nodePath(id, nodeId)}?limit=100`),
   taskData: (id: TaskExecutionId) => get<ExecutionData>(`data/task_executions/${attemptPath(id)}`),
+  // SetSignal: a gate's approval or value (FlyteConsole's Resume form sends the same).
+  setSignal: (id: ExecutionId, signalId: string, value: Literal) =>
+    send<object>("POST", "signals", { id: { signal_id: signalId, execution_id: id }, value }),
 };

@@ -23,11 +23,6 @@ export interface Parameter {
 
 export type ParameterMap = { parameters?: Record<string, Parameter> };
 
-// Inputs and outputs are proto maps, which keep no order: shown by name.
-export function byName<T>(map: Record<string, T> | undefined): [string, T][] {
-  return Object.entries(map ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
 export interface Schedule {
   cron_expression?: string;
   cron_schedule?: { schedule?: string; offset?: string };
@@ -40,7 +35,7 @@ export interface Entity {
   id: Identifier & { version: string };
   closure?: {
     created_at?: string;
-    compiled_workflow?: { primary?: { template?: { interface?: Interface } } };
+    compiled_workflow?: { primary?: { template?: { interface?: Interface; outputs?: { var?: string }[] } } };
     compiled_task?: {
       template?: {
         type?: string;

@@ -1,7 +1,8 @@
 // A literal on screen: a leaf as its text (URIs in full, selectable), a list or map as its
 // one-line form that expands into one row per item; a note (file format, union variant,
 // "msgpack", an offloaded literal's size) beside it. Nested levels start folded beyond the first.
-import { literalNode, sortedEntries, type Literal, type LiteralMap, type ValueNode } from "./literals";
+import { literalNode, type Literal, type LiteralMap, type ValueNode } from "./literals";
+import { orderedEntries } from "./order";
 
 function Note(props: { node: ValueNode }) {
   const { kind, note } = props.node;
@@ -47,9 +48,10 @@ export function LiteralValue(props: { literal: Literal }) {
   return <Value node={literalNode(props.literal)} depth={0} />;
 }
 
-// A literal map (a node's or an execution's inputs or outputs) as a table, name by name.
-export function LiteralTable(props: { values: LiteralMap | undefined; empty: string; class?: string }) {
-  const entries = sortedEntries(props.values?.literals);
+// A literal map (a node's or an execution's inputs or outputs) as a table: the names `order`
+// declares first, in its order, then the rest by name (order.ts).
+export function LiteralTable(props: { values: LiteralMap | undefined; empty: string; class?: string; order?: string[] }) {
+  const entries = orderedEntries(props.values?.literals, props.order);
   if (entries.length === 0) return <p class="muted">{props.empty}</p>;
   return (
     <table class={`grid ${props.class ?? ""}`}>

@@ -3,6 +3,7 @@
 // it as a string, and msgpack integers decode to bigint), blobs, datasets and offloaded
 // literals with their URIs. `literalText` is the same tree on one line.
 import { base64Bytes, decodeMsgpack, type Msg } from "./msgpack";
+import { orderedEntries } from "./order";
 
 type Json = { [key: string]: unknown };
 
@@ -153,12 +154,6 @@ function scalar(s: Json): ValueNode {
   return leaf("unknown", JSON.stringify(s));
 }
 
-// A literal map's entries by name: the gateway's order is not stable, and rows must not jump
-// between polls. (msgpack maps keep their order: a dataclass's fields as declared.)
-export function sortedEntries(literals: Record<string, Literal> | undefined): [string, Literal][] {
-  return Object.entries(literals ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
 function bytesText(n: number): string {
   if (n < 1024) return `${n} B`;
   const units = ["KiB", "MiB", "GiB", "TiB"];
@@ -182,7 +177,9 @@ export function literalNode(literal: Literal): ValueNode {
   if (literal.map) {
     return branch(
       "map",
-      sortedEntries(literal.map.literals).map(([key, l]) => ({ key, node: literalNode(l) })),
+      // By name (order.ts): the gateway's order is not stable, and rows must not jump between
+      // polls. (msgpack maps keep their order: a dataclass's fields as declared.)
+      orderedEntries(literal.map.literals).map(([key, l]) => ({ key, node: literalNode(l) })),
     );
   }
   if (literal.offloaded_metadata) {

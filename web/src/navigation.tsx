@@ -8,8 +8,10 @@ import { parseRoute, routeHref, type Route } from "./routes";
 export const currentRoute = signal<Route>(parseRoute(location.pathname, location.search));
 
 // `scroll` false keeps the reader's place: opening or closing a side panel is not a new page.
-export function navigate(href: string, scroll = true): void {
-  history.pushState(null, "", href);
+// `replace` changes the current history entry instead of adding one (a filter being typed).
+export function navigate(href: string, scroll = true, replace = false): void {
+  if (replace) history.replaceState(null, "", href);
+  else history.pushState(null, "", href);
   currentRoute.value = parseRoute(location.pathname, location.search);
   if (scroll) window.scrollTo(0, 0);
 }

@@ -2,7 +2,7 @@
 // each means for live updates, and how each is shown: always a symbol and a word, never colour
 // alone.
 
-export type Tone = "queued" | "running" | "ok" | "failed" | "stopped" | "skipped";
+export type Tone = "queued" | "running" | "waiting" | "ok" | "failed" | "stopped" | "skipped";
 
 interface PhaseInfo {
   label: string;
@@ -18,7 +18,7 @@ const PHASES: Record<string, PhaseInfo> = {
   SUCCEEDING: { label: "Succeeding", tone: "running", terminal: false },
   FAILING: { label: "Failing", tone: "running", terminal: false },
   ABORTING: { label: "Aborting", tone: "running", terminal: false },
-  PAUSED: { label: "Paused", tone: "queued", terminal: false },
+  PAUSED: { label: "Waiting", tone: "waiting", terminal: false }, // a gate: gates.ts
   SUCCEEDED: { label: "Succeeded", tone: "ok", terminal: true },
   RECOVERED: { label: "Recovered", tone: "ok", terminal: true },
   FAILED: { label: "Failed", tone: "failed", terminal: true },
@@ -30,6 +30,7 @@ const PHASES: Record<string, PhaseInfo> = {
 const SYMBOLS: Record<Tone, string> = {
   queued: "○",
   running: "◔",
+  waiting: "‖", // a pause sign every font has (⏸ is missing from many)
   ok: "✓",
   failed: "✕",
   stopped: "■",

@@ -2,6 +2,8 @@
 // FlyteRemote print opens the right page. parseRoute and routeHref are inverses for the pages
 // served today; legacy and not-yet-served FlyteConsole paths map to the nearest page.
 
+import { filterParams, parseFilters, type ExecutionFilters } from "./execution-filters";
+
 export const BASE = "/console";
 export const DEFAULT_DOMAIN = "development";
 
@@ -12,12 +14,24 @@ const PLURAL: Record<EntityKind, string> = { workflow: "workflows", task: "tasks
 const KIND_OF_PLURAL = new Map(Object.entries(PLURAL).map(([k, p]) => [p, k as EntityKind]));
 const KINDS = new Set(Object.keys(PLURAL));
 
+// The execution page's tabs (FlyteConsole's `?tab=` names); Nodes is the default, left out of URLs.
+export const TABS = ["nodes", "graph", "timeline"] as const;
+export type TabName = (typeof TABS)[number];
+
 export type Route =
   | { page: "projects" }
   | { page: "entities"; kind: EntityKind; project: string; domain: string }
   | { page: "entity"; kind: EntityKind; project: string; domain: string; name: string; version?: string }
-  | { page: "executions"; project: string; domain: string }
-  | { page: "execution"; project: string; domain: string; name: string; node?: string; attempt?: number }
+  | ({ page: "executions"; project: string; domain: string } & ExecutionFilters)
+  | {
+      page: "execution";
+      project: string;
+      domain: string;
+      name: string;
+      tab?: TabName;
+      node?: string;
+      attempt?: number;
+    }
   | { page: "notFound"; path: string };
 
 function segments(pathname: string): string[] | null {
@@ -42,17 +56,19 @@ export function parseRoute(pathname: string, search = ""): Route {
   const project = parts[1];
   // FlyteConsole's older /projects/{p}/executions?domain=d and the bare /projects/{p}.
   if (parts.length === 2 || (parts.length === 3 && parts[2] === "executions")) {
-    return { page: "executions", project, domain: query.get("domain") || DEFAULT_DOMAIN };
+    return { page: "executions", project, domain: query.get("domain") || DEFAULT_DOMAIN, ...parseFilters(query) };
   }
   if (parts[2] !== "domains" || parts.length < 4) return { page: "notFound", path: pathname };
   const domain = parts[3];
   if (parts.length === 4 || (parts.length === 5 && parts[4] === "executions")) {
-    return { page: "executions", project, domain };
+    return { page: "executions", project, domain, ...parseFilters(query) };
   }
   // .../executions/{name}?node=..&attempt=.. (the node side panel), and FlyteConsole's
   // task-level paths below it (/nodeId/{n}/taskId/{t}/attempt/{a}/...), which open that panel.
   if (parts[4] === "executions" && parts.length >= 6) {
     const route: Route = { page: "execution", project, domain, name: parts[5] };
+    const tab = TABS.find((t) => t !== "nodes" && t === query.get("tab"));
+    if (tab) route.tab = tab;
     const node = parts[6] === "nodeId" && parts[7] ? parts[7] : query.get("node");
     const attempt = parts[6] === "nodeId" && parts[10] === "attempt" ? parts[11] : query.get("attempt");
     if (node) route.node = node;
@@ -75,10 +91,14 @@ export function routeHref(route: Route): string {
   switch (route.page) {
     case "projects":
       return `${BASE}/select-project`;
-    case "executions":
-      return `${BASE}/projects/${enc(route.project)}/domains/${enc(route.domain)}/executions`;
+    case "executions": {
+      const query = filterParams(route);
+      const search = query.size ? `?${query}` : "";
+      return `${BASE}/projects/${enc(route.project)}/domains/${enc(route.domain)}/executions${search}`;
+    }
     case "execution": {
       const query = new URLSearchParams();
+      if (route.tab && route.tab !== "nodes") query.set("tab", route.tab);
       if (route.node) query.set("node", route.node);
       if (route.node && route.attempt !== undefined) query.set("attempt", String(route.attempt));
       const search = query.size ? `?${query}` : "";

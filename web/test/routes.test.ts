@@ -56,6 +56,17 @@ test("the node side panel is in the query: node and attempt", () => {
   assert.deepEqual(parseRoute(base, "?node=n1&attempt=x"), { ...plain, node: "n1" });
 });
 
+test("the execution's tab is in the query beside the panel; Nodes, the default, is left out", () => {
+  const base = "/console/projects/p/domains/d/executions/x";
+  const plain = { page: "execution", project: "p", domain: "d", name: "x" } as const;
+  assert.deepEqual(parseRoute(base, "?tab=graph&node=n0-0-n1"), { ...plain, tab: "graph", node: "n0-0-n1" });
+  assert.deepEqual(parseRoute(base, "?tab=timeline"), { ...plain, tab: "timeline" });
+  assert.deepEqual(parseRoute(base, "?tab=nodes"), plain);
+  assert.deepEqual(parseRoute(base, "?tab=nope"), plain);
+  assert.equal(routeHref({ ...plain, tab: "graph", node: "n2" }), `${base}?tab=graph&node=n2`);
+  assert.equal(routeHref({ ...plain, tab: "nodes", node: "n2" }), `${base}?node=n2`);
+});
+
 test("anything else is not found, including paths outside /console and bad escapes", () => {
   for (const path of ["/consolex", "/console/workflows", "/console/projects/p/domains/d/what", "/console/%E0%A4%A"]) {
     assert.equal(parseRoute(path).page, "notFound", path);
@@ -69,6 +80,7 @@ test("routeHref and parseRoute are inverses, escapes included", () => {
     { page: "execution", project: "p", domain: "d", name: "n/1?" },
     { page: "execution", project: "p", domain: "d", name: "x", node: "n0-0-dn1&?" },
     { page: "execution", project: "p", domain: "d", name: "x", node: "n0", attempt: 0 },
+    { page: "execution", project: "p", domain: "d", name: "x", tab: "graph", node: "n0", attempt: 1 },
   ];
   for (const route of routes) {
     const url = new URL(routeHref(route), "http://localhost");

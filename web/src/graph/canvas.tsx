@@ -4,7 +4,9 @@
 // goes into a box, Escape out (and off the graph), and the view follows the focused node. The SVG
 // keeps the keyboard focus and names the node with aria-activedescendant. Boxes collapse and
 // expand on a click (or Enter on a collapsed one); a graph of more than COLLAPSE_ABOVE nodes opens
-// with every box collapsed. Placing happens here, once per graph and per collapse.
+// with every box collapsed. On an execution's graph a click on a node that ran (or Enter on it)
+// opens its side panel (`onOpen`); when the panel closes, the keyboard is back on that node, the
+// view where it was. Placing happens here, once per graph and per collapse.
 // The view transform is a signal bound to the SVG attribute, so panning a 1,000-node graph
 // touches one attribute and re-renders no node. A graph too big to read when fitted opens at
 // 100 % on its first node instead. Below 35 % the text goes (semantic zoom; titles remain).
@@ -14,7 +16,7 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { firstKey, focusIndex, move, type FocusEntry, type Move } from "./focus";
 import { allNodes, boxKeys, type Graph } from "./model";
 import { place, type PlacedGraph } from "./nested";
-import { GraphDrawing, type Statuses } from "./view";
+import { GraphDrawing, opensPanel, type Statuses } from "./view";
 
 interface View {
   scale: number;
@@ -30,6 +32,7 @@ const STEP = 1.25;
 const PAN = 80;
 const COLLAPSE_ABOVE = 150;
 const CLICK_SLOP = 4; // px a pointer may move and still click
+const MIN_BESIDE_PANEL = 160; // px of graph left of the side panel worth moving a node into
 const MOVES: Record<string, Move> = { ArrowLeft: "left", ArrowRight: "right", ArrowUp: "up", ArrowDown: "down" };
 
 export function fitView(graph: { width: number; height: number }, width: number, height: number): View {
@@ -61,7 +64,23 @@ function zoomAt(v: View, factor: number, px: number, py: number): View {
   return { scale, x: px - (px - v.x) * k, y: py - (py - v.y) * k };
 }
 
-export function GraphCanvas(props: { graph: Graph; statuses: Statuses | null; live: boolean | null; label: string }) {
+// The nodes of a placed graph that open a side panel.
+function panelKeys(graph: PlacedGraph, statuses: Statuses | null, out = new Set<string>()): Set<string> {
+  for (const p of graph.nodes) {
+    if (opensPanel(p, statuses)) out.add(p.node.key);
+    if (p.children) panelKeys(p.children, statuses, out);
+  }
+  return out;
+}
+
+export function GraphCanvas(props: {
+  graph: Graph;
+  statuses: Statuses | null;
+  live: boolean | null;
+  label: string;
+  selected?: string; // the node whose panel is open
+  onOpen?: (key: string) => void;
+}) {
   const svg = useRef<SVGSVGElement>(null);
   const [collapsed, setCollapsed] = useState(
     () => new Set(allNodes(props.graph).length > COLLAPSE_ABOVE ? boxKeys(props.graph) : []),
@@ -76,6 +95,40 @@ export function GraphCanvas(props: { graph: Graph; statuses: Statuses | null; li
   const index = useMemo(() => focusIndex(placed), [placed]);
   const active = useSignal<string | null>(null);
   const activeId = useComputed(() => (active.value === null ? undefined : `gnode-${active.value}`));
+  const openable = useMemo(() => panelKeys(placed, props.statuses), [placed, props.statuses]);
+  const open = (key: string): boolean => {
+    if (!props.onOpen || !openable.has(key)) return false;
+    props.onOpen(key);
+    return true;
+  };
+
+  // The panel opened: the node it shows moves out from under it (the panel covers the page's
+  // right side), and the view it had comes back when the panel closes, with the keyboard on
+  // that node (the panel had the focus).
+  const shown = useRef(props.selected);
+  const before = useRef<View | null>(null);
+  useEffect(() => {
+    const closed = shown.current;
+    shown.current = props.selected;
+    const r = box();
+    if (props.selected) {
+      const entry = index.get(props.selected);
+      const panel = document.getElementById("node-panel")?.getBoundingClientRect();
+      const width = panel ? Math.min(r.width, panel.left - r.left) : r.width;
+      if (!entry || width < MIN_BESIDE_PANEL) return;
+      const seen = showing(view.value, entry, width, r.height);
+      if (seen !== view.value) {
+        before.current ??= view.value;
+        view.value = seen;
+      }
+      return;
+    }
+    if (!closed || !index.has(closed)) return;
+    if (before.current) view.value = before.current;
+    before.current = null;
+    svg.current?.focus({ preventScroll: true });
+    active.value = closed;
+  }, [props.selected]);
 
   const moved = useRef(false); // by the user: a new layout (a dynamic node expanded) keeps the view
   useEffect(() => {
@@ -118,6 +171,7 @@ export function GraphCanvas(props: { graph: Graph; statuses: Statuses | null; li
       toggle(key);
       return true;
     }
+    if (where === "in" && open(key)) return true;
     const next = move(index, key, where);
     focusOn(where === "out" && next === key ? null : next);
     return true;
@@ -164,7 +218,8 @@ export function GraphCanvas(props: { graph: Graph; statuses: Statuses | null; li
         </button>
         <span class="muted graph-zoom">{zoomText}</span>
         <span class="muted">
-          Drag or arrow keys to pan, wheel or +/− to zoom, f to fit; Enter, then arrows, to go from node to node.
+          Drag or arrow keys to pan, wheel or +/− to zoom, f to fit; Enter, then arrows, to go from node to node;
+          a click or Enter on a node shows its details.
         </span>
       </div>
       <svg
@@ -198,12 +253,20 @@ export function GraphCanvas(props: { graph: Graph; statuses: Statuses | null; li
         onClick={(e) => {
           // The innermost node clicked: a box's own frame or title, not a node inside it.
           const shape = (e.target as Element).closest("g.gnode");
-          const key = shape?.classList.contains("gnode-box-toggle") && shape.getAttribute("data-node");
-          if (key) toggle(key);
+          const key = shape?.getAttribute("data-node");
+          if (!key) return;
+          if (shape!.classList.contains("gnode-box-toggle")) toggle(key);
+          else open(key);
         }}
       >
         <g transform={transform}>
-          <GraphDrawing graph={placed} statuses={props.statuses} live={props.live} active={active} />
+          <GraphDrawing
+            graph={placed}
+            statuses={props.statuses}
+            live={props.live}
+            active={active}
+            selected={props.selected}
+          />
         </g>
       </svg>
     </div>

@@ -11,6 +11,8 @@ import { allNodes, workflowGraph } from "./model";
 import { useNestedData } from "../nested-data";
 import { nodeStatuses } from "./statuses";
 import { Legend } from "./view";
+import { navigate } from "../navigation";
+import { routeHref } from "../routes";
 import "./graph.css";
 
 function usePlaced(workflow: Workflow | null, dynamic?: Map<string, CompiledClosure>) {
@@ -40,6 +42,7 @@ export function ExecutionGraph(props: {
   nodes: NodeExecution[] | null;
   live: boolean;
   paused: boolean;
+  selected: string | undefined; // the node whose side panel is open
 }) {
   const nested = useNestedData(props.id, props.nodes, {
     attemptsOf: (n) => !!n.metadata?.is_array, // map nodes: done/total from their items
@@ -59,7 +62,14 @@ export function ExecutionGraph(props: {
       <Legend>
         <li class="muted">{laid.count} nodes</li>
       </Legend>
-      <GraphCanvas graph={laid.graph} statuses={statuses} live={props.live} label="Execution graph" />
+      <GraphCanvas
+        graph={laid.graph}
+        statuses={statuses}
+        live={props.live}
+        label="Execution graph"
+        selected={props.selected}
+        onOpen={(node) => navigate(routeHref({ page: "execution", ...props.id, tab: "graph", node }), false)}
+      />
     </>
   );
 }

@@ -34,7 +34,7 @@ export function shortName(name: string | undefined): string {
   return name.slice(name.lastIndexOf(".") + 1);
 }
 
-const sameId = (a: Identifier | undefined, b: Identifier | undefined) =>
+export const sameId = (a: Identifier | undefined, b: Identifier | undefined) =>
   !!a && !!b && a.name === b.name && (a.version ?? "") === (b.version ?? "") && a.project === b.project;
 
 interface Scope {

@@ -5,6 +5,7 @@
 import type { ReadonlySignal } from "@preact/signals";
 import type { ComponentChildren } from "preact";
 
+import { shownPhase } from "../gates";
 import { phaseInfo } from "../phase";
 import type { NodeKind } from "./model";
 import { BOX_HEADER, BOX_PAD, type PlacedGraph, type PlacedNode } from "./nested";
@@ -37,27 +38,39 @@ const clip = (text: string) => (text.length > MAX_LABEL ? text.slice(0, MAX_LABE
 function statusText(p: PlacedNode, status: NodeStatus | undefined, live: boolean | null): string {
   if (live === null) return KIND_LABELS[p.node.kind];
   if (!status) return live ? "○ Not started" : "– Not run";
-  const info = phaseInfo(status.phase);
+  const info = phaseInfo(shownPhase(status.phase, p.node.kind === "gate"));
   const count = status.total !== undefined ? ` ${status.done ?? 0}/${status.total}` : "";
   return `${info.symbol} ${info.label}${count}`;
 }
 
-function tone(status: NodeStatus | undefined, live: boolean | null): string {
+function tone(p: PlacedNode, status: NodeStatus | undefined, live: boolean | null): string {
   if (live === null) return "tone-static";
-  return status ? `tone-${phaseInfo(status.phase).tone}` : "tone-none";
+  return status ? `tone-${phaseInfo(shownPhase(status.phase, p.node.kind === "gate")).tone}` : "tone-none";
 }
 
 interface DrawingProps {
   statuses: Statuses | null;
   live: boolean | null; // null for a static graph (no execution), else whether the execution still runs
   active: ReadonlySignal<string | null>; // the node the keyboard is on
+  selected: string | undefined; // the node whose side panel is open
+}
+
+// A node that opens its side panel on a click or Enter: one that ran (it has a node execution),
+// not a box (a click there folds it) nor the start or end.
+export function opensPanel(p: PlacedNode, statuses: Statuses | null): boolean {
+  const kind = p.node.kind;
+  return !!statuses?.has(p.node.key) && !p.children && !p.hidden && kind !== "start" && kind !== "end";
 }
 
 function NodeShape(props: DrawingProps & { p: PlacedNode }) {
   const { p, statuses, live } = props;
   const status = statuses?.get(p.node.key);
   const text = statusText(p, status, live);
-  const classes = `gnode kind-${p.node.kind} ${tone(status, live)}${props.active.value === p.node.key ? " gnode-active" : ""}`;
+  const classes =
+    `gnode kind-${p.node.kind} ${tone(p, status, live)}` +
+    (props.active.value === p.node.key ? " gnode-active" : "") +
+    (props.selected === p.node.key ? " gnode-selected" : "") +
+    (opensPanel(p, statuses) ? " gnode-opens" : "");
   const hidden = p.hidden ? `, collapsed: ${p.hidden} nodes inside` : "";
   const title = `${p.node.id}, ${p.node.label}, ${live === null ? text : text.slice(2)}${hidden}`; // without the symbol
   const box = p.children || p.hidden;
@@ -101,7 +114,7 @@ function NodeShape(props: DrawingProps & { p: PlacedNode }) {
       )}
       {p.children && (
         <g transform={`translate(${BOX_PAD},${BOX_HEADER})`}>
-          <Level graph={p.children} statuses={statuses} live={live} active={props.active} />
+          <Level graph={p.children} statuses={statuses} live={live} active={props.active} selected={props.selected} />
         </g>
       )}
     </g>
@@ -117,7 +130,14 @@ function Level(props: DrawingProps & { graph: PlacedGraph }) {
         ))}
       </g>
       {props.graph.nodes.map((p) => (
-        <NodeShape key={p.node.id} p={p} statuses={props.statuses} live={props.live} active={props.active} />
+        <NodeShape
+          key={p.node.id}
+          p={p}
+          statuses={props.statuses}
+          live={props.live}
+          active={props.active}
+          selected={props.selected}
+        />
       ))}
     </>
   );
@@ -128,7 +148,7 @@ export function GraphDrawing(props: DrawingProps & { graph: PlacedGraph }) {
 }
 
 export function Legend(props: { children?: ComponentChildren }) {
-  const tones = ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "ABORTED", "SKIPPED"];
+  const tones = ["QUEUED", "RUNNING", "PAUSED", "SUCCEEDED", "FAILED", "ABORTED", "SKIPPED"];
   return (
     <ul class="inline graph-legend" aria-label="Legend">
       {tones.map((phase) => {

@@ -10,11 +10,12 @@ import "../entities.css";
 
 import type { Execution, Identifier } from "../api";
 import { ErrorBanner, Time } from "../components";
-import { byName, entityApi, type Entity, type Interface, type ParameterMap, type Schedule } from "../entity-api";
+import { entityApi, type Entity, type Interface, type ParameterMap, type Schedule } from "../entity-api";
 import { ExecutionTable } from "../execution-table";
 import { formatTimestamp } from "../format";
 import { literalText } from "../literals";
 import { Link } from "../navigation";
+import { declaredOutputs, orderedEntries } from "../order";
 import { KIND_LABEL, ProjectNav } from "../project-nav";
 import type { EntityKind } from "../routes";
 import { typeText } from "../types";
@@ -47,8 +48,11 @@ export function scheduleText(schedule: Schedule | undefined): string | null {
 }
 
 function InterfaceTables(props: { entity: Entity }) {
-  const inputs = byName(inputsOf(props.entity).parameters);
-  const outputs = byName(props.entity.closure?.expected_outputs?.variables ?? interfaceOf(props.entity)?.outputs?.variables);
+  const inputs = orderedEntries(inputsOf(props.entity).parameters);
+  const outputs = orderedEntries(
+    props.entity.closure?.expected_outputs?.variables ?? interfaceOf(props.entity)?.outputs?.variables,
+    declaredOutputs(props.entity.closure?.compiled_workflow?.primary),
+  );
   return (
     <div class="entity-sections">
       <section aria-labelledby="inputs-heading">

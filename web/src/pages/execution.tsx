@@ -22,10 +22,14 @@ import { ExecutionGraph } from "../graph";
 import { ExecutionTimeline } from "../timeline/view";
 import { useLivePolling } from "../live";
 import { Link } from "../navigation";
+import { topLevelGate, waitingGates } from "../gates";
 import { nodeRows } from "../nodes";
+import { declaredOutputs, nodeDeclaredOutputs } from "../order";
 import { isTerminal, phaseInfo } from "../phase";
+import type { TabName } from "../routes";
 import { Duration } from "./duration";
 import { NodePanel } from "./node-panel";
+import { WaitingGates } from "./waiting-gates";
 import { NodesTab } from "./nodes-tab";
 import { ExecutionTabs } from "./execution-tabs";
 
@@ -87,17 +91,17 @@ function Header(props: { execution: Execution; now: number }) {
   );
 }
 
-// A name → value table (inputs, outputs; a launch plan's fixed inputs).
-export function Values(props: { title: string; values: LiteralMap | undefined; empty: string }) {
+// A name → value table (inputs, outputs; a launch plan's fixed inputs), in `order` where given.
+export function Values(props: { title: string; values: LiteralMap | undefined; empty: string; order?: string[] }) {
   return (
     <div class="values">
       <h3>{props.title}</h3>
-      <LiteralTable values={props.values} empty={props.empty} />
+      <LiteralTable values={props.values} empty={props.empty} order={props.order} />
     </div>
   );
 }
 
-export function ExecutionPage(props: ExecutionId & { node?: string; attempt?: number }) {
+export function ExecutionPage(props: ExecutionId & { tab?: TabName; node?: string; attempt?: number }) {
   const id: ExecutionId = { project: props.project, domain: props.domain, name: props.name };
   const execution = useSignal<Execution | null>(null);
   const nodes = useSignal<NodeExecution[] | null>(null);
@@ -141,12 +145,24 @@ export function ExecutionPage(props: ExecutionId & { node?: string; attempt?: nu
     paused.value,
   );
   const e = execution.value;
+  const compiled = workflow.value?.closure?.compiled_workflow;
+  // What the tabs show (each takes what it needs).
+  const view = {
+    id,
+    nodes: nodes.value,
+    workflow: workflow.value,
+    live: live.value,
+    paused: paused.value,
+    now: now.value,
+    selected: props.node,
+  };
   return (
     <main id="main">
       {error.value && <ErrorBanner>{error.value}</ErrorBanner>}
       {e === null && !error.value && <p class="muted">Loading…</p>}
       {e && <Header execution={e} now={now.value} />}
       {e && <ExecutionActions execution={e} onChanged={() => looks.value++} />}
+      {e && <WaitingGates id={id} tab={props.tab} gates={waitingGates(nodes.value, workflow.value)} />}
       {e && (
         <p class="muted live">
           <span aria-live="polite">
@@ -165,30 +181,10 @@ export function ExecutionPage(props: ExecutionId & { node?: string; attempt?: nu
       )}
       {e && (
         <ExecutionTabs
-          nodes={() => (
-            <NodesTab
-              id={id}
-              nodes={nodes.value}
-              workflow={workflow.value}
-              now={now.value}
-              selected={props.node}
-              live={live.value}
-              paused={paused.value}
-            />
-          )}
-          graph={() => (
-            <ExecutionGraph id={id} workflow={workflow.value} nodes={nodes.value} live={live.value} paused={paused.value} />
-          )}
-          timeline={() => (
-            <ExecutionTimeline
-              id={id}
-              nodes={nodes.value}
-              workflow={workflow.value}
-              live={live.value}
-              paused={paused.value}
-              now={now.value}
-            />
-          )}
+          selected={props.tab ?? "nodes"}
+          nodes={() => <NodesTab {...view} />}
+          graph={() => <ExecutionGraph {...view} />}
+          timeline={() => <ExecutionTimeline {...view} />}
         />
       )}
       {e && data.value && (
@@ -199,6 +195,7 @@ export function ExecutionPage(props: ExecutionId & { node?: string; attempt?: nu
             title="Outputs"
             values={data.value.full_outputs}
             empty={live.value ? "Not yet: the execution is running." : "No outputs."}
+            order={declaredOutputs(compiled?.primary)}
           />
         </section>
       )}
@@ -208,7 +205,10 @@ export function ExecutionPage(props: ExecutionId & { node?: string; attempt?: nu
           id={id}
           nodeId={props.node}
           attempt={props.attempt}
+          tab={props.tab}
           node={nodes.value?.find((n) => n.id.node_id === props.node)}
+          outputOrder={nodeDeclaredOutputs(compiled, props.node)}
+          gate={topLevelGate(workflow.value, props.node)}
           runs={nodeRows(nodes.value ?? [], workflow.value).find((r) => r.nodeId === props.node)?.runs ?? ""}
           now={now.value}
           paused={paused.value}

@@ -1,23 +1,28 @@
-// A project domain's executions, newest first; live while any shown one runs.
+// A project domain's executions, newest first, narrowed by the filters in the URL (phases, a name
+// search: execution-filter-bar.tsx); live while any shown one runs.
 import { useSignal } from "@preact/signals";
 
 import { api, type Execution } from "../api";
+import { filterExpression, type ExecutionFilters } from "../execution-filters";
 import { ErrorBanner } from "../components";
 import { ExecutionTable } from "../execution-table";
 import { useLivePolling } from "../live";
 import { Link } from "../navigation";
 import { isTerminal } from "../phase";
 import { ProjectNav } from "../project-nav";
+import { ExecutionFilterBar } from "./execution-filter-bar";
 
 const IDLE_MS = 10_000; // nothing running: look for new executions now and then
 
-export function ExecutionsPage(props: { project: string; domain: string }) {
+export function ExecutionsPage(props: { project: string; domain: string } & ExecutionFilters) {
+  const filters: ExecutionFilters = { status: props.status, search: props.search };
+  const expression = filterExpression(filters);
   const executions = useSignal<Execution[] | null>(null);
   const error = useSignal<string | null>(null);
   const now = useSignal(Date.now());
   useLivePolling(
     async (current) => {
-      const reply = await api.executions(props.project, props.domain);
+      const reply = await api.executions(props.project, props.domain, expression);
       if (!current()) return false;
       executions.value = reply.executions ?? [];
       now.value = Date.now();
@@ -26,7 +31,7 @@ export function ExecutionsPage(props: { project: string; domain: string }) {
     },
     IDLE_MS,
     (e) => (error.value = `Could not load executions: ${(e as Error).message}`),
-    `${props.project}/${props.domain}`,
+    `${props.project}/${props.domain}?${expression}`,
   );
   return (
     <main id="main">
@@ -35,9 +40,18 @@ export function ExecutionsPage(props: { project: string; domain: string }) {
       </nav>
       <ProjectNav project={props.project} domain={props.domain} current="executions" />
       <h1>Executions</h1>
+      <ExecutionFilterBar project={props.project} domain={props.domain} filters={filters} />
       {error.value && <ErrorBanner>{error.value}</ErrorBanner>}
       {executions.value === null && !error.value && <p class="muted">Loading…</p>}
-      {executions.value?.length === 0 && <p>No executions in {props.project}/{props.domain} yet.</p>}
+      {executions.value?.length === 0 &&
+        (expression ? (
+          <p>
+            No executions match these filters.{" "}
+            <Link to={{ page: "executions", project: props.project, domain: props.domain }}>Show all</Link>
+          </p>
+        ) : (
+          <p>No executions in {props.project}/{props.domain} yet.</p>
+        ))}
       {executions.value && executions.value.length > 0 && (
         <ExecutionTable executions={executions.value} now={now.value} />
       )}

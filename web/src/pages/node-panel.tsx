@@ -16,12 +16,14 @@ import {
 } from "../api";
 import { ErrorBanner, PhaseBadge } from "../components";
 import { errorSummary } from "../format";
+import { isWaiting, shownPhase, type Gate } from "../gates";
 import { LiteralTable } from "../literal-view";
 import { useLivePolling } from "../live";
 import { TaskLogs } from "../log-viewer";
 import { Link, navigate } from "../navigation";
 import { isTerminal } from "../phase";
-import { routeHref, type Route } from "../routes";
+import { routeHref, type Route, type TabName } from "../routes";
+import { GateControls } from "./gate-controls";
 import { TaskTemplateFacts } from "./task-template";
 import { StartAndDuration } from "./duration";
 
@@ -29,8 +31,11 @@ interface Props {
   id: ExecutionId;
   nodeId: string;
   attempt: number | undefined;
+  tab: TabName | undefined; // the tab it was opened from: closing returns to it
   node: NodeExecution | undefined; // from the page's own poll of the top level
   runs: string;
+  outputOrder: string[]; // the node's outputs as declared, where known (order.ts)
+  gate: Gate | null; // what the node waits for, when it is a gate
   now: number;
   paused: boolean;
 }
@@ -108,8 +113,9 @@ export function NodePanel(props: Props) {
   const ended = useRef(nodeEnded);
   ended.current = nodeEnded;
   const heading = useRef<HTMLHeadingElement>(null);
-  const route: Route = { page: "execution", project: id.project, domain: id.domain, name: id.name, node: nodeId };
-  const closeHref = routeHref({ page: "execution", project: id.project, domain: id.domain, name: id.name });
+  const closed: Route = { page: "execution", project: id.project, domain: id.domain, name: id.name, tab: props.tab };
+  const route: Route = { ...closed, node: nodeId };
+  const closeHref = routeHref(closed);
 
   useEffect(() => heading.current?.focus(), [nodeId]);
   useEffect(() => {
@@ -167,17 +173,20 @@ export function NodePanel(props: Props) {
         <h2 id="node-panel-heading" tabIndex={-1} ref={heading}>
           <span class="muted">Node</span> {nodeId} {props.runs && <span class="muted">{props.runs}</span>}
         </h2>
-        <Link to={{ page: "execution", project: id.project, domain: id.domain, name: id.name }} scroll={false} class="close">
+        <Link to={closed} scroll={false} class="close">
           <span aria-hidden="true">×</span> Close
         </Link>
       </div>
       {node && (
         <p>
-          <PhaseBadge phase={node.closure.phase} />
+          <PhaseBadge phase={shownPhase(node.closure.phase, !!props.gate)} />
           {node.closure.error?.message && <span class="node-error"> {errorSummary(node.closure.error.message)}</span>}
         </p>
       )}
       {error.value && <ErrorBanner>{error.value}</ErrorBanner>}
+      {props.gate && node && (
+        <GateControls id={id} gate={props.gate} waiting={isWaiting(node)} startedAt={node.closure.started_at} />
+      )}
       <h3>Attempts</h3>
       {list === null ? (
         <p class="muted">Loading…</p>
@@ -206,6 +215,7 @@ export function NodePanel(props: Props) {
           values={nodeData.value?.full_outputs}
           empty={nodeEnded ? "No outputs." : "Not yet: the node is running."}
           class="node-outputs"
+          order={props.outputOrder}
         />
       </section>
       {attempt && (
@@ -220,6 +230,7 @@ export function NodePanel(props: Props) {
                 values={attemptData.value.get(chosen)!.full_outputs}
                 empty="No outputs."
                 class="attempt-outputs"
+                order={props.outputOrder}
               />
             </>
           ) : (

@@ -9,6 +9,7 @@ import { useRef } from "preact/hooks";
 import { api, type CompiledNode, type ExecutionId, type NodeExecution, type TaskExecution, type Workflow } from "../api";
 import { PhaseBadge } from "../components";
 import { errorSummary } from "../format";
+import { shownPhase } from "../gates";
 import { useLivePolling } from "../live";
 import { Link, navigate } from "../navigation";
 import { treeRows, type TreeRow, type TreeState } from "../node-tree";
@@ -78,7 +79,7 @@ function RowCells(props: { row: TreeRow; id: ExecutionId; now: number; onToggle:
         )}
       </td>
       <td>
-        <PhaseBadge phase={c?.phase ?? row.item?.phase} />
+        <PhaseBadge phase={shownPhase(c?.phase ?? row.item?.phase, row.kind === "gate")} />
         {c?.error?.message && <div class="node-error">{errorSummary(c.error.message)}</div>}
       </td>
       <td class="cache">{row.cache}</td>

@@ -1,6 +1,7 @@
 """Workflows of tests/e2e/test_console_exec.py: a task whose log grows while it runs (the
 console's log viewer follows it), with resources and retries that its side panel shows; a
-workflow with every kind of parent node for the Nodes tab's tree."""
+workflow with every kind of parent node for the Nodes tab's tree; one whose inputs and outputs
+must be shown in their declared order."""
 
 import time
 import typing
@@ -62,3 +63,24 @@ def tree_wf(x: int, n: int) -> typing.Tuple[int, int, typing.List[int], typing.L
         map_task(maybe_fail, min_success_ratio=0.5)(x=list_of(n=n)),
         cached_double(x=x),
     )
+
+
+Stats = typing.NamedTuple("Stats", [("total", int), ("count", int), ("mean", float)])
+
+
+@task
+def spread(x1: int, x2: int, x10: int) -> typing.Tuple[int, int, int, int, int, int, int, int, int, int, int]:
+    """Eleven outputs, o0 to o10: o10 must come after o2."""
+    return tuple(x1 + x2 + x10 + i for i in range(11))
+
+
+@task
+def summarize(first: int, last: int) -> Stats:
+    return Stats(total=first + last, count=2, mean=(first + last) / 2)
+
+
+@workflow
+def order_wf(x1: int, x2: int, x10: int) -> Stats:
+    """Inputs and outputs whose declared order is neither alphabetical nor the gateway's."""
+    parts = spread(x1=x1, x2=x2, x10=x10)
+    return summarize(first=parts[0], last=parts[10])

@@ -1,0 +1,104 @@
+"""Gate nodes in the console, in a real browser (Debian's Chromium through Playwright), against
+executions of flytekit's approve() and wait_for_input() run by real `pyflyte run --remote`: the
+execution page names the waiting node and what it needs, the Nodes tab and the Graph show it as
+Waiting, and its side panel approves, rejects or gives the typed value (SetSignal through the
+/api/v1 gateway, as FlyteConsole's Resume form calls it), after which the execution goes on.
+Screenshots go to build/console-screenshots/gate-*.png."""
+
+from __future__ import annotations
+
+import re
+
+import requests
+from playwright.sync_api import expect
+
+from e2e_support import DOMAIN, PROJECT
+from test_console import browser, watched  # noqa: F401  (fixtures)
+from test_console_exec import run
+
+
+def signal_values(sandbox, name: str) -> dict:
+    rsp = requests.get(f"{sandbox.http}/api/v1/signals/{PROJECT}/{DOMAIN}/{name}", params={"limit": 10}, timeout=10)
+    assert rsp.status_code == 200, rsp.text
+    return {s["id"]["signal_id"]: (s.get("value") or {}).get("scalar") for s in rsp.json().get("signals", [])}
+
+
+def test_approve_gate_is_shown_waiting_and_approved_from_the_console(sandbox, watched):
+    url = run(sandbox, "runs/gates.py", "approve_wf", "--x", "2", wait=False)
+    name = url.rsplit("/", 1)[1]
+    w = watched()
+    w.page.goto(url)
+    waiting = w.page.locator('#waiting-gates li[data-node="n1"]')
+    expect(waiting).to_contain_text("Node n1 waits for approval (signal approve-it).", timeout=30_000)
+    row = w.page.locator('#nodes tr[data-node="n1"]')
+    expect(row).to_have_attribute("data-kind", "gate")
+    expect(row.locator(".phase")).to_have_text(re.compile("‖ Waiting"))
+    expect(w.page.locator("#execution-phase")).to_have_text(re.compile("Running"))
+    w.screenshot("gate-waiting")
+    waiting.get_by_role("link", name="Approve or reject…").click()
+    expect(w.page).to_have_url(re.compile(r"\?node=n1$"))
+    panel = w.page.locator("#node-panel")
+    gate = panel.locator("#gate")
+    expect(gate.locator("h3")).to_have_text(re.compile("Gate: waits for approval"))
+    expect(panel.locator(".node-inputs tr")).to_have_text([re.compile(r"^\S+\s*3$")])  # add(2, 1): what passes on
+    w.screenshot("gate-approve-panel")
+    w.page.emulate_media(color_scheme="dark")
+    w.screenshot("gate-approve-panel-dark")
+    w.page.emulate_media(color_scheme="light")
+    assert signal_values(sandbox, name) == {"approve-it": None}  # declared, not set
+    gate.get_by_role("button", name="Approve").click()
+    expect(gate.get_by_role("status")).to_have_text("Approved: the execution goes on.")
+    expect(w.page.locator("#execution-phase")).to_have_text(re.compile("Succeeded"), timeout=60_000)
+    expect(w.page.locator(".values").nth(1).locator("tr")).to_have_text([re.compile(r"^o0\s*9$")])  # square(3)
+    expect(w.page.locator("#waiting-gates")).to_have_count(0)
+    expect(gate.get_by_role("button")).to_have_count(0)  # what was sent stays said; nothing more to do
+    expect(gate.get_by_role("status")).to_have_text("Approved: the execution goes on.")
+    expect(panel.locator(".phase").first).to_have_text(re.compile("Succeeded"))
+    assert signal_values(sandbox, name) == {"approve-it": {"primitive": {"boolean": True}}}
+    w.assert_clean()
+
+
+def test_reject_fails_the_gate(sandbox, watched):
+    url = run(sandbox, "runs/gates.py", "approve_wf", "--x", "5", wait=False)
+    w = watched()
+    w.page.goto(url + "?node=n1")
+    gate = w.page.locator("#node-panel #gate")
+    gate.get_by_role("button", name="Reject").click(timeout=30_000)
+    expect(gate.get_by_role("status")).to_have_text("Rejected: the execution goes on.")
+    expect(w.page.locator("#execution-phase")).to_have_text(re.compile("Failed"), timeout=60_000)
+    expect(w.page.locator(".execution-header")).to_contain_text("rejected")
+    w.assert_clean()
+
+
+def test_wait_for_input_gets_its_typed_value_from_the_graph_tab(sandbox, watched):
+    url = run(sandbox, "runs/gates.py", "signal_wf", "--x", "2", wait=False)
+    name = url.rsplit("/", 1)[1]
+    w = watched()
+    posts: list[str] = []
+    w.page.on("request", lambda r: r.method == "POST" and "/api/v1/signals" in r.url and posts.append(r.url))
+    w.page.goto(url + "?tab=graph")
+    gate_node = w.page.locator('svg.graph-canvas g.gnode[data-node="n0"]')
+    expect(gate_node.locator(".gnode-phase")).to_have_text("‖ Waiting", timeout=30_000)
+    expect(gate_node).to_have_class(re.compile("tone-waiting"))
+    expect(w.page.locator('#waiting-gates li[data-node="n0"]')).to_contain_text("waits for a value of signal how-many")
+    w.screenshot("gate-graph-waiting")
+    gate_node.click()
+    expect(w.page).to_have_url(re.compile(r"\?tab=graph&node=n0$"))
+    gate = w.page.locator("#node-panel #gate")
+    expect(gate).to_contain_text("The value (int) becomes the node's output o0.")
+    field = gate.get_by_label("how-many int")
+    field.fill("forty")
+    gate.get_by_role("button", name="Resume").click()
+    expect(gate.locator(".field-error")).to_have_text("not an integer")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    assert posts == []  # refused in the page: nothing sent
+    field.fill("40")
+    w.screenshot("gate-signal-panel")
+    gate.get_by_role("button", name="Resume").click()
+    expect(gate.get_by_role("status")).to_have_text("Value sent: the execution goes on.")
+    expect(w.page.locator("#execution-phase")).to_have_text(re.compile("Succeeded"), timeout=60_000)
+    expect(w.page.locator(".values").nth(1).locator("tr")).to_have_text([re.compile(r"^o0\s*42$")])  # 2 + 40
+    expect(gate_node.locator(".gnode-phase")).to_have_text("✓ Succeeded")
+    assert len(posts) == 1
+    assert signal_values(sandbox, name) == {"how-many": {"primitive": {"integer": "40"}}}
+    w.assert_clean()

@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { filterExpression, filterParams, parseFilters, toggleStatus } from "../src/execution-filters";
+import { parseRoute, routeHref } from "../src/routes";
+
+const q = (s: string) => new URLSearchParams(s);
+
+test("statuses and the name search become flyteadmin's filter grammar", () => {
+  assert.equal(filterExpression({}), "");
+  assert.equal(filterExpression({ status: ["failed"] }), "value_in(phase,FAILED)");
+  assert.equal(
+    filterExpression({ status: ["running", "timedOut"], search: "abc" }),
+    "value_in(phase,RUNNING;SUCCEEDING;FAILING;ABORTING;TIMED_OUT)+contains(name,abc)",
+  );
+  assert.equal(filterExpression({ status: ["queued"] }), "value_in(phase,QUEUED;UNDEFINED)");
+  // What the grammar would read as syntax never reaches it.
+  assert.equal(filterExpression({ search: "a(b),c+d;e" }), "contains(name,abcde)");
+  assert.equal(filterExpression({ search: " ();" }), "");
+});
+
+test("the URL keeps them as FlyteConsole writes status: its keys joined by ';'", () => {
+  assert.deepEqual(parseFilters(q("status=failed;running&search=ab")), { status: ["running", "failed"], search: "ab" });
+  assert.deepEqual(parseFilters(q("status=failed%3Bnope;failed")), { status: ["failed"] });
+  assert.deepEqual(parseFilters(q("search=%20%20&status=")), {});
+  assert.equal(filterParams({ status: ["succeeded", "aborted"], search: "x1" }).toString(), "status=succeeded%3Baborted&search=x1");
+  assert.equal(filterParams({}).toString(), "");
+});
+
+test("a status toggles on and off; none left means every phase", () => {
+  const one = toggleStatus({ search: "a" }, "failed");
+  assert.deepEqual(one, { search: "a", status: ["failed"] });
+  assert.deepEqual(toggleStatus(one, "queued").status, ["queued", "failed"]); // in STATUSES order
+  assert.equal(toggleStatus(one, "failed").status, undefined);
+});
+
+test("the executions route carries the filters both ways, the legacy path too", () => {
+  const base = "/console/projects/p/domains/d/executions";
+  const route = parseRoute(base, "?status=succeeded;failed&search=run");
+  assert.deepEqual(route, { page: "executions", project: "p", domain: "d", status: ["succeeded", "failed"], search: "run" });
+  assert.equal(routeHref(route), `${base}?status=succeeded%3Bfailed&search=run`);
+  const [path, search] = routeHref(route).split("?");
+  assert.deepEqual(parseRoute(path, `?${search}`), route);
+  assert.deepEqual(parseRoute("/console/projects/p/executions", "?domain=d&status=aborted"), {
+    page: "executions",
+    project: "p",
+    domain: "d",
+    status: ["aborted"],
+  });
+  assert.equal(routeHref({ page: "executions", project: "p", domain: "d" }), base);
+});

@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import type { CompiledNode, NodeExecution, Workflow } from "../src/api";
+import { approval, gateNeeds, gateOf, shownPhase, topLevelGate, waitingGates, wakeTime } from "../src/gates";
+import { phaseInfo } from "../src/phase";
+
+const exec = { project: "p", domain: "d", name: "x" };
+const node = (id: string, phase: string, started_at?: string): NodeExecution => ({
+  id: { node_id: id, execution_id: exec },
+  closure: { phase, started_at },
+});
+
+// Gate nodes as flytekit compiles approve(), wait_for_input() and sleep() (gateway JSON).
+const nodes: CompiledNode[] = [
+  { id: "n0", task_node: { reference_id: { project: "p", domain: "d", name: "add" } } },
+  { id: "n1", gate_node: { approve: { signal_id: "approve-it" } } },
+  { id: "n2", gate_node: { signal: { signal_id: "how-many", type: { simple: "INTEGER" }, output_variable_name: "o0" } } },
+  { id: "n3", gate_node: { sleep: { duration: "90s" } } },
+];
+const workflow: Workflow = { closure: { compiled_workflow: { primary: { template: { nodes } } } } };
+
+test("a gate's kind, signal and type come from its compiled node", () => {
+  assert.deepEqual(topLevelGate(workflow, "n1"), { kind: "approve", signalId: "approve-it" });
+  assert.deepEqual(topLevelGate(workflow, "n2"), {
+    kind: "signal",
+    signalId: "how-many",
+    type: { simple: "INTEGER" },
+    output: "o0",
+  });
+  assert.deepEqual(topLevelGate(workflow, "n3"), { kind: "sleep", durationMs: 90_000 });
+  assert.equal(topLevelGate(workflow, "n0"), null);
+  assert.equal(topLevelGate(workflow, "n9"), null);
+  assert.equal(topLevelGate(null, "n1"), null);
+  assert.equal(gateOf({ id: "g", gate_node: {} }), null);
+});
+
+test("the gates waiting now are the running ones, in start order", () => {
+  const nodes = [
+    node("start-node", "SUCCEEDED"),
+    node("n0", "RUNNING"), // a task, not a gate
+    node("n2", "RUNNING", "2026-11-29T10:00:00Z"),
+    node("n1", "SUCCEEDED"),
+    node("n3", "RUNNING", "2026-11-29T10:00:00Z"),
+  ];
+  const waiting = waitingGates(nodes, workflow);
+  assert.deepEqual(
+    waiting.map((w) => [w.nodeId, w.gate.kind]),
+    [
+      ["n2", "signal"],
+      ["n3", "sleep"],
+    ],
+  );
+  assert.deepEqual(waitingGates(null, workflow), []);
+  assert.deepEqual(waitingGates(nodes, null), []);
+});
+
+test("a running gate shows as Waiting, with a symbol and a word; what it needs in words", () => {
+  assert.equal(shownPhase("RUNNING", true), "PAUSED");
+  assert.equal(shownPhase("RUNNING", false), "RUNNING");
+  assert.equal(shownPhase("SUCCEEDED", true), "SUCCEEDED");
+  const info = phaseInfo(shownPhase("RUNNING", true));
+  assert.deepEqual([info.symbol, info.label, info.terminal], ["‖", "Waiting", false]);
+  const gates = waitingGates([node("n1", "RUNNING"), node("n2", "RUNNING"), node("n3", "RUNNING", "2026-11-29T10:00:00Z")], workflow);
+  assert.deepEqual(
+    gates.map((g) => gateNeeds(g.gate, g.node.closure.started_at)),
+    [
+      "waits for approval (signal approve-it)",
+      "waits for a value of signal how-many",
+      "sleeps until 2026-11-29 10:01:30 UTC",
+    ],
+  );
+  assert.equal(wakeTime({ kind: "sleep", durationMs: 1000 }, undefined), null);
+  assert.equal(gateNeeds({ kind: "sleep", durationMs: null }, "2026-11-29T10:00:00Z"), "sleeps until the end of its sleep");
+});
+
+test("approve and reject send the boolean literal FlyteConsole sends", () => {
+  assert.deepEqual(approval(true), { scalar: { primitive: { boolean: true } } });
+  assert.deepEqual(approval(false), { scalar: { primitive: { boolean: false } } });
+});
