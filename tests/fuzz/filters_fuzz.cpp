@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "admin/list_request.h"
+#include "fuzz/fuzz_input.h"
 #include "store/sql_query.h"
 
 namespace {
@@ -20,22 +21,15 @@ flyte::store::ListColumns SqlColumnsOf(const ColumnMap& columns) {
   return sql;
 }
 
-std::string_view NextLine(std::string_view& input) {
-  const size_t end = input.find('\n');
-  const std::string_view line = input.substr(0, end);
-  input.remove_prefix(end == std::string_view::npos ? input.size() : end + 1);
-  return line;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
   flyte::admin::ListParams params;
-  params.filters = std::string(NextLine(input));
-  params.token = std::string(NextLine(input));
+  params.filters = std::string(flyte::fuzz::NextLine(input));
+  params.token = std::string(flyte::fuzz::NextLine(input));
   flyteidl::admin::Sort sort;
-  sort.set_key(std::string(NextLine(input)));
+  sort.set_key(std::string(flyte::fuzz::NextLine(input)));
   sort.set_direction(size % 2 == 0 ? flyteidl::admin::Sort::ASCENDING : flyteidl::admin::Sort::DESCENDING);
   params.sort = &sort;
   for (const ColumnMap* columns :

@@ -11,17 +11,11 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz/fuzz_input.h"
 #include "server/gateway.h"
 #include "server/grpc_services.h"
 
 namespace {
-
-std::string NextLine(std::string_view& input) {
-  const size_t end = input.find('\n');
-  std::string line(input.substr(0, end));
-  input.remove_prefix(end == std::string_view::npos ? input.size() : end + 1);
-  return line;
-}
 
 flyte::server::Gateway& FuzzGateway() {
   // Process-lifetime, like the sandbox's own server: never torn down between inputs.
@@ -42,12 +36,12 @@ flyte::server::Gateway& FuzzGateway() {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
   flyte::server::GatewayRequest request;
-  const std::string request_line = NextLine(input);
+  const std::string request_line(flyte::fuzz::NextLine(input));
   const size_t space = request_line.find(' ');
   request.verb = request_line.substr(0, space);
   request.target = space == std::string::npos ? "" : request_line.substr(space + 1);
-  request.content_type = NextLine(input);
-  request.accept = NextLine(input);
+  request.content_type = flyte::fuzz::NextLine(input);
+  request.accept = flyte::fuzz::NextLine(input);
   request.body = std::string(input);
   std::promise<flyte::server::HttpReply> reply;
   FuzzGateway().Handle(std::move(request), [&reply](flyte::server::HttpReply r) { reply.set_value(std::move(r)); });

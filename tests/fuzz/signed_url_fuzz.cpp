@@ -11,25 +11,15 @@
 #include "admin/signed_urls.h"
 #include "common/url.h"
 #include "fakes/fake_clock.h"
-
-namespace {
-
-std::string_view NextLine(std::string_view& input) {
-  const size_t end = input.find('\n');
-  const std::string_view line = input.substr(0, end);
-  input.remove_prefix(end == std::string_view::npos ? input.size() : end + 1);
-  return line;
-}
-
-}  // namespace
+#include "fuzz/fuzz_input.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const flyte::testing::FakeClock clock;
   static const flyte::admin::UrlSigner signer("fuzz-secret", "http://localhost:30080", clock);
   std::string_view input(reinterpret_cast<const char*>(data), size);
-  const std::string_view method = NextLine(input);
-  const std::string_view key = NextLine(input);
-  const std::string_view query_text = NextLine(input);
+  const std::string_view method = flyte::fuzz::NextLine(input);
+  const std::string_view key = flyte::fuzz::NextLine(input);
+  const std::string_view query_text = flyte::fuzz::NextLine(input);
 
   if (auto query = flyte::ParseQuery(query_text); query.ok()) (void)signer.Verify(method, key, *query);
   (void)flyte::PercentDecode(key);
