@@ -127,6 +127,38 @@ TEXT = {
         "query": b"PUT\nmy/key\nexpires=1700000060&md5=00ff&signature=abcdef\n0123456789abcdef",
         "escapes": b"GET\nfolder/a%20b\nexpires=9%209&signature=x+y&md5=zz\n",
     },
+    "request_guard": {
+        "same_origin_post": b"POST\n/api/v1/projects\nlocalhost:30080\nhttp://localhost:30080\n"
+                            b"application/json; charset=utf-8\n{}",
+        "cross_site_form": b"POST\n/api/v1/executions\nsandbox.lan:30080\nhttp://evil.example\n"
+                           b"application/x-www-form-urlencoded\na=b",
+        "rebinding": b"GET\n/healthz\nevil.example:30080\n\n\n",
+        "ipv6_upload": b"PUT\n/data/k?expires=1\n[fd00::1]:30080\n\n\nbytes",
+    },
+    "auth": {
+        "basic": b"Basic Y2k6czNjcmV0\ngrant_type=client_credentials",
+        "form": b"\ngrant_type=client_credentials&client_id=ci&client_secret=s3cret",
+        "static_bearer": b"Bearer static-token\ngrant_type=password&username=u",
+        "jwt_bearer": b"bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJjaSJ9.c2ln\n"
+                      b"grant_type=client_credentials&client_id=c%69&client_secret=s3cre%74",
+    },
+    "byte_range": {
+        "part": b"100\nbytes=10-19",
+        "open_end": b"5000000000\nbytes=4999999990-",
+        "suffix": b"0\nbytes=-5",
+        "several": b"9223372036854775807\nbytes=0-1,5-6",
+    },
+    "url": {
+        "query": b"expires=1700000060&md5=00ff&signature=ab%2Bcd&empty=&flag",
+        "form": b"grant_type=client_credentials&client_id=c+i&client_secret=%73%33cret",
+        "path": b"my/key%20with%C3%A9/and%2F",
+    },
+    "cron": {
+        "steps": b"*/15 9-17 * JAN-MAR mon-fri\n\n1700000000",
+        "offset": b"0 0 29 2 *\nPT1H30M\n1700000000",
+        "descriptor": b"@weekly\n-P1DT5M\n0",
+        "lists": b"5/20,59 0,12 1-31/2 ? 7\nP2W\n16725225600",
+    },
     "gateway": {
         "get_task": b"GET /api/v1/tasks/p/d/my%20task/v1\napplication/json\n\n",
         "list": b"GET /api/v1/executions/p/d?limit=5&token=10&filters=eq(phase,RUNNING)&sort_by.key=created_at"
