@@ -13,8 +13,9 @@
 
 namespace {
 
-// The longest refusal: its sentence with two request headers quoted at the echo's 200 bytes each.
-constexpr size_t kMaxRefusalBytes = 1024;
+// The longest refusal: its sentence with two request headers quoted at the echo's 200 bytes each,
+// every byte a control character JSON writes as \u00XX (6 bytes).
+constexpr size_t kMaxRefusalBytes = 2 * 200 * 6 + 512;
 
 void CheckRefusal(const std::optional<flyte::server::HttpReply>& reply) {
   if (!reply) return;
