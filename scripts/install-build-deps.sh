@@ -12,7 +12,7 @@ packages=(
   g++ cmake ninja-build pkg-config file python3
   protobuf-compiler protobuf-compiler-grpc libgrpc++-dev libprotobuf-dev
   libboost-dev libsqlite3-dev libyaml-cpp-dev libcli11-dev doctest-dev
-  libssl-dev zlib1g-dev libc-ares-dev libre2-dev libmsgpack-cxx-dev clang-format clang
+  libssl-dev zlib1g-dev libc-ares-dev libre2-dev libmsgpack-cxx-dev clang-format clang libclang-rt-14-dev
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything the tests need, then builds and runs every test twice: against the
-# release build (the static binary users get) and against an AddressSanitizer+UBSan build.
-# Each run: doctest unit tests, then end-to-end tests of the real binary with real flytekit,
-# grpcio and HTTP clients (ctest labels `unit` and `e2e`).
+# release build (the static binary users get, gcc) and against an AddressSanitizer+UBSan build
+# (clang, which also builds the libFuzzer targets of tests/fuzz). Each run: doctest unit tests,
+# then end-to-end tests of the real binary with real flytekit, grpcio and HTTP clients (ctest
+# labels `unit` and `e2e`); the sanitizer run also fuzzes each decoder briefly (label `fuzz`).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,4 +18,4 @@ run_suite() {
 }
 
 run_suite build -DCMAKE_BUILD_TYPE=Release
-run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DFLYTE_SANITIZE=ON
+run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DFLYTE_SANITIZE=ON -DCMAKE_CXX_COMPILER=clang++

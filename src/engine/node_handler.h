@@ -9,7 +9,7 @@
 
 namespace flyte::engine {
 
-class RunRestore;
+struct RunRestore;
 
 class NodeHandler {
  public:

@@ -36,8 +36,8 @@ store::NodeExecutionRow Node(const std::string& node_id, const std::string& pare
   node.mutable_id()->set_node_id(node_id);
   node.mutable_closure()->set_phase(flyteidl::core::NodeExecution::SUCCEEDED);
   SetTimes(node.mutable_closure(), created, started, duration, updated);
-  return {kKey, node_id, parent, node.closure().phase(),  kT0 + created, kT0 + updated, 1,
-          0,    "",      0,      node.SerializeAsString()};
+  return {kKey,          node_id,       parent,        node.closure().phase(),
+          kT0 + created, kT0 + updated, {1, 0, "", 0}, node.SerializeAsString()};
 }
 
 store::TaskExecutionRow Attempt(const std::string& node_id, int attempt, int64_t created, int64_t duration,

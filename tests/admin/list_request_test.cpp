@@ -20,7 +20,10 @@ using ListCall = std::function<Status(const store::ListQuery&)>;
 // Every field an endpoint accepts must name a column its store list has: sorting and filtering on
 // each one is accepted by the real store (a mismatch would turn a valid request into an error).
 void CheckEveryFieldIsListable(const ColumnMap& columns, const ListCall& list) {
-  for (const auto& [field, column] : columns) {
+  for (const auto& entry : columns) {
+    // Named variables, not a structured binding: clang 14 cannot capture those in CAPTURE's lambda.
+    const std::string& field = entry.first;
+    const Column& column = entry.second;
     CAPTURE(field);
     flyteidl::admin::Sort sort;
     sort.set_key(field);
