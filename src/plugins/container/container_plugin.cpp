@@ -7,9 +7,12 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
+#include <thread>
 #include <utility>
 
 #include "plugins/attempt_command.h"
+#include "plugins/container/resource_limits.h"
 
 namespace flyte::plugins {
 namespace {
@@ -35,6 +38,21 @@ AttemptStatus Outcome(AttemptPhase phase, std::string message, int exit_code = 0
 
 std::string ShortId(const std::string& id) { return id.substr(0, 12); }
 
+// Why the container counts as killed for its memory, if it does. When the engine says so, whatever
+// its exit code (Flyte's pod plugin fails even a pod that reported success despite an OOM kill).
+// Podman does not always see OOM kills (its conmon misses them on some cgroup v1 hosts, this
+// project's CI among them): a container with a memory limit that died of a SIGKILL also counts,
+// since the sandbox sent none (an aborted attempt never gets here) and the kernel's OOM killer is
+// what sends one to a limited container.
+std::optional<std::string> OomKill(bool engine_says, int exit_code, const std::string& memory_limit,
+                                   const std::string& engine) {
+  const std::string limit = memory_limit.empty() ? std::string() : " of " + memory_limit;
+  if (engine_says) return "the container exceeded its memory limit" + limit;
+  if (exit_code != kLostExitCode || memory_limit.empty()) return std::nullopt;
+  return "the container was killed (SIGKILL, not sent by the sandbox) under its memory limit" + limit + "; " + engine +
+         " did not flag it as an OOM kill";
+}
+
 }  // namespace
 
 StatusOr<ContainerSpec> ContainerSpecFor(const TaskAttempt& attempt, const ContainerConfig& config) {
@@ -55,6 +73,9 @@ StatusOr<ContainerSpec> ContainerSpecFor(const TaskAttempt& attempt, const Conta
   const std::string log_dir = fs::absolute(attempt.log_dir).string();
   spec.binds.push_back(log_dir + ":" + log_dir);
   for (const fs::path& dir : config.shared_dirs) spec.binds.push_back(dir.string() + ":" + dir.string());
+  const ResourceLimits limits = LimitsOf(attempt.task.container().resources(), std::thread::hardware_concurrency());
+  spec.memory_bytes = limits.memory_bytes;
+  spec.nano_cpus = limits.nano_cpus;
   return spec;
 }
 
@@ -125,7 +146,8 @@ void ContainerPlugin::Run(const TaskAttempt& attempt, const std::shared_ptr<Canc
     fail("creating the container: " + std::string(created.status().message()));
   } else {
     const std::string id = *std::move(created);
-    AttemptStatus outcome = RunContainer(id, attempt.id, log_fd, cancellation);
+    const std::string memory_limit = LimitsOf(attempt.task.container().resources(), 1).memory;
+    AttemptStatus outcome = RunContainer(id, attempt.id, memory_limit, log_fd, cancellation);
     // Stopped on the way: SIGTERM first, as Flyte does, then the removal kills what is left.
     if (outcome.phase == AttemptPhase::kAborted) (void)client_.Stop(id, config_.stop_grace);
     Report(attempt.id, std::move(outcome));
@@ -134,7 +156,8 @@ void ContainerPlugin::Run(const TaskAttempt& attempt, const std::shared_ptr<Canc
   ::close(log_fd);
 }
 
-AttemptStatus ContainerPlugin::RunContainer(const std::string& id, const AttemptId& attempt, int log_fd,
+AttemptStatus ContainerPlugin::RunContainer(const std::string& id, const AttemptId& attempt,
+                                            const std::string& memory_limit, int log_fd,
                                             const std::shared_ptr<Cancellation>& cancellation) {
   if (cancellation->cancelled()) return Outcome(AttemptPhase::kAborted, "aborted");
   if (const Status started = client_.Start(id); !started.ok()) {
@@ -155,6 +178,16 @@ AttemptStatus ContainerPlugin::RunContainer(const std::string& id, const Attempt
   if (!code.ok()) {
     const Status& lost = !followed.ok() ? followed : code.status();
     return Outcome(AttemptPhase::kExited, "lost the container engine: " + std::string(lost.message()), kLostExitCode);
+  }
+  const StatusOr<ContainerState> state = client_.Inspect(id);
+  if (std::optional<std::string> why = OomKill(state.ok() && state->oom_killed, *code, memory_limit, config_.engine)) {
+    AttemptStatus killed = Outcome(
+        AttemptPhase::kExited,
+        "[" + ShortId(id) + "] terminated with exit code (" + std::to_string(*code) + "). Reason [OOMKilled]: " + *why,
+        *code);
+    killed.oom_killed = true;
+    AppendToLog(log_fd, "flyte: " + killed.message + "\n");
+    return killed;
   }
   return Outcome(AttemptPhase::kExited, "container " + ShortId(id) + " (" + config_.engine + ")", *code);
 }

@@ -57,9 +57,10 @@ class ContainerPlugin final : public Plugin {
 
   // The runner thread of one attempt.
   void Run(const TaskAttempt& attempt, const std::shared_ptr<Cancellation>& cancellation);
-  // Runs the container once it exists; the attempt's outcome.
-  AttemptStatus RunContainer(const std::string& id, const AttemptId& attempt, int log_fd,
-                             const std::shared_ptr<Cancellation>& cancellation);
+  // Runs the container once it exists; the attempt's outcome. `memory_limit` names its limit in
+  // the message of an OOM kill.
+  AttemptStatus RunContainer(const std::string& id, const AttemptId& attempt, const std::string& memory_limit,
+                             int log_fd, const std::shared_ptr<Cancellation>& cancellation);
   // Sets the attempt's status (unless it was aborted or finalized meanwhile) and tells the engine.
   void Report(const AttemptId& id, AttemptStatus status);
   void JoinFinishedRunners() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
