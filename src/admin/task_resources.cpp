@@ -128,16 +128,28 @@ void SetTaskResourceDefaults(const TaskResourceAttributes& resources, flyteidl::
   *task->mutable_container()->mutable_resources() = std::move(filled);
 }
 
-Status ValidateTaskResources(const flyteidl::core::TaskTemplate& task) {
+Status ValidateTaskResources(const flyteidl::core::TaskTemplate& task, const TaskResourceSpec& ceilings) {
   if (!task.has_container()) return absl::OkStatus();
   const Resources& resources = task.container().resources();
   ASSIGN_OR_RETURN(const auto requests, CheckedEntries(resources.requests(), "requests"));
   ASSIGN_OR_RETURN(const auto limits, CheckedEntries(resources.limits(), "limits"));
+  // Compared in whole units, as FlyteAdmin compares them (500m and 600m are both 1 cpu).
+  const auto above_ceiling = [&ceilings](int name, const Quantity& value, std::string_view kind) -> Status {
+    const auto resource = static_cast<Resources::ResourceName>(name);
+    const Quantity ceiling = SpecOf(ceilings, resource);
+    if (ceiling.IsZero() || value.Value() <= ceiling.Value()) return absl::OkStatus();
+    return absl::InvalidArgumentError("container.resources: the " + Resources::ResourceName_Name(resource) + " " +
+                                      std::string(kind) + " " + value.String() + " is above the platform's limit " +
+                                      ceiling.String() + " (task resource attributes, else tasks.resources.limits)");
+  };
+  for (const auto& [name, limit] : limits) {
+    if (name != Resources::GPU) RETURN_IF_ERROR(above_ceiling(name, limit, "limit"));
+  }
   for (const auto& [name, request] : requests) {
+    RETURN_IF_ERROR(above_ceiling(name, request, "request"));
     const auto limit = limits.find(name);
     if (limit == limits.end()) continue;
     const std::string what = Resources::ResourceName_Name(static_cast<Resources::ResourceName>(name));
-    // Compared in whole units, as FlyteAdmin compares them (500m and 600m are both 1 cpu).
     if (name == Resources::GPU && request.Value() != limit->second.Value()) {
       return absl::InvalidArgumentError("container.resources: the GPU request must equal its limit");
     }

@@ -28,8 +28,10 @@ void SetTaskResourceDefaults(const flyteidl::admin::TaskResourceAttributes& reso
                              flyteidl::core::TaskTemplate* task);
 
 // Registration (FlyteAdmin's task validator): every request and limit of cpu, memory, ephemeral
-// storage and gpu is a quantity named once, gpu is whole, and a request is not above its limit.
-// INVALID_ARGUMENT naming the entry.
-Status ValidateTaskResources(const flyteidl::core::TaskTemplate& task);
+// storage and gpu is a quantity named once, gpu is whole, a request is not above its limit, and
+// neither is above the ceiling in `ceilings` (the limits of ResolveTaskResources for the task's
+// project and domain). INVALID_ARGUMENT naming the entry.
+Status ValidateTaskResources(const flyteidl::core::TaskTemplate& task,
+                             const flyteidl::admin::TaskResourceSpec& ceilings);
 
 }  // namespace flyte::admin

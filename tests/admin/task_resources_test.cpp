@@ -99,9 +99,9 @@ TEST_CASE("task resources: the limit is at least the request; attribute limits a
 }
 
 void PutTaskResources(testing::AdminFixture& f, const std::string& domain, const std::string& workflow,
-                      const std::string& memory) {
+                      const std::string& memory, const std::string& memory_limit = "") {
   flyteidl::admin::MatchingAttributes attributes;
-  *attributes.mutable_task_resource_attributes() = Attributes("", memory);
+  *attributes.mutable_task_resource_attributes() = Attributes("", memory, "", memory_limit);
   const int type = flyteidl::admin::TASK_RESOURCE;
   REQUIRE(
       f.stores.registry->PutAttributes({{type, "flytesnacks", domain, workflow, ""}, attributes.SerializeAsString()})
@@ -156,7 +156,7 @@ TEST_CASE("task resources: a launched execution's tasks carry them in the closur
 
 TEST_CASE("task resources: registration refuses what FlyteAdmin refuses, naming the entry") {
   const auto refused = [](const Entries& requests, const Entries& limits) {
-    const Status status = ValidateTaskResources(ContainerTask(requests, limits));
+    const Status status = ValidateTaskResources(ContainerTask(requests, limits), {});
     CHECK(absl::IsInvalidArgument(status));
     return std::string(status.message());
   };
@@ -165,9 +165,17 @@ TEST_CASE("task resources: registration refuses what FlyteAdmin refuses, naming 
   CHECK(refused({}, {{"CPU", "lots"}}).find("container.resources.limits CPU") != std::string::npos);
   CHECK(refused({{"GPU", "0.5"}}, {}).find("whole") != std::string::npos);
   CHECK(refused({{"MEMORY", "2Gi"}}, {{"MEMORY", "1Gi"}}).find("above its limit 1Gi") != std::string::npos);
-  CHECK(ValidateTaskResources(ContainerTask({{"CPU", "500m"}, {"MEMORY", "129e6"}}, {{"CPU", "0.5"}})).ok());
+  CHECK(ValidateTaskResources(ContainerTask({{"CPU", "500m"}, {"MEMORY", "129e6"}}, {{"CPU", "0.5"}}), {}).ok());
   // Compared in whole units, as FlyteAdmin compares them.
-  CHECK(ValidateTaskResources(ContainerTask({{"CPU", "600m"}}, {{"CPU", "500m"}})).ok());
+  CHECK(ValidateTaskResources(ContainerTask({{"CPU", "600m"}}, {{"CPU", "500m"}}), {}).ok());
+  // The platform's ceilings.
+  const TaskResourceAttributes ceilings = Attributes("", "", "2", "1Gi");
+  const Status over = ValidateTaskResources(ContainerTask({}, {{"MEMORY", "2Gi"}}), ceilings.limits());
+  CHECK(absl::IsInvalidArgument(over));
+  CHECK(std::string(over.message()).find("the MEMORY limit 2Gi is above the platform's limit 1Gi") !=
+        std::string::npos);
+  CHECK(absl::IsInvalidArgument(ValidateTaskResources(ContainerTask({{"CPU", "3"}}, {}), ceilings.limits())));
+  CHECK(ValidateTaskResources(ContainerTask({{"CPU", "2"}}, {{"MEMORY", "1Gi"}}), ceilings.limits()).ok());
 
   testing::AdminFixture f;
   flyteidl::admin::TaskCreateRequest create;
@@ -175,6 +183,12 @@ TEST_CASE("task resources: registration refuses what FlyteAdmin refuses, naming 
   *create.mutable_spec()->mutable_template_() = ContainerTask({{"MEMORY", "64MB"}}, {});
   flyteidl::admin::TaskCreateResponse created;
   CHECK(absl::IsInvalidArgument(f.admin->entities().CreateTask(create, &created)));
+  // The project-domain's TASK_RESOURCE limits are the ceilings of its tasks.
+  PutTaskResources(f, "development", "", "", "64Mi");
+  *create.mutable_spec()->mutable_template_() = ContainerTask({}, {{"MEMORY", "128Mi"}});
+  CHECK(absl::IsInvalidArgument(f.admin->entities().CreateTask(create, &created)));
+  *create.mutable_spec()->mutable_template_() = ContainerTask({}, {{"MEMORY", "64Mi"}});
+  CHECK(f.admin->entities().CreateTask(create, &created).ok());
 }
 
 }  // namespace
