@@ -5,12 +5,17 @@
 #include <string>
 #include <vector>
 
+#include "flyteidl/admin/matchable_resource.pb.h"
+
 namespace flyte::admin {
 
 struct AdminConfig {
   std::vector<std::string> seed_projects{"flytesnacks"};  // registered on first start
   std::vector<std::string> domains{"development", "staging", "production"};
   std::chrono::seconds signed_url_ttl{3600};  // lifetime of a signed data URL when the request sets none
+  // The platform's task resource defaults and ceilings (`tasks.resources`), for executions whose
+  // workflow has no TASK_RESOURCE attributes. Empty: nothing set, nothing lowered.
+  flyteidl::admin::TaskResourceAttributes task_resources;
 };
 
 }  // namespace flyte::admin

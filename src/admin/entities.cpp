@@ -13,6 +13,7 @@
 #include "admin/project_domain.h"
 #include "admin/registry_resolver.h"
 #include "admin/spec_digest.h"
+#include "admin/task_resources.h"
 #include "admin/validation.h"
 #include "engine/engine.h"
 
@@ -180,6 +181,9 @@ Status EntityService::CreateTask(const flyteidl::admin::TaskCreateRequest& reque
   const auto& task_template = request.spec().template_();
   RETURN_IF_ERROR(CheckTemplateId(task_template.id(), id, ResourceType::kTask));
   RETURN_IF_ERROR(RequireField(task_template.type(), "spec.template.type"));
+  ASSIGN_OR_RETURN(const flyteidl::admin::TaskResourceAttributes platform,
+                   ResolveTaskResources(deps_.registry, deps_.config.task_resources, id.project(), id.domain(), ""));
+  RETURN_IF_ERROR(ValidateTaskResources(task_template, platform.limits()));
   return CreateIfAbsent(deps_.registry, id, ResourceType::kTask, SpecDigest(request.spec()),
                         [&]() -> StatusOr<store::EntityRow> {
                           flyteidl::admin::Task task;

@@ -2,6 +2,8 @@
 
 #include <optional>
 
+#include "admin/stored_attributes.h"
+
 namespace flyte::admin {
 namespace {
 
@@ -30,15 +32,12 @@ bool SetsRunAs(const flyteidl::core::SecurityContext& context) {
   return !run_as.k8s_service_account().empty() || !run_as.iam_role().empty() || !run_as.execution_identity().empty();
 }
 
-// The attributes stored for exactly this scope, if any.
+// The settings stored for exactly this scope, if any.
 StatusOr<std::optional<WorkflowExecutionConfig>> StoredConfig(store::Registry& registry, store::AttributesKey key) {
   key.resource_type = flyteidl::admin::WORKFLOW_EXECUTION_CONFIG;
-  StatusOr<store::AttributesRow> row = registry.GetAttributes(key);
-  if (absl::IsNotFound(row.status())) return std::nullopt;
-  if (!row.ok()) return row.status();
-  flyteidl::admin::MatchingAttributes attributes;
-  if (!attributes.ParseFromString(row->payload)) return absl::InternalError("corrupt attributes record");
-  return attributes.workflow_execution_config();
+  ASSIGN_OR_RETURN(std::optional<flyteidl::admin::MatchingAttributes> attributes, StoredAttributes(registry, key));
+  if (!attributes) return std::nullopt;
+  return attributes->workflow_execution_config();
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "admin/execution_service.h"
 #include "admin/launchable.h"
 #include "admin/project_domain.h"
+#include "admin/task_resources.h"
 #include "admin/validation.h"
 #include "common/digest.h"
 #include "common/log.h"
@@ -38,6 +39,12 @@ StatusOr<flyteidl::core::WorkflowExecutionIdentifier> ExecutionService::Launch(c
   if (!request.spec.has_launch_plan()) return absl::InvalidArgumentError("missing spec.launch_plan");
   ASSIGN_OR_RETURN(Launchable launchable, ResolveLaunchable(deps_.registry, request.spec.launch_plan()));
   ASSIGN_OR_RETURN(flyteidl::core::LiteralMap inputs, MergeInputs(launchable, request.inputs));
+  ASSIGN_OR_RETURN(const flyteidl::admin::TaskResourceAttributes task_resources,
+                   ResolveTaskResources(deps_.registry, deps_.config.task_resources, request.key.project,
+                                        request.key.domain, launchable.workflow_name));
+  for (auto& task : *launchable.closure.mutable_tasks()) {
+    SetTaskResourceDefaults(task_resources, task.mutable_template_());
+  }
 
   store::ExecutionKey key = request.key;
   if (key.name.empty()) key.name = GenerateName();

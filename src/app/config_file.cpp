@@ -1,6 +1,8 @@
 // Reads the YAML file: its layout (sections and keys) and the checks on each value.
 #include "app/config.h"
 
+#include "common/quantity.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
@@ -169,6 +171,18 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
       return absl::OkStatus();
     };
   };
+  // A Kubernetes quantity (500m, 2, 64Mi), kept as written; empty for none.
+  auto quantity_into = [&](std::string* out) {
+    return [&, out](const YAML::Node& node, std::string_view key) -> Status {
+      ASSIGN_OR_RETURN(std::string text, ReadString(source, node, key));
+      if (!text.empty()) {
+        const StatusOr<Quantity> quantity = Quantity::Parse(text);
+        if (!quantity.ok()) return Bad(source, node, key, std::string(quantity.status().message()));
+      }
+      *out = std::move(text);
+      return absl::OkStatus();
+    };
+  };
   auto list_into = [&](std::vector<std::string>& out) {
     return [&, &out = out](const YAML::Node& node, std::string_view key) -> Status {
       ASSIGN_OR_RETURN(out, ReadStringList(source, node, key));
@@ -249,8 +263,23 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
       {"socket", string_into(config.tasks.containers.socket)},
       {"stop_grace", duration_into(config.tasks.containers.stop_grace)},
   };
+  auto resource_spec = [&](flyteidl::admin::TaskResourceSpec* spec) {
+    return Section{
+        {"cpu", quantity_into(spec->mutable_cpu())},
+        {"memory", quantity_into(spec->mutable_memory())},
+        {"ephemeral_storage", quantity_into(spec->mutable_ephemeral_storage())},
+        {"gpu", quantity_into(spec->mutable_gpu())},
+    };
+  };
+  const Section resource_defaults = resource_spec(config.admin.task_resources.mutable_defaults());
+  const Section resource_limits = resource_spec(config.admin.task_resources.mutable_limits());
+  const Section resources{
+      {"defaults", section(resource_defaults)},
+      {"limits", section(resource_limits)},
+  };
   const Section tasks{
       {"containers", section(containers)},
+      {"resources", section(resources)},
       {"path",
        [&](const YAML::Node& node, std::string_view key) -> Status {
          if (!node.IsSequence()) return Bad(source, node, key, "expected a list of folders");

@@ -45,6 +45,10 @@ AttemptResult ReadAttemptResult(store::BlobStore& blobs, const std::string& atte
   if (status.phase == plugins::AttemptPhase::kAborted) {
     return Failure(AttemptOutcome::kSystemNonRecoverable, ExecutionError::SYSTEM, "Aborted", "attempt was aborted");
   }
+  if (status.oom_killed) {
+    // Flyte's pod plugin: a user error, retried within the task's retries.
+    return Failure(AttemptOutcome::kUserRecoverable, ExecutionError::USER, "OOMKilled", status.message);
+  }
   auto error_bytes = blobs.Get(attempt_dir + "/error.pb");
   if (error_bytes.ok()) {
     flyteidl::core::ErrorDocument document;

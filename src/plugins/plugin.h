@@ -54,9 +54,10 @@ enum class AttemptPhase { kQueued, kRunning, kExited, kAborted, kFailedToStart }
 
 struct AttemptStatus {
   AttemptPhase phase = AttemptPhase::kQueued;
-  int exit_code = 0;    // kExited: the process exit code (128+signal when killed)
-  std::string message;  // human-readable reason (start failure, signal)
-  int64_t pid = 0;      // local process: its pid, for whoever looks at it
+  int exit_code = 0;        // kExited: the process exit code (128+signal when killed)
+  std::string message;      // human-readable reason (start failure, signal)
+  bool oom_killed = false;  // kExited: killed for exceeding its memory limit (a container's, by its engine)
+  int64_t pid = 0;          // local process: its pid, for whoever looks at it
   std::vector<flyteidl::core::TaskLog> logs;
   std::string plugin;  // which plugin runs the attempt ("local", "container"): the router says
 };

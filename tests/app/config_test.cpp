@@ -111,6 +111,8 @@ TEST_CASE("config: unknown keys and bad values name the key and the line") {
       {"log:\n  level: verbose\n", "sandbox.yaml:2: log.level: expected debug, info, warn or error"},
       {"log:\n  format: yaml\n", "sandbox.yaml:2: log.format: expected text or json"},
       {"auth:\n  mode: maybe\n", "sandbox.yaml:2: auth.mode: expected auto, on or off"},
+      {"tasks:\n  resources:\n    defaults:\n      memory: 64MB\n",
+       "sandbox.yaml:4: tasks.resources.defaults.memory: \"64MB\" is not a quantity"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.yaml);
@@ -119,6 +121,16 @@ TEST_CASE("config: unknown keys and bad values name the key and the line") {
     CHECK(absl::IsInvalidArgument(config.status()));
     CHECK(std::string(config.status().message()).find(c.expected) != std::string::npos);
   }
+}
+
+TEST_CASE("config: tasks.resources are the platform's task resource defaults and ceilings") {
+  auto config = ParseConfig("tasks:\n  resources:\n    defaults: {cpu: 500m, memory: 64Mi}\n    limits: {memory: 1G}\n",
+                            "sandbox.yaml", DefaultConfig());
+  REQUIRE(config.ok());
+  CHECK(config->admin.task_resources.defaults().cpu() == "500m");
+  CHECK(config->admin.task_resources.defaults().memory() == "64Mi");
+  CHECK(config->admin.task_resources.defaults().gpu().empty());
+  CHECK(config->admin.task_resources.limits().memory() == "1G");
 }
 
 TEST_CASE("config: durations") {

@@ -38,6 +38,10 @@ TEST_CASE("config/sandbox.yaml parses and matches the compiled-in defaults") {
   CHECK(loaded->state.dir == defaults.state.dir);
   CHECK(loaded->state.client_config == defaults.state.client_config);
   CHECK(loaded->admin.seed_projects == defaults.admin.seed_projects);
+  CHECK(loaded->admin.task_resources.defaults().SerializeAsString() ==
+        defaults.admin.task_resources.defaults().SerializeAsString());
+  CHECK(loaded->admin.task_resources.limits().SerializeAsString() ==
+        defaults.admin.task_resources.limits().SerializeAsString());
   CHECK(loaded->admin.domains == defaults.admin.domains);
   CHECK(loaded->admin.signed_url_ttl == defaults.admin.signed_url_ttl);
   CHECK(loaded->tasks.path == defaults.tasks.path);

@@ -2,8 +2,9 @@
 on a socket of this module's own (`podman system service`), and a tiny image built here by
 scripts/build-test-image.sh (nothing is pulled). flytekit's ContainerTask (task type
 raw-container) runs in a container of its image: its output reaches /logs, its exit code fails
-the node, a missing image fails it with a message naming the image, and terminating the
-execution stops and removes the container; after a kill -9 of the sandbox running containers are
+the node, a missing image fails it with a message naming the image, terminating the execution
+stops and removes the container, task resources become the container's limits, a task over its
+memory limit fails as OOMKilled, and after a kill -9 of the sandbox running containers are
 re-attached, ended ones judged by their exit code, and containers no attempt holds removed."""
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from pathlib import Path
 import pytest
 import requests
 from e2e_support import DOMAIN, PROJECT, REPO_ROOT, RPC_TIMEOUT_S, VENV_BIN, start_sandbox, unique
-from flyteidl.admin import node_execution_pb2, task_execution_pb2
-from flytekit import ContainerTask
+from flyteidl.admin import matchable_resource_pb2, node_execution_pb2, project_domain_attributes_pb2, task_execution_pb2
+from flytekit import ContainerTask, Resources
 from flytekit.configuration import Config
 from flytekit.models.core.execution import WorkflowExecutionPhase
 from flytekit.remote import FlyteRemote
@@ -203,3 +204,41 @@ def test_kill_9_while_containers_run_re_attaches_each_and_removes_orphans(tmp_pa
     finally:
         sb.stop_and_check()
         subprocess.run(["podman", "rm", "--force", orphan], check=False, capture_output=True)
+
+
+def test_a_task_without_resources_runs_limited_to_the_task_resource_attributes(sandbox, remote, image):
+    """Project-domain TASK_RESOURCE attributes (what `flytectl update task-resource-attribute` stores): a
+    ContainerTask that sets no resources gets their defaults as requests and limits at launch, and its container
+    runs limited to them (cgroup v1 here, as `podman info` says)."""
+    pd = project_domain_attributes_pb2
+    defaults = matchable_resource_pb2.TaskResourceSpec(cpu="500m", memory="64Mi")
+    sandbox.admin().UpdateProjectDomainAttributes(pd.ProjectDomainAttributesUpdateRequest(
+        attributes=pd.ProjectDomainAttributes(project=PROJECT, domain=DOMAIN, matching_attributes=(
+            matchable_resource_pb2.MatchingAttributes(
+                task_resource_attributes=matchable_resource_pb2.TaskResourceAttributes(defaults=defaults))))),
+        timeout=RPC_TIMEOUT_S)
+    try:
+        task = shell_task(image, "cd /sys/fs/cgroup && cat memory/memory.limit_in_bytes cpu/cpu.cfs_quota_us "
+                                 "cpu/cpu.cfs_period_us")
+        execution = run(remote, task)
+    finally:
+        sandbox.admin().DeleteProjectDomainAttributes(pd.ProjectDomainAttributesDeleteRequest(
+            project=PROJECT, domain=DOMAIN, resource_type=matchable_resource_pb2.TASK_RESOURCE), timeout=RPC_TIMEOUT_S)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    log = requests.get(only_attempt(sandbox, execution).closure.logs[0].uri, timeout=10).text
+    assert log.split() == [str(64 << 20), "50000", "100000"], log  # 64Mi; half of each cpu period
+
+
+def test_a_task_over_its_memory_limit_fails_as_oomkilled(sandbox, remote, image):
+    # dd's one block is a 256 MiB buffer: far beyond the 32Mi the task allows itself.
+    task = ContainerTask(name=unique("containers.hog"), image=image, limits=Resources(mem="32Mi"),
+                         command=["/bin/sh", "-c", "echo allocating; exec dd if=/dev/zero of=/dev/null bs=256M count=1"])
+    execution = run(remote, task)
+    assert execution.closure.phase == WorkflowExecutionPhase.FAILED, execution.closure
+    assert "OOMKilled" in execution.closure.error.message, execution.closure.error
+    attempt = only_attempt(sandbox, execution)  # a user error: the task's retries (none) apply, not system ones
+    assert attempt.closure.error.code == "OOMKilled", attempt.closure.error
+    assert "memory limit of 32Mi" in attempt.closure.error.message, attempt.closure.error
+    log = requests.get(attempt.closure.logs[0].uri, timeout=10).text
+    assert "allocating" in log and "Reason [OOMKilled]" in log, log
+    assert containers_of(execution.id.name) == []

@@ -141,6 +141,20 @@ def test_create_task_same_id_different_content_is_invalid(admin):
     assert get_task(admin, ident).closure.compiled_task.template.container.image != "ghcr.io/example/other:1"
 
 
+def test_create_task_with_resources_that_are_not_quantities_is_invalid(admin):
+    """As FlyteAdmin's task validator: a request or limit Kubernetes cannot read is refused, naming the entry."""
+    from flyteidl.core import tasks_pb2
+
+    ident = task_id(unique("e2e.task"), "v1")
+    template = make_task_template(ident)
+    template.container.resources.limits.add(name=tasks_pb2.Resources.MEMORY, value="64MB")
+    err = rpc_error(admin.CreateTask, task_pb2.TaskCreateRequest(id=ident, spec=task_pb2.TaskSpec(template=template)))
+    assert err.code() == grpc.StatusCode.INVALID_ARGUMENT, err
+    assert 'container.resources.limits MEMORY: "64MB" is not a quantity' in err.details(), err.details()
+    template.container.resources.limits[0].value = "64Mi"
+    admin.CreateTask(task_pb2.TaskCreateRequest(id=ident, spec=task_pb2.TaskSpec(template=template)), timeout=T)
+
+
 def test_get_unknown_task_is_not_found(admin):
     err = rpc_error(admin.GetTask, common_pb2.ObjectGetRequest(id=task_id(unique("e2e.missing"), "v1")))
     assert err.code() == grpc.StatusCode.NOT_FOUND, err

@@ -9,11 +9,14 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <set>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "plugins/attempt_command.h"
+#include "plugins/container/resource_limits.h"
 
 namespace flyte::plugins {
 namespace {
@@ -57,8 +60,26 @@ int OpenLog(const TaskAttempt& attempt) {
   return ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 }
 
+// The memory limit the attempt's container was created with ("" for none), for an OOM kill's message.
+std::string MemoryLimit(const TaskAttempt& attempt) { return LimitsOf(attempt.task.container().resources(), 1).memory; }
+
 // Podman's compatible service says "configured" for a container created and never started.
 bool NeverStarted(const ContainerState& state) { return state.status == "created" || state.status == "configured"; }
+
+// Why the container counts as killed for its memory, if it does. When the engine says so, whatever
+// its exit code (Flyte's pod plugin fails even a pod that reported success despite an OOM kill).
+// Podman does not always see OOM kills (its conmon misses them on some cgroup v1 hosts, this
+// project's CI among them): a container with a memory limit that died of a SIGKILL also counts,
+// since the sandbox sent none (an aborted attempt never gets here) and the kernel's OOM killer is
+// what sends one to a limited container.
+std::optional<std::string> OomKill(bool engine_says, int exit_code, const std::string& memory_limit,
+                                   const std::string& engine) {
+  const std::string limit = memory_limit.empty() ? std::string() : " of " + memory_limit;
+  if (engine_says) return "the container exceeded its memory limit" + limit;
+  if (exit_code != kLostExitCode || memory_limit.empty()) return std::nullopt;
+  return "the container was killed (SIGKILL, not sent by the sandbox) under its memory limit" + limit + "; " + engine +
+         " did not flag it as an OOM kill";
+}
 
 }  // namespace
 
@@ -80,6 +101,9 @@ StatusOr<ContainerSpec> ContainerSpecFor(const TaskAttempt& attempt, const Conta
   const std::string log_dir = fs::absolute(attempt.log_dir).string();
   spec.binds.push_back(log_dir + ":" + log_dir);
   for (const fs::path& dir : config.shared_dirs) spec.binds.push_back(dir.string() + ":" + dir.string());
+  const ResourceLimits limits = LimitsOf(attempt.task.container().resources(), std::thread::hardware_concurrency());
+  spec.memory_bytes = limits.memory_bytes;
+  spec.nano_cpus = limits.nano_cpus;
   return spec;
 }
 
@@ -151,7 +175,7 @@ void ContainerPlugin::Run(const TaskAttempt& attempt, const std::shared_ptr<Canc
     fail("creating the container: " + std::string(created.status().message()));
   } else {
     const std::string id = *std::move(created);
-    Conclude(id, attempt.id, RunContainer(id, attempt.id, log_fd, cancellation));
+    Conclude(id, attempt.id, RunContainer(id, attempt.id, MemoryLimit(attempt), log_fd, cancellation));
   }
   ::close(log_fd);
 }
@@ -159,7 +183,7 @@ void ContainerPlugin::Run(const TaskAttempt& attempt, const std::shared_ptr<Canc
 void ContainerPlugin::Reattach(const TaskAttempt& attempt, const std::string& id, const std::string& since,
                                const std::shared_ptr<Cancellation>& cancellation) {
   const int log_fd = OpenLog(attempt);
-  Conclude(id, attempt.id, Follow(id, log_fd, cancellation, since));
+  Conclude(id, attempt.id, Follow(id, MemoryLimit(attempt), log_fd, cancellation, since));
   if (log_fd >= 0) ::close(log_fd);
 }
 
@@ -170,7 +194,8 @@ void ContainerPlugin::Conclude(const std::string& id, const AttemptId& attempt, 
   (void)client_.Remove(id);
 }
 
-AttemptStatus ContainerPlugin::RunContainer(const std::string& id, const AttemptId& attempt, int log_fd,
+AttemptStatus ContainerPlugin::RunContainer(const std::string& id, const AttemptId& attempt,
+                                            const std::string& memory_limit, int log_fd,
                                             const std::shared_ptr<Cancellation>& cancellation) {
   if (cancellation->cancelled()) return Outcome(AttemptPhase::kAborted, "aborted");
   if (const Status started = client_.Start(id); !started.ok()) {
@@ -182,10 +207,10 @@ AttemptStatus ContainerPlugin::RunContainer(const std::string& id, const Attempt
   running.phase = AttemptPhase::kRunning;
   running.message = "running in container " + ShortId(id) + " (" + config_.engine + ")";
   Report(attempt, running);
-  return Follow(id, log_fd, cancellation, "");
+  return Follow(id, memory_limit, log_fd, cancellation, "");
 }
 
-AttemptStatus ContainerPlugin::Follow(const std::string& id, int log_fd,
+AttemptStatus ContainerPlugin::Follow(const std::string& id, const std::string& memory_limit, int log_fd,
                                       const std::shared_ptr<Cancellation>& cancellation, const std::string& since) {
   // The log first (it ends with the container), then the exit code.
   const Status followed = client_.FollowLogs(
@@ -196,6 +221,16 @@ AttemptStatus ContainerPlugin::Follow(const std::string& id, int log_fd,
   if (!code.ok()) {
     const Status& lost = !followed.ok() ? followed : code.status();
     return Outcome(AttemptPhase::kExited, "lost the container engine: " + std::string(lost.message()), kLostExitCode);
+  }
+  const StatusOr<ContainerState> state = client_.Inspect(id);
+  if (std::optional<std::string> why = OomKill(state.ok() && state->oom_killed, *code, memory_limit, config_.engine)) {
+    AttemptStatus killed = Outcome(
+        AttemptPhase::kExited,
+        "[" + ShortId(id) + "] terminated with exit code (" + std::to_string(*code) + "). Reason [OOMKilled]: " + *why,
+        *code);
+    killed.oom_killed = true;
+    AppendToLog(log_fd, "flyte: " + killed.message + "\n");
+    return killed;
   }
   return Outcome(AttemptPhase::kExited, "container " + ShortId(id) + " (" + config_.engine + ")", *code);
 }
@@ -289,6 +324,11 @@ StatusOr<Recovery> ContainerPlugin::Recover(const TaskAttempt& attempt) {
   recovery.status.phase = AttemptPhase::kExited;
   recovery.status.exit_code = state->exit_code;
   recovery.status.message = "container " + name + " ended while the sandbox was down";
+  if (std::optional<std::string> why =
+          OomKill(state->oom_killed, state->exit_code, MemoryLimit(attempt), config_.engine)) {
+    recovery.status.oom_killed = true;
+    recovery.status.message += ". Reason [OOMKilled]: " + *why;
+  }
   return recovery;
 }
 

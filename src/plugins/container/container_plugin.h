@@ -70,12 +70,14 @@ class ContainerPlugin final : public Plugin {
   // The runner thread of an attempt found running after a restart: follows it from `since` on.
   void Reattach(const TaskAttempt& attempt, const std::string& id, const std::string& since,
                 const std::shared_ptr<Cancellation>& cancellation);
-  // Runs the container once it exists; the attempt's outcome.
-  AttemptStatus RunContainer(const std::string& id, const AttemptId& attempt, int log_fd,
-                             const std::shared_ptr<Cancellation>& cancellation);
-  // Follows a started container to its end: its log (from `since` on, when given), then its exit code.
-  AttemptStatus Follow(const std::string& id, int log_fd, const std::shared_ptr<Cancellation>& cancellation,
-                       const std::string& since);
+  // Runs the container once it exists; the attempt's outcome. `memory_limit` names its limit in
+  // the message of an OOM kill.
+  AttemptStatus RunContainer(const std::string& id, const AttemptId& attempt, const std::string& memory_limit,
+                             int log_fd, const std::shared_ptr<Cancellation>& cancellation);
+  // Follows a started container to its end: its log (from `since` on, when given), then its exit
+  // code, an OOM kill named as such.
+  AttemptStatus Follow(const std::string& id, const std::string& memory_limit, int log_fd,
+                       const std::shared_ptr<Cancellation>& cancellation, const std::string& since);
   // Stops an aborted container, reports the outcome, removes the container.
   void Conclude(const std::string& id, const AttemptId& attempt, AttemptStatus outcome);
   // Removes the containers of this sandbox that no attempt holds.

@@ -88,6 +88,12 @@ std::string CreateBody(const ContainerSpec& spec) {
   fields["AttachStderr"].set_bool_value(true);
   auto& host = *fields["HostConfig"].mutable_struct_value()->mutable_fields();
   host["Binds"] = TextList(spec.binds);
+  // JSON numbers: exact as doubles up to 2^53 bytes, far beyond any memory.
+  if (spec.memory_bytes > 0) {
+    host["Memory"].set_number_value(static_cast<double>(spec.memory_bytes));
+    host["MemorySwap"].set_number_value(static_cast<double>(spec.memory_bytes));
+  }
+  if (spec.nano_cpus > 0) host["NanoCpus"].set_number_value(static_cast<double>(spec.nano_cpus));
   return ToJson(body);
 }
 

@@ -3,6 +3,7 @@
 // recorded from Podman's Docker-compatible service and from Docker's API reference.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -28,6 +29,8 @@ struct ContainerSpec {
   Environment env;
   std::map<std::string, std::string> labels;
   std::vector<std::string> binds;  // "host:container[:options]"
+  int64_t memory_bytes = 0;        // HostConfig.Memory and MemorySwap (no swap beyond it); 0: no limit
+  int64_t nano_cpus = 0;           // HostConfig.NanoCpus; 0: no limit
 };
 // POST /containers/create's body: no TTY, stdout and stderr kept for the logs.
 std::string CreateBody(const ContainerSpec& spec);

@@ -118,6 +118,7 @@ TEST_CASE("container plugin: creates, starts, copies the log, reports the exit c
       {"GET /v1.41/containers/c0ffee/logs", 200, testing::LogFrame(1, "out\n") + testing::LogFrame(2, "err\n"),
        "application/octet-stream"},
       {"POST /v1.41/containers/c0ffee/wait", 200, R"({"StatusCode":3,"Error":null})"},
+      {"GET /v1.41/containers/c0ffee/json", 200, R"({"State":{"Status":"exited","OOMKilled":false,"ExitCode":3}})"},
       {"DELETE /v1.41/containers/c0ffee?force=1", 204, ""},
   });
   Outcome outcome;
@@ -134,8 +135,75 @@ TEST_CASE("container plugin: creates, starts, copies the log, reports the exit c
   }  // the runner has removed the container once the plugin is gone
   CHECK(ReadFile(fs::path(attempt.log_dir) / "task.log") == "out\nerr\n");
   const auto calls = engine.calls();
-  REQUIRE(calls.size() == 6);
+  REQUIRE(calls.size() == 7);
+  CHECK(calls[5] == "GET /v1.41/containers/c0ffee/json");
   CHECK(calls.back() == "DELETE /v1.41/containers/c0ffee?force=1");
+}
+
+// One attempt whose container ends with `exit_code`, the engine saying `oom_killed`; `memory` its limit ("" none).
+struct KilledRun {
+  AttemptStatus status;
+  std::string log;
+  std::string create_body;
+};
+KilledRun RunKilled(int exit_code, bool oom_killed, const std::string& memory) {
+  testing::TempDir dir;
+  const std::string code = std::to_string(exit_code);
+  testing::FakeDockerEngine engine({
+      {"GET /v1.41/images/", 200, "{}"},
+      {"POST /v1.41/containers/create", 201, R"({"Id":"c0ffee"})"},
+      {"POST /v1.41/containers/c0ffee/start", 204, ""},
+      {"GET /v1.41/containers/c0ffee/logs", 200, testing::LogFrame(1, "allocating\n"), "application/octet-stream"},
+      {"POST /v1.41/containers/c0ffee/wait", 200, R"({"StatusCode":)" + code + "}"},
+      {"GET /v1.41/containers/c0ffee/json", 200,
+       R"({"State":{"Status":"exited","OOMKilled":)" + std::string(oom_killed ? "true" : "false") + R"(,"ExitCode":)" +
+           code + "}}"},
+      {"DELETE /v1.41/containers/c0ffee?force=1", 204, ""},
+  });
+  Outcome outcome;
+  TaskAttempt attempt = RawContainerAttempt(dir.path(), "localhost/test:1");
+  if (!memory.empty()) {
+    auto* limit = attempt.task.mutable_container()->mutable_resources()->add_limits();
+    limit->set_name(flyteidl::core::Resources::MEMORY);
+    limit->set_value(memory);
+  }
+  KilledRun run;
+  {
+    ContainerPlugin plugin(ConfigFor(engine.socket_path(), dir.path()), outcome.Callback());
+    REQUIRE(plugin.Start(attempt).ok());
+    run.status = outcome.AwaitEnd(plugin, attempt.id);
+    CHECK(plugin.Finalize(attempt.id).ok());
+  }
+  run.log = ReadFile(fs::path(attempt.log_dir) / "task.log");
+  const auto requests = engine.requests();
+  REQUIRE(requests.size() >= 2);
+  run.create_body = requests[1].body;
+  return run;
+}
+
+TEST_CASE("container plugin: the task's limits go to the engine, and an OOM kill is reported as OOMKilled") {
+  const KilledRun oom = RunKilled(137, true, "32Mi");
+  CHECK(oom.create_body.find("\"Memory\":33554432") != std::string::npos);
+  CHECK(oom.create_body.find("\"MemorySwap\":33554432") != std::string::npos);
+  CHECK(oom.status.phase == AttemptPhase::kExited);
+  CHECK(oom.status.exit_code == 137);
+  CHECK(oom.status.oom_killed);
+  CHECK(oom.status.message ==
+        "[c0ffee] terminated with exit code (137). Reason [OOMKilled]: the container exceeded "
+        "its memory limit of 32Mi");
+  CHECK(oom.log.find("Reason [OOMKilled]") != std::string::npos);
+  // Even a container that exited 0.
+  CHECK(RunKilled(0, true, "32Mi").status.oom_killed);
+}
+
+TEST_CASE("container plugin: a SIGKILL under a memory limit is an OOM kill the engine did not flag") {
+  const KilledRun unflagged = RunKilled(137, false, "32Mi");
+  CHECK(unflagged.status.oom_killed);
+  CHECK(unflagged.status.message.find("Reason [OOMKilled]") != std::string::npos);
+  CHECK(unflagged.status.message.find("podman 4.3.1 did not flag it") != std::string::npos);
+  // Without a memory limit, or with another exit code, it is not.
+  CHECK_FALSE(RunKilled(137, false, "").status.oom_killed);
+  CHECK_FALSE(RunKilled(1, false, "32Mi").status.oom_killed);
 }
 
 TEST_CASE("container plugin: an image the engine does not have fails the attempt, naming it; nothing is pulled") {
@@ -212,7 +280,7 @@ TEST_CASE("container plugin: after a restart, what the attempt's container says 
     }  // its runner has removed the container once the plugin is gone
     CHECK(ReadFile(fs::path(attempt.log_dir) / "task.log") == "before\nafter\n");
     const auto calls = engine.calls();
-    REQUIRE(calls.size() == 4);
+    REQUIRE(calls.size() == 5);  // inspect, logs, wait, inspect (for an OOM kill), remove
     CHECK(calls[1].find("/logs?follow=1&stdout=1&stderr=1&since=") != std::string::npos);
     CHECK(calls.back() == "DELETE " + container + "?force=1");
   }

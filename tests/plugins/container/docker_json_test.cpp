@@ -55,9 +55,24 @@ TEST_CASE("docker json: the create body carries image, command, environment, lab
   const auto& host = fields.at("HostConfig").struct_value().fields();
   CHECK(host.at("Binds").list_value().values(0).string_value() == "/state/blobs:/state/blobs");
 
+  CHECK(host.count("Memory") == 0);  // no limit unless the task has one
+  CHECK(host.count("NanoCpus") == 0);
+
   spec.entrypoint.clear();  // the image's own entry point stays
   REQUIRE(google::protobuf::util::JsonStringToMessage(CreateBody(spec), &body).ok());
   CHECK(body.fields().count("Entrypoint") == 0);
+}
+
+TEST_CASE("docker json: limits are whole numbers in HostConfig, with no swap beyond the memory limit") {
+  ContainerSpec spec;
+  spec.image = "i";
+  spec.memory_bytes = 64 << 20;
+  spec.nano_cpus = 2'500'000'000;
+  const std::string body = CreateBody(spec);
+  // Go's decoder takes no exponent for an int64: the numbers are written out.
+  CHECK(body.find("\"Memory\":67108864") != std::string::npos);
+  CHECK(body.find("\"MemorySwap\":67108864") != std::string::npos);
+  CHECK(body.find("\"NanoCpus\":2500000000") != std::string::npos);
 }
 
 TEST_CASE("docker json: created id, wait status and inspect state as Podman answers them") {
