@@ -510,8 +510,11 @@ int ChildWasTold(int result) {
 }
 
 TEST_CASE("zygote: a child that says its pid too late is never told to start the task") {
-  for (const auto& [timeout, expected] :
+  // Named members, not a structured binding: clang 14 cannot capture one in doctest's CAPTURE.
+  for (const auto& run :
        {std::pair{std::chrono::milliseconds(100), 0}, std::pair{std::chrono::milliseconds(10000), 1}}) {
+    const std::chrono::milliseconds timeout = run.first;
+    const int expected = run.second;
     CAPTURE(timeout.count());
     int sockets[2];
     int result[2];
