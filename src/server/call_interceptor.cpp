@@ -123,10 +123,14 @@ std::string_view ClientRequestId(grpc::experimental::InterceptorBatchMethods* me
 // One call: counted once, with the status sent, or CANCELLED when it ends without one.
 class CallInterceptor final : public grpc::experimental::Interceptor {
  public:
-  CallInterceptor(grpc::experimental::ServerRpcInfo* info, MethodSeries& series) : info_(info), series_(series) {}
+  CallInterceptor(grpc::experimental::ServerRpcInfo* info, MethodSeries& series, CallBudget& budget)
+      : info_(info), series_(series), budget_(budget) {
+    budget_.CallStarted();
+  }
 
   ~CallInterceptor() override {
     if (!recorded_) series_.Record(grpc::StatusCode::CANCELLED, started_);
+    budget_.CallEnded();
   }
 
   // The sync server runs a call's hooks and its handler on one thread: the id set on it when the
@@ -168,6 +172,7 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
 
   grpc::experimental::ServerRpcInfo* const info_;
   MethodSeries& series_;
+  CallBudget& budget_;
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::string request_id_;
   bool recorded_ = false;
@@ -175,20 +180,23 @@ class CallInterceptor final : public grpc::experimental::Interceptor {
 
 class Factory final : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  Factory() { (void)Metrics(); }  // registered now, so a scrape shows them before the first call
+  // The metrics are registered now, so a scrape shows them before the first call.
+  explicit Factory(std::shared_ptr<CallBudget> budget) : budget_(std::move(budget)) { (void)Metrics(); }
 
   grpc::experimental::Interceptor* CreateServerInterceptor(grpc::experimental::ServerRpcInfo* info) override {
-    return new CallInterceptor(info, methods_.Find(info->method()));
+    return new CallInterceptor(info, methods_.Find(info->method()), *budget_);
   }
 
  private:
   MethodTable methods_;
+  const std::shared_ptr<CallBudget> budget_;
 };
 
 }  // namespace
 
-std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> MakeCallInterceptorFactory() {
-  return std::make_unique<Factory>();
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> MakeCallInterceptorFactory(
+    std::shared_ptr<CallBudget> budget) {
+  return std::make_unique<Factory>(std::move(budget));
 }
 
 }  // namespace flyte::server

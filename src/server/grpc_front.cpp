@@ -38,7 +38,10 @@ using Chunk = std::array<char, kChunkBytes>;
 // closed connection) keeps its share of the CallBudget: gRPC still runs it. Such calls are then
 // admitted at most max_calls_in_flight per hold (1,024/s by default), less than gRPC 1.51 runs
 // on loopback, so its queue cannot outgrow the budget however fast clients reset or reconnect.
+// Past the hold, the shares stay held while gRPC runs as many calls as the budget (on a loaded
+// machine, or under a sanitizer, it runs them slower than the hold assumes), checked this often.
 constexpr auto kUnseenCallHold = std::chrono::milliseconds(250);
+constexpr auto kBusyGrpcRecheck = std::chrono::milliseconds(25);
 
 // One relayed connection. Its three coroutines (client → gRPC, gRPC → client, the watchdog) run
 // on the connection's strand, so they share this without locks.
@@ -88,11 +91,23 @@ asio::awaitable<bool> SendToClient(Front& front, const char* data, size_t size) 
   co_return !ec;
 }
 
-// Returns `calls` to the budget once kUnseenCallHold has passed.
+// Returns `calls` to the budget once `timer` expires and gRPC runs fewer calls than the budget.
+void ReturnWhenGrpcHasRoom(std::shared_ptr<asio::steady_timer> timer, std::shared_ptr<CallBudget> budget, int calls) {
+  timer->async_wait([timer, budget, calls](const boost::system::error_code& ec) {
+    if (!ec && budget->GrpcAtLimit()) {
+      timer->expires_after(kBusyGrpcRecheck);
+      ReturnWhenGrpcHasRoom(timer, budget, calls);
+      return;
+    }
+    budget->Return(calls);
+  });
+}
+
+// Returns `calls`, which gRPC will never answer on the wire, after kUnseenCallHold at the least.
 void ReturnLater(Front& front, int calls) {
   if (calls == 0) return;
-  auto timer = std::make_shared<asio::steady_timer>(front.client.get_executor(), kUnseenCallHold);
-  timer->async_wait([timer, budget = front.budget, calls](const boost::system::error_code&) { budget->Return(calls); });
+  ReturnWhenGrpcHasRoom(std::make_shared<asio::steady_timer>(front.client.get_executor(), kUnseenCallHold),
+                        front.budget, calls);
 }
 
 // Waits until the budget has taken `calls` for this connection: nothing of the chunk that makes

@@ -41,7 +41,7 @@ StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(admin::Admin& admin, con
   RouteGrpcLogsToLog();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  std::unique_ptr<GrpcServer> grpc_server(new GrpcServer(admin, authenticator));
+  std::unique_ptr<GrpcServer> grpc_server(new GrpcServer(admin, authenticator, limits));
   grpc::ServerBuilder builder;
   ConfigureKeepalive(builder);
   ConfigureLimits(builder, limits);
@@ -49,7 +49,7 @@ StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(admin::Admin& admin, con
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(MakeUnimplementedInterceptorFactory());
   interceptors.push_back(MakeAuthInterceptorFactory(authenticator));
-  interceptors.push_back(MakeCallInterceptorFactory());  // last: sees the status as sent
+  interceptors.push_back(MakeCallInterceptorFactory(grpc_server->calls_));  // last: sees the status as sent
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   grpc_server->server_ = builder.BuildAndStart();
   if (!grpc_server->server_) return absl::InternalError("cannot start the gRPC server");

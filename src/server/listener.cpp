@@ -54,11 +54,11 @@ void CloseOnItsStrand(const std::weak_ptr<PendingConnection>& weak) {
 
 // What the routed connections are handed to; shared by every connection.
 struct Routes {
-  Routes(grpc::Server* grpc, const GrpcLimits& grpc_bounds, HttpHandlers http,
+  Routes(grpc::Server* grpc, const GrpcLimits& grpc_bounds, std::shared_ptr<CallBudget> calls, HttpHandlers http,
          std::shared_ptr<std::atomic<int>> requests, ConnectionLimits bounds)
       : grpc_server(grpc),
         grpc_limits(grpc_bounds),
-        grpc_calls(std::make_shared<CallBudget>(grpc_bounds.max_calls_in_flight)),
+        grpc_calls(std::move(calls)),
         handlers(http),
         in_flight(std::move(requests)),
         limits(bounds) {}
@@ -203,9 +203,9 @@ StatusOr<std::unique_ptr<Listener>> Listener::Bind(asio::io_context& io, const s
   return std::unique_ptr<Listener>(new Listener(io, std::move(acceptor), bound));
 }
 
-void Listener::Start(grpc::Server* grpc_server, const GrpcLimits& grpc_limits, HttpHandlers handlers,
-                     ConnectionLimits limits) {
-  auto routes = std::make_shared<Routes>(grpc_server, grpc_limits, handlers, in_flight_, limits);
+void Listener::Start(grpc::Server* grpc_server, const GrpcLimits& grpc_limits, std::shared_ptr<CallBudget> grpc_calls,
+                     HttpHandlers handlers, ConnectionLimits limits) {
+  auto routes = std::make_shared<Routes>(grpc_server, grpc_limits, std::move(grpc_calls), handlers, in_flight_, limits);
   asio::co_spawn(acceptor_.get_executor(), AcceptLoop(io_, acceptor_, std::move(routes)), ReportConnectionFailure);
 }
 

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "server/call_budget.h"
 #include "server/connection_slots.h"
 #include "server/http_session.h"
 #include "server/server_config.h"
@@ -36,7 +37,8 @@ class Listener {
   static StatusOr<std::unique_ptr<Listener>> Bind(boost::asio::io_context& io, const std::string& address, int port);
 
   // Starts accepting. `grpc_server` must outlive the listener.
-  void Start(grpc::Server* grpc_server, const GrpcLimits& grpc_limits, HttpHandlers handlers, ConnectionLimits limits);
+  void Start(grpc::Server* grpc_server, const GrpcLimits& grpc_limits, std::shared_ptr<CallBudget> grpc_calls,
+             HttpHandlers handlers, ConnectionLimits limits);
   // Stops accepting new connections (in-flight requests go on).
   void Close();
 

@@ -53,7 +53,7 @@ class TransportServer final : public Server {
     logs_ = std::make_unique<LogEndpoint>(deps.logs_dir);
     console_ = config_.console_dir.empty() ? std::make_unique<ConsoleAssets>(EmbeddedConsoleAssets())
                                            : std::make_unique<ConsoleAssets>(config_.console_dir);
-    listener_->Start(grpc_->server(), config_.grpc,
+    listener_->Start(grpc_->server(), config_.grpc, grpc_->calls(),
                      {guard_, *gateway_, *data_, *logs_, *console_, deps.auth, deps.admin, blocking_, buffered_,
                       config_.max_request_bytes, config_.max_api_request_bytes, config_.header_timeout},
                      {config_.max_connections, config_.idle_timeout});

@@ -47,5 +47,19 @@ TEST_CASE("call budget: connections that reset calls wait behind the others") {
   CHECK(granted == "realflood");
 }
 
+TEST_CASE("call budget: gRPC is at the limit while it runs as many calls as the budget") {
+  CallBudget budget(2);
+  CHECK_FALSE(budget.GrpcAtLimit());
+  budget.CallStarted();
+  CHECK_FALSE(budget.GrpcAtLimit());
+  budget.CallStarted();
+  CHECK(budget.GrpcAtLimit());
+  budget.CallStarted();  // the gateway's calls count too, past the budget
+  budget.CallEnded();
+  CHECK(budget.GrpcAtLimit());
+  budget.CallEnded();
+  CHECK_FALSE(budget.GrpcAtLimit());
+}
+
 }  // namespace
 }  // namespace flyte::server
