@@ -47,6 +47,16 @@ def test_tasks_are_forked_and_see_pristine_module_globals(sandbox_factory):
     assert float(memory[1]) > 1 and int(memory[2]) >= 1 and float(memory[3]) > 20, status.stdout
 
 
+def test_a_map_over_100_python_items_succeeds_with_outputs_in_order(sandbox_factory):
+    base = sandbox_factory.new_dir("forked-map")
+    sandbox = start(sandbox_factory, base)
+    remote = register_package(sandbox, "forked", VERSION)
+    xs = list(range(100))
+    execution = remote.wait(launch(remote, "map_wf", xs=xs), timeout=timedelta(seconds=300), poll_interval=POLL)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    assert execution.outputs["o0"] == [2 * x for x in xs]
+
+
 def test_kill_9_during_a_python_map_runs_each_item_once(sandbox_factory):
     base = sandbox_factory.new_dir("forked-crash")
     state = base / "state"
