@@ -102,3 +102,33 @@ def test_wait_for_input_gets_its_typed_value_from_the_graph_tab(sandbox, watched
     assert len(posts) == 1
     assert signal_values(sandbox, name) == {"how-many": {"primitive": {"integer": "40"}}}
     w.assert_clean()
+
+
+def test_a_gate_inside_a_sub_workflow_is_approved_from_its_panel(sandbox, watched):
+    url = run(sandbox, "runs/gates.py", "nested_approve_wf", "--x", "2", wait=False)
+    name = url.rsplit("/", 1)[1]
+    w = watched()
+    w.page.goto(url)
+    # Listed under the header like a top-level gate, though the sub-workflow's row is folded.
+    waiting = w.page.locator('#waiting-gates li[data-node="n0-0-n1"]')
+    expect(waiting).to_contain_text("Node n0-0-n1 waits for approval (signal approve-it).", timeout=30_000)
+    expect(waiting.get_by_role("link", name="Approve or reject…")).to_have_attribute("href", re.compile(r"\?node=n0-0-n1$"))
+    nodes = w.page.locator("#nodes")
+    nodes.get_by_role("button", name="Expand n0").click()
+    row = nodes.locator('tr[data-node="n0-0-n1"]')
+    expect(row).to_have_attribute("data-kind", "gate", timeout=30_000)
+    expect(row.locator(".phase")).to_have_text(re.compile("‖ Waiting"), timeout=30_000)
+    row.locator("td").first.click()
+    expect(w.page).to_have_url(re.compile(r"\?node=n0-0-n1$"))
+    # The same controls as a top-level gate: its compiled node is found in the sub-workflow.
+    gate = w.page.locator("#node-panel #gate")
+    expect(gate.locator("h3")).to_have_text(re.compile("Gate: waits for approval"))
+    w.screenshot("gate-nested-panel")
+    assert signal_values(sandbox, name) == {"approve-it": None}
+    gate.get_by_role("button", name="Approve").click()
+    expect(gate.get_by_role("status")).to_have_text("Approved: the execution goes on.")
+    expect(w.page.locator("#execution-phase")).to_have_text(re.compile("Succeeded"), timeout=60_000)
+    expect(w.page.locator(".values").nth(1).locator("tr")).to_have_text([re.compile(r"^o0\s*9$")])  # square(2 + 1)
+    expect(w.page.locator("#waiting-gates")).to_have_count(0)
+    assert signal_values(sandbox, name) == {"approve-it": {"primitive": {"boolean": True}}}
+    w.assert_clean()
