@@ -207,6 +207,16 @@ def test_unknown_console_paths_show_a_not_found_page(sandbox, watched):
     w.assert_clean()
 
 
+def open_executions_list(sandbox, watched):
+    """The executions list in a watched page; returns it, its URL and the list calls it makes."""
+    base = f"http://localhost:{sandbox.port}/console/projects/{PROJECT}/domains/{DOMAIN}/executions"
+    w = watched()
+    requests_made: list[str] = []
+    w.page.on("request", lambda r: "/api/v1/executions/" in r.url and requests_made.append(r.url))
+    w.page.goto(base)
+    return w, base, requests_made
+
+
 def test_executions_list_filters_by_phase_and_name_kept_in_the_url(sandbox, watched):
     ok = pyflyte_run(sandbox, "chain_wf", "--x", "1", wait=True).rsplit("/", 1)[1]
     res = run_pyflyte(
@@ -214,11 +224,7 @@ def test_executions_list_filters_by_phase_and_name_kept_in_the_url(sandbox, watc
         "--project", PROJECT, "--domain", DOMAIN, "runs/workflows.py", "branch_fail_wf", "--x", "1", cwd=FLYTEPROJ,
     )
     failed = URL_PRINTED.search(res.output).group(1).rsplit("/", 1)[1]  # pyflyte exits 1: the run failed
-    base = f"http://localhost:{sandbox.port}/console/projects/{PROJECT}/domains/{DOMAIN}/executions"
-    w = watched()
-    requests_made: list[str] = []
-    w.page.on("request", lambda r: "/api/v1/executions/" in r.url and requests_made.append(r.url))
-    w.page.goto(base)
+    w, base, requests_made = open_executions_list(sandbox, watched)
     names = w.page.locator("table.grid tbody tr td:nth-child(2)")
     expect(w.page.get_by_role("link", name=failed)).to_be_visible()
     expect(w.page.get_by_role("link", name=ok)).to_be_visible()
@@ -265,11 +271,7 @@ def test_executions_list_filters_by_workflow_and_creation_time_kept_in_the_url(s
     chain = pyflyte_run(sandbox, "chain_wf", "--x", "2", wait=True).rsplit("/", 1)[1]
     time.sleep(1.1)  # the next one is created in a later second
     hello = pyflyte_run(sandbox, "hello_wf", wait=True).rsplit("/", 1)[1]
-    base = f"http://localhost:{sandbox.port}/console/projects/{PROJECT}/domains/{DOMAIN}/executions"
-    w = watched()
-    requests_made: list[str] = []
-    w.page.on("request", lambda r: "/api/v1/executions/" in r.url and requests_made.append(r.url))
-    w.page.goto(base)
+    w, base, requests_made = open_executions_list(sandbox, watched)
     rows = w.page.locator("table.grid tbody tr")
     expect(w.page.get_by_role("link", name=hello)).to_be_visible()
     bar = w.page.get_by_role("search", name="Filter executions")

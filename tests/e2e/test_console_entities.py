@@ -54,12 +54,17 @@ def test_terminate_a_running_execution_with_a_cause(sandbox, watched):
     w.assert_clean()
 
 
-def test_relaunch_runs_the_same_inputs_again(sandbox, watched):
+def open_succeeded_chain(sandbox, watched):
+    """chain_wf(x=4) run to its end and opened in a watched page; returns the page, URL and name."""
     url = pyflyte_run(sandbox, "chain_wf", "--x", "4", wait=True)
-    first = url.rsplit("/", 1)[1]
     w = watched()
     w.page.goto(url)
     expect(w.page.locator("#execution-phase")).to_have_text(re.compile("Succeeded"))
+    return w, url, url.rsplit("/", 1)[1]
+
+
+def test_relaunch_runs_the_same_inputs_again(sandbox, watched):
+    w, url, first = open_succeeded_chain(sandbox, watched)
     w.page.get_by_role("button", name="Relaunch", exact=True).click()
     # The new execution's page opens (same document) and follows it to the end.
     expect(w.page).not_to_have_url(url, timeout=10_000)
@@ -78,11 +83,7 @@ def test_relaunch_runs_the_same_inputs_again(sandbox, watched):
 
 
 def test_relaunch_with_changes_opens_the_form_filled_with_the_inputs(sandbox, watched):
-    url = pyflyte_run(sandbox, "chain_wf", "--x", "4", wait=True)
-    first = url.rsplit("/", 1)[1]
-    w = watched()
-    w.page.goto(url)
-    expect(w.page.locator("#execution-phase")).to_have_text(re.compile("Succeeded"))
+    w, url, first = open_succeeded_chain(sandbox, watched)
     w.page.get_by_role("button", name="Relaunch with changes…").click()
     form = w.page.get_by_role("dialog")
     expect(form.locator("h2")).to_have_text(f"Relaunch {first}")

@@ -89,34 +89,22 @@ export function ExecutionActions(props: { execution: Execution; onChanged: () =>
       busy.value = false;
     }
   };
+  // An action that makes a new execution, which then opens.
+  const openNew = (what: string, call: (id: ExecutionId) => Promise<{ id: ExecutionId }>) =>
+    act(what, async () => {
+      const created = await call(id);
+      navigate(routeHref({ page: "execution", ...created.id }));
+    });
   return (
     <div class="execution-actions">
       <div class="actions" role="group" aria-label="Execution actions">
         {!isTerminal(closure.phase) && <TerminateDialog id={id} onDone={props.onChanged} />}
-        <button
-          type="button"
-          disabled={busy.value}
-          onClick={() =>
-            act("relaunch", async () => {
-              const created = await relaunch(id);
-              navigate(routeHref({ page: "execution", ...created.id }));
-            })
-          }
-        >
+        <button type="button" disabled={busy.value} onClick={() => openNew("relaunch", relaunch)}>
           Relaunch
         </button>
         <RelaunchWithChanges execution={props.execution} onError={(message) => (error.value = message)} />
         {RECOVERABLE.has(closure.phase) && (
-          <button
-            type="button"
-            disabled={busy.value}
-            onClick={() =>
-              act("recover", async () => {
-                const created = await recover(id);
-                navigate(routeHref({ page: "execution", ...created.id }));
-              })
-            }
-          >
+          <button type="button" disabled={busy.value} onClick={() => openNew("recover", recover)}>
             Recover
           </button>
         )}
