@@ -79,6 +79,14 @@ def test_the_node_panel_shows_the_deck_sandboxed(sandbox, watched):
     dialog.get_by_role("button", name="Close").click()
     expect(dialog).to_be_hidden()
     expect(panel).to_be_visible()  # closing the deck leaves the panel open
+    # Esc closes the deck (asked for again: signed links expire), not the panel under it.
+    panel.get_by_role("button", name="Show deck").click()
+    expect(dialog).to_be_visible()
+    w.page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(panel).to_be_visible()
+    expect(w.page).to_have_url(re.compile(r"\?node=n0$"))
+    assert len(links) == 2
     # The CSP's refusals in the deck's frame (flytekit's template asks Google for its fonts; the
     # probe's fetch), reported as console errors and requests failed for "csp", are the sandbox at
     # work: nothing left the origin. Anything else is a problem.
