@@ -77,7 +77,7 @@ asio::awaitable<BodyOutcome> DiscardBody(HttpStream& stream, beast::flat_buffer&
 }
 
 asio::awaitable<bool> SendFile(HttpStream& stream, const store::ReadableFile& file, std::string_view range_header,
-                               const std::string& content_type, HttpExchange& exchange, bool keep_alive,
+                               const FileHeaders& headers, HttpExchange& exchange, bool keep_alive,
                                asio::thread_pool& pool) {
   const ByteRange range = ParseByteRange(range_header, file.size);
   const bool unsatisfiable = range.kind == ByteRange::Kind::kUnsatisfiable;
@@ -86,7 +86,8 @@ asio::awaitable<bool> SendFile(HttpStream& stream, const store::ReadableFile& fi
                                                                                     : http::status::ok,
                                              exchange.version};
   response.set(http::field::server, "flyte-sandbox");
-  response.set(http::field::content_type, content_type);
+  response.set(http::field::content_type, headers.content_type);
+  for (const auto& [name, value] : headers.extra) response.set(name, value);
   response.set(http::field::accept_ranges, "bytes");
   if (unsatisfiable) {
     response.set(http::field::content_range, "bytes */" + std::to_string(file.size));

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "server/data_endpoint.h"
+#include "server/file_headers.h"
 #include "server/http_exchange.h"
 #include "store/open_beneath.h"
 
@@ -43,7 +44,7 @@ boost::asio::awaitable<BodyOutcome> DiscardBody(HttpStream& stream, boost::beast
 // Sends `file` (or the part `range_header` asks for: 206, or 416 when unsatisfiable) as the reply
 // of `exchange`. Returns whether the connection may carry another request.
 boost::asio::awaitable<bool> SendFile(HttpStream& stream, const store::ReadableFile& file,
-                                      std::string_view range_header, const std::string& content_type,
-                                      HttpExchange& exchange, bool keep_alive, boost::asio::thread_pool& pool);
+                                      std::string_view range_header, const FileHeaders& headers, HttpExchange& exchange,
+                                      bool keep_alive, boost::asio::thread_pool& pool);
 
 }  // namespace flyte::server

@@ -272,8 +272,7 @@ asio::awaitable<bool> ServeFile(HttpStream& stream, beast::flat_buffer& buffer, 
   };
   StatusOr<store::ReadableFile> file = co_await Offload(handlers.blocking, open);
   if (!file.ok()) co_return co_await WriteReply(stream, StatusReply(file.status()), exchange, keep_alive);
-  co_return co_await SendFile(stream, *file, range, is_log ? "text/plain; charset=utf-8" : "application/octet-stream",
-                              exchange, keep_alive, handlers.blocking);
+  co_return co_await SendFile(stream, *file, range, HeadersForFile(target), exchange, keep_alive, handlers.blocking);
 }
 
 // Routes a request whose header has been read; returns whether the connection may carry another.

@@ -6,6 +6,7 @@ off the sandbox's origin. Screenshots go to build/console-screenshots/ (look at 
 
 from __future__ import annotations
 
+import datetime
 import gzip
 import re
 import time
@@ -206,6 +207,16 @@ def test_unknown_console_paths_show_a_not_found_page(sandbox, watched):
     w.assert_clean()
 
 
+def open_executions_list(sandbox, watched):
+    """The executions list in a watched page; returns it, its URL and the list calls it makes."""
+    base = f"http://localhost:{sandbox.port}/console/projects/{PROJECT}/domains/{DOMAIN}/executions"
+    w = watched()
+    requests_made: list[str] = []
+    w.page.on("request", lambda r: "/api/v1/executions/" in r.url and requests_made.append(r.url))
+    w.page.goto(base)
+    return w, base, requests_made
+
+
 def test_executions_list_filters_by_phase_and_name_kept_in_the_url(sandbox, watched):
     ok = pyflyte_run(sandbox, "chain_wf", "--x", "1", wait=True).rsplit("/", 1)[1]
     res = run_pyflyte(
@@ -213,11 +224,7 @@ def test_executions_list_filters_by_phase_and_name_kept_in_the_url(sandbox, watc
         "--project", PROJECT, "--domain", DOMAIN, "runs/workflows.py", "branch_fail_wf", "--x", "1", cwd=FLYTEPROJ,
     )
     failed = URL_PRINTED.search(res.output).group(1).rsplit("/", 1)[1]  # pyflyte exits 1: the run failed
-    base = f"http://localhost:{sandbox.port}/console/projects/{PROJECT}/domains/{DOMAIN}/executions"
-    w = watched()
-    requests_made: list[str] = []
-    w.page.on("request", lambda r: "/api/v1/executions/" in r.url and requests_made.append(r.url))
-    w.page.goto(base)
+    w, base, requests_made = open_executions_list(sandbox, watched)
     names = w.page.locator("table.grid tbody tr td:nth-child(2)")
     expect(w.page.get_by_role("link", name=failed)).to_be_visible()
     expect(w.page.get_by_role("link", name=ok)).to_be_visible()
@@ -252,3 +259,51 @@ def test_executions_list_filters_by_phase_and_name_kept_in_the_url(sandbox, watc
     expect(other.page.get_by_role("link", name=failed)).to_be_visible()
     w.assert_clean()
     other.assert_clean()
+
+
+def created_second(sandbox, name: str) -> str:
+    """An execution's created_at to the second (UTC, "2026-11-29T10:00:05"), as the time fields take it."""
+    rsp = requests.get(f"http://localhost:{sandbox.port}/api/v1/executions/{PROJECT}/{DOMAIN}/{name}", timeout=10)
+    return rsp.json()["closure"]["created_at"][:19]
+
+
+def test_executions_list_filters_by_workflow_and_creation_time_kept_in_the_url(sandbox, watched):
+    chain = pyflyte_run(sandbox, "chain_wf", "--x", "2", wait=True).rsplit("/", 1)[1]
+    time.sleep(1.1)  # the next one is created in a later second
+    hello = pyflyte_run(sandbox, "hello_wf", wait=True).rsplit("/", 1)[1]
+    w, base, requests_made = open_executions_list(sandbox, watched)
+    rows = w.page.locator("table.grid tbody tr")
+    expect(w.page.get_by_role("link", name=hello)).to_be_visible()
+    bar = w.page.get_by_role("search", name="Filter executions")
+    # A workflow, picked from the project domain's workflows.
+    bar.get_by_label("Workflow").select_option("runs.workflows.chain_wf")
+    expect(w.page).to_have_url(re.compile(r"\?workflow=runs\.workflows\.chain_wf$"))
+    expect(w.page.get_by_role("link", name=chain)).to_be_visible()
+    expect(w.page.get_by_role("link", name=hello)).to_have_count(0)
+    expect(rows.locator("td:nth-child(3)")).to_have_text(["runs.workflows.chain_wf"] * rows.count())
+    assert "&filters=eq(workflow.name%2Cruns.workflows.chain_wf)" in requests_made[-1], requests_made[-1]
+    # Back to every workflow, then a time window: from the chain run's second to just before hello's.
+    bar.get_by_label("Workflow").select_option("")
+    expect(w.page).to_have_url(base)
+    after = created_second(sandbox, chain)
+    bar.get_by_label("Created after").fill(after)
+    expect(w.page).to_have_url(re.compile(rf"\?after={re.escape(after.replace(':', '%3A'))}Z$"))
+    expect(w.page.get_by_role("link", name=hello)).to_be_visible()  # created after, too
+    hello_created = datetime.datetime.fromisoformat(created_second(sandbox, hello))
+    before = (hello_created - datetime.timedelta(seconds=1)).isoformat()
+    bar.get_by_label("Created before").fill(before)
+    expect(w.page.get_by_role("link", name=hello)).to_have_count(0)
+    expect(w.page.locator("table.grid tbody tr td:nth-child(2)")).to_have_text([chain])
+    assert f"gte(created_at%2C{after}Z)%2Blte(created_at%2C{before}Z)" in requests_made[-1].replace("%3A", ":"), (
+        requests_made[-1])
+    w.screenshot("executions-filtered-by-time")
+    # A reload, or the link shared, shows the same list with the same fields.
+    w.page.reload()
+    expect(w.page.locator("table.grid tbody tr td:nth-child(2)")).to_have_text([chain])
+    expect(bar.get_by_label("Created after")).to_have_value(after)
+    expect(bar.get_by_label("Created before")).to_have_value(before)
+    # Both at once: the workflow that ran in the window and another that did not.
+    bar.get_by_label("Workflow").select_option("runs.workflows.hello_wf")
+    expect(w.page).to_have_url(re.compile(r"\?workflow=runs\.workflows\.hello_wf&after=.*&before=.*$"))
+    expect(w.page.get_by_text("No executions match these filters.")).to_be_visible()
+    w.assert_clean()

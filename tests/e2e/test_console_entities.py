@@ -15,6 +15,7 @@ import test_console
 from e2e_support import DOMAIN, PROJECT, RPC_TIMEOUT_S, register_package
 from playwright.sync_api import expect
 from test_console import pyflyte_run
+from test_console_exec import run
 
 # The console tests' fixtures: a module-wide Chromium, and pages watched for errors.
 browser = test_console.browser
@@ -53,13 +54,18 @@ def test_terminate_a_running_execution_with_a_cause(sandbox, watched):
     w.assert_clean()
 
 
-def test_relaunch_runs_the_same_inputs_again(sandbox, watched):
+def open_succeeded_chain(sandbox, watched):
+    """chain_wf(x=4) run to its end and opened in a watched page; returns the page, URL and name."""
     url = pyflyte_run(sandbox, "chain_wf", "--x", "4", wait=True)
-    first = url.rsplit("/", 1)[1]
     w = watched()
     w.page.goto(url)
     expect(w.page.locator("#execution-phase")).to_have_text(re.compile("Succeeded"))
-    w.page.get_by_role("button", name="Relaunch").click()
+    return w, url, url.rsplit("/", 1)[1]
+
+
+def test_relaunch_runs_the_same_inputs_again(sandbox, watched):
+    w, url, first = open_succeeded_chain(sandbox, watched)
+    w.page.get_by_role("button", name="Relaunch", exact=True).click()
     # The new execution's page opens (same document) and follows it to the end.
     expect(w.page).not_to_have_url(url, timeout=10_000)
     second = w.page.url.rsplit("/", 1)[1]
@@ -73,6 +79,55 @@ def test_relaunch_runs_the_same_inputs_again(sandbox, watched):
     data = gateway(sandbox, f"data/executions/{PROJECT}/{DOMAIN}/{second}")
     assert data["full_inputs"]["literals"]["x"]["scalar"]["primitive"]["integer"] == "4"
     w.screenshot("execution-relaunched")
+    w.assert_clean()
+
+
+def test_relaunch_with_changes_opens_the_form_filled_with_the_inputs(sandbox, watched):
+    w, url, first = open_succeeded_chain(sandbox, watched)
+    w.page.get_by_role("button", name="Relaunch with changes…").click()
+    form = w.page.get_by_role("dialog")
+    expect(form.locator("h2")).to_have_text(f"Relaunch {first}")
+    expect(form.get_by_label("x int")).to_have_value("4")  # the execution's input, not a default
+    expect(form.locator("[data-input=x]")).to_contain_text("The execution's value")
+    form.get_by_label("x int").fill("6")
+    w.screenshot("execution-relaunch-with-changes")
+    form.get_by_role("button", name="Launch", exact=True).click()
+    expect(w.page).not_to_have_url(url, timeout=10_000)
+    second = w.page.url.rsplit("/", 1)[1]
+    expect(w.page.locator("h1")).to_contain_text(second)
+    expect(w.page.locator("#execution-phase")).to_have_text(re.compile("Succeeded"), timeout=60_000)
+    expect(w.page.locator(".values").nth(1).locator("tr")).to_have_text([re.compile(r"^o0\s*49$")])  # (6+1)^2
+    relaunched = gateway(sandbox, f"executions/{PROJECT}/{DOMAIN}/{second}")
+    assert relaunched["spec"]["metadata"]["reference_execution"]["name"] == first
+    assert relaunched["spec"]["metadata"]["principal"] == "console"
+    w.assert_clean()
+
+
+def test_recover_from_the_console_reuses_what_succeeded(sandbox, watched, tmp_path):
+    marker = tmp_path / "marker"  # the second task fails until it exists
+    url = run(sandbox, "runs/recovery.py", "recover_wf", "--x", "4", "--marker", str(marker), wait=False)
+    failed = url.rsplit("/", 1)[1]
+    w = watched()
+    w.page.goto(url)
+    expect(w.page.locator("#execution-phase")).to_have_text(re.compile("Failed"), timeout=60_000)
+    expect(w.page.locator('#nodes tr[data-node="n0"] .phase')).to_have_text(re.compile("Succeeded"))
+    marker.write_text("present")
+    w.screenshot("execution-recoverable")
+    w.page.get_by_role("button", name="Recover").click()
+    expect(w.page).not_to_have_url(url, timeout=10_000)
+    recovered = w.page.url.rsplit("/", 1)[1]
+    expect(w.page.locator("h1")).to_contain_text(recovered)
+    expect(w.page.locator("#execution-phase")).to_have_text(re.compile("Succeeded"), timeout=60_000)
+    expect(w.page.locator(".values").nth(1).locator("tr")).to_have_text([re.compile(r"^o0\s*50$")])  # (4+1)*10
+    # The node that had succeeded is recovered (its outputs reused, not run again), the other runs.
+    expect(w.page.locator('#nodes tr[data-node="n0"] .phase')).to_have_text(re.compile("Recovered"))
+    expect(w.page.locator('#nodes tr[data-node="n1"] .phase')).to_have_text(re.compile("Succeeded"))
+    execution = gateway(sandbox, f"executions/{PROJECT}/{DOMAIN}/{recovered}")
+    assert execution["spec"]["metadata"]["mode"] == "RECOVERED"
+    assert execution["spec"]["metadata"]["reference_execution"]["name"] == failed
+    assert gateway(sandbox, f"task_executions/{PROJECT}/{DOMAIN}/{recovered}/n0").get("task_executions", []) == []
+    w.screenshot("execution-recovered")
+    expect(w.page.get_by_role("button", name="Recover")).to_have_count(0)  # only for what did not succeed
     w.assert_clean()
 
 

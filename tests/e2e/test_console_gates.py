@@ -23,13 +23,19 @@ def signal_values(sandbox, name: str) -> dict:
     return {s["id"]["signal_id"]: (s.get("value") or {}).get("scalar") for s in rsp.json().get("signals", [])}
 
 
-def test_approve_gate_is_shown_waiting_and_approved_from_the_console(sandbox, watched):
-    url = run(sandbox, "runs/gates.py", "approve_wf", "--x", "2", wait=False)
-    name = url.rsplit("/", 1)[1]
+def open_waiting_approval(sandbox, watched, workflow: str, node_id: str):
+    """`workflow` (x=2) started and opened once its approve gate `node_id` waits, as the page's
+    list of waiting gates says; returns the page, the execution's name and that list's entry."""
+    url = run(sandbox, "runs/gates.py", workflow, "--x", "2", wait=False)
     w = watched()
     w.page.goto(url)
-    waiting = w.page.locator('#waiting-gates li[data-node="n1"]')
-    expect(waiting).to_contain_text("Node n1 waits for approval (signal approve-it).", timeout=30_000)
+    waiting = w.page.locator(f'#waiting-gates li[data-node="{node_id}"]')
+    expect(waiting).to_contain_text(f"Node {node_id} waits for approval (signal approve-it).", timeout=30_000)
+    return w, url.rsplit("/", 1)[1], waiting
+
+
+def test_approve_gate_is_shown_waiting_and_approved_from_the_console(sandbox, watched):
+    w, name, waiting = open_waiting_approval(sandbox, watched, "approve_wf", "n1")
     row = w.page.locator('#nodes tr[data-node="n1"]')
     expect(row).to_have_attribute("data-kind", "gate")
     expect(row.locator(".phase")).to_have_text(re.compile("‖ Waiting"))
@@ -101,4 +107,29 @@ def test_wait_for_input_gets_its_typed_value_from_the_graph_tab(sandbox, watched
     expect(gate_node.locator(".gnode-phase")).to_have_text("✓ Succeeded")
     assert len(posts) == 1
     assert signal_values(sandbox, name) == {"how-many": {"primitive": {"integer": "40"}}}
+    w.assert_clean()
+
+
+def test_a_gate_inside_a_sub_workflow_is_approved_from_its_panel(sandbox, watched):
+    # Listed under the header like a top-level gate, though the sub-workflow's row is folded.
+    w, name, waiting = open_waiting_approval(sandbox, watched, "nested_approve_wf", "n0-0-n1")
+    expect(waiting.get_by_role("link", name="Approve or reject…")).to_have_attribute("href", re.compile(r"\?node=n0-0-n1$"))
+    nodes = w.page.locator("#nodes")
+    nodes.get_by_role("button", name="Expand n0").click()
+    row = nodes.locator('tr[data-node="n0-0-n1"]')
+    expect(row).to_have_attribute("data-kind", "gate", timeout=30_000)
+    expect(row.locator(".phase")).to_have_text(re.compile("‖ Waiting"), timeout=30_000)
+    row.locator("td").first.click()
+    expect(w.page).to_have_url(re.compile(r"\?node=n0-0-n1$"))
+    # The same controls as a top-level gate: its compiled node is found in the sub-workflow.
+    gate = w.page.locator("#node-panel #gate")
+    expect(gate.locator("h3")).to_have_text(re.compile("Gate: waits for approval"))
+    w.screenshot("gate-nested-panel")
+    assert signal_values(sandbox, name) == {"approve-it": None}
+    gate.get_by_role("button", name="Approve").click()
+    expect(gate.get_by_role("status")).to_have_text("Approved: the execution goes on.")
+    expect(w.page.locator("#execution-phase")).to_have_text(re.compile("Succeeded"), timeout=60_000)
+    expect(w.page.locator(".values").nth(1).locator("tr")).to_have_text([re.compile(r"^o0\s*9$")])  # square(2 + 1)
+    expect(w.page.locator("#waiting-gates")).to_have_count(0)
+    assert signal_values(sandbox, name) == {"approve-it": {"primitive": {"boolean": True}}}
     w.assert_clean()

@@ -51,6 +51,7 @@ export interface NodeExecution {
   id: { node_id: string; execution_id: ExecutionId };
   closure: Progress & {
     task_node_metadata?: { cache_status?: string };
+    deck_uri?: string; // where flytekit wrote the node's deck, if it did
     // A launch plan node's child execution (the gateway has printed both spellings).
     workflow_node_metadata?: { execution_id?: ExecutionId; executionId?: ExecutionId };
   };
@@ -223,6 +224,12 @@ export const api = {
   taskExecutions: (id: ExecutionId, nodeId: string) =>
     get<{ task_executions?: TaskExecution[] }>(`task_executions/${nodePath(id, nodeId)}?limit=100`),
   taskData: (id: TaskExecutionId) => get<ExecutionData>(`data/task_executions/${attemptPath(id)}`),
+  // CreateDownloadLink of a node's deck (FlyteConsole's call): a signed /data/ URL.
+  deckLink: (id: ExecutionId, nodeId: string) =>
+    send<{ pre_signed_urls?: { signed_url?: string[] } }>("POST", "dataproxy/artifact_link", {
+      artifact_type: "ARTIFACT_TYPE_DECK",
+      node_execution_id: { node_id: nodeId, execution_id: id },
+    }),
   // SetSignal: a gate's approval or value (FlyteConsole's Resume form sends the same).
   setSignal: (id: ExecutionId, signalId: string, value: Literal) =>
     send<object>("POST", "signals", { id: { signal_id: signalId, execution_id: id }, value }),

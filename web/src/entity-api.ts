@@ -87,11 +87,15 @@ export const entityApi = {
     send<object>("PUT", `launch_plans/${at(id.project, id.domain)}/${enc(id.name)}/${enc(id.version ?? "")}`, {
       state,
     }),
-  launch: (launchPlan: Identifier, inputs: Record<string, Literal>) =>
+  // `reference`: the execution this one relaunches with changes (FlyteConsole's referenceExecution).
+  launch: (launchPlan: Identifier, inputs: Record<string, Literal>, reference?: ExecutionId) =>
     send<{ id: ExecutionId }>("POST", "executions", {
       project: launchPlan.project,
       domain: launchPlan.domain,
-      spec: { launch_plan: { ...launchPlan, resource_type: "LAUNCH_PLAN" }, metadata: { mode: "MANUAL", principal: "console" } },
+      spec: {
+        launch_plan: { ...launchPlan, resource_type: "LAUNCH_PLAN" },
+        metadata: { mode: "MANUAL", principal: "console", ...(reference ? { reference_execution: reference } : {}) },
+      },
       inputs: { literals: inputs },
     }),
 };

@@ -1,6 +1,8 @@
 // The execution page's actions (CONSOLE.md §4.3): terminate with a cause (confirmed in a
-// dialog), relaunch with the same inputs, archive and unarchive. Each is one gateway call; a
-// relaunch opens the new execution, the others show through the page's next poll or here.
+// dialog), relaunch with the same inputs or with changes (pages/relaunch.tsx), recover an
+// execution that failed (RecoverExecution: a new execution that reuses the outputs of the nodes
+// that succeeded and runs the rest), archive and unarchive. Each is one gateway call; a relaunch
+// or a recovery opens the new execution, the others show through the page's next poll or here.
 import { useSignal } from "@preact/signals";
 import { useRef } from "preact/hooks";
 
@@ -9,13 +11,19 @@ import "./forms.css";
 import { execPath, send, type Execution, type ExecutionId } from "./api";
 import { ErrorBanner } from "./components";
 import { navigate } from "./navigation";
+import { RelaunchWithChanges } from "./pages/relaunch";
 import { isTerminal } from "./phase";
 import { routeHref } from "./routes";
 
 export const ARCHIVED = "EXECUTION_ARCHIVED";
 
+// Where Recover is offered (FlyteConsole offers it for these too): what succeeded is kept.
+const RECOVERABLE = new Set(["FAILED", "ABORTED", "TIMED_OUT"]);
+
 const terminate = (id: ExecutionId, cause: string) => send<object>("DELETE", `executions/${execPath(id)}`, { cause });
 const relaunch = (id: ExecutionId) => send<{ id: ExecutionId }>("POST", "executions/relaunch", { id, name: "" });
+// FlyteConsole's call: an empty name lets the server pick the new execution's.
+const recover = (id: ExecutionId) => send<{ id: ExecutionId }>("POST", "executions/recover", { id, name: "" });
 const setState = (id: ExecutionId, state: string) => send<object>("PUT", `executions/${execPath(id)}`, { state });
 
 function TerminateDialog(props: { id: ExecutionId; onDone: () => void }) {
@@ -81,22 +89,25 @@ export function ExecutionActions(props: { execution: Execution; onChanged: () =>
       busy.value = false;
     }
   };
+  // An action that makes a new execution, which then opens.
+  const openNew = (what: string, call: (id: ExecutionId) => Promise<{ id: ExecutionId }>) =>
+    act(what, async () => {
+      const created = await call(id);
+      navigate(routeHref({ page: "execution", ...created.id }));
+    });
   return (
     <div class="execution-actions">
       <div class="actions" role="group" aria-label="Execution actions">
         {!isTerminal(closure.phase) && <TerminateDialog id={id} onDone={props.onChanged} />}
-        <button
-          type="button"
-          disabled={busy.value}
-          onClick={() =>
-            act("relaunch", async () => {
-              const created = await relaunch(id);
-              navigate(routeHref({ page: "execution", ...created.id }));
-            })
-          }
-        >
+        <button type="button" disabled={busy.value} onClick={() => openNew("relaunch", relaunch)}>
           Relaunch
         </button>
+        <RelaunchWithChanges execution={props.execution} onError={(message) => (error.value = message)} />
+        {RECOVERABLE.has(closure.phase) && (
+          <button type="button" disabled={busy.value} onClick={() => openNew("recover", recover)}>
+            Recover
+          </button>
+        )}
         <button
           type="button"
           disabled={busy.value}

@@ -3,7 +3,7 @@
 // the engine; the console shows it as "Waiting" (FlyteConsole: "Paused") and offers what it needs:
 // Approve/Reject, a typed value, or the time it wakes up. Setting a signal is the gateway's
 // `POST /api/v1/signals` (SetSignal), as FlyteConsole's Resume form sends it.
-import type { CompiledNode, NodeExecution, Workflow } from "./api";
+import type { CompiledClosure, CompiledNode, NodeExecution, Workflow } from "./api";
 import { formatTimestamp, parseDurationMs } from "./format";
 import type { Literal } from "./literals";
 import type { LiteralType } from "./types";
@@ -25,12 +25,47 @@ export function gateOf(node: CompiledNode | undefined): Gate | null {
   return null;
 }
 
-// The compiled node of a top-level node execution. (Gates inside sub-workflows show their phase
-// but no controls yet.)
-export function topLevelGate(workflow: Workflow | null, nodeId: string): Gate | null {
-  const nodes = workflow?.closure?.compiled_workflow?.primary?.template?.nodes ?? [];
-  return gateOf(nodes.find((n) => n.id === nodeId));
+// The nodes a node holds in its own scope: a sub-workflow's, or a branch's alternatives.
+function innerNodes(node: CompiledNode, closure: CompiledClosure): CompiledNode[] {
+  const ref = node.workflow_node?.sub_workflow_ref?.name;
+  if (ref) return closure.sub_workflows?.find((s) => s.template?.id?.name === ref)?.template?.nodes ?? [];
+  const branch = node.branch_node?.if_else;
+  if (!branch) return [];
+  const alternatives = [branch.case?.then_node, ...(branch.other ?? []).map((o) => o.then_node), branch.else_node];
+  return alternatives.filter((n): n is CompiledNode => !!n);
 }
+
+// The compiled node of a node execution by its run-time id: a top-level id ("n1"), or a nested
+// one, its parent's id, "-0-" and its id in the parent's scope ("n0-0-n1", as the engine and
+// flytepropeller name them), through sub-workflows and branches. Undefined for what the compiled
+// workflow does not hold (a dynamic node's children).
+export function compiledNodeAt(workflow: Workflow | null, nodeId: string): CompiledNode | undefined {
+  const closure = workflow?.closure?.compiled_workflow;
+  if (!closure) return undefined;
+  const find = (nodes: CompiledNode[], id: string): CompiledNode | undefined => {
+    for (const n of nodes) {
+      if (n.id === id) return n;
+      const prefix = `${n.id}-0-`;
+      const found = id.startsWith(prefix) ? find(innerNodes(n, closure), id.slice(prefix.length)) : undefined;
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return find(closure.primary?.template?.nodes ?? [], nodeId);
+}
+
+// Whether a node holds a gate somewhere inside it (a sub-workflow's or a branch's nodes, at any
+// depth): the nodes whose children the execution page reads to list every waiting gate.
+export function holdsGate(workflow: Workflow | null, nodeId: string): boolean {
+  const closure = workflow?.closure?.compiled_workflow;
+  const node = compiledNodeAt(workflow, nodeId);
+  const holds = (n: CompiledNode): boolean => innerNodes(n, closure!).some((c) => !!c.gate_node || holds(c));
+  return !!closure && !!node && holds(node);
+}
+
+// What a node execution waits for when it is a gate, at any depth.
+export const gateAt = (workflow: Workflow | null, nodeId: string): Gate | null =>
+  gateOf(compiledNodeAt(workflow, nodeId));
 
 export const isWaiting = (node: NodeExecution | undefined) => node?.closure.phase === "RUNNING";
 
@@ -45,11 +80,11 @@ export interface WaitingGate {
   node: NodeExecution;
 }
 
-// The top-level gates waiting now, in start order.
+// The gates waiting now among `nodes` (top-level or nested), in start order.
 export function waitingGates(nodes: NodeExecution[] | null, workflow: Workflow | null): WaitingGate[] {
   const out: WaitingGate[] = [];
   for (const node of nodes ?? []) {
-    const gate = isWaiting(node) ? topLevelGate(workflow, node.id.node_id) : null;
+    const gate = isWaiting(node) ? gateAt(workflow, node.id.node_id) : null;
     if (gate) out.push({ nodeId: node.id.node_id, gate, node });
   }
   return out;

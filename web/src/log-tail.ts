@@ -3,20 +3,15 @@
 // nothing was added (a 416 would count as a failed request), and decodes UTF-8 across chunk
 // boundaries. Keeps the last MAX_LINES lines.
 
+import { pathUnder } from "./same-origin";
+
 export const MAX_LINES = 5000;
 
 export type Fetch = (url: string, init: { headers: Record<string, string> }) => Promise<Response>;
 
 // A log URI as the engine gives it (`http://<client address>/logs/...`) made relative, so the
 // page reads it from its own origin whatever host name the user opened the console with.
-export function logPath(uri: string): string | null {
-  try {
-    const url = new URL(uri, "http://origin.invalid");
-    return url.pathname.startsWith("/logs/") ? url.pathname + url.search : null;
-  } catch {
-    return null;
-  }
-}
+export const logPath = (uri: string): string | null => pathUnder(uri, "/logs/");
 
 export class LogTail {
   offset = 0; // bytes of the file read so far

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { filterExpression, filterParams, parseFilters, toggleStatus } from "../src/execution-filters";
+import { filterExpression, filterParams, parseFilters, toggleStatus, utcTime } from "../src/execution-filters";
 import { parseRoute, routeHref } from "../src/routes";
 
 const q = (s: string) => new URLSearchParams(s);
@@ -48,4 +48,28 @@ test("the executions route carries the filters both ways, the legacy path too", 
     status: ["aborted"],
   });
   assert.equal(routeHref({ page: "executions", project: "p", domain: "d" }), base);
+});
+
+test("the workflow and a creation time window become eq(workflow.name) and gte/lte(created_at)", () => {
+  assert.equal(
+    filterExpression({ workflow: "runs.workflows.chain_wf", after: "2026-11-29T10:00:00Z", before: "2026-11-30T00:00:00Z" }),
+    "eq(workflow.name,runs.workflows.chain_wf)+gte(created_at,2026-11-29T10:00:00Z)+lte(created_at,2026-11-30T00:00:00Z)",
+  );
+  assert.equal(filterExpression({ status: ["failed"], workflow: "w(x)" }), "value_in(phase,FAILED)+eq(workflow.name,wx)");
+  assert.equal(filterExpression({ after: "yesterday" }), ""); // not a time: no term rather than a refused list
+});
+
+test("times in the URL are RFC 3339 in UTC, to the second; without a zone they are UTC", () => {
+  assert.equal(utcTime("2026-11-29T10:00"), "2026-11-29T10:00:00Z"); // what datetime-local gives
+  assert.equal(utcTime("2026-11-29T10:00:30.250Z"), "2026-11-29T10:00:30Z");
+  assert.equal(utcTime("2026-11-29T11:00:00+01:00"), "2026-11-29T10:00:00Z");
+  assert.equal(utcTime("2026-11-29"), "");
+  assert.equal(utcTime("2026-13-45T99:00"), "");
+  assert.equal(utcTime(null), "");
+  const query = q("workflow=runs.x&after=2026-11-29T10:00&before=nope&status=failed");
+  const filters = parseFilters(query);
+  assert.deepEqual(filters, { status: ["failed"], workflow: "runs.x", after: "2026-11-29T10:00:00Z" });
+  assert.equal(filterParams(filters).toString(), "status=failed&workflow=runs.x&after=2026-11-29T10%3A00%3A00Z");
+  const route = parseRoute("/console/projects/p/domains/d/executions", `?${filterParams(filters)}`);
+  assert.deepEqual(route, { page: "executions", project: "p", domain: "d", ...filters });
 });

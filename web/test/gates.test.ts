@@ -2,7 +2,17 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import type { CompiledNode, NodeExecution, Workflow } from "../src/api";
-import { approval, gateNeeds, gateOf, shownPhase, topLevelGate, waitingGates, wakeTime } from "../src/gates";
+import {
+  approval,
+  compiledNodeAt,
+  gateAt,
+  gateNeeds,
+  gateOf,
+  holdsGate,
+  shownPhase,
+  waitingGates,
+  wakeTime,
+} from "../src/gates";
 import { phaseInfo } from "../src/phase";
 
 const exec = { project: "p", domain: "d", name: "x" };
@@ -21,18 +31,55 @@ const nodes: CompiledNode[] = [
 const workflow: Workflow = { closure: { compiled_workflow: { primary: { template: { nodes } } } } };
 
 test("a gate's kind, signal and type come from its compiled node", () => {
-  assert.deepEqual(topLevelGate(workflow, "n1"), { kind: "approve", signalId: "approve-it" });
-  assert.deepEqual(topLevelGate(workflow, "n2"), {
+  assert.deepEqual(gateAt(workflow, "n1"), { kind: "approve", signalId: "approve-it" });
+  assert.deepEqual(gateAt(workflow, "n2"), {
     kind: "signal",
     signalId: "how-many",
     type: { simple: "INTEGER" },
     output: "o0",
   });
-  assert.deepEqual(topLevelGate(workflow, "n3"), { kind: "sleep", durationMs: 90_000 });
-  assert.equal(topLevelGate(workflow, "n0"), null);
-  assert.equal(topLevelGate(workflow, "n9"), null);
-  assert.equal(topLevelGate(null, "n1"), null);
+  assert.deepEqual(gateAt(workflow, "n3"), { kind: "sleep", durationMs: 90_000 });
+  assert.equal(gateAt(workflow, "n0"), null);
+  assert.equal(gateAt(workflow, "n9"), null);
+  assert.equal(gateAt(null, "n1"), null);
   assert.equal(gateOf({ id: "g", gate_node: {} }), null);
+});
+
+test("a gate inside a sub-workflow or a branch is found by its run-time id", () => {
+  const subId = { project: "p", domain: "d", name: "runs.gates.approve_wf", version: "v" };
+  const nested: Workflow = {
+    closure: {
+      compiled_workflow: {
+        primary: {
+          template: {
+            nodes: [
+              { id: "n1", task_node: {} },
+              { id: "n10", workflow_node: { sub_workflow_ref: subId } },
+              {
+                id: "n2",
+                branch_node: { if_else: { case: { then_node: { id: "n2-n0", task_node: {} } }, else_node: nodes[3] } },
+              },
+            ],
+          },
+        },
+        sub_workflows: [{ template: { id: subId, nodes } }],
+      },
+    },
+  };
+  assert.deepEqual(gateAt(nested, "n10-0-n1"), { kind: "approve", signalId: "approve-it" });
+  assert.equal(gateAt(nested, "n10-0-n2")?.kind, "signal");
+  assert.equal(gateAt(nested, "n2-0-n3")?.kind, "sleep"); // the branch's else node
+  assert.equal(compiledNodeAt(nested, "n2-0-n2-n0")?.id, "n2-n0");
+  assert.equal(compiledNodeAt(nested, "n1-0-n1"), undefined); // a task holds no nodes
+  assert.equal(gateAt(nested, "n10"), null);
+  assert.equal(gateAt(nested, "n10-0-n9"), null);
+  assert.equal(gateAt(nested, "n10-1-n1"), null);
+  // The nodes whose children hold a gate: the sub-workflow and the branch, not the task.
+  assert.deepEqual(
+    ["n1", "n10", "n2", "n10-0-n1", "n9"].filter((id) => holdsGate(nested, id)),
+    ["n10", "n2"],
+  );
+  assert.equal(holdsGate(null, "n10"), false);
 });
 
 test("the gates waiting now are the running ones, in start order", () => {

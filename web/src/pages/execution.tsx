@@ -22,7 +22,8 @@ import { ExecutionGraph } from "../graph";
 import { ExecutionTimeline } from "../timeline/view";
 import { useLivePolling } from "../live";
 import { Link } from "../navigation";
-import { topLevelGate, waitingGates } from "../gates";
+import { gateAt, waitingGates } from "../gates";
+import { nodesAroundGates } from "../nested-gates";
 import { nodeRows } from "../nodes";
 import { declaredOutputs, nodeDeclaredOutputs } from "../order";
 import { isTerminal, phaseInfo } from "../phase";
@@ -105,6 +106,7 @@ export function ExecutionPage(props: ExecutionId & { tab?: TabName; node?: strin
   const id: ExecutionId = { project: props.project, domain: props.domain, name: props.name };
   const execution = useSignal<Execution | null>(null);
   const nodes = useSignal<NodeExecution[] | null>(null);
+  const aroundGates = useSignal<NodeExecution[]>([]); // inside running nodes that hold gates
   const workflow = useSignal<Workflow | null>(null);
   const data = useSignal<ExecutionData | null>(null);
   const dataFinal = useRef(false); // fetched once the execution had ended: outputs are in
@@ -137,6 +139,9 @@ export function ExecutionPage(props: ExecutionId & { tab?: TabName; node?: strin
           () => undefined,
         );
       }
+      const nested = await nodesAroundGates(id, nodes.value, workflow.value);
+      if (!current()) return false;
+      aroundGates.value = nested;
       return live.value;
     },
     null,
@@ -162,7 +167,7 @@ export function ExecutionPage(props: ExecutionId & { tab?: TabName; node?: strin
       {e === null && !error.value && <p class="muted">Loading…</p>}
       {e && <Header execution={e} now={now.value} />}
       {e && <ExecutionActions execution={e} onChanged={() => looks.value++} />}
-      {e && <WaitingGates id={id} tab={props.tab} gates={waitingGates(nodes.value, workflow.value)} />}
+      {e && <WaitingGates id={id} tab={props.tab} gates={waitingGates([...(nodes.value ?? []), ...aroundGates.value], workflow.value)} />}
       {e && (
         <p class="muted live">
           <span aria-live="polite">
@@ -208,7 +213,7 @@ export function ExecutionPage(props: ExecutionId & { tab?: TabName; node?: strin
           tab={props.tab}
           node={nodes.value?.find((n) => n.id.node_id === props.node)}
           outputOrder={nodeDeclaredOutputs(compiled, props.node)}
-          gate={topLevelGate(workflow.value, props.node)}
+          gate={gateAt(workflow.value, props.node)}
           runs={nodeRows(nodes.value ?? [], workflow.value).find((r) => r.nodeId === props.node)?.runs ?? ""}
           now={now.value}
           paused={paused.value}

@@ -1,5 +1,6 @@
 // A project domain's executions, newest first, narrowed by the filters in the URL (phases, a name
-// search: execution-filter-bar.tsx); live while any shown one runs.
+// search, the workflow, a creation time window: execution-filter-bar.tsx); live while any shown
+// one runs.
 import { useSignal } from "@preact/signals";
 
 import { api, type Execution } from "../api";
@@ -15,7 +16,8 @@ import { ExecutionFilterBar } from "./execution-filter-bar";
 const IDLE_MS = 10_000; // nothing running: look for new executions now and then
 
 export function ExecutionsPage(props: { project: string; domain: string } & ExecutionFilters) {
-  const filters: ExecutionFilters = { status: props.status, search: props.search };
+  const { status, search, workflow, after, before } = props;
+  const filters: ExecutionFilters = { status, search, workflow, after, before };
   const expression = filterExpression(filters);
   const executions = useSignal<Execution[] | null>(null);
   const error = useSignal<string | null>(null);

@@ -11,6 +11,7 @@ export interface Field {
   type: LiteralType;
   required: boolean;
   hasDefault: boolean;
+  note?: string; // where the value shown comes from, when not the default
   literalMode: boolean; // typed as literal JSON
   text: string;
   error: string | null;
@@ -109,7 +110,7 @@ export function FieldRow(props: { field: Field; update: (f: Field) => void; idPr
       </label>
       <FieldInput field={f} id={id} onText={(text) => props.update({ ...f, text, error: null })} />
       <p class="hint" id={`${id}-hint`}>
-        {f.error ? <span class="field-error">{f.error}</span> : HINTS[kind] ?? (f.hasDefault ? "Default shown" : "")}
+        {f.error ? <span class="field-error">{f.error}</span> : HINTS[kind] ?? f.note ?? (f.hasDefault ? "Default shown" : "")}
       </p>
       {fieldKind(f.type) !== "literal" && (
         <button type="button" class="link-button" aria-pressed={f.literalMode} onClick={toggle}>

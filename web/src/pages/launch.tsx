@@ -1,21 +1,35 @@
 // The launch form (CONSOLE.md §4.4), in a dialog from a launch plan's page (or a workflow's, by
-// its default launch plan): one field per input of the plan, typed by its LiteralType, filled
-// with the plan's default; every field can be edited as literal JSON instead (the escape
-// hatch for types without a widget of their own). Launching opens the new execution.
+// its default launch plan), or from an execution's page to relaunch it with changes: one field
+// per input of the plan, typed by its LiteralType, filled with the plan's default or the
+// execution's value; every field can be edited as literal JSON instead (the escape hatch for
+// types without a widget of their own). Launching opens the new execution.
 import { useSignal, type Signal } from "@preact/signals";
+import type { RefObject } from "preact";
 import { useRef } from "preact/hooks";
 
 import "../forms.css";
 
+import type { ExecutionId } from "../api";
 import { ErrorBanner } from "../components";
 import { entityApi, type Entity } from "../entity-api";
-import type { Literal } from "../literals";
+import type { Literal, LiteralMap } from "../literals";
 import { navigate } from "../navigation";
 import { orderedEntries } from "../order";
 import { routeHref } from "../routes";
 import { fieldLiteral, FieldRow, initialField, type Field } from "./launch-field";
 
-function LaunchForm(props: { plan: Entity; fields: Signal<Field[]>; close: () => void }) {
+// The plan's inputs as fields, each filled with `values[name]` (an execution's inputs) if given,
+// else with the plan's default.
+export function launchFields(plan: Entity, values?: LiteralMap): Field[] {
+  return orderedEntries(plan.closure?.expected_inputs?.parameters).map(([name, p]) => {
+    const value = values?.literals?.[name];
+    if (!value) return initialField(name, p);
+    // Left empty, an input still falls back to the plan's own default (if it has one).
+    return { ...initialField(name, { ...p, default: value }), hasDefault: !!p.default, note: "The execution's value" };
+  });
+}
+
+function LaunchForm(props: { plan: Entity; fields: Signal<Field[]>; reference?: ExecutionId; close: () => void }) {
   const busy = useSignal(false);
   const error = useSignal<string | null>(null);
   const submit = async (event: Event) => {
@@ -39,7 +53,7 @@ function LaunchForm(props: { plan: Entity; fields: Signal<Field[]>; close: () =>
     busy.value = true;
     error.value = null;
     try {
-      const created = await entityApi.launch(props.plan.id, inputs);
+      const created = await entityApi.launch(props.plan.id, inputs, props.reference);
       props.close();
       navigate(routeHref({ page: "execution", ...created.id }));
     } catch (e) {
@@ -73,14 +87,38 @@ function LaunchForm(props: { plan: Entity; fields: Signal<Field[]>; close: () =>
   );
 }
 
+// The dialog, opened by its owner (`dialog.current.showModal()`) once `plan` and `fields` are set.
+// `reference`: the execution relaunched with changes (recorded as the new one's reference).
+export function LaunchDialog(props: {
+  dialog: RefObject<HTMLDialogElement | null>;
+  plan: Entity | null;
+  fields: Signal<Field[]>;
+  title: string;
+  reference?: ExecutionId;
+}) {
+  const close = () => props.dialog.current?.close();
+  return (
+    <dialog ref={props.dialog} aria-labelledby="launch-title" class="launch">
+      <h2 id="launch-title">{props.title}</h2>
+      {props.plan && (
+        <>
+          <p class="muted">
+            Launch plan {props.plan.id.name} version <code>{props.plan.id.version}</code>
+          </p>
+          <LaunchForm plan={props.plan} fields={props.fields} reference={props.reference} close={close} />
+        </>
+      )}
+    </dialog>
+  );
+}
+
 export function LaunchButton(props: { plan: Entity }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const fields = useSignal<Field[]>([]);
   const open = () => {
-    fields.value = orderedEntries(props.plan.closure?.expected_inputs?.parameters).map(([name, p]) => initialField(name, p));
+    fields.value = launchFields(props.plan);
     dialog.current?.showModal();
   };
-  const { name, version } = props.plan.id;
   return (
     <>
       <div class="actions">
@@ -88,13 +126,7 @@ export function LaunchButton(props: { plan: Entity }) {
           Launch…
         </button>
       </div>
-      <dialog ref={dialog} aria-labelledby="launch-title" class="launch">
-        <h2 id="launch-title">Launch {name}</h2>
-        <p class="muted">
-          Launch plan version <code>{version}</code>
-        </p>
-        <LaunchForm plan={props.plan} fields={fields} close={() => dialog.current?.close()} />
-      </dialog>
+      <LaunchDialog dialog={dialog} plan={props.plan} fields={fields} title={`Launch ${props.plan.id.name}`} />
     </>
   );
 }

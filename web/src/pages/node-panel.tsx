@@ -1,6 +1,6 @@
 // The node side panel of the execution page (`?node=..&attempt=..`): the node's attempts (task
 // executions) with phase, times and error, the chosen attempt's logs followed live, inputs and
-// outputs of the node and of the attempt, and the task template. Polls while the node runs;
+// outputs of the node and of the attempt, its deck, and the task template. Polls while the node runs;
 // Esc or the close button closes it (back to the execution's URL without the node).
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
@@ -24,6 +24,7 @@ import { Link, navigate } from "../navigation";
 import { isTerminal } from "../phase";
 import { routeHref, type Route, type TabName } from "../routes";
 import { GateControls } from "./gate-controls";
+import { NodeDeck } from "./node-deck";
 import { TaskTemplateFacts } from "./task-template";
 import { StartAndDuration } from "./duration";
 
@@ -238,6 +239,7 @@ export function NodePanel(props: Props) {
           )}
         </section>
       )}
+      {node?.closure.deck_uri && <NodeDeck id={id} nodeId={nodeId} />}
       {template && (
         <section aria-labelledby="task-heading">
           <h3 id="task-heading">Task</h3>

@@ -25,3 +25,9 @@ def approve_wf(x: int) -> int:
 def signal_wf(x: int) -> int:
     n = wait_for_input("how-many", timeout=timedelta(hours=1), expected_type=int)
     return add(a=x, b=n)
+
+
+@workflow
+def nested_approve_wf(x: int) -> int:
+    """approve_wf as a sub-workflow: its gate runs as node n0-0-n1."""
+    return approve_wf(x=x)
