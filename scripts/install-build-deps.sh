@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building `flyte` needs on a fresh Debian 12 machine: the compiler toolchain and
-# libraries from Debian (static archives included), Node.js, and from npm the pinned FlyteIDL
-# protos and the web console's libraries and bundler (package-lock.json).
+# libraries from Debian (static archives included), Node.js, from npm the pinned FlyteIDL protos
+# and the web console's libraries and bundler (package-lock.json), and from PyPI the pinned
+# FlyteIDL 2 wheel (third_party/flyteidl2.txt).
 # Fast when everything is already there.
 set -euo pipefail
 
@@ -15,6 +16,7 @@ packages=(
   libssl-dev zlib1g-dev libc-ares-dev libre2-dev libmsgpack-cxx-dev clang-format clang libclang-rt-14-dev
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)  # downloads the FlyteIDL 2 wheel
 
 missing=()
 for package in "${packages[@]}"; do
@@ -35,5 +37,17 @@ want="$(sha256sum "$repo_root/package-lock.json" | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   log "npm ci (FlyteIDL protos, web console)"
   (cd "$repo_root" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+  echo "$want" > "$stamp"
+fi
+
+# FlyteIDL 2's wheel, checked against its pinned hash; fetched again only when the pin changed.
+wheels="$repo_root/.deps/wheels"
+stamp="$wheels/.flyteidl2.sha256"
+want="$(sha256sum "$repo_root/third_party/flyteidl2.txt" | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  log "pip download (FlyteIDL 2 wheel)"
+  rm -rf "$wheels" && mkdir -p "$wheels"
+  python3 -m pip download --quiet --no-deps --only-binary=:all: --require-hashes \
+    -r "$repo_root/third_party/flyteidl2.txt" -d "$wheels"
   echo "$want" > "$stamp"
 fi

@@ -1,18 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests need on a Debian 12 machine and creates the
-# Python virtualenv .venv at the repository root from tests/e2e/requirements.txt.
-# Idempotent and fast when nothing changed (the venv carries a stamp with the hash
-# of requirements.txt and the interpreter version).
+# Python virtualenvs at the repository root: .venv (flytekit and the test tools) from
+# tests/e2e/requirements.txt, .venv-flyte2 (the Flyte 2 SDK) from requirements-flyte2.txt.
+# Idempotent and fast when nothing changed (each venv carries a stamp with the hash of its
+# requirements and the interpreter version).
 #
 #   scripts/setup-test-env.sh            # set up / refresh
 #   PYTHON=/usr/bin/python3 scripts/setup-test-env.sh   # choose the interpreter
-#   FORCE=1 scripts/setup-test-env.sh    # recreate the venv from scratch
+#   FORCE=1 scripts/setup-test-env.sh    # recreate the venvs from scratch
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-venv="$repo_root/.venv"
-requirements="$repo_root/tests/e2e/requirements.txt"
-stamp="$venv/.requirements.stamp"
 
 log() { printf 'setup-test-env: %s\n' "$*" >&2; }
 
@@ -70,44 +68,53 @@ log "test image: $("$repo_root/scripts/build-test-image.sh")"
 "$python" -c 'import sys; assert sys.version_info >= (3, 9), sys.version' \
   || { log "need Python >= 3.9 (got $("$python" --version 2>&1))"; exit 1; }
 
-# --- virtualenv --------------------------------------------------------------------
-want_stamp="$( { sha256sum "$requirements" | cut -d' ' -f1; "$python" -c 'import sys; print(sys.version)'; } )"
+# --- virtualenvs ------------------------------------------------------------------
+# One per client: each rebuilt only when its requirements or the interpreter changed (a stamp in
+# the venv holds their hash), and checked at the end so a broken one fails here, not mid-run.
+#   make_venv <folder> <requirements> <python check>
+make_venv() {
+  local venv="$1" requirements="$2" check="$3"
+  local stamp="$venv/.requirements.stamp"
+  local want_stamp
+  want_stamp="$( { sha256sum "$requirements" | cut -d' ' -f1; "$python" -c 'import sys; print(sys.version)'; } )"
+  if [ "${FORCE:-0}" = 1 ]; then
+    rm -rf "$venv"
+  fi
+  # A venv whose interpreter no longer runs (e.g. the base python moved) is rebuilt.
+  if [ -d "$venv" ] && ! "$venv/bin/python" -c 'pass' >/dev/null 2>&1; then
+    log "existing $(basename "$venv") is broken; recreating it"
+    rm -rf "$venv"
+  fi
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_stamp" ]; then
+    log "$(basename "$venv") is up to date ($("$venv/bin/python" --version 2>&1))"
+    return 0
+  fi
+  if [ -d "$venv" ] && [ "$("$venv/bin/python" -c 'import sys; print(sys.version)')" != "$("$python" -c 'import sys; print(sys.version)')" ]; then
+    log "interpreter changed; recreating $(basename "$venv")"
+    rm -rf "$venv"
+  fi
+  if [ ! -x "$venv/bin/python" ]; then
+    log "creating $(basename "$venv") with $python ($("$python" --version 2>&1))"
+    "$python" -m venv "$venv"
+  fi
+  log "installing $(basename "$requirements") into $(basename "$venv")"
+  export PIP_DISABLE_PIP_VERSION_CHECK=1
+  "$venv/bin/python" -m pip install -q --upgrade pip
+  "$venv/bin/python" -m pip install -q -r "$requirements"
+  "$venv/bin/python" -c "$check" >&2
+  printf '%s\n' "$want_stamp" >"$stamp"
+}
 
-if [ "${FORCE:-0}" = 1 ]; then
-  rm -rf "$venv"
-fi
-# A venv whose interpreter no longer runs (e.g. the base python moved) is rebuilt.
-if [ -d "$venv" ] && ! "$venv/bin/python" -c 'pass' >/dev/null 2>&1; then
-  log "existing .venv is broken; recreating it"
-  rm -rf "$venv"
-fi
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_stamp" ]; then
-  log ".venv is up to date ($("$venv/bin/python" --version 2>&1))"
-  exit 0
-fi
-if [ -d "$venv" ] && [ "$("$venv/bin/python" -c 'import sys; print(sys.version)')" != "$("$python" -c 'import sys; print(sys.version)')" ]; then
-  log "interpreter changed; recreating .venv"
-  rm -rf "$venv"
-fi
-if [ ! -x "$venv/bin/python" ]; then
-  log "creating .venv with $python ($("$python" --version 2>&1))"
-  "$python" -m venv "$venv"
-fi
-
-log "installing tests/e2e/requirements.txt into .venv"
-export PIP_DISABLE_PIP_VERSION_CHECK=1
-"$venv/bin/python" -m pip install -q --upgrade pip
-"$venv/bin/python" -m pip install -q -r "$requirements"
-
-# Fail here, not in the middle of a test run, if the environment is unusable.
-"$venv/bin/python" -c '
+make_venv "$repo_root/.venv" "$repo_root/tests/e2e/requirements.txt" '
 import flytekit, grpc, pytest, requests, yaml
 from flyteidl.service import admin_pb2_grpc, dataproxy_pb2_grpc
 from grpc_health.v1 import health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2_grpc
+from flytekit.clis.sdk_in_container.pyflyte import main
 print("flytekit", flytekit.__version__, "grpcio", grpc.__version__)
-' >&2
-"$venv/bin/pyflyte" --help >/dev/null
-
-printf '%s\n' "$want_stamp" >"$stamp"
+'
+make_venv "$repo_root/.venv-flyte2" "$repo_root/tests/e2e/requirements-flyte2.txt" '
+import flyte, flyte.cli.main
+print("flyte", flyte.__version__)
+'
 log "done"

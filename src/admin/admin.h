@@ -1,6 +1,6 @@
 // Front header of the admin layer: FlyteAdmin's services (projects, entities, executions, node
-// and task executions, attributes, data proxy, signals, metrics) as transport-free classes over
-// the store, each declaring its handlers; `Admin` builds and owns them.
+// and task executions, attributes, data proxy, signals, metrics), and Flyte 2's (projects so far),
+// as transport-free classes over the store, each declaring its handlers; `Admin` builds and owns them.
 // Thread-safe: handlers run concurrently on the transport's threads; the store serialises writes.
 #pragma once
 
@@ -15,6 +15,7 @@
 #include "admin/node_execution_service.h"
 #include "admin/project_service.h"
 #include "admin/signal_service.h"
+#include "admin/v2_projects.h"
 #include "admin/version_service.h"
 
 namespace flyte::admin {
@@ -35,6 +36,8 @@ class Admin {
   DataProxyService& data_proxy() { return data_proxy_; }
   SignalService& signals() { return signals_; }
   MetricsService& metrics() { return metrics_; }
+  // Flyte 2 (flyteidl2) services.
+  V2ProjectService& v2_projects() { return v2_projects_; }
 
   // What the engine asks of the admin layer: child executions of launch plan nodes (through the
   // executions service) and the interfaces of registered launch plans. Valid while this lives.
@@ -53,6 +56,7 @@ class Admin {
   DataProxyService data_proxy_;
   SignalService signals_;
   MetricsService metrics_;
+  V2ProjectService v2_projects_{projects_};
 };
 
 }  // namespace flyte::admin

@@ -11,7 +11,8 @@ namespace flyte::server {
 struct HttpExchange {
   unsigned version = 11;
   std::string request_id;
-  int status = 0;  // the reply's, once its header is written; 0 when none was
+  int status = 0;        // the reply's, once its header is written; 0 when none was
+  bool connect = false;  // a Connect call: every error goes out in Connect's form (connect.h)
 
   // Marks a response about to be written as this exchange's reply.
   template <class Response>

@@ -90,6 +90,7 @@ http::response<http::string_body> ToResponse(HttpReply reply, HttpExchange& exch
 
 // Writes a reply held in memory; returns whether the connection may carry another request.
 asio::awaitable<bool> WriteReply(HttpStream& stream, HttpReply reply, HttpExchange& exchange, bool keep_alive) {
+  if (exchange.connect) reply = AsConnectError(std::move(reply));
   auto response = ToResponse(std::move(reply), exchange, keep_alive);
   stream.expires_after(kKeepAliveTimeout);
   boost::system::error_code ec;
@@ -142,6 +143,18 @@ asio::awaitable<HttpReply> Dispatch(Request& request, const HttpHandlers& handle
     admin::Admin& admin = handlers.admin;
     const std::function<HttpReply()> schedules = [&admin] { return SchedulesReply(admin, std::time(nullptr)); };
     co_return co_await Offload(handlers.blocking, schedules);
+  }
+  if (IsConnectPath(target)) {
+    if (request.method() != http::verb::post) {
+      co_return ConnectError(absl::UnimplementedError("Connect calls are POST requests"));
+    }
+    const auto call = std::make_shared<ConnectRequest>(
+        ConnectRequest{target.substr(0, target.find('?')), Header(request, http::field::content_type),
+                       Header(request, http::field::content_encoding), std::move(request.body())});
+    const ConnectRouter& router = handlers.connect;
+    const auto limit = static_cast<size_t>(handlers.max_api_body_bytes);
+    const std::function<HttpReply()> handle = [&router, call, limit] { return router.Handle(*call, limit); };
+    co_return co_await Offload(handlers.blocking, handle);  // handlers read and write the registry
   }
   if (target.rfind("/api/v1/", 0) == 0 || IsAuthMetadataPath(target)) {
     auto call = std::make_shared<GatewayRequest>(
@@ -281,6 +294,7 @@ asio::awaitable<bool> ServeRequest(HttpStream& stream, beast::flat_buffer& buffe
   const auto& message = header.get();
   const std::string target(message.target());
   const http::verb verb = message.method();
+  exchange.connect = IsConnectPath(target);
   // The guard (Host, Origin, content type) and auth see every request before its route does; a
   // refused request's body is read and dropped so the reply is not lost to a reset.
   const std::string host = Header(message, http::field::host);

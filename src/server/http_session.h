@@ -1,8 +1,7 @@
 // One HTTP/1.1 connection: reads requests (keep-alive), dispatches each by path prefix
-// (/healthz, /api/v1/ gateway, /data/ object store, /logs/, /console) once the request guard and auth let
-// it through, writes the replies. A coroutine on the io_context; blocking work is sent to the
-// handlers' thread pool. Object and log bodies are streamed (http_body.h); other bodies are read
-// whole within the BodyBudget.
+// (/healthz, /api/v1/ gateway, /flyteidl2.* Connect, /data/ object store, /logs/, /console) once the request guard and
+// auth let it through, writes the replies. A coroutine on the io_context; blocking work is sent to the handlers' thread
+// pool. Object and log bodies are streamed (http_body.h); other bodies are read whole within the BodyBudget.
 #pragma once
 
 // Boost 1.74's awaitable.hpp uses std::exchange without including <utility>.
@@ -19,6 +18,7 @@
 #include "admin/admin.h"
 #include "auth/auth.h"
 #include "server/body_budget.h"
+#include "server/connect.h"
 #include "server/console_assets.h"
 #include "server/data_endpoint.h"
 #include "server/gateway.h"
@@ -30,6 +30,7 @@ namespace flyte::server {
 struct HttpHandlers {
   const RequestGuard& guard;  // checks every request before it is dispatched
   Gateway& gateway;
+  const ConnectRouter& connect;  // Flyte 2's services
   DataEndpoint& data;
   LogEndpoint& logs;
   const ConsoleAssets& console;  // /console and the redirect of /

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "server/body_budget.h"
+#include "server/connect_services.h"
 #include "server/data_endpoint.h"
 #include "server/gateway.h"
 #include "server/grpc_server.h"
@@ -49,13 +50,14 @@ class TransportServer final : public Server {
   Status Serve(ServerDeps deps) override {
     ASSIGN_OR_RETURN(grpc_, GrpcServer::Start(deps.admin, deps.auth, config_.grpc));
     gateway_ = std::make_unique<Gateway>(grpc_->InProcessChannel(), ServedRoutes());
+    connect_ = std::make_unique<ConnectRouter>(MakeConnectRouter(deps.admin));
     data_ = std::make_unique<DataEndpoint>(deps.signer, deps.blobs);
     logs_ = std::make_unique<LogEndpoint>(deps.logs_dir);
     console_ = config_.console_dir.empty() ? std::make_unique<ConsoleAssets>(EmbeddedConsoleAssets())
                                            : std::make_unique<ConsoleAssets>(config_.console_dir);
     listener_->Start(grpc_->server(), config_.grpc, grpc_->calls(),
-                     {guard_, *gateway_, *data_, *logs_, *console_, deps.auth, deps.admin, blocking_, buffered_,
-                      config_.max_request_bytes, config_.max_api_request_bytes, config_.header_timeout},
+                     {guard_, *gateway_, *connect_, *data_, *logs_, *console_, deps.auth, deps.admin, blocking_,
+                      buffered_, config_.max_request_bytes, config_.max_api_request_bytes, config_.header_timeout},
                      {config_.max_connections, config_.idle_timeout});
     for (int i = 0; i < 2; ++i) io_threads_.emplace_back([this] { RunIo(io_); });
     return absl::OkStatus();
@@ -85,6 +87,7 @@ class TransportServer final : public Server {
   std::unique_ptr<Listener> listener_;
   std::unique_ptr<GrpcServer> grpc_;
   std::unique_ptr<Gateway> gateway_;
+  std::unique_ptr<ConnectRouter> connect_;
   std::unique_ptr<DataEndpoint> data_;
   std::unique_ptr<LogEndpoint> logs_;
   std::unique_ptr<ConsoleAssets> console_;

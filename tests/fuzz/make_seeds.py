@@ -7,6 +7,7 @@ Run: .venv/bin/python tests/fuzz/make_seeds.py
 """
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import msgpack
@@ -172,6 +173,16 @@ TEXT = {
 }
 
 
+# Connect requests (connect_fuzz.cpp): content type, content encoding, then the body. The bodies are
+# flyteidl2.project.GetProjectRequest{id: "known"} written by hand (flyteidl2 is not in this venv).
+GET_PROJECT = b"\n\x05known"
+CONNECT = {
+    "proto_gzip": b"application/proto\ngzip\n" + gzip.compress(GET_PROJECT, mtime=0),
+    "proto": b"application/proto\n\n" + GET_PROJECT,
+    "json": b'application/json\nidentity\n{"id":"known"}',
+}
+
+
 def write(target: str, name: str, data: bytes) -> None:
     folder = CORPUS / target
     folder.mkdir(parents=True, exist_ok=True)
@@ -186,6 +197,8 @@ def main() -> None:
     for name, data in MSGPACK.items():
         write("msgpack", name, data)
         write("go_format", name, data)
+    for name, data in CONNECT.items():
+        write("connect", name, data)
     for target, seeds in TEXT.items():
         for name, data in seeds.items():
             write(target, name, data)
