@@ -86,7 +86,7 @@ std::string ReadFile(const fs::path& file) {
 TEST_CASE("container spec: the task's image and command line, Flyte's environment, same-path mounts, labels") {
   testing::TempDir dir;
   const TaskAttempt attempt = RawContainerAttempt(dir.path(), "localhost/test:1");
-  auto spec = ContainerSpecFor(attempt, ConfigFor("/x.sock", dir.path()));
+  auto spec = ContainerSpecFor(LaunchOf(attempt), ConfigFor("/x.sock", dir.path()));
   REQUIRE(spec.ok());
   CHECK(spec->image == "localhost/test:1");
   CHECK(spec->entrypoint == std::vector<std::string>{"/bin/sh", "-c"});
@@ -105,7 +105,7 @@ TEST_CASE("container spec: the task's image and command line, Flyte's environmen
                                  (dir.path() / "blobs").string() + ":" + (dir.path() / "blobs").string()});
   TaskAttempt no_image = attempt;
   no_image.task.mutable_container()->clear_image();
-  CHECK_FALSE(ContainerSpecFor(no_image, ConfigFor("/x.sock", dir.path())).ok());
+  CHECK_FALSE(ContainerSpecFor(LaunchOf(no_image), ConfigFor("/x.sock", dir.path())).ok());
 }
 
 TEST_CASE("container plugin: creates, starts, copies the log, reports the exit code and removes the container") {
