@@ -4,8 +4,10 @@ scripts/build-test-image.sh (nothing is pulled). flytekit's ContainerTask (task 
 raw-container) runs in a container of its image: its output reaches /logs, its exit code fails
 the node, a missing image fails it with a message naming the image, terminating the execution
 stops and removes the container, task resources become the container's limits, a task over its
-memory limit fails as OOMKilled, and after a kill -9 of the sandbox running containers are
-re-attached, ended ones judged by their exit code, and containers no attempt holds removed."""
+memory limit fails as OOMKilled, after a kill -9 of the sandbox running containers are
+re-attached, ended ones judged by their exit code, and containers no attempt holds removed, and a
+ContainerTask with input/output data folders gets its inputs as files and its outputs read back,
+in a container and (with a host shell) as a local process."""
 
 from __future__ import annotations
 
@@ -20,10 +22,11 @@ import pytest
 import requests
 from e2e_support import DOMAIN, PROJECT, REPO_ROOT, RPC_TIMEOUT_S, VENV_BIN, start_sandbox, unique
 from flyteidl.admin import matchable_resource_pb2, node_execution_pb2, project_domain_attributes_pb2, task_execution_pb2
-from flytekit import ContainerTask, Resources
+from flytekit import ContainerTask, Resources, kwtypes
 from flytekit.configuration import Config
 from flytekit.models.core.execution import WorkflowExecutionPhase
 from flytekit.remote import FlyteRemote
+from flytekit.types.file import FlyteFile
 
 LABEL = "org.flyte.sandbox"
 
@@ -242,3 +245,72 @@ def test_a_task_over_its_memory_limit_fails_as_oomkilled(sandbox, remote, image)
     log = requests.get(attempt.closure.logs[0].uri, timeout=10).text
     assert "allocating" in log and "Reason [OOMKilled]" in log, log
     assert containers_of(execution.id.name) == []
+
+
+# Reads each input from its file (and the whole map from inputs.json), writes each output to its
+# file: as a script written for Flyte's copilot on a cluster would.
+DATA_SCRIPT = (
+    'cd /var/inputs && cat inputs.json && echo && '
+    'echo $(( $(cat n) * 2 )) > /var/outputs/total && '
+    'printf "%s-%s-%s" "$(cat word)" "$(cat x)" "$(cat flag)" > /var/outputs/shout && '
+    'cp doc /var/outputs/copy && echo " (seen by {{.inputs.word}})" >> /var/outputs/copy'
+)
+
+
+def data_task(image: str) -> ContainerTask:
+    return ContainerTask(name=unique("containers.data"), image=image, input_data_dir="/var/inputs",
+                         output_data_dir="/var/outputs",
+                         inputs=kwtypes(n=int, word=str, x=float, flag=bool, doc=FlyteFile),
+                         outputs=kwtypes(total=int, shout=str, copy=FlyteFile),
+                         command=["/bin/sh", "-c", DATA_SCRIPT])
+
+
+def run_data_task(sandbox, task: ContainerTask, tmp_path: Path, plugin: str) -> None:
+    # A remote of its own: flytekit uploads the file through the client of the remote made last
+    # (another test's, whose sandbox may be gone).
+    remote = FlyteRemote(Config.auto(config_file=str(sandbox.config_path)), default_project=PROJECT,
+                         default_domain=DOMAIN)
+    doc = tmp_path / "doc.txt"
+    doc.write_text("uploaded by the test")
+    execution = remote.execute(task, inputs={"n": 21, "word": "hi", "x": 2.5, "flag": True, "doc": FlyteFile(str(doc))},
+                               version=unique("v"))
+    execution = remote.wait(execution, timeout=timedelta(seconds=120), poll_interval=timedelta(seconds=0.5))
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    attempt = only_attempt(sandbox, execution)
+    assert attempt.closure.metadata.plugin_identifier == plugin, attempt.closure
+    log = requests.get(attempt.closure.logs[0].uri, timeout=10).text
+    assert '"n":21' in log and '"word":"hi"' in log and '"x":2.5' in log and '"flag":true' in log, log
+    out = execution.outputs
+    assert out.get("total", as_type=int) == 42
+    assert out.get("shout", as_type=str) == "hi-2.5-true"
+    with open(out.get("copy", as_type=FlyteFile).download()) as f:
+        assert f.read() == "uploaded by the test (seen by hi)\n"
+
+
+def test_a_container_task_gets_its_inputs_as_files_and_its_outputs_are_read_back(sandbox, image, tmp_path):
+    run_data_task(sandbox, data_task(image), tmp_path, "container")
+
+
+def test_a_container_task_with_data_folders_runs_as_a_local_process_with_a_host_shell(tmp_path_factory, image,
+                                                                                        tmp_path):
+    """`tasks.plugins` sends raw containers to the local plugin: /var/inputs and /var/outputs in the
+    command line become folders of the attempt's on this machine."""
+    base = tmp_path_factory.mktemp("containers-local")
+    config = base / "sandbox.yaml"
+    config.write_text(f"tasks:\n  path: [{VENV_BIN}]\n  plugins:\n    default: local\n")
+    sb = start_sandbox(base, config=config)
+    try:
+        run_data_task(sb, data_task(image), tmp_path, "local")
+    finally:
+        sb.stop_and_check()
+
+
+def test_a_container_task_that_writes_no_output_fails_saying_which(sandbox, remote, image):
+    task = ContainerTask(name=unique("containers.nodata"), image=image, input_data_dir="/var/inputs",
+                         output_data_dir="/var/outputs", inputs=kwtypes(n=int), outputs=kwtypes(total=int),
+                         command=["/bin/sh", "-c", "echo forgot to write"])
+    execution = remote.execute(task, inputs={"n": 1}, version=unique("v"))
+    execution = remote.wait(execution, timeout=timedelta(seconds=120), poll_interval=timedelta(seconds=0.5))
+    assert execution.closure.phase == WorkflowExecutionPhase.FAILED
+    message = execution.closure.error.message
+    assert "OutputUploadFailed" in message and "file not found at path [/var/outputs/total]" in message, message

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/log.h"
 #include "plugins/attempt_command.h"
 #include "plugins/container/resource_limits.h"
 
@@ -78,10 +79,21 @@ std::optional<std::string> OomKill(bool engine_says, int exit_code, const std::s
          " did not flag it as an OOM kill";
 }
 
+// After an exit 0, a raw container's outputs as the attempt's outputs.pb (or error.pb).
+void CollectDataOutputs(const Launch& launch, int exit_code) {
+  if (!launch.data || exit_code != 0) return;
+  if (const Status collected = CollectOutputs(*launch.data); !collected.ok()) {
+    // The engine then finds neither outputs.pb nor error.pb and fails the attempt saying so.
+    log::Warn("container", "cannot write the outputs of a raw container",
+              {{"attempt", launch.attempt.id}, {"error", std::string(collected.message())}});
+  }
+}
+
 }  // namespace
 
 Launch LaunchOf(const TaskAttempt& attempt) {
-  return Launch{attempt, LimitsOf(attempt.task.container().resources(), std::thread::hardware_concurrency())};
+  return Launch{attempt, LimitsOf(attempt.task.container().resources(), std::thread::hardware_concurrency()),
+                DataPassingFor(attempt)};
 }
 
 StatusOr<ContainerSpec> ContainerSpecFor(const Launch& launch, const ContainerConfig& config) {
@@ -103,6 +115,10 @@ StatusOr<ContainerSpec> ContainerSpecFor(const Launch& launch, const ContainerCo
   const std::string log_dir = fs::absolute(attempt.log_dir).string();
   spec.binds.push_back(log_dir + ":" + log_dir);
   for (const fs::path& dir : config.shared_dirs) spec.binds.push_back(dir.string() + ":" + dir.string());
+  if (const std::optional<DataPassing>& data = launch.data) {
+    if (!data->inputs.empty()) spec.binds.push_back(data->inputs.string() + ":" + data->task_inputs);
+    if (!data->outputs.empty()) spec.binds.push_back(data->outputs.string() + ":" + data->task_outputs);
+  }
   spec.memory_bytes = launch.limits.memory_bytes;
   spec.nano_cpus = launch.limits.nano_cpus;
   return spec;
@@ -173,6 +189,9 @@ void ContainerPlugin::Run(const Launch& launch, const std::shared_ptr<Cancellati
          spec->image + ", or docker pull)");
   } else if (!image.ok()) {
     fail(std::string(image.message()));
+  } else if (const Status written = launch.data ? WriteDataFolders(*launch.data, launch.data->task_inputs) : Status();
+             !written.ok()) {
+    fail("laying out its inputs: " + std::string(written.message()));
   } else if (StatusOr<std::string> created = client_.Create(ContainerName(attempt), *spec); !created.ok()) {
     fail("creating the container: " + std::string(created.status().message()));
   } else {
@@ -234,6 +253,7 @@ AttemptStatus ContainerPlugin::Follow(const std::string& id, const Launch& launc
     AppendToLog(log_fd, "flyte: " + killed.message + "\n");
     return killed;
   }
+  CollectDataOutputs(launch, *code);
   return Outcome(AttemptPhase::kExited, "container " + ShortId(id) + " (" + config_.engine + ")", *code);
 }
 
@@ -331,6 +351,8 @@ StatusOr<Recovery> ContainerPlugin::Recover(const TaskAttempt& attempt) {
           OomKill(state->oom_killed, state->exit_code, launch.limits.memory, config_.engine)) {
     recovery.status.oom_killed = true;
     recovery.status.message += ". Reason [OOMKilled]: " + *why;
+  } else {
+    CollectDataOutputs(launch, state->exit_code);
   }
   return recovery;
 }

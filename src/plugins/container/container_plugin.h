@@ -7,6 +7,7 @@
 #include <functional>
 #include <list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -17,6 +18,7 @@
 #include "plugins/container/container_config.h"
 #include "plugins/container/docker_client.h"
 #include "plugins/container/resource_limits.h"
+#include "plugins/data_passing.h"
 #include "plugins/plugin.h"
 
 namespace flyte::plugins {
@@ -27,7 +29,8 @@ inline constexpr std::string_view kContainerLabelPrefix = "org.flyte.sandbox";
 // What one launch of an attempt runs with, worked out once when it starts (or is re-attached).
 struct Launch {
   TaskAttempt attempt;
-  ResourceLimits limits;  // the container's, from the task's resources (a malformed one warned about once)
+  ResourceLimits limits;            // the container's, from the task's resources (a malformed one warned about once)
+  std::optional<DataPassing> data;  // a raw container's input and output folders, mounted at its paths
 };
 Launch LaunchOf(const TaskAttempt& attempt);
 
@@ -82,7 +85,8 @@ class ContainerPlugin final : public Plugin {
   AttemptStatus RunContainer(const std::string& id, const Launch& launch, int log_fd,
                              const std::shared_ptr<Cancellation>& cancellation);
   // Follows a started container to its end: its log (from `since` on, when given), then its exit
-  // code, an OOM kill named as such (with the launch's memory limit).
+  // code, an OOM kill named as such (with the launch's memory limit); after an exit 0 a raw
+  // container's outputs are read back.
   AttemptStatus Follow(const std::string& id, const Launch& launch, int log_fd,
                        const std::shared_ptr<Cancellation>& cancellation, const std::string& since);
   // Stops an aborted container, reports the outcome, removes the container.
