@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from e2e_support import DOMAIN, PROJECT, REPO_ROOT, RPC_TIMEOUT_S, VENV_BIN, start_sandbox, unique
+from e2e_support import (DOMAIN, FLYTE_BIN, PROJECT, REPO_ROOT, RPC_TIMEOUT_S, VENV_BIN, run_flyte, start_sandbox,
+                         unique)
 from flyteidl.admin import matchable_resource_pb2, node_execution_pb2, project_domain_attributes_pb2, task_execution_pb2
 from flytekit import ContainerTask, Resources, kwtypes
 from flytekit.configuration import Config
@@ -314,3 +315,53 @@ def test_a_container_task_that_writes_no_output_fails_saying_which(sandbox, remo
     assert execution.closure.phase == WorkflowExecutionPhase.FAILED
     message = execution.closure.error.message
     assert "OutputUploadFailed" in message and "file not found at path [/var/outputs/total]" in message, message
+
+
+def containers_of_state(state: Path) -> list[str]:
+    return podman("ps", "--all", "--quiet", "--filter", f"label={LABEL}.state={state}").split()
+
+
+def test_stop_leaves_no_container_and_teardown_removes_those_a_kill_left(tmp_path_factory, engine_socket, image):
+    base = tmp_path_factory.mktemp("containers-stop")
+    config = base / "sandbox.yaml"
+    config.write_text(f"tasks:\n  path: [{VENV_BIN}]\n  containers:\n    socket: unix://{engine_socket}\n"
+                      "    stop_grace: 1s\n")
+
+    def start_one_long_task(state: Path):
+        sb = start_sandbox(base, config=config, state_dir=state)
+        remote = FlyteRemote(Config.auto(config_file=str(sb.config_path)), default_project=PROJECT,
+                             default_domain=DOMAIN)
+        execution = remote.execute(shell_task(image, "sleep 600"), inputs={}, version=unique("v"))
+        deadline = time.monotonic() + 60
+        while not containers_of(execution.id.name, running_only=True):
+            assert time.monotonic() < deadline, "the task's container never ran"
+            time.sleep(0.1)
+        return sb
+
+    state = base / "stopped"
+    sb = start_one_long_task(state)
+    try:
+        # The server is this test's child: reaped here while `flyte sandbox stop` waits for it to go.
+        stop = subprocess.Popen([str(FLYTE_BIN), "sandbox", "stop", "--state-dir", str(state)], env=sb.env,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        sb.proc.wait(timeout=60)
+        _, stderr = stop.communicate(timeout=30)
+        assert stop.returncode == 0, stderr
+        assert containers_of_state(state) == []  # stopped and removed before the sandbox exited
+    finally:
+        sb.stop(signal.SIGKILL, timeout=10)
+
+    # A sandbox killed outright leaves its container running; teardown finds it by its label.
+    state = base / "killed"
+    sb = start_one_long_task(state)
+    try:
+        sb.stop(signal.SIGKILL, timeout=10)
+        assert len(containers_of_state(state)) == 1
+        teardown = run_flyte("sandbox", "teardown", "--yes", "--config", config, "--state-dir", state, env=sb.env,
+                             timeout=60)
+        assert teardown.returncode == 0, teardown.stderr
+        assert "Removed 1 task container\n" in teardown.stdout, teardown.stdout
+        assert containers_of_state(state) == [] and not state.exists()
+    finally:
+        for container in containers_of_state(state):
+            subprocess.run(["podman", "rm", "--force", container], check=False, capture_output=True)

@@ -128,6 +128,12 @@ std::unique_ptr<Plugin> MakeContainerPlugin(ContainerConfig config, ChangeCallba
   return std::make_unique<ContainerPlugin>(std::move(config), std::move(on_change));
 }
 
+StatusOr<int> RemoveSandboxContainers(const DockerClient& client, const std::string& state_dir) {
+  ASSIGN_OR_RETURN(const std::vector<ListedContainer> ours, client.ListByLabel(Label("state"), state_dir));
+  for (const ListedContainer& container : ours) RETURN_IF_ERROR(client.Remove(container.id));
+  return static_cast<int>(ours.size());
+}
+
 ContainerPlugin::ContainerPlugin(ContainerConfig config, ChangeCallback on_change)
     : config_(std::move(config)), on_change_(std::move(on_change)), client_(config_.socket) {}
 

@@ -40,6 +40,12 @@ StatusOr<ContainerSpec> ContainerSpecFor(const Launch& launch, const ContainerCo
 
 std::unique_ptr<Plugin> MakeContainerPlugin(ContainerConfig config, ChangeCallback on_change);
 
+// Removes (killing first) every container labelled with the sandbox state folder `state_dir`,
+// running or not; how many. For `flyte sandbox teardown`, when no sandbox runs: a sandbox killed
+// with kill -9 leaves its containers running, and nothing would ever claim them once its state
+// folder is gone.
+StatusOr<int> RemoveSandboxContainers(const DockerClient& client, const std::string& state_dir);
+
 // Threads: the engine's loop thread calls the Plugin methods, which never wait for the engine;
 // one runner thread per attempt makes the blocking API calls (create, start, follow the logs,
 // wait, stop, remove) and calls on_change; mu_ guards what they share.
