@@ -7,7 +7,11 @@ stops and removes the container, task resources become the container's limits, a
 memory limit fails as OOMKilled, after a kill -9 of the sandbox running containers are
 re-attached, ended ones judged by their exit code, and containers no attempt holds removed, and a
 ContainerTask with input/output data folders gets its inputs as files and its outputs read back,
-in a container and (with a host shell) as a local process."""
+in a container and (with a host shell) as a local process. `sandbox stop` leaves no container
+and `teardown` removes those a kill -9 left. With a second image, scripts/build-python-image.sh
+(the test virtualenv's Python and flytekit), Python tasks routed to containers run there,
+importing a module only the image has, and a map task runs one container per item within its
+concurrency."""
 
 from __future__ import annotations
 
@@ -20,8 +24,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from e2e_support import (DOMAIN, FLYTE_BIN, PROJECT, REPO_ROOT, RPC_TIMEOUT_S, VENV_BIN, run_flyte, start_sandbox,
-                         unique)
+from e2e_support import (DOMAIN, FLYTE_BIN, FLYTEPROJ, PROJECT, REPO_ROOT, RPC_TIMEOUT_S, VENV_BIN, run_flyte,
+                         run_pyflyte, start_sandbox, unique)
 from flyteidl.admin import matchable_resource_pb2, node_execution_pb2, project_domain_attributes_pb2, task_execution_pb2
 from flytekit import ContainerTask, Resources, kwtypes
 from flytekit.configuration import Config
@@ -365,3 +369,68 @@ def test_stop_leaves_no_container_and_teardown_removes_those_a_kill_left(tmp_pat
     finally:
         for container in containers_of_state(state):
             subprocess.run(["podman", "rm", "--force", container], check=False, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def python_image() -> str:
+    res = subprocess.run([str(REPO_ROOT / "scripts" / "build-python-image.sh")], check=False, capture_output=True,
+                         text=True, timeout=900)
+    assert res.returncode == 0, res.stderr
+    return res.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def python_sandbox(tmp_path_factory, engine_socket, python_image):
+    """A sandbox that runs Python tasks in containers, tests/e2e/flyteproj/incontainer registered
+    with the Python test image as the tasks' image."""
+    base = tmp_path_factory.mktemp("containers-python")
+    config = base / "sandbox.yaml"
+    config.write_text(f"tasks:\n  path: [{VENV_BIN}]\n  plugins:\n    python-task: container\n"
+                      f"  containers:\n    socket: unix://{engine_socket}\n    stop_grace: 1s\n")
+    sb = start_sandbox(base, config=config)
+    version = unique("v")
+    res = run_pyflyte(sb, "--config", sb.config_path, "register", "--project", PROJECT, "--domain", DOMAIN,
+                      "--version", version, "--image", python_image, "--destination-dir", ".", "incontainer",
+                      cwd=FLYTEPROJ)
+    assert res.returncode == 0, res.output
+    sb.version = version
+    yield sb
+    sb.stop_and_check()
+
+
+def python_remote(sb) -> FlyteRemote:
+    return FlyteRemote(Config.auto(config_file=str(sb.config_path)), default_project=PROJECT, default_domain=DOMAIN)
+
+
+def test_a_python_task_runs_in_its_image_importing_what_only_the_image_has(python_sandbox):
+    remote = python_remote(python_sandbox)
+    workflow = remote.fetch_workflow(name="incontainer.tasks.where_wf", version=python_sandbox.version)
+    execution = remote.execute(workflow, inputs={})
+    execution = remote.wait(execution, timeout=timedelta(seconds=180), poll_interval=timedelta(seconds=0.5))
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    assert execution.outputs.get("o0", as_type=str) == "in the image"
+    attempt = only_attempt(python_sandbox, execution)
+    assert attempt.closure.metadata.plugin_identifier == "container", attempt.closure
+
+
+def test_a_map_task_runs_one_container_per_item_at_most_four_at_once(python_sandbox):
+    remote = python_remote(python_sandbox)
+    workflow = remote.fetch_workflow(name="incontainer.tasks.squares_wf", version=python_sandbox.version)
+    execution = remote.execute(workflow, inputs={"xs": list(range(20))})
+    running_at_once: list[int] = []
+    seen: set[str] = set()
+    deadline = time.monotonic() + 600  # each item starts Python and flytekit: ~30 s on a busy 2-core machine
+    while True:
+        execution = remote.sync(execution)
+        if execution.is_done:
+            break
+        assert time.monotonic() < deadline, "the map did not finish"
+        running = containers_of(execution.id.name, running_only=True)
+        running_at_once.append(len(running))
+        seen.update(running)
+        time.sleep(0.1)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    assert execution.outputs.get("o0", as_type=list[int]) == [x * x for x in range(20)]  # in order
+    assert max(running_at_once) == 4, running_at_once  # concurrency 4, and reached
+    assert len(seen) >= 15, seen  # one container per item (a quick one may come and go unseen)
+    assert containers_of(execution.id.name) == []
