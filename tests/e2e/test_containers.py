@@ -434,3 +434,25 @@ def test_a_map_task_runs_one_container_per_item_at_most_four_at_once(python_sand
     assert max(running_at_once) == 4, running_at_once  # concurrency 4, and reached
     assert len(seen) >= 15, seen  # one container per item (a quick one may come and go unseen)
     assert containers_of(execution.id.name) == []
+
+
+def test_a_workflow_mixes_local_and_container_tasks_passing_an_int_a_file_and_a_folder(sandbox, image):
+    version = unique("v")
+    res = run_pyflyte(sandbox, "--config", sandbox.config_path, "register", "--project", PROJECT, "--domain", DOMAIN,
+                      "--version", version, "--destination-dir", ".", "incontainer", cwd=FLYTEPROJ,
+                      env={"FLYTE_E2E_BUSYBOX_IMAGE": image})
+    assert res.returncode == 0, res.output
+    remote = python_remote(sandbox)
+    workflow = remote.fetch_workflow(name="incontainer.mixed.mixed_wf", version=version)
+    execution = remote.execute(workflow, inputs={"n": 4})
+    execution = remote.wait(execution, timeout=timedelta(seconds=300), poll_interval=timedelta(seconds=0.5))
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    # make: 5, "note 4", {a.txt, sub/b.txt}; the container: 50, a line added, a listing added.
+    assert execution.outputs.get("o0", as_type=str) == "50|note 4 (container)\n|a.txt,listing.txt,sub/b.txt"
+    admin = sandbox.admin()
+    nodes = admin.ListNodeExecutions(node_execution_pb2.NodeExecutionListRequest(
+        workflow_execution_id=execution.id.to_flyte_idl(), limit=100), timeout=RPC_TIMEOUT_S).node_executions
+    plugins = sorted(attempt.closure.metadata.plugin_identifier for node in nodes for attempt in admin.ListTaskExecutions(
+        task_execution_pb2.TaskExecutionListRequest(node_execution_id=node.id, limit=100),
+        timeout=RPC_TIMEOUT_S).task_executions)
+    assert plugins == ["container", "local", "local"], plugins

@@ -1,10 +1,12 @@
 """Python tasks the container tests run in the Python test image (scripts/build-python-image.sh;
 registered with --image, and a sandbox that sends Python tasks to the container plugin): one
-imports a module only the image has, a map runs one container per item."""
+imports a module only the image has, a map runs one container per item; and a ContainerTask doing
+nothing in the busybox test image (its name from FLYTE_E2E_BUSYBOX_IMAGE when registered)."""
 
+import os
 import time
 
-from flytekit import map_task, task, workflow
+from flytekit import ContainerTask, map_task, task, workflow
 
 
 @task
@@ -38,3 +40,8 @@ def double(x: int) -> int:
 @workflow
 def doubles_wf(xs: list[int]) -> list[int]:
     return map_task(double)(x=xs)  # no limit: as many containers at once as the engine starts
+
+
+nothing = ContainerTask(name="incontainer.tasks.nothing",
+                        image=os.environ.get("FLYTE_E2E_BUSYBOX_IMAGE", "localhost/flyte-e2e-busybox:unset"),
+                        command=["true"])
