@@ -330,5 +330,23 @@ TEST_CASE("container plugin: once recovered, this sandbox's containers that no a
   }
 }
 
+TEST_CASE("teardown: every container labelled with the sandbox's state folder is removed, running or not") {
+  testing::FakeDockerEngine engine(
+      {{"GET /v1.41/containers/json", 200,
+        R"([{"Id":"a","State":"running","Labels":{}},{"Id":"b","State":"exited","Labels":{}}])"},
+       {"DELETE /v1.41/containers/a?force=1", 204, ""},
+       {"DELETE /v1.41/containers/b?force=1", 204, ""}});
+  const StatusOr<int> removed = RemoveSandboxContainers(DockerClient(engine.socket_path()), "/state");
+  REQUIRE(removed.ok());
+  CHECK(*removed == 2);
+  const auto calls = engine.calls();
+  REQUIRE(calls.size() == 3);
+  // label=org.flyte.sandbox.state=/state, all=1: stopped ones too
+  CHECK(calls[0] ==
+        "GET /v1.41/containers/json?all=1&filters=%7B%22label%22%3A%5B%22org.flyte.sandbox.state%3D%2Fstate%22%5D%7D");
+  CHECK(calls[1] == "DELETE /v1.41/containers/a?force=1");
+  CHECK(calls[2] == "DELETE /v1.41/containers/b?force=1");
+}
+
 }  // namespace
 }  // namespace flyte::plugins
