@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -149,7 +150,7 @@ Status WriteFileAtomically(const fs::path& path, std::string_view bytes) {
   return absl::OkStatus();
 }
 
-StatusOr<std::string> ReadSmallFile(const fs::path& path) {
+StatusOr<std::string> ReadWholeFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream bytes;
   if (!in || !(bytes << in.rdbuf())) return absl::FailedPreconditionError("cannot read " + path.string());
@@ -202,7 +203,7 @@ class InputWriter {
       case Literal::kOffloadedMetadata: {
         // The literal lives in a file of its own (a large value): the task gets the value itself.
         ASSIGN_OR_RETURN(const fs::path path, LocalPath(literal.offloaded_metadata().uri()));
-        ASSIGN_OR_RETURN(const std::string bytes, ReadSmallFile(path));
+        ASSIGN_OR_RETURN(const std::string bytes, ReadWholeFile(path));
         Literal loaded;
         if (!loaded.ParseFromString(bytes)) return absl::FailedPreconditionError("cannot read " + path.string());
         return Write(loaded, host, seen, local, json);
@@ -415,7 +416,7 @@ StatusOr<Literal> ReadOutput(const DataPassing& data, const std::string& name, c
   if (const std::uintmax_t size = fs::file_size(file, error); size > kMaxPrimitiveSize) {
     return absl::InvalidArgumentError("maximum allowed filesize is [1024], but found [" + std::to_string(size) + "]");
   }
-  ASSIGN_OR_RETURN(std::string text, ReadSmallFile(file));
+  ASSIGN_OR_RETURN(std::string text, ReadWholeFile(file));
   text = std::string(absl::StripAsciiWhitespace(text));
   switch (type.simple()) {
     case flyteidl::core::NONE:
@@ -443,7 +444,7 @@ StatusOr<Literal> ReadOutput(const DataPassing& data, const std::string& name, c
 // The outputs as a literal map: the task's own outputs.pb, else one literal per declared output.
 StatusOr<std::string> OutputsDocument(const DataPassing& data) {
   std::error_code error;
-  if (fs::exists(data.outputs / "outputs.pb", error)) return ReadSmallFile(data.outputs / "outputs.pb");
+  if (fs::exists(data.outputs / "outputs.pb", error)) return ReadWholeFile(data.outputs / "outputs.pb");
   LiteralMap outputs;
   for (const auto& [name, variable] : data.output_variables.variables()) {
     ASSIGN_OR_RETURN(Literal literal, ReadOutput(data, name, variable.type()));
@@ -513,7 +514,7 @@ Status WriteDataFolders(const DataPassing& data, const std::string& seen_as) {
     ASSIGN_OR_RETURN(const fs::path path, LocalPath(data.inputs_path));
     // No inputs.pb: the task takes no inputs.
     if (fs::exists(path, error)) {
-      ASSIGN_OR_RETURN(const std::string bytes, ReadSmallFile(path));
+      ASSIGN_OR_RETURN(const std::string bytes, ReadWholeFile(path));
       if (!inputs.ParseFromString(bytes))
         return absl::FailedPreconditionError("unable to read inputs from " + path.string());
     }
@@ -532,7 +533,7 @@ Status CollectOutputs(const DataPassing& data) {
   if (data.outputs.empty()) return absl::OkStatus();
   std::error_code error;
   if (fs::exists(data.outputs / kErrorFile, error)) {
-    ASSIGN_OR_RETURN(const std::string text, ReadSmallFile(data.outputs / kErrorFile));
+    ASSIGN_OR_RETURN(const std::string text, ReadWholeFile(data.outputs / kErrorFile));
     return WriteError(data, "User Error: " + text);
   }
   const StatusOr<std::string> outputs = OutputsDocument(data);

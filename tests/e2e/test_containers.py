@@ -11,7 +11,8 @@ in a container and (with a host shell) as a local process. `sandbox stop` leaves
 and `teardown` removes those a kill -9 left. With a second image, scripts/build-python-image.sh
 (the test virtualenv's Python and flytekit), Python tasks routed to containers run there,
 importing a module only the image has, and a map task runs one container per item within its
-concurrency."""
+concurrency; a workflow mixes local-process and container tasks passing an int, a file and a
+folder."""
 
 from __future__ import annotations
 
@@ -24,9 +25,25 @@ from pathlib import Path
 
 import pytest
 import requests
-from e2e_support import (DOMAIN, FLYTE_BIN, FLYTEPROJ, PROJECT, REPO_ROOT, RPC_TIMEOUT_S, VENV_BIN, run_flyte,
-                         run_pyflyte, start_sandbox, unique)
-from flyteidl.admin import matchable_resource_pb2, node_execution_pb2, project_domain_attributes_pb2, task_execution_pb2
+from e2e_support import (
+    DOMAIN,
+    FLYTE_BIN,
+    FLYTEPROJ,
+    PROJECT,
+    REPO_ROOT,
+    RPC_TIMEOUT_S,
+    VENV_BIN,
+    run_flyte,
+    run_pyflyte,
+    start_sandbox,
+    unique,
+)
+from flyteidl.admin import (
+    matchable_resource_pb2,
+    node_execution_pb2,
+    project_domain_attributes_pb2,
+    task_execution_pb2,
+)
 from flytekit import ContainerTask, Resources, kwtypes
 from flytekit.configuration import Config
 from flytekit.models.core.execution import WorkflowExecutionPhase

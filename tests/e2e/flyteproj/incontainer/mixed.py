@@ -32,9 +32,11 @@ shell = ContainerTask(
     outputs=kwtypes(m=int, note=FlyteFile, folder=FlyteDirectory),
     command=[
         "/bin/sh", "-c",
-        "cd /var/inputs && echo $(( $(cat n) * 10 )) > /var/outputs/m && "
-        "cp note /var/outputs/note && echo ' (container)' >> /var/outputs/note && "
-        "cp -r folder /var/outputs/folder && ls folder > /var/outputs/folder/listing.txt",
+        (
+            "cd /var/inputs && echo $(( $(cat n) * 10 )) > /var/outputs/m && "
+            "cp note /var/outputs/note && echo ' (container)' >> /var/outputs/note && "
+            "cp -r folder /var/outputs/folder && ls folder > /var/outputs/folder/listing.txt"
+        ),
     ],
 )
 
