@@ -59,12 +59,14 @@ def client_env(home: Path, config: Path) -> dict:
     return env
 
 
-def start_sandbox(binary: Path, root: Path, warm_python: int = 1) -> tuple[subprocess.Popen, int, Path]:
-    """Starts the sandbox (tasks get the venv's bin on PATH), waits for /healthz. Returns (proc, port, config)."""
+def start_sandbox(binary: Path, root: Path, warm_python: int = 1, more_tasks_config: str = ""
+                  ) -> tuple[subprocess.Popen, int, Path]:
+    """Starts the sandbox (tasks get the venv's bin on PATH; `more_tasks_config`: more keys of its
+    `tasks:` section, indented), waits for /healthz. Returns (proc, port, config)."""
     home = root / "home"
     home.mkdir(parents=True)
     config = root / "sandbox.yaml"
-    config.write_text(f"tasks:\n  path: [{VENV_BIN}]\n  warm_python: {warm_python}\n")
+    config.write_text(f"tasks:\n  path: [{VENV_BIN}]\n  warm_python: {warm_python}\n{more_tasks_config}")
     port = free_port()
     client_config = root / "client.yaml"
     client_config.write_text(f"admin:\n  endpoint: dns:///localhost:{port}\n  insecure: true\n")

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "plugins/container/container_plugin.h"
+
 namespace flyte::app {
 namespace {
 
@@ -14,6 +16,9 @@ bool IsBeneath(const fs::path& path, const fs::path& folder) {
   auto [end, _] = std::mismatch(folder.begin(), folder.end(), path.begin(), path.end());
   return end == folder.end();
 }
+
+// What every container of the sandbox is labelled with (plugins/container: `.state`).
+std::string ContainerStateLabel(const SandboxConfig& config) { return fs::absolute(config.state.dir).string(); }
 
 }  // namespace
 
@@ -48,6 +53,13 @@ StatusOr<plugins::FoundEngine> FindContainerEngine(const SandboxConfig& config) 
                              kEngineAnswerTimeout);
 }
 
+StatusOr<int> RemoveTaskContainers(const SandboxConfig& config) {
+  const StatusOr<plugins::FoundEngine> engine = FindContainerEngine(config);
+  if (absl::IsNotFound(engine.status())) return 0;
+  RETURN_IF_ERROR(engine.status());
+  return plugins::RemoveSandboxContainers(plugins::DockerClient(engine->socket), ContainerStateLabel(config));
+}
+
 plugins::BuiltinPluginsConfig PluginConfigsFor(const SandboxConfig& config,
                                                const std::optional<plugins::FoundEngine>& engine) {
   plugins::ContainerConfig container;
@@ -56,7 +68,7 @@ plugins::BuiltinPluginsConfig PluginConfigsFor(const SandboxConfig& config,
     container.engine = engine->info.name + " " + engine->info.version;
   }
   container.shared_dirs = {fs::absolute(config.state.dir / "blobs")};
-  container.state_dir = fs::absolute(config.state.dir).string();
+  container.state_dir = ContainerStateLabel(config);
   container.stop_grace = config.tasks.containers.stop_grace;
   return {LocalProcessConfigFor(config), std::move(container)};
 }

@@ -22,6 +22,10 @@ plugins::LocalProcessConfig LocalProcessConfigFor(const SandboxConfig& config);
 // to; NOT_FOUND (saying where it looked) when none answers.
 StatusOr<plugins::FoundEngine> FindContainerEngine(const SandboxConfig& config);
 
+// Removes every task container of the sandbox (by its state folder's label), for teardown; how
+// many (0 when no engine is found: there can be none to remove).
+StatusOr<int> RemoveTaskContainers(const SandboxConfig& config);
+
 // Each plugin's settings: containers mount the blob store, and run on `engine` (none: every
 // container task fails to start, saying so).
 plugins::BuiltinPluginsConfig PluginConfigsFor(const SandboxConfig& config,

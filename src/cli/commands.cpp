@@ -21,6 +21,7 @@
 
 #include "app/client_config.h"
 #include "app/config.h"
+#include "app/layer_configs.h"
 #include "app/sandbox.h"
 #include "app/state_dir.h"
 #include "cli/cli.h"
@@ -312,6 +313,12 @@ int Teardown(const SandboxConfig& config, bool yes) {
     return 2;
   }
   if (int stopped = Stop(config); stopped != 0) return stopped;
+  // A stopped sandbox has removed its containers; one killed with kill -9 has not.
+  if (const StatusOr<int> removed = app::RemoveTaskContainers(config); !removed.ok()) {
+    std::cerr << "flyte: could not remove the sandbox's task containers: " << removed.status().message() << "\n";
+  } else if (*removed > 0) {
+    std::cout << "Removed " << *removed << " task container" << (*removed == 1 ? "" : "s") << "\n";
+  }
   std::error_code ec;
   fs::remove_all(config.state.dir, ec);
   if (ec) return Fail(absl::InternalError("cannot remove " + config.state.dir.string() + ": " + ec.message()));

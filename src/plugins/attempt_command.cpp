@@ -15,7 +15,8 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kFileScheme = "file://";
 
-// "file:///a/b" or "/a/b" → "/a/b"; any other URL is not readable on this machine.
+}  // namespace
+
 StatusOr<fs::path> LocalPath(std::string_view url) {
   if (url.substr(0, kFileScheme.size()) == kFileScheme) url.remove_prefix(kFileScheme.size());
   if (url.empty() || url.front() != '/') {
@@ -23,8 +24,6 @@ StatusOr<fs::path> LocalPath(std::string_view url) {
   }
   return fs::path(url);
 }
-
-}  // namespace
 
 std::vector<std::string> RenderedContainer::CommandLine() const {
   std::vector<std::string> line = command;

@@ -35,6 +35,9 @@ inline constexpr std::string_view kAttemptTokenVariable = "FLYTE_ATTEMPT_TOKEN";
 // Flyte's variables (FLYTE_INTERNAL_*, FLYTE_ATTEMPT_NUMBER, the token), the execution's envs.
 Environment AttemptEnvironment(const TaskAttempt& attempt);
 
+// "file:///a/b" or "/a/b" → "/a/b"; any other URL is not readable on this machine.
+StatusOr<std::filesystem::path> LocalPath(std::string_view url);
+
 // inputs.pb, for `{{.inputs.x}}`.
 StatusOr<flyteidl::core::LiteralMap> ReadInputs(const TaskAttempt& attempt);
 // task.pb next to it, for `{{.taskTemplatePath}}` (propeller offloads it only when a command asks).

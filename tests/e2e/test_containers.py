@@ -4,8 +4,15 @@ scripts/build-test-image.sh (nothing is pulled). flytekit's ContainerTask (task 
 raw-container) runs in a container of its image: its output reaches /logs, its exit code fails
 the node, a missing image fails it with a message naming the image, terminating the execution
 stops and removes the container, task resources become the container's limits, a task over its
-memory limit fails as OOMKilled, and after a kill -9 of the sandbox running containers are
-re-attached, ended ones judged by their exit code, and containers no attempt holds removed."""
+memory limit fails as OOMKilled, after a kill -9 of the sandbox running containers are
+re-attached, ended ones judged by their exit code, and containers no attempt holds removed, and a
+ContainerTask with input/output data folders gets its inputs as files and its outputs read back,
+in a container and (with a host shell) as a local process. `sandbox stop` leaves no container
+and `teardown` removes those a kill -9 left. With a second image, scripts/build-python-image.sh
+(the test virtualenv's Python and flytekit), Python tasks routed to containers run there,
+importing a module only the image has, and a map task runs one container per item within its
+concurrency; a workflow mixes local-process and container tasks passing an int, a file and a
+folder."""
 
 from __future__ import annotations
 
@@ -18,12 +25,30 @@ from pathlib import Path
 
 import pytest
 import requests
-from e2e_support import DOMAIN, PROJECT, REPO_ROOT, RPC_TIMEOUT_S, VENV_BIN, start_sandbox, unique
-from flyteidl.admin import matchable_resource_pb2, node_execution_pb2, project_domain_attributes_pb2, task_execution_pb2
-from flytekit import ContainerTask, Resources
+from e2e_support import (
+    DOMAIN,
+    FLYTE_BIN,
+    FLYTEPROJ,
+    PROJECT,
+    REPO_ROOT,
+    RPC_TIMEOUT_S,
+    VENV_BIN,
+    run_flyte,
+    run_pyflyte,
+    start_sandbox,
+    unique,
+)
+from flyteidl.admin import (
+    matchable_resource_pb2,
+    node_execution_pb2,
+    project_domain_attributes_pb2,
+    task_execution_pb2,
+)
+from flytekit import ContainerTask, Resources, kwtypes
 from flytekit.configuration import Config
 from flytekit.models.core.execution import WorkflowExecutionPhase
 from flytekit.remote import FlyteRemote
+from flytekit.types.file import FlyteFile
 
 LABEL = "org.flyte.sandbox"
 
@@ -242,3 +267,209 @@ def test_a_task_over_its_memory_limit_fails_as_oomkilled(sandbox, remote, image)
     log = requests.get(attempt.closure.logs[0].uri, timeout=10).text
     assert "allocating" in log and "Reason [OOMKilled]" in log, log
     assert containers_of(execution.id.name) == []
+
+
+# Reads each input from its file (and the whole map from inputs.json), writes each output to its
+# file: as a script written for Flyte's copilot on a cluster would.
+DATA_SCRIPT = (
+    'cd /var/inputs && cat inputs.json && echo && '
+    'echo $(( $(cat n) * 2 )) > /var/outputs/total && '
+    'printf "%s-%s-%s" "$(cat word)" "$(cat x)" "$(cat flag)" > /var/outputs/shout && '
+    'cp doc /var/outputs/copy && echo " (seen by {{.inputs.word}})" >> /var/outputs/copy'
+)
+
+
+def data_task(image: str) -> ContainerTask:
+    return ContainerTask(name=unique("containers.data"), image=image, input_data_dir="/var/inputs",
+                         output_data_dir="/var/outputs",
+                         inputs=kwtypes(n=int, word=str, x=float, flag=bool, doc=FlyteFile),
+                         outputs=kwtypes(total=int, shout=str, copy=FlyteFile),
+                         command=["/bin/sh", "-c", DATA_SCRIPT])
+
+
+def run_data_task(sandbox, task: ContainerTask, tmp_path: Path, plugin: str) -> None:
+    # A remote of its own: flytekit uploads the file through the client of the remote made last
+    # (another test's, whose sandbox may be gone).
+    remote = FlyteRemote(Config.auto(config_file=str(sandbox.config_path)), default_project=PROJECT,
+                         default_domain=DOMAIN)
+    doc = tmp_path / "doc.txt"
+    doc.write_text("uploaded by the test")
+    execution = remote.execute(task, inputs={"n": 21, "word": "hi", "x": 2.5, "flag": True, "doc": FlyteFile(str(doc))},
+                               version=unique("v"))
+    execution = remote.wait(execution, timeout=timedelta(seconds=120), poll_interval=timedelta(seconds=0.5))
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    attempt = only_attempt(sandbox, execution)
+    assert attempt.closure.metadata.plugin_identifier == plugin, attempt.closure
+    log = requests.get(attempt.closure.logs[0].uri, timeout=10).text
+    assert '"n":21' in log and '"word":"hi"' in log and '"x":2.5' in log and '"flag":true' in log, log
+    out = execution.outputs
+    assert out.get("total", as_type=int) == 42
+    assert out.get("shout", as_type=str) == "hi-2.5-true"
+    with open(out.get("copy", as_type=FlyteFile).download()) as f:
+        assert f.read() == "uploaded by the test (seen by hi)\n"
+
+
+def test_a_container_task_gets_its_inputs_as_files_and_its_outputs_are_read_back(sandbox, image, tmp_path):
+    run_data_task(sandbox, data_task(image), tmp_path, "container")
+
+
+def test_a_container_task_with_data_folders_runs_as_a_local_process_with_a_host_shell(tmp_path_factory, image,
+                                                                                        tmp_path):
+    """`tasks.plugins` sends raw containers to the local plugin: /var/inputs and /var/outputs in the
+    command line become folders of the attempt's on this machine."""
+    base = tmp_path_factory.mktemp("containers-local")
+    config = base / "sandbox.yaml"
+    config.write_text(f"tasks:\n  path: [{VENV_BIN}]\n  plugins:\n    default: local\n")
+    sb = start_sandbox(base, config=config)
+    try:
+        run_data_task(sb, data_task(image), tmp_path, "local")
+    finally:
+        sb.stop_and_check()
+
+
+def test_a_container_task_that_writes_no_output_fails_saying_which(sandbox, remote, image):
+    task = ContainerTask(name=unique("containers.nodata"), image=image, input_data_dir="/var/inputs",
+                         output_data_dir="/var/outputs", inputs=kwtypes(n=int), outputs=kwtypes(total=int),
+                         command=["/bin/sh", "-c", "echo forgot to write"])
+    execution = remote.execute(task, inputs={"n": 1}, version=unique("v"))
+    execution = remote.wait(execution, timeout=timedelta(seconds=120), poll_interval=timedelta(seconds=0.5))
+    assert execution.closure.phase == WorkflowExecutionPhase.FAILED
+    message = execution.closure.error.message
+    assert "OutputUploadFailed" in message and "file not found at path [/var/outputs/total]" in message, message
+
+
+def containers_of_state(state: Path) -> list[str]:
+    return podman("ps", "--all", "--quiet", "--filter", f"label={LABEL}.state={state}").split()
+
+
+def test_stop_leaves_no_container_and_teardown_removes_those_a_kill_left(tmp_path_factory, engine_socket, image):
+    base = tmp_path_factory.mktemp("containers-stop")
+    config = base / "sandbox.yaml"
+    config.write_text(f"tasks:\n  path: [{VENV_BIN}]\n  containers:\n    socket: unix://{engine_socket}\n"
+                      "    stop_grace: 1s\n")
+
+    def start_one_long_task(state: Path):
+        sb = start_sandbox(base, config=config, state_dir=state)
+        remote = FlyteRemote(Config.auto(config_file=str(sb.config_path)), default_project=PROJECT,
+                             default_domain=DOMAIN)
+        execution = remote.execute(shell_task(image, "sleep 600"), inputs={}, version=unique("v"))
+        deadline = time.monotonic() + 60
+        while not containers_of(execution.id.name, running_only=True):
+            assert time.monotonic() < deadline, "the task's container never ran"
+            time.sleep(0.1)
+        return sb
+
+    state = base / "stopped"
+    sb = start_one_long_task(state)
+    try:
+        # The server is this test's child: reaped here while `flyte sandbox stop` waits for it to go.
+        stop = subprocess.Popen([str(FLYTE_BIN), "sandbox", "stop", "--state-dir", str(state)], env=sb.env,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        sb.proc.wait(timeout=60)
+        _, stderr = stop.communicate(timeout=30)
+        assert stop.returncode == 0, stderr
+        assert containers_of_state(state) == []  # stopped and removed before the sandbox exited
+    finally:
+        sb.stop(signal.SIGKILL, timeout=10)
+
+    # A sandbox killed outright leaves its container running; teardown finds it by its label.
+    state = base / "killed"
+    sb = start_one_long_task(state)
+    try:
+        sb.stop(signal.SIGKILL, timeout=10)
+        assert len(containers_of_state(state)) == 1
+        teardown = run_flyte("sandbox", "teardown", "--yes", "--config", config, "--state-dir", state, env=sb.env,
+                             timeout=60)
+        assert teardown.returncode == 0, teardown.stderr
+        assert "Removed 1 task container\n" in teardown.stdout, teardown.stdout
+        assert containers_of_state(state) == [] and not state.exists()
+    finally:
+        for container in containers_of_state(state):
+            subprocess.run(["podman", "rm", "--force", container], check=False, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def python_image() -> str:
+    res = subprocess.run([str(REPO_ROOT / "scripts" / "build-python-image.sh")], check=False, capture_output=True,
+                         text=True, timeout=900)
+    assert res.returncode == 0, res.stderr
+    return res.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def python_sandbox(tmp_path_factory, engine_socket, python_image):
+    """A sandbox that runs Python tasks in containers, tests/e2e/flyteproj/incontainer registered
+    with the Python test image as the tasks' image."""
+    base = tmp_path_factory.mktemp("containers-python")
+    config = base / "sandbox.yaml"
+    config.write_text(f"tasks:\n  path: [{VENV_BIN}]\n  plugins:\n    python-task: container\n"
+                      f"  containers:\n    socket: unix://{engine_socket}\n    stop_grace: 1s\n")
+    sb = start_sandbox(base, config=config)
+    version = unique("v")
+    res = run_pyflyte(sb, "--config", sb.config_path, "register", "--project", PROJECT, "--domain", DOMAIN,
+                      "--version", version, "--image", python_image, "--destination-dir", ".", "incontainer",
+                      cwd=FLYTEPROJ)
+    assert res.returncode == 0, res.output
+    sb.version = version
+    yield sb
+    sb.stop_and_check()
+
+
+def python_remote(sb) -> FlyteRemote:
+    return FlyteRemote(Config.auto(config_file=str(sb.config_path)), default_project=PROJECT, default_domain=DOMAIN)
+
+
+def test_a_python_task_runs_in_its_image_importing_what_only_the_image_has(python_sandbox):
+    remote = python_remote(python_sandbox)
+    workflow = remote.fetch_workflow(name="incontainer.tasks.where_wf", version=python_sandbox.version)
+    execution = remote.execute(workflow, inputs={})
+    execution = remote.wait(execution, timeout=timedelta(seconds=180), poll_interval=timedelta(seconds=0.5))
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    assert execution.outputs.get("o0", as_type=str) == "in the image"
+    attempt = only_attempt(python_sandbox, execution)
+    assert attempt.closure.metadata.plugin_identifier == "container", attempt.closure
+
+
+def test_a_map_task_runs_one_container_per_item_at_most_four_at_once(python_sandbox):
+    remote = python_remote(python_sandbox)
+    workflow = remote.fetch_workflow(name="incontainer.tasks.squares_wf", version=python_sandbox.version)
+    execution = remote.execute(workflow, inputs={"xs": list(range(20))})
+    running_at_once: list[int] = []
+    seen: set[str] = set()
+    deadline = time.monotonic() + 600  # each item starts Python and flytekit: ~30 s on a busy 2-core machine
+    while True:
+        execution = remote.sync(execution)
+        if execution.is_done:
+            break
+        assert time.monotonic() < deadline, "the map did not finish"
+        running = containers_of(execution.id.name, running_only=True)
+        running_at_once.append(len(running))
+        seen.update(running)
+        time.sleep(0.1)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    assert execution.outputs.get("o0", as_type=list[int]) == [x * x for x in range(20)]  # in order
+    assert max(running_at_once) == 4, running_at_once  # concurrency 4, and reached
+    assert len(seen) >= 15, seen  # one container per item (a quick one may come and go unseen)
+    assert containers_of(execution.id.name) == []
+
+
+def test_a_workflow_mixes_local_and_container_tasks_passing_an_int_a_file_and_a_folder(sandbox, image):
+    version = unique("v")
+    res = run_pyflyte(sandbox, "--config", sandbox.config_path, "register", "--project", PROJECT, "--domain", DOMAIN,
+                      "--version", version, "--destination-dir", ".", "incontainer", cwd=FLYTEPROJ,
+                      env={"FLYTE_E2E_BUSYBOX_IMAGE": image})
+    assert res.returncode == 0, res.output
+    remote = python_remote(sandbox)
+    workflow = remote.fetch_workflow(name="incontainer.mixed.mixed_wf", version=version)
+    execution = remote.execute(workflow, inputs={"n": 4})
+    execution = remote.wait(execution, timeout=timedelta(seconds=300), poll_interval=timedelta(seconds=0.5))
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    # make: 5, "note 4", {a.txt, sub/b.txt}; the container: 50, a line added, a listing added.
+    assert execution.outputs.get("o0", as_type=str) == "50|note 4 (container)\n|a.txt,listing.txt,sub/b.txt"
+    admin = sandbox.admin()
+    nodes = admin.ListNodeExecutions(node_execution_pb2.NodeExecutionListRequest(
+        workflow_execution_id=execution.id.to_flyte_idl(), limit=100), timeout=RPC_TIMEOUT_S).node_executions
+    plugins = sorted(attempt.closure.metadata.plugin_identifier for node in nodes for attempt in admin.ListTaskExecutions(
+        task_execution_pb2.TaskExecutionListRequest(node_execution_id=node.id, limit=100),
+        timeout=RPC_TIMEOUT_S).task_executions)
+    assert plugins == ["container", "local", "local"], plugins

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/log.h"
 #include "plugins/attempt_command.h"
 #include "plugins/container/resource_limits.h"
 
@@ -60,9 +61,6 @@ int OpenLog(const TaskAttempt& attempt) {
   return ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 }
 
-// The memory limit the attempt's container was created with ("" for none), for an OOM kill's message.
-std::string MemoryLimit(const TaskAttempt& attempt) { return LimitsOf(attempt.task.container().resources(), 1).memory; }
-
 // Podman's compatible service says "configured" for a container created and never started.
 bool NeverStarted(const ContainerState& state) { return state.status == "created" || state.status == "configured"; }
 
@@ -81,9 +79,25 @@ std::optional<std::string> OomKill(bool engine_says, int exit_code, const std::s
          " did not flag it as an OOM kill";
 }
 
+// After an exit 0, a raw container's outputs as the attempt's outputs.pb (or error.pb).
+void CollectDataOutputs(const Launch& launch, int exit_code) {
+  if (!launch.data || exit_code != 0) return;
+  if (const Status collected = CollectOutputs(*launch.data); !collected.ok()) {
+    // The engine then finds neither outputs.pb nor error.pb and fails the attempt saying so.
+    log::Warn("container", "cannot write the outputs of a raw container",
+              {{"attempt", launch.attempt.id}, {"error", std::string(collected.message())}});
+  }
+}
+
 }  // namespace
 
-StatusOr<ContainerSpec> ContainerSpecFor(const TaskAttempt& attempt, const ContainerConfig& config) {
+Launch LaunchOf(const TaskAttempt& attempt) {
+  return Launch{attempt, LimitsOf(attempt.task.container().resources(), std::thread::hardware_concurrency()),
+                DataPassingFor(attempt)};
+}
+
+StatusOr<ContainerSpec> ContainerSpecFor(const Launch& launch, const ContainerConfig& config) {
+  const TaskAttempt& attempt = launch.attempt;
   ASSIGN_OR_RETURN(RenderedContainer rendered, RenderContainer(attempt));
   ContainerSpec spec;
   spec.image = attempt.task.container().image();
@@ -101,14 +115,23 @@ StatusOr<ContainerSpec> ContainerSpecFor(const TaskAttempt& attempt, const Conta
   const std::string log_dir = fs::absolute(attempt.log_dir).string();
   spec.binds.push_back(log_dir + ":" + log_dir);
   for (const fs::path& dir : config.shared_dirs) spec.binds.push_back(dir.string() + ":" + dir.string());
-  const ResourceLimits limits = LimitsOf(attempt.task.container().resources(), std::thread::hardware_concurrency());
-  spec.memory_bytes = limits.memory_bytes;
-  spec.nano_cpus = limits.nano_cpus;
+  if (const std::optional<DataPassing>& data = launch.data) {
+    if (!data->inputs.empty()) spec.binds.push_back(data->inputs.string() + ":" + data->task_inputs);
+    if (!data->outputs.empty()) spec.binds.push_back(data->outputs.string() + ":" + data->task_outputs);
+  }
+  spec.memory_bytes = launch.limits.memory_bytes;
+  spec.nano_cpus = launch.limits.nano_cpus;
   return spec;
 }
 
 std::unique_ptr<Plugin> MakeContainerPlugin(ContainerConfig config, ChangeCallback on_change) {
   return std::make_unique<ContainerPlugin>(std::move(config), std::move(on_change));
+}
+
+StatusOr<int> RemoveSandboxContainers(const DockerClient& client, const std::string& state_dir) {
+  ASSIGN_OR_RETURN(const std::vector<ListedContainer> ours, client.ListByLabel(Label("state"), state_dir));
+  for (const ListedContainer& container : ours) RETURN_IF_ERROR(client.Remove(container.id));
+  return static_cast<int>(ours.size());
 }
 
 ContainerPlugin::ContainerPlugin(ContainerConfig config, ChangeCallback on_change)
@@ -136,7 +159,7 @@ Status ContainerPlugin::Start(const TaskAttempt& attempt) {
   AttemptStatus queued;
   queued.logs.push_back(LogLink(fs::path(attempt.log_dir) / "task.log", "Container log"));
   attempts_.emplace(attempt.id, AttemptRecord{std::move(queued), cancellation, attempt.token});
-  SpawnRunner([this, attempt, cancellation] { Run(attempt, cancellation); });
+  SpawnRunner([this, launch = LaunchOf(attempt), cancellation] { Run(launch, cancellation); });
   return absl::OkStatus();
 }
 
@@ -150,14 +173,15 @@ void ContainerPlugin::SpawnRunner(std::function<void()> work) {
   });
 }
 
-void ContainerPlugin::Run(const TaskAttempt& attempt, const std::shared_ptr<Cancellation>& cancellation) {
+void ContainerPlugin::Run(const Launch& launch, const std::shared_ptr<Cancellation>& cancellation) {
+  const TaskAttempt& attempt = launch.attempt;
   const int log_fd = OpenLog(attempt);
   const auto fail = [&](const std::string& message) {
     if (log_fd >= 0) AppendToLog(log_fd, "flyte: cannot start the task: " + message + "\n");
     Report(attempt.id, Outcome(AttemptPhase::kFailedToStart, message));
   };
   if (log_fd < 0) return fail("cannot open its log in " + attempt.log_dir + ": " + std::strerror(errno));
-  const StatusOr<ContainerSpec> spec = ContainerSpecFor(attempt, config_);
+  const StatusOr<ContainerSpec> spec = ContainerSpecFor(launch, config_);
   if (config_.socket.empty()) {
     fail(
         "no container engine was found when the sandbox started (see its log): start Docker or `podman system "
@@ -171,19 +195,22 @@ void ContainerPlugin::Run(const TaskAttempt& attempt, const std::shared_ptr<Canc
          spec->image + ", or docker pull)");
   } else if (!image.ok()) {
     fail(std::string(image.message()));
+  } else if (const Status written = launch.data ? WriteDataFolders(*launch.data, launch.data->task_inputs) : Status();
+             !written.ok()) {
+    fail("laying out its inputs: " + std::string(written.message()));
   } else if (StatusOr<std::string> created = client_.Create(ContainerName(attempt), *spec); !created.ok()) {
     fail("creating the container: " + std::string(created.status().message()));
   } else {
     const std::string id = *std::move(created);
-    Conclude(id, attempt.id, RunContainer(id, attempt.id, MemoryLimit(attempt), log_fd, cancellation));
+    Conclude(id, attempt.id, RunContainer(id, launch, log_fd, cancellation));
   }
   ::close(log_fd);
 }
 
-void ContainerPlugin::Reattach(const TaskAttempt& attempt, const std::string& id, const std::string& since,
+void ContainerPlugin::Reattach(const Launch& launch, const std::string& id, const std::string& since,
                                const std::shared_ptr<Cancellation>& cancellation) {
-  const int log_fd = OpenLog(attempt);
-  Conclude(id, attempt.id, Follow(id, MemoryLimit(attempt), log_fd, cancellation, since));
+  const int log_fd = OpenLog(launch.attempt);
+  Conclude(id, launch.attempt.id, Follow(id, launch, log_fd, cancellation, since));
   if (log_fd >= 0) ::close(log_fd);
 }
 
@@ -194,8 +221,7 @@ void ContainerPlugin::Conclude(const std::string& id, const AttemptId& attempt, 
   (void)client_.Remove(id);
 }
 
-AttemptStatus ContainerPlugin::RunContainer(const std::string& id, const AttemptId& attempt,
-                                            const std::string& memory_limit, int log_fd,
+AttemptStatus ContainerPlugin::RunContainer(const std::string& id, const Launch& launch, int log_fd,
                                             const std::shared_ptr<Cancellation>& cancellation) {
   if (cancellation->cancelled()) return Outcome(AttemptPhase::kAborted, "aborted");
   if (const Status started = client_.Start(id); !started.ok()) {
@@ -206,11 +232,11 @@ AttemptStatus ContainerPlugin::RunContainer(const std::string& id, const Attempt
   AttemptStatus running;
   running.phase = AttemptPhase::kRunning;
   running.message = "running in container " + ShortId(id) + " (" + config_.engine + ")";
-  Report(attempt, running);
-  return Follow(id, memory_limit, log_fd, cancellation, "");
+  Report(launch.attempt.id, running);
+  return Follow(id, launch, log_fd, cancellation, "");
 }
 
-AttemptStatus ContainerPlugin::Follow(const std::string& id, const std::string& memory_limit, int log_fd,
+AttemptStatus ContainerPlugin::Follow(const std::string& id, const Launch& launch, int log_fd,
                                       const std::shared_ptr<Cancellation>& cancellation, const std::string& since) {
   // The log first (it ends with the container), then the exit code.
   const Status followed = client_.FollowLogs(
@@ -223,7 +249,8 @@ AttemptStatus ContainerPlugin::Follow(const std::string& id, const std::string& 
     return Outcome(AttemptPhase::kExited, "lost the container engine: " + std::string(lost.message()), kLostExitCode);
   }
   const StatusOr<ContainerState> state = client_.Inspect(id);
-  if (std::optional<std::string> why = OomKill(state.ok() && state->oom_killed, *code, memory_limit, config_.engine)) {
+  if (std::optional<std::string> why =
+          OomKill(state.ok() && state->oom_killed, *code, launch.limits.memory, config_.engine)) {
     AttemptStatus killed = Outcome(
         AttemptPhase::kExited,
         "[" + ShortId(id) + "] terminated with exit code (" + std::to_string(*code) + "). Reason [OOMKilled]: " + *why,
@@ -232,6 +259,7 @@ AttemptStatus ContainerPlugin::Follow(const std::string& id, const std::string& 
     AppendToLog(log_fd, "flyte: " + killed.message + "\n");
     return killed;
   }
+  CollectDataOutputs(launch, *code);
   return Outcome(AttemptPhase::kExited, "container " + ShortId(id) + " (" + config_.engine + ")", *code);
 }
 
@@ -302,6 +330,7 @@ StatusOr<Recovery> ContainerPlugin::Recover(const TaskAttempt& attempt) {
     return recovery;
   }
   const std::string since = LogSince(attempt);
+  const Launch launch = LaunchOf(attempt);
   recovery.status.logs.push_back(LogLink(fs::path(attempt.log_dir) / "task.log", "Container log"));
   if (state->running || state->status == "paused" || state->status == "restarting") {
     recovery.state = Recovery::State::kRunning;
@@ -310,7 +339,7 @@ StatusOr<Recovery> ContainerPlugin::Recover(const TaskAttempt& attempt) {
     auto cancellation = std::make_shared<Cancellation>();
     absl::MutexLock lock(&mu_);
     attempts_.emplace(attempt.id, AttemptRecord{recovery.status, cancellation, attempt.token});
-    SpawnRunner([this, attempt, name, since, cancellation] { Reattach(attempt, name, since, cancellation); });
+    SpawnRunner([this, launch, name, since, cancellation] { Reattach(launch, name, since, cancellation); });
     return recovery;
   }
   // It ended while the sandbox was down: the rest of its log, its exit code, and it goes.
@@ -325,9 +354,11 @@ StatusOr<Recovery> ContainerPlugin::Recover(const TaskAttempt& attempt) {
   recovery.status.exit_code = state->exit_code;
   recovery.status.message = "container " + name + " ended while the sandbox was down";
   if (std::optional<std::string> why =
-          OomKill(state->oom_killed, state->exit_code, MemoryLimit(attempt), config_.engine)) {
+          OomKill(state->oom_killed, state->exit_code, launch.limits.memory, config_.engine)) {
     recovery.status.oom_killed = true;
     recovery.status.message += ". Reason [OOMKilled]: " + *why;
+  } else {
+    CollectDataOutputs(launch, state->exit_code);
   }
   return recovery;
 }

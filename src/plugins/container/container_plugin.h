@@ -7,6 +7,7 @@
 #include <functional>
 #include <list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -16,6 +17,8 @@
 
 #include "plugins/container/container_config.h"
 #include "plugins/container/docker_client.h"
+#include "plugins/container/resource_limits.h"
+#include "plugins/data_passing.h"
 #include "plugins/plugin.h"
 
 namespace flyte::plugins {
@@ -23,11 +26,25 @@ namespace flyte::plugins {
 // The label prefix of every container the sandbox starts: <prefix>.token, .execution, .node...
 inline constexpr std::string_view kContainerLabelPrefix = "org.flyte.sandbox";
 
-// What a container for `attempt` is created with: its image, command line, environment, mounts
-// and labels. Errors belong to the task (no image, a bad template): it fails to start.
-StatusOr<ContainerSpec> ContainerSpecFor(const TaskAttempt& attempt, const ContainerConfig& config);
+// What one launch of an attempt runs with, worked out once when it starts (or is re-attached).
+struct Launch {
+  TaskAttempt attempt;
+  ResourceLimits limits;            // the container's, from the task's resources (a malformed one warned about once)
+  std::optional<DataPassing> data;  // a raw container's input and output folders, mounted at its paths
+};
+Launch LaunchOf(const TaskAttempt& attempt);
+
+// What a container for a launch is created with: its image, command line, environment, mounts,
+// labels and limits. Errors belong to the task (no image, a bad template): it fails to start.
+StatusOr<ContainerSpec> ContainerSpecFor(const Launch& launch, const ContainerConfig& config);
 
 std::unique_ptr<Plugin> MakeContainerPlugin(ContainerConfig config, ChangeCallback on_change);
+
+// Removes (killing first) every container labelled with the sandbox state folder `state_dir`,
+// running or not; how many. For `flyte sandbox teardown`, when no sandbox runs: a sandbox killed
+// with kill -9 leaves its containers running, and nothing would ever claim them once its state
+// folder is gone.
+StatusOr<int> RemoveSandboxContainers(const DockerClient& client, const std::string& state_dir);
 
 // Threads: the engine's loop thread calls the Plugin methods, which never wait for the engine;
 // one runner thread per attempt makes the blocking API calls (create, start, follow the logs,
@@ -66,17 +83,17 @@ class ContainerPlugin final : public Plugin {
   // Runs `work` on a runner thread of its own.
   void SpawnRunner(std::function<void()> work) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The runner thread of one attempt.
-  void Run(const TaskAttempt& attempt, const std::shared_ptr<Cancellation>& cancellation);
+  void Run(const Launch& launch, const std::shared_ptr<Cancellation>& cancellation);
   // The runner thread of an attempt found running after a restart: follows it from `since` on.
-  void Reattach(const TaskAttempt& attempt, const std::string& id, const std::string& since,
+  void Reattach(const Launch& launch, const std::string& id, const std::string& since,
                 const std::shared_ptr<Cancellation>& cancellation);
-  // Runs the container once it exists; the attempt's outcome. `memory_limit` names its limit in
-  // the message of an OOM kill.
-  AttemptStatus RunContainer(const std::string& id, const AttemptId& attempt, const std::string& memory_limit,
-                             int log_fd, const std::shared_ptr<Cancellation>& cancellation);
+  // Runs the container once it exists; the attempt's outcome.
+  AttemptStatus RunContainer(const std::string& id, const Launch& launch, int log_fd,
+                             const std::shared_ptr<Cancellation>& cancellation);
   // Follows a started container to its end: its log (from `since` on, when given), then its exit
-  // code, an OOM kill named as such.
-  AttemptStatus Follow(const std::string& id, const std::string& memory_limit, int log_fd,
+  // code, an OOM kill named as such (with the launch's memory limit); after an exit 0 a raw
+  // container's outputs are read back.
+  AttemptStatus Follow(const std::string& id, const Launch& launch, int log_fd,
                        const std::shared_ptr<Cancellation>& cancellation, const std::string& since);
   // Stops an aborted container, reports the outcome, removes the container.
   void Conclude(const std::string& id, const AttemptId& attempt, AttemptStatus outcome);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <utility>
 
+#include "common/log.h"
 #include "plugins/attempt_command.h"
 #include "plugins/local/attempt_files.h"
 #include "plugins/local/process_identity.h"
@@ -21,6 +22,13 @@ namespace fs = std::filesystem;
 constexpr auto kShutdownKillWait = std::chrono::milliseconds(2000);
 
 }  // namespace
+
+void CollectDataOutputs(const DataPassing& data) {
+  if (const Status collected = CollectOutputs(data); !collected.ok()) {
+    // The engine then finds neither outputs.pb nor error.pb and fails the attempt saying so.
+    log::Warn("local", "cannot write the outputs of a raw container", {{"error", std::string(collected.message())}});
+  }
+}
 
 std::unique_ptr<Plugin> MakeLocalProcessPlugin(LocalProcessConfig config, ChangeCallback on_change) {
   return std::make_unique<LocalProcessPlugin>(std::move(config), std::move(on_change));
@@ -68,7 +76,11 @@ Status LocalProcessPlugin::Start(const TaskAttempt& attempt) {
   }
   ASSIGN_OR_RETURN(const AttemptFiles files, PrepareFolders(attempt));
   ASSIGN_OR_RETURN(const int log_fd, OpenLog(files.log_file));
-  const StatusOr<Command> command = PrepareCommand(attempt, config_, files);
+  StatusOr<Command> command = PrepareCommand(attempt, config_, files);
+  if (const std::optional<DataPassing> data = DataPassingFor(attempt); data && command.ok()) {
+    // Its inputs in a folder of the attempt's, named by this machine's path in its inputs.pb/.json.
+    if (Status written = WriteDataFolders(*data, data->inputs.string()); !written.ok()) command = std::move(written);
+  }
   AttemptStatus status;
   status.logs.push_back(LocalLogLink(files.log_file));
   if (command.ok() && config_.warm_python > 0) {
@@ -108,10 +120,18 @@ Status LocalProcessPlugin::Start(const TaskAttempt& attempt) {
 }
 
 StatusOr<AttemptStatus> LocalProcessPlugin::Check(const AttemptId& id) {
-  absl::MutexLock lock(&mu_);
-  const auto found = attempts_.find(id);
-  if (found == attempts_.end()) return absl::NotFoundError("no task attempt " + id + " in the local process plugin");
-  return found->second.status;
+  std::optional<DataPassing> data;
+  AttemptStatus status;
+  {
+    absl::MutexLock lock(&mu_);
+    const auto found = attempts_.find(id);
+    if (found == attempts_.end()) return absl::NotFoundError("no task attempt " + id + " in the local process plugin");
+    AttemptRecord& record = found->second;
+    if (record.status.phase == AttemptPhase::kExited && record.status.exit_code == 0) data.swap(record.data);
+    status = record.status;
+  }
+  if (data) CollectDataOutputs(*data);
+  return status;
 }
 
 Status LocalProcessPlugin::Abort(const AttemptId& id) {
@@ -141,7 +161,7 @@ Status LocalProcessPlugin::Finalize(const AttemptId& id) {
 
 void LocalProcessPlugin::Record(const TaskAttempt& attempt, AttemptStatus status, std::optional<Watch> watch) {
   absl::MutexLock lock(&mu_);
-  AttemptRecord record{std::move(status), 0};
+  AttemptRecord record{std::move(status), 0, DataPassingFor(attempt)};
   if (watch) {
     record.watch = next_watch_++;
     watches_.emplace(record.watch, std::move(*watch));

@@ -17,6 +17,7 @@
 #include <absl/base/thread_annotations.h>
 #include <absl/synchronization/mutex.h>
 
+#include "plugins/data_passing.h"
 #include "plugins/local/local_process_config.h"
 #include "plugins/local/python_worker.h"
 #include "plugins/local/spawn.h"
@@ -29,6 +30,10 @@ StatusOr<std::string> FlytekitEntryPoint(const LocalProcessConfig& config);
 
 // Where Start records which process runs an attempt's launch (process_identity.h), for Recover.
 std::filesystem::path ProcessRecordPath(const TaskAttempt& attempt);
+
+// A raw container's outputs read back once it has exited 0 (data_passing.h); a failure to write
+// them is logged (the engine then fails the attempt for want of outputs).
+void CollectDataOutputs(const DataPassing& data);
 
 std::unique_ptr<Plugin> MakeLocalProcessPlugin(LocalProcessConfig config, ChangeCallback on_change);
 
@@ -70,6 +75,9 @@ class LocalProcessPlugin final : public Plugin {
   struct AttemptRecord {
     AttemptStatus status;
     WatchId watch = 0;  // 0: no process running
+    // A raw container's data folders: its outputs are read back (once) when Check first sees it
+    // exit 0, off the reaper thread, which serves every task.
+    std::optional<DataPassing> data;
   };
   // A zygote (python_worker.h); its process is watched (with no attempt) like any other.
   struct Spare {

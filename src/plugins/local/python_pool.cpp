@@ -60,7 +60,7 @@ bool LocalProcessPlugin::HandToSpare(const TaskAttempt& attempt, const std::stri
   status.pid = task->pid;
   const WatchId id = next_watch_++;
   watches_.emplace(id, std::move(watch));
-  attempts_.insert_or_assign(attempt.id, AttemptRecord{std::move(status), id});
+  attempts_.insert_or_assign(attempt.id, AttemptRecord{std::move(status), id, DataPassingFor(attempt)});
   Wake();
   return true;
 }

@@ -75,6 +75,7 @@ StatusOr<Recovery> LocalProcessPlugin::Recover(const TaskAttempt& attempt) {
   recovery.state = Recovery::State::kEnded;
   recovery.status.phase = AttemptPhase::kExited;
   recovery.status.message = "the task process ended while the sandbox was down";
+  if (const std::optional<DataPassing> data = DataPassingFor(attempt)) CollectDataOutputs(*data);
   return recovery;
 }
 

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "plugins/attempt_command.h"
+#include "plugins/data_passing.h"
 
 extern char** environ;
 
@@ -52,6 +53,8 @@ StatusOr<Command> PrepareCommand(const TaskAttempt& attempt, const LocalProcessC
   Command command;
   ASSIGN_OR_RETURN(const RenderedContainer rendered, RenderContainer(attempt));
   command.argv = rendered.CommandLine();
+  // A raw container's input and output folders are folders of the attempt's here.
+  if (const std::optional<DataPassing> data = DataPassingFor(attempt)) command.argv = MapDataPaths(command.argv, *data);
   command.env = TaskEnvironment(attempt, config);
   command.inlined = InlineFastExecute(command.argv, fs::absolute(files.work_dir).string());
   if (command.inlined) {

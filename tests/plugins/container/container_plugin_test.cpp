@@ -86,7 +86,7 @@ std::string ReadFile(const fs::path& file) {
 TEST_CASE("container spec: the task's image and command line, Flyte's environment, same-path mounts, labels") {
   testing::TempDir dir;
   const TaskAttempt attempt = RawContainerAttempt(dir.path(), "localhost/test:1");
-  auto spec = ContainerSpecFor(attempt, ConfigFor("/x.sock", dir.path()));
+  auto spec = ContainerSpecFor(LaunchOf(attempt), ConfigFor("/x.sock", dir.path()));
   REQUIRE(spec.ok());
   CHECK(spec->image == "localhost/test:1");
   CHECK(spec->entrypoint == std::vector<std::string>{"/bin/sh", "-c"});
@@ -105,7 +105,7 @@ TEST_CASE("container spec: the task's image and command line, Flyte's environmen
                                  (dir.path() / "blobs").string() + ":" + (dir.path() / "blobs").string()});
   TaskAttempt no_image = attempt;
   no_image.task.mutable_container()->clear_image();
-  CHECK_FALSE(ContainerSpecFor(no_image, ConfigFor("/x.sock", dir.path())).ok());
+  CHECK_FALSE(ContainerSpecFor(LaunchOf(no_image), ConfigFor("/x.sock", dir.path())).ok());
 }
 
 TEST_CASE("container plugin: creates, starts, copies the log, reports the exit code and removes the container") {
@@ -328,6 +328,24 @@ TEST_CASE("container plugin: once recovered, this sandbox's containers that no a
       return call.starts_with("GET /v1.41/containers/json?all=1&filters=");
     }));
   }
+}
+
+TEST_CASE("teardown: every container labelled with the sandbox's state folder is removed, running or not") {
+  testing::FakeDockerEngine engine(
+      {{"GET /v1.41/containers/json", 200,
+        R"([{"Id":"a","State":"running","Labels":{}},{"Id":"b","State":"exited","Labels":{}}])"},
+       {"DELETE /v1.41/containers/a?force=1", 204, ""},
+       {"DELETE /v1.41/containers/b?force=1", 204, ""}});
+  const StatusOr<int> removed = RemoveSandboxContainers(DockerClient(engine.socket_path()), "/state");
+  REQUIRE(removed.ok());
+  CHECK(*removed == 2);
+  const auto calls = engine.calls();
+  REQUIRE(calls.size() == 3);
+  // label=org.flyte.sandbox.state=/state, all=1: stopped ones too
+  CHECK(calls[0] ==
+        "GET /v1.41/containers/json?all=1&filters=%7B%22label%22%3A%5B%22org.flyte.sandbox.state%3D%2Fstate%22%5D%7D");
+  CHECK(calls[1] == "DELETE /v1.41/containers/a?force=1");
+  CHECK(calls[2] == "DELETE /v1.41/containers/b?force=1");
 }
 
 }  // namespace
