@@ -38,6 +38,11 @@ if ! podman image exists "$image"; then
   tar -C "$site_packages" --exclude='playwright*' --exclude='pip' --exclude='pip-*' --exclude='__pycache__' \
     -cf - . | (mkdir -p "$root$prefix/lib/$version/site-packages" && tar -C "$root$prefix/lib/$version/site-packages" -xf -)
   printf 'WHERE = "in the image"\n' >"$root$prefix/lib/$version/site-packages/only_in_image.py"
+  # Compiled once here, at the paths the image has (-s): without .pyc files every container would
+  # compile the standard library and flytekit from source before its task runs, seconds of CPU
+  # each. The image cannot keep what a container compiles. A few files of third-party test data
+  # do not compile (Python 2 syntax); they are never imported, so that is not an error.
+  "$python" -m compileall -q -j 0 -s "$root" "$root$prefix/lib/$version" >/dev/null 2>&1 || true
   # flytekit's commands, pointed at the image's interpreter.
   for command in pyflyte pyflyte-execute pyflyte-fast-execute pyflyte-map-execute; do
     sed "1s|.*|#!$prefix/bin/python3|" "$venv/bin/$command" >"$root$prefix/bin/$command"
