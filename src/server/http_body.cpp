@@ -62,11 +62,9 @@ ssize_t ReadAt(int fd, char* bytes, size_t size, int64_t offset) {
 }  // namespace
 
 asio::awaitable<BodyOutcome> ReadBodyInto(HttpStream& stream, beast::flat_buffer& buffer, HeaderParser& parser,
-                                          int64_t limit, DataUpload& upload, asio::thread_pool& pool) {
-  const std::function<Status(std::string_view)> sink = [&upload](std::string_view bytes) {
-    return upload.Append(bytes);
-  };
-  BodyOutcome outcome = co_await ReadChunks(stream, buffer, parser, limit, &sink, &pool);
+                                          int64_t limit, BodySink& sink, asio::thread_pool& pool) {
+  const std::function<Status(std::string_view)> append = [&sink](std::string_view bytes) { return sink.Append(bytes); };
+  BodyOutcome outcome = co_await ReadChunks(stream, buffer, parser, limit, &append, &pool);
   co_return outcome;
 }
 
@@ -78,7 +76,7 @@ asio::awaitable<BodyOutcome> DiscardBody(HttpStream& stream, beast::flat_buffer&
 
 asio::awaitable<bool> SendFile(HttpStream& stream, const store::ReadableFile& file, std::string_view range_header,
                                const std::string& content_type, HttpExchange& exchange, bool keep_alive,
-                               asio::thread_pool& pool) {
+                               asio::thread_pool& pool, const HeaderList& headers) {
   const ByteRange range = ParseByteRange(range_header, file.size);
   const bool unsatisfiable = range.kind == ByteRange::Kind::kUnsatisfiable;
   http::response<http::buffer_body> response{unsatisfiable ? http::status::range_not_satisfiable
@@ -88,6 +86,7 @@ asio::awaitable<bool> SendFile(HttpStream& stream, const store::ReadableFile& fi
   response.set(http::field::server, "flyte-sandbox");
   response.set(http::field::content_type, content_type);
   response.set(http::field::accept_ranges, "bytes");
+  for (const auto& [name, value] : headers) response.set(name, value);
   if (unsatisfiable) {
     response.set(http::field::content_range, "bytes */" + std::to_string(file.size));
   } else if (range.kind == ByteRange::Kind::kPart) {

@@ -35,8 +35,9 @@ class Listener {
   // Binds and listens; FAILED_PRECONDITION with a clear message when the address is taken.
   static StatusOr<std::unique_ptr<Listener>> Bind(boost::asio::io_context& io, const std::string& address, int port);
 
-  // Starts accepting. `grpc_server` must outlive the listener.
-  void Start(grpc::Server* grpc_server, const GrpcLimits& grpc_limits, HttpHandlers handlers, ConnectionLimits limits);
+  // Starts accepting. `grpc_server` must outlive the listener; null: HTTP/1.1 only (the S3 port),
+  // where a connection opening with HTTP/2's preface is closed.
+  void Start(grpc::Server* grpc_server, const GrpcLimits& grpc_limits, HttpService http, ConnectionLimits limits);
   // Stops accepting new connections (in-flight requests go on).
   void Close();
 
