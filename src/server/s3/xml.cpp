@@ -108,9 +108,10 @@ std::string XmlEscape(std::string_view text) {
         out += "&apos;";
         break;
       default:
-        // Control characters cannot appear in XML 1.0 at all; as references they survive the trip.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n') {
-          out += "&#" + std::to_string(static_cast<int>(c)) + ";";
+        // XML 1.0 has no way to write the other control characters, not even as references
+        // (a parser refuses "&#0;"): they become U+FFFD.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+          out += "\xEF\xBF\xBD";
         } else {
           out.push_back(c);
         }

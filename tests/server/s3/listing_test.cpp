@@ -69,6 +69,9 @@ TEST_CASE("xml: element texts are unescaped; an unclosed element or a bad entity
   CHECK(ToS3Error(ElementTexts("<Key>a", "Key").status()).code == "MalformedXML");
   CHECK(ToS3Error(ElementTexts("<Key>&bogus;</Key>", "Key").status()).code == "MalformedXML");
   CHECK(XmlEscape("<a & 'b'>") == "&lt;a &amp; &apos;b&apos;&gt;");
+  CHECK(XmlEscape(std::string("a\0b", 3)) ==
+        "a\xEF\xBF\xBD"
+        "b");  // no XML parser takes "&#0;"
 }
 
 }  // namespace
