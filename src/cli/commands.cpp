@@ -104,7 +104,12 @@ std::vector<std::string> ExposureWarnings(const SandboxConfig& config) {
           "clients that abuse HTTP/2 (rapid reset, too many streams, never reading); still, many clients at once with "
           "large calls can make it use gigabytes of memory (README, \"What it withstands\"). Bind 127.0.0.1 unless "
           "the network is trusted.",
-          "HTTP clients on other machines must name it by a host listed under server.allowed_hosts."};
+          "HTTP clients on other machines must name it by a host listed under server.allowed_hosts.",
+          config.server.s3.enabled && config.server.s3.secret_access_key == server::S3Config{}.secret_access_key
+              ? "The S3 endpoint (port " + std::to_string(config.server.s3.port) +
+                    ") still has the demo's well-known keys: set s3.access_key_id and s3.secret_access_key, or "
+                    "s3.enabled: false."
+              : "The S3 endpoint serves the object store to whoever holds s3.access_key_id and its secret."};
 }
 
 std::string ProbeHost(const SandboxConfig& config) {
