@@ -124,7 +124,7 @@ StatusOr<S3Request> Parse(const HeaderParser& header) {
 class Operations {
  public:
   Operations(const S3Service& service, const S3Request& request, const HttpExchange& exchange)
-      : service_(service), objects_(service.objects), request_(request), exchange_(exchange) {}
+      : objects_(service.objects), request_(request), exchange_(exchange) {}
 
   S3Reply Run() {
     auto reply = Dispatch();
@@ -261,7 +261,6 @@ class Operations {
                    "The specified method is not allowed against this resource.");
   }
 
-  const S3Service& service_;
   Objects& objects_;
   const S3Request& request_;
   const HttpExchange& exchange_;
