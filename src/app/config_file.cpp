@@ -232,6 +232,12 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
       {"grpc", section(grpc_limits)},
       {"allowed_hosts", list_into(config.server.allowed_hosts)},
   };
+  const Section s3{
+      {"enabled", bool_into(config.server.s3.enabled)},
+      {"port", int_into(config.server.s3.port, 0, 65535)},
+      {"access_key_id", string_into(config.server.s3.access_key_id)},
+      {"secret_access_key", string_into(config.server.s3.secret_access_key)},
+  };
   const Section console{
       {"dir",  // empty: the console compiled into the binary
        [&](const YAML::Node& node, std::string_view key) -> Status {
@@ -349,9 +355,11 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
       {"format", named_into(config.logging.format, log::ParseFormat, "expected text or json")},
   };
   const Section top{
-      {"server", section(server)},       {"state", section(state)},     {"admin", section(admin)},
-      {"storage", section(storage)},     {"tasks", section(tasks)},     {"auth", section(auth)},
-      {"scheduler", section(scheduler)}, {"console", section(console)}, {"log", section(logging)},
+      {"server", section(server)},       {"state", section(state)},
+      {"admin", section(admin)},         {"storage", section(storage)},
+      {"tasks", section(tasks)},         {"auth", section(auth)},
+      {"scheduler", section(scheduler)}, {"console", section(console)},
+      {"log", section(logging)},         {"s3", section(s3)},
   };
   RETURN_IF_ERROR(ApplySection(source, root, "", top));
   return config;

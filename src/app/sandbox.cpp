@@ -92,8 +92,9 @@ std::optional<ClientSecretAuth> ClientAuthFor(const SandboxConfig& config) {
 
 // What the log must never show, wherever it would turn up: the credentials clients present and
 // the key URLs and tokens are signed with.
-void KeepSecretsOutOfTheLog(const auth::AuthConfig& auth, const std::string& signing_key) {
+void KeepSecretsOutOfTheLog(const auth::AuthConfig& auth, const server::S3Config& s3, const std::string& signing_key) {
   std::vector<std::string> secrets = auth.static_tokens;
+  secrets.push_back(s3.secret_access_key);
   secrets.push_back(auth.client_secret);
   secrets.push_back(signing_key);
   secrets.push_back(HexEncode(signing_key));
@@ -138,7 +139,7 @@ class RunningSandbox final : public Sandbox {
     ASSIGN_OR_RETURN(stores_, OpenRegistry(config_.state.dir / "registry.db"));
     ASSIGN_OR_RETURN(blobs_, store::OpenLocalBlobStore(config_.state.dir / "blobs"));
     ASSIGN_OR_RETURN(std::string key, LoadSigningKey(config_.state.dir));
-    KeepSecretsOutOfTheLog(config_.auth, key);
+    KeepSecretsOutOfTheLog(config_.auth, config_.server.s3, key);
     signer_ = std::make_unique<admin::UrlSigner>(key, "http://" + address, SystemClock());
     authenticator_ = std::make_unique<auth::Authenticator>(config_.auth, key, "http://" + address, SystemClock());
     const engine::EngineConfig engine_config = EngineConfigFor(config_, address);
@@ -160,6 +161,7 @@ class RunningSandbox final : public Sandbox {
                {"address", address},
                {"pid", ::getpid()},
                {"state_dir", config_.state.dir.string()},
+               {"s3_port", config_.server.s3.enabled ? config_.server.s3.port : 0},
                {"auth", config_.auth.required}});
     return absl::OkStatus();
   }

@@ -43,6 +43,7 @@ constexpr int kNotRunningExit = 3;
 struct Options {
   std::string config_file;
   std::optional<int> port;
+  std::optional<int> s3_port;
   std::optional<std::string> bind;
   std::optional<std::string> state_dir;
   std::optional<std::string> log_level;
@@ -54,6 +55,8 @@ void AddConfigOptions(CLI::App& command, Options& options, bool with_server_flag
   command.add_option("--state-dir", options.state_dir, "State folder (default ~/.flyte/sandbox)");
   if (with_server_flags) {
     command.add_option("--port", options.port, "Port for gRPC and HTTP (default 30080)")->check(CLI::Range(0, 65535));
+    command.add_option("--s3-port", options.s3_port, "Port of the S3-compatible endpoint (default 30002)")
+        ->check(CLI::Range(0, 65535));
     command.add_option("--bind", options.bind, "Address to listen on (default 127.0.0.1)");
     command.add_option("--log-level", options.log_level, "debug, info, warn or error (default info)");
     command.add_option("--log-format", options.log_format, "text or json (default text)");
@@ -66,6 +69,7 @@ StatusOr<SandboxConfig> ResolveConfig(const Options& options) {
     ASSIGN_OR_RETURN(config, app::LoadConfigFile(options.config_file));
   }
   if (options.port) config.server.port = *options.port;
+  if (options.s3_port) config.server.s3.port = *options.s3_port;
   if (options.bind) config.server.bind_address = *options.bind;
   if (options.state_dir) config.state.dir = app::ExpandHome(*options.state_dir);
   if (options.log_level) {
@@ -101,7 +105,12 @@ std::vector<std::string> ExposureWarnings(const SandboxConfig& config) {
           "clients that abuse HTTP/2 (rapid reset, too many streams, never reading); still, many clients at once with "
           "large calls can make it use gigabytes of memory (README, \"What it withstands\"). Bind 127.0.0.1 unless "
           "the network is trusted.",
-          "HTTP clients on other machines must name it by a host listed under server.allowed_hosts."};
+          "HTTP clients on other machines must name it by a host listed under server.allowed_hosts.",
+          config.server.s3.enabled && config.server.s3.secret_access_key == server::S3Config{}.secret_access_key
+              ? "The S3 endpoint (port " + std::to_string(config.server.s3.port) +
+                    ") still has the demo's well-known keys: set s3.access_key_id and s3.secret_access_key, or "
+                    "s3.enabled: false."
+              : "The S3 endpoint serves the object store to whoever holds s3.access_key_id and its secret."};
 }
 
 std::string ProbeHost(const SandboxConfig& config) {
@@ -117,13 +126,22 @@ std::string PythonTasks(const SandboxConfig& config) {
          "its bin folder under tasks.path in the config";
 }
 
-void PrintBanner(const SandboxConfig& config, int port) {
+// The S3 endpoint's line: where, and the keys (MinIO's in the demo; printed as the demo does).
+std::string S3Endpoint(const server::S3Config& s3, const std::string& host) {
+  if (!s3.enabled) return "off (s3.enabled: false)";
+  return "http://" + host + ":" + std::to_string(s3.port) + "  (access key " + s3.access_key_id + ", secret key " +
+         s3.secret_access_key + ")";
+}
+
+void PrintBanner(const SandboxConfig& config, int port, int s3_port) {
   auto shown = config.server;
   shown.port = port;
+  shown.s3.port = s3_port;
   const std::string address = shown.ClientAddress();
   std::cout << "Flyte sandbox " << kVersion << " is serving (pid " << ::getpid() << ")\n"
             << "  gRPC and HTTP:  " << address << "\n"
             << "  Console:        http://" << address << "/console\n"
+            << "  S3 endpoint:    " << S3Endpoint(shown.s3, address.substr(0, address.rfind(':'))) << "\n"
             << "  State folder:   " << config.state.dir.string() << "\n"
             << "  Client config:  " << config.state.client_config.string() << "\n"
             << "  Python tasks:   " << PythonTasks(config) << "\n"
@@ -149,7 +167,7 @@ int RunForeground(const SandboxConfig& config) {
     log::Error("sandbox", "cannot start", {{"error", std::string(sandbox.status().message())}});
     return 1;
   }
-  PrintBanner(config, (*sandbox)->config().server.port);
+  PrintBanner(config, (*sandbox)->config().server.port, (*sandbox)->config().server.s3.port);
   int received = 0;
   sigwait(&stop_signals, &received);
   log::Info("sandbox", "stopping", {{"signal", received == SIGINT ? "SIGINT" : "SIGTERM"}});
@@ -203,7 +221,7 @@ int RunDetached(const SandboxConfig& config, int argc, char** argv) {
     auto running = app::FindServing(config.state.dir);
     if (running && running->pid == child &&
         ProbeHttp(ProbeHost(config), running->port, "/healthz", std::chrono::milliseconds(500))) {
-      PrintBanner(config, running->port);
+      PrintBanner(config, running->port, config.server.s3.port);
       std::cout << "  Log:            " << log.string() << "\n";
       return 0;
     }

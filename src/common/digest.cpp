@@ -34,17 +34,22 @@ std::string Digest(const EVP_MD* md, std::string_view data) {
 
 std::string Md5(std::string_view data) { return Digest(EVP_md5(), data); }
 
-struct Md5Stream::Context {
+struct HashStream::Context {
   EVP_MD_CTX* md = EVP_MD_CTX_new();
   ~Context() { EVP_MD_CTX_free(md); }
 };
 
-Md5Stream::Md5Stream() : context_(std::make_unique<Context>()) { EVP_DigestInit_ex(context_->md, EVP_md5(), nullptr); }
-Md5Stream::~Md5Stream() = default;
+HashStream::HashStream(HashAlgorithm algorithm) : context_(std::make_unique<Context>()) {
+  const EVP_MD* md = algorithm == HashAlgorithm::kMd5    ? EVP_md5()
+                     : algorithm == HashAlgorithm::kSha1 ? EVP_sha1()
+                                                         : EVP_sha256();
+  EVP_DigestInit_ex(context_->md, md, nullptr);
+}
+HashStream::~HashStream() = default;
 
-void Md5Stream::Update(std::string_view data) { EVP_DigestUpdate(context_->md, data.data(), data.size()); }
+void HashStream::Update(std::string_view data) { EVP_DigestUpdate(context_->md, data.data(), data.size()); }
 
-std::string Md5Stream::Finish() {
+std::string HashStream::Finish() {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   EVP_DigestFinal_ex(context_->md, out, &size);
@@ -52,13 +57,20 @@ std::string Md5Stream::Finish() {
 }
 std::string Sha256(std::string_view data) { return Digest(EVP_sha256(), data); }
 
-std::string HmacSha256(std::string_view key, std::string_view data) {
+namespace {
+
+std::string Hmac(const EVP_MD* md, std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), out, &size);
+  HMAC(md, key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+       out, &size);
   return std::string(reinterpret_cast<const char*>(out), size);
 }
+
+}  // namespace
+
+std::string HmacSha256(std::string_view key, std::string_view data) { return Hmac(EVP_sha256(), key, data); }
+std::string HmacSha1(std::string_view key, std::string_view data) { return Hmac(EVP_sha1(), key, data); }
 
 std::string RandomBytes(size_t count) {
   std::string out(count, '\0');

@@ -15,17 +15,20 @@ namespace flyte {
 std::string Md5(std::string_view data);                               // 16 raw bytes
 std::string Sha256(std::string_view data);                            // 32 raw bytes
 std::string HmacSha256(std::string_view key, std::string_view data);  // 32 raw bytes
+std::string HmacSha1(std::string_view key, std::string_view data);    // 20 raw bytes (S3's SigV2 URLs)
 std::string RandomBytes(size_t count);
 
-// MD5 over bytes that arrive in pieces (an upload streamed to disk). Not thread-safe.
-class Md5Stream {
+enum class HashAlgorithm { kMd5, kSha1, kSha256 };
+
+// A hash over bytes that arrive in pieces (an upload streamed to disk). Not thread-safe.
+class HashStream {
  public:
-  Md5Stream();
-  ~Md5Stream();
-  Md5Stream(const Md5Stream&) = delete;
-  Md5Stream& operator=(const Md5Stream&) = delete;
+  explicit HashStream(HashAlgorithm algorithm);
+  ~HashStream();
+  HashStream(const HashStream&) = delete;
+  HashStream& operator=(const HashStream&) = delete;
   void Update(std::string_view data);
-  std::string Finish();  // 16 raw bytes; call once
+  std::string Finish();  // the raw digest (16 bytes for MD5, 20 SHA-1, 32 SHA-256); call once
 
  private:
   struct Context;

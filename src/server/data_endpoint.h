@@ -10,6 +10,7 @@
 
 #include "admin/signed_urls.h"
 #include "common/digest.h"
+#include "server/body_sink.h"
 #include "server/gateway.h"
 #include "store/blob_store.h"
 
@@ -37,17 +38,17 @@ class LogEndpoint {
 
 // A PUT under way: bytes go to a temp object as they arrive, hashed on the way. Blocking (disk
 // I/O); one thread at a time.
-class DataUpload {
+class DataUpload final : public BodySink {
  public:
   DataUpload(std::unique_ptr<store::BlobWriter> writer, std::string claimed_md5, std::string pinned_md5)
       : writer_(std::move(writer)), claimed_md5_(std::move(claimed_md5)), pinned_md5_(std::move(pinned_md5)) {}
-  Status Append(std::string_view bytes);
+  Status Append(std::string_view bytes) override;
   // Checks the MD5s and makes the object visible; otherwise it is discarded.
   Status Finish();
 
  private:
   std::unique_ptr<store::BlobWriter> writer_;
-  Md5Stream md5_;
+  HashStream md5_{HashAlgorithm::kMd5};
   const std::string claimed_md5_;  // raw bytes of the Content-MD5 header; empty when absent
   const std::string pinned_md5_;   // raw bytes the signature pins; empty when it pins none
 };

@@ -62,11 +62,9 @@ ssize_t ReadAt(int fd, char* bytes, size_t size, int64_t offset) {
 }  // namespace
 
 asio::awaitable<BodyOutcome> ReadBodyInto(HttpStream& stream, beast::flat_buffer& buffer, HeaderParser& parser,
-                                          int64_t limit, DataUpload& upload, asio::thread_pool& pool) {
-  const std::function<Status(std::string_view)> sink = [&upload](std::string_view bytes) {
-    return upload.Append(bytes);
-  };
-  BodyOutcome outcome = co_await ReadChunks(stream, buffer, parser, limit, &sink, &pool);
+                                          int64_t limit, BodySink& sink, asio::thread_pool& pool) {
+  const std::function<Status(std::string_view)> append = [&sink](std::string_view bytes) { return sink.Append(bytes); };
+  BodyOutcome outcome = co_await ReadChunks(stream, buffer, parser, limit, &append, &pool);
   co_return outcome;
 }
 

@@ -12,8 +12,10 @@
 #include <boost/beast/http.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
-#include "server/data_endpoint.h"
+#include "server/body_sink.h"
 #include "server/file_headers.h"
 #include "server/http_exchange.h"
 #include "store/open_beneath.h"
@@ -31,18 +33,21 @@ struct BodyOutcome {
   bool connection_ok = true;
 };
 
-// Reads the body (at most `limit` bytes) into `upload` chunk by chunk; after a failed write the
-// rest is read and dropped so the reply stays in step. Does not Finish the upload.
+// Reads the body (at most `limit` bytes) into `sink` chunk by chunk, on `pool`; after a failed
+// write the rest is read and dropped so the reply stays in step.
 boost::asio::awaitable<BodyOutcome> ReadBodyInto(HttpStream& stream, boost::beast::flat_buffer& buffer,
-                                                 HeaderParser& parser, int64_t limit, DataUpload& upload,
+                                                 HeaderParser& parser, int64_t limit, BodySink& sink,
                                                  boost::asio::thread_pool& pool);
 
 // Reads the body (at most `limit` bytes) and drops it.
 boost::asio::awaitable<BodyOutcome> DiscardBody(HttpStream& stream, boost::beast::flat_buffer& buffer,
                                                 HeaderParser& parser, int64_t limit);
 
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
 // Sends `file` (or the part `range_header` asks for: 206, or 416 when unsatisfiable) as the reply
-// of `exchange`. Returns whether the connection may carry another request.
+// of `exchange`, with `headers`' type and extra headers. Returns whether the connection may carry
+// another request.
 boost::asio::awaitable<bool> SendFile(HttpStream& stream, const store::ReadableFile& file,
                                       std::string_view range_header, const FileHeaders& headers, HttpExchange& exchange,
                                       bool keep_alive, boost::asio::thread_pool& pool);

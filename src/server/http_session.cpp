@@ -345,7 +345,15 @@ void LogRequest(std::string_view method, std::string_view target, const HttpExch
 
 }  // namespace
 
-asio::awaitable<void> ServeHttp(asio::ip::tcp::socket socket, HttpHandlers handlers,
+HttpRequestServer MainRoutes(HttpHandlers handlers) {
+  // Not a coroutine itself: the awaitable it returns refers to the captured handlers, which live
+  // as long as the service does.
+  return [handlers](HttpStream& stream, beast::flat_buffer& buffer, HeaderParser& header, HttpExchange& exchange) {
+    return ServeRequest(stream, buffer, header, handlers, exchange);
+  };
+}
+
+asio::awaitable<void> ServeHttp(asio::ip::tcp::socket socket, const HttpService& service,
                                 std::shared_ptr<std::atomic<int>> in_flight) {
   beast::tcp_stream stream(std::move(socket));
   // Bounded: Beast 1.74 limits a request's header but not a chunked body's trailer, whose fields
@@ -362,7 +370,7 @@ asio::awaitable<void> ServeHttp(asio::ip::tcp::socket socket, HttpHandlers handl
       if (ec) break;
     }
     // Then the whole header within header_timeout (the stream's deadline holds across the reads).
-    stream.expires_after(handlers.header_timeout);
+    stream.expires_after(service.header_timeout);
     HeaderParser header;
     // Each route sets its own limit once it knows the target. Not boost::none: Boost 1.74 compares
     // a Content-Length against an empty limit as if the limit were smaller.
@@ -378,8 +386,9 @@ asio::awaitable<void> ServeHttp(asio::ip::tcp::socket socket, HttpHandlers handl
     const std::string method(header.get().method_string());
     const std::string target(header.get().target());
     HttpExchange exchange{header.get().version(), RequestIdFor(Header(header.get(), kRequestIdHeader))};
-    const HttpRequestLabels labels = LabelsOf(header.get().method(), target);
-    const bool keep_going = co_await ServeRequest(stream, buffer, header, handlers, exchange);
+    HttpRequestLabels labels = LabelsOf(header.get().method(), target);
+    if (!service.metrics_route.empty()) labels.route = service.metrics_route;
+    const bool keep_going = co_await service.serve(stream, buffer, header, exchange);
     LogRequest(method, target, exchange, started);
     if (exchange.status != 0) RecordHttpRequest(labels, exchange.status, started);
     --*in_flight;

@@ -36,9 +36,10 @@ class Listener {
   // Binds and listens; FAILED_PRECONDITION with a clear message when the address is taken.
   static StatusOr<std::unique_ptr<Listener>> Bind(boost::asio::io_context& io, const std::string& address, int port);
 
-  // Starts accepting. `grpc_server` must outlive the listener.
+  // Starts accepting. `grpc_server` (and `grpc_calls`, its budget) must outlive the listener; null:
+  // HTTP/1.1 only (the S3 port), where a connection opening with HTTP/2's preface is closed.
   void Start(grpc::Server* grpc_server, const GrpcLimits& grpc_limits, std::shared_ptr<CallBudget> grpc_calls,
-             HttpHandlers handlers, ConnectionLimits limits);
+             HttpService http, ConnectionLimits limits);
   // Stops accepting new connections (in-flight requests go on).
   void Close();
 

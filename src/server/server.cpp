@@ -12,6 +12,7 @@
 #include "server/grpc_server.h"
 #include "server/listener.h"
 #include "server/request_guard.h"
+#include "server/s3/endpoint.h"
 
 namespace flyte::server {
 namespace {
@@ -42,6 +43,10 @@ class TransportServer final : public Server {
   Status Bind() {
     ASSIGN_OR_RETURN(listener_, Listener::Bind(io_, config_.bind_address, config_.port));
     config_.port = listener_->port();  // resolves port 0
+    if (config_.s3.enabled) {
+      ASSIGN_OR_RETURN(s3_listener_, Listener::Bind(io_, config_.bind_address, config_.s3.port));
+      config_.s3.port = s3_listener_->port();
+    }
     return absl::OkStatus();
   }
 
@@ -55,10 +60,26 @@ class TransportServer final : public Server {
     logs_ = std::make_unique<LogEndpoint>(deps.logs_dir);
     console_ = config_.console_dir.empty() ? std::make_unique<ConsoleAssets>(EmbeddedConsoleAssets())
                                            : std::make_unique<ConsoleAssets>(config_.console_dir);
-    listener_->Start(grpc_->server(), config_.grpc, grpc_->calls(),
-                     {guard_, *gateway_, *connect_, *data_, *logs_, *console_, deps.auth, deps.admin, blocking_,
-                      buffered_, config_.max_request_bytes, config_.max_api_request_bytes, config_.header_timeout},
+    const HttpHandlers handlers{guard_,
+                                *gateway_,
+                                *connect_,
+                                *data_,
+                                *logs_,
+                                *console_,
+                                deps.auth,
+                                deps.admin,
+                                blocking_,
+                                buffered_,
+                                config_.max_request_bytes,
+                                config_.max_api_request_bytes};
+    listener_->Start(grpc_->server(), config_.grpc, grpc_->calls(), {MainRoutes(handlers), config_.header_timeout, ""},
                      {config_.max_connections, config_.idle_timeout});
+    if (s3_listener_) {
+      s3_objects_ = std::make_unique<s3::Objects>(deps.blobs);
+      const s3::S3Service service{*s3_objects_, {config_.s3.access_key_id, config_.s3.secret_access_key}, blocking_};
+      s3_listener_->Start(nullptr, config_.grpc, nullptr, {s3::S3Routes(service), config_.header_timeout, "s3"},
+                          {config_.max_connections, config_.idle_timeout});
+    }
     for (int i = 0; i < 2; ++i) io_threads_.emplace_back([this] { RunIo(io_); });
     return absl::OkStatus();
   }
@@ -67,9 +88,11 @@ class TransportServer final : public Server {
     if (stopped_ || !listener_) return;  // no listener: Bind failed, nothing runs
     stopped_ = true;
     listener_->Close();
+    if (s3_listener_) s3_listener_->Close();
     const auto deadline = std::chrono::steady_clock::now() + config_.shutdown_grace;
     if (grpc_) grpc_->Shutdown(config_.shutdown_grace);
-    while (listener_->in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
+    auto in_flight = [this] { return listener_->in_flight() + (s3_listener_ ? s3_listener_->in_flight() : 0); };
+    while (in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     io_.stop();
@@ -85,6 +108,8 @@ class TransportServer final : public Server {
   boost::asio::thread_pool blocking_{2};
   BodyBudget buffered_{config_.max_buffered_request_bytes};
   std::unique_ptr<Listener> listener_;
+  std::unique_ptr<Listener> s3_listener_;  // null when s3.enabled is false
+  std::unique_ptr<s3::Objects> s3_objects_;
   std::unique_ptr<GrpcServer> grpc_;
   std::unique_ptr<Gateway> gateway_;
   std::unique_ptr<ConnectRouter> connect_;

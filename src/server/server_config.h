@@ -34,6 +34,16 @@ struct GrpcLimits {
   std::chrono::seconds max_connection_idle{300};
 };
 
+// The S3-compatible endpoint over the object store (src/server/s3/README.md): its own port on the
+// same address, path-style, every request signed (SigV4) with these keys. The defaults are
+// MinIO's in `flytectl demo start`, which flytekit's sandbox configuration already uses.
+struct S3Config {
+  bool enabled = true;
+  int port = 30002;  // 0: any free port
+  std::string access_key_id = "minio";
+  std::string secret_access_key = "miniostorage";
+};
+
 struct ServerConfig {
   std::string bind_address = "127.0.0.1";
   int port = 30080;  // 0: any free port
@@ -58,6 +68,7 @@ struct ServerConfig {
   // timeout (120 s) of a connection waiting for its next request.
   std::chrono::seconds header_timeout{10};
   GrpcLimits grpc;
+  S3Config s3;
   // Host names (IPv6 in brackets) HTTP requests may carry in their Host header besides localhost,
   // 127.0.0.1, [::1], the bind address and the host of ClientAddress(); any port.
   std::vector<std::string> allowed_hosts;

@@ -7,8 +7,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
+#include "store/object_info.h"
 #include "store/open_beneath.h"
 
 namespace flyte::store {
@@ -19,6 +21,8 @@ class BlobWriter {
  public:
   virtual ~BlobWriter() = default;
   virtual Status Append(std::string_view bytes) = 0;
+  // A tag (an ETag) the object carries once committed, found again by Stat and List.
+  virtual void SetTag(std::string_view tag) = 0;
   virtual Status Commit() = 0;
 };
 
@@ -37,6 +41,23 @@ class BlobStore {
   virtual StatusOr<std::unique_ptr<BlobWriter>> NewWriter(std::string_view key) = 0;
   // NOT_FOUND if absent; the size in bytes otherwise.
   virtual StatusOr<int64_t> Size(std::string_view key) = 0;
+  virtual StatusOr<ObjectInfo> Stat(std::string_view key) = 0;
+  // NOT_FOUND if absent. The folders it leaves empty stay.
+  virtual Status Delete(std::string_view key) = 0;
+
+  // Folders, for the S3 endpoint's buckets and listings. `folder` is "" (the root) or a key.
+  // Every object beneath `folder`, keys in byte order (S3's); temp files, symbolic links and
+  // anything but regular files are left out. NOT_FOUND when the folder is absent.
+  virtual StatusOr<std::vector<ObjectInfo>> List(std::string_view folder) = 0;
+  // The names of the folders directly in `folder`, sorted.
+  virtual StatusOr<std::vector<std::string>> Folders(std::string_view folder) = 0;
+  // NOT_FOUND unless `key` is a folder.
+  virtual Status FindFolder(std::string_view key) = 0;
+  // ALREADY_EXISTS when it is there.
+  virtual Status CreateFolder(std::string_view key) = 0;
+  // Removes a folder that holds no object (with the empty folders in it); FAILED_PRECONDITION
+  // when it holds one, NOT_FOUND when absent.
+  virtual Status RemoveFolder(std::string_view key) = 0;
 
   // The URL a process on this machine reads the object by.
   virtual StatusOr<std::string> NativeUrl(std::string_view key) const = 0;

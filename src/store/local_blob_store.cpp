@@ -2,12 +2,15 @@
 // on its own files, and writes go through unique temp names.
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 
 #include "store/blob_store.h"
+#include "store/folder_walk.h"
 
 namespace flyte::store {
 namespace {
@@ -50,7 +53,10 @@ class LocalBlobWriter final : public BlobWriter {
     return absl::OkStatus();
   }
 
+  void SetTag(std::string_view tag) override { tag_ = std::string(tag); }
+
   Status Commit() override {
+    if (!tag_.empty()) StampTag();
     if (file_.Close() != 0 || ::renameat(folder_.get(), temp_.c_str(), folder_.get(), name_.c_str()) != 0) {
       return ErrnoError("cannot store", key_);
     }
@@ -59,7 +65,17 @@ class LocalBlobWriter final : public BlobWriter {
   }
 
  private:
+  // Best effort: a filesystem without user attributes keeps no tag, and readers make one up.
+  void StampTag() {
+    struct stat info {};
+    if (::fstat(file_.get(), &info) != 0) return;
+    const int64_t modified_ns = static_cast<int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec;
+    const std::string value = std::to_string(modified_ns) + " " + tag_;
+    ::fsetxattr(file_.get(), kTagAttribute, value.data(), value.size(), 0);
+  }
+
   const std::string key_;
+  std::string tag_;
   const FileDescriptor folder_;
   const std::string name_;
   const std::string temp_;
@@ -121,6 +137,62 @@ class LocalBlobStore final : public BlobStore {
     return file.size;
   }
 
+  StatusOr<ObjectInfo> Stat(std::string_view key) override {
+    ASSIGN_OR_RETURN(ReadableFile file, Open(key));
+    return DescribeFile(file.fd.get(), std::string(key));
+  }
+
+  Status Delete(std::string_view key) override {
+    RETURN_IF_ERROR(ValidateKey(key));
+    const auto [parent, name] = SplitKey(key);
+    auto folder = OpenFolderBeneath(root_fd_.get(), parent, /*create=*/false);
+    if (!folder.ok()) return absl::NotFoundError("object " + std::string(key) + " not found");
+    struct stat info {};
+    if (::fstatat(folder->get(), name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0 || S_ISDIR(info.st_mode)) {
+      return absl::NotFoundError("object " + std::string(key) + " not found");
+    }
+    if (::unlinkat(folder->get(), name.c_str(), 0) != 0) return ErrnoError("cannot delete", key);
+    return absl::OkStatus();
+  }
+
+  StatusOr<std::vector<ObjectInfo>> List(std::string_view folder) override {
+    ASSIGN_OR_RETURN(FileDescriptor fd, OpenFolder(folder));
+    std::vector<ObjectInfo> objects;
+    RETURN_IF_ERROR(WalkObjects(fd.get(), folder.empty() ? "" : std::string(folder) + "/", objects));
+    std::sort(objects.begin(), objects.end(), [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
+    return objects;
+  }
+
+  StatusOr<std::vector<std::string>> Folders(std::string_view folder) override {
+    ASSIGN_OR_RETURN(FileDescriptor fd, OpenFolder(folder));
+    return SubFolders(fd.get());
+  }
+
+  Status FindFolder(std::string_view key) override { return OpenFolder(key).status(); }
+
+  Status CreateFolder(std::string_view key) override {
+    RETURN_IF_ERROR(ValidateKey(key));
+    const auto [parent, name] = SplitKey(key);
+    ASSIGN_OR_RETURN(FileDescriptor folder, OpenFolderBeneath(root_fd_.get(), parent, /*create=*/true));
+    if (::mkdirat(folder.get(), name.c_str(), 0700) != 0) {
+      if (errno == EEXIST) return absl::AlreadyExistsError("folder " + std::string(key) + " exists");
+      return ErrnoError("cannot create", key);
+    }
+    return absl::OkStatus();
+  }
+
+  Status RemoveFolder(std::string_view key) override {
+    RETURN_IF_ERROR(ValidateKey(key));
+    const auto [parent, name] = SplitKey(key);
+    auto folder = OpenFolderBeneath(root_fd_.get(), parent, /*create=*/false);
+    if (!folder.ok()) return absl::NotFoundError("folder " + std::string(key) + " not found");
+    struct stat info {};
+    if (::fstatat(folder->get(), name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(info.st_mode)) {
+      return absl::NotFoundError("folder " + std::string(key) + " not found");
+    }
+    return RemoveEmptyTree(folder->get(), name);
+  }
+
   // A plain absolute path: flytekit treats it as local data and reads it directly, whereas
   // file:// URIs break its file, directory and dataframe handling.
   StatusOr<std::string> NativeUrl(std::string_view key) const override {
@@ -141,6 +213,13 @@ class LocalBlobStore final : public BlobStore {
   }
 
  private:
+  StatusOr<FileDescriptor> OpenFolder(std::string_view folder) {
+    if (!folder.empty()) RETURN_IF_ERROR(ValidateKey(folder));
+    auto fd = OpenFolderBeneath(root_fd_.get(), folder, /*create=*/false);
+    if (absl::IsNotFound(fd.status())) return absl::NotFoundError("folder " + std::string(folder) + " not found");
+    return fd;
+  }
+
   const std::filesystem::path root_;
   const FileDescriptor root_fd_;
   std::atomic<uint64_t> counter_{0};

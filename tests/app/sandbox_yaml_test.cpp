@@ -35,6 +35,10 @@ TEST_CASE("config/sandbox.yaml parses and matches the compiled-in defaults") {
   CHECK(loaded->server.grpc.max_calls_in_flight == defaults.server.grpc.max_calls_in_flight);
   CHECK(loaded->server.allowed_hosts == defaults.server.allowed_hosts);
   CHECK(loaded->server.console_dir == defaults.server.console_dir);
+  CHECK(loaded->server.s3.enabled == defaults.server.s3.enabled);
+  CHECK(loaded->server.s3.port == defaults.server.s3.port);
+  CHECK(loaded->server.s3.access_key_id == defaults.server.s3.access_key_id);
+  CHECK(loaded->server.s3.secret_access_key == defaults.server.s3.secret_access_key);
   CHECK(loaded->state.dir == defaults.state.dir);
   CHECK(loaded->state.client_config == defaults.state.client_config);
   CHECK(loaded->admin.seed_projects == defaults.admin.seed_projects);

@@ -180,8 +180,12 @@ class SandboxStartError(Exception):
 
 def sandbox_command(port: int, state_dir: Path, config: Optional[Path] = None, extra_args: Sequence[str] = (),
                     bind: str = "127.0.0.1") -> list:
+    # The S3 port is any free one unless a test names it (test_s3.py): sandboxes started side by
+    # side must not all reach for 30002.
+    s3_port = [] if "--s3-port" in extra_args else ["--s3-port", "0"]
     cmd = [
         str(FLYTE_BIN), "sandbox", "start",
+        *s3_port,
         "--port", str(port),
         "--bind", bind,
         "--state-dir", str(state_dir),

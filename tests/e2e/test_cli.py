@@ -98,7 +98,7 @@ def test_detach_status_stop(sandbox_factory):
     try:
         t0 = time.monotonic()
         res = run_flyte(
-            "sandbox", "start", "--detach", "--port", port, "--bind", "127.0.0.1", "--state-dir", state,
+            "sandbox", "start", "--detach", "--s3-port", "0", "--port", port, "--bind", "127.0.0.1", "--state-dir", state,
             env=env, timeout=30,
         )
         elapsed = time.monotonic() - t0
@@ -151,7 +151,7 @@ def test_banner_says_how_to_give_python_tasks_a_flytekit(sandbox_factory):
     env = clean_env(home)
     env["PATH"] = "/usr/bin:/bin"  # no virtualenv with flytekit
     try:
-        res = run_flyte("sandbox", "start", "--detach", "--port", free_port(), "--bind", "127.0.0.1",
+        res = run_flyte("sandbox", "start", "--detach", "--s3-port", "0", "--port", free_port(), "--bind", "127.0.0.1",
                         "--state-dir", state, env=env, timeout=30)
         assert res.returncode == 0, f"stdout:\n{res.stdout}\nstderr:\n{res.stderr}"
         assert "Python tasks:   pyflyte-execute is not on PATH" in res.stdout, res.stdout
@@ -175,7 +175,7 @@ def test_serving_beyond_loopback_warns(sandbox_factory):
                                    ("0.0.0.0", with_token, "Clients must authenticate"),
                                    ("127.0.0.1", without_auth, None)):
         try:
-            res = run_flyte("sandbox", "start", "--detach", "--port", free_port(), "--bind", bind,
+            res = run_flyte("sandbox", "start", "--detach", "--s3-port", "0", "--port", free_port(), "--bind", bind,
                             "--state-dir", state, "--config", config, env=env, timeout=30)
             assert res.returncode == 0, f"stdout:\n{res.stdout}\nstderr:\n{res.stderr}"
             if expected:
