@@ -285,7 +285,10 @@ asio::awaitable<bool> ServeFile(HttpStream& stream, beast::flat_buffer& buffer, 
   };
   StatusOr<store::ReadableFile> file = co_await Offload(handlers.blocking, open);
   if (!file.ok()) co_return co_await WriteReply(stream, StatusReply(file.status()), exchange, keep_alive);
-  co_return co_await SendFile(stream, *file, range, HeadersForFile(target), exchange, keep_alive, handlers.blocking);
+  // Named, not a temporary inside the co_await: GCC 12 destroyed that temporary twice (a double
+  // free after an S3 GET).
+  const FileHeaders headers = HeadersForFile(target);
+  co_return co_await SendFile(stream, *file, range, headers, exchange, keep_alive, handlers.blocking);
 }
 
 // Routes a request whose header has been read; returns whether the connection may carry another.

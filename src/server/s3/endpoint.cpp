@@ -415,8 +415,11 @@ asio::awaitable<bool> ServeGet(HttpStream& stream, const S3Service& service, con
   }
   HeaderList headers = ObjectHeaders(opened->info);
   headers.emplace_back("x-amz-request-id", exchange.request_id);
-  co_return co_await SendFile(stream, opened->file, range, FileHeaders{"application/octet-stream", std::move(headers)},
-                              exchange, request.keep_alive, service.blocking);
+  // Named, not a temporary inside the co_await: GCC 12 destroyed that temporary twice (a double
+  // free after an S3 GET).
+  const FileHeaders file_headers{"application/octet-stream", std::move(headers)};
+  co_return co_await SendFile(stream, opened->file, range, file_headers, exchange, request.keep_alive,
+                              service.blocking);
 }
 
 asio::awaitable<bool> ServeS3(HttpStream& stream, beast::flat_buffer& buffer, HeaderParser& header,
