@@ -217,6 +217,12 @@ std::optional<Format> ParseFormat(std::string_view name) {
   return std::nullopt;
 }
 
+std::string JsonQuoted(std::string_view text) {
+  std::string out;
+  AppendQuoted(out, text, kJsonEscapes);
+  return out;
+}
+
 std::string_view LevelName(Level level) { return kLevelNames[static_cast<size_t>(level)]; }
 
 bool Redactor::IsSecretKey(std::string_view key) {

@@ -23,6 +23,10 @@ std::optional<Level> ParseLevel(std::string_view name);
 std::optional<Format> ParseFormat(std::string_view name);
 std::string_view LevelName(Level level);
 
+// `text` as a JSON string, quoted as the log's JSON lines quote it (control bytes \u00XX, a byte
+// that is not UTF-8 U+FFFD): for any JSON the sandbox writes by hand.
+std::string JsonQuoted(std::string_view text);
+
 // One typed key=value of an event. It holds a view of a text value: build it in the call that
 // logs, never keep it.
 class Field {

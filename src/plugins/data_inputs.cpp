@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 
+#include "common/log_format.h"
 #include "plugins/attempt_command.h"
 #include "plugins/data_files.h"
 #include "plugins/data_passing.h"
@@ -20,38 +20,6 @@ using flyteidl::core::Literal;
 using flyteidl::core::LiteralMap;
 using flyteidl::core::Primitive;
 using flyteidl::core::Scalar;
-
-std::string JsonString(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-          out += escaped;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
 
 // The shortest text that reads back as `value`, fixed-point as Go's strconv.FormatFloat(v, 'f', -1)
 // (copilot's text for a float input) or in either notation for JSON.
@@ -86,7 +54,7 @@ void StructJson(const google::protobuf::Struct& object, std::string* out) {
   std::sort(keys.begin(), keys.end());
   *out += "{";
   for (size_t i = 0; i < keys.size(); ++i) {
-    *out += (i == 0 ? "" : ",") + JsonString(keys[i]) + ":";
+    *out += (i == 0 ? "" : ",") + log::JsonQuoted(keys[i]) + ":";
     StructValueJson(object.fields().at(keys[i]), out);
   }
   *out += "}";
@@ -99,7 +67,7 @@ void StructValueJson(const google::protobuf::Value& value, std::string* out) {
           std::isfinite(value.number_value()) ? FloatText(value.number_value(), std::chars_format::general) : "null";
       break;
     case google::protobuf::Value::kStringValue:
-      *out += JsonString(value.string_value());
+      *out += log::JsonQuoted(value.string_value());
       break;
     case google::protobuf::Value::kBoolValue:
       *out += value.bool_value() ? "true" : "false";
@@ -169,7 +137,7 @@ class InputWriter {
     std::sort(names.begin(), names.end());  // as Go's encoding/json orders a map's keys
     *json += "{";
     for (size_t i = 0; i < names.size(); ++i) {
-      *json += (i == 0 ? "" : ",") + JsonString(names[i]) + ":";
+      *json += (i == 0 ? "" : ",") + log::JsonQuoted(names[i]) + ":";
       RETURN_IF_ERROR(Write(map.literals().at(names[i]), host / names[i], seen + "/" + names[i],
                             &(*local->mutable_literals())[names[i]], json));
     }
@@ -186,18 +154,18 @@ class InputWriter {
       case Scalar::kBlob:
         RETURN_IF_ERROR(CopyBlob(scalar.blob().uri(), host));
         local->mutable_blob()->set_uri(seen);
-        *json += JsonString(seen);
+        *json += log::JsonQuoted(seen);
         return absl::OkStatus();
       case Scalar::kSchema:  // a folder of files, as copilot treats it
         RETURN_IF_ERROR(CopyBlob(scalar.schema().uri(), host));
         local->mutable_schema()->set_uri(seen);
-        *json += JsonString(seen);
+        *json += log::JsonQuoted(seen);
         return absl::OkStatus();
       case Scalar::kBinary:
-        *json += JsonString(absl::Base64Escape(scalar.binary().value()));
+        *json += log::JsonQuoted(absl::Base64Escape(scalar.binary().value()));
         return WriteFile(host, scalar.binary().value());
       case Scalar::kError:
-        *json += JsonString(scalar.error().message());
+        *json += log::JsonQuoted(scalar.error().message());
         return WriteFile(host, scalar.error().message());
       case Scalar::kGeneric: {
         std::string text;
@@ -236,7 +204,7 @@ class InputWriter {
       }
       case Primitive::kStringValue:
         text = primitive.string_value();
-        *json += JsonString(text);
+        *json += log::JsonQuoted(text);
         break;
       case Primitive::kBoolean:
         text = primitive.boolean() ? "true" : "false";
@@ -244,7 +212,7 @@ class InputWriter {
         break;
       case Primitive::kDatetime:
         text = Rfc3339Nano(primitive.datetime());
-        *json += JsonString(text);
+        *json += log::JsonQuoted(text);
         break;
       case Primitive::kDuration:
         text = GoDuration(DurationOf(primitive.duration()));

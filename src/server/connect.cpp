@@ -11,6 +11,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "common/log_format.h"
 #include "server/status_mapping.h"
 
 namespace flyte::server {
@@ -59,38 +60,6 @@ CodeOnWire WireCode(absl::StatusCode code) {
     default:
       return {"internal", 500};
   }
-}
-
-std::string JsonString(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          std::array<char, 8> escaped{};
-          std::snprintf(escaped.data(), escaped.size(), "\\u%04x", static_cast<unsigned char>(c));
-          out += escaped.data();
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
 }
 
 // The body as sent, inflated when gzipped. pyqwest has been seen to mark a body gzip that does
@@ -174,8 +143,8 @@ bool IsConnectPath(std::string_view target) { return target.starts_with("/flytei
 HttpReply ConnectError(const Status& status) {
   const CodeOnWire code = WireCode(status.code());
   return HttpReply{code.http_status, "application/json",
-                   absl::StrCat("{\"code\":\"", std::string(code.name),
-                                "\",\"message\":", JsonString(BoundedMessage(std::string(status.message()))), "}")};
+                   absl::StrCat("{\"code\":\"", std::string(code.name), "\",\"message\":",
+                                log::JsonQuoted(BoundedMessage(std::string(status.message()))), "}")};
 }
 
 HttpReply AsConnectError(HttpReply reply) {
