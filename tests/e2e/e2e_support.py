@@ -141,6 +141,16 @@ class Sandbox:
     def dataproxy(self) -> dataproxy_pb2_grpc.DataProxyServiceStub:
         return dataproxy_pb2_grpc.DataProxyServiceStub(self.channel())
 
+    def banner(self, timeout: float = 10.0) -> str:
+        """The banner `sandbox start` prints on stdout. It follows the first /healthz answer, so this
+        waits for its last line."""
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.stdout_path.read_text(errors="replace")
+            if "export FLYTECTL_CONFIG=" in text or time.monotonic() > deadline:
+                return text
+            time.sleep(0.02)
+
     def stderr_tail(self, limit: int = 4000) -> str:
         try:
             text = self.stderr_path.read_text(errors="replace")

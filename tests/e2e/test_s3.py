@@ -51,8 +51,8 @@ def blobs(sb) -> Path:
 
 
 def test_banner_prints_the_endpoint_and_its_keys(s3_sandbox):
-    banner = s3_sandbox.stdout_path.read_text()
-    assert f"S3 endpoint:    {s3_sandbox.s3_endpoint}  (access key minio, secret key miniostorage)" in banner
+    banner = s3_sandbox.banner()
+    assert f"S3 endpoint:    {s3_sandbox.s3_endpoint}  (access key minio, secret key miniostorage)" in banner, banner
 
 
 def test_buckets_are_the_store_folders(s3_sandbox, s3):
