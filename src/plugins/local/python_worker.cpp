@@ -247,8 +247,9 @@ StatusOr<ForkedTask> HandOver(PythonWorker& worker, const WorkerJob& job, std::c
   if (payload.size() > kMaxJobBytes) {
     return absl::FailedPreconditionError("the task's command line and environment are too large for a zygote");
   }
-  // Two pipes travel with the job: on `report` the child writes its pid and then the zygote its
-  // wait status; on `go` we answer the pid, and only then does the child start the task.
+  // Two pipes travel with the job: on `report` the child writes its pid and then its wait status
+  // (itself as it exits, or the zygote having reaped it); on `go` we answer the pid, and only then
+  // does the child start the task.
   int report[2];
   if (::pipe2(report, O_CLOEXEC) != 0) return absl::InternalError("pipe: " + std::string(std::strerror(errno)));
   int go[2];

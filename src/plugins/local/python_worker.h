@@ -101,8 +101,9 @@ struct TaskReport {
   State state = State::kRunning;
   int wait_status = 0;  // kEnded: as waitpid gives it
 };
-// What a forked task's pipe says now: nothing yet, its wait status, or end-of-file without one
-// (the zygote died; the task may still be running, reparented).
+// What a forked task's pipe says now: nothing yet, its wait status (written by the task itself as
+// it exits, or by the zygote that reaped it), or end-of-file without one (the zygote died and the
+// task died unreported or runs on in a fresh interpreter).
 TaskReport ReadTaskReport(int report_fd);
 
 }  // namespace flyte::plugins

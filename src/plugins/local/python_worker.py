@@ -126,13 +126,28 @@ def _fresh_state():
             manager.FlyteContextManager.initialize()
 
 
+_report_fd = None  # in a forked task: the job's report pipe
+
+
+def _forget_report():
+    global _report_fd
+    with contextlib.suppress(OSError):
+        os.close(_report_fd)
+    _report_fd = None
+
+
 def _run_task(job, report, go, current, first, started_with):
     # In the forked child: the zygote's process becomes the task's, as a fresh interpreter would be.
     os.setpgid(0, 0)  # abort signals the task's group; the zygote's is its own
     token = dict(entry.split(b"=", 1) for entry in job["env"] if b"=" in entry).get(b"FLYTE_ATTEMPT_TOKEN", b"")
     _save_identity(job["record"], token)
     os.write(report, b"pid %d\n" % os.getpid())  # the sandbox watches this process from now on
-    os.close(report)
+    # Kept for the status _exit writes itself; not by what the task starts (a process holding it
+    # would keep the sandbox from learning of the task's end should the task die unreported).
+    os.set_inheritable(report, False)
+    global _report_fd
+    _report_fd = report
+    os.register_at_fork(after_in_child=_forget_report)
     # Nothing of the task runs until the sandbox, having our pid, says go. A sandbox that gave up
     # waiting (and may start the task elsewhere), or died meanwhile, closed its end instead.
     if os.read(go, 1) != b"g":
@@ -207,6 +222,64 @@ def _report(report, text):
     os.close(report)
 
 
+def _fork_waiting(control, children, first, started_with):
+    """A child forked ahead of its job, waiting for it on a socket of its own: forking a process
+    the size of flytekit takes milliseconds, which are then not on the next task's path. None
+    with a second thread running (never fork then: a lock held by one stays held in the child)."""
+    if _threads() != 1:
+        return None
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            ours.close()
+            control.close()
+            for pidfd, (_, other) in children.items():
+                os.close(pidfd)
+                os.close(other)
+            _await_job(theirs, first, started_with)
+        finally:
+            os._exit(70)  # never back into the zygote's loop
+    theirs.close()
+    return pid, ours
+
+
+def _await_job(job_socket, first, started_with):
+    # In the waiting child: the job as the zygote received it, after a byte saying whether the
+    # folders it imported from are unchanged. End-of-file: the zygote retired or died first.
+    message, fds = b"", []
+    with contextlib.suppress(OSError):
+        message, fds, _, _ = socket.recv_fds(job_socket, MAX_JOB_BYTES + 2, 2)
+    job_socket.close()
+    job = parse_job(message[1:]) if message else None
+    if job is None or len(fds) != 2:
+        os._exit(0)
+    report, go = fds
+    _run_task(job, report, go, message[:1] == b"1", first, started_with)
+
+
+def _pass_job(waiting, message, fds):
+    """Hands the job and its two pipes to a waiting child; its pid, or None if it died waiting
+    (then reaped)."""
+    pid, job_socket = waiting
+    try:
+        socket.send_fds(job_socket, [message], fds)
+    except OSError:
+        pid = None
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(waiting[0], 0)
+    job_socket.close()
+    return pid
+
+
+def _dismiss(waiting):
+    # A waiting child reads end-of-file and exits having run nothing.
+    pid, job_socket = waiting
+    job_socket.close()
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
 def _serve(script):
     sys.argv = [script]
     first = 0 if getattr(sys.flags, "safe_path", False) else 1  # where PYTHONPATH's entries begin
@@ -233,6 +306,7 @@ def _serve(script):
     poller = select.poll()
     poller.register(control, select.POLLIN)
     children = {}  # pidfd: (pid, report)
+    waiting = _fork_waiting(control, children, first, started_with)
     while control is not None or children:
         for fd, _ in poller.poll():
             if control is not None and fd == control.fileno():
@@ -252,23 +326,26 @@ def _serve(script):
                     break
                 report, go = fds
                 current = _import_folders(job["script"]) == imported_from
-                pid = os.fork()
-                if pid == 0:
-                    try:
-                        control.close()
-                        for pidfd, (_, other) in children.items():
-                            os.close(pidfd)
-                            os.close(other)
-                        _run_task(job, report, go, current, first, started_with)
-                    finally:
-                        os._exit(70)  # never back into the zygote's loop
+                pid = None
+                for _ in range(2):  # a child that died waiting is replaced once
+                    if waiting is None:
+                        waiting = _fork_waiting(control, children, first, started_with)
+                    pid = _pass_job(waiting, (b"1" if current else b"0") + message, fds)
+                    waiting = None
+                    if pid is not None:
+                        break
                 os.close(go)
+                if pid is None:
+                    os.close(report)  # the sandbox reads end-of-file instead of a pid
+                    continue
                 with contextlib.suppress(OSError):
                     os.setpgid(pid, pid)  # also here, so the group exists whoever runs first
                 pidfd = os.pidfd_open(pid)
                 children[pidfd] = (pid, report)
                 poller.register(pidfd, select.POLLIN)
-                if not current:
+                if current:
+                    waiting = _fork_waiting(control, children, first, started_with)
+                else:
                     # Packages changed: later tasks need a new zygote, which the sandbox starts
                     # once it finds this one's socket closed.
                     poller.unregister(control)
@@ -285,6 +362,9 @@ def _serve(script):
                     os.killpg(pid, signal.SIGKILL)
                 _, status = os.waitpid(pid, 0)
                 _report(report, b"status %d\n" % status)
+        if control is None and waiting is not None:
+            _dismiss(waiting)
+            waiting = None
     os._exit(0)
 
 
@@ -304,6 +384,12 @@ def _exit(code):
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
+    # Nothing of the task runs after this point: the status goes to the sandbox now, not after the
+    # kernel has torn down a process the size of flytekit (milliseconds on every task's path).
+    # The zygote's own report, after it reaps us, then finds the pipe read and closed.
+    if _report_fd is not None:
+        with contextlib.suppress(OSError):
+            os.write(_report_fd, b"status %d\n" % (code << 8))
     os._exit(code)
 
 

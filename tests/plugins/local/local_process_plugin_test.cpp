@@ -634,12 +634,19 @@ TEST_CASE("local process: a task whose zygote dies is watched to its end") {
   const fs::path script = testing::FakeEntryPoint(tools.path());
   Harness h(WarmConfig(script.parent_path()));
   const std::vector<pid_t> workers = FirstWorker();
-  const TaskAttempt attempt = h.Attempt("w4", {"pyflyte-execute", "3", "0.5"});
-  REQUIRE(h.plugin().Start(attempt).ok());
+  const TaskAttempt ending = h.Attempt("w4", {"pyflyte-execute", "3", "0.5"});
+  const TaskAttempt killed = h.Attempt("w5", {"pyflyte-execute", "0", "60"});
+  REQUIRE(h.plugin().Start(ending).ok());
+  REQUIRE(h.plugin().Start(killed).ok());
   ::kill(workers.front(), SIGKILL);
-  const AttemptStatus status = h.WaitFor(attempt.id, AttemptPhase::kExited);
-  CHECK(status.message == "re-attached; exit code unknown");  // judged by its outputs
-  CHECK(ReadFile(fs::path(attempt.log_dir) / "task.log").find("argv:") != std::string::npos);
+  // Ending by itself, the task says its exit code although no zygote reaps it.
+  CHECK(h.WaitFor(ending.id, AttemptPhase::kExited).message == "exited with code 3");
+  CHECK(ReadFile(fs::path(ending.log_dir) / "task.log").find("argv:") != std::string::npos);
+  // Killed, it says nothing: watched by its pidfd, judged by its outputs.
+  const std::optional<SavedProcess> saved = ReadSavedProcess(ProcessRecordPath(killed), killed.token);
+  REQUIRE(saved.has_value());
+  ::kill(-saved->pid, SIGKILL);
+  CHECK(h.WaitFor(killed.id, AttemptPhase::kExited).message == "re-attached; exit code unknown");
 }
 
 TEST_CASE("local process: the task inherits no descriptor of the server") {

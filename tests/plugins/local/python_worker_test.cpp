@@ -419,25 +419,32 @@ TEST_CASE("zygote: a task killed by a signal is reported so") {
   CHECK(WaitForExit(worker->pid) == 0);
 }
 
-TEST_CASE("zygote: its task outlives it; the report then says the zygote is gone") {
+TEST_CASE("zygote: its task outlives it and says its own status; end-of-file if it dies unsaid") {
   testing::TempDir dir;
   const fs::path script = FakeEntryPoint(dir.path());
   auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir), {});
   REQUIRE(worker.ok());
-  const ForkedTask task = Fork(*worker, JobIn(dir.path(), script, {"pyflyte-execute", "0", "60"}, BaseEnv()));
-  CHECK(ReadTaskReport(task.report_fd).state == TaskReport::State::kRunning);
+  const ForkedTask ending = Fork(*worker, JobIn(dir.path(), script, {"pyflyte-execute", "3", "1"}, BaseEnv()));
+  const ForkedTask killed = Fork(*worker, JobIn(dir.path(), script, {"pyflyte-execute", "0", "60"}, BaseEnv()));
   ::kill(worker->pid, SIGKILL);
   ::waitpid(worker->pid, nullptr, 0);
-  // The child closes its copy of the pipe just after saying its pid.
+  // Each task holds its own end of the pipe: the zygote's death says nothing yet.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK(ReadTaskReport(killed.report_fd).state == TaskReport::State::kRunning);
+  CHECK(::kill(killed.pid, 0) == 0);  // still running, as after a sandbox's kill -9
+  // One ending by itself reports its exit status, with no zygote to reap it.
+  const int status = WaitForReport(ending);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 3);
+  // One killed says nothing: end-of-file, and the sandbox watches its pidfd instead.
+  ::kill(-killed.pid, SIGKILL);
   TaskReport report;
   for (int tries = 0; tries < 1000 && report.state == TaskReport::State::kRunning; ++tries) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    report = ReadTaskReport(task.report_fd);
+    report = ReadTaskReport(killed.report_fd);
   }
   CHECK(report.state == TaskReport::State::kZygoteGone);
-  CHECK(::kill(task.pid, 0) == 0);  // still running, as after a sandbox's kill -9
-  ::kill(-task.pid, SIGKILL);
-  ::close(task.report_fd);
+  ::close(killed.report_fd);
   ::close(worker->control_fd);
 }
 

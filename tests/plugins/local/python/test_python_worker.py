@@ -4,9 +4,12 @@ record a task writes."""
 import importlib.util
 import os
 import pathlib
+import select
+import signal
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -85,12 +88,12 @@ def test_the_process_record_is_what_process_identity_reads(worker):
     assert worker.identity_line(4242, stat, b"boot-id\n", b"token-1") == b"4242 987654 boot-id token-1\n"
 
 
-def _hand(control, tmp_path, name):
-    """Sends a job running tmp_path/task.py (which creates `name`) with its two pipes; returns our
-    ends of them and the pid the child said."""
+def _hand(control, tmp_path, name, script=None):
+    """Sends a job running `script` (tmp_path/task.py unless given, which creates `name`) with its
+    two pipes; returns our ends of them and the pid the child said."""
     report_r, report_w = os.pipe()
     go_r, go_w = os.pipe()
-    script = str(tmp_path / "task.py").encode()
+    script = str(script or tmp_path / "task.py").encode()
     data = job(script, bytes(tmp_path), bytes(tmp_path / "task.log"), bytes(tmp_path / f"{name}.started"),
                bytes(tmp_path / f"{name}.process"), b"2", script, name.encode(), b"1", b"PATH=/usr/bin:/bin", b"0")
     socket.send_fds(control, [data], [report_w, go_r])
@@ -137,3 +140,126 @@ def test_a_forked_child_runs_nothing_until_told_to_go(tmp_path):
     finally:
         ours.close()
         zygote.wait(timeout=10)
+
+
+def test_a_forked_child_reports_its_own_exit_status_before_its_process_ends(tmp_path):
+    # The status must not wait for the kernel to tear down a process the size of flytekit, nor for
+    # the zygote to reap it: with the zygote stopped, the report still comes, from the child.
+    (tmp_path / "task.py").write_text("import pathlib, sys\npathlib.Path(sys.argv[1]).touch()\nsys.exit(3)\n")
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    zygote = subprocess.Popen([sys.executable, str(WORKER), str(tmp_path / "task.py")], stdin=theirs,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
+    theirs.close()
+    try:
+        assert ours.recv(16) == b"ready"
+        report_r, go_w = _hand(ours, tmp_path, "early")
+        zygote.send_signal(signal.SIGSTOP)
+        os.write(go_w, b"g")
+        os.close(go_w)
+        readable, _, _ = select.select([report_r], [], [], 20)
+        assert readable, "no status while the zygote was stopped"
+        status = _status(report_r)
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 3
+        assert (tmp_path / "early").exists()
+    finally:
+        zygote.send_signal(signal.SIGCONT)
+        ours.close()
+        zygote.wait(timeout=10)
+
+
+def test_a_process_the_task_forks_does_not_hold_its_report(tmp_path):
+    # With the zygote gone and the task killed, end-of-file tells the sandbox to watch the task's
+    # pidfd: a process the task forked (and that escaped its group) must not hold the pipe open.
+    (tmp_path / "task.py").write_text(
+        "import os, pathlib, sys, time\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    os.setsid()\n"
+        "    time.sleep(60)\n"
+        "    os._exit(0)\n"
+        "pathlib.Path(sys.argv[1]).write_text(str(pid))\n"
+        "time.sleep(60)\n")
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    zygote = subprocess.Popen([sys.executable, str(WORKER), str(tmp_path / "task.py")], stdin=theirs,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
+    theirs.close()
+    grandchild = None
+    try:
+        assert ours.recv(16) == b"ready"
+        report_r, go_w = _hand(ours, tmp_path, "forks")
+        os.write(go_w, b"g")
+        os.close(go_w)
+        marker = tmp_path / "forks"
+        for _ in range(400):
+            if marker.exists() and marker.read_text():
+                break
+            time.sleep(0.025)
+        grandchild = int(marker.read_text())
+        task = int((tmp_path / "forks.process").read_bytes().split()[0])
+        zygote.kill()
+        zygote.wait(timeout=10)
+        os.kill(task, signal.SIGKILL)
+        readable, _, _ = select.select([report_r], [], [], 20)
+        assert readable, "the pipe stayed open after the task died"
+        assert os.read(report_r, 64) == b""
+        os.close(report_r)
+    finally:
+        if grandchild:
+            os.kill(grandchild, signal.SIGKILL)
+        ours.close()
+        zygote.kill()
+        zygote.wait(timeout=10)
+
+
+def _children(pid):
+    return [int(c) for c in pathlib.Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _waiting_child(zygote):
+    for _ in range(400):
+        children = _children(zygote.pid)
+        if children:
+            return children[0]
+        time.sleep(0.025)
+    raise AssertionError("no child waiting for a job")
+
+
+def test_the_child_for_a_job_is_forked_before_it_comes_and_one_that_died_is_replaced(tmp_path):
+    # The script in a folder of its own: files the jobs create beside it would tell the zygote its
+    # imports changed, and it would retire after one job.
+    script = tmp_path / "code" / "task.py"
+    script.parent.mkdir()
+    script.write_text("import pathlib, sys\npathlib.Path(sys.argv[1]).touch()\n")
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    zygote = subprocess.Popen([sys.executable, str(WORKER), str(script)], stdin=theirs,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
+    theirs.close()
+    ticks = os.sysconf("SC_CLK_TCK")
+    try:
+        assert ours.recv(16) == b"ready"
+        waiting = _waiting_child(zygote)
+        time.sleep(0.5)
+        report_r, go_w = _hand(ours, tmp_path, "ahead", script)
+        uptime = float(pathlib.Path("/proc/uptime").read_text().split()[0])
+        record = (tmp_path / "ahead.process").read_bytes().split()
+        assert int(record[0]) == waiting
+        assert uptime - int(record[1]) / ticks >= 0.4  # forked before the job, not for it
+        os.write(go_w, b"g")
+        os.close(go_w)
+        assert os.WEXITSTATUS(_status(report_r)) == 0
+        assert (tmp_path / "ahead").exists()
+        # The next one waits already; killed, it is replaced when the job comes.
+        replaced = _waiting_child(zygote)
+        os.kill(replaced, signal.SIGKILL)
+        time.sleep(0.1)
+        report_r, go_w = _hand(ours, tmp_path, "replaced", script)
+        os.write(go_w, b"g")
+        os.close(go_w)
+        assert os.WEXITSTATUS(_status(report_r)) == 0
+        assert (tmp_path / "replaced").exists()
+        last = _waiting_child(zygote)
+    finally:
+        ours.close()
+        zygote.wait(timeout=10)
+    # Retired, the zygote leaves no child waiting.
+    assert not pathlib.Path(f"/proc/{last}").exists()
