@@ -90,6 +90,7 @@ def test_relaunch_with_changes_opens_the_form_filled_with_the_inputs(sandbox, wa
     expect(form.get_by_label("x int")).to_have_value("4")  # the execution's input, not a default
     expect(form.locator("[data-input=x]")).to_contain_text("The execution's value")
     form.get_by_label("x int").fill("6")
+    expect(form.locator("[data-input=x] .hint")).to_have_text("")  # no longer the execution's value
     w.screenshot("execution-relaunch-with-changes")
     form.get_by_role("button", name="Launch", exact=True).click()
     expect(w.page).not_to_have_url(url, timeout=10_000)

@@ -12,6 +12,7 @@ export interface Field {
   required: boolean;
   hasDefault: boolean;
   note?: string; // where the value shown comes from, when not the default
+  edited?: boolean; // typed in since the form opened: the note no longer says where it came from
   literalMode: boolean; // typed as literal JSON
   text: string;
   error: string | null;
@@ -48,6 +49,16 @@ const HINTS: Record<string, string> = {
   json: "JSON: [1, 2] for a list, {\"key\": 1} for a map",
   literal: 'A Flyte literal as JSON: {"scalar": {"primitive": {"integer": "1"}}}',
 };
+
+// The line under a field: how to type its kind, else where the value shown came from until it
+// is edited, and what an input left empty then means.
+export function fieldHint(f: Field): string {
+  const kind = f.literalMode ? "literal" : fieldKind(f.type);
+  if (HINTS[kind]) return HINTS[kind];
+  if (!f.edited) return f.note ?? (f.hasDefault ? "Default shown" : "");
+  if (f.hasDefault && !f.required && kind !== "str" && f.text.trim() === "") return "Left empty: the plan's default";
+  return "";
+}
 
 function FieldInput(props: { field: Field; id: string; onText: (text: string) => void }) {
   const f = props.field;
@@ -101,16 +112,15 @@ export function FieldRow(props: { field: Field; update: (f: Field) => void; idPr
     }
     props.update({ ...f, literalMode: !f.literalMode, text, error: null });
   };
-  const kind = f.literalMode ? "literal" : fieldKind(f.type);
   return (
     <div class="launch-field" data-input={f.name}>
       <label for={id}>
         {f.name} <span class="type muted">{typeText(f.type)}</span>
         {f.required && <span class="muted"> (required)</span>}
       </label>
-      <FieldInput field={f} id={id} onText={(text) => props.update({ ...f, text, error: null })} />
+      <FieldInput field={f} id={id} onText={(text) => props.update({ ...f, text, error: null, edited: true })} />
       <p class="hint" id={`${id}-hint`}>
-        {f.error ? <span class="field-error">{f.error}</span> : HINTS[kind] ?? f.note ?? (f.hasDefault ? "Default shown" : "")}
+        {f.error ? <span class="field-error">{f.error}</span> : fieldHint(f)}
       </p>
       {fieldKind(f.type) !== "literal" && (
         <button type="button" class="link-button" aria-pressed={f.literalMode} onClick={toggle}>
