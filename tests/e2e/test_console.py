@@ -38,9 +38,9 @@ class WatchedPage:
     """A page whose console errors, failed requests (network errors and HTTP >= 400) and
     requests to any other origin (aborted) are recorded; `assert_clean` fails on any."""
 
-    def __init__(self, browser, origin: str):
+    def __init__(self, browser, origin: str, **context_options):
         self.origin = origin
-        self.context = browser.new_context(viewport={"width": 1280, "height": 800})
+        self.context = browser.new_context(viewport={"width": 1280, "height": 800}, **context_options)
         self.page = self.context.new_page()
         self.problems: list[str] = []
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
@@ -72,8 +72,8 @@ class WatchedPage:
 def watched(browser, sandbox):
     pages = []
 
-    def _open() -> WatchedPage:
-        page = WatchedPage(browser, f"http://localhost:{sandbox.port}")
+    def _open(**context_options) -> WatchedPage:
+        page = WatchedPage(browser, f"http://localhost:{sandbox.port}", **context_options)
         pages.append(page)
         return page
 
