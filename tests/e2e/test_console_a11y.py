@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
-
 from e2e_support import DOMAIN, PROJECT, REPO_ROOT, register_package
+from playwright.sync_api import expect
 from test_console import browser, watched  # noqa: F401  (fixtures)
 from test_console_exec import run
 
