@@ -26,6 +26,28 @@ export interface TreeRow {
   counts?: string; // a map node's items by phase: "3 succeeded, 1 failed"
 }
 
+// Whether two rows (of two renders) show the same thing: treeRows makes new rows on every
+// render, and a 1,000-row tab must not redraw every row when one node's attempts arrive.
+export function sameRow(a: TreeRow, b: TreeRow): boolean {
+  return (
+    a.key === b.key &&
+    a.nodeId === b.nodeId &&
+    a.depth === b.depth &&
+    a.runs === b.runs &&
+    a.kind === b.kind &&
+    a.execution === b.execution &&
+    a.item === b.item &&
+    a.expandable === b.expandable &&
+    a.expanded === b.expanded &&
+    a.childExecution?.name === b.childExecution?.name &&
+    a.childExecution?.project === b.childExecution?.project &&
+    a.childExecution?.domain === b.childExecution?.domain &&
+    a.cache === b.cache &&
+    a.attempts === b.attempts &&
+    a.counts === b.counts
+  );
+}
+
 export interface TreeState {
   children: Map<string, NodeExecution[]>; // by parent node id, once fetched
   attempts: Map<string, TaskExecution[]>; // by node id, once fetched

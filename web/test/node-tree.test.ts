@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import type { NodeExecution, TaskExecution, Workflow } from "../src/api";
-import { cacheText, mapTaskName, phaseCounts, treeRows, type TreeState } from "../src/node-tree";
+import { cacheText, mapTaskName, phaseCounts, sameRow, treeRows, type TreeState } from "../src/node-tree";
 
 const exec = { project: "p", domain: "d", name: "x" };
 const ref = (name: string) => ({ project: "p", domain: "d", name });
@@ -109,4 +109,15 @@ test("cache status and phase counts in words", () => {
   assert.equal(cacheText(undefined), "");
   assert.equal(cacheText("CACHE_POPULATED"), "⤓ cached");
   assert.equal(phaseCounts([{ phase: "RUNNING" }, { phase: "SUCCEEDED" }, { phase: "RUNNING" }]), "2 running, 1 succeeded");
+});
+
+test("rows made again from the same data are the same rows; a node's new attempts change its row only", () => {
+  const shown = state(["n0", "n2", "n4"]);
+  const before = treeRows(top, workflow, shown);
+  assert.ok(treeRows(top, workflow, shown).every((row, i) => sameRow(row, before[i])));
+  const attempts = new Map(shown.attempts);
+  attempts.set("n2-0-dn1", [...attempts.get("n2-0-dn1")!, attempt("n2-0-dn1", 2, "SUCCEEDED")]);
+  const after = treeRows(top, workflow, { ...shown, attempts });
+  const changed = after.filter((row, i) => !sameRow(row, before[i])).map((row) => row.key);
+  assert.deepEqual(changed, ["n2-0-dn1"]);
 });

@@ -4,6 +4,7 @@
 // every poll while it runs), at most ATTEMPT_READS_PER_POLL a poll so a large execution does not
 // set off a storm of requests. A row's link or a click on it opens the node's side panel.
 import { useSignal } from "@preact/signals";
+import { Component } from "preact";
 import { useRef } from "preact/hooks";
 
 import { api, type CompiledNode, type ExecutionId, type NodeExecution, type TaskExecution, type Workflow } from "../api";
@@ -12,7 +13,7 @@ import { errorSummary } from "../format";
 import { shownPhase } from "../gates";
 import { useLivePolling } from "../live";
 import { Link, navigate } from "../navigation";
-import { treeRows, type TreeRow, type TreeState } from "../node-tree";
+import { sameRow, treeRows, type TreeRow, type TreeState } from "../node-tree";
 import { isTerminal } from "../phase";
 import { routeHref, type Route } from "../routes";
 import { StartAndDuration } from "./duration";
@@ -33,7 +34,27 @@ function attemptsToRead(rows: TreeRow[], attempts: Map<string, TaskExecution[]>)
     .map((r) => r.nodeId);
 }
 
-function RowCells(props: { row: TreeRow; id: ExecutionId; now: number; onToggle: (nodeId: string) => void }) {
+interface RowProps {
+  row: TreeRow;
+  id: ExecutionId;
+  now: number;
+  onToggle: (nodeId: string) => void; // reads the expanded set when called: an older one does
+}
+
+// Drawn again only when what it shows changed, or the clock moved for a node still running.
+class RowCells extends Component<RowProps> {
+  shouldComponentUpdate(next: RowProps): boolean {
+    const { id, row, now } = this.props;
+    const still = !row.execution || isTerminal(row.execution.closure.phase);
+    return !(id.name === next.id.name && sameRow(row, next.row) && (now === next.now || still));
+  }
+
+  render() {
+    return <RowCellsOf {...this.props} />;
+  }
+}
+
+function RowCellsOf(props: RowProps) {
   const { row } = props;
   const c = row.execution?.closure;
   const to: Route = { page: "execution", ...props.id, node: row.nodeId };
