@@ -261,6 +261,42 @@ def test_executions_list_filters_by_phase_and_name_kept_in_the_url(sandbox, watc
     other.assert_clean()
 
 
+def test_executions_list_filters_by_launch_plan_and_duration_kept_in_the_url(sandbox, watched):
+    chain = pyflyte_run(sandbox, "chain_wf", "--x", "5", wait=True).rsplit("/", 1)[1]
+    slow = pyflyte_run(sandbox, "long_wf", "--seconds", "3", wait=True).rsplit("/", 1)[1]
+    w, base, requests_made = open_executions_list(sandbox, watched)
+    names = w.page.locator("table.grid tbody tr td:nth-child(2)")
+    expect(w.page.get_by_role("link", name=slow)).to_be_visible()
+    bar = w.page.get_by_role("search", name="Filter executions")
+    # A launch plan, picked from the project domain's.
+    bar.get_by_label("Launch plan").select_option("runs.workflows.chain_wf")
+    expect(w.page).to_have_url(re.compile(r"\?launchPlan=runs\.workflows\.chain_wf$"))
+    expect(w.page.get_by_role("link", name=chain)).to_be_visible()
+    expect(w.page.get_by_role("link", name=slow)).to_have_count(0)
+    assert "&filters=eq(launch_plan.name%2Cruns.workflows.chain_wf)" in requests_made[-1], requests_made[-1]
+    bar.get_by_label("Launch plan").select_option("")
+    # How long it ran: typed as durations are, kept as seconds.
+    bar.get_by_label("Ran at least").fill("2s")
+    bar.get_by_label("Ran at least").press("Enter")
+    expect(w.page).to_have_url(re.compile(r"\?minDuration=2$"))
+    expect(names).to_have_text([slow])
+    assert "&filters=gte(duration%2C2)" in requests_made[-1], requests_made[-1]
+    bar.get_by_label("Ran at most").fill("soon")
+    bar.get_by_label("Ran at most").press("Enter")
+    expect(bar.get_by_label("Ran at most")).to_have_attribute("aria-invalid", "true")
+    expect(bar.get_by_label("Ran at most")).to_have_value("soon")  # kept, to be mended
+    expect(w.page).to_have_url(re.compile(r"\?minDuration=2$"))  # refused in the page: the list stays
+    w.screenshot("executions-filtered-by-duration")
+    # The link shared shows the same list with the same field.
+    other = watched()
+    other.page.goto(f"{base}?launchPlan=runs.workflows.long_wf&minDuration=2")
+    expect(other.page.locator("table.grid tbody tr td:nth-child(2)")).to_have_text([slow])
+    expect(other.page.get_by_label("Ran at least")).to_have_value("2s")
+    expect(other.page.get_by_label("Launch plan")).to_have_value("runs.workflows.long_wf")
+    w.assert_clean()
+    other.assert_clean()
+
+
 def created_second(sandbox, name: str) -> str:
     """An execution's created_at to the second (UTC, "2026-11-29T10:00:05"), as the time fields take it."""
     rsp = requests.get(f"http://localhost:{sandbox.port}/api/v1/executions/{PROJECT}/{DOMAIN}/{name}", timeout=10)

@@ -1,9 +1,10 @@
-// The executions list's filters (CONSOLE.md §4.2, R14): phases, a name search, the workflow, and
-// when it was created (after, before; UTC), kept in the URL
-// (`?status=failed;running&search=abc&workflow=wf.name&after=2026-11-29T10:00:00Z`; `status` as
-// FlyteConsole writes it: its filter keys joined by ';') so a reload or a shared link shows the
-// same list, and turned into flyteadmin's filter grammar for ListExecutions:
-// `value_in(phase,FAILED;RUNNING)+contains(name,abc)+eq(workflow.name,wf.name)+gte(created_at,..)`.
+// The executions list's filters (CONSOLE.md §4.2, R14): phases, a name search, the workflow, the
+// launch plan, when it was created (after, before; UTC) and how long it ran (at least, at most;
+// seconds), kept in the URL (`?status=failed;running&search=abc&workflow=wf.name&launchPlan=lp&
+// after=2026-11-29T10:00:00Z&minDuration=60`; `status` as FlyteConsole writes it: its filter keys
+// joined by ';') so a reload or a shared link shows the same list, and turned into flyteadmin's
+// filter grammar for ListExecutions: `value_in(phase,FAILED;RUNNING)+contains(name,abc)+
+// eq(workflow.name,wf.name)+eq(launch_plan.name,lp)+gte(created_at,..)+gte(duration,60)`.
 
 // Each status the reader picks and the execution phases it stands for, the first shown for it
 // (the passing phases SUCCEEDING, FAILING and ABORTING are still running).
@@ -23,8 +24,11 @@ export interface ExecutionFilters {
   status?: StatusKey[]; // in STATUSES order, no repeats; absent: every phase
   search?: string; // part of the execution's name; absent: any
   workflow?: string; // the workflow's name; absent: any
+  launchPlan?: string; // the launch plan's name; absent: any
   after?: string; // created at or after (RFC 3339, UTC); absent: since ever
   before?: string; // created at or before; absent: until now
+  minDuration?: string; // ran at least this many seconds (digits); absent: any
+  maxDuration?: string; // ran at most this many seconds
 }
 
 // The characters the filter grammar gives a meaning to (and execution names never hold).
@@ -41,6 +45,12 @@ export function utcTime(text: string | null | undefined): string {
   return Number.isNaN(ms) ? "" : new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
 }
 
+// Whole seconds as the URL keeps them ("" if not that).
+export function seconds(text: string | null | undefined): string {
+  const t = (text ?? "").trim();
+  return /^\d{1,9}$/.test(t) ? String(Number(t)) : "";
+}
+
 export function parseFilters(query: URLSearchParams): ExecutionFilters {
   const out: ExecutionFilters = {};
   const picked = new Set((query.get("status") ?? "").split(";"));
@@ -50,19 +60,37 @@ export function parseFilters(query: URLSearchParams): ExecutionFilters {
   if (search) out.search = search;
   const workflow = clean(query.get("workflow"));
   if (workflow) out.workflow = workflow;
+  const launchPlan = clean(query.get("launchPlan"));
+  if (launchPlan) out.launchPlan = launchPlan;
   const after = utcTime(query.get("after"));
   if (after) out.after = after;
   const before = utcTime(query.get("before"));
   if (before) out.before = before;
+  const minDuration = seconds(query.get("minDuration"));
+  if (minDuration) out.minDuration = minDuration;
+  const maxDuration = seconds(query.get("maxDuration"));
+  if (maxDuration) out.maxDuration = maxDuration;
   return out;
 }
 
+const TEXT_KEYS = ["search", "workflow", "launchPlan", "after", "before", "minDuration", "maxDuration"] as const;
+
 export function filterParams(filters: ExecutionFilters, query = new URLSearchParams()): URLSearchParams {
   if (filters.status?.length) query.set("status", filters.status.join(";"));
-  for (const key of ["search", "workflow", "after", "before"] as const) {
+  for (const key of TEXT_KEYS) {
     if (filters[key]) query.set(key, filters[key]);
   }
   return query;
+}
+
+// The filters of a route (which holds more than them).
+export function filtersOf(route: ExecutionFilters): ExecutionFilters {
+  const out: ExecutionFilters = {};
+  if (route.status) out.status = route.status;
+  for (const key of TEXT_KEYS) {
+    if (route[key]) out[key] = route[key];
+  }
+  return out;
 }
 
 // The `filters` value of ListExecutions, "" for none.
@@ -74,10 +102,16 @@ export function filterExpression(filters: ExecutionFilters): string {
   if (search) terms.push(`contains(name,${search})`);
   const workflow = clean(filters.workflow);
   if (workflow) terms.push(`eq(workflow.name,${workflow})`);
+  const launchPlan = clean(filters.launchPlan);
+  if (launchPlan) terms.push(`eq(launch_plan.name,${launchPlan})`);
   const after = utcTime(filters.after);
   if (after) terms.push(`gte(created_at,${after})`);
   const before = utcTime(filters.before);
   if (before) terms.push(`lte(created_at,${before})`);
+  const minDuration = seconds(filters.minDuration);
+  if (minDuration) terms.push(`gte(duration,${minDuration})`);
+  const maxDuration = seconds(filters.maxDuration);
+  if (maxDuration) terms.push(`lte(duration,${maxDuration})`);
   return terms.join("+");
 }
 

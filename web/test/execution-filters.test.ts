@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { filterExpression, filterParams, parseFilters, toggleStatus, utcTime } from "../src/execution-filters";
+import { filterExpression, filterParams, filtersOf, parseFilters, toggleStatus, utcTime, type ExecutionFilters } from "../src/execution-filters";
 import { parseRoute, routeHref } from "../src/routes";
 
 const q = (s: string) => new URLSearchParams(s);
@@ -72,4 +72,20 @@ test("times in the URL are RFC 3339 in UTC, to the second; without a zone they a
   assert.equal(filterParams(filters).toString(), "status=failed&workflow=runs.x&after=2026-11-29T10%3A00%3A00Z");
   const route = parseRoute("/console/projects/p/domains/d/executions", `?${filterParams(filters)}`);
   assert.deepEqual(route, { page: "executions", project: "p", domain: "d", ...filters });
+});
+
+test("the launch plan and how long it ran become eq(launch_plan.name) and gte/lte(duration) in seconds", () => {
+  assert.equal(
+    filterExpression({ launchPlan: "runs.workflows.chain_wf", minDuration: "60", maxDuration: "3600" }),
+    "eq(launch_plan.name,runs.workflows.chain_wf)+gte(duration,60)+lte(duration,3600)",
+  );
+  assert.equal(filterExpression({ minDuration: "1m" }), ""); // the URL keeps whole seconds only
+  const filters = parseFilters(q("launchPlan=lp.x&minDuration=090&maxDuration=soon"));
+  assert.deepEqual(filters, { launchPlan: "lp.x", minDuration: "90" });
+  assert.equal(filterParams(filters).toString(), "launchPlan=lp.x&minDuration=90");
+});
+
+test("a route's filters are every filter it holds, and nothing else", () => {
+  const route = { page: "executions", project: "p", domain: "d", status: ["failed"], launchPlan: "lp", maxDuration: "5" };
+  assert.deepEqual(filtersOf(route as ExecutionFilters), { status: ["failed"], launchPlan: "lp", maxDuration: "5" });
 });

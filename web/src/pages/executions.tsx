@@ -1,10 +1,10 @@
 // A project domain's executions, newest first, narrowed by the filters in the URL (phases, a name
-// search, the workflow, a creation time window: execution-filter-bar.tsx); live while any shown
-// one runs.
+// search, the workflow, the launch plan, a creation time window, how long it ran:
+// execution-filter-bar.tsx); live while any shown one runs.
 import { useSignal } from "@preact/signals";
 
 import { api, type Execution } from "../api";
-import { filterExpression, type ExecutionFilters } from "../execution-filters";
+import { filterExpression, filtersOf, type ExecutionFilters } from "../execution-filters";
 import { ErrorBanner } from "../components";
 import { ExecutionTable } from "../execution-table";
 import { useLivePolling } from "../live";
@@ -16,8 +16,7 @@ import { ExecutionFilterBar } from "./execution-filter-bar";
 const IDLE_MS = 10_000; // nothing running: look for new executions now and then
 
 export function ExecutionsPage(props: { project: string; domain: string } & ExecutionFilters) {
-  const { status, search, workflow, after, before } = props;
-  const filters: ExecutionFilters = { status, search, workflow, after, before };
+  const filters = filtersOf(props);
   const expression = filterExpression(filters);
   const executions = useSignal<Execution[] | null>(null);
   const error = useSignal<string | null>(null);
