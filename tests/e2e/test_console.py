@@ -297,6 +297,27 @@ def test_executions_list_filters_by_launch_plan_and_duration_kept_in_the_url(san
     other.assert_clean()
 
 
+def test_times_show_in_utc_the_readers_zone_or_relative_and_the_choice_is_kept(sandbox, watched):
+    name = pyflyte_run(sandbox, "chain_wf", "--x", "6", wait=True).rsplit("/", 1)[1]
+    w = watched(timezone_id="Asia/Kolkata")  # UTC+5:30 all year: no daylight saving to trip on
+    w.page.goto(f"http://localhost:{sandbox.port}/console/projects/{PROJECT}/domains/{DOMAIN}/executions/{name}")
+    started = w.page.locator("main time").first
+    expect(started).to_have_text(re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$"))
+    utc = datetime.datetime.strptime(started.inner_text(), "%Y-%m-%d %H:%M:%S UTC")
+    switch = w.page.get_by_label("Times")
+    switch.select_option("local")
+    local = (utc + datetime.timedelta(hours=5, minutes=30)).strftime("%Y-%m-%d %H:%M:%S")
+    expect(started).to_have_text(re.compile(rf"^{local} GMT\+5:30$"))
+    expect(started).to_have_attribute("title", f"{utc:%Y-%m-%d %H:%M:%S} UTC")  # the exact time on hover
+    switch.select_option("relative")
+    expect(started).to_have_text(re.compile(r"^\d+ (s|min) ago$"))
+    w.screenshot("execution-relative-times")
+    w.page.reload()  # kept for the next page
+    expect(w.page.get_by_label("Times")).to_have_value("relative")
+    expect(w.page.locator("main time").first).to_have_text(re.compile(r" ago$"))
+    w.assert_clean()
+
+
 def created_second(sandbox, name: str) -> str:
     """An execution's created_at to the second (UTC, "2026-11-29T10:00:05"), as the time fields take it."""
     rsp = requests.get(f"http://localhost:{sandbox.port}/api/v1/executions/{PROJECT}/{DOMAIN}/{name}", timeout=10)

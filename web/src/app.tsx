@@ -1,5 +1,6 @@
 // The page for the current route.
 import { loginRequired } from "./auth";
+import { TimeModeSwitch } from "./components";
 import { EntitiesPage } from "./pages/entities";
 import { EntityPage } from "./pages/entity";
 import { ExecutionPage } from "./pages/execution";
@@ -32,6 +33,7 @@ export function App() {
         <Link to={{ page: "projects" }} class="brand">
           Flyte sandbox
         </Link>
+        <TimeModeSwitch />
       </header>
       {route.page === "login" && <LoginPage />}
       {route.page === "projects" && <ProjectsPage />}

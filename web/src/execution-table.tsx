@@ -1,7 +1,7 @@
 // A table of executions, newest first: the executions page and each entity page's recent runs.
 import type { Execution } from "./api";
 import { PhaseBadge, Time } from "./components";
-import { elapsedMs, formatDuration, formatTimestamp } from "./format";
+import { elapsedMs, formatDuration } from "./format";
 import { Link } from "./navigation";
 import { isTerminal } from "./phase";
 
@@ -32,7 +32,7 @@ export function ExecutionTable(props: { executions: Execution[]; now: number; id
               <td>{e.spec.launch_plan?.name ?? ""}</td>
               <td>{e.spec.launch_plan?.version ?? ""}</td>
               <td>
-                <Time iso={e.closure.started_at} text={formatTimestamp(e.closure.started_at)} />
+                <Time iso={e.closure.started_at} />
               </td>
               <td>{ms === null ? "" : formatDuration(ms)}</td>
             </tr>

@@ -44,3 +44,43 @@ export function errorSummary(message: string): string {
   const lines = message.split("\n").filter((l) => l.trim() !== "");
   return lines.length ? lines[lines.length - 1].trim() : "";
 }
+
+// How times are shown (the header's switch): UTC (the default, as the gateway sends them), the
+// reader's own zone, or relative to now.
+export type TimeMode = "utc" | "local" | "relative";
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+// "2026-11-29 08:05:03 GMT+1" in the reader's zone (named as their system names it).
+function localTimestamp(date: Date): string {
+  const zone =
+    new Intl.DateTimeFormat(undefined, { timeZoneName: "short" }).formatToParts(date).find((p) => p.type === "timeZoneName")
+      ?.value ?? "";
+  const day = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+  return `${day} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())} ${zone}`.trim();
+}
+
+// "12 s ago", "5 min ago", "3 h ago", "2 days ago"; "in 5 min" for a time still ahead.
+function relativeTime(ms: number, now: number): string {
+  const seconds = Math.round((now - ms) / 1000);
+  const size = Math.abs(seconds);
+  const text =
+    size < 60
+      ? `${size} s`
+      : size < 3600
+        ? `${Math.floor(size / 60)} min`
+        : size < 86_400
+          ? `${Math.floor(size / 3600)} h`
+          : `${Math.floor(size / 86_400)} day${size < 172_800 ? "" : "s"}`;
+  return seconds < 0 ? `in ${text}` : `${text} ago`;
+}
+
+// A timestamp as the mode shows it ("" for none; the text itself when it is not a time).
+export function formatTime(iso: string | undefined, mode: TimeMode, now: number): string {
+  if (!iso) return "";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  if (mode === "local") return localTimestamp(date);
+  if (mode === "relative") return relativeTime(date.getTime(), now);
+  return formatTimestamp(iso);
+}

@@ -3,7 +3,7 @@
 // cells the Nodes and attempts tables share.
 import type { Progress } from "../api";
 import { Time } from "../components";
-import { elapsedMs, formatDuration, formatTimestamp } from "../format";
+import { elapsedMs, formatDuration } from "../format";
 import { isTerminal } from "../phase";
 
 export function Duration(props: { progress: Progress; now: number }) {
@@ -16,7 +16,7 @@ export function StartAndDuration(props: { progress: Progress; now: number }) {
   return (
     <>
       <td>
-        <Time iso={props.progress.started_at} text={formatTimestamp(props.progress.started_at)} />
+        <Time iso={props.progress.started_at} />
       </td>
       <td>
         <Duration progress={props.progress} now={props.now} />

@@ -12,7 +12,6 @@ import type { Execution, Identifier } from "../api";
 import { ErrorBanner, Time } from "../components";
 import { entityApi, type Entity, type Interface, type ParameterMap, type Schedule } from "../entity-api";
 import { ExecutionTable } from "../execution-table";
-import { formatTimestamp } from "../format";
 import { literalText } from "../literals";
 import { Link } from "../navigation";
 import { declaredOutputs, orderedEntries } from "../order";
@@ -150,7 +149,7 @@ function Facts(props: { kind: EntityKind; entity: Entity; onStateChanged: (state
       <div>
         <dt>Registered</dt>
         <dd>
-          <Time iso={entity.closure?.created_at} text={formatTimestamp(entity.closure?.created_at)} />
+          <Time iso={entity.closure?.created_at} />
         </dd>
       </div>
       {workflow && (
@@ -222,7 +221,7 @@ function Versions(props: Props & { versions: Entity[]; shown: string }) {
               {v.id.version === props.shown && <span class="muted"> (shown)</span>}
             </td>
             <td>
-              <Time iso={v.closure?.created_at} text={formatTimestamp(v.closure?.created_at)} />
+              <Time iso={v.closure?.created_at} />
             </td>
           </tr>
         ))}

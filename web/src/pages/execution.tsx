@@ -15,7 +15,6 @@ import {
 } from "../api";
 import { ErrorBanner, PhaseBadge, Time } from "../components";
 import { ExecutionActions } from "../execution-actions";
-import { formatTimestamp } from "../format";
 import type { LiteralMap } from "../literals";
 import { LiteralTable } from "../literal-view";
 import { ExecutionGraph } from "../graph";
@@ -71,7 +70,7 @@ function Header(props: { execution: Execution; now: number }) {
         <div>
           <dt>Started</dt>
           <dd>
-            <Time iso={closure.started_at} text={formatTimestamp(closure.started_at)} />
+            <Time iso={closure.started_at} />
           </dd>
         </div>
         <div>
