@@ -166,6 +166,40 @@ TEST_CASE(
   CHECK(entered[{"task_attempt", "SUCCEEDED"}] == 1);
 }
 
+TEST_CASE("raw data goes under the execution's raw_output_data_config, else the configured prefix, else the store") {
+  EngineDriver driver;
+  auto task = AddTask(driver, "t");
+  task.mutable_metadata()->mutable_retries()->set_retries(1);
+  driver.resolver.AddTask(task);
+  auto workflow = Workflow("wf", "n0");
+  AddTaskNode(workflow, "n0", task);
+  auto last_of = [&](const std::string& execution) {
+    plugins::TaskAttempt last;
+    for (const auto& attempt : driver.Started()) {
+      if (attempt.execution_name == execution) last = attempt;
+    }
+    return last;
+  };
+  driver.Launch("e0", workflow, Map("x", IntLiteral(3)));
+  CHECK(last_of("e0").raw_output_prefix == *driver.blobs().NativeUrl("raw/p/d/e0/n0/0"));
+
+  driver.config().raw_data_prefix = "s3://my-s3-bucket/data";
+  driver.config().buckets_dir = "/state/blobs";
+  driver.Restart();
+  driver.Launch("e1", workflow, Map("x", IntLiteral(3)));
+  const plugins::TaskAttempt first = last_of("e1");
+  CHECK(first.raw_output_prefix == "s3://my-s3-bucket/data/p/d/e1/n0/0");
+  CHECK(first.checkpoint_prefix == "s3://my-s3-bucket/data/p/d/e1/n0/0/_flytecheckpoints");
+  CHECK(first.buckets_dir == "/state/blobs");
+  driver.Fail(first, "flaky", /*recoverable=*/true);
+  CHECK(last_of("e1").prev_checkpoint_prefix == "s3://my-s3-bucket/data/p/d/e1/n0/0/_flytecheckpoints");
+
+  flyteidl::admin::ExecutionSpec spec;
+  spec.mutable_raw_output_data_config()->set_output_location_prefix("s3://other/x/");  // pyflyte run's flag
+  driver.Launch("e2", workflow, Map("x", IntLiteral(3)), spec);
+  CHECK(last_of("e2").raw_output_prefix == "s3://other/x/p/d/e2/n0/0");
+}
+
 TEST_CASE("interruptible attempts are recorded as such, except the last one a node has") {
   EngineDriver driver;
   auto task = AddTask(driver, "t");
