@@ -114,6 +114,16 @@ int64_t IntOf(const core::LiteralMap& map, const std::string& name = "o0") {
   return map.literals().at(name).scalar().primitive().integer();
 }
 
+// A workflow `(x) -> o0` of one node, n0, running task "t" with one retry.
+core::WorkflowTemplate RetriedTaskWorkflow(EngineDriver& driver) {
+  auto task = AddTask(driver, "t");
+  task.mutable_metadata()->mutable_retries()->set_retries(1);
+  driver.resolver.AddTask(task);
+  auto workflow = Workflow("wf", "n0");
+  AddTaskNode(workflow, "n0", task);
+  return workflow;
+}
+
 // How many entered `phase` so far, by the engine's counters (`kind`: execution, node, task_attempt).
 double Transitions(const std::string& kind, const std::string& phase) {
   return metrics::Default()
@@ -132,11 +142,7 @@ TEST_CASE(
   const uint64_t steps_before = engine::Metrics().step_seconds.Read().cumulative.back();
 
   EngineDriver driver;
-  auto task = AddTask(driver, "t");
-  task.mutable_metadata()->mutable_retries()->set_retries(1);
-  driver.resolver.AddTask(task);
-  auto workflow = Workflow("wf", "n0");
-  AddTaskNode(workflow, "n0", task);
+  const auto workflow = RetriedTaskWorkflow(driver);
   const auto key = driver.Launch("e1", workflow, Map("x", IntLiteral(3)));
   REQUIRE(driver.Attempts("n0").size() == 1);
   CHECK(driver.Execution(key).closure().phase() == WorkflowPhase::RUNNING);
@@ -168,11 +174,7 @@ TEST_CASE(
 
 TEST_CASE("raw data goes under the execution's raw_output_data_config, else the configured prefix, else the store") {
   EngineDriver driver;
-  auto task = AddTask(driver, "t");
-  task.mutable_metadata()->mutable_retries()->set_retries(1);
-  driver.resolver.AddTask(task);
-  auto workflow = Workflow("wf", "n0");
-  AddTaskNode(workflow, "n0", task);
+  const auto workflow = RetriedTaskWorkflow(driver);
   auto last_of = [&](const std::string& execution) {
     plugins::TaskAttempt last;
     for (const auto& attempt : driver.Started()) {
@@ -202,11 +204,8 @@ TEST_CASE("raw data goes under the execution's raw_output_data_config, else the 
 
 TEST_CASE("interruptible attempts are recorded as such, except the last one a node has") {
   EngineDriver driver;
-  auto task = AddTask(driver, "t");
-  task.mutable_metadata()->mutable_retries()->set_retries(1);
-  driver.resolver.AddTask(task);
-  auto workflow = Workflow("wf", "n0");
-  AddTaskNode(workflow, "n0", task).mutable_metadata()->set_interruptible(true);
+  auto workflow = RetriedTaskWorkflow(driver);
+  workflow.mutable_nodes(0)->mutable_metadata()->set_interruptible(true);
   const auto key = driver.Launch("e1", workflow, Map("x", IntLiteral(3)));
   auto instance_class = [&](int attempt) {
     auto row = driver.stores().executions->GetTaskExecution(key, "n0", attempt);
