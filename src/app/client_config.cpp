@@ -7,7 +7,12 @@
 namespace flyte::app {
 
 std::string ClientConfigText(const std::filesystem::path& file, const std::string& client_address,
-                             const std::optional<ClientSecretAuth>& auth) {
+                             const std::optional<ClientSecretAuth>& auth, const std::optional<ClientS3>& s3) {
+  // flytekit's names (storage.connection.*, as `flytectl demo start` writes them).
+  const std::string storage_lines = s3 ? "storage:\n  type: minio\n  connection:\n    endpoint: " + s3->endpoint +
+                                             "\n    access-key: " + s3->access_key_id +
+                                             "\n    secret-key: " + s3->secret_access_key + "\n"
+                                       : "";
   const std::string auth_lines = auth ? "  authType: ClientSecret\n  clientId: " + auth->client_id +
                                             "\n  clientSecretLocation: " + auth->secret_file.string() + "\n"
                                       : "";
@@ -24,12 +29,12 @@ std::string ClientConfigText(const std::filesystem::path& file, const std::strin
          auth_lines +
          "console:\n"
          "  endpoint: http://" +
-         client_address + "\n";
+         client_address + "\n" + storage_lines;
 }
 
 Status WriteClientConfig(const std::filesystem::path& file, const std::string& client_address,
-                         const std::optional<ClientSecretAuth>& auth) {
-  return WriteFileAtomically(file, ClientConfigText(file, client_address, auth));
+                         const std::optional<ClientSecretAuth>& auth, const std::optional<ClientS3>& s3) {
+  return WriteFileAtomically(file, ClientConfigText(file, client_address, auth, s3));
 }
 
 bool IsOurClientConfig(const std::filesystem::path& file) {

@@ -21,6 +21,13 @@ SandboxConfig DefaultConfig() {
   return config;
 }
 
+std::string RawDataBucket(std::string_view prefix) {
+  constexpr std::string_view kScheme = "s3://";
+  if (!prefix.starts_with(kScheme)) return "";
+  prefix.remove_prefix(kScheme.size());
+  return std::string(prefix.substr(0, prefix.find('/')));
+}
+
 StatusOr<std::chrono::seconds> ParseDuration(std::string_view text) {
   if (text.empty()) return absl::InvalidArgumentError("empty duration");
   int64_t total = 0;

@@ -51,6 +51,7 @@ struct SandboxConfig {
   StateConfig state;                              // `state`
   admin::AdminConfig admin;                       // `admin`, and `storage.signed_url_ttl`
   TasksConfig tasks;                              // `tasks`
+  std::string raw_data_prefix;                    // `storage.raw_data_prefix`: "s3://bucket[/path]" or empty
   AuthMode auth_mode = AuthMode::kAuto;           // `auth.mode`
   auth::AuthConfig auth;                          // `auth`; `required` is decided by AuthConfigFor
   std::filesystem::path auth_client_secret_file;  // `auth.client_secret_file`, for the client config
@@ -67,6 +68,9 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
 
 // Reads and parses a config file over the defaults.
 StatusOr<SandboxConfig> LoadConfigFile(const std::filesystem::path& file);
+
+// The bucket of "s3://bucket[/path]"; empty for anything else.
+std::string RawDataBucket(std::string_view prefix);
 
 // "30s", "15m", "1h", "2h30m" → seconds.
 StatusOr<std::chrono::seconds> ParseDuration(std::string_view text);

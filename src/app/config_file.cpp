@@ -2,6 +2,7 @@
 #include "app/config.h"
 
 #include "common/quantity.h"
+#include "server/s3/objects.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -256,6 +257,18 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
   };
   const Section storage{
       {"signed_url_ttl", duration_into(config.admin.signed_url_ttl)},
+      {"raw_data_prefix",
+       [&](const YAML::Node& node, std::string_view key) -> Status {
+         ASSIGN_OR_RETURN(std::string prefix, ReadString(source, node, key));
+         if (!prefix.empty()) {
+           const std::string bucket = RawDataBucket(prefix);
+           if (!server::s3::ValidateBucketName(bucket).ok()) {
+             return Bad(source, node, key, "expected s3://<bucket>[/<path>] with a bucket name S3 takes");
+           }
+         }
+         config.raw_data_prefix = prefix;
+         return absl::OkStatus();
+       }},
   };
   const Section scheduler{
       {"max_catch_up",

@@ -1,6 +1,8 @@
 #include "app/layer_configs.h"
 
 #include <algorithm>
+#include <map>
+#include <string>
 
 #include "plugins/container/container_plugin.h"
 
@@ -17,17 +19,34 @@ bool IsBeneath(const fs::path& path, const fs::path& folder) {
   return end == folder.end();
 }
 
+// What flytekit (s3fs) reads s3:// data with, the variables the demo's tasks get too; empty when
+// the S3 endpoint is off.
+std::map<std::string, std::string> S3Environment(const server::ServerConfig& server, const std::string& endpoint) {
+  if (!server.s3.enabled) return {};
+  return {{"FLYTE_AWS_ENDPOINT", endpoint},
+          {"FLYTE_AWS_ACCESS_KEY_ID", server.s3.access_key_id},
+          {"FLYTE_AWS_SECRET_ACCESS_KEY", server.s3.secret_access_key}};
+}
+
 // What every container of the sandbox is labelled with (plugins/container: `.state`).
 std::string ContainerStateLabel(const SandboxConfig& config) { return fs::absolute(config.state.dir).string(); }
 
 }  // namespace
+
+std::string LocalS3Endpoint(const server::ServerConfig& server) {
+  std::string host = server.ClientAddress();
+  host.erase(host.rfind(':'));
+  if (host == "localhost") host = "127.0.0.1";  // the address bound, without trying ::1 first
+  return "http://" + host + ":" + std::to_string(server.s3.port);
+}
 
 plugins::LocalProcessConfig LocalProcessConfigFor(const SandboxConfig& config) {
   const TasksConfig& tasks = config.tasks;
   plugins::LocalProcessConfig local;
   local.files_dir = config.state.dir / "plugins" / "local";
   for (const auto& folder : tasks.path) local.path_prefix += (local.path_prefix.empty() ? "" : ":") + folder;
-  local.env = tasks.env;
+  local.env = S3Environment(config.server, LocalS3Endpoint(config.server));
+  for (const auto& [name, value] : tasks.env) local.env[name] = value;
   local.warm_python = tasks.warm_python;
   local.warm_python_idle = tasks.warm_python_idle;
   const fs::path& state = config.state.dir;
@@ -70,6 +89,16 @@ plugins::BuiltinPluginsConfig PluginConfigsFor(const SandboxConfig& config,
   container.shared_dirs = {fs::absolute(config.state.dir / "blobs")};
   container.state_dir = ContainerStateLabel(config);
   container.stop_grace = config.tasks.containers.stop_grace;
+  // A container on the engine's own network cannot reach a port bound to this machine's
+  // loopback: bound there, containers share the machine's network, as local processes do.
+  // Bound beyond loopback, the engine's name for this machine leads to the endpoint.
+  if (config.server.s3.enabled && config.server.BindsLoopback()) {
+    container.network_mode = "host";
+    container.env = S3Environment(config.server, LocalS3Endpoint(config.server));
+  } else {
+    container.env =
+        S3Environment(config.server, "http://host.containers.internal:" + std::to_string(config.server.s3.port));
+  }
   return {LocalProcessConfigFor(config), std::move(container)};
 }
 
@@ -84,6 +113,8 @@ engine::EngineConfig EngineConfigFor(const SandboxConfig& config, const std::str
   engine.logs_dir = config.state.dir / "logs";
   engine.logs_base_url = "http://" + client_address + "/logs";
   engine.max_system_failures = config.tasks.max_system_retries;
+  engine.raw_data_prefix = config.raw_data_prefix;
+  if (config.server.s3.enabled) engine.buckets_dir = fs::absolute(config.state.dir / "blobs");
   return engine;
 }
 

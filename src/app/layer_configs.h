@@ -14,7 +14,12 @@
 
 namespace flyte::app {
 
-// Tasks run as local processes with the configured PATH and environment; the plugin keeps its
+// The S3 endpoint as a process on this machine dials it: the host clients use, on the S3 port
+// ("http://127.0.0.1:30002").
+std::string LocalS3Endpoint(const server::ServerConfig& server);
+
+// Tasks run as local processes with the configured PATH and environment (and the S3 endpoint's
+// FLYTE_AWS_* variables when it is on); the plugin keeps its
 // files in <state>/plugins/local.
 plugins::LocalProcessConfig LocalProcessConfigFor(const SandboxConfig& config);
 

@@ -90,6 +90,12 @@ std::optional<ClientSecretAuth> ClientAuthFor(const SandboxConfig& config) {
   return ClientSecretAuth{config.auth.client_id, std::filesystem::absolute(config.auth_client_secret_file)};
 }
 
+// Clients read s3:// data through the S3 endpoint when it is on.
+std::optional<ClientS3> ClientS3For(const SandboxConfig& config) {
+  if (!config.server.s3.enabled) return std::nullopt;
+  return ClientS3{LocalS3Endpoint(config.server), config.server.s3.access_key_id, config.server.s3.secret_access_key};
+}
+
 // What the log must never show, wherever it would turn up: the credentials clients present and
 // the key URLs and tokens are signed with.
 void KeepSecretsOutOfTheLog(const auth::AuthConfig& auth, const server::S3Config& s3, const std::string& signing_key) {
@@ -100,6 +106,19 @@ void KeepSecretsOutOfTheLog(const auth::AuthConfig& auth, const server::S3Config
   secrets.push_back(HexEncode(signing_key));
   secrets.push_back(Base64Encode(signing_key));
   log::AddSecrets(secrets);
+}
+
+// Raw data under s3:// goes through the S3 endpoint into the bucket of that name, a folder of the
+// store made here so that tasks' first writes find it.
+Status PrepareRawDataBucket(const SandboxConfig& config, store::BlobStore& blobs) {
+  const std::string bucket = RawDataBucket(config.raw_data_prefix);
+  if (bucket.empty()) return absl::OkStatus();
+  if (!config.server.s3.enabled) {
+    return absl::FailedPreconditionError("storage.raw_data_prefix is " + config.raw_data_prefix +
+                                         ", which tasks reach through the S3 endpoint, but s3.enabled is false");
+  }
+  const Status created = blobs.CreateFolder(bucket);
+  return absl::IsAlreadyExists(created) ? absl::OkStatus() : created;
 }
 
 // Members are declared so that each goes before what it uses: the server and the scheduler (they
@@ -138,6 +157,7 @@ class RunningSandbox final : public Sandbox {
     const std::string address = config_.server.ClientAddress();
     ASSIGN_OR_RETURN(stores_, OpenRegistry(config_.state.dir / "registry.db"));
     ASSIGN_OR_RETURN(blobs_, store::OpenLocalBlobStore(config_.state.dir / "blobs"));
+    RETURN_IF_ERROR(PrepareRawDataBucket(config_, *blobs_));
     ASSIGN_OR_RETURN(std::string key, LoadSigningKey(config_.state.dir));
     KeepSecretsOutOfTheLog(config_.auth, config_.server.s3, key);
     signer_ = std::make_unique<admin::UrlSigner>(key, "http://" + address, SystemClock());
@@ -150,7 +170,8 @@ class RunningSandbox final : public Sandbox {
     RETURN_IF_ERROR(engine_->Start(admin_->ControlPlane()));
     // Both written before serving: a client that sees /healthz answer finds the client config in
     // place, and `sandbox status` and `stop` find this process.
-    RETURN_IF_ERROR(WriteClientConfig(config_.state.client_config, address, ClientAuthFor(config_)));
+    RETURN_IF_ERROR(
+        WriteClientConfig(config_.state.client_config, address, ClientAuthFor(config_), ClientS3For(config_)));
     RETURN_IF_ERROR(WritePidFile(config_.state.dir, config_.server.port));
     pid_file_written_ = true;
     RETURN_IF_ERROR(server_->Serve({*admin_, *blobs_, *signer_, *authenticator_, engine_config.logs_dir}));

@@ -24,8 +24,12 @@ inline std::string NodeInputsKey(const store::ExecutionKey& key, const std::stri
 inline std::string AttemptDir(const store::ExecutionKey& key, const std::string& node_id, int attempt) {
   return NodeDataDir(key, node_id) + "/" + std::to_string(attempt);
 }
+// An attempt's raw data folder beneath a raw data prefix (the store's `raw` folder by default).
+inline std::string RawOutputPath(const store::ExecutionKey& key, const std::string& node_id, int attempt) {
+  return key.project + "/" + key.domain + "/" + key.name + "/" + node_id + "/" + std::to_string(attempt);
+}
 inline std::string RawOutputPrefix(const store::ExecutionKey& key, const std::string& node_id, int attempt) {
-  return "raw/" + key.project + "/" + key.domain + "/" + key.name + "/" + node_id + "/" + std::to_string(attempt);
+  return "raw/" + RawOutputPath(key, node_id, attempt);
 }
 // What a dynamic task's attempt writes instead of outputs (a DynamicJobSpec) and, beside it, the
 // workflow the engine compiled from it (a CompiledWorkflowClosure), named as propeller names them.

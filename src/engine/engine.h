@@ -29,6 +29,10 @@ struct EngineConfig {
   std::string logs_base_url;       // e.g. "http://localhost:30080/logs": links in task executions
   int max_system_failures = 3;
   std::map<std::string, std::string> task_env;  // platform env for every task
+  // Where tasks write raw data (FlyteFiles, dataframes), e.g. "s3://my-s3-bucket/data", when an
+  // execution's raw_output_data_config names no prefix; empty: the store's own `raw` folder.
+  std::string raw_data_prefix;
+  std::filesystem::path buckets_dir;  // where the S3 endpoint keeps s3://bucket/key (TaskAttempt::buckets_dir)
 };
 
 // A child execution for a launch plan node. Its name is derived from the parent node, so

@@ -80,6 +80,16 @@ bool IsInterruptible(const StepContext& context, const ExecutionRun& run, const 
   return interruptible && attempt + 1 < BudgetOf(context, run, node).max_attempts;
 }
 
+// As propeller: the execution's raw_output_data_config (set at launch, or by matchable
+// attributes), else the configured raw data prefix, else the store's raw folder.
+std::string RawOutputUrl(const StepContext& context, const ExecutionRun& run, const std::string& node_id, int attempt) {
+  std::string prefix = run.record.spec().raw_output_data_config().output_location_prefix();
+  if (prefix.empty()) prefix = context.config.raw_data_prefix;
+  if (prefix.empty()) return context.blobs.NativeUrl(RawOutputPrefix(run.key, node_id, attempt)).value_or("");
+  while (prefix.ends_with('/')) prefix.pop_back();
+  return prefix + "/" + RawOutputPath(run.key, node_id, attempt);
+}
+
 plugins::TaskAttempt MakeAttempt(const StepContext& context, const ExecutionRun& run, const NodeRun& node,
                                  const flyteidl::core::TaskTemplate& task, int attempt) {
   auto url = [&](const std::string& key) { return context.blobs.NativeUrl(key).value_or(""); };
@@ -98,10 +108,9 @@ plugins::TaskAttempt MakeAttempt(const StepContext& context, const ExecutionRun&
   out.inputs_path = url(NodeInputsKey(run.key, inputs_node));
   out.input_prefix = url(NodeDataDir(run.key, inputs_node));
   out.output_prefix = url(AttemptDir(run.key, node.id, attempt));
-  out.raw_output_prefix = url(RawOutputPrefix(run.key, node.id, attempt));
+  out.raw_output_prefix = RawOutputUrl(context, run, node.id, attempt);
   out.checkpoint_prefix = out.raw_output_prefix + "/_flytecheckpoints";
-  if (attempt > 0)
-    out.prev_checkpoint_prefix = url(RawOutputPrefix(run.key, node.id, attempt - 1)) + "/_flytecheckpoints";
+  if (attempt > 0) out.prev_checkpoint_prefix = RawOutputUrl(context, run, node.id, attempt - 1) + "/_flytecheckpoints";
   out.env = context.config.task_env;
   for (const auto& pair : run.record.spec().envs().values()) out.env[pair.key()] = pair.value();
   if (node.array_index >= 0) {
@@ -109,6 +118,7 @@ plugins::TaskAttempt MakeAttempt(const StepContext& context, const ExecutionRun&
     out.env["FLYTE_K8S_ARRAY_INDEX"] = std::to_string(node.array_index);
   }
   out.log_dir = (context.config.logs_dir / AttemptLogDir(run.key, node.id, attempt)).string();
+  out.buckets_dir = context.config.buckets_dir;
   return out;
 }
 

@@ -14,6 +14,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view kFileScheme = "file://";
+constexpr std::string_view kS3Scheme = "s3://";
 
 }  // namespace
 
@@ -23,6 +24,24 @@ StatusOr<fs::path> LocalPath(std::string_view url) {
     return absl::FailedPreconditionError("\"" + std::string(url) + "\" is not a local path");
   }
   return fs::path(url);
+}
+
+StatusOr<fs::path> DataPath(std::string_view url, const fs::path& buckets_dir) {
+  if (!url.starts_with(kS3Scheme)) return LocalPath(url);
+  if (buckets_dir.empty()) return absl::FailedPreconditionError("\"" + std::string(url) + "\" is not a local path");
+  fs::path path = buckets_dir;
+  std::string_view rest = url.substr(kS3Scheme.size());
+  while (true) {
+    const size_t slash = rest.find('/');
+    const std::string_view segment = rest.substr(0, slash);
+    if (segment.empty() || segment == "." || segment == "..") {
+      return absl::InvalidArgumentError("\"" + std::string(url) + "\" is not an object of this sandbox's S3 endpoint");
+    }
+    path /= segment;
+    if (slash == std::string_view::npos) break;
+    rest.remove_prefix(slash + 1);
+  }
+  return path;
 }
 
 std::vector<std::string> RenderedContainer::CommandLine() const {

@@ -37,6 +37,10 @@ Environment AttemptEnvironment(const TaskAttempt& attempt);
 
 // "file:///a/b" or "/a/b" → "/a/b"; any other URL is not readable on this machine.
 StatusOr<std::filesystem::path> LocalPath(std::string_view url);
+// LocalPath, and "s3://bucket/key" of the sandbox's S3 endpoint as <buckets_dir>/bucket/key (its
+// buckets are the store's folders); a key that would leave the bucket (`..`, `.`, empty segments)
+// is refused. Without `buckets_dir` an s3:// URL is not readable here.
+StatusOr<std::filesystem::path> DataPath(std::string_view url, const std::filesystem::path& buckets_dir);
 
 // inputs.pb, for `{{.inputs.x}}`.
 StatusOr<flyteidl::core::LiteralMap> ReadInputs(const TaskAttempt& attempt);

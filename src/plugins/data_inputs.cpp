@@ -93,6 +93,8 @@ void StructValueJson(const google::protobuf::Value& value, std::string* out) {
 // its value as copilot's inputs.json holds it.
 class InputWriter {
  public:
+  explicit InputWriter(fs::path buckets_dir) : buckets_dir_(std::move(buckets_dir)) {}
+
   Status Write(const Literal& literal, const fs::path& host, const std::string& seen, Literal* local,
                std::string* json) {
     *local = literal;
@@ -225,10 +227,12 @@ class InputWriter {
     return WriteFile(host, text);
   }
 
-  static Status CopyBlob(const std::string& uri, const fs::path& host) {
-    ASSIGN_OR_RETURN(const fs::path from, LocalPath(uri));
+  Status CopyBlob(const std::string& uri, const fs::path& host) const {
+    ASSIGN_OR_RETURN(const fs::path from, DataPath(uri, buckets_dir_));
     return CopyTree(from, host);
   }
+
+  const fs::path buckets_dir_;
 };
 
 }  // namespace
@@ -254,7 +258,7 @@ Status WriteDataFolders(const DataPassing& data, const std::string& seen_as) {
   }
   LiteralMap local;
   std::string json;
-  RETURN_IF_ERROR(InputWriter().WriteMap(inputs, data.inputs, seen_as, &local, &json));
+  RETURN_IF_ERROR(InputWriter(data.buckets_dir).WriteMap(inputs, data.inputs, seen_as, &local, &json));
   RETURN_IF_ERROR(WriteFile(data.inputs / "inputs.pb", local.SerializeAsString()));
   // JSON is YAML too: inputs.yaml holds the same document, which any YAML reader reads as copilot's.
   if (data.format == DataLoadingConfig::JSON) return WriteFile(data.inputs / "inputs.json", json);

@@ -104,7 +104,7 @@ StatusOr<Literal> ReadOutput(const DataPassing& data, const std::string& name, c
   Literal literal;
   if (type.has_blob()) {
     const std::string uri = data.raw_output_prefix + "/" + name;
-    ASSIGN_OR_RETURN(const fs::path to, LocalPath(uri));
+    ASSIGN_OR_RETURN(const fs::path to, DataPath(uri, data.buckets_dir));
     RETURN_IF_ERROR(CopyTree(file, to));
     auto* blob = literal.mutable_scalar()->mutable_blob();
     blob->set_uri(uri);

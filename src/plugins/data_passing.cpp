@@ -40,6 +40,7 @@ std::optional<DataPassing> DataPassingFor(const TaskAttempt& attempt) {
   data.inputs_path = attempt.inputs_path;
   data.output_prefix = attempt.output_prefix;
   data.raw_output_prefix = attempt.raw_output_prefix;
+  data.buckets_dir = attempt.buckets_dir;
   data.output_variables = attempt.task.interface().outputs();
   return data;
 }

@@ -26,9 +26,10 @@ struct DataPassing {
   std::string task_inputs;        // data_config.input_path: the task's name for `inputs`
   std::string task_outputs;       // data_config.output_path
   flyteidl::core::DataLoadingConfig::LiteralMapFormat format = flyteidl::core::DataLoadingConfig::JSON;
-  std::string inputs_path;        // the attempt's inputs.pb
-  std::string output_prefix;      // outputs.pb or error.pb go here
-  std::string raw_output_prefix;  // blob outputs are copied under it, one per variable
+  std::string inputs_path;            // the attempt's inputs.pb
+  std::string output_prefix;          // outputs.pb or error.pb go here
+  std::string raw_output_prefix;      // blob outputs are copied under it, one per variable
+  std::filesystem::path buckets_dir;  // where s3:// URLs of blobs are (TaskAttempt::buckets_dir)
   flyteidl::core::VariableMap output_variables;
 };
 

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -48,6 +49,9 @@ struct TaskAttempt {
   std::string prev_checkpoint_prefix;      // {{.prevCheckpointPrefix}}; empty = none
   std::map<std::string, std::string> env;  // execution envs, platform defaults
   std::string log_dir;                     // local folder for this attempt's stdout/stderr
+  // Where the S3 endpoint keeps s3://bucket/key: <buckets_dir>/bucket/key (raw data under an s3://
+  // prefix is read and written there by data passing); empty: no such endpoint.
+  std::filesystem::path buckets_dir;
 };
 
 enum class AttemptPhase { kQueued, kRunning, kExited, kAborted, kFailedToStart };

@@ -61,8 +61,9 @@ class BlobStore {
 
   // The URL a process on this machine reads the object by.
   virtual StatusOr<std::string> NativeUrl(std::string_view key) const = 0;
-  // The key of a native URL of this store (also accepted with a file:// scheme); INVALID_ARGUMENT
-  // for anything else.
+  // The key of a native URL of this store (also accepted with a file:// scheme), or of an
+  // s3://bucket/key URL (the S3 endpoint's buckets are the store's folders); INVALID_ARGUMENT for
+  // anything else.
   virtual StatusOr<std::string> KeyOf(std::string_view native_url) const = 0;
 };
 

@@ -16,6 +16,7 @@ namespace flyte::store {
 namespace {
 
 constexpr std::string_view kFileScheme = "file://";
+constexpr std::string_view kS3Scheme = "s3://";
 
 // A full disk (ENOSPC, EDQUOT) is RESOURCE_EXHAUSTED, as absl maps errno, not INTERNAL.
 Status ErrnoError(std::string_view what, std::string_view key) {
@@ -202,6 +203,12 @@ class LocalBlobStore final : public BlobStore {
 
   StatusOr<std::string> KeyOf(std::string_view native_url) const override {
     std::string_view path = native_url;
+    // The S3 endpoint serves the store's folders as buckets: s3://bucket/key is the key bucket/key.
+    if (path.starts_with(kS3Scheme)) {
+      std::string key(path.substr(kS3Scheme.size()));
+      RETURN_IF_ERROR(ValidateKey(key));
+      return key;
+    }
     if (path.substr(0, kFileScheme.size()) == kFileScheme) path.remove_prefix(kFileScheme.size());
     const std::string prefix = root_.string() + "/";
     if (path.substr(0, prefix.size()) != prefix) {

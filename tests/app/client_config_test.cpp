@@ -31,6 +31,14 @@ TEST_CASE("client config: with a client secret file, clients authenticate with i
                   "  clientId: ci\n  clientSecretLocation: /home/u/.flyte/ci-secret\n") != std::string::npos);
 }
 
+TEST_CASE("client config: with the S3 endpoint, flytekit reads s3:// data through it") {
+  const std::string text = ClientConfigText("/home/u/.flyte/config-sandbox.yaml", "localhost:30080", std::nullopt,
+                                            ClientS3{"http://127.0.0.1:30002", "minio", "miniostorage"});
+  CHECK(text.find("storage:\n  type: minio\n  connection:\n    endpoint: http://127.0.0.1:30002\n"
+                  "    access-key: minio\n    secret-key: miniostorage\n") != std::string::npos);
+  CHECK(ClientConfigText("/c.yaml", "localhost:30080", std::nullopt).find("storage:") == std::string::npos);
+}
+
 TEST_CASE("client config: a file someone else wrote is not ours") {
   testing::TempDir temp;
   const auto file = temp.path() / "config.yaml";

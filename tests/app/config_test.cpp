@@ -22,7 +22,8 @@ TEST_CASE("config: the file overrides the defaults") {
   auto config = ParseConfig(
       "server:\n  port: 31000\n  bind: 0.0.0.0\n  allowed_hosts: [box.lan, \"[fd00::1]\"]\nstate:\n  dir: "
       "/tmp/x\nadmin:\n  domains: [dev, prod]\n"
-      "storage:\n  signed_url_ttl: 1h30m\ntasks:\n  path: [/opt/venv/bin]\n  env: {A: b}\n  warm_python: 0\n  "
+      "storage:\n  signed_url_ttl: 1h30m\n  raw_data_prefix: s3://my-s3-bucket/data\ntasks:\n  path: [/opt/venv/bin]\n "
+      " env: {A: b}\n  warm_python: 0\n  "
       "warm_python_idle: 5m\n"
       "log:\n  level: debug\n  format: json\n",
       "sandbox.yaml", DefaultConfig());
@@ -33,6 +34,9 @@ TEST_CASE("config: the file overrides the defaults") {
   CHECK(config->state.dir == "/tmp/x");
   CHECK(config->admin.domains == std::vector<std::string>{"dev", "prod"});
   CHECK(config->admin.signed_url_ttl == std::chrono::seconds(5400));
+  CHECK(config->raw_data_prefix == "s3://my-s3-bucket/data");
+  CHECK(RawDataBucket(config->raw_data_prefix) == "my-s3-bucket");
+  CHECK(DefaultConfig().raw_data_prefix.empty());
   CHECK(config->tasks.path == std::vector<std::string>{"/opt/venv/bin"});
   CHECK(config->tasks.env.at("A") == "b");
   CHECK(config->tasks.warm_python == 0);
@@ -100,6 +104,10 @@ TEST_CASE("config: unknown keys and bad values name the key and the line") {
       {"server:\n  port: http\n", "sandbox.yaml:2: server.port: expected an integer"},
       {"server:\n  port: 70000\n", "sandbox.yaml:2: server.port: must be between 0 and 65535"},
       {"storage:\n  signed_url_ttl: soon\n", "sandbox.yaml:2: storage.signed_url_ttl: bad duration"},
+      {"storage:\n  raw_data_prefix: /tmp/raw\n",
+       "sandbox.yaml:2: storage.raw_data_prefix: expected s3://<bucket>[/<path>] with a bucket name S3 takes"},
+      {"storage:\n  raw_data_prefix: s3://My_Bucket/x\n",
+       "sandbox.yaml:2: storage.raw_data_prefix: expected s3://<bucket>[/<path>] with a bucket name S3 takes"},
       {"admin:\n  domains: []\n", "sandbox.yaml:2: admin.domains: must not be empty"},
       {"tasks:\n  warm_python: -1\n", "sandbox.yaml:2: tasks.warm_python: must be between 0 and 16"},
       {"server: [1, 2]\n", "sandbox.yaml:1: server: expected a mapping"},

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import boto3
+import pandas as pd
 import pytest
 import requests
 import s3fs
@@ -228,6 +229,20 @@ def test_s3fs_as_flytekit_uses_it(s3_sandbox, s3, tmp_path):
     assert (tmp_path / "back" / "sub" / "two.txt").read_text() == "2"
     fs.rm(f"{BUCKET}/fs", recursive=True)
     assert not fs.exists(f"{BUCKET}/fs/a.txt")
+
+
+def test_a_folder_is_no_object_and_a_parquet_dataset_in_one_is_read(s3_sandbox, s3):
+    """A prefix is a folder of the store, not an object: HEAD and GET answer 404 NoSuchKey, as
+    S3 and MinIO do (it was 403 AccessDenied), so pyarrow, which HEADs a dataset's folder before
+    it lists it, reads a parquet dataset as flytekit writes DataFrames."""
+    s3.put_object(Bucket=BUCKET, Key="frames/f1/00000", Body=pd.DataFrame({"x": [1, 2]}).to_parquet())
+    for call in (s3.head_object, s3.get_object):
+        with pytest.raises(ClientError) as folder:
+            call(Bucket=BUCKET, Key="frames/f1")
+        assert folder.value.response["Error"]["Code"] in ("404", "NoSuchKey"), folder.value.response
+    options = {"key": KEY_ID, "secret": SECRET, "client_kwargs": {"endpoint_url": s3_sandbox.s3_endpoint}}
+    frame = pd.read_parquet(f"s3://{BUCKET}/frames/f1", storage_options=options)
+    assert frame["x"].tolist() == [1, 2]
 
 
 def test_aws_cli_cp_ls_sync(s3_sandbox, s3, tmp_path):

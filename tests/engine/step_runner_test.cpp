@@ -114,6 +114,16 @@ int64_t IntOf(const core::LiteralMap& map, const std::string& name = "o0") {
   return map.literals().at(name).scalar().primitive().integer();
 }
 
+// A workflow `(x) -> o0` of one node, n0, running task "t" with one retry.
+core::WorkflowTemplate RetriedTaskWorkflow(EngineDriver& driver) {
+  auto task = AddTask(driver, "t");
+  task.mutable_metadata()->mutable_retries()->set_retries(1);
+  driver.resolver.AddTask(task);
+  auto workflow = Workflow("wf", "n0");
+  AddTaskNode(workflow, "n0", task);
+  return workflow;
+}
+
 // How many entered `phase` so far, by the engine's counters (`kind`: execution, node, task_attempt).
 double Transitions(const std::string& kind, const std::string& phase) {
   return metrics::Default()
@@ -132,11 +142,7 @@ TEST_CASE(
   const uint64_t steps_before = engine::Metrics().step_seconds.Read().cumulative.back();
 
   EngineDriver driver;
-  auto task = AddTask(driver, "t");
-  task.mutable_metadata()->mutable_retries()->set_retries(1);
-  driver.resolver.AddTask(task);
-  auto workflow = Workflow("wf", "n0");
-  AddTaskNode(workflow, "n0", task);
+  const auto workflow = RetriedTaskWorkflow(driver);
   const auto key = driver.Launch("e1", workflow, Map("x", IntLiteral(3)));
   REQUIRE(driver.Attempts("n0").size() == 1);
   CHECK(driver.Execution(key).closure().phase() == WorkflowPhase::RUNNING);
@@ -166,13 +172,40 @@ TEST_CASE(
   CHECK(entered[{"task_attempt", "SUCCEEDED"}] == 1);
 }
 
+TEST_CASE("raw data goes under the execution's raw_output_data_config, else the configured prefix, else the store") {
+  EngineDriver driver;
+  const auto workflow = RetriedTaskWorkflow(driver);
+  auto last_of = [&](const std::string& execution) {
+    plugins::TaskAttempt last;
+    for (const auto& attempt : driver.Started()) {
+      if (attempt.execution_name == execution) last = attempt;
+    }
+    return last;
+  };
+  driver.Launch("e0", workflow, Map("x", IntLiteral(3)));
+  CHECK(last_of("e0").raw_output_prefix == *driver.blobs().NativeUrl("raw/p/d/e0/n0/0"));
+
+  driver.config().raw_data_prefix = "s3://my-s3-bucket/data";
+  driver.config().buckets_dir = "/state/blobs";
+  driver.Restart();
+  driver.Launch("e1", workflow, Map("x", IntLiteral(3)));
+  const plugins::TaskAttempt first = last_of("e1");
+  CHECK(first.raw_output_prefix == "s3://my-s3-bucket/data/p/d/e1/n0/0");
+  CHECK(first.checkpoint_prefix == "s3://my-s3-bucket/data/p/d/e1/n0/0/_flytecheckpoints");
+  CHECK(first.buckets_dir == "/state/blobs");
+  driver.Fail(first, "flaky", /*recoverable=*/true);
+  CHECK(last_of("e1").prev_checkpoint_prefix == "s3://my-s3-bucket/data/p/d/e1/n0/0/_flytecheckpoints");
+
+  flyteidl::admin::ExecutionSpec spec;
+  spec.mutable_raw_output_data_config()->set_output_location_prefix("s3://other/x/");  // pyflyte run's flag
+  driver.Launch("e2", workflow, Map("x", IntLiteral(3)), spec);
+  CHECK(last_of("e2").raw_output_prefix == "s3://other/x/p/d/e2/n0/0");
+}
+
 TEST_CASE("interruptible attempts are recorded as such, except the last one a node has") {
   EngineDriver driver;
-  auto task = AddTask(driver, "t");
-  task.mutable_metadata()->mutable_retries()->set_retries(1);
-  driver.resolver.AddTask(task);
-  auto workflow = Workflow("wf", "n0");
-  AddTaskNode(workflow, "n0", task).mutable_metadata()->set_interruptible(true);
+  auto workflow = RetriedTaskWorkflow(driver);
+  workflow.mutable_nodes(0)->mutable_metadata()->set_interruptible(true);
   const auto key = driver.Launch("e1", workflow, Map("x", IntLiteral(3)));
   auto instance_class = [&](int attempt) {
     auto row = driver.stores().executions->GetTaskExecution(key, "n0", attempt);

@@ -134,6 +134,8 @@ class EngineDriver {
     return outputs;
   }
   store::BlobStore& blobs() { return *blobs_; }
+  // The engine's settings, for the runners made from now on (Restart).
+  engine::EngineConfig& config() { return deps_.config; }
   std::filesystem::path RegistryFile() const { return dir_.path() / "registry.db"; }
   store::SqliteStores& stores() { return stores_; }
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,12 @@ struct ContainerConfig {
   std::vector<std::filesystem::path> shared_dirs;
   std::string state_dir;               // labelled on every container: which sandbox it belongs to
   std::chrono::seconds stop_grace{5};  // Abort: SIGTERM, then SIGKILL this much later
+  // Beneath each attempt's own environment: how a task in a container reaches the S3 endpoint
+  // (FLYTE_AWS_ENDPOINT and the keys).
+  std::map<std::string, std::string> env;
+  // HostConfig.NetworkMode: "host" shares this machine's network (a sandbox bound to loopback is
+  // reachable only so); empty: the engine's default network.
+  std::string network_mode;
 };
 
 }  // namespace flyte::plugins

@@ -105,7 +105,9 @@ StatusOr<ContainerSpec> ContainerSpecFor(const Launch& launch, const ContainerCo
   // As a pod runs it: the task's command replaces the image's entry point, its args the image's command.
   spec.entrypoint = std::move(rendered.command);
   spec.cmd = std::move(rendered.args);
-  spec.env = AttemptEnvironment(attempt);
+  spec.env = config.env;
+  for (auto& [name, value] : AttemptEnvironment(attempt)) spec.env[name] = std::move(value);
+  spec.network_mode = config.network_mode;
   spec.labels = {{Label("token"), attempt.token},
                  {Label("execution"), attempt.project + "/" + attempt.domain + "/" + attempt.execution_name},
                  {Label("node"), attempt.node_id},

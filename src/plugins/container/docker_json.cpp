@@ -94,6 +94,7 @@ std::string CreateBody(const ContainerSpec& spec) {
     host["MemorySwap"].set_number_value(static_cast<double>(spec.memory_bytes));
   }
   if (spec.nano_cpus > 0) host["NanoCpus"].set_number_value(static_cast<double>(spec.nano_cpus));
+  if (!spec.network_mode.empty()) host["NetworkMode"].set_string_value(spec.network_mode);
   return ToJson(body);
 }
 

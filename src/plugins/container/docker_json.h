@@ -31,6 +31,7 @@ struct ContainerSpec {
   std::vector<std::string> binds;  // "host:container[:options]"
   int64_t memory_bytes = 0;        // HostConfig.Memory and MemorySwap (no swap beyond it); 0: no limit
   int64_t nano_cpus = 0;           // HostConfig.NanoCpus; 0: no limit
+  std::string network_mode;        // HostConfig.NetworkMode; empty: the engine's default
 };
 // POST /containers/create's body: no TTY, stdout and stderr kept for the logs.
 std::string CreateBody(const ContainerSpec& spec);

@@ -138,10 +138,15 @@ StatusOr<std::string> Objects::StoreKey(std::string_view bucket, std::string_vie
   return std::string(bucket) + "/" + std::string(key);
 }
 
+bool Objects::NoObject(const Status& read, const std::string& store_key) const {
+  if (read.ok()) return false;
+  return absl::IsNotFound(read) || absl::IsFailedPrecondition(read) || blobs_.FindFolder(store_key).ok();
+}
+
 StatusOr<store::ObjectInfo> Objects::Head(std::string_view bucket, std::string_view key) const {
   ASSIGN_OR_RETURN(const std::string store_key, StoreKey(bucket, key));
   auto info = blobs_.Stat(store_key);
-  if (absl::IsNotFound(info.status()) || absl::IsFailedPrecondition(info.status())) {
+  if (NoObject(info.status(), store_key)) {
     RETURN_IF_ERROR(HeadBucket(bucket));
     return S3Error(absl::StatusCode::kNotFound, "NoSuchKey", "The specified key does not exist.");
   }
@@ -153,7 +158,7 @@ StatusOr<store::ObjectInfo> Objects::Head(std::string_view bucket, std::string_v
 StatusOr<store::ReadableFile> Objects::Open(std::string_view bucket, std::string_view key) const {
   ASSIGN_OR_RETURN(const std::string store_key, StoreKey(bucket, key));
   auto file = blobs_.Open(store_key);
-  if (absl::IsNotFound(file.status()) || absl::IsFailedPrecondition(file.status())) {
+  if (NoObject(file.status(), store_key)) {
     RETURN_IF_ERROR(HeadBucket(bucket));
     return S3Error(absl::StatusCode::kNotFound, "NoSuchKey", "The specified key does not exist.");
   }

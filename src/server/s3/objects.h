@@ -63,6 +63,10 @@ class Objects {
  private:
   // NoSuchUpload unless `upload_id` is an upload of bucket/key.
   StatusOr<std::string> UploadFolder(std::string_view bucket, std::string_view key, std::string_view upload_id) const;
+  // Whether reading bucket/key (its store key) failed because there is no such object: absent,
+  // or a folder (S3 has none; MinIO answers a prefix with 404, and s3fs and pyarrow HEAD a
+  // dataset's folder before they list it).
+  bool NoObject(const Status& read, const std::string& store_key) const;
 
   store::BlobStore& blobs_;
 };

@@ -73,6 +73,9 @@ TEST_CASE("docker json: limits are whole numbers in HostConfig, with no swap bey
   CHECK(body.find("\"Memory\":67108864") != std::string::npos);
   CHECK(body.find("\"MemorySwap\":67108864") != std::string::npos);
   CHECK(body.find("\"NanoCpus\":2500000000") != std::string::npos);
+  CHECK(body.find("NetworkMode") == std::string::npos);  // the engine's default network
+  spec.network_mode = "host";
+  CHECK(CreateBody(spec).find("\"NetworkMode\":\"host\"") != std::string::npos);
 }
 
 TEST_CASE("docker json: created id, wait status and inspect state as Podman answers them") {
