@@ -90,14 +90,16 @@ plugins::BuiltinPluginsConfig PluginConfigsFor(const SandboxConfig& config,
   container.state_dir = ContainerStateLabel(config);
   container.stop_grace = config.tasks.containers.stop_grace;
   // A container on the engine's own network cannot reach a port bound to this machine's
-  // loopback: bound there, containers share the machine's network, as local processes do.
-  // Bound beyond loopback, the engine's name for this machine leads to the endpoint.
-  if (config.server.s3.enabled && config.server.BindsLoopback()) {
-    container.network_mode = "host";
-    container.env = S3Environment(config.server, LocalS3Endpoint(config.server));
-  } else {
+  // loopback. Bound beyond loopback, the engine's name for this machine leads to the endpoint.
+  // Bound to loopback, containers share the machine's network (as local processes do) only when
+  // raw data lives under s3:// and they must reach it; otherwise they keep their own network,
+  // read and write the store through its mounted folder, and get no endpoint they cannot reach.
+  if (!config.server.BindsLoopback()) {
     container.env =
         S3Environment(config.server, "http://host.containers.internal:" + std::to_string(config.server.s3.port));
+  } else if (!config.raw_data_prefix.empty()) {
+    container.network_mode = "host";
+    container.env = S3Environment(config.server, LocalS3Endpoint(config.server));
   }
   return {LocalProcessConfigFor(config), std::move(container)};
 }

@@ -36,7 +36,7 @@ TEST_CASE("layer configs: the engine logs into the state folder and links logs a
   CHECK(EngineConfigFor(config, "localhost:31000").buckets_dir.empty());
 }
 
-TEST_CASE("layer configs: tasks reach the S3 endpoint with FLYTE_AWS_*, containers on the machine's network") {
+TEST_CASE("layer configs: tasks reach the S3 endpoint with FLYTE_AWS_*; containers by the network that reaches it") {
   SandboxConfig config;
   config.state.dir = "/var/flyte";
   config.server.s3.port = 31002;
@@ -49,8 +49,14 @@ TEST_CASE("layer configs: tasks reach the S3 endpoint with FLYTE_AWS_*, containe
   config.tasks.env = {{"FLYTE_AWS_ENDPOINT", "http://elsewhere:9000"}};  // the config's own wins
   CHECK(LocalProcessConfigFor(config).env.at("FLYTE_AWS_ENDPOINT") == "http://elsewhere:9000");
 
-  // Bound to loopback: a container on the engine's network could not reach the port.
+  // Bound to loopback, raw data local: containers keep their own network and get no endpoint
+  // they could not reach.
   plugins::ContainerConfig container = PluginConfigsFor(config, std::nullopt).container;
+  CHECK(container.network_mode.empty());
+  CHECK(container.env.empty());
+  // Raw data under s3://: a container on the engine's network could not reach the port.
+  config.raw_data_prefix = "s3://my-s3-bucket/data";
+  container = PluginConfigsFor(config, std::nullopt).container;
   CHECK(container.network_mode == "host");
   CHECK(container.env.at("FLYTE_AWS_ENDPOINT") == "http://127.0.0.1:31002");
   config.server.bind_address = "0.0.0.0";
