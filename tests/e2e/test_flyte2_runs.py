@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import signal
 
 import pytest
 import requests
@@ -96,7 +97,8 @@ def test_unknown_projects_and_runs_are_not_found(sandbox):
     nowhere = {"name": "no-such-project", "domain": DOMAIN}
     for method, body in [
         ("dataproxy.DataProxyService/CreateUploadLocation",
-         {"project": "no-such-project", "domain": DOMAIN, "filename": "x.tar.gz", "contentMd5": "AAAAAAAAAAAAAAAAAAAAAA=="}),
+         {"project": "no-such-project", "domain": DOMAIN, "filename": "x.tar.gz",
+          "contentMd5": "AAAAAAAAAAAAAAAAAAAAAA=="}),
         ("dataproxy.DataProxyService/UploadInputs", {"projectId": nowhere, "inputs": {}}),
         ("workflow.RunService/CreateRun", {"projectId": nowhere, "taskSpec": {}, "offloadedInputData": {"uri": "/x"}}),
         ("workflow.RunService/GetRunDetails", {"runId": run_id("rnosuchrun")}),
@@ -126,3 +128,30 @@ def test_a_run_name_is_taken_once(sandbox, hello_run):
     no_inputs = connect(sandbox, "workflow.RunService/CreateRun",
                         {**request, "runId": run_id("my-run-2"), "offloadedInputData": {"uri": "/nowhere"}})
     assert no_inputs.status_code == 400, no_inputs.text
+
+
+def test_a_created_run_survives_kill_9(sandbox_factory):
+    """CreateRun commits a0 before it replies: each run the client was told about is there after a
+    kill -9 and a restart on the same state folder, with its inputs."""
+    base = sandbox_factory.new_dir("flyte2-durable")
+    state = base / "state"
+    first = sandbox_factory.start(base=base / "first", state_dir=state)
+    task_spec = {"taskTemplate": {"id": {"name": "env.t", "version": "v1"}, "type": "python"}}
+    names = [f"durable-{i}" for i in range(5)]
+    for i, name in enumerate(names):
+        inputs = connect(first, "dataproxy.DataProxyService/UploadInputs", {
+            "projectId": {"name": PROJECT, "domain": DOMAIN},
+            "inputs": {"literals": [{"name": "x", "value": {"scalar": {"primitive": {"integer": str(i)}}}}]}})
+        assert inputs.status_code == 200, inputs.text
+        created = connect(first, "workflow.RunService/CreateRun", {
+            "runId": run_id(name), "taskSpec": task_spec, "offloadedInputData": inputs.json()["offloadedInputData"]})
+        assert created.status_code == 200, created.text
+    first.proc.send_signal(signal.SIGKILL)
+    first.proc.wait(10)
+
+    second = sandbox_factory.start(base=base / "second", state_dir=state, port=first.port)
+    listed = connect(second, "workflow.RunService/ListRuns", {"projectId": {"name": PROJECT, "domain": DOMAIN}})
+    assert listed.status_code == 200, listed.text
+    assert sorted(r["action"]["id"]["run"]["name"] for r in listed.json()["runs"]) == names
+    assert {r["action"]["status"]["phase"] for r in listed.json()["runs"]} == {"ACTION_PHASE_QUEUED"}
+    assert len(list((state / "blobs" / "v2" / PROJECT / DOMAIN / "offloaded-inputs").glob("*/inputs.pb"))) == 5
