@@ -130,6 +130,18 @@ def test_a_run_name_is_taken_once(sandbox, hello_run):
     assert no_inputs.status_code == 400, no_inputs.text
 
 
+def test_flyte_run_with_a_name_of_the_users(sandbox, hello_run):
+    """`--name`: the SDK uploads the inputs and creates the run under that run id; the name is
+    taken once."""
+    project = sandbox.home / "flyte2proj"  # copied by hello_run
+    named = flyte2(sandbox, "run", *SCOPE, "--name", "hello-named", "hello.py", "say_hello", cwd=project, timeout=180)
+    assert "Created Run: hello-named" in named.stdout
+    assert f"/v2/domain/{DOMAIN}/project/{PROJECT}/runs/hello-named" in named.stdout
+    again = flyte2(sandbox, "run", *SCOPE, "--name", "hello-named", "hello.py", "say_hello", cwd=project,
+                   timeout=180, check=False)
+    assert again.returncode != 0 and "exists" in again.stdout + again.stderr
+
+
 def test_a_created_run_survives_kill_9(sandbox_factory):
     """CreateRun commits a0 before it replies: each run the client was told about is there after a
     kill -9 and a restart on the same state folder, with its inputs."""
