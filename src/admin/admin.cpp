@@ -13,7 +13,9 @@ Admin::Admin(const AdminDeps& deps)
       attributes_(deps),
       data_proxy_(deps, node_executions_),
       signals_(deps),
-      metrics_(deps, executions_) {}
+      metrics_(deps, executions_),
+      v2_data_proxy_(deps, data_proxy_),
+      v2_runs_(deps, v2_data_proxy_) {}
 
 StatusOr<std::unique_ptr<Admin>> Admin::Create(AdminDeps deps) {
   std::unique_ptr<Admin> admin(new Admin(deps));

@@ -1,5 +1,5 @@
 // Front header of the admin layer: FlyteAdmin's services (projects, entities, executions, node
-// and task executions, attributes, data proxy, signals, metrics), and Flyte 2's (projects so far),
+// and task executions, attributes, data proxy, signals, metrics), and Flyte 2's (projects, data proxy, runs),
 // as transport-free classes over the store, each declaring its handlers; `Admin` builds and owns them.
 // Thread-safe: handlers run concurrently on the transport's threads; the store serialises writes.
 #pragma once
@@ -15,7 +15,9 @@
 #include "admin/node_execution_service.h"
 #include "admin/project_service.h"
 #include "admin/signal_service.h"
+#include "admin/v2_data_proxy.h"
 #include "admin/v2_projects.h"
+#include "admin/v2_runs.h"
 #include "admin/version_service.h"
 
 namespace flyte::admin {
@@ -38,6 +40,8 @@ class Admin {
   MetricsService& metrics() { return metrics_; }
   // Flyte 2 (flyteidl2) services.
   V2ProjectService& v2_projects() { return v2_projects_; }
+  V2DataProxyService& v2_data_proxy() { return v2_data_proxy_; }
+  V2RunService& v2_runs() { return v2_runs_; }
 
   // What the engine asks of the admin layer: child executions of launch plan nodes (through the
   // executions service) and the interfaces of registered launch plans. Valid while this lives.
@@ -57,6 +61,8 @@ class Admin {
   SignalService signals_;
   MetricsService metrics_;
   V2ProjectService v2_projects_{projects_};
+  V2DataProxyService v2_data_proxy_;
+  V2RunService v2_runs_;
 };
 
 }  // namespace flyte::admin

@@ -14,6 +14,7 @@ struct AdminDeps {
   store::Registry& registry;
   store::ExecutionStore& executions;
   store::SignalStore& signals;
+  store::RunStore& runs;  // Flyte 2
   engine::Engine& engine;
   store::BlobStore& blobs;
   const Clock& clock;

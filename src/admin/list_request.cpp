@@ -4,6 +4,7 @@
 
 #include "flyteidl/admin/execution.pb.h"
 #include "flyteidl/core/execution.pb.h"
+#include "flyteidl2/common/phase.pb.h"
 
 namespace flyte::admin {
 namespace {
@@ -154,6 +155,28 @@ const ColumnMap& SignalColumns() {
   static const ColumnMap columns = WithEntityPrefix("signal", {{"signal_id", TextColumn(Col::kSignalId)},
                                                                {"created_at", TimestampColumn(Col::kCreatedAt)},
                                                                {"updated_at", TimestampColumn(Col::kUpdatedAt)}});
+  return columns;
+}
+
+// Flyte 2's runs and actions: the fields the SDK filters and sorts on (flyte/remote/_run.py,
+// _action.py). Phases come as numbers ("1") or names ("ACTION_PHASE_QUEUED").
+const ColumnMap& RunColumns() {
+  static const ColumnMap columns{{"name", TextColumn(Col::kName)},
+                                 {"phase", ProtoEnumColumn(Col::kPhase, *flyteidl2::common::ActionPhase_descriptor())},
+                                 {"task_name", TextColumn(Col::kTaskName)},
+                                 {"task_version", TextColumn(Col::kTaskVersion)},
+                                 {"created_at", TimestampColumn(Col::kCreatedAt)},
+                                 {"updated_at", TimestampColumn(Col::kUpdatedAt)}};
+  return columns;
+}
+
+const ColumnMap& ActionColumns() {
+  static const ColumnMap columns{{"name", TextColumn(Col::kName)},
+                                 {"parent_name", TextColumn(Col::kParentName)},
+                                 {"phase", ProtoEnumColumn(Col::kPhase, *flyteidl2::common::ActionPhase_descriptor())},
+                                 {"task_name", TextColumn(Col::kTaskName)},
+                                 {"created_at", TimestampColumn(Col::kCreatedAt)},
+                                 {"updated_at", TimestampColumn(Col::kUpdatedAt)}};
   return columns;
 }
 

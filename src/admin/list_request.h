@@ -46,5 +46,7 @@ const ColumnMap& ExecutionColumns();      // workflow executions
 const ColumnMap& NodeExecutionColumns();  // node executions
 const ColumnMap& TaskExecutionColumns();  // task executions (attempts)
 const ColumnMap& SignalColumns();         // signals of an execution
+const ColumnMap& RunColumns();            // Flyte 2 runs
+const ColumnMap& ActionColumns();         // Flyte 2 actions of a run
 
 }  // namespace flyte::admin

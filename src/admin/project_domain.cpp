@@ -23,4 +23,12 @@ Status CheckProjectDomain(store::Registry& registry, const AdminConfig& config, 
   return absl::OkStatus();
 }
 
+Status CheckV2ProjectDomain(store::Registry& registry, const AdminConfig& config, const std::string& project,
+                            const std::string& domain) {
+  auto row = registry.GetProject(project);
+  if (absl::IsNotFound(row.status())) return absl::NotFoundError("project " + project + " not found");
+  RETURN_IF_ERROR(row.status());
+  return CheckProjectDomain(registry, config, project, domain);
+}
+
 }  // namespace flyte::admin

@@ -13,4 +13,9 @@ namespace flyte::admin {
 Status CheckProjectDomain(store::Registry& registry, const AdminConfig& config, const std::string& project,
                           const std::string& domain);
 
+// The same check for Flyte 2's services, whose clients expect NOT_FOUND for an unknown project
+// (the open-source runs service's answer).
+Status CheckV2ProjectDomain(store::Registry& registry, const AdminConfig& config, const std::string& project,
+                            const std::string& domain);
+
 }  // namespace flyte::admin

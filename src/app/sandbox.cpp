@@ -165,8 +165,9 @@ class RunningSandbox final : public Sandbox {
     const engine::EngineConfig engine_config = EngineConfigFor(config_, address);
     ASSIGN_OR_RETURN(engine::EngineDeps engine_deps, EngineDepsFor(config_, engine_config, stores_, *blobs_));
     engine_ = engine::MakeEngine(std::move(engine_deps));
-    ASSIGN_OR_RETURN(admin_, admin::Admin::Create({*stores_.registry, *stores_.executions, *stores_.signals, *engine_,
-                                                   *blobs_, SystemClock(), *signer_, config_.admin}));
+    ASSIGN_OR_RETURN(
+        admin_, admin::Admin::Create({*stores_.registry, *stores_.executions, *stores_.signals, *stores_.runs, *engine_,
+                                      *blobs_, SystemClock(), *signer_, config_.admin}));
     RETURN_IF_ERROR(engine_->Start(admin_->ControlPlane()));
     // Both written before serving: a client that sees /healthz answer finds the client config in
     // place, and `sandbox status` and `stop` find this process.

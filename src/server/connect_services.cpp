@@ -7,6 +7,8 @@ namespace flyte::server {
 ConnectRouter MakeConnectRouter(admin::Admin& admin) {
   namespace cluster = flyteidl2::cluster;
   namespace project = flyteidl2::project;
+  namespace dataproxy = flyteidl2::dataproxy;
+  namespace workflow = flyteidl2::workflow;
   ConnectRouter router;
   // One sandbox is every cluster: an empty endpoint tells the SDK to keep its own connection.
   router.Add<cluster::SelectClusterRequest, cluster::SelectClusterResponse>(
@@ -22,6 +24,29 @@ ConnectRouter MakeConnectRouter(admin::Admin& admin) {
   router.Add<project::ListProjectsRequest, project::ListProjectsResponse>(
       "flyteidl2.project.ProjectService/ListProjects",
       [&projects](const auto& request, auto* reply) { return projects.ListProjects(request, reply); });
+  admin::V2DataProxyService& data_proxy = admin.v2_data_proxy();
+  router.Add<dataproxy::CreateUploadLocationRequest, dataproxy::CreateUploadLocationResponse>(
+      "flyteidl2.dataproxy.DataProxyService/CreateUploadLocation",
+      [&data_proxy](const auto& request, auto* reply) { return data_proxy.CreateUploadLocation(request, reply); });
+  router.Add<dataproxy::UploadInputsRequest, dataproxy::UploadInputsResponse>(
+      "flyteidl2.dataproxy.DataProxyService/UploadInputs",
+      [&data_proxy](const auto& request, auto* reply) { return data_proxy.UploadInputs(request, reply); });
+  admin::V2RunService& runs = admin.v2_runs();
+  router.Add<workflow::CreateRunRequest, workflow::CreateRunResponse>(
+      "flyteidl2.workflow.RunService/CreateRun",
+      [&runs](const auto& request, auto* reply) { return runs.CreateRun(request, reply); });
+  router.Add<workflow::GetRunDetailsRequest, workflow::GetRunDetailsResponse>(
+      "flyteidl2.workflow.RunService/GetRunDetails",
+      [&runs](const auto& request, auto* reply) { return runs.GetRunDetails(request, reply); });
+  router.Add<workflow::GetActionDetailsRequest, workflow::GetActionDetailsResponse>(
+      "flyteidl2.workflow.RunService/GetActionDetails",
+      [&runs](const auto& request, auto* reply) { return runs.GetActionDetails(request, reply); });
+  router.Add<workflow::ListRunsRequest, workflow::ListRunsResponse>(
+      "flyteidl2.workflow.RunService/ListRuns",
+      [&runs](const auto& request, auto* reply) { return runs.ListRuns(request, reply); });
+  router.Add<workflow::ListActionsRequest, workflow::ListActionsResponse>(
+      "flyteidl2.workflow.RunService/ListActions",
+      [&runs](const auto& request, auto* reply) { return runs.ListActions(request, reply); });
   return router;
 }
 

@@ -32,6 +32,8 @@ enum class Column {
   kNodeId,
   kRetryAttempt,  // integer
   kSignalId,
+  kTaskVersion,  // Flyte 2 runs: the version of the task run
+  kParentName,   // Flyte 2 actions: the parent action's name ('' for a run's root)
 };
 
 // Flyte's ten filter functions (flyteadmin/pkg/common/filters.go).

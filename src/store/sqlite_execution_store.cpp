@@ -260,6 +260,7 @@ class SqliteExecutionStore final : public ExecutionStore, SqliteStore {
 std::unique_ptr<Registry> MakeSqliteRegistry(std::shared_ptr<SharedDatabase> shared);
 std::unique_ptr<SignalStore> MakeSqliteSignalStore(std::shared_ptr<SharedDatabase> shared, const Clock& clock);
 std::unique_ptr<CacheStore> MakeSqliteCacheStore(std::shared_ptr<SharedDatabase> shared);
+std::unique_ptr<RunStore> MakeSqliteRunStore(std::shared_ptr<SharedDatabase> shared);
 
 StatusOr<SqliteStores> OpenSqliteStores(const std::filesystem::path& file, const Clock& clock) {
   auto shared = std::make_shared<SharedDatabase>();
@@ -279,7 +280,7 @@ StatusOr<SqliteStores> OpenSqliteStores(const std::filesystem::path& file, const
     (void)shared->db->ReserveLogSpace();
   }
   return SqliteStores{MakeSqliteRegistry(shared), std::make_unique<SqliteExecutionStore>(shared),
-                      MakeSqliteSignalStore(shared, clock), MakeSqliteCacheStore(shared)};
+                      MakeSqliteSignalStore(shared, clock), MakeSqliteCacheStore(shared), MakeSqliteRunStore(shared)};
 }
 
 }  // namespace flyte::store

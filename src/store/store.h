@@ -1,4 +1,4 @@
-// Front header of the store: the registry, execution records, signals and the task cache (SQLite)
+// Front header of the store: the registry, execution records, signals, the task cache and Flyte 2's runs (SQLite)
 // and the object store (a folder).
 #pragma once
 
@@ -10,17 +10,19 @@
 #include "store/cache_store.h"
 #include "store/execution_store.h"
 #include "store/registry.h"
+#include "store/run_store.h"
 #include "store/signal_store.h"
 
 namespace flyte::store {
 
-// The registry, the execution store, the signal store and the task cache, sharing one SQLite
+// The registry, the execution store, the signal store, the task cache and Flyte 2's runs, sharing one SQLite
 // connection (one writer).
 struct SqliteStores {
   std::unique_ptr<Registry> registry;
   std::unique_ptr<ExecutionStore> executions;
   std::unique_ptr<SignalStore> signals;
   std::unique_ptr<CacheStore> cache;
+  std::unique_ptr<RunStore> runs;  // Flyte 2
 };
 
 // Opens (creating and migrating) the database at `file`. `clock` stamps the signals' times.

@@ -33,6 +33,8 @@ from flyteidl.service import admin_pb2_grpc, dataproxy_pb2_grpc
 REPO_ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = Path(__file__).resolve().parent
 FLYTEPROJ = E2E_DIR / "flyteproj"
+FLYTE2PROJ = E2E_DIR / "flyte2proj"
+FLYTE2 = REPO_ROOT / ".venv-flyte2" / "bin" / "flyte"
 VENV_BIN = REPO_ROOT / ".venv" / "bin"
 FLYTE_BIN = Path(os.environ.get("FLYTE_BIN", str(REPO_ROOT / "build" / "src" / "flyte"))).resolve()
 
@@ -297,6 +299,17 @@ def run_pyflyte(sb: Sandbox, *args, cwd=None, timeout: float = 300, env: Optiona
     )
     res.output = (res.stdout or "") + "\n" + (res.stderr or "")
     return res
+
+
+def flyte2(sb: Sandbox, *args, check: bool = True, cwd=None, timeout: float = 60) -> subprocess.CompletedProcess:
+    """The Flyte 2 `flyte` CLI (.venv-flyte2) with the sandbox's client config (admin.endpoint,
+    insecure), as a user runs it."""
+    result = subprocess.run([str(FLYTE2), "-c", str(sb.config_path), *map(str, args)], env=sb.env,
+                            cwd=str(cwd or sb.home), stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                            timeout=timeout, check=False)
+    if check:
+        assert result.returncode == 0, result.stdout + result.stderr
+    return result
 
 
 def register_package(sb: Sandbox, package: str, version: str):

@@ -1,26 +1,14 @@
 """Flyte 2's `flyte` SDK and CLI (the real one, from .venv-flyte2) against the sandbox: the Connect
-protocol on the same port as Flyte 1's gRPC, and Flyte 2's services over the same state (projects
-so far; runs and actions are issue 15's next steps)."""
+protocol on the same port as Flyte 1's gRPC, and Flyte 2's services over the same state (projects;
+runs are in test_flyte2_runs.py)."""
 
 from __future__ import annotations
 
 import json
-import subprocess
 
 import requests
-from e2e_support import REPO_ROOT, unique
+from e2e_support import flyte2, unique
 from flyteidl.admin import project_pb2
-
-FLYTE2 = REPO_ROOT / ".venv-flyte2" / "bin" / "flyte"
-
-
-def flyte2(sb, *args, check=True) -> subprocess.CompletedProcess:
-    """The `flyte` CLI with the sandbox's client config (admin.endpoint, insecure), as a user runs it."""
-    result = subprocess.run([str(FLYTE2), "-c", str(sb.config_path), *args], env=sb.env, cwd=sb.home,
-                            capture_output=True, text=True, timeout=60, check=False)
-    if check:
-        assert result.returncode == 0, result.stdout + result.stderr
-    return result
 
 
 def test_the_flyte_cli_lists_and_gets_the_seeded_project(sandbox):
@@ -56,8 +44,8 @@ def test_errors_reach_the_cli_as_connect_errors(sandbox):
     again = flyte2(sandbox, "create", "project", "--id", "flytesnacks", "--name", "dup", check=False)
     assert again.returncode != 0 and "already exists" in again.stdout + again.stderr
     # A service not served yet answers `unimplemented` (the SDK's fallbacks expect it), by name.
-    runs = flyte2(sandbox, "get", "run", check=False)
-    assert runs.returncode != 0 and "RunService/ListRuns is not served" in runs.stdout + runs.stderr
+    tasks = flyte2(sandbox, "get", "task", check=False)
+    assert tasks.returncode != 0 and "TaskService/ListTasks is not served" in tasks.stdout + tasks.stderr
 
 
 def test_connect_replies_and_refusals_have_connects_form(sandbox):

@@ -18,8 +18,9 @@ struct AdminFixture {
   std::unique_ptr<store::BlobStore> blobs = *store::OpenLocalBlobStore(dir.path() / "blobs");
   admin::UrlSigner signer{"k", "http://localhost:1", clock};
   FakeEngine engine{*stores.executions, *blobs};
-  std::unique_ptr<admin::Admin> admin = *admin::Admin::Create(
-      {*stores.registry, *stores.executions, *stores.signals, engine, *blobs, clock, signer, admin::AdminConfig{}});
+  std::unique_ptr<admin::Admin> admin =
+      *admin::Admin::Create({*stores.registry, *stores.executions, *stores.signals, *stores.runs, engine, *blobs, clock,
+                             signer, admin::AdminConfig{}});
 };
 
 }  // namespace flyte::testing

@@ -1,0 +1,84 @@
+#include "admin/v2_data_proxy.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include "admin/project_domain.h"
+#include "admin/v2_layout.h"
+#include "admin/validation.h"
+#include "common/digest.h"
+
+namespace flyte::admin {
+namespace {
+
+// The same inputs give the same bytes (literal maps in a fixed order), so the same folder.
+std::string DeterministicBytes(const google::protobuf::Message& message) {
+  std::string bytes;
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  message.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return bytes;
+}
+
+}  // namespace
+
+Status V2DataProxyService::CreateUploadLocation(const flyteidl2::dataproxy::CreateUploadLocationRequest& request,
+                                                flyteidl2::dataproxy::CreateUploadLocationResponse* response) {
+  RETURN_IF_ERROR(CheckV2ProjectDomain(deps_.registry, deps_.config, request.project(), request.domain()));
+  // The requests and replies have the same fields but for `org` (ignored, FLYTE2-PROTOCOL.md §0)
+  // and `content_length`, which only a store that sizes uploads in advance needs.
+  flyteidl::service::CreateUploadLocationRequest v1;
+  v1.set_project(request.project());
+  v1.set_domain(request.domain());
+  v1.set_filename(request.filename());
+  *v1.mutable_expires_in() = request.expires_in();
+  v1.set_content_md5(request.content_md5());
+  v1.set_filename_root(request.filename_root());
+  v1.set_add_content_md5_metadata(request.add_content_md5_metadata());
+  flyteidl::service::CreateUploadLocationResponse reply;
+  RETURN_IF_ERROR(v1_.CreateUploadLocation(v1, &reply));
+  response->set_signed_url(reply.signed_url());
+  response->set_native_url(reply.native_url());
+  *response->mutable_expires_at() = reply.expires_at();
+  response->mutable_headers()->insert(reply.headers().begin(), reply.headers().end());
+  return absl::OkStatus();
+}
+
+Status V2DataProxyService::UploadInputs(const flyteidl2::dataproxy::UploadInputsRequest& request,
+                                        flyteidl2::dataproxy::UploadInputsResponse* response) {
+  std::string project;
+  std::string domain;
+  if (request.has_run_id()) {
+    project = request.run_id().project();
+    domain = request.run_id().domain();
+  } else {
+    project = request.project_id().name();
+    domain = request.project_id().domain();
+  }
+  RETURN_IF_ERROR(RequireField(project, "project"));
+  RETURN_IF_ERROR(RequireField(domain, "domain"));
+  RETURN_IF_ERROR(CheckV2ProjectDomain(deps_.registry, deps_.config, project, domain));
+  if (!request.base_dir().empty()) {
+    return absl::InvalidArgumentError("base_dir is not supported: inputs are kept in the sandbox's object store");
+  }
+  ASSIGN_OR_RETURN(*response->mutable_offloaded_input_data(), OffloadInputs(project, domain, request.inputs()));
+  return absl::OkStatus();
+}
+
+StatusOr<flyteidl2::common::OffloadedInputData> V2DataProxyService::OffloadInputs(
+    const std::string& project, const std::string& domain, const flyteidl2::task::Inputs& inputs) {
+  const std::string bytes = DeterministicBytes(inputs);
+  const std::string hash = HexEncode(Sha256(bytes)).substr(0, 32);
+  const std::string folder = V2OffloadedInputsKey(project, domain, hash);
+  const std::string key = folder + "/" + kV2InputsFile;
+  RETURN_IF_ERROR(store::ValidateKey(key));
+  RETURN_IF_ERROR(deps_.blobs.Put(key, bytes));
+  flyteidl2::common::OffloadedInputData out;
+  ASSIGN_OR_RETURN(*out.mutable_uri(), deps_.blobs.NativeUrl(folder));
+  out.set_inputs_hash(hash);
+  return out;
+}
+
+}  // namespace flyte::admin

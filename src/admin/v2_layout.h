@@ -1,0 +1,24 @@
+// Where Flyte 2's data lives in the object store (FLYTE2-PROTOCOL.md §3.4, without the shard):
+// each run's base folder (`_U_RUN_BASE`), under it a folder per action and an output folder per
+// attempt, and the folders UploadInputs writes a run's inputs.pb into.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace flyte::admin {
+
+inline constexpr char kV2InputsFile[] = "inputs.pb";
+
+inline std::string V2RunBaseKey(const std::string& project, const std::string& domain, const std::string& run) {
+  return "v2/" + project + "/" + domain + "/" + run;
+}
+inline std::string V2AttemptKey(const std::string& run_base, const std::string& action, int64_t attempt) {
+  return run_base + "/" + action + "/" + std::to_string(attempt);
+}
+inline std::string V2OffloadedInputsKey(const std::string& project, const std::string& domain,
+                                        const std::string& hash) {
+  return "v2/" + project + "/" + domain + "/offloaded-inputs/" + hash;
+}
+
+}  // namespace flyte::admin

@@ -1,0 +1,96 @@
+// Flyte 2 runs and actions: one row per action (a run is its root action), its attempts and the
+// phases each attempt went through. Specs, metadata and errors are serialized flyteidl2 messages
+// the admin layer reads; the store keeps the columns lists filter on and the phase bookkeeping.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "store/list_query.h"
+
+namespace flyte::store {
+
+struct ActionKey {
+  std::string project;
+  std::string domain;
+  std::string run;
+  std::string name;
+  bool operator==(const ActionKey&) const = default;
+};
+
+// Times are unix milliseconds; 0 is "not yet".
+struct ActionRow {
+  ActionKey key;
+  std::string parent;       // '' for the run's root action
+  int64_t action_type = 0;  // flyteidl2.workflow.ActionType
+  std::string group;
+  std::string task_name;  // what lists filter on
+  std::string task_version;
+  int64_t phase = 0;  // flyteidl2.common.ActionPhase of the last attempt
+  bool terminal = false;
+  int64_t attempts = 1;  // the last attempt's number
+  std::string cache_key;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+  int64_t started_at = 0;
+  int64_t ended_at = 0;
+  std::string abort_reason;
+  std::string spec;      // flyteidl2.workflow.ActionSpec
+  std::string metadata;  // flyteidl2.workflow.ActionMetadata
+  std::string error;     // flyteidl2.workflow.ErrorInfo, empty when none
+};
+
+struct PhaseEntered {
+  int64_t phase = 0;
+  int64_t at = 0;
+  bool operator==(const PhaseEntered&) const = default;
+};
+
+struct AttemptRow {
+  int64_t attempt = 1;  // 1-based
+  int64_t phase = 0;
+  int64_t started_at = 0;
+  int64_t ended_at = 0;
+  std::string output_uri;            // the attempt's output folder
+  std::string error;                 // flyteidl2.workflow.ErrorInfo, empty when none
+  std::vector<PhaseEntered> phases;  // in order
+};
+
+// One step of an action: its current attempt enters `phase`, or, with attempt = attempts + 1, a
+// retry starts in it. The caller knows the phases' meaning: an attempt that fails and will be
+// retried ends (ends_attempt) while its action goes on in the phase it had, since clients take a
+// terminal phase of the action as its end.
+struct PhaseChange {
+  int64_t attempt = 1;
+  int64_t phase = 0;
+  bool ends_attempt = false;
+  bool ends_action = false;  // no retry follows (implies ends_attempt)
+  int64_t at = 0;
+  std::string output_uri = {};  // kept when not empty
+  std::string error = {};       // kept, on the attempt and the action, when not empty
+};
+
+class RunStore {
+ public:
+  virtual ~RunStore() = default;
+  // Inserts the action with its first attempt, which enters `row.phase` at `row.created_at`, in
+  // one transaction. ALREADY_EXISTS when the run already has an action of that name.
+  virtual Status CreateAction(const ActionRow& row, const std::string& output_uri) = 0;
+  // NOT_FOUND when absent.
+  virtual StatusOr<ActionRow> GetAction(const ActionKey& key) = 0;
+  // The action's attempts, first first, each with its phases.
+  virtual StatusOr<std::vector<AttemptRow>> GetAttempts(const ActionKey& key) = 0;
+  // A page of runs (root actions), listed by Column::kProject, kDomain, kName (the run's),
+  // kPhase, kTaskName, kTaskVersion, kCreatedAt, kUpdatedAt.
+  virtual StatusOr<std::vector<ActionRow>> ListRuns(const ListQuery& query) = 0;
+  // A page of one run's actions (key.name unused), listed by Column::kName, kParentName, kPhase,
+  // kTaskName, kCreatedAt, kUpdatedAt.
+  virtual StatusOr<std::vector<ActionRow>> ListActions(const ActionKey& run, const ListQuery& query) = 0;
+  // Applies one step in a transaction. NOT_FOUND for an unknown action, FAILED_PRECONDITION when
+  // it has ended or the attempt is neither its last nor the next.
+  virtual Status Transition(const ActionKey& key, const PhaseChange& change) = 0;
+};
+
+}  // namespace flyte::store
