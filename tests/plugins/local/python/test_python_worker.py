@@ -1,6 +1,7 @@
 """The pure parts of the zygote (src/plugins/local/python_worker.py): reading a job, placing the
 job's PYTHONPATH entries on sys.path, the exit code of SystemExit's argument and the process
 record a task writes."""
+import contextlib
 import importlib.util
 import os
 import pathlib
@@ -113,14 +114,30 @@ def _status(report_r):
     return int(text.split()[1])
 
 
-def test_a_forked_child_runs_nothing_until_told_to_go(tmp_path):
-    (tmp_path / "task.py").write_text("import pathlib, sys\npathlib.Path(sys.argv[1]).touch()\n")
+@contextlib.contextmanager
+def running_zygote(script, cwd):
+    """A zygote serving `script` on a socket pair, once ready: yields our end and its process.
+    Our end closed at the end retires it (continued first, if a test stopped it)."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    zygote = subprocess.Popen([sys.executable, str(WORKER), str(tmp_path / "task.py")], stdin=theirs,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
+    zygote = subprocess.Popen([sys.executable, str(WORKER), str(script)], stdin=theirs,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
     theirs.close()
     try:
         assert ours.recv(16) == b"ready"
+        yield ours, zygote
+    finally:
+        zygote.send_signal(signal.SIGCONT)
+        ours.close()
+        try:
+            zygote.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            zygote.kill()
+            zygote.wait()
+
+
+def test_a_forked_child_runs_nothing_until_told_to_go(tmp_path):
+    (tmp_path / "task.py").write_text("import pathlib, sys\npathlib.Path(sys.argv[1]).touch()\n")
+    with running_zygote(tmp_path / "task.py", tmp_path) as (ours, _):
         # The sandbox gave up waiting for this child's pid (it closes `go` unanswered): the child
         # ends without running the task or marking it started.
         report_r, go_w = _hand(ours, tmp_path, "abandoned")
@@ -137,21 +154,13 @@ def test_a_forked_child_runs_nothing_until_told_to_go(tmp_path):
         assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
         assert (tmp_path / "told").exists()
         assert (tmp_path / "told.started").exists()
-    finally:
-        ours.close()
-        zygote.wait(timeout=10)
 
 
 def test_a_forked_child_reports_its_own_exit_status_before_its_process_ends(tmp_path):
     # The status must not wait for the kernel to tear down a process the size of flytekit, nor for
     # the zygote to reap it: with the zygote stopped, the report still comes, from the child.
     (tmp_path / "task.py").write_text("import pathlib, sys\npathlib.Path(sys.argv[1]).touch()\nsys.exit(3)\n")
-    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    zygote = subprocess.Popen([sys.executable, str(WORKER), str(tmp_path / "task.py")], stdin=theirs,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
-    theirs.close()
-    try:
-        assert ours.recv(16) == b"ready"
+    with running_zygote(tmp_path / "task.py", tmp_path) as (ours, zygote):
         report_r, go_w = _hand(ours, tmp_path, "early")
         zygote.send_signal(signal.SIGSTOP)
         os.write(go_w, b"g")
@@ -161,10 +170,6 @@ def test_a_forked_child_reports_its_own_exit_status_before_its_process_ends(tmp_
         status = _status(report_r)
         assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 3
         assert (tmp_path / "early").exists()
-    finally:
-        zygote.send_signal(signal.SIGCONT)
-        ours.close()
-        zygote.wait(timeout=10)
 
 
 def test_a_process_the_task_forks_does_not_hold_its_report(tmp_path):
@@ -179,36 +184,29 @@ def test_a_process_the_task_forks_does_not_hold_its_report(tmp_path):
         "    os._exit(0)\n"
         "pathlib.Path(sys.argv[1]).write_text(str(pid))\n"
         "time.sleep(60)\n")
-    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    zygote = subprocess.Popen([sys.executable, str(WORKER), str(tmp_path / "task.py")], stdin=theirs,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
-    theirs.close()
     grandchild = None
-    try:
-        assert ours.recv(16) == b"ready"
-        report_r, go_w = _hand(ours, tmp_path, "forks")
-        os.write(go_w, b"g")
-        os.close(go_w)
-        marker = tmp_path / "forks"
-        for _ in range(400):
-            if marker.exists() and marker.read_text():
-                break
-            time.sleep(0.025)
-        grandchild = int(marker.read_text())
-        task = int((tmp_path / "forks.process").read_bytes().split()[0])
-        zygote.kill()
-        zygote.wait(timeout=10)
-        os.kill(task, signal.SIGKILL)
-        readable, _, _ = select.select([report_r], [], [], 20)
-        assert readable, "the pipe stayed open after the task died"
-        assert os.read(report_r, 64) == b""
-        os.close(report_r)
-    finally:
-        if grandchild:
-            os.kill(grandchild, signal.SIGKILL)
-        ours.close()
-        zygote.kill()
-        zygote.wait(timeout=10)
+    with running_zygote(tmp_path / "task.py", tmp_path) as (ours, zygote):
+        try:
+            report_r, go_w = _hand(ours, tmp_path, "forks")
+            os.write(go_w, b"g")
+            os.close(go_w)
+            marker = tmp_path / "forks"
+            for _ in range(400):
+                if marker.exists() and marker.read_text():
+                    break
+                time.sleep(0.025)
+            grandchild = int(marker.read_text())
+            task = int((tmp_path / "forks.process").read_bytes().split()[0])
+            zygote.kill()
+            zygote.wait(timeout=10)
+            os.kill(task, signal.SIGKILL)
+            readable, _, _ = select.select([report_r], [], [], 20)
+            assert readable, "the pipe stayed open after the task died"
+            assert os.read(report_r, 64) == b""
+            os.close(report_r)
+        finally:
+            if grandchild:
+                os.kill(grandchild, signal.SIGKILL)
 
 
 def _children(pid):
@@ -230,13 +228,8 @@ def test_the_child_for_a_job_is_forked_before_it_comes_and_one_that_died_is_repl
     script = tmp_path / "code" / "task.py"
     script.parent.mkdir()
     script.write_text("import pathlib, sys\npathlib.Path(sys.argv[1]).touch()\n")
-    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    zygote = subprocess.Popen([sys.executable, str(WORKER), str(script)], stdin=theirs,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
-    theirs.close()
     ticks = os.sysconf("SC_CLK_TCK")
-    try:
-        assert ours.recv(16) == b"ready"
+    with running_zygote(script, tmp_path) as (ours, zygote):
         waiting = _waiting_child(zygote)
         time.sleep(0.5)
         report_r, go_w = _hand(ours, tmp_path, "ahead", script)
@@ -258,8 +251,5 @@ def test_the_child_for_a_job_is_forked_before_it_comes_and_one_that_died_is_repl
         assert os.WEXITSTATUS(_status(report_r)) == 0
         assert (tmp_path / "replaced").exists()
         last = _waiting_child(zygote)
-    finally:
-        ours.close()
-        zygote.wait(timeout=10)
     # Retired, the zygote leaves no child waiting.
     assert not pathlib.Path(f"/proc/{last}").exists()
