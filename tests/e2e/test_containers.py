@@ -44,9 +44,9 @@ from flyteidl.admin import (
     project_domain_attributes_pb2,
     task_execution_pb2,
 )
-from flytekit import ContainerTask, Resources, kwtypes
+from flytekit import ContainerTask, Resources, TaskMetadata, kwtypes
 from flytekit.configuration import Config
-from flytekit.models.core.execution import WorkflowExecutionPhase
+from flytekit.models.core.execution import TaskExecutionPhase, WorkflowExecutionPhase
 from flytekit.remote import FlyteRemote
 from flytekit.types.file import FlyteFile
 
@@ -180,6 +180,42 @@ def test_terminate_stops_and_removes_the_container(sandbox, remote, image):
         time.sleep(0.2)
     execution = remote.wait(execution, timeout=timedelta(seconds=30), poll_interval=timedelta(seconds=0.5))
     assert execution.closure.phase == WorkflowExecutionPhase.ABORTED
+
+
+def test_a_timeout_stops_and_removes_the_container(sandbox, remote, image):
+    task = ContainerTask(name=unique("containers.slow"), image=image, command=["/bin/sh", "-c", "echo started; sleep 600"],
+                         metadata=TaskMetadata(timeout=timedelta(seconds=10)))
+    started = time.monotonic()
+    execution = run(remote, task)
+    assert time.monotonic() - started < 60
+    assert execution.closure.phase == WorkflowExecutionPhase.FAILED
+    assert "timeout" in execution.closure.error.message.lower(), execution.closure.error.message
+    # What it printed before it was stopped is in its log (a followed log reached the file only
+    # 16 KiB at a time, or when the container ended).
+    assert "started" in requests.get(only_attempt(sandbox, execution).closure.logs[0].uri, timeout=10).text
+    deadline = time.monotonic() + 30
+    while containers_of(execution.id.name):
+        assert time.monotonic() < deadline, "the container was not removed after its timeout"
+        time.sleep(0.2)
+
+
+def test_a_failed_attempt_is_retried_in_a_new_container(sandbox, remote, image):
+    # Each attempt knows its number (FLYTE_ATTEMPT_NUMBER, as propeller sets it): the first fails.
+    script = 'echo "attempt $FLYTE_ATTEMPT_NUMBER"; [ "$FLYTE_ATTEMPT_NUMBER" != 0 ] || exit 3'
+    task = ContainerTask(name=unique("containers.flaky"), image=image, command=["/bin/sh", "-c", script],
+                         metadata=TaskMetadata(retries=2))
+    execution = run(remote, task)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    admin = sandbox.admin()
+    (node,) = [n for n in admin.ListNodeExecutions(node_execution_pb2.NodeExecutionListRequest(
+        workflow_execution_id=execution.id.to_flyte_idl(), limit=100), timeout=RPC_TIMEOUT_S).node_executions
+        if n.id.node_id not in ("start-node", "end-node")]
+    attempts = sorted(admin.ListTaskExecutions(task_execution_pb2.TaskExecutionListRequest(
+        node_execution_id=node.id, limit=100), timeout=RPC_TIMEOUT_S).task_executions, key=lambda a: a.id.retry_attempt)
+    assert [a.closure.phase for a in attempts] == [TaskExecutionPhase.FAILED, TaskExecutionPhase.SUCCEEDED]
+    logs = [requests.get(a.closure.logs[0].uri, timeout=10).text for a in attempts]
+    assert "attempt 0" in logs[0] and "attempt 1" in logs[1], logs
+    assert containers_of(execution.id.name) == []
 
 
 def test_kill_9_while_containers_run_re_attaches_each_and_removes_orphans(tmp_path_factory, engine_socket, image):

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -26,6 +28,7 @@ struct FakeRoute {
   int status = 200;
   std::string body;
   std::string content_type = "application/json";
+  bool held_open = false;  // the body as one chunk of a chunked reply that goes on (a followed log)
 };
 
 struct FakeRequest {
@@ -105,8 +108,20 @@ class FakeDockerEngine {
       std::lock_guard<std::mutex> lock(mu_);
       requests_.push_back(std::move(request));
     }
-    std::string response = "HTTP/1.1 " + std::to_string(route.status) + " X\r\nContent-Type: " + route.content_type +
-                           "\r\nContent-Length: " + std::to_string(route.body.size()) + "\r\n\r\n" + route.body;
+    const std::string head = "HTTP/1.1 " + std::to_string(route.status) + " X\r\nContent-Type: " + route.content_type;
+    if (route.held_open) {
+      char size[16];
+      std::snprintf(size, sizeof size, "%zx", route.body.size());
+      const std::string response = head + "\r\nTransfer-Encoding: chunked\r\n\r\n" + size + "\r\n" + route.body + "\r\n";
+      (void)::write(fd, response.data(), response.size());
+      // More may come, or not: open until the client goes away or the engine stops.
+      while (!stopping_ && ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT) != 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      return;
+    }
+    const std::string response =
+        head + "\r\nContent-Length: " + std::to_string(route.body.size()) + "\r\n\r\n" + route.body;
     (void)::write(fd, response.data(), response.size());
   }
 

@@ -114,7 +114,9 @@ StatusOr<HttpResponse> UnixHttp(const std::string& socket_path, const HttpReques
   while (!parser.is_done()) {
     parser.get().body().data = piece.data();
     parser.get().body().size = piece.size();
-    http::read(socket, buffer, parser, error);
+    // read_some: what has come so far goes to the sink now (http::read would wait for the piece to
+    // fill, and a followed log's lines would reach the attempt's log only with 16 KiB more).
+    http::read_some(socket, buffer, parser, error);
     if (error == http::error::need_buffer) error = {};
     if (error) return Broken(socket_path, options, "reading the response", error);
     const size_t got = piece.size() - parser.get().body().size;

@@ -3,7 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <thread>
 #include <vector>
+
+#include "absl/synchronization/mutex.h"
 
 #include "fakes/fake_docker_engine.h"
 #include "plugins/container/engine_socket.h"
@@ -77,6 +80,32 @@ TEST_CASE("docker client: no engine, a cancelled request") {
   Cancellation cancellation;
   cancellation.Cancel();
   CHECK(absl::IsCancelled(DockerClient(engine.socket_path()).Wait("c", &cancellation).status()));
+}
+
+TEST_CASE("docker client: a followed log reaches its sink as it comes, not when the stream ends") {
+  testing::FakeDockerEngine engine({{"GET /v1.41/containers/c/logs", 200, testing::LogFrame(1, "started\n"),
+                                     "application/vnd.docker.raw-stream", /*held_open=*/true}});
+  absl::Mutex mu;
+  std::string seen;
+  Cancellation cancellation;
+  std::thread follower([&] {
+    (void)DockerClient(engine.socket_path()).FollowLogs(
+        "c",
+        [&](int, std::string_view piece) {
+          absl::MutexLock lock(&mu);
+          seen.append(piece);
+        },
+        &cancellation, "");
+  });
+  bool arrived = false;
+  for (int tries = 0; tries < 500 && !arrived; ++tries) {
+    std::this_thread::sleep_for(10ms);
+    absl::MutexLock lock(&mu);
+    arrived = seen == "started\n";
+  }
+  CHECK(arrived);  // while the container (and its log) goes on
+  cancellation.Cancel();
+  follower.join();
 }
 
 TEST_CASE("engine socket: the config's, else DOCKER_HOST's, else the usual places") {
