@@ -112,7 +112,8 @@ class FakeDockerEngine {
     if (route.held_open) {
       char size[16];
       std::snprintf(size, sizeof size, "%zx", route.body.size());
-      const std::string response = head + "\r\nTransfer-Encoding: chunked\r\n\r\n" + size + "\r\n" + route.body + "\r\n";
+      const std::string response =
+          head + "\r\nTransfer-Encoding: chunked\r\n\r\n" + size + "\r\n" + route.body + "\r\n";
       (void)::write(fd, response.data(), response.size());
       // More may come, or not: open until the client goes away or the engine stops.
       while (!stopping_ && ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT) != 0) {

@@ -89,13 +89,14 @@ TEST_CASE("docker client: a followed log reaches its sink as it comes, not when 
   std::string seen;
   Cancellation cancellation;
   std::thread follower([&] {
-    (void)DockerClient(engine.socket_path()).FollowLogs(
-        "c",
-        [&](int, std::string_view piece) {
-          absl::MutexLock lock(&mu);
-          seen.append(piece);
-        },
-        &cancellation, "");
+    (void)DockerClient(engine.socket_path())
+        .FollowLogs(
+            "c",
+            [&](int, std::string_view piece) {
+              absl::MutexLock lock(&mu);
+              seen.append(piece);
+            },
+            &cancellation, "");
   });
   bool arrived = false;
   for (int tries = 0; tries < 500 && !arrived; ++tries) {
