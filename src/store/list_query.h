@@ -34,6 +34,7 @@ enum class Column {
   kSignalId,
   kTaskVersion,  // Flyte 2 runs: the version of the task run
   kParentName,   // Flyte 2 actions: the parent action's name ('' for a run's root)
+  kCount,        // not a column: how many there are (sql_query.cpp names each)
 };
 
 // Flyte's ten filter functions (flyteadmin/pkg/common/filters.go).

@@ -9,12 +9,12 @@ namespace flyte::store {
 namespace {
 
 // In Column's order; names a column in error messages.
-constexpr std::array<std::string_view, 19> kColumnNames = {
-    "project",          "domain",     "name",     "version",       "state",     "description", "created_at",
-    "updated_at",       "started_at", "duration", "phase",         "mode",      "archived",    "workflow_name",
-    "launch_plan_name", "task_name",  "node_id",  "retry_attempt", "signal_id",
+constexpr std::array<std::string_view, 21> kColumnNames = {
+    "project",          "domain",     "name",     "version",       "state",     "description",  "created_at",
+    "updated_at",       "started_at", "duration", "phase",         "mode",      "archived",     "workflow_name",
+    "launch_plan_name", "task_name",  "node_id",  "retry_attempt", "signal_id", "task_version", "parent_name",
 };
-static_assert(kColumnNames.size() == static_cast<size_t>(Column::kSignalId) + 1);
+static_assert(kColumnNames.size() == static_cast<size_t>(Column::kCount));
 
 std::string_view ColumnName(Column column) { return kColumnNames[static_cast<size_t>(column)]; }
 

@@ -43,11 +43,25 @@ class WatchedPage:
         self.context = browser.new_context(viewport={"width": 1280, "height": 800}, **context_options)
         self.page = self.context.new_page()
         self.problems: list[str] = []
+        self.loads = 0  # documents loaded (a goto or reload, not the console's own navigation)
+        self.issued: dict = {}  # request -> self.loads when it was sent
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
         self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
+        self.page.on("request", self._sent)
+        self.page.on("requestfailed", self._failed)
         self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
         self.page.route("**/*", self._same_origin_only)
+
+    def _sent(self, request) -> None:
+        if request.is_navigation_request() and request.frame == self.page.main_frame:
+            self.loads += 1
+        self.issued[request] = self.loads
+
+    def _failed(self, request) -> None:
+        # The browser drops what a page still had in flight when a test loads another document.
+        left = request.failure == "net::ERR_ABORTED" and self.issued.get(request, self.loads) != self.loads
+        if not left:
+            self.problems.append(f"failed: {request.url} {request.failure}")
 
     def _same_origin_only(self, route):
         url = route.request.url
