@@ -84,7 +84,7 @@ function DurationField(props: { label: string; id: string; value?: string; set: 
       <input
         id={props.id}
         type="text"
-        size={8}
+        size={11}
         placeholder="90s, 10m, 1h"
         aria-invalid={wrong.value ? "true" : undefined}
         aria-describedby={wrong.value ? `${props.id}-error` : undefined}
