@@ -66,6 +66,13 @@ def free_port() -> int:
     raise RuntimeError("no free port below the ephemeral range")
 
 
+def sockets_on(port: int) -> str:
+    """What holds a local TCP port, with the owning processes: to name the holder when a sandbox
+    cannot bind its port."""
+    shown = subprocess.run(["ss", "-tanp", f"( sport = :{port} )"], capture_output=True, text=True, check=False)
+    return shown.stdout + shown.stderr
+
+
 def port_is_open(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.settimeout(0.5)
@@ -265,8 +272,11 @@ def start_sandbox(
             sb.stop(signal.SIGKILL, timeout=5)
             pytest.fail(f"flyte did not answer GET /healthz within {timeout}s on port {p}; stderr:\n{sb.stderr_tail()}")
         # Exited early: retry only the free-port race, never a genuine start-up failure.
-        if port is None and "in use" in sb.stderr_tail().lower() and attempt + 1 < attempts:
+        in_use = "in use" in sb.stderr_tail().lower()
+        if port is None and in_use and attempt + 1 < attempts:
             continue
+        if in_use:
+            last_error += f"\nsockets on port {p} (ss -tanp):\n{sockets_on(p)}"
         pytest.fail(last_error)
     pytest.fail(last_error)
 

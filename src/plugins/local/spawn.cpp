@@ -102,15 +102,19 @@ StatusOr<pid_t> SpawnInGroup(const std::string& executable, std::vector<std::str
   }
   check(::posix_spawn_file_actions_adddup2(actions.get(), streams.output, STDOUT_FILENO));
   check(::posix_spawn_file_actions_adddup2(actions.get(), streams.output, STDERR_FILENO));
+  // Before anything that may wait on the disk: until the exec, the child holds a copy of every
+  // descriptor of the server, its listening sockets too, and outlives a kill -9 of the server. A
+  // child slow to create its marker would keep the port bound, and the restarted server could not
+  // bind it.
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+  check(::posix_spawn_file_actions_addclosefrom_np(actions.get(), STDERR_FILENO + 1));
+#endif
   if (!started_marker.empty()) {
     // After the dup2s (the log may be the descriptor it lands on); closed at the exec.
     check(::posix_spawn_file_actions_addopen(actions.get(), STDERR_FILENO + 1, started_marker.c_str(),
                                              O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
   }
   check(::posix_spawn_file_actions_addchdir_np(actions.get(), work_dir.c_str()));
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
-  check(::posix_spawn_file_actions_addclosefrom_np(actions.get(), STDERR_FILENO + 1));
-#endif
   sigset_t no_signals;
   sigset_t all_signals;
   sigemptyset(&no_signals);
