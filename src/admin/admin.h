@@ -15,6 +15,8 @@
 #include "admin/node_execution_service.h"
 #include "admin/project_service.h"
 #include "admin/signal_service.h"
+#include "admin/v2_action_hooks.h"
+#include "admin/v2_actions_service.h"
 #include "admin/v2_data_proxy.h"
 #include "admin/v2_projects.h"
 #include "admin/v2_runs.h"
@@ -24,8 +26,9 @@ namespace flyte::admin {
 
 class Admin {
  public:
-  // Builds the services over `deps` and seeds the configured projects on first start.
-  static StatusOr<std::unique_ptr<Admin>> Create(AdminDeps deps);
+  // Builds the services over `deps` and seeds the configured projects on first start. `hooks`
+  // start and abort Flyte 2's actions (unset: nothing runs them).
+  static StatusOr<std::unique_ptr<Admin>> Create(AdminDeps deps, V2ActionHooks hooks = {});
   Admin(const Admin&) = delete;
   Admin& operator=(const Admin&) = delete;
 
@@ -42,13 +45,14 @@ class Admin {
   V2ProjectService& v2_projects() { return v2_projects_; }
   V2DataProxyService& v2_data_proxy() { return v2_data_proxy_; }
   V2RunService& v2_runs() { return v2_runs_; }
+  V2ActionsService& v2_actions() { return v2_actions_; }
 
   // What the engine asks of the admin layer: child executions of launch plan nodes (through the
   // executions service) and the interfaces of registered launch plans. Valid while this lives.
   engine::ControlPlane ControlPlane();
 
  private:
-  explicit Admin(const AdminDeps& deps);
+  Admin(const AdminDeps& deps, V2ActionHooks hooks);
 
   store::Registry& registry_;
   VersionService version_;
@@ -62,6 +66,7 @@ class Admin {
   MetricsService metrics_;
   V2ProjectService v2_projects_{projects_};
   V2DataProxyService v2_data_proxy_;
+  V2ActionsService v2_actions_;
   V2RunService v2_runs_;
 };
 

@@ -20,14 +20,6 @@ StatusOr<Message> Parse(const std::string& bytes, const store::ActionKey& key, c
   return message;
 }
 
-void IdOf(const store::ActionKey& key, flyteidl2::common::ActionIdentifier* id) {
-  auto* run = id->mutable_run();
-  run->set_project(key.project);
-  run->set_domain(key.domain);
-  run->set_name(key.run);
-  id->set_name(key.name);
-}
-
 // Agrees with the last attempt (§4.2): started when created, ended once the action has.
 void StatusOf(const store::ActionRow& row, workflow::ActionStatus* status) {
   status->set_phase(static_cast<flyteidl2::common::ActionPhase>(row.phase));
@@ -65,6 +57,18 @@ StatusOr<workflow::ActionAttempt> AttemptOf(const store::ActionRow& row, const s
 }
 
 }  // namespace
+
+store::ActionKey KeyOf(const flyteidl2::common::ActionIdentifier& id) {
+  return {id.run().project(), id.run().domain(), id.run().name(), id.name()};
+}
+
+void IdOf(const store::ActionKey& key, flyteidl2::common::ActionIdentifier* id) {
+  auto* run = id->mutable_run();
+  run->set_project(key.project);
+  run->set_domain(key.domain);
+  run->set_name(key.run);
+  id->set_name(key.name);
+}
 
 StatusOr<workflow::Action> ActionOf(const store::ActionRow& row) {
   workflow::Action action;

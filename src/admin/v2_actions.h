@@ -11,6 +11,9 @@
 
 namespace flyte::admin {
 
+store::ActionKey KeyOf(const flyteidl2::common::ActionIdentifier& id);
+void IdOf(const store::ActionKey& key, flyteidl2::common::ActionIdentifier* id);
+
 // INTERNAL when the stored messages do not parse.
 StatusOr<flyteidl2::workflow::Action> ActionOf(const store::ActionRow& row);
 StatusOr<flyteidl2::workflow::Run> RunOf(const store::ActionRow& root);

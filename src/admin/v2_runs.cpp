@@ -6,6 +6,7 @@
 #include "admin/v2_actions.h"
 #include "admin/v2_layout.h"
 #include "admin/v2_list_request.h"
+#include "admin/v2_watches.h"
 #include "admin/validation.h"
 #include "common/digest.h"
 
@@ -18,6 +19,7 @@ namespace workflow = flyteidl2::workflow;
 // Every run's root action has this name (the open-source runs service's too).
 constexpr char kRootAction[] = "a0";
 constexpr size_t kMaxRunName = 30;
+constexpr char kDefaultAbortReason[] = "user requested abort";
 
 // As the open-source service names runs given none: "r" and 19 random lowercase letters and digits.
 std::string NewRunName() {
@@ -37,10 +39,6 @@ Status CheckRunName(const std::string& name) {
   return absl::InvalidArgumentError("run name \"" + name +
                                     "\" must be at most 30 lowercase letters, digits and '-', starting with a "
                                     "letter and ending with a letter or digit");
-}
-
-store::ActionKey KeyOf(const flyteidl2::common::ActionIdentifier& id) {
-  return {id.run().project(), id.run().domain(), id.run().name(), id.name()};
 }
 
 store::ActionKey RootOf(const flyteidl2::common::RunIdentifier& run) {
@@ -151,6 +149,7 @@ Status V2RunService::CreateRun(const workflow::CreateRunRequest& request, workfl
     return absl::AlreadyExistsError("run " + key.project + "/" + key.domain + "/" + key.run + " already exists");
   }
   RETURN_IF_ERROR(created);
+  actions_.Queued(key);
   ASSIGN_OR_RETURN(*response->mutable_run(), RunOf(row));
   return absl::OkStatus();
 }
@@ -171,6 +170,26 @@ Status V2RunService::GetActionDetails(const workflow::GetActionDetailsRequest& r
   ASSIGN_OR_RETURN(std::vector<store::AttemptRow> attempts, deps_.runs.GetAttempts(key));
   ASSIGN_OR_RETURN(*response->mutable_details(), ActionDetailsOf(row, attempts));
   return absl::OkStatus();
+}
+
+StatusOr<std::unique_ptr<ReplyStream<workflow::WatchActionDetailsResponse>>> V2RunService::WatchActionDetails(
+    const workflow::WatchActionDetailsRequest& request, StreamWake wake) {
+  const store::ActionKey key = KeyOf(request.action_id());
+  RETURN_IF_ERROR(RequireField(key.run, "action_id.run.name"));
+  RETURN_IF_ERROR(RequireField(key.name, "action_id.name"));
+  return admin::WatchActionDetails(deps_.runs, key, std::move(wake));
+}
+
+Status V2RunService::AbortRun(const workflow::AbortRunRequest& request, workflow::AbortRunResponse*) {
+  const store::ActionKey key = RootOf(request.run_id());
+  RETURN_IF_ERROR(GetRun(key).status());
+  return actions_.RequestAbort(
+      key, request.has_reason() && !request.reason().empty() ? request.reason() : kDefaultAbortReason);
+}
+
+Status V2RunService::AbortAction(const workflow::AbortActionRequest& request, workflow::AbortActionResponse*) {
+  return actions_.RequestAbort(KeyOf(request.action_id()),
+                               request.reason().empty() ? kDefaultAbortReason : request.reason());
 }
 
 Status V2RunService::ListRuns(const workflow::ListRunsRequest& request, workflow::ListRunsResponse* response) {

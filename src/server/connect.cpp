@@ -3,15 +3,14 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
-#include <zlib.h>
-
-#include <array>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "common/log_format.h"
+#include "server/connect_envelope.h"
+#include "server/gzip.h"
 #include "server/status_mapping.h"
 
 namespace flyte::server {
@@ -67,9 +66,7 @@ CodeOnWire WireCode(absl::StatusCode code) {
 // is taken as it is.
 StatusOr<std::string> Decoded(const ConnectRequest& request, size_t max_bytes) {
   const std::string encoding = absl::AsciiStrToLower(request.content_encoding);
-  const bool gzipped = request.body.size() >= 2 && static_cast<unsigned char>(request.body[0]) == 0x1f &&
-                       static_cast<unsigned char>(request.body[1]) == 0x8b;
-  if (encoding.empty() || encoding == "identity" || (encoding == "gzip" && !gzipped)) {
+  if (encoding.empty() || encoding == "identity" || (encoding == "gzip" && !LooksGzipped(request.body))) {
     if (request.body.size() > max_bytes) return absl::ResourceExhaustedError("the request is too large");
     return request.body;
   }
@@ -77,24 +74,7 @@ StatusOr<std::string> Decoded(const ConnectRequest& request, size_t max_bytes) {
     return absl::UnimplementedError(
         absl::StrCat("content encoding \"", Echo(encoding), "\" is not supported: use gzip"));
   }
-  z_stream stream{};
-  if (inflateInit2(&stream, 15 + 16) != Z_OK) return absl::InternalError("cannot start gzip decoding");
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(request.body.data()));
-  stream.avail_in = static_cast<uInt>(request.body.size());
-  std::string out;
-  std::array<char, 64 * 1024> chunk{};
-  int result = Z_OK;
-  while (result == Z_OK) {
-    stream.next_out = reinterpret_cast<Bytef*>(chunk.data());
-    stream.avail_out = static_cast<uInt>(chunk.size());
-    result = inflate(&stream, Z_NO_FLUSH);
-    out.append(chunk.data(), chunk.size() - stream.avail_out);
-    if (out.size() > max_bytes) result = Z_MEM_ERROR;
-  }
-  inflateEnd(&stream);
-  if (out.size() > max_bytes) return absl::ResourceExhaustedError("the request is too large once decompressed");
-  if (result != Z_STREAM_END) return absl::InvalidArgumentError("the request body is not valid gzip");
-  return out;
+  return Gunzip(request.body, max_bytes);
 }
 
 enum class Codec { kProto, kJson };
@@ -136,15 +116,35 @@ StatusOr<std::string> Serialize(Codec codec, const pb::Message& message) {
   return out;
 }
 
+// A method of the compiled protocol by "<package>.<Service>/<Method>"; null (logged) when absent.
+const pb::MethodDescriptor* FindMethod(std::string_view method) {
+  const std::string full_name(method);
+  const size_t slash = full_name.find('/');
+  const pb::MethodDescriptor* descriptor = slash == std::string::npos
+                                               ? nullptr
+                                               : pb::DescriptorPool::generated_pool()->FindMethodByName(
+                                                     full_name.substr(0, slash) + "." + full_name.substr(slash + 1));
+  if (descriptor == nullptr) log::Error("connect", "no such method in the compiled protocol", {{"method", full_name}});
+  return descriptor;
+}
+
 }  // namespace
 
 bool IsConnectPath(std::string_view target) { return target.starts_with("/flyteidl2."); }
 
+bool IsConnectStream(std::string_view content_type) {
+  constexpr std::string_view kPrefix = "application/connect+";
+  return content_type.size() > kPrefix.size() &&
+         absl::AsciiStrToLower(std::string(content_type.substr(0, kPrefix.size()))) == kPrefix;
+}
+
+std::string ConnectErrorJson(const Status& status) {
+  return absl::StrCat("{\"code\":\"", std::string(WireCode(status.code()).name),
+                      "\",\"message\":", log::JsonQuoted(BoundedMessage(std::string(status.message()))), "}");
+}
+
 HttpReply ConnectError(const Status& status) {
-  const CodeOnWire code = WireCode(status.code());
-  return HttpReply{code.http_status, "application/json",
-                   absl::StrCat("{\"code\":\"", std::string(code.name), "\",\"message\":",
-                                log::JsonQuoted(BoundedMessage(std::string(status.message()))), "}")};
+  return HttpReply{WireCode(status.code()).http_status, "application/json", ConnectErrorJson(status)};
 }
 
 HttpReply AsConnectError(HttpReply reply) {
@@ -177,19 +177,50 @@ HttpReply AsConnectError(HttpReply reply) {
 }
 
 void ConnectRouter::AddHandler(std::string_view method, Handler handler) {
-  const std::string full_name(method);  // "<package>.<Service>/<Method>"
-  const size_t slash = full_name.find('/');
-  const pb::MethodDescriptor* descriptor = slash == std::string::npos
-                                               ? nullptr
-                                               : pb::DescriptorPool::generated_pool()->FindMethodByName(
-                                                     full_name.substr(0, slash) + "." + full_name.substr(slash + 1));
-  if (descriptor == nullptr) {
-    log::Error("connect", "no such method in the compiled protocol", {{"method", full_name}});
-    return;
-  }
+  const pb::MethodDescriptor* descriptor = FindMethod(method);
+  if (descriptor == nullptr) return;
   pb::MessageFactory* factory = pb::MessageFactory::generated_factory();
-  methods_["/" + full_name] = Method{factory->GetPrototype(descriptor->input_type()),
-                                     factory->GetPrototype(descriptor->output_type()), std::move(handler)};
+  methods_["/" + std::string(method)] = Method{factory->GetPrototype(descriptor->input_type()),
+                                               factory->GetPrototype(descriptor->output_type()), std::move(handler)};
+}
+
+void ConnectRouter::AddStreamHandler(std::string_view method, StreamOpener open) {
+  const pb::MethodDescriptor* descriptor = FindMethod(method);
+  if (descriptor == nullptr) return;
+  streams_["/" + std::string(method)] =
+      StreamMethod{pb::MessageFactory::generated_factory()->GetPrototype(descriptor->input_type()), std::move(open)};
+}
+
+StatusOr<ConnectStreamCall> ConnectRouter::OpenStream(const ConnectRequest& request, size_t max_body_bytes,
+                                                      admin::StreamWake wake) const {
+  const auto method = streams_.find(request.path);
+  if (method == streams_.end()) {
+    return absl::UnimplementedError(absl::StrCat(Echo(request.path), " is not served as a stream by this sandbox"));
+  }
+  const std::string media = absl::AsciiStrToLower(request.content_type.substr(0, request.content_type.find(';')));
+  const bool json = media == "application/connect+json";
+  if (!json && media != "application/connect+proto") {
+    return absl::InvalidArgumentError(absl::StrCat("Content-Type \"", Echo(request.content_type),
+                                                   "\" is not a Connect stream codec: send application/connect+proto "
+                                                   "or application/connect+json"));
+  }
+  StatusOr<std::string> body = Decoded(request, max_body_bytes);  // a whole-body Content-Encoding, if any
+  if (!body.ok()) return body.status();
+  ASSIGN_OR_RETURN(std::string message, RequestMessage(*body, request.message_encoding, max_body_bytes));
+  std::unique_ptr<pb::Message> input(method->second.request_prototype->New());
+  RETURN_IF_ERROR(Parse(json ? Codec::kJson : Codec::kProto, message, input.get()));
+  ASSIGN_OR_RETURN(ConnectStreamCall::Next next, method->second.open(*input, std::move(wake)));
+  return ConnectStreamCall(json, std::move(next));
+}
+
+Status ConnectStreamCall::NextEnvelopes(std::string* envelopes, bool* ended) {
+  std::vector<std::unique_ptr<pb::Message>> messages;
+  RETURN_IF_ERROR(next_(&messages, ended));
+  for (const auto& message : messages) {
+    ASSIGN_OR_RETURN(std::string payload, Serialize(json_ ? Codec::kJson : Codec::kProto, *message));
+    *envelopes += Envelope(payload);
+  }
+  return absl::OkStatus();
 }
 
 HttpReply ConnectRouter::Handle(const ConnectRequest& request, size_t max_body_bytes) const {

@@ -4,7 +4,9 @@
 // as {"code": "not_found", "message": ...} with the HTTP status of its code. A client reads a
 // reply without that JSON body by its HTTP status alone (a bare 404 is "unimplemented"), so
 // every reply to a Connect path, including every refusal, goes through here.
-// Unary calls only, for now. Thread-safe once built: handlers are registered before serving.
+// Server streams (application/connect+proto or +json) frame each message in an envelope
+// (connect_envelope.h); the router opens them, connect_stream.h writes them. Thread-safe once
+// built: handlers are registered before serving.
 #pragma once
 
 #include <google/protobuf/message.h>
@@ -15,6 +17,7 @@
 #include <string_view>
 
 #include "absl/container/flat_hash_map.h"
+#include "admin/reply_stream.h"
 #include "common/status.h"
 #include "server/gateway.h"
 
@@ -25,10 +28,30 @@ struct ConnectRequest {
   std::string content_type;
   std::string content_encoding;
   std::string body;
+  std::string message_encoding = {};  // a stream's Connect-Content-Encoding
 };
 
 // Whether `target` is a Connect path (a Flyte 2 service's, whose packages start "flyteidl2.").
 bool IsConnectPath(std::string_view target);
+// Whether a Connect request's content type is a stream's (application/connect+<codec>).
+bool IsConnectStream(std::string_view content_type);
+
+// The error object of Connect's wire: {"code": "not_found", "message": ...}.
+std::string ConnectErrorJson(const Status& status);
+
+// One open server-streaming call, driven by the transport (connect_stream.h): Next (blocking: it
+// reads the store) appends the envelopes of the messages due since its last call, the first call
+// those already there, and sets *ended when the call is complete.
+class ConnectStreamCall {
+ public:
+  using Next = std::function<Status(std::vector<std::unique_ptr<google::protobuf::Message>>*, bool*)>;
+  ConnectStreamCall(bool json, Next next) : json_(json), next_(std::move(next)) {}
+  Status NextEnvelopes(std::string* envelopes, bool* ended);
+
+ private:
+  bool json_;
+  Next next_;
+};
 
 // An error reply as Connect sends it: the JSON body and the HTTP status of `status`'s code.
 HttpReply ConnectError(const Status& status);
@@ -50,11 +73,41 @@ class ConnectRouter {
     });
   }
 
+  using StreamOpener = std::function<StatusOr<ConnectStreamCall::Next>(const google::protobuf::Message& request,
+                                                                       admin::StreamWake wake)>;
+
+  // A server-streaming method: `open` checks the request and returns its stream.
+  template <typename Request, typename Reply>
+  void AddStream(
+      std::string_view method,
+      std::function<StatusOr<std::unique_ptr<admin::ReplyStream<Reply>>>(const Request&, admin::StreamWake)> open) {
+    AddStreamHandler(
+        method,
+        [open = std::move(open)](const google::protobuf::Message& request,
+                                 admin::StreamWake wake) -> StatusOr<ConnectStreamCall::Next> {
+          ASSIGN_OR_RETURN(std::unique_ptr<admin::ReplyStream<Reply>> opened,
+                           open(static_cast<const Request&>(request), std::move(wake)));
+          std::shared_ptr<admin::ReplyStream<Reply>> stream = std::move(opened);
+          return ConnectStreamCall::Next(
+              [stream](std::vector<std::unique_ptr<google::protobuf::Message>>* out, bool* ended) -> Status {
+                std::vector<Reply> replies;
+                RETURN_IF_ERROR(stream->Next(&replies, ended));
+                for (Reply& reply : replies) out->push_back(std::make_unique<Reply>(std::move(reply)));
+                return absl::OkStatus();
+              });
+        });
+  }
+
   // The reply to one request; `max_body_bytes` bounds the body once decompressed.
   HttpReply Handle(const ConnectRequest& request, size_t max_body_bytes) const;
+  // Opens a streaming call (IsConnectStream): UNIMPLEMENTED for a path not served as a stream.
+  // `wake` is called, from any thread, when the stream has messages due.
+  StatusOr<ConnectStreamCall> OpenStream(const ConnectRequest& request, size_t max_body_bytes,
+                                         admin::StreamWake wake) const;
 
  private:
   void AddHandler(std::string_view method, Handler handler);
+  void AddStreamHandler(std::string_view method, StreamOpener open);
 
   struct Method {
     const google::protobuf::Message* request_prototype;
@@ -62,6 +115,11 @@ class ConnectRouter {
     Handler handler;
   };
   absl::flat_hash_map<std::string, Method> methods_;  // by path
+  struct StreamMethod {
+    const google::protobuf::Message* request_prototype;
+    StreamOpener open;
+  };
+  absl::flat_hash_map<std::string, StreamMethod> streams_;  // by path
 };
 
 }  // namespace flyte::server

@@ -9,6 +9,7 @@ ConnectRouter MakeConnectRouter(admin::Admin& admin) {
   namespace project = flyteidl2::project;
   namespace dataproxy = flyteidl2::dataproxy;
   namespace workflow = flyteidl2::workflow;
+  namespace actions = flyteidl2::actions;
   ConnectRouter router;
   // One sandbox is every cluster: an empty endpoint tells the SDK to keep its own connection.
   router.Add<cluster::SelectClusterRequest, cluster::SelectClusterResponse>(
@@ -41,12 +42,33 @@ ConnectRouter MakeConnectRouter(admin::Admin& admin) {
   router.Add<workflow::GetActionDetailsRequest, workflow::GetActionDetailsResponse>(
       "flyteidl2.workflow.RunService/GetActionDetails",
       [&runs](const auto& request, auto* reply) { return runs.GetActionDetails(request, reply); });
+  router.AddStream<workflow::WatchActionDetailsRequest, workflow::WatchActionDetailsResponse>(
+      "flyteidl2.workflow.RunService/WatchActionDetails", [&runs](const auto& request, admin::StreamWake wake) {
+        return runs.WatchActionDetails(request, std::move(wake));
+      });
+  router.Add<workflow::AbortRunRequest, workflow::AbortRunResponse>(
+      "flyteidl2.workflow.RunService/AbortRun",
+      [&runs](const auto& request, auto* reply) { return runs.AbortRun(request, reply); });
+  router.Add<workflow::AbortActionRequest, workflow::AbortActionResponse>(
+      "flyteidl2.workflow.RunService/AbortAction",
+      [&runs](const auto& request, auto* reply) { return runs.AbortAction(request, reply); });
   router.Add<workflow::ListRunsRequest, workflow::ListRunsResponse>(
       "flyteidl2.workflow.RunService/ListRuns",
       [&runs](const auto& request, auto* reply) { return runs.ListRuns(request, reply); });
   router.Add<workflow::ListActionsRequest, workflow::ListActionsResponse>(
       "flyteidl2.workflow.RunService/ListActions",
       [&runs](const auto& request, auto* reply) { return runs.ListActions(request, reply); });
+  admin::V2ActionsService& children = admin.v2_actions();
+  router.Add<actions::EnqueueRequest, actions::EnqueueResponse>(
+      "flyteidl2.actions.ActionsService/Enqueue",
+      [&children](const auto& request, auto* reply) { return children.Enqueue(request, reply); });
+  router.AddStream<actions::WatchForUpdatesRequest, actions::WatchForUpdatesResponse>(
+      "flyteidl2.actions.ActionsService/WatchForUpdates", [&children](const auto& request, admin::StreamWake wake) {
+        return children.WatchForUpdates(request, std::move(wake));
+      });
+  router.Add<actions::AbortRequest, actions::AbortResponse>(
+      "flyteidl2.actions.ActionsService/Abort",
+      [&children](const auto& request, auto* reply) { return children.Abort(request, reply); });
   return router;
 }
 

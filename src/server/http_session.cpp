@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "common/metrics.h"
 #include "server/auth_http.h"
+#include "server/connect_stream.h"
 #include "server/http_body.h"
 #include "server/http_metrics.h"
 #include "server/offload.h"
@@ -211,6 +212,18 @@ asio::awaitable<bool> ServeBuffered(HttpStream& stream, beast::flat_buffer& buff
     co_return false;
   }
   Request request = parser.release();
+  const std::string content_type = Header(request, http::field::content_type);
+  if (exchange.connect && request.method() == http::verb::post && IsConnectStream(content_type)) {
+    lease.reset();
+    const std::string target(request.target());
+    const ConnectRequest call{target.substr(0, target.find('?')), content_type,
+                              Header(request, http::field::content_encoding), std::move(request.body()),
+                              Header(request, "connect-content-encoding")};
+    const ConnectStreamDeps deps{handlers.connect, handlers.open_streams, handlers.blocking,
+                                 static_cast<size_t>(limit)};
+    co_return co_await ServeConnectStream(stream, call, Header(request, "connect-timeout-ms"), deps, exchange,
+                                          request.keep_alive());
+  }
   HttpReply reply = co_await Dispatch(request, handlers, exchange.request_id);
   lease.reset();
   co_return co_await WriteReply(stream, std::move(reply), exchange, request.keep_alive());

@@ -25,6 +25,7 @@
 #include "server/data_endpoint.h"
 #include "server/gateway.h"
 #include "server/http_body.h"
+#include "server/open_streams.h"
 #include "server/request_guard.h"
 
 namespace flyte::server {
@@ -34,6 +35,7 @@ struct HttpHandlers {
   const RequestGuard& guard;  // checks every request before it is dispatched
   Gateway& gateway;
   const ConnectRouter& connect;  // Flyte 2's services
+  OpenStreams& open_streams;     // their server streams, ended at shutdown
   DataEndpoint& data;
   LogEndpoint& logs;
   const ConsoleAssets& console;  // /console and the redirect of /

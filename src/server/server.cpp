@@ -63,6 +63,7 @@ class TransportServer final : public Server {
     const HttpHandlers handlers{guard_,
                                 *gateway_,
                                 *connect_,
+                                open_streams_,
                                 *data_,
                                 *logs_,
                                 *console_,
@@ -89,6 +90,7 @@ class TransportServer final : public Server {
     stopped_ = true;
     listener_->Close();
     if (s3_listener_) s3_listener_->Close();
+    open_streams_.StopAll();  // a watch would otherwise hold the shutdown for its whole grace
     const auto deadline = std::chrono::steady_clock::now() + config_.shutdown_grace;
     if (grpc_) grpc_->Shutdown(config_.shutdown_grace);
     auto in_flight = [this] { return listener_->in_flight() + (s3_listener_ ? s3_listener_->in_flight() : 0); };
@@ -113,6 +115,7 @@ class TransportServer final : public Server {
   std::unique_ptr<GrpcServer> grpc_;
   std::unique_ptr<Gateway> gateway_;
   std::unique_ptr<ConnectRouter> connect_;
+  OpenStreams open_streams_;
   std::unique_ptr<DataEndpoint> data_;
   std::unique_ptr<LogEndpoint> logs_;
   std::unique_ptr<ConsoleAssets> console_;

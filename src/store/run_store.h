@@ -12,6 +12,8 @@
 
 namespace flyte::store {
 
+class RunFeed;
+
 struct ActionKey {
   std::string project;
   std::string domain;
@@ -75,8 +77,12 @@ struct PhaseChange {
 class RunStore {
  public:
   virtual ~RunStore() = default;
+  // Every write below publishes its action on the feed once committed (run_feed.h).
+  virtual RunFeed& feed() = 0;
+
   // Inserts the action with its first attempt, which enters `row.phase` at `row.created_at`, in
-  // one transaction. ALREADY_EXISTS when the run already has an action of that name.
+  // one transaction; a `row.terminal` action (a trace, finished when recorded) ends that attempt
+  // as it starts. ALREADY_EXISTS when the run already has an action of that name.
   virtual Status CreateAction(const ActionRow& row, const std::string& output_uri) = 0;
   // NOT_FOUND when absent.
   virtual StatusOr<ActionRow> GetAction(const ActionKey& key) = 0;
@@ -91,6 +97,9 @@ class RunStore {
   // Applies one step in a transaction. NOT_FOUND for an unknown action, FAILED_PRECONDITION when
   // it has ended or the attempt is neither its last nor the next.
   virtual Status Transition(const ActionKey& key, const PhaseChange& change) = 0;
+  // Records that the action is to be aborted, and why (`reason` not empty); whoever runs it ends
+  // it. NOT_FOUND for an unknown action, FAILED_PRECONDITION when it has ended.
+  virtual Status RequestAbort(const ActionKey& key, const std::string& reason, int64_t at) = 0;
 };
 
 }  // namespace flyte::store

@@ -1,7 +1,9 @@
 // SqliteRunStore: the RunStore over the shared SQLite connection. An action, its attempts and
 // their phases change together in one transaction, so a kill -9 never leaves them disagreeing.
 #include <algorithm>
+#include <functional>
 
+#include "store/run_feed.h"
 #include "store/run_store.h"
 #include "store/sqlite_store.h"
 #include "store/store.h"
@@ -95,38 +97,12 @@ class SqliteRunStore final : public RunStore, SqliteStore {
  public:
   using SqliteStore::SqliteStore;
 
+  RunFeed& feed() override { return feed_; }
+
   Status CreateAction(const ActionRow& row, const std::string& output_uri) override {
-    absl::MutexLock lock(&shared_->mu);
-    Status status = InTransaction(Db(), [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) -> Status {
-      ASSIGN_OR_RETURN(Statement insert, Db().Prepare(std::string("INSERT INTO actions (") + kActionColumns +
-                                                      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-      BindKey(insert, row.key, 1)
-          .Bind(5, row.parent)
-          .Bind(6, row.action_type)
-          .Bind(7, row.group)
-          .Bind(8, row.task_name)
-          .Bind(9, row.task_version)
-          .Bind(10, row.phase)
-          .Bind(11, int64_t{row.terminal})
-          .Bind(12, row.attempts)
-          .Bind(13, row.cache_key)
-          .Bind(14, row.created_at)
-          .Bind(15, row.updated_at)
-          .Bind(16, row.started_at)
-          .Bind(17, row.ended_at)
-          .Bind(18, row.abort_reason)
-          .BindBlob(19, row.spec)
-          .BindBlob(20, row.metadata)
-          .BindBlob(21, row.error);
-      RETURN_IF_ERROR(insert.Run());
-      return StartAttempt(row.key, {.attempt = row.attempts,
-                                    .phase = row.phase,
-                                    .at = row.created_at,
-                                    .output_uri = output_uri,
-                                    .error = row.error});
-    });
-    if (absl::IsAlreadyExists(status)) return absl::AlreadyExistsError(Describe(row.key) + " already exists");
-    return status;
+    RETURN_IF_ERROR(Insert(row, output_uri));
+    feed_.Publish(row.key, row.parent);
+    return absl::OkStatus();
   }
 
   StatusOr<ActionRow> GetAction(const ActionKey& key) override {
@@ -163,10 +139,7 @@ class SqliteRunStore final : public RunStore, SqliteStore {
   }
 
   Status Transition(const ActionKey& key, const PhaseChange& change) override {
-    absl::MutexLock lock(&shared_->mu);
-    return InTransaction(Db(), [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) -> Status {
-      ASSIGN_OR_RETURN(ActionRow action, SelectOne(kActions, KeyOf(key), Describe(key)));
-      if (action.terminal) return absl::FailedPreconditionError(Describe(key) + " has ended");
+    return WriteAction(key, [&](const ActionRow& action) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) -> Status {
       if (change.attempt == action.attempts + 1) {
         RETURN_IF_ERROR(StartAttempt(key, change));
       } else if (change.attempt == action.attempts) {
@@ -202,7 +175,70 @@ class SqliteRunStore final : public RunStore, SqliteStore {
     });
   }
 
+  Status RequestAbort(const ActionKey& key, const std::string& reason, int64_t at) override {
+    return WriteAction(key, [&](const ActionRow&) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) -> Status {
+      ASSIGN_OR_RETURN(Statement update, Db().Prepare("UPDATE actions SET abort_reason = ?, updated_at = ? WHERE "
+                                                      "project = ? AND domain = ? AND run = ? AND name = ?"));
+      update.Bind(1, reason).Bind(2, at);
+      return BindKey(update, key, 3).Run();
+    });
+  }
+
  private:
+  // The row and its first attempt, in one transaction (CreateAction publishes it once committed).
+  Status Insert(const ActionRow& row, const std::string& output_uri) {
+    absl::MutexLock lock(&shared_->mu);
+    Status status = InTransaction(Db(), [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) -> Status {
+      ASSIGN_OR_RETURN(Statement insert, Db().Prepare(std::string("INSERT INTO actions (") + kActionColumns +
+                                                      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+      BindKey(insert, row.key, 1)
+          .Bind(5, row.parent)
+          .Bind(6, row.action_type)
+          .Bind(7, row.group)
+          .Bind(8, row.task_name)
+          .Bind(9, row.task_version)
+          .Bind(10, row.phase)
+          .Bind(11, int64_t{row.terminal})
+          .Bind(12, row.attempts)
+          .Bind(13, row.cache_key)
+          .Bind(14, row.created_at)
+          .Bind(15, row.updated_at)
+          .Bind(16, row.started_at)
+          .Bind(17, row.ended_at)
+          .Bind(18, row.abort_reason)
+          .BindBlob(19, row.spec)
+          .BindBlob(20, row.metadata)
+          .BindBlob(21, row.error);
+      RETURN_IF_ERROR(insert.Run());
+      return StartAttempt(row.key, {.attempt = row.attempts,
+                                    .phase = row.phase,
+                                    .ends_action = row.terminal,
+                                    .at = row.created_at,
+                                    .output_uri = output_uri,
+                                    .error = row.error});
+    });
+    if (absl::IsAlreadyExists(status)) return absl::AlreadyExistsError(Describe(row.key) + " already exists");
+    return status;
+  }
+
+  // Runs `write` on the action, which must not have ended, in one transaction; publishes the
+  // action once that is committed and the database unlocked.
+  Status WriteAction(const ActionKey& key, const std::function<Status(const ActionRow&)>& write) {
+    std::string parent;
+    {
+      absl::MutexLock lock(&shared_->mu);
+      const Status status = InTransaction(Db(), [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) -> Status {
+        ASSIGN_OR_RETURN(ActionRow action, SelectOne(kActions, KeyOf(key), Describe(key)));
+        if (action.terminal) return absl::FailedPreconditionError(Describe(key) + " has ended");
+        parent = action.parent;
+        return write(action);
+      });
+      RETURN_IF_ERROR(status);
+    }
+    feed_.Publish(key, parent);
+    return absl::OkStatus();
+  }
+
   Status StartAttempt(const ActionKey& key, const PhaseChange& change) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) {
     ASSIGN_OR_RETURN(Statement insert,
                      Db().Prepare("INSERT INTO action_attempts (project, domain, run, action, attempt, phase, "
@@ -249,6 +285,8 @@ class SqliteRunStore final : public RunStore, SqliteStore {
     BindKey(insert, key, 1).Bind(5, change.attempt).Bind(6, seq).Bind(7, change.phase).Bind(8, change.at);
     return insert.Run();
   }
+
+  RunFeed feed_;
 };
 
 }  // namespace
