@@ -296,9 +296,16 @@ def test_executions_list_filters_by_launch_plan_and_duration_kept_in_the_url(san
     expect(w.page.get_by_role("link", name=slow)).to_be_visible()
     expect(w.page.get_by_role("link", name=chain)).to_have_count(0)
     assert "&filters=gte(duration%2C2)" in requests_made[-1], requests_made[-1]
-    bar.get_by_label("Ran at most").fill("soon")
-    bar.get_by_label("Ran at most").press("Enter")
-    expect(bar.get_by_label("Ran at most")).to_have_attribute("aria-invalid", "true")
+    at_most = bar.get_by_label("Ran at most")
+    placed = {"label": bar.get_by_text("Ran at most").bounding_box(), "field": at_most.bounding_box()}
+    at_most.fill("soon")
+    at_most.press("Enter")
+    expect(at_most).to_have_attribute("aria-invalid", "true")
+    # The error line shows under the field without moving it or its label (nor the list below).
+    error = bar.locator("#filter-max-duration-error")
+    expect(error).to_have_text("not a duration")
+    assert {"label": bar.get_by_text("Ran at most").bounding_box(), "field": at_most.bounding_box()} == placed
+    assert error.bounding_box()["y"] + error.bounding_box()["height"] <= w.page.locator("table.grid").bounding_box()["y"]
     expect(bar.get_by_label("Ran at most")).to_have_value("soon")  # kept, to be mended
     expect(w.page).to_have_url(re.compile(r"\?minDuration=2$"))  # refused in the page: the list stays
     w.screenshot("executions-filtered-by-duration")
