@@ -28,6 +28,15 @@ std::string GenerateName() {
   return name;
 }
 
+// flyteadmin's execution_tags, which lists filter on: each tag (value "") and each label.
+std::vector<std::pair<std::string, std::string>> TagsOf(const flyteidl::admin::ExecutionSpec& spec) {
+  std::vector<std::pair<std::string, std::string>> tags;
+  // flyteidl marks ExecutionSpec.tags deprecated, yet flytekit still sets it (pyflyte run --tags).
+  for (const std::string& tag : spec.tags()) tags.emplace_back(tag, "");
+  for (const auto& [key, value] : spec.labels().values()) tags.emplace_back(key, value);
+  return tags;
+}
+
 }  // namespace
 
 StatusOr<flyteidl::core::WorkflowExecutionIdentifier> ExecutionService::Launch(const LaunchRequest& request) {
@@ -74,6 +83,7 @@ StatusOr<flyteidl::core::WorkflowExecutionIdentifier> ExecutionService::Launch(c
   row.mode = request.spec.metadata().mode();
   row.created_at = row.updated_at = now;
   row.payload = execution.SerializeAsString();
+  row.tags = TagsOf(execution.spec());
   const std::string launch_plan = row.launch_plan;
   RETURN_IF_ERROR(deps_.engine.Submit({std::move(row), std::move(inputs), std::move(launchable.closure)}));
   log::Info("admin", "execution launched",

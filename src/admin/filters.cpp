@@ -306,6 +306,11 @@ StatusOr<std::vector<Filter>> ParseFilters(std::string_view expression) {
 }
 
 Column TextColumn(store::Column store_column) { return MakeColumn(store_column, ColumnKind::kText); }
+Column TextSetColumn(store::Column store_column) {
+  Column column = MakeColumn(store_column, ColumnKind::kText);
+  column.sortable = false;
+  return column;
+}
 Column IntegerColumn(store::Column store_column) { return MakeColumn(store_column, ColumnKind::kInteger); }
 Column TimestampColumn(store::Column store_column) { return MakeColumn(store_column, ColumnKind::kTimestamp); }
 Column DurationColumn(store::Column store_column) { return MakeColumn(store_column, ColumnKind::kDuration); }
@@ -340,6 +345,9 @@ StatusOr<store::SortKey> SortKeyOf(std::string_view key, bool ascending, const C
   auto it = columns.find(key);
   if (it == columns.end()) {
     return absl::InvalidArgumentError(Cat("invalid sort key '", key, "', expected one of ", KnownKeys(columns)));
+  }
+  if (!it->second.sortable) {
+    return absl::InvalidArgumentError(Cat("invalid sort key '", key, "': it filters, it does not sort"));
   }
   return store::SortKey{it->second.store_column,
                         ascending ? store::Direction::kAscending : store::Direction::kDescending};

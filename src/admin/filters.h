@@ -57,9 +57,11 @@ struct Column {
   store::Column store_column = store::Column::kName;
   ColumnKind kind = ColumnKind::kText;
   std::map<std::string, int64_t, std::less<>> enum_values;  // kEnum only
+  bool sortable = true;                                     // false for a row's set (an execution's tags): filters only
 };
 
 Column TextColumn(store::Column store_column);
+Column TextSetColumn(store::Column store_column);
 Column IntegerColumn(store::Column store_column);
 Column TimestampColumn(store::Column store_column);
 Column DurationColumn(store::Column store_column);

@@ -114,7 +114,9 @@ const ColumnMap& DescriptionColumns() {
 
 // flyteadmin's filter names for executions are its column names (models.ExecutionColumns), with
 // project/domain/name meaning execution_project/...; joined entities give workflow.name,
-// launch_plan.name and task.name, which we keep as columns of the execution.
+// launch_plan.name and task.name, which we keep as columns of the execution, and execution_tag.key
+// and .value, its tags and labels (flyteadmin's execution_tags table; a filter matches an execution
+// when one of them does).
 const ColumnMap& ExecutionColumns() {
   static const ColumnMap columns = ExecutionTableColumns(
       "execution",
@@ -131,7 +133,9 @@ const ColumnMap& ExecutionColumns() {
        {"state", ProtoEnumColumn(Col::kArchived, *flyteidl::admin::ExecutionState_descriptor())},
        {"workflow.name", TextColumn(Col::kWorkflowName)},
        {"launch_plan.name", TextColumn(Col::kLaunchPlanName)},
-       {"task.name", TextColumn(Col::kTaskName)}});
+       {"task.name", TextColumn(Col::kTaskName)},
+       {"execution_tag.key", TextSetColumn(Col::kTagKey)},
+       {"execution_tag.value", TextSetColumn(Col::kTagValue)}});
   return columns;
 }
 

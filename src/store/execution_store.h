@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -22,7 +23,8 @@ struct ExecutionKey {
 };
 
 // Listed by Column::kProject, kDomain, kName, kPhase, kStartedAt, kDuration, kMode, kArchived,
-// kWorkflowName, kLaunchPlanName, kTaskName, kCreatedAt, kUpdatedAt. `archived`/`archived_at`
+// kWorkflowName, kLaunchPlanName, kTaskName, kCreatedAt, kUpdatedAt; filtered (not sorted) by
+// kTagKey and kTagValue. `archived`/`archived_at`
 // belong to UpdateExecution: writes of the row by CreateExecution and Apply leave them as they are.
 struct ExecutionRow {
   ExecutionKey key;
@@ -34,6 +36,9 @@ struct ExecutionRow {
   bool archived = false;
   int64_t archived_at = 0;
   std::string payload;
+  // Tags (value "") and labels, as flyteadmin's execution_tags: written by CreateExecution, for
+  // lists to filter on (Column::kTagKey, kTagValue); never read back (the payload holds them).
+  std::vector<std::pair<std::string, std::string>> tags = {};
 };
 
 // The engine's own bookkeeping of a node, kept beside its record to resume it after a restart.

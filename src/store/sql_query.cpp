@@ -9,10 +9,11 @@ namespace flyte::store {
 namespace {
 
 // In Column's order; names a column in error messages.
-constexpr std::array<std::string_view, 21> kColumnNames = {
+constexpr std::array<std::string_view, 23> kColumnNames = {
     "project",          "domain",     "name",     "version",       "state",     "description",  "created_at",
     "updated_at",       "started_at", "duration", "phase",         "mode",      "archived",     "workflow_name",
     "launch_plan_name", "task_name",  "node_id",  "retry_attempt", "signal_id", "task_version", "parent_name",
+    "tag_key",          "tag_value",
 };
 static_assert(kColumnNames.size() == static_cast<size_t>(Column::kCount));
 
@@ -58,11 +59,21 @@ std::string ListTerm(const Predicate& predicate, std::string_view column) {
 
 Status AppendTerm(const Predicate& predicate, const ListColumns& columns, std::string& where,
                   std::vector<Value>& params) {
-  ASSIGN_OR_RETURN(std::string_view column, SqlColumn(predicate.column, columns));
+  const auto set = columns.sets.find(predicate.column);
+  std::string_view column;
+  if (set != columns.sets.end()) {
+    column = set->second.field;
+  } else {
+    ASSIGN_OR_RETURN(column, SqlColumn(predicate.column, columns));
+  }
   RETURN_IF_ERROR(CheckShape(predicate));
   if (!where.empty()) where += " AND ";
-  where +=
+  std::string term =
       TakesValueList(predicate.op) ? ListTerm(predicate, column) : std::string(column).append(Comparison(predicate.op));
+  // A set's term holds when one of the row's members meets it (flyteadmin's inner join).
+  where += set == columns.sets.end()
+               ? term
+               : "EXISTS (SELECT 1 FROM " + std::string(set->second.members) + " AND " + term + ")";
   if (predicate.op == Op::kContains) {
     params.emplace_back(LikeToGlob("%" + std::get<std::string>(predicate.values.front()) + "%"));
   } else if (predicate.op == Op::kNotLike) {

@@ -14,10 +14,18 @@
 
 namespace flyte::store {
 
+// A column of a set each row holds (an execution's tags): `members` selects the row's members
+// ("<table> WHERE <joined to the row>"), `field` is the member's column. Filters only; no sort.
+struct SetColumn {
+  std::string_view members;
+  std::string_view field;
+};
+
 // The logical columns one list has, each with its SQL expression (trusted: written verbatim).
 struct ListColumns {
   std::string_view list;  // names the list in errors: "executions"
   std::map<Column, std::string_view> sql;
+  std::map<Column, SetColumn> sets = {};
 };
 
 struct PagedSql {

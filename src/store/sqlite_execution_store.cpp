@@ -6,20 +6,25 @@
 namespace flyte::store {
 namespace {
 
-const ListColumns kExecutionList{"executions",
-                                 {{Column::kProject, "project"},
-                                  {Column::kDomain, "domain"},
-                                  {Column::kName, "name"},
-                                  {Column::kPhase, "phase"},
-                                  {Column::kStartedAt, "started_at"},
-                                  {Column::kDuration, "duration_ms"},
-                                  {Column::kMode, "mode"},
-                                  {Column::kArchived, "archived"},
-                                  {Column::kWorkflowName, "workflow"},
-                                  {Column::kLaunchPlanName, "launch_plan"},
-                                  {Column::kTaskName, "task"},
-                                  {Column::kCreatedAt, "created_at"},
-                                  {Column::kUpdatedAt, "updated_at"}}};
+constexpr std::string_view kTagsOfExecution =
+    "execution_tags t WHERE t.project = executions.project AND t.domain = executions.domain AND "
+    "t.execution = executions.name";
+const ListColumns kExecutionList{
+    "executions",
+    {{Column::kProject, "project"},
+     {Column::kDomain, "domain"},
+     {Column::kName, "name"},
+     {Column::kPhase, "phase"},
+     {Column::kStartedAt, "started_at"},
+     {Column::kDuration, "duration_ms"},
+     {Column::kMode, "mode"},
+     {Column::kArchived, "archived"},
+     {Column::kWorkflowName, "workflow"},
+     {Column::kLaunchPlanName, "launch_plan"},
+     {Column::kTaskName, "task"},
+     {Column::kCreatedAt, "created_at"},
+     {Column::kUpdatedAt, "updated_at"}},
+    {{Column::kTagKey, {kTagsOfExecution, "t.key"}}, {Column::kTagValue, {kTagsOfExecution, "t.value"}}}};
 const ListColumns kNodeExecutionList{"node executions",
                                      {{Column::kNodeId, "node_id"},
                                       {Column::kPhase, "phase"},
@@ -115,7 +120,10 @@ class SqliteExecutionStore final : public ExecutionStore, SqliteStore {
 
   Status CreateExecution(const ExecutionRow& row) override {
     absl::MutexLock lock(&shared_->mu);
-    Status status = WriteExecution(row, false);
+    Status status = InTransaction(Db(), [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) -> Status {
+      RETURN_IF_ERROR(WriteExecution(row, false));
+      return WriteTags(row);
+    });
     if (absl::IsAlreadyExists(status)) {
       return absl::AlreadyExistsError("execution " + row.key.project + "/" + row.key.domain + "/" + row.key.name +
                                       " already exists");
@@ -222,6 +230,16 @@ class SqliteExecutionStore final : public ExecutionStore, SqliteStore {
         .Bind(15, row.archived_at)
         .BindBlob(16, row.payload);
     return stmt.Run();
+  }
+
+  Status WriteTags(const ExecutionRow& row) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) {
+    for (const auto& [key, value] : row.tags) {
+      ASSIGN_OR_RETURN(Statement stmt, Db().Prepare("INSERT OR IGNORE INTO execution_tags (project, domain, "
+                                                    "execution, key, value) VALUES (?, ?, ?, ?, ?)"));
+      BindKey(stmt, row.key).Bind(4, key).Bind(5, value);
+      RETURN_IF_ERROR(stmt.Run());
+    }
+    return absl::OkStatus();
   }
 
   Status WriteNode(const NodeExecutionRow& row) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) {

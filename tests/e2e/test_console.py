@@ -96,9 +96,10 @@ def watched(browser, sandbox):
         page.close()
 
 
-def pyflyte_run(sandbox, *args, wait: bool) -> str:
-    """`pyflyte run --remote` of a workflow in tests/e2e/flyteproj; returns the URL it printed."""
-    flags = ["--wait", "--poll-interval", "1"] if wait else []
+def pyflyte_run(sandbox, *args, wait: bool, options: tuple = ()) -> str:
+    """`pyflyte run --remote` of a workflow in tests/e2e/flyteproj, with `options` of `run` (say
+    `--tags`); returns the URL it printed."""
+    flags = ["--wait", "--poll-interval", "1", *options] if wait else list(options)
     res = run_pyflyte(
         sandbox, "--config", sandbox.config_path, "run", "--remote", *flags,
         "--project", PROJECT, "--domain", DOMAIN, "runs/workflows.py", *args, cwd=FLYTEPROJ,
@@ -296,9 +297,16 @@ def test_executions_list_filters_by_launch_plan_and_duration_kept_in_the_url(san
     expect(w.page.get_by_role("link", name=slow)).to_be_visible()
     expect(w.page.get_by_role("link", name=chain)).to_have_count(0)
     assert "&filters=gte(duration%2C2)" in requests_made[-1], requests_made[-1]
-    bar.get_by_label("Ran at most").fill("soon")
-    bar.get_by_label("Ran at most").press("Enter")
-    expect(bar.get_by_label("Ran at most")).to_have_attribute("aria-invalid", "true")
+    at_most = bar.get_by_label("Ran at most")
+    placed = {"label": bar.get_by_text("Ran at most").bounding_box(), "field": at_most.bounding_box()}
+    at_most.fill("soon")
+    at_most.press("Enter")
+    expect(at_most).to_have_attribute("aria-invalid", "true")
+    # The error line shows under the field without moving it or its label (nor the list below).
+    error = bar.locator("#filter-max-duration-error")
+    expect(error).to_have_text("not a duration")
+    assert {"label": bar.get_by_text("Ran at most").bounding_box(), "field": at_most.bounding_box()} == placed
+    assert error.bounding_box()["y"] + error.bounding_box()["height"] <= w.page.locator("table.grid").bounding_box()["y"]
     expect(bar.get_by_label("Ran at most")).to_have_value("soon")  # kept, to be mended
     expect(w.page).to_have_url(re.compile(r"\?minDuration=2$"))  # refused in the page: the list stays
     w.screenshot("executions-filtered-by-duration")
@@ -311,6 +319,36 @@ def test_executions_list_filters_by_launch_plan_and_duration_kept_in_the_url(san
                other.page.locator("table.grid tbody tr td:nth-child(3)").all_inner_texts())
     expect(other.page.get_by_label("Ran at least")).to_have_value("2s")
     expect(other.page.get_by_label("Launch plan")).to_have_value("runs.workflows.long_wf")
+    w.assert_clean()
+    other.assert_clean()
+
+
+def test_executions_list_filters_by_tags_kept_in_the_url(sandbox, watched):
+    nightly = pyflyte_run(sandbox, "chain_wf", "--x", "6", wait=False, options=("--tags", "nightly", "--tags", "ml"))
+    adhoc = pyflyte_run(sandbox, "chain_wf", "--x", "7", wait=False, options=("--tags", "adhoc"))
+    plain = pyflyte_run(sandbox, "chain_wf", "--x", "8", wait=False)
+    nightly, adhoc, plain = (url.rsplit("/", 1)[1] for url in (nightly, adhoc, plain))
+    w, base, requests_made = open_executions_list(sandbox, watched)
+    expect(w.page.get_by_role("link", name=plain)).to_be_visible()
+    bar = w.page.get_by_role("search", name="Filter executions")
+    # Any of the tags typed: the gateway filters on flyteadmin's execution_tag.key.
+    bar.get_by_label("Tags").fill("nightly, adhoc")
+    bar.get_by_label("Tags").press("Enter")
+    expect(w.page).to_have_url(re.compile(r"\?tags=nightly%3Badhoc$"))
+    expect(w.page.get_by_role("link", name=nightly)).to_be_visible()
+    expect(w.page.get_by_role("link", name=adhoc)).to_be_visible()
+    expect(w.page.get_by_role("link", name=plain)).to_have_count(0)
+    assert "&filters=value_in(execution_tag.key%2Cnightly%3Badhoc)" in requests_made[-1], requests_made[-1]
+    w.screenshot("executions-filtered-by-tags")
+    # The link shared shows the same list with the same field; Back goes to the unfiltered list.
+    other = watched()
+    other.page.goto(f"{base}?tags=ml")
+    expect(other.page.get_by_role("link", name=nightly)).to_be_visible()
+    expect(other.page.locator("table.grid tbody tr")).to_have_count(1)
+    expect(other.page.get_by_label("Tags")).to_have_value("ml")
+    w.page.go_back()
+    expect(w.page.get_by_role("link", name=plain)).to_be_visible()
+    expect(w.page.get_by_label("Tags")).to_have_value("")
     w.assert_clean()
     other.assert_clean()
 

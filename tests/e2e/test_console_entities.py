@@ -7,8 +7,10 @@ unarchive. Screenshots go to build/console-screenshots/ (look at them)."""
 
 from __future__ import annotations
 
+import json
 import re
 
+import pandas as pd
 import pytest
 import requests
 import test_console
@@ -319,4 +321,64 @@ def test_a_workflow_launches_through_its_default_launch_plan_with_defaults(regis
     # The workflow's page lists the execution among its recent ones.
     w.page.goto(console_url(sandbox, f"workflows/{TYPED_WF}"))
     expect(w.page.locator("#entity-executions").get_by_role("link", name=name)).to_be_visible()
+    w.assert_clean()
+
+
+RICH_WF = "console.workflows.rich_wf"
+
+
+def test_launch_form_uploads_files_and_types_unions_dataclasses_and_maps(registered, watched, tmp_path):
+    sandbox = registered
+    doc = tmp_path / "note.txt"
+    doc.write_text("uploaded from the console ✓", encoding="utf-8")
+    folder = tmp_path / "bundle"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("A", encoding="utf-8")
+    (folder / "sub" / "b.txt").write_text("B", encoding="utf-8")
+    frame = tmp_path / "frame.parquet"
+    pd.DataFrame({"n": [1, 2], "s": ["x", "y"]}).to_parquet(frame)
+
+    w = watched()
+    w.page.goto(console_url(sandbox, f"workflows/{RICH_WF}"))
+    w.page.get_by_role("button", name="Launch…").click()
+    form = w.page.get_by_role("dialog")
+    # The defaults: a union's variant and value, None, a dataclass flytekit sent as msgpack.
+    expect(form.get_by_label("u int | str")).to_have_value("0")
+    expect(form.get_by_label("u value")).to_have_value("3")
+    expect(form.get_by_label("maybe Optional[int]")).to_have_value("1")
+    expect(form.get_by_label("maybe value")).to_have_count(0)
+    expect(form.get_by_label("p struct")).to_have_value('{"x":1,"y":2,"label":"p"}')
+    # Files, a folder and a dataframe uploaded through the data proxy.
+    form.locator("#launch-doc-upload").set_input_files(doc)
+    expect(form.locator("[data-input=doc] [role=status]")).to_have_text("Uploaded note.txt")
+    doc_uri = form.get_by_label("doc file").input_value()
+    assert re.search(r"/uploads/flytesnacks/development/[0-9a-f]{32}/note\.txt$", doc_uri), doc_uri
+    form.locator("#launch-folder-upload").set_input_files(folder)
+    expect(form.locator("[data-input=folder] [role=status]")).to_have_text("Uploaded 2 files")
+    form.locator("#launch-frame-upload").set_input_files(frame)
+    expect(form.locator("[data-input=frame] [role=status]")).to_have_text("Uploaded frame.parquet")
+    # Unions: another variant and its value; None swapped for a number.
+    form.get_by_label("u int | str").select_option("str")
+    form.get_by_label("u value").fill("42")
+    form.get_by_label("maybe Optional[int]").select_option("int")
+    form.get_by_label("maybe value").fill("7")
+    # A dataclass, a list of files and a map of optionals typed as plain JSON.
+    form.get_by_label("p struct").fill('{"x": 5, "y": 0.5}')
+    form.get_by_label("files list[file]").fill(json.dumps([doc_uri, doc_uri]))
+    form.get_by_label("counts dict[str, Optional[int]]").fill('{"a": null, "b": 2}')
+    w.screenshot("launch-form-rich")
+    form.get_by_role("button", name="Launch", exact=True).click()
+    expect(w.page.locator("h1")).to_contain_text("Execution")
+    name = w.page.url.rsplit("/", 1)[1]
+    expect(w.page.locator("#execution-phase")).to_have_text(re.compile("Succeeded"), timeout=120_000)
+    assert received(sandbox, name) == {
+        "u": "'42'",
+        "maybe": "7",
+        "doc": "'uploaded from the console ✓'",
+        "folder": "[('a.txt', 'A'), ('sub/b.txt', 'B')]",
+        "frame": "{'n': [1, 2], 's': ['x', 'y']}",
+        "p": "Point(x=5, y=0.5, label='p')",
+        "files": "['uploaded from the console ✓', 'uploaded from the console ✓']",
+        "counts": "[('a', None), ('b', 2)]",
+    }
     w.assert_clean()

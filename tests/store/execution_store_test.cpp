@@ -56,5 +56,42 @@ TEST_CASE("execution store: batches, lists and recovery queries") {
             ->size() == 1);
 }
 
+TEST_CASE("execution store: tags and labels written at creation filter the list, as flyteadmin's execution_tags") {
+  testing::TempDir dir;
+  auto stores = OpenSqliteStores(dir.path() / "registry.db");
+  REQUIRE(stores.ok());
+  auto& executions = *stores->executions;
+  auto create = [&](const std::string& name, std::vector<std::pair<std::string, std::string>> tags) {
+    ExecutionRow row;
+    row.key = {"p", "d", name};
+    row.created_at = row.updated_at = 10;
+    row.payload = name;
+    row.tags = std::move(tags);
+    REQUIRE(executions.CreateExecution(row).ok());
+    return row;
+  };
+  ExecutionRow nightly = create("nightly", {{"nightly", ""}, {"team", "ml"}});
+  create("adhoc", {{"adhoc", ""}, {"team", "data"}});
+  create("bare", {});
+  auto names = [&](std::vector<Predicate> where) {
+    auto rows = executions.ListExecutions("p", "d", {std::move(where), {Ascending(Column::kName)}, 10, 0});
+    REQUIRE_MESSAGE(rows.ok(), rows.status().ToString());
+    std::vector<std::string> out;
+    for (const ExecutionRow& row : *rows) out.push_back(row.key.name);
+    return out;
+  };
+  using Names = std::vector<std::string>;
+  CHECK(names({{Column::kTagKey, Op::kValueIn, {std::string("nightly"), std::string("adhoc")}}}) ==
+        Names{"adhoc", "nightly"});
+  CHECK(names({{Column::kTagKey, Op::kEq, {std::string("team")}}}) == Names{"adhoc", "nightly"});
+  CHECK(names({{Column::kTagValue, Op::kEq, {std::string("ml")}}}) == Names{"nightly"});
+  CHECK(names({{Column::kTagKey, Op::kEq, {std::string("none")}}}).empty());
+  // Each execution once, however many of its tags match; the engine's later writes keep them.
+  CHECK(names({{Column::kTagKey, Op::kContains, {std::string("")}}}) == Names{"adhoc", "nightly"});
+  nightly.phase = 4;
+  REQUIRE(executions.Apply({{nightly}, {}, {}}).ok());
+  CHECK(names({{Column::kTagValue, Op::kEq, {std::string("ml")}}}) == Names{"nightly"});
+}
+
 }  // namespace
 }  // namespace flyte::store

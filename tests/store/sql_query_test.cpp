@@ -117,6 +117,22 @@ TEST_CASE("Paged: value_in lists") {
   CHECK(Terms({{Column::kPhase, Op::kValueNotIn, {}}}).first == "1 = 1");
 }
 
+TEST_CASE("Paged: a set column's term holds when one member of the row's set meets it") {
+  const ListColumns tagged{
+      "tagged rows", {{Column::kName, "name"}}, {{Column::kTagKey, {"tags t WHERE t.row = name", "t.key"}}}};
+  StatusOr<PagedSql> paged = Paged(kSelect,
+                                   {{{Column::kTagKey, Op::kValueIn, {std::string("a"), std::string("b")}},
+                                     {Column::kName, Op::kEq, {std::string("x")}}}},
+                                   tagged);
+  REQUIRE(paged.ok());
+  CHECK(paged->sql == std::string(kSelect) +
+                          " AND (EXISTS (SELECT 1 FROM tags t WHERE t.row = name AND t.key IN (?, ?)) AND name = ?)"
+                          " LIMIT ? OFFSET ?");
+  CHECK(paged->params == P{std::string("a"), std::string("b"), std::string("x"), int64_t{-1}, int64_t{0}});
+  // Filters only: a set has no order of its own.
+  CheckInvalid(Paged(kSelect, {{}, {Ascending(Column::kTagKey)}, {}, 0}, tagged).status(), "tag_key");
+}
+
 TEST_CASE("Paged: sort keys in order, and the page as parameters") {
   PagedSql paged = MustPage({{{Column::kName, Op::kEq, {std::string("a")}}},
                              {Descending(Column::kCreatedAt), Ascending(Column::kName)},

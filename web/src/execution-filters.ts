@@ -1,10 +1,12 @@
 // The executions list's filters (CONSOLE.md §4.2, R14): phases, a name search, the workflow, the
-// launch plan, when it was created (after, before; UTC) and how long it ran (at least, at most;
-// seconds), kept in the URL (`?status=failed;running&search=abc&workflow=wf.name&launchPlan=lp&
-// after=2026-11-29T10:00:00Z&minDuration=60`; `status` as FlyteConsole writes it: its filter keys
-// joined by ';') so a reload or a shared link shows the same list, and turned into flyteadmin's
-// filter grammar for ListExecutions: `value_in(phase,FAILED;RUNNING)+contains(name,abc)+
-// eq(workflow.name,wf.name)+eq(launch_plan.name,lp)+gte(created_at,..)+gte(duration,60)`.
+// launch plan, when it was created (after, before; UTC), how long it ran (at least, at most;
+// seconds) and tags (any of them), kept in the URL (`?status=failed;running&search=abc&
+// workflow=wf.name&launchPlan=lp&after=2026-11-29T10:00:00Z&minDuration=60&tags=nightly;ml`;
+// `status` as FlyteConsole writes it: its filter keys joined by ';') so a reload or a shared link
+// shows the same list, and turned into flyteadmin's filter grammar for ListExecutions:
+// `value_in(phase,FAILED;RUNNING)+contains(name,abc)+eq(workflow.name,wf.name)+
+// eq(launch_plan.name,lp)+gte(created_at,..)+gte(duration,60)+value_in(execution_tag.key,nightly;ml)`
+// (flyteadmin's execution tags hold the tags and the labels' keys).
 
 // Each status the reader picks and the execution phases it stands for, the first shown for it
 // (the passing phases SUCCEEDING, FAILING and ABORTING are still running).
@@ -29,6 +31,7 @@ export interface ExecutionFilters {
   before?: string; // created at or before; absent: until now
   minDuration?: string; // ran at least this many seconds (digits); absent: any
   maxDuration?: string; // ran at most this many seconds
+  tags?: string[]; // has one of these tags (or label keys), no repeats; absent: any
 }
 
 // The characters the filter grammar gives a meaning to (and execution names never hold).
@@ -51,6 +54,11 @@ export function seconds(text: string | null | undefined): string {
   return /^\d{1,9}$/.test(t) ? String(Number(t)) : "";
 }
 
+// Tags as typed ("nightly, ml") or kept in the URL ("nightly;ml"), without repeats or grammar.
+export function parseTags(text: string | null | undefined): string[] {
+  return [...new Set((text ?? "").split(/[,;]/).map(clean).filter(Boolean))];
+}
+
 export function parseFilters(query: URLSearchParams): ExecutionFilters {
   const out: ExecutionFilters = {};
   const picked = new Set((query.get("status") ?? "").split(";"));
@@ -70,6 +78,8 @@ export function parseFilters(query: URLSearchParams): ExecutionFilters {
   if (minDuration) out.minDuration = minDuration;
   const maxDuration = seconds(query.get("maxDuration"));
   if (maxDuration) out.maxDuration = maxDuration;
+  const tags = parseTags(query.get("tags"));
+  if (tags.length) out.tags = tags;
   return out;
 }
 
@@ -80,6 +90,7 @@ export function filterParams(filters: ExecutionFilters, query = new URLSearchPar
   for (const key of TEXT_KEYS) {
     if (filters[key]) query.set(key, filters[key]);
   }
+  if (filters.tags?.length) query.set("tags", filters.tags.join(";"));
   return query;
 }
 
@@ -90,6 +101,7 @@ export function filtersOf(route: ExecutionFilters): ExecutionFilters {
   for (const key of TEXT_KEYS) {
     if (route[key]) out[key] = route[key];
   }
+  if (route.tags) out.tags = route.tags;
   return out;
 }
 
@@ -112,6 +124,8 @@ export function filterExpression(filters: ExecutionFilters): string {
   if (minDuration) terms.push(`gte(duration,${minDuration})`);
   const maxDuration = seconds(filters.maxDuration);
   if (maxDuration) terms.push(`lte(duration,${maxDuration})`);
+  const tags = parseTags((filters.tags ?? []).join(";"));
+  if (tags.length) terms.push(`value_in(execution_tag.key,${tags.join(";")})`);
   return terms.join("+");
 }
 

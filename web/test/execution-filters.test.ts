@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { filterExpression, filterParams, filtersOf, parseFilters, toggleStatus, utcTime, type ExecutionFilters } from "../src/execution-filters";
+import {
+  filterExpression,
+  filterParams,
+  filtersOf,
+  parseFilters,
+  parseTags,
+  toggleStatus,
+  utcTime,
+  type ExecutionFilters,
+} from "../src/execution-filters";
 import { parseRoute, routeHref } from "../src/routes";
 
 const q = (s: string) => new URLSearchParams(s);
@@ -86,6 +95,20 @@ test("the launch plan and how long it ran become eq(launch_plan.name) and gte/lt
 });
 
 test("a route's filters are every filter it holds, and nothing else", () => {
-  const route = { page: "executions", project: "p", domain: "d", status: ["failed"], launchPlan: "lp", maxDuration: "5" };
-  assert.deepEqual(filtersOf(route as ExecutionFilters), { status: ["failed"], launchPlan: "lp", maxDuration: "5" });
+  const route = { page: "executions", project: "p", domain: "d", status: ["failed"], launchPlan: "lp", maxDuration: "5", tags: ["t"] };
+  assert.deepEqual(filtersOf(route as ExecutionFilters), { status: ["failed"], launchPlan: "lp", maxDuration: "5", tags: ["t"] });
+});
+
+test("tags: typed with commas, kept in the URL with ';', any of them as value_in(execution_tag.key)", () => {
+  assert.deepEqual(parseTags(" nightly, ml,,nightly ;x(y) "), ["nightly", "ml", "xy"]);
+  assert.deepEqual(parseTags(""), []);
+  const filters = parseFilters(q("tags=nightly;ml&status=failed"));
+  assert.deepEqual(filters, { status: ["failed"], tags: ["nightly", "ml"] });
+  assert.equal(filterParams(filters).toString(), "status=failed&tags=nightly%3Bml");
+  assert.equal(filterExpression(filters), "value_in(phase,FAILED)+value_in(execution_tag.key,nightly;ml)");
+  assert.equal(filterExpression({ tags: ["a+b", ";"] }), "value_in(execution_tag.key,ab)");
+  assert.deepEqual(parseFilters(q("tags=;")), {});
+  const route = parseRoute("/console/projects/p/domains/d/executions", "?tags=a;b");
+  assert.deepEqual(route, { page: "executions", project: "p", domain: "d", tags: ["a", "b"] });
+  assert.equal(routeHref(route!), "/console/projects/p/domains/d/executions?tags=a%3Bb");
 });

@@ -1,15 +1,15 @@
 // The executions list's filter bar: a checkbox per status, a name search, the workflow and the
 // launch plan (a choice of the project domain's), a creation time window (UTC, as the console
-// shows times) and how long it ran (at least, at most: 90s, 10m, 1h). Each change is a new URL
-// (execution-filters.ts), so the list, a reload and a shared link agree: a status click, a choice,
-// a time or a duration adds a history entry, typing in the search replaces the current one (Back
-// does not replay every key).
+// shows times), how long it ran (at least, at most: 90s, 10m, 1h) and tags (any of them). Each
+// change is a new URL (execution-filters.ts), so the list, a reload and a shared link agree: a
+// status click, a choice, a time, a duration or tags add a history entry, typing in the search
+// replaces the current one (Back does not replay every key).
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 
 import { PhaseBadge } from "../components";
 import { entityApi } from "../entity-api";
-import { STATUSES, toggleStatus, utcTime, type ExecutionFilters, type StatusKey } from "../execution-filters";
+import { parseTags, STATUSES, toggleStatus, utcTime, type ExecutionFilters, type StatusKey } from "../execution-filters";
 import { parseDuration } from "../launch-values";
 import { navigate } from "../navigation";
 import { routeHref, type EntityKind } from "../routes";
@@ -102,6 +102,34 @@ function DurationField(props: { label: string; id: string; value?: string; set: 
   );
 }
 
+// Tags, typed "nightly, ml" and taken on Enter or leaving the field (a new URL remounts it).
+// Enter sets off both handlers: what was taken is remembered, so it makes one history entry.
+function TagsField(props: { value?: string[]; set: (tags?: string[]) => void }) {
+  const text = useSignal((props.value ?? []).join(", "));
+  const taken = useSignal((props.value ?? []).join(";"));
+  const take = () => {
+    const tags = parseTags(text.value);
+    if (tags.join(";") === taken.value) return;
+    taken.value = tags.join(";");
+    props.set(tags.length ? tags : undefined);
+  };
+  return (
+    <label class="filter-tags" for="filter-tags">
+      Tags <span class="muted">(any)</span>
+      <input
+        id="filter-tags"
+        type="text"
+        size={16}
+        placeholder="nightly, ml"
+        value={text.value}
+        onInput={(e) => (text.value = (e.target as HTMLInputElement).value)}
+        onChange={take}
+        onKeyDown={(e) => e.key === "Enter" && take()}
+      />
+    </label>
+  );
+}
+
 // A time field: the URL's RFC 3339 shown as datetime-local takes it (UTC, to the second).
 function TimeField(props: { label: string; id: string; value?: string; set: (iso: string | undefined) => void }) {
   return (
@@ -187,6 +215,7 @@ export function ExecutionFilterBar(props: { project: string; domain: string; fil
         value={filters.maxDuration}
         set={(maxDuration) => go({ ...filters, maxDuration }, false)}
       />
+      <TagsField key={`tags-${(filters.tags ?? []).join(";")}`} value={filters.tags} set={(tags) => go({ ...filters, tags }, false)} />
     </form>
   );
 }

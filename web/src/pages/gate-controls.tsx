@@ -82,7 +82,7 @@ export function GateControls(props: { id: ExecutionId; gate: Gate; waiting: bool
           <p>
             The value ({typeText(gate.type)}) becomes the node's output <code>{gate.output}</code>.
           </p>
-          <FieldRow idPrefix="signal-" field={field.value} update={(f) => (field.value = f)} />
+          <FieldRow idPrefix="signal-" field={field.value} update={(f) => (field.value = f)} uploadTo={props.id} />
           <div class="actions">
             <button type="submit" class="primary" disabled={busy.value}>
               Resume

@@ -71,6 +71,7 @@ function LaunchForm(props: { plan: Entity; fields: Signal<Field[]>; reference?: 
           key={f.name}
           idPrefix="launch-"
           field={f}
+          uploadTo={props.plan.id}
           update={(next) => (props.fields.value = fields.map((old, j) => (j === i ? next : old)))}
         />
       ))}
