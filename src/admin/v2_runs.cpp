@@ -39,10 +39,6 @@ Status CheckRunName(const std::string& name) {
                                     "letter and ending with a letter or digit");
 }
 
-store::ActionKey KeyOf(const flyteidl2::common::ActionIdentifier& id) {
-  return {id.run().project(), id.run().domain(), id.run().name(), id.name()};
-}
-
 store::ActionKey RootOf(const flyteidl2::common::RunIdentifier& run) {
   return {run.project(), run.domain(), run.name(), kRootAction};
 }
@@ -151,6 +147,7 @@ Status V2RunService::CreateRun(const workflow::CreateRunRequest& request, workfl
     return absl::AlreadyExistsError("run " + key.project + "/" + key.domain + "/" + key.run + " already exists");
   }
   RETURN_IF_ERROR(created);
+  deps_.actions.Enqueue(key);
   ASSIGN_OR_RETURN(*response->mutable_run(), RunOf(row));
   return absl::OkStatus();
 }
@@ -166,7 +163,7 @@ Status V2RunService::GetRunDetails(const workflow::GetRunDetailsRequest& request
 
 Status V2RunService::GetActionDetails(const workflow::GetActionDetailsRequest& request,
                                       workflow::GetActionDetailsResponse* response) {
-  const store::ActionKey key = KeyOf(request.action_id());
+  const store::ActionKey key = ActionKeyOf(request.action_id());
   ASSIGN_OR_RETURN(store::ActionRow row, deps_.runs.GetAction(key));
   ASSIGN_OR_RETURN(std::vector<store::AttemptRow> attempts, deps_.runs.GetAttempts(key));
   ASSIGN_OR_RETURN(*response->mutable_details(), ActionDetailsOf(row, attempts));
