@@ -11,6 +11,10 @@
 
 namespace flyte::admin {
 
+inline store::ActionKey ActionKeyOf(const flyteidl2::common::ActionIdentifier& id) {
+  return {id.run().project(), id.run().domain(), id.run().name(), id.name()};
+}
+
 // INTERNAL when the stored messages do not parse.
 StatusOr<flyteidl2::workflow::Action> ActionOf(const store::ActionRow& row);
 StatusOr<flyteidl2::workflow::Run> RunOf(const store::ActionRow& root);
