@@ -4,7 +4,7 @@
 
 namespace flyte::admin {
 
-Admin::Admin(const AdminDeps& deps, V2ActionHooks hooks)
+Admin::Admin(const AdminDeps& deps)
     : registry_(deps.registry),
       projects_(deps),
       entities_(deps),
@@ -15,11 +15,11 @@ Admin::Admin(const AdminDeps& deps, V2ActionHooks hooks)
       signals_(deps),
       metrics_(deps, executions_),
       v2_data_proxy_(deps, data_proxy_),
-      v2_actions_(deps, std::move(hooks)),
+      v2_actions_(deps),
       v2_runs_(deps, v2_data_proxy_, v2_actions_) {}
 
-StatusOr<std::unique_ptr<Admin>> Admin::Create(AdminDeps deps, V2ActionHooks hooks) {
-  std::unique_ptr<Admin> admin(new Admin(deps, std::move(hooks)));
+StatusOr<std::unique_ptr<Admin>> Admin::Create(AdminDeps deps) {
+  std::unique_ptr<Admin> admin(new Admin(deps));
   RETURN_IF_ERROR(admin->projects().SeedProjects());
   return admin;
 }

@@ -15,7 +15,6 @@
 #include "admin/node_execution_service.h"
 #include "admin/project_service.h"
 #include "admin/signal_service.h"
-#include "admin/v2_action_hooks.h"
 #include "admin/v2_actions_service.h"
 #include "admin/v2_data_proxy.h"
 #include "admin/v2_projects.h"
@@ -26,9 +25,8 @@ namespace flyte::admin {
 
 class Admin {
  public:
-  // Builds the services over `deps` and seeds the configured projects on first start. `hooks`
-  // start and abort Flyte 2's actions (unset: nothing runs them).
-  static StatusOr<std::unique_ptr<Admin>> Create(AdminDeps deps, V2ActionHooks hooks = {});
+  // Builds the services over `deps` and seeds the configured projects on first start.
+  static StatusOr<std::unique_ptr<Admin>> Create(AdminDeps deps);
   Admin(const Admin&) = delete;
   Admin& operator=(const Admin&) = delete;
 
@@ -52,7 +50,7 @@ class Admin {
   engine::ControlPlane ControlPlane();
 
  private:
-  Admin(const AdminDeps& deps, V2ActionHooks hooks);
+  explicit Admin(const AdminDeps& deps);
 
   store::Registry& registry_;
   VersionService version_;

@@ -6,6 +6,7 @@
 #include "admin/signed_urls.h"
 #include "common/clock.h"
 #include "engine/engine.h"
+#include "engine/v2/action_executor.h"
 #include "store/store.h"
 
 namespace flyte::admin {
@@ -16,6 +17,7 @@ struct AdminDeps {
   store::SignalStore& signals;
   store::RunStore& runs;  // Flyte 2
   engine::Engine& engine;
+  engine::v2::ActionExecutor& actions;  // Flyte 2
   store::BlobStore& blobs;
   const Clock& clock;
   const UrlSigner& signer;

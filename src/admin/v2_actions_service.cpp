@@ -139,12 +139,10 @@ Status V2ActionsService::Abort(const flyteidl2::actions::AbortRequest& request, 
 
 Status V2ActionsService::RequestAbort(const store::ActionKey& key, const std::string& reason) {
   RETURN_IF_ERROR(deps_.runs.RequestAbort(key, reason, deps_.clock.NowMillis()));
-  if (hooks_.on_abort) hooks_.on_abort(key, reason);
+  deps_.actions.Abort(key, reason);
   return absl::OkStatus();
 }
 
-void V2ActionsService::Queued(const store::ActionKey& key) const {
-  if (hooks_.on_queued) hooks_.on_queued(key);
-}
+void V2ActionsService::Queued(const store::ActionKey& key) const { deps_.actions.Enqueue(key); }
 
 }  // namespace flyte::admin

@@ -11,13 +11,12 @@
 
 #include "admin/deps.h"
 #include "admin/reply_stream.h"
-#include "admin/v2_action_hooks.h"
 
 namespace flyte::admin {
 
 class V2ActionsService {
  public:
-  V2ActionsService(AdminDeps deps, V2ActionHooks hooks) : deps_(std::move(deps)), hooks_(std::move(hooks)) {}
+  explicit V2ActionsService(AdminDeps deps) : deps_(std::move(deps)) {}
 
   // ALREADY_EXISTS for a name the run has (a parent retried: the SDK takes it as launched);
   // NOT_FOUND for an unknown run or parent; ABORTED once the run has ended or is being aborted.
@@ -27,15 +26,14 @@ class V2ActionsService {
       const flyteidl2::actions::WatchForUpdatesRequest& request, StreamWake wake);
   Status Abort(const flyteidl2::actions::AbortRequest& request, flyteidl2::actions::AbortResponse* response);
 
-  // Commits the abort request of `key` with its reason, then tells the hook. NOT_FOUND for an
+  // Commits the abort request of `key` with its reason, then has the executor end it. NOT_FOUND for an
   // unknown action, FAILED_PRECONDITION once it has ended.
   Status RequestAbort(const store::ActionKey& key, const std::string& reason);
-  // Tells the hook that `key` is queued.
+  // Has the executor start `key`, committed QUEUED.
   void Queued(const store::ActionKey& key) const;
 
  private:
   AdminDeps deps_;
-  const V2ActionHooks hooks_;
 };
 
 }  // namespace flyte::admin

@@ -3,10 +3,14 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
+#include <flyteidl2/common/phase.pb.h>
+
 #include "admin/project_domain.h"
+#include "admin/v2_actions.h"
 #include "admin/v2_layout.h"
 #include "admin/validation.h"
 #include "common/digest.h"
+#include "engine/v2/action_attempt.h"
 
 namespace flyte::admin {
 namespace {
@@ -22,7 +26,42 @@ std::string DeterministicBytes(const google::protobuf::Message& message) {
   return bytes;
 }
 
+constexpr char kOutputsFile[] = "outputs.pb";
+
 }  // namespace
+
+Status V2DataProxyService::GetActionData(const flyteidl2::dataproxy::GetActionDataRequest& request,
+                                         flyteidl2::dataproxy::GetActionDataResponse* response) {
+  const store::ActionKey key = KeyOf(request.action_id());
+  StatusOr<store::ActionRow> row = deps_.runs.GetAction(key);
+  if (absl::IsNotFound(row.status())) {
+    return absl::NotFoundError("action " + key.name + " of run " + key.project + "/" + key.domain + "/" + key.run +
+                               " not found");
+  }
+  RETURN_IF_ERROR(row.status());
+  flyteidl2::workflow::ActionSpec spec;
+  if (!spec.ParseFromString(row->spec))
+    return absl::InternalError("the stored spec of action " + key.name + " does not parse");
+  const std::string inputs_url = engine::v2::InputsFileUrl(spec.input_uri());
+  response->set_inputs_uri(inputs_url);
+  ASSIGN_OR_RETURN(const std::string inputs_key, deps_.blobs.KeyOf(inputs_url));
+  if (StatusOr<std::string> bytes = deps_.blobs.Get(inputs_key); bytes.ok()) {
+    if (!response->mutable_inputs()->ParseFromString(*bytes))
+      return absl::InternalError(inputs_url + " does not parse");
+  }
+  if (row->phase != flyteidl2::common::ACTION_PHASE_SUCCEEDED) return absl::OkStatus();
+  ASSIGN_OR_RETURN(const std::vector<store::AttemptRow> attempts, deps_.runs.GetAttempts(key));
+  if (attempts.empty() || attempts.back().output_uri.empty()) return absl::OkStatus();
+  const std::string outputs_url = attempts.back().output_uri + "/" + kOutputsFile;
+  response->set_outputs_uri(outputs_url);
+  ASSIGN_OR_RETURN(const std::string outputs_key, deps_.blobs.KeyOf(outputs_url));
+  // A task without outputs writes none.
+  if (StatusOr<std::string> bytes = deps_.blobs.Get(outputs_key); bytes.ok()) {
+    if (!response->mutable_outputs()->ParseFromString(*bytes))
+      return absl::InternalError(outputs_url + " does not parse");
+  }
+  return absl::OkStatus();
+}
 
 Status V2DataProxyService::CreateUploadLocation(const flyteidl2::dataproxy::CreateUploadLocationRequest& request,
                                                 flyteidl2::dataproxy::CreateUploadLocationResponse* response) {

@@ -1,6 +1,7 @@
 // Flyte 2's DataProxyService (flyteidl2.dataproxy): the signed upload of code bundles, the very
-// one Flyte 1's clients get (so the PUT goes to this sandbox's /data/ endpoint), and the run
-// inputs the SDK offloads before CreateRun (UploadInputs).
+// one Flyte 1's clients get (so the PUT goes to this sandbox's /data/ endpoint), the run
+// inputs the SDK offloads before CreateRun (UploadInputs), and an action's inputs and outputs
+// (GetActionData, for `run.outputs()` and `flyte get io`).
 // Thread-safe: handlers run concurrently on the transport's threads.
 #pragma once
 
@@ -20,6 +21,10 @@ class V2DataProxyService {
                               flyteidl2::dataproxy::CreateUploadLocationResponse* response);
   Status UploadInputs(const flyteidl2::dataproxy::UploadInputsRequest& request,
                       flyteidl2::dataproxy::UploadInputsResponse* response);
+  // The inputs the action read, and its outputs once it SUCCEEDED (empty before: not an error).
+  // NOT_FOUND for an unknown action.
+  Status GetActionData(const flyteidl2::dataproxy::GetActionDataRequest& request,
+                       flyteidl2::dataproxy::GetActionDataResponse* response);
 
   // Writes `inputs` as inputs.pb into a folder named by their digest under the project and
   // domain (checked by the caller); returns the folder's native URL and the digest.

@@ -1,7 +1,7 @@
 // Flyte 2's RunService (flyteidl2.workflow): runs created by `flyte run` (kept as their root
 // action `a0`, queued, committed before the reply), their details (also as a watch until the
 // action ends), aborts, and lists of runs and of a run's actions. Executing the actions is the
-// engine's, told through the actions service's hooks.
+// engine's executor's (AdminDeps::actions).
 // Thread-safe: handlers run concurrently on the transport's threads.
 #pragma once
 

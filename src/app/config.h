@@ -35,6 +35,7 @@ struct ContainersConfig {
 // How tasks run: app/ turns this into the engine's and the plugins' configs.
 struct TasksConfig {
   std::vector<std::string> path;           // prepended to PATH: where pyflyte-execute lives
+  std::vector<std::string> flyte2_path;    // prepended to Flyte 2 tasks' PATH: where the flyte SDK's `a0` lives
   std::map<std::string, std::string> env;  // extra environment of every task
   int max_system_retries = 3;
   int warm_python = 2;  // zygotes (Python fork servers) for flytekit tasks, one per task environment

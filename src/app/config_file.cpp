@@ -296,19 +296,22 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
       {"defaults", section(resource_defaults)},
       {"limits", section(resource_limits)},
   };
+  const auto folders_into = [&](std::vector<std::string>& folders) {
+    return [&](const YAML::Node& node, std::string_view key) -> Status {
+      if (!node.IsSequence()) return Bad(source, node, key, "expected a list of folders");
+      folders.clear();
+      for (const auto& item : node) {
+        ASSIGN_OR_RETURN(std::string folder, ReadString(source, item, key));
+        folders.push_back(ExpandHome(folder).string());
+      }
+      return absl::OkStatus();
+    };
+  };
   const Section tasks{
       {"containers", section(containers)},
       {"resources", section(resources)},
-      {"path",
-       [&](const YAML::Node& node, std::string_view key) -> Status {
-         if (!node.IsSequence()) return Bad(source, node, key, "expected a list of folders");
-         config.tasks.path.clear();
-         for (const auto& item : node) {
-           ASSIGN_OR_RETURN(std::string folder, ReadString(source, item, key));
-           config.tasks.path.push_back(ExpandHome(folder).string());
-         }
-         return absl::OkStatus();
-       }},
+      {"path", folders_into(config.tasks.path)},
+      {"flyte2_path", folders_into(config.tasks.flyte2_path)},
       {"env",
        [&](const YAML::Node& node, std::string_view key) -> Status {
          if (!node.IsMap()) return Bad(source, node, key, "expected a mapping of NAME: value");

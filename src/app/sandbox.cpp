@@ -21,6 +21,7 @@
 #include "common/log.h"
 #include "common/version.h"
 #include "engine/engine.h"
+#include "engine/v2/action_executor.h"
 #include "plugins/builtin_plugins.h"
 #include "plugins/local/local_process_plugin.h"
 #include "plugins/router.h"
@@ -31,22 +32,50 @@
 namespace flyte::app {
 namespace {
 
-StatusOr<engine::EngineDeps> EngineDepsFor(const SandboxConfig& config, engine::EngineConfig engine_config,
-                                           store::SqliteStores& stores, store::BlobStore& blobs) {
-  std::optional<plugins::FoundEngine> container_engine;
-  if (StatusOr<plugins::FoundEngine> found = FindContainerEngine(config); found.ok()) {
-    log::Info("sandbox", "container engine found", {{"engine", found->Describe()}});
-    container_engine = *std::move(found);
-  } else {
+std::optional<plugins::FoundEngine> ContainerEngineFor(const SandboxConfig& config) {
+  StatusOr<plugins::FoundEngine> found = FindContainerEngine(config);
+  if (!found.ok()) {
     log::Info("sandbox", "no container engine", {{"reason", std::string(found.status().message())}});
+    return std::nullopt;
   }
-  // Each task type goes to the plugin tasks.plugins names; a name no plugin has fails the start.
-  ASSIGN_OR_RETURN(plugins::PluginFactory make_plugin,
-                   plugins::RoutingPluginFactory(plugins::BuiltinPlugins(PluginConfigsFor(config, container_engine)),
-                                                 PluginRoutesFor(config, container_engine.has_value())));
+  log::Info("sandbox", "container engine found", {{"engine", found->Describe()}});
+  return *std::move(found);
+}
+
+// Each task type goes to the plugin tasks.plugins names; a name no plugin has fails the start.
+StatusOr<plugins::PluginFactory> PluginFactoryFor(const SandboxConfig& config,
+                                                  const std::optional<plugins::FoundEngine>& container_engine,
+                                                  bool warm_python) {
+  plugins::BuiltinPluginsConfig configs = PluginConfigsFor(config, container_engine);
+  // Zygotes import flytekit, which Flyte 2's runtime does not use.
+  if (!warm_python) configs.local.warm_python = 0;
+  return plugins::RoutingPluginFactory(plugins::BuiltinPlugins(std::move(configs)),
+                                       PluginRoutesFor(config, container_engine.has_value()));
+}
+
+StatusOr<engine::EngineDeps> EngineDepsFor(const SandboxConfig& config, engine::EngineConfig engine_config,
+                                           const std::optional<plugins::FoundEngine>& container_engine,
+                                           store::SqliteStores& stores, store::BlobStore& blobs) {
+  ASSIGN_OR_RETURN(plugins::PluginFactory make_plugin, PluginFactoryFor(config, container_engine, true));
   return engine::EngineDeps{*stores.executions,      blobs,         *stores.cache,
                             *stores.signals,         SystemClock(), std::move(make_plugin),
                             std::move(engine_config)};
+}
+
+// Flyte 2's executor: its own plugin instance, its attempts' logs beside v1's.
+StatusOr<engine::v2::ActionExecutorDeps> ActionExecutorDepsFor(
+    const SandboxConfig& config, const engine::EngineConfig& engine_config,
+    const std::optional<plugins::FoundEngine>& container_engine, store::SqliteStores& stores, store::BlobStore& blobs) {
+  ASSIGN_OR_RETURN(plugins::PluginFactory make_plugin, PluginFactoryFor(config, container_engine, false));
+  engine::v2::ActionAttemptConfig attempts;
+  attempts.logs_dir = engine_config.logs_dir;
+  attempts.endpoint = config.server.ClientAddress();
+  for (const auto& folder : config.tasks.flyte2_path) {
+    attempts.path_prefix += (attempts.path_prefix.empty() ? "" : ":") + folder;
+  }
+  attempts.buckets_dir = engine_config.buckets_dir;
+  return engine::v2::ActionExecutorDeps{
+      *stores.runs, blobs, SystemClock(), std::move(make_plugin), std::move(attempts), config.tasks.max_system_retries};
 }
 
 // Threads of the sandbox apart from gRPC's: HTTP, disk I/O, the engine, the plugins, the scheduler.
@@ -140,6 +169,7 @@ class RunningSandbox final : public Sandbox {
     if (scheduler_) scheduler_->Stop();
     // Running task processes are left alone: the next start re-attaches to them.
     if (engine_) engine_->Stop();
+    if (actions_) actions_->Stop();
     if (pid_file_written_) RemovePidFile(config_.state.dir);
   }
 
@@ -163,12 +193,18 @@ class RunningSandbox final : public Sandbox {
     signer_ = std::make_unique<admin::UrlSigner>(key, "http://" + address, SystemClock());
     authenticator_ = std::make_unique<auth::Authenticator>(config_.auth, key, "http://" + address, SystemClock());
     const engine::EngineConfig engine_config = EngineConfigFor(config_, address);
-    ASSIGN_OR_RETURN(engine::EngineDeps engine_deps, EngineDepsFor(config_, engine_config, stores_, *blobs_));
+    const std::optional<plugins::FoundEngine> container_engine = ContainerEngineFor(config_);
+    ASSIGN_OR_RETURN(engine::EngineDeps engine_deps,
+                     EngineDepsFor(config_, engine_config, container_engine, stores_, *blobs_));
     engine_ = engine::MakeEngine(std::move(engine_deps));
+    ASSIGN_OR_RETURN(engine::v2::ActionExecutorDeps action_deps,
+                     ActionExecutorDepsFor(config_, engine_config, container_engine, stores_, *blobs_));
+    actions_ = engine::v2::MakeActionExecutor(std::move(action_deps));
     ASSIGN_OR_RETURN(
         admin_, admin::Admin::Create({*stores_.registry, *stores_.executions, *stores_.signals, *stores_.runs, *engine_,
-                                      *blobs_, SystemClock(), *signer_, config_.admin}));
+                                      *actions_, *blobs_, SystemClock(), *signer_, config_.admin}));
     RETURN_IF_ERROR(engine_->Start(admin_->ControlPlane()));
+    RETURN_IF_ERROR(actions_->Start());
     // Both written before serving: a client that sees /healthz answer finds the client config in
     // place, and `sandbox status` and `stop` find this process.
     RETURN_IF_ERROR(
@@ -198,6 +234,7 @@ class RunningSandbox final : public Sandbox {
   std::unique_ptr<admin::UrlSigner> signer_;
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<engine::v2::ActionExecutor> actions_;
   std::unique_ptr<admin::Admin> admin_;
   std::unique_ptr<scheduler::Scheduler> scheduler_;
   std::unique_ptr<server::Server> server_;

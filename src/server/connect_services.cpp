@@ -32,6 +32,9 @@ ConnectRouter MakeConnectRouter(admin::Admin& admin) {
   router.Add<dataproxy::UploadInputsRequest, dataproxy::UploadInputsResponse>(
       "flyteidl2.dataproxy.DataProxyService/UploadInputs",
       [&data_proxy](const auto& request, auto* reply) { return data_proxy.UploadInputs(request, reply); });
+  router.Add<dataproxy::GetActionDataRequest, dataproxy::GetActionDataResponse>(
+      "flyteidl2.dataproxy.DataProxyService/GetActionData",
+      [&data_proxy](const auto& request, auto* reply) { return data_proxy.GetActionData(request, reply); });
   admin::V2RunService& runs = admin.v2_runs();
   router.Add<workflow::CreateRunRequest, workflow::CreateRunResponse>(
       "flyteidl2.workflow.RunService/CreateRun",

@@ -70,8 +70,9 @@ struct PhaseChange {
   bool ends_attempt = false;
   bool ends_action = false;  // no retry follows (implies ends_attempt)
   int64_t at = 0;
-  std::string output_uri = {};  // kept when not empty
-  std::string error = {};       // kept, on the attempt and the action, when not empty
+  std::string output_uri = {};    // kept when not empty
+  std::string error = {};         // kept, on the attempt and the action, when not empty
+  std::string abort_reason = {};  // kept on the action when not empty (an abort)
 };
 
 class RunStore {
@@ -94,6 +95,9 @@ class RunStore {
   // A page of one run's actions (key.name unused), listed by Column::kName, kParentName, kPhase,
   // kTaskName, kCreatedAt, kUpdatedAt.
   virtual StatusOr<std::vector<ActionRow>> ListActions(const ActionKey& run, const ListQuery& query) = 0;
+  // Every action that has not ended (any run), oldest first: what the executor picks up again
+  // after a restart.
+  virtual StatusOr<std::vector<ActionRow>> ListUnfinished() = 0;
   // Applies one step in a transaction. NOT_FOUND for an unknown action, FAILED_PRECONDITION when
   // it has ended or the attempt is neither its last nor the next.
   virtual Status Transition(const ActionKey& key, const PhaseChange& change) = 0;

@@ -138,6 +138,14 @@ class SqliteRunStore final : public RunStore, SqliteStore {
     return Select(kActions, {{"project", run.project}, {"domain", run.domain}, {"run", run.run}}, &query);
   }
 
+  StatusOr<std::vector<ActionRow>> ListUnfinished() override {
+    absl::MutexLock lock(&shared_->mu);
+    ASSIGN_OR_RETURN(std::vector<ActionRow> rows, Select(kActions, {{"terminal", int64_t{0}}}));
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const auto& a, const auto& b) { return a.created_at < b.created_at; });
+    return rows;
+  }
+
   Status Transition(const ActionKey& key, const PhaseChange& change) override {
     return WriteAction(key, [&](const ActionRow& action) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) -> Status {
       if (change.attempt == action.attempts + 1) {
@@ -155,7 +163,8 @@ class SqliteRunStore final : public RunStore, SqliteStore {
                                     "attempts = ?, updated_at = ?, "
                                     "started_at = CASE WHEN started_at = 0 AND ? THEN ? ELSE started_at END, "
                                     "ended_at = CASE WHEN ? THEN ? ELSE 0 END, "
-                                    "error = CASE WHEN length(?) = 0 THEN error ELSE ? END "
+                                    "error = CASE WHEN length(?) = 0 THEN error ELSE ? END, "
+                                    "abort_reason = CASE WHEN ? = '' THEN abort_reason ELSE ? END "
                                     "WHERE project = ? AND domain = ? AND run = ? AND name = ?"));
       // The action starts when it first leaves the queue (FLYTE2-PROTOCOL.md §4.2: QUEUED and
       // WAITING_FOR_RESOURCES are 1 and 2).
@@ -170,8 +179,10 @@ class SqliteRunStore final : public RunStore, SqliteStore {
           .Bind(8, int64_t{change.ends_action})
           .Bind(9, change.at)
           .BindBlob(10, change.error)
-          .BindBlob(11, change.error);
-      return BindKey(update, key, 12).Run();
+          .BindBlob(11, change.error)
+          .Bind(12, change.abort_reason)
+          .Bind(13, change.abort_reason);
+      return BindKey(update, key, 14).Run();
     });
   }
 

@@ -57,6 +57,9 @@ TEST_CASE_FIXTURE(V2Runs, "v2 runs: CreateRun queues a0, committed, with the run
   CHECK(run->action().status().phase() == flyteidl2::common::ACTION_PHASE_QUEUED);
   CHECK(run->action().status().attempts() == 1);
   CHECK(run->action().metadata().task().id().name() == "env.hello");
+  // Handed to the executor once committed.
+  REQUIRE(actions.enqueued.size() == 1);
+  CHECK(actions.enqueued[0] == store::ActionKey{"flytesnacks", "development", id.run().name(), "a0"});
 
   // The stored spec is the one a0 will be started from.
   auto row = stores.runs->GetAction({"flytesnacks", "development", id.run().name(), "a0"});

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from e2e_support import (
+    FLYTE2_BIN,
     FLYTE_BIN,
     VENV_BIN,
     Sandbox,
@@ -59,6 +60,22 @@ def task_sandbox(tmp_path_factory) -> Sandbox:
     config = base / "sandbox.yaml"
     config.write_text(f"tasks:\n  path: [{VENV_BIN}]\n")
     sb = start_sandbox(base, config=config)
+    yield sb
+    sb.stop_and_check()
+
+
+def flyte2_config(base: Path) -> Path:
+    """A sandbox config whose Flyte 2 actions find the flyte SDK's `a0` in .venv-flyte2."""
+    config = base / "sandbox.yaml"
+    config.write_text(f"tasks:\n  flyte2_path: [{FLYTE2_BIN}]\n")
+    return config
+
+
+@pytest.fixture(scope="module")
+def flyte2_sandbox(tmp_path_factory) -> Sandbox:
+    """Like `sandbox`, but Flyte 2 runs (`flyte run`) execute: a0 comes from .venv-flyte2."""
+    base = tmp_path_factory.mktemp("flyte2-sandbox")
+    sb = start_sandbox(base, config=flyte2_config(base))
     yield sb
     sb.stop_and_check()
 

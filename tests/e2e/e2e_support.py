@@ -34,7 +34,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = Path(__file__).resolve().parent
 FLYTEPROJ = E2E_DIR / "flyteproj"
 FLYTE2PROJ = E2E_DIR / "flyte2proj"
-FLYTE2 = REPO_ROOT / ".venv-flyte2" / "bin" / "flyte"
+FLYTE2_BIN = REPO_ROOT / ".venv-flyte2" / "bin"
+FLYTE2 = FLYTE2_BIN / "flyte"
 VENV_BIN = REPO_ROOT / ".venv" / "bin"
 FLYTE_BIN = Path(os.environ.get("FLYTE_BIN", str(REPO_ROOT / "build" / "src" / "flyte"))).resolve()
 

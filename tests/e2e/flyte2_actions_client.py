@@ -5,7 +5,7 @@ test_flyte2_actions.py. Prints one JSON object per line for the test to read.
     flyte2_actions_client.py <endpoint> <scenario> <project> <domain> <run>
 
 Scenarios: `watch` (enqueue a child, watch a0's children: snapshot, sentinel, a live update of a
-second child and of a trace; a repeated Enqueue), `hold` (open a watch and wait to be killed),
+second child and of a trace; a repeated Enqueue; the children are `sleep`s the executor runs), `hold` (open a watch and wait to be killed),
 `details` (WatchActionDetails of a0 across an AbortRun), `unserved` (a stream the sandbox does
 not serve), `deadline` (a watch with connect-timeout-ms)."""
 
@@ -19,6 +19,7 @@ from connectrpc.errors import ConnectError
 from flyteidl2.actions import actions_service_pb2 as actions_pb
 from flyteidl2.actions.actions_service_connect import ActionsServiceClient
 from flyteidl2.common import identifier_pb2, phase_pb2
+from flyteidl2.core import tasks_pb2
 from flyteidl2.task import common_pb2, task_definition_pb2
 from flyteidl2.workflow import run_definition_pb2, run_service_pb2
 from flyteidl2.workflow.run_service_connect import RunServiceClient
@@ -37,10 +38,13 @@ def action_id(project: str, domain: str, run: str, name: str) -> identifier_pb2.
 
 def task_child(project, domain, run, name) -> actions_pb.EnqueueRequest:
     task_id = task_definition_pb2.TaskIdentifier(project=project, domain=domain, name="env.child", version="v1")
+    # A child that runs (and stays running) whatever its folders: the test needs its phases, not its work.
+    template = tasks_pb2.TaskTemplate(type="python", container=tasks_pb2.Container(args=["sleep", "300"]))
     return actions_pb.EnqueueRequest(action=actions_pb.Action(
         action_id=action_id(project, domain, run, name), parent_action_name="a0",
         input_uri=f"/tmp/{run}/{name}/inputs.pb", run_output_base=f"/tmp/{run}", group="g1",
-        task=run_definition_pb2.TaskAction(id=task_id, spec=task_definition_pb2.TaskSpec(short_name="child"))))
+        task=run_definition_pb2.TaskAction(id=task_id, spec=task_definition_pb2.TaskSpec(
+            short_name="child", task_template=template))))
 
 
 def trace_child(project, domain, run, name) -> actions_pb.EnqueueRequest:
@@ -59,6 +63,14 @@ def update_of(response) -> dict:
     return json_format.MessageToDict(response.action_update)
 
 
+async def next_of(stream, name: str) -> dict:
+    """The next update of child `name` (the running children's own phase changes come between)."""
+    while True:
+        update = update_of(await anext(stream))
+        if update.get("actionId", {}).get("name") == name:
+            return update
+
+
 async def watch(endpoint, project, domain, run) -> None:
     client = ActionsServiceClient(endpoint)
     await client.enqueue(task_child(project, domain, run, "c1"))
@@ -71,14 +83,14 @@ async def watch(endpoint, project, domain, run) -> None:
             emit(snapshot=seen)
             break
     await client.enqueue(task_child(project, domain, run, "c2"))
-    emit(live=update_of(await anext(stream)))
+    emit(live=await next_of(stream, "c2"))
     try:
         await client.enqueue(task_child(project, domain, run, "c2"))
         emit(repeat="ok")
     except ConnectError as error:
         emit(repeat=error.code.name)
     await client.enqueue(trace_child(project, domain, run, "t1"))
-    emit(trace=update_of(await anext(stream)))
+    emit(trace=await next_of(stream, "t1"))
     try:
         await client.enqueue(task_child(project, domain, "no-such-run", "c1"))
     except ConnectError as error:
@@ -102,8 +114,11 @@ async def details(endpoint, project, domain, run) -> None:
     emit(first=json_format.MessageToDict(first.details.status))
     await client.abort_run(run_service_pb2.AbortRunRequest(run_id=action_id(project, domain, run, "a0").run,
                                                            reason="enough"))
-    after = await anext(stream)
-    emit(after=json_format.MessageToDict(after.details.abort_info))
+    phases = []
+    async for after in stream:  # ends once the action is terminal
+        if after.details.HasField("abort_info"):
+            phases.append(phase_pb2.ActionPhase.Name(after.details.status.phase))
+    emit(after=json_format.MessageToDict(after.details.abort_info), last_phase=phases[-1])
     try:
         await client.abort_run(run_service_pb2.AbortRunRequest(
             run_id=action_id(project, domain, "no-such-run", "a0").run))

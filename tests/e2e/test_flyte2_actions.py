@@ -1,7 +1,8 @@
 """Flyte 2's ActionsService and watches over Connect server streams, driven by the flyteidl2
 wheel's own Connect client (flyte2_actions_client.py under .venv-flyte2: connectrpc over pyqwest,
-HTTP/1.1, gzip, as a parent task's runtime sends them). Nothing runs actions here (the executor
-comes with another branch), so enqueued children stay QUEUED; traces are recorded finished."""
+HTTP/1.1, gzip, as a parent task's runtime sends them). The executor runs what is enqueued: the
+runs' a0 and their children are `sleep`s that stay running until aborted; traces are recorded
+finished."""
 
 from __future__ import annotations
 
@@ -21,14 +22,18 @@ def connect(sandbox, method: str, body: dict) -> requests.Response:
     return requests.post(f"{sandbox.http}/flyteidl2.{method}", json=body, timeout=10)
 
 
+NOT_ENDED = {"ACTION_PHASE_QUEUED", "ACTION_PHASE_INITIALIZING", "ACTION_PHASE_RUNNING"}
+
+
 def create_run(sandbox, name: str) -> None:
-    """A run (its a0 QUEUED) made over Connect's JSON, as `flyte run` makes one."""
+    """A run made over Connect's JSON, as `flyte run` makes one; its a0 sleeps until aborted."""
     inputs = connect(sandbox, "dataproxy.DataProxyService/UploadInputs",
                      {"projectId": {"name": PROJECT, "domain": DOMAIN}, "inputs": {}})
     assert inputs.status_code == 200, inputs.text
     created = connect(sandbox, "workflow.RunService/CreateRun", {
         "runId": {"project": PROJECT, "domain": DOMAIN, "name": name},
-        "taskSpec": {"taskTemplate": {"id": {"name": "env.parent", "version": "v1"}, "type": "python"}},
+        "taskSpec": {"taskTemplate": {"id": {"name": "env.parent", "version": "v1"}, "type": "python",
+                                      "container": {"args": ["sleep", "300"]}}},
         "offloadedInputData": inputs.json()["offloadedInputData"]})
     assert created.status_code == 200, created.text
 
@@ -60,10 +65,11 @@ def test_a_parent_watches_its_children_snapshot_sentinel_then_live_updates(sandb
     seen = run_client(sandbox, "watch", "watched-1")
     child_id = {"run": {"project": PROJECT, "domain": DOMAIN, "name": "watched-1"}}
     # What was there before the watch (only direct children of a0, not a0 itself), then the sentinel.
-    assert seen["snapshot"] == [{"actionId": {**child_id, "name": "c1"}, "phase": "ACTION_PHASE_QUEUED"},
-                                {"sentinel": True}]
+    [c1, sentinel] = seen["snapshot"]
+    assert c1["actionId"] == {**child_id, "name": "c1"} and c1["phase"] in NOT_ENDED, c1
+    assert sentinel == {"sentinel": True}
     # A child enqueued while the stream is open arrives on it.
-    assert seen["live"] == {"actionId": {**child_id, "name": "c2"}, "phase": "ACTION_PHASE_QUEUED"}
+    assert seen["live"]["actionId"] == {**child_id, "name": "c2"} and seen["live"]["phase"] in NOT_ENDED
     # A retried parent's Enqueue of the same name: the SDK takes already_exists as launched.
     assert seen["repeat"] == "ALREADY_EXISTS"
     # A trace is recorded finished; its update carries its outputs.pb as the parent gave it.
@@ -80,7 +86,14 @@ def test_a_parent_watches_its_children_snapshot_sentinel_then_live_updates(sandb
     details = connect(sandbox, "workflow.RunService/GetActionDetails",
                       {"actionId": {**child_id, "name": "c1"}}).json()["details"]
     assert details["metadata"]["task"]["id"]["name"] == "env.child"
-    assert details["attempts"][0]["phase"] == "ACTION_PHASE_QUEUED"
+    assert details["attempts"][0]["phase"] in NOT_ENDED
+    # The children run: the executor took them from the Enqueue.
+    deadline = time.monotonic() + 30
+    while details["status"]["phase"] != "ACTION_PHASE_RUNNING" and time.monotonic() < deadline:
+        time.sleep(0.1)
+        details = connect(sandbox, "workflow.RunService/GetActionDetails",
+                          {"actionId": {**child_id, "name": "c1"}}).json()["details"]
+    assert details["status"]["phase"] == "ACTION_PHASE_RUNNING"
 
 
 def test_a_stream_whose_client_goes_is_closed_and_counted_no_more(sandbox):
@@ -100,17 +113,18 @@ def test_a_stream_whose_client_goes_is_closed_and_counted_no_more(sandbox):
     assert open_streams(sandbox) == before
 
 
-def test_watch_action_details_follows_the_run_and_abort_run_marks_it(sandbox):
+def test_watch_action_details_follows_the_run_until_abort_run_ends_it(sandbox):
     create_run(sandbox, "aborted-1")
     seen = run_client(sandbox, "details", "aborted-1")
-    assert seen["first"]["phase"] == "ACTION_PHASE_QUEUED"
+    assert seen["first"]["phase"] in NOT_ENDED
     assert seen["after"] == {"reason": "enough"}
+    # The stream ended with the action: the executor ended it.
+    assert seen["last_phase"] == "ACTION_PHASE_ABORTED"
     assert seen["unknown_run"] == "NOT_FOUND"
     details = connect(sandbox, "workflow.RunService/GetRunDetails",
                       {"runId": {"project": PROJECT, "domain": DOMAIN, "name": "aborted-1"}}).json()["details"]
     assert details["action"]["abortInfo"] == {"reason": "enough"}
-    # Nothing runs actions yet: the abort is requested, the phase is the executor's to change.
-    assert details["action"]["status"]["phase"] == "ACTION_PHASE_QUEUED"
+    assert details["action"]["status"]["phase"] == "ACTION_PHASE_ABORTED"
 
 
 def test_unserved_streams_are_unimplemented_and_a_deadline_ends_a_stream(sandbox):

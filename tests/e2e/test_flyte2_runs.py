@@ -1,8 +1,8 @@
 """`flyte run` with the real Flyte 2 CLI (.venv-flyte2) against the sandbox: the run is created
 (its root action a0 queued and committed, the code bundle PUT to the signed URL and the inputs
 uploaded into the sandbox's store) without waiting for it, then listed and shown by `flyte get
-run`; RunService and DataProxyService also answer Connect's JSON codec. Running a0 is the
-engine's next step, so runs stay QUEUED here."""
+run`; RunService and DataProxyService also answer Connect's JSON codec. The executor then runs a0
+(the module's sandbox finds `a0` in .venv-flyte2; test_flyte2_exec.py tests the running itself)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,19 @@ import json
 import re
 import shutil
 import signal
+import time
 
 import pytest
 import requests
 from e2e_support import DOMAIN, FLYTE2PROJ, PROJECT, flyte2
 
 SCOPE = ("-p", PROJECT, "-d", DOMAIN)
+ENDED = {"ACTION_PHASE_SUCCEEDED", "ACTION_PHASE_FAILED", "ACTION_PHASE_ABORTED", "ACTION_PHASE_TIMED_OUT"}
+
+
+@pytest.fixture(scope="module")
+def sandbox(flyte2_sandbox):
+    return flyte2_sandbox
 
 
 @pytest.fixture(scope="module")
@@ -38,15 +45,25 @@ def run_id(name: str) -> dict:
     return {"project": PROJECT, "domain": DOMAIN, "name": name}
 
 
-def test_flyte_run_creates_the_run_queued_without_waiting(sandbox, hello_run):
+def wait_until_ended(sandbox, name: str, timeout: float = 120) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        got = connect(sandbox, "workflow.RunService/GetRunDetails", {"runId": run_id(name)})
+        assert got.status_code == 200, got.text
+        details = got.json()["details"]
+        if details["action"]["status"]["phase"] in ENDED:
+            return details
+        assert time.monotonic() < deadline, details["action"]["status"]
+        time.sleep(0.2)
+
+
+def test_flyte_run_creates_the_run_which_then_runs(sandbox, hello_run):
     assert f"Created Run: {hello_run['name']}" in hello_run["stdout"]
-    got = connect(sandbox, "workflow.RunService/GetRunDetails", {"runId": run_id(hello_run["name"])})
-    assert got.status_code == 200, got.text
-    details = got.json()["details"]
+    details = wait_until_ended(sandbox, hello_run["name"])
     assert details["runSpec"]["runStartTime"]  # stamped: a0 --run-start-time reads it
     action = details["action"]
     assert action["id"] == {"run": run_id(hello_run["name"]), "name": "a0"}
-    assert action["status"]["phase"] == "ACTION_PHASE_QUEUED" and action["status"]["attempts"] == 1
+    assert action["status"]["phase"] == "ACTION_PHASE_SUCCEEDED" and action["status"]["attempts"] == 1
     assert action["metadata"]["task"]["id"]["name"] == "hello_env.say_hello"
     assert action["metadata"]["environmentName"] == "hello_env"
     # The task spec, whose interface the SDK needs to decode inputs and outputs.
@@ -54,8 +71,10 @@ def test_flyte_run_creates_the_run_queued_without_waiting(sandbox, hello_run):
     assert template["type"] == "python"
     assert [v["key"] for v in template["interface"]["inputs"]["variables"]] == ["name"]
     [attempt] = action["attempts"]
-    assert attempt["attempt"] == 1 and attempt["phase"] == "ACTION_PHASE_QUEUED"
-    assert [t["phase"] for t in attempt["phaseTransitions"]] == ["ACTION_PHASE_QUEUED"]
+    assert attempt["attempt"] == 1 and attempt["phase"] == "ACTION_PHASE_SUCCEEDED"
+    # Created QUEUED (committed before CreateRun replied), then run.
+    assert [t["phase"] for t in attempt["phaseTransitions"]] == [
+        "ACTION_PHASE_QUEUED", "ACTION_PHASE_INITIALIZING", "ACTION_PHASE_RUNNING", "ACTION_PHASE_SUCCEEDED"]
 
     same = connect(sandbox, "workflow.RunService/GetActionDetails",
                    {"actionId": {"run": run_id(hello_run["name"]), "name": "a0"}})
@@ -66,22 +85,23 @@ def test_flyte_run_creates_the_run_queued_without_waiting(sandbox, hello_run):
 
 
 def test_flyte_get_run_lists_and_shows_it(sandbox, hello_run):
+    wait_until_ended(sandbox, hello_run["name"])
     listed = json.loads(flyte2(sandbox, "-of", "json-raw", "get", "run", *SCOPE).stdout)
     runs = {r["action"]["id"]["run"]["name"]: r["action"] for r in listed}
-    assert runs[hello_run["name"]]["status"]["phase"] == "ACTION_PHASE_QUEUED"
+    assert runs[hello_run["name"]]["status"]["phase"] == "ACTION_PHASE_SUCCEEDED"
     assert runs[hello_run["name"]]["metadata"]["task"]["shortName"] == "say_hello"
     # The SDK's phase filter (a number) reaches the store.
+    succeeded = connect(sandbox, "workflow.RunService/ListRuns", {
+        "projectId": {"name": PROJECT, "domain": DOMAIN},
+        "request": {"filters": [{"function": "EQUAL", "field": "phase", "values": ["5"]}]}})
+    assert succeeded.status_code == 200 and hello_run["name"] in succeeded.text
     queued = connect(sandbox, "workflow.RunService/ListRuns", {
         "projectId": {"name": PROJECT, "domain": DOMAIN},
-        "request": {"filters": [{"function": "EQUAL", "field": "phase", "values": ["1"]}]}})
-    assert queued.status_code == 200 and hello_run["name"] in queued.text
-    running = connect(sandbox, "workflow.RunService/ListRuns", {
-        "projectId": {"name": PROJECT, "domain": DOMAIN},
-        "request": {"filters": [{"function": "EQUAL", "field": "phase", "values": ["ACTION_PHASE_RUNNING"]}]}})
-    assert running.status_code == 200 and running.json().get("runs", []) == []
+        "request": {"filters": [{"function": "EQUAL", "field": "phase", "values": ["ACTION_PHASE_QUEUED"]}]}})
+    assert queued.status_code == 200 and hello_run["name"] not in queued.text
 
     shown = flyte2(sandbox, "get", "run", *SCOPE, hello_run["name"])
-    assert hello_run["name"] in shown.stdout and "QUEUED" in shown.stdout
+    assert hello_run["name"] in shown.stdout and "SUCCEEDED" in shown.stdout
 
 
 def test_the_code_bundle_and_the_inputs_are_in_the_sandboxs_store(sandbox, hello_run):
@@ -165,5 +185,9 @@ def test_a_created_run_survives_kill_9(sandbox_factory):
     listed = connect(second, "workflow.RunService/ListRuns", {"projectId": {"name": PROJECT, "domain": DOMAIN}})
     assert listed.status_code == 200, listed.text
     assert sorted(r["action"]["id"]["run"]["name"] for r in listed.json()["runs"]) == names
-    assert {r["action"]["status"]["phase"] for r in listed.json()["runs"]} == {"ACTION_PHASE_QUEUED"}
+    # Their task has no container, so the executor fails each (before or after the restart).
+    for name in names:
+        action = wait_until_ended(second, name)["action"]
+        assert action["status"]["phase"] == "ACTION_PHASE_FAILED"
+        assert "no container" in action["errorInfo"]["message"]
     assert len(list((state / "blobs" / "v2" / PROJECT / DOMAIN / "offloaded-inputs").glob("*/inputs.pb"))) == 5

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "admin/admin.h"
+#include "fakes/fake_action_executor.h"
 #include "fakes/fake_clock.h"
 #include "fakes/fake_engine.h"
 #include "fakes/temp_dir.h"
@@ -18,9 +19,10 @@ struct AdminFixture {
   std::unique_ptr<store::BlobStore> blobs = *store::OpenLocalBlobStore(dir.path() / "blobs");
   admin::UrlSigner signer{"k", "http://localhost:1", clock};
   FakeEngine engine{*stores.executions, *blobs};
+  FakeActionExecutor actions;
   std::unique_ptr<admin::Admin> admin =
-      *admin::Admin::Create({*stores.registry, *stores.executions, *stores.signals, *stores.runs, engine, *blobs, clock,
-                             signer, admin::AdminConfig{}});
+      *admin::Admin::Create({*stores.registry, *stores.executions, *stores.signals, *stores.runs, engine, actions,
+                             *blobs, clock, signer, admin::AdminConfig{}});
 };
 
 }  // namespace flyte::testing

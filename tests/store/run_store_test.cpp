@@ -156,5 +156,25 @@ TEST_CASE("run store: runs list root actions only, filtered, sorted and paged; a
   CHECK(children->at(0).key.name == "child1");
 }
 
+TEST_CASE("run store: the unfinished actions of every run, oldest first; an abort keeps its reason") {
+  testing::TempDir dir;
+  auto stores = OpenSqliteStores(dir.path() / "registry.db");
+  REQUIRE(stores.ok());
+  RunStore& runs = *stores->runs;
+  REQUIRE(runs.CreateAction(Root("r2", 2000), "").ok());
+  REQUIRE(runs.CreateAction(Root("r1", 1000), "").ok());
+  REQUIRE(runs.CreateAction(Root("r3", 3000), "").ok());
+  CHECK(RunNames(runs.ListUnfinished()) == std::vector<std::string>{"r1", "r2", "r3"});
+  constexpr int64_t kAborted = 7;
+  REQUIRE(
+      runs.Transition(
+              Key("r2"),
+              {.phase = kAborted, .ends_attempt = true, .ends_action = true, .at = 4000, .abort_reason = "user asked"})
+          .ok());
+  CHECK(RunNames(runs.ListUnfinished()) == std::vector<std::string>{"r1", "r3"});
+  CHECK(runs.GetAction(Key("r2"))->abort_reason == "user asked");
+  CHECK(runs.GetAction(Key("r2"))->phase == kAborted);
+}
+
 }  // namespace
 }  // namespace flyte::store

@@ -1,0 +1,43 @@
+// Flyte 2's executor: runs every QUEUED action of the run store (a run's root `a0`, children
+// enqueued by their parent) through the plugin layer, one loop thread around the ActionRunner
+// (action_runner.h: what each step commits before it acts). The admin layer calls Enqueue after
+// it commits a queued action and Abort for AbortRun/AbortAction; both return at once.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "engine/engine.h"
+#include "engine/v2/action_attempt.h"
+#include "store/blob_store.h"
+#include "store/run_store.h"
+
+namespace flyte::engine::v2 {
+
+struct ActionExecutorDeps {
+  store::RunStore& runs;
+  store::BlobStore& blobs;
+  const Clock& clock;
+  PluginFactory make_plugin;  // its own plugin instance (the v1 engine keeps its own)
+  ActionAttemptConfig attempts;
+  int max_system_failures = 3;
+};
+
+class ActionExecutor {
+ public:
+  virtual ~ActionExecutor() = default;
+  // Takes up the unfinished actions (ActionRunner::Recover), then starts the loop.
+  virtual Status Start() = 0;
+  // Stops the loop; running attempts are left alone (a restart re-attaches to them).
+  virtual void Stop() = 0;
+  // A QUEUED action was committed: run it.
+  virtual void Enqueue(const store::ActionKey& key) = 0;
+  // Aborts the action and its unfinished descendants (see ActionRunner::Abort).
+  virtual void Abort(const store::ActionKey& key, const std::string& reason) = 0;
+};
+
+std::unique_ptr<ActionExecutor> MakeActionExecutor(ActionExecutorDeps deps);
+
+}  // namespace flyte::engine::v2

@@ -1,0 +1,133 @@
+"""Flyte 2's executor with the real `flyte` CLI (.venv-flyte2): `flyte run` of a task reaches
+SUCCEEDED, each step of its attempt recorded, and its output comes back through the SDK (`flyte get
+io`, GetActionData); a failing task is retried as its template says, each attempt recorded; and a
+sandbox killed with -9 while a task runs re-attaches to it on restart, so the run succeeds with the
+task run once."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import time
+
+import requests
+from conftest import flyte2_config
+from e2e_support import DOMAIN, FLYTE2PROJ, PROJECT, flyte2
+
+SCOPE = ("-p", PROJECT, "-d", DOMAIN)
+TERMINAL = {"ACTION_PHASE_SUCCEEDED", "ACTION_PHASE_FAILED", "ACTION_PHASE_ABORTED", "ACTION_PHASE_TIMED_OUT"}
+
+
+def connect(sandbox, method: str, body: dict) -> requests.Response:
+    return requests.post(f"{sandbox.http}/flyteidl2.{method}", json=body, timeout=10)
+
+
+def run_id(name: str) -> dict:
+    return {"project": PROJECT, "domain": DOMAIN, "name": name}
+
+
+def project_copy(sandbox):
+    project = sandbox.home / "flyte2proj"
+    if not project.exists():
+        shutil.copytree(FLYTE2PROJ, project)
+    return project
+
+
+def flyte_run(sandbox, name: str, *args: str) -> None:
+    """`flyte run --name <name>` (no --follow: the CLI returns once the run is created)."""
+    result = flyte2(sandbox, "run", *SCOPE, "--name", name, *args, cwd=project_copy(sandbox), timeout=180)
+    assert f"Created Run: {name}" in result.stdout, result.stdout + result.stderr
+
+
+def details(sandbox, name: str) -> dict:
+    got = connect(sandbox, "workflow.RunService/GetRunDetails", {"runId": run_id(name)})
+    assert got.status_code == 200, got.text
+    return got.json()["details"]["action"]
+
+
+def wait_for(sandbox, name: str, phases: set[str], timeout: float = 120) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        action = details(sandbox, name)
+        if action["status"]["phase"] in phases:
+            return action
+        assert time.monotonic() < deadline, f"run {name} is {action['status']['phase']}, not in {phases}"
+        time.sleep(0.2)
+
+
+def phases_of(attempt: dict) -> list[str]:
+    return [t["phase"].removeprefix("ACTION_PHASE_") for t in attempt["phaseTransitions"]]
+
+
+def test_hello_run_succeeds_and_its_output_comes_back(flyte2_sandbox):
+    sandbox = flyte2_sandbox
+    flyte_run(sandbox, "hello-exec", "hello.py", "say_hello", "--name", "x")
+    action = wait_for(sandbox, "hello-exec", TERMINAL)
+    assert action["status"]["phase"] == "ACTION_PHASE_SUCCEEDED", action
+    [attempt] = action["attempts"]
+    assert phases_of(attempt) == ["QUEUED", "INITIALIZING", "RUNNING", "SUCCEEDED"]
+    assert attempt["outputs"]["outputUri"].endswith("/hello-exec/a0/1/outputs.pb")
+
+    # The SDK's run.outputs() (GetRunDetails, then GetActionData), as `flyte get io` prints it.
+    shown = flyte2(sandbox, "get", "io", *SCOPE, "hello-exec")
+    assert "hello x" in shown.stdout, shown.stdout + shown.stderr
+    data = connect(sandbox, "dataproxy.DataProxyService/GetActionData",
+                   {"actionId": {"run": run_id("hello-exec"), "name": "a0"}}).json()
+    assert data["inputs"]["literals"][0]["name"] == "name"
+    assert data["outputs"]["literals"][0]["value"]["scalar"]["primitive"]["stringValue"] == "hello x"
+    # The attempt's log, in its own folder.
+    [log] = (sandbox.state_dir / "logs" / "v2" / PROJECT / DOMAIN / "hello-exec" / "a0" / "1").glob("task.log")
+    assert log.exists()
+
+
+def test_a_failing_task_is_retried_and_each_attempt_recorded(flyte2_sandbox, tmp_path):
+    sandbox = flyte2_sandbox
+    marker = tmp_path / "attempts.txt"
+    flyte_run(sandbox, "fails-exec", "exec_tasks.py", "always_fails", "--marker", str(marker))
+    action = wait_for(sandbox, "fails-exec", TERMINAL)
+    assert action["status"]["phase"] == "ACTION_PHASE_FAILED", action
+    assert action["status"]["attempts"] == 3
+    assert "always fails" in action["errorInfo"]["message"]
+    attempts = action["attempts"]
+    assert [a["attempt"] for a in attempts] == [1, 2, 3]
+    assert all(a["phase"] == "ACTION_PHASE_FAILED" for a in attempts)
+    assert phases_of(attempts[0]) == ["QUEUED", "INITIALIZING", "RUNNING", "FAILED"]
+    assert phases_of(attempts[2]) == ["INITIALIZING", "RUNNING", "FAILED"]
+    assert marker.read_text() == "attempt\n" * 3
+    # Each attempt wrote its error into a folder of its own.
+    run_base = sandbox.state_dir / "blobs" / "v2" / PROJECT / DOMAIN / "fails-exec" / "a0"
+    assert sorted(p.parent.name for p in run_base.glob("*/error.pb")) == ["1", "2", "3"]
+
+
+def test_a_run_survives_kill_9_of_the_sandbox_and_its_task_runs_once(sandbox_factory):
+    base = sandbox_factory.new_dir("flyte2-exec-kill")
+    state = base / "state"
+    config = flyte2_config(base)
+    first = sandbox_factory.start(base=base / "first", state_dir=state, home=base / "home", config=config)
+    # Beside the state folder: confined tasks cannot create files in the folders above it.
+    marker = sandbox_factory.new_dir("marker") / "runs.txt"
+    flyte_run(first, "survives", "exec_tasks.py", "slow_hello", "--marker", str(marker), "--seconds", "20")
+    wait_for(first, "survives", {"ACTION_PHASE_RUNNING"})
+    deadline = time.monotonic() + 60
+    while not (marker.exists() and marker.read_text().startswith("start\n")):
+        assert time.monotonic() < deadline, "the task never started"
+        time.sleep(0.1)
+    assert marker.read_text() == "start\n", "the task ended before the kill"
+    first.proc.send_signal(signal.SIGKILL)
+    first.proc.wait(10)
+
+    second = sandbox_factory.start(base=base / "second", state_dir=state, home=base / "home", port=first.port,
+                                   config=config)
+    action = wait_for(second, "survives", TERMINAL)
+    assert action["status"]["phase"] == "ACTION_PHASE_SUCCEEDED", action
+    assert marker.read_text() == "start\nend\n"
+    [attempt] = action["attempts"]
+    assert phases_of(attempt) == ["QUEUED", "INITIALIZING", "RUNNING", "SUCCEEDED"]
+    shown = flyte2(second, "get", "io", *SCOPE, "survives")
+    assert "slept 20" in shown.stdout, shown.stdout + shown.stderr
+
+
+def test_the_data_of_an_unknown_action_is_not_found(flyte2_sandbox):
+    reply = connect(flyte2_sandbox, "dataproxy.DataProxyService/GetActionData",
+                    {"actionId": {"run": run_id("rnosuchrun"), "name": "a0"}})
+    assert reply.status_code == 404 and reply.json()["code"] == "not_found", reply.text

@@ -1,0 +1,301 @@
+// The Flyte 2 executor's state machine with a fake plugin and clock over the real run store:
+// what each step commits, how an attempt's files are judged, retries, timeouts, aborts and the
+// recovery after a restart.
+#include <doctest/doctest.h>
+#include <google/protobuf/util/time_util.h>
+
+#include <flyteidl2/common/phase.pb.h>
+
+#include "engine/v2/action_runner.h"
+#include "fakes/fake_clock.h"
+#include "fakes/fake_plugin.h"
+#include "fakes/temp_dir.h"
+#include "flyteidl/core/errors.pb.h"
+#include "flyteidl/core/literals.pb.h"
+#include "store/store.h"
+
+namespace flyte::engine::v2 {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+namespace common2 = flyteidl2::common;
+
+constexpr int64_t kQueued = common2::ACTION_PHASE_QUEUED;
+constexpr int64_t kInitializing = common2::ACTION_PHASE_INITIALIZING;
+constexpr int64_t kRunning = common2::ACTION_PHASE_RUNNING;
+constexpr int64_t kSucceeded = common2::ACTION_PHASE_SUCCEEDED;
+constexpr int64_t kFailed = common2::ACTION_PHASE_FAILED;
+constexpr int64_t kAborted = common2::ACTION_PHASE_ABORTED;
+constexpr int64_t kTimedOut = common2::ACTION_PHASE_TIMED_OUT;
+
+struct Runner {
+  testing::TempDir dir;
+  testing::FakeClock clock;
+  store::SqliteStores stores = *store::OpenSqliteStores(dir.path() / "registry.db", clock);
+  std::unique_ptr<store::BlobStore> blobs = *store::OpenLocalBlobStore(dir.path() / "blobs");
+  std::vector<plugins::AttemptId> changes;
+  std::unique_ptr<testing::FakePlugin> plugin = NewPlugin();
+  std::unique_ptr<ActionRunner> runner = NewRunner();
+  const std::string run_base = *blobs->NativeUrl("v2/p/d/r1");
+
+  std::unique_ptr<testing::FakePlugin> NewPlugin() {
+    return std::make_unique<testing::FakePlugin>([this](const plugins::AttemptId& id) { changes.push_back(id); });
+  }
+  std::unique_ptr<ActionRunner> NewRunner() {
+    ActionAttemptConfig config;
+    config.logs_dir = dir.path() / "logs";
+    config.endpoint = "localhost:30080";
+    config.path_prefix = "/opt/flyte2/bin";
+    return std::make_unique<ActionRunner>(
+        ActionRunnerDeps{*stores.runs, *blobs, *plugin, clock, config, /*max_system_failures=*/3});
+  }
+  // The sandbox restarted: a new plugin and runner over the same store.
+  void Restart() {
+    runner.reset();
+    plugin = NewPlugin();
+    runner = NewRunner();
+  }
+
+  static store::ActionKey Key(const std::string& name = "a0") { return {"p", "d", "r1", name}; }
+
+  // An action as CreateRun (root) or Enqueue (child) commits it: QUEUED, attempt 1's folder named.
+  void Create(const std::string& name, const std::string& parent, uint32_t retries = 0, int64_t timeout_s = 0) {
+    flyteidl2::workflow::ActionSpec spec;
+    spec.mutable_action_id()->set_name(name);
+    spec.set_run_output_base(run_base + "/");
+    spec.set_input_uri(parent.empty() ? run_base + "/inputs" : run_base + "/" + name + "/inputs.pb");
+    if (parent.empty()) {
+      *spec.mutable_run_spec()->mutable_run_start_time() = TimeUtil::MillisecondsToTimestamp(1'700'000'000'000);
+      auto* env = spec.mutable_run_spec()->mutable_envs()->add_values();
+      env->set_key("LOG_LEVEL");
+      env->set_value("10");
+    }
+    auto* task = spec.mutable_task()->mutable_spec()->mutable_task_template();
+    task->set_type("python");
+    task->mutable_metadata()->mutable_retries()->set_retries(retries);
+    if (timeout_s > 0) task->mutable_metadata()->mutable_timeout()->set_seconds(timeout_s);
+    for (const char* arg : {"a0", "--inputs", "{{.input}}", "--outputs-path", "{{.outputPrefix}}", "--run-start-time",
+                            "{{.runStartTime}}"}) {
+      task->mutable_container()->add_args(arg);
+    }
+    task->mutable_interface()->mutable_outputs()->add_variables()->set_key("o0");
+    store::ActionRow row;
+    row.key = Key(name);
+    row.parent = parent;
+    row.phase = kQueued;
+    row.created_at = clock.NowMillis();
+    row.updated_at = row.created_at;
+    row.spec = spec.SerializeAsString();
+    REQUIRE(stores.runs->CreateAction(row, run_base + "/" + name + "/1").ok());
+  }
+
+  store::ActionRow Row(const std::string& name = "a0") { return *stores.runs->GetAction(Key(name)); }
+  std::vector<store::AttemptRow> Attempts(const std::string& name = "a0") {
+    return *stores.runs->GetAttempts(Key(name));
+  }
+  static std::vector<int64_t> Phases(const store::AttemptRow& attempt) {
+    std::vector<int64_t> phases;
+    for (const auto& entered : attempt.phases) phases.push_back(entered.phase);
+    return phases;
+  }
+
+  std::string Folder(const std::string& name, int attempt) {
+    return "v2/p/d/r1/" + name + "/" + std::to_string(attempt);
+  }
+  void WriteOutputs(const std::string& name, int attempt) {
+    flyteidl::core::LiteralMap outputs;
+    (*outputs.mutable_literals())["o0"].mutable_scalar()->mutable_primitive()->set_string_value("hello x");
+    REQUIRE(blobs->Put(Folder(name, attempt) + "/outputs.pb", outputs.SerializeAsString()).ok());
+  }
+  void WriteError(const std::string& name, int attempt, bool recoverable) {
+    flyteidl::core::ErrorDocument document;
+    document.mutable_error()->set_code("ValueError");
+    document.mutable_error()->set_message("bad name");
+    document.mutable_error()->set_kind(recoverable ? flyteidl::core::ContainerError::RECOVERABLE
+                                                   : flyteidl::core::ContainerError::NON_RECOVERABLE);
+    document.mutable_error()->set_origin(flyteidl::core::ExecutionError::USER);
+    REQUIRE(blobs->Put(Folder(name, attempt) + "/error.pb", document.SerializeAsString()).ok());
+  }
+  std::string Id(const std::string& name = "a0", int attempt = 1) { return AttemptIdOf(Key(name), attempt); }
+};
+
+TEST_CASE_FIXTURE(Runner, "v2 actions: queued → initializing → running → succeeded, each step committed") {
+  Create("a0", "");
+  runner->Enqueue(Key());
+  runner->Step();
+  REQUIRE(plugin->started.size() == 1);
+  const plugins::TaskAttempt& attempt = plugin->started[0];
+  CHECK(attempt.id == "v2/p/d/r1/a0/1");
+  CHECK(attempt.token.starts_with("v2-"));
+  CHECK(attempt.token.find('/') == std::string::npos);  // a file name: started-<token>
+  CHECK(attempt.attempt == 0);
+  CHECK(attempt.inputs_path == run_base + "/inputs/inputs.pb");
+  CHECK(attempt.output_prefix == run_base + "/a0/1");
+  CHECK(attempt.checkpoint_prefix == run_base + "/a0/1/_flytecheckpoints");
+  CHECK(attempt.prev_checkpoint_prefix.empty());
+  CHECK(attempt.task.container().args(6) == "2023-11-14T22:13:20Z");
+  CHECK(attempt.env.at("ACTION_NAME") == "a0");
+  CHECK(attempt.env.at("RUN_NAME") == "r1");
+  CHECK(attempt.env.at("_U_RUN_BASE") == run_base + "/");
+  CHECK(attempt.env.at("_U_ORG_NAME") == "local");
+  CHECK(attempt.env.at("_U_EP_OVERRIDE") == "localhost:30080");
+  CHECK(attempt.env.at("_U_INSECURE") == "true");
+  CHECK(attempt.env.at("_U_USE_ACTIONS") == "1");
+  CHECK(attempt.env.at("LOG_LEVEL") == "10");
+  CHECK(attempt.env.at("PATH").starts_with("/opt/flyte2/bin"));
+  CHECK(blobs->FindFolder(Folder("a0", 1)).ok());
+  CHECK(Row().phase == kRunning);
+  CHECK(Phases(Attempts()[0]) == std::vector<int64_t>{kQueued, kInitializing, kRunning});
+
+  clock.Advance(std::chrono::seconds(2));
+  WriteOutputs("a0", 1);
+  plugin->Exit(Id());
+  CHECK(changes == std::vector<plugins::AttemptId>{Id()});
+  runner->AttemptChanged(Id());
+  runner->Step();
+  CHECK(Row().phase == kSucceeded);
+  CHECK(Row().terminal);
+  CHECK(Row().ended_at == clock.NowMillis());
+  CHECK(Phases(Attempts()[0]) == std::vector<int64_t>{kQueued, kInitializing, kRunning, kSucceeded});
+  CHECK(plugin->Running() == 0);
+  CHECK(runner->Unfinished() == 0);
+}
+
+TEST_CASE_FIXTURE(Runner, "v2 actions: error.pb wins over outputs.pb and a non-recoverable error is not retried") {
+  Create("a0", "", /*retries=*/2);
+  runner->Enqueue(Key());
+  runner->Step();
+  WriteOutputs("a0", 1);
+  WriteError("a0", 1, /*recoverable=*/false);
+  plugin->Exit(Id());
+  runner->Step();
+  CHECK(Row().phase == kFailed);
+  CHECK(Row().attempts == 1);
+  flyteidl2::workflow::ErrorInfo error;
+  REQUIRE(error.ParseFromString(Row().error));
+  CHECK(error.code() == "ValueError");
+  CHECK(error.message() == "bad name");
+  CHECK(error.kind() == flyteidl2::workflow::ErrorInfo::KIND_USER);
+}
+
+TEST_CASE_FIXTURE(Runner, "v2 actions: a recoverable failure is retried in a new attempt with its own folder") {
+  Create("a0", "", /*retries=*/1);
+  runner->Enqueue(Key());
+  runner->Step();
+  WriteError("a0", 1, /*recoverable=*/true);
+  plugin->Exit(Id());
+  runner->Step();  // attempt 1 ends FAILED, attempt 2 is queued
+  runner->Step();
+  REQUIRE(plugin->started.size() == 2);
+  const plugins::TaskAttempt& second = plugin->started[1];
+  CHECK(second.id == Id("a0", 2));
+  CHECK(second.attempt == 1);
+  CHECK(second.output_prefix == run_base + "/a0/2");
+  CHECK(second.prev_checkpoint_prefix == run_base + "/a0/1/_flytecheckpoints");
+  CHECK(Row().phase == kRunning);
+  CHECK(!Row().terminal);
+
+  WriteError("a0", 2, /*recoverable=*/true);
+  plugin->Exit(Id("a0", 2));
+  runner->Step();
+  CHECK(Row().phase == kFailed);
+  CHECK(Row().terminal);
+  const auto attempts = Attempts();
+  REQUIRE(attempts.size() == 2);
+  CHECK(Phases(attempts[0]) == std::vector<int64_t>{kQueued, kInitializing, kRunning, kFailed});
+  CHECK(Phases(attempts[1]) == std::vector<int64_t>{kInitializing, kRunning, kFailed});
+  CHECK(attempts[1].output_uri == run_base + "/a0/2");
+}
+
+TEST_CASE_FIXTURE(Runner, "v2 actions: an attempt past the task's timeout is stopped and the action TIMED_OUT") {
+  Create("a0", "", /*retries=*/0, /*timeout_s=*/10);
+  runner->Enqueue(Key());
+  runner->Step();
+  CHECK(runner->NextDeadline() == clock.NowMillis() + 10'000);
+  clock.Advance(std::chrono::seconds(11));
+  runner->Step();
+  CHECK(plugin->aborted == std::vector<plugins::AttemptId>{Id()});
+  runner->Step();
+  CHECK(Row().phase == kTimedOut);
+  CHECK(Row().terminal);
+}
+
+TEST_CASE_FIXTURE(Runner, "v2 actions: Abort ends the action ABORTED, kills its attempt and its running children's") {
+  Create("a0", "");
+  Create("c1", "a0");
+  Create("c2", "c1");
+  runner->Enqueue(Key());
+  runner->Enqueue(Key("c1"));
+  runner->Enqueue(Key("c2"));
+  runner->Step();
+  REQUIRE(plugin->Running() == 3);
+  runner->Abort(Key(), "user asked");
+  for (const char* name : {"a0", "c1", "c2"}) {
+    CHECK(Row(name).phase == kAborted);
+    CHECK(Row(name).terminal);
+    CHECK(Row(name).abort_reason == "user asked");
+  }
+  CHECK(plugin->aborted.size() == 3);
+  runner->Step();  // the aborted attempts are gone: finalized
+  CHECK(plugin->Running() == 0);
+  CHECK(runner->Unfinished() == 0);
+}
+
+TEST_CASE_FIXTURE(Runner, "v2 actions: after a restart a running attempt is watched, not started again") {
+  Create("a0", "");
+  runner->Enqueue(Key());
+  runner->Step();
+  const std::string token = plugin->started.at(0).token;
+  Restart();
+  plugins::Recovery running;
+  running.state = plugins::Recovery::State::kRunning;
+  plugin->recoveries[Id()] = running;
+  REQUIRE(runner->Recover().ok());
+  REQUIRE(plugin->recovered.size() == 1);
+  CHECK(plugin->recovered[0].token == token);  // the same launch, found by the same token
+  runner->Step();
+  CHECK(plugin->started.empty());
+  WriteOutputs("a0", 1);
+  plugin->Exit(Id());
+  runner->Step();
+  CHECK(Row().phase == kSucceeded);
+}
+
+TEST_CASE_FIXTURE(Runner,
+                  "v2 actions: after a restart an ended attempt is judged by its files, one never started starts") {
+  Create("a0", "");
+  Create("c1", "a0");
+  runner->Enqueue(Key());
+  runner->Enqueue(Key("c1"));
+  runner->Step();
+  Restart();
+  plugins::Recovery ended;
+  ended.state = plugins::Recovery::State::kEnded;
+  ended.status.phase = plugins::AttemptPhase::kExited;
+  plugin->recoveries[Id()] = ended;  // c1's launch is not found: never started
+  WriteOutputs("a0", 1);
+  REQUIRE(runner->Recover().ok());
+  CHECK(Row().phase == kSucceeded);
+  REQUIRE(plugin->started.size() == 1);
+  CHECK(plugin->started[0].id == Id("c1"));
+  runner->Step();
+  CHECK(Row("c1").phase == kRunning);
+  CHECK(Row("c1").attempts == 1);
+}
+
+TEST_CASE_FIXTURE(Runner, "v2 actions: a queued action found after a restart starts") {
+  Create("a0", "");
+  REQUIRE(runner->Recover().ok());
+  runner->Step();
+  CHECK(plugin->started.size() == 1);
+  CHECK(Row().phase == kRunning);
+}
+
+TEST_CASE("v2 actions: an input URI names the inputs.pb of its folder or itself") {
+  CHECK(InputsFileUrl("/s/in") == "/s/in/inputs.pb");
+  CHECK(InputsFileUrl("/s/in/") == "/s/in/inputs.pb");
+  CHECK(InputsFileUrl("/s/c1/inputs.pb") == "/s/c1/inputs.pb");
+}
+
+}  // namespace
+}  // namespace flyte::engine::v2
