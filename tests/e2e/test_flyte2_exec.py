@@ -2,7 +2,8 @@
 SUCCEEDED, each step of its attempt recorded, and its output comes back through the SDK (`flyte get
 io`, GetActionData); a failing task is retried as its template says, each attempt recorded; and a
 sandbox killed with -9 while a task runs re-attaches to it on restart, so the run succeeds with the
-task run once."""
+task run once; a parent's own process enqueues its children (ActionsService/Enqueue), follows them
+(WatchForUpdates) and reads their outputs, 20 side by side and one level deeper."""
 
 from __future__ import annotations
 
@@ -125,6 +126,50 @@ def test_a_run_survives_kill_9_of_the_sandbox_and_its_task_runs_once(sandbox_fac
     assert phases_of(attempt) == ["QUEUED", "INITIALIZING", "RUNNING", "SUCCEEDED"]
     shown = flyte2(second, "get", "io", *SCOPE, "survives")
     assert "slept 20" in shown.stdout, shown.stdout + shown.stderr
+
+
+def actions_of(sandbox, name: str) -> dict:
+    listed = connect(sandbox, "workflow.RunService/ListActions", {"runId": run_id(name)})
+    assert listed.status_code == 200, listed.text
+    return {a["id"]["name"]: a for a in listed.json()["actions"]}
+
+
+def output_of(sandbox, name: str) -> dict:
+    data = connect(sandbox, "dataproxy.DataProxyService/GetActionData",
+                   {"actionId": {"run": run_id(name), "name": "a0"}}).json()
+    return data["outputs"]["literals"][0]["value"]["scalar"]["primitive"]
+
+
+def test_a_parent_gathers_20_children_it_enqueues_and_sums_their_outputs(flyte2_sandbox):
+    sandbox = flyte2_sandbox
+    flyte_run(sandbox, "fanout-20", "fanout.py", "total", "--n", "20")
+    action = wait_for(sandbox, "fanout-20", TERMINAL, timeout=300)
+    assert action["status"]["phase"] == "ACTION_PHASE_SUCCEEDED", action
+    assert output_of(sandbox, "fanout-20") == {"integer": str(sum(i * i for i in range(20)))}
+    actions = actions_of(sandbox, "fanout-20")
+    children = [a for name, a in actions.items() if name != "a0"]
+    assert len(children) == 20
+    for child in children:
+        assert child["metadata"]["parent"] == "a0"
+        assert child["status"]["phase"] == "ACTION_PHASE_SUCCEEDED"
+        assert child["status"]["attempts"] == 1  # each child ran once
+    shown = flyte2(sandbox, "get", "io", *SCOPE, "fanout-20")
+    assert "o0=2470" in shown.stdout, shown.stdout + shown.stderr
+
+
+def test_children_of_children_each_report_to_their_own_parent(flyte2_sandbox):
+    sandbox = flyte2_sandbox
+    flyte_run(sandbox, "fanout-nested", "fanout.py", "nested", "--n", "2")
+    action = wait_for(sandbox, "fanout-nested", TERMINAL, timeout=300)
+    assert action["status"]["phase"] == "ACTION_PHASE_SUCCEEDED", action
+    assert output_of(sandbox, "fanout-nested") == {"integer": "1"}  # total(1) + total(2) = 0 + (0 + 1)
+    actions = actions_of(sandbox, "fanout-nested")
+    parents = [name for name, a in actions.items() if a["metadata"].get("parent") == "a0"]
+    assert len(parents) == 2  # the two totals
+    grandchildren = [a for a in actions.values() if a["metadata"].get("parent") in parents]
+    assert len(grandchildren) == 3  # one square under total(1), two under total(2)
+    assert len(actions) == 1 + 2 + 3
+    assert all(a["status"]["phase"] == "ACTION_PHASE_SUCCEEDED" for a in actions.values())
 
 
 def test_the_data_of_an_unknown_action_is_not_found(flyte2_sandbox):

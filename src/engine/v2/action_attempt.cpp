@@ -29,6 +29,10 @@ std::map<std::string, std::string> RuntimeEnvironment(const store::ActionKey& ke
   env["_U_EP_OVERRIDE"] = config.endpoint;
   env["_U_INSECURE"] = "true";
   env["_U_USE_ACTIONS"] = "1";
+  // A parent writes each child's inputs.pb under <run base>/<child>/ as into an object store,
+  // where no folder needs making; with the store's local folders, fsspec (the SDK's storage) makes
+  // them only when told, and it reads that from here. Nothing else the SDK does changes.
+  env["FSSPEC_FILE"] = R"({"auto_mkdir": true})";
   if (!config.path_prefix.empty()) {
     const char* path = std::getenv("PATH");
     env["PATH"] = config.path_prefix + (path != nullptr && *path != '\0' ? ":" + std::string(path) : "");
