@@ -17,7 +17,6 @@ namespace {
 using google::protobuf::util::TimeUtil;
 namespace common2 = flyteidl2::common;
 
-constexpr int64_t kQueued = common2::ACTION_PHASE_QUEUED;
 constexpr int64_t kWaiting = common2::ACTION_PHASE_WAITING_FOR_RESOURCES;
 constexpr int64_t kInitializing = common2::ACTION_PHASE_INITIALIZING;
 constexpr int64_t kRunning = common2::ACTION_PHASE_RUNNING;
