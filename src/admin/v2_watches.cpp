@@ -33,6 +33,10 @@ class ChildrenWatch final : public ReplyStream<flyteidl2::actions::WatchForUpdat
   Status Next(std::vector<flyteidl2::actions::WatchForUpdatesResponse>* replies, bool* ended) override {
     *ended = false;  // a parent watches for as long as it runs
     if (!started_) {
+      // The snapshot covers what is pending now. Emptied, the feed wakes the stream for the next
+      // change; left pending, a change made before this first read kept it from ever waking it
+      // again (a notice wakes only a subscriber with nothing pending).
+      subscription_->Take();
       RETURN_IF_ERROR(runs_.GetAction(parent_).status());
       RETURN_IF_ERROR(AllChildren(replies));
       replies->emplace_back().mutable_control_message()->set_sentinel(true);
