@@ -3,9 +3,9 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "admin/v2_actions.h"
-#include "admin/v2_layout.h"
 #include "admin/v2_watches.h"
 #include "admin/validation.h"
+#include "engine/v2/layout.h"
 
 namespace flyte::admin {
 namespace {
@@ -114,8 +114,8 @@ Status V2ActionsService::Enqueue(const flyteidl2::actions::EnqueueRequest& reque
     row.task_version = action.task().id().version();
     row.cache_key = action.task().cache_key().value();
     row.phase = flyteidl2::common::ACTION_PHASE_QUEUED;
-    ASSIGN_OR_RETURN(output_uri,
-                     deps_.blobs.NativeUrl(V2AttemptKey(V2RunBaseKey(key.project, key.domain, key.run), key.name, 1)));
+    ASSIGN_OR_RETURN(output_uri, deps_.blobs.NativeUrl(engine::v2::V2AttemptKey(
+                                     engine::v2::V2RunBaseKey(key.project, key.domain, key.run), key.name, 1)));
   }
   row.spec = spec.SerializeAsString();
   row.metadata = ChildMetadata(action, static_cast<workflow::ActionType>(row.action_type)).SerializeAsString();

@@ -7,10 +7,10 @@
 
 #include "admin/project_domain.h"
 #include "admin/v2_actions.h"
-#include "admin/v2_layout.h"
 #include "admin/validation.h"
 #include "common/digest.h"
 #include "engine/v2/action_attempt.h"
+#include "engine/v2/layout.h"
 
 namespace flyte::admin {
 namespace {
@@ -110,8 +110,8 @@ StatusOr<flyteidl2::common::OffloadedInputData> V2DataProxyService::OffloadInput
     const std::string& project, const std::string& domain, const flyteidl2::task::Inputs& inputs) {
   const std::string bytes = DeterministicBytes(inputs);
   const std::string hash = HexEncode(Sha256(bytes)).substr(0, 32);
-  const std::string folder = V2OffloadedInputsKey(project, domain, hash);
-  const std::string key = folder + "/" + kV2InputsFile;
+  const std::string folder = engine::v2::V2OffloadedInputsKey(project, domain, hash);
+  const std::string key = folder + "/" + engine::v2::kV2InputsFile;
   RETURN_IF_ERROR(store::ValidateKey(key));
   RETURN_IF_ERROR(deps_.blobs.Put(key, bytes));
   flyteidl2::common::OffloadedInputData out;

@@ -4,11 +4,11 @@
 
 #include "admin/project_domain.h"
 #include "admin/v2_actions.h"
-#include "admin/v2_layout.h"
 #include "admin/v2_list_request.h"
 #include "admin/v2_watches.h"
 #include "admin/validation.h"
 #include "common/digest.h"
+#include "engine/v2/layout.h"
 
 namespace flyte::admin {
 namespace {
@@ -105,15 +105,15 @@ Status V2RunService::CreateRun(const workflow::CreateRunRequest& request, workfl
   }
   RETURN_IF_ERROR(RequireField(inputs.uri(), "offloaded_input_data.uri"));
   ASSIGN_OR_RETURN(std::string inputs_folder, deps_.blobs.KeyOf(inputs.uri()));
-  if (!deps_.blobs.Size(inputs_folder + "/" + kV2InputsFile).ok()) {
+  if (!deps_.blobs.Size(inputs_folder + "/" + engine::v2::kV2InputsFile).ok()) {
     return absl::InvalidArgumentError("no inputs.pb in " + inputs.uri() + " (upload it with UploadInputs)");
   }
 
   const int64_t now = deps_.clock.NowMillis();
-  const std::string run_base = V2RunBaseKey(key.project, key.domain, key.run);
+  const std::string run_base = engine::v2::V2RunBaseKey(key.project, key.domain, key.run);
   RETURN_IF_ERROR(store::ValidateKey(run_base));
   ASSIGN_OR_RETURN(std::string run_base_url, deps_.blobs.NativeUrl(run_base));
-  ASSIGN_OR_RETURN(std::string attempt_url, deps_.blobs.NativeUrl(V2AttemptKey(run_base, kRootAction, 1)));
+  ASSIGN_OR_RETURN(std::string attempt_url, deps_.blobs.NativeUrl(engine::v2::V2AttemptKey(run_base, kRootAction, 1)));
 
   workflow::ActionSpec spec;
   auto* id = spec.mutable_action_id();

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "common/digest.h"
+#include "engine/v2/layout.h"
 #include "flyteidl/core/tasks.pb.h"
 #include "plugins/template_placeholders.h"
 
@@ -61,7 +62,7 @@ StatusOr<flyteidl::core::TaskTemplate> TemplateOf(const flyteidl2::workflow::Act
 }  // namespace
 
 std::string AttemptIdOf(const store::ActionKey& key, int64_t attempt) {
-  return "v2/" + key.project + "/" + key.domain + "/" + key.run + "/" + key.name + "/" + std::to_string(attempt);
+  return V2AttemptKey(V2RunBaseKey(key.project, key.domain, key.run), key.name, attempt);
 }
 
 std::string InputsFileUrl(const std::string& input_uri) {

@@ -1,12 +1,13 @@
 // Where Flyte 2's data lives in the object store (FLYTE2-PROTOCOL.md §3.4, without the shard):
 // each run's base folder (`_U_RUN_BASE`), under it a folder per action and an output folder per
-// attempt, and the folders UploadInputs writes a run's inputs.pb into.
+// attempt, and the folders UploadInputs writes a run's inputs.pb into. Keys of the store, and
+// the attempt ids the plugins see.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
-namespace flyte::admin {
+namespace flyte::engine::v2 {
 
 inline constexpr char kV2InputsFile[] = "inputs.pb";
 
@@ -21,4 +22,4 @@ inline std::string V2OffloadedInputsKey(const std::string& project, const std::s
   return "v2/" + project + "/" + domain + "/offloaded-inputs/" + hash;
 }
 
-}  // namespace flyte::admin
+}  // namespace flyte::engine::v2
