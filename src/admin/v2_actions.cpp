@@ -29,6 +29,7 @@ void StatusOf(const store::ActionRow& row, workflow::ActionStatus* status) {
     status->set_duration_ms(static_cast<uint64_t>(row.ended_at - row.created_at));
   }
   status->set_attempts(static_cast<uint32_t>(row.attempts));
+  status->set_cache_status(static_cast<flyteidl2::core::CatalogCacheStatus>(row.cache_status));
 }
 
 constexpr int64_t kSucceeded = flyteidl2::common::ACTION_PHASE_SUCCEEDED;
@@ -44,6 +45,10 @@ StatusOr<workflow::ActionAttempt> AttemptOf(const store::ActionRow& row, const s
   }
   if (from.phase == kSucceeded && !from.output_uri.empty()) {
     attempt.mutable_outputs()->set_output_uri(from.output_uri + "/outputs.pb");
+  }
+  // The cache is looked at, or filled, once per action: by its last attempt.
+  if (from.attempt == row.attempts) {
+    attempt.set_cache_status(static_cast<flyteidl2::core::CatalogCacheStatus>(row.cache_status));
   }
   for (size_t i = 0; i < from.phases.size(); ++i) {
     auto* transition = attempt.add_phase_transitions();

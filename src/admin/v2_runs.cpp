@@ -8,6 +8,7 @@
 #include "admin/v2_watches.h"
 #include "admin/validation.h"
 #include "common/digest.h"
+#include "engine/v2/action_cache.h"
 #include "engine/v2/layout.h"
 
 namespace flyte::admin {
@@ -144,6 +145,8 @@ Status V2RunService::CreateRun(const workflow::CreateRunRequest& request, workfl
   row.updated_at = now;
   row.spec = spec.SerializeAsString();
   row.metadata = MetadataOf(request, task_id).SerializeAsString();
+  row.cache_key =
+      engine::v2::RunCacheKey(request.task_spec(), inputs.inputs_hash().empty() ? inputs.uri() : inputs.inputs_hash());
   Status created = deps_.runs.CreateAction(row, attempt_url);
   if (absl::IsAlreadyExists(created)) {
     return absl::AlreadyExistsError("run " + key.project + "/" + key.domain + "/" + key.run + " already exists");

@@ -74,8 +74,13 @@ StatusOr<engine::v2::ActionExecutorDeps> ActionExecutorDepsFor(
     attempts.path_prefix += (attempts.path_prefix.empty() ? "" : ":") + folder;
   }
   attempts.buckets_dir = engine_config.buckets_dir;
-  return engine::v2::ActionExecutorDeps{
-      *stores.runs, blobs, SystemClock(), std::move(make_plugin), std::move(attempts), config.tasks.max_system_retries};
+  return engine::v2::ActionExecutorDeps{*stores.runs,
+                                        blobs,
+                                        *stores.cache,
+                                        SystemClock(),
+                                        std::move(make_plugin),
+                                        std::move(attempts),
+                                        config.tasks.max_system_retries};
 }
 
 // Threads of the sandbox apart from gRPC's: HTTP, disk I/O, the engine, the plugins, the scheduler.

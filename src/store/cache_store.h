@@ -9,6 +9,8 @@
 
 namespace flyte::store {
 
+// Flyte 1's entries keep a LiteralMap and a TaskExecutionIdentifier; Flyte 2's (keys starting
+// "flyte2/", engine/v2/action_cache.h) an outputs.pb and a flyteidl2.common.ActionIdentifier.
 struct CacheEntry {
   std::string outputs;  // serialized flyteidl.core.LiteralMap
   std::string source;   // serialized flyteidl.core.TaskExecutionIdentifier of the run that computed it

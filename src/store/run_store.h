@@ -34,6 +34,7 @@ struct ActionRow {
   bool terminal = false;
   int64_t attempts = 1;  // the last attempt's number
   std::string cache_key;
+  int64_t cache_status = 0;  // flyteidl.core.CatalogCacheStatus
   int64_t created_at = 0;
   int64_t updated_at = 0;
   int64_t started_at = 0;
@@ -73,6 +74,7 @@ struct PhaseChange {
   std::string output_uri = {};    // kept when not empty
   std::string error = {};         // kept, on the attempt and the action, when not empty
   std::string abort_reason = {};  // kept on the action when not empty (an abort)
+  int64_t cache_status = 0;       // kept on the action when not 0
 };
 
 class RunStore {

@@ -30,7 +30,8 @@ const ListColumns kActionList{"actions",
 
 constexpr const char* kActionColumns =
     "project, domain, run, name, parent, action_type, action_group, task_name, task_version, phase, terminal, "
-    "attempts, cache_key, created_at, updated_at, started_at, ended_at, abort_reason, spec, metadata, error";
+    "attempts, cache_key, created_at, updated_at, started_at, ended_at, abort_reason, spec, metadata, error, "
+    "cache_status";
 constexpr const char* kAttemptColumns = "attempt, phase, started_at, ended_at, output_uri, error";
 
 ActionRow ReadAction(const Statement& stmt) {
@@ -53,6 +54,7 @@ ActionRow ReadAction(const Statement& stmt) {
   row.spec = stmt.Blob(18);
   row.metadata = stmt.Blob(19);
   row.error = stmt.Blob(20);
+  row.cache_status = stmt.Int(21);
   return row;
 }
 
@@ -164,7 +166,8 @@ class SqliteRunStore final : public RunStore, SqliteStore {
                                     "started_at = CASE WHEN started_at = 0 AND ? THEN ? ELSE started_at END, "
                                     "ended_at = CASE WHEN ? THEN ? ELSE 0 END, "
                                     "error = CASE WHEN length(?) = 0 THEN error ELSE ? END, "
-                                    "abort_reason = CASE WHEN ? = '' THEN abort_reason ELSE ? END "
+                                    "abort_reason = CASE WHEN ? = '' THEN abort_reason ELSE ? END, "
+                                    "cache_status = CASE WHEN ? = 0 THEN cache_status ELSE ? END "
                                     "WHERE project = ? AND domain = ? AND run = ? AND name = ?"));
       // The action starts when it first leaves the queue (FLYTE2-PROTOCOL.md §4.2: QUEUED and
       // WAITING_FOR_RESOURCES are 1 and 2).
@@ -181,8 +184,10 @@ class SqliteRunStore final : public RunStore, SqliteStore {
           .BindBlob(10, change.error)
           .BindBlob(11, change.error)
           .Bind(12, change.abort_reason)
-          .Bind(13, change.abort_reason);
-      return BindKey(update, key, 14).Run();
+          .Bind(13, change.abort_reason)
+          .Bind(14, change.cache_status)
+          .Bind(15, change.cache_status);
+      return BindKey(update, key, 16).Run();
     });
   }
 
@@ -201,7 +206,7 @@ class SqliteRunStore final : public RunStore, SqliteStore {
     absl::MutexLock lock(&shared_->mu);
     Status status = InTransaction(Db(), [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) -> Status {
       ASSIGN_OR_RETURN(Statement insert, Db().Prepare(std::string("INSERT INTO actions (") + kActionColumns +
-                                                      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                                                      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
       BindKey(insert, row.key, 1)
           .Bind(5, row.parent)
           .Bind(6, row.action_type)
@@ -219,7 +224,8 @@ class SqliteRunStore final : public RunStore, SqliteStore {
           .Bind(18, row.abort_reason)
           .BindBlob(19, row.spec)
           .BindBlob(20, row.metadata)
-          .BindBlob(21, row.error);
+          .BindBlob(21, row.error)
+          .Bind(22, row.cache_status);
       RETURN_IF_ERROR(insert.Run());
       return StartAttempt(row.key, {.attempt = row.attempts,
                                     .phase = row.phase,

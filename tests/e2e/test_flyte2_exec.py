@@ -7,57 +7,13 @@ task run once; a parent's own process enqueues its children (ActionsService/Enqu
 
 from __future__ import annotations
 
-import shutil
 import signal
 import time
 
-import requests
 from conftest import flyte2_config
-from e2e_support import DOMAIN, FLYTE2PROJ, PROJECT, flyte2
-
-SCOPE = ("-p", PROJECT, "-d", DOMAIN)
-TERMINAL = {"ACTION_PHASE_SUCCEEDED", "ACTION_PHASE_FAILED", "ACTION_PHASE_ABORTED", "ACTION_PHASE_TIMED_OUT"}
-
-
-def connect(sandbox, method: str, body: dict) -> requests.Response:
-    return requests.post(f"{sandbox.http}/flyteidl2.{method}", json=body, timeout=10)
-
-
-def run_id(name: str) -> dict:
-    return {"project": PROJECT, "domain": DOMAIN, "name": name}
-
-
-def project_copy(sandbox):
-    project = sandbox.home / "flyte2proj"
-    if not project.exists():
-        shutil.copytree(FLYTE2PROJ, project)
-    return project
-
-
-def flyte_run(sandbox, name: str, *args: str) -> None:
-    """`flyte run --name <name>` (no --follow: the CLI returns once the run is created)."""
-    result = flyte2(sandbox, "run", *SCOPE, "--name", name, *args, cwd=project_copy(sandbox), timeout=180)
-    assert f"Created Run: {name}" in result.stdout, result.stdout + result.stderr
-
-
-def details(sandbox, name: str) -> dict:
-    got = connect(sandbox, "workflow.RunService/GetRunDetails", {"runId": run_id(name)})
-    assert got.status_code == 200, got.text
-    return got.json()["details"]["action"]
-
-
-def wait_for(sandbox, name: str, phases: set[str], timeout: float = 120) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        action = details(sandbox, name)
-        if action["status"]["phase"] in phases:
-            return action
-        assert time.monotonic() < deadline, f"run {name} is {action['status']['phase']}, not in {phases}"
-        time.sleep(0.2)
-
-
-def phases_of(attempt: dict) -> list[str]:
-    return [t["phase"].removeprefix("ACTION_PHASE_") for t in attempt["phaseTransitions"]]
+from e2e_support import DOMAIN, PROJECT, flyte2
+from flyte2_support import (SCOPE, TERMINAL, actions_of, connect, flyte_run, output_of, phases_of, run_id,
+                            wait_for)
 
 
 def test_hello_run_succeeds_and_its_output_comes_back(flyte2_sandbox):
@@ -126,18 +82,6 @@ def test_a_run_survives_kill_9_of_the_sandbox_and_its_task_runs_once(sandbox_fac
     assert phases_of(attempt) == ["QUEUED", "INITIALIZING", "RUNNING", "SUCCEEDED"]
     shown = flyte2(second, "get", "io", *SCOPE, "survives")
     assert "slept 20" in shown.stdout, shown.stdout + shown.stderr
-
-
-def actions_of(sandbox, name: str) -> dict:
-    listed = connect(sandbox, "workflow.RunService/ListActions", {"runId": run_id(name)})
-    assert listed.status_code == 200, listed.text
-    return {a["id"]["name"]: a for a in listed.json()["actions"]}
-
-
-def output_of(sandbox, name: str) -> dict:
-    data = connect(sandbox, "dataproxy.DataProxyService/GetActionData",
-                   {"actionId": {"run": run_id(name), "name": "a0"}}).json()
-    return data["outputs"]["literals"][0]["value"]["scalar"]["primitive"]
 
 
 def test_a_parent_gathers_20_children_it_enqueues_and_sums_their_outputs(flyte2_sandbox):

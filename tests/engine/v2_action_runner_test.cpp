@@ -5,7 +5,9 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <flyteidl2/common/phase.pb.h>
+#include <flyteidl2/core/catalog.pb.h>
 
+#include "engine/v2/action_cache.h"
 #include "engine/v2/action_runner.h"
 #include "fakes/fake_clock.h"
 #include "fakes/fake_plugin.h"
@@ -35,6 +37,7 @@ struct Runner {
   std::unique_ptr<store::BlobStore> blobs = *store::OpenLocalBlobStore(dir.path() / "blobs");
   std::vector<plugins::AttemptId> changes;
   std::unique_ptr<testing::FakePlugin> plugin = NewPlugin();
+  std::unique_ptr<store::CacheStore>& cache = stores.cache;
   std::unique_ptr<ActionRunner> runner = NewRunner();
   const std::string run_base = *blobs->NativeUrl("v2/p/d/r1");
 
@@ -47,7 +50,7 @@ struct Runner {
     config.endpoint = "localhost:30080";
     config.path_prefix = "/opt/flyte2/bin";
     return std::make_unique<ActionRunner>(
-        ActionRunnerDeps{*stores.runs, *blobs, *plugin, clock, config, /*max_system_failures=*/3});
+        ActionRunnerDeps{*stores.runs, *blobs, *stores.cache, *plugin, clock, config, /*max_system_failures=*/3});
   }
   // The sandbox restarted: a new plugin and runner over the same store.
   void Restart() {
@@ -59,7 +62,10 @@ struct Runner {
   static store::ActionKey Key(const std::string& name = "a0") { return {"p", "d", "r1", name}; }
 
   // An action as CreateRun (root) or Enqueue (child) commits it: QUEUED, attempt 1's folder named.
-  void Create(const std::string& name, const std::string& parent, uint32_t retries = 0, int64_t timeout_s = 0) {
+  bool overwrite_cache = false;  // the next root's run_spec asks for it
+
+  void Create(const std::string& name, const std::string& parent, uint32_t retries = 0, int64_t timeout_s = 0,
+              const std::string& cache_key = "") {
     flyteidl2::workflow::ActionSpec spec;
     spec.mutable_action_id()->set_name(name);
     spec.set_run_output_base(run_base + "/");
@@ -69,6 +75,7 @@ struct Runner {
       auto* env = spec.mutable_run_spec()->mutable_envs()->add_values();
       env->set_key("LOG_LEVEL");
       env->set_value("10");
+      spec.mutable_run_spec()->set_overwrite_cache(overwrite_cache);
     }
     auto* task = spec.mutable_task()->mutable_spec()->mutable_task_template();
     task->set_type("python");
@@ -86,6 +93,7 @@ struct Runner {
     row.created_at = clock.NowMillis();
     row.updated_at = row.created_at;
     row.spec = spec.SerializeAsString();
+    row.cache_key = cache_key;
     REQUIRE(stores.runs->CreateAction(row, run_base + "/" + name + "/1").ok());
   }
 
@@ -289,6 +297,86 @@ TEST_CASE_FIXTURE(Runner, "v2 actions: a queued action found after a restart sta
   runner->Step();
   CHECK(plugin->started.size() == 1);
   CHECK(Row().phase == kRunning);
+}
+
+TEST_CASE_FIXTURE(Runner,
+                  "v2 actions: a cached task's outputs are kept once it succeeds and answer the next "
+                  "action with its key, which does not run") {
+  Create("a0", "");
+  Create("c1", "a0", 0, 0, "key-1");
+  runner->Enqueue(Key("c1"));
+  runner->Step();
+  CHECK(Row("c1").cache_status == flyteidl2::core::CACHE_MISS);
+  WriteOutputs("c1", 1);
+  plugin->Exit(Id("c1"));
+  runner->Step();
+  CHECK(Row("c1").phase == kSucceeded);
+  CHECK(Row("c1").cache_status == flyteidl2::core::CACHE_POPULATED);
+  REQUIRE(plugin->started.size() == 1);
+
+  clock.Advance(std::chrono::seconds(1));
+  Create("c2", "a0", 0, 0, "key-1");
+  runner->Enqueue(Key("c2"));
+  runner->Step();
+  CHECK(plugin->started.size() == 1);  // not run
+  CHECK(Row("c2").phase == kSucceeded);
+  CHECK(Row("c2").terminal);
+  CHECK(Row("c2").cache_status == flyteidl2::core::CACHE_HIT);
+  CHECK(Phases(Attempts("c2")[0]) == std::vector<int64_t>{kQueued, kSucceeded});
+  CHECK(Attempts("c2")[0].output_uri == run_base + "/c2/1");
+  CHECK(*blobs->Get(Folder("c2", 1) + "/outputs.pb") == *blobs->Get(Folder("c1", 1) + "/outputs.pb"));
+  CHECK(runner->Unfinished() == 0);
+
+  // Another key, or no key, runs.
+  Create("c3", "a0", 0, 0, "key-2");
+  Create("c4", "a0");
+  runner->Enqueue(Key("c3"));
+  runner->Enqueue(Key("c4"));
+  runner->Step();
+  CHECK(plugin->started.size() == 3);
+  CHECK(Row("c4").cache_status == flyteidl2::core::CACHE_DISABLED);
+}
+
+TEST_CASE_FIXTURE(Runner, "v2 actions: a run that overwrites the cache runs its cached tasks and keeps their outputs") {
+  REQUIRE(cache->Put("flyte2/key-1", {.outputs = "old", .source = "", .created_at = 1}).ok());
+  overwrite_cache = true;
+  Create("a0", "");
+  Create("c1", "a0", 0, 0, "key-1");
+  runner->Enqueue(Key("c1"));
+  runner->Step();
+  REQUIRE(plugin->started.size() == 1);
+  CHECK(Row("c1").cache_status == flyteidl2::core::CACHE_SKIPPED);
+  WriteOutputs("c1", 1);
+  plugin->Exit(Id("c1"));
+  runner->Step();
+  CHECK(Row("c1").cache_status == flyteidl2::core::CACHE_POPULATED);
+  CHECK((*cache->Get("flyte2/key-1"))->outputs == *blobs->Get(Folder("c1", 1) + "/outputs.pb"));
+}
+
+TEST_CASE("v2 actions: cache entries are global unless the run scopes them to its project and domain") {
+  flyteidl2::task::RunSpec run_spec;
+  const store::ActionKey action{"p", "d", "r1", "c1"};
+  CHECK(CacheEntryKey(action, "k", run_spec) == "flyte2/k");
+  run_spec.mutable_cache_config()->set_cache_lookup_scope(flyteidl2::task::CACHE_LOOKUP_SCOPE_PROJECT_DOMAIN);
+  CHECK(CacheEntryKey(action, "k", run_spec) == "flyte2/p/d/k");
+}
+
+TEST_CASE("v2 actions: a run's cache key covers its inputs, task name, interface and cache version") {
+  flyteidl2::task::TaskSpec task;
+  auto* task_template = task.mutable_task_template();
+  task_template->mutable_id()->set_name("env.square");
+  CHECK(RunCacheKey(task, "h1").empty());  // not cacheable
+  task_template->mutable_metadata()->set_discoverable(true);
+  task_template->mutable_metadata()->set_discovery_version("1");
+  const std::string key = RunCacheKey(task, "h1");
+  CHECK(key.size() == 64);
+  CHECK(RunCacheKey(task, "h1") == key);
+  CHECK(RunCacheKey(task, "h2") != key);
+  task_template->mutable_metadata()->set_discovery_version("2");
+  CHECK(RunCacheKey(task, "h1") != key);
+  task_template->mutable_metadata()->set_discovery_version("1");
+  task_template->mutable_interface()->mutable_inputs()->add_variables()->set_key("x");
+  CHECK(RunCacheKey(task, "h1") != key);
 }
 
 TEST_CASE("v2 actions: an input URI names the inputs.pb of its folder or itself") {

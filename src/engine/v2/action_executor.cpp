@@ -29,7 +29,8 @@ class Executor final : public ActionExecutor {
         plugin_(deps_.make_plugin([this](const plugins::AttemptId& id) {
           Push({Command::Kind::kAttemptChanged, {}, id});
         })),
-        runner_({deps_.runs, deps_.blobs, *plugin_, deps_.clock, deps_.attempts, deps_.max_system_failures}) {}
+        runner_(
+            {deps_.runs, deps_.blobs, deps_.cache, *plugin_, deps_.clock, deps_.attempts, deps_.max_system_failures}) {}
 
   ~Executor() override { Stop(); }
 

@@ -12,6 +12,7 @@
 #include "engine/engine.h"
 #include "engine/v2/action_attempt.h"
 #include "store/blob_store.h"
+#include "store/cache_store.h"
 #include "store/run_store.h"
 
 namespace flyte::engine::v2 {
@@ -19,6 +20,7 @@ namespace flyte::engine::v2 {
 struct ActionExecutorDeps {
   store::RunStore& runs;
   store::BlobStore& blobs;
+  store::CacheStore& cache;
   const Clock& clock;
   PluginFactory make_plugin;  // its own plugin instance (the v1 engine keeps its own)
   ActionAttemptConfig attempts;

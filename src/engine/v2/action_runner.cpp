@@ -7,9 +7,11 @@
 #include <vector>
 
 #include <flyteidl2/common/phase.pb.h>
+#include <flyteidl2/core/catalog.pb.h>
 
 #include "common/log.h"
 #include "engine/attempt_outcome.h"
+#include "engine/v2/action_cache.h"
 
 namespace flyte::engine::v2 {
 namespace {
@@ -25,6 +27,7 @@ constexpr int64_t kFailed = common2::ACTION_PHASE_FAILED;
 constexpr int64_t kAborted = common2::ACTION_PHASE_ABORTED;
 constexpr int64_t kTimedOut = common2::ACTION_PHASE_TIMED_OUT;
 constexpr char kRootAction[] = "a0";
+namespace core2 = flyteidl2::core;
 
 std::string ActionPath(const store::ActionKey& key) {
   return key.project + "/" + key.domain + "/" + key.run + "/" + key.name;
@@ -86,6 +89,7 @@ StatusOr<ActionRunner::Action> ActionRunner::Load(const store::ActionRow& row) {
     }
   }
   if (action.output_url.empty()) action.output_url = OutputUrlOf(action.spec, action.key, action.attempt);
+  if (!row.cache_key.empty()) action.cache_entry = CacheEntryKey(row.key, row.cache_key, action.run_spec);
   return action;
 }
 
@@ -182,8 +186,13 @@ void ActionRunner::Launch(Action& action) {
   const Status made = folder.ok() ? deps_.blobs.CreateFolder(*folder) : folder.status();
   if (!made.ok() && !absl::IsAlreadyExists(made))
     return Fail(action, "StartFailed", "cannot make the attempt's output folder: " + made.ToString());
+  if (AnsweredFromCache(action, *folder)) return;
+  const int64_t cache_status = action.cache_entry.empty()          ? core2::CACHE_DISABLED
+                               : action.run_spec.overwrite_cache() ? core2::CACHE_SKIPPED
+                                                                   : core2::CACHE_MISS;
   // Committed before the launch: a restart then asks the plugin about this attempt by its token.
-  if (const Status committed = Commit(action, {.phase = kInitializing, .output_uri = action.output_url});
+  if (const Status committed =
+          Commit(action, {.phase = kInitializing, .output_uri = action.output_url, .cache_status = cache_status});
       !committed.ok()) {
     log::Error("actions", "cannot record an attempt's start", {{"action", path}, {"error", committed.ToString()}});
     Forget(path);
@@ -204,6 +213,28 @@ void ActionRunner::Launch(Action& action) {
     return Finish(action, status);
   }
   changed_.insert(attempt->id);
+}
+
+bool ActionRunner::AnsweredFromCache(Action& action, const std::string& folder) {
+  if (action.cache_entry.empty() || action.run_spec.overwrite_cache()) return false;
+  const std::string path = ActionPath(action.key);
+  const StatusOr<bool> hit = CopyCachedOutputs(deps_.cache, deps_.blobs, action.cache_entry, folder);
+  if (!hit.ok()) {
+    log::Warn("actions", "cannot read the task cache; running the task",
+              {{"action", path}, {"error", hit.status().ToString()}});
+    return false;
+  }
+  if (!*hit) return false;
+  if (const Status committed = Commit(action, {.phase = kSucceeded,
+                                               .ends_attempt = true,
+                                               .ends_action = true,
+                                               .output_uri = action.output_url,
+                                               .cache_status = core2::CACHE_HIT});
+      !committed.ok()) {
+    log::Error("actions", "cannot record a cache hit", {{"action", path}, {"error", committed.ToString()}});
+  }
+  Forget(path);
+  return true;
 }
 
 void ActionRunner::Look(Action& action) {
@@ -244,6 +275,16 @@ void ActionRunner::Finish(Action& action, const plugins::AttemptStatus& status) 
   switch (decision.step) {
     case NextStep::kSucceed:
       change = {.phase = kSucceeded, .ends_attempt = true, .ends_action = true};
+      if (!action.cache_entry.empty()) {
+        // Kept before the end is recorded: a restart in between judges the attempt again and
+        // keeps the same outputs again.
+        const Status kept =
+            KeepOutputs(deps_.cache, deps_.blobs, action.cache_entry, folder, action.key, deps_.clock.NowMillis());
+        if (!kept.ok()) {
+          log::Warn("actions", "cannot keep outputs in the task cache", {{"action", path}, {"error", kept.ToString()}});
+        }
+        change.cache_status = kept.ok() ? core2::CACHE_POPULATED : core2::CACHE_PUT_FAILURE;
+      }
       break;
     case NextStep::kFail:
       change = {.phase = action.timed_out ? kTimedOut : kFailed,

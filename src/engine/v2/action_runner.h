@@ -1,7 +1,8 @@
 // The Flyte 2 executor's state machine, without a thread (as the v1 StepRunner): every unfinished
 // action, the commands that change them and `Step()`, which acts on what they touched. Each step is
 // committed to the run store before it acts: an attempt enters INITIALIZING before its launch,
-// RUNNING once its plugin runs it, and its end (SUCCEEDED, FAILED, TIMED_OUT, ABORTED, or a retry:
+// RUNNING once its plugin runs it (or, for a cached task whose outputs are kept, SUCCEEDED with
+// them, without running), and its end (SUCCEEDED, FAILED, TIMED_OUT, ABORTED, or a retry:
 // a new attempt with a new output folder) before the attempt is finalized. Tests drive it directly
 // with a fake plugin and a fake clock; `action_executor.cpp` runs it on its loop thread.
 // Not thread-safe: one thread calls everything.
@@ -21,6 +22,7 @@
 #include "engine/v2/action_attempt.h"
 #include "plugins/plugin.h"
 #include "store/blob_store.h"
+#include "store/cache_store.h"
 #include "store/run_store.h"
 
 namespace flyte::engine::v2 {
@@ -28,6 +30,7 @@ namespace flyte::engine::v2 {
 struct ActionRunnerDeps {
   store::RunStore& runs;
   store::BlobStore& blobs;
+  store::CacheStore& cache;
   plugins::Plugin& plugin;
   const Clock& clock;
   ActionAttemptConfig attempts;
@@ -70,12 +73,15 @@ class ActionRunner {
     int64_t deadline = 0;    // 0: none
     std::string output_url;
     std::string previous_output_url;
-    AttemptCounts counts;  // the attempts that ended
+    std::string cache_entry;  // where its outputs are cached (action_cache.h); "" for an uncached task
+    AttemptCounts counts;     // the attempts that ended
   };
 
   StatusOr<Action> Load(const store::ActionRow& row);
   Status Commit(Action& action, store::PhaseChange change);
   void Launch(Action& action);
+  // True when the action's outputs came from the cache: it has SUCCEEDED without running.
+  bool AnsweredFromCache(Action& action, const std::string& folder);
   void Look(Action& action);
   void Finish(Action& action, const plugins::AttemptStatus& status);
   void Fail(Action& action, const std::string& code, const std::string& message);

@@ -10,6 +10,7 @@
 namespace flyte::engine::v2 {
 
 inline constexpr char kV2InputsFile[] = "inputs.pb";
+inline constexpr char kV2OutputsFile[] = "outputs.pb";  // in an attempt's output folder
 
 inline std::string V2RunBaseKey(const std::string& project, const std::string& domain, const std::string& run) {
   return "v2/" + project + "/" + domain + "/" + run;
