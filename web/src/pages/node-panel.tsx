@@ -43,7 +43,7 @@ interface Props {
 
 // A task error: its last line (where Python puts the exception) in view, the whole trace
 // folded under it.
-function AttemptError(props: { error: ExecutionError }) {
+export function AttemptError(props: { error: ExecutionError }) {
   const { code, message = "" } = props.error;
   return (
     <details class="attempt-error">
