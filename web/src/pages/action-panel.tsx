@@ -17,43 +17,15 @@ import { v2, type ActionData, type ActionDetails, type ActionId, type Attempt } 
 import { literalMapOf } from "../v2/literals";
 import { LogsUnavailable, tailLogs } from "../v2/logs";
 import { progressOf, v1Phase } from "../v2/tree";
-import { StartAndDuration } from "./duration";
-import { AttemptError } from "./node-panel";
+import { AttemptsTable, type AttemptRow } from "./node-panel";
 
 function Attempts(props: { attempts: Attempt[]; now: number }) {
-  return (
-    <table class="grid" id="attempts">
-      <thead>
-        <tr>
-          <th scope="col">Attempt</th>
-          <th scope="col">Phase</th>
-          <th scope="col">Started</th>
-          <th scope="col">Duration</th>
-        </tr>
-      </thead>
-      {props.attempts.map((a, i) => {
-        const n = a.attempt ?? i + 1;
-        return (
-          <tbody key={n} data-attempt={n}>
-            <tr>
-              <th scope="row">#{n}</th>
-              <td>
-                <PhaseBadge phase={v1Phase(a.phase)} />
-              </td>
-              <StartAndDuration progress={progressOf(a)} now={props.now} />
-            </tr>
-            {a.errorInfo?.message && (
-              <tr>
-                <td colSpan={4}>
-                  <AttemptError error={{ code: a.errorInfo.kind, message: a.errorInfo.message }} />
-                </td>
-              </tr>
-            )}
-          </tbody>
-        );
-      })}
-    </table>
-  );
+  const rows = props.attempts.map((a, i): AttemptRow => {
+    const n = a.attempt ?? i + 1;
+    const error = a.errorInfo?.message ? { message: a.errorInfo.message } : undefined;
+    return { n, label: `#${n}`, progress: progressOf(a), error };
+  });
+  return <AttemptsTable rows={rows} now={props.now} />;
 }
 
 // The log streamed by TailLogs, started once per attempt (the stream ends after its last line).

@@ -12,6 +12,7 @@ import { isTerminal } from "../phase";
 import { v2, type Action, type ActionDetails, type RunId } from "../v2/api";
 import { actionRows, progressOf, type ActionRow } from "../v2/tree";
 import { ActionPanel } from "./action-panel";
+import { AttemptError } from "./node-panel";
 import { Duration, StartAndDuration } from "./duration";
 
 function Header(props: { run: ActionDetails; now: number; onChanged: () => void }) {
@@ -63,12 +64,7 @@ function Header(props: { run: ActionDetails; now: number; onChanged: () => void 
           </dd>
         </div>
       </dl>
-      {run.errorInfo?.message && (
-        <details class="attempt-error">
-          <summary class="node-error">{run.errorInfo.message.trim().split("\n").pop()}</summary>
-          <pre class="trace">{run.errorInfo.message}</pre>
-        </details>
-      )}
+      {run.errorInfo?.message && <AttemptError error={{ message: run.errorInfo.message }} />}
       {run.abortInfo?.reason && <p class="muted">Aborted: {run.abortInfo.reason}</p>}
       {!isTerminal(progress.phase) && (
         <div class="execution-actions">

@@ -2,8 +2,8 @@
 // (`POST /flyteidl2.<pkg>.<Service>/<Method>`, protobuf's JSON mapping: camelCase fields, enums
 // by name, int64 as strings): the runs, actions and data the console shows. Only what it reads is
 // typed. Same origin and the session's token, as the /api/v1 gateway calls (../api.ts).
-import { ApiError } from "../api";
-import { authHeaders, loginNeeded } from "../auth";
+import { replyOf } from "../api";
+import { authHeaders } from "../auth";
 import type { LiteralJson } from "./literals";
 
 export interface RunId {
@@ -77,17 +77,7 @@ export async function connectCall<T>(method: string, body: unknown): Promise<T> 
     headers: { "Content-Type": "application/json", "Connect-Protocol-Version": "1", ...authHeaders() },
     body: JSON.stringify(body),
   });
-  if (!response.ok) {
-    if (response.status === 401) loginNeeded();
-    let message = `${response.status} ${response.statusText}`;
-    try {
-      message = ((await response.json()) as { message?: string }).message || message;
-    } catch {
-      // not JSON: keep the status line
-    }
-    throw new ApiError(response.status, message);
-  }
-  return (await response.json()) as T;
+  return replyOf<T>(response);
 }
 
 export const PAGE_SIZE = 50;

@@ -3,6 +3,7 @@
 // the last one (flag 2) ends the stream, `{}` or `{"error": {code, message}}`. Each message is
 // a TailLogsResponse, `{logs: [{lines: [{timestamp, message, originator}]}]}`. A sandbox that does
 // not serve TailLogs answers `unimplemented` (or 404): tailLogs rejects with LogsUnavailable.
+import { replyOf } from "../api";
 import { authHeaders } from "../auth";
 import type { ActionId } from "./api";
 
@@ -55,16 +56,9 @@ export async function tailLogs(
     body: envelope({ actionId: id, attempt }),
     signal,
   });
-  if (!response.ok || !response.body) {
-    let code: string | undefined;
-    try {
-      code = ((await response.json()) as { code?: string }).code;
-    } catch {
-      // not JSON
-    }
-    if (response.status === 404 || response.status === 501 || unavailable(code)) throw new LogsUnavailable();
-    throw new Error(`${response.status} ${response.statusText}`);
-  }
+  // Connect's unimplemented is a 501, not_found a 404 (an action or attempt not there yet).
+  if (response.status === 501 || response.status === 404) throw new LogsUnavailable();
+  if (!response.ok || !response.body) return replyOf<void>(response);
   const reader = response.body.getReader();
   let pending: Uint8Array = new Uint8Array(0);
   for (;;) {
