@@ -1,10 +1,10 @@
 """Flyte 2 runs in the console, in a real browser against runs made by the real `flyte` CLI
 (.venv-flyte2): the link `flyte run` prints opens the run page (the server redirects /v2/... into
 /console), which shows the tree of actions the parent enqueued, each SUCCEEDED, and a child's
-panel with its inputs and outputs; a failing run's attempts with their errors; Abort stops a
-running run with a reason; the runs list with its phase filter in the URL. The console calls
-Connect (JSON codec) from its own origin, and the guard still refuses another origin's calls.
-Screenshots go to /tmp/v2-console-*.png (look at them)."""
+panel with its inputs and outputs (axe-core's WCAG AA check on each page, light and dark); a
+failing run's attempts with their errors; Abort stops a running run with a reason; the runs list
+with its phase filter in the URL. The console calls Connect (JSON codec) from its own origin,
+and the guard still refuses another origin's calls. Screenshots go to /tmp/v2-console-*.png."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import requests
 import test_console
 from e2e_support import DOMAIN, FLYTE2PROJ, PROJECT, flyte2
 from playwright.sync_api import expect
+from test_console_a11y import check
 
 browser = test_console.browser
 watched = test_console.watched
@@ -52,7 +53,7 @@ def assert_clean_but_tail_logs(w) -> None:
 
 def test_the_printed_run_link_shows_the_action_tree_and_a_childs_data(sandbox, watched):
     url, name = flyte_run(sandbox, "fanout.py", "nested", "--n", "2")  # a0 → total(1), total(2) → squares
-    w = watched()
+    w = watched(bypass_csp=True)  # axe's injected script (check) is not the console's own
     w.page.goto(url)
     expect(w.page).to_have_url(f"{sandbox.http}/console/v2/domain/{DOMAIN}/project/{PROJECT}/runs/{name}")
     expect(w.page.locator("h1")).to_have_text(re.compile(name))
@@ -70,6 +71,7 @@ def test_the_printed_run_link_shows_the_action_tree_and_a_childs_data(sandbox, w
         expect(rows.nth(i).locator("td").nth(2)).to_have_text("1")  # attempts
     expect(rows.first.locator("th")).to_contain_text("(2)")  # a0's children
     shot(w, "run")
+    check(w, "v2-run")
 
     # A square's panel: its input x and output o0 = x * x, rendered as the v1 console renders literals.
     square_row = w.page.locator('#actions tr[data-depth="2"]').last
@@ -90,6 +92,11 @@ def test_the_printed_run_link_shows_the_action_tree_and_a_childs_data(sandbox, w
     if any(TAIL_LOGS in p for p in w.problems):
         expect(log).to_contain_text("Logs not available.")
     shot(w, "action")
+    check(w, "v2-action")
+    w.page.emulate_media(color_scheme="dark")
+    check(w, "v2-action-dark")
+    shot(w, "action-dark")
+    w.page.emulate_media(color_scheme="light")
     # Esc closes the panel; the tree is still there.
     w.page.keyboard.press("Escape")
     expect(panel).to_have_count(0)
@@ -106,6 +113,7 @@ def test_a_failed_runs_attempts_show_their_errors(sandbox, watched, tmp_path):
     url, name = flyte_run(sandbox, "exec_tasks.py", "always_fails", "--marker", str(tmp_path / "m"))
     w = watched()
     w.page.goto(url)
+    expect(w.page.locator("h1")).to_have_text(re.compile(name))
     expect(w.page.locator("#run-phase")).to_have_text(re.compile("Failed"), timeout=240_000)
     expect(w.page.locator("header.execution-header .attempt-error")).to_contain_text("always fails")
     w.page.locator('#actions tr[data-action="a0"]').get_by_role("link", name="a0").click()
@@ -126,6 +134,7 @@ def test_abort_stops_a_running_run_with_its_reason(sandbox, watched, tmp_path):
     url, name = flyte_run(sandbox, "exec_tasks.py", "slow_hello", "--marker", str(tmp_path / "m"), "--seconds", "120")
     w = watched()
     w.page.goto(url)
+    expect(w.page.locator("h1")).to_have_text(re.compile(name))
     expect(w.page.locator("#run-phase")).to_have_text(re.compile("Running"), timeout=120_000)
     w.page.get_by_role("button", name="Abort…").click()
     dialog = w.page.get_by_role("dialog")
@@ -140,7 +149,7 @@ def test_abort_stops_a_running_run_with_its_reason(sandbox, watched, tmp_path):
 
 def test_runs_list_with_its_phase_filter_in_the_url(sandbox, watched):
     _, ok = flyte_run(sandbox, "hello.py", "say_hello", "--name", "list")
-    w = watched()
+    w = watched(bypass_csp=True)
     w.page.goto(f"{sandbox.http}/console/projects/{PROJECT}/domains/{DOMAIN}/executions")
     w.page.get_by_role("navigation", name="Project pages").get_by_role("link", name="Runs (Flyte 2)").click()
     expect(w.page).to_have_url(f"{sandbox.http}/console/projects/{PROJECT}/domains/{DOMAIN}/runs")
@@ -150,6 +159,7 @@ def test_runs_list_with_its_phase_filter_in_the_url(sandbox, watched):
     assert every >= 2, every  # the runs of the tests before are listed too
     expect(w.page.locator(f'#runs tr[data-run="{ok}"]')).to_contain_text("say_hello")
     shot(w, "runs")
+    check(w, "v2-runs")
     # Succeeded only: the URL says so, the server filters, the failed run of the test before is gone.
     w.page.get_by_role("checkbox", name="Succeeded").check()
     expect(w.page).to_have_url(re.compile(r"/runs\?phase=succeeded$"))
