@@ -52,40 +52,52 @@ def assert_clean_but_tail_logs(w) -> None:
 
 
 def test_the_printed_run_link_shows_the_action_tree_and_a_childs_data(sandbox, watched):
-    url, name = flyte_run(sandbox, "fanout.py", "nested", "--n", "2")  # a0 → total(1), total(2) → squares
+    # a0 → total(1), total(2), total(3) → 1, 2 and 3 squares: square(i) for i in range(k).
+    url, name = flyte_run(sandbox, "fanout.py", "nested", "--n", "3")
     w = watched(bypass_csp=True)  # axe's injected script (check) is not the console's own
     w.page.goto(url)
     expect(w.page).to_have_url(f"{sandbox.http}/console/v2/domain/{DOMAIN}/project/{PROJECT}/runs/{name}")
     expect(w.page.locator("h1")).to_have_text(re.compile(name))
     expect(w.page.locator("#run-phase")).to_have_text(re.compile("Succeeded"), timeout=240_000)
     rows = w.page.locator("#actions tbody tr")
-    # The tree as the parents enqueued it: a0, its two totals, under each its squares (1 and 2).
-    expect(rows).to_have_count(6)
+    expect(rows).to_have_count(10)
     expect(rows.first).to_have_attribute("data-action", "a0")
-    depths = [rows.nth(i).get_attribute("data-depth") for i in range(6)]
-    assert depths in (["0", "1", "2", "1", "2", "2"], ["0", "1", "2", "2", "1", "2"]), depths
-    for i in range(6):
+    expect(rows.first.locator("th")).to_contain_text("(3)")  # a0's children
+    depths = [rows.nth(i).get_attribute("data-depth") for i in range(10)]
+    assert depths[0] == "0" and depths.count("1") == 3 and depths.count("2") == 6, depths
+    for i in range(10):
         expect(rows.nth(i).locator(".phase")).to_have_text(re.compile("Succeeded"))
         expect(rows.nth(i).locator("td").nth(0)).to_have_text(
             re.compile({"0": "nested", "1": "total", "2": "square"}[depths[i]]))
         expect(rows.nth(i).locator("td").nth(2)).to_have_text("1")  # attempts
-    expect(rows.first.locator("th")).to_contain_text("(2)")  # a0's children
+    # Each total directly followed by its own squares, as many as its input says.
+    totals = [i for i, d in enumerate(depths) if d == "1"]
+    squares = {t: end - t - 1 for t, end in zip(totals, [*totals[1:], 10])}  # row of a total → its squares
+    assert sorted(squares.values()) == [1, 2, 3], depths
     shot(w, "run")
     check(w, "v2-run")
 
-    # A square's panel: its input x and output o0 = x * x, rendered as the v1 console renders literals.
-    square_row = w.page.locator('#actions tr[data-depth="2"]').last
-    child = square_row.get_attribute("data-action")
-    square_row.get_by_role("link", name=child).click()
-    expect(w.page).to_have_url(re.compile(rf"\?action={re.escape(child)}$"))
+    # total(3)'s panel: input n = 3, output 0 + 1 + 4 = 5, drawn by the v1 console's literal renderer.
+    biggest = w.page.locator('#actions tr[data-depth="1"]').filter(has_text="(3)")
+    biggest.locator("th a").click()
     panel = w.page.locator("#action-panel")
-    expect(panel.locator("h2")).to_contain_text(child)
-    expect(panel.locator("#attempts tbody")).to_have_count(1)
-    expect(panel.locator("#attempts .phase")).to_have_text(re.compile("Succeeded"))
-    x = panel.locator('.action-inputs tr[data-name="x"] code')
-    expect(x).to_have_text(re.compile(r"^\d+$"))
-    square = int(x.inner_text()) ** 2
-    expect(panel.locator('.action-outputs tr[data-name="o0"] code')).to_have_text(str(square))
+    expect(panel.locator('.action-inputs tr[data-name="n"] code')).to_have_text("3")
+    expect(panel.locator('.action-outputs tr[data-name="o0"] code')).to_have_text("5")
+    # Its squares' panels: x = 0, 1, 2 (in the order the parent happened to enqueue them), o0 = x * x.
+    at = next(t for t, n in squares.items() if n == 3)
+    seen = []
+    for row in (rows.nth(at + k) for k in (1, 2, 3)):
+        child = row.get_attribute("data-action")
+        row.get_by_role("link", name=child).click()
+        expect(w.page).to_have_url(re.compile(rf"\?action={re.escape(child)}$"))
+        expect(panel.locator("h2")).to_contain_text(child)
+        expect(panel.locator("#attempts tbody")).to_have_count(1)
+        expect(panel.locator("#attempts .phase")).to_have_text(re.compile("Succeeded"))
+        expect(panel.locator('.action-outputs tr[data-name="o0"] code')).to_have_text(re.compile(r"^\d+$"))
+        x = int(panel.locator('.action-inputs tr[data-name="x"] code').inner_text())
+        expect(panel.locator('.action-outputs tr[data-name="o0"] code')).to_have_text(str(x * x))
+        seen.append(x)
+    assert sorted(seen) == [0, 1, 2], seen
     # The log: TailLogs' lines once the sandbox serves it, else said so.
     log = panel.locator("section[aria-labelledby=logs-heading]")
     expect(log.locator(".log-text, p.muted")).to_be_visible()
@@ -105,7 +117,7 @@ def test_the_printed_run_link_shows_the_action_tree_and_a_childs_data(sandbox, w
     rows.first.get_by_role("button", name="Collapse a0").click()
     expect(rows).to_have_count(1)
     rows.first.get_by_role("button", name="Expand a0").click()
-    expect(rows).to_have_count(6)
+    expect(rows).to_have_count(10)
     assert_clean_but_tail_logs(w)
 
 
