@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 
 import pytest
 import requests
@@ -55,6 +56,8 @@ def test_the_printed_run_link_shows_the_action_tree_and_a_childs_data(sandbox, w
     # a0 → total(1), total(2), total(3) → 1, 2 and 3 squares: square(i) for i in range(k).
     url, name = flyte_run(sandbox, "fanout.py", "nested", "--n", "3")
     w = watched(bypass_csp=True)  # axe's injected script (check) is not the console's own
+    listed = []
+    w.page.on("request", lambda r: r.url.endswith(".RunService/ListActions") and listed.append(time.monotonic()))
     w.page.goto(url)
     expect(w.page).to_have_url(f"{sandbox.http}/console/v2/domain/{DOMAIN}/project/{PROJECT}/runs/{name}")
     expect(w.page.locator("h1")).to_have_text(re.compile(name))
@@ -74,6 +77,11 @@ def test_the_printed_run_link_shows_the_action_tree_and_a_childs_data(sandbox, w
     totals = [i for i, d in enumerate(depths) if d == "1"]
     squares = {t: end - t - 1 for t, end in zip(totals, [*totals[1:], 10])}  # row of a total → its squares
     assert sorted(squares.values()) == [1, 2, 3], depths
+    # Live while it ran (polled every second), and no more once it has ended.
+    assert len(listed) >= 3, listed
+    polls = len(listed)
+    w.page.wait_for_timeout(3000)
+    assert len(listed) == polls, "the page kept polling an ended run"
     shot(w, "run")
     check(w, "v2-run")
 
