@@ -1,6 +1,7 @@
 // The side panel of a Flyte 2 action (`?action=` on the run page): its attempts with their
-// errors, the last attempt's log, its inputs and outputs (GetActionData, read again once it has
-// ended). Polls GetActionDetails every second while the action runs; Esc or Close closes it.
+// errors, the last attempt's log, its inputs and outputs. Reads GetActionDetails and
+// GetActionData every second while the action runs, once more when it has ended (its outputs
+// appear then); Esc or Close closes it.
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 
@@ -61,15 +62,15 @@ function StreamedLog(props: { id: ActionId; attempt: number }) {
 
 // The attempt's own log links where the details carry them (read inline when under /logs/),
 // else TailLogs.
-function AttemptLog(props: { id: ActionId; attempt: Attempt; paused: boolean }) {
+function AttemptLog(props: { id: ActionId; attempt: Attempt }) {
   const links = (props.attempt.logInfo ?? []).filter((l) => l.uri);
   if (links.some((l) => logPath(l.uri!))) {
-    return <TaskLogs logs={links} live={!isTerminal(v1Phase(props.attempt.phase))} paused={props.paused} />;
+    return <TaskLogs logs={links} live={!isTerminal(v1Phase(props.attempt.phase))} paused={false} />;
   }
   return <StreamedLog id={props.id} attempt={props.attempt.attempt ?? 1} />;
 }
 
-export function ActionPanel(props: { id: ActionId; now: number; paused: boolean }) {
+export function ActionPanel(props: { id: ActionId; now: number }) {
   const { id } = props;
   const details = useSignal<ActionDetails | null>(null);
   const data = useSignal<ActionData | null>(null);
@@ -97,7 +98,6 @@ export function ActionPanel(props: { id: ActionId; now: number; paused: boolean 
     null,
     (e) => (error.value = `Could not load the action: ${(e as Error).message}`),
     `${id.run.name}/${id.name}`,
-    props.paused,
   );
   const d = details.value;
   const phase = v1Phase(d?.status?.phase);
@@ -134,7 +134,7 @@ export function ActionPanel(props: { id: ActionId; now: number; paused: boolean 
       {last && (
         <section aria-labelledby="logs-heading">
           <h3 id="logs-heading">Log of attempt #{last.attempt ?? attempts.length}</h3>
-          <AttemptLog key={last.attempt} id={id} attempt={last} paused={props.paused} />
+          <AttemptLog key={last.attempt} id={id} attempt={last} />
         </section>
       )}
       <section aria-labelledby="action-io-heading" class="panel-io">

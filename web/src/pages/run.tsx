@@ -194,7 +194,7 @@ export function RunPage(props: { project: string; domain: string; name: string; 
         </section>
       )}
       {props.action && (
-        <ActionPanel key={props.action} id={{ run: id, name: props.action }} now={now.value} paused={false} />
+        <ActionPanel key={props.action} id={{ run: id, name: props.action }} now={now.value} />
       )}
     </main>
   );

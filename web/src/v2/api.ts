@@ -71,7 +71,7 @@ export interface ActionData {
 }
 
 // One unary call. Errors come as `{code, message}` JSON with a non-200 status (Connect's).
-export async function connectCall<T>(method: string, body: unknown): Promise<T> {
+async function connectCall<T>(method: string, body: unknown): Promise<T> {
   const response = await fetch(`/flyteidl2.${method}`, {
     method: "POST",
     headers: { "Content-Type": "application/json", "Connect-Protocol-Version": "1", ...authHeaders() },
@@ -80,7 +80,7 @@ export async function connectCall<T>(method: string, body: unknown): Promise<T> 
   return replyOf<T>(response);
 }
 
-export const PAGE_SIZE = 50;
+const PAGE_SIZE = 50;
 const MAX_ACTIONS = 2000; // a bigger run shows its first 2,000 actions
 
 export const v2 = {
