@@ -11,10 +11,11 @@ namespace {
 
 std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
 
-// The console's pages and assets (and `/`, which redirects there) hold code, no data: a browser
-// without a token must load them to show the login page; every API call the page makes still
-// needs the token.
-bool IsConsolePath(std::string_view path) { return path == "/" || path == "/console" || path.starts_with("/console/"); }
+// The console's pages and assets (and `/` and Flyte 2's `/v2/` links, which redirect there) hold code, no data: a
+// browser without a token must load them to show the login page; every API call the page makes still needs the token.
+bool IsConsolePath(std::string_view path) {
+  return path == "/" || path == "/console" || path.starts_with("/console/") || path.starts_with("/v2/");
+}
 
 bool IsOpenPath(std::string_view path) {
   return path == "/healthz" || IsAuthMetadataPath(path) || IsTokenPath(path) || path.starts_with("/data/") ||

@@ -11,6 +11,10 @@ namespace {
 
 constexpr std::string_view kPrefix = "/console";
 constexpr std::string_view kHashedDir = "assets/";  // esbuild's [name]-[hash] files
+// Flyte 2's run pages where the SDK links them (`flyte run` prints
+// http://<endpoint>/v2/domain/{d}/project/{p}/runs/{run}): redirected to the same path under
+// the console, whose index.html names its assets under /console/.
+constexpr std::string_view kFlyte2Prefix = "/v2/";
 
 // Nothing from another origin, no inline script or style (the console sets styles through
 // classes), no framing of the console; decks will come in frames of our own origin.
@@ -99,7 +103,8 @@ HttpReply WithSecurityHeaders(HttpReply reply) {
 
 bool ConsoleAssets::Serves(std::string_view target) {
   const std::string_view path = target.substr(0, target.find_first_of("?#"));
-  return path == "/" || path == kPrefix || path.starts_with(std::string(kPrefix) + "/");
+  return path == "/" || path == kPrefix || path.starts_with(std::string(kPrefix) + "/") ||
+         path.starts_with(kFlyte2Prefix);
 }
 
 std::optional<ConsoleAssets::Found> ConsoleAssets::Find(std::string_view path) const {
@@ -123,6 +128,10 @@ std::optional<ConsoleAssets::Found> ConsoleAssets::Find(std::string_view path) c
 HttpReply ConsoleAssets::Serve(const ConsoleRequest& request) const {
   const std::string_view path = request.target.substr(0, request.target.find_first_of("?#"));
   if (path == "/") return {302, "text/plain; charset=utf-8", "/console/\n", {{"Location", "/console/"}}};
+  if (path.starts_with(kFlyte2Prefix)) {
+    const std::string to = std::string(kPrefix) + std::string(request.target);  // the query too
+    return {302, "text/plain; charset=utf-8", to + "\n", {{"Location", to}}};
+  }
   std::string_view below = path.substr(kPrefix.size());
   if (below.starts_with("/")) below.remove_prefix(1);
 

@@ -1,9 +1,8 @@
-// The web console under /console (and `/`, which redirects there): its files from the table
-// compiled into the binary, or from a folder on disk (`console.dir`, for console development).
-// Any /console/ path that names no file gets index.html (the console routes in the browser),
-// except under assets/, where a missing file is a 404. Hashed files under assets/ are cached as
-// immutable, index.html never; gzip when the client accepts it. Every reply carries a strict
-// Content-Security-Policy (nothing from another origin, no inline script or style) and nosniff.
+// The web console under /console (and `/` and Flyte 2's `/v2/...` run links, which redirect there): its files from the
+// table compiled into the binary, or from a folder on disk (`console.dir`, for console development). Any /console/ path
+// that names no file gets index.html (the console routes in the browser), except under assets/, where a missing file is
+// a 404. Hashed files under assets/ are cached as immutable, index.html never; gzip when the client accepts it. Every
+// reply carries a strict Content-Security-Policy (nothing from another origin, no inline script or style) and nosniff.
 #pragma once
 
 #include <filesystem>
@@ -30,7 +29,7 @@ class ConsoleAssets {
   // nothing compressed.
   explicit ConsoleAssets(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
-  // Whether the console answers `target`: `/` and everything under /console.
+  // Whether the console answers `target`: `/`, everything under /console and under /v2/.
   static bool Serves(std::string_view target);
 
   // The reply to a GET. Reads the disk when serving a folder: call it off the network threads.

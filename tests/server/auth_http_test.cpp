@@ -21,12 +21,13 @@ int StatusOf(const std::optional<HttpReply>& reply) { return reply ? reply->stat
 TEST_CASE("auth http: the console's pages and assets load without a token, its API calls do not") {
   testing::FakeClock clock;
   const auth::Authenticator auth(Required(), "key", "http://localhost:30080", clock);
-  for (const char* open : {"/", "/console", "/console/", "/console/projects/p/domains/d/executions/x?tab=nodes",
-                           "/console/assets/main-ABC.js", "/healthz", "/oauth2/token"}) {
+  for (const char* open :
+       {"/", "/console", "/console/", "/console/projects/p/domains/d/executions/x?tab=nodes",
+        "/console/assets/main-ABC.js", "/healthz", "/oauth2/token", "/v2/domain/d/project/p/runs/r1"}) {
     CHECK_MESSAGE(StatusOf(RejectUnauthenticated(auth, open, "")) == 0, open);
   }
   for (const char* closed : {"/api/v1/projects", "/api/v1/executions/p/d", "/consolex", "/logs/x", "/metrics",
-                             "/sandbox/v1/schedules", "/x/console/"}) {
+                             "/sandbox/v1/schedules", "/x/console/", "/flyteidl2.workflow.RunService/ListRuns"}) {
     CHECK_MESSAGE(StatusOf(RejectUnauthenticated(auth, closed, "")) == 401, closed);
     CHECK_MESSAGE(StatusOf(RejectUnauthenticated(auth, closed, "Bearer static-token")) == 0, closed);
   }

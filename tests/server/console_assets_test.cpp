@@ -30,10 +30,12 @@ HttpReply Get(const ConsoleAssets& console, std::string_view target, std::string
 }
 
 TEST_CASE("console: serves / and everything under /console, nothing else") {
-  for (const char* target : {"/", "/?x=1", "/console", "/console/", "/console/projects/p?x", "/console/assets/a.js"}) {
+  for (const char* target : {"/", "/?x=1", "/console", "/console/", "/console/projects/p?x", "/console/assets/a.js",
+                             "/v2/domain/d/project/p/runs/r1"}) {
     CHECK_MESSAGE(ConsoleAssets::Serves(target), target);
   }
-  for (const char* target : {"/consolex", "/api/v1/projects", "/healthz", "/logs/x", "/data/x", "/favicon.ico"}) {
+  for (const char* target : {"/consolex", "/api/v1/projects", "/healthz", "/logs/x", "/data/x", "/favicon.ico", "/v2",
+                             "/flyteidl2.workflow.RunService/ListRuns"}) {
     CHECK_MESSAGE(!ConsoleAssets::Serves(target), target);
   }
 }
@@ -43,6 +45,13 @@ TEST_CASE("console: / redirects to /console/") {
   const HttpReply reply = Get(console, "/");
   CHECK(reply.status == 302);
   CHECK(HeaderOf(reply, "Location") == "/console/");
+}
+
+TEST_CASE("console: the run links Flyte 2's SDK prints redirect to the same path under /console") {
+  const ConsoleAssets console(kTable);
+  const HttpReply reply = Get(console, "/v2/domain/development/project/flytesnacks/runs/r1?action=a1");
+  CHECK(reply.status == 302);
+  CHECK(HeaderOf(reply, "Location") == "/console/v2/domain/development/project/flytesnacks/runs/r1?action=a1");
 }
 
 TEST_CASE("console: pages of the console get index.html, never cached (SPA fallback)") {

@@ -178,6 +178,12 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  return replyOf<T>(response);
+}
+
+// A JSON reply, or its error as an ApiError with the server's message (the gateway's and
+// Connect's errors both carry `message`). A 401 asks for the login page.
+export async function replyOf<T>(response: Response): Promise<T> {
   if (!response.ok) {
     if (response.status === 401) loginNeeded();
     let message = `${response.status} ${response.statusText}`;

@@ -7,6 +7,8 @@ import { ExecutionPage } from "./pages/execution";
 import { ExecutionsPage } from "./pages/executions";
 import { LoginPage } from "./pages/login";
 import { ProjectsPage } from "./pages/projects";
+import { RunPage } from "./pages/run";
+import { RunsPage } from "./pages/runs";
 import { currentRoute, Link } from "./navigation";
 import { routeHref } from "./routes";
 
@@ -41,6 +43,8 @@ export function App() {
       {route.page === "execution" && (
         <ExecutionPage key={`${route.project}/${route.domain}/${route.name}`} {...route} />
       )}
+      {route.page === "runs" && <RunsPage key={routeHref(route)} {...route} />}
+      {route.page === "run" && <RunPage key={`${route.project}/${route.domain}/${route.name}`} {...route} />}
       {route.page === "entities" && <EntitiesPage key={routeHref(route)} {...route} />}
       {route.page === "entity" && <EntityPage key={routeHref(route)} {...route} />}
       {route.page === "notFound" && <NotFound path={route.path} />}

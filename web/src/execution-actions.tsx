@@ -26,34 +26,46 @@ const relaunch = (id: ExecutionId) => send<{ id: ExecutionId }>("POST", "executi
 const recover = (id: ExecutionId) => send<{ id: ExecutionId }>("POST", "executions/recover", { id, name: "" });
 const setState = (id: ExecutionId, state: string) => send<object>("PUT", `executions/${execPath(id)}`, { state });
 
-function TerminateDialog(props: { id: ExecutionId; onDone: () => void }) {
+// Stops a running execution (Terminate) or Flyte 2 run (Abort) with a cause the user may edit,
+// asked in a native dialog; `stop` makes the call.
+export function StopDialog(props: {
+  name: string;
+  verb: "Terminate" | "Abort";
+  stop: (cause: string) => Promise<unknown>;
+  onDone: () => void;
+}) {
+  const { verb } = props;
+  const fallback = `${verb === "Abort" ? "Aborted" : "Terminated"} from the console`;
   const dialog = useRef<HTMLDialogElement>(null);
-  const cause = useSignal("Terminated from the console");
+  const cause = useSignal(fallback);
   const busy = useSignal(false);
   const error = useSignal<string | null>(null);
   const submit = async () => {
     busy.value = true;
     try {
-      await terminate(props.id, cause.value.trim() || "Terminated from the console");
+      await props.stop(cause.value.trim() || fallback);
       dialog.current?.close();
       props.onDone();
     } catch (e) {
-      error.value = `Could not terminate: ${(e as Error).message}`;
+      error.value = `Could not ${verb.toLowerCase()}: ${(e as Error).message}`;
     } finally {
       busy.value = false;
     }
   };
+  const key = verb.toLowerCase();
   return (
     <>
       <button type="button" class="danger" onClick={() => dialog.current?.showModal()}>
-        Terminate…
+        {verb}…
       </button>
-      <dialog ref={dialog} aria-labelledby="terminate-title">
-        <h2 id="terminate-title">Terminate {props.id.name}?</h2>
+      <dialog ref={dialog} aria-labelledby={`${key}-title`}>
+        <h2 id={`${key}-title`}>
+          {verb} {props.name}?
+        </h2>
         <p>Its running tasks are stopped and it ends as Aborted.</p>
-        <label for="terminate-cause">Cause</label>
+        <label for={`${key}-cause`}>{verb === "Abort" ? "Reason" : "Cause"}</label>
         <textarea
-          id="terminate-cause"
+          id={`${key}-cause`}
           rows={3}
           value={cause.value}
           onInput={(e) => (cause.value = (e.target as HTMLTextAreaElement).value)}
@@ -64,7 +76,7 @@ function TerminateDialog(props: { id: ExecutionId; onDone: () => void }) {
             Cancel
           </button>
           <button type="button" class="danger" disabled={busy.value} onClick={submit}>
-            Terminate
+            {verb}
           </button>
         </div>
       </dialog>
@@ -98,7 +110,14 @@ export function ExecutionActions(props: { execution: Execution; onChanged: () =>
   return (
     <div class="execution-actions">
       <div class="actions" role="group" aria-label="Execution actions">
-        {!isTerminal(closure.phase) && <TerminateDialog id={id} onDone={props.onChanged} />}
+        {!isTerminal(closure.phase) && (
+          <StopDialog
+            name={id.name}
+            verb="Terminate"
+            stop={(cause) => terminate(id, cause)}
+            onDone={props.onChanged}
+          />
+        )}
         <button type="button" disabled={busy.value} onClick={() => openNew("relaunch", relaunch)}>
           Relaunch
         </button>

@@ -1,6 +1,8 @@
 // The console's URLs: FlyteConsole's scheme under /console, so every link flytekit, pyflyte and
 // FlyteRemote print opens the right page. parseRoute and routeHref are inverses for the pages
-// served today; legacy and not-yet-served FlyteConsole paths map to the nearest page.
+// served today; legacy and not-yet-served FlyteConsole paths map to the nearest page. Flyte 2's
+// runs: a project domain's list at .../domains/{d}/runs, and a run at the path the SDK prints
+// (`/v2/domain/{d}/project/{p}/runs/{run}`, which the server redirects to under /console).
 
 import { filterParams, parseFilters, type ExecutionFilters } from "./execution-filters";
 
@@ -32,7 +34,32 @@ export type Route =
       node?: string;
       attempt?: number;
     }
+  | { page: "runs"; project: string; domain: string; phases?: RunPhase[]; token?: string }
+  | { page: "run"; project: string; domain: string; name: string; action?: string }
   | { page: "notFound"; path: string };
+
+// The phases the runs list filters by (`?phase=failed;running`), Flyte 2's ACTION_PHASE_ names.
+export const RUN_PHASES = ["queued", "running", "succeeded", "failed", "aborted", "timed_out"] as const;
+export type RunPhase = (typeof RUN_PHASES)[number];
+
+function runsRoute(project: string, domain: string, query: URLSearchParams): Route {
+  const route: Route = { page: "runs", project, domain };
+  const phases = RUN_PHASES.filter((p) => (query.get("phase") ?? "").split(";").includes(p));
+  if (phases.length) route.phases = phases;
+  if (query.get("token")) route.token = query.get("token")!;
+  return route;
+}
+
+// /v2/domain/{d}/project/{p}/runs[/{run}] (below /console).
+function flyte2Route(parts: string[], query: URLSearchParams): Route | null {
+  if (parts[1] !== "domain" || parts[3] !== "project" || parts[5] !== "runs") return null;
+  const [domain, project] = [parts[2], parts[4]];
+  if (parts.length === 6) return runsRoute(project, domain, query);
+  if (parts.length !== 7) return null;
+  const route: Route = { page: "run", project, domain, name: parts[6] };
+  if (query.get("action")) route.action = query.get("action")!;
+  return route;
+}
 
 function segments(pathname: string): string[] | null {
   if (pathname !== BASE && !pathname.startsWith(BASE + "/")) return null;
@@ -52,6 +79,7 @@ export function parseRoute(pathname: string, search = ""): Route {
   if (parts === null) return { page: "notFound", path: pathname };
   const query = new URLSearchParams(search);
   if (parts.length === 0 || (parts.length === 1 && parts[0] === "select-project")) return { page: "projects" };
+  if (parts[0] === "v2") return flyte2Route(parts, query) ?? { page: "notFound", path: pathname };
   if (parts[0] !== "projects" || parts.length < 2) return { page: "notFound", path: pathname };
   const project = parts[1];
   // FlyteConsole's older /projects/{p}/executions?domain=d and the bare /projects/{p}.
@@ -75,6 +103,7 @@ export function parseRoute(pathname: string, search = ""): Route {
     if (node && attempt && /^\d+$/.test(attempt)) route.attempt = Number(attempt);
     return route;
   }
+  if (parts[4] === "runs" && parts.length === 5) return runsRoute(project, domain, query);
   const plural = KIND_OF_PLURAL.get(parts[4]);
   if (plural && parts.length === 5) return { page: "entities", kind: plural, project, domain };
   if (plural && parts.length === 6) return { page: "entity", kind: plural, project, domain, name: parts[5] };
@@ -111,6 +140,17 @@ export function routeHref(route: Route): string {
       return route.version === undefined
         ? `${domain}/${PLURAL[route.kind]}/${enc(route.name)}`
         : `${domain}/${route.kind}/${enc(route.name)}/version/${enc(route.version)}`;
+    }
+    case "runs": {
+      const query = new URLSearchParams();
+      if (route.phases?.length) query.set("phase", route.phases.join(";"));
+      if (route.token) query.set("token", route.token);
+      const search = query.size ? `?${query}` : "";
+      return `${BASE}/projects/${enc(route.project)}/domains/${enc(route.domain)}/runs${search}`;
+    }
+    case "run": {
+      const search = route.action ? `?action=${enc(route.action)}` : "";
+      return `${BASE}/v2/domain/${enc(route.domain)}/project/${enc(route.project)}/runs/${enc(route.name)}${search}`;
     }
     case "notFound":
       return route.path;

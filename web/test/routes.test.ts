@@ -135,3 +135,47 @@ test("workflows, tasks and launch plans: lists, all versions, one version (Flyte
     assert.deepEqual(parseRoute(url.pathname, url.search), route);
   }
 });
+
+test("the run URL `flyte run` prints (redirected under /console) opens the run, ?action= its panel", () => {
+  assert.deepEqual(parseRoute("/console/v2/domain/development/project/flytesnacks/runs/rabc123"), {
+    page: "run",
+    project: "flytesnacks",
+    domain: "development",
+    name: "rabc123",
+  });
+  assert.deepEqual(parseRoute("/console/v2/domain/d/project/p/runs/r1", "?action=a1"), {
+    page: "run",
+    project: "p",
+    domain: "d",
+    name: "r1",
+    action: "a1",
+  });
+  assert.deepEqual(parseRoute("/console/v2/domain/d/project/p/runs"), { page: "runs", project: "p", domain: "d" });
+  for (const path of ["/console/v2", "/console/v2/domain/d/project/p/runs/r/x", "/console/v2/project/p/domain/d/runs/r"]) {
+    assert.equal(parseRoute(path).page, "notFound", path);
+  }
+});
+
+test("the runs list with its phase filter and page token in the URL", () => {
+  assert.deepEqual(parseRoute("/console/projects/p/domains/d/runs", "?phase=failed;running;bogus&token=50"), {
+    page: "runs",
+    project: "p",
+    domain: "d",
+    phases: ["running", "failed"],
+    token: "50",
+  });
+  const routes: Route[] = [
+    { page: "runs", project: "p", domain: "d" },
+    { page: "runs", project: "p q", domain: "d", phases: ["queued", "timed_out"], token: "100" },
+    { page: "run", project: "p", domain: "d", name: "r 1" },
+    { page: "run", project: "p", domain: "d", name: "r1", action: "a/1" },
+  ];
+  for (const route of routes) {
+    const url = new URL(routeHref(route), "http://localhost");
+    assert.deepEqual(parseRoute(url.pathname, url.search), route);
+  }
+  assert.equal(
+    routeHref({ page: "run", project: "flytesnacks", domain: "development", name: "r1" }),
+    "/console/v2/domain/development/project/flytesnacks/runs/r1",
+  );
+});

@@ -3,6 +3,7 @@
 // outputs of the node and of the attempt, its deck, and the task template. Polls while the node runs;
 // Esc or the close button closes it (back to the execution's URL without the node).
 import { useSignal } from "@preact/signals";
+import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 
 import {
@@ -11,6 +12,7 @@ import {
   type ExecutionError,
   type ExecutionId,
   type NodeExecution,
+  type Progress,
   type Task,
   type TaskExecution,
 } from "../api";
@@ -43,7 +45,7 @@ interface Props {
 
 // A task error: its last line (where Python puts the exception) in view, the whole trace
 // folded under it.
-function AttemptError(props: { error: ExecutionError }) {
+export function AttemptError(props: { error: ExecutionError }) {
   const { code, message = "" } = props.error;
   return (
     <details class="attempt-error">
@@ -56,7 +58,17 @@ function AttemptError(props: { error: ExecutionError }) {
   );
 }
 
-function Attempts(props: { attempts: TaskExecution[]; chosen: number; route: Route; now: number }) {
+// One row per attempt (a Flyte 1 task execution or a Flyte 2 action attempt): its number, phase,
+// start, duration, and its error under it. Shared with the Flyte 2 action panel.
+export interface AttemptRow {
+  n: number; // data-attempt
+  label: ComponentChildren;
+  progress: Progress;
+  error?: ExecutionError;
+  current?: boolean;
+}
+
+export function AttemptsTable(props: { rows: AttemptRow[]; now: number }) {
   return (
     <table class="grid" id="attempts">
       <thead>
@@ -67,35 +79,44 @@ function Attempts(props: { attempts: TaskExecution[]; chosen: number; route: Rou
           <th scope="col">Duration</th>
         </tr>
       </thead>
-      {props.attempts.map((a) => {
-        const n = a.id.retry_attempt ?? 0;
-        const c = a.closure;
-        const current = n === props.chosen ? "true" : undefined;
-        return (
-          <tbody key={n} data-attempt={n} aria-current={current}>
+      {props.rows.map((a) => (
+        <tbody key={a.n} data-attempt={a.n} aria-current={a.current ? "true" : undefined}>
+          <tr>
+            <th scope="row">{a.label}</th>
+            <td>
+              <PhaseBadge phase={a.progress.phase} />
+            </td>
+            <StartAndDuration progress={a.progress} now={props.now} />
+          </tr>
+          {a.error?.message && (
             <tr>
-              <th scope="row">
-                <Link to={{ ...props.route, attempt: n } as Route} scroll={false}>
-                  #{n + 1}
-                </Link>
-              </th>
-              <td>
-                <PhaseBadge phase={c.phase} />
+              <td colSpan={4}>
+                <AttemptError error={a.error} />
               </td>
-              <StartAndDuration progress={c} now={props.now} />
             </tr>
-            {c.error?.message && (
-              <tr>
-                <td colSpan={4}>
-                  <AttemptError error={c.error} />
-                </td>
-              </tr>
-            )}
-          </tbody>
-        );
-      })}
+          )}
+        </tbody>
+      ))}
     </table>
   );
+}
+
+function Attempts(props: { attempts: TaskExecution[]; chosen: number; route: Route; now: number }) {
+  const rows = props.attempts.map((a): AttemptRow => {
+    const n = a.id.retry_attempt ?? 0;
+    return {
+      n,
+      label: (
+        <Link to={{ ...props.route, attempt: n } as Route} scroll={false}>
+          #{n + 1}
+        </Link>
+      ),
+      progress: a.closure,
+      error: a.closure.error,
+      current: n === props.chosen,
+    };
+  });
+  return <AttemptsTable rows={rows} now={props.now} />;
 }
 
 export function NodePanel(props: Props) {
