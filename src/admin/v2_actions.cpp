@@ -2,6 +2,8 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
+
 namespace flyte::admin {
 namespace {
 
@@ -45,6 +47,12 @@ StatusOr<workflow::ActionAttempt> AttemptOf(const store::ActionRow& row, const s
   if (from.phase == kSucceeded && !from.output_uri.empty()) {
     attempt.mutable_outputs()->set_output_uri(from.output_uri + "/outputs.pb");
   }
+  // Its plugin writes the log from its launch on, which INITIALIZING precedes (a trace has none):
+  // the SDK waits for this before it tails the log (`flyte run --follow`).
+  const bool launched = std::any_of(from.phases.begin(), from.phases.end(), [](const store::PhaseEntered& entered) {
+    return entered.phase == flyteidl2::common::ACTION_PHASE_INITIALIZING;
+  });
+  attempt.set_logs_available(launched && row.action_type != workflow::ACTION_TYPE_TRACE);
   for (size_t i = 0; i < from.phases.size(); ++i) {
     auto* transition = attempt.add_phase_transitions();
     transition->set_phase(static_cast<flyteidl2::common::ActionPhase>(from.phases[i].phase));
