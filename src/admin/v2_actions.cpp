@@ -10,10 +10,6 @@ namespace {
 using google::protobuf::util::TimeUtil;
 namespace workflow = flyteidl2::workflow;
 
-std::string Describe(const store::ActionKey& key) {
-  return "action " + key.name + " of run " + key.project + "/" + key.domain + "/" + key.run;
-}
-
 template <typename Message>
 StatusOr<Message> Parse(const std::string& bytes, const store::ActionKey& key, const char* what) {
   Message message;
@@ -65,6 +61,10 @@ StatusOr<workflow::ActionAttempt> AttemptOf(const store::ActionRow& row, const s
 }
 
 }  // namespace
+
+std::string Describe(const store::ActionKey& key) {
+  return "action " + key.name + " of run " + key.project + "/" + key.domain + "/" + key.run;
+}
 
 store::ActionKey KeyOf(const flyteidl2::common::ActionIdentifier& id) {
   return {id.run().project(), id.run().domain(), id.run().name(), id.name()};

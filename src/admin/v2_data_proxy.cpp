@@ -32,10 +32,6 @@ std::string DeterministicBytes(const google::protobuf::Message& message) {
 constexpr char kOutputsFile[] = "outputs.pb";
 constexpr char kReportFile[] = "report.html";  // where the SDK's runtime puts a task's report
 
-std::string Describe(const store::ActionKey& key) {
-  return "action " + key.name + " of run " + key.project + "/" + key.domain + "/" + key.run;
-}
-
 // The action's row, NOT_FOUND naming it.
 StatusOr<store::ActionRow> FindAction(store::RunStore& runs, const store::ActionKey& key) {
   StatusOr<store::ActionRow> row = runs.GetAction(key);
