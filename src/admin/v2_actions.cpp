@@ -2,15 +2,13 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
+
 namespace flyte::admin {
 namespace {
 
 using google::protobuf::util::TimeUtil;
 namespace workflow = flyteidl2::workflow;
-
-std::string Describe(const store::ActionKey& key) {
-  return "action " + key.name + " of run " + key.project + "/" + key.domain + "/" + key.run;
-}
 
 template <typename Message>
 StatusOr<Message> Parse(const std::string& bytes, const store::ActionKey& key, const char* what) {
@@ -50,6 +48,12 @@ StatusOr<workflow::ActionAttempt> AttemptOf(const store::ActionRow& row, const s
   if (from.attempt == row.attempts) {
     attempt.set_cache_status(static_cast<flyteidl2::core::CatalogCacheStatus>(row.cache_status));
   }
+  // Its plugin writes the log from its launch on, which INITIALIZING precedes (a trace has none):
+  // the SDK waits for this before it tails the log (`flyte run --follow`).
+  const bool launched = std::any_of(from.phases.begin(), from.phases.end(), [](const store::PhaseEntered& entered) {
+    return entered.phase == flyteidl2::common::ACTION_PHASE_INITIALIZING;
+  });
+  attempt.set_logs_available(launched && row.action_type != workflow::ACTION_TYPE_TRACE);
   for (size_t i = 0; i < from.phases.size(); ++i) {
     auto* transition = attempt.add_phase_transitions();
     transition->set_phase(static_cast<flyteidl2::common::ActionPhase>(from.phases[i].phase));
@@ -62,6 +66,10 @@ StatusOr<workflow::ActionAttempt> AttemptOf(const store::ActionRow& row, const s
 }
 
 }  // namespace
+
+std::string Describe(const store::ActionKey& key) {
+  return "action " + key.name + " of run " + key.project + "/" + key.domain + "/" + key.run;
+}
 
 store::ActionKey KeyOf(const flyteidl2::common::ActionIdentifier& id) {
   return {id.run().project(), id.run().domain(), id.run().name(), id.name()};

@@ -2,6 +2,7 @@
 // `ActionDetails` with its spec and attempts, `RunDetails` for a run's root action.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include <flyteidl2/workflow/run_definition.pb.h>
@@ -13,6 +14,8 @@ namespace flyte::admin {
 
 store::ActionKey KeyOf(const flyteidl2::common::ActionIdentifier& id);
 void IdOf(const store::ActionKey& key, flyteidl2::common::ActionIdentifier* id);
+// "action <name> of run <project>/<domain>/<run>", for messages.
+std::string Describe(const store::ActionKey& key);
 
 // INTERNAL when the stored messages do not parse.
 StatusOr<flyteidl2::workflow::Action> ActionOf(const store::ActionRow& row);

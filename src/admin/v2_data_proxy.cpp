@@ -3,10 +3,13 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
+#include <algorithm>
+
 #include <flyteidl2/common/phase.pb.h>
 
 #include "admin/project_domain.h"
 #include "admin/v2_actions.h"
+#include "admin/v2_logs.h"
 #include "admin/validation.h"
 #include "common/digest.h"
 #include "engine/v2/action_attempt.h"
@@ -27,20 +30,69 @@ std::string DeterministicBytes(const google::protobuf::Message& message) {
 }
 
 constexpr char kOutputsFile[] = "outputs.pb";
+constexpr char kReportFile[] = "report.html";  // where the SDK's runtime puts a task's report
+
+// The action's row, NOT_FOUND naming it.
+StatusOr<store::ActionRow> FindAction(store::RunStore& runs, const store::ActionKey& key) {
+  StatusOr<store::ActionRow> row = runs.GetAction(key);
+  if (absl::IsNotFound(row.status())) return absl::NotFoundError(Describe(key) + " not found");
+  return row;
+}
+
+// `requested` (0: the last) if the action has started it; NOT_FOUND otherwise.
+StatusOr<int64_t> AttemptOf(const store::ActionRow& row, uint32_t requested) {
+  if (requested == 0) return row.attempts;
+  if (requested > row.attempts) {
+    return absl::NotFoundError("attempt " + std::to_string(requested) + " of " + Describe(row.key) +
+                               " has not started (it has " + std::to_string(row.attempts) + ")");
+  }
+  return static_cast<int64_t>(requested);
+}
 
 }  // namespace
+
+StatusOr<std::unique_ptr<ReplyStream<flyteidl2::dataproxy::TailLogsResponse>>> V2DataProxyService::TailLogs(
+    const flyteidl2::dataproxy::TailLogsRequest& request, StreamWake wake) {
+  const store::ActionKey key = KeyOf(request.action_id());
+  RETURN_IF_ERROR(RequireField(key.run, "action_id.run.name"));
+  RETURN_IF_ERROR(RequireField(key.name, "action_id.name"));
+  ASSIGN_OR_RETURN(const store::ActionRow row, FindAction(deps_.runs, key));
+  ASSIGN_OR_RETURN(const int64_t attempt, AttemptOf(row, request.attempt()));
+  return TailAttemptLog(deps_.runs, key, attempt, deps_.actions.AttemptLog(key, attempt), std::move(wake));
+}
+
+Status V2DataProxyService::CreateDownloadLink(const flyteidl2::dataproxy::CreateDownloadLinkRequest& request,
+                                              flyteidl2::dataproxy::CreateDownloadLinkResponse* response) {
+  if (request.artifact_type() != flyteidl2::dataproxy::ARTIFACT_TYPE_REPORT) {
+    return absl::InvalidArgumentError("this sandbox links only reports (ARTIFACT_TYPE_REPORT) of action attempts");
+  }
+  const store::ActionKey key = KeyOf(request.action_attempt_id().action_id());
+  RETURN_IF_ERROR(RequireField(key.run, "action_attempt_id.action_id.run.name"));
+  RETURN_IF_ERROR(RequireField(key.name, "action_attempt_id.action_id.name"));
+  ASSIGN_OR_RETURN(const store::ActionRow row, FindAction(deps_.runs, key));
+  ASSIGN_OR_RETURN(const int64_t attempt, AttemptOf(row, request.action_attempt_id().attempt()));
+  ASSIGN_OR_RETURN(const std::vector<store::AttemptRow> attempts, deps_.runs.GetAttempts(key));
+  const auto found = std::find_if(attempts.begin(), attempts.end(),
+                                  [attempt](const store::AttemptRow& each) { return each.attempt == attempt; });
+  if (found == attempts.end() || found->output_uri.empty()) return absl::OkStatus();
+  flyteidl::service::CreateDownloadLocationRequest v1;
+  v1.set_native_url(found->output_uri + "/" + kReportFile);
+  *v1.mutable_expires_in() = request.expires_in();
+  flyteidl::service::CreateDownloadLocationResponse reply;
+  const Status signed_link = v1_.CreateDownloadLocation(v1, &reply);
+  if (absl::IsNotFound(signed_link)) return absl::OkStatus();  // no report: the SDK says so
+  RETURN_IF_ERROR(signed_link);
+  response->mutable_pre_signed_urls()->add_signed_url(reply.signed_url());
+  *response->mutable_pre_signed_urls()->mutable_expires_at() = reply.expires_at();
+  return absl::OkStatus();
+}
 
 Status V2DataProxyService::GetActionData(const flyteidl2::dataproxy::GetActionDataRequest& request,
                                          flyteidl2::dataproxy::GetActionDataResponse* response) {
   const store::ActionKey key = KeyOf(request.action_id());
-  StatusOr<store::ActionRow> row = deps_.runs.GetAction(key);
-  if (absl::IsNotFound(row.status())) {
-    return absl::NotFoundError("action " + key.name + " of run " + key.project + "/" + key.domain + "/" + key.run +
-                               " not found");
-  }
-  RETURN_IF_ERROR(row.status());
+  ASSIGN_OR_RETURN(const store::ActionRow row, FindAction(deps_.runs, key));
   flyteidl2::workflow::ActionSpec spec;
-  if (!spec.ParseFromString(row->spec))
+  if (!spec.ParseFromString(row.spec))
     return absl::InternalError("the stored spec of action " + key.name + " does not parse");
   const std::string inputs_url = engine::v2::InputsFileUrl(spec.input_uri());
   response->set_inputs_uri(inputs_url);
@@ -49,7 +101,7 @@ Status V2DataProxyService::GetActionData(const flyteidl2::dataproxy::GetActionDa
     if (!response->mutable_inputs()->ParseFromString(*bytes))
       return absl::InternalError(inputs_url + " does not parse");
   }
-  if (row->phase != flyteidl2::common::ACTION_PHASE_SUCCEEDED) return absl::OkStatus();
+  if (row.phase != flyteidl2::common::ACTION_PHASE_SUCCEEDED) return absl::OkStatus();
   ASSIGN_OR_RETURN(const std::vector<store::AttemptRow> attempts, deps_.runs.GetAttempts(key));
   if (attempts.empty() || attempts.back().output_uri.empty()) return absl::OkStatus();
   const std::string outputs_url = attempts.back().output_uri + "/" + kOutputsFile;

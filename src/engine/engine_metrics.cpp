@@ -5,12 +5,14 @@
 namespace flyte::engine {
 
 PhaseCounters::PhaseCounters(const std::string& name, const std::string& help,
-                             const google::protobuf::EnumDescriptor& phases) {
+                             const google::protobuf::EnumDescriptor& phases, std::string_view prefix) {
   auto& family = metrics::Default().AddCounter(name, help, {"phase"});
   for (int i = 0; i < phases.value_count(); ++i) {
     const auto* value = phases.value(i);
+    std::string_view label = value->name();
+    if (label.starts_with(prefix)) label.remove_prefix(prefix.size());
     if (value->number() >= static_cast<int>(by_number_.size())) by_number_.resize(value->number() + 1);
-    by_number_[value->number()] = &family.With({value->name()});
+    by_number_[value->number()] = &family.With({std::string(label)});
   }
 }
 

@@ -9,6 +9,7 @@
 #include <google/protobuf/descriptor.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/metrics.h"
@@ -19,7 +20,9 @@ namespace flyte::engine {
 // counting a transition takes no lock. Every phase is exposed from the start, at 0.
 class PhaseCounters {
  public:
-  PhaseCounters(const std::string& name, const std::string& help, const google::protobuf::EnumDescriptor& phases);
+  // `prefix`: what every value's name starts with and the label leaves out (ACTION_PHASE_).
+  PhaseCounters(const std::string& name, const std::string& help, const google::protobuf::EnumDescriptor& phases,
+                std::string_view prefix = "");
   // One more entered `phase` (a number of that enum).
   void Count(int phase) const;
 

@@ -48,11 +48,15 @@ struct TaskAttempt {
   std::string checkpoint_prefix;           // {{.checkpointOutputPrefix}}
   std::string prev_checkpoint_prefix;      // {{.prevCheckpointPrefix}}; empty = none
   std::map<std::string, std::string> env;  // execution envs, platform defaults
-  std::string log_dir;                     // local folder for this attempt's stdout/stderr
+  std::string log_dir;                     // local folder for this attempt's stdout/stderr (kAttemptLogFile)
   // Where the S3 endpoint keeps s3://bucket/key: <buckets_dir>/bucket/key (raw data under an s3://
   // prefix is read and written there by data passing); empty: no such endpoint.
   std::filesystem::path buckets_dir;
 };
+
+// The file in an attempt's `log_dir` every plugin writes its stdout and stderr to, appending: what
+// the engine links to and Flyte 2's TailLogs follows.
+inline constexpr char kAttemptLogFile[] = "task.log";
 
 enum class AttemptPhase { kQueued, kRunning, kExited, kAborted, kFailedToStart };
 

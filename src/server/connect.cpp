@@ -209,13 +209,13 @@ StatusOr<ConnectStreamCall> ConnectRouter::OpenStream(const ConnectRequest& requ
   ASSIGN_OR_RETURN(std::string message, RequestMessage(*body, request.message_encoding, max_body_bytes));
   std::unique_ptr<pb::Message> input(method->second.request_prototype->New());
   RETURN_IF_ERROR(Parse(json ? Codec::kJson : Codec::kProto, message, input.get()));
-  ASSIGN_OR_RETURN(ConnectStreamCall::Next next, method->second.open(*input, std::move(wake)));
-  return ConnectStreamCall(json, std::move(next));
+  ASSIGN_OR_RETURN(ConnectStreamCall::Opened opened, method->second.open(*input, std::move(wake)));
+  return ConnectStreamCall(json, std::move(opened));
 }
 
 Status ConnectStreamCall::NextEnvelopes(std::string* envelopes, bool* ended) {
   std::vector<std::unique_ptr<pb::Message>> messages;
-  RETURN_IF_ERROR(next_(&messages, ended));
+  RETURN_IF_ERROR(opened_.next(&messages, ended));
   for (const auto& message : messages) {
     ASSIGN_OR_RETURN(std::string payload, Serialize(json_ ? Codec::kJson : Codec::kProto, *message));
     *envelopes += Envelope(payload);

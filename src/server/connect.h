@@ -11,6 +11,7 @@
 
 #include <google/protobuf/message.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -45,12 +46,19 @@ std::string ConnectErrorJson(const Status& status);
 class ConnectStreamCall {
  public:
   using Next = std::function<Status(std::vector<std::unique_ptr<google::protobuf::Message>>*, bool*)>;
-  ConnectStreamCall(bool json, Next next) : json_(json), next_(std::move(next)) {}
+  // What a stream's opener returns: its Next and ReplyStream::PollInterval.
+  struct Opened {
+    Next next;
+    std::chrono::milliseconds poll{0};
+  };
+  ConnectStreamCall(bool json, Opened opened) : json_(json), opened_(std::move(opened)) {}
   Status NextEnvelopes(std::string* envelopes, bool* ended);
+  // Zero: Next is called only after a wake; else also once this long passed without one.
+  std::chrono::milliseconds poll_interval() const { return opened_.poll; }
 
  private:
   bool json_;
-  Next next_;
+  Opened opened_;
 };
 
 // An error reply as Connect sends it: the JSON body and the HTTP status of `status`'s code.
@@ -73,8 +81,8 @@ class ConnectRouter {
     });
   }
 
-  using StreamOpener = std::function<StatusOr<ConnectStreamCall::Next>(const google::protobuf::Message& request,
-                                                                       admin::StreamWake wake)>;
+  using StreamOpener = std::function<StatusOr<ConnectStreamCall::Opened>(const google::protobuf::Message& request,
+                                                                         admin::StreamWake wake)>;
 
   // A server-streaming method: `open` checks the request and returns its stream.
   template <typename Request, typename Reply>
@@ -84,17 +92,19 @@ class ConnectRouter {
     AddStreamHandler(
         method,
         [open = std::move(open)](const google::protobuf::Message& request,
-                                 admin::StreamWake wake) -> StatusOr<ConnectStreamCall::Next> {
+                                 admin::StreamWake wake) -> StatusOr<ConnectStreamCall::Opened> {
           ASSIGN_OR_RETURN(std::unique_ptr<admin::ReplyStream<Reply>> opened,
                            open(static_cast<const Request&>(request), std::move(wake)));
           std::shared_ptr<admin::ReplyStream<Reply>> stream = std::move(opened);
-          return ConnectStreamCall::Next(
+          const std::chrono::milliseconds poll = stream->PollInterval();
+          return ConnectStreamCall::Opened{
               [stream](std::vector<std::unique_ptr<google::protobuf::Message>>* out, bool* ended) -> Status {
                 std::vector<Reply> replies;
                 RETURN_IF_ERROR(stream->Next(&replies, ended));
                 for (Reply& reply : replies) out->push_back(std::make_unique<Reply>(std::move(reply)));
                 return absl::OkStatus();
-              });
+              },
+              poll};
         });
   }
 

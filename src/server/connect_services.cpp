@@ -35,6 +35,13 @@ ConnectRouter MakeConnectRouter(admin::Admin& admin) {
   router.Add<dataproxy::GetActionDataRequest, dataproxy::GetActionDataResponse>(
       "flyteidl2.dataproxy.DataProxyService/GetActionData",
       [&data_proxy](const auto& request, auto* reply) { return data_proxy.GetActionData(request, reply); });
+  router.AddStream<dataproxy::TailLogsRequest, dataproxy::TailLogsResponse>(
+      "flyteidl2.dataproxy.DataProxyService/TailLogs", [&data_proxy](const auto& request, admin::StreamWake wake) {
+        return data_proxy.TailLogs(request, std::move(wake));
+      });
+  router.Add<dataproxy::CreateDownloadLinkRequest, dataproxy::CreateDownloadLinkResponse>(
+      "flyteidl2.dataproxy.DataProxyService/CreateDownloadLink",
+      [&data_proxy](const auto& request, auto* reply) { return data_proxy.CreateDownloadLink(request, reply); });
   admin::V2RunService& runs = admin.v2_runs();
   router.Add<workflow::CreateRunRequest, workflow::CreateRunResponse>(
       "flyteidl2.workflow.RunService/CreateRun",

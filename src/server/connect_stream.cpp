@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -145,8 +146,14 @@ asio::awaitable<bool> ServeConnectStream(HttpStream& stream, const ConnectReques
         if (!written) signals->client_gone = true;
         continue;
       }
-      signals->timer.expires_at(deadline.value_or(Clock::time_point::max()));
+      Clock::time_point wait_until = deadline.value_or(Clock::time_point::max());
+      const std::chrono::milliseconds poll = call->poll_interval();
+      if (poll.count() > 0) wait_until = std::min(wait_until, Clock::now() + poll);
+      signals->timer.expires_at(wait_until);
       co_await signals->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      // A polling stream is asked again after each wait, whatever ended it (an extra call finds
+      // nothing new); the checks above come first.
+      if (poll.count() > 0) signals->due = true;
     }
     deps.open_streams.Remove(id);
     if (signals->client_gone) {

@@ -1,51 +1,12 @@
 #include <doctest/doctest.h>
 
-#include "fakes/admin_fixture.h"
+#include "fakes/v2_runs_fixture.h"
 
 namespace flyte::admin {
 namespace {
 
 namespace workflow = flyteidl2::workflow;
-
-struct V2Runs : testing::AdminFixture {
-  V2RunService& runs = admin->v2_runs();
-
-  // Inputs uploaded as the SDK does before CreateRun.
-  flyteidl2::common::OffloadedInputData Uploaded(const std::string& project = "flytesnacks") {
-    flyteidl2::dataproxy::UploadInputsRequest request;
-    request.mutable_project_id()->set_name(project);
-    request.mutable_project_id()->set_domain("development");
-    request.mutable_inputs()->add_literals()->set_name("x");
-    flyteidl2::dataproxy::UploadInputsResponse reply;
-    REQUIRE(admin->v2_data_proxy().UploadInputs(request, &reply).ok());
-    return reply.offloaded_input_data();
-  }
-
-  workflow::CreateRunRequest Request(const std::string& name = "") {
-    workflow::CreateRunRequest request;
-    if (name.empty()) {
-      request.mutable_project_id()->set_name("flytesnacks");
-      request.mutable_project_id()->set_domain("development");
-    } else {
-      auto* id = request.mutable_run_id();
-      id->set_project("flytesnacks");
-      id->set_domain("development");
-      id->set_name(name);
-    }
-    auto* task = request.mutable_task_spec()->mutable_task_template();
-    task->mutable_id()->set_name("env.hello");
-    task->mutable_id()->set_version("v1");
-    task->set_type("python");
-    *request.mutable_offloaded_input_data() = Uploaded();
-    return request;
-  }
-
-  StatusOr<workflow::Run> Create(const workflow::CreateRunRequest& request) {
-    workflow::CreateRunResponse reply;
-    RETURN_IF_ERROR(runs.CreateRun(request, &reply));
-    return reply.run();
-  }
-};
+using testing::V2Runs;
 
 TEST_CASE_FIXTURE(V2Runs, "v2 runs: CreateRun queues a0, committed, with the run's spec and folders") {
   auto run = Create(Request());

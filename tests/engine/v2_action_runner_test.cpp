@@ -8,6 +8,7 @@
 #include <flyteidl2/core/catalog.pb.h>
 
 #include "engine/v2/action_cache.h"
+#include "engine/v2/action_metrics.h"
 #include "engine/v2/action_runner.h"
 #include "fakes/fake_clock.h"
 #include "fakes/fake_plugin.h"
@@ -167,6 +168,49 @@ TEST_CASE_FIXTURE(Runner, "v2 actions: queued → initializing → running → s
   CHECK(Phases(Attempts()[0]) == std::vector<int64_t>{kQueued, kInitializing, kRunning, kSucceeded});
   CHECK(plugin->Running() == 0);
   CHECK(runner->Unfinished() == 0);
+}
+
+// How many action attempts entered `phase` (ACTION_PHASE_ left out) so far.
+double Transitions(const std::string& phase) {
+  return metrics::Default()
+      .AddCounter("flyte_engine_action_phase_transitions_total", "", {"phase"})
+      .With({phase})
+      .Value();
+}
+
+TEST_CASE_FIXTURE(Runner, "v2 actions: metrics count each phase entered once, the actions driven and run durations") {
+  const ActionMetricFamilies& families = ActionMetrics();
+  const double queued = Transitions("QUEUED");
+  const double initializing = Transitions("INITIALIZING");
+  const double running = Transitions("RUNNING");
+  const double succeeded = Transitions("SUCCEEDED");
+  const double aborted = Transitions("ABORTED");
+  const uint64_t runs = families.run_seconds.Read().cumulative.back();
+  const double run_seconds = families.run_seconds.Read().sum;
+
+  Create("a0", "");
+  Create("c1", "a0");
+  runner->Enqueue(Key());
+  runner->Enqueue(Key("c1"));
+  runner->Step();
+  CHECK(families.active_actions.Value() == 2);
+  runner->Step();  // a step with nothing new commits nothing again
+  clock.Advance(std::chrono::seconds(3));
+  WriteOutputs("a0", 1);
+  plugin->Exit(Id());
+  runner->Step();
+  runner->Abort(Key("c1"), "enough");
+  runner->Step();
+  CHECK(families.active_actions.Value() == 0);
+
+  CHECK(Transitions("QUEUED") - queued == 2);
+  CHECK(Transitions("INITIALIZING") - initializing == 2);
+  CHECK(Transitions("RUNNING") - running == 2);
+  CHECK(Transitions("SUCCEEDED") - succeeded == 1);
+  CHECK(Transitions("ABORTED") - aborted == 1);
+  // Only the run (a0) is timed: created, then ended 3 s later.
+  CHECK(families.run_seconds.Read().cumulative.back() - runs == 1);
+  CHECK(families.run_seconds.Read().sum - run_seconds == doctest::Approx(3.0));
 }
 
 TEST_CASE_FIXTURE(Runner, "v2 actions: error.pb wins over outputs.pb and a non-recoverable error is not retried") {

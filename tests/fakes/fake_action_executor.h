@@ -1,6 +1,9 @@
-// A Flyte 2 ActionExecutor that records what the admin layer hands it and runs nothing.
+// A Flyte 2 ActionExecutor that records what the admin layer hands it and runs nothing; attempt
+// logs are where the real one puts them, under `logs_dir`.
 #pragma once
 
+#include <cstdint>
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,7 +18,11 @@ class FakeActionExecutor final : public engine::v2::ActionExecutor {
   void Stop() override {}
   void Enqueue(const store::ActionKey& key) override { enqueued.push_back(key); }
   void Abort(const store::ActionKey& key, const std::string& reason) override { aborted.emplace_back(key, reason); }
+  std::filesystem::path AttemptLog(const store::ActionKey& key, int64_t attempt) const override {
+    return engine::v2::AttemptLogFile(logs_dir, key, attempt);
+  }
 
+  std::filesystem::path logs_dir;  // where AttemptLog points, set by a test that writes logs there
   std::vector<store::ActionKey> enqueued;
   std::vector<std::pair<store::ActionKey, std::string>> aborted;
 };

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 #include <flyteidl2/project/project_service.pb.h>
 
+#include <chrono>
 #include <string>
 
 #include "fakes/gzip.h"
@@ -56,21 +57,25 @@ TEST_CASE("connect envelopes: a request's one message, plain or gzipped as its e
   CHECK(absl::IsResourceExhausted(RequestMessage(Envelope(std::string(100, 'z')), "", 50).status()));
 }
 
-// A stream of the names of `count` projects, one batch per Next, ending after `batches`.
+// A stream of the names of `count` projects, one batch per Next, ending after `batches`; it
+// polls every `poll` ms (0: it waits for wakes).
 class ProjectNames final : public admin::ReplyStream<project::ListProjectsResponse> {
  public:
-  explicit ProjectNames(int batches) : batches_(batches) {}
+  ProjectNames(int batches, int poll) : batches_(batches), poll_(poll) {}
   Status Next(std::vector<project::ListProjectsResponse>* replies, bool* ended) override {
     replies->emplace_back().mutable_projects()->add_projects()->set_id("p" + std::to_string(sent_++));
     *ended = sent_ == batches_;
     return absl::OkStatus();
   }
+  std::chrono::milliseconds PollInterval() const override { return std::chrono::milliseconds(poll_); }
 
  private:
   int batches_;
+  int poll_;
   int sent_ = 0;
 };
 
+// ListProjects as a stream: `limit` batches, polled every `token` ms (none when empty).
 ConnectRouter StreamRouter() {
   ConnectRouter router;
   router.AddStream<project::ListProjectsRequest, project::ListProjectsResponse>(
@@ -78,7 +83,7 @@ ConnectRouter StreamRouter() {
       [](const project::ListProjectsRequest& request,
          admin::StreamWake) -> StatusOr<std::unique_ptr<admin::ReplyStream<project::ListProjectsResponse>>> {
         if (request.limit() == 0) return absl::InvalidArgumentError("say how many");
-        return std::make_unique<ProjectNames>(static_cast<int>(request.limit()));
+        return std::make_unique<ProjectNames>(static_cast<int>(request.limit()), std::stoi("0" + request.token()));
       });
   return router;
 }
@@ -96,6 +101,7 @@ TEST_CASE("connect streams: each message goes out in its own envelope, in the re
                  "gzip"),
       kLimit, [] {});
   REQUIRE(call.ok());
+  CHECK(call->poll_interval().count() == 0);  // woken only
   std::string envelopes;
   bool ended = false;
   REQUIRE(call->NextEnvelopes(&envelopes, &ended).ok());
@@ -118,6 +124,16 @@ TEST_CASE("connect streams: each message goes out in its own envelope, in the re
   REQUIRE(json->NextEnvelopes(&envelopes, &ended).ok());
   CHECK(ended);
   CHECK(Payload(envelopes) == R"({"projects":{"projects":[{"id":"p0"}]}})");
+}
+
+TEST_CASE("connect streams: a stream that polls says how often, for the transport to call it again") {
+  project::ListProjectsRequest request;
+  request.set_limit(1);
+  request.set_token("250");
+  auto call = StreamRouter().OpenStream(StreamCall("application/connect+proto", Envelope(request.SerializeAsString())),
+                                        kLimit, [] {});
+  REQUIRE(call.ok());
+  CHECK(call->poll_interval() == std::chrono::milliseconds(250));
 }
 
 TEST_CASE("connect streams: refusals are errors by code, an unserved stream is unimplemented") {

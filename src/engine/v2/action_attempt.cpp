@@ -65,6 +65,16 @@ std::string AttemptIdOf(const store::ActionKey& key, int64_t attempt) {
   return V2AttemptKey(V2RunBaseKey(key.project, key.domain, key.run), key.name, attempt);
 }
 
+std::filesystem::path AttemptLogDir(const std::filesystem::path& logs_dir, const store::ActionKey& key,
+                                    int64_t attempt) {
+  return logs_dir / "v2" / key.project / key.domain / key.run / key.name / std::to_string(attempt);
+}
+
+std::filesystem::path AttemptLogFile(const std::filesystem::path& logs_dir, const store::ActionKey& key,
+                                     int64_t attempt) {
+  return AttemptLogDir(logs_dir, key, attempt) / plugins::kAttemptLogFile;
+}
+
 std::string InputsFileUrl(const std::string& input_uri) {
   std::string_view folder(input_uri);
   if (folder.ends_with(kInputsFile)) folder.remove_suffix(kInputsFile.size());
@@ -92,8 +102,7 @@ StatusOr<plugins::TaskAttempt> MakeTaskAttempt(const store::ActionKey& key, cons
   // The run's envs, then the runtime's own variables, which the user's cannot replace.
   for (const auto& pair : place.run_spec.envs().values()) attempt.env[pair.key()] = pair.value();
   for (auto& [name, value] : RuntimeEnvironment(key, spec, config)) attempt.env[name] = std::move(value);
-  attempt.log_dir =
-      (config.logs_dir / "v2" / key.project / key.domain / key.run / key.name / std::to_string(place.attempt)).string();
+  attempt.log_dir = AttemptLogDir(config.logs_dir, key, place.attempt).string();
   attempt.buckets_dir = config.buckets_dir;
   attempt.token = "v2-" + HexEncode(Sha256(std::filesystem::absolute(attempt.log_dir).string())).substr(0, 32);
   return attempt;

@@ -36,6 +36,13 @@ struct AttemptPlace {
 // The plugins' id of an attempt: "v2/<project>/<domain>/<run>/<action>/<n>".
 std::string AttemptIdOf(const store::ActionKey& key, int64_t attempt);
 
+// The attempt's log folder under `logs_dir` (ActionAttemptConfig::logs_dir), and the log its
+// plugin writes there (plugins::kAttemptLogFile; it may not exist yet).
+std::filesystem::path AttemptLogDir(const std::filesystem::path& logs_dir, const store::ActionKey& key,
+                                    int64_t attempt);
+std::filesystem::path AttemptLogFile(const std::filesystem::path& logs_dir, const store::ActionKey& key,
+                                     int64_t attempt);
+
 // Its launch token is derived from its log folder (the state folder's, the attempt's own): an
 // attempt is launched at most once with effect (a launch that never started is started again with
 // the same token, plugins/plugin.h), so it needs no column of its own, and it stays a file name

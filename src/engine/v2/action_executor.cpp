@@ -9,6 +9,7 @@
 #include <absl/synchronization/mutex.h>
 #include <absl/time/time.h>
 
+#include "engine/v2/action_metrics.h"
 #include "engine/v2/action_runner.h"
 
 namespace flyte::engine::v2 {
@@ -35,6 +36,7 @@ class Executor final : public ActionExecutor {
   ~Executor() override { Stop(); }
 
   Status Start() override {
+    (void)ActionMetrics();  // registered now, so a scrape shows them before the first run
     RETURN_IF_ERROR(runner_.Recover());
     thread_ = std::thread([this] { Loop(); });
     return absl::OkStatus();
@@ -53,6 +55,9 @@ class Executor final : public ActionExecutor {
   void Enqueue(const store::ActionKey& key) override { Push({Command::Kind::kEnqueue, key, ""}); }
   void Abort(const store::ActionKey& key, const std::string& reason) override {
     Push({Command::Kind::kAbort, key, reason});
+  }
+  std::filesystem::path AttemptLog(const store::ActionKey& key, int64_t attempt) const override {
+    return AttemptLogFile(deps_.attempts.logs_dir, key, attempt);
   }
 
  private:

@@ -4,6 +4,8 @@
 // it commits a queued action and Abort for AbortRun/AbortAction; both return at once.
 #pragma once
 
+#include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -38,6 +40,9 @@ class ActionExecutor {
   virtual void Enqueue(const store::ActionKey& key) = 0;
   // Aborts the action and its unfinished descendants (see ActionRunner::Abort).
   virtual void Abort(const store::ActionKey& key, const std::string& reason) = 0;
+  // Where the attempt's plugin writes its log (it may not exist yet): what the admin layer's
+  // TailLogs follows, since admin does not see the plugins.
+  virtual std::filesystem::path AttemptLog(const store::ActionKey& key, int64_t attempt) const = 0;
 };
 
 std::unique_ptr<ActionExecutor> MakeActionExecutor(ActionExecutorDeps deps);

@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "engine/attempt_outcome.h"
 #include "engine/v2/action_cache.h"
+#include "engine/v2/action_metrics.h"
 
 namespace flyte::engine::v2 {
 namespace {
@@ -65,6 +66,7 @@ StatusOr<ActionRunner::Action> ActionRunner::Load(const store::ActionRow& row) {
   Action action;
   action.key = row.key;
   action.parent = row.parent;
+  action.created_at = row.created_at;
   if (!action.spec.ParseFromString(row.spec))
     return absl::InternalError("the spec of " + ActionPath(row.key) + " does not parse");
   if (row.parent.empty()) {
@@ -98,7 +100,16 @@ Status ActionRunner::Commit(Action& action, store::PhaseChange change) {
   change.at = deps_.clock.NowMillis();
   RETURN_IF_ERROR(deps_.runs.Transition(action.key, change));
   action.phase = change.phase;
+  Count(action.parent, action.created_at, change);
   return absl::OkStatus();
+}
+
+void ActionRunner::Count(const std::string& parent, int64_t created_at, const store::PhaseChange& change) {
+  const ActionMetricFamilies& families = ActionMetrics();
+  families.action_phases.Count(static_cast<int>(change.phase));
+  if (change.ends_action && parent.empty()) {
+    families.run_seconds.Observe(static_cast<double>(change.at - created_at) / 1000.0);
+  }
 }
 
 Status ActionRunner::Recover() {
@@ -174,6 +185,7 @@ void ActionRunner::Enqueue(const store::ActionKey& key) {
   }
   actions_.emplace(path, *std::move(loaded));
   queued_.push_back(path);
+  ActionMetrics().action_phases.Count(common2::ACTION_PHASE_QUEUED);
 }
 
 void ActionRunner::Launch(Action& action) {
@@ -368,14 +380,18 @@ void ActionRunner::Abort(const store::ActionKey& key, const std::string& reason)
       // Committed but not handed to the executor yet: nothing runs, only its row changes.
       StatusOr<store::ActionRow> row = deps_.runs.GetAction(target);
       if (!row.ok() || row->terminal) continue;
-      const Status committed = deps_.runs.Transition(target, {.attempt = row->attempts,
-                                                              .phase = kAborted,
-                                                              .ends_attempt = true,
-                                                              .ends_action = true,
-                                                              .at = deps_.clock.NowMillis(),
-                                                              .abort_reason = reason});
-      if (!committed.ok())
+      const store::PhaseChange change{.attempt = row->attempts,
+                                      .phase = kAborted,
+                                      .ends_attempt = true,
+                                      .ends_action = true,
+                                      .at = deps_.clock.NowMillis(),
+                                      .abort_reason = reason};
+      const Status committed = deps_.runs.Transition(target, change);
+      if (committed.ok()) {
+        Count(row->parent, row->created_at, change);
+      } else {
         log::Error("actions", "cannot abort an action", {{"action", path}, {"error", committed.ToString()}});
+      }
       continue;
     }
     Action& action = found->second;
@@ -443,6 +459,7 @@ void ActionRunner::Step() {
     if (action == actions_.end() || !action->second.launched) continue;
     Look(action->second);
   }
+  ActionMetrics().active_actions.Set(static_cast<double>(actions_.size()));
 }
 
 int64_t ActionRunner::NextDeadline() const {

@@ -66,6 +66,7 @@ class ActionRunner {
     std::string parent;
     flyteidl2::workflow::ActionSpec spec;
     flyteidl2::task::RunSpec run_spec;  // the root's
+    int64_t created_at = 0;             // unix ms: a run's duration is measured from it
     int64_t attempt = 1;
     int64_t phase = 0;  // the current attempt's, as committed
     bool launched = false;
@@ -79,6 +80,8 @@ class ActionRunner {
 
   StatusOr<Action> Load(const store::ActionRow& row);
   Status Commit(Action& action, store::PhaseChange change);
+  // The metrics of a committed change (action_metrics.h).
+  static void Count(const std::string& parent, int64_t created_at, const store::PhaseChange& change);
   void Launch(Action& action);
   // True when the action's outputs came from the cache: it has SUCCEEDED without running.
   bool AnsweredFromCache(Action& action, const std::string& folder);

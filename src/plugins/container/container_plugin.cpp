@@ -47,7 +47,7 @@ std::string ShortId(const std::string& id) { return id.substr(0, 12); }
 // re-attached container's log goes on from there. Empty when there is no log yet.
 std::string LogSince(const TaskAttempt& attempt) {
   struct stat info {};
-  if (::stat((fs::path(attempt.log_dir) / "task.log").c_str(), &info) != 0) return "";
+  if (::stat((fs::path(attempt.log_dir) / kAttemptLogFile).c_str(), &info) != 0) return "";
   char text[40];
   std::snprintf(text, sizeof text, "%lld.%09ld", static_cast<long long>(info.st_mtim.tv_sec), info.st_mtim.tv_nsec);
   return text;
@@ -57,7 +57,7 @@ std::string LogSince(const TaskAttempt& attempt) {
 int OpenLog(const TaskAttempt& attempt) {
   std::error_code error;
   fs::create_directories(attempt.log_dir, error);
-  const fs::path log_file = fs::absolute(fs::path(attempt.log_dir) / "task.log", error);
+  const fs::path log_file = fs::absolute(fs::path(attempt.log_dir) / kAttemptLogFile, error);
   return ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 }
 
@@ -159,7 +159,7 @@ Status ContainerPlugin::Start(const TaskAttempt& attempt) {
   if (attempts_.count(attempt.id) != 0) return absl::OkStatus();  // started already
   auto cancellation = std::make_shared<Cancellation>();
   AttemptStatus queued;
-  queued.logs.push_back(LogLink(fs::path(attempt.log_dir) / "task.log", "Container log"));
+  queued.logs.push_back(LogLink(fs::path(attempt.log_dir) / kAttemptLogFile, "Container log"));
   attempts_.emplace(attempt.id, AttemptRecord{std::move(queued), cancellation, attempt.token});
   SpawnRunner([this, launch = LaunchOf(attempt), cancellation] { Run(launch, cancellation); });
   return absl::OkStatus();
@@ -333,7 +333,7 @@ StatusOr<Recovery> ContainerPlugin::Recover(const TaskAttempt& attempt) {
   }
   const std::string since = LogSince(attempt);
   const Launch launch = LaunchOf(attempt);
-  recovery.status.logs.push_back(LogLink(fs::path(attempt.log_dir) / "task.log", "Container log"));
+  recovery.status.logs.push_back(LogLink(fs::path(attempt.log_dir) / kAttemptLogFile, "Container log"));
   if (state->running || state->status == "paused" || state->status == "restarting") {
     recovery.state = Recovery::State::kRunning;
     recovery.status.phase = AttemptPhase::kRunning;

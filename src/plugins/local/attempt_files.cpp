@@ -19,7 +19,7 @@ fs::path StartedMarkerPath(const TaskAttempt& attempt) {
 StatusOr<AttemptFiles> PrepareFolders(const TaskAttempt& attempt) {
   std::error_code error;
   const fs::path log_dir = fs::absolute(attempt.log_dir, error);
-  AttemptFiles files{log_dir / "work", log_dir / "task.log", fs::absolute(StartedMarkerPath(attempt), error)};
+  AttemptFiles files{log_dir / "work", log_dir / kAttemptLogFile, fs::absolute(StartedMarkerPath(attempt), error)};
   if (!error) fs::remove_all(files.work_dir, error);  // a leftover from an earlier server process
   if (!error) fs::create_directories(files.work_dir, error);
   if (error) {

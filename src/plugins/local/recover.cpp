@@ -50,7 +50,7 @@ StatusOr<Recovery> LocalProcessPlugin::Recover(const TaskAttempt& attempt) {
   std::error_code error;
   const fs::path marker = StartedMarkerPath(attempt);
   const bool started = fs::exists(marker, error);
-  recovery.status.logs.push_back(LocalLogLink(fs::path(attempt.log_dir) / "task.log"));
+  recovery.status.logs.push_back(LocalLogLink(fs::path(attempt.log_dir) / kAttemptLogFile));
   if (const std::optional<pid_t> pid = RunningProcess(attempt, started)) {
     // Not our child: it cannot be waited for, only watched. Without a pidfd (old kernel, or out of
     // descriptors) the reaper looks for it with kill(pid, 0) on a timer.
