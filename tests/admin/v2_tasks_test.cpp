@@ -179,6 +179,13 @@ TEST_CASE_FIXTURE(V2Tasks, "v2 tasks: ListTasks lists each task's latest version
   REQUIRE(tasks.ListTasks(by_env, &in_env).ok());
   CHECK(Ids(in_env) == std::vector<std::string>{"env.bye@v1", "env.hello@v2"});
 
+  // An org alone (the one-of's other member) scopes by no project: every task is listed.
+  task::ListTasksRequest everywhere;
+  everywhere.set_org("");
+  task::ListTasksResponse all;
+  REQUIRE(tasks.ListTasks(everywhere, &all).ok());
+  CHECK(Ids(all) == std::vector<std::string>{"other.task@v1", "env.hello@v2", "env.bye@v1"});
+
   // Another project has none; an unknown field is refused; nothing is anyone's.
   task::ListTasksRequest elsewhere = list;
   elsewhere.mutable_project_id()->set_name("other");
