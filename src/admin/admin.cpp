@@ -16,7 +16,8 @@ Admin::Admin(const AdminDeps& deps)
       metrics_(deps, executions_),
       v2_data_proxy_(deps, data_proxy_),
       v2_actions_(deps),
-      v2_runs_(deps, v2_data_proxy_, v2_actions_) {}
+      v2_runs_(deps, v2_data_proxy_, v2_actions_),
+      v2_tasks_(deps) {}
 
 StatusOr<std::unique_ptr<Admin>> Admin::Create(AdminDeps deps) {
   std::unique_ptr<Admin> admin(new Admin(deps));

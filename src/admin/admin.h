@@ -1,6 +1,7 @@
 // Front header of the admin layer: FlyteAdmin's services (projects, entities, executions, node
-// and task executions, attributes, data proxy, signals, metrics), and Flyte 2's (projects, data proxy, runs),
-// as transport-free classes over the store, each declaring its handlers; `Admin` builds and owns them.
+// and task executions, attributes, data proxy, signals, metrics), and Flyte 2's (projects, data
+// proxy, runs, actions, deployed tasks), as transport-free classes over the store, each declaring
+// its handlers; `Admin` builds and owns them.
 // Thread-safe: handlers run concurrently on the transport's threads; the store serialises writes.
 #pragma once
 
@@ -19,6 +20,7 @@
 #include "admin/v2_data_proxy.h"
 #include "admin/v2_projects.h"
 #include "admin/v2_runs.h"
+#include "admin/v2_tasks.h"
 #include "admin/version_service.h"
 
 namespace flyte::admin {
@@ -44,6 +46,7 @@ class Admin {
   V2DataProxyService& v2_data_proxy() { return v2_data_proxy_; }
   V2RunService& v2_runs() { return v2_runs_; }
   V2ActionsService& v2_actions() { return v2_actions_; }
+  V2TaskService& v2_tasks() { return v2_tasks_; }
 
   // What the engine asks of the admin layer: child executions of launch plan nodes (through the
   // executions service) and the interfaces of registered launch plans. Valid while this lives.
@@ -66,6 +69,7 @@ class Admin {
   V2DataProxyService v2_data_proxy_;
   V2ActionsService v2_actions_;
   V2RunService v2_runs_;
+  V2TaskService v2_tasks_;
 };
 
 }  // namespace flyte::admin

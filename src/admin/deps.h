@@ -15,7 +15,8 @@ struct AdminDeps {
   store::Registry& registry;
   store::ExecutionStore& executions;
   store::SignalStore& signals;
-  store::RunStore& runs;  // Flyte 2
+  store::RunStore& runs;            // Flyte 2
+  store::DeployedTaskStore& tasks;  // Flyte 2
   engine::Engine& engine;
   engine::v2::ActionExecutor& actions;  // Flyte 2
   store::BlobStore& blobs;

@@ -184,4 +184,17 @@ const ColumnMap& ActionColumns() {
   return columns;
 }
 
+const ColumnMap& V2TaskColumns() {
+  static const ColumnMap columns{{"name", TextColumn(Col::kName)},
+                                 {"version", TextColumn(Col::kVersion)},
+                                 {"created_at", TimestampColumn(Col::kCreatedAt)}};
+  return columns;
+}
+
+const ColumnMap& V2TaskVersionColumns() {
+  static const ColumnMap columns{{"version", TextColumn(Col::kVersion)},
+                                 {"created_at", TimestampColumn(Col::kCreatedAt)}};
+  return columns;
+}
+
 }  // namespace flyte::admin

@@ -48,5 +48,7 @@ const ColumnMap& TaskExecutionColumns();  // task executions (attempts)
 const ColumnMap& SignalColumns();         // signals of an execution
 const ColumnMap& RunColumns();            // Flyte 2 runs
 const ColumnMap& ActionColumns();         // Flyte 2 actions of a run
+const ColumnMap& V2TaskColumns();         // Flyte 2 deployed tasks (the latest version of each)
+const ColumnMap& V2TaskVersionColumns();  // Flyte 2 versions of a deployed task
 
 }  // namespace flyte::admin

@@ -29,6 +29,8 @@ std::string SpecDigest(const flyteidl::admin::TaskSpec& spec) { return Sha256(De
 
 std::string SpecDigest(const flyteidl::admin::LaunchPlanSpec& spec) { return Sha256(DeterministicBytes(spec)); }
 
+std::string SpecDigest(const flyteidl2::task::TaskSpec& spec) { return Sha256(DeterministicBytes(spec)); }
+
 std::string SpecDigest(const flyteidl::admin::WorkflowSpec& spec) {
   flyteidl::admin::WorkflowSpec canonical = spec;
   SortUpstreams(*canonical.mutable_template_());

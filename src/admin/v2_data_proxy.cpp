@@ -1,8 +1,5 @@
 #include "admin/v2_data_proxy.h"
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-
 #include <algorithm>
 
 #include <flyteidl2/common/phase.pb.h>
@@ -10,6 +7,7 @@
 #include "admin/project_domain.h"
 #include "admin/v2_actions.h"
 #include "admin/v2_logs.h"
+#include "admin/v2_tasks.h"
 #include "admin/validation.h"
 #include "common/digest.h"
 #include "engine/v2/action_attempt.h"
@@ -17,17 +15,6 @@
 
 namespace flyte::admin {
 namespace {
-
-// The same inputs give the same bytes (literal maps in a fixed order), so the same folder.
-std::string DeterministicBytes(const google::protobuf::Message& message) {
-  std::string bytes;
-  google::protobuf::io::StringOutputStream stream(&bytes);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  message.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return bytes;
-}
 
 constexpr char kOutputsFile[] = "outputs.pb";
 constexpr char kReportFile[] = "report.html";  // where the SDK's runtime puts a task's report
@@ -151,6 +138,8 @@ Status V2DataProxyService::UploadInputs(const flyteidl2::dataproxy::UploadInputs
   RETURN_IF_ERROR(RequireField(project, "project"));
   RETURN_IF_ERROR(RequireField(domain, "domain"));
   RETURN_IF_ERROR(CheckV2ProjectDomain(deps_.registry, deps_.config, project, domain));
+  // The run that follows starts the deployed task: refuse now, before anything is written.
+  if (request.has_task_id()) RETURN_IF_ERROR(DeployedTask(deps_.tasks, request.task_id()).status());
   if (!request.base_dir().empty()) {
     return absl::InvalidArgumentError("base_dir is not supported: inputs are kept in the sandbox's object store");
   }
@@ -160,6 +149,7 @@ Status V2DataProxyService::UploadInputs(const flyteidl2::dataproxy::UploadInputs
 
 StatusOr<flyteidl2::common::OffloadedInputData> V2DataProxyService::OffloadInputs(
     const std::string& project, const std::string& domain, const flyteidl2::task::Inputs& inputs) {
+  // The same inputs give the same bytes (literal maps in a fixed order), so the same folder.
   const std::string bytes = DeterministicBytes(inputs);
   const std::string hash = HexEncode(Sha256(bytes)).substr(0, 32);
   const std::string folder = engine::v2::V2OffloadedInputsKey(project, domain, hash);

@@ -5,6 +5,7 @@
 #include "admin/project_domain.h"
 #include "admin/v2_actions.h"
 #include "admin/v2_list_request.h"
+#include "admin/v2_tasks.h"
 #include "admin/v2_watches.h"
 #include "admin/validation.h"
 #include "common/digest.h"
@@ -47,9 +48,8 @@ store::ActionKey RootOf(const flyteidl2::common::RunIdentifier& run) {
 }
 
 // What lists and the console show of the task run.
-workflow::ActionMetadata MetadataOf(const workflow::CreateRunRequest& request,
+workflow::ActionMetadata MetadataOf(const workflow::CreateRunRequest& request, const flyteidl2::task::TaskSpec& spec,
                                     const flyteidl2::task::TaskIdentifier& id) {
-  const auto& spec = request.task_spec();
   workflow::ActionMetadata metadata;
   metadata.set_action_type(workflow::ACTION_TYPE_TASK);
   auto* task = metadata.mutable_task();
@@ -95,8 +95,22 @@ Status V2RunService::CreateRun(const workflow::CreateRunRequest& request, workfl
   RETURN_IF_ERROR(RequireField(key.project, "project"));
   RETURN_IF_ERROR(RequireField(key.domain, "domain"));
   RETURN_IF_ERROR(CheckV2ProjectDomain(deps_.registry, deps_.config, key.project, key.domain));
-  if (!request.has_task_spec()) {
-    return absl::UnimplementedError("only runs of a task spec are served (deployed tasks and triggers are not yet)");
+  // A deployed task runs exactly as the same spec sent inline: the root action carries the spec.
+  flyteidl2::task::TaskSpec task_spec;
+  flyteidl2::task::TaskIdentifier task_id;
+  switch (request.task_case()) {
+    case workflow::CreateRunRequest::kTaskSpec:
+      task_spec = request.task_spec();
+      task_id = TaskIdOf(task_spec, key);
+      break;
+    case workflow::CreateRunRequest::kTaskId: {
+      ASSIGN_OR_RETURN(flyteidl2::task::TaskDetails deployed, DeployedTask(deps_.tasks, request.task_id()));
+      task_spec = std::move(*deployed.mutable_spec());
+      task_id = std::move(*deployed.mutable_task_id());
+      break;
+    }
+    default:
+      return absl::UnimplementedError("only runs of a task spec or a deployed task are served (triggers are not yet)");
   }
 
   // The inputs: a folder holding inputs.pb in this sandbox's store, which the task will read.
@@ -130,9 +144,8 @@ Status V2RunService::CreateRun(const workflow::CreateRunRequest& request, workfl
   }
   spec.set_input_uri(inputs.uri());
   spec.set_run_output_base(run_base_url + "/");
-  const flyteidl2::task::TaskIdentifier task_id = TaskIdOf(request.task_spec(), key);
   *spec.mutable_task()->mutable_id() = task_id;
-  *spec.mutable_task()->mutable_spec() = request.task_spec();
+  *spec.mutable_task()->mutable_spec() = task_spec;
 
   store::ActionRow row;
   row.key = key;
@@ -144,9 +157,9 @@ Status V2RunService::CreateRun(const workflow::CreateRunRequest& request, workfl
   row.created_at = now;
   row.updated_at = now;
   row.spec = spec.SerializeAsString();
-  row.metadata = MetadataOf(request, task_id).SerializeAsString();
+  row.metadata = MetadataOf(request, task_spec, task_id).SerializeAsString();
   row.cache_key =
-      engine::v2::RunCacheKey(request.task_spec(), inputs.inputs_hash().empty() ? inputs.uri() : inputs.inputs_hash());
+      engine::v2::RunCacheKey(task_spec, inputs.inputs_hash().empty() ? inputs.uri() : inputs.inputs_hash());
   Status created = deps_.runs.CreateAction(row, attempt_url);
   if (absl::IsAlreadyExists(created)) {
     return absl::AlreadyExistsError("run " + key.project + "/" + key.domain + "/" + key.run + " already exists");

@@ -205,9 +205,9 @@ class RunningSandbox final : public Sandbox {
     ASSIGN_OR_RETURN(engine::v2::ActionExecutorDeps action_deps,
                      ActionExecutorDepsFor(config_, engine_config, container_engine, stores_, *blobs_));
     actions_ = engine::v2::MakeActionExecutor(std::move(action_deps));
-    ASSIGN_OR_RETURN(
-        admin_, admin::Admin::Create({*stores_.registry, *stores_.executions, *stores_.signals, *stores_.runs, *engine_,
-                                      *actions_, *blobs_, SystemClock(), *signer_, config_.admin}));
+    ASSIGN_OR_RETURN(admin_, admin::Admin::Create({*stores_.registry, *stores_.executions, *stores_.signals,
+                                                   *stores_.runs, *stores_.tasks, *engine_, *actions_, *blobs_,
+                                                   SystemClock(), *signer_, config_.admin}));
     RETURN_IF_ERROR(engine_->Start(admin_->ControlPlane()));
     RETURN_IF_ERROR(actions_->Start());
     // Both written before serving: a client that sees /healthz answer finds the client config in

@@ -10,6 +10,7 @@ ConnectRouter MakeConnectRouter(admin::Admin& admin) {
   namespace dataproxy = flyteidl2::dataproxy;
   namespace workflow = flyteidl2::workflow;
   namespace actions = flyteidl2::actions;
+  namespace task = flyteidl2::task;
   ConnectRouter router;
   // One sandbox is every cluster: an empty endpoint tells the SDK to keep its own connection.
   router.Add<cluster::SelectClusterRequest, cluster::SelectClusterResponse>(
@@ -79,6 +80,19 @@ ConnectRouter MakeConnectRouter(admin::Admin& admin) {
   router.Add<actions::AbortRequest, actions::AbortResponse>(
       "flyteidl2.actions.ActionsService/Abort",
       [&children](const auto& request, auto* reply) { return children.Abort(request, reply); });
+  admin::V2TaskService& tasks = admin.v2_tasks();
+  router.Add<task::DeployTaskRequest, task::DeployTaskResponse>(
+      "flyteidl2.task.TaskService/DeployTask",
+      [&tasks](const auto& request, auto* reply) { return tasks.DeployTask(request, reply); });
+  router.Add<task::GetTaskDetailsRequest, task::GetTaskDetailsResponse>(
+      "flyteidl2.task.TaskService/GetTaskDetails",
+      [&tasks](const auto& request, auto* reply) { return tasks.GetTaskDetails(request, reply); });
+  router.Add<task::ListTasksRequest, task::ListTasksResponse>(
+      "flyteidl2.task.TaskService/ListTasks",
+      [&tasks](const auto& request, auto* reply) { return tasks.ListTasks(request, reply); });
+  router.Add<task::ListVersionsRequest, task::ListVersionsResponse>(
+      "flyteidl2.task.TaskService/ListVersions",
+      [&tasks](const auto& request, auto* reply) { return tasks.ListVersions(request, reply); });
   return router;
 }
 

@@ -279,6 +279,7 @@ std::unique_ptr<Registry> MakeSqliteRegistry(std::shared_ptr<SharedDatabase> sha
 std::unique_ptr<SignalStore> MakeSqliteSignalStore(std::shared_ptr<SharedDatabase> shared, const Clock& clock);
 std::unique_ptr<CacheStore> MakeSqliteCacheStore(std::shared_ptr<SharedDatabase> shared);
 std::unique_ptr<RunStore> MakeSqliteRunStore(std::shared_ptr<SharedDatabase> shared);
+std::unique_ptr<DeployedTaskStore> MakeSqliteDeployedTaskStore(std::shared_ptr<SharedDatabase> shared);
 
 StatusOr<SqliteStores> OpenSqliteStores(const std::filesystem::path& file, const Clock& clock) {
   auto shared = std::make_shared<SharedDatabase>();
@@ -297,8 +298,9 @@ StatusOr<SqliteStores> OpenSqliteStores(const std::filesystem::path& file, const
     // full, a filesystem without fallocate) the sandbox still serves; steps wait for room instead.
     (void)shared->db->ReserveLogSpace();
   }
-  return SqliteStores{MakeSqliteRegistry(shared), std::make_unique<SqliteExecutionStore>(shared),
-                      MakeSqliteSignalStore(shared, clock), MakeSqliteCacheStore(shared), MakeSqliteRunStore(shared)};
+  return SqliteStores{MakeSqliteRegistry(shared),           std::make_unique<SqliteExecutionStore>(shared),
+                      MakeSqliteSignalStore(shared, clock), MakeSqliteCacheStore(shared),
+                      MakeSqliteRunStore(shared),           MakeSqliteDeployedTaskStore(shared)};
 }
 
 }  // namespace flyte::store

@@ -1,5 +1,5 @@
-// Front header of the store: the registry, execution records, signals, the task cache and Flyte 2's runs (SQLite)
-// and the object store (a folder).
+// Front header of the store: the registry, execution records, signals, the task cache, Flyte 2's runs and deployed
+// tasks (SQLite) and the object store (a folder).
 #pragma once
 
 #include <filesystem>
@@ -8,6 +8,7 @@
 #include "common/clock.h"
 #include "store/blob_store.h"
 #include "store/cache_store.h"
+#include "store/deployed_task_store.h"
 #include "store/execution_store.h"
 #include "store/registry.h"
 #include "store/run_store.h"
@@ -15,14 +16,15 @@
 
 namespace flyte::store {
 
-// The registry, the execution store, the signal store, the task cache and Flyte 2's runs, sharing one SQLite
-// connection (one writer).
+// The registry, the execution store, the signal store, the task cache and Flyte 2's runs and deployed tasks,
+// sharing one SQLite connection (one writer).
 struct SqliteStores {
   std::unique_ptr<Registry> registry;
   std::unique_ptr<ExecutionStore> executions;
   std::unique_ptr<SignalStore> signals;
   std::unique_ptr<CacheStore> cache;
-  std::unique_ptr<RunStore> runs;  // Flyte 2
+  std::unique_ptr<RunStore> runs;            // Flyte 2
+  std::unique_ptr<DeployedTaskStore> tasks;  // Flyte 2
 };
 
 // Opens (creating and migrating) the database at `file`. `clock` stamps the signals' times.

@@ -44,8 +44,8 @@ def test_errors_reach_the_cli_as_connect_errors(sandbox):
     again = flyte2(sandbox, "create", "project", "--id", "flytesnacks", "--name", "dup", check=False)
     assert again.returncode != 0 and "already exists" in again.stdout + again.stderr
     # A service not served yet answers `unimplemented` (the SDK's fallbacks expect it), by name.
-    tasks = flyte2(sandbox, "get", "task", check=False)
-    assert tasks.returncode != 0 and "TaskService/ListTasks is not served" in tasks.stdout + tasks.stderr
+    triggers = flyte2(sandbox, "get", "trigger", check=False)
+    assert triggers.returncode != 0 and "TriggerService/ListTriggers is not served" in triggers.stdout + triggers.stderr
 
 
 def test_connect_replies_and_refusals_have_connects_form(sandbox):

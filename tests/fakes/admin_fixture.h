@@ -21,8 +21,8 @@ struct AdminFixture {
   FakeEngine engine{*stores.executions, *blobs};
   FakeActionExecutor actions;
   std::unique_ptr<admin::Admin> admin =
-      *admin::Admin::Create({*stores.registry, *stores.executions, *stores.signals, *stores.runs, engine, actions,
-                             *blobs, clock, signer, admin::AdminConfig{}});
+      *admin::Admin::Create({*stores.registry, *stores.executions, *stores.signals, *stores.runs, *stores.tasks, engine,
+                             actions, *blobs, clock, signer, admin::AdminConfig{}});
 };
 
 }  // namespace flyte::testing
