@@ -9,10 +9,9 @@ from __future__ import annotations
 import re
 import time
 
+from e2e_support import DOMAIN, PROJECT, RPC_TIMEOUT_S, unique
 from flyteidl.admin import execution_pb2
 from playwright.sync_api import expect
-
-from e2e_support import DOMAIN, PROJECT, RPC_TIMEOUT_S, unique
 from test_console import browser, watched  # noqa: F401  (fixtures)
 from test_console_graph import CHAIN, register_chain
 
