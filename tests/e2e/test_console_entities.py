@@ -347,7 +347,10 @@ def test_launch_form_uploads_files_and_types_unions_dataclasses_and_maps(registe
     expect(form.get_by_label("u value")).to_have_value("3")
     expect(form.get_by_label("maybe Optional[int]")).to_have_value("1")
     expect(form.get_by_label("maybe value")).to_have_count(0)
-    expect(form.get_by_label("p struct")).to_have_value('{"x":1,"y":2,"label":"p"}')
+    # The dataclass: one field per property of the JSON schema flytekit sent with its type.
+    expect(form.get_by_label("p.x int")).to_have_value("1")
+    expect(form.get_by_label("p.y float")).to_have_value("2")
+    expect(form.get_by_label("p.label str")).to_have_value("p")
     # Files, a folder and a dataframe uploaded through the data proxy.
     form.locator("#launch-doc-upload").set_input_files(doc)
     expect(form.locator("[data-input=doc] [role=status]")).to_have_text("Uploaded note.txt")
@@ -362,8 +365,21 @@ def test_launch_form_uploads_files_and_types_unions_dataclasses_and_maps(registe
     form.get_by_label("u value").fill("42")
     form.get_by_label("maybe Optional[int]").select_option("int")
     form.get_by_label("maybe value").fill("7")
-    # A dataclass, a list of files and a map of optionals typed as plain JSON.
-    form.get_by_label("p struct").fill('{"x": 5, "y": 0.5}')
+    # The dataclass through its fields: a wrong integer is refused in the page, then mended;
+    # "Edit as JSON" shows the struct's JSON whole.
+    form.get_by_label("p.x int").fill("5x")
+    form.get_by_role("button", name="Launch", exact=True).click()
+    expect(form.locator("[data-input=p] .field-error")).to_have_text("x: not an integer")
+    form.get_by_label("p.x int").fill("5")
+    form.get_by_label("p.y float").fill("0.5")
+    p_field = form.locator("[data-input=p]")
+    p_field.get_by_role("button", name="Edit as JSON").click()
+    expect(form.get_by_label("p struct")).to_have_value('{"x":5,"y":0.5,"label":"p"}')
+    p_field.get_by_role("button", name="Edit as fields").click()
+    expect(form.get_by_label("p.x int")).to_have_value("5")
+    p_field.scroll_into_view_if_needed()
+    w.page.screenshot(path=str(test_console.SCREENSHOTS / "launch-form-dataclass.png"))
+    # A list of files and a map of optionals typed as plain JSON.
     form.get_by_label("files list[file]").fill(json.dumps([doc_uri, doc_uri]))
     form.get_by_label("counts dict[str, Optional[int]]").fill('{"a": null, "b": 2}')
     w.screenshot("launch-form-rich")

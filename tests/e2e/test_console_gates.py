@@ -133,3 +133,49 @@ def test_a_gate_inside_a_sub_workflow_is_approved_from_its_panel(sandbox, watche
     expect(w.page.locator("#waiting-gates")).to_have_count(0)
     assert signal_values(sandbox, name) == {"approve-it": {"primitive": {"boolean": True}}}
     w.assert_clean()
+
+
+def test_gates_inside_a_dynamic_workflow_are_approved_and_answered_from_their_panels(sandbox, watched):
+    # The gates are not in the compiled workflow: their nodes are found in the workflow the dynamic
+    # node generated, and the signals they wait for are the ones the engine declared.
+    url = run(sandbox, "runs/gates.py", "dynamic_gates_wf", "--x", "2", wait=False)
+    name = url.rsplit("/", 1)[1]
+    w = watched()
+    w.page.goto(url)
+    waiting = w.page.locator("#waiting-gates li")
+    expect(waiting).to_have_count(1, timeout=60_000)
+    expect(waiting).to_contain_text("waits for approval (signal approve-dyn)")
+    approve_id = waiting.get_attribute("data-node")
+    assert approve_id.startswith("n0-0-"), approve_id
+    nodes = w.page.locator("#nodes")
+    nodes.get_by_role("button", name="Expand n0").click()
+    row = nodes.locator(f'tr[data-node="{approve_id}"]')
+    expect(row.locator(".phase")).to_have_text(re.compile("‖ Waiting"), timeout=30_000)
+    waiting.get_by_role("link", name="Approve or reject…").click()
+    expect(w.page).to_have_url(re.compile(rf"\?node={approve_id}$"))
+    gate = w.page.locator("#node-panel #gate")
+    expect(gate.locator("h3")).to_have_text(re.compile("Gate: waits for approval"))
+    w.screenshot("gate-dynamic-approve-panel")
+    gate.get_by_role("button", name="Approve").click()
+    expect(gate.get_by_role("status")).to_have_text("Approved: the execution goes on.")
+
+    # Then the wait_for_input gate, answered from its own panel.
+    expect(waiting).to_contain_text("waits for a value of signal how-many-dyn", timeout=30_000)
+    signal_id = waiting.get_attribute("data-node")
+    assert signal_id.startswith("n0-0-") and signal_id != approve_id, signal_id
+    waiting.get_by_role("link").click()
+    expect(w.page).to_have_url(re.compile(rf"\?node={signal_id}$"))
+    gate = w.page.locator("#node-panel #gate")
+    expect(gate).to_contain_text("The value (int) becomes the node's output o0.")
+    gate.get_by_label("how-many-dyn int").fill("40")
+    w.screenshot("gate-dynamic-signal-panel")
+    gate.get_by_role("button", name="Resume").click()
+    expect(gate.get_by_role("status")).to_have_text("Value sent: the execution goes on.")
+    expect(w.page.locator("#execution-phase")).to_have_text(re.compile("Succeeded"), timeout=60_000)
+    # square(2 + 1) + 40: both values reached the tasks.
+    expect(w.page.locator(".values").nth(1).locator("tr")).to_have_text([re.compile(r"^o0\s*49$")])
+    assert signal_values(sandbox, name) == {
+        "approve-dyn": {"primitive": {"boolean": True}},
+        "how-many-dyn": {"primitive": {"integer": "40"}},
+    }
+    w.assert_clean()

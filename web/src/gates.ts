@@ -35,37 +35,59 @@ function innerNodes(node: CompiledNode, closure: CompiledClosure): CompiledNode[
   return alternatives.filter((n): n is CompiledNode => !!n);
 }
 
-// The compiled node of a node execution by its run-time id: a top-level id ("n1"), or a nested
-// one, its parent's id, "-0-" and its id in the parent's scope ("n0-0-n1", as the engine and
-// flytepropeller name them), through sub-workflows and branches. Undefined for what the compiled
-// workflow does not hold (a dynamic node's children).
-export function compiledNodeAt(workflow: Workflow | null, nodeId: string): CompiledNode | undefined {
-  const closure = workflow?.closure?.compiled_workflow;
-  if (!closure) return undefined;
-  const find = (nodes: CompiledNode[], id: string): CompiledNode | undefined => {
+// The workflows dynamic nodes generated (`data/node_executions/...`'s `dynamic_workflow`), by the
+// dynamic node's run-time id: what the compiled workflow does not hold.
+export type Generated = ReadonlyMap<string, CompiledClosure>;
+
+// Walks the compiled nodes a node execution id can name: a top-level id ("n1"), or a nested one,
+// its parent's id, "-0-" and its id in the parent's scope ("n0-0-n1", as the engine and
+// flytepropeller name them), through sub-workflows, branches and, once `generated` holds what a
+// dynamic node made, the nodes of that workflow ("n0-0-dn1"). `visit` gets each node with its
+// run-time id and the closure its scope belongs to; it answers true to go into the node.
+function walk(
+  workflow: Workflow | null,
+  generated: Generated,
+  visit: (node: CompiledNode, runId: string, scope: CompiledClosure) => boolean,
+) {
+  const go = (nodes: CompiledNode[], scope: CompiledClosure, prefix: string) => {
     for (const n of nodes) {
-      if (n.id === id) return n;
-      const prefix = `${n.id}-0-`;
-      const found = id.startsWith(prefix) ? find(innerNodes(n, closure), id.slice(prefix.length)) : undefined;
-      if (found) return found;
+      const runId = prefix + n.id;
+      if (!visit(n, runId, scope)) continue;
+      const made = generated.get(runId);
+      if (made) go(made.primary?.template?.nodes ?? [], made, `${runId}-0-`);
+      else go(innerNodes(n, scope), scope, `${runId}-0-`);
     }
-    return undefined;
   };
-  return find(closure.primary?.template?.nodes ?? [], nodeId);
+  const closure = workflow?.closure?.compiled_workflow;
+  if (closure) go(closure.primary?.template?.nodes ?? [], closure, "");
 }
 
-// Whether a node holds a gate somewhere inside it (a sub-workflow's or a branch's nodes, at any
-// depth): the nodes whose children the execution page reads to list every waiting gate.
-export function holdsGate(workflow: Workflow | null, nodeId: string): boolean {
-  const closure = workflow?.closure?.compiled_workflow;
-  const node = compiledNodeAt(workflow, nodeId);
-  const holds = (n: CompiledNode): boolean => innerNodes(n, closure!).some((c) => !!c.gate_node || holds(c));
-  return !!closure && !!node && holds(node);
+// The compiled node of a node execution by its run-time id (see `walk`). Undefined for what is
+// not known (a dynamic node's children before its generated workflow is read).
+export function compiledNodeAt(workflow: Workflow | null, nodeId: string, generated: Generated = new Map()) {
+  let found: CompiledNode | undefined;
+  walk(workflow, generated, (n, runId) => {
+    if (runId === nodeId) found = n;
+    return !found && nodeId.startsWith(`${runId}-0-`);
+  });
+  return found;
+}
+
+// Whether a node holds a gate somewhere inside it (a sub-workflow's, a branch's or a generated
+// workflow's nodes, at any depth): the nodes whose children the execution page reads to list
+// every waiting gate.
+export function holdsGate(workflow: Workflow | null, nodeId: string, generated: Generated = new Map()): boolean {
+  let holds = false;
+  walk(workflow, generated, (n, runId) => {
+    if (runId.startsWith(`${nodeId}-0-`) && n.gate_node) holds = true;
+    return !holds && (runId === nodeId || nodeId.startsWith(`${runId}-0-`) || runId.startsWith(`${nodeId}-0-`));
+  });
+  return holds;
 }
 
 // What a node execution waits for when it is a gate, at any depth.
-export const gateAt = (workflow: Workflow | null, nodeId: string): Gate | null =>
-  gateOf(compiledNodeAt(workflow, nodeId));
+export const gateAt = (workflow: Workflow | null, nodeId: string, generated?: Generated): Gate | null =>
+  gateOf(compiledNodeAt(workflow, nodeId, generated));
 
 export const isWaiting = (node: NodeExecution | undefined) => node?.closure.phase === "RUNNING";
 
@@ -81,10 +103,14 @@ export interface WaitingGate {
 }
 
 // The gates waiting now among `nodes` (top-level or nested), in start order.
-export function waitingGates(nodes: NodeExecution[] | null, workflow: Workflow | null): WaitingGate[] {
+export function waitingGates(
+  nodes: NodeExecution[] | null,
+  workflow: Workflow | null,
+  generated?: Generated,
+): WaitingGate[] {
   const out: WaitingGate[] = [];
   for (const node of nodes ?? []) {
-    const gate = isWaiting(node) ? gateAt(workflow, node.id.node_id) : null;
+    const gate = isWaiting(node) ? gateAt(workflow, node.id.node_id, generated) : null;
     if (gate) out.push({ nodeId: node.id.node_id, gate, node });
   }
   return out;

@@ -4,6 +4,7 @@
 // unions (a variant and its value), lists, maps and structs (dataclasses, pydantic models)
 // written as plain JSON, and any type at all as literal JSON (the escape hatch, CONSOLE.md R10).
 // Pure: the form is in pages/launch.tsx.
+import { checkStruct, schemaFields } from "./json-schema";
 import type { Literal } from "./literals";
 import { base64Bytes, decodeMsgpack, type Msg } from "./msgpack";
 import { typeText, type LiteralType } from "./types";
@@ -176,6 +177,8 @@ function jsonToLiteral(type: LiteralType, value: unknown, path: string): Literal
   }
   if (type.simple === "STRUCT") {
     if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`expected a JSON object${at}`);
+    const fields = schemaFields(type.metadata); // a dataclass's or model's: its properties' types
+    if (fields) checkStruct(fields, value, path.replace(/^\./, ""));
     return { scalar: { generic: value } };
   }
   if (type.union_type) return jsonToUnion(type, value, path);

@@ -82,6 +82,54 @@ test("a gate inside a sub-workflow or a branch is found by its run-time id", () 
   assert.equal(holdsGate(null, "n10"), false);
 });
 
+test("a gate in what a dynamic node generated is found once that workflow is known", () => {
+  // The top level: a dynamic task (n0) and a sub-workflow holding another dynamic task (n1-0-n0).
+  const subId = { project: "p", domain: "d", name: "runs.gates.sub", version: "v" };
+  const dyn: CompiledNode = { id: "n0", task_node: { reference_id: { project: "p", domain: "d", name: "gated_dynamic" } } };
+  const top: Workflow = {
+    closure: {
+      compiled_workflow: {
+        primary: { template: { nodes: [dyn, { id: "n1", workflow_node: { sub_workflow_ref: subId } }] } },
+        sub_workflows: [{ template: { id: subId, nodes: [dyn] } }],
+      },
+    },
+  };
+  // What flytekit's dynamic task compiles: its nodes are dn0, dn1, …; a sub-workflow of its own.
+  const madeSubId = { project: "p", domain: "d", name: "dyn.sub", version: "v" };
+  const made = {
+    primary: {
+      template: {
+        nodes: [
+          { id: "dn0", task_node: {} },
+          { id: "dn1", gate_node: { approve: { signal_id: "approve-dyn" } } },
+          { id: "dn2", workflow_node: { sub_workflow_ref: madeSubId } },
+        ],
+      },
+    },
+    sub_workflows: [{ template: { id: madeSubId, nodes: [nodes[2]] } }],
+  };
+  assert.equal(gateAt(top, "n0-0-dn1"), null); // not known yet
+  assert.equal(holdsGate(top, "n0"), false);
+  const generated = new Map([
+    ["n0", made],
+    ["n1-0-n0", made],
+  ]);
+  assert.deepEqual(gateAt(top, "n0-0-dn1", generated), { kind: "approve", signalId: "approve-dyn" });
+  assert.equal(gateAt(top, "n0-0-dn2-0-n2", generated)?.kind, "signal"); // its sub-workflow's gate
+  assert.deepEqual(gateAt(top, "n1-0-n0-0-dn1", generated), { kind: "approve", signalId: "approve-dyn" });
+  assert.equal(gateAt(top, "n0-0-dn0", generated), null);
+  assert.equal(gateAt(top, "n0-0-dn9", generated), null);
+  assert.deepEqual(
+    ["n0", "n1", "n1-0-n0", "n0-0-dn0", "n0-0-dn1", "n0-0-dn2", "n9"].filter((id) => holdsGate(top, id, generated)),
+    ["n0", "n1", "n1-0-n0", "n0-0-dn2"],
+  );
+  const waiting = waitingGates([node("n0-0-dn1", "RUNNING"), node("n0-0-dn0", "RUNNING")], top, generated);
+  assert.deepEqual(
+    waiting.map((w) => w.nodeId),
+    ["n0-0-dn1"],
+  );
+});
+
 test("the gates waiting now are the running ones, in start order", () => {
   const nodes = [
     node("start-node", "SUCCEEDED"),

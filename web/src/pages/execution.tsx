@@ -22,7 +22,7 @@ import { ExecutionTimeline } from "../timeline/view";
 import { useLivePolling } from "../live";
 import { Link } from "../navigation";
 import { gateAt, waitingGates } from "../gates";
-import { nodesAroundGates } from "../nested-gates";
+import { nodesAroundGates, type AroundGates } from "../nested-gates";
 import { nodeRows } from "../nodes";
 import { declaredOutputs, nodeDeclaredOutputs } from "../order";
 import { isTerminal, phaseInfo } from "../phase";
@@ -105,7 +105,7 @@ export function ExecutionPage(props: ExecutionId & { tab?: TabName; node?: strin
   const id: ExecutionId = { project: props.project, domain: props.domain, name: props.name };
   const execution = useSignal<Execution | null>(null);
   const nodes = useSignal<NodeExecution[] | null>(null);
-  const aroundGates = useSignal<NodeExecution[]>([]); // inside running nodes that hold gates
+  const aroundGates = useSignal<AroundGates>({ nodes: [], generated: new Map() }); // inside running nodes that hold gates
   const workflow = useSignal<Workflow | null>(null);
   const data = useSignal<ExecutionData | null>(null);
   const dataFinal = useRef(false); // fetched once the execution had ended: outputs are in
@@ -138,7 +138,7 @@ export function ExecutionPage(props: ExecutionId & { tab?: TabName; node?: strin
           () => undefined,
         );
       }
-      const nested = await nodesAroundGates(id, nodes.value, workflow.value);
+      const nested = await nodesAroundGates(id, nodes.value, workflow.value, aroundGates.value.generated);
       if (!current()) return false;
       aroundGates.value = nested;
       return live.value;
@@ -166,7 +166,7 @@ export function ExecutionPage(props: ExecutionId & { tab?: TabName; node?: strin
       {e === null && !error.value && <p class="muted">Loading…</p>}
       {e && <Header execution={e} now={now.value} />}
       {e && <ExecutionActions execution={e} onChanged={() => looks.value++} />}
-      {e && <WaitingGates id={id} tab={props.tab} gates={waitingGates([...(nodes.value ?? []), ...aroundGates.value], workflow.value)} />}
+      {e && <WaitingGates id={id} tab={props.tab} gates={waitingGates([...(nodes.value ?? []), ...aroundGates.value.nodes], workflow.value, aroundGates.value.generated)} />}
       {e && (
         <p class="muted live">
           <span aria-live="polite">
@@ -212,7 +212,7 @@ export function ExecutionPage(props: ExecutionId & { tab?: TabName; node?: strin
           tab={props.tab}
           node={nodes.value?.find((n) => n.id.node_id === props.node)}
           outputOrder={nodeDeclaredOutputs(compiled, props.node)}
-          gate={gateAt(workflow.value, props.node)}
+          gate={gateAt(workflow.value, props.node, aroundGates.value.generated)}
           runs={nodeRows(nodes.value ?? [], workflow.value).find((r) => r.nodeId === props.node)?.runs ?? ""}
           now={now.value}
           paused={paused.value}

@@ -4,10 +4,12 @@
 import { useSignal } from "@preact/signals";
 
 import type { Parameter } from "../entity-api";
+import { schemaFields } from "../json-schema";
 import { fieldKind, literalToValue, parseLiteralJson, valueToLiteral, type FieldValue } from "../launch-values";
 import type { Literal } from "../literals";
 import { typeText, type LiteralType } from "../types";
 import { folderUploads, uploadFiles, type UploadTarget } from "../upload";
+import { StructInput } from "./struct-field";
 
 export interface Field {
   name: string;
@@ -73,6 +75,9 @@ const HINTS: Record<string, string> = {
 // is edited, and what an input left empty then means.
 export function fieldHint(f: Field): string {
   const kind = f.literalMode ? "literal" : fieldKind(shownType(f));
+  if (kind === "json" && f.type.simple === "STRUCT" && schemaFields(f.type.metadata)) {
+    return "A field per property (lists and dicts as JSON), or the whole value as JSON";
+  }
   if (HINTS[kind]) return HINTS[kind];
   if (!f.edited) return f.note ?? (f.hasDefault ? "Default shown" : "");
   if (f.hasDefault && !f.required && kind !== "str" && f.text.trim() === "") return "Left empty: the plan's default";
@@ -192,6 +197,20 @@ function FieldInput(props: InputProps & { variant?: number; onVariant: (variant:
     );
   }
   if (kind === "file" || kind === "dataset") return <UriInput {...props} common={common} />;
+  const fields = kind === "json" && props.type.simple === "STRUCT" ? schemaFields(props.type.metadata) : null;
+  if (fields) {
+    return (
+      <StructInput
+        fields={fields}
+        text={props.text}
+        id={id}
+        name={props.name}
+        hintId={props.hintId}
+        invalid={props.invalid}
+        onText={props.onText}
+      />
+    );
+  }
   if (kind === "json" || kind === "literal") {
     return <textarea {...common} rows={3} class="code" value={props.text} onInput={onInput} />;
   }

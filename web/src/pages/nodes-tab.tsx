@@ -3,9 +3,13 @@
 // a map row to its items by index. Each task node's attempts are fetched once it has ended (and
 // every poll while it runs), at most ATTEMPT_READS_PER_POLL a poll so a large execution does not
 // set off a storm of requests. A row's link or a click on it opens the node's side panel.
+// A long table draws only the rows near the viewport (`use-row-window.ts`), so a 1,000-node
+// execution opens as fast as a small one; ↓/↑ (j/k) move between rows, ←/→ (h/l, PageUp/Down)
+// a page, Home/End, Enter opens the row's panel and x expands or collapses it; "Find node"
+// filters the rows, since the browser's find-in-page sees only the rows drawn.
 import { useSignal } from "@preact/signals";
 import { Component } from "preact";
-import { useRef } from "preact/hooks";
+import { useLayoutEffect, useRef } from "preact/hooks";
 
 import { api, type CompiledNode, type ExecutionId, type NodeExecution, type TaskExecution, type Workflow } from "../api";
 import { PhaseBadge } from "../components";
@@ -14,11 +18,20 @@ import { shownPhase } from "../gates";
 import { useLivePolling } from "../live";
 import { Link, navigate } from "../navigation";
 import { sameRow, treeRows, type TreeRow, type TreeState } from "../node-tree";
-import { isTerminal } from "../phase";
+import { isTerminal, phaseInfo } from "../phase";
 import { routeHref, type Route } from "../routes";
 import { StartAndDuration } from "./duration";
+import { useRowWindow } from "./use-row-window";
 
 const ATTEMPT_READS_PER_POLL = 20;
+
+// The rows whose node id, kind or phase holds `text` (any case).
+function findRows(rows: TreeRow[], text: string): TreeRow[] {
+  const q = text.trim().toLowerCase();
+  if (!q) return rows;
+  const phase = (r: TreeRow) => phaseInfo(shownPhase(r.execution?.closure.phase ?? r.item?.phase, r.kind === "gate")).label;
+  return rows.filter((r) => `${r.nodeId} ${r.kind} ${phase(r)}`.toLowerCase().includes(q));
+}
 
 // Nodes whose attempts are worth reading now: unknown yet, or still changing.
 function attemptsToRead(rows: TreeRow[], attempts: Map<string, TaskExecution[]>): string[] {
@@ -190,39 +203,124 @@ export function NodesTab(props: {
     expanded.value = next;
   };
 
+  const find = useSignal("");
+  const shown = findRows(rows, find.value);
+  const body = useRef<HTMLTableSectionElement | null>(null);
+  const rowWindow = useRowWindow(
+    shown.map((r) => r.key),
+    body,
+  );
+  const { start, end, before, after } = rowWindow.window;
+  const focusWanted = useRef<number | null>(null); // a row moved to that was not drawn yet
+  const focusRow = (index: number) => body.current?.querySelector<HTMLElement>(`tr[data-index="${index}"]`);
+  useLayoutEffect(() => {
+    const wanted = focusWanted.current;
+    if (wanted === null) return;
+    const row = focusRow(wanted);
+    if (row) {
+      focusWanted.current = null;
+      row.focus();
+    }
+  });
+  const open = (row: TreeRow) => navigate(routeHref({ page: "execution", ...props.id, node: row.nodeId }), false);
+  const onKeyDown = (event: KeyboardEvent) => {
+    const target = event.target as HTMLElement;
+    const tr = target.closest<HTMLElement>("tr[data-index]");
+    if (!tr || event.altKey || event.ctrlKey || event.metaKey) return;
+    const index = Number(tr.dataset.index);
+    const page = rowWindow.rowsPerPage;
+    const moves: Record<string, number> = {
+      ArrowDown: index + 1,
+      j: index + 1,
+      ArrowUp: index - 1,
+      k: index - 1,
+      ArrowRight: index + page,
+      l: index + page,
+      PageDown: index + page,
+      ArrowLeft: index - page,
+      h: index - page,
+      PageUp: index - page,
+      Home: 0,
+      End: shown.length - 1,
+    };
+    const row = shown[index];
+    if (event.key in moves) {
+      event.preventDefault();
+      const to = Math.max(0, Math.min(shown.length - 1, moves[event.key]));
+      const drawn = focusRow(to);
+      if (drawn) drawn.focus();
+      else {
+        focusWanted.current = to;
+        rowWindow.scrollToRow(to);
+      }
+    } else if (event.key === "Enter" && target === tr && row.kind !== "map item") {
+      event.preventDefault();
+      open(row);
+    } else if (event.key === "x" && row.expandable) {
+      event.preventDefault();
+      toggle(row.nodeId);
+    }
+  };
+
   if (props.nodes === null) return <p class="muted">Loading nodes…</p>;
   if (rows.length === 0) return <p class="muted">No node has started yet.</p>;
   return (
-    <table class="grid" id="nodes">
-      <thead>
-        <tr>
-          <th scope="col">Node</th>
-          <th scope="col">Runs</th>
-          <th scope="col">Phase</th>
-          <th scope="col">Cache</th>
-          <th scope="col">Attempts</th>
-          <th scope="col">Started</th>
-          <th scope="col">Duration</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => (
-          <tr
-            key={row.key}
-            data-node={row.key}
-            data-kind={row.kind}
-            class={row.kind === "map item" ? undefined : "clickable"}
-            aria-current={row.kind !== "map item" && row.nodeId === props.selected ? "true" : undefined}
-            onClick={(event) => {
-              // The whole row opens the panel; the links and buttons in it do their own thing.
-              if (row.kind === "map item" || (event.target as HTMLElement).closest("a, button, summary")) return;
-              navigate(routeHref({ page: "execution", ...props.id, node: row.nodeId }), false);
-            }}
-          >
-            <RowCells row={row} id={props.id} now={props.now} onToggle={toggle} />
+    <>
+      {(rowWindow.windowed || find.value) && (
+        <p class="find-nodes">
+          <label>
+            Find node{" "}
+            <input type="search" value={find.value} onInput={(e) => (find.value = (e.target as HTMLInputElement).value)} />
+          </label>{" "}
+          <span class="muted" aria-live="polite">
+            {find.value.trim() ? `${shown.length} of ${rows.length} rows` : `${rows.length} rows`}
+          </span>
+        </p>
+      )}
+      <table class={rowWindow.windowed ? "grid windowed" : "grid"} id="nodes" aria-rowcount={shown.length + 1} onKeyDown={onKeyDown}>
+        <thead>
+          <tr aria-rowindex={1}>
+            <th scope="col">Node</th>
+            <th scope="col">Runs</th>
+            <th scope="col">Phase</th>
+            <th scope="col">Cache</th>
+            <th scope="col">Attempts</th>
+            <th scope="col">Started</th>
+            <th scope="col">Duration</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody ref={body}>
+          {before > 0 && (
+            <tr aria-hidden="true" class="spacer" style={{ height: `${before}px` }}>
+              <td colSpan={7} />
+            </tr>
+          )}
+          {shown.slice(start, end).map((row, i) => (
+            <tr
+              key={row.key}
+              data-node={row.key}
+              data-kind={row.kind}
+              data-index={start + i}
+              aria-rowindex={start + i + 2}
+              tabIndex={-1}
+              class={row.kind === "map item" ? undefined : "clickable"}
+              aria-current={row.kind !== "map item" && row.nodeId === props.selected ? "true" : undefined}
+              onClick={(event) => {
+                // The whole row opens the panel; the links and buttons in it do their own thing.
+                if (row.kind === "map item" || (event.target as HTMLElement).closest("a, button, summary")) return;
+                open(row);
+              }}
+            >
+              <RowCells row={row} id={props.id} now={props.now} onToggle={toggle} />
+            </tr>
+          ))}
+          {after > 0 && (
+            <tr aria-hidden="true" class="spacer" style={{ height: `${after}px` }}>
+              <td colSpan={7} />
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </>
   );
 }

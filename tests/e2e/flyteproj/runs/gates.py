@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flytekit import approve, sleep, wait_for_input, workflow
+from flytekit import approve, dynamic, sleep, wait_for_input, workflow
 
 from runs.workflows import add, square
 
@@ -31,3 +31,19 @@ def signal_wf(x: int) -> int:
 def nested_approve_wf(x: int) -> int:
     """approve_wf as a sub-workflow: its gate runs as node n0-0-n1."""
     return approve_wf(x=x)
+
+
+@dynamic
+def gated_dynamic(x: int) -> int:
+    """Gates in what a dynamic node generates: an approve() of add(x, 1), then a wait_for_input()
+    whose value is added to the square of what was approved (run-time ids n0-0-dn1, n0-0-dn2)."""
+    approved = approve(add(a=x, b=1), "approve-dyn", timeout=timedelta(hours=1))
+    n = wait_for_input("how-many-dyn", timeout=timedelta(hours=1), expected_type=int)
+    squared = square(x=approved)
+    approved >> n
+    return add(a=squared, b=n)
+
+
+@workflow
+def dynamic_gates_wf(x: int) -> int:
+    return gated_dynamic(x=x)
