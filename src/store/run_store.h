@@ -94,7 +94,7 @@ class RunStore {
   // The action's attempts, first first, each with its phases.
   virtual StatusOr<std::vector<AttemptRow>> GetAttempts(const ActionKey& key) = 0;
   // A page of runs (root actions), listed by Column::kProject, kDomain, kName (the run's),
-  // kPhase, kTaskName, kTaskVersion, kCreatedAt, kUpdatedAt.
+  // kPhase, kTaskName, kTaskVersion, kCreatedAt, kUpdatedAt, kPaused.
   virtual StatusOr<std::vector<ActionRow>> ListRuns(const ListQuery& query) = 0;
   // A page of one run's actions (key.name unused), listed by Column::kName, kParentName, kPhase,
   // kActionType, kTaskName, kCreatedAt, kUpdatedAt.

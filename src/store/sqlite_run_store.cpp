@@ -11,6 +11,11 @@
 namespace flyte::store {
 namespace {
 
+// A run (its root row, `actions` in the outer query) one of whose conditions
+// (flyteidl2.workflow.ACTION_TYPE_CONDITION = 3) has not ended: it waits for a signal.
+constexpr const char* kPausedRun =
+    "EXISTS (SELECT 1 FROM actions AS waiting WHERE waiting.project = actions.project AND waiting.domain = "
+    "actions.domain AND waiting.run = actions.run AND waiting.action_type = 3 AND waiting.terminal = 0)";
 const ListColumns kRunList{"runs",
                            {{Column::kProject, "project"},
                             {Column::kDomain, "domain"},
@@ -19,7 +24,8 @@ const ListColumns kRunList{"runs",
                             {Column::kTaskName, "task_name"},
                             {Column::kTaskVersion, "task_version"},
                             {Column::kCreatedAt, "created_at"},
-                            {Column::kUpdatedAt, "updated_at"}}};
+                            {Column::kUpdatedAt, "updated_at"},
+                            {Column::kPaused, kPausedRun}}};
 const ListColumns kActionList{"actions",
                               {{Column::kName, "name"},
                                {Column::kParentName, "parent"},

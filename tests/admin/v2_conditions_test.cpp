@@ -68,6 +68,19 @@ struct Conditions : testing::V2Runs {
     return runs.SignalEvent(request, &reply);
   }
 
+  // ListRuns' paused_actions_only: the runs one of whose conditions waits.
+  std::vector<std::string> PausedRuns() {
+    workflow::ListRunsRequest list;
+    list.mutable_project_id()->set_name("flytesnacks");
+    list.mutable_project_id()->set_domain("development");
+    list.set_paused_actions_only(true);
+    workflow::ListRunsResponse listed;
+    REQUIRE(runs.ListRuns(list, &listed).ok());
+    std::vector<std::string> names;
+    for (const auto& paused : listed.runs()) names.push_back(paused.action().id().run().name());
+    return names;
+  }
+
   store::ActionKey Key(const std::string& name) const { return {"flytesnacks", "development", run, name}; }
 };
 
@@ -113,7 +126,10 @@ TEST_CASE_FIXTURE(Conditions, "v2 conditions: a signal commits SUCCEEDED with th
   REQUIRE(watch->Next(&replies, &ended).ok());  // c1 queued, the sentinel
   replies.clear();
 
+  REQUIRE(Create(Request()).ok());  // another run, which waits on nothing
+  CHECK(PausedRuns() == std::vector<std::string>{run});
   REQUIRE(Signal("c1", Bool(true)).ok());
+  CHECK(PausedRuns().empty());
   CHECK(actions.signaled == std::vector<store::ActionKey>{Key("c1")});
   REQUIRE(watch->Next(&replies, &ended).ok());
   REQUIRE(replies.size() == 1);

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 
 import requests
-from e2e_support import PROJECT, flyte2
+from e2e_support import DOMAIN, PROJECT, flyte2
 from flyte2_support import SCOPE, TERMINAL, connect, flyte_run, output_of, run_id, wait_for
 
 SUCCEEDED = "ACTION_PHASE_SUCCEEDED"
@@ -35,6 +35,13 @@ def waiting_condition(sandbox, run: str, timeout: float = 120) -> dict:
         time.sleep(0.2)
 
 
+def paused_runs(sandbox) -> list[str]:
+    listed = connect(sandbox, "workflow.RunService/ListRuns",
+                     {"projectId": {"name": PROJECT, "domain": DOMAIN}, "pausedActionsOnly": True})
+    assert listed.status_code == 200, listed.text
+    return [r["action"]["id"]["run"]["name"] for r in listed.json().get("runs", [])]
+
+
 def signal_event(sandbox, run: str, action: str, payload: dict) -> requests.Response:
     return connect(sandbox, "workflow.RunService/SignalEvent",
                    {"actionId": {"run": run_id(run), "name": action}, "parentActionName": "a0", "payload": payload})
@@ -49,6 +56,8 @@ def test_flyte_signal_resolves_a_bool_condition_and_the_task_gets_its_value(flyt
     assert condition["metadata"]["condition"] == {"name": "approve", "type": {"simple": "BOOLEAN"}}
     assert details_phase(sandbox, "approve-1") == "ACTION_PHASE_RUNNING"  # the task waits
 
+    assert "approve-1" in paused_runs(sandbox)
+
     name = condition["id"]["name"]
     signaled = flyte2(sandbox, "signal", "condition", *SCOPE, "approve-1", name, "true")
     printed = " ".join(signaled.stdout.split())  # rich wraps long lines
@@ -56,6 +65,7 @@ def test_flyte_signal_resolves_a_bool_condition_and_the_task_gets_its_value(flyt
     action = wait_for(sandbox, "approve-1", TERMINAL, timeout=120)
     assert action["status"]["phase"] == SUCCEEDED, action
     assert output_of(sandbox, "approve-1") == {"stringValue": "approved"}
+    assert "approve-1" not in paused_runs(sandbox)
 
     got = connect(sandbox, "workflow.RunService/GetActionDetails",
                   {"actionId": {"run": run_id("approve-1"), "name": name}}).json()["details"]
