@@ -1,13 +1,16 @@
 """Flyte 2 conditions with the real `flyte` CLI and SDK (.venv-flyte2): a task waits on a condition
 until `flyte signal condition` (or RunService/SignalEvent) resolves it, and returns what depends on
 the value; a condition's timeout reaches the task as ConditionTimedoutError; an abort of the run
-ends a waiting condition; and `flyte update project` updates what Flyte 1 and 2 both see."""
+ends a waiting condition; a kill -9 of the sandbox leaves it waiting; and `flyte update project`
+updates what Flyte 1 and 2 both see."""
 
 from __future__ import annotations
 
+import signal
 import time
 
 import requests
+from conftest import flyte2_config
 from e2e_support import DOMAIN, PROJECT, flyte2
 from flyte2_support import SCOPE, TERMINAL, connect, flyte_run, output_of, run_id, wait_for
 
@@ -128,6 +131,24 @@ def v1_projects(sandbox, **params) -> dict:
     listed = requests.get(f"{sandbox.http}/api/v1/projects", params=params, timeout=10)
     assert listed.status_code == 200, listed.text
     return {p["id"]: p for p in listed.json().get("projects", [])}
+
+
+def test_a_condition_waits_through_a_kill_9_and_its_signal_after_the_restart_reaches_the_task(sandbox_factory):
+    base = sandbox_factory.new_dir("flyte2-kill-condition")
+    state, config = base / "state", flyte2_config(base)
+    first = sandbox_factory.start(base=base / "first", state_dir=state, home=base / "home", config=config)
+    flyte_run(first, "approve-kill", "conditions.py", "approval")
+    name = waiting_condition(first, "approve-kill")["id"]["name"]
+    first.proc.send_signal(signal.SIGKILL)
+    first.proc.wait(10)
+
+    second = sandbox_factory.start(base=base / "second", state_dir=state, home=base / "home", port=first.port,
+                                   config=config)
+    assert waiting_condition(second, "approve-kill")["id"]["name"] == name
+    flyte2(second, "signal", "condition", *SCOPE, "approve-kill", name, "no")
+    action = wait_for(second, "approve-kill", TERMINAL, timeout=180)
+    assert action["status"]["phase"] == SUCCEEDED, action
+    assert output_of(second, "approve-kill") == {"stringValue": "rejected"}
 
 
 def test_flyte_update_project_changes_what_both_protocols_see(flyte2_sandbox):
