@@ -5,6 +5,7 @@
 #include "flyteidl/admin/execution.pb.h"
 #include "flyteidl/core/execution.pb.h"
 #include "flyteidl2/common/phase.pb.h"
+#include "flyteidl2/workflow/run_definition.pb.h"
 
 namespace flyte::admin {
 namespace {
@@ -175,12 +176,14 @@ const ColumnMap& RunColumns() {
 }
 
 const ColumnMap& ActionColumns() {
-  static const ColumnMap columns{{"name", TextColumn(Col::kName)},
-                                 {"parent_name", TextColumn(Col::kParentName)},
-                                 {"phase", ProtoEnumColumn(Col::kPhase, *flyteidl2::common::ActionPhase_descriptor())},
-                                 {"task_name", TextColumn(Col::kTaskName)},
-                                 {"created_at", TimestampColumn(Col::kCreatedAt)},
-                                 {"updated_at", TimestampColumn(Col::kUpdatedAt)}};
+  static const ColumnMap columns{
+      {"name", TextColumn(Col::kName)},
+      {"parent_name", TextColumn(Col::kParentName)},
+      {"action_type", ProtoEnumColumn(Col::kActionType, *flyteidl2::workflow::ActionType_descriptor())},
+      {"phase", ProtoEnumColumn(Col::kPhase, *flyteidl2::common::ActionPhase_descriptor())},
+      {"task_name", TextColumn(Col::kTaskName)},
+      {"created_at", TimestampColumn(Col::kCreatedAt)},
+      {"updated_at", TimestampColumn(Col::kUpdatedAt)}};
   return columns;
 }
 

@@ -109,6 +109,8 @@ StatusOr<workflow::ActionDetails> ActionDetailsOf(const store::ActionRow& row,
     details.mutable_abort_info()->set_reason(row.abort_reason);
   } else if (row.terminal && !row.error.empty()) {
     ASSIGN_OR_RETURN(*details.mutable_error_info(), Parse<workflow::ErrorInfo>(row.error, row.key, "error"));
+  } else if (!row.signal.empty()) {
+    ASSIGN_OR_RETURN(*details.mutable_signal_info(), Parse<workflow::SignalInfo>(row.signal, row.key, "signal"));
   }
   ASSIGN_OR_RETURN(workflow::ActionSpec spec, Parse<workflow::ActionSpec>(row.spec, row.key, "spec"));
   if (spec.has_task()) *details.mutable_task() = spec.task().spec();

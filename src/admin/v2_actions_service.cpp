@@ -3,6 +3,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "admin/v2_actions.h"
+#include "admin/v2_conditions.h"
 #include "admin/v2_watches.h"
 #include "admin/validation.h"
 #include "engine/v2/layout.h"
@@ -32,6 +33,8 @@ workflow::ActionMetadata ChildMetadata(const flyteidl2::actions::Action& action,
   } else if (action.has_trace()) {
     metadata.mutable_trace()->set_name(action.trace().name());
     metadata.set_funtion_name(action.trace().name());
+  } else if (action.has_condition()) {
+    ConditionMetadataOf(action.condition(), &metadata);
   }
   return metadata;
 }
@@ -59,8 +62,8 @@ Status V2ActionsService::Enqueue(const flyteidl2::actions::EnqueueRequest& reque
   RETURN_IF_ERROR(RequireField(key.run, "action.action_id.run.name"));
   RETURN_IF_ERROR(RequireField(key.name, "action.action_id.name"));
   RETURN_IF_ERROR(RequireField(action.parent_action_name(), "action.parent_action_name"));
-  if (!action.has_task() && !action.has_trace()) {
-    return absl::UnimplementedError("only task and trace actions are served (conditions are not yet)");
+  if (!action.has_task() && !action.has_trace() && !action.has_condition()) {
+    return absl::InvalidArgumentError("action " + key.name + " is neither a task, a trace nor a condition");
   }
   const store::ActionKey root{key.project, key.domain, key.run, kRootAction};
   StatusOr<store::ActionRow> run = deps_.runs.GetAction(root);
@@ -108,6 +111,11 @@ Status V2ActionsService::Enqueue(const flyteidl2::actions::EnqueueRequest& reque
     row.started_at = row.created_at;
     row.ended_at = trace.has_end_time() ? TimeUtil::TimestampToMilliseconds(trace.end_time()) : now;
     output_uri = FolderOf(trace.outputs().output_uri());
+  } else if (action.has_condition()) {
+    // Waits for a signal (v2_conditions.h) with no output folder: its value is kept on its row.
+    // The executor holds it RUNNING until then, or ends it at its timeout.
+    *spec.mutable_condition() = action.condition();
+    row.phase = flyteidl2::common::ACTION_PHASE_QUEUED;
   } else {
     *spec.mutable_task() = action.task();
     row.task_name = action.task().id().name();

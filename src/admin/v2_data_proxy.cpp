@@ -18,6 +18,7 @@ namespace {
 
 constexpr char kOutputsFile[] = "outputs.pb";
 constexpr char kReportFile[] = "report.html";  // where the SDK's runtime puts a task's report
+constexpr char kConditionOutput[] = "o0";      // the name the SDK gives a task's single output
 
 // The action's row, NOT_FOUND naming it.
 StatusOr<store::ActionRow> FindAction(store::RunStore& runs, const store::ActionKey& key) {
@@ -89,6 +90,15 @@ Status V2DataProxyService::GetActionData(const flyteidl2::dataproxy::GetActionDa
       return absl::InternalError(inputs_url + " does not parse");
   }
   if (row.phase != flyteidl2::common::ACTION_PHASE_SUCCEEDED) return absl::OkStatus();
+  if (!row.signal.empty()) {
+    // A signaled condition's value, as the one output it has.
+    flyteidl2::workflow::SignalInfo signal;
+    if (!signal.ParseFromString(row.signal)) return absl::InternalError("corrupt signal of action " + key.name);
+    auto* output = response->mutable_outputs()->add_literals();
+    output->set_name(kConditionOutput);
+    *output->mutable_value() = signal.output();
+    return absl::OkStatus();
+  }
   ASSIGN_OR_RETURN(const std::vector<store::AttemptRow> attempts, deps_.runs.GetAttempts(key));
   if (attempts.empty() || attempts.back().output_uri.empty()) return absl::OkStatus();
   const std::string outputs_url = attempts.back().output_uri + "/" + kOutputsFile;

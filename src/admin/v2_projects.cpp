@@ -39,6 +39,12 @@ Status V2ProjectService::CreateProject(const flyteidl2::project::CreateProjectRe
   return projects_.RegisterProject(v1, &ignored);
 }
 
+Status V2ProjectService::UpdateProject(const flyteidl2::project::UpdateProjectRequest& request,
+                                       flyteidl2::project::UpdateProjectResponse*) {
+  flyteidl::admin::ProjectUpdateResponse ignored;
+  return projects_.UpdateProject(ToV1(request.project()), &ignored);
+}
+
 Status V2ProjectService::GetProject(const flyteidl2::project::GetProjectRequest& request,
                                     flyteidl2::project::GetProjectResponse* response) {
   flyteidl::admin::ProjectGetRequest v1;

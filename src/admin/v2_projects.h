@@ -19,6 +19,10 @@ class V2ProjectService {
                     flyteidl2::project::GetProjectResponse* response);
   Status ListProjects(const flyteidl2::project::ListProjectsRequest& request,
                       flyteidl2::project::ListProjectsResponse* response);
+  // Flyte 1's update: the fields left empty keep their value, the state is always written
+  // (`flyte update project` sends the whole project read back, with its new fields).
+  Status UpdateProject(const flyteidl2::project::UpdateProjectRequest& request,
+                       flyteidl2::project::UpdateProjectResponse* response);
 
  private:
   ProjectService& projects_;

@@ -235,7 +235,8 @@ Status V2RunService::ListRuns(const workflow::ListRunsRequest& request, workflow
     default:
       break;
   }
-  if (request.paused_actions_only()) return absl::OkStatus();  // nothing pauses yet
+  // Paused: a condition of the run waits for its signal.
+  if (request.paused_actions_only()) query.where.push_back({store::Column::kPaused, store::Op::kEq, {int64_t{1}}});
   ASSIGN_OR_RETURN(std::vector<store::ActionRow> rows, deps_.runs.ListRuns(query));
   for (const auto& row : rows) {
     ASSIGN_OR_RETURN(*response->add_runs(), RunOf(row));

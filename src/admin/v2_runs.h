@@ -1,6 +1,6 @@
 // Flyte 2's RunService (flyteidl2.workflow): runs created by `flyte run` (kept as their root
 // action `a0`, queued, committed before the reply), their details (also as a watch until the
-// action ends), aborts, and lists of runs and of a run's actions. Executing the actions is the
+// action ends), aborts, lists of runs and of a run's actions, and signals of conditions. Executing the actions is the
 // engine's executor's (AdminDeps::actions).
 // Thread-safe: handlers run concurrently on the transport's threads.
 #pragma once
@@ -40,6 +40,11 @@ class V2RunService {
   Status ListRuns(const flyteidl2::workflow::ListRunsRequest& request, flyteidl2::workflow::ListRunsResponse* response);
   Status ListActions(const flyteidl2::workflow::ListActionsRequest& request,
                      flyteidl2::workflow::ListActionsResponse* response);
+  // Resolves a waiting condition with the payload (v2_conditions.cpp): SUCCEEDED with the value,
+  // then the executor forgets it. NOT_FOUND for an unknown action, INVALID_ARGUMENT for one that
+  // is not a condition or a payload of another type, FAILED_PRECONDITION once it has ended.
+  Status SignalEvent(const flyteidl2::workflow::SignalEventRequest& request,
+                     flyteidl2::workflow::SignalEventResponse* response);
 
  private:
   // The run's root action; NOT_FOUND naming the run.

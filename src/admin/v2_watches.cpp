@@ -99,7 +99,12 @@ StatusOr<workflow::ActionUpdate> ActionUpdateOf(store::RunStore& runs, const sto
   IdOf(row.key, update.mutable_action_id());
   update.set_phase(static_cast<flyteidl2::common::ActionPhase>(row.phase));
   if (row.phase == flyteidl2::common::ACTION_PHASE_SUCCEEDED) {
-    if (row.action_type == workflow::ACTION_TYPE_TRACE) {
+    if (row.action_type == workflow::ACTION_TYPE_CONDITION) {
+      // The value itself, which the waiting task reads instead of outputs (no output folder).
+      workflow::SignalInfo signal;
+      if (!signal.ParseFromString(row.signal)) return absl::InternalError("corrupt signal of action " + row.key.name);
+      *update.mutable_value() = signal.output();
+    } else if (row.action_type == workflow::ACTION_TYPE_TRACE) {
       workflow::ActionSpec spec;
       if (!spec.ParseFromString(row.spec)) return absl::InternalError("corrupt spec of action " + row.key.name);
       update.set_output_uri(spec.trace().outputs().output_uri());

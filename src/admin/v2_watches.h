@@ -16,7 +16,8 @@
 namespace flyte::admin {
 
 // An action's state as a parent task reads it (FLYTE2-PROTOCOL.md §3.5): its phase, the output
-// folder of a succeeded task (a trace's outputs.pb verbatim), the error of a failed one.
+// folder of a succeeded task (a trace's outputs.pb verbatim), the value a signaled condition
+// holds, the error of a failed one.
 StatusOr<flyteidl2::workflow::ActionUpdate> ActionUpdateOf(store::RunStore& runs, const store::ActionRow& row);
 
 // `runs` must outlive the streams.

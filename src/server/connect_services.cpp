@@ -26,6 +26,9 @@ ConnectRouter MakeConnectRouter(admin::Admin& admin) {
   router.Add<project::ListProjectsRequest, project::ListProjectsResponse>(
       "flyteidl2.project.ProjectService/ListProjects",
       [&projects](const auto& request, auto* reply) { return projects.ListProjects(request, reply); });
+  router.Add<project::UpdateProjectRequest, project::UpdateProjectResponse>(
+      "flyteidl2.project.ProjectService/UpdateProject",
+      [&projects](const auto& request, auto* reply) { return projects.UpdateProject(request, reply); });
   admin::V2DataProxyService& data_proxy = admin.v2_data_proxy();
   router.Add<dataproxy::CreateUploadLocationRequest, dataproxy::CreateUploadLocationResponse>(
       "flyteidl2.dataproxy.DataProxyService/CreateUploadLocation",
@@ -69,6 +72,9 @@ ConnectRouter MakeConnectRouter(admin::Admin& admin) {
   router.Add<workflow::ListActionsRequest, workflow::ListActionsResponse>(
       "flyteidl2.workflow.RunService/ListActions",
       [&runs](const auto& request, auto* reply) { return runs.ListActions(request, reply); });
+  router.Add<workflow::SignalEventRequest, workflow::SignalEventResponse>(
+      "flyteidl2.workflow.RunService/SignalEvent",
+      [&runs](const auto& request, auto* reply) { return runs.SignalEvent(request, reply); });
   admin::V2ActionsService& children = admin.v2_actions();
   router.Add<actions::EnqueueRequest, actions::EnqueueResponse>(
       "flyteidl2.actions.ActionsService/Enqueue",

@@ -34,6 +34,8 @@ enum class Column {
   kSignalId,
   kTaskVersion,  // Flyte 2 runs: the version of the task run
   kParentName,   // Flyte 2 actions: the parent action's name ('' for a run's root)
+  kActionType,   // Flyte 2 actions: integer flyteidl2.workflow.ActionType
+  kPaused,       // Flyte 2 runs: integer 0/1, whether one of its conditions waits for a signal
   kTagKey,       // executions: one of its tags, or a label's key (a set: a predicate holds if one member meets it)
   kTagValue,     // executions: a label's value ('' for a tag)
   kCount,        // not a column: how many there are (sql_query.cpp names each)

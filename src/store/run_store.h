@@ -43,6 +43,7 @@ struct ActionRow {
   std::string spec;      // flyteidl2.workflow.ActionSpec
   std::string metadata;  // flyteidl2.workflow.ActionMetadata
   std::string error;     // flyteidl2.workflow.ErrorInfo, empty when none
+  std::string signal;    // flyteidl2.workflow.SignalInfo of a signaled condition, empty otherwise
 };
 
 struct PhaseEntered {
@@ -75,6 +76,7 @@ struct PhaseChange {
   std::string error = {};         // kept, on the attempt and the action, when not empty
   std::string abort_reason = {};  // kept on the action when not empty (an abort)
   int64_t cache_status = 0;       // kept on the action when not 0
+  std::string signal = {};        // kept on the action when not empty (a condition's value)
 };
 
 class RunStore {
@@ -92,10 +94,10 @@ class RunStore {
   // The action's attempts, first first, each with its phases.
   virtual StatusOr<std::vector<AttemptRow>> GetAttempts(const ActionKey& key) = 0;
   // A page of runs (root actions), listed by Column::kProject, kDomain, kName (the run's),
-  // kPhase, kTaskName, kTaskVersion, kCreatedAt, kUpdatedAt.
+  // kPhase, kTaskName, kTaskVersion, kCreatedAt, kUpdatedAt, kPaused.
   virtual StatusOr<std::vector<ActionRow>> ListRuns(const ListQuery& query) = 0;
   // A page of one run's actions (key.name unused), listed by Column::kName, kParentName, kPhase,
-  // kTaskName, kCreatedAt, kUpdatedAt.
+  // kActionType, kTaskName, kCreatedAt, kUpdatedAt.
   virtual StatusOr<std::vector<ActionRow>> ListActions(const ActionKey& run, const ListQuery& query) = 0;
   // Every action that has not ended (any run), oldest first: what the executor picks up again
   // after a restart.

@@ -9,11 +9,11 @@ namespace flyte::store {
 namespace {
 
 // In Column's order; names a column in error messages.
-constexpr std::array<std::string_view, 23> kColumnNames = {
+constexpr std::array<std::string_view, 25> kColumnNames = {
     "project",          "domain",     "name",     "version",       "state",     "description",  "created_at",
     "updated_at",       "started_at", "duration", "phase",         "mode",      "archived",     "workflow_name",
     "launch_plan_name", "task_name",  "node_id",  "retry_attempt", "signal_id", "task_version", "parent_name",
-    "tag_key",          "tag_value",
+    "action_type",      "paused",     "tag_key",  "tag_value",
 };
 static_assert(kColumnNames.size() == static_cast<size_t>(Column::kCount));
 

@@ -11,6 +11,11 @@
 namespace flyte::store {
 namespace {
 
+// A run (its root row, `actions` in the outer query) one of whose conditions
+// (flyteidl2.workflow.ACTION_TYPE_CONDITION = 3) has not ended: it waits for a signal.
+constexpr const char* kPausedRun =
+    "EXISTS (SELECT 1 FROM actions AS waiting WHERE waiting.project = actions.project AND waiting.domain = "
+    "actions.domain AND waiting.run = actions.run AND waiting.action_type = 3 AND waiting.terminal = 0)";
 const ListColumns kRunList{"runs",
                            {{Column::kProject, "project"},
                             {Column::kDomain, "domain"},
@@ -19,10 +24,12 @@ const ListColumns kRunList{"runs",
                             {Column::kTaskName, "task_name"},
                             {Column::kTaskVersion, "task_version"},
                             {Column::kCreatedAt, "created_at"},
-                            {Column::kUpdatedAt, "updated_at"}}};
+                            {Column::kUpdatedAt, "updated_at"},
+                            {Column::kPaused, kPausedRun}}};
 const ListColumns kActionList{"actions",
                               {{Column::kName, "name"},
                                {Column::kParentName, "parent"},
+                               {Column::kActionType, "action_type"},
                                {Column::kPhase, "phase"},
                                {Column::kTaskName, "task_name"},
                                {Column::kCreatedAt, "created_at"},
@@ -31,7 +38,7 @@ const ListColumns kActionList{"actions",
 constexpr const char* kActionColumns =
     "project, domain, run, name, parent, action_type, action_group, task_name, task_version, phase, terminal, "
     "attempts, cache_key, created_at, updated_at, started_at, ended_at, abort_reason, spec, metadata, error, "
-    "cache_status";
+    "cache_status, signal_info";
 constexpr const char* kAttemptColumns = "attempt, phase, started_at, ended_at, output_uri, error";
 
 ActionRow ReadAction(const Statement& stmt) {
@@ -55,6 +62,7 @@ ActionRow ReadAction(const Statement& stmt) {
   row.metadata = stmt.Blob(19);
   row.error = stmt.Blob(20);
   row.cache_status = stmt.Int(21);
+  row.signal = stmt.Blob(22);
   return row;
 }
 
@@ -167,7 +175,8 @@ class SqliteRunStore final : public RunStore, SqliteStore {
                                     "ended_at = CASE WHEN ? THEN ? ELSE 0 END, "
                                     "error = CASE WHEN length(?) = 0 THEN error ELSE ? END, "
                                     "abort_reason = CASE WHEN ? = '' THEN abort_reason ELSE ? END, "
-                                    "cache_status = CASE WHEN ? = 0 THEN cache_status ELSE ? END "
+                                    "cache_status = CASE WHEN ? = 0 THEN cache_status ELSE ? END, "
+                                    "signal_info = CASE WHEN length(?) = 0 THEN signal_info ELSE ? END "
                                     "WHERE project = ? AND domain = ? AND run = ? AND name = ?"));
       // The action starts when it first leaves the queue (FLYTE2-PROTOCOL.md §4.2: QUEUED and
       // WAITING_FOR_RESOURCES are 1 and 2).
@@ -186,8 +195,10 @@ class SqliteRunStore final : public RunStore, SqliteStore {
           .Bind(12, change.abort_reason)
           .Bind(13, change.abort_reason)
           .Bind(14, change.cache_status)
-          .Bind(15, change.cache_status);
-      return BindKey(update, key, 16).Run();
+          .Bind(15, change.cache_status)
+          .BindBlob(16, change.signal)
+          .BindBlob(17, change.signal);
+      return BindKey(update, key, 18).Run();
     });
   }
 
@@ -206,7 +217,7 @@ class SqliteRunStore final : public RunStore, SqliteStore {
     absl::MutexLock lock(&shared_->mu);
     Status status = InTransaction(Db(), [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(shared_->mu) -> Status {
       ASSIGN_OR_RETURN(Statement insert, Db().Prepare(std::string("INSERT INTO actions (") + kActionColumns +
-                                                      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                                                      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
       BindKey(insert, row.key, 1)
           .Bind(5, row.parent)
           .Bind(6, row.action_type)
@@ -225,7 +236,8 @@ class SqliteRunStore final : public RunStore, SqliteStore {
           .BindBlob(19, row.spec)
           .BindBlob(20, row.metadata)
           .BindBlob(21, row.error)
-          .Bind(22, row.cache_status);
+          .Bind(22, row.cache_status)
+          .BindBlob(23, row.signal);
       RETURN_IF_ERROR(insert.Run());
       return StartAttempt(row.key, {.attempt = row.attempts,
                                     .phase = row.phase,

@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 #include <google/protobuf/util/time_util.h>
 
+#include <limits>
+
 #include <flyteidl2/common/phase.pb.h>
 #include <flyteidl2/core/catalog.pb.h>
 
@@ -96,6 +98,34 @@ struct Runner {
     row.spec = spec.SerializeAsString();
     row.cache_key = cache_key;
     REQUIRE(stores.runs->CreateAction(row, run_base + "/" + name + "/1").ok());
+  }
+
+  // A condition as Enqueue commits it: QUEUED, no output folder.
+  void CreateCondition(const std::string& name, const std::string& parent, int64_t timeout_s = 0) {
+    flyteidl2::workflow::ActionSpec spec;
+    spec.mutable_action_id()->set_name(name);
+    spec.set_run_output_base(run_base + "/");
+    spec.mutable_condition()->set_name("approve");
+    spec.mutable_condition()->mutable_type()->set_simple(flyteidl2::core::BOOLEAN);
+    if (timeout_s > 0) spec.mutable_condition()->mutable_timeout()->set_seconds(timeout_s);
+    store::ActionRow row;
+    row.key = Key(name);
+    row.parent = parent;
+    row.action_type = flyteidl2::workflow::ACTION_TYPE_CONDITION;
+    row.phase = kQueued;
+    row.created_at = clock.NowMillis();
+    row.updated_at = row.created_at;
+    row.spec = spec.SerializeAsString();
+    REQUIRE(stores.runs->CreateAction(row, "").ok());
+  }
+  // What RunService/SignalEvent commits.
+  Status Signal(const std::string& name) {
+    return stores.runs->Transition(Key(name), {.attempt = 1,
+                                               .phase = kSucceeded,
+                                               .ends_attempt = true,
+                                               .ends_action = true,
+                                               .at = clock.NowMillis(),
+                                               .signal = "value"});
   }
 
   store::ActionRow Row(const std::string& name = "a0") { return *stores.runs->GetAction(Key(name)); }
@@ -427,6 +457,92 @@ TEST_CASE("v2 actions: an input URI names the inputs.pb of its folder or itself"
   CHECK(InputsFileUrl("/s/in") == "/s/in/inputs.pb");
   CHECK(InputsFileUrl("/s/in/") == "/s/in/inputs.pb");
   CHECK(InputsFileUrl("/s/c1/inputs.pb") == "/s/c1/inputs.pb");
+}
+
+TEST_CASE_FIXTURE(Runner, "v2 conditions: a condition waits RUNNING, launches nothing, and a signal ends its wait") {
+  Create("a0", "");
+  CreateCondition("c1", "a0");
+  runner->Enqueue(Key());
+  runner->Enqueue(Key("c1"));
+  runner->Step();
+  CHECK(plugin->started.size() == 1);  // a0 only
+  CHECK(Row("c1").phase == kRunning);
+  CHECK_FALSE(Row("c1").terminal);
+  CHECK(runner->NextDeadline() == std::numeric_limits<int64_t>::max());  // no timeout
+  clock.Advance(std::chrono::hours(24));
+  runner->Step();
+  CHECK(Row("c1").phase == kRunning);
+  REQUIRE(Signal("c1").ok());
+  runner->Signaled(Key("c1"));
+  CHECK(runner->Unfinished() == 1);  // a0
+  CHECK(Row("c1").phase == kSucceeded);
+  CHECK(Row("c1").signal == "value");
+  CHECK(absl::IsFailedPrecondition(Signal("c1")));  // ended: a second signal is refused
+}
+
+TEST_CASE_FIXTURE(Runner,
+                  "v2 conditions: a condition not signaled by its timeout ends TIMED_OUT, after a restart too") {
+  Create("a0", "");
+  CreateCondition("c1", "a0", /*timeout_s=*/30);
+  runner->Enqueue(Key());
+  runner->Enqueue(Key("c1"));
+  runner->Step();
+  CHECK(runner->NextDeadline() == clock.NowMillis() + 30'000);
+  clock.Advance(std::chrono::seconds(20));
+  Restart();
+  REQUIRE(runner->Recover().ok());
+  CHECK(runner->NextDeadline() == clock.NowMillis() + 10'000);  // from its creation, not the restart
+  runner->Step();
+  CHECK(Row("c1").phase == kRunning);
+  clock.Advance(std::chrono::seconds(10));
+  runner->Step();
+  CHECK(Row("c1").phase == kTimedOut);
+  CHECK(Row("c1").terminal);
+  flyteidl2::workflow::ErrorInfo error;
+  REQUIRE(error.ParseFromString(Row("c1").error));
+  CHECK(error.message() == "condition approve was not signaled within 30s");
+  CHECK(absl::IsFailedPrecondition(Signal("c1")));
+  CHECK(runner->Unfinished() == 1);
+}
+
+TEST_CASE_FIXTURE(Runner, "v2 conditions: a queued condition past its timeout at a restart waits, then times out") {
+  Create("a0", "");
+  CreateCondition("c1", "a0", /*timeout_s=*/5);
+  clock.Advance(std::chrono::seconds(6));
+  REQUIRE(runner->Recover().ok());
+  runner->Step();
+  CHECK(Runner::Phases(Attempts("c1").at(0)) == std::vector<int64_t>{kQueued, kRunning, kTimedOut});
+}
+
+TEST_CASE_FIXTURE(Runner, "v2 conditions: a condition signaled before the executor took it up is left alone") {
+  CreateCondition("c1", "a0", /*timeout_s=*/5);
+  REQUIRE(Signal("c1").ok());
+  runner->Enqueue(Key("c1"));  // ended: not taken up
+  runner->Step();
+  CHECK(runner->Unfinished() == 0);
+  CHECK(Row("c1").phase == kSucceeded);
+}
+
+TEST_CASE_FIXTURE(Runner, "v2 conditions: aborting the run, or its parent failing, ends a waiting condition ABORTED") {
+  Create("a0", "");
+  CreateCondition("c1", "a0");
+  Create("t1", "a0");
+  CreateCondition("c2", "t1", /*timeout_s=*/60);
+  for (const char* name : {"a0", "c1", "t1", "c2"}) runner->Enqueue(Key(name));
+  runner->Step();
+  REQUIRE(Row("c2").phase == kRunning);
+  // t1 fails: its condition goes with it.
+  WriteError("t1", 1, /*recoverable=*/false);
+  plugin->Exit(Id("t1"), 1);
+  runner->Step();
+  CHECK(Row("t1").phase == kFailed);
+  CHECK(Row("c2").phase == kAborted);
+  CHECK(Row("c2").abort_reason == "parent action t1 failed");
+  runner->Abort(Key(), "user asked");
+  CHECK(Row("c1").phase == kAborted);
+  CHECK(Row("c1").abort_reason == "user asked");
+  CHECK(runner->Unfinished() == 0);
+  CHECK(runner->NextDeadline() == std::numeric_limits<int64_t>::max());
 }
 
 }  // namespace

@@ -16,7 +16,7 @@ namespace flyte::engine::v2 {
 namespace {
 
 struct Command {
-  enum class Kind { kEnqueue, kAbort, kAttemptChanged } kind;
+  enum class Kind { kEnqueue, kAbort, kSignaled, kAttemptChanged } kind;
   store::ActionKey key;
   std::string text;  // abort reason, or attempt id
 };
@@ -56,6 +56,7 @@ class Executor final : public ActionExecutor {
   void Abort(const store::ActionKey& key, const std::string& reason) override {
     Push({Command::Kind::kAbort, key, reason});
   }
+  void Signaled(const store::ActionKey& key) override { Push({Command::Kind::kSignaled, key, ""}); }
   std::filesystem::path AttemptLog(const store::ActionKey& key, int64_t attempt) const override {
     return AttemptLogFile(deps_.attempts.logs_dir, key, attempt);
   }
@@ -93,6 +94,8 @@ class Executor final : public ActionExecutor {
         return runner_.Enqueue(command.key);
       case Command::Kind::kAbort:
         return runner_.Abort(command.key, command.text);
+      case Command::Kind::kSignaled:
+        return runner_.Signaled(command.key);
       case Command::Kind::kAttemptChanged:
         return runner_.AttemptChanged(command.text);
     }

@@ -1,7 +1,8 @@
 // Flyte 2's executor: runs every QUEUED action of the run store (a run's root `a0`, children
 // enqueued by their parent) through the plugin layer, one loop thread around the ActionRunner
 // (action_runner.h: what each step commits before it acts). The admin layer calls Enqueue after
-// it commits a queued action and Abort for AbortRun/AbortAction; both return at once.
+// it commits a queued action, Abort for AbortRun/AbortAction and Signaled once it committed a
+// condition's signal; all return at once.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +41,8 @@ class ActionExecutor {
   virtual void Enqueue(const store::ActionKey& key) = 0;
   // Aborts the action and its unfinished descendants (see ActionRunner::Abort).
   virtual void Abort(const store::ActionKey& key, const std::string& reason) = 0;
+  // A waiting condition's signal was committed (SUCCEEDED): it waits no more.
+  virtual void Signaled(const store::ActionKey& key) = 0;
   // Where the attempt's plugin writes its log (it may not exist yet): what the admin layer's
   // TailLogs follows, since admin does not see the plugins.
   virtual std::filesystem::path AttemptLog(const store::ActionKey& key, int64_t attempt) const = 0;

@@ -92,6 +92,11 @@ StatusOr<ActionRunner::Action> ActionRunner::Load(const store::ActionRow& row) {
   }
   if (action.output_url.empty()) action.output_url = OutputUrlOf(action.spec, action.key, action.attempt);
   if (!row.cache_key.empty()) action.cache_entry = CacheEntryKey(row.key, row.cache_key, action.run_spec);
+  action.condition = action.spec.has_condition();
+  if (action.condition && action.spec.condition().has_timeout()) {
+    const int64_t timeout = TimeUtil::DurationToMilliseconds(action.spec.condition().timeout());
+    if (timeout > 0) action.deadline = row.created_at + timeout;
+  }
   return action;
 }
 
@@ -151,6 +156,7 @@ Status ActionRunner::Resume(Action& action, const store::AttemptRow& last) {
     queued_.push_back(path);
     return absl::OkStatus();
   }
+  if (action.condition) return absl::OkStatus();  // waiting still; its deadline came from its row
   ASSIGN_OR_RETURN(const plugins::TaskAttempt attempt,
                    MakeTaskAttempt(action.key, action.spec,
                                    {action.attempt, action.output_url, action.previous_output_url, action.run_spec},
@@ -189,6 +195,7 @@ void ActionRunner::Enqueue(const store::ActionKey& key) {
 }
 
 void ActionRunner::Launch(Action& action) {
+  if (action.condition) return Wait(action);
   const std::string path = ActionPath(action.key);
   StatusOr<plugins::TaskAttempt> attempt =
       MakeTaskAttempt(action.key, action.spec,
@@ -226,6 +233,35 @@ void ActionRunner::Launch(Action& action) {
   }
   changed_.insert(attempt->id);
 }
+
+void ActionRunner::Wait(Action& action) {
+  if (const Status committed = Commit(action, {.phase = kRunning}); !committed.ok()) {
+    // Signaled (or aborted) before it was taken up: the admin layer committed its end.
+    if (!absl::IsFailedPrecondition(committed)) {
+      log::Error("actions", "cannot record a condition's wait",
+                 {{"action", ActionPath(action.key)}, {"error", committed.ToString()}});
+    }
+    Forget(ActionPath(action.key));
+  }
+}
+
+void ActionRunner::TimeOut(Action& action) {
+  const std::string path = ActionPath(action.key);
+  flyteidl::core::ExecutionError error;
+  error.set_code("ConditionTimedOut");
+  error.set_message("condition " + action.spec.condition().name() + " was not signaled within " +
+                    TimeUtil::ToString(action.spec.condition().timeout()));
+  error.set_kind(flyteidl::core::ExecutionError::USER);
+  const Status committed =
+      Commit(action, {.phase = kTimedOut, .ends_attempt = true, .ends_action = true, .error = ErrorInfoOf(error)});
+  // FAILED_PRECONDITION: its signal was committed first, and Signaled is on its way.
+  if (!committed.ok() && !absl::IsFailedPrecondition(committed)) {
+    log::Error("actions", "cannot record a condition's timeout", {{"action", path}, {"error", committed.ToString()}});
+  }
+  Forget(path);
+}
+
+void ActionRunner::Signaled(const store::ActionKey& key) { Forget(ActionPath(key)); }
 
 bool ActionRunner::AnsweredFromCache(Action& action, const std::string& folder) {
   if (action.cache_entry.empty() || action.run_spec.overwrite_cache()) return false;
@@ -432,6 +468,13 @@ void ActionRunner::Step() {
     if (found != actions_.end() && !found->second.launched) Launch(found->second);
   }
   const int64_t now = deps_.clock.NowMillis();
+  std::vector<std::string> expired;
+  for (const auto& [path, action] : actions_) {
+    if (action.condition && action.phase == kRunning && action.deadline != 0 && now >= action.deadline) {
+      expired.push_back(path);
+    }
+  }
+  for (const auto& path : expired) TimeOut(actions_.at(path));
   for (auto& [path, action] : actions_) {
     if (action.launched && action.deadline != 0 && now >= action.deadline && !action.timed_out) {
       const plugins::AttemptId id = AttemptIdOf(action.key, action.attempt);
@@ -465,7 +508,8 @@ void ActionRunner::Step() {
 int64_t ActionRunner::NextDeadline() const {
   int64_t next = std::numeric_limits<int64_t>::max();
   for (const auto& [path, action] : actions_) {
-    if (action.launched && action.deadline != 0 && !action.timed_out) next = std::min(next, action.deadline);
+    const bool waiting = action.launched ? !action.timed_out : action.condition && action.phase == kRunning;
+    if (waiting && action.deadline != 0) next = std::min(next, action.deadline);
   }
   return next;
 }

@@ -3,7 +3,9 @@
 // committed to the run store before it acts: an attempt enters INITIALIZING before its launch,
 // RUNNING once its plugin runs it (or, for a cached task whose outputs are kept, SUCCEEDED with
 // them, without running), and its end (SUCCEEDED, FAILED, TIMED_OUT, ABORTED, or a retry:
-// a new attempt with a new output folder) before the attempt is finalized. Tests drive it directly
+// a new attempt with a new output folder) before the attempt is finalized. A condition action
+// runs nothing: it enters RUNNING and waits for its signal (committed by the admin layer), its
+// timeout (TIMED_OUT, measured from its creation, so a restart keeps it) or an abort. Tests drive it directly
 // with a fake plugin and a fake clock; `action_executor.cpp` runs it on its loop thread.
 // Not thread-safe: one thread calls everything.
 #pragma once
@@ -50,12 +52,15 @@ class ActionRunner {
   // Ends the action ABORTED (committed first), kills its running attempt, and does the same to its
   // unfinished descendants. An ended or unknown action is left alone.
   void Abort(const store::ActionKey& key, const std::string& reason);
+  // The condition's signal was committed: it waits no more.
+  void Signaled(const store::ActionKey& key);
   // The plugin says the attempt may have changed.
   void AttemptChanged(const plugins::AttemptId& id);
-  // Launches the queued actions, looks at the attempts that changed, stops those past their timeout.
+  // Launches the queued actions, looks at the attempts that changed, stops those past their timeout
+  // and times out the conditions past theirs.
   void Step();
 
-  // The soonest attempt timeout (unix ms), or INT64_MAX.
+  // The soonest attempt or condition timeout (unix ms), or INT64_MAX.
   int64_t NextDeadline() const;
   bool HasPendingWork() const { return !queued_.empty() || !changed_.empty(); }
   size_t Unfinished() const { return actions_.size(); }
@@ -70,8 +75,9 @@ class ActionRunner {
     int64_t attempt = 1;
     int64_t phase = 0;  // the current attempt's, as committed
     bool launched = false;
+    bool condition = false;  // waits for a signal; nothing is launched
     bool timed_out = false;  // stopped by the executor for exceeding the task's timeout
-    int64_t deadline = 0;    // 0: none
+    int64_t deadline = 0;    // 0: none; a condition's from its creation
     std::string output_url;
     std::string previous_output_url;
     std::string cache_entry;  // where its outputs are cached (action_cache.h); "" for an uncached task
@@ -83,6 +89,9 @@ class ActionRunner {
   // The metrics of a committed change (action_metrics.h).
   static void Count(const std::string& parent, int64_t created_at, const store::PhaseChange& change);
   void Launch(Action& action);
+  // A condition enters RUNNING (its wait) instead of launching.
+  void Wait(Action& action);
+  void TimeOut(Action& action);
   // True when the action's outputs came from the cache: it has SUCCEEDED without running.
   bool AnsweredFromCache(Action& action, const std::string& folder);
   void Look(Action& action);
