@@ -5,10 +5,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <set>
 #include <thread>
@@ -43,14 +45,25 @@ AttemptStatus Outcome(AttemptPhase phase, std::string message, int exit_code = 0
 
 std::string ShortId(const std::string& id) { return id.substr(0, 12); }
 
-// When the attempt's log was last written, as the engine's `since` takes it ("seconds.nanos"): a
-// re-attached container's log goes on from there. Empty when there is no log yet.
-std::string LogSince(const TaskAttempt& attempt) {
+// How much of the container's output the attempt's log holds (0: no log yet). A re-attached
+// container's log is read from its start again and goes on past these bytes: the engine replays
+// a container's output in the order it was first streamed, and skipping by count cannot repeat
+// or lose a line the way a `since` time (truncated, or equal to a line's own time) can.
+int64_t LoggedBytes(const TaskAttempt& attempt) {
   struct stat info {};
-  if (::stat((fs::path(attempt.log_dir) / kAttemptLogFile).c_str(), &info) != 0) return "";
-  char text[40];
-  std::snprintf(text, sizeof text, "%lld.%09ld", static_cast<long long>(info.st_mtim.tv_sec), info.st_mtim.tv_nsec);
-  return text;
+  if (::stat((fs::path(attempt.log_dir) / kAttemptLogFile).c_str(), &info) != 0) return 0;
+  return static_cast<int64_t>(info.st_size);
+}
+
+// A log sink that drops the first `skip` bytes it is given (those the log already holds), then
+// appends to `log_fd`.
+std::function<void(int, std::string_view)> AppendPast(int log_fd, int64_t skip) {
+  return [log_fd, skip](int, std::string_view piece) mutable {
+    const auto dropped = static_cast<size_t>(std::min<int64_t>(skip, static_cast<int64_t>(piece.size())));
+    skip -= static_cast<int64_t>(dropped);
+    piece.remove_prefix(dropped);
+    if (!piece.empty()) AppendToLog(log_fd, piece);
+  };
 }
 
 // Opens the attempt's log for appending (creating its folder); -1 when it cannot.
@@ -209,10 +222,10 @@ void ContainerPlugin::Run(const Launch& launch, const std::shared_ptr<Cancellati
   ::close(log_fd);
 }
 
-void ContainerPlugin::Reattach(const Launch& launch, const std::string& id, const std::string& since,
+void ContainerPlugin::Reattach(const Launch& launch, const std::string& id, int64_t logged,
                                const std::shared_ptr<Cancellation>& cancellation) {
   const int log_fd = OpenLog(launch.attempt);
-  Conclude(id, launch.attempt.id, Follow(id, launch, log_fd, cancellation, since));
+  Conclude(id, launch.attempt.id, Follow(id, launch, log_fd, cancellation, logged));
   if (log_fd >= 0) ::close(log_fd);
 }
 
@@ -235,14 +248,13 @@ AttemptStatus ContainerPlugin::RunContainer(const std::string& id, const Launch&
   running.phase = AttemptPhase::kRunning;
   running.message = "running in container " + ShortId(id) + " (" + config_.engine + ")";
   Report(launch.attempt.id, running);
-  return Follow(id, launch, log_fd, cancellation, "");
+  return Follow(id, launch, log_fd, cancellation, 0);
 }
 
 AttemptStatus ContainerPlugin::Follow(const std::string& id, const Launch& launch, int log_fd,
-                                      const std::shared_ptr<Cancellation>& cancellation, const std::string& since) {
+                                      const std::shared_ptr<Cancellation>& cancellation, int64_t logged) {
   // The log first (it ends with the container), then the exit code.
-  const Status followed = client_.FollowLogs(
-      id, [log_fd](int, std::string_view piece) { AppendToLog(log_fd, piece); }, cancellation.get(), since);
+  const Status followed = client_.FollowLogs(id, AppendPast(log_fd, logged), cancellation.get());
   if (cancellation->cancelled()) return Outcome(AttemptPhase::kAborted, "aborted");
   const StatusOr<int> code = client_.Wait(id, cancellation.get());
   if (cancellation->cancelled()) return Outcome(AttemptPhase::kAborted, "aborted");
@@ -331,7 +343,7 @@ StatusOr<Recovery> ContainerPlugin::Recover(const TaskAttempt& attempt) {
     RETURN_IF_ERROR(client_.Remove(name));  // so that the same launch can create it again
     return recovery;
   }
-  const std::string since = LogSince(attempt);
+  const int64_t logged = LoggedBytes(attempt);
   const Launch launch = LaunchOf(attempt);
   recovery.status.logs.push_back(LogLink(fs::path(attempt.log_dir) / kAttemptLogFile, "Container log"));
   if (state->running || state->status == "paused" || state->status == "restarting") {
@@ -341,13 +353,12 @@ StatusOr<Recovery> ContainerPlugin::Recover(const TaskAttempt& attempt) {
     auto cancellation = std::make_shared<Cancellation>();
     absl::MutexLock lock(&mu_);
     attempts_.emplace(attempt.id, AttemptRecord{recovery.status, cancellation, attempt.token});
-    SpawnRunner([this, launch, name, since, cancellation] { Reattach(launch, name, since, cancellation); });
+    SpawnRunner([this, launch, name, logged, cancellation] { Reattach(launch, name, logged, cancellation); });
     return recovery;
   }
   // It ended while the sandbox was down: the rest of its log, its exit code, and it goes.
   if (const int log_fd = OpenLog(attempt); log_fd >= 0) {
-    (void)client_.FollowLogs(
-        name, [log_fd](int, std::string_view piece) { AppendToLog(log_fd, piece); }, nullptr, since);
+    (void)client_.FollowLogs(name, AppendPast(log_fd, logged), nullptr);
     ::close(log_fd);
   }
   (void)client_.Remove(name);

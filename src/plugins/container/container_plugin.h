@@ -84,17 +84,18 @@ class ContainerPlugin final : public Plugin {
   void SpawnRunner(std::function<void()> work) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The runner thread of one attempt.
   void Run(const Launch& launch, const std::shared_ptr<Cancellation>& cancellation);
-  // The runner thread of an attempt found running after a restart: follows it from `since` on.
-  void Reattach(const Launch& launch, const std::string& id, const std::string& since,
+  // The runner thread of an attempt found running after a restart: follows it past the
+  // `logged` bytes of its log the sandbox already holds.
+  void Reattach(const Launch& launch, const std::string& id, int64_t logged,
                 const std::shared_ptr<Cancellation>& cancellation);
   // Runs the container once it exists; the attempt's outcome.
   AttemptStatus RunContainer(const std::string& id, const Launch& launch, int log_fd,
                              const std::shared_ptr<Cancellation>& cancellation);
-  // Follows a started container to its end: its log (from `since` on, when given), then its exit
+  // Follows a started container to its end: its log (past the first `logged` bytes), then its exit
   // code, an OOM kill named as such (with the launch's memory limit); after an exit 0 a raw
   // container's outputs are read back.
   AttemptStatus Follow(const std::string& id, const Launch& launch, int log_fd,
-                       const std::shared_ptr<Cancellation>& cancellation, const std::string& since);
+                       const std::shared_ptr<Cancellation>& cancellation, int64_t logged);
   // Stops an aborted container, reports the outcome, removes the container.
   void Conclude(const std::string& id, const AttemptId& attempt, AttemptStatus outcome);
   // Removes the containers of this sandbox that no attempt holds.

@@ -60,13 +60,12 @@ Status DockerClient::Start(const std::string& id) const {
 }
 
 Status DockerClient::FollowLogs(const std::string& id, const std::function<void(int, std::string_view)>& output,
-                                Cancellation* cancellation, const std::string& since) const {
+                                Cancellation* cancellation) const {
   MultiplexedStreamDecoder decoder(output);
   HttpOptions options;
   options.cancellation = cancellation;
-  const std::string from = since.empty() ? "" : "&since=" + Escaped(since);
-  return Call({"GET", Path("/containers/" + Escaped(id) + "/logs?follow=1&stdout=1&stderr=1" + from), ""}, {200},
-              options, [&decoder](std::string_view piece) { decoder.Feed(piece); })
+  return Call({"GET", Path("/containers/" + Escaped(id) + "/logs?follow=1&stdout=1&stderr=1"), ""}, {200}, options,
+              [&decoder](std::string_view piece) { decoder.Feed(piece); })
       .status();
 }
 

@@ -30,9 +30,9 @@ class DockerClient {
   StatusOr<std::string> Create(const std::string& name, const ContainerSpec& spec) const;
   Status Start(const std::string& id) const;
   // Follows the container's stdout and stderr until it ends (or `cancellation` fires), passing
-  // each piece of output on as it comes; from `since` on when given (unix time, "seconds.nanos").
+  // each piece of output on as it comes, from the container's first output.
   Status FollowLogs(const std::string& id, const std::function<void(int stream, std::string_view)>& output,
-                    Cancellation* cancellation, const std::string& since = "") const;
+                    Cancellation* cancellation) const;
   // Blocks until the container has ended; its exit code.
   StatusOr<int> Wait(const std::string& id, Cancellation* cancellation) const;
   StatusOr<ContainerState> Inspect(const std::string& id) const;

@@ -96,7 +96,7 @@ TEST_CASE("docker client: a followed log reaches its sink as it comes, not when 
               absl::MutexLock lock(&mu);
               seen.append(piece);
             },
-            &cancellation, "");
+            &cancellation);
   });
   bool arrived = false;
   for (int tries = 0; tries < 500 && !arrived; ++tries) {
