@@ -38,7 +38,9 @@ function StreamedLog(props: { id: ActionId; attempt: number }) {
     tailLogs(
       props.id,
       props.attempt,
-      (batch) => (lines.value = [...lines.value, ...batch.map((l) => l.message ?? "")].slice(-5000)),
+      // Each message keeps its line's newline (the SDK prints them back to back): one line each here.
+      (batch) =>
+        (lines.value = [...lines.value, ...batch.map((l) => (l.message ?? "").replace(/\n$/, ""))].slice(-5000)),
       abort.signal,
     ).then(
       () => (state.value = "ended"),
