@@ -19,6 +19,7 @@ import { literalMapOf } from "../v2/literals";
 import { LogsUnavailable, tailLogs } from "../v2/logs";
 import { progressOf, v1Phase } from "../v2/tree";
 import { AttemptsTable, type AttemptRow } from "./node-panel";
+import { useEscapeCloses } from "./use-escape-closes";
 
 function Attempts(props: { attempts: Attempt[]; now: number }) {
   const rows = props.attempts.map((a, i): AttemptRow => {
@@ -81,13 +82,7 @@ export function ActionPanel(props: { id: ActionId; now: number }) {
   const closed: Route = { page: "run", project: id.run.project, domain: id.run.domain, name: id.run.name };
   const closeHref = routeHref(closed);
   useEffect(() => heading.current?.focus(), [id.name]);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape" && !e.defaultPrevented) navigate(closeHref, false);
-    };
-    document.addEventListener("keydown", onKey);
-    return () => document.removeEventListener("keydown", onKey);
-  }, [closeHref]);
+  useEscapeCloses(closeHref);
   useLivePolling(
     async (current) => {
       const [got, values] = await Promise.all([v2.action(id), v2.data(id)]);

@@ -28,6 +28,7 @@ import { routeHref, type Route, type TabName } from "../routes";
 import { GateControls } from "./gate-controls";
 import { NodeDeck } from "./node-deck";
 import { TaskTemplateFacts } from "./task-template";
+import { useEscapeCloses } from "./use-escape-closes";
 import { StartAndDuration } from "./duration";
 
 interface Props {
@@ -140,13 +141,7 @@ export function NodePanel(props: Props) {
   const closeHref = routeHref(closed);
 
   useEffect(() => heading.current?.focus(), [nodeId]);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape" && !e.defaultPrevented) navigate(closeHref, false);
-    };
-    document.addEventListener("keydown", onKey);
-    return () => document.removeEventListener("keydown", onKey);
-  }, [closeHref]);
+  useEscapeCloses(closeHref);
 
   useLivePolling(
     async (current) => {
