@@ -1,7 +1,8 @@
 // Follows the tail of a task's log (`/logs/...`, which honours Range): each poll asks only for
 // the bytes after what it has, starting one byte early so the range is satisfiable even when
 // nothing was added (a 416 would count as a failed request), and decodes UTF-8 across chunk
-// boundaries. Keeps the last MAX_LINES lines.
+// boundaries. Keeps the last MAX_LINES lines. Polls run one at a time (a poll asked for while one
+// is in flight waits for it), so two readers of one tail never interleave their offsets.
 
 import { pathUnder } from "./same-origin";
 
@@ -19,6 +20,7 @@ export class LogTail {
   dropped = 0; // lines no longer kept
   private partial = ""; // the last line, until its newline arrives
   private decoder = new TextDecoder();
+  private last: Promise<unknown> = Promise.resolve(); // the poll in flight, if any
 
   constructor(private readonly path: string) {}
 
@@ -26,8 +28,14 @@ export class LogTail {
     return this.lines.join("\n") + (this.partial && this.lines.length ? "\n" : "") + this.partial;
   }
 
-  // One request; true when new text arrived.
-  async poll(fetcher: Fetch): Promise<boolean> {
+  // One request, after any in flight; true when new text arrived.
+  poll(fetcher: Fetch): Promise<boolean> {
+    const next = this.last.then(() => this.read(fetcher));
+    this.last = next.catch(() => undefined);
+    return next;
+  }
+
+  private async read(fetcher: Fetch): Promise<boolean> {
     const from = this.offset - 1;
     const response = await fetcher(this.path, { headers: from >= 0 ? { Range: `bytes=${from}-` } : {} });
     if (response.status === 416) {

@@ -24,9 +24,12 @@ function InlineLog(props: { name: string; path: string; live: boolean; paused: b
       const changed = await tail.current!.poll((url, init) =>
         fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string> | undefined), ...authHeaders() } }),
       );
+      // Text read by a loop that was replaced meanwhile (the attempt ended while it read) is
+      // in the tail all the same: show it, or the next loop's read finds nothing new and the
+      // last lines stay unseen.
+      if (changed) version.value++;
       if (!current()) return false;
       error.value = null;
-      if (changed) version.value++;
       return live.current;
     },
     null,

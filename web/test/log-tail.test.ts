@@ -71,3 +71,23 @@ test("errors are thrown to the poller, and log URIs become same-origin paths", a
   assert.equal(logPath("/logs/a%20b"), "/logs/a%20b");
   assert.equal(logPath("https://cloudwatch.example/x"), null);
 });
+
+test("a poll asked for while one is in flight waits for it: each byte is read once", async () => {
+  const file = { bytes: bytes("one\n") };
+  const { fetcher, asked } = server(file);
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const slow: Fetch = async (url, init) => {
+    await gate;
+    return fetcher(url, init);
+  };
+  const tail = new LogTail("/logs/x");
+  const first = tail.poll(slow);
+  file.bytes = bytes("one\ntwo\n");
+  const second = tail.poll(fetcher); // starts only once the first has answered
+  release();
+  assert.equal(await first, true);
+  assert.equal(await second, false);
+  assert.deepEqual(tail.lines, ["one", "two"]);
+  assert.deepEqual(asked, [undefined, "bytes=7-"]);
+});
