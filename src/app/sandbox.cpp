@@ -25,6 +25,7 @@
 #include "plugins/builtin_plugins.h"
 #include "plugins/local/local_process_plugin.h"
 #include "plugins/router.h"
+#include "plugins/shared_plugin.h"
 #include "scheduler/scheduler.h"
 #include "server/server.h"
 #include "store/store.h"
@@ -42,31 +43,28 @@ std::optional<plugins::FoundEngine> ContainerEngineFor(const SandboxConfig& conf
   return *std::move(found);
 }
 
-// Each task type goes to the plugin tasks.plugins names; a name no plugin has fails the start.
-StatusOr<plugins::PluginFactory> PluginFactoryFor(const SandboxConfig& config,
-                                                  const std::optional<plugins::FoundEngine>& container_engine,
-                                                  bool warm_python) {
-  plugins::BuiltinPluginsConfig configs = PluginConfigsFor(config, container_engine);
-  // Zygotes import flytekit, which Flyte 2's runtime does not use.
-  if (!warm_python) configs.local.warm_python = 0;
-  return plugins::RoutingPluginFactory(plugins::BuiltinPlugins(std::move(configs)),
-                                       PluginRoutesFor(config, container_engine.has_value()));
+// Each task type goes to the plugin tasks.plugins names; a name no plugin has fails the start. One
+// instance serves the Flyte 1 engine and Flyte 2's executor (shared_plugin.h).
+StatusOr<std::unique_ptr<plugins::SharedPlugin>> PluginsFor(
+    const SandboxConfig& config, const std::optional<plugins::FoundEngine>& container_engine) {
+  ASSIGN_OR_RETURN(const plugins::PluginFactory make,
+                   plugins::RoutingPluginFactory(plugins::BuiltinPlugins(PluginConfigsFor(config, container_engine)),
+                                                 PluginRoutesFor(config, container_engine.has_value())));
+  return std::make_unique<plugins::SharedPlugin>(make, /*clients=*/2);
 }
 
-StatusOr<engine::EngineDeps> EngineDepsFor(const SandboxConfig& config, engine::EngineConfig engine_config,
-                                           const std::optional<plugins::FoundEngine>& container_engine,
-                                           store::SqliteStores& stores, store::BlobStore& blobs) {
-  ASSIGN_OR_RETURN(plugins::PluginFactory make_plugin, PluginFactoryFor(config, container_engine, true));
-  return engine::EngineDeps{*stores.executions,      blobs,         *stores.cache,
-                            *stores.signals,         SystemClock(), std::move(make_plugin),
+engine::EngineDeps EngineDepsFor(engine::EngineConfig engine_config, plugins::SharedPlugin& plugins,
+                                 store::SqliteStores& stores, store::BlobStore& blobs) {
+  return engine::EngineDeps{*stores.executions, blobs,         *stores.cache,
+                            *stores.signals,    SystemClock(), plugins.Factory(),
                             std::move(engine_config)};
 }
 
-// Flyte 2's executor: its own plugin instance, its attempts' logs beside v1's.
-StatusOr<engine::v2::ActionExecutorDeps> ActionExecutorDepsFor(
-    const SandboxConfig& config, const engine::EngineConfig& engine_config,
-    const std::optional<plugins::FoundEngine>& container_engine, store::SqliteStores& stores, store::BlobStore& blobs) {
-  ASSIGN_OR_RETURN(plugins::PluginFactory make_plugin, PluginFactoryFor(config, container_engine, false));
+// Flyte 2's executor: its attempts' logs beside v1's.
+engine::v2::ActionExecutorDeps ActionExecutorDepsFor(const SandboxConfig& config,
+                                                     const engine::EngineConfig& engine_config,
+                                                     plugins::SharedPlugin& plugins, store::SqliteStores& stores,
+                                                     store::BlobStore& blobs) {
   engine::v2::ActionAttemptConfig attempts;
   attempts.logs_dir = engine_config.logs_dir;
   attempts.endpoint = config.server.ClientAddress();
@@ -74,12 +72,9 @@ StatusOr<engine::v2::ActionExecutorDeps> ActionExecutorDepsFor(
     attempts.path_prefix += (attempts.path_prefix.empty() ? "" : ":") + folder;
   }
   attempts.buckets_dir = engine_config.buckets_dir;
-  return engine::v2::ActionExecutorDeps{*stores.runs,
-                                        blobs,
-                                        *stores.cache,
-                                        SystemClock(),
-                                        std::move(make_plugin),
-                                        std::move(attempts),
+  return engine::v2::ActionExecutorDeps{*stores.runs,       blobs,
+                                        *stores.cache,      SystemClock(),
+                                        plugins.Factory(),  std::move(attempts),
                                         config.tasks.max_system_retries};
 }
 
@@ -175,6 +170,7 @@ class RunningSandbox final : public Sandbox {
     // Running task processes are left alone: the next start re-attaches to them.
     if (engine_) engine_->Stop();
     if (actions_) actions_->Stop();
+    plugins_.reset();  // both clients are done with it
     if (pid_file_written_) RemovePidFile(config_.state.dir);
   }
 
@@ -199,12 +195,10 @@ class RunningSandbox final : public Sandbox {
     authenticator_ = std::make_unique<auth::Authenticator>(config_.auth, key, "http://" + address, SystemClock());
     const engine::EngineConfig engine_config = EngineConfigFor(config_, address);
     const std::optional<plugins::FoundEngine> container_engine = ContainerEngineFor(config_);
-    ASSIGN_OR_RETURN(engine::EngineDeps engine_deps,
-                     EngineDepsFor(config_, engine_config, container_engine, stores_, *blobs_));
-    engine_ = engine::MakeEngine(std::move(engine_deps));
-    ASSIGN_OR_RETURN(engine::v2::ActionExecutorDeps action_deps,
-                     ActionExecutorDepsFor(config_, engine_config, container_engine, stores_, *blobs_));
-    actions_ = engine::v2::MakeActionExecutor(std::move(action_deps));
+    ASSIGN_OR_RETURN(plugins_, PluginsFor(config_, container_engine));
+    engine_ = engine::MakeEngine(EngineDepsFor(engine_config, *plugins_, stores_, *blobs_));
+    actions_ = engine::v2::MakeActionExecutor(
+        ActionExecutorDepsFor(config_, engine_config, *plugins_, stores_, *blobs_));
     ASSIGN_OR_RETURN(admin_, admin::Admin::Create({*stores_.registry, *stores_.executions, *stores_.signals,
                                                    *stores_.runs, *stores_.tasks, *engine_, *actions_, *blobs_,
                                                    SystemClock(), *signer_, config_.admin}));
@@ -238,6 +232,7 @@ class RunningSandbox final : public Sandbox {
   std::unique_ptr<store::BlobStore> blobs_;
   std::unique_ptr<admin::UrlSigner> signer_;
   std::unique_ptr<auth::Authenticator> authenticator_;
+  std::unique_ptr<plugins::SharedPlugin> plugins_;  // outlives both clients
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<engine::v2::ActionExecutor> actions_;
   std::unique_ptr<admin::Admin> admin_;

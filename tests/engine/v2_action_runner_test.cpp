@@ -335,6 +335,7 @@ TEST_CASE_FIXTURE(Runner, "v2 actions: after a restart a running attempt is watc
   REQUIRE(runner->Recover().ok());
   REQUIRE(plugin->recovered.size() == 1);
   CHECK(plugin->recovered[0].token == token);  // the same launch, found by the same token
+  CHECK(plugin->sweeps == 1);                  // then the plugin hears that recovery is over
   runner->Step();
   CHECK(plugin->started.empty());
   WriteOutputs("a0", 1);

@@ -1,5 +1,5 @@
 // A Plugin whose attempts finish when the test says so: it records what was started, aborted and
-// recovered, and a finished attempt's outputs or error document are what the test wrote. After a
+// recovered (and how often it heard Recovered()), and a finished attempt's outputs or error document are what the test wrote. After a
 // restart, Recover answers what the test put in `recoveries` (by attempt id), else kNeverStarted.
 #pragma once
 
@@ -44,6 +44,7 @@ class FakePlugin final : public plugins::Plugin {
     }
     return found->second;
   }
+  void Recovered() override { ++sweeps; }
 
   // The attempt's process exited with `code` (its files are whatever the test wrote).
   void Exit(const plugins::AttemptId& id, int code = 0) {
@@ -61,6 +62,7 @@ class FakePlugin final : public plugins::Plugin {
   std::vector<plugins::AttemptId> aborted;
   std::vector<plugins::TaskAttempt> recovered;
   std::map<plugins::AttemptId, plugins::Recovery> recoveries;
+  int sweeps = 0;  // Recovered() calls
 
  private:
   plugins::ChangeCallback on_change_;

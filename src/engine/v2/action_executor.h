@@ -25,7 +25,7 @@ struct ActionExecutorDeps {
   store::BlobStore& blobs;
   store::CacheStore& cache;
   const Clock& clock;
-  PluginFactory make_plugin;  // its own plugin instance (the v1 engine keeps its own)
+  PluginFactory make_plugin;  // a view of the plugin the v1 engine uses too (plugins/shared_plugin.h)
   ActionAttemptConfig attempts;
   int max_system_failures = 3;
 };

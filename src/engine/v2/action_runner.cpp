@@ -132,10 +132,7 @@ Status ActionRunner::Recover() {
     const Status resumed = attempts.empty() ? absl::OkStatus() : Resume(action, attempts.back());
     if (!resumed.ok()) Fail(action, "RecoveryFailed", std::string(resumed.message()));
   }
-  // No Recovered() (the container plugin's sweep of containers no attempt holds): this plugin
-  // instance holds Flyte 2's attempts only, so its sweep removed Flyte 1's containers that the
-  // engine was about to re-attach, and their tasks ran twice (test_containers' kill -9 test).
-  // The engine's sweep covers the state folder's containers.
+  deps_.plugin.Recovered();
   return absl::OkStatus();
 }
 
