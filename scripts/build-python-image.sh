@@ -1,26 +1,38 @@
 #!/usr/bin/env bash
-# Builds the container image the end-to-end tests run Python tasks in (no registry: nothing can be
-# pulled here): the test virtualenv's interpreter (its standard library, without tests and
-# tkinter), the virtualenv's packages (flytekit and its dependencies, without the browser the web
-# tests drive), GNU tar and gzip, the shared libraries all of them load, busybox for a shell, and a module that
-# exists only in the image (`only_in_image`, which tests import to prove where a task ran). Tarred
-# and `podman import`ed; tagged with the hash of this recipe and of the virtualenv's requirements,
-# so it is built once and then found. Prints the image's name.
+# Builds a container image the end-to-end tests run Python tasks in (no registry: nothing can be
+# pulled here), from one of the test virtualenvs: its interpreter (its standard library, without
+# tests and tkinter), its packages (without the browser the web tests drive), GNU tar and gzip,
+# the shared libraries all of them load, busybox for a shell, the machine's CA certificates, and
+# a module that exists only in the image (`only_in_image`, which tests import to prove where a
+# task ran). Tarred and `podman import`ed; tagged with the hash of this recipe and of the
+# virtualenv's requirements, so it is built once and then found. Prints the image's name.
 #
-#   scripts/build-python-image.sh     # e.g. localhost/flyte-e2e-python:5d41402abc4b
+#   scripts/build-python-image.sh          # flytekit's (.venv): localhost/flyte-e2e-python:5d41402abc4b
+#   scripts/build-python-image.sh flyte2   # the `flyte` SDK's (.venv-flyte2): localhost/flyte-e2e-flyte2:...
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-venv="$repo_root/.venv"
+case "${1:-flytekit}" in
+  flytekit)
+    venv="$repo_root/.venv" requirements="$repo_root/tests/e2e/requirements.txt" name=flyte-e2e-python
+    commands="pyflyte pyflyte-execute pyflyte-fast-execute pyflyte-map-execute" ;;
+  flyte2)
+    venv="$repo_root/.venv-flyte2" requirements="$repo_root/tests/e2e/requirements-flyte2.txt" name=flyte-e2e-flyte2
+    commands="a0 flyte" ;;
+  *) echo "usage: $0 [flytekit|flyte2]" >&2; exit 2 ;;
+esac
 python="$(readlink -f "$venv/bin/python3")"
 base_prefix="$("$python" -c 'import sys; print(sys.base_prefix)')"
 version="$("$python" -c 'import sys; print(f"python{sys.version_info[0]}.{sys.version_info[1]}")')"
 site_packages="$("$venv/bin/python3" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
 busybox=/bin/busybox
+# The machine's CA bundle: the `flyte` SDK's HTTP client (pyqwest) will not start without one, even
+# for plain http.
+ca_bundle=/etc/ssl/certs/ca-certificates.crt
 
-recipe_hash="$( { sha256sum "${BASH_SOURCE[0]}" "$repo_root/tests/e2e/requirements.txt" "$python" "$busybox" \
+recipe_hash="$( { sha256sum "${BASH_SOURCE[0]}" "$requirements" "$python" "$busybox" "$ca_bundle" \
   | cut -d' ' -f1; } | sha256sum | cut -c1-12)"
-image="localhost/flyte-e2e-python:$recipe_hash"
+image="localhost/$name:$recipe_hash"
 
 if ! podman image exists "$image"; then
   root="$(mktemp -d)"
@@ -43,8 +55,8 @@ if ! podman image exists "$image"; then
   # each. The image cannot keep what a container compiles. A few files of third-party test data
   # do not compile (Python 2 syntax); they are never imported, so that is not an error.
   "$python" -m compileall -q -j 0 -s "$root" "$root$prefix/lib/$version" >/dev/null 2>&1 || true
-  # flytekit's commands, pointed at the image's interpreter.
-  for command in pyflyte pyflyte-execute pyflyte-fast-execute pyflyte-map-execute; do
+  # The SDK's commands, pointed at the image's interpreter.
+  for command in $commands; do
     sed "1s|.*|#!$prefix/bin/python3|" "$venv/bin/$command" >"$root$prefix/bin/$command"
     chmod 755 "$root$prefix/bin/$command"
   done
@@ -62,6 +74,7 @@ if ! podman image exists "$image"; then
   for applet in sh echo cat ls sleep env true false mkdir cp printf test grep wc sed rm; do
     ln -s busybox "$root/bin/$applet"
   done
+  mkdir -p "$root$(dirname "$ca_bundle")" && cp "$ca_bundle" "$root$ca_bundle"
   chmod 1777 "$root/tmp"
   echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
   tar -C "$root" -cf "$root.tar" .

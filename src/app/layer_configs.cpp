@@ -101,6 +101,15 @@ plugins::BuiltinPluginsConfig PluginConfigsFor(const SandboxConfig& config,
     container.network_mode = "host";
     container.env = S3Environment(config.server, LocalS3Endpoint(config.server));
   }
+  // A task that calls the sandbox's API (Flyte 2's parents enqueue their children) must reach it
+  // whatever the raw data: bound to loopback, only the machine's network leads there.
+  if (config.server.BindsLoopback()) {
+    container.api_network_mode = "host";
+    container.api_address = config.server.ClientAddress();
+  } else {
+    container.api_network_mode = container.network_mode;
+    container.api_address = "host.containers.internal:" + std::to_string(config.server.port);
+  }
   return {LocalProcessConfigFor(config), std::move(container)};
 }
 

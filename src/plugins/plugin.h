@@ -52,6 +52,13 @@ struct TaskAttempt {
   // Where the S3 endpoint keeps s3://bucket/key: <buckets_dir>/bucket/key (raw data under an s3://
   // prefix is read and written there by data passing); empty: no such endpoint.
   std::filesystem::path buckets_dir;
+  // Folders put in front of PATH when the task runs as a process of this machine: where its own
+  // programs are (Flyte 2's `a0`). A container keeps its image's PATH.
+  std::string path_prefix;
+  // The variable of `env` holding the address (host:port) of the sandbox's API that the task dials
+  // (Flyte 2's `_U_EP_OVERRIDE`: a parent enqueues its children); empty: the task never calls the
+  // sandbox. A plugin whose work reaches the sandbox under another address sets it to that one.
+  std::string api_address_variable;
 };
 
 // The file in an attempt's `log_dir` every plugin writes its stdout and stderr to, appending: what

@@ -181,7 +181,8 @@ TEST_CASE_FIXTURE(Runner, "v2 actions: queued → initializing → running → s
   CHECK(attempt.env.at("_U_INSECURE") == "true");
   CHECK(attempt.env.at("_U_USE_ACTIONS") == "1");
   CHECK(attempt.env.at("LOG_LEVEL") == "10");
-  CHECK(attempt.env.at("PATH").starts_with("/opt/flyte2/bin"));
+  CHECK(attempt.path_prefix == "/opt/flyte2/bin");  // a local process's PATH, not a container's
+  CHECK(attempt.api_address_variable == "_U_EP_OVERRIDE");
   CHECK(blobs->FindFolder(Folder("a0", 1)).ok());
   CHECK(Row().phase == kRunning);
   CHECK(Phases(Attempts()[0]) == std::vector<int64_t>{kQueued, kInitializing, kRunning});

@@ -2,7 +2,6 @@
 
 #include <google/protobuf/util/time_util.h>
 
-#include <cstdlib>
 #include <string_view>
 
 #include "common/digest.h"
@@ -16,6 +15,7 @@ namespace {
 using google::protobuf::util::TimeUtil;
 
 constexpr std::string_view kInputsFile = "/inputs.pb";
+constexpr char kEndpointVariable[] = "_U_EP_OVERRIDE";
 
 // The SDK's runtime takes its org, endpoint and protocol from these (§3.2); the org is what the
 // open-source devbox gives its tasks.
@@ -27,17 +27,13 @@ std::map<std::string, std::string> RuntimeEnvironment(const store::ActionKey& ke
   env["RUN_NAME"] = key.run;
   env["_U_RUN_BASE"] = spec.run_output_base();
   env["_U_ORG_NAME"] = "local";
-  env["_U_EP_OVERRIDE"] = config.endpoint;
+  env[kEndpointVariable] = config.endpoint;
   env["_U_INSECURE"] = "true";
   env["_U_USE_ACTIONS"] = "1";
   // A parent writes each child's inputs.pb under <run base>/<child>/ as into an object store,
   // where no folder needs making; with the store's local folders, fsspec (the SDK's storage) makes
   // them only when told, and it reads that from here. Nothing else the SDK does changes.
   env["FSSPEC_FILE"] = R"({"auto_mkdir": true})";
-  if (!config.path_prefix.empty()) {
-    const char* path = std::getenv("PATH");
-    env["PATH"] = config.path_prefix + (path != nullptr && *path != '\0' ? ":" + std::string(path) : "");
-  }
   return env;
 }
 
@@ -104,6 +100,8 @@ StatusOr<plugins::TaskAttempt> MakeTaskAttempt(const store::ActionKey& key, cons
   for (auto& [name, value] : RuntimeEnvironment(key, spec, config)) attempt.env[name] = std::move(value);
   attempt.log_dir = AttemptLogDir(config.logs_dir, key, place.attempt).string();
   attempt.buckets_dir = config.buckets_dir;
+  attempt.path_prefix = config.path_prefix;
+  attempt.api_address_variable = kEndpointVariable;
   attempt.token = "v2-" + HexEncode(Sha256(std::filesystem::absolute(attempt.log_dir).string())).substr(0, 32);
   return attempt;
 }

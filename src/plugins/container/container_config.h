@@ -24,6 +24,10 @@ struct ContainerConfig {
   // HostConfig.NetworkMode: "host" shares this machine's network (a sandbox bound to loopback is
   // reachable only so); empty: the engine's default network.
   std::string network_mode;
+  // For a task that calls the sandbox's API (TaskAttempt::api_address_variable): the NetworkMode its
+  // container gets and the address (host:port) it dials there.
+  std::string api_network_mode;
+  std::string api_address;
 };
 
 }  // namespace flyte::plugins

@@ -121,6 +121,10 @@ StatusOr<ContainerSpec> ContainerSpecFor(const Launch& launch, const ContainerCo
   spec.env = config.env;
   for (auto& [name, value] : AttemptEnvironment(attempt)) spec.env[name] = std::move(value);
   spec.network_mode = config.network_mode;
+  if (!attempt.api_address_variable.empty()) {  // it must reach the sandbox's API from inside
+    spec.network_mode = config.api_network_mode;
+    if (!config.api_address.empty()) spec.env[attempt.api_address_variable] = config.api_address;
+  }
   spec.labels = {{Label("token"), attempt.token},
                  {Label("execution"), attempt.project + "/" + attempt.domain + "/" + attempt.execution_name},
                  {Label("node"), attempt.node_id},

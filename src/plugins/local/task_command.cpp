@@ -37,11 +37,16 @@ Environment WithConfig(Environment env, const LocalProcessConfig& config) {
 }
 
 // The server's environment, then the attempt's (container.env, Flyte's variables, the execution's
-// envs), then the platform defaults from the config.
+// envs), then the platform defaults from the config; the attempt's own folders first in PATH.
 Environment TaskEnvironment(const TaskAttempt& attempt, const LocalProcessConfig& config) {
   Environment env = ServerEnvironment();
   for (auto& [name, value] : AttemptEnvironment(attempt)) env[name] = std::move(value);
-  return WithConfig(std::move(env), config);
+  env = WithConfig(std::move(env), config);
+  if (!attempt.path_prefix.empty()) {
+    std::string& path = env["PATH"];
+    path = attempt.path_prefix + ":" + (path.empty() ? std::string(kDefaultSearchPath) : path);
+  }
+  return env;
 }
 
 }  // namespace

@@ -108,6 +108,31 @@ TEST_CASE("container spec: the task's image and command line, Flyte's environmen
   CHECK_FALSE(ContainerSpecFor(LaunchOf(no_image), ConfigFor("/x.sock", dir.path())).ok());
 }
 
+TEST_CASE("container spec: a task that calls the sandbox's API joins the network leading there, and dials it there") {
+  testing::TempDir dir;
+  TaskAttempt attempt = RawContainerAttempt(dir.path(), "localhost/flyte2:1");
+  attempt.env["_U_EP_OVERRIDE"] = "localhost:30080";
+  attempt.path_prefix = "/venvs/flyte2/bin";  // this machine's folders mean nothing inside
+  ContainerConfig config = ConfigFor("/x.sock", dir.path());
+  config.api_network_mode = "host";
+  config.api_address = "localhost:30080";
+  auto plain = ContainerSpecFor(LaunchOf(attempt), config);
+  REQUIRE(plain.ok());
+  CHECK(plain->network_mode.empty());  // a task that does not call back keeps its own network
+  CHECK_FALSE(plain->env.contains("PATH"));
+  attempt.api_address_variable = "_U_EP_OVERRIDE";
+  auto calling = ContainerSpecFor(LaunchOf(attempt), config);
+  REQUIRE(calling.ok());
+  CHECK(calling->network_mode == "host");
+  CHECK(calling->env.at("_U_EP_OVERRIDE") == "localhost:30080");
+  config.api_network_mode = "";  // the sandbox bound beyond loopback
+  config.api_address = "host.containers.internal:30080";
+  calling = ContainerSpecFor(LaunchOf(attempt), config);
+  REQUIRE(calling.ok());
+  CHECK(calling->network_mode.empty());
+  CHECK(calling->env.at("_U_EP_OVERRIDE") == "host.containers.internal:30080");
+}
+
 TEST_CASE("container plugin: creates, starts, copies the log, reports the exit code and removes the container") {
   testing::TempDir dir;
   const std::string name = "flyte-0123456789abcdef0123456789abcdef";

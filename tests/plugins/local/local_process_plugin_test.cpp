@@ -194,6 +194,21 @@ TEST_CASE("local process: path_prefix makes a command callable by its bare name"
   CHECK(log.find("PATH=" + bin.path().string() + ":") != std::string::npos);
 }
 
+TEST_CASE("local process: the attempt's own path prefix goes first, before the config's") {
+  testing::TempDir config_bin;
+  testing::TempDir attempt_bin;
+  for (const auto& [folder, says] : {std::pair{config_bin.path(), "config"}, std::pair{attempt_bin.path(), "attempt"}}) {
+    std::ofstream(folder / "which-task") << "#!/bin/sh\necho " << says << "\n";
+    fs::permissions(folder / "which-task", fs::perms::owner_all);
+  }
+  Harness h(Config(config_bin.path().string()));
+  TaskAttempt attempt = h.Attempt("n2", {"which-task"});
+  attempt.path_prefix = attempt_bin.path().string();
+  REQUIRE(h.plugin().Start(attempt).ok());
+  CHECK(h.WaitFor(attempt.id, AttemptPhase::kExited).exit_code == 0);
+  CHECK(ReadFile(fs::path(attempt.log_dir) / "task.log") == "attempt\n");
+}
+
 TEST_CASE("local process: the working directory is fresh for each attempt") {
   Harness h;
   const TaskAttempt first = h.Attempt("n3", {"/bin/sh", "-c", "pwd; touch made-here"});
