@@ -55,8 +55,8 @@ StatusOr<std::unique_ptr<plugins::SharedPlugin>> PluginsFor(
 
 engine::EngineDeps EngineDepsFor(engine::EngineConfig engine_config, plugins::SharedPlugin& plugins,
                                  store::SqliteStores& stores, store::BlobStore& blobs) {
-  return engine::EngineDeps{*stores.executions, blobs,         *stores.cache,
-                            *stores.signals,    SystemClock(), plugins.Factory(),
+  return engine::EngineDeps{*stores.executions,      blobs,         *stores.cache,
+                            *stores.signals,         SystemClock(), plugins.Factory(),
                             std::move(engine_config)};
 }
 
@@ -72,9 +72,12 @@ engine::v2::ActionExecutorDeps ActionExecutorDepsFor(const SandboxConfig& config
     attempts.path_prefix += (attempts.path_prefix.empty() ? "" : ":") + folder;
   }
   attempts.buckets_dir = engine_config.buckets_dir;
-  return engine::v2::ActionExecutorDeps{*stores.runs,       blobs,
-                                        *stores.cache,      SystemClock(),
-                                        plugins.Factory(),  std::move(attempts),
+  return engine::v2::ActionExecutorDeps{*stores.runs,
+                                        blobs,
+                                        *stores.cache,
+                                        SystemClock(),
+                                        plugins.Factory(),
+                                        std::move(attempts),
                                         config.tasks.max_system_retries};
 }
 
@@ -197,8 +200,8 @@ class RunningSandbox final : public Sandbox {
     const std::optional<plugins::FoundEngine> container_engine = ContainerEngineFor(config_);
     ASSIGN_OR_RETURN(plugins_, PluginsFor(config_, container_engine));
     engine_ = engine::MakeEngine(EngineDepsFor(engine_config, *plugins_, stores_, *blobs_));
-    actions_ = engine::v2::MakeActionExecutor(
-        ActionExecutorDepsFor(config_, engine_config, *plugins_, stores_, *blobs_));
+    actions_ =
+        engine::v2::MakeActionExecutor(ActionExecutorDepsFor(config_, engine_config, *plugins_, stores_, *blobs_));
     ASSIGN_OR_RETURN(admin_, admin::Admin::Create({*stores_.registry, *stores_.executions, *stores_.signals,
                                                    *stores_.runs, *stores_.tasks, *engine_, *actions_, *blobs_,
                                                    SystemClock(), *signer_, config_.admin}));

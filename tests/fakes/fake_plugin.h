@@ -1,6 +1,7 @@
 // A Plugin whose attempts finish when the test says so: it records what was started, aborted and
-// recovered (and how often it heard Recovered()), and a finished attempt's outputs or error document are what the test wrote. After a
-// restart, Recover answers what the test put in `recoveries` (by attempt id), else kNeverStarted.
+// recovered (and how often it heard Recovered()), and a finished attempt's outputs or error
+// document are what the test wrote. After a restart, Recover answers what the test put in
+// `recoveries` (by attempt id), else kNeverStarted.
 #pragma once
 
 #include <map>

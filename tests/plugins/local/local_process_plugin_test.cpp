@@ -197,7 +197,8 @@ TEST_CASE("local process: path_prefix makes a command callable by its bare name"
 TEST_CASE("local process: the attempt's own path prefix goes first, before the config's") {
   testing::TempDir config_bin;
   testing::TempDir attempt_bin;
-  for (const auto& [folder, says] : {std::pair{config_bin.path(), "config"}, std::pair{attempt_bin.path(), "attempt"}}) {
+  for (const auto& [folder, says] :
+       {std::pair{config_bin.path(), "config"}, std::pair{attempt_bin.path(), "attempt"}}) {
     std::ofstream(folder / "which-task") << "#!/bin/sh\necho " << says << "\n";
     fs::permissions(folder / "which-task", fs::perms::owner_all);
   }
