@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -19,6 +20,7 @@ from typing import Optional, Sequence
 
 import grpc
 import pytest
+import requests
 from flyteidl.admin import common_pb2, launch_plan_pb2, task_pb2, workflow_pb2 as admin_workflow_pb2
 from flyteidl.core import (
     identifier_pb2,
@@ -321,6 +323,20 @@ def flyte2(sb: Sandbox, *args, check: bool = True, cwd=None, timeout: float = 60
     if check:
         assert result.returncode == 0, result.stdout + result.stderr
     return result
+
+
+def run_hello_wf(sb: Sandbox) -> str:
+    """`pyflyte run --remote --wait` of runs/workflows.py's hello_wf; the execution's name, once it
+    SUCCEEDED."""
+    res = run_pyflyte(sb, "--config", sb.config_path, "run", "--remote", "--wait", "--poll-interval", "1",
+                      "--project", PROJECT, "--domain", DOMAIN, "runs/workflows.py", "hello_wf", "--name", "v1",
+                      cwd=FLYTEPROJ)
+    assert res.returncode == 0, res.output
+    execution = re.search(r"/executions/([a-z0-9]+)", res.output)
+    assert execution, res.output
+    got = requests.get(f"{sb.http}/api/v1/executions/{PROJECT}/{DOMAIN}/{execution.group(1)}", timeout=10).json()
+    assert got["closure"]["phase"] == "SUCCEEDED", got
+    return execution.group(1)
 
 
 def register_package(sb: Sandbox, package: str, version: str):

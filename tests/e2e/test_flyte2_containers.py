@@ -9,7 +9,6 @@ beside them in the same sandbox, through the same plugins."""
 
 from __future__ import annotations
 
-import re
 import signal
 import subprocess
 import time
@@ -17,24 +16,8 @@ from collections import Counter
 
 import pytest
 import requests
-from e2e_support import (
-    DOMAIN,
-    FLYTE2_BIN,
-    FLYTEPROJ,
-    PROJECT,
-    REPO_ROOT,
-    VENV_BIN,
-    run_pyflyte,
-)
-from flyte2_support import (
-    TERMINAL,
-    actions_of,
-    connect,
-    flyte_run,
-    output_of,
-    run_id,
-    wait_for,
-)
+from e2e_support import DOMAIN, FLYTE2_BIN, PROJECT, REPO_ROOT, VENV_BIN, run_hello_wf
+from flyte2_support import TERMINAL, actions_of, connect, flyte_run, output_of, run_id, wait_for
 from test_containers import containers_of_state, engine_socket  # noqa: F401 (a fixture)
 
 SUCCEEDED = "ACTION_PHASE_SUCCEEDED"
@@ -57,7 +40,7 @@ def container_config(base, socket) -> object:
 
 def started(sandbox_factory, base, config, image, **kwargs):
     sandbox = sandbox_factory.start(base=base, config=config, **kwargs)
-    sandbox.env["FLYTE2_E2E_IMAGE"] = image  # what incontainer.py's tasks name as their image
+    sandbox.env["FLYTE2_E2E_IMAGE"] = image  # what lifecycle.py's tasks name as their image
     return sandbox
 
 
@@ -75,7 +58,7 @@ def test_a_parent_and_its_children_run_in_containers_of_their_image(sandbox_fact
                                                                      flyte2_image):
     base = sandbox_factory.new_dir("flyte2-containers")
     sandbox = started(sandbox_factory, base, container_config(base, engine_socket), flyte2_image)
-    flyte_run(sandbox, "in-containers", "incontainer.py", "places", "--n", "3")
+    flyte_run(sandbox, "in-containers", "lifecycle.py", "places", "--n", "3")
     action = wait_for(sandbox, "in-containers", TERMINAL, timeout=240)
     assert action["status"]["phase"] == SUCCEEDED, action
     data = connect(sandbox, "dataproxy.DataProxyService/GetActionData",
@@ -89,15 +72,8 @@ def test_a_parent_and_its_children_run_in_containers_of_their_image(sandbox_fact
     assert containers_of_state(sandbox.state_dir) == []
 
     # Flyte 1's Python tasks stay local processes in the same sandbox (task type python-task).
-    res = run_pyflyte(sandbox, "--config", sandbox.config_path, "run", "--remote", "--wait", "--poll-interval", "1",
-                      "--project", PROJECT, "--domain", DOMAIN, "runs/workflows.py", "hello_wf", "--name", "v1",
-                      cwd=FLYTEPROJ)
-    assert res.returncode == 0, res.output
-    execution = re.search(r"/executions/([a-z0-9]+)", res.output)
-    assert execution, res.output
-    v1 = requests.get(f"{sandbox.http}/api/v1/executions/{PROJECT}/{DOMAIN}/{execution.group(1)}", timeout=10).json()
-    assert v1["closure"]["phase"] == "SUCCEEDED", v1
-    assert set(v1_plugins(sandbox, execution.group(1))) == {"local"}
+    execution = run_hello_wf(sandbox)
+    assert set(v1_plugins(sandbox, execution)) == {"local"}
 
 
 def test_a_kill_9_while_children_run_in_containers_loses_none_and_runs_each_once(sandbox_factory,
@@ -109,7 +85,7 @@ def test_a_kill_9_while_children_run_in_containers_loses_none_and_runs_each_once
     first = started(sandbox_factory, base / "first", config, flyte2_image, state_dir=state, home=base / "home")
     # The store is mounted in every container at its own path: the children write the marker there.
     marker = state / "blobs" / "sleepers.txt"
-    flyte_run(first, "containers-kill", "incontainer.py", "sleepers", "--marker", str(marker), "--n", "4",
+    flyte_run(first, "containers-kill", "lifecycle.py", "sleepers", "--marker", str(marker), "--n", "4",
               "--seconds", "6")
     deadline = time.monotonic() + 240
     while sum(line.startswith("start") for line in lines(marker)) < 2:

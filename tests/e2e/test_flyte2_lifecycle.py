@@ -8,14 +8,12 @@ side by side."""
 
 from __future__ import annotations
 
-import re
 import signal
 import time
 from collections import Counter
 
-import requests
 from conftest import flyte2_config
-from e2e_support import DOMAIN, FLYTEPROJ, PROJECT, run_pyflyte
+from e2e_support import run_hello_wf
 from flyte2_support import TERMINAL, actions_of, connect, flyte_run, output_of, run_id, wait_for
 
 SUCCEEDED = "ACTION_PHASE_SUCCEEDED"
@@ -157,14 +155,7 @@ def test_a_kill_9_while_20_children_run_loses_none_and_runs_each_once(sandbox_fa
 def test_flytekit_and_the_flyte_2_sdk_share_one_sandbox(flyte2_sandbox):
     sandbox = flyte2_sandbox
     flyte_run(sandbox, "beside-v1", "hello.py", "say_hello", "--name", "v2")
-    res = run_pyflyte(sandbox, "--config", sandbox.config_path, "run", "--remote", "--wait", "--poll-interval", "1",
-                      "--project", PROJECT, "--domain", DOMAIN, "runs/workflows.py", "hello_wf", "--name", "v1",
-                      cwd=FLYTEPROJ)
-    assert res.returncode == 0, res.output
-    execution = re.search(r"/executions/([a-z0-9]+)", res.output)
-    assert execution, res.output
-    v1 = requests.get(f"{sandbox.http}/api/v1/executions/{PROJECT}/{DOMAIN}/{execution.group(1)}", timeout=10).json()
-    assert v1["closure"]["phase"] == "SUCCEEDED", v1
+    run_hello_wf(sandbox)
     action = wait_for(sandbox, "beside-v1", TERMINAL, timeout=180)
     assert action["status"]["phase"] == SUCCEEDED, action
     assert output_of(sandbox, "beside-v1") == {"stringValue": "hello v2"}

@@ -1,13 +1,17 @@
 """Flyte 2 tasks for the lifecycle tests: children that sleep until they end or are aborted, a child
 that fails once and is retried, a traced function, a cached child. Each body appends a line to a
-marker file the test names, so the test counts how many times it ran."""
+marker file the test names, so the test counts how many times it ran. The container tests
+(test_flyte2_containers.py) name the tasks' image in FLYTE2_E2E_IMAGE when they run `flyte run`;
+the tasks get it too, so a parent running in that image enqueues its children with the same one."""
 
 import asyncio
+import os
 import time
 
 import flyte
 
-env = flyte.TaskEnvironment(name="lifecycle_env")
+IMAGE = os.environ.get("FLYTE2_E2E_IMAGE", "auto")
+env = flyte.TaskEnvironment(name="lifecycle_env", image=IMAGE, env_vars={"FLYTE2_E2E_IMAGE": IMAGE})
 
 
 def note(marker: str, line: str) -> None:
@@ -66,3 +70,19 @@ async def squares_twice(marker: str, x: int) -> int:
     first = await cached_square(marker, x)
     second = await cached_square(marker, x)
     return first + second
+
+
+def where() -> str:
+    import only_in_image  # exists only in the container tests' image: where the task ran
+
+    return only_in_image.WHERE
+
+
+@env.task
+async def child_place(i: int) -> str:
+    return f"child {i} {where()}"
+
+
+@env.task
+async def places(n: int) -> list[str]:
+    return [f"parent {where()}", *await asyncio.gather(*(child_place(i) for i in range(n)))]
