@@ -321,7 +321,7 @@ def flyte2(sb: Sandbox, *args, check: bool = True, cwd=None, timeout: float = 60
                             cwd=str(cwd or sb.home), stdin=subprocess.DEVNULL, capture_output=True, text=True,
                             timeout=timeout, check=False)
     if check:
-        assert result.returncode == 0, result.stdout + result.stderr
+        assert result.returncode == 0, f"exit code {result.returncode}\n{result.stdout}{result.stderr}"
     return result
 
 
