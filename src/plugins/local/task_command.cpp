@@ -25,14 +25,19 @@ Environment ServerEnvironment() {
   return env;
 }
 
+// `prefix` (folders, ':'-separated) in front of the environment's PATH (the default search path
+// when it has none).
+void PrependToPath(Environment& env, const std::string& prefix) {
+  if (prefix.empty()) return;
+  const auto path = env.find("PATH");
+  const std::string rest = path != env.end() ? path->second : std::string(kDefaultSearchPath);
+  env["PATH"] = rest.empty() ? prefix : prefix + ":" + rest;
+}
+
 // Last, over whatever else: the platform defaults from the config, and config.path_prefix in front of PATH.
 Environment WithConfig(Environment env, const LocalProcessConfig& config) {
   for (const auto& [name, value] : config.env) env[name] = value;
-  if (!config.path_prefix.empty()) {
-    const auto path = env.find("PATH");
-    const std::string rest = path != env.end() ? path->second : std::string(kDefaultSearchPath);
-    env["PATH"] = rest.empty() ? config.path_prefix : config.path_prefix + ":" + rest;
-  }
+  PrependToPath(env, config.path_prefix);
   return env;
 }
 
@@ -42,10 +47,7 @@ Environment TaskEnvironment(const TaskAttempt& attempt, const LocalProcessConfig
   Environment env = ServerEnvironment();
   for (auto& [name, value] : AttemptEnvironment(attempt)) env[name] = std::move(value);
   env = WithConfig(std::move(env), config);
-  if (!attempt.path_prefix.empty()) {
-    std::string& path = env["PATH"];
-    path = attempt.path_prefix + ":" + (path.empty() ? std::string(kDefaultSearchPath) : path);
-  }
+  PrependToPath(env, attempt.path_prefix);
   return env;
 }
 
