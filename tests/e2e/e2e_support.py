@@ -21,7 +21,8 @@ from typing import Optional, Sequence
 import grpc
 import pytest
 import requests
-from flyteidl.admin import common_pb2, launch_plan_pb2, task_pb2, workflow_pb2 as admin_workflow_pb2
+from flyteidl.admin import common_pb2, launch_plan_pb2, node_execution_pb2, task_execution_pb2, task_pb2
+from flyteidl.admin import workflow_pb2 as admin_workflow_pb2
 from flyteidl.core import (
     identifier_pb2,
     interface_pb2,
@@ -323,6 +324,16 @@ def flyte2(sb: Sandbox, *args, check: bool = True, cwd=None, timeout: float = 60
     if check:
         assert result.returncode == 0, f"exit code {result.returncode}\n{result.stdout}{result.stderr}"
     return result
+
+
+def task_attempts(sb: Sandbox, execution_id: identifier_pb2.WorkflowExecutionIdentifier) -> list:
+    """Every task execution (attempt) of every node of an execution, as the gRPC API serves them."""
+    admin = sb.admin()
+    nodes = admin.ListNodeExecutions(node_execution_pb2.NodeExecutionListRequest(
+        workflow_execution_id=execution_id, limit=100), timeout=RPC_TIMEOUT_S).node_executions
+    return [attempt for node in nodes for attempt in admin.ListTaskExecutions(
+        task_execution_pb2.TaskExecutionListRequest(node_execution_id=node.id, limit=100),
+        timeout=RPC_TIMEOUT_S).task_executions]
 
 
 def run_hello_wf(sb: Sandbox) -> str:

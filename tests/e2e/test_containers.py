@@ -36,11 +36,11 @@ from e2e_support import (
     run_flyte,
     run_pyflyte,
     start_sandbox,
+    task_attempts,
     unique,
 )
 from flyteidl.admin import (
     matchable_resource_pb2,
-    node_execution_pb2,
     project_domain_attributes_pb2,
     task_execution_pb2,
 )
@@ -118,13 +118,8 @@ def containers_of(execution_name: str, *, running_only: bool = False) -> list[st
 
 def only_attempt(sandbox, execution) -> task_execution_pb2.TaskExecution:
     """The execution's one task execution, as the API serves it."""
-    admin = sandbox.admin()
-    nodes = admin.ListNodeExecutions(node_execution_pb2.NodeExecutionListRequest(
-        workflow_execution_id=execution.id.to_flyte_idl(), limit=100), timeout=RPC_TIMEOUT_S).node_executions
-    attempts = [attempt for node in nodes for attempt in admin.ListTaskExecutions(
-        task_execution_pb2.TaskExecutionListRequest(node_execution_id=node.id, limit=100),
-        timeout=RPC_TIMEOUT_S).task_executions]
-    assert len(attempts) == 1, nodes
+    attempts = task_attempts(sandbox, execution.id.to_flyte_idl())
+    assert len(attempts) == 1, attempts
     return attempts[0]
 
 
@@ -206,12 +201,7 @@ def test_a_failed_attempt_is_retried_in_a_new_container(sandbox, remote, image):
                          metadata=TaskMetadata(retries=2))
     execution = run(remote, task)
     assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
-    admin = sandbox.admin()
-    (node,) = [n for n in admin.ListNodeExecutions(node_execution_pb2.NodeExecutionListRequest(
-        workflow_execution_id=execution.id.to_flyte_idl(), limit=100), timeout=RPC_TIMEOUT_S).node_executions
-        if n.id.node_id not in ("start-node", "end-node")]
-    attempts = sorted(admin.ListTaskExecutions(task_execution_pb2.TaskExecutionListRequest(
-        node_execution_id=node.id, limit=100), timeout=RPC_TIMEOUT_S).task_executions, key=lambda a: a.id.retry_attempt)
+    attempts = sorted(task_attempts(sandbox, execution.id.to_flyte_idl()), key=lambda a: a.id.retry_attempt)
     assert [a.closure.phase for a in attempts] == [TaskExecutionPhase.FAILED, TaskExecutionPhase.SUCCEEDED]
     logs = [requests.get(a.closure.logs[0].uri, timeout=10).text for a in attempts]
     assert "attempt 0" in logs[0] and "attempt 1" in logs[1], logs
@@ -499,10 +489,5 @@ def test_a_workflow_mixes_local_and_container_tasks_passing_an_int_a_file_and_a_
     assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
     # make: 5, "note 4", {a.txt, sub/b.txt}; the container: 50, a line added, a listing added.
     assert execution.outputs.get("o0", as_type=str) == "50|note 4 (container)\n|a.txt,listing.txt,sub/b.txt"
-    admin = sandbox.admin()
-    nodes = admin.ListNodeExecutions(node_execution_pb2.NodeExecutionListRequest(
-        workflow_execution_id=execution.id.to_flyte_idl(), limit=100), timeout=RPC_TIMEOUT_S).node_executions
-    plugins = sorted(attempt.closure.metadata.plugin_identifier for node in nodes for attempt in admin.ListTaskExecutions(
-        task_execution_pb2.TaskExecutionListRequest(node_execution_id=node.id, limit=100),
-        timeout=RPC_TIMEOUT_S).task_executions)
+    plugins = sorted(a.closure.metadata.plugin_identifier for a in task_attempts(sandbox, execution.id.to_flyte_idl()))
     assert plugins == ["container", "local", "local"], plugins

@@ -15,8 +15,8 @@ import time
 from collections import Counter
 
 import pytest
-import requests
-from e2e_support import DOMAIN, FLYTE2_BIN, PROJECT, REPO_ROOT, VENV_BIN, run_hello_wf
+from e2e_support import DOMAIN, FLYTE2_BIN, PROJECT, REPO_ROOT, VENV_BIN, run_hello_wf, task_attempts
+from flyteidl.core import identifier_pb2
 from flyte2_support import TERMINAL, actions_of, connect, flyte_run, output_of, run_id, wait_for
 from test_containers import containers_of_state, engine_socket  # noqa: F401 (a fixture)
 
@@ -46,12 +46,8 @@ def started(sandbox_factory, base, config, image, **kwargs):
 
 def v1_plugins(sandbox, execution: str) -> list[str]:
     """The plugin that ran each task attempt of a Flyte 1 execution."""
-    api = f"{sandbox.http}/api/v1"
-    nodes = requests.get(f"{api}/node_executions/{PROJECT}/{DOMAIN}/{execution}?limit=100", timeout=10).json()
-    return sorted(attempt["closure"]["metadata"]["plugin_identifier"] for node in nodes["node_executions"]
-                  for attempt in requests.get(f"{api}/task_executions/{PROJECT}/{DOMAIN}/{execution}/"
-                                              f"{node['id']['node_id']}?limit=100", timeout=10).json()
-                  .get("task_executions", []))
+    execution_id = identifier_pb2.WorkflowExecutionIdentifier(project=PROJECT, domain=DOMAIN, name=execution)
+    return sorted(attempt.closure.metadata.plugin_identifier for attempt in task_attempts(sandbox, execution_id))
 
 
 def test_a_parent_and_its_children_run_in_containers_of_their_image(sandbox_factory, engine_socket,  # noqa: F811

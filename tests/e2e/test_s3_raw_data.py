@@ -18,14 +18,13 @@ from e2e_support import (
     DOMAIN,
     FLYTEPROJ,
     PROJECT,
-    RPC_TIMEOUT_S,
     VENV_BIN,
     free_port,
     run_pyflyte,
     start_sandbox,
+    task_attempts,
     unique,
 )
-from flyteidl.admin import node_execution_pb2, task_execution_pb2
 from flytekit.configuration import Config
 from flytekit.core.context_manager import FlyteContextManager
 from flytekit.models.core.execution import WorkflowExecutionPhase
@@ -73,12 +72,7 @@ def bucket_and_key(sb, uri: str) -> tuple[str, str]:
 
 
 def plugins_of(sb, execution) -> list[str]:
-    admin = sb.admin()
-    nodes = admin.ListNodeExecutions(node_execution_pb2.NodeExecutionListRequest(
-        workflow_execution_id=execution.id.to_flyte_idl(), limit=100), timeout=RPC_TIMEOUT_S).node_executions
-    return sorted(attempt.closure.metadata.plugin_identifier for node in nodes for attempt in admin.ListTaskExecutions(
-        task_execution_pb2.TaskExecutionListRequest(node_execution_id=node.id, limit=100),
-        timeout=RPC_TIMEOUT_S).task_executions)
+    return sorted(attempt.closure.metadata.plugin_identifier for attempt in task_attempts(sb, execution.id.to_flyte_idl()))
 
 
 def run(sb, workflow_name: str, inputs: dict) -> tuple[FlyteRemote, object]:
