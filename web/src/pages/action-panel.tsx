@@ -10,7 +10,7 @@ import { errorSummary } from "../format";
 import { LiteralTable } from "../literal-view";
 import { useLivePolling } from "../live";
 import { TaskLogs } from "../log-viewer";
-import { logPath } from "../log-tail";
+import { logPath, MAX_LINES } from "../log-tail";
 import { Link, navigate } from "../navigation";
 import { isTerminal } from "../phase";
 import { routeHref, type Route } from "../routes";
@@ -41,7 +41,7 @@ function StreamedLog(props: { id: ActionId; attempt: number }) {
       props.attempt,
       // Each message keeps its line's newline (the SDK prints them back to back): one line each here.
       (batch) =>
-        (lines.value = [...lines.value, ...batch.map((l) => (l.message ?? "").replace(/\n$/, ""))].slice(-5000)),
+        (lines.value = [...lines.value, ...batch.map((l) => (l.message ?? "").replace(/\n$/, ""))].slice(-MAX_LINES)),
       abort.signal,
     ).then(
       () => (state.value = "ended"),
