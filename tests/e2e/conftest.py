@@ -42,6 +42,20 @@ def pytest_sessionstart(session):
         raise pytest.UsageError("end-to-end test environment incomplete:\n  " + "\n  ".join(problems))
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test's report ends with the stderr of every server it used: the server's own
+    account of what went wrong, kept with the failure (CI keeps nothing else)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    servers = [v for v in item.funcargs.values() if isinstance(v, Sandbox)]
+    servers += [sb for v in item.funcargs.values() if isinstance(v, SandboxFactory) for sb in v.started]
+    for sb in servers:
+        report.sections.append((f"server on port {sb.port}: stderr", sb.stderr_tail()))
+
+
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory) -> Sandbox:
     """One running server shared by the tests of a module. Stopped with SIGTERM at the end;
@@ -85,7 +99,7 @@ class SandboxFactory:
 
     def __init__(self, tmp_path: Path):
         self._tmp = tmp_path
-        self._started: list[Sandbox] = []
+        self.started: list[Sandbox] = []
         self._count = 0
 
     def new_dir(self, name: str) -> Path:
@@ -97,12 +111,12 @@ class SandboxFactory:
     def start(self, **kwargs) -> Sandbox:
         base = kwargs.pop("base", None) or self.new_dir("sb")
         sb = start_sandbox(base, **kwargs)
-        self._started.append(sb)
+        self.started.append(sb)
         return sb
 
     def cleanup(self) -> list[str]:
         errors = []
-        for sb in self._started:
+        for sb in self.started:
             if sb.proc.poll() is None:
                 rc = sb.stop()
                 if rc != 0:

@@ -50,6 +50,16 @@ def wait_for(sandbox, name: str, phases: set[str], timeout: float = 120) -> dict
         time.sleep(0.2)
 
 
+def wait_succeeded(sandbox, name: str, timeout: float = 180) -> dict:
+    """Waits for the run to end and fails unless it succeeded, showing its action and a0's log."""
+    action = wait_for(sandbox, name, TERMINAL, timeout)
+    if action["status"]["phase"] != "ACTION_PHASE_SUCCEEDED":
+        logs = sorted((sandbox.state_dir / "logs" / "v2" / PROJECT / DOMAIN / name / "a0").glob("*/task.log"))
+        tail = logs[-1].read_text(errors="replace")[-4000:] if logs else "<no log>"
+        raise AssertionError(f"run {name} did not succeed: {action}\na0's last log:\n{tail}")
+    return action
+
+
 def phases_of(attempt: dict) -> list[str]:
     return [t["phase"].removeprefix("ACTION_PHASE_") for t in attempt["phaseTransitions"]]
 

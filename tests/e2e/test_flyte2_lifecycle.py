@@ -14,7 +14,7 @@ from collections import Counter
 
 from conftest import flyte2_config
 from e2e_support import run_hello_wf
-from flyte2_support import TERMINAL, actions_of, connect, flyte_run, output_of, run_id, wait_for
+from flyte2_support import TERMINAL, actions_of, connect, flyte_run, output_of, run_id, wait_for, wait_succeeded
 
 SUCCEEDED = "ACTION_PHASE_SUCCEEDED"
 
@@ -38,8 +38,7 @@ def test_a_failing_child_is_retried_and_its_parent_gets_the_second_attempts_outp
     sandbox = flyte2_sandbox
     marker = tmp_path / "flaky.txt"
     flyte_run(sandbox, "flaky-child", "lifecycle.py", "calls_flaky", "--marker", str(marker))
-    action = wait_for(sandbox, "flaky-child", TERMINAL, timeout=180)
-    assert action["status"]["phase"] == SUCCEEDED, action
+    wait_succeeded(sandbox, "flaky-child")
     assert output_of(sandbox, "flaky-child") == {"stringValue": "the second attempt succeeded"}
     [child] = children(sandbox, "flaky-child")
     assert child["status"]["phase"] == SUCCEEDED
@@ -56,8 +55,7 @@ def test_a_failing_child_is_retried_and_its_parent_gets_the_second_attempts_outp
 def test_traced_calls_are_recorded_as_finished_actions_of_their_task(flyte2_sandbox):
     sandbox = flyte2_sandbox
     flyte_run(sandbox, "traced-3", "lifecycle.py", "traced", "--n", "3")
-    action = wait_for(sandbox, "traced-3", TERMINAL, timeout=180)
-    assert action["status"]["phase"] == SUCCEEDED, action
+    wait_succeeded(sandbox, "traced-3")
     assert output_of(sandbox, "traced-3") == {"integer": "6"}  # 2 * (0 + 1 + 2)
     traces = children(sandbox, "traced-3")
     assert len(traces) == 3
@@ -72,7 +70,7 @@ def test_a_cached_task_runs_once_for_the_same_inputs(flyte2_sandbox, tmp_path):
     marker = tmp_path / "squares.txt"
     # Within a run: the second call with the same inputs is answered from the cache.
     flyte_run(sandbox, "cached-1", "lifecycle.py", "squares_twice", "--marker", str(marker), "--x", "3")
-    assert wait_for(sandbox, "cached-1", TERMINAL, timeout=180)["status"]["phase"] == SUCCEEDED
+    wait_succeeded(sandbox, "cached-1")
     assert output_of(sandbox, "cached-1") == {"integer": "18"}
     assert marker_lines(marker) == ["square 3"]
     statuses = sorted(c["status"].get("cacheStatus") for c in children(sandbox, "cached-1"))
@@ -80,7 +78,7 @@ def test_a_cached_task_runs_once_for_the_same_inputs(flyte2_sandbox, tmp_path):
 
     # Across runs: both calls hit.
     flyte_run(sandbox, "cached-2", "lifecycle.py", "squares_twice", "--marker", str(marker), "--x", "3")
-    assert wait_for(sandbox, "cached-2", TERMINAL, timeout=180)["status"]["phase"] == SUCCEEDED
+    wait_succeeded(sandbox, "cached-2")
     assert output_of(sandbox, "cached-2") == {"integer": "18"}
     assert marker_lines(marker) == ["square 3"]
     assert [c["status"].get("cacheStatus") for c in children(sandbox, "cached-2")] == ["CACHE_HIT", "CACHE_HIT"]
@@ -91,8 +89,7 @@ def test_a_cached_task_runs_once_for_the_same_inputs(flyte2_sandbox, tmp_path):
     # A run of the cached task itself: the second run is answered without running.
     for name in ("cached-root-1", "cached-root-2"):
         flyte_run(sandbox, name, "lifecycle.py", "cached_square", "--marker", str(marker), "--x", "4")
-        action = wait_for(sandbox, name, TERMINAL, timeout=180)
-        assert action["status"]["phase"] == SUCCEEDED, action
+        wait_succeeded(sandbox, name)
         assert output_of(sandbox, name) == {"integer": "16"}
     assert marker_lines(marker) == ["square 3", "square 4"]
     assert details_cache_status(sandbox, "cached-root-1") == "CACHE_POPULATED"
@@ -142,8 +139,7 @@ def test_a_kill_9_while_20_children_run_loses_none_and_runs_each_once(sandbox_fa
 
     second = sandbox_factory.start(base=base / "second", state_dir=state, home=base / "home", port=first.port,
                                    config=config)
-    action = wait_for(second, "fanout-kill", TERMINAL, timeout=400)
-    assert action["status"]["phase"] == SUCCEEDED, action
+    wait_succeeded(second, "fanout-kill", timeout=400)
     assert output_of(second, "fanout-kill") == {"integer": str(sum(range(20)))}
     kids = children(second, "fanout-kill")
     assert len(kids) == 20
@@ -156,6 +152,5 @@ def test_flytekit_and_the_flyte_2_sdk_share_one_sandbox(flyte2_sandbox):
     sandbox = flyte2_sandbox
     flyte_run(sandbox, "beside-v1", "hello.py", "say_hello", "--name", "v2")
     run_hello_wf(sandbox)
-    action = wait_for(sandbox, "beside-v1", TERMINAL, timeout=180)
-    assert action["status"]["phase"] == SUCCEEDED, action
+    wait_succeeded(sandbox, "beside-v1")
     assert output_of(sandbox, "beside-v1") == {"stringValue": "hello v2"}
