@@ -106,7 +106,7 @@ make_venv() {
 }
 
 make_venv "$repo_root/.venv" "$repo_root/tests/e2e/requirements.txt" '
-import flytekit, grpc, pytest, requests, yaml
+import flytekit, grpc, pytest, requests, xdist, yaml
 from flyteidl.service import admin_pb2_grpc, dataproxy_pb2_grpc
 from grpc_health.v1 import health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2_grpc
