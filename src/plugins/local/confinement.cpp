@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <ctime>
 #include <memory>
 #include <thread>
@@ -296,16 +297,42 @@ std::string DescribeConfinement(const TaskConfinement& confinement) {
                    : "blobs, logs); they can still signal the server (Landlock ABI 6+ stops that)");
 }
 
-int SpawnConfined(const TaskConfinement& confinement, const std::function<int()>& spawn) {
+namespace {
+
+// The rules for `confinement` now; nullptr when tasks are not confined; rules with fd < 0 (and
+// their error) when they cannot be made.
+std::shared_ptr<Rules> CurrentRules(const TaskConfinement& confinement) {
   const int abi = LandlockAbi();
-  if (abi == 0 || confinement.state_dir.empty()) return spawn();
+  if (abi == 0 || confinement.state_dir.empty()) return nullptr;
   std::error_code error;
   const fs::path state = fs::weakly_canonical(fs::absolute(confinement.state_dir, error), error);
-  if (error || !state.has_root_path()) return ENOENT;
+  if (error || !state.has_root_path()) {
+    auto missing = std::make_shared<Rules>(-1);
+    missing->error = ENOENT;
+    return missing;
+  }
   static RulesCache cache;
-  const std::shared_ptr<Rules> rules = cache.Get(state, confinement, abi);
+  return cache.Get(state, confinement, abi);
+}
+
+}  // namespace
+
+int SpawnConfined(const TaskConfinement& confinement, const std::function<int()>& spawn) {
+  const std::shared_ptr<Rules> rules = CurrentRules(confinement);
+  if (rules == nullptr) return spawn();
   if (rules->fd < 0) return rules->error;
   return rules->thread->Run(spawn);
+}
+
+StatusOr<int> CurrentRuleset(const TaskConfinement& confinement) {
+  const std::shared_ptr<Rules> rules = CurrentRules(confinement);
+  if (rules == nullptr) return -1;
+  const int fd = rules->fd < 0 ? -1 : ::fcntl(rules->fd, F_DUPFD_CLOEXEC, 3);
+  if (fd < 0) {
+    const int error = rules->fd < 0 ? rules->error : errno;
+    return absl::InternalError("cannot make the tasks' Landlock rules: " + std::string(std::strerror(error)));
+  }
+  return fd;
 }
 
 }  // namespace flyte::plugins

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "common/status.h"
+
 namespace flyte::plugins {
 
 struct TaskConfinement {
@@ -32,5 +34,11 @@ std::string DescribeConfinement(const TaskConfinement& confinement);
 // folder changed (so that entries created next to it since are open to the next task) or a task
 // folder was made anew. Without Landlock (or with an empty state_dir) `spawn` runs as it is.
 int SpawnConfined(const TaskConfinement& confinement, const std::function<int()>& spawn);
+
+// The rules SpawnConfined would confine a task with now (made again as it says), for a process
+// that confines itself with them (`prctl(PR_SET_NO_NEW_PRIVS)`, then `landlock_restrict_self`): a
+// descriptor of the caller's to close, or -1 when tasks are not confined (no Landlock, or an empty
+// state_dir); an errno value when the rules cannot be made.
+StatusOr<int> CurrentRuleset(const TaskConfinement& confinement);
 
 }  // namespace flyte::plugins

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "plugins/local/confinement.h"
 #include "plugins/local/local_process_plugin.h"
 
 namespace flyte::plugins {
@@ -33,10 +34,14 @@ bool LocalProcessPlugin::HandToSpare(const TaskAttempt& attempt, const std::stri
     worker = spare->worker;
     zygote = spare->watch;
   }
-  // Outside mu_: the reaper goes on while the zygote imports or forks.
-  const StatusOr<ForkedTask> task = AwaitReady(worker, kReadyWait)
-                                        ? HandOver(worker, job, kForkWait)
+  // Outside mu_: the reaper goes on while the zygote imports or forks. The rules a task spawned now
+  // would get go with the job (a zygote's own would be those of when it started).
+  const StatusOr<int> ruleset = CurrentRuleset(config_.confinement);
+  const StatusOr<ForkedTask> task = !ruleset.ok() ? StatusOr<ForkedTask>(ruleset.status())
+                                    : AwaitReady(worker, kReadyWait)
+                                        ? HandOver(worker, job, *ruleset, kForkWait)
                                         : absl::DeadlineExceededError("the zygote is still importing");
+  if (ruleset.ok() && *ruleset >= 0) ::close(*ruleset);
   absl::MutexLock lock(&mu_);
   const auto spare =
       std::find_if(spares_.begin(), spares_.end(), [&](const Spare& candidate) { return candidate.watch == zygote; });
@@ -87,7 +92,7 @@ void LocalProcessPlugin::Replenish(const std::string& interpreter, const std::st
   // Looked at before every start: a program file cleaned away is written again.
   StatusOr<std::string> program = WriteWorkerProgram(config_.files_dir);
   if (!program.ok()) return;  // tasks start their own interpreters, as without zygotes
-  StatusOr<PythonWorker> worker = StartPythonWorker(interpreter, script, env, *program, config_.confinement);
+  StatusOr<PythonWorker> worker = StartPythonWorker(interpreter, script, env, *program);
   if (!worker.ok()) return;
   Watch watch;
   watch.pid = worker->pid;

@@ -167,8 +167,7 @@ PythonWorker PlanPythonWorker(const std::string& interpreter, const std::string&
 }
 
 StatusOr<PythonWorker> StartPythonWorker(const std::string& interpreter, const std::string& script,
-                                         const Environment& base, const std::string& program,
-                                         const TaskConfinement& confinement) {
+                                         const Environment& base, const std::string& program) {
   PythonWorker worker = PlanPythonWorker(interpreter, script, base);
 
   int sockets[2];
@@ -182,7 +181,7 @@ StatusOr<PythonWorker> StartPythonWorker(const std::string& interpreter, const s
   StatusOr<pid_t> pid = absl::InternalError("not started");
   if (input.ok() && early_output.ok()) {
     pid = SpawnInGroup(interpreter, {interpreter, program, script}, worker.env, "/", {*input, *early_output},
-                       confinement);
+                       TaskConfinement{});
   }
   if (input.ok()) ::close(*input);
   if (early_output.ok()) ::close(*early_output);
@@ -229,7 +228,8 @@ bool AwaitReady(PythonWorker& worker, std::chrono::milliseconds timeout) {
   return worker.ready;
 }
 
-StatusOr<ForkedTask> HandOver(PythonWorker& worker, const WorkerJob& job, std::chrono::milliseconds timeout) {
+StatusOr<ForkedTask> HandOver(PythonWorker& worker, const WorkerJob& job, int ruleset,
+                              std::chrono::milliseconds timeout) {
   std::string payload;
   Append(payload, kJobMagic);
   Append(payload, job.script);
@@ -249,7 +249,7 @@ StatusOr<ForkedTask> HandOver(PythonWorker& worker, const WorkerJob& job, std::c
   }
   // Two pipes travel with the job: on `report` the child writes its pid and then its wait status
   // (itself as it exits, or the zygote having reaped it); on `go` we answer the pid, and only then
-  // does the child start the task.
+  // does the child start the task. Then the Landlock rules, if tasks are confined.
   int report[2];
   if (::pipe2(report, O_CLOEXEC) != 0) return absl::InternalError("pipe: " + std::string(std::strerror(errno)));
   int go[2];
@@ -259,18 +259,19 @@ StatusOr<ForkedTask> HandOver(PythonWorker& worker, const WorkerJob& job, std::c
     return absl::InternalError("pipe: " + std::string(std::strerror(errno)));
   }
   iovec data{payload.data(), payload.size()};
-  const std::array<int, 2> passed = {report[1], go[0]};
+  const std::array<int, 3> passed = {report[1], go[0], ruleset};
+  const size_t passed_size = (ruleset >= 0 ? 3 : 2) * sizeof(int);
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof passed)] = {};
   msghdr message{};
   message.msg_iov = &data;
   message.msg_iovlen = 1;
   message.msg_control = control;
-  message.msg_controllen = sizeof control;
+  message.msg_controllen = CMSG_SPACE(passed_size);
   cmsghdr* rights = CMSG_FIRSTHDR(&message);
   rights->cmsg_level = SOL_SOCKET;
   rights->cmsg_type = SCM_RIGHTS;
-  rights->cmsg_len = CMSG_LEN(sizeof passed);
-  std::memcpy(CMSG_DATA(rights), passed.data(), sizeof passed);
+  rights->cmsg_len = CMSG_LEN(passed_size);
+  std::memcpy(CMSG_DATA(rights), passed.data(), passed_size);
   const ssize_t sent = ::sendmsg(worker.control_fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
   const int send_error = errno;
   ::close(report[1]);

@@ -55,11 +55,12 @@ PythonWorker PlanPythonWorker(const std::string& interpreter, const std::string&
 
 // Starts a worker running `program` (WriteWorkerProgram) for the entry point `script` run by
 // `interpreter`, in the environment `base` plus placeholders for the attempt's own Flyte variables
-// (flytekit looks at whether they are set when it is imported, never at their values). It is
-// confined from the start as the tasks it will run are.
+// (flytekit looks at whether they are set when it is imported, never at their values). It is not
+// confined (it runs this program and the SDK's imports, never user code): each child confines
+// itself with the rules its job brings (HandOver), made when the job is, so that a task forked
+// from an old zygote may use what a task spawned now may.
 StatusOr<PythonWorker> StartPythonWorker(const std::string& interpreter, const std::string& script,
-                                         const Environment& base, const std::string& program,
-                                         const TaskConfinement& confinement);
+                                         const Environment& base, const std::string& program);
 
 // Whether `worker` runs `script` in `env` exactly as a fresh interpreter would: same interpreter and
 // entry point folder, the same environment apart from the attempt's own variables, and PYTHONPATH
@@ -93,8 +94,11 @@ struct ForkedTask {
 // tells the child to go. An error when the zygote is gone, took no job or forked no child in time
 // (then killed): a child forked too late is never told to go and runs nothing, so the task may be
 // started elsewhere. FailedPrecondition when the job is too large to hand over at once, the zygote
-// still waiting.
-StatusOr<ForkedTask> HandOver(PythonWorker& worker, const WorkerJob& job, std::chrono::milliseconds timeout);
+// still waiting. `ruleset` (confinement.h's CurrentRuleset; -1: tasks are not confined) goes with
+// the job: the child restricts itself with it once its log is in place, before anything of the task
+// runs, and fails the task (exit 126, the reason in its log) if it cannot.
+StatusOr<ForkedTask> HandOver(PythonWorker& worker, const WorkerJob& job, int ruleset,
+                              std::chrono::milliseconds timeout);
 
 struct TaskReport {
   enum class State { kRunning, kEnded, kZygoteGone };

@@ -1,6 +1,7 @@
 # flyte sandbox: a fork server ("zygote") for flytekit tasks (python_worker.h says how).
 # Embedded in the sandbox at build time and run as `python flyte_python_worker.py <entry point>`.
 import contextlib
+import ctypes
 import os
 import select
 import signal
@@ -128,6 +129,19 @@ def _fresh_state():
 
 _report_fd = None  # in a forked task: the job's report pipe
 
+PR_SET_NO_NEW_PRIVS = 38
+SYS_LANDLOCK_RESTRICT_SELF = 446  # the same number on every architecture
+
+
+def _confine(ruleset):
+    """Restricts this process (the task's, before anything of it runs) with the Landlock rules the
+    job brought, as a task the sandbox spawns is; exits 126 with the reason in the log if it cannot."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 or libc.syscall(SYS_LANDLOCK_RESTRICT_SELF, ruleset, 0) != 0:
+        print(f"flyte sandbox: cannot confine the task: {os.strerror(ctypes.get_errno())}", file=sys.stderr)
+        _exit(126)
+    os.close(ruleset)
+
 
 def _forget_report():
     global _report_fd
@@ -136,7 +150,7 @@ def _forget_report():
     _report_fd = None
 
 
-def _run_task(job, report, go, current, first, started_with):
+def _run_task(job, report, go, ruleset, current, first, started_with):
     # In the forked child: the zygote's process becomes the task's, as a fresh interpreter would be.
     os.setpgid(0, 0)  # abort signals the task's group; the zygote's is its own
     token = dict(entry.split(b"=", 1) for entry in job["env"] if b"=" in entry).get(b"FLYTE_ATTEMPT_TOKEN", b"")
@@ -165,6 +179,8 @@ def _run_task(job, report, go, current, first, started_with):
     os.close(log)
     while early:
         early = early[os.write(2, early):]
+    if ruleset is not None:
+        _confine(ruleset)
 
     os.chdir(job["work_dir"])
     os.environb.clear()
@@ -249,13 +265,13 @@ def _await_job(job_socket, first, started_with):
     # folders it imported from are unchanged. End-of-file: the zygote retired or died first.
     message, fds = b"", []
     with contextlib.suppress(OSError):
-        message, fds, _, _ = socket.recv_fds(job_socket, MAX_JOB_BYTES + 2, 2)
+        message, fds, _, _ = socket.recv_fds(job_socket, MAX_JOB_BYTES + 2, 3)
     job_socket.close()
     job = parse_job(message[1:]) if message else None
-    if job is None or len(fds) != 2:
+    if job is None or len(fds) not in (2, 3):
         os._exit(0)
-    report, go = fds
-    _run_task(job, report, go, message[:1] == b"1", first, started_with)
+    report, go, ruleset = (fds + [None])[:3]
+    _run_task(job, report, go, ruleset, message[:1] == b"1", first, started_with)
 
 
 def _pass_job(waiting, message, fds):
@@ -312,9 +328,9 @@ def _serve(script):
             if control is not None and fd == control.fileno():
                 message, fds = b"", []
                 with contextlib.suppress(OSError):
-                    message, fds, _, _ = socket.recv_fds(control, MAX_JOB_BYTES + 1, 2)
+                    message, fds, _, _ = socket.recv_fds(control, MAX_JOB_BYTES + 1, 3)
                 job = parse_job(message) if message else None
-                if not message or len(fds) != 2 or job is None or _threads() != 1:
+                if not message or len(fds) not in (2, 3) or job is None or _threads() != 1:
                     # The sandbox closed the socket (went away, or retired us), or something is
                     # wrong: no more tasks; the running ones are still waited for and reported.
                     # Never fork with threads (a lock held by one stays held in the child).
@@ -324,7 +340,7 @@ def _serve(script):
                     control.close()
                     control = None
                     break
-                report, go = fds
+                report = fds[0]
                 current = _import_folders(job["script"]) == imported_from
                 pid = None
                 for _ in range(2):  # a child that died waiting is replaced once
@@ -334,7 +350,8 @@ def _serve(script):
                     waiting = None
                     if pid is not None:
                         break
-                os.close(go)
+                for passed_on in fds[1:]:  # go, and the rules if any: the child's now
+                    os.close(passed_on)
                 if pid is None:
                     os.close(report)  # the sandbox reads end-of-file instead of a pid
                     continue

@@ -21,6 +21,7 @@
 
 #include "fakes/python_entry_point.h"
 #include "fakes/temp_dir.h"
+#include "plugins/local/confinement.h"
 #include "plugins/local/process_identity.h"
 
 namespace flyte::plugins {
@@ -63,7 +64,7 @@ WorkerJob JobIn(const fs::path& dir, const fs::path& script, std::vector<std::st
 
 // A job handed to `worker` and forked; fails the test when it was not.
 ForkedTask Fork(PythonWorker& worker, const WorkerJob& job) {
-  StatusOr<ForkedTask> task = HandOver(worker, job, std::chrono::seconds(10));
+  StatusOr<ForkedTask> task = HandOver(worker, job, -1, std::chrono::seconds(10));
   REQUIRE(task.ok());
   CHECK(task->pid != worker.pid);
   return *task;
@@ -176,7 +177,7 @@ TEST_CASE("python worker: imports ahead, then runs the job as the entry point's 
   const fs::path script = FakeEntryPoint(dir.path());
   Environment base = BaseEnv();
   base["PYTHONPATH"] = (dir.path() / "lib").string();
-  auto worker = StartPythonWorker(kSystemPython, script.string(), base, Program(dir), {});
+  auto worker = StartPythonWorker(kSystemPython, script.string(), base, Program(dir));
   REQUIRE(worker.ok());
   CHECK(worker->env.at("FLYTE_INTERNAL_EXECUTION_ID") == "pending");
   CHECK(worker->env.at("GREETING") == "hello");
@@ -240,7 +241,7 @@ atexit.register(lambda: print("atexit ran"))
 sys.stdout.write("buffered, never flushed by the script\n")
 sys.exit("the task's last words")
 )PY");
-  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir), {});
+  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir));
   REQUIRE(worker.ok());
   WorkerJob job = JobIn(dir.path(), script, {"pyflyte-map-execute"}, BaseEnv());
   CHECK(WaitForTask(Fork(*worker, job)) == 1);
@@ -254,11 +255,54 @@ sys.exit("the task's last words")
   CHECK(WaitForExit(worker->pid) == 0);
 }
 
+TEST_CASE("python worker: a forked task is confined by the rules of its hand-over, not of its zygote's start") {
+  if (LandlockAbi() == 0) {
+    MESSAGE("this kernel has no Landlock: nothing to check");
+    return;
+  }
+  testing::TempDir dir;
+  const fs::path state = dir.path() / "state";
+  const fs::path work = state / "logs" / "attempt";
+  fs::create_directories(work);
+  std::ofstream(state / "signing.key") << "secret";
+  const TaskConfinement confinement{state, {state / "logs"}};
+  const fs::path script = dir.path() / "bin" / "probe.py";
+  fs::create_directories(script.parent_path());
+  std::ofstream(script) << R"PY(import sys
+for path in sys.argv[1:]:
+    try:
+        open(path).read()
+        print("read", path)
+    except PermissionError:
+        print("denied", path)
+)PY";
+  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir));
+  REQUIRE(worker.ok());
+  REQUIRE(AwaitReady(*worker, std::chrono::seconds(30)));
+  // Made beside the state folder's path after the zygote started: a task spawned now may read it,
+  // so a forked one may too; the state folder's own files stay closed.
+  fs::create_directories(dir.path() / "later");
+  std::ofstream(dir.path() / "later" / "data.txt") << "data";
+  const std::string later = (dir.path() / "later" / "data.txt").string();
+  const std::string secret = (state / "signing.key").string();
+  const StatusOr<int> ruleset = CurrentRuleset(confinement);
+  REQUIRE(ruleset.ok());
+  REQUIRE(*ruleset >= 0);
+  const WorkerJob job = JobIn(work, script, {"probe", later, secret}, BaseEnv());
+  StatusOr<ForkedTask> task = HandOver(*worker, job, *ruleset, std::chrono::seconds(10));
+  ::close(*ruleset);
+  REQUIRE(task.ok());
+  CHECK(WaitForTask(*task) == 0);
+  CHECK(ReadFile(job.log_file) == "read " + later + "\ndenied " + secret + "\n");
+  ::close(worker->control_fd);
+  CHECK(WaitForExit(worker->pid) == 0);
+}
+
 // A worker's job whose setup is `setup`: its exit code and its log.
 std::pair<int, std::string> RunWithSetup(std::vector<std::string> setup) {
   testing::TempDir dir;
   const fs::path script = FakeEntryPoint(dir.path());
-  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir), {});
+  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir));
   REQUIRE(worker.ok());
   WorkerJob job = JobIn(dir.path(), script, {"pyflyte-execute", "0"}, BaseEnv());
   job.setup = std::move(setup);
@@ -287,7 +331,7 @@ TEST_CASE(
   Environment base = BaseEnv();
   base["PYTHONPATH"] = (dir.path() / "site").string();
   fs::create_directories(dir.path() / "site");
-  auto worker = StartPythonWorker(kSystemPython, script.string(), base, Program(dir), {});
+  auto worker = StartPythonWorker(kSystemPython, script.string(), base, Program(dir));
   REQUIRE(worker.ok());
   // Once it has imported (and looked at where from), a package is installed.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -324,7 +368,7 @@ TEST_CASE("python worker: its program is written again when it went missing or d
 
 TEST_CASE("python worker: exits quietly when the sandbox goes away before giving it a job") {
   testing::TempDir dir;
-  auto worker = StartPythonWorker(kSystemPython, FakeEntryPoint(dir.path()).string(), BaseEnv(), Program(dir), {});
+  auto worker = StartPythonWorker(kSystemPython, FakeEntryPoint(dir.path()).string(), BaseEnv(), Program(dir));
   REQUIRE(worker.ok());
   ::close(worker->control_fd);
   CHECK(WaitForExit(worker->pid) == 0);
@@ -332,11 +376,11 @@ TEST_CASE("python worker: exits quietly when the sandbox goes away before giving
 
 TEST_CASE("python worker: a job too large to hand over at once leaves the worker waiting") {
   testing::TempDir dir;
-  auto worker = StartPythonWorker(kSystemPython, FakeEntryPoint(dir.path()).string(), BaseEnv(), Program(dir), {});
+  auto worker = StartPythonWorker(kSystemPython, FakeEntryPoint(dir.path()).string(), BaseEnv(), Program(dir));
   REQUIRE(worker.ok());
   WorkerJob job;
   job.argv = {"pyflyte-execute", std::string(100 * 1024, 'x')};
-  CHECK(absl::IsFailedPrecondition(HandOver(*worker, job, std::chrono::seconds(10)).status()));
+  CHECK(absl::IsFailedPrecondition(HandOver(*worker, job, -1, std::chrono::seconds(10)).status()));
   ::close(worker->control_fd);
   CHECK(WaitForExit(worker->pid) == 0);
 }
@@ -385,7 +429,7 @@ std::string Line(const std::string& log, const std::string& name) {
 TEST_CASE("zygote: each task starts from the state after the imports: globals, seeds, temporary folder") {
   testing::TempDir dir;
   const fs::path script = StatefulEntryPoint(dir.path());
-  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir), {});
+  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir));
   REQUIRE(worker.ok());
   std::vector<std::string> logs;
   for (const char* name : {"one", "two"}) {
@@ -410,7 +454,7 @@ TEST_CASE("zygote: each task starts from the state after the imports: globals, s
 TEST_CASE("zygote: a task killed by a signal is reported so") {
   testing::TempDir dir;
   const fs::path script = StatefulEntryPoint(dir.path());
-  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir), {});
+  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir));
   REQUIRE(worker.ok());
   const int status = WaitForReport(Fork(*worker, JobIn(dir.path(), script, {"pyflyte-execute", "9"}, BaseEnv())));
   CHECK(WIFSIGNALED(status));
@@ -422,7 +466,7 @@ TEST_CASE("zygote: a task killed by a signal is reported so") {
 TEST_CASE("zygote: its task outlives it and says its own status; end-of-file if it dies unsaid") {
   testing::TempDir dir;
   const fs::path script = FakeEntryPoint(dir.path());
-  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir), {});
+  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir));
   REQUIRE(worker.ok());
   const ForkedTask ending = Fork(*worker, JobIn(dir.path(), script, {"pyflyte-execute", "3", "1"}, BaseEnv()));
   const ForkedTask killed = Fork(*worker, JobIn(dir.path(), script, {"pyflyte-execute", "0", "60"}, BaseEnv()));
@@ -451,7 +495,7 @@ TEST_CASE("zygote: its task outlives it and says its own status; end-of-file if 
 TEST_CASE("zygote: with its socket closed it takes no job, and exits once its tasks have ended") {
   testing::TempDir dir;
   const fs::path script = FakeEntryPoint(dir.path());
-  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir), {});
+  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir));
   REQUIRE(worker.ok());
   const ForkedTask task = Fork(*worker, JobIn(dir.path(), script, {"pyflyte-execute", "6", "0.5"}, BaseEnv()));
   ::close(worker->control_fd);
@@ -466,10 +510,10 @@ TEST_CASE("zygote: never forks while a second thread runs") {
   testing::TempDir dir;
   const fs::path script = StatefulEntryPoint(
       dir.path(), "import threading, time\nthreading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n");
-  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir), {});
+  auto worker = StartPythonWorker(kSystemPython, script.string(), BaseEnv(), Program(dir));
   REQUIRE(worker.ok());
   const WorkerJob job = JobIn(dir.path(), script, {"pyflyte-execute"}, BaseEnv());
-  const StatusOr<ForkedTask> task = HandOver(*worker, job, std::chrono::seconds(10));
+  const StatusOr<ForkedTask> task = HandOver(*worker, job, -1, std::chrono::seconds(10));
   CHECK(absl::IsUnavailable(task.status()));
   CHECK(!fs::exists(job.started_marker));  // nothing of the task ran; the sandbox starts it elsewhere
   CHECK(WaitForExit(worker->pid) == 0);
@@ -535,7 +579,7 @@ TEST_CASE("zygote: a child that says its pid too late is never told to start the
     ::close(result[1]);
     WorkerJob job;
     job.argv = {"pyflyte-execute"};
-    const StatusOr<ForkedTask> task = HandOver(worker, job, timeout);
+    const StatusOr<ForkedTask> task = HandOver(worker, job, -1, timeout);
     CHECK(task.ok() == (expected == 1));
     // Given up on, the child finds `go` closed: whatever runs the task instead, it will not.
     CHECK(ChildWasTold(result[0]) == expected);
