@@ -21,6 +21,11 @@ constexpr auto kForkWait = std::chrono::seconds(10);
 
 bool LocalProcessPlugin::HandToSpare(const TaskAttempt& attempt, const std::string& interpreter, const WorkerJob& job,
                                      AttemptStatus status) {
+  // The rules a task spawned now would get go with the job (a zygote's own would be those of when
+  // it started). Rules that cannot be made are no zygote's fault: the task is spawned, and fails
+  // to start saying why.
+  const StatusOr<int> ruleset = CurrentRuleset(config_.confinement);
+  if (!ruleset.ok()) return false;
   PythonWorker worker;
   WatchId zygote = 0;
   {
@@ -29,19 +34,19 @@ bool LocalProcessPlugin::HandToSpare(const TaskAttempt& attempt, const std::stri
     const auto spare = std::find_if(spares_.begin(), spares_.end(), [&](const Spare& candidate) {
       return CanRun(candidate.worker, interpreter, job.script, job.env);
     });
-    if (spare == spares_.end()) return false;
+    if (spare == spares_.end()) {
+      if (*ruleset >= 0) ::close(*ruleset);
+      return false;
+    }
     spare->busy = true;
     worker = spare->worker;
     zygote = spare->watch;
   }
-  // Outside mu_: the reaper goes on while the zygote imports or forks. The rules a task spawned now
-  // would get go with the job (a zygote's own would be those of when it started).
-  const StatusOr<int> ruleset = CurrentRuleset(config_.confinement);
-  const StatusOr<ForkedTask> task = !ruleset.ok() ? StatusOr<ForkedTask>(ruleset.status())
-                                    : AwaitReady(worker, kReadyWait)
+  // Outside mu_: the reaper goes on while the zygote imports or forks.
+  const StatusOr<ForkedTask> task = AwaitReady(worker, kReadyWait)
                                         ? HandOver(worker, job, *ruleset, kForkWait)
                                         : absl::DeadlineExceededError("the zygote is still importing");
-  if (ruleset.ok() && *ruleset >= 0) ::close(*ruleset);
+  if (*ruleset >= 0) ::close(*ruleset);
   absl::MutexLock lock(&mu_);
   const auto spare =
       std::find_if(spares_.begin(), spares_.end(), [&](const Spare& candidate) { return candidate.watch == zygote; });
