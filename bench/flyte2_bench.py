@@ -8,7 +8,9 @@ on the same sandbox (tasks.flyte2_path: .venv-flyte2/bin; Flyte 1 tasks with the
     from the CLI's start to SUCCEEDED, and per child; beside it, what one child cannot go below:
     a Python interpreter importing `flyte` (median of 5), times 100, divided by the CPUs.
 
-Not a test: no pass/fail. Run: .venv/bin/python bench/flyte2_bench.py [--binary build/src/flyte]
+Each beside the same with `tasks.warm_python: 0` (every action in an interpreter of its own), on
+a second sandbox in the same run. Not a test: no pass/fail.
+Run: .venv/bin/python bench/flyte2_bench.py [--binary build/src/flyte]
 """
 from __future__ import annotations
 
@@ -26,7 +28,6 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import engine_bench
 from engine_bench import REPO, client_env, hello_world, register_runs, start_sandbox, stop_sandbox
 
 PROJECT, DOMAIN = "flytesnacks", "development"
@@ -70,6 +71,33 @@ def import_flyte_time(runs: int) -> float:
     return statistics.median(times)
 
 
+def measure(binary: Path, warm_python: int, hello_runs: int, children: int, with_flyte1: bool) -> dict:
+    """One sandbox with `tasks.warm_python: <warm_python>`: Flyte 2's hello x N and fan-out, and
+    (with_flyte1) Flyte 1's hello world beside them."""
+    with tempfile.TemporaryDirectory(prefix="flyte2-bench-") as tmp:
+        root = Path(tmp)
+        proc, port, client_config = start_sandbox(binary, root, warm_python,
+                                                  more_tasks_config=f"  flyte2_path: [{FLYTE2_BIN}]\n")
+        try:
+            client_config.write_text(client_config.read_text() + f"task:\n  project: {PROJECT}\n  domain: {DOMAIN}\n")
+            env = client_env(root / "home", client_config)
+            project = root / "flyte2proj"
+            shutil.copytree(FLYTE2PROJ, project)
+            result = {"hello": [run_v2(port, client_config, env, project, f"hello-{i}", "hello.py", "say_hello",
+                                       "--name", "bench") for i in range(hello_runs)]}
+            if with_flyte1:
+                problem = register_runs(client_config, env)
+                if problem:
+                    raise RuntimeError(problem)
+                v1_server, _, v1_wall, problems = hello_world(client_config, hello_runs, 0, "v1")
+                result["v1"] = (v1_server, v1_wall, problems)
+            result["fan"] = run_v2(port, client_config, env, project, "fanout", "fanout.py", "total", "--n",
+                                   str(children))
+            return result
+        finally:
+            stop_sandbox(proc, root)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--binary", type=Path, default=REPO / "build" / "src" / "flyte")
@@ -78,35 +106,30 @@ def main() -> int:
     args = parser.parse_args()
     for name in [k for k in os.environ if k.startswith(("FLYTE_", "FLYTECTL_"))]:
         del os.environ[name]  # FlyteRemote would prefer them to the config file
-    with tempfile.TemporaryDirectory(prefix="flyte2-bench-") as tmp:
-        root = Path(tmp)
-        proc, port, client_config = start_sandbox(args.binary, root, more_tasks_config=f"  flyte2_path: [{FLYTE2_BIN}]\n")
-        try:
-            client_config.write_text(client_config.read_text() + f"task:\n  project: {PROJECT}\n  domain: {DOMAIN}\n")
-            env = client_env(root / "home", client_config)
-            project = root / "flyte2proj"
-            shutil.copytree(FLYTE2PROJ, project)
-            v2 = [run_v2(port, client_config, env, project, f"hello-{i}", "hello.py", "say_hello", "--name", "bench")
-                  for i in range(args.hello_runs)]
-            problem = register_runs(client_config, env)
-            if problem:
-                raise RuntimeError(problem)
-            v1_server, _, v1_wall, problems = hello_world(client_config, args.hello_runs, 0, "v1")
-            fan = run_v2(port, client_config, env, project, "fanout", "fanout.py", "total", "--n", str(args.children))
-        finally:
-            stop_sandbox(proc, root)
+    warm = measure(args.binary, 2, args.hello_runs, args.children, with_flyte1=True)
+    cold = measure(args.binary, 0, args.hello_runs, args.children, with_flyte1=False)
     floor = import_flyte_time(5)
-    print(f"Flyte 2 on the sandbox, {os.cpu_count()} CPUs; Flyte 2 (flyte CLI) | Flyte 1 (FlyteRemote), same sandbox")
-    print(f"  (a) hello world x{args.hello_runs}, median client wall (submit -> SUCCEEDED seen): "
-          f"{statistics.median(w for w, _, _ in v2) * 1000:7.0f} ms {sorted({p for _, _, p in v2})} | "
-          f"{statistics.median(v1_wall) * 1000:7.0f} ms {problems or ''}")
-    print(f"  (a) hello world x{args.hello_runs}, median server time (run start -> end): "
-          f"{statistics.median(s for _, s, _ in v2) * 1000:7.0f} ms | {statistics.median(v1_server) * 1000:7.0f} ms")
-    wall, server, phase = fan
     cpus = os.cpu_count() or 1
-    print(f"  (b) parent gathering {args.children} children: wall {wall:6.1f} s ({phase}), server {server:6.1f} s, "
-          f"{wall / args.children * 1000:6.0f} ms per child | floor: `import flyte` {floor * 1000:.0f} ms x "
-          f"{args.children} / {cpus} CPUs = {floor * args.children / cpus:5.1f} s")
+    print(f"Flyte 2 on the sandbox, {cpus} CPUs: actions forked from a zygote (warm_python: 2) | "
+          f"each in its own interpreter (warm_python: 0) | Flyte 1 (FlyteRemote, zygote)")
+    v1_server, v1_wall, problems = warm["v1"]
+
+    def hello(result: dict, index: int) -> str:
+        runs = result["hello"]
+        return f"{statistics.median(run[index] for run in runs) * 1000:7.0f} ms {sorted({p for _, _, p in runs})}"
+
+    print(f"  (a) hello world x{args.hello_runs}, median client wall (submit -> SUCCEEDED seen): "
+          f"{hello(warm, 0)} | {hello(cold, 0)} | {statistics.median(v1_wall) * 1000:7.0f} ms {problems or ''}")
+    print(f"  (a) hello world x{args.hello_runs}, median server time (run start -> end): "
+          f"{hello(warm, 1)} | {hello(cold, 1)} | {statistics.median(v1_server) * 1000:7.0f} ms")
+
+    def fan(result: dict) -> str:
+        wall, server, phase = result["fan"]
+        return f"wall {wall:6.1f} s ({phase}), server {server:6.1f} s, {wall / args.children * 1000:5.0f} ms per child"
+
+    print(f"  (b) parent gathering {args.children} children: {fan(warm)} | {fan(cold)}")
+    print(f"      floor of a fresh interpreter per child: `import flyte` {floor * 1000:.0f} ms x {args.children} / "
+          f"{cpus} CPUs = {floor * args.children / cpus:5.1f} s")
     return 0
 
 

@@ -9,11 +9,46 @@ from __future__ import annotations
 
 import signal
 import time
+from pathlib import Path
 
 from conftest import flyte2_config
 from e2e_support import DOMAIN, PROJECT, flyte2
 from flyte2_support import (SCOPE, TERMINAL, actions_of, connect, flyte_run, output_of, phases_of, run_id,
-                            wait_for)
+                            wait_for, wait_succeeded)
+
+
+def waiting_zygotes(sandbox) -> list[int]:
+    """The sandbox's zygotes for Flyte 2's a0 that have imported and forked a child ahead."""
+    table = []
+    for entry in Path("/proc").iterdir():
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            table.append((int(entry.name), parent, (entry / "cmdline").read_bytes().split(b"\0")))
+        except (OSError, ValueError):
+            continue
+    zygotes = [pid for pid, parent, cmdline in table if parent == sandbox.proc.pid and len(cmdline) > 2
+               and cmdline[1].endswith(b"flyte_python_worker.py") and cmdline[2].endswith(b"/a0")]
+    return [z for z in zygotes if any(parent == z for _, parent, _ in table)]
+
+
+def test_actions_fork_from_a_zygote_that_imported_the_flyte_sdk(flyte2_sandbox):
+    """The first a0 starts its own interpreter while a zygote imports the flyte SDK; later ones are
+    forked from it, single-threaded (the SDK's background loop is stopped there) until it forks."""
+    sandbox = flyte2_sandbox
+    flyte_run(sandbox, "forked-1", "exec_tasks.py", "interpreter")
+    wait_succeeded(sandbox, "forked-1")
+    deadline = time.monotonic() + 120
+    while not waiting_zygotes(sandbox):
+        assert time.monotonic() < deadline, "no zygote for a0 forked a child ahead"
+        time.sleep(0.2)
+    [zygote] = waiting_zygotes(sandbox)
+    before = time.time()
+    flyte_run(sandbox, "forked-2", "exec_tasks.py", "interpreter")
+    wait_succeeded(sandbox, "forked-2")
+    started, parent, threads = output_of(sandbox, "forked-2")["stringValue"].split()
+    assert int(parent) == zygote
+    assert float(started) < before - 0.05, "the interpreter was not started ahead"
+    assert int(threads) == 1
 
 
 def test_hello_run_succeeds_and_its_output_comes_back(flyte2_sandbox):

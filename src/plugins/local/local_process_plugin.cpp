@@ -50,7 +50,7 @@ LocalProcessPlugin::LocalProcessPlugin(LocalProcessConfig config, ChangeCallback
   // Ready before the first Python task.
   const StatusOr<std::string> script = FlytekitEntryPoint(config_);
   if (!script.ok()) return;
-  if (const auto interpreter = FlytekitInterpreter(*script)) Replenish(*interpreter, *script, base_env_);
+  if (const auto interpreter = EntryPointInterpreter(*script)) Replenish(*interpreter, *script, base_env_);
 }
 
 LocalProcessPlugin::~LocalProcessPlugin() {
@@ -84,7 +84,7 @@ Status LocalProcessPlugin::Start(const TaskAttempt& attempt) {
   AttemptStatus status;
   status.logs.push_back(LocalLogLink(files.log_file));
   if (command.ok() && config_.warm_python > 0) {
-    if (const auto interpreter = FlytekitInterpreter(command->executable)) {
+    if (const auto interpreter = EntryPointInterpreter(command->executable)) {
       WorkerJob job = JobFor(*command, files);
       job.process_record = fs::absolute(ProcessRecordPath(attempt)).string();
       const bool handed = HandToSpare(attempt, *interpreter, job, status);

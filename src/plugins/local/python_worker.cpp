@@ -31,10 +31,10 @@ constexpr std::string_view kJobEnd = "end";
 // Far below a socket's send buffer: a job is one message.
 constexpr size_t kMaxJobBytes = 64 * 1024;
 
-// Set by the engine per attempt: a worker cannot know them in advance, and flytekit reads them only
-// once a task runs (at import it looks whether FLYTE_INTERNAL_EXECUTION_ID is set). A worker has
-// these set to a placeholder until its job says...
-constexpr std::array<std::string_view, 10> kAttemptVariables = {"FLYTE_INTERNAL_EXECUTION_WORKFLOW",
+// Set by the engine per attempt: a worker cannot know them in advance, and flytekit and the flyte
+// SDK read them only once a task runs (at import flytekit looks whether FLYTE_INTERNAL_EXECUTION_ID
+// is set). A worker has these set to a placeholder until its job says...
+constexpr std::array<std::string_view, 13> kAttemptVariables = {"FLYTE_INTERNAL_EXECUTION_WORKFLOW",
                                                                 "FLYTE_INTERNAL_EXECUTION_ID",
                                                                 "FLYTE_INTERNAL_EXECUTION_PROJECT",
                                                                 "FLYTE_INTERNAL_EXECUTION_DOMAIN",
@@ -43,14 +43,17 @@ constexpr std::array<std::string_view, 10> kAttemptVariables = {"FLYTE_INTERNAL_
                                                                 "FLYTE_INTERNAL_TASK_DOMAIN",
                                                                 "FLYTE_INTERNAL_TASK_NAME",
                                                                 "FLYTE_INTERNAL_TASK_VERSION",
-                                                                "FLYTE_ATTEMPT_TOKEN"};
+                                                                "FLYTE_ATTEMPT_TOKEN",
+                                                                "ACTION_NAME",
+                                                                "RUN_NAME",
+                                                                "_U_RUN_BASE"};
 constexpr std::string_view kPlaceholder = "pending";
 // ...and these, which only the items of a map task have, unset.
 constexpr std::array<std::string_view, 2> kArrayItemVariables = {"FLYTE_K8S_ARRAY_INDEX",
                                                                  "BATCH_JOB_ARRAY_INDEX_VAR_NAME"};
 
-constexpr std::array<std::string_view, 3> kEntryPoints = {"pyflyte-execute", "pyflyte-fast-execute",
-                                                          "pyflyte-map-execute"};
+constexpr std::array<std::string_view, 4> kEntryPoints = {"pyflyte-execute", "pyflyte-fast-execute",
+                                                          "pyflyte-map-execute", "a0"};
 
 bool IsPerAttempt(const std::string& name) {
   for (const std::string_view variable : kAttemptVariables) {
@@ -61,6 +64,8 @@ bool IsPerAttempt(const std::string& name) {
   }
   return false;
 }
+
+bool IsFlyte2(const std::string& script) { return fs::path(script).filename() == "a0"; }
 
 std::string ScriptDir(const std::string& script) {
   std::error_code error;
@@ -120,7 +125,7 @@ void AppendList(std::string& payload, const std::vector<std::string>& items) {
 
 }  // namespace
 
-std::optional<std::string> FlytekitInterpreter(const std::string& executable) {
+std::optional<std::string> EntryPointInterpreter(const std::string& executable) {
   const std::string name = fs::path(executable).filename().string();
   bool entry_point = false;
   for (const std::string_view known : kEntryPoints) entry_point = entry_point || name == known;
@@ -161,6 +166,7 @@ PythonWorker PlanPythonWorker(const std::string& interpreter, const std::string&
   PythonWorker worker;
   worker.interpreter = interpreter;
   worker.script_dir = ScriptDir(script);
+  worker.flyte2 = IsFlyte2(script);
   worker.env = base;
   for (const std::string_view variable : kAttemptVariables) worker.env[std::string(variable)] = kPlaceholder;
   return worker;
@@ -196,7 +202,10 @@ StatusOr<PythonWorker> StartPythonWorker(const std::string& interpreter, const s
 
 bool CanRun(const PythonWorker& worker, const std::string& interpreter, const std::string& script,
             const Environment& env) {
-  if (worker.interpreter != interpreter || worker.script_dir != ScriptDir(script)) return false;
+  if (worker.interpreter != interpreter || worker.script_dir != ScriptDir(script) ||
+      worker.flyte2 != IsFlyte2(script)) {
+    return false;
+  }
   auto differs = [](const Environment& a, const Environment& b) {
     for (const auto& [name, value] : a) {
       if (IsPerAttempt(name) || name == "PYTHONPATH") continue;

@@ -1,7 +1,9 @@
-// Fork servers ("zygotes") for flytekit tasks. Importing flytekit is most of what a Python task
-// costs (over a second); a zygote does it once per distinct task environment: an interpreter
-// started with the environment its tasks get (the attempt's own Flyte variables aside), with
-// flytekit's entry point module imported, that then forks one child per job it receives on its
+// Fork servers ("zygotes") for flytekit tasks and Flyte 2 actions. Importing flytekit is most of
+// what a Python task costs (over a second), importing the flyte SDK most of an action's; a zygote
+// does it once per distinct task environment: an interpreter started with the environment its
+// tasks get (the attempt's own Flyte variables aside), with the entry point's SDK imported (the
+// flyte SDK's background event loops stopped, and made again in each child), that then forks one
+// child per job it receives on its
 // control socket (command line, environment, working folder, log, a pipe for its report). The
 // child becomes the process the command would have started: its own process group, stdout/stderr
 // into the log, stdin from /dev/null, the job's environment and folder, the code folder on
@@ -25,10 +27,11 @@
 
 namespace flyte::plugins {
 
-// The interpreter of a flytekit entry point (pyflyte-execute, pyflyte-fast-execute,
-// pyflyte-map-execute: an executable file whose `#!` line names an absolute python and nothing
-// else); nothing for any other executable.
-std::optional<std::string> FlytekitInterpreter(const std::string& executable);
+// The interpreter of a Python entry point of Flyte's (flytekit's pyflyte-execute,
+// pyflyte-fast-execute, pyflyte-map-execute, or the flyte SDK's a0 for Flyte 2 actions: an
+// executable file whose `#!` line names an absolute python and nothing else); nothing for any
+// other executable.
+std::optional<std::string> EntryPointInterpreter(const std::string& executable);
 
 struct PythonWorker {
   pid_t pid = 0;
@@ -38,6 +41,7 @@ struct PythonWorker {
   bool ready = false;  // it said it has finished importing
   std::string interpreter;
   std::string script_dir;  // sys.path[0]: the entry point's folder
+  bool flyte2 = false;     // it imported the flyte SDK (for a0), not flytekit
   Environment env;         // what it started with
 };
 
@@ -62,11 +66,11 @@ PythonWorker PlanPythonWorker(const std::string& interpreter, const std::string&
 StatusOr<PythonWorker> StartPythonWorker(const std::string& interpreter, const std::string& script,
                                          const Environment& base, const std::string& program);
 
-// Whether `worker` runs `script` in `env` exactly as a fresh interpreter would: same interpreter and
-// entry point folder, the same environment apart from the attempt's own variables, and PYTHONPATH
-// the same or only longer (the job's entries are added to sys.path where Python would have put
-// them). A zygote that finds packages installed or removed since its imports (the folders it
-// imported from changed) runs the job in a fresh interpreter (its child execs) and retires.
+// Whether `worker` runs `script` in `env` exactly as a fresh interpreter would: same interpreter,
+// entry point folder and SDK imported (flytekit, or the flyte SDK for a0), the same environment apart from the
+// attempt's own variables, and PYTHONPATH the same or only longer (the job's entries are added to sys.path where Python
+// would have put them). A zygote that finds packages installed or removed since its imports (the folders it imported
+// from changed) runs the job in a fresh interpreter (its child execs) and retires.
 bool CanRun(const PythonWorker& worker, const std::string& interpreter, const std::string& script,
             const Environment& env);
 

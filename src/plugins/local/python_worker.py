@@ -1,7 +1,10 @@
-# flyte sandbox: a fork server ("zygote") for flytekit tasks (python_worker.h says how).
-# Embedded in the sandbox at build time and run as `python flyte_python_worker.py <entry point>`.
+# flyte sandbox: a fork server ("zygote") for flytekit tasks and Flyte 2 actions (python_worker.h
+# says how). Embedded in the sandbox at build time and run as
+# `python flyte_python_worker.py <entry point>`.
 import contextlib
 import ctypes
+import gc
+import importlib
 import os
 import select
 import signal
@@ -206,6 +209,7 @@ def _run_task(job, report, go, ruleset, current, first, started_with):
 
     add_python_path(sys.path, first, started_with, os.environ.get("PYTHONPATH", ""))
     _fresh_state()
+    _resume_background_loops()
 
     import runpy
 
@@ -225,6 +229,67 @@ def _warm_flytekit():
     from flytekit.core.docstring import Docstring
 
     Docstring(docstring="Warm.\n\n:param x: an input\n:return: an output\n")
+
+
+# What Flyte 2's `a0` imports before it runs an action (flyte._bin.runtime imports the rest only
+# when it runs): done once in the zygote.
+FLYTE_MODULES = (
+    "flyte._bin.runtime",
+    "flyte._initialize",
+    "flyte._internal.controllers.remote",
+    "flyte._internal.image_cache",
+    "flyte._internal.runtime.entrypoints",
+    "flyte.remote._client.controlplane",
+    "flyte.storage",
+)
+
+_paused_loops = []  # the flyte SDK's background event loops, stopped in the zygote
+
+
+def _warm_flyte():
+    for module in FLYTE_MODULES:
+        with contextlib.suppress(Exception):  # another SDK version: what it has is still warm
+            importlib.import_module(module)
+    _pause_background_loops()
+
+
+def _pause_background_loops():
+    # Importing the flyte SDK starts a thread per `Syncify` (an event loop run in the background),
+    # and a zygote must never fork with a second thread. Each loop is stopped and closed here and
+    # made again, in place, in every task (modules hold the object). An SDK whose loops are not
+    # found this way leaves its threads running: the zygote then forks nothing and every action
+    # starts its own interpreter, as before.
+    api = sys.modules.get("flyte.syncify._api")
+    kind = getattr(api, "_BackgroundLoop", None)
+    if kind is None:
+        return
+    import atexit
+
+    # type(), not isinstance(): the SDK's lazily imported modules answer isinstance by importing.
+    for loop in [o for o in gc.get_objects() if type(o) is kind]:
+        loop.stop()
+        if loop.thread.is_alive():
+            continue  # did not stop: the zygote stays multi-threaded, and forks nothing
+        loop.loop.close()
+        atexit.unregister(loop.stop)
+        _paused_loops.append(loop)
+
+
+def _resume_background_loops():
+    for loop in _paused_loops:
+        loop.__init__(loop.thread.name)
+
+
+def _warm(script):
+    # What the entry point imports first. An error is the task's: its command meets the same
+    # error when it runs, and reports it in its log.
+    with contextlib.suppress(Exception):
+        if os.path.basename(script) == "a0":
+            _warm_flyte()
+        else:
+            import flytekit.bin.entrypoint  # noqa: F401
+
+            _warm_flytekit()
 
 
 def _threads():
@@ -306,12 +371,7 @@ def _serve(script):
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     os.close(null)
-    # What every flytekit entry point imports first. An error is the task's: its command meets the
-    # same error when it runs, and reports it in its log.
-    with contextlib.suppress(Exception):
-        import flytekit.bin.entrypoint  # noqa: F401
-
-        _warm_flytekit()
+    _warm(script)
     imported_from = _import_folders(script)
     started_with = os.environ.get("PYTHONPATH", "")
     sys.stdout.flush()

@@ -111,21 +111,23 @@ int WaitForExit(pid_t pid) {
   return WEXITSTATUS(status);
 }
 
-TEST_CASE("python worker: only flytekit entry points with a plain python #! line have an interpreter") {
+TEST_CASE("python worker: only Flyte's entry points with a plain python #! line have an interpreter") {
   testing::TempDir dir;
   WriteExecutable(dir.path() / "pyflyte-execute", "#!/opt/venv/bin/python\nimport sys\n");
   WriteExecutable(dir.path() / "pyflyte-map-execute", "#!/opt/venv/bin/python3.11\n");
+  WriteExecutable(dir.path() / "v2" / "a0", "#!/opt/venv2/bin/python\n");
   WriteExecutable(dir.path() / "a" / "pyflyte-execute", "#!/usr/bin/env python3\n");
   WriteExecutable(dir.path() / "b" / "pyflyte-execute", "#!/opt/venv/bin/python -u\n");
   WriteExecutable(dir.path() / "c" / "pyflyte-execute", "#!/bin/sh\n");
   WriteExecutable(dir.path() / "my-script", "#!/opt/venv/bin/python\n");
-  CHECK(FlytekitInterpreter((dir.path() / "pyflyte-execute").string()) == "/opt/venv/bin/python");
-  CHECK(FlytekitInterpreter((dir.path() / "pyflyte-map-execute").string()) == "/opt/venv/bin/python3.11");
-  CHECK_FALSE(FlytekitInterpreter((dir.path() / "a" / "pyflyte-execute").string()).has_value());
-  CHECK_FALSE(FlytekitInterpreter((dir.path() / "b" / "pyflyte-execute").string()).has_value());
-  CHECK_FALSE(FlytekitInterpreter((dir.path() / "c" / "pyflyte-execute").string()).has_value());
-  CHECK_FALSE(FlytekitInterpreter((dir.path() / "my-script").string()).has_value());
-  CHECK_FALSE(FlytekitInterpreter((dir.path() / "d" / "pyflyte-execute").string()).has_value());
+  CHECK(EntryPointInterpreter((dir.path() / "pyflyte-execute").string()) == "/opt/venv/bin/python");
+  CHECK(EntryPointInterpreter((dir.path() / "pyflyte-map-execute").string()) == "/opt/venv/bin/python3.11");
+  CHECK(EntryPointInterpreter((dir.path() / "v2" / "a0").string()) == "/opt/venv2/bin/python");
+  CHECK_FALSE(EntryPointInterpreter((dir.path() / "a" / "pyflyte-execute").string()).has_value());
+  CHECK_FALSE(EntryPointInterpreter((dir.path() / "b" / "pyflyte-execute").string()).has_value());
+  CHECK_FALSE(EntryPointInterpreter((dir.path() / "c" / "pyflyte-execute").string()).has_value());
+  CHECK_FALSE(EntryPointInterpreter((dir.path() / "my-script").string()).has_value());
+  CHECK_FALSE(EntryPointInterpreter((dir.path() / "d" / "pyflyte-execute").string()).has_value());
 }
 
 TEST_CASE("python worker: runs a job only in the environment it was started with, the attempt's own aside") {
@@ -170,6 +172,28 @@ TEST_CASE("python worker: runs a job only in the environment it was started with
   // A relative entry the worker started with was made absolute against another folder.
   worker.env["PYTHONPATH"] = "lib";
   CHECK_FALSE(CanRun(worker, "/venv/bin/python", script, with("PYTHONPATH", "lib:/work/attempt")));
+}
+
+TEST_CASE("python worker: a Flyte 2 zygote runs every action of its environment and nothing of flytekit's") {
+  testing::TempDir dir;
+  const std::string a0 = (dir.path() / "bin" / "a0").string();
+  const std::string execute = (dir.path() / "bin" / "pyflyte-execute").string();
+  WriteExecutable(a0, "#!/venv/bin/python\n");
+  WriteExecutable(execute, "#!/venv/bin/python\n");
+  const Environment base = {{"PATH", "/venv/bin:/usr/bin"}, {"_U_EP_OVERRIDE", "localhost:30080"}};
+  const PythonWorker flyte2 = PlanPythonWorker("/venv/bin/python", a0, base);
+  const PythonWorker flytekit = PlanPythonWorker("/venv/bin/python", execute, base);
+  // Each action has its own run, name and output base: placeholders in the zygote, the job's in the task.
+  CHECK(flyte2.env.at("ACTION_NAME") == "pending");
+  Environment action = base;
+  action.insert({{"ACTION_NAME", "a0"}, {"RUN_NAME", "r1"}, {"_U_RUN_BASE", "file:///s/r1"}});
+  CHECK(CanRun(flyte2, "/venv/bin/python", a0, action));
+  action["RUN_NAME"] = "r2";
+  CHECK(CanRun(flyte2, "/venv/bin/python", a0, action));
+  // One SDK per zygote, even in a virtualenv that has both.
+  CHECK_FALSE(CanRun(flyte2, "/venv/bin/python", execute, base));
+  CHECK_FALSE(CanRun(flytekit, "/venv/bin/python", a0, action));
+  CHECK(CanRun(flytekit, "/venv/bin/python", execute, base));
 }
 
 TEST_CASE("python worker: imports ahead, then runs the job as the entry point's own interpreter would") {

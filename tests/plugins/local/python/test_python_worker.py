@@ -115,12 +115,12 @@ def _status(report_r):
 
 
 @contextlib.contextmanager
-def running_zygote(script, cwd):
+def running_zygote(script, cwd, env=None):
     """A zygote serving `script` on a socket pair, once ready: yields our end and its process.
     Our end closed at the end retires it (continued first, if a test stopped it)."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     zygote = subprocess.Popen([sys.executable, str(WORKER), str(script)], stdin=theirs,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, env=env)
     theirs.close()
     try:
         assert ours.recv(16) == b"ready"
@@ -253,3 +253,28 @@ def test_the_child_for_a_job_is_forked_before_it_comes_and_one_that_died_is_repl
         last = _waiting_child(zygote)
     # Retired, the zygote leaves no child waiting.
     assert not pathlib.Path(f"/proc/{last}").exists()
+
+
+FAKE_FLYTE = pathlib.Path(__file__).parents[3] / "fakes" / "flyte"
+
+
+def test_a_flyte2_zygote_stops_the_sdks_background_loop_and_each_action_gets_its_own(tmp_path):
+    # Importing the flyte SDK starts a thread; a zygote with two threads would fork nothing. The
+    # loop is stopped in the zygote and made again in each action, which can use it.
+    script = tmp_path / "bin" / "a0"
+    script.parent.mkdir()
+    script.write_text("import pathlib, sys, threading\n"
+                      "from flyte.syncify import syncify\n"
+                      "async def where():\n"
+                      "    return threading.current_thread().name\n"
+                      "pathlib.Path(sys.argv[1]).write_text(syncify.run(where()))\n")
+    env = dict(os.environ, PYTHONPATH=str(FAKE_FLYTE))
+    with running_zygote(script, tmp_path, env) as (ours, zygote):
+        assert len(os.listdir(f"/proc/{zygote.pid}/task")) == 1
+        for name in ("first", "second"):
+            report_r, go_w = _hand(ours, tmp_path, name, script)
+            os.write(go_w, b"g")
+            os.close(go_w)
+            assert os.WEXITSTATUS(_status(report_r)) == 0
+            assert (tmp_path / name).read_text() == "fake_syncify"
+        assert len(os.listdir(f"/proc/{zygote.pid}/task")) == 1

@@ -1,0 +1,3 @@
+from flyte.syncify._api import Syncify
+
+syncify = Syncify("fake_syncify")
