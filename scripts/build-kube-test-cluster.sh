@@ -21,7 +21,10 @@ binary="$cache/kube-test-cluster-$recipe_hash"
 if [ ! -x "$binary" ]; then
   mkdir -p "$cache"
   echo "build-kube-test-cluster: building $binary (kube-apiserver and etcd; a few minutes)" >&2
-  (cd "$module" && GOFLAGS=-trimpath "$go" build -ldflags='-s -w' -o "$binary.tmp" .)
+  # The version stamp a release build of Kubernetes carries (GET /version answers it).
+  version=k8s.io/component-base/version
+  (cd "$module" && GOFLAGS=-trimpath "$go" build -o "$binary.tmp" \
+    -ldflags="-s -w -X $version.gitVersion=v1.34.2 -X $version.gitMajor=1 -X $version.gitMinor=34" .)
   mv "$binary.tmp" "$binary"
   # Older recipes' binaries (100 MB each) go.
   find "$cache" -maxdepth 1 -name 'kube-test-cluster-*' ! -name "$(basename "$binary")" -delete

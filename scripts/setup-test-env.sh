@@ -64,6 +64,7 @@ if ! grep -qs '^runtime = "runc"' "$containers_conf" || ! grep -qs '^default_uli
   printf '[containers]\ndefault_ulimits = []\n\n[engine]\nruntime = "runc"\n' | "${sudo[@]}" tee "$containers_conf" >/dev/null
 fi
 log "test image: $("$repo_root/scripts/build-test-image.sh")"
+log "test Kubernetes control plane: $("$repo_root/scripts/build-kube-test-cluster.sh")"
 
 "$python" -c 'import sys; assert sys.version_info >= (3, 9), sys.version' \
   || { log "need Python >= 3.9 (got $("$python" --version 2>&1))"; exit 1; }

@@ -32,6 +32,19 @@ struct ContainersConfig {
   std::chrono::seconds stop_grace{5};  // terminate: SIGTERM, then SIGKILL this much later
 };
 
+// `tasks.kubernetes`: the cluster the pod plugin runs tasks on (plugins/kubernetes).
+struct KubernetesTasksConfig {
+  std::string kubeconfig;         // a file; empty: $KUBECONFIG, ~/.kube/config, in-cluster
+  std::string context;            // empty: the kubeconfig's current context
+  std::string namespace_;         // empty: the context's namespace
+  std::string s3_endpoint;        // the S3 endpoint as pods reach it; empty: as this machine reaches it
+  std::string image_pull_policy;  // empty: Kubernetes' default
+  bool keep_failed_pods = false;
+  std::chrono::seconds image_pull_backoff_grace{180};
+  int max_log_streams = 100;
+  double writes_per_second = 20;
+};
+
 // How tasks run: app/ turns this into the engine's and the plugins' configs.
 struct TasksConfig {
   std::vector<std::string> path;           // prepended to PATH: where pyflyte-execute lives
@@ -42,6 +55,7 @@ struct TasksConfig {
   std::chrono::seconds warm_python_idle{3600};  // a zygote given no task this long exits
   plugins::PluginsConfig plugins;               // which plugin runs each task type
   ContainersConfig containers;                  // `tasks.containers`
+  KubernetesTasksConfig kubernetes;             // `tasks.kubernetes`
 };
 
 // `auth.mode`: auto requires authentication exactly when server.bind is beyond loopback.

@@ -282,6 +282,36 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
       {"socket", string_into(config.tasks.containers.socket)},
       {"stop_grace", duration_into(config.tasks.containers.stop_grace)},
   };
+  KubernetesTasksConfig& kube = config.tasks.kubernetes;
+  const Section kubernetes{
+      {"kubeconfig",
+       [&](const YAML::Node& node, std::string_view key) -> Status {
+         ASSIGN_OR_RETURN(std::string file, ReadString(source, node, key));
+         kube.kubeconfig = file.empty() ? std::string() : ExpandHome(file).string();
+         return absl::OkStatus();
+       }},
+      {"context", string_into(kube.context)},
+      {"namespace", string_into(kube.namespace_)},
+      {"s3_endpoint", string_into(kube.s3_endpoint)},
+      {"image_pull_policy",
+       [&](const YAML::Node& node, std::string_view key) -> Status {
+         ASSIGN_OR_RETURN(std::string policy, ReadString(source, node, key));
+         if (!policy.empty() && policy != "Always" && policy != "IfNotPresent" && policy != "Never") {
+           return Bad(source, node, key, "expected Always, IfNotPresent or Never");
+         }
+         kube.image_pull_policy = policy;
+         return absl::OkStatus();
+       }},
+      {"keep_failed_pods", bool_into(kube.keep_failed_pods)},
+      {"image_pull_backoff_grace", duration_into(kube.image_pull_backoff_grace)},
+      {"max_log_streams", int_into(kube.max_log_streams, 0, 10000)},
+      {"writes_per_second",
+       [&](const YAML::Node& node, std::string_view key) -> Status {
+         ASSIGN_OR_RETURN(int64_t rate, ReadInt(source, node, key, 1, 10000));
+         kube.writes_per_second = static_cast<double>(rate);
+         return absl::OkStatus();
+       }},
+  };
   auto resource_spec = [&](flyteidl::admin::TaskResourceSpec* spec) {
     return Section{
         {"cpu", quantity_into(spec->mutable_cpu())},
@@ -309,6 +339,7 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
   };
   const Section tasks{
       {"containers", section(containers)},
+      {"kubernetes", section(kubernetes)},
       {"resources", section(resources)},
       {"path", folders_into(config.tasks.path)},
       {"flyte2_path", folders_into(config.tasks.flyte2_path)},

@@ -79,8 +79,44 @@ StatusOr<int> RemoveTaskContainers(const SandboxConfig& config) {
   return plugins::RemoveSandboxContainers(plugins::DockerClient(engine->socket), ContainerStateLabel(config));
 }
 
+plugins::KubernetesConfig KubernetesConfigFor(const SandboxConfig& config) {
+  const KubernetesTasksConfig& tasks = config.tasks.kubernetes;
+  plugins::KubernetesConfig kubernetes;
+  kubernetes.kubeconfig = tasks.kubeconfig;
+  kubernetes.context = tasks.context;
+  kubernetes.pod.namespace_ = tasks.namespace_;
+  kubernetes.pod.env =
+      S3Environment(config.server, tasks.s3_endpoint.empty() ? LocalS3Endpoint(config.server) : tasks.s3_endpoint);
+  for (const auto& [name, value] : config.tasks.env) kubernetes.pod.env[name] = value;
+  kubernetes.pod.image_pull_policy = tasks.image_pull_policy;
+  kubernetes.phases.image_pull_backoff_grace = tasks.image_pull_backoff_grace;
+  kubernetes.keep_failed_pods = tasks.keep_failed_pods;
+  kubernetes.max_log_streams = tasks.max_log_streams;
+  kubernetes.writes_per_second = tasks.writes_per_second;
+  kubernetes.state_dir = config.state.dir.string();
+  return kubernetes;
+}
+
+bool UsesKubernetes(const SandboxConfig& config) {
+  for (const auto& [task_type, plugin] : config.tasks.plugins.plugin_for) {
+    if (plugin == "kubernetes") return true;
+  }
+  return false;
+}
+
+plugins::KubernetesConnection FindKubernetes(const SandboxConfig& config, plugins::KubernetesConfig& kubernetes) {
+  if (!UsesKubernetes(config)) return {nullptr, "not used (no task type is sent to it in tasks.plugins)"};
+  std::map<std::string, std::string> environment;
+  for (const char* name : {"KUBECONFIG", "HOME", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT"}) {
+    if (const char* value = std::getenv(name)) environment[name] = value;
+  }
+  return plugins::ConnectKubernetes(kubernetes, environment, std::chrono::seconds(5));
+}
+
 plugins::BuiltinPluginsConfig PluginConfigsFor(const SandboxConfig& config,
-                                               const std::optional<plugins::FoundEngine>& engine) {
+                                               const std::optional<plugins::FoundEngine>& engine,
+                                               plugins::KubernetesConfig kubernetes,
+                                               plugins::KubernetesConnection cluster) {
   plugins::ContainerConfig container;
   if (engine) {
     container.socket = engine->socket;
@@ -110,7 +146,7 @@ plugins::BuiltinPluginsConfig PluginConfigsFor(const SandboxConfig& config,
     container.api_network_mode = container.network_mode;
     container.api_address = "host.containers.internal:" + std::to_string(config.server.port);
   }
-  return {LocalProcessConfigFor(config), std::move(container)};
+  return {LocalProcessConfigFor(config), std::move(container), std::move(kubernetes), std::move(cluster)};
 }
 
 plugins::PluginsConfig PluginRoutesFor(const SandboxConfig& config, bool engine_found) {

@@ -31,10 +31,25 @@ StatusOr<plugins::FoundEngine> FindContainerEngine(const SandboxConfig& config);
 // many (0 when no engine is found: there can be none to remove).
 StatusOr<int> RemoveTaskContainers(const SandboxConfig& config);
 
+// The pod plugin's settings: tasks.kubernetes, pods reaching the S3 endpoint at
+// tasks.kubernetes.s3_endpoint (else as this machine does) with its keys, the sandbox's id for its
+// pods kept in the state folder.
+plugins::KubernetesConfig KubernetesConfigFor(const SandboxConfig& config);
+
+// Whether tasks.plugins sends any task type to the pod plugin (only then is a cluster looked for).
+bool UsesKubernetes(const SandboxConfig& config);
+
+// The cluster the kubeconfig leads to (its version asked within 5 s), with the namespace and id
+// the plugin's settings then hold; none, saying why, when tasks.plugins does not use it or it
+// cannot be reached.
+plugins::KubernetesConnection FindKubernetes(const SandboxConfig& config, plugins::KubernetesConfig& kubernetes);
+
 // Each plugin's settings: containers mount the blob store, and run on `engine` (none: every
-// container task fails to start, saying so).
+// container task fails to start, saying so); pods run on `cluster`.
 plugins::BuiltinPluginsConfig PluginConfigsFor(const SandboxConfig& config,
-                                               const std::optional<plugins::FoundEngine>& engine);
+                                               const std::optional<plugins::FoundEngine>& engine,
+                                               plugins::KubernetesConfig kubernetes = {},
+                                               plugins::KubernetesConnection cluster = {});
 
 // tasks.plugins, with raw containers (task type raw-container: their image is the point) in
 // containers when an engine was found and the config does not say otherwise.

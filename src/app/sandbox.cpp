@@ -47,9 +47,18 @@ std::optional<plugins::FoundEngine> ContainerEngineFor(const SandboxConfig& conf
 // instance serves the Flyte 1 engine and Flyte 2's executor (shared_plugin.h).
 StatusOr<std::unique_ptr<plugins::SharedPlugin>> PluginsFor(
     const SandboxConfig& config, const std::optional<plugins::FoundEngine>& container_engine) {
-  ASSIGN_OR_RETURN(const plugins::PluginFactory make,
-                   plugins::RoutingPluginFactory(plugins::BuiltinPlugins(PluginConfigsFor(config, container_engine)),
-                                                 PluginRoutesFor(config, container_engine.has_value())));
+  plugins::KubernetesConfig kubernetes = KubernetesConfigFor(config);
+  plugins::KubernetesConnection cluster;
+  if (UsesKubernetes(config)) {
+    cluster = FindKubernetes(config, kubernetes);
+    log::Info("sandbox", cluster.api ? "kubernetes cluster found" : "no kubernetes cluster",
+              {{"cluster", cluster.description}});
+  }
+  ASSIGN_OR_RETURN(
+      const plugins::PluginFactory make,
+      plugins::RoutingPluginFactory(plugins::BuiltinPlugins(PluginConfigsFor(
+                                        config, container_engine, std::move(kubernetes), std::move(cluster))),
+                                    PluginRoutesFor(config, container_engine.has_value())));
   return std::make_unique<plugins::SharedPlugin>(make, /*clients=*/2);
 }
 
@@ -259,6 +268,17 @@ std::string ContainerEngine(const SandboxConfig& config) {
   }
   return found->Describe() +
          (in_containers.empty() ? "; no task type runs in containers" : "; in containers: " + in_containers);
+}
+
+std::string KubernetesCluster(const SandboxConfig& config) {
+  plugins::KubernetesConfig kubernetes = KubernetesConfigFor(config);
+  const plugins::KubernetesConnection cluster = FindKubernetes(config, kubernetes);
+  std::string pods;
+  for (const auto& [task_type, plugin] : config.tasks.plugins.plugin_for) {
+    if (plugin == "kubernetes") pods += (pods.empty() ? "" : ", ") + task_type;
+  }
+  if (!cluster.api) return cluster.description + "; tasks sent to it (" + pods + ") fail to start";
+  return cluster.description + "; as pods: " + pods;
 }
 
 std::string TaskConfinement(const SandboxConfig& config) {

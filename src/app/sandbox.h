@@ -33,6 +33,10 @@ StatusOr<std::string> PythonTaskEntryPoint(const SandboxConfig& config);
 // why there is none, for the banner.
 std::string ContainerEngine(const SandboxConfig& config);
 
+// The Kubernetes cluster the pod plugin runs tasks on and which task types go there, or why it
+// cannot be used; only asked when tasks.plugins sends a task type to it.
+std::string KubernetesCluster(const SandboxConfig& config);
+
 // How task processes are kept from the sandbox's own files (registry, signing key), for the banner.
 std::string TaskConfinement(const SandboxConfig& config);
 

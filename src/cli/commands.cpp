@@ -146,7 +146,8 @@ void PrintBanner(const SandboxConfig& config, int port, int s3_port) {
             << "  Client config:  " << config.state.client_config.string() << "\n"
             << "  Python tasks:   " << PythonTasks(config) << "\n"
             << "  Task processes: " << app::TaskConfinement(config) << "\n"
-            << "  Containers:     " << app::ContainerEngine(config) << "\n\n"
+            << "  Containers:     " << app::ContainerEngine(config) << "\n"
+            << (app::UsesKubernetes(config) ? "  Kubernetes:     " + app::KubernetesCluster(config) + "\n" : "") << "\n"
             << "Point flytectl and flytekit at it with:\n"
             << "  export FLYTECTL_CONFIG=" << config.state.client_config.string() << "\n"
             << std::flush;

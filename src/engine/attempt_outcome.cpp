@@ -16,15 +16,18 @@ AttemptResult Failure(AttemptOutcome outcome, ExecutionError::ErrorKind kind, st
   return result;
 }
 
-AttemptResult FromErrorDocument(const flyteidl::core::ErrorDocument& document, const std::string& uri) {
-  const auto& error = document.error();
-  const bool user = error.origin() != ExecutionError::SYSTEM;
-  const bool recoverable = error.kind() == flyteidl::core::ContainerError::RECOVERABLE;
-  AttemptOutcome outcome =
+AttemptResult Failure(bool user, bool recoverable, std::string code, std::string message) {
+  const AttemptOutcome outcome =
       user ? (recoverable ? AttemptOutcome::kUserRecoverable : AttemptOutcome::kUserNonRecoverable)
            : (recoverable ? AttemptOutcome::kSystemRecoverable : AttemptOutcome::kSystemNonRecoverable);
+  return Failure(outcome, user ? ExecutionError::USER : ExecutionError::SYSTEM, std::move(code), std::move(message));
+}
+
+AttemptResult FromErrorDocument(const flyteidl::core::ErrorDocument& document, const std::string& uri) {
+  const auto& error = document.error();
   AttemptResult result =
-      Failure(outcome, user ? ExecutionError::USER : ExecutionError::SYSTEM, error.code(), error.message());
+      Failure(error.origin() != ExecutionError::SYSTEM, error.kind() == flyteidl::core::ContainerError::RECOVERABLE,
+              error.code(), error.message());
   result.error.set_error_uri(uri);
   return result;
 }
@@ -44,6 +47,9 @@ AttemptResult ReadAttemptResult(store::BlobStore& blobs, const std::string& atte
   }
   if (status.phase == plugins::AttemptPhase::kAborted) {
     return Failure(AttemptOutcome::kSystemNonRecoverable, ExecutionError::SYSTEM, "Aborted", "attempt was aborted");
+  }
+  if (status.failure) {
+    return Failure(status.failure->user, status.failure->recoverable, status.failure->code, status.failure->message);
   }
   if (status.oom_killed) {
     // Flyte's pod plugin: a user error, retried within the task's retries.

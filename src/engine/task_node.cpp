@@ -119,6 +119,12 @@ plugins::TaskAttempt MakeAttempt(const StepContext& context, const ExecutionRun&
   }
   out.log_dir = (context.config.logs_dir / AttemptLogDir(run.key, node.id, attempt)).string();
   out.buckets_dir = context.config.buckets_dir;
+  const auto& spec = run.record.spec();
+  for (const auto& [key, value] : spec.labels().values()) out.labels[key] = value;
+  for (const auto& [key, value] : spec.annotations().values()) out.annotations[key] = value;
+  out.service_account = spec.security_context().run_as().k8s_service_account();
+  if (out.service_account.empty()) out.service_account = spec.auth_role().kubernetes_service_account();
+  out.interruptible = IsInterruptible(context, run, node, attempt);
   return out;
 }
 

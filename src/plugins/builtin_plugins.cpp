@@ -13,6 +13,12 @@ PluginRegistry BuiltinPlugins(const BuiltinPluginsConfig& config) {
       {"container", {std::string(kAnyTaskType)}, [container = config.container](ChangeCallback on_change) {
          return MakeContainerPlugin(container, std::move(on_change));
        }});
+  (void)registry.Register({"kubernetes",
+                           {std::string(kAnyTaskType)},
+                           [kubernetes = config.kubernetes, cluster = config.cluster](ChangeCallback on_change) {
+                             return MakeKubernetesPlugin(kubernetes, cluster.api, cluster.description,
+                                                         std::move(on_change));
+                           }});
   return registry;
 }
 

@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,12 @@ struct TaskAttempt {
   // (Flyte 2's `_U_EP_OVERRIDE`: a parent enqueues its children); empty: the task never calls the
   // sandbox. A plugin whose work reaches the sandbox under another address sets it to that one.
   std::string api_address_variable;
+  // What a pod carries besides (plugins/kubernetes): the execution's labels and annotations, the
+  // Kubernetes service account of its security context, and whether this attempt may run on
+  // interruptible machines (the last of its attempts never does).
+  std::map<std::string, std::string> labels, annotations;
+  std::string service_account;
+  bool interruptible = false;
 };
 
 // The file in an attempt's `log_dir` every plugin writes its stdout and stderr to, appending: what
@@ -73,6 +80,14 @@ struct AttemptStatus {
   std::string message;      // human-readable reason (start failure, signal)
   bool oom_killed = false;  // kExited: killed for exceeding its memory limit (a container's, by its engine)
   int64_t pid = 0;          // local process: its pid, for whoever looks at it
+  // kExited: how the attempt failed, when the plugin judged it from what ran it (a pod's status:
+  // an image that cannot be pulled, an eviction) rather than leaving it to the exit code.
+  struct Failure {
+    bool user = true;         // false: the platform's fault
+    bool recoverable = true;  // tried again within the task's retries
+    std::string code, message;
+  };
+  std::optional<Failure> failure;
   std::vector<flyteidl::core::TaskLog> logs;
   std::string plugin;  // which plugin runs the attempt ("local", "container"): the router says
 };
