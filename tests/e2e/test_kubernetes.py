@@ -8,12 +8,14 @@ machine's network, as the agent runs them)."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import requests
 from e2e_support import (
     DOMAIN,
     FLYTEPROJ,
@@ -26,7 +28,7 @@ from e2e_support import (
     task_attempts,
     unique,
 )
-from flytekit import ContainerTask, Resources
+from flytekit import ContainerTask, Resources, TaskMetadata
 from flytekit.configuration import Config
 from flytekit.models.core.execution import WorkflowExecutionPhase
 from flytekit.remote import FlyteRemote
@@ -89,7 +91,7 @@ def sandbox(tmp_path_factory, cluster, image, python_image):
     version = unique("v")
     res = run_pyflyte(sb, "--config", sb.config_path, "register", "--project", PROJECT, "--domain", DOMAIN,
                       "--version", version, "--image", python_image, "--destination-dir", ".", "incontainer",
-                      cwd=FLYTEPROJ, env={"FLYTE_E2E_BUSYBOX_IMAGE": image})
+                      "inpods", cwd=FLYTEPROJ, env={"FLYTE_E2E_BUSYBOX_IMAGE": image})
     assert res.returncode == 0, res.output
     sb.version = version
     yield sb
@@ -196,3 +198,174 @@ def test_a_container_task_runs_as_a_pod_labelled_as_flyte_labels_it(sandbox, clu
     while pods_of(cluster, execution.id.name) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert pods_of(cluster, execution.id.name) == []
+
+
+def running_pods(cluster, execution_name: str) -> list[str]:
+    return [pod["metadata"]["name"] for pod in pods_of(cluster, execution_name)
+            if pod.get("status", {}).get("phase") == "Running"]
+
+
+def test_python_tasks_run_as_pods_and_pass_a_dataframe_and_a_file_through_s3(sandbox):
+    remote = remote_of(sandbox)
+    workflow = remote.fetch_workflow(name="incontainer.frames.frames_wf", version=sandbox.version)
+    execution = wait(remote, remote.execute(workflow, inputs={"n": 5}))
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    # make -> grow (which imports a module only the image has) -> summarize, each a pod.
+    assert execution.outputs.get("o2", as_type=str) == "['x', 'name', 'square']|30|note 5 (in the image)"
+    assert execution.outputs.literals["o1"].scalar.blob.uri.startswith("s3://my-s3-bucket/data/")
+    plugins = [a.closure.metadata.plugin_identifier for a in task_attempts(sandbox, execution.id.to_flyte_idl())]
+    assert plugins == ["kubernetes"] * 3, plugins
+
+
+def test_a_map_over_20_items_runs_one_pod_per_item_at_most_four_at_once(sandbox, cluster):
+    remote = remote_of(sandbox)
+    workflow = remote.fetch_workflow(name="incontainer.tasks.squares_wf", version=sandbox.version)
+    execution = remote.execute(workflow, inputs={"xs": list(range(20))})
+    at_once, seen = [], set()
+    deadline = time.monotonic() + 600
+    while not (execution := remote.sync(execution)).is_done:
+        assert time.monotonic() < deadline, "the map did not finish"
+        running = running_pods(cluster, execution.id.name)
+        at_once.append(len(running))
+        seen.update(running)
+        time.sleep(0.2)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    assert execution.outputs.get("o0", as_type=list[int]) == [x * x for x in range(20)]
+    assert max(at_once) == 4, at_once
+    assert len(seen) >= 15, seen
+    with cluster.agent.lock:  # each item's pod was made once
+        made = {key: uids for key, uids in cluster.agent.uids.items() if execution.id.name in key}
+    assert len(made) == 20 and all(len(uids) == 1 for uids in made.values()), made
+
+
+def test_a_timeout_fails_the_attempt_and_deletes_its_pod(sandbox, cluster, image):
+    remote = remote_of(sandbox)
+    task = shell_task(image, "echo started; sleep 600", metadata=TaskMetadata(timeout=timedelta(seconds=4)))
+    execution = remote.execute(task, inputs={}, version=unique("v"))
+    deadline = time.monotonic() + 120
+    while not running_pods(cluster, execution.id.name):
+        assert time.monotonic() < deadline, "the pod never ran"
+        time.sleep(0.2)
+    execution = wait(remote, execution)
+    assert execution.closure.phase == WorkflowExecutionPhase.FAILED
+    assert "timeout" in execution.closure.error.message.lower(), execution.closure.error
+    deadline = time.monotonic() + 30
+    while pods_of(cluster, execution.id.name) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert pods_of(cluster, execution.id.name) == []
+
+
+def test_terminating_an_execution_deletes_its_pod(sandbox, cluster, image):
+    remote = remote_of(sandbox)
+    execution = remote.execute(shell_task(image, "echo started; sleep 600"), inputs={}, version=unique("v"))
+    deadline = time.monotonic() + 120
+    while not running_pods(cluster, execution.id.name):
+        assert time.monotonic() < deadline, "the pod never ran"
+        time.sleep(0.2)
+    remote.terminate(execution, cause="enough")
+    execution = wait(remote, execution)
+    assert execution.closure.phase == WorkflowExecutionPhase.ABORTED
+    deadline = time.monotonic() + 30
+    while pods_of(cluster, execution.id.name) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert pods_of(cluster, execution.id.name) == []
+    assert subprocess.run(["podman", "ps", "--quiet", "--filter", f"name={execution.id.name}"], capture_output=True,
+                          text=True).stdout.strip() == ""
+
+
+def test_an_image_that_cannot_be_pulled_fails_with_a_clear_error(sandbox, cluster):
+    remote = remote_of(sandbox)
+    missing = "localhost/flyte-e2e-not-there:" + unique("t").replace(".", "-")
+    execution = wait(remote, remote.execute(shell_task(missing, "true"), inputs={}, version=unique("v")))
+    assert execution.closure.phase == WorkflowExecutionPhase.FAILED
+    error = execution.closure.error
+    assert "ImagePullBackOff" in error.code + error.message, error
+    assert missing in error.message, error
+    assert "Grace period [3s] exceeded" in error.message, error
+
+
+def test_an_evicted_pod_is_tried_again_as_a_system_failure(sandbox, cluster, image):
+    remote = remote_of(sandbox)
+    task = shell_task(image, 'echo "attempt $FLYTE_ATTEMPT_NUMBER"; sleep 5; echo finished')
+    execution = remote.execute(task, inputs={}, version=unique("v"))
+    deadline = time.monotonic() + 120
+    while not (running := running_pods(cluster, execution.id.name)):
+        assert time.monotonic() < deadline, "the pod never ran"
+        time.sleep(0.2)
+    cluster.agent.evict(NAMESPACE, running[0])
+    execution = wait(remote, execution)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    attempts = task_attempts(sandbox, execution.id.to_flyte_idl())
+    assert [a.id.retry_attempt for a in attempts] == [0, 1]
+    first = attempts[0].closure
+    assert first.error.kind == first.error.SYSTEM and first.error.code == "Interrupted", first.error
+    assert "Evicted" in first.error.message or "137" in first.error.message, first.error
+
+
+def test_kill_9_while_pods_run_re_attaches_each_runs_it_once_and_deletes_orphans(tmp_path, cluster, image):
+    state = tmp_path / "state"
+    sb = start_kube_sandbox(tmp_path, cluster, state_dir=state)
+    remote = remote_of(sb)
+    sandbox_id = (state / "plugins" / "kubernetes" / "sandbox-id").read_text().strip()
+    # A pod of this sandbox's that no attempt holds (as a kill -9 between an attempt's end and its
+    # pod's deletion leaves one).
+    orphan = {"apiVersion": "v1", "kind": "Pod",
+              "metadata": {"name": unique("orphan").replace(".", "-"), "namespace": NAMESPACE,
+                           "labels": {"flyte.org/sandbox": sandbox_id, "flyte.org/attempt-token": "gone"}},
+              "spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": image, "command": ["sleep", "600"]}]}}
+    assert cluster.api("POST", f"/api/v1/namespaces/{NAMESPACE}/pods", json=orphan).status_code == 201
+    # One runs across the restart; the other ends while the sandbox is down.
+    long = remote.execute(shell_task(image, "echo started; sleep 8; echo finished"), inputs={}, version=unique("v"))
+    short = remote.execute(shell_task(image, "echo quick; sleep 1; echo bye"), inputs={}, version=unique("v"))
+    deadline = time.monotonic() + 120
+    while not (running_pods(cluster, long.id.name) and running_pods(cluster, short.id.name)):
+        assert time.monotonic() < deadline, "the tasks' pods never ran"
+        time.sleep(0.1)
+    time.sleep(0.5)  # their first lines reach the logs
+    sb.stop(signal.SIGKILL, timeout=10)
+    time.sleep(3)  # the short one ends meanwhile
+
+    sb = start_kube_sandbox(tmp_path, cluster, state_dir=state, port=sb.port)
+    try:
+        for execution in (long, short):
+            execution = wait(remote, execution)
+            assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+            attempts = task_attempts(sb, execution.id.to_flyte_idl())
+            assert len(attempts) == 1, attempts
+            log = requests.get(attempts[0].closure.logs[0].uri, timeout=10).text
+            first, last = ("started", "finished") if execution.id.name == long.id.name else ("quick", "bye")
+            assert log.count(f"{first}\n") == 1 and log.count(f"{last}\n") == 1, log
+            with cluster.agent.lock:  # each pod was made once
+                made = [uids for key, uids in cluster.agent.uids.items() if execution.id.name in key]
+            assert len(made) == 1 and len(made[0]) == 1, made
+        deadline = time.monotonic() + 30
+        while cluster.api("GET", f"/api/v1/namespaces/{NAMESPACE}/pods/{orphan['metadata']['name']}").status_code != 404:
+            assert time.monotonic() < deadline, "the orphan pod was not deleted"
+            time.sleep(0.2)
+    finally:
+        sb.stop_and_check()
+
+
+def test_a_pod_template_shapes_the_pod(sandbox, cluster):
+    remote = remote_of(sandbox)
+    workflow = remote.fetch_workflow(name="inpods.templated.templated_wf", version=sandbox.version)
+    execution = remote.execute(workflow, inputs={"x": 3})
+    seen = []
+    deadline = time.monotonic() + 120
+    while not seen:
+        assert time.monotonic() < deadline, "no pod"
+        seen = pods_of(cluster, execution.id.name)
+        time.sleep(0.1)
+    execution = wait(remote, execution)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    assert execution.outputs.get("o0", as_type=str) == "3 yes"
+    meta, spec = seen[0]["metadata"], seen[0]["spec"]
+    assert meta["labels"]["team"] == "e2e" and meta["annotations"]["e2e/reason"] == "pod template", meta
+    assert meta["annotations"]["primary_container_name"] == "primary"
+    assert {"key": "e2e", "operator": "Exists", "effect": "NoSchedule"} in spec["tolerations"], spec
+    primary = next(c for c in spec["containers"] if c["name"] == "primary")
+    assert primary["resources"] == {"requests": {"cpu": "100m", "memory": "100Mi"},
+                                    "limits": {"cpu": "1", "memory": "500Mi"}}, primary
+    env = {item["name"]: item.get("value") for item in primary["env"]}
+    assert env["FROM_TEMPLATE"] == "yes" and env["FLYTE_INTERNAL_EXECUTION_ID"] == execution.id.name
+    assert primary["args"][0] == "pyflyte-fast-execute" and primary["args"][2].startswith("s3://"), primary["args"]

@@ -228,6 +228,7 @@ Status KubernetesPlugin::Abort(const AttemptId& id) {
   record.log_cancel->Cancel();
   record.status.phase = AttemptPhase::kAborted;
   record.status.message = "aborted: pod " + record.pod + " deleted";
+  changed_.push_back(id);  // told by the writer thread, never from inside Abort
   if (api_) Enqueue({Write::Kind::kDelete, record.pod, {}, {}});
   return Status();
 }
