@@ -184,5 +184,29 @@ TEST_CASE("config: the auth section, with secrets read from files and never echo
   CHECK(std::string(two_lines.status().message()).find("lines") == std::string::npos);  // the content stays out
 }
 
+TEST_CASE("config: tasks.kubernetes, and what it refuses") {
+  auto config = ParseConfig(
+      "tasks:\n  plugins: {python-task: kubernetes}\n  kubernetes:\n    kubeconfig: /k/config\n    context: c\n"
+      "    namespace: flyte\n    s3_endpoint: http://10.0.0.2:30002\n    image_pull_policy: Never\n"
+      "    keep_failed_pods: true\n    image_pull_backoff_grace: 30s\n    max_log_streams: 5\n"
+      "    writes_per_second: 50\n",
+      "sandbox.yaml", DefaultConfig());
+  REQUIRE_MESSAGE(config.ok(), config.status());
+  const KubernetesTasksConfig& kube = config->tasks.kubernetes;
+  CHECK(kube.kubeconfig == "/k/config");
+  CHECK(kube.context == "c");
+  CHECK(kube.namespace_ == "flyte");
+  CHECK(kube.s3_endpoint == "http://10.0.0.2:30002");
+  CHECK(kube.image_pull_policy == "Never");
+  CHECK(kube.keep_failed_pods);
+  CHECK(kube.image_pull_backoff_grace == std::chrono::seconds(30));
+  CHECK(kube.max_log_streams == 5);
+  CHECK(kube.writes_per_second == 50);
+  auto bad = ParseConfig("tasks:\n  kubernetes:\n    image_pull_policy: Sometimes\n", "sandbox.yaml", DefaultConfig());
+  REQUIRE_FALSE(bad.ok());
+  CHECK(std::string(bad.status().message()).find("tasks.kubernetes.image_pull_policy") != std::string::npos);
+  CHECK_FALSE(ParseConfig("tasks:\n  kubernetes:\n    cluster: x\n", "sandbox.yaml", DefaultConfig()).ok());
+}
+
 }  // namespace
 }  // namespace flyte::app

@@ -54,6 +54,16 @@ TEST_CASE("config/sandbox.yaml parses and matches the compiled-in defaults") {
   CHECK(loaded->tasks.warm_python == defaults.tasks.warm_python);
   CHECK(loaded->tasks.warm_python_idle == defaults.tasks.warm_python_idle);
   CHECK(loaded->tasks.plugins.plugin_for == defaults.tasks.plugins.plugin_for);
+  const KubernetesTasksConfig& kube = loaded->tasks.kubernetes;
+  CHECK(kube.kubeconfig == defaults.tasks.kubernetes.kubeconfig);
+  CHECK(kube.context == defaults.tasks.kubernetes.context);
+  CHECK(kube.namespace_ == defaults.tasks.kubernetes.namespace_);
+  CHECK(kube.s3_endpoint == defaults.tasks.kubernetes.s3_endpoint);
+  CHECK(kube.image_pull_policy == defaults.tasks.kubernetes.image_pull_policy);
+  CHECK(kube.keep_failed_pods == defaults.tasks.kubernetes.keep_failed_pods);
+  CHECK(kube.image_pull_backoff_grace == defaults.tasks.kubernetes.image_pull_backoff_grace);
+  CHECK(kube.max_log_streams == defaults.tasks.kubernetes.max_log_streams);
+  CHECK(kube.writes_per_second == defaults.tasks.kubernetes.writes_per_second);
   CHECK(loaded->auth_mode == defaults.auth_mode);
   CHECK(loaded->auth.client_id == defaults.auth.client_id);
   CHECK(loaded->auth.client_secret == defaults.auth.client_secret);

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import base64
 import subprocess
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
@@ -47,6 +48,7 @@ class KubeCluster:
     folder: Path
     port: int
     process: subprocess.Popen
+    _sessions: threading.local = field(default_factory=threading.local)
 
     @property
     def server(self) -> str:
@@ -57,10 +59,13 @@ class KubeCluster:
         return self.folder / "pki" / "ca.crt"
 
     def api(self, method: str, path: str, **kwargs) -> requests.Response:
-        """A call as the admin (token), verified against the cluster's CA."""
+        """A call as the admin (token), verified against the cluster's CA, on a kept-alive
+        connection of the calling thread's."""
+        if not hasattr(self._sessions, "session"):
+            self._sessions.session = requests.Session()
         headers = {"Authorization": f"Bearer {ADMIN_TOKEN}", **kwargs.pop("headers", {})}
-        return requests.request(method, self.server + path, headers=headers, verify=str(self.ca),
-                                timeout=kwargs.pop("timeout", 30), **kwargs)
+        return self._sessions.session.request(method, self.server + path, headers=headers, verify=str(self.ca),
+                                              timeout=kwargs.pop("timeout", 30), **kwargs)
 
     def kubeconfig(self, path: Path, user: dict, cluster: dict | None = None, namespace: str = "") -> Path:
         """A kubeconfig with one context `e2e` for `user` (a kubeconfig `user` map); `cluster`

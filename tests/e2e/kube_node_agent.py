@@ -8,7 +8,8 @@ not in podman's store: nothing is ever pulled; Running; Succeeded or Failed with
 exit code and reason, OOMKilled included; DeadlineExceeded past activeDeadlineSeconds), serves
 container logs on its kubelet port (HTTPS; the API server's pods/log proxies there), kills and
 removes a pod's containers once it is deleted and then confirms the deletion. `evict` plays the
-kubelet's eviction under node pressure (SIGKILL, phase Failed, reason Evicted).
+kubelet's eviction under node pressure (SIGKILL, phase Failed, reason Evicted). With `simulate`, it
+runs nothing: each bound pod is reported Running and stays so (bench/kube_bench.py's 500 pods).
 
 What it does not do: volumes, probes, restarts, init containers, the network of a real pod."""
 
@@ -44,8 +45,9 @@ def container_name(namespace: str, pod: str, container: str) -> str:
 
 
 class NodeAgent:
-    def __init__(self, cluster: KubeCluster, folder: Path):
+    def __init__(self, cluster: KubeCluster, folder: Path, simulate: bool = False):
         self.cluster = cluster
+        self.simulate = simulate
         self.folder = folder
         self.stopping = threading.Event()
         self.lock = threading.Lock()
@@ -153,6 +155,14 @@ class NodeAgent:
         namespace, name = meta["namespace"], meta["name"]
         containers = spec["containers"]
         scheduled = {"type": "PodScheduled", "status": "True", "lastTransitionTime": now()}
+        if self.simulate:
+            self.patch_status(namespace, name, {
+                "phase": "Running", "hostIP": "127.0.0.1", "podIP": "127.0.0.1", "startTime": now(),
+                "conditions": [scheduled, {"type": "Ready", "status": "True", "lastTransitionTime": now()}],
+                "containerStatuses": [{"name": c["name"], "ready": True, "restartCount": 0, "image": c["image"],
+                                       "imageID": c["image"], "started": True, "state": {"running": {"startedAt": now()}}}
+                                      for c in containers]})
+            return
         # The images first: never pulled, as the sandbox never pulls.
         missing = [c for c in containers if podman("image", "exists", c["image"]).returncode != 0]
         if missing:
@@ -277,6 +287,9 @@ class NodeAgent:
                     handler.send_error(404)
                     return
                 follow = "follow=true" in query
+                if podman("container", "exists", container_name(parts[2], parts[3], parts[4])).returncode != 0:
+                    handler.send_error(404)  # as a kubelet answers for a container it does not have
+                    return
                 argv = ["podman", "logs", *(["--follow"] if follow else []), container_name(parts[2], parts[3], parts[4])]
                 handler.send_response(200)
                 handler.send_header("Content-Type", "text/plain")

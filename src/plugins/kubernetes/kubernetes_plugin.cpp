@@ -366,7 +366,9 @@ void KubernetesPlugin::Judge(const AttemptId& id, AttemptRecord& record, const P
         Report(id, Status_(AttemptPhase::kRunning, "running as pod " + pod.namespace_ + "/" + pod.name +
                                                        (pod.node_name.empty() ? "" : " on node " + pod.node_name)));
       }
-      if (!record.following && following_ < config_.max_log_streams) FollowLog(id, record, true);
+      if (!record.following && following_ < config_.max_log_streams && Clock::now() >= record.follow_after) {
+        FollowLog(id, record, true);
+      }
       return;
     case PodJudgement::Phase::kSucceeded:
     case PodJudgement::Phase::kFailed:
@@ -422,6 +424,7 @@ void KubernetesPlugin::ReadLog(const AttemptId& id, std::string pod, std::string
       AttemptRecord& record = found->second;
       record.following = false;
       record.skip = std::max(skip, seen);
+      record.follow_after = Clock::now() + std::chrono::seconds(5);
       if (record.final) {
         Report(id, std::move(*record.final));
         record.final.reset();

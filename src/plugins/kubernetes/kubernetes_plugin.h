@@ -73,7 +73,10 @@ class KubernetesPlugin final : public Plugin {
     std::optional<AttemptStatus> final;  // the outcome, reported once the log is read
     std::chrono::steady_clock::time_point ended_at;
     bool following = false;  // a thread reads its log
-    int64_t skip = 0;        // bytes of the pod's log the attempt's log holds already (after a restart)
+    // A follow that ended while the pod still runs is started again no sooner than this (the
+    // container has just ended and its status is on the way, or the log endpoint is failing).
+    std::chrono::steady_clock::time_point follow_after;
+    int64_t skip = 0;  // bytes of the pod's log the attempt's log holds already (after a restart)
     std::shared_ptr<Cancellation> log_cancel = std::make_shared<Cancellation>();
   };
   struct Write {
