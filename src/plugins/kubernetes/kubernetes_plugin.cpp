@@ -423,8 +423,9 @@ void KubernetesPlugin::ReadLog(const AttemptId& id, std::string pod, std::string
     if (found != attempts_.end()) {
       AttemptRecord& record = found->second;
       record.following = false;
+      record.empty_follows = std::max(skip, seen) > record.skip ? 0 : std::min(record.empty_follows + 1, 6);
       record.skip = std::max(skip, seen);
-      record.follow_after = Clock::now() + std::chrono::seconds(5);
+      record.follow_after = Clock::now() + std::chrono::seconds(5) * (1 << record.empty_follows);
       if (record.final) {
         Report(id, std::move(*record.final));
         record.final.reset();
