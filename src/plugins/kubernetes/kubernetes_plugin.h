@@ -77,7 +77,7 @@ class KubernetesPlugin final : public Plugin {
     // container has just ended and its status is on the way, or the log endpoint is failing).
     std::chrono::steady_clock::time_point follow_after;
     int empty_follows = 0;  // follows in a row that read nothing: each doubles the wait (5 s to 5 min)
-    int64_t skip = 0;  // bytes of the pod's log the attempt's log holds already (after a restart)
+    int64_t skip = 0;       // bytes of the pod's log the attempt's log holds already (after a restart)
     std::shared_ptr<Cancellation> log_cancel = std::make_shared<Cancellation>();
   };
   struct Write {
