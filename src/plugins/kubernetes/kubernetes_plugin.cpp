@@ -89,8 +89,7 @@ KubernetesConnection ConnectKubernetes(KubernetesConfig& config, const std::map<
   }
   config.pod.sandbox_id = *sandbox_id;
   auto api = std::make_shared<PodApi>(std::shared_ptr<KubeHttp>(std::move(*http)), config.pod.namespace_);
-  (void)timeout;
-  auto version = api->Version();
+  auto version = api->Version(timeout);
   if (!version.ok()) {
     connection.description = std::string(version.status().message());
     return connection;
@@ -265,28 +264,25 @@ StatusOr<Recovery> KubernetesPlugin::Recover(const TaskAttempt& attempt) {
   const auto container = pod->annotations.find("primary_container_name");
   const std::string primary = container == pod->annotations.end() ? std::string() : container->second;
   const PodJudgement judgement = JudgePod(*pod, std::chrono::system_clock::now(), config_.phases);
+  const auto link = LogLink(log_file, kLogName);
+  if (judgement.phase == PodJudgement::Phase::kSucceeded || judgement.phase == PodJudgement::Phase::kFailed) {
+    // It ended while the sandbox was down: the rest of its log, then its outcome.
+    (void)CopyLog(name, primary, log_file, LoggedBytes(log_file), false, nullptr);
+    recovery.state = Recovery::State::kEnded;
+    recovery.status = Outcome(judgement, *pod, primary);
+    recovery.status.logs.push_back(link);
+    recovery.status.message = "pod " + name + " ended while the sandbox was down" +
+                              (recovery.status.message.empty() ? "" : ": " + recovery.status.message);
+    return recovery;
+  }
   absl::MutexLock lock(&mu_);
   AttemptRecord record;
   record.pod = name;
   record.container = primary;
   record.token = attempt.token;
   record.log_file = log_file;
-  record.skip = LoggedBytes(log_file);
-  record.status.logs.push_back(LogLink(log_file, kLogName));
-  const bool ended =
-      judgement.phase == PodJudgement::Phase::kSucceeded || judgement.phase == PodJudgement::Phase::kFailed;
-  if (ended) {
-    // It ended while the sandbox was down: the rest of its log, then its outcome.
-    recovery.state = Recovery::State::kEnded;
-    recovery.status = Outcome(judgement, *pod, primary);
-    recovery.status.logs = record.status.logs;
-    recovery.status.message = "pod " + name + " ended while the sandbox was down" +
-                              (recovery.status.message.empty() ? "" : ": " + recovery.status.message);
-    mu_.Unlock();
-    ReadLog(attempt.id, name, primary, log_file, record.skip, false, record.log_cancel);
-    mu_.Lock();
-    return recovery;
-  }
+  record.skip = LoggedBytes(log_file);  // its log goes on past what the attempt's log holds
+  record.status.logs.push_back(link);
   recovery.state = Recovery::State::kRunning;
   record.status.phase =
       judgement.phase == PodJudgement::Phase::kRunning ? AttemptPhase::kRunning : AttemptPhase::kQueued;
@@ -392,8 +388,8 @@ void KubernetesPlugin::FollowLog(const AttemptId& id, AttemptRecord& record, boo
          follow, cancel = record.log_cancel] { ReadLog(id, pod, container, log_file, skip, follow, cancel); });
 }
 
-void KubernetesPlugin::ReadLog(const AttemptId& id, std::string pod, std::string container, std::string log_file,
-                               int64_t skip, bool follow, std::shared_ptr<Cancellation> cancel) {
+int64_t KubernetesPlugin::CopyLog(const std::string& pod, const std::string& container, const std::string& log_file,
+                                  int64_t skip, bool follow, Cancellation* cancel) const {
   std::error_code error;
   fs::create_directories(fs::path(log_file).parent_path(), error);
   const int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -405,17 +401,23 @@ void KubernetesPlugin::ReadLog(const AttemptId& id, std::string pod, std::string
     const size_t from = start >= skip ? 0 : static_cast<size_t>(skip - start);
     AppendToLog(fd, piece.substr(from));
   };
-  for (int tries = 0; tries < 600 && !cancel->cancelled(); ++tries) {
-    const int64_t before = seen;
-    const Status read = api_->Log(pod, container, follow, sink, cancel.get());
+  for (int tries = 0; tries < 600 && (cancel == nullptr || !cancel->cancelled()); ++tries) {
+    const Status read = api_->Log(pod, container, follow, sink, cancel);
     // 400 while the container is still being made: ask again (a follow that broke goes on past
     // what it read, as a restart's does).
     if (read.ok() || !(absl::IsInvalidArgument(read) || absl::IsUnavailable(read)) || !follow) break;
+    const bool progressed = seen > skip;
     skip = std::max(skip, seen);
     seen = 0;
-    if (before == 0) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    if (!progressed) std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
   if (fd >= 0) ::close(fd);
+  return std::max(skip, seen);
+}
+
+void KubernetesPlugin::ReadLog(const AttemptId& id, std::string pod, std::string container, std::string log_file,
+                               int64_t skip, bool follow, std::shared_ptr<Cancellation> cancel) {
+  const int64_t reached = CopyLog(pod, container, log_file, skip, follow, cancel.get());
   {
     absl::MutexLock lock(&mu_);
     --following_;
@@ -423,8 +425,8 @@ void KubernetesPlugin::ReadLog(const AttemptId& id, std::string pod, std::string
     if (found != attempts_.end()) {
       AttemptRecord& record = found->second;
       record.following = false;
-      record.empty_follows = std::max(skip, seen) > record.skip ? 0 : std::min(record.empty_follows + 1, 6);
-      record.skip = std::max(skip, seen);
+      record.empty_follows = reached > record.skip ? 0 : std::min(record.empty_follows + 1, 6);
+      record.skip = std::max(record.skip, reached);
       record.follow_after = Clock::now() + std::chrono::seconds(5) * (1 << record.empty_follows);
       if (record.final) {
         Report(id, std::move(*record.final));

@@ -99,6 +99,11 @@ class KubernetesPlugin final : public Plugin {
   // The attempt's outcome, reported once its log has been read.
   void End(const AttemptId& id, AttemptRecord& record, AttemptStatus outcome) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void FollowLog(const AttemptId& id, AttemptRecord& record, bool follow) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Appends the pod's log past its first `skip` bytes to `log_file` (following it to the
+  // container's end with `follow`); how far into the pod's log it got.
+  int64_t CopyLog(const std::string& pod, const std::string& container, const std::string& log_file, int64_t skip,
+                  bool follow, Cancellation* cancel) const;
+  // A log thread: CopyLog, then the attempt's outcome when it waited for the log.
   void ReadLog(const AttemptId& id, std::string pod, std::string container, std::string log_file, int64_t skip,
                bool follow, std::shared_ptr<Cancellation> cancel);
   // Sets the attempt's status; the engine hears of it once mu_ is released (TellChanges).

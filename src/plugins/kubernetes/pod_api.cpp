@@ -73,8 +73,10 @@ StatusOr<HttpResponse> PodApi::Call(const HttpRequest& request, std::vector<int>
   return response;
 }
 
-StatusOr<std::string> PodApi::Version() const {
-  ASSIGN_OR_RETURN(const HttpResponse response, Call({"GET", "/version"}, {200}));
+StatusOr<std::string> PodApi::Version(std::chrono::milliseconds timeout) const {
+  HttpOptions options;
+  options.io_timeout = timeout;
+  ASSIGN_OR_RETURN(const HttpResponse response, Call({"GET", "/version"}, {200}, options));
   ASSIGN_OR_RETURN(const Struct version, ParseObject(response.body, "GET /version"));
   return TextAt(version, "gitVersion");
 }

@@ -7,6 +7,7 @@
 
 #include <google/protobuf/struct.pb.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -36,8 +37,8 @@ class PodApi {
  public:
   PodApi(std::shared_ptr<KubeHttp> http, std::string namespace_);
 
-  // "v1.34.2", for the banner.
-  StatusOr<std::string> Version() const;
+  // "v1.34.2", for the banner; UNAVAILABLE when the server has not answered within `timeout`.
+  StatusOr<std::string> Version(std::chrono::milliseconds timeout) const;
   Status Create(const google::protobuf::Struct& pod) const;
   StatusOr<PodState> Get(const std::string& name) const;
   // NOT_FOUND is success: the pod is gone either way.
