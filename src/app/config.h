@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include <google/protobuf/struct.pb.h>
+
 #include "admin/admin_config.h"
 #include "auth/auth_config.h"
 #include "common/log.h"
@@ -40,6 +42,8 @@ struct KubernetesTasksConfig {
   std::string s3_endpoint;        // the S3 endpoint as pods reach it; empty: as this machine reaches it
   std::string image_pull_policy;  // empty: Kubernetes' default
   bool keep_failed_pods = false;
+  google::protobuf::ListValue interruptible_tolerations;  // for interruptible attempts' pods
+  std::map<std::string, std::string> interruptible_node_selector;
   std::chrono::seconds image_pull_backoff_grace{180};
   int max_log_streams = 100;
   double writes_per_second = 20;

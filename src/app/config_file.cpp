@@ -4,6 +4,7 @@
 #include "common/quantity.h"
 #include "server/s3/objects.h"
 
+#include <google/protobuf/struct.pb.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
@@ -62,6 +63,47 @@ StatusOr<std::vector<std::string>> ReadStringList(std::string_view source, const
   }
   if (out.empty()) return Bad(source, node, key, "must not be empty");
   return out;
+}
+
+// NAME: value pairs.
+StatusOr<std::map<std::string, std::string>> ReadTextMap(std::string_view source, const YAML::Node& node,
+                                                         std::string_view key) {
+  if (!node.IsMap()) return Bad(source, node, key, "expected a mapping of NAME: value");
+  std::map<std::string, std::string> out;
+  for (const auto& entry : node) {
+    ASSIGN_OR_RETURN(out[entry.first.Scalar()], ReadString(source, entry.second, key));
+  }
+  return out;
+}
+
+// A Kubernetes object given in YAML (a toleration), as its JSON value: a plain scalar that reads
+// as a number or true/false is one, a quoted one stays a string.
+StatusOr<google::protobuf::Value> ReadObject(std::string_view source, const YAML::Node& node, std::string_view key) {
+  google::protobuf::Value value;
+  if (node.IsMap()) {
+    auto& fields = *value.mutable_struct_value()->mutable_fields();
+    for (const auto& entry : node) {
+      ASSIGN_OR_RETURN(fields[entry.first.Scalar()], ReadObject(source, entry.second, key));
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) {
+      ASSIGN_OR_RETURN(*value.mutable_list_value()->add_values(), ReadObject(source, item, key));
+    }
+  } else if (node.IsScalar()) {
+    const std::string& text = node.Scalar();
+    char* end = nullptr;
+    const double number = std::strtod(text.c_str(), &end);
+    if (node.Tag() != "!" && (text == "true" || text == "false")) {
+      value.set_bool_value(text == "true");
+    } else if (node.Tag() != "!" && !text.empty() && *end == '\0') {
+      value.set_number_value(number);
+    } else {
+      value.set_string_value(text);
+    }
+  } else {
+    value.set_null_value(google::protobuf::NULL_VALUE);
+  }
+  return value;
 }
 
 // A secret kept in a file (client secret, static tokens), read now so a missing file stops the
@@ -132,6 +174,12 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
       ASSIGN_OR_RETURN(std::string text, ReadString(source, node, key));
       if (text.empty()) return Bad(source, node, key, "must not be empty");
       out = ExpandHome(text);
+      return absl::OkStatus();
+    };
+  };
+  auto text_map_into = [&](std::map<std::string, std::string>& out) {
+    return [&, &out = out](const YAML::Node& node, std::string_view key) -> Status {
+      ASSIGN_OR_RETURN(out, ReadTextMap(source, node, key));
       return absl::OkStatus();
     };
   };
@@ -303,6 +351,17 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
          return absl::OkStatus();
        }},
       {"keep_failed_pods", bool_into(kube.keep_failed_pods)},
+      {"interruptible_tolerations",
+       [&](const YAML::Node& node, std::string_view key) -> Status {
+         if (!node.IsSequence()) return Bad(source, node, key, "expected a list of tolerations");
+         ASSIGN_OR_RETURN(const google::protobuf::Value tolerations, ReadObject(source, node, key));
+         kube.interruptible_tolerations = tolerations.list_value();
+         for (const auto& toleration : kube.interruptible_tolerations.values()) {
+           if (!toleration.has_struct_value()) return Bad(source, node, key, "each toleration is a mapping");
+         }
+         return absl::OkStatus();
+       }},
+      {"interruptible_node_selector", text_map_into(kube.interruptible_node_selector)},
       {"image_pull_backoff_grace", duration_into(kube.image_pull_backoff_grace)},
       {"max_log_streams", int_into(kube.max_log_streams, 0, 10000)},
       {"writes_per_second",
@@ -343,15 +402,7 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
       {"resources", section(resources)},
       {"path", folders_into(config.tasks.path)},
       {"flyte2_path", folders_into(config.tasks.flyte2_path)},
-      {"env",
-       [&](const YAML::Node& node, std::string_view key) -> Status {
-         if (!node.IsMap()) return Bad(source, node, key, "expected a mapping of NAME: value");
-         config.tasks.env.clear();
-         for (const auto& entry : node) {
-           ASSIGN_OR_RETURN(config.tasks.env[entry.first.Scalar()], ReadString(source, entry.second, key));
-         }
-         return absl::OkStatus();
-       }},
+      {"env", text_map_into(config.tasks.env)},
       {"max_system_retries", int_into(config.tasks.max_system_retries, 0, 100)},
       {"warm_python", int_into(config.tasks.warm_python, 0, 16)},
       {"warm_python_idle", duration_into(config.tasks.warm_python_idle)},

@@ -89,6 +89,8 @@ plugins::KubernetesConfig KubernetesConfigFor(const SandboxConfig& config) {
       S3Environment(config.server, tasks.s3_endpoint.empty() ? LocalS3Endpoint(config.server) : tasks.s3_endpoint);
   for (const auto& [name, value] : config.tasks.env) kubernetes.pod.env[name] = value;
   kubernetes.pod.image_pull_policy = tasks.image_pull_policy;
+  kubernetes.pod.interruptible_tolerations = tasks.interruptible_tolerations;
+  kubernetes.pod.interruptible_node_selector = tasks.interruptible_node_selector;
   kubernetes.phases.image_pull_backoff_grace = tasks.image_pull_backoff_grace;
   kubernetes.keep_failed_pods = tasks.keep_failed_pods;
   kubernetes.max_log_streams = tasks.max_log_streams;

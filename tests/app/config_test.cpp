@@ -189,7 +189,10 @@ TEST_CASE("config: tasks.kubernetes, and what it refuses") {
       "tasks:\n  plugins: {python-task: kubernetes}\n  kubernetes:\n    kubeconfig: /k/config\n    context: c\n"
       "    namespace: flyte\n    s3_endpoint: http://10.0.0.2:30002\n    image_pull_policy: Never\n"
       "    keep_failed_pods: true\n    image_pull_backoff_grace: 30s\n    max_log_streams: 5\n"
-      "    writes_per_second: 50\n",
+      "    writes_per_second: 50\n"
+      "    interruptible_tolerations: [{key: spot, operator: Exists, effect: NoSchedule, tolerationSeconds: 30},"
+      " {key: v, value: '1'}]\n"
+      "    interruptible_node_selector: {pool: spot}\n",
       "sandbox.yaml", DefaultConfig());
   REQUIRE_MESSAGE(config.ok(), config.status());
   const KubernetesTasksConfig& kube = config->tasks.kubernetes;
@@ -202,6 +205,16 @@ TEST_CASE("config: tasks.kubernetes, and what it refuses") {
   CHECK(kube.image_pull_backoff_grace == std::chrono::seconds(30));
   CHECK(kube.max_log_streams == 5);
   CHECK(kube.writes_per_second == 50);
+  CHECK(kube.interruptible_node_selector == std::map<std::string, std::string>{{"pool", "spot"}});
+  REQUIRE(kube.interruptible_tolerations.values_size() == 2);
+  const auto& spot = kube.interruptible_tolerations.values(0).struct_value().fields();
+  CHECK(spot.at("key").string_value() == "spot");
+  CHECK(spot.at("effect").string_value() == "NoSchedule");
+  CHECK(spot.at("tolerationSeconds").number_value() == 30);
+  CHECK(kube.interruptible_tolerations.values(1).struct_value().fields().at("value").string_value() == "1");
+  CHECK_FALSE(
+      ParseConfig("tasks:\n  kubernetes:\n    interruptible_tolerations: [spot]\n", "sandbox.yaml", DefaultConfig())
+          .ok());
   auto bad = ParseConfig("tasks:\n  kubernetes:\n    image_pull_policy: Sometimes\n", "sandbox.yaml", DefaultConfig());
   REQUIRE_FALSE(bad.ok());
   CHECK(std::string(bad.status().message()).find("tasks.kubernetes.image_pull_policy") != std::string::npos);

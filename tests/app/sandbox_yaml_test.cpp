@@ -61,6 +61,8 @@ TEST_CASE("config/sandbox.yaml parses and matches the compiled-in defaults") {
   CHECK(kube.s3_endpoint == defaults.tasks.kubernetes.s3_endpoint);
   CHECK(kube.image_pull_policy == defaults.tasks.kubernetes.image_pull_policy);
   CHECK(kube.keep_failed_pods == defaults.tasks.kubernetes.keep_failed_pods);
+  CHECK(kube.interruptible_tolerations.values_size() == 0);
+  CHECK(kube.interruptible_node_selector == defaults.tasks.kubernetes.interruptible_node_selector);
   CHECK(kube.image_pull_backoff_grace == defaults.tasks.kubernetes.image_pull_backoff_grace);
   CHECK(kube.max_log_streams == defaults.tasks.kubernetes.max_log_streams);
   CHECK(kube.writes_per_second == defaults.tasks.kubernetes.writes_per_second);

@@ -1,6 +1,6 @@
 """The tests' Kubernetes node: a small stand-in for the scheduler and the kubelet, talking to the
 real API server (kube_cluster.py) as they do. It registers Node `e2e-node`, binds every pod that
-has no node to itself, runs each bound pod's containers with podman (the image, command, args,
+has no node to itself (node selectors and tolerations are not checked: it is the only node), runs each bound pod's containers with podman (the image, command, args,
 env and memory/cpu limits of the pod spec, on the machine's network so that 127.0.0.1 reaches the
 sandbox; nothing mounted: a pod gets only what its spec asks for), reports the pod's status
 through the API as a kubelet does (Pending with ErrImagePull / ImagePullBackOff when the image is

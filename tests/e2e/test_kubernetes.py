@@ -73,6 +73,8 @@ def sandbox_config(base: Path, kubeconfig: Path, more: str = "") -> Path:
         f"tasks:\n  path: [{VENV_BIN}]\n"
         "  plugins:\n    python-task: kubernetes\n    raw-container: kubernetes\n    python-in-container: kubernetes\n"
         f"  kubernetes:\n    kubeconfig: {kubeconfig}\n    namespace: {NAMESPACE}\n    image_pull_backoff_grace: 3s\n"
+        "    interruptible_tolerations: [{key: spot, operator: Exists, effect: NoSchedule}]\n"
+        "    interruptible_node_selector: {pool: spot}\n"
         f"{more}")
     return config
 
@@ -158,11 +160,12 @@ def test_a_bad_credential_is_named_in_the_banner_and_its_tasks_fail_to_start(tmp
         sb.stop_and_check()
 
 
-def test_a_container_task_runs_as_a_pod_labelled_as_flyte_labels_it(sandbox, cluster, image):
+def test_a_container_task_runs_as_a_pod_labelled_and_placed_as_flyte_does(sandbox, cluster, image):
     remote = remote_of(sandbox)
     task = shell_task(image, 'echo "hello from $FLYTE_INTERNAL_EXECUTION_ID"; sleep 2; echo done',
-                      requests=Resources(cpu="200m", mem="64Mi"), limits=Resources(cpu="500m", mem="128Mi"))
-    execution = remote.execute(task, inputs={}, version=unique("v"))
+                      requests=Resources(cpu="200m", mem="64Mi"), limits=Resources(cpu="500m", mem="128Mi"),
+                      metadata=TaskMetadata(retries=1))
+    execution = remote.execute(task, inputs={}, version=unique("v"), interruptible=True)
     seen = []
     deadline = time.monotonic() + 120
     while not seen and time.monotonic() < deadline:
@@ -177,11 +180,14 @@ def test_a_container_task_runs_as_a_pod_labelled_as_flyte_labels_it(sandbox, clu
     node_id = attempt.id.node_execution_id.node_id
     assert meta["name"] == f"{execution.id.name}-{node_id}-0"  # propeller's name: execution, node, attempt
     for key, value in {"execution-id": execution.id.name, "project": PROJECT, "domain": DOMAIN, "node-id": node_id,
-                       "interruptible": "false"}.items():
+                       "interruptible": "true"}.items():
         assert meta["labels"][key] == value, meta["labels"]
     assert meta["labels"]["task-name"].startswith("kube-shell-"), meta["labels"]
     assert meta["annotations"]["primary_container_name"] == spec["containers"][0]["name"]
     assert spec["restartPolicy"] == "Never"
+    # Its first attempt may be interrupted (it has a retry left): the configured placement.
+    assert spec["tolerations"][0] == {"key": "spot", "operator": "Exists", "effect": "NoSchedule"}, spec
+    assert spec["nodeSelector"] == {"pool": "spot"}
     container = spec["containers"][0]
     assert container["image"] == image
     assert container["resources"] == {"requests": {"cpu": "200m", "memory": "64Mi"},
