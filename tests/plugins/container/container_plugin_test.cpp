@@ -12,7 +12,7 @@
 #include <string>
 #include <thread>
 
-#include "fakes/fake_docker_engine.h"
+#include "fakes/fake_http_server.h"
 #include "fakes/temp_dir.h"
 
 namespace flyte::plugins {

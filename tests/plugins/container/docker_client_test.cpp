@@ -8,7 +8,7 @@
 
 #include "absl/synchronization/mutex.h"
 
-#include "fakes/fake_docker_engine.h"
+#include "fakes/fake_http_server.h"
 #include "plugins/container/engine_socket.h"
 
 namespace flyte::plugins {

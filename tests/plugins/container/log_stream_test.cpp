@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "fakes/fake_docker_engine.h"
+#include "fakes/fake_http_server.h"
 
 namespace flyte::plugins {
 namespace {

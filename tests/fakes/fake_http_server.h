@@ -1,9 +1,12 @@
-// A Docker Engine API on a unix socket in a temporary folder, answering each request with the
-// canned response of the first route whose "METHOD /path" prefix it matches (recorded from Podman's
-// compatible service), and remembering the requests: the container plugin and its client tested
-// without a container engine.
+// An HTTP/1.1 server on a unix socket in a temporary folder (the Docker Engine API, with responses
+// recorded from Podman's compatible service) or on a loopback TCP port (the Kubernetes API),
+// answering each request with the canned response of the first route whose "METHOD /path" prefix
+// it matches (a route marked `once` answers one request, then the next match does), and
+// remembering the requests: the container and Kubernetes plugins and their clients tested without
+// an engine or a cluster.
 #pragma once
 
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -28,35 +31,51 @@ struct FakeRoute {
   int status = 200;
   std::string body;
   std::string content_type = "application/json";
-  bool held_open = false;  // the body as one chunk of a chunked reply that goes on (a followed log)
+  bool held_open = false;              // the body as one chunk of a chunked reply that goes on (a followed log)
+  bool once = false;                   // answers one request only
+  std::chrono::milliseconds delay{0};  // waited before answering
 };
 
 struct FakeRequest {
   std::string method, target, body;
 };
 
-class FakeDockerEngine {
+class FakeHttpServer {
  public:
-  explicit FakeDockerEngine(std::vector<FakeRoute> routes) : routes_(std::move(routes)) {
-    socket_path_ = (dir_.path() / "engine.sock").string();
-    listener_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    std::strncpy(address.sun_path, socket_path_.c_str(), sizeof address.sun_path - 1);
-    ::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  enum class Transport { kUnixSocket, kTcp };
+  explicit FakeHttpServer(std::vector<FakeRoute> routes, Transport transport = Transport::kUnixSocket)
+      : routes_(std::move(routes)), used_(routes_.size(), false) {
+    if (transport == Transport::kUnixSocket) {
+      socket_path_ = (dir_.path() / "engine.sock").string();
+      listener_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      sockaddr_un address{};
+      address.sun_family = AF_UNIX;
+      std::strncpy(address.sun_path, socket_path_.c_str(), sizeof address.sun_path - 1);
+      ::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    } else {
+      listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      sockaddr_in address{};
+      address.sin_family = AF_INET;
+      address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      ::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address);
+      socklen_t size = sizeof address;
+      ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &size);
+      port_ = ntohs(address.sin_port);
+    }
     ::listen(listener_, 16);
     thread_ = std::thread([this] { Serve(); });
   }
-  ~FakeDockerEngine() {
+  ~FakeHttpServer() {
     stopping_ = true;
     ::shutdown(listener_, SHUT_RDWR);
     thread_.join();
     ::close(listener_);
   }
-  FakeDockerEngine(const FakeDockerEngine&) = delete;
-  FakeDockerEngine& operator=(const FakeDockerEngine&) = delete;
+  FakeHttpServer(const FakeHttpServer&) = delete;
+  FakeHttpServer& operator=(const FakeHttpServer&) = delete;
 
   const std::string& socket_path() const { return socket_path_; }
+  int port() const { return port_; }
   std::vector<FakeRequest> requests() const {
     std::lock_guard<std::mutex> lock(mu_);
     return requests_;
@@ -69,13 +88,18 @@ class FakeDockerEngine {
   }
 
  private:
+  // A thread per connection: a held-open answer (a watch, a followed log) blocks no other.
   void Serve() {
+    std::vector<std::thread> connections;
     while (!stopping_) {
       const int fd = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (fd < 0) return;
-      Answer(fd);
-      ::close(fd);
+      if (fd < 0) break;
+      connections.emplace_back([this, fd] {
+        Answer(fd);
+        ::close(fd);
+      });
     }
+    for (std::thread& connection : connections) connection.join();
   }
 
   void Answer(int fd) {
@@ -98,16 +122,17 @@ class FakeDockerEngine {
     FakeRequest request{data.substr(0, space), data.substr(space + 1, second - space - 1),
                         data.substr(header_end + 4, length)};
     FakeRoute route{"", 404, R"({"cause":"no such route","message":"no such route","response":404})"};
-    for (const auto& candidate : routes_) {
-      if ((request.method + " " + request.target).rfind(candidate.prefix, 0) == 0) {
-        route = candidate;
-        break;
-      }
-    }
     {
       std::lock_guard<std::mutex> lock(mu_);
+      for (size_t i = 0; i < routes_.size(); ++i) {
+        if (used_[i] || (request.method + " " + request.target).rfind(routes_[i].prefix, 0) != 0) continue;
+        route = routes_[i];
+        used_[i] = routes_[i].once;
+        break;
+      }
       requests_.push_back(std::move(request));
     }
+    std::this_thread::sleep_for(route.delay);
     const std::string head = "HTTP/1.1 " + std::to_string(route.status) + " X\r\nContent-Type: " + route.content_type;
     if (route.held_open) {
       char size[16];
@@ -129,12 +154,16 @@ class FakeDockerEngine {
   TempDir dir_;
   std::string socket_path_;
   const std::vector<FakeRoute> routes_;
+  std::vector<bool> used_;  // guarded by mu_
   int listener_ = -1;
+  int port_ = 0;
   std::atomic<bool> stopping_{false};
   mutable std::mutex mu_;
   std::vector<FakeRequest> requests_;
   std::thread thread_;
 };
+
+using FakeDockerEngine = FakeHttpServer;
 
 // Docker's multiplexed log frame: stream (1 stdout, 2 stderr), three zeros, big-endian length, payload.
 inline std::string LogFrame(int stream, const std::string& payload) {
