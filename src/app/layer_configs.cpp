@@ -106,13 +106,27 @@ bool UsesKubernetes(const SandboxConfig& config) {
   return false;
 }
 
-plugins::KubernetesConnection FindKubernetes(const SandboxConfig& config, plugins::KubernetesConfig& kubernetes) {
-  if (!UsesKubernetes(config)) return {nullptr, "not used (no task type is sent to it in tasks.plugins)"};
+namespace {
+
+// What a kubeconfig is looked up with.
+std::map<std::string, std::string> KubeEnvironment() {
   std::map<std::string, std::string> environment;
   for (const char* name : {"KUBECONFIG", "HOME", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT"}) {
     if (const char* value = std::getenv(name)) environment[name] = value;
   }
-  return plugins::ConnectKubernetes(kubernetes, environment, std::chrono::seconds(5));
+  return environment;
+}
+
+}  // namespace
+
+plugins::KubernetesConnection FindKubernetes(const SandboxConfig& config, plugins::KubernetesConfig& kubernetes) {
+  if (!UsesKubernetes(config)) return {nullptr, "not used (no task type is sent to it in tasks.plugins)"};
+  return plugins::ConnectKubernetes(kubernetes, KubeEnvironment(), std::chrono::seconds(5));
+}
+
+StatusOr<int> RemoveTaskPods(const SandboxConfig& config) {
+  if (!UsesKubernetes(config)) return 0;
+  return plugins::DeleteSandboxPods(KubernetesConfigFor(config), KubeEnvironment());
 }
 
 plugins::BuiltinPluginsConfig PluginConfigsFor(const SandboxConfig& config,

@@ -44,6 +44,10 @@ bool UsesKubernetes(const SandboxConfig& config);
 // cannot be reached.
 plugins::KubernetesConnection FindKubernetes(const SandboxConfig& config, plugins::KubernetesConfig& kubernetes);
 
+// Deletes every pod of the sandbox on its cluster (by its id label), for teardown; how many (0 when
+// tasks.plugins sends nothing to Kubernetes or the sandbox never made a pod).
+StatusOr<int> RemoveTaskPods(const SandboxConfig& config);
+
 // Each plugin's settings: containers mount the blob store, and run on `engine` (none: every
 // container task fails to start, saying so); pods run on `cluster`.
 plugins::BuiltinPluginsConfig PluginConfigsFor(const SandboxConfig& config,

@@ -338,6 +338,13 @@ int Teardown(const SandboxConfig& config, bool yes) {
   } else if (*removed > 0) {
     std::cout << "Removed " << *removed << " task container" << (*removed == 1 ? "" : "s") << "\n";
   }
+  // A stopped or killed sandbox leaves its pods (a restart re-attaches them); nothing would once
+  // the state folder is gone.
+  if (const StatusOr<int> deleted = app::RemoveTaskPods(config); !deleted.ok()) {
+    std::cerr << "flyte: could not delete the sandbox's task pods: " << deleted.status().message() << "\n";
+  } else if (*deleted > 0) {
+    std::cout << "Deleted " << *deleted << " task pod" << (*deleted == 1 ? "" : "s") << "\n";
+  }
   std::error_code ec;
   fs::remove_all(config.state.dir, ec);
   if (ec) return Fail(absl::InternalError("cannot remove " + config.state.dir.string() + ": " + ec.message()));

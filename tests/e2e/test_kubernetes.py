@@ -23,6 +23,7 @@ from e2e_support import (
     REPO_ROOT,
     VENV_BIN,
     free_port,
+    run_flyte,
     run_pyflyte,
     start_sandbox,
     task_attempts,
@@ -375,3 +376,24 @@ def test_a_pod_template_shapes_the_pod(sandbox, cluster):
     env = {item["name"]: item.get("value") for item in primary["env"]}
     assert env["FROM_TEMPLATE"] == "yes" and env["FLYTE_INTERNAL_EXECUTION_ID"] == execution.id.name
     assert primary["args"][0] == "pyflyte-fast-execute" and primary["args"][2].startswith("s3://"), primary["args"]
+
+
+def test_teardown_deletes_the_pods_a_killed_sandbox_left(tmp_path, cluster, image):
+    state = tmp_path / "state"
+    sb = start_kube_sandbox(tmp_path, cluster, state_dir=state)
+    execution = remote_of(sb).execute(shell_task(image, "sleep 600"), inputs={}, version=unique("v"))
+    deadline = time.monotonic() + 120
+    while not running_pods(cluster, execution.id.name):
+        assert time.monotonic() < deadline, "the pod never ran"
+        time.sleep(0.2)
+    sb.stop(signal.SIGKILL, timeout=10)
+    assert running_pods(cluster, execution.id.name)  # a killed sandbox leaves its pods
+    teardown = run_flyte("sandbox", "teardown", "--yes", "--config", tmp_path / "sandbox.yaml", "--state-dir", state,
+                         env=sb.env, timeout=60)
+    assert teardown.returncode == 0, teardown.stderr
+    assert "Deleted 1 task pod\n" in teardown.stdout, teardown.stdout
+    deadline = time.monotonic() + 30
+    while pods_of(cluster, execution.id.name):
+        assert time.monotonic() < deadline, "the pod was not deleted"
+        time.sleep(0.2)
+    assert not state.exists()

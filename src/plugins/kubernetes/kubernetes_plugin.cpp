@@ -34,10 +34,14 @@ AttemptStatus Status_(AttemptPhase phase, std::string message) {
   return status;
 }
 
+fs::path SandboxIdFile(const std::string& state_dir) {
+  return fs::path(state_dir) / "plugins" / "kubernetes" / "sandbox-id";
+}
+
 // The sandbox's id for its pods: made once per state folder, so two sandboxes sharing a namespace
 // never take each other's pods for orphans.
 StatusOr<std::string> SandboxId(const std::string& state_dir) {
-  const fs::path file = fs::path(state_dir) / "plugins" / "kubernetes" / "sandbox-id";
+  const fs::path file = SandboxIdFile(state_dir);
   std::ifstream in(file);
   std::string id;
   if (in >> id && !id.empty()) return id;
@@ -98,6 +102,16 @@ KubernetesConnection ConnectKubernetes(KubernetesConfig& config, const std::map<
   connection.description = kubeconfig->cluster.server + " (" + *version + "), namespace " + config.pod.namespace_ +
                            (kubeconfig->context.empty() ? std::string() : ", context " + kubeconfig->context);
   return connection;
+}
+
+StatusOr<int> DeleteSandboxPods(KubernetesConfig config, const std::map<std::string, std::string>& environment) {
+  std::error_code error;
+  if (!fs::exists(SandboxIdFile(config.state_dir), error)) return 0;  // it never made a pod
+  const KubernetesConnection cluster = ConnectKubernetes(config, environment, std::chrono::seconds(5));
+  if (!cluster.api) return absl::UnavailableError(cluster.description);
+  ASSIGN_OR_RETURN(const PodList ours, cluster.api->List(std::string(kSandboxLabel) + "=" + config.pod.sandbox_id));
+  for (const PodState& pod : ours.pods) RETURN_IF_ERROR(cluster.api->Delete(pod.name));
+  return static_cast<int>(ours.pods.size());
 }
 
 std::unique_ptr<Plugin> MakeKubernetesPlugin(KubernetesConfig config, std::shared_ptr<PodApi> api,

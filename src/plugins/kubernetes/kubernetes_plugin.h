@@ -38,6 +38,11 @@ struct KubernetesConnection {
 KubernetesConnection ConnectKubernetes(KubernetesConfig& config, const std::map<std::string, std::string>& environment,
                                        std::chrono::milliseconds timeout);
 
+// Deletes every pod of the sandbox whose state folder is `config.state_dir` (by its id label), for
+// `flyte sandbox teardown`: a running sandbox leaves its pods to the next start, and nothing would
+// claim them once the state folder is gone. How many; 0 when the sandbox never made a pod.
+StatusOr<int> DeleteSandboxPods(KubernetesConfig config, const std::map<std::string, std::string>& environment);
+
 std::unique_ptr<Plugin> MakeKubernetesPlugin(KubernetesConfig config, std::shared_ptr<PodApi> api,
                                              std::string unavailable, ChangeCallback on_change);
 
