@@ -23,6 +23,7 @@ log() { printf 'setup-test-env: %s\n' "$*" >&2; }
 missing=()
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v git >/dev/null 2>&1 || missing+=(git)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)  # the Kubernetes tests' certificates
 [ -e /etc/ssl/certs/ca-certificates.crt ] || missing+=(ca-certificates)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v podman >/dev/null 2>&1 || missing+=(podman)
