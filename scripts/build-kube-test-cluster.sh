@@ -23,7 +23,7 @@ if [ ! -x "$binary" ]; then
   echo "build-kube-test-cluster: building $binary (kube-apiserver and etcd; a few minutes)" >&2
   # The version stamp a release build of Kubernetes carries (GET /version answers it).
   version=k8s.io/component-base/version
-  (cd "$module" && GOFLAGS=-trimpath "$go" build -o "$binary.tmp" \
+  (cd "$module" && GOFLAGS="-trimpath -buildvcs=false" "$go" build -o "$binary.tmp" \
     -ldflags="-s -w -X $version.gitVersion=v1.34.2 -X $version.gitMajor=1 -X $version.gitMinor=34" .)
   mv "$binary.tmp" "$binary"
   # Older recipes' binaries (100 MB each) go.
