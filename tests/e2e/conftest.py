@@ -9,6 +9,7 @@ Shared helpers live in `e2e_support.py`.
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ import pytest
 from e2e_support import (
     FLYTE2_BIN,
     FLYTE_BIN,
+    REPO_ROOT,
     VENV_BIN,
     Sandbox,
     run_pyflyte,
@@ -140,3 +142,21 @@ def pyflyte(sandbox):
         return run_pyflyte(sandbox, *args, cwd=cwd, timeout=timeout)
 
     return _run
+
+
+@pytest.fixture(scope="module")
+def image() -> str:
+    """The busybox test image (scripts/build-test-image.sh, built once per recipe)."""
+    res = subprocess.run([str(REPO_ROOT / "scripts" / "build-test-image.sh")], check=False, capture_output=True, text=True,
+                         timeout=300)
+    assert res.returncode == 0, res.stderr
+    return res.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def python_image() -> str:
+    """The Python test image with the test venv's flytekit (scripts/build-python-image.sh)."""
+    res = subprocess.run([str(REPO_ROOT / "scripts" / "build-python-image.sh")], check=False, capture_output=True,
+                         text=True, timeout=900)
+    assert res.returncode == 0, res.stderr
+    return res.stdout.strip()

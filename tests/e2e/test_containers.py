@@ -30,7 +30,6 @@ from e2e_support import (
     FLYTE_BIN,
     FLYTEPROJ,
     PROJECT,
-    REPO_ROOT,
     RPC_TIMEOUT_S,
     VENV_BIN,
     run_flyte,
@@ -75,14 +74,6 @@ def engine_socket(tmp_path_factory) -> Path:
     yield socket
     service.terminate()
     service.wait(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def image() -> str:
-    res = subprocess.run([str(REPO_ROOT / "scripts" / "build-test-image.sh")], check=False, capture_output=True, text=True,
-                         timeout=300)
-    assert res.returncode == 0, res.stderr
-    return res.stdout.strip()
 
 
 @pytest.fixture(scope="module")
@@ -409,14 +400,6 @@ def test_stop_leaves_no_container_and_teardown_removes_those_a_kill_left(tmp_pat
     finally:
         for container in containers_of_state(state):
             subprocess.run(["podman", "rm", "--force", container], check=False, capture_output=True)
-
-
-@pytest.fixture(scope="module")
-def python_image() -> str:
-    res = subprocess.run([str(REPO_ROOT / "scripts" / "build-python-image.sh")], check=False, capture_output=True,
-                         text=True, timeout=900)
-    assert res.returncode == 0, res.stderr
-    return res.stdout.strip()
 
 
 @pytest.fixture(scope="module")

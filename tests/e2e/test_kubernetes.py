@@ -20,7 +20,6 @@ from e2e_support import (
     DOMAIN,
     FLYTEPROJ,
     PROJECT,
-    REPO_ROOT,
     VENV_BIN,
     free_port,
     run_flyte,
@@ -52,19 +51,6 @@ def cluster(tmp_path_factory):
     yield cluster
     cluster.agent.stop()
     cluster.stop()
-
-
-@pytest.fixture(scope="module")
-def image() -> str:
-    res = subprocess.run([str(REPO_ROOT / "scripts" / "build-test-image.sh")], check=True, capture_output=True, text=True)
-    return res.stdout.strip()
-
-
-@pytest.fixture(scope="module")
-def python_image() -> str:
-    res = subprocess.run([str(REPO_ROOT / "scripts" / "build-python-image.sh")], check=True, capture_output=True,
-                         text=True, timeout=900)
-    return res.stdout.strip()
 
 
 def sandbox_config(base: Path, kubeconfig: Path, more: str = "") -> Path:

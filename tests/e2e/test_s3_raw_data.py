@@ -30,13 +30,13 @@ from flytekit.core.context_manager import FlyteContextManager
 from flytekit.models.core.execution import WorkflowExecutionPhase
 from flytekit.remote import FlyteRemote
 from flytekit.types.file import FlyteFile
-from test_containers import engine_socket, python_image  # noqa: F401 (fixtures)
+from test_containers import engine_socket  # noqa: F401 (fixture)
 
 BUCKET = "my-s3-bucket"
 
 
 @pytest.fixture(scope="module", params=["local", "s3"])
-def raw_sandbox(request, tmp_path_factory, engine_socket, python_image):  # noqa: F811
+def raw_sandbox(request, tmp_path_factory, engine_socket, python_image):  # noqa: F811 (engine_socket)
     """A sandbox whose Python tasks are local processes but for task type python-in-container
     (incontainer/frames.py), with raw data in the store (`local`) or under s3://my-s3-bucket/data."""
     mode = request.param
