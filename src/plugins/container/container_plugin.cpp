@@ -157,14 +157,12 @@ ContainerPlugin::ContainerPlugin(ContainerConfig config, ChangeCallback on_chang
     : config_(std::move(config)), on_change_(std::move(on_change)), client_(config_.socket) {}
 
 ContainerPlugin::~ContainerPlugin() {
-  std::list<Runner> runners;
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
     for (auto& [id, record] : attempts_) record.cancellation->Cancel();
-    runners.swap(runners_);
   }
-  for (Runner& runner : runners) runner.thread.join();  // each stops and removes its container
+  runners_.JoinAll();  // each stops and removes its container
 }
 
 Status ContainerPlugin::Start(const TaskAttempt& attempt) {
@@ -172,24 +170,13 @@ Status ContainerPlugin::Start(const TaskAttempt& attempt) {
     return absl::InvalidArgumentError("a task attempt needs an id and a log folder");
   }
   absl::MutexLock lock(&mu_);
-  JoinFinishedRunners();
   if (attempts_.count(attempt.id) != 0) return absl::OkStatus();  // started already
   auto cancellation = std::make_shared<Cancellation>();
   AttemptStatus queued;
   queued.logs.push_back(LogLink(fs::path(attempt.log_dir) / kAttemptLogFile, "Container log"));
   attempts_.emplace(attempt.id, AttemptRecord{std::move(queued), cancellation, attempt.token});
-  SpawnRunner([this, launch = LaunchOf(attempt), cancellation] { Run(launch, cancellation); });
+  runners_.Spawn([this, launch = LaunchOf(attempt), cancellation] { Run(launch, cancellation); });
   return absl::OkStatus();
-}
-
-void ContainerPlugin::SpawnRunner(std::function<void()> work) {
-  Runner& runner = runners_.emplace_back();
-  runner.done = std::make_shared<bool>(false);
-  runner.thread = std::thread([this, work = std::move(work), done = runner.done] {
-    work();
-    absl::MutexLock finished(&mu_);
-    *done = true;
-  });
 }
 
 void ContainerPlugin::Run(const Launch& launch, const std::shared_ptr<Cancellation>& cancellation) {
@@ -357,7 +344,7 @@ StatusOr<Recovery> ContainerPlugin::Recover(const TaskAttempt& attempt) {
     auto cancellation = std::make_shared<Cancellation>();
     absl::MutexLock lock(&mu_);
     attempts_.emplace(attempt.id, AttemptRecord{recovery.status, cancellation, attempt.token});
-    SpawnRunner([this, launch, name, logged, cancellation] { Reattach(launch, name, logged, cancellation); });
+    runners_.Spawn([this, launch, name, logged, cancellation] { Reattach(launch, name, logged, cancellation); });
     return recovery;
   }
   // It ended while the sandbox was down: the rest of its log, its exit code, and it goes.
@@ -383,7 +370,7 @@ StatusOr<Recovery> ContainerPlugin::Recover(const TaskAttempt& attempt) {
 void ContainerPlugin::Recovered() {
   if (config_.socket.empty()) return;
   absl::MutexLock lock(&mu_);
-  SpawnRunner([this] { RemoveOrphans(); });
+  runners_.Spawn([this] { RemoveOrphans(); });
 }
 
 void ContainerPlugin::RemoveOrphans() {
@@ -401,17 +388,6 @@ void ContainerPlugin::RemoveOrphans() {
     }
   }
   for (const std::string& id : orphans) (void)client_.Remove(id);
-}
-
-void ContainerPlugin::JoinFinishedRunners() {
-  for (auto runner = runners_.begin(); runner != runners_.end();) {
-    if (!*runner->done) {
-      ++runner;
-      continue;
-    }
-    runner->thread.join();  // it set `done` as its last act: over at once
-    runner = runners_.erase(runner);
-  }
 }
 
 }  // namespace flyte::plugins

@@ -20,6 +20,7 @@
 #include "plugins/container/resource_limits.h"
 #include "plugins/data_passing.h"
 #include "plugins/plugin.h"
+#include "plugins/worker_threads.h"
 
 namespace flyte::plugins {
 
@@ -75,13 +76,6 @@ class ContainerPlugin final : public Plugin {
     std::shared_ptr<Cancellation> cancellation;  // fired by Abort and Finalize: the runner stops
     std::string token;                           // the launch's: its container's name and label
   };
-  struct Runner {
-    std::thread thread;
-    std::shared_ptr<bool> done;  // set under mu_ as the runner's last act: joining it is then immediate
-  };
-
-  // Runs `work` on a runner thread of its own.
-  void SpawnRunner(std::function<void()> work) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The runner thread of one attempt.
   void Run(const Launch& launch, const std::shared_ptr<Cancellation>& cancellation);
   // The runner thread of an attempt found running after a restart: follows it past the
@@ -102,7 +96,6 @@ class ContainerPlugin final : public Plugin {
   void RemoveOrphans();
   // Sets the attempt's status (unless it was aborted or finalized meanwhile) and tells the engine.
   void Report(const AttemptId& id, AttemptStatus status);
-  void JoinFinishedRunners() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const ContainerConfig config_;
   const ChangeCallback on_change_;
@@ -110,7 +103,7 @@ class ContainerPlugin final : public Plugin {
 
   absl::Mutex mu_;
   std::unordered_map<AttemptId, AttemptRecord> attempts_ ABSL_GUARDED_BY(mu_);
-  std::list<Runner> runners_ ABSL_GUARDED_BY(mu_);
+  WorkerThreads runners_;  // one per attempt (and the orphan sweep)
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
 };
 

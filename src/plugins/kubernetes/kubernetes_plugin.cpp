@@ -132,17 +132,15 @@ KubernetesPlugin::KubernetesPlugin(KubernetesConfig config, std::shared_ptr<PodA
 }
 
 KubernetesPlugin::~KubernetesPlugin() {
-  std::list<Worker> workers;
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
     for (auto& [id, record] : attempts_) record.log_cancel->Cancel();
-    workers.swap(workers_);
   }
   watch_cancel_.Cancel();
   watcher_.join();
   writer_.join();
-  for (Worker& worker : workers) worker.thread.join();
+  workers_.JoinAll();
 }
 
 void KubernetesPlugin::TellChanges() {
@@ -166,27 +164,6 @@ void KubernetesPlugin::Report(const AttemptId& id, AttemptStatus status) {
 
 void KubernetesPlugin::Enqueue(Write write) { writes_.push_back(std::move(write)); }
 
-void KubernetesPlugin::Spawn(std::function<void()> work) {
-  Worker& worker = workers_.emplace_back();
-  worker.done = std::make_shared<bool>(false);
-  worker.thread = std::thread([this, work = std::move(work), done = worker.done] {
-    work();
-    absl::MutexLock finished(&mu_);
-    *done = true;
-  });
-}
-
-void KubernetesPlugin::JoinFinished() {
-  for (auto worker = workers_.begin(); worker != workers_.end();) {
-    if (!*worker->done) {
-      ++worker;
-      continue;
-    }
-    worker->thread.join();  // it set `done` as its last act
-    worker = workers_.erase(worker);
-  }
-}
-
 Status KubernetesPlugin::Start(const TaskAttempt& attempt) {
   if (attempt.id.empty() || attempt.log_dir.empty()) {
     return absl::InvalidArgumentError("a task attempt needs an id and a log folder");
@@ -194,7 +171,6 @@ Status KubernetesPlugin::Start(const TaskAttempt& attempt) {
   StatusOr<google::protobuf::Struct> pod =
       api_ ? PodFor(attempt, config_.pod) : StatusOr<google::protobuf::Struct>(absl::UnavailableError(unavailable_));
   absl::MutexLock lock(&mu_);
-  JoinFinished();
   if (attempts_.contains(attempt.id)) return Status();  // started already
   AttemptRecord record;
   record.pod = PodName(attempt);
@@ -311,7 +287,7 @@ StatusOr<Recovery> KubernetesPlugin::Recover(const TaskAttempt& attempt) {
 void KubernetesPlugin::Recovered() {
   if (!api_) return;
   absl::MutexLock lock(&mu_);
-  Spawn([this] {
+  workers_.Spawn([this] {
     auto ours = api_->List(selector_);
     if (!ours.ok()) return;
     absl::MutexLock held(&mu_);
@@ -398,8 +374,9 @@ void KubernetesPlugin::End(const AttemptId& id, AttemptRecord& record, AttemptSt
 void KubernetesPlugin::FollowLog(const AttemptId& id, AttemptRecord& record, bool follow) {
   record.following = true;
   ++following_;
-  Spawn([this, id, pod = record.pod, container = record.container, log_file = record.log_file, skip = record.skip,
-         follow, cancel = record.log_cancel] { ReadLog(id, pod, container, log_file, skip, follow, cancel); });
+  workers_.Spawn([this, id, pod = record.pod, container = record.container, log_file = record.log_file,
+                  skip = record.skip, follow,
+                  cancel = record.log_cancel] { ReadLog(id, pod, container, log_file, skip, follow, cancel); });
 }
 
 int64_t KubernetesPlugin::CopyLog(const std::string& pod, const std::string& container, const std::string& log_file,
@@ -543,7 +520,6 @@ void KubernetesPlugin::WriteLoop() {
       };
       mu_.AwaitWithTimeout(absl::Condition(&ready), absl::Seconds(2));
       if (stopping_) return;
-      JoinFinished();
       // Grace periods run out without an event, and an ended pod's log may never end: look again.
       const auto now = Clock::now();
       for (auto& [id, record] : attempts_) {

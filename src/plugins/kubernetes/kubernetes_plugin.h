@@ -23,6 +23,7 @@
 #include "plugins/kubernetes/kubernetes_config.h"
 #include "plugins/kubernetes/pod_api.h"
 #include "plugins/plugin.h"
+#include "plugins/worker_threads.h"
 
 namespace flyte::plugins {
 
@@ -91,10 +92,6 @@ class KubernetesPlugin final : public Plugin {
     google::protobuf::Struct body;  // kCreate
     AttemptId attempt;              // kCreate
   };
-  struct Worker {
-    std::thread thread;
-    std::shared_ptr<bool> done;
-  };
 
   void WatchLoop();
   void WriteLoop();
@@ -115,8 +112,6 @@ class KubernetesPlugin final : public Plugin {
   void Report(const AttemptId& id, AttemptStatus status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void TellChanges() ABSL_LOCKS_EXCLUDED(mu_);
   void Enqueue(Write write) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void Spawn(std::function<void()> work) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void JoinFinished() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   AttemptStatus Outcome(const PodJudgement& judgement, const PodState& pod, const std::string& container) const;
 
   const KubernetesConfig config_;
@@ -134,7 +129,7 @@ class KubernetesPlugin final : public Plugin {
   std::deque<Write> writes_ ABSL_GUARDED_BY(mu_);
   std::vector<AttemptId> changed_ ABSL_GUARDED_BY(mu_);  // to tell the engine, outside mu_
   int following_ ABSL_GUARDED_BY(mu_) = 0;
-  std::list<Worker> workers_ ABSL_GUARDED_BY(mu_);
+  WorkerThreads workers_;  // log readers, the orphan sweep
   std::thread watcher_, writer_;
 };
 
