@@ -45,6 +45,8 @@ struct KubernetesTasksConfig {
   google::protobuf::ListValue interruptible_tolerations;  // for interruptible attempts' pods
   std::map<std::string, std::string> interruptible_node_selector;
   std::chrono::seconds image_pull_backoff_grace{180};
+  std::chrono::seconds pod_pending_timeout{0};  // 0: pods may stay pending forever
+  std::string default_pod_template;             // the PodTemplate of tasks that name none
   int max_log_streams = 100;
   double writes_per_second = 20;
 };

@@ -363,6 +363,8 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
        }},
       {"interruptible_node_selector", text_map_into(kube.interruptible_node_selector)},
       {"image_pull_backoff_grace", duration_into(kube.image_pull_backoff_grace)},
+      {"pod_pending_timeout", duration_into(kube.pod_pending_timeout)},
+      {"default_pod_template", string_into(kube.default_pod_template)},
       {"max_log_streams", int_into(kube.max_log_streams, 0, 10000)},
       {"writes_per_second",
        [&](const YAML::Node& node, std::string_view key) -> Status {

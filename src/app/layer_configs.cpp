@@ -92,6 +92,8 @@ plugins::KubernetesConfig KubernetesConfigFor(const SandboxConfig& config) {
   kubernetes.pod.interruptible_tolerations = tasks.interruptible_tolerations;
   kubernetes.pod.interruptible_node_selector = tasks.interruptible_node_selector;
   kubernetes.phases.image_pull_backoff_grace = tasks.image_pull_backoff_grace;
+  kubernetes.phases.pending_timeout = tasks.pod_pending_timeout;
+  kubernetes.default_pod_template = tasks.default_pod_template;
   kubernetes.keep_failed_pods = tasks.keep_failed_pods;
   kubernetes.max_log_streams = tasks.max_log_streams;
   kubernetes.writes_per_second = tasks.writes_per_second;

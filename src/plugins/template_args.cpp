@@ -41,24 +41,6 @@ StatusOr<std::string> ReplaceInputReferences(std::string_view text, const core::
   return out;
 }
 
-// flyteplugins/go/tasks/pluginmachinery/encoding: base32 with this alphabet, no padding.
-std::string Base32Lowercase(const uint8_t* bytes, size_t size) {
-  constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz123456";
-  std::string out;
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (size_t i = 0; i < size; ++i) {
-    buffer = (buffer << 8) | bytes[i];
-    bits += 8;
-    while (bits >= 5) {
-      out += kAlphabet[(buffer >> (bits - 5)) & 0x1f];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += kAlphabet[(buffer << (5 - bits)) & 0x1f];
-  return out;
-}
-
 uint32_t Fnv32a(std::string_view text) {
   uint32_t hash = 2166136261u;
   for (char c : text) {
@@ -119,9 +101,26 @@ std::string GeneratedName(const TaskAttempt& attempt) {
   }
   if (joined.size() <= kMaxLength) return joined;
   const uint32_t hash = Fnv32a(joined);
-  const uint8_t bytes[4] = {static_cast<uint8_t>(hash >> 24), static_cast<uint8_t>(hash >> 16),
-                            static_cast<uint8_t>(hash >> 8), static_cast<uint8_t>(hash)};
-  return "f" + Base32Lowercase(bytes, sizeof bytes);
+  const char bytes[4] = {static_cast<char>(hash >> 24), static_cast<char>(hash >> 16), static_cast<char>(hash >> 8),
+                         static_cast<char>(hash)};
+  return "f" + PropellerBase32(std::string_view(bytes, sizeof bytes));
+}
+
+std::string PropellerBase32(std::string_view bytes) {
+  constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz123456";
+  std::string out;
+  uint32_t buffer = 0;
+  int bits = 0;
+  for (const char byte : bytes) {
+    buffer = (buffer << 8) | static_cast<uint8_t>(byte);
+    bits += 8;
+    while (bits >= 5) {
+      out += kAlphabet[(buffer >> (bits - 5)) & 0x1f];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += kAlphabet[(buffer << (5 - bits)) & 0x1f];
+  return out;
 }
 
 std::string TaskTemplatePath(const TaskAttempt& attempt) {

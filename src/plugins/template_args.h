@@ -24,6 +24,10 @@ StatusOr<std::vector<std::string>> RenderArgs(const std::vector<std::string>& ar
 // its FNV-32a hash when that is longer than 50 characters. {{.perRetryUniqueKey}} is derived from it.
 std::string GeneratedName(const TaskAttempt& attempt);
 
+// Propeller's base32 (flyteplugins' encoding package): lowercase letters and 1-6, no padding, so
+// that what it names is a valid Kubernetes name.
+std::string PropellerBase32(std::string_view bytes);
+
 // {{.taskTemplatePath}}: "<input prefix>/task.pb", where propeller offloads the task template.
 std::string TaskTemplatePath(const TaskAttempt& attempt);
 

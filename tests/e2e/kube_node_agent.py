@@ -1,8 +1,13 @@
 """The tests' Kubernetes node: a small stand-in for the scheduler and the kubelet, talking to the
-real API server (kube_cluster.py) as they do. It registers Node `e2e-node`, binds every pod that
-has no node to itself (node selectors and tolerations are not checked: it is the only node), runs each bound pod's containers with podman (the image, command, args,
+real API server (kube_cluster.py) as they do. It registers Node `e2e-node` (labels
+`kubernetes.io/hostname: e2e-node` and `pool: spot`, no taints), binds each pod that has no node
+and whose nodeSelector the node's labels satisfy to itself, and marks the others unschedulable
+(PodScheduled False, reason Unschedulable, as the scheduler does; tolerations need no check on a
+node without taints). It runs each bound pod's containers with podman (the image, command, args,
 env and memory/cpu limits of the pod spec, on the machine's network so that 127.0.0.1 reaches the
-sandbox; nothing mounted: a pod gets only what its spec asks for), reports the pod's status
+sandbox; mounted only the Secret volumes the spec asks for, each item a file read from the API,
+and environment from secretKeyRefs resolved likewise; an optional reference to a missing Secret
+or key gives nothing, as the kubelet does), reports the pod's status
 through the API as a kubelet does (Pending with ErrImagePull / ImagePullBackOff when the image is
 not in podman's store: nothing is ever pulled; Running; Succeeded or Failed with each container's
 exit code and reason, OOMKilled included; DeadlineExceeded past activeDeadlineSeconds), serves
@@ -11,10 +16,12 @@ removes a pod's containers once it is deleted and then confirms the deletion. `e
 kubelet's eviction under node pressure (SIGKILL, phase Failed, reason Evicted). With `simulate`, it
 runs nothing: each bound pod is reported Running and stays so (bench/kube_bench.py's 500 pods).
 
-What it does not do: volumes, probes, restarts, init containers, the network of a real pod."""
+What it does not do: volumes other than Secrets, probes, restarts, init containers, the network of a
+real pod."""
 
 from __future__ import annotations
 
+import base64
 import json
 import ssl
 import subprocess
@@ -29,6 +36,7 @@ import requests
 from kube_cluster import KubeCluster, _openssl
 
 NODE = "e2e-node"
+NODE_LABELS = {"kubernetes.io/hostname": NODE, "pool": "spot"}
 CONTAINER_LABEL = "flyte-e2e-node"
 
 
@@ -68,7 +76,7 @@ class NodeAgent:
     def start(self) -> "NodeAgent":
         self.folder.mkdir(parents=True, exist_ok=True)
         self._start_log_server()
-        node = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": NODE, "labels": {"kubernetes.io/hostname": NODE}}}
+        node = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": NODE, "labels": NODE_LABELS}}
         created = self.api("POST", "/api/v1/nodes", json=node)
         assert created.status_code in (201, 409), created.text
         status = {"status": {
@@ -130,6 +138,10 @@ class NodeAgent:
             threading.Thread(target=self._delete, args=(pod,), daemon=True).start()
             return
         if not spec.get("nodeName"):
+            selector = spec.get("nodeSelector", {})
+            if any(NODE_LABELS.get(key) != value for key, value in selector.items()):
+                self._unschedulable(pod)
+                return
             binding = {"apiVersion": "v1", "kind": "Binding", "metadata": {"name": meta["name"]},
                        "target": {"apiVersion": "v1", "kind": "Node", "name": NODE}}
             self.api("POST", f"/api/v1/namespaces/{meta['namespace']}/pods/{meta['name']}/binding", json=binding)
@@ -142,6 +154,41 @@ class NodeAgent:
             runner = threading.Thread(target=self._run, args=(pod,), name=f"pod-{key}", daemon=True)
             self.running[key] = runner
         runner.start()
+
+    def _unschedulable(self, pod: dict) -> None:
+        """The scheduler's verdict on a pod no node fits, once (its own status patch comes back as an event)."""
+        conditions = pod.get("status", {}).get("conditions", [])
+        if any(c["type"] == "PodScheduled" and c.get("reason") == "Unschedulable" for c in conditions):
+            return
+        meta = pod["metadata"]
+        self.patch_status(meta["namespace"], meta["name"], {"phase": "Pending", "conditions": [{
+            "type": "PodScheduled", "status": "False", "reason": "Unschedulable", "lastTransitionTime": now(),
+            "message": "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector."}]})
+
+    def _secret_value(self, namespace: str, name: str, key: str) -> str | None:
+        """A key of a Secret, as text; None when the Secret or the key is not there."""
+        got = self.api("GET", f"/api/v1/namespaces/{namespace}/secrets/{name}")
+        if got.status_code == 404:
+            return None
+        assert got.status_code == 200, got.text
+        data = got.json().get("data", {})
+        return base64.b64decode(data[key]).decode() if key in data else None
+
+    def _secret_volumes(self, namespace: str, pod: str, spec: dict) -> dict[str, Path]:
+        """Each Secret volume of the pod as a folder of its items' files, by volume name."""
+        folders = {}
+        for volume in spec.get("volumes", []):
+            source = volume.get("secret")
+            if source is None:
+                continue
+            folder = self.folder / "volumes" / namespace / pod / volume["name"]
+            folder.mkdir(parents=True, exist_ok=True)
+            for item in source.get("items", []):
+                value = self._secret_value(namespace, source["secretName"], item["key"])
+                if value is not None:
+                    (folder / item["path"]).write_text(value)
+            folders[volume["name"]] = folder
+        return folders
 
     def _delete(self, pod: dict) -> None:
         meta = pod["metadata"]
@@ -180,8 +227,9 @@ class NodeAgent:
                 time.sleep(1)
             return  # stays in back-off until deleted
         started = now()
+        volumes = self._secret_volumes(namespace, name, spec)
         for container in containers:
-            self._start_container(namespace, name, container)
+            self._start_container(namespace, name, container, volumes)
         self.patch_status(namespace, name, {
             "phase": "Running", "hostIP": "127.0.0.1", "podIP": "127.0.0.1", "startTime": started,
             "conditions": [scheduled, {"type": "Ready", "status": "True", "lastTransitionTime": now()}],
@@ -218,7 +266,7 @@ class NodeAgent:
             status["phase"] = "Succeeded" if all(end[0] == 0 for end in ends.values()) else "Failed"
         self.patch_status(namespace, name, status)
 
-    def _start_container(self, namespace: str, pod: str, container: dict) -> None:
+    def _start_container(self, namespace: str, pod: str, container: dict, volumes: dict[str, Path]) -> None:
         cname = container_name(namespace, pod, container["name"])
         podman("rm", "--force", "--time", "0", cname)
         argv = ["run", "--detach", "--name", cname, "--network", "host",
@@ -230,7 +278,17 @@ class NodeAgent:
             cpu = limits["cpu"]
             argv += ["--cpus", str(int(cpu[:-1]) / 1000 if cpu.endswith("m") else float(cpu))]
         for variable in container.get("env", []):
-            argv += ["--env", f"{variable['name']}={variable.get('value', '')}"]
+            value = variable.get("value", "")
+            if "valueFrom" in variable:
+                reference = variable["valueFrom"]["secretKeyRef"]
+                value = self._secret_value(namespace, reference["name"], reference["key"])
+                if value is None:
+                    assert reference.get("optional"), f"{pod}: secret {reference} is missing and not optional"
+                    continue
+            argv += ["--env", f"{variable['name']}={value}"]
+        for mount in container.get("volumeMounts", []):
+            assert mount["name"] in volumes, f"{pod}: only Secret volumes can be mounted here: {mount}"
+            argv += ["--volume", f"{volumes[mount['name']]}:{mount['mountPath']}:ro"]
         command, args = container.get("command"), container.get("args", [])
         if command:
             argv += ["--entrypoint", json.dumps(command[:1])]

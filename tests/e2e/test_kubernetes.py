@@ -8,6 +8,7 @@ machine's network, as the agent runs them)."""
 
 from __future__ import annotations
 
+import base64
 import signal
 import subprocess
 import time
@@ -28,12 +29,13 @@ from e2e_support import (
     task_attempts,
     unique,
 )
-from flytekit import ContainerTask, Resources, TaskMetadata
+from flytekit import ContainerTask, PodTemplate, Resources, TaskMetadata
 from flytekit.configuration import Config
 from flytekit.models.core.execution import WorkflowExecutionPhase
 from flytekit.remote import FlyteRemote
 from kube_cluster import ADMIN_TOKEN, EXEC_TOKEN, start_cluster
 from kube_node_agent import NodeAgent
+from kubernetes.client import V1Container, V1PodSpec
 
 NAMESPACE = "flyte-e2e"
 WAIT = timedelta(seconds=240)
@@ -362,6 +364,96 @@ def test_a_pod_template_shapes_the_pod(sandbox, cluster):
     env = {item["name"]: item.get("value") for item in primary["env"]}
     assert env["FROM_TEMPLATE"] == "yes" and env["FLYTE_INTERNAL_EXECUTION_ID"] == execution.id.name
     assert primary["args"][0] == "pyflyte-fast-execute" and primary["args"][2].startswith("s3://"), primary["args"]
+
+
+def first_pod(cluster, execution_name: str) -> dict:
+    deadline = time.monotonic() + 120
+    while not (seen := pods_of(cluster, execution_name)):
+        assert time.monotonic() < deadline, "no pod"
+        time.sleep(0.1)
+    return seen[0]
+
+
+def test_secrets_reach_a_python_task_as_a_variable_and_a_file(sandbox, cluster):
+    data = {"password": "s3cret-pw", "token": "t0ken"}
+    secret = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "e2e-db"},
+              "data": {key: base64.b64encode(value.encode()).decode() for key, value in data.items()}}
+    created = cluster.api("POST", f"/api/v1/namespaces/{NAMESPACE}/secrets", json=secret)
+    assert created.status_code == 201, created.text
+    remote = remote_of(sandbox)
+    workflow = remote.fetch_workflow(name="inpods.secrets.secrets_wf", version=sandbox.version)
+    execution = remote.execute(workflow, inputs={})
+    pod = first_pod(cluster, execution.id.name)
+    execution = wait(remote, execution)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    # flytekit found one in its variable, one in its file; the Secret that is not there is missing.
+    assert execution.outputs.get("o0", as_type=str) == "s3cret-pw/t0ken/missing"
+    spec = pod["spec"]
+    container = spec["containers"][0]
+    env = {item["name"]: item for item in container["env"]}
+    assert env["_FSEC_E2E-DB_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": "e2e-db", "key": "password",
+                                                                         "optional": True}
+    assert env["FLYTE_SECRETS_ENV_PREFIX"]["value"] == "_FSEC_"
+    mounts = {mount["mountPath"]: mount["name"] for mount in container["volumeMounts"]}
+    volumes = {volume["name"]: volume["secret"] for volume in spec["volumes"] if "secret" in volume}
+    assert volumes[mounts["/etc/flyte/secrets/e2e-db"]]["items"] == [{"key": "token", "path": "token"}]
+    assert volumes[mounts["/etc/flyte/secrets/e2e-absent"]]["secretName"] == "e2e-absent"
+    assert "s3cret-pw" not in str(pod) and "t0ken" not in str(pod)  # references, never values
+
+
+def test_a_named_pod_template_goes_beneath_the_pod_and_a_missing_one_fails_clearly(sandbox, cluster, image):
+    template = {"apiVersion": "v1", "kind": "PodTemplate", "metadata": {"name": "e2e-base"}, "template": {
+        "metadata": {"labels": {"tier": "e2e-base"}},
+        "spec": {"containers": [{"name": "default", "image": "registry.invalid/noop",
+                                 "env": [{"name": "FROM_NAMED_TEMPLATE", "value": "yes"}]}],
+                 "tolerations": [{"key": "e2e-base", "operator": "Exists"}]}}}
+    created = cluster.api("POST", f"/api/v1/namespaces/{NAMESPACE}/podtemplates", json=template)
+    assert created.status_code == 201, created.text
+    remote = remote_of(sandbox)
+    task = shell_task(image, 'echo "named=$FROM_NAMED_TEMPLATE"', pod_template_name="e2e-base")
+    execution = remote.execute(task, inputs={}, version=unique("v"))
+    pod = first_pod(cluster, execution.id.name)
+    execution = wait(remote, execution)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    assert pod["metadata"]["labels"]["tier"] == "e2e-base"
+    assert pod["metadata"]["labels"]["execution-id"] == execution.id.name
+    assert {"key": "e2e-base", "operator": "Exists"} in pod["spec"]["tolerations"]
+    [container] = pod["spec"]["containers"]  # the template's "default" is each container's base
+    assert container["image"] == image
+    text = "".join(path.read_text() for path in (sandbox.state_dir / "logs").glob(f"**/{execution.id.name}/**/task.log"))
+    assert "named=yes\n" in text, text
+
+    missing = shell_task(image, "echo never", pod_template_name="e2e-not-there")
+    execution = wait(remote, remote.execute(missing, inputs={}, version=unique("v")))
+    assert execution.closure.phase == WorkflowExecutionPhase.FAILED
+    assert f"PodTemplate 'e2e-not-there' does not exist in namespace {NAMESPACE}" in execution.closure.error.message, \
+        execution.closure.error
+    assert pods_of(cluster, execution.id.name) == []
+
+
+def test_a_pod_pending_past_the_pending_timeout_fails_and_goes(tmp_path, cluster, image):
+    sb = start_kube_sandbox(tmp_path, cluster, more="    pod_pending_timeout: 3s\n")
+    try:
+        remote = remote_of(sb)
+        nowhere = PodTemplate(primary_container_name="primary",
+                              pod_spec=V1PodSpec(containers=[V1Container(name="primary")],
+                                                 node_selector={"disk": "none-such"}))
+        task = shell_task(image, "echo never", pod_template=nowhere)
+        execution = remote.execute(task, inputs={}, version=unique("v"))
+        pod = first_pod(cluster, execution.id.name)
+        assert pod["spec"]["nodeSelector"] == {"disk": "none-such"}
+        execution = wait(remote, execution)
+        assert execution.closure.phase == WorkflowExecutionPhase.FAILED
+        [attempt] = task_attempts(sb, execution.id.to_flyte_idl())
+        error = attempt.closure.error
+        assert error.code == "PodPendingTimeout" and error.kind == error.USER, error
+        assert "pod pending for more than 3s: Unschedulable:0/1 nodes are available" in error.message, error
+        deadline = time.monotonic() + 30
+        while pods_of(cluster, execution.id.name):
+            assert time.monotonic() < deadline, "the pod was not deleted"
+            time.sleep(0.2)
+    finally:
+        sb.stop_and_check()
 
 
 def test_teardown_deletes_the_pods_a_killed_sandbox_left(tmp_path, cluster, image):

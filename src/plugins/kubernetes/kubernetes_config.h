@@ -18,6 +18,9 @@ struct KubernetesConfig {
   // collect it); true keeps failed pods to look at (`kubectl describe`), deleted by `flyte
   // sandbox teardown` or by hand.
   bool keep_failed_pods = false;
+  // The PodTemplate (in the namespace) beneath the pods of tasks that name none (propeller's
+  // default-pod-template-name); empty, or no such template: none.
+  std::string default_pod_template;
   int max_log_streams = 100;      // pods whose logs are followed live; the others' are read when they end
   double writes_per_second = 20;  // pod creates and deletes, in bursts of up to twice as many
   std::string state_dir;          // where the sandbox's id for its pods is kept (plugins/kubernetes/sandbox-id)

@@ -16,6 +16,7 @@
 
 #include "common/log.h"
 #include "plugins/attempt_command.h"
+#include "plugins/kubernetes/pod_template.h"
 
 namespace flyte::plugins {
 namespace {
@@ -195,7 +196,9 @@ Status KubernetesPlugin::Start(const TaskAttempt& attempt) {
   record.status.message = "pod " + config_.pod.namespace_ + "/" + record.pod + " is being created";
   by_pod_[record.pod] = attempt.id;
   attempts_.emplace(attempt.id, std::move(record));
-  Enqueue({Write::Kind::kCreate, PodName(attempt), std::move(*pod), attempt.id});
+  const std::string& named = attempt.task.metadata().pod_template_name();
+  Enqueue({Write::Kind::kCreate, PodName(attempt), std::move(*pod), attempt.id,
+           named.empty() ? config_.default_pod_template : named, !named.empty()});
   return Status();
 }
 
@@ -218,7 +221,7 @@ Status KubernetesPlugin::Abort(const AttemptId& id) {
   record.status.phase = AttemptPhase::kAborted;
   record.status.message = "aborted: pod " + record.pod + " deleted";
   changed_.push_back(id);  // told by the writer thread, never from inside Abort
-  if (api_) Enqueue({Write::Kind::kDelete, record.pod, {}, {}});
+  if (api_) Enqueue(Write::Delete(record.pod));
   return Status();
 }
 
@@ -231,7 +234,7 @@ Status KubernetesPlugin::Finalize(const AttemptId& id) {
   const bool failed =
       record.status.phase == AttemptPhase::kExited && (record.status.failure || record.status.exit_code != 0);
   if (api_ && !(config_.keep_failed_pods && failed) && record.status.phase != AttemptPhase::kFailedToStart) {
-    Enqueue({Write::Kind::kDelete, record.pod, {}, {}});
+    Enqueue(Write::Delete(record.pod));
   }
   by_pod_.erase(record.pod);
   attempts_.erase(found);
@@ -295,8 +298,7 @@ void KubernetesPlugin::Recovered() {
     for (const auto& [id, record] : attempts_) tokens.insert(record.token);
     for (const PodState& pod : ours->pods) {
       const auto token = pod.labels.find(kTokenLabel);
-      if (token == pod.labels.end() || !tokens.contains(token->second))
-        Enqueue({Write::Kind::kDelete, pod.name, {}, {}});
+      if (token == pod.labels.end() || !tokens.contains(token->second)) Enqueue(Write::Delete(pod.name));
     }
   });
 }
@@ -358,7 +360,7 @@ void KubernetesPlugin::Judge(const AttemptId& id, AttemptRecord& record, const P
       return;
     case PodJudgement::Phase::kSucceeded:
     case PodJudgement::Phase::kFailed:
-      if (judgement.cleanup) Enqueue({Write::Kind::kDelete, record.pod, {}, {}});
+      if (judgement.cleanup) Enqueue(Write::Delete(record.pod));
       End(id, record, Outcome(judgement, pod, record.container));
       return;
   }
@@ -504,6 +506,25 @@ void KubernetesPlugin::WatchLoop() {
   }
 }
 
+Status KubernetesPlugin::UnderPodTemplate(Write& write) {
+  // Read again once this old: a template changed in the cluster applies to the pods made after.
+  constexpr auto kFresh = std::chrono::seconds(2);
+  auto cached = templates_.find(write.pod_template);
+  if (cached == templates_.end() || Clock::now() - cached->second.read_at > kFresh) {
+    StatusOr<google::protobuf::Struct> read = api_->GetPodTemplate(write.pod_template);
+    if (!read.ok() && !absl::IsNotFound(read.status())) return read.status();
+    cached = templates_.insert_or_assign(write.pod_template, TemplateRead{Clock::now(), std::move(read)}).first;
+  }
+  const StatusOr<google::protobuf::Struct>& found = cached->second.value;
+  if (found.ok()) RETURN_IF_ERROR(MergePodTemplate(*found, write.body));
+  if (!found.ok() && write.template_named) {
+    return absl::FailedPreconditionError("PodTemplate '" + write.pod_template + "' does not exist in namespace " +
+                                         config_.pod.namespace_);
+  }
+  write.pod_template.clear();
+  return Status();
+}
+
 void KubernetesPlugin::WriteLoop() {
   // A token bucket: writes_per_second, in bursts of up to twice as many.
   const double rate = std::max(config_.writes_per_second, 0.1);
@@ -552,7 +573,8 @@ void KubernetesPlugin::WriteLoop() {
       }
       continue;
     }
-    const Status created = api_->Create(write.body);
+    Status created = write.pod_template.empty() ? Status() : UnderPodTemplate(write);
+    if (created.ok()) created = api_->Create(write.body);
     absl::MutexLock lock(&mu_);
     const auto found = attempts_.find(write.attempt);
     if (created.ok() || absl::IsAlreadyExists(created) || found == attempts_.end() || found->second.ended) continue;

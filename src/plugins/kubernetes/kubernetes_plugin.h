@@ -91,10 +91,23 @@ class KubernetesPlugin final : public Plugin {
     std::string pod;
     google::protobuf::Struct body;  // kCreate
     AttemptId attempt;              // kCreate
+    // kCreate: the PodTemplate to put beneath the body before it is sent (cleared once done), and
+    // whether the task named it (then its absence fails the attempt; the default's is no matter).
+    std::string pod_template;
+    bool template_named = false;
+
+    static Write Delete(std::string pod) { return {Kind::kDelete, std::move(pod), {}, {}, {}, false}; }
+  };
+  // A PodTemplate as read from the namespace (NOT_FOUND kept too), and when.
+  struct TemplateRead {
+    std::chrono::steady_clock::time_point read_at;
+    StatusOr<google::protobuf::Struct> value;
   };
 
   void WatchLoop();
   void WriteLoop();
+  // The write's PodTemplate beneath its pod (writer thread).
+  Status UnderPodTemplate(Write& write);
   // A pod's state from the watch (null: deleted).
   void OnPod(const std::string& name, const PodState* pod) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Judge(const AttemptId& id, AttemptRecord& record, const PodState& pod) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -130,6 +143,8 @@ class KubernetesPlugin final : public Plugin {
   std::vector<AttemptId> changed_ ABSL_GUARDED_BY(mu_);  // to tell the engine, outside mu_
   int following_ ABSL_GUARDED_BY(mu_) = 0;
   WorkerThreads workers_;  // log readers, the orphan sweep
+  // PodTemplates read lately, by name: the writer thread's alone. A map's pods share one read.
+  std::map<std::string, TemplateRead> templates_;
   std::thread watcher_, writer_;
 };
 

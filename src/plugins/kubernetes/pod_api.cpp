@@ -5,11 +5,13 @@
 #include <algorithm>
 
 #include "common/url.h"
+#include "plugins/kubernetes/json_object.h"
 
 namespace flyte::plugins {
 namespace {
 
 using google::protobuf::Struct;
+using json::TextAt;
 
 StatusOr<Struct> ParseObject(std::string_view json, std::string_view what) {
   Struct object;
@@ -19,12 +21,6 @@ StatusOr<Struct> ParseObject(std::string_view json, std::string_view what) {
     return absl::UnavailableError("the Kubernetes API's answer to " + std::string(what) + " is not a JSON object");
   }
   return object;
-}
-
-std::string TextAt(const Struct& object, const std::string& key) {
-  const auto found = object.fields().find(key);
-  return found != object.fields().end() && found->second.has_string_value() ? found->second.string_value()
-                                                                            : std::string();
 }
 
 std::string Escaped(const std::string& text) { return PercentEncode(text, /*keep_slash=*/false); }

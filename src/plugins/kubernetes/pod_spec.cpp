@@ -6,6 +6,8 @@
 
 #include "common/quantity.h"
 #include "plugins/attempt_command.h"
+#include "plugins/kubernetes/json_object.h"
+#include "plugins/kubernetes/pod_secrets.h"
 #include "plugins/template_args.h"
 
 namespace flyte::plugins {
@@ -14,30 +16,11 @@ namespace {
 using google::protobuf::ListValue;
 using google::protobuf::Struct;
 using google::protobuf::Value;
-
-Value Text(std::string_view text) {
-  Value value;
-  value.set_string_value(std::string(text));
-  return value;
-}
-
-Struct& ObjectAt(Struct& object, const std::string& key) {
-  return *(*object.mutable_fields())[key].mutable_struct_value();
-}
-
-ListValue& ListAt(Struct& object, const std::string& key) {
-  return *(*object.mutable_fields())[key].mutable_list_value();
-}
-
-const Value* Find(const Struct& object, const std::string& key) {
-  const auto found = object.fields().find(key);
-  return found == object.fields().end() ? nullptr : &found->second;
-}
-
-std::string TextAt(const Struct& object, const std::string& key) {
-  const Value* value = Find(object, key);
-  return value != nullptr && value->has_string_value() ? value->string_value() : std::string();
-}
+using json::Find;
+using json::ListAt;
+using json::ObjectAt;
+using json::Text;
+using json::TextAt;
 
 bool IsDnsLabel(std::string_view name) {
   if (name.empty() || name.size() > 63 || name.front() == '-' || name.back() == '-') return false;
@@ -128,8 +111,8 @@ StatusOr<Struct> ResourcesOf(const flyteidl::core::Resources& resources) {
   return out;
 }
 
-// Propeller's ApplyResourceOverrides for the primary container: cpu and memory get a request (the
-// limit) and a limit (the request) when they have only one; a request above its limit is lowered.
+}  // namespace
+
 Status CompleteResources(Struct& resources) {
   Struct& requests = ObjectAt(resources, "requests");
   Struct& limits = ObjectAt(resources, "limits");
@@ -153,6 +136,8 @@ Status CompleteResources(Struct& resources) {
   if (limits.fields().empty()) resources.mutable_fields()->erase("limits");
   return Status();
 }
+
+namespace {
 
 // The one container of a task with a `container` target.
 StatusOr<Struct> ContainerOf(const TaskAttempt& attempt, const std::string& name, const PodSettings& settings) {
@@ -268,6 +253,7 @@ StatusOr<Struct> PodFor(const TaskAttempt& attempt, const PodSettings& settings)
     return absl::FailedPreconditionError("the task's pod spec has no container named \"" + primary +
                                          "\", its primary container");
   }
+  RETURN_IF_ERROR(InjectSecrets(attempt.task.security_context().secrets(), spec));
 
   auto& pod_spec = *spec.mutable_fields();
   if (TextAt(spec, "restartPolicy").empty()) pod_spec["restartPolicy"] = Text("Never");

@@ -2,8 +2,9 @@
 // its deterministic name, Flyte's labels and annotations plus the execution's, one container from
 // the task's container (or the task's own pod spec, flytekit's `pod_template`), the command line
 // with Flyte's templates filled in, Flyte's environment, resources, the service account,
-// interruptible placement, `restartPolicy: Never`. Paths in the sandbox's object store become the
-// s3:// URLs of its S3 endpoint, where the pod reads and writes its data.
+// interruptible placement, `restartPolicy: Never`, the task's secrets (pod_secrets.h). Paths in
+// the sandbox's object store become the s3:// URLs of its S3 endpoint, where the pod reads and
+// writes its data. A named PodTemplate goes beneath it later (pod_template.h).
 #pragma once
 
 #include <google/protobuf/struct.pb.h>
@@ -47,6 +48,11 @@ std::string SanitizeLabelValue(std::string_view value);
 // The Pod (a JSON object). Errors belong to the task, which fails to start: a bad template, a
 // pod spec without its primary container, a resource that is not a quantity.
 StatusOr<google::protobuf::Struct> PodFor(const TaskAttempt& attempt, const PodSettings& settings);
+
+// Propeller's ApplyResourceOverrides for the primary container's `resources` (a JSON object):
+// cpu and memory get a request (the limit) and a limit (the request) when they have only one; a
+// request above its limit is lowered. FAILED_PRECONDITION when a value is not a quantity.
+Status CompleteResources(google::protobuf::Struct& resources);
 
 // The attempt's pod name (propeller's generated name: README.md §1.1).
 std::string PodName(const TaskAttempt& attempt);

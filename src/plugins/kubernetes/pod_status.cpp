@@ -4,31 +4,20 @@
 
 #include <string_view>
 
+#include "plugins/kubernetes/json_object.h"
+
 namespace flyte::plugins {
 namespace {
 
 using google::protobuf::Struct;
 using google::protobuf::Value;
 
-const Struct& Empty() {
-  static const Struct empty;
-  return empty;
-}
-
-const Struct& ObjectAt(const Struct& object, const std::string& key) {
-  const auto found = object.fields().find(key);
-  return found != object.fields().end() && found->second.has_struct_value() ? found->second.struct_value() : Empty();
-}
+using json::ObjectAt;
+using json::TextAt;
 
 bool Has(const Struct& object, const std::string& key) {
   const auto found = object.fields().find(key);
   return found != object.fields().end() && !found->second.has_null_value();
-}
-
-std::string TextAt(const Struct& object, const std::string& key) {
-  const auto found = object.fields().find(key);
-  return found != object.fields().end() && found->second.has_string_value() ? found->second.string_value()
-                                                                            : std::string();
 }
 
 std::vector<const Struct*> ListAt(const Struct& object, const std::string& key) {
@@ -122,7 +111,7 @@ std::string TerminatedMessage(const std::string& name, const TerminatedState& st
          state.reason + "]. Message: \n" + state.message + ".";
 }
 
-PodJudgement Pending(const PodState& pod, SystemTime now, const PhaseSettings& settings) {
+PodJudgement PendingPhase(const PodState& pod, SystemTime now, const PhaseSettings& settings) {
   for (const PodCondition& condition : pod.conditions) {
     const SystemTime since = condition.last_transition.value_or(now);
     if (condition.type == "PodScheduled" && condition.status == "False") {
@@ -158,6 +147,20 @@ PodJudgement Pending(const PodState& pod, SystemTime now, const PhaseSettings& s
     }
   }
   return Waiting(PodJudgement::Phase::kQueued, "Demistify Pending");
+}
+
+// PendingPhase, failed once the pod has waited past the pending timeout (counted from its last
+// condition's change, as propeller counts it; from its creation when it has no condition yet).
+PodJudgement Pending(const PodState& pod, SystemTime now, const PhaseSettings& settings) {
+  PodJudgement judgement = PendingPhase(pod, now, settings);
+  if (judgement.phase == PodJudgement::Phase::kFailed || settings.pending_timeout.count() <= 0) return judgement;
+  std::optional<SystemTime> since = pod.created;
+  for (const PodCondition& condition : pod.conditions) {
+    if (condition.last_transition) since = condition.last_transition;
+  }
+  if (!since || now - *since < settings.pending_timeout) return judgement;
+  return Failed(true, true, "PodPendingTimeout",
+                "pod pending for more than " + GoDuration(settings.pending_timeout) + ": " + judgement.reason, true);
 }
 
 PodJudgement Running(const PodState& pod) {
@@ -220,6 +223,7 @@ PodState ParsePod(const Struct& pod) {
   state.labels = TextMap(ObjectAt(metadata, "labels"));
   state.annotations = TextMap(ObjectAt(metadata, "annotations"));
   state.deleting = Has(metadata, "deletionTimestamp");
+  state.created = TimeAt(metadata, "creationTimestamp");
   state.node_name = TextAt(ObjectAt(pod, "spec"), "nodeName");
   const Struct& status = ObjectAt(pod, "status");
   state.phase = TextAt(status, "phase");

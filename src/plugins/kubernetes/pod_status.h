@@ -2,7 +2,8 @@
 // §4): pending (queued, or initializing while an image is pulled or a container is made, with
 // grace periods for pull back-offs and container errors), running, succeeded (unless a container
 // was OOM-killed), failed (a user error with the container's reason as its code, or a system error
-// tried again: exit 137/247, node shutdown, no reason at all), deleted behind the sandbox's back.
+// tried again: exit 137/247, node shutdown, no reason at all), deleted behind the sandbox's back,
+// pending too long (when a limit is set).
 // Pure functions over the Pod's JSON, tested table by table.
 #pragma once
 
@@ -40,7 +41,8 @@ struct PodCondition {
 struct PodState {
   std::string name, namespace_, resource_version, node_name;
   std::map<std::string, std::string> labels, annotations;
-  bool deleting = false;  // metadata.deletionTimestamp set
+  bool deleting = false;              // metadata.deletionTimestamp set
+  std::optional<SystemTime> created;  // metadata.creationTimestamp
   std::string phase, reason, message;
   std::vector<PodCondition> conditions;
   std::vector<ContainerStatus> init_containers, containers;
@@ -51,6 +53,9 @@ struct PhaseSettings {
   std::chrono::seconds image_pull_backoff_grace{180};  // propeller's image-pull-backoff-grace-period
   std::chrono::seconds create_container_error_grace{180};
   std::chrono::seconds create_container_config_error_grace{0};
+  // A pod still pending this long after its last condition changed (or, with none, after it was
+  // created) fails, to be tried again (propeller's pod-pending-timeout); 0: it may wait forever.
+  std::chrono::seconds pending_timeout{0};
 };
 
 struct PodJudgement {

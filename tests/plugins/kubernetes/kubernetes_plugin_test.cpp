@@ -1,9 +1,11 @@
 #include "plugins/kubernetes/kubernetes_plugin.h"
 
 #include <doctest/doctest.h>
+#include <google/protobuf/util/json_util.h>
 
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -15,6 +17,7 @@ namespace flyte::plugins {
 namespace {
 
 using testing::FakeHttpServer;
+using testing::FakeRequest;
 using testing::FakeRoute;
 
 constexpr char kToken[] = "0123456789abcdef0123456789abcdef";
@@ -49,7 +52,8 @@ TaskAttempt Attempt(const std::filesystem::path& dir) {
 }
 
 std::unique_ptr<KubernetesPlugin> PluginOn(const FakeHttpServer& server, const std::filesystem::path& dir,
-                                           std::function<void(const AttemptId&)> on_change = nullptr) {
+                                           std::function<void(const AttemptId&)> on_change = nullptr,
+                                           const std::string& default_pod_template = "") {
   KubeConfig kubeconfig;
   kubeconfig.cluster.server = "http://127.0.0.1:" + std::to_string(server.port());
   auto http = KubeHttp::Make(kubeconfig);
@@ -59,6 +63,7 @@ std::unique_ptr<KubernetesPlugin> PluginOn(const FakeHttpServer& server, const s
   config.pod.namespace_ = "ns";
   config.pod.sandbox_id = "sandbox-1";
   config.state_dir = dir.string();
+  config.default_pod_template = default_pod_template;
   return std::make_unique<KubernetesPlugin>(config, api, "", std::move(on_change));
 }
 
@@ -184,6 +189,91 @@ TEST_CASE("kubernetes plugin: without a cluster every attempt fails to start, sa
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   CHECK(changes.load() == 1);  // told, from the plugin's own thread
+}
+
+// The bodies of the pods created so far, by name.
+std::map<std::string, google::protobuf::Struct> CreatedPods(const FakeHttpServer& server) {
+  std::map<std::string, google::protobuf::Struct> pods;
+  for (const FakeRequest& request : server.requests()) {
+    if (request.method != "POST" || request.target != kPods) continue;
+    google::protobuf::Struct pod;
+    REQUIRE(google::protobuf::util::JsonStringToMessage(request.body, &pod).ok());
+    pods[pod.fields().at("metadata").struct_value().fields().at("name").string_value()] = pod;
+  }
+  return pods;
+}
+
+TEST_CASE("kubernetes plugin: a named PodTemplate is read and goes beneath the pod; a missing one fails the attempt") {
+  testing::TempDir dir;
+  const std::string templates = "/api/v1/namespaces/ns/podtemplates/";
+  const std::string not_found =
+      R"({"kind":"Status","status":"Failure","reason":"NotFound","code":404,"message":"not found"})";
+  FakeHttpServer server(
+      {
+          {std::string("GET ") + kPods + "?limit=500", 200, List("10", "")},
+          {std::string("GET ") + kPods + "?watch=1", 200, "", "application/json", true},
+          {std::string("POST ") + kPods, 201, "{}"},
+          {"GET " + templates + "base", 200,
+           R"({"kind":"PodTemplate","metadata":{"name":"base"},"template":{"metadata":{"labels":{"team":"platform"}},)"
+           R"("spec":{"containers":[{"name":"default","image":"noop","env":[{"name":"FROM_TEMPLATE","value":"1"}]}],)"
+           R"("tolerations":[{"key":"team","operator":"Exists"}]}}})"},
+          {"GET " + templates, 404, not_found},
+      },
+      FakeHttpServer::Transport::kTcp);
+  auto plugin = PluginOn(server, dir.path(), nullptr, "base");
+  const auto attempt_of = [&](const std::string& node, const std::string& pod_template) {
+    TaskAttempt attempt = Attempt(dir.path() / node);
+    attempt.node_id = node;
+    attempt.id = "p/d/abc/" + node + "/0";
+    attempt.task.mutable_metadata()->set_pod_template_name(pod_template);
+    return attempt;
+  };
+  const TaskAttempt by_default = attempt_of("n0", ""), named = attempt_of("n1", "base"),
+                    missing = attempt_of("n2", "nope");
+  for (const TaskAttempt* attempt : {&by_default, &named, &missing}) REQUIRE(plugin->Start(*attempt).ok());
+
+  const AttemptStatus failed = WaitFor(*plugin, missing.id, AttemptPhase::kFailedToStart);
+  CHECK(failed.phase == AttemptPhase::kFailedToStart);
+  CHECK(failed.message == "creating pod ns/abc-n2-0: PodTemplate 'nope' does not exist in namespace ns");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (CreatedPods(server).size() < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const auto pods = CreatedPods(server);
+  REQUIRE(pods.size() == 2);
+  for (const char* name : {"abc-n0-0", "abc-n1-0"}) {
+    CAPTURE(name);
+    const auto& pod = pods.at(name).fields();
+    const auto& labels = pod.at("metadata").struct_value().fields().at("labels").struct_value().fields();
+    CHECK(labels.at("team").string_value() == "platform");
+    CHECK(labels.at("node-id").string_value() == std::string(name).substr(4, 2));
+    const auto& spec = pod.at("spec").struct_value().fields();
+    CHECK(spec.at("tolerations").list_value().values_size() == 1);
+    const auto& containers = spec.at("containers").list_value().values();
+    REQUIRE(containers.size() == 1);  // the template's "default" is a base, not a container
+    const auto& container = containers[0].struct_value().fields();
+    CHECK(container.at("image").string_value() == "img:1");
+    CHECK(container.at("env").list_value().values(0).struct_value().fields().at("name").string_value() ==
+          "FROM_TEMPLATE");
+  }
+  int reads = 0;
+  for (const std::string& call : server.calls()) reads += call == "GET " + templates + "base";
+  CHECK(reads == 1);  // pods made close together share one read
+
+  // A default template that is not there is no matter: the pod is made as it is.
+  testing::TempDir other;
+  auto without = PluginOn(server, other.path(), nullptr, "absent");
+  const TaskAttempt plain = attempt_of("n3", "");
+  REQUIRE(without->Start(plain).ok());
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!CreatedPods(server).contains("abc-n3-0") && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  REQUIRE(CreatedPods(server).contains("abc-n3-0"));
+  const auto& labels =
+      CreatedPods(server).at("abc-n3-0").fields().at("metadata").struct_value().fields().at("labels").struct_value();
+  CHECK_FALSE(labels.fields().contains("team"));
+  CHECK(without->Check(plain.id)->phase != AttemptPhase::kFailedToStart);
 }
 
 }  // namespace

@@ -5,63 +5,15 @@
 
 #include <string>
 
+#include "plugins/kubernetes/pod_fixtures.h"
+
 namespace flyte::plugins {
 namespace {
 
 using google::protobuf::Struct;
 using google::protobuf::Value;
-
-TaskAttempt PythonAttempt() {
-  TaskAttempt attempt;
-  attempt.id = "flytesnacks/development/abc/n0/0";
-  attempt.token = "0123456789abcdef0123456789abcdef";
-  attempt.project = "flytesnacks";
-  attempt.domain = "development";
-  attempt.execution_name = "abc";
-  attempt.workflow_name = "wf.My_Workflow";
-  attempt.node_id = "n0";
-  attempt.buckets_dir = "/state/blobs";
-  attempt.inputs_path = "/state/blobs/metadata/abc/n0/data/inputs.pb";
-  attempt.input_prefix = "/state/blobs/metadata/abc/n0/data";
-  attempt.output_prefix = "/state/blobs/metadata/abc/n0/data/0";
-  attempt.raw_output_prefix = "s3://my-bucket/data/ab/abc-n0-0";
-  attempt.log_dir = "/state/logs/abc/n0/0";
-  attempt.env = {{"FROM_EXECUTION", "1"}};
-  attempt.labels = {{"team", "a"}, {"execution-id", "overridden"}};
-  attempt.annotations = {{"note", "x"}};
-  attempt.service_account = "runner";
-  auto& task = attempt.task;
-  task.set_type("python-task");
-  task.mutable_id()->set_name("wf.Say_Hello");
-  auto& container = *task.mutable_container();
-  container.set_image("img:1");
-  for (const char* arg : {"pyflyte-fast-execute", "--additional-distribution", "/state/blobs/uploads/x/code.tar.gz",
-                          "--", "pyflyte-execute", "--inputs", "{{.input}}", "--output-prefix", "{{.outputPrefix}}",
-                          "--raw-output-data-prefix", "{{.rawOutputDataPrefix}}"}) {
-    container.add_args(arg);
-  }
-  auto* env = container.add_env();
-  env->set_key("FROM_TASK");
-  env->set_value("t");
-  auto* request = container.mutable_resources()->add_requests();
-  request->set_name(flyteidl::core::Resources::CPU);
-  request->set_value("500m");
-  auto* limit = container.mutable_resources()->add_limits();
-  limit->set_name(flyteidl::core::Resources::MEMORY);
-  limit->set_value("1Gi");
-  auto* zero = container.mutable_resources()->add_limits();
-  zero->set_name(flyteidl::core::Resources::GPU);
-  zero->set_value("0");
-  return attempt;
-}
-
-PodSettings Settings() {
-  PodSettings settings;
-  settings.namespace_ = "flyte";
-  settings.sandbox_id = "sandbox-1";
-  settings.env = {{"FLYTE_AWS_ENDPOINT", "http://10.0.0.1:30002"}, {"FROM_TASK", "platform"}};
-  return settings;
-}
+using testing::PythonAttempt;
+using testing::Settings;
 
 const Struct& At(const Struct& object, const std::string& key) { return object.fields().at(key).struct_value(); }
 
@@ -213,6 +165,12 @@ TEST_CASE("pod spec: a task with nothing to run, or a bad template, fails to sta
   attempt = PythonAttempt();
   attempt.task.mutable_container()->mutable_resources()->mutable_requests(0)->set_value("lots");
   CHECK(std::string(PodFor(attempt, Settings()).status().message()).find("\"lots\"") != std::string::npos);
+  attempt = PythonAttempt();
+  attempt.task.mutable_security_context()->add_secrets()->set_key("password");  // no group: no Secret to name
+  const Status no_group = PodFor(attempt, Settings()).status();
+  CHECK(absl::IsInvalidArgument(no_group));
+  CHECK(std::string(no_group.message()) ==
+        "secret \"/password\": a Kubernetes secret needs a group (the Secret's name) and a key");
 }
 
 TEST_CASE("pod spec: store paths as the S3 endpoint's URLs; label values as propeller sanitizes them") {

@@ -71,6 +71,39 @@ TEST_CASE("pod status: pending is queued until scheduled, initializing while ima
   }
 }
 
+TEST_CASE("pod status: a pod pending past the pending timeout fails, to be tried again") {
+  PhaseSettings settings;
+  settings.pending_timeout = std::chrono::seconds(60);
+  const std::string unschedulable = R"({"phase":"Pending","conditions":[{"type":"PodScheduled","status":"False",)"
+                                    R"("reason":"Unschedulable","message":"0/1 nodes",)"
+                                    R"("lastTransitionTime":"2030-01-02T03:03:00Z"}]})";
+  // 65 s since the condition changed: past 60 s.
+  const auto late = JudgePod(WithStatus(unschedulable), kNow, settings);
+  CHECK(late.phase == Phase::kFailed);
+  CHECK(late.user);
+  CHECK(late.recoverable);
+  CHECK(late.cleanup);
+  CHECK(late.code == "PodPendingTimeout");
+  CHECK(late.message == "pod pending for more than 1m0s: Unschedulable:0/1 nodes");
+  settings.pending_timeout = std::chrono::seconds(120);
+  CHECK(JudgePod(WithStatus(unschedulable), kNow, settings).phase == Phase::kQueued);
+  // Pulling an image counts as pending too; the last condition's change is what is counted from.
+  settings.pending_timeout = std::chrono::seconds(1);
+  CHECK(JudgePod(WithStatus(Waiting("ContainerCreating", "2030-01-02T03:04:05Z")), kNow, settings).phase ==
+        Phase::kInitializing);
+  CHECK(JudgePod(WithStatus(Waiting("ContainerCreating", "2030-01-02T03:04:00Z")), kNow, settings).code ==
+        "PodPendingTimeout");
+  // No condition yet: counted from the pod's creation; neither: never.
+  const auto created = [](const std::string& when) {
+    return Pod(R"({"metadata":{"name":"p","creationTimestamp":")" + when + R"("},"status":{"phase":"Pending"}})");
+  };
+  CHECK(JudgePod(created("2030-01-02T03:04:05Z"), kNow, settings).phase == Phase::kQueued);
+  CHECK(JudgePod(created("2030-01-02T03:00:00Z"), kNow, settings).code == "PodPendingTimeout");
+  CHECK(JudgePod(WithStatus(R"({"phase":"Pending"})"), kNow, settings).phase == Phase::kQueued);
+  // Off (0) by default.
+  CHECK(JudgePod(created("2020-01-01T00:00:00Z"), kNow, PhaseSettings{}).phase == Phase::kQueued);
+}
+
 TEST_CASE("pod status: image and container errors, within and past their grace periods") {
   PhaseSettings settings;
   settings.image_pull_backoff_grace = std::chrono::seconds(180);
