@@ -53,6 +53,14 @@ if [ "${#missing[@]}" -gt 0 ]; then
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# --- the tests' Kubernetes control plane ----------------------------------------------
+# Built (minutes of CPU the first time, then cached) while the image and the virtualenvs below
+# come over the network; waited for at the end.
+kube_out="$(mktemp)"
+kube_err="$(mktemp)"
+"$repo_root/scripts/build-kube-test-cluster.sh" >"$kube_out" 2>"$kube_err" &
+kube_build=$!
+
 # --- container engine ---------------------------------------------------------------
 # Podman works here only with runc (crun rejects the cgroup layout) and without default ulimits
 # (setting RLIMIT_NPROC in a container is denied): see MACHINE-NOTES.md. The e2e tests start
@@ -65,7 +73,6 @@ if ! grep -qs '^runtime = "runc"' "$containers_conf" || ! grep -qs '^default_uli
   printf '[containers]\ndefault_ulimits = []\n\n[engine]\nruntime = "runc"\n' | "${sudo[@]}" tee "$containers_conf" >/dev/null
 fi
 log "test image: $("$repo_root/scripts/build-test-image.sh")"
-log "test Kubernetes control plane: $("$repo_root/scripts/build-kube-test-cluster.sh")"
 
 "$python" -c 'import sys; assert sys.version_info >= (3, 9), sys.version' \
   || { log "need Python >= 3.9 (got $("$python" --version 2>&1))"; exit 1; }
@@ -119,4 +126,11 @@ make_venv "$repo_root/.venv-flyte2" "$repo_root/tests/e2e/requirements-flyte2.tx
 import flyte, flyte.cli.main
 print("flyte", flyte.__version__)
 '
+if ! wait "$kube_build"; then
+  cat "$kube_err" >&2
+  log "building the test Kubernetes control plane failed"
+  exit 1
+fi
+log "test Kubernetes control plane: $(cat "$kube_out")"
+rm -f "$kube_out" "$kube_err"
 log "done"
