@@ -33,26 +33,47 @@
 namespace flyte::app {
 namespace {
 
-std::optional<plugins::FoundEngine> ContainerEngineFor(const SandboxConfig& config) {
+// The container engine, if there is one; the banner's line says which and what runs there, or why
+// there is none.
+std::optional<plugins::FoundEngine> ContainerEngineFor(const SandboxConfig& config, TaskRuntimes& runtimes) {
   StatusOr<plugins::FoundEngine> found = FindContainerEngine(config);
   if (!found.ok()) {
     log::Info("sandbox", "no container engine", {{"reason", std::string(found.status().message())}});
+    runtimes.containers = std::string(found.status().message()) + "; raw-container tasks run as local processes";
     return std::nullopt;
   }
   log::Info("sandbox", "container engine found", {{"engine", found->Describe()}});
+  std::string in_containers;
+  for (const auto& [task_type, plugin] : PluginRoutesFor(config, true).plugin_for) {
+    if (plugin == "container") in_containers += (in_containers.empty() ? "" : ", ") + task_type;
+  }
+  runtimes.containers = found->Describe() + (in_containers.empty() ? "; no task type runs in containers"
+                                                                   : "; in containers: " + in_containers);
   return *std::move(found);
+}
+
+// The banner's line on the cluster: which, and what runs there, or why tasks sent there fail.
+std::string KubernetesLine(const SandboxConfig& config, const plugins::KubernetesConnection& cluster) {
+  std::string pods;
+  for (const auto& [task_type, plugin] : config.tasks.plugins.plugin_for) {
+    if (plugin == "kubernetes") pods += (pods.empty() ? "" : ", ") + task_type;
+  }
+  if (!cluster.api) return cluster.description + "; tasks sent to it (" + pods + ") fail to start";
+  return cluster.description + "; as pods: " + pods;
 }
 
 // Each task type goes to the plugin tasks.plugins names; a name no plugin has fails the start. One
 // instance serves the Flyte 1 engine and Flyte 2's executor (shared_plugin.h).
-StatusOr<std::unique_ptr<plugins::SharedPlugin>> PluginsFor(
-    const SandboxConfig& config, const std::optional<plugins::FoundEngine>& container_engine) {
+StatusOr<std::unique_ptr<plugins::SharedPlugin>> PluginsFor(const SandboxConfig& config,
+                                                            const std::optional<plugins::FoundEngine>& container_engine,
+                                                            TaskRuntimes& runtimes) {
   plugins::KubernetesConfig kubernetes = KubernetesConfigFor(config);
   plugins::KubernetesConnection cluster;
   if (UsesKubernetes(config)) {
     cluster = FindKubernetes(config, kubernetes);
     log::Info("sandbox", cluster.api ? "kubernetes cluster found" : "no kubernetes cluster",
               {{"cluster", cluster.description}});
+    runtimes.kubernetes = KubernetesLine(config, cluster);
   }
   ASSIGN_OR_RETURN(
       const plugins::PluginFactory make,
@@ -172,6 +193,7 @@ class RunningSandbox final : public Sandbox {
   }
 
   const SandboxConfig& config() const override { return config_; }
+  const TaskRuntimes& runtimes() const override { return runtimes_; }
 
   // Also cleans up after a failed Init, so every member may still be unset.
   void Shutdown() override {
@@ -206,8 +228,8 @@ class RunningSandbox final : public Sandbox {
     signer_ = std::make_unique<admin::UrlSigner>(key, "http://" + address, SystemClock());
     authenticator_ = std::make_unique<auth::Authenticator>(config_.auth, key, "http://" + address, SystemClock());
     const engine::EngineConfig engine_config = EngineConfigFor(config_, address);
-    const std::optional<plugins::FoundEngine> container_engine = ContainerEngineFor(config_);
-    ASSIGN_OR_RETURN(plugins_, PluginsFor(config_, container_engine));
+    const std::optional<plugins::FoundEngine> container_engine = ContainerEngineFor(config_, runtimes_);
+    ASSIGN_OR_RETURN(plugins_, PluginsFor(config_, container_engine, runtimes_));
     engine_ = engine::MakeEngine(EngineDepsFor(engine_config, *plugins_, stores_, *blobs_));
     actions_ =
         engine::v2::MakeActionExecutor(ActionExecutorDepsFor(config_, engine_config, *plugins_, stores_, *blobs_));
@@ -220,7 +242,7 @@ class RunningSandbox final : public Sandbox {
     // place, and `sandbox status` and `stop` find this process.
     RETURN_IF_ERROR(
         WriteClientConfig(config_.state.client_config, address, ClientAuthFor(config_), ClientS3For(config_)));
-    RETURN_IF_ERROR(WritePidFile(config_.state.dir, config_.server.port));
+    RETURN_IF_ERROR(WritePidFile(config_.state.dir, config_.server.port, runtimes_));
     pid_file_written_ = true;
     RETURN_IF_ERROR(server_->Serve({*admin_, *blobs_, *signer_, *authenticator_, engine_config.logs_dir}));
     scheduler_ = std::make_unique<scheduler::Scheduler>(*admin_, SystemClock(), config_.scheduler);
@@ -237,6 +259,7 @@ class RunningSandbox final : public Sandbox {
 
  private:
   SandboxConfig config_;
+  TaskRuntimes runtimes_;
   bool stopped_ = false;
   bool pid_file_written_ = false;
   std::optional<StateDirLock> lock_;  // held until exit
@@ -256,29 +279,6 @@ class RunningSandbox final : public Sandbox {
 
 StatusOr<std::string> PythonTaskEntryPoint(const SandboxConfig& config) {
   return plugins::FlytekitEntryPoint(LocalProcessConfigFor(config));
-}
-
-std::string ContainerEngine(const SandboxConfig& config) {
-  const StatusOr<plugins::FoundEngine> found = FindContainerEngine(config);
-  if (!found.ok()) return std::string(found.status().message()) + "; raw-container tasks run as local processes";
-  const plugins::PluginsConfig routes = PluginRoutesFor(config, true);
-  std::string in_containers;
-  for (const auto& [task_type, plugin] : routes.plugin_for) {
-    if (plugin == "container") in_containers += (in_containers.empty() ? "" : ", ") + task_type;
-  }
-  return found->Describe() +
-         (in_containers.empty() ? "; no task type runs in containers" : "; in containers: " + in_containers);
-}
-
-std::string KubernetesCluster(const SandboxConfig& config) {
-  plugins::KubernetesConfig kubernetes = KubernetesConfigFor(config);
-  const plugins::KubernetesConnection cluster = FindKubernetes(config, kubernetes);
-  std::string pods;
-  for (const auto& [task_type, plugin] : config.tasks.plugins.plugin_for) {
-    if (plugin == "kubernetes") pods += (pods.empty() ? "" : ", ") + task_type;
-  }
-  if (!cluster.api) return cluster.description + "; tasks sent to it (" + pods + ") fail to start";
-  return cluster.description + "; as pods: " + pods;
 }
 
 std::string TaskConfinement(const SandboxConfig& config) {

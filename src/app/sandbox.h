@@ -7,6 +7,7 @@
 #include <string>
 
 #include "app/config.h"
+#include "app/state_dir.h"
 #include "common/status.h"
 
 namespace flyte::app {
@@ -20,6 +21,7 @@ class Sandbox {
 
   // The configuration with the bound port (port 0 resolved).
   virtual const SandboxConfig& config() const = 0;
+  virtual const TaskRuntimes& runtimes() const = 0;
   // Stops accepting, lets in-flight requests finish (up to server.shutdown_grace), stops the
   // engine and closes the store.
   virtual void Shutdown() = 0;
@@ -28,14 +30,6 @@ class Sandbox {
 // The flytekit entry point (`pyflyte-execute`) Python tasks will run with: the tasks' PATH is
 // tasks.path in front of this process's PATH. NOT_FOUND when there is none.
 StatusOr<std::string> PythonTaskEntryPoint(const SandboxConfig& config);
-
-// Which container engine the container plugin uses and which task types run in containers, or
-// why there is none, for the banner.
-std::string ContainerEngine(const SandboxConfig& config);
-
-// The Kubernetes cluster the pod plugin runs tasks on and which task types go there, or why it
-// cannot be used; only asked when tasks.plugins sends a task type to it.
-std::string KubernetesCluster(const SandboxConfig& config);
 
 // How task processes are kept from the sandbox's own files (registry, signing key), for the banner.
 std::string TaskConfinement(const SandboxConfig& config);

@@ -43,8 +43,9 @@ StatusOr<StateDirLock> StateDirLock::Acquire(const fs::path& dir) {
   return StateDirLock(std::move(fd));
 }
 
-Status WritePidFile(const fs::path& dir, int port) {
-  return WriteFileAtomically(dir / kPidFile, std::to_string(::getpid()) + " " + std::to_string(port) + "\n");
+Status WritePidFile(const fs::path& dir, int port, const TaskRuntimes& runtimes) {
+  return WriteFileAtomically(dir / kPidFile, std::to_string(::getpid()) + " " + std::to_string(port) + "\n" +
+                                                 runtimes.containers + "\n" + runtimes.kubernetes + "\n");
 }
 
 void RemovePidFile(const fs::path& dir) {
@@ -57,6 +58,10 @@ std::optional<ServingProcess> FindServing(const fs::path& dir) {
   ServingProcess serving;
   if (!(in >> serving.pid >> serving.port) || serving.pid <= 0) return std::nullopt;
   if (::kill(serving.pid, 0) != 0 && errno == ESRCH) return std::nullopt;
+  std::string rest;
+  std::getline(in, rest);  // the end of the first line
+  std::getline(in, serving.runtimes.containers);
+  std::getline(in, serving.runtimes.kubernetes);
   return serving;
 }
 

@@ -29,13 +29,24 @@ class StateDirLock {
   FileDescriptor fd_;  // held with flock until destroyed
 };
 
-// Records this process and the port it serves on in `<dir>/sandbox.pid`.
-Status WritePidFile(const std::filesystem::path& dir, int port);
+// What the sandbox found to run tasks on when it started, for the banner.
+struct TaskRuntimes {
+  // The container engine and which task types run in containers, or why there is none.
+  std::string containers;
+  // The Kubernetes cluster and which task types run as pods, or why it cannot be used; empty when
+  // tasks.plugins sends no task type to it.
+  std::string kubernetes;
+};
+
+// Records this process, the port it serves on and what it runs tasks on in `<dir>/sandbox.pid`
+// (a line each), so that `start` in the background prints what the sandbox found.
+Status WritePidFile(const std::filesystem::path& dir, int port, const TaskRuntimes& runtimes);
 void RemovePidFile(const std::filesystem::path& dir);
 
 struct ServingProcess {
   pid_t pid = 0;
   int port = 0;
+  TaskRuntimes runtimes;
 };
 // The sandbox the pid file records, if its process is alive.
 std::optional<ServingProcess> FindServing(const std::filesystem::path& dir);

@@ -133,7 +133,7 @@ std::string S3Endpoint(const server::S3Config& s3, const std::string& host) {
          s3.secret_access_key + ")";
 }
 
-void PrintBanner(const SandboxConfig& config, int port, int s3_port) {
+void PrintBanner(const SandboxConfig& config, int port, int s3_port, const app::TaskRuntimes& runtimes) {
   auto shown = config.server;
   shown.port = port;
   shown.s3.port = s3_port;
@@ -146,8 +146,8 @@ void PrintBanner(const SandboxConfig& config, int port, int s3_port) {
             << "  Client config:  " << config.state.client_config.string() << "\n"
             << "  Python tasks:   " << PythonTasks(config) << "\n"
             << "  Task processes: " << app::TaskConfinement(config) << "\n"
-            << "  Containers:     " << app::ContainerEngine(config) << "\n"
-            << (app::UsesKubernetes(config) ? "  Kubernetes:     " + app::KubernetesCluster(config) + "\n" : "") << "\n"
+            << "  Containers:     " << runtimes.containers << "\n"
+            << (runtimes.kubernetes.empty() ? "" : "  Kubernetes:     " + runtimes.kubernetes + "\n") << "\n"
             << "Point flytectl and flytekit at it with:\n"
             << "  export FLYTECTL_CONFIG=" << config.state.client_config.string() << "\n"
             << std::flush;
@@ -168,7 +168,7 @@ int RunForeground(const SandboxConfig& config) {
     log::Error("sandbox", "cannot start", {{"error", std::string(sandbox.status().message())}});
     return 1;
   }
-  PrintBanner(config, (*sandbox)->config().server.port, (*sandbox)->config().server.s3.port);
+  PrintBanner(config, (*sandbox)->config().server.port, (*sandbox)->config().server.s3.port, (*sandbox)->runtimes());
   int received = 0;
   sigwait(&stop_signals, &received);
   log::Info("sandbox", "stopping", {{"signal", received == SIGINT ? "SIGINT" : "SIGTERM"}});
@@ -222,7 +222,7 @@ int RunDetached(const SandboxConfig& config, int argc, char** argv) {
     auto running = app::FindServing(config.state.dir);
     if (running && running->pid == child &&
         ProbeHttp(ProbeHost(config), running->port, "/healthz", std::chrono::milliseconds(500))) {
-      PrintBanner(config, running->port, config.server.s3.port);
+      PrintBanner(config, running->port, config.server.s3.port, running->runtimes);
       std::cout << "  Log:            " << log.string() << "\n";
       return 0;
     }

@@ -34,14 +34,16 @@ TEST_CASE("state folder: a file where the folder should be is refused") {
   CHECK(absl::IsFailedPrecondition(status));
 }
 
-TEST_CASE("state folder: the pid file names this process and its port while it serves") {
+TEST_CASE("state folder: the pid file names this process, its port and what it runs tasks on while it serves") {
   testing::TempDir temp;
   CHECK_FALSE(FindServing(temp.path()).has_value());
-  REQUIRE(WritePidFile(temp.path(), 31234).ok());
+  REQUIRE(WritePidFile(temp.path(), 31234, {"podman 5.4 at /run/podman.sock; in containers: raw-container", ""}).ok());
   auto serving = FindServing(temp.path());
   REQUIRE(serving.has_value());
   CHECK(serving->pid == ::getpid());
   CHECK(serving->port == 31234);
+  CHECK(serving->runtimes.containers == "podman 5.4 at /run/podman.sock; in containers: raw-container");
+  CHECK(serving->runtimes.kubernetes.empty());
   RemovePidFile(temp.path());
   CHECK_FALSE(FindServing(temp.path()).has_value());
 }

@@ -108,6 +108,9 @@ def test_detach_status_stop(sandbox_factory):
         assert elapsed < 15, elapsed
         # The banner says which flytekit runs Python tasks: the venv's, first on this PATH.
         assert f"Python tasks:   {VENV_BIN}/pyflyte-execute\n" in res.stdout, res.stdout
+        # ... and what the sandbox found to run containers on (the sandbox's own finding, read from its pid file).
+        assert re.search(r"\n  Containers:     \S[^\n]*; (in containers|no task type|raw-container tasks run)", res.stdout), \
+            res.stdout
         pids = listening_pids(port)
         assert pids, f"nothing listens on {port} after start --detach"
 
