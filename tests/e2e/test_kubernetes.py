@@ -29,7 +29,7 @@ from e2e_support import (
     task_attempts,
     unique,
 )
-from flytekit import ContainerTask, PodTemplate, Resources, TaskMetadata
+from flytekit import ContainerTask, PodTemplate, Resources, TaskMetadata, kwtypes
 from flytekit.configuration import Config
 from flytekit.models.core.execution import WorkflowExecutionPhase
 from flytekit.remote import FlyteRemote
@@ -429,6 +429,17 @@ def test_a_named_pod_template_goes_beneath_the_pod_and_a_missing_one_fails_clear
     assert f"PodTemplate 'e2e-not-there' does not exist in namespace {NAMESPACE}" in execution.closure.error.message, \
         execution.closure.error
     assert pods_of(cluster, execution.id.name) == []
+
+
+def test_a_raw_container_whose_outputs_pass_as_files_fails_to_start_saying_why(sandbox, cluster, image):
+    remote = remote_of(sandbox)
+    task = ContainerTask(name=unique("kube.files"), image=image, command=["/bin/sh", "-c", "echo 7 > /var/outputs/y"],
+                         outputs=kwtypes(y=int), output_data_dir="/var/outputs")
+    execution = wait(remote, remote.execute(task, inputs={}, version=unique("v")))
+    assert execution.closure.phase == WorkflowExecutionPhase.FAILED
+    message = execution.closure.error.message
+    assert "outputs pass as files in /var/outputs" in message and "container plugin" in message, message
+    assert pods_of(cluster, execution.id.name) == []  # nothing was made
 
 
 def test_a_pod_pending_past_the_pending_timeout_fails_and_goes(tmp_path, cluster, image):

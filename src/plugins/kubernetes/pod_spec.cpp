@@ -77,6 +77,29 @@ std::vector<std::string> CommandLines(const Struct& spec) {
   return lines;
 }
 
+// Flyte's copilot moves a raw container's data folders (flytekit's input_data_dir and
+// output_data_dir) to and from the store from an init container and a sidecar of its own image;
+// the sandbox has no such image for pods. A task that needs it fails to start, saying so: one
+// with outputs (they could not come back), or with inputs its command line does not take as
+// {{.inputs.x}} (it would look for their files).
+Status RefuseDataFolders(const TaskAttempt& attempt, const std::vector<std::string>& lines) {
+  if (!attempt.task.has_container()) return Status();
+  const flyteidl::core::DataLoadingConfig& data = attempt.task.container().data_config();
+  if (!data.enabled()) return Status();
+  const auto& interface = attempt.task.interface();
+  const bool outputs = !data.output_path().empty() && !interface.outputs().variables().empty();
+  const bool input_files =
+      !data.input_path().empty() && !interface.inputs().variables().empty() && !ReferencesInputValues(lines);
+  if (!outputs && !input_files) return Status();
+  return absl::FailedPreconditionError(
+      std::string("the task's ") + (outputs ? "outputs" : "inputs") + " pass as files in " +
+      (outputs ? data.output_path() : data.input_path()) +
+      " (flytekit's input_data_dir/output_data_dir, Flyte's copilot), which tasks run as Kubernetes pods "
+      "cannot do yet: send its task type (" +
+      attempt.task.type() +
+      ") to the container plugin in tasks.plugins, or take inputs as {{.inputs.<name>}} arguments");
+}
+
 const char* ResourceName(flyteidl::core::Resources::ResourceName name) {
   switch (name) {
     case flyteidl::core::Resources::CPU:
@@ -219,6 +242,7 @@ StatusOr<Struct> PodFor(const TaskAttempt& attempt, const PodSettings& settings)
 
   std::optional<flyteidl::core::LiteralMap> inputs;
   const std::vector<std::string> lines = CommandLines(spec);
+  RETURN_IF_ERROR(RefuseDataFolders(attempt, lines));
   if (ReferencesTaskTemplatePath(lines)) RETURN_IF_ERROR(WriteTaskTemplate(attempt));
   if (ReferencesInputValues(lines)) {
     auto read = ReadInputs(attempt);

@@ -4,12 +4,12 @@
 
 #include "plugins/kubernetes/pod_spec.h"
 
-namespace flyte::plugins::testing {
+namespace flyte::testing {
 
 // A fast-registered Python task of execution "abc", node n0, attempt 0: its store paths beneath
 // /state/blobs, resources, the execution's env, labels, annotations and service account.
-inline TaskAttempt PythonAttempt() {
-  TaskAttempt attempt;
+inline plugins::TaskAttempt PythonAttempt() {
+  plugins::TaskAttempt attempt;
   attempt.id = "flytesnacks/development/abc/n0/0";
   attempt.token = "0123456789abcdef0123456789abcdef";
   attempt.project = "flytesnacks";
@@ -56,12 +56,12 @@ inline TaskAttempt PythonAttempt() {
 }
 
 // Namespace flyte, sandbox-1, the S3 endpoint and a platform variable.
-inline PodSettings Settings() {
-  PodSettings settings;
+inline plugins::PodSettings Settings() {
+  plugins::PodSettings settings;
   settings.namespace_ = "flyte";
   settings.sandbox_id = "sandbox-1";
   settings.env = {{"FLYTE_AWS_ENDPOINT", "http://10.0.0.1:30002"}, {"FROM_TASK", "platform"}};
   return settings;
 }
 
-}  // namespace flyte::plugins::testing
+}  // namespace flyte::testing

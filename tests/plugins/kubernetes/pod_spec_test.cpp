@@ -3,8 +3,10 @@
 #include <doctest/doctest.h>
 #include <google/protobuf/util/json_util.h>
 
+#include <fstream>
 #include <string>
 
+#include "fakes/temp_dir.h"
 #include "plugins/kubernetes/pod_fixtures.h"
 
 namespace flyte::plugins {
@@ -171,6 +173,41 @@ TEST_CASE("pod spec: a task with nothing to run, or a bad template, fails to sta
   CHECK(absl::IsInvalidArgument(no_group));
   CHECK(std::string(no_group.message()) ==
         "secret \"/password\": a Kubernetes secret needs a group (the Secret's name) and a key");
+}
+
+TEST_CASE("pod spec: a raw container whose data passes as files (copilot) fails to start, saying what to do") {
+  TaskAttempt attempt = PythonAttempt();
+  auto& data = *attempt.task.mutable_container()->mutable_data_config();
+  data.set_enabled(true);
+  data.set_input_path("/var/inputs");
+  data.set_output_path("/var/outputs");
+  auto& interface = *attempt.task.mutable_interface();
+  (*interface.mutable_inputs()->mutable_variables())["x"];
+  attempt.task.mutable_container()->clear_args();
+  attempt.task.mutable_container()->add_args("cat /var/inputs/x");
+  const Status input_files = PodFor(attempt, Settings()).status();
+  CHECK(absl::IsFailedPrecondition(input_files));
+  CHECK(std::string(input_files.message()).find("inputs pass as files in /var/inputs") != std::string::npos);
+  attempt.task.mutable_container()->add_args("{{.inputs.x}}");
+  testing::TempDir dir;
+  flyteidl::core::LiteralMap inputs;
+  (*inputs.mutable_literals())["x"].mutable_scalar()->mutable_primitive()->set_integer(3);
+  attempt.inputs_path = (dir.path() / "inputs.pb").string();
+  {
+    std::ofstream out(attempt.inputs_path, std::ios::binary);
+    REQUIRE(inputs.SerializeToOstream(&out));
+  }
+  auto taking_x = PodFor(attempt, Settings());  // x as an argument, no output declared: no files
+  REQUIRE_MESSAGE(taking_x.ok(), taking_x.status());
+  (*interface.mutable_outputs()->mutable_variables())["y"];
+  const Status outputs = PodFor(attempt, Settings()).status();
+  CHECK(
+      std::string(outputs.message()) ==
+      "the task's outputs pass as files in /var/outputs (flytekit's input_data_dir/output_data_dir, Flyte's copilot), "
+      "which tasks run as Kubernetes pods cannot do yet: send its task type (python-task) to the container plugin in "
+      "tasks.plugins, or take inputs as {{.inputs.<name>}} arguments");
+  data.set_enabled(false);
+  CHECK(PodFor(attempt, Settings()).ok());
 }
 
 TEST_CASE("pod spec: store paths as the S3 endpoint's URLs; label values as propeller sanitizes them") {
