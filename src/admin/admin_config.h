@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,11 @@ struct AdminConfig {
   // The platform's task resource defaults and ceilings (`tasks.resources`), for executions whose
   // workflow has no TASK_RESOURCE attributes. Empty: nothing set, nothing lowered.
   flyteidl::admin::TaskResourceAttributes task_resources;
+  // Task types the sandbox runs as Kubernetes pods (tasks.plugins; set by app/, not read from the
+  // config's admin section). A Flyte 2 run whose task is one of them keeps its data under the S3
+  // endpoint's s3:// URLs instead of this machine's folders: its actions read and write them from
+  // wherever they run, and hand them to each other and to the sandbox.
+  std::set<std::string> pod_task_types;
 };
 
 }  // namespace flyte::admin

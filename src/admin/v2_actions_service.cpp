@@ -89,7 +89,17 @@ Status V2ActionsService::Enqueue(const flyteidl2::actions::EnqueueRequest& reque
   *spec.mutable_action_id() = action.action_id();
   spec.set_parent_action_name(action.parent_action_name());
   spec.set_input_uri(action.input_uri());
-  spec.set_run_output_base(action.run_output_base());
+  // The run's base as the parent passes it on (a folder of the store, or its s3:// URL for a run of
+  // pods); one that is not in the store is replaced with the run's own folder.
+  std::string_view passed = action.run_output_base();
+  while (passed.ends_with('/')) passed.remove_suffix(1);
+  if (!passed.empty() && deps_.blobs.KeyOf(passed).ok()) {
+    spec.set_run_output_base(std::string(passed) + "/");
+  } else {
+    ASSIGN_OR_RETURN(std::string run_base,
+                     deps_.blobs.NativeUrl(engine::v2::V2RunBaseKey(key.project, key.domain, key.run)));
+    spec.set_run_output_base(run_base + "/");
+  }
   spec.set_group(action.group());
   if (request.has_run_spec()) *spec.mutable_run_spec() = request.run_spec();
   store::ActionRow row;
@@ -122,8 +132,9 @@ Status V2ActionsService::Enqueue(const flyteidl2::actions::EnqueueRequest& reque
     row.task_version = action.task().id().version();
     row.cache_key = action.task().cache_key().value();
     row.phase = flyteidl2::common::ACTION_PHASE_QUEUED;
-    ASSIGN_OR_RETURN(output_uri, deps_.blobs.NativeUrl(engine::v2::V2AttemptKey(
-                                     engine::v2::V2RunBaseKey(key.project, key.domain, key.run), key.name, 1)));
+    // Beneath the run's base as its tasks see it (the parent passes it on), which is where the
+    // engine puts the attempts after the first.
+    output_uri = engine::v2::V2AttemptUrl(spec.run_output_base(), key.name, 1);
   }
   row.spec = spec.SerializeAsString();
   row.metadata = ChildMetadata(action, static_cast<workflow::ActionType>(row.action_type)).SerializeAsString();

@@ -127,8 +127,11 @@ Status V2RunService::CreateRun(const workflow::CreateRunRequest& request, workfl
   const int64_t now = deps_.clock.NowMillis();
   const std::string run_base = engine::v2::V2RunBaseKey(key.project, key.domain, key.run);
   RETURN_IF_ERROR(store::ValidateKey(run_base));
-  ASSIGN_OR_RETURN(std::string run_base_url, deps_.blobs.NativeUrl(run_base));
-  ASSIGN_OR_RETURN(std::string attempt_url, deps_.blobs.NativeUrl(engine::v2::V2AttemptKey(run_base, kRootAction, 1)));
+  std::string run_base_url = "s3://" + run_base;  // the S3 endpoint's buckets are the store's folders
+  if (!deps_.config.pod_task_types.contains(task_spec.task_template().type())) {
+    ASSIGN_OR_RETURN(run_base_url, deps_.blobs.NativeUrl(run_base));
+  }
+  const std::string attempt_url = engine::v2::V2AttemptUrl(run_base_url, kRootAction, 1);
 
   workflow::ActionSpec spec;
   auto* id = spec.mutable_action_id();

@@ -40,6 +40,7 @@ struct KubernetesTasksConfig {
   std::string context;            // empty: the kubeconfig's current context
   std::string namespace_;         // empty: the context's namespace
   std::string s3_endpoint;        // the S3 endpoint as pods reach it; empty: as this machine reaches it
+  std::string api_address;        // the sandbox's API (host:port) as pods reach it; empty: as this machine does
   std::string image_pull_policy;  // empty: Kubernetes' default
   bool keep_failed_pods = false;
   google::protobuf::ListValue interruptible_tolerations;  // for interruptible attempts' pods

@@ -341,6 +341,7 @@ StatusOr<SandboxConfig> ParseConfig(std::string_view yaml, std::string_view sour
       {"context", string_into(kube.context)},
       {"namespace", string_into(kube.namespace_)},
       {"s3_endpoint", string_into(kube.s3_endpoint)},
+      {"api_address", string_into(kube.api_address)},
       {"image_pull_policy",
        [&](const YAML::Node& node, std::string_view key) -> Status {
          ASSIGN_OR_RETURN(std::string policy, ReadString(source, node, key));

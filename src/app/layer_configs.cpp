@@ -89,6 +89,7 @@ plugins::KubernetesConfig KubernetesConfigFor(const SandboxConfig& config) {
       S3Environment(config.server, tasks.s3_endpoint.empty() ? LocalS3Endpoint(config.server) : tasks.s3_endpoint);
   for (const auto& [name, value] : config.tasks.env) kubernetes.pod.env[name] = value;
   kubernetes.pod.image_pull_policy = tasks.image_pull_policy;
+  kubernetes.pod.api_address = tasks.api_address;
   kubernetes.pod.interruptible_tolerations = tasks.interruptible_tolerations;
   kubernetes.pod.interruptible_node_selector = tasks.interruptible_node_selector;
   kubernetes.phases.image_pull_backoff_grace = tasks.image_pull_backoff_grace;
@@ -101,12 +102,15 @@ plugins::KubernetesConfig KubernetesConfigFor(const SandboxConfig& config) {
   return kubernetes;
 }
 
-bool UsesKubernetes(const SandboxConfig& config) {
+std::set<std::string> PodTaskTypes(const SandboxConfig& config) {
+  std::set<std::string> types;
   for (const auto& [task_type, plugin] : config.tasks.plugins.plugin_for) {
-    if (plugin == "kubernetes") return true;
+    if (plugin == "kubernetes") types.insert(task_type);
   }
-  return false;
+  return types;
 }
+
+bool UsesKubernetes(const SandboxConfig& config) { return !PodTaskTypes(config).empty(); }
 
 namespace {
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 
 #include "app/config.h"
@@ -36,7 +37,9 @@ StatusOr<int> RemoveTaskContainers(const SandboxConfig& config);
 // pods kept in the state folder.
 plugins::KubernetesConfig KubernetesConfigFor(const SandboxConfig& config);
 
-// Whether tasks.plugins sends any task type to the pod plugin (only then is a cluster looked for).
+// The task types tasks.plugins sends to the pod plugin.
+std::set<std::string> PodTaskTypes(const SandboxConfig& config);
+// Whether it sends any (only then is a cluster looked for).
 bool UsesKubernetes(const SandboxConfig& config);
 
 // The cluster the kubeconfig leads to (its version asked within 5 s), with the namespace and id

@@ -35,6 +35,14 @@ namespace {
 
 // The container engine, if there is one; the banner's line says which and what runs there, or why
 // there is none.
+// The admin section, with what admin/ learns from the rest of the config: which task types run as
+// pods (their Flyte 2 runs keep data under s3:// URLs, when the S3 endpoint serves them).
+admin::AdminConfig AdminConfigFor(const SandboxConfig& config) {
+  admin::AdminConfig admin = config.admin;
+  if (config.server.s3.enabled) admin.pod_task_types = PodTaskTypes(config);
+  return admin;
+}
+
 std::optional<plugins::FoundEngine> ContainerEngineFor(const SandboxConfig& config, TaskRuntimes& runtimes) {
   StatusOr<plugins::FoundEngine> found = FindContainerEngine(config);
   if (!found.ok()) {
@@ -235,7 +243,7 @@ class RunningSandbox final : public Sandbox {
         engine::v2::MakeActionExecutor(ActionExecutorDepsFor(config_, engine_config, *plugins_, stores_, *blobs_));
     ASSIGN_OR_RETURN(admin_, admin::Admin::Create({*stores_.registry, *stores_.executions, *stores_.signals,
                                                    *stores_.runs, *stores_.tasks, *engine_, *actions_, *blobs_,
-                                                   SystemClock(), *signer_, config_.admin}));
+                                                   SystemClock(), *signer_, AdminConfigFor(config_)}));
     RETURN_IF_ERROR(engine_->Start(admin_->ControlPlane()));
     RETURN_IF_ERROR(actions_->Start());
     // Both written before serving: a client that sees /healthz answer finds the client config in

@@ -41,6 +41,45 @@ TEST_CASE_FIXTURE(V2Runs, "v2 runs: CreateRun queues a0, committed, with the run
   CHECK(details.details().action().attempts(0).phase_transitions_size() == 1);
 }
 
+TEST_CASE_FIXTURE(V2Runs, "v2 runs: a run of a task type sent to pods keeps its data under the S3 endpoint's URLs") {
+  admin::AdminConfig config;
+  config.pod_task_types = {"python"};
+  auto podded = *admin::Admin::Create({*stores.registry, *stores.executions, *stores.signals, *stores.runs,
+                                       *stores.tasks, engine, actions, *blobs, clock, signer, config});
+  workflow::CreateRunResponse created;
+  REQUIRE(podded->v2_runs().CreateRun(Request("in-pods"), &created).ok());
+  const store::ActionKey a0{"flytesnacks", "development", "in-pods", "a0"};
+  workflow::ActionSpec spec;
+  REQUIRE(spec.ParseFromString(stores.runs->GetAction(a0)->spec));
+  CHECK(spec.run_output_base() == "s3://v2/flytesnacks/development/in-pods/");
+  CHECK(stores.runs->GetAttempts(a0)->at(0).output_uri == "s3://v2/flytesnacks/development/in-pods/a0/1");
+
+  // A child takes the base its parent passes on when it is the store's (here its s3:// URL), else
+  // the run's own folder.
+  const auto enqueue = [&](const std::string& name, const std::string& base) {
+    flyteidl2::actions::EnqueueRequest request;
+    auto* action = request.mutable_action();
+    *action->mutable_action_id()->mutable_run() = created.run().action().id().run();
+    action->mutable_action_id()->set_name(name);
+    action->set_parent_action_name("a0");
+    action->set_input_uri(base + name + "/inputs.pb");
+    action->set_run_output_base(base);
+    action->mutable_task()->mutable_id()->set_name("env.child");
+    *action->mutable_task()->mutable_spec() = Request().task_spec();
+    flyteidl2::actions::EnqueueResponse reply;
+    REQUIRE(podded->v2_actions().Enqueue(request, &reply).ok());
+    const store::ActionKey key{"flytesnacks", "development", "in-pods", name};
+    workflow::ActionSpec child;
+    REQUIRE(child.ParseFromString(stores.runs->GetAction(key)->spec));
+    return std::pair{child.run_output_base(), stores.runs->GetAttempts(key)->at(0).output_uri};
+  };
+  CHECK(enqueue("c1", "s3://v2/flytesnacks/development/in-pods/") ==
+        std::pair<std::string, std::string>{"s3://v2/flytesnacks/development/in-pods/",
+                                            "s3://v2/flytesnacks/development/in-pods/c1/1"});
+  const std::string native = *blobs->NativeUrl("v2/flytesnacks/development/in-pods");
+  CHECK(enqueue("c2", "/elsewhere/in-pods/") == std::pair{native + "/", native + "/c2/1"});
+}
+
 TEST_CASE_FIXTURE(V2Runs, "v2 runs: refusals — unknown project, taken or bad names, inputs not uploaded") {
   auto unknown = Request();
   unknown.mutable_project_id()->set_name("nope");

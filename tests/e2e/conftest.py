@@ -153,10 +153,20 @@ def image() -> str:
     return res.stdout.strip()
 
 
+def built_python_image(*args: str) -> str:
+    res = subprocess.run([str(REPO_ROOT / "scripts" / "build-python-image.sh"), *args], check=False,
+                         capture_output=True, text=True, timeout=900)
+    assert res.returncode == 0, res.stderr
+    return res.stdout.strip()
+
+
 @pytest.fixture(scope="module")
 def python_image() -> str:
     """The Python test image with the test venv's flytekit (scripts/build-python-image.sh)."""
-    res = subprocess.run([str(REPO_ROOT / "scripts" / "build-python-image.sh")], check=False, capture_output=True,
-                         text=True, timeout=900)
-    assert res.returncode == 0, res.stderr
-    return res.stdout.strip()
+    return built_python_image()
+
+
+@pytest.fixture(scope="module")
+def flyte2_image() -> str:
+    """The Python test image with the `flyte` SDK of .venv-flyte2 (scripts/build-python-image.sh flyte2)."""
+    return built_python_image("flyte2")

@@ -10,25 +10,15 @@ beside them in the same sandbox, through the same plugins."""
 from __future__ import annotations
 
 import signal
-import subprocess
 import time
 from collections import Counter
 
-import pytest
-from e2e_support import DOMAIN, FLYTE2_BIN, PROJECT, REPO_ROOT, VENV_BIN, run_hello_wf, task_attempts
+from e2e_support import DOMAIN, FLYTE2_BIN, PROJECT, VENV_BIN, run_hello_wf, task_attempts
 from flyteidl.core import identifier_pb2
 from flyte2_support import TERMINAL, actions_of, connect, flyte_run, output_of, run_id, wait_for
 from test_containers import containers_of_state, engine_socket  # noqa: F401 (a fixture)
 
 SUCCEEDED = "ACTION_PHASE_SUCCEEDED"
-
-
-@pytest.fixture(scope="module")
-def flyte2_image() -> str:
-    res = subprocess.run([str(REPO_ROOT / "scripts" / "build-python-image.sh"), "flyte2"], check=False,
-                         capture_output=True, text=True, timeout=900)
-    assert res.returncode == 0, res.stderr
-    return res.stdout.strip()
 
 
 def container_config(base, socket) -> object:

@@ -19,6 +19,7 @@ import pytest
 import requests
 from e2e_support import (
     DOMAIN,
+    FLYTE2_BIN,
     FLYTEPROJ,
     PROJECT,
     VENV_BIN,
@@ -32,6 +33,7 @@ from e2e_support import (
 from flytekit import ContainerTask, PodTemplate, Resources, TaskMetadata, kwtypes
 from flytekit.configuration import Config
 from flytekit.models.core.execution import WorkflowExecutionPhase
+from flyte2_support import TERMINAL, actions_of, connect, flyte_run, run_id, wait_for
 from flytekit.remote import FlyteRemote
 from kube_cluster import ADMIN_TOKEN, EXEC_TOKEN, start_cluster
 from kube_node_agent import NodeAgent
@@ -59,8 +61,9 @@ def sandbox_config(base: Path, kubeconfig: Path, more: str = "") -> Path:
     config = base / "sandbox.yaml"
     config.write_text(
         "storage:\n  raw_data_prefix: s3://my-s3-bucket/data\n"
-        f"tasks:\n  path: [{VENV_BIN}]\n"
+        f"tasks:\n  path: [{VENV_BIN}]\n  flyte2_path: [{FLYTE2_BIN}]\n"
         "  plugins:\n    python-task: kubernetes\n    raw-container: kubernetes\n    python-in-container: kubernetes\n"
+        "    python: kubernetes\n"
         f"  kubernetes:\n    kubeconfig: {kubeconfig}\n    namespace: {NAMESPACE}\n    image_pull_backoff_grace: 3s\n"
         "    interruptible_tolerations: [{key: spot, operator: Exists, effect: NoSchedule}]\n"
         "    interruptible_node_selector: {pool: spot}\n"
@@ -463,6 +466,29 @@ def test_a_pod_pending_past_the_pending_timeout_fails_and_goes(tmp_path, cluster
         while pods_of(cluster, execution.id.name):
             assert time.monotonic() < deadline, "the pod was not deleted"
             time.sleep(0.2)
+    finally:
+        sb.stop_and_check()
+
+
+def test_flyte2_actions_run_as_pods_and_a_parent_enqueues_its_children_from_its_pod(tmp_path, cluster, flyte2_image):
+    sb = start_kube_sandbox(tmp_path, cluster)
+    try:
+        sb.env["FLYTE2_E2E_IMAGE"] = flyte2_image  # what lifecycle.py's tasks name as their image
+        flyte_run(sb, "in-pods", "lifecycle.py", "places", "--n", "2")
+        action = wait_for(sb, "in-pods", TERMINAL, timeout=240)
+        assert action["status"]["phase"] == "ACTION_PHASE_SUCCEEDED", action
+        data = connect(sb, "dataproxy.DataProxyService/GetActionData",
+                       {"actionId": {"run": run_id("in-pods"), "name": "a0"}}).json()
+        said = [item["scalar"]["primitive"]["stringValue"]
+                for item in data["outputs"]["literals"][0]["value"]["collection"]["literals"]]
+        assert said == ["parent in the image", "child 0 in the image", "child 1 in the image"]
+        actions = actions_of(sb, "in-pods")
+        assert len(actions) == 3 and all(a["status"]["phase"] == "ACTION_PHASE_SUCCEEDED" for a in actions.values())
+        # Each action was a pod of the sandbox (created once: the agent saw one uid per name), gone once it ended.
+        names = [key for key in cluster.agent.uids if key.startswith(f"{NAMESPACE}/in-pods-")]
+        assert len(names) == 3, cluster.agent.uids.keys()
+        assert all(len(cluster.agent.uids[name]) == 1 for name in names)
+        assert pods_of(cluster, "in-pods") == []
     finally:
         sb.stop_and_check()
 

@@ -214,6 +214,22 @@ def test_s3_objects_are_local_files_and_local_files_are_objects(s3_sandbox, s3):
     assert [o["Key"] for o in listed["Contents"]] == ["p/d/from-disk.txt"]
 
 
+def test_the_store_folder_of_flyte2_runs_is_readable_though_no_bucket_can_be_made_so_named(s3_sandbox, s3):
+    # Flyte 2's runs keep their data in the store's folder "v2" (a name too short for a new S3
+    # bucket): their actions in pods read and write it through this endpoint.
+    runs = blobs(s3_sandbox) / "v2" / "p" / "d"
+    runs.mkdir(parents=True)
+    (runs / "inputs.pb").write_bytes(b"inputs")
+    assert s3.get_object(Bucket="v2", Key="p/d/inputs.pb")["Body"].read() == b"inputs"
+    s3.put_object(Bucket="v2", Key="p/d/outputs.pb", Body=b"outputs")
+    assert (runs / "outputs.pb").read_bytes() == b"outputs"
+    s3.head_bucket(Bucket="v2")
+    with pytest.raises(ClientError) as refused:
+        s3.create_bucket(Bucket="v3")
+    assert refused.value.response["Error"]["Code"] == "InvalidBucketName"
+    assert "v2" not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+
+
 def test_s3fs_as_flytekit_uses_it(s3_sandbox, s3, tmp_path):
     fs = s3fs.S3FileSystem(key=KEY_ID, secret=SECRET, client_kwargs={"endpoint_url": s3_sandbox.s3_endpoint})
     with fs.open(f"{BUCKET}/fs/a.txt", "wb") as f:

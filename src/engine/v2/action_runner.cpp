@@ -13,6 +13,7 @@
 #include "engine/attempt_outcome.h"
 #include "engine/v2/action_cache.h"
 #include "engine/v2/action_metrics.h"
+#include "engine/v2/layout.h"
 
 namespace flyte::engine::v2 {
 namespace {
@@ -55,9 +56,7 @@ bool IsSystemError(const std::string& error) {
 
 // The attempt's output folder, as CreateRun lays out the first: `<run_output_base><action>/<n>`.
 std::string OutputUrlOf(const flyteidl2::workflow::ActionSpec& spec, const store::ActionKey& key, int64_t attempt) {
-  std::string base = spec.run_output_base();
-  if (!base.empty() && base.back() != '/') base += '/';
-  return base + key.name + "/" + std::to_string(attempt);
+  return V2AttemptUrl(spec.run_output_base(), key.name, attempt);
 }
 
 }  // namespace

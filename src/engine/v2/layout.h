@@ -18,6 +18,12 @@ inline std::string V2RunBaseKey(const std::string& project, const std::string& d
 inline std::string V2AttemptKey(const std::string& run_base, const std::string& action, int64_t attempt) {
   return run_base + "/" + action + "/" + std::to_string(attempt);
 }
+// An attempt's output folder beneath its run's base as the task sees it (`run_output_base`: a
+// folder of this machine, or the S3 endpoint's s3:// URL for runs whose tasks run as pods).
+inline std::string V2AttemptUrl(std::string run_output_base, const std::string& action, int64_t attempt) {
+  if (!run_output_base.empty() && run_output_base.back() != '/') run_output_base += '/';
+  return run_output_base + action + "/" + std::to_string(attempt);
+}
 inline std::string V2OffloadedInputsKey(const std::string& project, const std::string& domain,
                                         const std::string& hash) {
   return "v2/" + project + "/" + domain + "/offloaded-inputs/" + hash;

@@ -252,6 +252,12 @@ StatusOr<Struct> PodFor(const TaskAttempt& attempt, const PodSettings& settings)
   // Flyte's environment in every container, after the container's own (a later name wins).
   Environment env = settings.env;
   for (auto& [key, value] : AttemptEnvironment(attempt)) env[key] = value;
+  // A store path in a variable (Flyte 2's run base, where a parent writes its children's inputs)
+  // is the S3 endpoint's URL too.
+  for (auto& [key, value] : env) value = PodUrl(value, attempt.buckets_dir);
+  if (!attempt.api_address_variable.empty() && !settings.api_address.empty()) {
+    env[attempt.api_address_variable] = settings.api_address;
+  }
   bool found_primary = false;
   for (const char* group : {"initContainers", "containers"}) {
     if (Find(spec, group) == nullptr) continue;

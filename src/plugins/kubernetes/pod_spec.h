@@ -32,6 +32,9 @@ struct PodSettings {
   // Beneath each attempt's own environment: how a pod reaches the S3 endpoint (FLYTE_AWS_*).
   std::map<std::string, std::string> env;
   std::string image_pull_policy;  // empty: Kubernetes' default
+  // The sandbox's API (host:port) as pods reach it, for tasks that dial it
+  // (TaskAttempt::api_address_variable: Flyte 2's parents); empty: the attempt's own address.
+  std::string api_address;
   // For interruptible attempts: tolerations (JSON objects) and a node selector.
   google::protobuf::ListValue interruptible_tolerations;
   std::map<std::string, std::string> interruptible_node_selector;

@@ -62,18 +62,24 @@ Status CopyInto(const store::ReadableFile& file, store::BlobWriter& writer, Hash
   return absl::OkStatus();
 }
 
-}  // namespace
-
-Status ValidateBucketName(std::string_view bucket) {
+Status ValidateName(std::string_view bucket, size_t min_size) {
   const bool charset = std::all_of(bucket.begin(), bucket.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
   });
-  if (bucket.size() < 3 || bucket.size() > 63 || !charset || bucket.front() == '.' || bucket.front() == '-' ||
+  if (bucket.size() < min_size || bucket.size() > 63 || !charset || bucket.front() == '.' || bucket.front() == '-' ||
       bucket.back() == '.' || bucket.back() == '-' || bucket.find("..") != std::string_view::npos) {
     return S3Error(absl::StatusCode::kInvalidArgument, "InvalidBucketName", "The specified bucket is not valid.");
   }
   return absl::OkStatus();
 }
+
+// A bucket a request names: S3's names, and the store's own shorter folders ("v2", where Flyte 2's
+// runs keep their data, which its actions in pods read and write here).
+Status ValidateNamedBucket(std::string_view bucket) { return ValidateName(bucket, 1); }
+
+}  // namespace
+
+Status ValidateBucketName(std::string_view bucket) { return ValidateName(bucket, 3); }
 
 StatusOr<std::vector<std::string>> Objects::ListBuckets() const {
   ASSIGN_OR_RETURN(std::vector<std::string> folders, blobs_.Folders(""));
@@ -92,7 +98,7 @@ Status Objects::CreateBucket(std::string_view bucket) const {
 }
 
 Status Objects::HeadBucket(std::string_view bucket) const {
-  RETURN_IF_ERROR(ValidateBucketName(bucket));
+  RETURN_IF_ERROR(ValidateNamedBucket(bucket));
   if (!blobs_.FindFolder(bucket).ok()) return NoSuchBucket(bucket);
   return absl::OkStatus();
 }
@@ -125,7 +131,7 @@ StatusOr<ListPage> Objects::List(std::string_view bucket, const ListParams& para
 }
 
 StatusOr<std::string> Objects::StoreKey(std::string_view bucket, std::string_view key) {
-  RETURN_IF_ERROR(ValidateBucketName(bucket));
+  RETURN_IF_ERROR(ValidateNamedBucket(bucket));
   if (key.size() > 1024) {
     return S3Error(absl::StatusCode::kInvalidArgument, "KeyTooLongError", "Your key is too long.");
   }
