@@ -270,8 +270,9 @@ TEST_CASE("kubernetes plugin: a named PodTemplate is read and goes beneath the p
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   REQUIRE(CreatedPods(server).contains("abc-n3-0"));
+  const auto created = CreatedPods(server);
   const auto& labels =
-      CreatedPods(server).at("abc-n3-0").fields().at("metadata").struct_value().fields().at("labels").struct_value();
+      created.at("abc-n3-0").fields().at("metadata").struct_value().fields().at("labels").struct_value();
   CHECK_FALSE(labels.fields().contains("team"));
   CHECK(without->Check(plain.id)->phase != AttemptPhase::kFailedToStart);
 }
