@@ -63,7 +63,7 @@ def sandbox_config(base: Path, kubeconfig: Path, more: str = "") -> Path:
         "storage:\n  raw_data_prefix: s3://my-s3-bucket/data\n"
         f"tasks:\n  path: [{VENV_BIN}]\n  flyte2_path: [{FLYTE2_BIN}]\n"
         "  plugins:\n    python-task: kubernetes\n    raw-container: kubernetes\n    python-in-container: kubernetes\n"
-        "    python: kubernetes\n"
+        "    python: kubernetes\n    sidecar: kubernetes\n"
         f"  kubernetes:\n    kubeconfig: {kubeconfig}\n    namespace: {NAMESPACE}\n    image_pull_backoff_grace: 3s\n"
         "    interruptible_tolerations: [{key: spot, operator: Exists, effect: NoSchedule}]\n"
         "    interruptible_node_selector: {pool: spot}\n"
@@ -375,6 +375,20 @@ def first_pod(cluster, execution_name: str) -> dict:
         assert time.monotonic() < deadline, "no pod"
         time.sleep(0.1)
     return seen[0]
+
+
+def test_a_sidecar_task_runs_as_its_own_pod_with_its_second_container(sandbox, cluster):
+    remote = remote_of(sandbox)
+    task = remote.fetch_task(name="inpods.sidecar.with_sidecar", version=sandbox.version)
+    assert task.template.type == "sidecar" and task.template.task_type_version == 2, task.template
+    workflow = remote.fetch_workflow(name="inpods.sidecar.sidecar_wf", version=sandbox.version)
+    execution = remote.execute(workflow, inputs={"x": 4})
+    pod = first_pod(cluster, execution.id.name)
+    execution = wait(remote, execution)
+    assert execution.closure.phase == WorkflowExecutionPhase.SUCCEEDED, execution.closure.error
+    assert execution.outputs.get("o0", as_type=str) == "4 beside a sidecar"
+    assert [c["name"] for c in pod["spec"]["containers"]] == ["primary", "beside"]
+    assert pod["metadata"]["annotations"]["primary_container_name"] == "primary"
 
 
 def test_secrets_reach_a_python_task_as_a_variable_and_a_file(sandbox, cluster):
