@@ -49,8 +49,6 @@ def test_the_printed_run_link_shows_the_action_tree_and_a_childs_data(sandbox, w
     # a0 → total(1), total(2), total(3) → 1, 2 and 3 squares: square(i) for i in range(k).
     url, name = flyte_run(sandbox, "fanout.py", "nested", "--n", "3")
     w = watched(bypass_csp=True)  # axe's injected script (check) is not the console's own
-    listed = []
-    w.page.on("request", lambda r: r.url.endswith(".RunService/ListActions") and listed.append(time.monotonic()))
     w.page.goto(url)
     expect(w.page).to_have_url(f"{sandbox.http}/console/v2/domain/{DOMAIN}/project/{PROJECT}/runs/{name}")
     expect(w.page.locator("h1")).to_have_text(re.compile(name))
@@ -70,11 +68,6 @@ def test_the_printed_run_link_shows_the_action_tree_and_a_childs_data(sandbox, w
     totals = [i for i, d in enumerate(depths) if d == "1"]
     squares = {t: end - t - 1 for t, end in zip(totals, [*totals[1:], 10])}  # row of a total → its squares
     assert sorted(squares.values()) == [1, 2, 3], depths
-    # Live while it ran (polled every second), and no more once it has ended.
-    assert len(listed) >= 3, listed
-    polls = len(listed)
-    w.page.wait_for_timeout(3000)
-    assert len(listed) == polls, "the page kept polling an ended run"
     shot(w, "run")
     check(w, "v2-run")
 
@@ -118,6 +111,25 @@ def test_the_printed_run_link_shows_the_action_tree_and_a_childs_data(sandbox, w
     expect(rows).to_have_count(1)
     rows.first.get_by_role("button", name="Expand a0").click()
     expect(rows).to_have_count(10)
+    w.assert_clean()
+
+
+def test_the_run_page_polls_while_the_run_runs_and_stops_once_it_has_ended(sandbox, watched, tmp_path):
+    # A child that sleeps 5 s keeps the run going while the page is open (the tree's run above
+    # may end before its page has loaded: its actions take milliseconds).
+    url, name = flyte_run(sandbox, "lifecycle.py", "sleepers", "--marker", str(tmp_path / "m"), "--n", "1",
+                          "--seconds", "5")
+    w = watched()
+    listed = []
+    w.page.on("request", lambda r: r.url.endswith(".RunService/ListActions") and listed.append(time.monotonic()))
+    w.page.goto(url)
+    expect(w.page.locator("#run-phase")).to_have_text(re.compile("Running|Queued|Initializing"))
+    expect(w.page.locator("#run-phase")).to_have_text(re.compile("Succeeded"), timeout=240_000)
+    # Live while it ran (polled every second), and no more once it has ended.
+    assert len(listed) >= 3, listed
+    polls = len(listed)
+    w.page.wait_for_timeout(3000)
+    assert len(listed) == polls, "the page kept polling an ended run"
     w.assert_clean()
 
 
