@@ -1,5 +1,7 @@
 #include "app/sandbox.h"
 
+#include <absl/strings/str_join.h>
+
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -62,10 +64,7 @@ std::optional<plugins::FoundEngine> ContainerEngineFor(const SandboxConfig& conf
 
 // The banner's line on the cluster: which, and what runs there, or why tasks sent there fail.
 std::string KubernetesLine(const SandboxConfig& config, const plugins::KubernetesConnection& cluster) {
-  std::string pods;
-  for (const auto& [task_type, plugin] : config.tasks.plugins.plugin_for) {
-    if (plugin == "kubernetes") pods += (pods.empty() ? "" : ", ") + task_type;
-  }
+  const std::string pods = absl::StrJoin(PodTaskTypes(config), ", ");
   if (!cluster.api) return cluster.description + "; tasks sent to it (" + pods + ") fail to start";
   return cluster.description + "; as pods: " + pods;
 }
