@@ -6,6 +6,7 @@
 
 #include "common/quantity.h"
 #include "plugins/attempt_command.h"
+#include "plugins/data_passing.h"
 #include "plugins/kubernetes/json_object.h"
 #include "plugins/kubernetes/pod_secrets.h"
 #include "plugins/template_args.h"
@@ -83,17 +84,15 @@ std::vector<std::string> CommandLines(const Struct& spec) {
 // with outputs (they could not come back), or with inputs its command line does not take as
 // {{.inputs.x}} (it would look for their files).
 Status RefuseDataFolders(const TaskAttempt& attempt, const std::vector<std::string>& lines) {
-  if (!attempt.task.has_container()) return Status();
-  const flyteidl::core::DataLoadingConfig& data = attempt.task.container().data_config();
-  if (!data.enabled()) return Status();
-  const auto& interface = attempt.task.interface();
-  const bool outputs = !data.output_path().empty() && !interface.outputs().variables().empty();
+  const std::optional<DataPassing> data = DataPassingFor(attempt);
+  if (!data) return Status();
+  const bool outputs = !data->outputs.empty() && !data->output_variables.variables().empty();
   const bool input_files =
-      !data.input_path().empty() && !interface.inputs().variables().empty() && !ReferencesInputValues(lines);
+      !data->inputs.empty() && !attempt.task.interface().inputs().variables().empty() && !ReferencesInputValues(lines);
   if (!outputs && !input_files) return Status();
   return absl::FailedPreconditionError(
       std::string("the task's ") + (outputs ? "outputs" : "inputs") + " pass as files in " +
-      (outputs ? data.output_path() : data.input_path()) +
+      (outputs ? data->task_outputs : data->task_inputs) +
       " (flytekit's input_data_dir/output_data_dir, Flyte's copilot), which tasks run as Kubernetes pods "
       "cannot do yet: send its task type (" +
       attempt.task.type() +
