@@ -10,6 +10,8 @@ import select
 import signal
 import socket
 import sys
+import threading
+import time
 
 JOB_MAGIC = b"flyte-job-3"
 JOB_END = b"end"
@@ -296,6 +298,18 @@ def _threads():
     return len(os.listdir("/proc/self/task"))
 
 
+def _single_threaded():
+    """Whether this process runs one thread only. A thread Python has joined may still be ending
+    in the kernel for a moment (join returns once its Python state is released): with no other
+    thread left to Python, the kernel is given up to a second to agree."""
+    deadline = time.monotonic() + 1
+    while _threads() != 1:
+        if threading.active_count() != 1 or time.monotonic() > deadline:
+            return False
+        time.sleep(0.001)
+    return True
+
+
 def _report(report, text):
     # The sandbox may be gone (a closed pipe): its successor knows the task by its process record.
     with contextlib.suppress(OSError):
@@ -307,7 +321,7 @@ def _fork_waiting(control, children, first, started_with):
     """A child forked ahead of its job, waiting for it on a socket of its own: forking a process
     the size of flytekit takes milliseconds, which are then not on the next task's path. None
     with a second thread running (never fork then: a lock held by one stays held in the child)."""
-    if _threads() != 1:
+    if not _single_threaded():
         return None
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     pid = os.fork()
@@ -390,7 +404,7 @@ def _serve(script):
                 with contextlib.suppress(OSError):
                     message, fds, _, _ = socket.recv_fds(control, MAX_JOB_BYTES + 1, 3)
                 job = parse_job(message) if message else None
-                if not message or len(fds) not in (2, 3) or job is None or _threads() != 1:
+                if not message or len(fds) not in (2, 3) or job is None or not _single_threaded():
                     # The sandbox closed the socket (went away, or retired us), or something is
                     # wrong: no more tasks; the running ones are still waited for and reported.
                     # Never fork with threads (a lock held by one stays held in the child).

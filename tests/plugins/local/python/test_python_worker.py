@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -82,6 +83,25 @@ def test_an_unchanged_python_path_adds_nothing(worker):
 )
 def test_exit_codes_are_the_interpreters(worker, code, expected):
     assert worker.exit_code(code) == expected
+
+
+def test_a_thread_just_joined_leaves_the_process_single_threaded(worker):
+    # join() returns before the kernel has ended the thread: the flyte SDK's stopped loop, joined
+    # just before a zygote forks ahead, must not make it fork nothing (a race CI once lost).
+    assert worker._single_threaded()
+    for _ in range(1000):
+        thread = threading.Thread(target=lambda: None)
+        thread.start()
+        thread.join()
+        assert worker._single_threaded()
+    blocker = threading.Event()
+    running = threading.Thread(target=blocker.wait)
+    running.start()
+    try:
+        assert not worker._single_threaded()
+    finally:
+        blocker.set()
+        running.join()
 
 
 def test_the_process_record_is_what_process_identity_reads(worker):
