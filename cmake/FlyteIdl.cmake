@@ -51,6 +51,8 @@ target_include_directories(flyteidl_proto_archive SYSTEM PUBLIC "${PROTO_GEN_DIR
 target_link_libraries(flyteidl_proto_archive PUBLIC flyte_deps)
 # Generated code: optimise lightly and never warn; object paths stay unique per proto path.
 target_compile_options(flyteidl_proto_archive PRIVATE -O1 -g0 -w)
+# Each generated source defines file-level tables of the same names: no unity build.
+set_target_properties(flyteidl_proto_archive PROPERTIES UNITY_BUILD OFF)
 if(FLYTE_SANITIZE)
   # Generated code is not ours to check, and instrumenting it triples the build time.
   target_compile_options(flyteidl_proto_archive PRIVATE -fno-sanitize=all)

@@ -46,6 +46,7 @@ add_library(flyteidl2_proto_archive STATIC ${PROTO2_OUTPUTS})
 target_include_directories(flyteidl2_proto_archive SYSTEM PUBLIC "${PROTO2_GEN_DIR}")
 target_link_libraries(flyteidl2_proto_archive PUBLIC flyte_deps)
 target_compile_options(flyteidl2_proto_archive PRIVATE -O1 -g0 -w)
+set_target_properties(flyteidl2_proto_archive PROPERTIES UNITY_BUILD OFF)  # as FlyteIdl.cmake's
 if(FLYTE_SANITIZE)
   target_compile_options(flyteidl2_proto_archive PRIVATE -fno-sanitize=all)
 endif()

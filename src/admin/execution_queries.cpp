@@ -19,17 +19,17 @@ using flyteidl::core::NodeExecutionIdentifier;
 using flyteidl::core::TaskExecutionIdentifier;
 using flyteidl::core::WorkflowExecutionIdentifier;
 
-std::string Describe(const WorkflowExecutionIdentifier& id) {
+std::string IdText(const WorkflowExecutionIdentifier& id) {
   return "execution " + id.project() + "/" + id.domain() + "/" + id.name();
 }
 
-std::string Describe(const NodeExecutionIdentifier& id) {
-  return "node " + id.node_id() + " of " + Describe(id.execution_id());
+std::string IdText(const NodeExecutionIdentifier& id) {
+  return "node " + id.node_id() + " of " + IdText(id.execution_id());
 }
 
-std::string Describe(const TaskExecutionIdentifier& id) {
+std::string IdText(const TaskExecutionIdentifier& id) {
   return "attempt " + std::to_string(id.retry_attempt()) + " of task " + DescribeId(id.task_id()) + " in " +
-         Describe(id.node_execution_id());
+         IdText(id.node_execution_id());
 }
 
 Status ValidateNodeExecutionId(const NodeExecutionIdentifier& id, const std::string& field) {
@@ -58,16 +58,15 @@ Status ParsePayload(const std::string& payload, const std::string& what, Message
 }
 
 StatusOr<store::ExecutionRow> FindExecutionRow(store::ExecutionStore& store, const WorkflowExecutionIdentifier& id) {
-  return NamedNotFound(store.GetExecution(ExecutionKeyOf(id)), Describe(id));
+  return NamedNotFound(store.GetExecution(ExecutionKeyOf(id)), IdText(id));
 }
 
 StatusOr<flyteidl::admin::NodeExecution> LoadNodeExecution(store::ExecutionStore& store,
                                                            const NodeExecutionIdentifier& id) {
-  ASSIGN_OR_RETURN(
-      store::NodeExecutionRow row,
-      NamedNotFound(store.GetNodeExecution(ExecutionKeyOf(id.execution_id()), id.node_id()), Describe(id)));
+  ASSIGN_OR_RETURN(store::NodeExecutionRow row,
+                   NamedNotFound(store.GetNodeExecution(ExecutionKeyOf(id.execution_id()), id.node_id()), IdText(id)));
   flyteidl::admin::NodeExecution node;
-  RETURN_IF_ERROR(ParsePayload(row.payload, Describe(id), &node));
+  RETURN_IF_ERROR(ParsePayload(row.payload, IdText(id), &node));
   return node;
 }
 
@@ -79,11 +78,10 @@ StatusOr<flyteidl::admin::TaskExecution> LoadTaskExecution(store::ExecutionStore
   ASSIGN_OR_RETURN(store::TaskExecutionRow row,
                    NamedNotFound(store.GetTaskExecution(ExecutionKeyOf(node.execution_id()), node.node_id(),
                                                         static_cast<int>(id.retry_attempt())),
-                                 Describe(id)));
+                                 IdText(id)));
   flyteidl::admin::TaskExecution attempt;
-  RETURN_IF_ERROR(ParsePayload(row.payload, Describe(id), &attempt));
-  if (!engine::SameEntity(attempt.id().task_id(), id.task_id()))
-    return absl::NotFoundError(Describe(id) + " not found");
+  RETURN_IF_ERROR(ParsePayload(row.payload, IdText(id), &attempt));
+  if (!engine::SameEntity(attempt.id().task_id(), id.task_id())) return absl::NotFoundError(IdText(id) + " not found");
   return attempt;
 }
 
@@ -166,13 +164,12 @@ Status ParseListedExecution(const store::ExecutionRow& row, flyteidl::admin::Exe
 StatusOr<flyteidl::admin::DynamicWorkflowNodeMetadata> LoadDynamicWorkflow(store::BlobStore& blobs,
                                                                            const flyteidl::admin::NodeExecution& node) {
   const std::string& spec_url = node.closure().dynamic_job_spec_uri();
-  if (spec_url.empty()) return absl::NotFoundError(Describe(node.id()) + " does not contain a dynamic workflow");
+  if (spec_url.empty()) return absl::NotFoundError(IdText(node.id()) + " does not contain a dynamic workflow");
   ASSIGN_OR_RETURN(std::string compiled_key, blobs.KeyOf(engine::DynamicWorkflowUrl(spec_url)));
   ASSIGN_OR_RETURN(std::string bytes,
-                   NamedNotFound(blobs.Get(compiled_key), "dynamic workflow of " + Describe(node.id())));
+                   NamedNotFound(blobs.Get(compiled_key), "dynamic workflow of " + IdText(node.id())));
   flyteidl::admin::DynamicWorkflowNodeMetadata dynamic;
-  RETURN_IF_ERROR(
-      ParsePayload(bytes, "dynamic workflow of " + Describe(node.id()), dynamic.mutable_compiled_workflow()));
+  RETURN_IF_ERROR(ParsePayload(bytes, "dynamic workflow of " + IdText(node.id()), dynamic.mutable_compiled_workflow()));
   *dynamic.mutable_id() = dynamic.compiled_workflow().primary().template_().id();
   dynamic.set_dynamic_job_spec_uri(spec_url);
   return dynamic;
@@ -244,7 +241,7 @@ Status ExecutionService::GetExecutionData(const flyteidl::admin::WorkflowExecuti
   RETURN_IF_ERROR(ValidateExecutionId(request.id(), "id"));
   ASSIGN_OR_RETURN(store::ExecutionRow row, FindExecutionRow(deps_.executions, request.id()));
   flyteidl::admin::Execution execution;
-  RETURN_IF_ERROR(ParsePayload(row.payload, Describe(request.id()), &execution));
+  RETURN_IF_ERROR(ParsePayload(row.payload, IdText(request.id()), &execution));
   ASSIGN_OR_RETURN(std::string input_url, engine::ExecutionInputsUrl(deps_.blobs, row.key));
   return FillData(deps_.blobs, input_url, execution.closure(), response);
 }
@@ -273,8 +270,8 @@ Status NodeExecutionService::ListNodeExecutions(const flyteidl::admin::NodeExecu
   ASSIGN_OR_RETURN(std::vector<store::NodeExecutionRow> rows,
                    deps_.executions.ListNodeExecutions(ExecutionKeyOf(execution), request.unique_parent_id(), query));
   for (const auto& row : rows) {
-    RETURN_IF_ERROR(ParsePayload(row.payload, "node " + row.node_id + " of " + Describe(execution),
-                                 response->add_node_executions()));
+    RETURN_IF_ERROR(
+        ParsePayload(row.payload, "node " + row.node_id + " of " + IdText(execution), response->add_node_executions()));
   }
   response->set_token(NextPageToken(query, rows.size()));
   return absl::OkStatus();
@@ -317,7 +314,7 @@ Status NodeExecutionService::ListTaskExecutions(const flyteidl::admin::TaskExecu
   ASSIGN_OR_RETURN(std::vector<store::TaskExecutionRow> rows,
                    deps_.executions.ListTaskExecutions(ExecutionKeyOf(node.execution_id()), node.node_id(), query));
   for (const auto& row : rows) {
-    RETURN_IF_ERROR(ParsePayload(row.payload, "attempt " + std::to_string(row.retry_attempt) + " of " + Describe(node),
+    RETURN_IF_ERROR(ParsePayload(row.payload, "attempt " + std::to_string(row.retry_attempt) + " of " + IdText(node),
                                  response->add_task_executions()));
   }
   response->set_token(NextPageToken(query, rows.size()));

@@ -15,7 +15,6 @@ using google::protobuf::util::TimeUtil;
 namespace workflow = flyteidl2::workflow;
 
 constexpr char kRootAction[] = "a0";
-constexpr std::string_view kOutputsFile = "/outputs.pb";
 
 // What lists and the console show of the child.
 workflow::ActionMetadata ChildMetadata(const flyteidl2::actions::Action& action, workflow::ActionType type) {
@@ -47,8 +46,8 @@ workflow::ActionType TypeOf(const flyteidl2::actions::Action& action) {
 
 // A trace's outputs.pb lives in what the attempt calls its output folder.
 std::string FolderOf(const std::string& outputs_uri) {
-  return outputs_uri.ends_with(kOutputsFile) ? outputs_uri.substr(0, outputs_uri.size() - kOutputsFile.size())
-                                             : outputs_uri;
+  const std::string file = std::string("/") + engine::v2::kV2OutputsFile;
+  return outputs_uri.ends_with(file) ? outputs_uri.substr(0, outputs_uri.size() - file.size()) : outputs_uri;
 }
 
 }  // namespace

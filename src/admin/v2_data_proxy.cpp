@@ -16,7 +16,6 @@
 namespace flyte::admin {
 namespace {
 
-constexpr char kOutputsFile[] = "outputs.pb";
 constexpr char kReportFile[] = "report.html";  // where the SDK's runtime puts a task's report
 constexpr char kConditionOutput[] = "o0";      // the name the SDK gives a task's single output
 
@@ -101,7 +100,7 @@ Status V2DataProxyService::GetActionData(const flyteidl2::dataproxy::GetActionDa
   }
   ASSIGN_OR_RETURN(const std::vector<store::AttemptRow> attempts, deps_.runs.GetAttempts(key));
   if (attempts.empty() || attempts.back().output_uri.empty()) return absl::OkStatus();
-  const std::string outputs_url = attempts.back().output_uri + "/" + kOutputsFile;
+  const std::string outputs_url = attempts.back().output_uri + "/" + engine::v2::kV2OutputsFile;
   response->set_outputs_uri(outputs_url);
   ASSIGN_OR_RETURN(const std::string outputs_key, deps_.blobs.KeyOf(outputs_url));
   // A task without outputs writes none.

@@ -20,7 +20,7 @@ Status CheckTaskId(const task::TaskIdentifier& id) {
   return RequireField(id.version(), "task_id.version");
 }
 
-store::DeployedTaskKey KeyOf(const task::TaskIdentifier& id) {
+store::DeployedTaskKey TaskKeyOf(const task::TaskIdentifier& id) {
   return {id.project(), id.domain(), id.name(), id.version()};
 }
 
@@ -72,7 +72,7 @@ Status CheckTemplateId(const task::TaskIdentifier& id, const task::TaskSpec& spe
 
 StatusOr<task::TaskDetails> DeployedTask(store::DeployedTaskStore& tasks, const task::TaskIdentifier& id) {
   RETURN_IF_ERROR(CheckTaskId(id));
-  StatusOr<store::DeployedTaskRow> row = tasks.Get(KeyOf(id));
+  StatusOr<store::DeployedTaskRow> row = tasks.Get(TaskKeyOf(id));
   if (absl::IsNotFound(row.status())) {
     return absl::NotFoundError("task " + id.project() + "/" + id.domain() + "/" + id.name() + " version " +
                                id.version() + " is not deployed (flyte deploy stores it)");
@@ -95,7 +95,7 @@ Status V2TaskService::DeployTask(const task::DeployTaskRequest& request, task::D
     return absl::UnimplementedError("task " + id.name() + " has triggers, which this sandbox does not serve yet");
   }
   store::DeployedTaskRow row;
-  row.key = KeyOf(id);
+  row.key = TaskKeyOf(id);
   row.org = id.org();
   row.environment = request.spec().environment().name();
   row.short_name = request.spec().short_name();

@@ -9,7 +9,7 @@
 namespace flyte::server {
 namespace {
 
-constexpr std::string_view kPrefix = "/console";
+constexpr std::string_view kConsolePrefix = "/console";
 constexpr std::string_view kHashedDir = "assets/";  // esbuild's [name]-[hash] files
 // Flyte 2's run pages where the SDK links them (`flyte run` prints
 // http://<endpoint>/v2/domain/{d}/project/{p}/runs/{run}): redirected to the same path under
@@ -103,7 +103,7 @@ HttpReply WithSecurityHeaders(HttpReply reply) {
 
 bool ConsoleAssets::Serves(std::string_view target) {
   const std::string_view path = target.substr(0, target.find_first_of("?#"));
-  return path == "/" || path == kPrefix || path.starts_with(std::string(kPrefix) + "/") ||
+  return path == "/" || path == kConsolePrefix || path.starts_with(std::string(kConsolePrefix) + "/") ||
          path.starts_with(kFlyte2Prefix);
 }
 
@@ -129,10 +129,10 @@ HttpReply ConsoleAssets::Serve(const ConsoleRequest& request) const {
   const std::string_view path = request.target.substr(0, request.target.find_first_of("?#"));
   if (path == "/") return {302, "text/plain; charset=utf-8", "/console/\n", {{"Location", "/console/"}}};
   if (path.starts_with(kFlyte2Prefix)) {
-    const std::string to = std::string(kPrefix) + std::string(request.target);  // the query too
+    const std::string to = std::string(kConsolePrefix) + std::string(request.target);  // the query too
     return {302, "text/plain; charset=utf-8", to + "\n", {{"Location", to}}};
   }
-  std::string_view below = path.substr(kPrefix.size());
+  std::string_view below = path.substr(kConsolePrefix.size());
   if (below.starts_with("/")) below.remove_prefix(1);
 
   std::string_view name = below;

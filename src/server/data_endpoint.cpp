@@ -10,9 +10,9 @@ HttpReply StatusReply(const Status& status) {
 }
 
 StatusOr<store::ReadableFile> LogEndpoint::Open(const std::string& target) const {
-  constexpr std::string_view kPrefix = "/logs/";
+  constexpr std::string_view kLogsPrefix = "/logs/";
   ASSIGN_OR_RETURN(const std::string path,
-                   PercentDecode(target.substr(kPrefix.size(), target.find('?') - kPrefix.size())));
+                   PercentDecode(target.substr(kLogsPrefix.size(), target.find('?') - kLogsPrefix.size())));
   RETURN_IF_ERROR(store::ValidateKey(path));
   auto root = store::OpenRoot(logs_dir_);
   if (!root.ok()) return absl::NotFoundError("no log at " + path);
@@ -38,11 +38,11 @@ Status DataUpload::Finish() {
 }
 
 StatusOr<DataEndpoint::Authorized> DataEndpoint::Authorize(const DataRequest& request) const {
-  constexpr std::string_view kPrefix = "/data/";
+  constexpr std::string_view kDataPrefix = "/data/";
   const size_t question = request.target.find('?');
   const std::string path = request.target.substr(0, question);
-  if (path.rfind(kPrefix, 0) != 0) return absl::NotFoundError("not a data path");
-  ASSIGN_OR_RETURN(std::string key, PercentDecode(path.substr(kPrefix.size())));
+  if (path.rfind(kDataPrefix, 0) != 0) return absl::NotFoundError("not a data path");
+  ASSIGN_OR_RETURN(std::string key, PercentDecode(path.substr(kDataPrefix.size())));
   RETURN_IF_ERROR(store::ValidateKey(key));
   ASSIGN_OR_RETURN(auto query, ParseQuery(question == std::string::npos ? "" : request.target.substr(question + 1)));
   ASSIGN_OR_RETURN(std::string pinned_md5, signer_.Verify(request.verb, key, query));

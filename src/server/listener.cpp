@@ -119,7 +119,8 @@ struct SlotRelease {
   ~SlotRelease() { slots.Release(id); }
 };
 
-asio::awaitable<void> Route(std::shared_ptr<PendingConnection> pending, uint64_t slot, std::shared_ptr<Routes> routes) {
+asio::awaitable<void> RouteConnection(std::shared_ptr<PendingConnection> pending, uint64_t slot,
+                                      std::shared_ptr<Routes> routes) {
   SlotRelease release{routes->slots, slot};
   pending->deadline.expires_after(routes->limits.idle_timeout);
   pending->deadline.async_wait([weak = std::weak_ptr(pending)](boost::system::error_code ec) {
@@ -171,7 +172,7 @@ asio::awaitable<void> AcceptLoop(asio::io_context& io, tcp::acceptor& acceptor, 
     }
     auto pending = std::make_shared<PendingConnection>(std::move(socket));
     const uint64_t slot = routes->slots.Open([weak = std::weak_ptr(pending)] { CloseOnItsStrand(weak); });
-    asio::co_spawn(pending->deadline.get_executor(), Route(pending, slot, routes), ReportConnectionFailure);
+    asio::co_spawn(pending->deadline.get_executor(), RouteConnection(pending, slot, routes), ReportConnectionFailure);
   }
 }
 

@@ -9,7 +9,7 @@ namespace {
 constexpr const char* kColumns =
     "project, domain, name, version, org, environment, short_name, created_at, digest, spec";
 
-DeployedTaskRow ReadTask(const Statement& stmt) {
+DeployedTaskRow ReadDeployedTask(const Statement& stmt) {
   DeployedTaskRow row;
   row.key = {stmt.Text(0), stmt.Text(1), stmt.Text(2), stmt.Text(3)};
   row.org = stmt.Text(4);
@@ -29,13 +29,13 @@ const ListColumns kTaskList{"tasks",
                              {Column::kCreatedAt, "created_at"}}};
 const ListColumns kVersionList{"task versions", {{Column::kVersion, "version"}, {Column::kCreatedAt, "created_at"}}};
 
-const RowTable<DeployedTaskRow> kTasks{"v2_tasks", kColumns, ReadTask};
-const RowTable<DeployedTaskRow> kVersions{"v2_tasks", kColumns, ReadTask, &kVersionList};
+const RowTable<DeployedTaskRow> kTasks{"v2_tasks", kColumns, ReadDeployedTask};
+const RowTable<DeployedTaskRow> kVersions{"v2_tasks", kColumns, ReadDeployedTask, &kVersionList};
 // Each task's versions ranked newest first; its rank-1 row is its latest.
 const RowTable<DeployedTaskRow> kLatest{
     "(SELECT *, ROW_NUMBER() OVER (PARTITION BY project, domain, name ORDER BY created_at DESC, version DESC) "
     "AS latest_rank FROM v2_tasks)",
-    kColumns, ReadTask, &kTaskList};
+    kColumns, ReadDeployedTask, &kTaskList};
 
 std::string Describe(const DeployedTaskKey& key) {
   return "task " + key.project + "/" + key.domain + "/" + key.name + " version " + key.version;

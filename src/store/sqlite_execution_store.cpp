@@ -91,7 +91,7 @@ NodeExecutionRow ReadNode(const Statement& stmt) {
   return row;
 }
 
-TaskExecutionRow ReadTask(const Statement& stmt) {
+TaskExecutionRow ReadTaskExecution(const Statement& stmt) {
   TaskExecutionRow row;
   row.execution = {stmt.Text(0), stmt.Text(1), stmt.Text(2)};
   row.node_id = stmt.Text(3);
@@ -105,7 +105,8 @@ TaskExecutionRow ReadTask(const Statement& stmt) {
 
 const RowTable<ExecutionRow> kExecutions{"executions", kExecutionColumns, ReadExecution, &kExecutionList};
 const RowTable<NodeExecutionRow> kNodeExecutions{"node_executions", kNodeColumns, ReadNode, &kNodeExecutionList};
-const RowTable<TaskExecutionRow> kTaskExecutions{"task_executions", kTaskColumns, ReadTask, &kTaskExecutionList};
+const RowTable<TaskExecutionRow> kTaskExecutions{"task_executions", kTaskColumns, ReadTaskExecution,
+                                                 &kTaskExecutionList};
 
 // Node executions and task attempts are keyed under their execution.
 Match UnderExecution(const ExecutionKey& key, Match more) {

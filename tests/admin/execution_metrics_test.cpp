@@ -73,10 +73,10 @@ std::vector<Shape> Children(const Span& span) {
   return out;
 }
 
-struct Fixture : testing::AdminFixture {
+struct MetricsFixture : testing::AdminFixture {
   // A workflow (created 0, started 100) with a task node n0 that needed two attempts and a
   // sub-workflow node n1 whose one child waited without attempts (a gate).
-  Fixture() {
+  MetricsFixture() {
     flyteidl::admin::Execution execution;
     *execution.mutable_id() = ExecutionId();
     execution.mutable_closure()->set_phase(flyteidl::core::WorkflowExecution::SUCCEEDED);
@@ -108,7 +108,7 @@ struct Fixture : testing::AdminFixture {
   }
 };
 
-TEST_CASE_FIXTURE(Fixture, "metrics: the full tree of workflow, nodes, attempts and operations") {
+TEST_CASE_FIXTURE(MetricsFixture, "metrics: the full tree of workflow, nodes, attempts and operations") {
   Span root = Metrics(10);
   CHECK(ShapeOf(root) == Shape{0, 5000, "workflow timed"});
   CHECK(Children(root) == std::vector<Shape>{{0, 100, "WORKFLOW_SETUP"},
@@ -130,7 +130,7 @@ TEST_CASE_FIXTURE(Fixture, "metrics: the full tree of workflow, nodes, attempts 
         std::vector<Shape>{{3200, 3300, "NODE_SETUP"}, {3300, 4300, "NODE_IDLE"}, {4300, 4500, "NODE_TEARDOWN"}});
 }
 
-TEST_CASE_FIXTURE(Fixture, "metrics: depth cuts the tree as FlyteAdmin's does") {
+TEST_CASE_FIXTURE(MetricsFixture, "metrics: depth cuts the tree as FlyteAdmin's does") {
   CHECK(Metrics(0).spans().empty());
   Span one = Metrics(1);
   REQUIRE(one.spans_size() == 4);
@@ -146,7 +146,7 @@ TEST_CASE_FIXTURE(Fixture, "metrics: depth cuts the tree as FlyteAdmin's does") 
   CHECK(Metrics(-1).SerializeAsString() == Metrics(10).SerializeAsString());
 }
 
-TEST_CASE_FIXTURE(Fixture, "metrics: a running execution ends now; unknown executions are NOT_FOUND") {
+TEST_CASE_FIXTURE(MetricsFixture, "metrics: a running execution ends now; unknown executions are NOT_FOUND") {
   store::ExecutionRow row = *stores.executions->GetExecution(kKey);
   flyteidl::admin::Execution execution;
   REQUIRE(execution.ParseFromString(row.payload));

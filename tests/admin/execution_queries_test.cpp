@@ -61,14 +61,10 @@ LiteralMap Ints(const std::string& name, int64_t value) {
   return map;
 }
 
-int64_t IntOf(const LiteralMap& map, const std::string& name) {
-  return map.literals().at(name).scalar().primitive().integer();
-}
-
-struct Fixture : testing::AdminFixture {
+struct QueriesFixture : testing::AdminFixture {
   // Three executions ("done" with outputs, "running" without, "archived"); "done" has top-level
   // nodes n0 (a task with attempts 0 and 1) and n1 (a parent of n1-0-n0).
-  Fixture() {
+  QueriesFixture() {
     const std::string done_outputs = Put(kDoneOutputsKey, Ints("o0", 2));
     Put(*blobs->KeyOf(*engine::ExecutionInputsUrl(*blobs, kDone)), Ints("x", 1));
     Put(*blobs->KeyOf(*engine::ExecutionInputsUrl(*blobs, kRunning)), Ints("x", 7));
@@ -220,7 +216,7 @@ std::vector<uint32_t> Attempts(const flyteidl::admin::TaskExecutionList& list) {
 using Strings = std::vector<std::string>;
 
 TEST_CASE("admin execution queries: GetExecution returns the stored execution or names what is missing") {
-  Fixture f;
+  QueriesFixture f;
   flyteidl::admin::WorkflowExecutionGetRequest request;
   *request.mutable_id() = ExecutionIdOf(kDone);
   flyteidl::admin::Execution execution;
@@ -240,7 +236,7 @@ TEST_CASE("admin execution queries: GetExecution returns the stored execution or
 }
 
 TEST_CASE("admin execution queries: ListExecutions sorts, pages, filters and hides archived executions") {
-  Fixture f;
+  QueriesFixture f;
   const auto all = f.List("");
   CHECK(Names(all) == Strings{"running", "done"});  // newest first, archived left out
   CHECK(all.token().empty());
@@ -283,7 +279,7 @@ TEST_CASE("admin execution queries: ListExecutions sorts, pages, filters and hid
 }
 
 TEST_CASE("admin execution queries: UpdateExecution archives and restores an execution") {
-  Fixture f;
+  QueriesFixture f;
   flyteidl::admin::ExecutionUpdateRequest update;
   *update.mutable_id() = ExecutionIdOf(kRunning);
   update.set_state(flyteidl::admin::EXECUTION_ARCHIVED);
@@ -312,13 +308,13 @@ TEST_CASE("admin execution queries: UpdateExecution archives and restores an exe
 }
 
 TEST_CASE("admin execution queries: GetExecutionData inlines inputs and outputs once there are any") {
-  Fixture f;
+  QueriesFixture f;
   flyteidl::admin::WorkflowExecutionGetDataRequest request;
   *request.mutable_id() = ExecutionIdOf(kDone);
   flyteidl::admin::WorkflowExecutionGetDataResponse done;
   REQUIRE(f.admin->executions().GetExecutionData(request, &done).ok());
-  CHECK(IntOf(done.full_inputs(), "x") == 1);
-  CHECK(IntOf(done.full_outputs(), "o0") == 2);
+  CHECK(testing::IntOf(done.full_inputs(), "x") == 1);
+  CHECK(testing::IntOf(done.full_outputs(), "o0") == 2);
   CHECK(done.inputs().url() == *engine::ExecutionInputsUrl(*f.blobs, kDone));
   CHECK(done.inputs().bytes() == static_cast<int64_t>(Ints("x", 1).ByteSizeLong()));
   CHECK(done.outputs().url() == *f.blobs->NativeUrl(kDoneOutputsKey));
@@ -327,7 +323,7 @@ TEST_CASE("admin execution queries: GetExecutionData inlines inputs and outputs 
   *request.mutable_id() = ExecutionIdOf(kRunning);
   flyteidl::admin::WorkflowExecutionGetDataResponse running;
   REQUIRE(f.admin->executions().GetExecutionData(request, &running).ok());
-  CHECK(IntOf(running.full_inputs(), "x") == 7);
+  CHECK(testing::IntOf(running.full_inputs(), "x") == 7);
   CHECK(running.has_full_outputs());
   CHECK(running.full_outputs().literals().empty());
   CHECK(running.outputs().url().empty());
@@ -338,7 +334,7 @@ TEST_CASE("admin execution queries: GetExecutionData inlines inputs and outputs 
 }
 
 TEST_CASE("admin execution queries: node executions by id, by parent, paged and filtered") {
-  Fixture f;
+  QueriesFixture f;
   flyteidl::admin::NodeExecutionGetRequest get;
   *get.mutable_id() = NodeId("n1");
   flyteidl::admin::NodeExecution node;
@@ -375,13 +371,13 @@ TEST_CASE("admin execution queries: node executions by id, by parent, paged and 
 }
 
 TEST_CASE("admin execution queries: GetNodeExecutionData with and without outputs") {
-  Fixture f;
+  QueriesFixture f;
   flyteidl::admin::NodeExecutionGetDataRequest request;
   *request.mutable_id() = NodeId("n0");
   flyteidl::admin::NodeExecutionGetDataResponse done;
   REQUIRE(f.admin->node_executions().GetNodeExecutionData(request, &done).ok());
-  CHECK(IntOf(done.full_inputs(), "x") == 1);
-  CHECK(IntOf(done.full_outputs(), "o0") == 2);
+  CHECK(testing::IntOf(done.full_inputs(), "x") == 1);
+  CHECK(testing::IntOf(done.full_outputs(), "o0") == 2);
   CHECK(done.inputs().url() == *f.blobs->NativeUrl(kNodeDataKey + "/inputs.pb"));
   CHECK(done.outputs().bytes() > 0);
   CHECK(done.flyte_urls().inputs() == "flyte://v1/flytesnacks/development/done/n0/i");
@@ -402,7 +398,7 @@ TEST_CASE("admin execution queries: GetNodeExecutionData with and without output
 }
 
 TEST_CASE("admin execution queries: task execution attempts are listed, fetched and read") {
-  Fixture f;
+  QueriesFixture f;
   CHECK(Attempts(f.ListAttempts()) == std::vector<uint32_t>{0, 1});
   CHECK(Attempts(f.ListAttempts("", /*descending=*/true)) == std::vector<uint32_t>{1, 0});
   CHECK(Attempts(f.ListAttempts("eq(phase,SUCCEEDED)")) == std::vector<uint32_t>{1});
@@ -426,8 +422,8 @@ TEST_CASE("admin execution queries: task execution attempts are listed, fetched 
   *data_request.mutable_id() = AttemptId(1);
   flyteidl::admin::TaskExecutionGetDataResponse succeeded;
   REQUIRE(f.admin->node_executions().GetTaskExecutionData(data_request, &succeeded).ok());
-  CHECK(IntOf(succeeded.full_inputs(), "x") == 1);
-  CHECK(IntOf(succeeded.full_outputs(), "o0") == 2);
+  CHECK(testing::IntOf(succeeded.full_inputs(), "x") == 1);
+  CHECK(testing::IntOf(succeeded.full_outputs(), "o0") == 2);
   CHECK(succeeded.outputs().bytes() > 0);
   CHECK(succeeded.flyte_urls().outputs() == "flyte://v1/flytesnacks/development/done/n0/1/o");
   CHECK(succeeded.flyte_urls().deck().empty());

@@ -22,14 +22,10 @@ flyteidl::core::VariableMap IntVariables(std::initializer_list<std::string> name
   return variables;
 }
 
-int64_t IntOf(const flyteidl::core::LiteralMap& map, const std::string& name) {
-  return map.literals().at(name).scalar().primitive().integer();
-}
-
 // Task t(a, b, c) -> o0; workflow wf(a, b, c) running it; launch plan lp of wf with b defaulted
 // to 2 and c fixed to 3.
-struct Fixture : testing::AdminFixture {
-  Fixture() {
+struct LaunchFixture : testing::AdminFixture {
+  LaunchFixture() {
     flyteidl::admin::TaskCreateRequest task;
     *task.mutable_id() = Id(flyteidl::core::TASK, "t");
     auto* task_template = task.mutable_spec()->mutable_template_();
@@ -90,7 +86,7 @@ struct Fixture : testing::AdminFixture {
 };
 
 TEST_CASE("executions: a launch plan runs with defaults, fixed and given inputs merged once") {
-  Fixture f;
+  LaunchFixture f;
   flyteidl::admin::ExecutionCreateResponse response;
   REQUIRE(
       f.admin->executions().CreateExecution(f.Create("e1", Id(flyteidl::core::LAUNCH_PLAN, "lp"), 1), &response).ok());
@@ -100,9 +96,9 @@ TEST_CASE("executions: a launch plan runs with defaults, fixed and given inputs 
   CHECK(submitted.row.key.name == "e1");
   CHECK(submitted.row.launch_plan == "lp");
   CHECK(submitted.row.workflow == "wf");
-  CHECK(IntOf(submitted.inputs, "a") == 1);
-  CHECK(IntOf(submitted.inputs, "b") == 2);
-  CHECK(IntOf(submitted.inputs, "c") == 3);
+  CHECK(testing::IntOf(submitted.inputs, "a") == 1);
+  CHECK(testing::IntOf(submitted.inputs, "b") == 2);
+  CHECK(testing::IntOf(submitted.inputs, "c") == 3);
   CHECK(submitted.closure.primary().template_().id().name() == "wf");
   const flyteidl::admin::Execution record = f.Record("e1");
   CHECK(record.closure().phase() == flyteidl::core::WorkflowExecution::QUEUED);
@@ -114,7 +110,7 @@ TEST_CASE("executions: a launch plan runs with defaults, fixed and given inputs 
   *data_request.mutable_id() = response.id();
   flyteidl::admin::WorkflowExecutionGetDataResponse data;
   REQUIRE(f.admin->executions().GetExecutionData(data_request, &data).ok());
-  CHECK(IntOf(data.full_inputs(), "c") == 3);
+  CHECK(testing::IntOf(data.full_inputs(), "c") == 3);
 
   CHECK(absl::IsAlreadyExists(
       f.admin->executions().CreateExecution(f.Create("e1", Id(flyteidl::core::LAUNCH_PLAN, "lp"), 1), &response)));
@@ -135,7 +131,7 @@ flyteidl::admin::MatchingAttributes ExecutionSettings(int max_parallelism, const
 }
 
 TEST_CASE("executions: settings come from the request, the launch plan, matchable attributes, then defaults") {
-  Fixture f;
+  LaunchFixture f;
   // Project level: a label and an env; project-domain: max_parallelism only; workflow: an env.
   flyteidl::admin::ProjectAttributesUpdateRequest project;
   project.mutable_attributes()->set_project("flytesnacks");
@@ -184,7 +180,7 @@ TEST_CASE("executions: settings come from the request, the launch plan, matchabl
 }
 
 TEST_CASE("executions: bad launches are rejected before anything is stored") {
-  Fixture f;
+  LaunchFixture f;
   flyteidl::admin::ExecutionCreateResponse response;
   auto fixed = f.Create("e1", Id(flyteidl::core::LAUNCH_PLAN, "lp"), 1);
   (*fixed.mutable_inputs()->mutable_literals())["c"] = IntLiteral(9);
@@ -211,7 +207,7 @@ TEST_CASE("executions: bad launches are rejected before anything is stored") {
 }
 
 TEST_CASE("executions: a single task runs wrapped in a one-node workflow") {
-  Fixture f;
+  LaunchFixture f;
   auto request = f.Create("", Id(flyteidl::core::TASK, "t"), 1);
   (*request.mutable_inputs()->mutable_literals())["b"] = IntLiteral(2);
   (*request.mutable_inputs()->mutable_literals())["c"] = IntLiteral(3);
@@ -224,7 +220,7 @@ TEST_CASE("executions: a single task runs wrapped in a one-node workflow") {
 }
 
 TEST_CASE("executions: a launch plan node's child is launched as CHILD_WORKFLOW under its parent node") {
-  Fixture f;
+  LaunchFixture f;
   engine::ChildLaunch launch;
   launch.key = {"flytesnacks", "development", "child"};
   launch.launch_plan = Id(flyteidl::core::LAUNCH_PLAN, "lp");
@@ -240,7 +236,7 @@ TEST_CASE("executions: a launch plan node's child is launched as CHILD_WORKFLOW 
   CHECK(record.spec().metadata().parent_node_execution().node_id() == "n3");
   CHECK(record.spec().metadata().nesting() == 1);
   CHECK(record.spec().metadata().principal() == "someone");
-  CHECK(IntOf(f.engine.submitted.at(0).inputs, "b") == 2);
+  CHECK(testing::IntOf(f.engine.submitted.at(0).inputs, "b") == 2);
   // After a restart the engine launches it again: the child is found, not made twice, and keeps
   // the inputs it was made with.
   (*launch.inputs.mutable_literals())["a"] = IntLiteral(6);
@@ -249,7 +245,7 @@ TEST_CASE("executions: a launch plan node's child is launched as CHILD_WORKFLOW 
   const std::string inputs_url = *engine::ExecutionInputsUrl(*f.blobs, launch.key);
   flyteidl::core::LiteralMap stored;
   REQUIRE(stored.ParseFromString(*f.blobs->Get(f.blobs->KeyOf(inputs_url).value())));
-  CHECK(IntOf(stored, "a") == 5);
+  CHECK(testing::IntOf(stored, "a") == 5);
 
   auto interface = control_plane.launch_plan(launch.launch_plan);
   REQUIRE(interface.ok());
@@ -257,7 +253,7 @@ TEST_CASE("executions: a launch plan node's child is launched as CHILD_WORKFLOW 
 }
 
 TEST_CASE("executions: relaunch and recover run the same launch plan with the same inputs") {
-  Fixture f;
+  LaunchFixture f;
   flyteidl::admin::ExecutionCreateResponse original;
   REQUIRE(
       f.admin->executions().CreateExecution(f.Create("e1", Id(flyteidl::core::LAUNCH_PLAN, "lp"), 7), &original).ok());
@@ -274,8 +270,8 @@ TEST_CASE("executions: relaunch and recover run the same launch plan with the sa
   CHECK(again.spec().metadata().reference_execution().name() == "e1");
   CHECK(again.spec().overwrite_cache());
   REQUIRE(f.engine.submitted.size() == 2);
-  CHECK(IntOf(f.engine.submitted[1].inputs, "a") == 7);
-  CHECK(IntOf(f.engine.submitted[1].inputs, "c") == 3);
+  CHECK(testing::IntOf(f.engine.submitted[1].inputs, "a") == 7);
+  CHECK(testing::IntOf(f.engine.submitted[1].inputs, "c") == 3);
 
   flyteidl::admin::ExecutionRecoverRequest recover;
   *recover.mutable_id() = original.id();
@@ -286,7 +282,7 @@ TEST_CASE("executions: relaunch and recover run the same launch plan with the sa
   CHECK(recovered.spec().metadata().mode() == flyteidl::admin::ExecutionMetadata::RECOVERED);
   CHECK(recovered.spec().metadata().reference_execution().name() == "e1");
   CHECK(recovered.spec().metadata().principal() == "ops");
-  CHECK(IntOf(f.engine.submitted.at(2).inputs, "a") == 7);
+  CHECK(testing::IntOf(f.engine.submitted.at(2).inputs, "a") == 7);
 }
 
 }  // namespace

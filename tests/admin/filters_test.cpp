@@ -8,22 +8,22 @@
 namespace flyte::admin {
 namespace {
 
-using store::Column;
 using store::Predicate;
 
 // Roughly what ListExecutions allows; the launch plan is reachable through a join.
-ColumnMap ExecutionColumns() {
+ColumnMap FilterTestColumns() {
   ColumnMap columns = WithEntityPrefix(
-      "execution", {
-                       {"project", TextColumn(Column::kProject)},
-                       {"name", TextColumn(Column::kName)},
-                       {"phase", TextColumn(Column::kPhase)},
-                       {"created_at", TimestampColumn(Column::kCreatedAt)},
-                       {"duration", DurationColumn(Column::kDuration)},
-                       {"attempt", IntegerColumn(Column::kRetryAttempt)},
-                       {"state", EnumColumn(Column::kArchived, {{"EXECUTION_ACTIVE", 0}, {"EXECUTION_ARCHIVED", 1}})},
-                   });
-  columns.emplace("launch_plan.name", TextColumn(Column::kLaunchPlanName));
+      "execution",
+      {
+          {"project", TextColumn(store::Column::kProject)},
+          {"name", TextColumn(store::Column::kName)},
+          {"phase", TextColumn(store::Column::kPhase)},
+          {"created_at", TimestampColumn(store::Column::kCreatedAt)},
+          {"duration", DurationColumn(store::Column::kDuration)},
+          {"attempt", IntegerColumn(store::Column::kRetryAttempt)},
+          {"state", EnumColumn(store::Column::kArchived, {{"EXECUTION_ACTIVE", 0}, {"EXECUTION_ARCHIVED", 1}})},
+      });
+  columns.emplace("launch_plan.name", TextColumn(store::Column::kLaunchPlanName));
   return columns;
 }
 
@@ -34,13 +34,13 @@ std::vector<Filter> MustParse(std::string_view expression) {
 }
 
 std::vector<Predicate> MustPredicates(std::string_view expression) {
-  StatusOr<std::vector<Predicate>> predicates = ToPredicates(MustParse(expression), ExecutionColumns());
+  StatusOr<std::vector<Predicate>> predicates = ToPredicates(MustParse(expression), FilterTestColumns());
   REQUIRE_MESSAGE(predicates.ok(), predicates.status().ToString());
   return *predicates;
 }
 
 Status PredicateError(std::string_view expression) {
-  StatusOr<std::vector<Predicate>> predicates = ToPredicates(MustParse(expression), ExecutionColumns());
+  StatusOr<std::vector<Predicate>> predicates = ToPredicates(MustParse(expression), FilterTestColumns());
   REQUIRE_FALSE(predicates.ok());
   return predicates.status();
 }
@@ -148,19 +148,20 @@ TEST_CASE("ToPredicates: operators and the store columns behind field names") {
   };
   const std::vector<Case> cases = {
       {"", {}},
-      {"eq(name,foo)", {{Column::kName, FilterOp::kEq, {std::string("foo")}}}},
-      {"eq(execution.name,foo)", {{Column::kName, FilterOp::kEq, {std::string("foo")}}}},
-      {"ne(phase,FAILED)", {{Column::kPhase, FilterOp::kNe, {std::string("FAILED")}}}},
+      {"eq(name,foo)", {{store::Column::kName, FilterOp::kEq, {std::string("foo")}}}},
+      {"eq(execution.name,foo)", {{store::Column::kName, FilterOp::kEq, {std::string("foo")}}}},
+      {"ne(phase,FAILED)", {{store::Column::kPhase, FilterOp::kNe, {std::string("FAILED")}}}},
       {"gt(attempt,1)+gte(attempt,-2)+lt(attempt,+3)+lte(attempt,4)",
-       {{Column::kRetryAttempt, FilterOp::kGt, {int64_t{1}}},
-        {Column::kRetryAttempt, FilterOp::kGte, {int64_t{-2}}},
-        {Column::kRetryAttempt, FilterOp::kLt, {int64_t{3}}},
-        {Column::kRetryAttempt, FilterOp::kLte, {int64_t{4}}}}},
+       {{store::Column::kRetryAttempt, FilterOp::kGt, {int64_t{1}}},
+        {store::Column::kRetryAttempt, FilterOp::kGte, {int64_t{-2}}},
+        {store::Column::kRetryAttempt, FilterOp::kLt, {int64_t{3}}},
+        {store::Column::kRetryAttempt, FilterOp::kLte, {int64_t{4}}}}},
       {"eq(launch_plan.name,daily)+eq(project,flytesnacks)",
-       {{Column::kLaunchPlanName, FilterOp::kEq, {std::string("daily")}},
-        {Column::kProject, FilterOp::kEq, {std::string("flytesnacks")}}}},
+       {{store::Column::kLaunchPlanName, FilterOp::kEq, {std::string("daily")}},
+        {store::Column::kProject, FilterOp::kEq, {std::string("flytesnacks")}}}},
       {"eq(state,EXECUTION_ARCHIVED)+ne(state,0)",
-       {{Column::kArchived, FilterOp::kEq, {int64_t{1}}}, {Column::kArchived, FilterOp::kNe, {int64_t{0}}}}},
+       {{store::Column::kArchived, FilterOp::kEq, {int64_t{1}}},
+        {store::Column::kArchived, FilterOp::kNe, {int64_t{0}}}}},
   };
   for (const Case& c : cases) {
     CAPTURE(c.expression);
@@ -171,8 +172,8 @@ TEST_CASE("ToPredicates: operators and the store columns behind field names") {
 // The store turns the patterns into case-sensitive GLOBs (tests/store/sql_query_test.cpp).
 TEST_CASE("ToPredicates: contains and not_like pass their text as written, on text fields only") {
   CHECK(MustPredicates("contains(name,wf)+not_like(phase,RUN%)") ==
-        std::vector<Predicate>{{Column::kName, FilterOp::kContains, {std::string("wf")}},
-                               {Column::kPhase, FilterOp::kNotLike, {std::string("RUN%")}}});
+        std::vector<Predicate>{{store::Column::kName, FilterOp::kContains, {std::string("wf")}},
+                               {store::Column::kPhase, FilterOp::kNotLike, {std::string("RUN%")}}});
   CHECK(MustPredicates("not_like(name,a_b*c?[d]\\%)")[0].values == P{std::string("a_b*c?[d]\\%")});
 
   CheckInvalid(PredicateError("contains(attempt,1)"), "'contains' needs a text field");
@@ -181,25 +182,25 @@ TEST_CASE("ToPredicates: contains and not_like pass their text as written, on te
 
 TEST_CASE("ToPredicates: value_in lists") {
   CHECK(MustPredicates("value_in(execution.phase,RUNNING;SUCCEEDED;FAILED)") ==
-        std::vector<Predicate>{{Column::kPhase,
+        std::vector<Predicate>{{store::Column::kPhase,
                                 FilterOp::kValueIn,
                                 {std::string("RUNNING"), std::string("SUCCEEDED"), std::string("FAILED")}}});
   CHECK(MustPredicates("value_not_in(attempt,1;2)") ==
-        std::vector<Predicate>{{Column::kRetryAttempt, FilterOp::kValueNotIn, {int64_t{1}, int64_t{2}}}});
+        std::vector<Predicate>{{store::Column::kRetryAttempt, FilterOp::kValueNotIn, {int64_t{1}, int64_t{2}}}});
   CHECK(MustPredicates("value_in(state,EXECUTION_ACTIVE)") ==
-        std::vector<Predicate>{{Column::kArchived, FilterOp::kValueIn, {int64_t{0}}}});
+        std::vector<Predicate>{{store::Column::kArchived, FilterOp::kValueIn, {int64_t{0}}}});
 
   CheckInvalid(PredicateError("value_in(attempt,1;x)"), "'x'");
 
   // Only code can build an empty list; it reaches the store empty (which matches nothing /
   // everything, see tests/store/sql_query_test.cpp).
-  const ColumnMap columns = ExecutionColumns();
+  const ColumnMap columns = FilterTestColumns();
   StatusOr<std::vector<Predicate>> empty_in = ToPredicates({{FilterOp::kValueIn, "", "phase", {}}}, columns);
   REQUIRE(empty_in.ok());
-  CHECK(*empty_in == std::vector<Predicate>{{Column::kPhase, FilterOp::kValueIn, {}}});
+  CHECK(*empty_in == std::vector<Predicate>{{store::Column::kPhase, FilterOp::kValueIn, {}}});
   StatusOr<std::vector<Predicate>> empty_not_in = ToPredicates({{FilterOp::kValueNotIn, "", "phase", {}}}, columns);
   REQUIRE(empty_not_in.ok());
-  CHECK(*empty_not_in == std::vector<Predicate>{{Column::kPhase, FilterOp::kValueNotIn, {}}});
+  CHECK(*empty_not_in == std::vector<Predicate>{{store::Column::kPhase, FilterOp::kValueNotIn, {}}});
 
   CheckInvalid(ToPredicates({{FilterOp::kEq, "", "phase", {"a", "b"}}}, columns).status(), "takes exactly one value");
   CheckInvalid(ToPredicates({{FilterOp::kEq, "", "phase", {}}}, columns).status(), "takes exactly one value");
@@ -238,7 +239,7 @@ TEST_CASE("ToPredicates: timestamps become unix milliseconds") {
   for (const Case& c : cases) {
     CAPTURE(c.value);
     CHECK(MustPredicates("gte(created_at," + c.value + ")") ==
-          std::vector<Predicate>{{Column::kCreatedAt, FilterOp::kGte, {c.millis}}});
+          std::vector<Predicate>{{store::Column::kCreatedAt, FilterOp::kGte, {c.millis}}});
   }
   CHECK(MustPredicates("gte(execution.created_at,2024-01-01T00:00:00Z)")[0].values == P{int64_t{1704067200000}});
   for (std::string_view bad :
@@ -267,18 +268,18 @@ TEST_CASE("ToPredicates: durations are seconds or Go-style, stored as millisecon
 }
 
 TEST_CASE("WithEntityPrefix keeps explicit entries") {
-  ColumnMap columns = WithEntityPrefix("task", {{"name", TextColumn(Column::kName)},
-                                                {"task.name", TextColumn(Column::kTaskName)},
-                                                {"workflow.name", TextColumn(Column::kWorkflowName)}});
-  CHECK(columns.at("task.name").store_column == Column::kTaskName);
+  ColumnMap columns = WithEntityPrefix("task", {{"name", TextColumn(store::Column::kName)},
+                                                {"task.name", TextColumn(store::Column::kTaskName)},
+                                                {"workflow.name", TextColumn(store::Column::kWorkflowName)}});
+  CHECK(columns.at("task.name").store_column == store::Column::kTaskName);
   CHECK(columns.count("task.workflow.name") == 0);
   CHECK(columns.size() == 3);
 }
 
 TEST_CASE("SortKeyOf") {
-  const ColumnMap columns = ExecutionColumns();
-  CHECK(*SortKeyOf("created_at", false, columns) == store::Descending(Column::kCreatedAt));
-  CHECK(*SortKeyOf("name", true, columns) == store::Ascending(Column::kName));
+  const ColumnMap columns = FilterTestColumns();
+  CHECK(*SortKeyOf("created_at", false, columns) == store::Descending(store::Column::kCreatedAt));
+  CHECK(*SortKeyOf("name", true, columns) == store::Ascending(store::Column::kName));
   StatusOr<store::SortKey> bad = SortKeyOf("created_at; DROP TABLE executions", true, columns);
   REQUIRE_FALSE(bad.ok());
   CheckInvalid(bad.status(), "invalid sort key 'created_at; DROP TABLE executions'");

@@ -2,19 +2,17 @@
 
 #include <doctest/doctest.h>
 
+#include "fakes/flyteidl_values.h"
+
 namespace flyte::admin {
 namespace {
+
+using testing::IntLiteral;
 
 flyteidl::core::Variable IntVariable() {
   flyteidl::core::Variable variable;
   variable.mutable_type()->set_simple(flyteidl::core::INTEGER);
   return variable;
-}
-
-flyteidl::core::Literal IntLiteral(int64_t value) {
-  flyteidl::core::Literal literal;
-  literal.mutable_scalar()->mutable_primitive()->set_integer(value);
-  return literal;
 }
 
 TEST_CASE("launch plan inputs: required, defaulted and fixed") {

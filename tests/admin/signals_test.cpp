@@ -26,7 +26,7 @@ Literal Collection(std::initializer_list<Literal> items) {
   return literal;
 }
 
-struct Fixture : testing::AdminFixture {
+struct SignalsFixture : testing::AdminFixture {
   StatusOr<flyteidl::admin::Signal> Declare(const std::string& signal_id, const LiteralType& type) {
     flyteidl::admin::SignalGetOrCreateRequest request;
     *request.mutable_id() = SignalId(signal_id);
@@ -57,7 +57,7 @@ struct Fixture : testing::AdminFixture {
   }
 };
 
-TEST_CASE_FIXTURE(Fixture, "signals: GetOrCreateSignal declares once, without needing the execution") {
+TEST_CASE_FIXTURE(SignalsFixture, "signals: GetOrCreateSignal declares once, without needing the execution") {
   auto created = Declare("approve", SimpleType(flyteidl::core::BOOLEAN));
   REQUIRE_MESSAGE(created.ok(), created.status().ToString());
   CHECK(created->id().signal_id() == "approve");
@@ -78,7 +78,7 @@ TEST_CASE_FIXTURE(Fixture, "signals: GetOrCreateSignal declares once, without ne
   CHECK(absl::IsInvalidArgument(admin->signals().GetOrCreateSignal(untyped, &ignored)));
 }
 
-TEST_CASE_FIXTURE(Fixture, "signals: SetSignal stores a value of the declared type and wakes the execution") {
+TEST_CASE_FIXTURE(SignalsFixture, "signals: SetSignal stores a value of the declared type and wakes the execution") {
   REQUIRE(Declare("count", SimpleType(flyteidl::core::INTEGER)).ok());
   REQUIRE(Set("count", IntLiteral(3)).ok());
   REQUIRE(engine.woken.size() == 1);
@@ -92,7 +92,7 @@ TEST_CASE_FIXTURE(Fixture, "signals: SetSignal stores a value of the declared ty
   CHECK(absl::IsFailedPrecondition(Set("count", IntLiteral(4))));
 }
 
-TEST_CASE_FIXTURE(Fixture, "signals: SetSignal refuses unknown signals and values of another type") {
+TEST_CASE_FIXTURE(SignalsFixture, "signals: SetSignal refuses unknown signals and values of another type") {
   CHECK(absl::IsNotFound(Set("nobody", IntLiteral(1))));
   REQUIRE(Declare("count", SimpleType(flyteidl::core::INTEGER)).ok());
   Status wrong = Set("count", StringLiteral("three"));
@@ -103,7 +103,7 @@ TEST_CASE_FIXTURE(Fixture, "signals: SetSignal refuses unknown signals and value
   CHECK_FALSE(Declare("count", SimpleType(flyteidl::core::INTEGER))->has_value());
 }
 
-TEST_CASE_FIXTURE(Fixture, "signals: values are checked element by element, through unions and enums") {
+TEST_CASE_FIXTURE(SignalsFixture, "signals: values are checked element by element, through unions and enums") {
   LiteralType ints;
   *ints.mutable_collection_type() = SimpleType(flyteidl::core::INTEGER);
   REQUIRE(Declare("xs", ints).ok());
@@ -125,7 +125,7 @@ TEST_CASE_FIXTURE(Fixture, "signals: values are checked element by element, thro
   CHECK(Set("color", StringLiteral("green")).ok());
 }
 
-TEST_CASE_FIXTURE(Fixture, "signals: ListSignals pages an execution's signals in creation order") {
+TEST_CASE_FIXTURE(SignalsFixture, "signals: ListSignals pages an execution's signals in creation order") {
   for (const char* name : {"b", "c", "a"}) {
     REQUIRE(Declare(name, SimpleType(flyteidl::core::BOOLEAN)).ok());
     clock.Advance(std::chrono::seconds(1));

@@ -14,13 +14,11 @@ TEST_CASE("client config: points flytectl and flytekit at the sandbox, insecure"
   testing::TempDir temp;
   const auto file = temp.path() / "nested" / "config-sandbox.yaml";
   REQUIRE(WriteClientConfig(file, "localhost:31000").ok());
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  CHECK(text.str().rfind(kClientConfigMarker, 0) == 0);
-  CHECK(text.str().find("#   export FLYTECTL_CONFIG=" + file.string() + "\n") != std::string::npos);
-  CHECK(text.str().find("admin:\n  endpoint: dns:///localhost:31000\n  insecure: true\n") != std::string::npos);
-  CHECK(text.str().find("console:\n  endpoint: http://localhost:31000\n") != std::string::npos);
+  const std::string text = testing::ReadFile(file);
+  CHECK(text.rfind(kClientConfigMarker, 0) == 0);
+  CHECK(text.find("#   export FLYTECTL_CONFIG=" + file.string() + "\n") != std::string::npos);
+  CHECK(text.find("admin:\n  endpoint: dns:///localhost:31000\n  insecure: true\n") != std::string::npos);
+  CHECK(text.find("console:\n  endpoint: http://localhost:31000\n") != std::string::npos);
   CHECK(IsOurClientConfig(file));
 }
 

@@ -1,31 +1,21 @@
 #include "engine/branch_eval.h"
 
 #include <doctest/doctest.h>
-#include <google/protobuf/stubs/logging.h>
-#include <google/protobuf/text_format.h>
 
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "fakes/text_proto.h"
 
 namespace flyte::engine {
 namespace {
 
 namespace core = flyteidl::core;
 
-// The cases use the deprecated Operand.primitive on purpose (flytekit emits it); keep the parser's
-// warning about it out of the test output.
-template <typename T>
-T Parse(const std::string& text) {
-  google::protobuf::LogSilencer quiet;
-  T message;
-  REQUIRE_MESSAGE(google::protobuf::TextFormat::ParseFromString(text, &message), text);
-  return message;
-}
-
 // The branch node's inputs: one variable of each kind the cases compare.
 core::LiteralMap Inputs() {
-  return Parse<core::LiteralMap>(R"pb(
+  return testing::ParseText<core::LiteralMap>(R"pb(
     literals {
       key: "i"
       value { scalar { primitive { integer: 5 } } }
@@ -102,18 +92,18 @@ std::string Conj(const std::string& op, const std::string& left, const std::stri
   return "conjunction { operator: " + op + " left_expression { " + left + " } right_expression { " + right + " } }";
 }
 
-struct Case {
+struct ExpressionCase {
   std::string name;
   std::string expression;
   std::optional<bool> want;  // nullopt: INVALID_ARGUMENT expected
   std::string error = "";
 };
 
-void RunCases(const std::vector<Case>& cases) {
+void RunCases(const std::vector<ExpressionCase>& cases) {
   const core::LiteralMap inputs = Inputs();
-  for (const Case& c : cases) {
+  for (const ExpressionCase& c : cases) {
     CAPTURE(c.name);
-    StatusOr<bool> got = EvaluateBooleanExpression(Parse<core::BooleanExpression>(c.expression), inputs);
+    StatusOr<bool> got = EvaluateBooleanExpression(testing::ParseText<core::BooleanExpression>(c.expression), inputs);
     if (c.want) {
       REQUIRE_MESSAGE(got.ok(), got.status().ToString());
       CHECK(*got == *c.want);
@@ -232,7 +222,8 @@ TEST_CASE("conjunctions short-circuit") {
 }
 
 TEST_CASE("an unknown operator is rejected") {
-  core::BooleanExpression expression = Parse<core::BooleanExpression>(Cmp("EQ", Var("i"), Prim("integer: 5")));
+  core::BooleanExpression expression =
+      testing::ParseText<core::BooleanExpression>(Cmp("EQ", Var("i"), Prim("integer: 5")));
   expression.mutable_comparison()->set_operator_(static_cast<core::ComparisonExpression::Operator>(42));
   StatusOr<bool> got = EvaluateBooleanExpression(expression, Inputs());
   REQUIRE_FALSE(got.ok());
@@ -242,20 +233,20 @@ TEST_CASE("an unknown operator is rejected") {
 // A compiled branch node: `case` i == <case_value>, `other`s i == 6 / i == 7, then `tail` (an else
 // node or an error block, or nothing).
 core::BranchNode Branch(const std::string& case_condition, const std::string& tail) {
-  return Parse<core::BranchNode>(R"pb(
-                                   if_else { case { condition {)pb" +
-                                 case_condition + R"pb(}
-                                                       then_node { id: "b-n0" }
+  return testing::ParseText<core::BranchNode>(R"pb(
+                                                if_else { case { condition {)pb" +
+                                              case_condition + R"pb(}
+                                                                    then_node { id: "b-n0" }
       }
       other {
         condition { )pb" + Cmp("EQ", Var("i"), Prim("integer: 6")) +
-                                 R"pb(}
-                                      then_node { id: "b-n1" }
+                                              R"pb(}
+                                                   then_node { id: "b-n1" }
       }
       other {
         condition { )pb" + Cmp("EQ", Var("i"), Prim("integer: 5")) +
-                                 R"pb(}
-                                      then_node { id: "b-n2" }
+                                              R"pb(}
+                                                   then_node { id: "b-n2" }
       }
       )pb" + tail + R"pb(
     })pb");
@@ -278,9 +269,11 @@ TEST_CASE("EvaluateBranch picks the first true case, then else / error") {
     std::optional<std::string> error_message;
   };
   core::BranchNode none_match = Branch(misses, else_node);
-  none_match.mutable_if_else()->mutable_other(1)->mutable_condition()->CopyFrom(Parse<core::BooleanExpression>(never));
+  none_match.mutable_if_else()->mutable_other(1)->mutable_condition()->CopyFrom(
+      testing::ParseText<core::BooleanExpression>(never));
   core::BranchNode error_taken = Branch(misses, error);
-  error_taken.mutable_if_else()->mutable_other(1)->mutable_condition()->CopyFrom(Parse<core::BooleanExpression>(never));
+  error_taken.mutable_if_else()->mutable_other(1)->mutable_condition()->CopyFrom(
+      testing::ParseText<core::BooleanExpression>(never));
 
   const std::vector<BranchCase> cases = {
       {"case taken", Branch(matches, else_node), "b-n0", {"b-n1", "b-n2", "b-n3"}, std::nullopt},
@@ -304,7 +297,8 @@ TEST_CASE("EvaluateBranch picks the first true case, then else / error") {
 
   SUBCASE("no branch satisfied") {
     core::BranchNode branch = Branch(misses, "");
-    branch.mutable_if_else()->mutable_other(1)->mutable_condition()->CopyFrom(Parse<core::BooleanExpression>(never));
+    branch.mutable_if_else()->mutable_other(1)->mutable_condition()->CopyFrom(
+        testing::ParseText<core::BooleanExpression>(never));
     StatusOr<BranchDecision> got = EvaluateBranch(branch, inputs);
     REQUIRE_FALSE(got.ok());
     CHECK(got.status().code() == absl::StatusCode::kFailedPrecondition);
@@ -317,13 +311,14 @@ TEST_CASE("EvaluateBranch picks the first true case, then else / error") {
   }
   SUBCASE("a broken case after the taken one is never evaluated") {
     core::BranchNode branch = Branch(matches, else_node);
-    branch.mutable_if_else()->mutable_other(0)->mutable_condition()->CopyFrom(Parse<core::BooleanExpression>(broken));
+    branch.mutable_if_else()->mutable_other(0)->mutable_condition()->CopyFrom(
+        testing::ParseText<core::BooleanExpression>(broken));
     StatusOr<BranchDecision> got = EvaluateBranch(branch, inputs);
     REQUIRE(got.ok());
     CHECK(got->selected_node_id == "b-n0");
   }
   SUBCASE("a branch with only a case") {
-    core::BranchNode branch = Parse<core::BranchNode>(R"pb(
+    core::BranchNode branch = testing::ParseText<core::BranchNode>(R"pb(
       if_else {
         case {
           condition {

@@ -1,8 +1,6 @@
 #include "engine/compiler.h"
 
 #include <doctest/doctest.h>
-#include <google/protobuf/stubs/logging.h>
-#include <google/protobuf/text_format.h>
 
 #include <string>
 #include <utility>
@@ -10,6 +8,7 @@
 
 #include "fakes/fake_resolver.h"
 #include "fakes/flyteidl_values.h"
+#include "fakes/text_proto.h"
 
 namespace flyte::engine {
 namespace {
@@ -121,15 +120,6 @@ core::WorkflowTemplate Workflow(const std::string& name, const Vars& inputs, con
   for (auto& node : nodes) *wf.add_nodes() = std::move(node);
   for (auto& binding : output_bindings) *wf.add_outputs() = std::move(binding);
   return wf;
-}
-
-template <typename Message>
-Message Parse(const std::string& text) {
-  Message message;
-  // Operand.primitive is deprecated but is what flytekit sends; keep the parser quiet about it.
-  google::protobuf::LogSilencer quiet;
-  REQUIRE(google::protobuf::TextFormat::ParseFromString(text, &message));
-  return message;
 }
 
 // ---- the fixture -----------------------------------------------------------------------------
@@ -442,7 +432,7 @@ core::Node BranchNodeFor(const std::string& else_task) {
       }
     })pb";
   text.replace(text.find("ELSE_TASK"), 9, else_task);
-  return Parse<core::Node>(text);
+  return testing::ParseText<core::Node>(text);
 }
 
 TEST_CASE_FIXTURE(CompilerFixture, "branch node") {
@@ -511,14 +501,14 @@ TEST_CASE_FIXTURE(CompilerFixture, "branch conditions must read bound inputs") {
 }
 
 TEST_CASE_FIXTURE(CompilerFixture, "gate nodes") {
-  auto approve = Parse<core::Node>(R"pb(
+  auto approve = testing::ParseText<core::Node>(R"pb(
     id: "n1"
     inputs {
       var: "o0"
       binding { promise { node_id: "n0" var: "o0" } }
     }
     gate_node { approve { signal_id: "ok" } })pb");
-  auto signal = Parse<core::Node>(R"pb(
+  auto signal = testing::ParseText<core::Node>(R"pb(
     id: "n2"
     upstream_node_ids: "n1"
     gate_node {
@@ -528,8 +518,8 @@ TEST_CASE_FIXTURE(CompilerFixture, "gate nodes") {
         output_variable_name: "o0"
       }
     })pb");
-  auto sleep = Parse<core::Node>(R"pb(id: "n3"
-                                      gate_node { sleep { duration { seconds: 5 } } })pb");
+  auto sleep = testing::ParseText<core::Node>(R"pb(id: "n3"
+                                                   gate_node { sleep { duration { seconds: 5 } } })pb");
   auto wf = Workflow("wf", {{"x", Int()}}, {{"o0", Str()}, {"doubled", Int()}},
                      {TaskNode("n0", "double", {Promise("x", "start-node", "x")}), approve, signal, sleep,
                       TaskNode("n4", "greet", {Promise("name", "n2", "o0")})},
@@ -553,7 +543,7 @@ TEST_CASE_FIXTURE(CompilerFixture, "gate nodes") {
 }
 
 TEST_CASE_FIXTURE(CompilerFixture, "array node of a map task keeps the list interface") {
-  auto array = Parse<core::Node>(R"pb(
+  auto array = testing::ParseText<core::Node>(R"pb(
     id: "n1"
     metadata { name: "mod.map_double_abc-arraynode" }
     inputs {
@@ -600,7 +590,7 @@ TEST_CASE_FIXTURE(CompilerFixture, "array node of a map task keeps the list inte
 }
 
 TEST_CASE_FIXTURE(CompilerFixture, "array node over a launch plan wraps the original interface") {
-  auto array = Parse<core::Node>(R"pb(
+  auto array = testing::ParseText<core::Node>(R"pb(
     id: "n0"
     inputs {
       var: "x"

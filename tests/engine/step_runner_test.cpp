@@ -23,7 +23,7 @@ core::LiteralType IntList() {
   return type;
 }
 
-core::Identifier Id(core::ResourceType type, const std::string& name) {
+core::Identifier EntityId(core::ResourceType type, const std::string& name) {
   core::Identifier id;
   id.set_resource_type(type);
   id.set_project("p");
@@ -36,7 +36,7 @@ core::Identifier Id(core::ResourceType type, const std::string& name) {
 // A task `name(x) -> o0` of the given types, registered with the driver's resolver.
 core::TaskTemplate AddTask(EngineDriver& driver, const std::string& name, const core::LiteralType& type = IntType()) {
   core::TaskTemplate task;
-  *task.mutable_id() = Id(core::TASK, name);
+  *task.mutable_id() = EntityId(core::TASK, name);
   task.set_type("python-task");
   task.mutable_container()->add_args("true");
   (*task.mutable_interface()->mutable_inputs()->mutable_variables())["x"].mutable_type()->CopyFrom(type);
@@ -50,8 +50,8 @@ core::Identifier AddLaunchPlan(EngineDriver& driver, const std::string& name) {
   engine::LaunchPlanInterface plan;
   (*plan.inputs.mutable_parameters())["x"].mutable_var()->mutable_type()->CopyFrom(IntType());
   (*plan.outputs.mutable_variables())["o0"].mutable_type()->CopyFrom(IntType());
-  driver.resolver.AddLaunchPlan(Id(core::LAUNCH_PLAN, name), plan);
-  return Id(core::LAUNCH_PLAN, name);
+  driver.resolver.AddLaunchPlan(EntityId(core::LAUNCH_PLAN, name), plan);
+  return EntityId(core::LAUNCH_PLAN, name);
 }
 
 void Bind(core::Node& node, const std::string& var, const std::string& from_node, const std::string& from_var) {
@@ -75,7 +75,7 @@ core::Node& AddTaskNode(core::WorkflowTemplate& workflow, const std::string& id,
 core::WorkflowTemplate Workflow(const std::string& name, const std::string& output_node,
                                 const core::LiteralType& type = IntType()) {
   core::WorkflowTemplate workflow;
-  *workflow.mutable_id() = Id(core::WORKFLOW, name);
+  *workflow.mutable_id() = EntityId(core::WORKFLOW, name);
   (*workflow.mutable_interface()->mutable_inputs()->mutable_variables())["x"].mutable_type()->CopyFrom(type);
   if (!output_node.empty()) {
     (*workflow.mutable_interface()->mutable_outputs()->mutable_variables())["o0"].mutable_type()->CopyFrom(type);
@@ -110,9 +110,6 @@ core::LiteralMap Map(const std::string& name, const core::Literal& value) {
   return map;
 }
 core::LiteralMap IntMap(int64_t value) { return Map("o0", IntLiteral(value)); }
-int64_t IntOf(const core::LiteralMap& map, const std::string& name = "o0") {
-  return map.literals().at(name).scalar().primitive().integer();
-}
 
 // A workflow `(x) -> o0` of one node, n0, running task "t" with one retry.
 core::WorkflowTemplate RetriedTaskWorkflow(EngineDriver& driver) {
@@ -672,7 +669,7 @@ TEST_CASE("a dynamic workflow may call registered launch plans: each runs as a c
     core::DynamicJobSpec spec;
     core::Node& node = *spec.add_nodes();
     node.set_id("lp");
-    *node.mutable_workflow_node()->mutable_launchplan_ref() = Id(core::LAUNCH_PLAN, launch_plan);
+    *node.mutable_workflow_node()->mutable_launchplan_ref() = EntityId(core::LAUNCH_PLAN, launch_plan);
     Bind(node, "x", "start-node", "x");
     auto* output = spec.add_outputs();
     output->set_var("o0");

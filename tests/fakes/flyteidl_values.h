@@ -49,6 +49,11 @@ inline flyteidl::core::Literal IntLiteral(int64_t value) {
   return literal;
 }
 
+// The integer a literal map holds under `name` (a task's first output, o0, unless told).
+inline int64_t IntOf(const flyteidl::core::LiteralMap& map, const std::string& name = "o0") {
+  return map.literals().at(name).scalar().primitive().integer();
+}
+
 inline flyteidl::core::Literal BoolLiteral(bool value) {
   flyteidl::core::Literal literal;
   literal.mutable_scalar()->mutable_primitive()->set_boolean(value);

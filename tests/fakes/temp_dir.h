@@ -1,9 +1,11 @@
-// A fresh folder under /tmp, removed when the test ends.
+// A fresh folder under /tmp, removed when the test ends, and reading a file back whole.
 #pragma once
 
 #include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace flyte::testing {
@@ -25,5 +27,13 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// A file's bytes ("" if it cannot be read).
+inline std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
 
 }  // namespace flyte::testing

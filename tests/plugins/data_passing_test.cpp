@@ -20,13 +20,6 @@ namespace fs = std::filesystem;
 using flyteidl::core::Literal;
 using flyteidl::core::LiteralMap;
 
-std::string Read(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 void Write(const fs::path& file, const std::string& text) {
   fs::create_directories(file.parent_path());
   std::ofstream(file, std::ios::binary) << text;
@@ -111,21 +104,21 @@ TEST_CASE("data passing: inputs as copilot lays them out, primitives as text, bl
   const DataPassing data = *DataPassingFor(attempt);
   Write(data.outputs / "stale", "from an earlier attempt");
   REQUIRE(WriteDataFolders(data, "/var/inputs").ok());
-  CHECK(Read(data.inputs / "n") == "-21");
-  CHECK(Read(data.inputs / "word") == "say \"hi\"\n");
-  CHECK(Read(data.inputs / "x") == "1000000000000000000000");  // Go's FormatFloat(x, 'f', -1, 64)
-  CHECK(Read(data.inputs / "flag") == "false");
-  CHECK(Read(data.inputs / "wait") == "1h2m3.5s");
-  CHECK(Read(data.inputs / "at") == "2023-11-14T22:13:20.12Z");
-  CHECK(Read(data.inputs / "doc") == "a document");
-  CHECK(Read(data.inputs / "dir" / "nested" / "deep.txt") == "deep");
-  CHECK(Read(data.inputs / "xs" / "0") == "1");
-  CHECK(Read(data.inputs / "xs" / "1") == "2");
-  CHECK(Read(data.inputs / "inputs.json") ==
+  CHECK(testing::ReadFile(data.inputs / "n") == "-21");
+  CHECK(testing::ReadFile(data.inputs / "word") == "say \"hi\"\n");
+  CHECK(testing::ReadFile(data.inputs / "x") == "1000000000000000000000");  // Go's FormatFloat(x, 'f', -1, 64)
+  CHECK(testing::ReadFile(data.inputs / "flag") == "false");
+  CHECK(testing::ReadFile(data.inputs / "wait") == "1h2m3.5s");
+  CHECK(testing::ReadFile(data.inputs / "at") == "2023-11-14T22:13:20.12Z");
+  CHECK(testing::ReadFile(data.inputs / "doc") == "a document");
+  CHECK(testing::ReadFile(data.inputs / "dir" / "nested" / "deep.txt") == "deep");
+  CHECK(testing::ReadFile(data.inputs / "xs" / "0") == "1");
+  CHECK(testing::ReadFile(data.inputs / "xs" / "1") == "2");
+  CHECK(testing::ReadFile(data.inputs / "inputs.json") ==
         R"({"at":"2023-11-14T22:13:20.12Z","dir":"/var/inputs/dir","doc":"/var/inputs/doc","flag":false,"n":-21,)"
         R"("wait":3723500000000,"word":"say \"hi\"\n","x":1e+21,"xs":[1,2]})");
   LiteralMap local;
-  REQUIRE(local.ParseFromString(Read(data.inputs / "inputs.pb")));
+  REQUIRE(local.ParseFromString(testing::ReadFile(data.inputs / "inputs.pb")));
   CHECK(local.literals().at("doc").scalar().blob().uri() == "/var/inputs/doc");  // as the task sees it
   CHECK(local.literals().at("n").scalar().primitive().integer() == -21);
   CHECK_FALSE(fs::exists(data.inputs / "inputs.yaml"));
@@ -136,7 +129,7 @@ TEST_CASE("data passing: YAML and PROTO formats, and a task without inputs") {
   testing::TempDir dir;
   const DataPassing yaml = *DataPassingFor(DataAttempt(dir.path(), flyteidl::core::DataLoadingConfig::YAML));
   REQUIRE(WriteDataFolders(yaml, "/var/inputs").ok());  // no inputs.pb at all: no inputs
-  CHECK(Read(yaml.inputs / "inputs.yaml") == "{}\n");
+  CHECK(testing::ReadFile(yaml.inputs / "inputs.yaml") == "{}\n");
   CHECK(fs::exists(yaml.inputs / "inputs.pb"));
   const DataPassing proto = *DataPassingFor(DataAttempt(dir.path(), flyteidl::core::DataLoadingConfig::PROTO));
   REQUIRE(WriteDataFolders(proto, "/var/inputs").ok());
@@ -168,7 +161,7 @@ TEST_CASE("data passing: outputs read back from their files, typed by the interf
   REQUIRE(CollectOutputs(data).ok());
 
   LiteralMap outputs;
-  REQUIRE(outputs.ParseFromString(Read(dir.path() / "blobs" / "out" / "outputs.pb")));
+  REQUIRE(outputs.ParseFromString(testing::ReadFile(dir.path() / "blobs" / "out" / "outputs.pb")));
   const auto& got = outputs.literals();
   CHECK(got.at("total").scalar().primitive().integer() == 42);
   CHECK(got.at("shout").scalar().primitive().string_value() == "hi there");
@@ -179,9 +172,9 @@ TEST_CASE("data passing: outputs read back from their files, typed by the interf
   CHECK(copy.uri() == "file://" + (dir.path() / "blobs" / "raw" / "copy").string());
   CHECK(copy.metadata().type().dimensionality() == flyteidl::core::BlobType::SINGLE);
   CHECK(copy.metadata().type().format() == "txt");
-  CHECK(Read(dir.path() / "blobs" / "raw" / "copy") == "copied");
+  CHECK(testing::ReadFile(dir.path() / "blobs" / "raw" / "copy") == "copied");
   CHECK(got.at("tree").scalar().blob().metadata().type().dimensionality() == flyteidl::core::BlobType::MULTIPART);
-  CHECK(Read(dir.path() / "blobs" / "raw" / "tree" / "a" / "b.txt") == "b");
+  CHECK(testing::ReadFile(dir.path() / "blobs" / "raw" / "tree" / "a" / "b.txt") == "b");
   CHECK_FALSE(fs::exists(dir.path() / "blobs" / "out" / "error.pb"));
 }
 
@@ -199,13 +192,13 @@ TEST_CASE("data passing: raw data under s3:// is read from and written to the S3
   Write(dir.path() / "blobs" / "inputs.pb", inputs.SerializeAsString());
   const DataPassing data = *DataPassingFor(attempt);
   REQUIRE(WriteDataFolders(data, "/var/inputs").ok());
-  CHECK(Read(data.inputs / "doc") == "from s3");
+  CHECK(testing::ReadFile(data.inputs / "doc") == "from s3");
   Write(data.outputs / "copy", "to s3");
   REQUIRE(CollectOutputs(data).ok());
   LiteralMap outputs;
-  REQUIRE(outputs.ParseFromString(Read(dir.path() / "blobs" / "out" / "outputs.pb")));
+  REQUIRE(outputs.ParseFromString(testing::ReadFile(dir.path() / "blobs" / "out" / "outputs.pb")));
   CHECK(outputs.literals().at("copy").scalar().blob().uri() == "s3://bucket/data/p/d/e/n0/0/copy");
-  CHECK(Read(dir.path() / "blobs" / "bucket" / "data" / "p" / "d" / "e" / "n0" / "0" / "copy") == "to s3");
+  CHECK(testing::ReadFile(dir.path() / "blobs" / "bucket" / "data" / "p" / "d" / "e" / "n0" / "0" / "copy") == "to s3");
 
   // A key that would leave the buckets is refused; without an endpoint, s3:// is not readable here.
   CHECK(absl::IsInvalidArgument(DataPath("s3://bucket/../../etc/passwd", "/blobs").status()));
@@ -217,7 +210,7 @@ TEST_CASE("data passing: raw data under s3:// is read from and written to the S3
 
 flyteidl::core::ErrorDocument ErrorOf(const fs::path& dir) {
   flyteidl::core::ErrorDocument document;
-  REQUIRE(document.ParseFromString(Read(dir / "blobs" / "out" / "error.pb")));
+  REQUIRE(document.ParseFromString(testing::ReadFile(dir / "blobs" / "out" / "error.pb")));
   return document;
 }
 
@@ -257,7 +250,7 @@ TEST_CASE("data passing: the task's own outputs.pb is taken as it is") {
   (*own.mutable_literals())["total"] = Scalar([](auto* p) { p->set_integer(7); });
   Write(data.outputs / "outputs.pb", own.SerializeAsString());
   REQUIRE(CollectOutputs(data).ok());
-  CHECK(Read(dir.path() / "blobs" / "out" / "outputs.pb") == own.SerializeAsString());
+  CHECK(testing::ReadFile(dir.path() / "blobs" / "out" / "outputs.pb") == own.SerializeAsString());
 }
 
 TEST_CASE("data passing: a local process's command line names the folders on this machine") {

@@ -21,8 +21,8 @@ using testing::Id;
 constexpr int64_t kStart = 1'700'000'000;  // the fake clock's start, in seconds (22:13:20 UTC)
 
 // Task t(kickoff: datetime); workflow wf(kickoff) running it; launch plans are added per test.
-struct Fixture : testing::AdminFixture {
-  Fixture() {
+struct SchedulerFixture : testing::AdminFixture {
+  SchedulerFixture() {
     flyteidl::admin::TaskCreateRequest task;
     *task.mutable_id() = Id(flyteidl::core::TASK, "t");
     auto* task_template = task.mutable_spec()->mutable_template_();
@@ -93,7 +93,7 @@ flyteidl::admin::Schedule Cron(const std::string& expression) {
 }
 
 TEST_CASE("scheduler: a fixed rate launches each slot after its activation once, as SCHEDULED") {
-  Fixture f;
+  SchedulerFixture f;
   REQUIRE(f.Register("v1", EveryMinutes(1)).ok());
   Scheduler scheduler(*f.admin, f.clock, {});
   f.clock.Advance(minutes(5));
@@ -121,7 +121,7 @@ TEST_CASE("scheduler: a fixed rate launches each slot after its activation once,
 }
 
 TEST_CASE("scheduler: after downtime only the most recent slots are caught up") {
-  Fixture f;
+  SchedulerFixture f;
   REQUIRE(f.Register("v1", EveryMinutes(1)).ok());
   f.SetActive("v1", true);
   f.clock.Advance(std::chrono::hours(24));
@@ -131,7 +131,7 @@ TEST_CASE("scheduler: after downtime only the most recent slots are caught up") 
 }
 
 TEST_CASE("scheduler: deactivating, or activating another version, moves the schedule") {
-  Fixture f;
+  SchedulerFixture f;
   REQUIRE(f.Register("v1", EveryMinutes(2)).ok());
   REQUIRE(f.Register("v2", EveryMinutes(2)).ok());
   Scheduler scheduler(*f.admin, f.clock, {});
@@ -157,7 +157,7 @@ TEST_CASE("scheduler: deactivating, or activating another version, moves the sch
 }
 
 TEST_CASE("scheduler: cron slots fall on the expression's minutes") {
-  Fixture f;
+  SchedulerFixture f;
   REQUIRE(f.Register("v1", Cron("*/5 * * * *")).ok());
   f.SetActive("v1", true);  // 22:13:20
   Scheduler scheduler(*f.admin, f.clock, {});
@@ -171,7 +171,7 @@ TEST_CASE("scheduler: cron slots fall on the expression's minutes") {
 }
 
 TEST_CASE("scheduler: registration refuses schedules that could not run") {
-  Fixture f;
+  SchedulerFixture f;
   auto message = [&](const flyteidl::admin::Schedule& schedule) {
     Status status = f.Register("bad", schedule);
     CHECK(absl::IsInvalidArgument(status));
@@ -193,7 +193,7 @@ TEST_CASE("scheduler: registration refuses schedules that could not run") {
 }
 
 TEST_CASE("scheduler: offsets longer than a year are refused, however many digits they have") {
-  Fixture f;
+  SchedulerFixture f;
   // P30000D was accepted and put the slot before the epoch, where the scheduler's thread threw
   // out of Next; the longer ones overflowed the seconds.
   for (const char* far : {"P367D", "-P53W", "P30000D", "PT99999999999999S", "P99999999999999D",

@@ -14,7 +14,7 @@ namespace {
 namespace project = flyteidl2::project;
 using testing::Gzip;
 
-constexpr size_t kLimit = 1 << 20;
+constexpr size_t kStreamLimit = 1 << 20;
 constexpr char kPath[] = "/flyteidl2.project.ProjectService/ListProjects";
 
 std::string Payload(const std::string& envelope) { return envelope.substr(kEnvelopeHeaderBytes); }
@@ -41,16 +41,16 @@ TEST_CASE("connect envelopes: the end of a stream is {} or its error with Connec
 }
 
 TEST_CASE("connect envelopes: a request's one message, plain or gzipped as its envelope's flag says") {
-  CHECK(*RequestMessage(Envelope("hello"), "", kLimit) == "hello");
-  CHECK(*RequestMessage(Envelope(Gzip("hello"), kEnvelopeCompressed), "gzip", kLimit) == "hello");
+  CHECK(*RequestMessage(Envelope("hello"), "", kStreamLimit) == "hello");
+  CHECK(*RequestMessage(Envelope(Gzip("hello"), kEnvelopeCompressed), "gzip", kStreamLimit) == "hello");
   // Compressed with nothing saying how, or how we do not know.
-  CHECK(absl::IsUnimplemented(RequestMessage(Envelope(Gzip("hello"), kEnvelopeCompressed), "", kLimit).status()));
-  CHECK(absl::IsUnimplemented(RequestMessage(Envelope("x", kEnvelopeCompressed), "br", kLimit).status()));
+  CHECK(absl::IsUnimplemented(RequestMessage(Envelope(Gzip("hello"), kEnvelopeCompressed), "", kStreamLimit).status()));
+  CHECK(absl::IsUnimplemented(RequestMessage(Envelope("x", kEnvelopeCompressed), "br", kStreamLimit).status()));
   // Not one whole envelope.
-  CHECK(absl::IsInvalidArgument(RequestMessage("abc", "", kLimit).status()));
-  CHECK(absl::IsInvalidArgument(RequestMessage(Envelope("hello").substr(0, 7), "", kLimit).status()));
-  CHECK(absl::IsInvalidArgument(RequestMessage(Envelope("a") + Envelope("b"), "", kLimit).status()));
-  CHECK(absl::IsInvalidArgument(RequestMessage(Envelope("{}", kEnvelopeEndStream), "", kLimit).status()));
+  CHECK(absl::IsInvalidArgument(RequestMessage("abc", "", kStreamLimit).status()));
+  CHECK(absl::IsInvalidArgument(RequestMessage(Envelope("hello").substr(0, 7), "", kStreamLimit).status()));
+  CHECK(absl::IsInvalidArgument(RequestMessage(Envelope("a") + Envelope("b"), "", kStreamLimit).status()));
+  CHECK(absl::IsInvalidArgument(RequestMessage(Envelope("{}", kEnvelopeEndStream), "", kStreamLimit).status()));
   // Past the limit, inflated or not.
   CHECK(absl::IsResourceExhausted(
       RequestMessage(Envelope(Gzip(std::string(100, 'z')), kEnvelopeCompressed), "gzip", 50).status()));
@@ -99,7 +99,7 @@ TEST_CASE("connect streams: each message goes out in its own envelope, in the re
   auto call = StreamRouter().OpenStream(
       StreamCall("application/connect+proto", Envelope(Gzip(request.SerializeAsString()), kEnvelopeCompressed), kPath,
                  "gzip"),
-      kLimit, [] {});
+      kStreamLimit, [] {});
   REQUIRE(call.ok());
   CHECK(call->poll_interval().count() == 0);  // woken only
   std::string envelopes;
@@ -117,8 +117,8 @@ TEST_CASE("connect streams: each message goes out in its own envelope, in the re
   CHECK(first.projects().projects(0).id() == "p0");
   CHECK(second.projects().projects(0).id() == "p1");
 
-  auto json =
-      StreamRouter().OpenStream(StreamCall("application/connect+json", Envelope(R"({"limit": 1})")), kLimit, [] {});
+  auto json = StreamRouter().OpenStream(StreamCall("application/connect+json", Envelope(R"({"limit": 1})")),
+                                        kStreamLimit, [] {});
   REQUIRE(json.ok());
   envelopes.clear();
   REQUIRE(json->NextEnvelopes(&envelopes, &ended).ok());
@@ -131,23 +131,24 @@ TEST_CASE("connect streams: a stream that polls says how often, for the transpor
   request.set_limit(1);
   request.set_token("250");
   auto call = StreamRouter().OpenStream(StreamCall("application/connect+proto", Envelope(request.SerializeAsString())),
-                                        kLimit, [] {});
+                                        kStreamLimit, [] {});
   REQUIRE(call.ok());
   CHECK(call->poll_interval() == std::chrono::milliseconds(250));
 }
 
 TEST_CASE("connect streams: refusals are errors by code, an unserved stream is unimplemented") {
-  const auto refused = StreamRouter().OpenStream(StreamCall("application/connect+json", Envelope("{}")), kLimit, [] {});
+  const auto refused =
+      StreamRouter().OpenStream(StreamCall("application/connect+json", Envelope("{}")), kStreamLimit, [] {});
   CHECK(absl::IsInvalidArgument(refused.status()));
   CHECK(absl::IsUnimplemented(
       StreamRouter()
           .OpenStream(StreamCall("application/connect+proto", Envelope(""), "/flyteidl2.workflow.RunService/WatchRuns"),
-                      kLimit, [] {})
+                      kStreamLimit, [] {})
           .status()));
   CHECK(absl::IsInvalidArgument(
-      StreamRouter().OpenStream(StreamCall("application/connect+xml", Envelope("")), kLimit, [] {}).status()));
+      StreamRouter().OpenStream(StreamCall("application/connect+xml", Envelope("")), kStreamLimit, [] {}).status()));
   CHECK(absl::IsInvalidArgument(
-      StreamRouter().OpenStream(StreamCall("application/connect+proto", "junk"), kLimit, [] {}).status()));
+      StreamRouter().OpenStream(StreamCall("application/connect+proto", "junk"), kStreamLimit, [] {}).status()));
   CHECK(IsConnectStream("application/connect+proto"));
   CHECK(IsConnectStream("Application/Connect+JSON; charset=utf-8"));
   CHECK_FALSE(IsConnectStream("application/proto"));

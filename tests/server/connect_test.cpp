@@ -13,7 +13,7 @@ namespace {
 namespace project = flyteidl2::project;
 using testing::Gzip;
 
-constexpr size_t kLimit = 1 << 20;
+constexpr size_t kUnaryLimit = 1 << 20;
 
 // A router serving GetProject: project "known" exists, anything else is not found.
 ConnectRouter Router() {
@@ -38,7 +38,7 @@ ConnectRequest Call(const std::string& id, const std::string& encoding = "gzip")
 }
 
 TEST_CASE("connect: a gzipped binary request gets its reply as binary protobuf") {
-  const HttpReply reply = Router().Handle(Call("known"), kLimit);
+  const HttpReply reply = Router().Handle(Call("known"), kUnaryLimit);
   CHECK(reply.status == 200);
   CHECK(reply.content_type == "application/proto");
   project::GetProjectResponse parsed;
@@ -49,13 +49,13 @@ TEST_CASE("connect: a gzipped binary request gets its reply as binary protobuf")
 TEST_CASE("connect: a body marked gzip without gzip's magic bytes is taken as it is") {
   ConnectRequest call = Call("known", "identity");
   call.content_encoding = "gzip";
-  CHECK(Router().Handle(call, kLimit).status == 200);
+  CHECK(Router().Handle(call, kUnaryLimit).status == 200);
 }
 
 TEST_CASE("connect: JSON in, JSON out, in protobuf's canonical JSON") {
   const HttpReply reply = Router().Handle(
       {"/flyteidl2.project.ProjectService/GetProject", "application/json; charset=utf-8", "", R"({"id":"known"})"},
-      kLimit);
+      kUnaryLimit);
   CHECK(reply.status == 200);
   CHECK(reply.content_type == "application/json");
   CHECK(reply.body.find(R"("id":"known")") != std::string::npos);
@@ -63,26 +63,26 @@ TEST_CASE("connect: JSON in, JSON out, in protobuf's canonical JSON") {
 
 TEST_CASE("connect: errors are JSON with Connect's code names and HTTP statuses") {
   const ConnectRouter router = Router();
-  const HttpReply missing = router.Handle(Call("other"), kLimit);
+  const HttpReply missing = router.Handle(Call("other"), kUnaryLimit);
   CHECK(missing.status == 404);
   CHECK(missing.content_type == "application/json");
   CHECK(missing.body == R"({"code":"not_found","message":"project other not found"})");
 
   ConnectRequest unknown = Call("known");
   unknown.path = "/flyteidl2.workflow.RunService/ListRuns";
-  const HttpReply unimplemented = router.Handle(unknown, kLimit);
+  const HttpReply unimplemented = router.Handle(unknown, kUnaryLimit);
   CHECK(unimplemented.status == 501);
   CHECK(unimplemented.body.find(R"("code":"unimplemented")") != std::string::npos);
 
   ConnectRequest corrupt = Call("known");
   corrupt.body = corrupt.body.substr(0, corrupt.body.size() / 2);
-  const HttpReply bad_gzip = router.Handle(corrupt, kLimit);
+  const HttpReply bad_gzip = router.Handle(corrupt, kUnaryLimit);
   CHECK(bad_gzip.status == 400);
   CHECK(bad_gzip.body.find(R"("code":"invalid_argument")") != std::string::npos);
 
   ConnectRequest form = Call("known", "identity");
   form.content_type = "text/plain";  // what a cross-site page can send without asking
-  const HttpReply refused = router.Handle(form, kLimit);
+  const HttpReply refused = router.Handle(form, kUnaryLimit);
   CHECK(refused.status == 415);
 }
 

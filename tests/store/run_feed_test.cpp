@@ -16,7 +16,7 @@ WatchTopic Children(const std::string& parent, const std::string& run = "r1") {
   return {WatchTopic::Scope::kChildren, Key(parent, run)};
 }
 
-std::vector<std::string> Names(const RunFeed::Pending& pending) {
+std::vector<std::string> NamesOf(const RunFeed::Pending& pending) {
   std::vector<std::string> names;
   for (const auto& key : pending.changed) names.push_back(key.name);
   return names;
@@ -39,9 +39,9 @@ TEST_CASE("run feed: a change reaches the action's, its run's and its parent's w
   CHECK(woken_children == 1);     // woken when its first notice arrived, not again until taken
   CHECK(woken_action == 1);
   CHECK(woken_run == 1);
-  CHECK(Names(children->Take()) == std::vector<std::string>{"c1", "c2"});
-  CHECK(Names(action->Take()) == std::vector<std::string>{"c1"});
-  CHECK(Names(run->Take()) == std::vector<std::string>{"c1", "c2"});
+  CHECK(NamesOf(children->Take()) == std::vector<std::string>{"c1", "c2"});
+  CHECK(NamesOf(action->Take()) == std::vector<std::string>{"c1"});
+  CHECK(NamesOf(run->Take()) == std::vector<std::string>{"c1", "c2"});
   CHECK(children->Take().changed.empty());
 
   feed.Publish(Key("c2"), "a0");
@@ -56,8 +56,8 @@ TEST_CASE("run feed: a parent's watcher hears of its direct children only") {
   feed.Publish(Key("a0"), "");    // the root itself
   feed.Publish(Key("c1"), "a0");  // a child
   feed.Publish(Key("g1"), "c1");  // a grandchild
-  CHECK(Names(children->Take()) == std::vector<std::string>{"c1"});
-  CHECK(Names(grandchildren->Take()) == std::vector<std::string>{"g1"});
+  CHECK(NamesOf(children->Take()) == std::vector<std::string>{"c1"});
+  CHECK(NamesOf(grandchildren->Take()) == std::vector<std::string>{"g1"});
 }
 
 TEST_CASE("run feed: a slow watcher's notices are bounded; past the bound it is told to read everything again") {
@@ -72,7 +72,7 @@ TEST_CASE("run feed: a slow watcher's notices are bounded; past the bound it is 
   feed.Publish(Key("c1"), "a0");
   const RunFeed::Pending next = slow->Take();
   CHECK_FALSE(next.overflowed);
-  CHECK(Names(next) == std::vector<std::string>{"c1"});
+  CHECK(NamesOf(next) == std::vector<std::string>{"c1"});
 }
 
 TEST_CASE("run feed: a watcher that goes is forgotten; the others go on") {
@@ -117,17 +117,17 @@ TEST_CASE("run feed: every committed write of the run store is published; a fail
   auto listed = runs.ListActions(Key(""), {.where = {{Column::kParentName, Op::kEq, {std::string("a0")}}}});
   REQUIRE(listed.ok());
   CHECK(listed->size() == 1);
-  CHECK(Names(watch->Take()) == std::vector<std::string>{"c1"});
+  CHECK(NamesOf(watch->Take()) == std::vector<std::string>{"c1"});
 
   CHECK(absl::IsAlreadyExists(runs.CreateAction(Child("c1", "a0"), "")));
   CHECK(watch->Take().changed.empty());
 
   REQUIRE(runs.Transition(Key("c1"), {.attempt = 1, .phase = 4, .at = 1100}).ok());
-  CHECK(Names(watch->Take()) == std::vector<std::string>{"c1"});
+  CHECK(NamesOf(watch->Take()) == std::vector<std::string>{"c1"});
   REQUIRE(runs.Transition(Key("c1"), {.attempt = 2, .phase = 4, .at = 1200}).ok());  // a retry
-  CHECK(Names(watch->Take()) == std::vector<std::string>{"c1"});
+  CHECK(NamesOf(watch->Take()) == std::vector<std::string>{"c1"});
   REQUIRE(runs.RequestAbort(Key("c1"), "user asked", 1300).ok());
-  CHECK(Names(watch->Take()) == std::vector<std::string>{"c1"});
+  CHECK(NamesOf(watch->Take()) == std::vector<std::string>{"c1"});
   auto row = runs.GetAction(Key("c1"));
   REQUIRE(row.ok());
   CHECK(row->abort_reason == "user asked");

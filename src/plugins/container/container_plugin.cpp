@@ -67,7 +67,7 @@ std::function<void(int, std::string_view)> AppendPast(int log_fd, int64_t skip) 
 }
 
 // Opens the attempt's log for appending (creating its folder); -1 when it cannot.
-int OpenLog(const TaskAttempt& attempt) {
+int OpenAttemptLog(const TaskAttempt& attempt) {
   std::error_code error;
   fs::create_directories(attempt.log_dir, error);
   const fs::path log_file = fs::absolute(fs::path(attempt.log_dir) / kAttemptLogFile, error);
@@ -93,7 +93,7 @@ std::optional<std::string> OomKill(bool engine_says, int exit_code, const std::s
 }
 
 // After an exit 0, a raw container's outputs as the attempt's outputs.pb (or error.pb).
-void CollectDataOutputs(const Launch& launch, int exit_code) {
+void CollectLaunchOutputs(const Launch& launch, int exit_code) {
   if (!launch.data || exit_code != 0) return;
   if (const Status collected = CollectOutputs(*launch.data); !collected.ok()) {
     // The engine then finds neither outputs.pb nor error.pb and fails the attempt saying so.
@@ -181,7 +181,7 @@ Status ContainerPlugin::Start(const TaskAttempt& attempt) {
 
 void ContainerPlugin::Run(const Launch& launch, const std::shared_ptr<Cancellation>& cancellation) {
   const TaskAttempt& attempt = launch.attempt;
-  const int log_fd = OpenLog(attempt);
+  const int log_fd = OpenAttemptLog(attempt);
   const auto fail = [&](const std::string& message) {
     if (log_fd >= 0) AppendToLog(log_fd, "flyte: cannot start the task: " + message + "\n");
     Report(attempt.id, Outcome(AttemptPhase::kFailedToStart, message));
@@ -215,7 +215,7 @@ void ContainerPlugin::Run(const Launch& launch, const std::shared_ptr<Cancellati
 
 void ContainerPlugin::Reattach(const Launch& launch, const std::string& id, int64_t logged,
                                const std::shared_ptr<Cancellation>& cancellation) {
-  const int log_fd = OpenLog(launch.attempt);
+  const int log_fd = OpenAttemptLog(launch.attempt);
   Conclude(id, launch.attempt.id, Follow(id, launch, log_fd, cancellation, logged));
   if (log_fd >= 0) ::close(log_fd);
 }
@@ -264,7 +264,7 @@ AttemptStatus ContainerPlugin::Follow(const std::string& id, const Launch& launc
     AppendToLog(log_fd, "flyte: " + killed.message + "\n");
     return killed;
   }
-  CollectDataOutputs(launch, *code);
+  CollectLaunchOutputs(launch, *code);
   return Outcome(AttemptPhase::kExited, "container " + ShortId(id) + " (" + config_.engine + ")", *code);
 }
 
@@ -348,7 +348,7 @@ StatusOr<Recovery> ContainerPlugin::Recover(const TaskAttempt& attempt) {
     return recovery;
   }
   // It ended while the sandbox was down: the rest of its log, its exit code, and it goes.
-  if (const int log_fd = OpenLog(attempt); log_fd >= 0) {
+  if (const int log_fd = OpenAttemptLog(attempt); log_fd >= 0) {
     (void)client_.FollowLogs(name, AppendPast(log_fd, logged), nullptr);
     ::close(log_fd);
   }
@@ -362,7 +362,7 @@ StatusOr<Recovery> ContainerPlugin::Recover(const TaskAttempt& attempt) {
     recovery.status.oom_killed = true;
     recovery.status.message += ". Reason [OOMKilled]: " + *why;
   } else {
-    CollectDataOutputs(launch, state->exit_code);
+    CollectLaunchOutputs(launch, state->exit_code);
   }
   return recovery;
 }

@@ -76,13 +76,6 @@ struct Outcome {
   }
 };
 
-std::string ReadFile(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 TEST_CASE("container spec: the task's image and command line, Flyte's environment, same-path mounts, labels") {
   testing::TempDir dir;
   const TaskAttempt attempt = RawContainerAttempt(dir.path(), "localhost/test:1");
@@ -158,7 +151,7 @@ TEST_CASE("container plugin: creates, starts, copies the log, reports the exit c
     CHECK(status.logs[0].name() == "Container log");
     CHECK(plugin.Finalize(attempt.id).ok());
   }  // the runner has removed the container once the plugin is gone
-  CHECK(ReadFile(fs::path(attempt.log_dir) / "task.log") == "out\nerr\n");
+  CHECK(testing::ReadFile(fs::path(attempt.log_dir) / "task.log") == "out\nerr\n");
   const auto calls = engine.calls();
   REQUIRE(calls.size() == 7);
   CHECK(calls[5] == "GET /v1.41/containers/c0ffee/json");
@@ -199,7 +192,7 @@ KilledRun RunKilled(int exit_code, bool oom_killed, const std::string& memory) {
     run.status = outcome.AwaitEnd(plugin, attempt.id);
     CHECK(plugin.Finalize(attempt.id).ok());
   }
-  run.log = ReadFile(fs::path(attempt.log_dir) / "task.log");
+  run.log = testing::ReadFile(fs::path(attempt.log_dir) / "task.log");
   const auto requests = engine.requests();
   REQUIRE(requests.size() >= 2);
   run.create_body = requests[1].body;
@@ -244,7 +237,7 @@ TEST_CASE("container plugin: an image the engine does not have fails the attempt
   CHECK(status.phase == AttemptPhase::kFailedToStart);
   CHECK(status.message.find("\"nosuch:1\"") != std::string::npos);
   CHECK(status.message.find("never pulls") != std::string::npos);
-  CHECK(ReadFile(fs::path(attempt.log_dir) / "task.log").find("nosuch:1") != std::string::npos);
+  CHECK(testing::ReadFile(fs::path(attempt.log_dir) / "task.log").find("nosuch:1") != std::string::npos);
   CHECK(engine.calls() == std::vector<std::string>{"GET /v1.41/images/nosuch%3A1/json"});
 }
 
@@ -307,7 +300,7 @@ TEST_CASE("container plugin: after a restart, what the attempt's container says 
       CHECK(status.phase == AttemptPhase::kExited);
       CHECK(status.exit_code == 0);
     }  // its runner has removed the container once the plugin is gone
-    CHECK(ReadFile(fs::path(attempt.log_dir) / "task.log") == "before\nafter\n");
+    CHECK(testing::ReadFile(fs::path(attempt.log_dir) / "task.log") == "before\nafter\n");
     const auto calls = engine.calls();
     REQUIRE(calls.size() == 5);  // inspect, logs, wait, inspect (for an OOM kill), remove
     CHECK(calls[1].ends_with("/logs?follow=1&stdout=1&stderr=1"));
@@ -328,7 +321,7 @@ TEST_CASE("container plugin: after a restart, what the attempt's container says 
     CHECK(recovery->state == Recovery::State::kEnded);
     CHECK(recovery->status.phase == AttemptPhase::kExited);
     CHECK(recovery->status.exit_code == 3);
-    CHECK(ReadFile(fs::path(attempt.log_dir) / "task.log") == "quick\nlate\n");
+    CHECK(testing::ReadFile(fs::path(attempt.log_dir) / "task.log") == "quick\nlate\n");
     CHECK(engine.calls().back() == "DELETE " + container + "?force=1");
   }
 }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/digest.h"
+#include "fakes/temp_dir.h"
 
 namespace flyte::plugins {
 namespace {
@@ -17,20 +18,15 @@ namespace fs = std::filesystem;
 
 constexpr char kV1[] = "client.authentication.k8s.io/v1";
 
-struct Folder {
-  Folder() {
-    std::string pattern = (fs::temp_directory_path() / "exec-credential-test-XXXXXX").string();
-    path = ::mkdtemp(pattern.data());
-  }
-  ~Folder() { fs::remove_all(path); }
+// A folder of its own for scripts, removed at the end.
+struct ScriptFolder : testing::TempDir {
   // An executable shell script.
   std::string Script(const std::string& name, const std::string& body) const {
-    const fs::path file = path / name;
+    const fs::path file = path() / name;
     std::ofstream(file) << "#!/bin/sh\n" << body;
     ::chmod(file.c_str(), 0755);
     return file.string();
   }
-  fs::path path;
 };
 
 TEST_CASE("exec credential: a token, a certificate and key, an expiry; what is malformed is refused") {
@@ -88,7 +84,7 @@ TEST_CASE("exec credential: KUBERNETES_EXEC_INFO carries the cluster only when a
 }
 
 TEST_CASE("exec credential: the plugin runs with its args, env and KUBERNETES_EXEC_INFO; failures say why") {
-  Folder folder;
+  ScriptFolder folder;
   KubeCluster cluster;
   cluster.server = "https://k";
   ExecPlugin plugin;
@@ -124,8 +120,8 @@ TEST_CASE("exec credential: the plugin runs with its args, env and KUBERNETES_EX
 }
 
 TEST_CASE("exec credential: credentials are made again once expired or rejected, not before") {
-  Folder folder;
-  const fs::path counter = folder.path / "runs";
+  ScriptFolder folder;
+  const fs::path counter = folder.path() / "runs";
   KubeConfig config;
   config.cluster.server = "https://k";
   // Each run prints a new token; the first expires at once, the next ones in 2030.
@@ -153,8 +149,8 @@ TEST_CASE("exec credential: credentials are made again once expired or rejected,
 }
 
 TEST_CASE("exec credential: a token file is read, trimmed, and read again after a 401") {
-  Folder folder;
-  const fs::path file = folder.path / "token";
+  ScriptFolder folder;
+  const fs::path file = folder.path() / "token";
   std::ofstream(file) << "  first\n";
   KubeConfig config;
   config.user.token_file = file;

@@ -8,24 +8,19 @@
 #include <string>
 
 #include "common/digest.h"
+#include "fakes/temp_dir.h"
 
 namespace flyte::plugins {
 namespace {
 
 namespace fs = std::filesystem;
 
-// A folder of its own under the system's temporary folder, removed at the end.
-struct Folder {
-  Folder() {
-    std::string pattern = (fs::temp_directory_path() / "kubeconfig-test-XXXXXX").string();
-    path = ::mkdtemp(pattern.data());
-  }
-  ~Folder() { fs::remove_all(path); }
+// A folder of its own for config files, removed at the end.
+struct ConfigFolder : testing::TempDir {
   fs::path Write(const std::string& name, const std::string& text) const {
-    std::ofstream(path / name) << text;
-    return path / name;
+    std::ofstream(path() / name) << text;
+    return path() / name;
   }
-  fs::path path;
 };
 
 constexpr char kCa[] = "-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n";
@@ -40,12 +35,12 @@ std::string Config(const std::string& cluster, const std::string& user, const st
          "contexts:\n- name: c\n  context:\n    cluster: k\n    user: u\n" + context_extra;
 }
 
-StatusOr<KubeConfig> Parse(const Folder& folder, const std::string& text, const std::string& context = "") {
-  return ParseKubeConfig({{folder.path / "config", text}}, context);
+StatusOr<KubeConfig> Parse(const ConfigFolder& folder, const std::string& text, const std::string& context = "") {
+  return ParseKubeConfig({{folder.path() / "config", text}}, context);
 }
 
 TEST_CASE("kubeconfig: inline data, a bearer token, the context's namespace") {
-  Folder folder;
+  ConfigFolder folder;
   auto config = Parse(
       folder, Config("    server: https://127.0.0.1:6443\n    certificate-authority-data: " + Base64Encode(kCa) + "\n",
                      "    token: abc\n", "    namespace: flyte\n"));
@@ -59,7 +54,7 @@ TEST_CASE("kubeconfig: inline data, a bearer token, the context's namespace") {
 }
 
 TEST_CASE("kubeconfig: files relative to the kubeconfig's folder, client certificate and key, default namespace") {
-  Folder folder;
+  ConfigFolder folder;
   folder.Write("ca.crt", kCa);
   folder.Write("client.crt", kCert);
   folder.Write("client.key", kKey);
@@ -67,7 +62,7 @@ TEST_CASE("kubeconfig: files relative to the kubeconfig's folder, client certifi
       folder,
       Config("    server: https://k:6443\n    certificate-authority: ca.crt\n"
              "    tls-server-name: api.example\n",
-             "    client-certificate: client.crt\n    client-key: " + (folder.path / "client.key").string() + "\n"));
+             "    client-certificate: client.crt\n    client-key: " + (folder.path() / "client.key").string() + "\n"));
   REQUIRE_MESSAGE(config.ok(), config.status());
   CHECK(config->namespace_ == "default");
   CHECK(config->cluster.ca_pem == kCa);
@@ -77,7 +72,7 @@ TEST_CASE("kubeconfig: files relative to the kubeconfig's folder, client certifi
 }
 
 TEST_CASE("kubeconfig: -data wins over the path form") {
-  Folder folder;
+  ConfigFolder folder;
   auto config = Parse(folder, Config("    server: https://k\n    certificate-authority: missing.crt\n"
                                      "    certificate-authority-data: " +
                                          Base64Encode(kCa) + "\n",
@@ -87,7 +82,7 @@ TEST_CASE("kubeconfig: -data wins over the path form") {
 }
 
 TEST_CASE("kubeconfig: a token file relative to the kubeconfig, and an exec plugin") {
-  Folder folder;
+  ConfigFolder folder;
   auto config = Parse(folder, Config("    server: https://k\n    insecure-skip-tls-verify: true\n",
                                      "    tokenFile: token\n"
                                      "    exec:\n"
@@ -100,10 +95,10 @@ TEST_CASE("kubeconfig: a token file relative to the kubeconfig, and an exec plug
                                      "      installHint: install get-token\n"));
   REQUIRE_MESSAGE(config.ok(), config.status());
   CHECK(config->cluster.insecure_skip_tls_verify);
-  CHECK(config->user.token_file == folder.path / "token");
+  CHECK(config->user.token_file == folder.path() / "token");
   REQUIRE(config->user.exec);
   const ExecPlugin& exec = *config->user.exec;
-  CHECK(exec.command == (folder.path / "./bin/get-token").string());
+  CHECK(exec.command == (folder.path() / "./bin/get-token").string());
   CHECK(exec.args == std::vector<std::string>{"--cluster", "k"});
   REQUIRE(exec.env.size() == 1);
   CHECK(exec.env[0] == std::pair<std::string, std::string>{"A", "b"});
@@ -113,7 +108,7 @@ TEST_CASE("kubeconfig: a token file relative to the kubeconfig, and an exec plug
 }
 
 TEST_CASE("kubeconfig: an exec command without a slash is looked up on PATH") {
-  Folder folder;
+  ConfigFolder folder;
   auto config = Parse(folder, Config("    server: https://k\n",
                                      "    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n"
                                      "      command: aws\n"));
@@ -122,7 +117,7 @@ TEST_CASE("kubeconfig: an exec command without a slash is looked up on PATH") {
 }
 
 TEST_CASE("kubeconfig: a named context instead of the current one; a context without a user is anonymous") {
-  Folder folder;
+  ConfigFolder folder;
   const std::string text = Config("    server: https://k\n", "    token: t\n") +
                            "- name: other\n  context:\n    cluster: k\n    namespace: ns2\n";
   auto config = Parse(folder, text, "other");
@@ -133,13 +128,13 @@ TEST_CASE("kubeconfig: a named context instead of the current one; a context wit
 }
 
 TEST_CASE("kubeconfig: several files merge, the first to name an entry or the current context winning") {
-  Folder folder;
+  ConfigFolder folder;
   const std::string first = "current-context: a\nclusters:\n- name: k\n  cluster:\n    server: https://first\n";
   const std::string second =
       "current-context: b\nclusters:\n- name: k\n  cluster:\n    server: https://second\n"
       "users:\n- name: u\n  user:\n    token: t2\n"
       "contexts:\n- name: a\n  context:\n    cluster: k\n    user: u\n";
-  auto config = ParseKubeConfig({{folder.path / "one", first}, {folder.path / "two", second}}, "");
+  auto config = ParseKubeConfig({{folder.path() / "one", first}, {folder.path() / "two", second}}, "");
   REQUIRE_MESSAGE(config.ok(), config.status());
   CHECK(config->context == "a");
   CHECK(config->cluster.server == "https://first");
@@ -147,12 +142,12 @@ TEST_CASE("kubeconfig: several files merge, the first to name an entry or the cu
 }
 
 TEST_CASE("kubeconfig: what client-go refuses is refused, naming the file and the entry") {
-  Folder folder;
+  ConfigFolder folder;
   const auto refused = [&](const std::string& text, const std::string& context = "") {
     auto config = Parse(folder, text, context);
     REQUIRE_FALSE(config.ok());
     CHECK(config.status().code() == absl::StatusCode::kInvalidArgument);
-    CHECK(std::string(config.status().message()).find((folder.path / "config").string()) != std::string::npos);
+    CHECK(std::string(config.status().message()).find((folder.path() / "config").string()) != std::string::npos);
     return std::string(config.status().message());
   };
   CHECK(refused(Config("    server: https://k\n", "    token: t\n"), "nope").find("no context \"nope\"") !=
@@ -187,28 +182,29 @@ TEST_CASE("kubeconfig: what client-go refuses is refused, naming the file and th
 }
 
 TEST_CASE("kubeconfig: found in $KUBECONFIG's list, else ~/.kube/config, else in-cluster, else not found") {
-  Folder folder;
+  ConfigFolder folder;
   const std::string text = Config("    server: https://from-env\n", "    token: t\n");
   folder.Write("missing-is-skipped", "");
-  fs::remove(folder.path / "missing-is-skipped");
+  fs::remove(folder.path() / "missing-is-skipped");
   const fs::path listed = folder.Write("listed", text);
-  auto from_env = LoadKubeConfig("", "",
-                                 {{"KUBECONFIG", (folder.path / "missing-is-skipped").string() + ":" + listed.string()},
-                                  {"HOME", folder.path.string()}});
+  auto from_env =
+      LoadKubeConfig("", "",
+                     {{"KUBECONFIG", (folder.path() / "missing-is-skipped").string() + ":" + listed.string()},
+                      {"HOME", folder.path().string()}});
   REQUIRE_MESSAGE(from_env.ok(), from_env.status());
   CHECK(from_env->cluster.server == "https://from-env");
 
-  fs::create_directories(folder.path / ".kube");
+  fs::create_directories(folder.path() / ".kube");
   folder.Write(".kube/config", Config("    server: https://from-home\n", "    token: t\n"));
-  auto from_home = LoadKubeConfig("", "", {{"HOME", folder.path.string()}});
+  auto from_home = LoadKubeConfig("", "", {{"HOME", folder.path().string()}});
   REQUIRE_MESSAGE(from_home.ok(), from_home.status());
   CHECK(from_home->cluster.server == "https://from-home");
 
-  auto explicit_path = LoadKubeConfig(listed.string(), "", {{"HOME", folder.path.string()}});
+  auto explicit_path = LoadKubeConfig(listed.string(), "", {{"HOME", folder.path().string()}});
   REQUIRE_MESSAGE(explicit_path.ok(), explicit_path.status());
   CHECK(explicit_path->cluster.server == "https://from-env");
 
-  auto none = LoadKubeConfig("", "", {{"HOME", (folder.path / "nobody").string()}});
+  auto none = LoadKubeConfig("", "", {{"HOME", (folder.path() / "nobody").string()}});
   REQUIRE_FALSE(none.ok());
   CHECK(none.status().code() == absl::StatusCode::kNotFound);
   CHECK(std::string(none.status().message()).find("nobody/.kube/config") != std::string::npos);

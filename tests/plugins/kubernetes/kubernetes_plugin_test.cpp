@@ -77,13 +77,6 @@ AttemptStatus WaitFor(KubernetesPlugin& plugin, const AttemptId& id, AttemptPhas
   }
 }
 
-std::string Read(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 TEST_CASE("kubernetes plugin: a pod created once, watched from the list's version; a 410 lists again") {
   testing::TempDir dir;
   // The first list has nothing; the watch from it says the version is too old; the list made
@@ -111,7 +104,7 @@ TEST_CASE("kubernetes plugin: a pod created once, watched from the list's versio
   CHECK(ended.phase == AttemptPhase::kExited);
   CHECK(ended.exit_code == 0);
   CHECK_FALSE(ended.failure);
-  CHECK(Read(dir.path() / "logs" / kAttemptLogFile) == "hello from the pod\n");
+  CHECK(testing::ReadFile(dir.path() / "logs" / kAttemptLogFile) == "hello from the pod\n");
 
   std::vector<std::string> lists, watches;
   int creates = 0;
@@ -183,7 +176,7 @@ TEST_CASE("kubernetes plugin: without a cluster every attempt fails to start, sa
   const AttemptStatus status = *plugin.Check(attempt.id);
   CHECK(status.phase == AttemptPhase::kFailedToStart);
   CHECK(status.message.find("no Kubernetes cluster to run it on: no kubeconfig") != std::string::npos);
-  CHECK(Read(dir.path() / "logs" / kAttemptLogFile).find("cannot start the task") != std::string::npos);
+  CHECK(testing::ReadFile(dir.path() / "logs" / kAttemptLogFile).find("cannot start the task") != std::string::npos);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (changes.load() == 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -44,17 +44,10 @@ LocalProcessConfig Config(std::string path_prefix, std::map<std::string, std::st
   return config;
 }
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // Gone, or a zombie waiting for a parent that is not us (an orphan's parent is init).
 bool IsGone(pid_t pid) {
   if (::kill(pid, 0) != 0) return errno == ESRCH;
-  const std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  const std::string stat = testing::ReadFile("/proc/" + std::to_string(pid) + "/stat");
   const size_t paren = stat.rfind(')');
   return paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z';
 }
@@ -152,7 +145,7 @@ TEST_CASE("local process: exit code, and stdout and stderr in task.log") {
   REQUIRE(status.logs.size() == 1);
   const fs::path log = fs::path(attempt.log_dir) / "task.log";
   CHECK(status.logs[0].uri() == "file://" + log.string());
-  CHECK(ReadFile(log) == "hi\nerr\n");
+  CHECK(testing::ReadFile(log) == "hi\nerr\n");
 }
 
 TEST_CASE("local process: Flyte's environment, with propeller's precedence") {
@@ -176,8 +169,8 @@ TEST_CASE("local process: Flyte's environment, with propeller's precedence") {
   REQUIRE(h.plugin().Start(attempt).ok());
   CHECK(h.WaitFor(attempt.id, AttemptPhase::kExited).exit_code == 0);
   const char* home = ::getenv("HOME");  // the server's own environment is passed on
-  CHECK(ReadFile(out) == "wf.my_wf exec1 p d 2 tp td wf.my_task v1\ntemplate execution config config " +
-                             std::string(home != nullptr ? home : "") + "\n");
+  CHECK(testing::ReadFile(out) == "wf.my_wf exec1 p d 2 tp td wf.my_task v1\ntemplate execution config config " +
+                                      std::string(home != nullptr ? home : "") + "\n");
 }
 
 TEST_CASE("local process: path_prefix makes a command callable by its bare name") {
@@ -189,7 +182,7 @@ TEST_CASE("local process: path_prefix makes a command callable by its bare name"
   const TaskAttempt attempt = h.Attempt("n2", {"hello-task", "{{.namespace}}"});
   REQUIRE(h.plugin().Start(attempt).ok());
   CHECK(h.WaitFor(attempt.id, AttemptPhase::kExited).exit_code == 0);
-  const std::string log = ReadFile(fs::path(attempt.log_dir) / "task.log");
+  const std::string log = testing::ReadFile(fs::path(attempt.log_dir) / "task.log");
   CHECK(log.find("from-prefix p-d\n") == 0);
   CHECK(log.find("PATH=" + bin.path().string() + ":") != std::string::npos);
 }
@@ -207,7 +200,7 @@ TEST_CASE("local process: the attempt's own path prefix goes first, before the c
   attempt.path_prefix = attempt_bin.path().string();
   REQUIRE(h.plugin().Start(attempt).ok());
   CHECK(h.WaitFor(attempt.id, AttemptPhase::kExited).exit_code == 0);
-  CHECK(ReadFile(fs::path(attempt.log_dir) / "task.log") == "attempt\n");
+  CHECK(testing::ReadFile(fs::path(attempt.log_dir) / "task.log") == "attempt\n");
 }
 
 TEST_CASE("local process: the working directory is fresh for each attempt") {
@@ -216,7 +209,7 @@ TEST_CASE("local process: the working directory is fresh for each attempt") {
   REQUIRE(h.plugin().Start(first).ok());
   h.WaitFor(first.id, AttemptPhase::kExited);
   const fs::path work = fs::path(first.log_dir) / "work";
-  CHECK(ReadFile(fs::path(first.log_dir) / "task.log") == fs::canonical(work).string() + "\n");
+  CHECK(testing::ReadFile(fs::path(first.log_dir) / "task.log") == fs::canonical(work).string() + "\n");
   CHECK(fs::exists(work / "made-here"));
 
   // Another attempt, whose folder holds a leftover of an earlier server process.
@@ -225,7 +218,7 @@ TEST_CASE("local process: the working directory is fresh for each attempt") {
   std::ofstream(fs::path(second.log_dir) / "work" / "stale") << "x";
   REQUIRE(h.plugin().Start(second).ok());
   h.WaitFor(second.id, AttemptPhase::kExited);
-  CHECK(ReadFile(fs::path(second.log_dir) / "task.log").empty());
+  CHECK(testing::ReadFile(fs::path(second.log_dir) / "task.log").empty());
 }
 
 TEST_CASE("local process: a command that cannot start is reported by Check, not by Start") {
@@ -235,7 +228,7 @@ TEST_CASE("local process: a command that cannot start is reported by Check, not 
   const AttemptStatus status = h.WaitFor(attempt.id, AttemptPhase::kFailedToStart);
   CHECK(status.message.rfind("no-such-command-xyz: not found on PATH ", 0) == 0);
   CHECK(h.WaitForChanges(attempt.id, 0));  // the engine is told, as for any change
-  CHECK(ReadFile(fs::path(attempt.log_dir) / "task.log").find(status.message) != std::string::npos);
+  CHECK(testing::ReadFile(fs::path(attempt.log_dir) / "task.log").find(status.message) != std::string::npos);
 
   TaskAttempt no_container = h.Attempt("n6", {});
   no_container.task.clear_container();
@@ -263,7 +256,7 @@ TEST_CASE("local process: input values and the task template reach the command l
   std::ofstream(h.dir() / "data" / "n9" / "inputs.pb", std::ios::binary) << inputs.SerializeAsString();
   REQUIRE(h.plugin().Start(attempt).ok());
   CHECK(h.WaitFor(attempt.id, AttemptPhase::kExited).exit_code == 0);
-  const std::string log = ReadFile(fs::path(attempt.log_dir) / "task.log");
+  const std::string log = testing::ReadFile(fs::path(attempt.log_dir) / "task.log");
   CHECK(log == "x=7\n" + std::to_string(attempt.task.ByteSizeLong()) + "\n");
 }
 
@@ -276,7 +269,7 @@ TEST_CASE("local process: Start is idempotent") {
   REQUIRE(h.plugin().Start(attempt).ok());
   CHECK(h.plugin().Check(attempt.id)->pid == pid);
   h.WaitFor(attempt.id, AttemptPhase::kExited);
-  CHECK(ReadFile(marker) == "run\n");
+  CHECK(testing::ReadFile(marker) == "run\n");
 }
 
 TEST_CASE("local process: Abort terminates the whole process group, whatever the caller's signal mask") {
@@ -292,8 +285,8 @@ TEST_CASE("local process: Abort terminates the whole process group, whatever the
   ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   REQUIRE(started.ok());
   const auto leader = static_cast<pid_t>(h.plugin().Check(attempt.id)->pid);
-  REQUIRE(Eventually([&] { return !ReadFile(child_pid_file).empty(); }));
-  const pid_t child = std::stoi(ReadFile(child_pid_file));
+  REQUIRE(Eventually([&] { return !testing::ReadFile(child_pid_file).empty(); }));
+  const pid_t child = std::stoi(testing::ReadFile(child_pid_file));
   CHECK(::getpgid(child) == leader);
 
   REQUIRE(h.plugin().Abort(attempt.id).ok());
@@ -316,8 +309,8 @@ TEST_CASE("local process: SIGKILL after the grace for a group that ignores SIGTE
   const TaskAttempt attempt = h.Attempt(
       "n12", {"/bin/sh", "-c", "trap '' TERM; sleep 60 & echo $! > \"$0\"; wait; wait", child_pid_file.string()});
   REQUIRE(h.plugin().Start(attempt).ok());
-  REQUIRE(Eventually([&] { return !ReadFile(child_pid_file).empty(); }));
-  const pid_t child = std::stoi(ReadFile(child_pid_file));
+  REQUIRE(Eventually([&] { return !testing::ReadFile(child_pid_file).empty(); }));
+  const pid_t child = std::stoi(testing::ReadFile(child_pid_file));
   const auto begin = std::chrono::steady_clock::now();
   REQUIRE(h.plugin().Abort(attempt.id).ok());
   REQUIRE(Eventually([&] { return h.plugin().Check(attempt.id)->exit_code != 0; }));
@@ -333,7 +326,7 @@ TEST_CASE("local process: when the main process ends, what it left behind in its
       h.Attempt("n13", {"/bin/sh", "-c", "sleep 60 & echo $! > \"$0\"", child_pid_file.string()});
   REQUIRE(h.plugin().Start(attempt).ok());
   CHECK(h.WaitFor(attempt.id, AttemptPhase::kExited).exit_code == 0);
-  const pid_t child = std::stoi(ReadFile(child_pid_file));
+  const pid_t child = std::stoi(testing::ReadFile(child_pid_file));
   CHECK(Eventually([&] { return IsGone(child); }));
 }
 
@@ -465,7 +458,7 @@ TEST_CASE("local process: Recover finds by its token a process whose record was 
   MarkStarted(attempt);
   // posix_spawn may return before the child has exec'd; until then /proc shows our environment.
   REQUIRE(Eventually([&] {
-    return ReadFile("/proc/" + std::to_string(pid) + "/environ").find("FLYTE_ATTEMPT_TOKEN=token-n20") !=
+    return testing::ReadFile("/proc/" + std::to_string(pid) + "/environ").find("FLYTE_ATTEMPT_TOKEN=token-n20") !=
            std::string::npos;
   }));
   CHECK(h.plugin().Recover(attempt)->state == Recovery::State::kRunning);
@@ -491,7 +484,7 @@ TEST_CASE("local process: Start makes the launch recoverable before the task run
   // the new program's environment: until then /proc/<pid>/environ reads empty.
   std::string environment;
   for (int i = 0; i < 200 && environment.empty(); ++i) {
-    environment = ReadFile("/proc/" + std::to_string(pid) + "/environ");
+    environment = testing::ReadFile("/proc/" + std::to_string(pid) + "/environ");
     if (environment.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   CHECK(environment.find("FLYTE_ATTEMPT_TOKEN=token-n21") != std::string::npos);
@@ -521,7 +514,7 @@ std::vector<pid_t> PythonWorkers() {
   for (const auto& entry : fs::directory_iterator("/proc")) {
     const std::string name = entry.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    const std::string stat = ReadFile(entry.path() / "stat");
+    const std::string stat = testing::ReadFile(entry.path() / "stat");
     const size_t paren = stat.rfind(')');
     if (paren == std::string::npos) continue;
     std::istringstream fields(stat.substr(paren + 1));
@@ -529,7 +522,7 @@ std::vector<pid_t> PythonWorkers() {
     pid_t parent = 0;
     fields >> state >> parent;
     if (parent != ::getpid() || state == "Z") continue;
-    if (ReadFile(entry.path() / "cmdline").find("/flyte_python_worker.py") == std::string::npos) continue;
+    if (testing::ReadFile(entry.path() / "cmdline").find("/flyte_python_worker.py") == std::string::npos) continue;
     workers.push_back(std::stoi(name));
   }
   return workers;
@@ -551,7 +544,7 @@ LocalProcessConfig WarmConfig(const fs::path& bin) {
 
 // The parent of process `pid`, 0 when it is gone.
 pid_t ParentOf(pid_t pid) {
-  const std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  const std::string stat = testing::ReadFile("/proc/" + std::to_string(pid) + "/stat");
   const size_t paren = stat.rfind(')');
   if (paren == std::string::npos) return 0;
   std::istringstream fields(stat.substr(paren + 1));
@@ -583,7 +576,7 @@ TEST_CASE("local process: flytekit tasks are forked by the zygote started ahead,
     CHECK(status.exit_code == 4);  // reported by the zygote
     CHECK(status.message == "exited with code 4");
     CHECK(fs::exists(StartedMarkerPath(attempt)));
-    const std::string log = ReadFile(fs::path(attempt.log_dir) / "task.log");
+    const std::string log = testing::ReadFile(fs::path(attempt.log_dir) / "task.log");
     CAPTURE(log);
     CHECK(log.starts_with("flytekit imported early\n"));
     CHECK(log.find("imported before: True\n") != std::string::npos);
@@ -612,7 +605,7 @@ TEST_CASE("local process: a flytekit task with variables of its own gets a zygot
     REQUIRE(h.plugin().Start(attempt).ok());
     const pid_t parent = ParentOf(h.plugin().Check(attempt.id)->pid);
     h.WaitFor(attempt.id, AttemptPhase::kExited);
-    const std::string log = ReadFile(fs::path(attempt.log_dir) / "task.log");
+    const std::string log = testing::ReadFile(fs::path(attempt.log_dir) / "task.log");
     CHECK(log.find("env: exec1 hello\n") != std::string::npos);
     return std::make_pair(parent, log);
   };
@@ -637,7 +630,7 @@ TEST_CASE("local process: a task forked by a zygote is aborted like any other pr
   const pid_t task = h.plugin().Check(attempt.id)->pid;
   REQUIRE(ParentOf(task) == workers.front());
   REQUIRE(Eventually([&] {
-    return ReadFile(fs::path(attempt.log_dir) / "task.log").find("stdin:") != std::string::npos;  // it runs
+    return testing::ReadFile(fs::path(attempt.log_dir) / "task.log").find("stdin:") != std::string::npos;  // it runs
   }));
   REQUIRE(h.plugin().Abort(attempt.id).ok());
   CHECK(h.WaitFor(attempt.id, AttemptPhase::kAborted).phase == AttemptPhase::kAborted);
@@ -657,7 +650,7 @@ TEST_CASE("local process: a task whose zygote dies is watched to its end") {
   ::kill(workers.front(), SIGKILL);
   // Ending by itself, the task says its exit code although no zygote reaps it.
   CHECK(h.WaitFor(ending.id, AttemptPhase::kExited).message == "exited with code 3");
-  CHECK(ReadFile(fs::path(ending.log_dir) / "task.log").find("argv:") != std::string::npos);
+  CHECK(testing::ReadFile(fs::path(ending.log_dir) / "task.log").find("argv:") != std::string::npos);
   // Killed, it says nothing: watched by its pidfd, judged by its outputs.
   const std::optional<SavedProcess> saved = ReadSavedProcess(ProcessRecordPath(killed), killed.token);
   REQUIRE(saved.has_value());
@@ -675,7 +668,7 @@ TEST_CASE("local process: the task inherits no descriptor of the server") {
   REQUIRE(h.plugin().Start(attempt).ok());
   h.WaitFor(attempt.id, AttemptPhase::kExited);
   ::close(high);
-  std::istringstream fds(ReadFile(fs::path(attempt.log_dir) / "task.log"));
+  std::istringstream fds(testing::ReadFile(fs::path(attempt.log_dir) / "task.log"));
   for (std::string fd; fds >> fd;) {
     CAPTURE(fd);
     CHECK(std::stoi(fd) != high);

@@ -40,13 +40,6 @@ std::string Program(const testing::TempDir& dir) {
   return *program;
 }
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 Environment BaseEnv() { return {{"PATH", "/usr/bin:/bin"}, {"GREETING", "hello"}}; }
 
 // A job running `argv` of `script` in `dir` (its folder, with task.log) with `env`.
@@ -226,7 +219,7 @@ TEST_CASE("python worker: imports ahead, then runs the job as the entry point's 
   CHECK(WaitForTask(task) == 3);
   CHECK(fs::exists(job.started_marker));  // the child says it took the job before anything ran
 
-  const std::string log = ReadFile(job.log_file);
+  const std::string log = testing::ReadFile(job.log_file);
   CAPTURE(log);
   CHECK(log.starts_with("flytekit imported early\n"));
   CHECK(log.find("imported before: True\n") != std::string::npos);
@@ -238,7 +231,7 @@ TEST_CASE("python worker: imports ahead, then runs the job as the entry point's 
   CHECK(log.find("name: __main__\n") != std::string::npos);
   CHECK(log.find("stdin: ''\n") != std::string::npos);
   CHECK(log.find("not for the log") == std::string::npos);
-  CHECK(ReadFile(work / "setup.txt") == "unpacked\n");
+  CHECK(testing::ReadFile(work / "setup.txt") == "unpacked\n");
   ::close(worker->control_fd);
   CHECK(WaitForExit(worker->pid) == 0);
 }
@@ -269,7 +262,7 @@ sys.exit("the task's last words")
   REQUIRE(worker.ok());
   WorkerJob job = JobIn(dir.path(), script, {"pyflyte-map-execute"}, BaseEnv());
   CHECK(WaitForTask(Fork(*worker, job)) == 1);
-  const std::string log = ReadFile(job.log_file);
+  const std::string log = testing::ReadFile(job.log_file);
   CAPTURE(log);
   for (const char* line :
        {"thread finished\n", "atexit ran\n", "buffered, never flushed by the script\n", "the task's last words\n"}) {
@@ -317,7 +310,7 @@ for path in sys.argv[1:]:
   ::close(*ruleset);
   REQUIRE(task.ok());
   CHECK(WaitForTask(*task) == 0);
-  CHECK(ReadFile(job.log_file) == "read " + later + "\ndenied " + secret + "\n");
+  CHECK(testing::ReadFile(job.log_file) == "read " + later + "\ndenied " + secret + "\n");
   ::close(worker->control_fd);
   CHECK(WaitForExit(worker->pid) == 0);
 }
@@ -332,7 +325,7 @@ std::pair<int, std::string> RunWithSetup(std::vector<std::string> setup) {
   job.setup = std::move(setup);
   const int code = WaitForTask(Fork(*worker, job));
   ::close(worker->control_fd);
-  return {code, ReadFile(job.log_file)};
+  return {code, testing::ReadFile(job.log_file)};
 }
 
 TEST_CASE("python worker: a failing setup is the task's exit code, and the command does not run") {
@@ -369,7 +362,7 @@ TEST_CASE(
   WorkerJob job = JobIn(dir.path(), script, {"pyflyte-execute", "5"}, base);
   CHECK(WaitForTask(Fork(*worker, job)) == 5);
   CHECK(WaitForExit(worker->pid) == 0);  // takes no more jobs: the next task needs a new zygote
-  const std::string log = ReadFile(job.log_file);
+  const std::string log = testing::ReadFile(job.log_file);
   CAPTURE(log);
   CHECK(log.find("flytekit imported early") == std::string::npos);  // neither copied nor imported again
   CHECK(log.find("imported before: False\n") != std::string::npos);
@@ -463,7 +456,7 @@ TEST_CASE("zygote: each task starts from the state after the imports: globals, s
     env["TMPDIR"] = (folder / "tmp").string();
     const WorkerJob job = JobIn(folder, script, {"pyflyte-execute"}, env);
     CHECK(WaitForTask(Fork(*worker, job)) == 0);
-    logs.push_back(ReadFile(job.log_file));
+    logs.push_back(testing::ReadFile(job.log_file));
     CAPTURE(logs.back());
     CHECK(Line(logs.back(), "counter") == "counter: 1");  // the second task does not see the first's
     CHECK(Line(logs.back(), "tmp") == "tmp: " + (folder / "tmp").string());

@@ -25,23 +25,16 @@ namespace fs = std::filesystem;
 using std::chrono_literals::operator""ms;
 using std::chrono_literals::operator""s;
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // The state letter of /proc/<pid>/stat ('S': asleep, blocked in a system call).
 char ProcessState(pid_t pid) {
-  const std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  const std::string stat = testing::ReadFile("/proc/" + std::to_string(pid) + "/stat");
   const size_t paren = stat.rfind(')');
   return paren != std::string::npos && paren + 2 < stat.size() ? stat[paren + 2] : '?';
 }
 
 // A child of thread `tid` of this process, or 0.
 pid_t ChildOf(pid_t tid) {
-  std::istringstream children(ReadFile("/proc/self/task/" + std::to_string(tid) + "/children"));
+  std::istringstream children(testing::ReadFile("/proc/self/task/" + std::to_string(tid) + "/children"));
   pid_t child = 0;
   children >> child;
   return child;
