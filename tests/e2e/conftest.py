@@ -25,8 +25,9 @@ from e2e_support import (
 )
 
 # In-process clients (FlyteRemote) take FLYTE_* overrides from the environment (e.g.
-# FLYTE_PLATFORM_URL would beat the config file): drop the caller's. FLYTE_BIN is read above.
-for _name in [k for k in os.environ if k.startswith(("FLYTE_", "FLYTECTL_", "_FLYTECTL"))]:
+# FLYTE_PLATFORM_URL would beat the config file): drop the caller's. FLYTE_BIN stays: pytest-xdist's
+# workers, started after this runs, read it again (without it they would test build/'s binary).
+for _name in [k for k in os.environ if k.startswith(("FLYTE_", "FLYTECTL_", "_FLYTECTL")) and k != "FLYTE_BIN"]:
     del os.environ[_name]
 
 
