@@ -10,7 +10,8 @@ anonymous namespace first and binds to it. Reads the symbols of the built object
 sees everything in a build without inlining (the sanitizer build) and the out-of-line rest in
 others.
 
-Usage: check-unity-names.py OBJECT_DIR [OBJECT_DIR...]
+Usage: check-unity-names.py OBJECT... (object files, or folders to search for them; an argument
+may hold several, separated by ";", as CMake's $<TARGET_OBJECTS:...> gives them)
 """
 import collections
 import pathlib
@@ -30,10 +31,12 @@ def name_of(symbol: str) -> str:
     return name.removesuffix("[abi:cxx11]")
 
 
-def main(folders: list[str]) -> int:
-    objects = sorted(str(p) for folder in folders for p in pathlib.Path(folder).rglob("*.o"))
-    if not objects:
-        print(f"unity names: no objects under {' '.join(folders)} (build first)", file=sys.stderr)
+def main(paths: list[str]) -> int:
+    given = [pathlib.Path(part) for path in paths for part in path.split(";") if part]
+    objects = sorted({str(o) for p in given for o in (p.rglob("*.o") if p.is_dir() else [p])})
+    missing = [o for o in objects if not pathlib.Path(o).is_file()]
+    if not objects or missing:
+        print(f"unity names: no objects, or missing: {' '.join(missing)} (build first)", file=sys.stderr)
         return 2
     hidden = collections.defaultdict(set)  # namespace::name -> objects of anonymous ones
     visible = collections.defaultdict(set)  # namespace::name -> objects defining it at namespace level
