@@ -10,8 +10,8 @@ anonymous namespace first and binds to it. Reads the symbols of the built object
 sees everything in a build without inlining (the sanitizer build) and the out-of-line rest in
 others.
 
-Usage: check-unity-names.py OBJECT... (object files, or folders to search for them; an argument
-may hold several, separated by ";", as CMake's $<TARGET_OBJECTS:...> gives them)
+Usage: check-unity-names.py OBJECT... (object files; an argument may hold several, separated by
+";", as CMake's $<TARGET_OBJECTS:...> gives them)
 """
 import collections
 import pathlib
@@ -32,8 +32,7 @@ def name_of(symbol: str) -> str:
 
 
 def main(paths: list[str]) -> int:
-    given = [pathlib.Path(part) for path in paths for part in path.split(";") if part]
-    objects = sorted({str(o) for p in given for o in (p.rglob("*.o") if p.is_dir() else [p])})
+    objects = sorted({part for path in paths for part in path.split(";") if part})
     missing = [o for o in objects if not pathlib.Path(o).is_file()]
     if not objects or missing:
         print(f"unity names: no objects, or missing: {' '.join(missing)} (build first)", file=sys.stderr)
