@@ -10,7 +10,6 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 phases=()
-phase_started=$SECONDS
 phase() {  # phase <name> <command...>: runs the command, timing it
   local name="$1"; shift
   phase_started=$SECONDS
